@@ -1,0 +1,297 @@
+"""Typed domain records shared by the parser, storage, adapters and reports.
+
+Everything here is a frozen dataclass or an enum: no I/O, no ORM objects, no raw
+remote JSON. Adapters translate remote payloads into these records; storage
+translates them into rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class RefKind(StrEnum):
+    """What an explicit reference in the text points at."""
+
+    CHANGE = "change"
+    BUG = "bug"
+    BLUEPRINT = "blueprint"
+    ETHERPAD = "etherpad"
+    URL = "url"
+
+
+class EventSource(StrEnum):
+    """Where an event came from."""
+
+    PTG = "ptg"
+    MEETING = "meeting"
+
+
+class ActionState(StrEnum):
+    """Lifecycle of a commitment as the team sees it."""
+
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """An explicit reference: ``kind`` plus a natural ``id`` and the URL as written.
+
+    ``id`` is the change number, bug number, ``project/blueprint-name``, etherpad
+    name or, for plain URLs, the URL itself.
+    """
+
+    kind: RefKind
+    id: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """A milestone mentioned in an action, kept as written and normalised.
+
+    ``series`` and ``name`` are ``None`` when the text names no schedule we know
+    (e.g. an interop guideline "2020.10 advisory"). ``relation`` is the word that
+    tied the milestone to the action: ``by``, ``after``, ``closer to``, ``to``,
+    ``in`` or ``""``.
+    """
+
+    text: str
+    series: str | None = None
+    name: str | None = None
+    relation: str = ""
+
+    @property
+    def key(self) -> str | None:
+        """Normalised ``series-name`` (``wallaby-1``, ``wallaby-rc1``) or ``None``."""
+        if self.series is None or self.name is None:
+            return None
+        return f"{self.series}-{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone known by IRC nick, with the full name when the text gave one."""
+
+    nick: str
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    """One commitment: an item under an "Actions:" header.
+
+    ``owners`` are IRC nicks in the order written; empty means unassigned (the
+    team). ``due`` is the last day by which it should be done; ``starts`` the
+    first day it can start ("after Wallaby-3"). ``position`` is the 0-based index
+    inside its topic.
+    """
+
+    text: str
+    owners: tuple[str, ...] = ()
+    milestone: Milestone | None = None
+    due: date | None = None
+    starts: date | None = None
+    refs: tuple[Ref, ...] = ()
+    position: int = 0
+    inferred: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """A day heading of the event ("Day 1 - Oct 26, 2020, Mon")."""
+
+    label: str
+    date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A topic heading with its etherpads, discussion items and actions."""
+
+    title: str
+    day: Day | None = None
+    etherpads: tuple[str, ...] = ()
+    discussion: tuple[str, ...] = ()
+    refs: tuple[Ref, ...] = ()
+    actions: tuple[ActionItem, ...] = ()
+    position: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A parsed summary: a PTG (or meeting) of one team in one cycle."""
+
+    team: str | None
+    cycle: str | None
+    title: str
+    source: EventSource = EventSource.PTG
+    days: tuple[Day, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    people: tuple[Person, ...] = ()
+    footnotes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def actions(self) -> tuple[ActionItem, ...]:
+        """All action items in document order."""
+        return tuple(a for t in self.topics for a in t.actions)
+
+
+# --- Records that adapters return -------------------------------------------------
+
+
+class ChangeStatus(StrEnum):
+    """Gerrit change status."""
+
+    NEW = "NEW"
+    MERGED = "MERGED"
+    ABANDONED = "ABANDONED"
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A Gerrit account; only ``account_id`` is always known."""
+
+    account_id: int
+    username: str | None = None
+    name: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Footers:
+    """Commit-message footers that link a change to bugs and blueprints."""
+
+    closes_bug: tuple[str, ...] = ()
+    partial_bug: tuple[str, ...] = ()
+    related_bug: tuple[str, ...] = ()
+    blueprints: tuple[str, ...] = ()
+    change_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A Gerrit change, keyed by ``number`` (``_number``)."""
+
+    number: int
+    project: str
+    branch: str
+    subject: str
+    status: ChangeStatus
+    owner: Account
+    created: datetime
+    updated: datetime
+    submitted: datetime | None = None
+    topic: str | None = None
+    hashtags: tuple[str, ...] = ()
+    change_id: str | None = None
+    current_patch_set: int | None = None
+    votes: tuple[tuple[str, int], ...] = ()  # (label, most significant value)
+    footers: Footers = field(default_factory=Footers)
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BugTask:
+    """A Launchpad bug task: one bug's state in one target (project or series)."""
+
+    bug_id: int
+    target: str
+    status: str
+    importance: str
+    assignee: str | None = None  # Launchpad user name (``~name``)
+    milestone: str | None = None
+    date_created: datetime | None = None
+    date_closed: datetime | None = None
+    date_fix_committed: datetime | None = None
+    date_fix_released: datetime | None = None
+    date_in_progress: datetime | None = None
+    is_complete: bool = False
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BugMessage:
+    """A bug comment, kept only for the link evidence it carries."""
+
+    bug_id: int
+    author: str | None
+    date: datetime
+    subject: str
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Bug:
+    """A Launchpad bug with its tasks; ``visible`` is false for private/404 bugs."""
+
+    bug_id: int
+    title: str = ""
+    tags: tuple[str, ...] = ()
+    tasks: tuple[BugTask, ...] = ()
+    date_last_updated: datetime | None = None
+    visible: bool = True
+    url: str = ""
+
+
+# --- Records that storage returns ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRevision:
+    """An earlier wording of an action, kept when a re-import edits it."""
+
+    text: str
+    owners: tuple[str, ...]
+    replaced_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAction:
+    """An action item as stored, with its stable database id and state."""
+
+    id: int
+    event_id: int
+    event: str
+    day: date | None
+    topic: str
+    text: str
+    owners: tuple[str, ...]
+    milestone: str | None
+    milestone_key: str | None
+    due: date | None
+    starts: date | None
+    refs: tuple[Ref, ...]
+    state: ActionState
+    inferred: bool = False
+    history: tuple[ActionRevision, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """An imported event with counts, as listed by ``syncsvc events``."""
+
+    id: int
+    team: str | None
+    cycle: str | None
+    title: str
+    source: EventSource
+    imported_at: datetime
+    topics: int
+    actions: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an import changed: counts of actions by outcome."""
+
+    event_id: int
+    created: int
+    updated: int
+    unchanged: int
+    removed: int
