@@ -18,6 +18,7 @@ class ErrorKind(StrEnum):
     SCHEMA = "schema"  # database schema behind the code (exit 4)
     NOT_FOUND = "not_found"  # a named record does not exist (exit 5)
     LOCKED = "locked"  # another run holds the lock (exit 6)
+    STORAGE = "storage"  # the database cannot be reached or written (exit 7)
 
 
 class SyncError(Exception):
@@ -60,6 +61,12 @@ class LockedError(SyncError):
     """Another syncsvc run holds the lock for the same work."""
 
     kind = ErrorKind.LOCKED
+
+
+class StorageError(SyncError):
+    """The database cannot be opened, reached or written."""
+
+    kind = ErrorKind.STORAGE
 
 
 class RemoteError(SyncError):

@@ -1,0 +1,177 @@
+"""Find milestone mentions in action-item text and turn them into dates.
+
+Recognised forms (case-insensitive unless noted):
+
+* ``Wallaby-1``, ``Wallaby-RC1``, ``Wallaby milestone 2``, ``Wallaby-M3``
+* ``Wallaby PTG``, ``Wallaby feature freeze``, ``Wallaby spec freeze``,
+  ``Wallaby release`` (-> ``final``), ``Wallaby cycle`` (the whole series)
+* ``W-1``, ``w-rc1``: the series from its letter (the hint's letter, or a letter
+  only one series has; ``M-`` and ``R-`` are never series letters)
+* ``milestone-1``, ``M-2``, ``feature freeze``, ``spec freeze``: the hint's series
+* ``2020.10 advisory``: an interop guideline, kept as written with no schedule
+* ``in Wallaby``: a bare series name, only when written capitalised and after a
+  relation word
+
+The relation is the word before the phrase (``by``, ``after``, ``closer to``,
+``to``, ``in``, ``before``), skipping ``the``, ``upcoming``, ``next``, ``end of``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from syncsvc.domain import Milestone
+from syncsvc.schedule import Schedules
+
+# Release names in cycle order (public facts); later same-letter names come second.
+KNOWN_SERIES: tuple[str, ...] = (
+    "austin", "bexar", "cactus", "diablo", "essex", "folsom", "grizzly", "havana",
+    "icehouse", "juno", "kilo", "liberty", "mitaka", "newton", "ocata", "pike",
+    "queens", "rocky", "stein", "train", "ussuri", "victoria", "wallaby", "xena",
+    "yoga", "zed", "antelope", "bobcat", "caracal", "dalmatian", "epoxy", "flamingo",
+    "gazpacho", "hibiscus", "indri",
+)  # fmt: skip
+
+_NOT_SERIES_LETTERS = frozenset("mr")  # M-1 is "milestone 1"; R-1 is a countdown week
+_SERIES = "|".join(sorted(KNOWN_SERIES, key=len, reverse=True))
+_NUM = r"(?P<num>[123])"
+_RC = r"(?P<rc>rc-?\d)"
+_FLAGS = re.IGNORECASE
+
+_NUMBERED = re.compile(
+    rf"\b(?P<series>{_SERIES})(?:-(?:m-?|milestone-?)?{_NUM}|[- ](?:milestone|m)[- ]?"
+    rf"(?P<num2>[123])|[- ]{_RC})\b",
+    _FLAGS,
+)
+_SERIES_EVENT = re.compile(
+    rf"\b(?P<series>{_SERIES})[- ]+(?P<what>feature[- ]freeze|spec[- ]freeze|ptg"
+    r"|(?:final\s+)?release(?!\s+notes?\b)|cycle)\b",
+    _FLAGS,
+)
+_SHORTHAND = re.compile(rf"\b(?P<letter>[a-z])-(?:{_NUM}|{_RC})\b", _FLAGS)
+_GENERIC = re.compile(
+    r"\b(?:milestone[- ]?(?P<ms>[123])|m-?(?P<m>[123])|(?P<ff>feature[- ]freeze)"
+    r"|(?P<sf>spec[- ]freeze))\b",
+    _FLAGS,
+)
+_ADVISORY = re.compile(r"\b\d{4}\.\d{2}\s+(?:interop\s+)?(?:advisory|guideline)\b", _FLAGS)
+_BARE = re.compile(rf"\b(?P<series>{_SERIES})\b(?!-\w)", _FLAGS)
+_RELATION = re.compile(
+    r"\b(?P<rel>closer\s+to|by|after|before|to|in)\s+(?:(?:the|upcoming|next|end\s+of)\s+)*$",
+    _FLAGS,
+)
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", _FLAGS)
+
+# (specificity, start, end, milestone); a milestone with series and name is specific.
+_Candidate = tuple[int, int, int, Milestone]
+
+
+def find_milestone(
+    text: str, *, series_hint: str | None = None, team: str | None = None
+) -> Milestone | None:
+    """The most specific milestone mentioned in ``text`` (earliest on ties), or ``None``.
+
+    ``series_hint`` is the cycle the text belongs to (for ``M-1``, ``spec freeze``);
+    ``team`` names project-specific milestones (``manila`` -> ``manila-spec-freeze``).
+    """
+    hint = series_hint.strip().lower() if series_hint and series_hint.strip() else None
+    spec_freeze = f"{team.strip().lower()}-spec-freeze" if team and team.strip() else "spec-freeze"
+    masked = _URL.sub(lambda m: " " * len(m.group()), text)
+    found: list[_Candidate] = []
+
+    def add(
+        match: re.Match[str], series: str | None, name: str | None, *, bare: bool = False
+    ) -> None:
+        relation = _relation(masked, match.start())
+        if bare and not relation:
+            return
+        milestone = Milestone(match.group(), series, name if series else None, relation)
+        specific = 1 if milestone.key is not None else 0
+        found.append((specific, match.start(), match.end(), milestone))
+
+    for m in _NUMBERED.finditer(masked):
+        add(m, m["series"].lower(), _number(m["num"] or m["num2"], m["rc"]))
+    for m in _SERIES_EVENT.finditer(masked):
+        add(m, m["series"].lower(), _event_name(m["what"], spec_freeze))
+    for m in _SHORTHAND.finditer(masked):
+        series = _series_for_letter(m["letter"], hint)
+        if series is not None:
+            add(m, series, _number(m["num"], m["rc"]))
+    for m in _GENERIC.finditer(masked):
+        if m["m"] is not None and hint is None:
+            continue  # a bare "M-1" without a cycle is too ambiguous to keep
+        if m["ms"] or m["m"]:
+            name = m["ms"] or m["m"]
+        else:
+            name = "ff" if m["ff"] else spec_freeze
+        add(m, hint, name)
+    for m in _ADVISORY.finditer(masked):
+        add(m, None, None)
+    for m in _BARE.finditer(masked):
+        if m.group()[0].isupper():
+            add(m, m["series"].lower(), None, bare=True)
+
+    kept = [c for c in found if not any(_inside(c, other) for other in found)]
+    if not kept:
+        return None
+    return max(kept, key=lambda c: (c[0], -c[1]))[3]
+
+
+def resolve_dates(m: Milestone, schedules: Schedules) -> tuple[date | None, date | None]:
+    """``(due, starts)`` for a milestone: the END date of its week.
+
+    ``after`` gives ``starts``; every other relation gives ``due``. Unknown series,
+    unknown milestone or no milestone name gives ``(None, None)``.
+    """
+    if m.series is None or m.name is None or m.series not in schedules:
+        return (None, None)
+    week = schedules[m.series].milestone_week(m.name)
+    if week is None:
+        return (None, None)
+    if m.relation == "after":
+        return (None, week.end)
+    return (week.end, None)
+
+
+def _relation(text: str, start: int) -> str:
+    match = _RELATION.search(text, 0, start)
+    return " ".join(match["rel"].lower().split()) if match else ""
+
+
+def _inside(inner: _Candidate, outer: _Candidate) -> bool:
+    """Whether ``inner`` lies within ``outer``'s span and is not the same candidate."""
+    if inner is outer:
+        return False
+    within = outer[1] <= inner[1] and inner[2] <= outer[2]
+    return within and (outer[2] - outer[1] > inner[2] - inner[1] or outer[0] > inner[0])
+
+
+def _number(num: str | None, rc: str | None) -> str:
+    if rc is not None:
+        return rc.lower().replace("-", "")
+    assert num is not None
+    return num
+
+
+def _event_name(what: str, spec_freeze: str) -> str | None:
+    words = what.lower().replace("-", " ").split()
+    if words[0] == "feature":
+        return "ff"
+    if words[0] == "spec":
+        return spec_freeze
+    if words[0] == "ptg":
+        return "ptg"
+    if words[-1] == "release":
+        return "final"
+    return None  # "<series> cycle": the whole series
+
+
+def _series_for_letter(letter: str, hint: str | None) -> str | None:
+    letter = letter.lower()
+    if letter in _NOT_SERIES_LETTERS:
+        return None
+    if hint is not None and hint.startswith(letter):
+        return hint
+    candidates = [s for s in KNOWN_SERIES if s.startswith(letter)]
+    return candidates[0] if len(candidates) == 1 else None

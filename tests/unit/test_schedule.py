@@ -1,0 +1,231 @@
+"""Tests for the bundled release schedules and schedule loading."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from syncsvc.errors import ConfigError
+from syncsvc.schedule import Schedules, SeriesSchedule, Week, load_schedules, parse_schedule
+
+EXTRA_XENA = """\
+series: Xena
+cycle:
+- name: R-1
+  start: '2021-09-27'
+  end: '2021-10-01'
+  x-project: [x-1]
+"""
+
+EXTRA_ZED = """\
+start-week: 2022-04-04
+cycle:
+- end: '2022-03-30'
+  start: '2022-03-28'
+  x-project: [y-final]
+- name: R-26
+  start: '2022-04-04'
+  end: '2022-04-08'
+  x-project: [z-ptg]
+- name: R-20
+  start: '2022-05-16'
+  end: '2022-05-20'
+  x-project: [z-1]
+"""
+
+
+@pytest.fixture(scope="module")
+def schedules() -> Schedules:
+    """The bundled schedules, loaded once."""
+    return load_schedules()
+
+
+class TestBundledWallaby:
+    def test_ptg_week(self, schedules):
+        """The Wallaby PTG is the week of 2020-10-26..30."""
+        week = schedules["wallaby"].milestone_week("ptg")
+        assert week == Week("R-24", date(2020, 10, 26), date(2020, 10, 30), ("w-ptg",))
+
+    @pytest.mark.parametrize(
+        ("name", "start", "end"),
+        [
+            ("1", date(2020, 11, 30), date(2020, 12, 4)),
+            ("2", date(2021, 1, 18), date(2021, 1, 22)),
+            ("3", date(2021, 3, 8), date(2021, 3, 12)),
+            ("rc1", date(2021, 3, 22), date(2021, 3, 26)),
+            ("final", date(2021, 4, 12), date(2021, 4, 16)),
+            ("manila-spec-freeze", date(2020, 12, 21), date(2020, 12, 25)),
+            ("ff", date(2021, 3, 8), date(2021, 3, 12)),
+        ],
+    )
+    def test_milestone_weeks(self, schedules, name, start, end):
+        """Each Wallaby milestone sits in the week openstack/releases gives."""
+        week = schedules["wallaby"].milestone_week(name)
+        assert week is not None
+        assert (week.start, week.end) == (start, end)
+
+    def test_marker_week_takes_full_marker(self, schedules):
+        """marker_week looks markers up with their series prefix."""
+        week = schedules["wallaby"].marker_week("W-RC1")
+        assert week is not None
+        assert week.name == "R-3"
+
+    def test_unknown_marker(self, schedules):
+        """An unknown marker or milestone has no week."""
+        assert schedules["wallaby"].marker_week("w-9") is None
+        assert schedules["wallaby"].milestone_week("cinder-spec-freeze") is None
+
+    def test_top_level_weeks(self, schedules):
+        """start-week and release-week are read from the top of the file."""
+        wallaby = schedules["wallaby"]
+        assert (wallaby.start_week, wallaby.release_week) == (date(2020, 10, 19), date(2021, 5, 3))
+
+
+class TestBundledSeries:
+    def test_names_in_cycle_order(self, schedules):
+        """The four bundled series are listed oldest first."""
+        assert schedules.names() == ("victoria", "wallaby", "xena", "yoga")
+        assert list(schedules) == ["victoria", "wallaby", "xena", "yoga"]
+        assert len(schedules) == 4
+
+    @pytest.mark.parametrize(
+        ("series", "name", "end"),
+        [
+            ("victoria", "1", date(2020, 6, 19)),
+            ("victoria", "manila-spec-freeze", date(2020, 7, 10)),
+            ("victoria", "final", date(2020, 10, 16)),
+            ("xena", "ptg", date(2021, 4, 23)),
+            ("xena", "2", date(2021, 7, 16)),
+            ("xena", "manila-spec-freeze", date(2021, 6, 25)),
+            ("yoga", "ptg", date(2021, 10, 22)),
+            ("yoga", "3", date(2022, 2, 25)),
+            ("yoga", "final", date(2022, 3, 30)),
+        ],
+    )
+    def test_other_series_milestones(self, schedules, series, name, end):
+        """Victoria, Xena and Yoga milestones end on the expected dates."""
+        week = schedules[series].milestone_week(name)
+        assert week is not None
+        assert week.end == end
+
+    def test_lookup_is_case_insensitive(self, schedules):
+        """Series names are looked up case-insensitively."""
+        assert "Wallaby" in schedules
+        assert schedules["WALLABY"].series == "wallaby"
+        assert "zed" not in schedules
+
+    def test_yoga_typo_corrected(self, schedules):
+        """Upstream's R-13 end-date typo (2022-12-31) does not make Yoga span 2022."""
+        assert schedules.series_for(date(2022, 6, 1)) is None
+
+
+class TestSeriesFor:
+    @pytest.mark.parametrize(
+        ("day", "series"),
+        [
+            (date(2020, 11, 5), "wallaby"),
+            (date(2020, 10, 14), "victoria"),
+            (date(2020, 10, 19), "wallaby"),
+            (date(2021, 4, 16), "wallaby"),
+            (date(2021, 4, 19), "xena"),
+            (date(2021, 12, 29), "yoga"),
+            (date(2020, 5, 18), "victoria"),
+        ],
+    )
+    def test_date_in_cycle(self, schedules, day, series):
+        """A date maps to the series whose countdown weeks contain it."""
+        assert schedules.series_for(day) == series
+
+    def test_date_outside_all_cycles(self, schedules):
+        """A date before every bundled cycle maps to no series."""
+        assert schedules.series_for(date(2019, 1, 1)) is None
+
+    def test_countdown_weeks_win_over_unnamed_weeks(self):
+        """An unnamed leading week (the previous final) does not claim the date."""
+        old = SeriesSchedule("old", (Week("R-0", date(2022, 3, 28), date(2022, 4, 1)),))
+        new = SeriesSchedule("new", (Week(None, date(2022, 3, 28), date(2022, 4, 1)),))
+        assert Schedules([old, new]).series_for(date(2022, 3, 30)) == "old"
+        assert Schedules([new]).series_for(date(2022, 3, 30)) == "new"
+
+
+class TestExtraFiles:
+    def test_extra_file_adds_series(self, tmp_path: Path):
+        """An extra file named zed.yaml adds a 'zed' series; unnamed weeks load too."""
+        path = tmp_path / "zed.yaml"
+        path.write_text(EXTRA_ZED, encoding="utf-8")
+        schedules = load_schedules([path])
+        assert schedules.names() == ("victoria", "wallaby", "xena", "yoga", "zed")
+        zed = schedules["zed"]
+        assert zed.weeks[0] == Week(None, date(2022, 3, 28), date(2022, 3, 30), ("y-final",))
+        assert zed.milestone_week("1") == Week(
+            "R-20", date(2022, 5, 16), date(2022, 5, 20), ("z-1",)
+        )
+        assert zed.start_week == date(2022, 4, 4)
+        assert schedules.series_for(date(2022, 4, 6)) == "zed"
+        assert schedules.series_for(date(2022, 3, 29)) == "yoga"
+
+    def test_series_key_overrides_bundled(self, tmp_path: Path):
+        """A top-level 'series: Xena' replaces the bundled Xena whatever the file name."""
+        path = tmp_path / "custom.yaml"
+        path.write_text(EXTRA_XENA, encoding="utf-8")
+        schedules = load_schedules([path])
+        assert "custom" not in schedules
+        week = schedules["xena"].milestone_week("1")
+        assert week is not None
+        assert week.start == date(2021, 9, 27)
+        assert schedules["xena"].milestone_week("ptg") is None
+
+    def test_later_extra_file_wins(self, tmp_path: Path):
+        """Of two extra files for the same series, the later one wins."""
+        first = tmp_path / "first.yaml"
+        first.write_text(EXTRA_XENA, encoding="utf-8")
+        second = tmp_path / "xena.yaml"
+        second.write_text(
+            "cycle:\n- name: R-2\n  start: '2021-09-20'\n  end: '2021-09-24'\n  x-project: [x-1]\n",
+            encoding="utf-8",
+        )
+        week = load_schedules([first, second])["xena"].milestone_week("1")
+        assert week is not None
+        assert week.name == "R-2"
+
+
+class TestErrors:
+    def test_bad_yaml_names_file(self, tmp_path: Path):
+        """Unparseable YAML raises a one-line ConfigError naming the file."""
+        path = tmp_path / "broken.yaml"
+        path.write_text("cycle:\n  - name: R-1\n   start: [oops\n", encoding="utf-8")
+        with pytest.raises(ConfigError) as info:
+            load_schedules([path])
+        message = str(info.value)
+        assert str(path) in message
+        assert "invalid YAML" in message
+        assert "\n" not in message
+
+    def test_missing_file(self, tmp_path: Path):
+        """A missing extra file raises ConfigError naming it."""
+        path = tmp_path / "absent.yaml"
+        with pytest.raises(ConfigError, match=r"absent\.yaml"):
+            load_schedules([path])
+
+    @pytest.mark.parametrize(
+        ("text", "fragment"),
+        [
+            ("- just\n- a list\n", "expected a mapping at the top level"),
+            ("series: zed\n", "'cycle' must be a list of weeks"),
+            ("cycle:\n- name: R-1\n  start: soon\n  end: '2021-01-01'\n", "cycle[0].start"),
+            ("cycle:\n- start: '2021-01-08'\n  end: '2021-01-04'\n", "is before start"),
+            (
+                "cycle:\n- start: '2021-01-04'\n  end: '2021-01-08'\n  x-project: w-1\n",
+                "'x-project'",
+            ),
+            ("series: 7\ncycle: []\n", "'series' must be a non-empty string"),
+        ],
+    )
+    def test_bad_shape(self, text, fragment):
+        """Structurally wrong files raise ConfigError naming the source and the problem."""
+        with pytest.raises(ConfigError) as info:
+            parse_schedule(text, source="bad.yaml", default_series="bad")
+        assert "bad.yaml" in str(info.value)
+        assert fragment in str(info.value)
