@@ -13,6 +13,7 @@ import re
 from html.parser import HTMLParser
 
 from syncsvc.errors import InputError
+from syncsvc.escape import plain
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 
@@ -47,7 +48,10 @@ def decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("latin-1")
+        try:  # Windows mail clients send cp1252, a superset of Latin-1's printables
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
     controls = len(_CONTROL.findall(text))
     if controls > max(8, len(text) // 100):
         raise InputError("input looks like a binary file or an unknown encoding")
@@ -120,5 +124,5 @@ def normalise(text: str) -> str:
     if looks_like_html(text):
         text = html_to_text(text)
     text = text.replace("\xa0", " ").replace("\u200b", "").replace("\t", "    ")
-    text = _CONTROL.sub("", text)
+    text = plain(text)
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n") + "\n"

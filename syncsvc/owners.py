@@ -35,7 +35,8 @@ _STRONG_VERB = re.compile(
     r"(?!\s+(?:be|been)\b)",
 )
 _WEAK_VERB = re.compile(r"\s+(?:to|should|must|needs? to|can|could|may|might)\b")
-_PAREN = re.compile(r"\(([^()]{1,80})\)")
+# Not after "]": "[text](x)" is a Markdown link, not an attribution.
+_PAREN = re.compile(r"(?<!\])\(([^()]{2,80})\)")
 _PAREN_SPLIT = re.compile(r"\s*(?:/|,|&|\band\b)\s*")
 
 #: Subjects and parenthesised words that name no person.

@@ -1,0 +1,1 @@
+"""The ``syncsvc`` command line (Typer + rich)."""

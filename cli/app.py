@@ -1,0 +1,250 @@
+"""The ``syncsvc`` Typer application: global options, error handling, commands."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import tempfile
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from syncsvc import __version__
+from syncsvc.adapters.sources import read_source
+from syncsvc.cli import render
+from syncsvc.cli.context import AppContext
+from syncsvc.cli.exit_codes import EXIT_FOR_KIND, ExitCode
+from syncsvc.cli.options import (
+    CycleOption,
+    DetailFormat,
+    DetailFormatOption,
+    DryRunOption,
+    FormatOption,
+    ListFormat,
+    OwnerOption,
+    TeamOption,
+    TopicOption,
+)
+from syncsvc.config import EXAMPLE_CONFIG
+from syncsvc.domain import Event
+from syncsvc.errors import InputError, SyncError
+from syncsvc.models import db, repo
+from syncsvc.parser import parse_summary
+from syncsvc.views import action_detail_json, summarise
+
+
+class _Group(TyperGroup):
+    """Turns :class:`SyncError` into one red line and a documented exit code."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer's vendored click.Context
+        try:
+            return super().invoke(ctx)
+        except SyncError as exc:
+            app_ctx = ctx.obj if isinstance(ctx.obj, AppContext) else AppContext()
+            if app_ctx.debug:
+                raise
+            hint = f" (hint: {exc.hint})" if exc.hint else ""
+            app_ctx.err.print(f"[red]error:[/red] {render.t(exc)}{hint}")
+            raise typer.Exit(EXIT_FOR_KIND[exc.kind]) from None
+        except KeyboardInterrupt:
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
+        finally:
+            if isinstance(ctx.obj, AppContext):
+                ctx.obj.close()
+
+
+app = typer.Typer(
+    cls=_Group,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Track PTG action items as commitments and follow them on Launchpad and Gerrit.",
+    epilog="Example: syncsvc import summary.html --team manila && syncsvc actions --owner dviroel",
+)
+db_app = typer.Typer(
+    no_args_is_help=True,
+    help="Database schema management.",
+    epilog="Example: syncsvc --db postgresql+psycopg://localhost/syncsvc db upgrade",
+)
+app.add_typer(db_app, name="db")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"syncsvc {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db_url: Annotated[
+        str | None,
+        typer.Option("--db", envvar="SYNCSVC_DATABASE_URL", help="Database URL (SQLAlchemy)."),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Team config file (TOML).")
+    ] = None,
+    verbose: Annotated[int, typer.Option("-v", "--verbose", count=True, help="More logs.")] = 0,
+    quiet: Annotated[int, typer.Option("-q", "--quiet", count=True, help="Fewer logs.")] = 0,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
+    ] = False,
+) -> None:
+    """Global options; every command accepts them before its name."""
+    del version  # handled eagerly by _version
+    ctx.obj = AppContext(db_url=db_url, config_file=config, verbosity=verbose - quiet, debug=debug)
+    ctx.obj.configure_logging()
+    _ = ctx.obj.config  # a broken config file fails every command, not only some
+
+
+def _ctx(ctx: typer.Context) -> AppContext:
+    assert isinstance(ctx.obj, AppContext)
+    return ctx.obj
+
+
+def _import(app_ctx: AppContext, data: bytes, *, team: str | None, cycle: str | None) -> Event:
+    """Parse ``data`` and print what was found (warnings to stderr)."""
+    cfg = app_ctx.config
+    event = parse_summary(
+        data,
+        team=team or cfg.team,
+        cycle=cycle or cfg.cycle,
+        known_nicks=cfg.aliases,
+        schedules=app_ctx.schedules(),
+    )
+    for line in render.parse_summary_lines(event.title, summarise(event)):
+        app_ctx.out.print(render.t(line))
+    for warning in event.warnings:
+        app_ctx.err.print(render.t(f"warning: {warning}"), style="yellow")
+    return event
+
+
+def _save(app_ctx: AppContext, event: Event, data: bytes) -> None:
+    with db.session_scope(app_ctx.engine()) as session:
+        report = repo.save_event(
+            session,
+            event,
+            source_digest=hashlib.sha256(data).hexdigest(),
+            now=datetime.now(UTC),
+        )
+    app_ctx.out.print(
+        f"saved event {report.event_id}: {report.created} new, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.removed} removed"
+    )
+
+
+@app.command("import", epilog="Example: syncsvc import wallaby-ptg.html --team manila")
+def import_(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help="A file, - for stdin, or an http(s) URL.")],
+    team: TeamOption = None,
+    cycle: CycleOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Read a PTG summary and store its action items as commitments."""
+    app_ctx = _ctx(ctx)
+    data = read_source(source, stdin=sys.stdin.buffer)
+    event = _import(app_ctx, data, team=team, cycle=cycle)
+    if not dry_run:
+        _save(app_ctx, event, data)
+
+
+@app.command(epilog="Example: syncsvc actions --owner carloss --format json")
+def actions(
+    ctx: typer.Context,
+    owner: OwnerOption = None,
+    topic: TopicOption = None,
+    unassigned: Annotated[bool, typer.Option("--unassigned", help="Only unowned.")] = False,
+    fmt: FormatOption = ListFormat.TABLE,
+) -> None:
+    """List commitments with owners, due dates and state."""
+    app_ctx = _ctx(ctx)
+    with db.session_scope(app_ctx.engine()) as session:
+        found = repo.list_actions(session, owner=owner, topic=topic, unassigned=unassigned)
+    {
+        ListFormat.TABLE: render.actions_table,
+        ListFormat.JSON: render.actions_json,
+        ListFormat.MARKDOWN: render.actions_markdown,
+    }[fmt](app_ctx.out, found)
+
+
+@app.command(epilog="Example: syncsvc show 12 --format json")
+def show(
+    ctx: typer.Context,
+    action_id: Annotated[int, typer.Argument(metavar="ID", help="Action id (see `actions`).")],
+    fmt: DetailFormatOption = DetailFormat.TABLE,
+) -> None:
+    """Show one commitment in full: refs and the history of its wording."""
+    app_ctx = _ctx(ctx)
+    with db.session_scope(app_ctx.engine()) as session:
+        action = repo.get_action(session, action_id)
+    if fmt is DetailFormat.JSON:
+        render.print_json(app_ctx.out, action_detail_json(action))
+    else:
+        render.action_detail(app_ctx.out, action)
+
+
+@app.command(epilog="Example: syncsvc events --format json")
+def events(ctx: typer.Context, fmt: DetailFormatOption = DetailFormat.TABLE) -> None:
+    """List imported events (PTGs, meetings) with their counts."""
+    app_ctx = _ctx(ctx)
+    with db.session_scope(app_ctx.engine()) as session:
+        found = repo.list_events(session)
+    (render.events_json if fmt is DetailFormat.JSON else render.events_table)(app_ctx.out, found)
+
+
+@app.command(epilog="Example: syncsvc demo  (or: syncsvc --db sqlite:///demo.sqlite demo)")
+def demo(ctx: typer.Context) -> None:
+    """Import the bundled example summary into a scratch database and list it."""
+    app_ctx = _ctx(ctx)
+    if app_ctx.db_url is None:
+        scratch = Path(tempfile.mkdtemp(prefix="syncsvc-demo-")) / "demo.sqlite"
+        app_ctx.db_url = f"sqlite:///{scratch}"
+        app_ctx.err.print(render.t(f"demo database: {scratch}"))
+    data = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
+    event = _import(app_ctx, data, team=None, cycle=None)
+    _save(app_ctx, event, data)
+    with db.session_scope(app_ctx.engine()) as session:
+        render.actions_table(app_ctx.out, repo.list_actions(session))
+
+
+@app.command(epilog="Example: syncsvc init --path ./syncsvc.toml")
+def init(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Option("--path", help="Where to write it.")] = Path("syncsvc.toml"),
+) -> None:
+    """Write a commented example team config (never overwrites a file)."""
+    if path.exists():
+        raise InputError(f"{path} already exists; not overwriting it")
+    path.write_text(EXAMPLE_CONFIG, encoding="utf-8")
+    _ctx(ctx).out.print(render.t(f"wrote {path}"))
+
+
+@db_app.command("upgrade", epilog="Example: syncsvc --db postgresql+psycopg://h/db db upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Create or upgrade the database schema to this version's head."""
+    app_ctx = _ctx(ctx)
+    engine = app_ctx.engine(check_schema=False)
+    db.upgrade(engine)
+    app_ctx.out.print(f"database schema at {db.current_revision(engine)}")
+
+
+@db_app.command("current", epilog="Example: syncsvc db current")
+def db_current(ctx: typer.Context) -> None:
+    """Print the schema revision of the database and the one this version needs."""
+    app_ctx = _ctx(ctx)
+    engine = app_ctx.engine(check_schema=False)
+    current = db.current_revision(engine) or "empty"
+    app_ctx.out.print(f"database: {current}, syncsvc needs: {db.head_revision()}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,67 @@
+"""Per-invocation state: global options, config and a lazily opened database."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+from rich.console import Console
+from sqlalchemy import Engine
+
+from syncsvc.config import Config, config_path, load_config
+from syncsvc.models import db
+from syncsvc.schedule import Schedules, load_schedules
+
+
+@dataclass
+class AppContext:
+    """Global options of one invocation, shared by every command."""
+
+    db_url: str | None = None
+    config_file: Path | None = None
+    verbosity: int = 0
+    debug: bool = False
+    out: Console = field(default_factory=lambda: Console(highlight=False, soft_wrap=True))
+    err: Console = field(
+        default_factory=lambda: Console(stderr=True, highlight=False, soft_wrap=True)
+    )
+    _config: Config | None = None
+    _engine: Engine | None = None
+
+    @property
+    def config(self) -> Config:
+        """The loaded config file (defaults when there is none)."""
+        if self._config is None:
+            path = config_path(self.config_file, Path(platformdirs.user_config_dir("syncsvc")))
+            self._config = load_config(path)
+        return self._config
+
+    @property
+    def database_url(self) -> str:
+        """``--db``, else the config's ``database``, else ``$SYNCSVC_DATABASE_URL``/default."""
+        return self.db_url or self.config.database or db.default_database_url()
+
+    def engine(self, *, check_schema: bool = True) -> Engine:
+        """The database engine; its schema is created/checked on first use."""
+        if self._engine is None:
+            self._engine = db.open_engine(self.database_url)
+            if check_schema:
+                db.ensure_schema(self._engine)
+        return self._engine
+
+    def schedules(self) -> Schedules:
+        """Bundled release schedules plus those the config adds."""
+        return load_schedules(self.config.schedules)
+
+    def configure_logging(self) -> None:
+        """Send diagnostics to stderr at the level ``-v``/``-q`` chose."""
+        level = logging.WARNING - 10 * self.verbosity
+        logging.basicConfig(level=max(logging.DEBUG, min(level, logging.CRITICAL)), force=True)
+
+    def close(self) -> None:
+        """Dispose of the engine, if one was opened."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None

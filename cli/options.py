@@ -1,0 +1,44 @@
+"""Reusable option types shared by several commands."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+
+class ListFormat(StrEnum):
+    """Output formats of list commands."""
+
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+class DetailFormat(StrEnum):
+    """Output formats of single-record commands."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+FormatOption = Annotated[
+    ListFormat, typer.Option("--format", "-f", help="table (default), json or markdown.")
+]
+DetailFormatOption = Annotated[
+    DetailFormat, typer.Option("--format", "-f", help="table (default) or json.")
+]
+OwnerOption = Annotated[str | None, typer.Option("--owner", help="Only actions owned by NICK.")]
+TopicOption = Annotated[
+    str | None, typer.Option("--topic", help="Only topics whose title contains TEXT.")
+]
+TeamOption = Annotated[
+    str | None, typer.Option("--team", help="Team name when the summary does not say (manila).")
+]
+CycleOption = Annotated[
+    str | None, typer.Option("--cycle", help="Release cycle when the summary does not say.")
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Parse and report; write nothing to the database.")
+]

@@ -1,0 +1,200 @@
+"""Engines, sessions and schema migrations.
+
+The caller owns the unit of work: it opens an engine with :func:`open_engine`,
+makes sure the schema is current with :func:`ensure_schema` and wraps each unit of
+work in :func:`session_scope`. Repository functions never commit.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import platformdirs
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from syncsvc.errors import SchemaOutdatedError
+
+DATABASE_URL_ENV = "SYNCSVC_DATABASE_URL"
+SCRIPT_LOCATION = "syncsvc.models:migrations"
+
+
+def default_database_url() -> str:
+    """Return ``$SYNCSVC_DATABASE_URL``, else a SQLite file in the user data dir.
+
+    The data directory (``platformdirs.user_data_dir("syncsvc")``) is created when
+    missing; the database file itself is created on first connection.
+    """
+    url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if url:
+        return url
+    data_dir = Path(platformdirs.user_data_dir("syncsvc"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{data_dir / 'syncsvc.sqlite'}"
+
+
+def open_engine(url: str, *, timeout: float = 30.0) -> Engine:
+    """Create an engine for ``url``.
+
+    For SQLite, every connection enforces foreign keys, waits up to ``timeout``
+    seconds for a lock, and gets real transactions: Python's ``sqlite3`` (before
+    3.16) neither begins a transaction for SELECT nor for DDL, so SQLAlchemy
+    emits ``BEGIN`` itself (the recipe from the SQLAlchemy SQLite docs). That is
+    what makes a failed migration roll back completely.
+    """
+    engine = create_engine(url, **_engine_options(url, timeout))
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _engine_options(url: str, timeout: float) -> dict[str, object]:
+    if make_url(url).get_backend_name() == "sqlite":
+        return {"connect_args": {"timeout": timeout}}
+    return {"pool_pre_ping": True}
+
+
+def _sqlite_on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN, see open_engine
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def _sqlite_on_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def set_sqlite_foreign_keys(connection: Connection, *, enabled: bool) -> None:
+    """Switch SQLite foreign-key enforcement on ``connection``.
+
+    SQLite ignores this pragma inside a transaction, so it is sent on the raw DBAPI
+    connection, which does not trigger SQLAlchemy's autobegin; call it while
+    ``connection`` has no transaction open.
+    """
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if enabled else 'OFF'}")
+    finally:
+        cursor.close()
+
+
+def check_sqlite_foreign_keys(connection: Connection) -> None:
+    """Raise ``RuntimeError`` when any row violates a foreign key (``PRAGMA foreign_key_check``).
+
+    Migrations run with enforcement off (batch mode copies and drops tables, and a
+    DROP of a parent table would otherwise cascade); this check, run before the
+    migration commits, keeps them from leaving dangling references behind.
+    """
+    rows = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if rows:
+        tables = sorted({str(row[0]) for row in rows})
+        raise RuntimeError(f"migration left rows with broken foreign keys in {', '.join(tables)}")
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Build an Alembic ``Config`` that needs no ``alembic.ini`` on disk.
+
+    With ``connection``, ``env.py`` migrates on that connection; it must have no
+    transaction open, and the migration commits on it.
+    """
+    config = Config()
+    config.set_main_option("script_location", SCRIPT_LOCATION)
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run ``alembic upgrade <revision>`` on ``engine`` in one transaction."""
+    with engine.connect() as connection:
+        command.upgrade(alembic_config(connection), revision)
+        connection.commit()
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Run ``alembic downgrade <revision>`` on ``engine`` in one transaction."""
+    with engine.connect() as connection:
+        command.downgrade(alembic_config(connection), revision)
+        connection.commit()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """Return the revision the database is at, or ``None`` for an empty database."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    """Return the newest revision this version of syncsvc ships."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "syncsvc ships at least one migration"
+    return head
+
+
+def _known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Make sure the schema is at head before any repository function runs.
+
+    SQLite databases are local files this tool owns, so they are created or
+    upgraded automatically. Other backends are shared: the schema is never changed
+    behind the operator's back.
+
+    Raises:
+        SchemaOutdatedError: a non-SQLite database is behind head, or any
+            database is at a revision this version of syncsvc does not know.
+    """
+    head = head_revision()
+    current = current_revision(engine)
+    if current == head:
+        return
+    if current is not None and current not in _known_revisions():
+        raise SchemaOutdatedError(
+            f"database schema is at {current}, which this syncsvc does not know (it needs {head})",
+            hint="upgrade syncsvc to the version that created this database",
+        )
+    if engine.dialect.name == "sqlite":
+        upgrade(engine)
+        return
+    raise SchemaOutdatedError(
+        f"database schema is at {current or 'base (empty)'}, syncsvc needs {head}",
+        hint="run `syncsvc db upgrade`",
+    )
+
+
+def insert_ignoring_conflicts(
+    session: Session, model: type[DeclarativeBase], rows: Sequence[Mapping[str, object]]
+) -> None:
+    """Insert ``rows`` into ``model``'s table, skipping rows that hit a unique key.
+
+    ``ON CONFLICT DO NOTHING`` makes concurrent imports of the same people or refs
+    safe on both supported backends (PostgreSQL and SQLite).
+    """
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(postgresql.insert(model).on_conflict_do_nothing(), rows)
+    else:
+        session.execute(sqlite.insert(model).on_conflict_do_nothing(), rows)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """Yield a ``Session`` that commits when the block ends and rolls back on error."""
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield session

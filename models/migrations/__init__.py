@@ -1,0 +1,1 @@
+"""Alembic migration environment of syncsvc (``script_location = syncsvc.models:migrations``)."""

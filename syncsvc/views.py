@@ -1,0 +1,91 @@
+"""Plain data views of domain records: the JSON contract and text summaries.
+
+``action_json`` is the documented shape of ``syncsvc actions --format json``;
+change it only together with README.md and its test.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from syncsvc.domain import Event, StoredAction, StoredEvent
+
+JSONValue = str | int | float | bool | None | list["JSONValue"] | dict[str, "JSONValue"]
+
+
+def action_json(action: StoredAction) -> dict[str, JSONValue]:
+    """One action as the JSON object of ``syncsvc actions --format json``."""
+    return {
+        "id": action.id,
+        "event": action.event,
+        "day": action.day.isoformat() if action.day else None,
+        "topic": action.topic,
+        "text": action.text,
+        "owners": list(action.owners),
+        "milestone": action.milestone,
+        "milestone_key": action.milestone_key,
+        "due": action.due.isoformat() if action.due else None,
+        "starts": action.starts.isoformat() if action.starts else None,
+        "refs": [{"kind": str(r.kind), "id": r.id, "url": r.url} for r in action.refs],
+        "state": str(action.state),
+    }
+
+
+def action_detail_json(action: StoredAction) -> dict[str, JSONValue]:
+    """``action_json`` plus the history of earlier wordings (``syncsvc show``)."""
+    data = action_json(action)
+    data["history"] = [
+        {"text": h.text, "owners": list(h.owners), "replaced_at": h.replaced_at.isoformat()}
+        for h in action.history
+    ]
+    return data
+
+
+def event_json(event: StoredEvent) -> dict[str, JSONValue]:
+    """One imported event as listed by ``syncsvc events --format json``."""
+    return {
+        "id": event.id,
+        "team": event.team,
+        "cycle": event.cycle,
+        "title": event.title,
+        "source": str(event.source),
+        "imported_at": event.imported_at.isoformat(),
+        "topics": event.topics,
+        "actions": event.actions,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class ParseSummary:
+    """Counts of what the parser found in one summary."""
+
+    days: int
+    topics: int
+    actions: int
+    owned: int
+    unassigned: int
+    refs: dict[str, int]
+    etherpads: int
+    warnings: int
+
+
+def summarise(event: Event) -> ParseSummary:
+    """Count days, topics, actions (owned/unassigned), refs by kind and etherpads."""
+    refs: Counter[str] = Counter()
+    for topic in event.topics:
+        refs.update(str(r.kind) for r in topic.refs)
+        for action in topic.actions:
+            refs.update(str(r.kind) for r in action.refs)
+    actions = event.actions
+    owned = sum(1 for a in actions if a.owners)
+    return ParseSummary(
+        days=len(event.days),
+        topics=len(event.topics),
+        actions=len(actions),
+        owned=owned,
+        unassigned=len(actions) - owned,
+        refs=dict(sorted(refs.items())),
+        etherpads=len({url for t in event.topics for url in t.etherpads}),
+        warnings=len(event.warnings),
+    )

@@ -1,0 +1,179 @@
+"""Alembic: upgrade, downgrade, no autogenerate drift, configuration without a URL."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import CheckConstraint, inspect, text
+from sqlalchemy.exc import IntegrityError
+
+from syncsvc.domain import ActionState, EventSource, RefKind
+from syncsvc.models.base import Base
+from syncsvc.models.db import (
+    alembic_config,
+    current_revision,
+    downgrade,
+    head_revision,
+    open_engine,
+    upgrade,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLES = {
+    "events",
+    "days",
+    "topics",
+    "actions",
+    "people",
+    "action_owners",
+    "refs",
+    "action_refs",
+    "topic_refs",
+    "action_revisions",
+}
+
+
+class TestUpgradeDowngrade:
+    def test_upgrade_head_creates_every_table(self, bare_engine):
+        """Upgrading an empty database creates every table and records the head revision."""
+        assert current_revision(bare_engine) is None
+        upgrade(bare_engine)
+        assert set(inspect(bare_engine).get_table_names()) == {*TABLES, "alembic_version"}
+        assert current_revision(bare_engine) == head_revision() == "0001"
+
+    def test_downgrade_base_then_upgrade_again(self, engine):
+        """Downgrading to base drops every table, and upgrading again recreates them."""
+        downgrade(engine, "base")
+        assert inspect(engine).get_table_names() == ["alembic_version"]
+        assert current_revision(engine) is None
+        upgrade(engine)
+        assert set(inspect(engine).get_table_names()) == {*TABLES, "alembic_version"}
+        assert current_revision(engine) == "0001"
+
+    def test_upgrade_twice_is_a_no_op(self, engine):
+        """Upgrading a database already at head changes nothing."""
+        upgrade(engine)
+        assert current_revision(engine) == head_revision()
+
+
+class TestSchemaMatchesModels:
+    def test_autogenerate_finds_no_difference(self, engine):
+        """Autogenerate (with type comparison) sees no difference between migrations and models."""
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+
+    def test_constraints_carry_convention_names(self, engine):
+        """Unique and foreign-key constraints are named by the naming convention."""
+        inspector = inspect(engine)
+        uniques = {u["name"] for t in TABLES for u in inspector.get_unique_constraints(t)}
+        foreign = {f["name"] for f in inspector.get_foreign_keys("actions")}
+        assert uniques == {
+            "uq_events_team_cycle_title_source",
+            "uq_days_event_id_position",
+            "uq_people_nick",
+            "uq_refs_kind_ref_id_url",
+        }
+        assert foreign == {"fk_actions_event_id_events", "fk_actions_topic_id_topics"}
+
+    def test_check_constraint_rejects_unknown_state(self, engine):
+        """The named CHECK constraint on ``actions.state`` refuses a value outside the enum."""
+        checks = {c["name"] for c in inspect(engine).get_check_constraints("actions")}
+        assert checks == {"ck_actions_state"}
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO events (team, cycle, title, source, source_digest, imported_at)"
+                    " VALUES ('cinder', 'wallaby', 'PTG', 'ptg', '', CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO topics (event_id, position, title, etherpads, discussion)"
+                    " SELECT id, 0, 'Backups', '[]', '[]' FROM events"
+                )
+            )
+        bogus = text(
+            "INSERT INTO actions (event_id, topic_id, position, text, state, inferred,"
+            " created_at, updated_at) SELECT event_id, id, 0, 'x', 'bogus', false,"
+            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM topics"
+        )
+        with pytest.raises(IntegrityError, match="ck_actions_state"), engine.begin() as connection:
+            connection.execute(bogus)
+
+    @pytest.mark.parametrize(
+        ("table", "name", "enum"),
+        [
+            ("actions", "state", ActionState),
+            ("events", "source", EventSource),
+            ("refs", "kind", RefKind),
+        ],
+    )
+    def test_check_constraints_cover_every_enum_member(self, table, name, enum):
+        """Each enum CHECK constraint lists every member, so a new member forces a migration."""
+        [check] = [
+            c
+            for c in Base.metadata.tables[table].constraints
+            if isinstance(c, CheckConstraint) and c.name == f"ck_{table}_{name}"
+        ]
+        allowed = set(re.findall(r"'([^']*)'", str(check.sqltext)))
+        assert allowed == {member.value for member in enum}
+
+
+class TestAlembicConfiguration:
+    def test_programmatic_config_needs_no_ini_file(self):
+        """The in-code Config points at the packaged migrations and has no URL."""
+        config = alembic_config()
+        assert config.config_file_name is None
+        assert config.get_main_option("script_location") == "syncsvc.models:migrations"
+        assert config.get_main_option("sqlalchemy.url") is None
+
+    def test_repository_ini_migrates_the_env_database(self, sqlite_url, monkeypatch):
+        """alembic.ini (package-resource location, no URL) migrates $SYNCSVC_DATABASE_URL."""
+        monkeypatch.setenv("SYNCSVC_DATABASE_URL", sqlite_url)
+        config = Config(str(ROOT / "alembic.ini"))
+        assert config.get_main_option("script_location") == "syncsvc.models:migrations"
+        assert config.get_main_option("sqlalchemy.url") is None
+        command.upgrade(config, "head")
+        engine = open_engine(sqlite_url)
+        try:
+            assert current_revision(engine) == "0001"
+        finally:
+            engine.dispose()
+
+    def test_offline_mode_renders_the_ddl(self, sqlite_url):
+        """``--sql`` mode writes the DDL for the URL's dialect without connecting."""
+        buffer = io.StringIO()
+        config = alembic_config()
+        config.output_buffer = buffer
+        config.set_main_option("sqlalchemy.url", sqlite_url)
+        command.upgrade(config, "head", sql=True)
+        assert "CREATE TABLE events" in buffer.getvalue()
+        assert "INSERT INTO alembic_version (version_num) VALUES ('0001')" in buffer.getvalue()
+
+
+class TestPostgresSchemaIsolation:
+    def test_version_table_lands_in_the_test_schema(self, postgresql_url):
+        """On PostgreSQL, every table including alembic_version is created in the search_path schema."""
+        engine = open_engine(postgresql_url)
+        try:
+            upgrade(engine)
+            with engine.connect() as connection:
+                schema = connection.scalar(text("SELECT current_schema()"))
+                rows = connection.execute(
+                    text(
+                        "SELECT table_name FROM information_schema.tables WHERE table_schema = :s"
+                    ),
+                    {"s": schema},
+                )
+                assert {row[0] for row in rows} == {*TABLES, "alembic_version"}
+            assert str(schema).startswith("syncsvc_test_")
+        finally:
+            engine.dispose()
