@@ -1,0 +1,373 @@
+"""Gerrit adapter: query changes with python-gerritclient and return domain records.
+
+python-gerritclient 1.2.0 does one GET per call with no paging, retry or
+timeout, splits a ``str`` query into characters, puts the query into the URL
+unencoded and raises ``gerritclient.error.HTTPError`` whose ``requests`` error
+sits on ``__context__``. This module covers all of that: it percent-encodes
+each query and passes it as a one-element list, pages with ``n``/``S`` until
+``_more_changes`` is gone, gives the session a timeout and User-Agent, retries
+transient failures, and raises :mod:`syncsvc.errors` exceptions only.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, Self
+from urllib.parse import quote, urlsplit
+
+import requests
+from gerritclient import client as gerrit_client
+from gerritclient import error as gerrit_error
+
+from syncsvc.domain import Account, Change, ChangeStatus, Footers
+from syncsvc.errors import (
+    ConfigError,
+    RemoteAuthError,
+    RemoteError,
+    RemoteNotFoundError,
+    RemoteUnavailableError,
+)
+
+from .http import (
+    DEFAULT_TIMEOUT,
+    RetryPolicy,
+    TransientError,
+    call_with_retry,
+    configure_session,
+    parse_retry_after,
+)
+
+logger = logging.getLogger(__name__)
+
+# Only what Change needs: each option costs the server work (recipes/gerrit.md).
+QUERY_OPTIONS = (
+    "CURRENT_REVISION",
+    "CURRENT_COMMIT",
+    "DETAILED_ACCOUNTS",
+    "LABELS",
+    "SKIP_DIFFSTAT",
+)
+VOTE_LABELS = ("Verified", "Code-Review", "Workflow")
+# Label ranges on review.opendev.org. LABELS replies carry no ``values`` (only
+# DETAILED_LABELS does), so "rejected"/"approved" are mapped to these min/max.
+LABEL_RANGES = {"Code-Review": (-2, 2), "Verified": (-2, 2), "Workflow": (-1, 1)}
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+MAX_BATCH = 50  # ``change:`` terms per OR query, to keep URLs short
+
+_TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?")
+_FOOTER = re.compile(
+    r"^[ \t]*(closes-bug|partial-bug|related-bug|implements|partially-implements|change-id)"
+    r"[ \t]*:[ \t]*(.*?)[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_BUG_NUMBER = re.compile(r"(?<![\w-])#?(\d+)\b")
+_BLUEPRINT = re.compile(r"\b(?:blueprint|bp)\b[ \t:]*([A-Za-z0-9][\w.+-]*)", re.IGNORECASE)
+_BARE_NAME = re.compile(r"[a-z0-9][a-z0-9.+-]*")
+_CHANGE_ID = re.compile(r"I[0-9a-f]{40}")
+_PLAIN_VALUE = re.compile(r"[\w./^*+-]+")
+
+
+def parse_timestamp(text: str) -> datetime:
+    """Parse Gerrit's ``YYYY-MM-DD hh:mm:ss.fffffffff`` (UTC) into an aware datetime.
+
+    Nanoseconds are truncated to microseconds. Raises ``ValueError`` otherwise.
+    """
+    match = _TIMESTAMP.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"not a Gerrit timestamp: {text!r}")
+    day, clock, fraction = match.groups()
+    micros = int((fraction or "0")[:6].ljust(6, "0"))
+    return datetime.fromisoformat(f"{day} {clock}").replace(microsecond=micros, tzinfo=UTC)
+
+
+def parse_footers(message: str) -> Footers:
+    """Extract bug, blueprint and Change-Id footers from a commit message.
+
+    Accepts ``Closes-Bug``/``Partial-Bug``/``Related-Bug`` with ``#123``, ``123``
+    or several numbers separated by commas or spaces; ``Implements:`` and
+    ``Partially-Implements:`` with ``blueprint X``, ``bp X``, ``bp:X`` or a bare
+    name. Keys are case-insensitive, values keep first-seen order without
+    duplicates, and the last ``Change-Id`` wins (as in Gerrit).
+    """
+    found: dict[str, list[str]] = {"closes-bug": [], "partial-bug": [], "related-bug": []}
+    blueprints: list[str] = []
+    change_id: str | None = None
+    for key, value in _FOOTER.findall(message.replace("\r\n", "\n")):
+        key = key.lower()  # noqa: PLW2901  # normalised in place
+        if key in found:
+            found[key].extend(_BUG_NUMBER.findall(value))
+        elif key == "change-id":
+            change_id = value if _CHANGE_ID.fullmatch(value) else change_id
+        elif names := _BLUEPRINT.findall(value):
+            blueprints.extend(names)
+        elif _BARE_NAME.fullmatch(value):
+            blueprints.append(value)
+    return Footers(
+        closes_bug=tuple(dict.fromkeys(found["closes-bug"])),
+        partial_bug=tuple(dict.fromkeys(found["partial-bug"])),
+        related_bug=tuple(dict.fromkeys(found["related-bug"])),
+        blueprints=tuple(dict.fromkeys(blueprints)),
+        change_id=change_id,
+    )
+
+
+def parse_account(info: Mapping[str, Any]) -> Account:
+    """Translate an AccountInfo; without DETAILED_ACCOUNTS only the id is known."""
+    return Account(
+        account_id=int(info["_account_id"]),
+        username=info.get("username"),
+        name=info.get("name"),
+        email=info.get("email"),
+    )
+
+
+def label_value(name: str, label: Mapping[str, Any]) -> int:
+    """The most significant vote of a LabelInfo summary (0 when nobody voted).
+
+    Gerrit reports one of ``rejected`` (the minimum), ``approved`` (the
+    maximum), ``disliked`` or ``recommended`` (with ``value`` when it is not -1/+1).
+    """
+    values = [int(v) for v in label.get("values", {})]
+    low, high = (min(values), max(values)) if values else LABEL_RANGES.get(name, (-1, 1))
+    if "rejected" in label:
+        return low
+    if "approved" in label:
+        return high
+    if "disliked" in label:
+        return int(label.get("value", -1))
+    if "recommended" in label:
+        return int(label.get("value", 1))
+    return 0
+
+
+def parse_change(info: Mapping[str, Any], *, base_url: str) -> Change:
+    """Translate one ChangeInfo (as queried with QUERY_OPTIONS) into a :class:`Change`.
+
+    ``base_url`` is the server URL without ``/a``; it builds ``<base>/c/<project>/+/<n>``.
+    Raises RemoteError when a required field is missing or malformed.
+    """
+    try:
+        number, project = int(info["_number"]), str(info["project"])
+        revisions = info.get("revisions") or {}
+        revision = revisions.get(info.get("current_revision", ""), {})
+        labels = info.get("labels") or {}
+        return Change(
+            number=number,
+            project=project,
+            branch=info["branch"],
+            subject=info["subject"],
+            status=ChangeStatus(info["status"]),
+            owner=parse_account(info["owner"]),
+            created=parse_timestamp(info["created"]),
+            updated=parse_timestamp(info["updated"]),
+            submitted=parse_timestamp(info["submitted"]) if info.get("submitted") else None,
+            topic=info.get("topic") or None,
+            hashtags=tuple(info.get("hashtags") or ()),
+            change_id=info.get("change_id"),
+            current_patch_set=revision.get("_number"),
+            votes=tuple((n, label_value(n, labels[n])) for n in VOTE_LABELS if n in labels),
+            footers=parse_footers(revision.get("commit", {}).get("message", "")),
+            url=f"{base_url}/c/{project}/+/{number}",
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise RemoteError(f"malformed ChangeInfo from Gerrit: {exc!r}") from exc
+
+
+def _query_value(value: str) -> str:
+    """Quote an operator value for the query language when it has special characters."""
+    if _PLAIN_VALUE.fullmatch(value):
+        return value
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+class GerritAdapter:
+    """Read-only access to one Gerrit server's changes, returned as :class:`Change`.
+
+    Anonymous unless both ``username`` and ``password`` (the account's HTTP
+    password from Gerrit's settings, not a web login) are given; then every
+    request goes to ``/a/...`` with HTTP basic auth. Each request has a
+    ``timeout`` (seconds); 429/502/503/504, timeouts and connection failures
+    are retried per ``retry`` with ``sleep`` between attempts. Not thread-safe.
+
+    Raises ConfigError for a bad URL, credentials in the URL or half-given credentials.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigError(f"not a Gerrit URL: {url!r}", hint="e.g. https://review.opendev.org")
+        if parts.username or parts.password:
+            raise ConfigError(
+                "credentials in the Gerrit URL are not allowed",
+                hint="pass the username and HTTP password separately",
+            )
+        if bool(username) != bool(password):
+            raise ConfigError(
+                "Gerrit needs both a username and an HTTP password, or neither",
+                hint="leave both unset for anonymous read access",
+            )
+        self.base_url = url.rstrip("/")
+        self.authenticated = bool(username)
+        self._api = gerrit_client.connect(
+            self.base_url,
+            auth_type="basic" if username else None,
+            username=username,
+            password=password,
+        )
+        configure_session(self._api.session, timeout=timeout)
+        # Always pass connection=: without it the client reads GERRIT_* and ./.env.
+        self._changes = gerrit_client.get_client("change", connection=self._api)
+        self._retry = retry or RetryPolicy()
+        self._sleep = sleep
+
+    def __repr__(self) -> str:
+        mode = "authenticated" if self.authenticated else "anonymous"
+        return f"GerritAdapter({self.base_url!r}, {mode})"
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        self._api.session.close()
+
+    def iter_changes(self, query: str, *, page_size: int = 100) -> Iterator[Change]:
+        """Yield each change matching ``query`` (Gerrit search syntax) once, newest update first.
+
+        Pages with ``n=page_size`` and ``S=<offset>`` until a page's last change
+        has no ``_more_changes``; one request per page. Offsets shift when
+        changes are updated while paging: a change seen twice is yielded once
+        (keyed by number), and one that moves to an earlier page can be missed,
+        so poll incrementally with an overlapping ``after:`` rather than deep offsets.
+
+        Raises RemoteError (400: the server's message, e.g. an unknown operator),
+        RemoteAuthError, RemoteNotFoundError, RemoteUnavailableError while
+        iterating; ValueError at once for a page_size below 1.
+        """
+        if page_size < 1:
+            raise ValueError("page_size must be positive")
+        return self._paginate(query, page_size)
+
+    def _paginate(self, query: str, page_size: int) -> Iterator[Change]:
+        # Encode ourselves: the client puts the query into the URL as is, where "+"
+        # would become a space and "#" would end the URL.
+        encoded = quote(query, safe="")
+        seen: set[int] = set()
+        skip = 0
+        while True:
+            page = self._query_page(query, encoded, limit=page_size, skip=skip)
+            for info in page:
+                change = parse_change(info, base_url=self.base_url)
+                if change.number not in seen:
+                    seen.add(change.number)
+                    yield change
+            if not page or not page[-1].get("_more_changes"):
+                return
+            skip += len(page)
+
+    def get_changes(self, numbers: Iterable[int], *, batch: int = MAX_BATCH) -> Iterator[Change]:
+        """Yield the changes with these numbers, ``batch`` numbers per request.
+
+        Each batch is one ``change:A OR change:B ...`` query; changes come batch
+        by batch, newest update first within a batch. Repeated numbers are asked
+        once; numbers that do not exist or are not visible are silently absent.
+        Raises the same errors as :meth:`iter_changes`.
+        """
+        if batch < 1:
+            raise ValueError("batch must be positive")
+        unique = list(dict.fromkeys(int(n) for n in numbers))
+        chunks = [unique[start : start + batch] for start in range(0, len(unique), batch)]
+        return itertools.chain.from_iterable(
+            self.iter_changes(" OR ".join(f"change:{n}" for n in chunk), page_size=len(chunk))
+            for chunk in chunks
+        )
+
+    def changes_updated_since(self, projects: Sequence[str], since: datetime) -> Iterator[Change]:
+        """Yield changes in ``projects`` updated at or after ``since``, newest first.
+
+        Queries ``(project:A OR project:B) after:"YYYY-MM-DD hh:mm:ss"`` with
+        ``since`` in UTC truncated to the second (``after:`` is inclusive). The
+        caller subtracts its own safety margin from its cursor. ``since`` must
+        be timezone-aware (ValueError otherwise). No projects: no request.
+        Raises the same errors as :meth:`iter_changes`.
+        """
+        if since.tzinfo is None or since.utcoffset() is None:
+            raise ValueError("since must be a timezone-aware datetime")
+        if not projects:
+            return iter(())
+        terms = " OR ".join(f"project:{_query_value(p)}" for p in projects)
+        stamp = since.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        return self.iter_changes(f'({terms}) after:"{stamp}"')
+
+    def _query_page(self, query: str, encoded: str, *, limit: int, skip: int) -> list[Any]:
+        what = f"Gerrit query {query!r} (n={limit}, S={skip})"
+
+        def once() -> list[Any]:
+            logger.debug("GET %s/changes/ %s", self.base_url, what)
+            try:
+                result = self._changes.get_all(
+                    [encoded], options=list(QUERY_OPTIONS), limit=limit, skip=skip or None
+                )
+            except gerrit_error.HTTPError as exc:
+                raise _translate_http_error(exc, what) from exc
+            except requests.exceptions.SSLError as exc:  # a certificate problem will not heal
+                raise RemoteError(f"{what} failed: {exc}", hint="check the Gerrit URL") from exc
+            except (
+                requests.Timeout,
+                requests.ConnectionError,
+                requests.exceptions.ChunkedEncodingError,
+            ) as exc:
+                raise TransientError(f"{type(exc).__name__}: {exc}") from exc
+            except json.JSONDecodeError as exc:  # a body cut short by a proxy or a reset
+                raise TransientError(f"unreadable JSON: {exc}") from exc
+            except requests.RequestException as exc:
+                raise RemoteError(f"{what} failed: {exc}") from exc
+            if not isinstance(result, list):
+                raise RemoteError(f"{what}: expected a JSON list, got {type(result).__name__}")
+            return result
+
+        return call_with_retry(
+            once, what=what, policy=self._retry, sleep=self._sleep, logger=logger
+        )
+
+
+def _translate_http_error(exc: gerrit_error.HTTPError, what: str) -> Exception:
+    """Map the client's HTTPError (requests' error on ``__context__``) to our errors."""
+    response = getattr(exc.__context__, "response", None)
+    if not isinstance(response, requests.Response):
+        return RemoteError(f"{what} failed: {exc}")
+    status, text = response.status_code, response.text.strip()[:500]
+    if status in RETRY_STATUSES:
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        return TransientError(f"HTTP {status}", retry_after=retry_after)
+    if status == 404:
+        return RemoteNotFoundError(f"{what}: not found (HTTP 404)", hint="check the Gerrit URL")
+    if status in (401, 403):
+        return RemoteAuthError(
+            f"{what}: Gerrit refused the credentials (HTTP {status})",
+            hint="check the username and the HTTP password from Gerrit's settings",
+        )
+    if status == 400:
+        return RemoteError(f"Gerrit rejected {what}: {text}")
+    if status >= 500:
+        return RemoteUnavailableError(f"{what}: server error HTTP {status}: {text}")
+    return RemoteError(f"{what}: HTTP {status}: {text}")

@@ -1,0 +1,156 @@
+"""Small HTTP helpers shared by adapters: default timeouts and retry with backoff.
+
+Nothing here knows about a particular remote API. An adapter classifies each
+failure itself and raises :class:`TransientError` for the ones worth retrying;
+:func:`call_with_retry` sleeps with exponential backoff (or as long as the
+server's ``Retry-After`` asks), logs every retry, and finally raises
+:class:`~syncsvc.errors.RemoteUnavailableError`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from syncsvc import __version__
+from syncsvc.errors import RemoteUnavailableError
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT: float = 30.0
+USER_AGENT: str = f"syncsvc/{__version__}"
+
+
+class TransientError(Exception):
+    """A failure that may succeed when tried again (429, 502, 503, timeouts, resets).
+
+    ``retry_after`` is the delay in seconds the server asked for, if any.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often and how long to wait between attempts.
+
+    The delay before retry ``k`` (1-based) is ``base_delay * factor**(k-1)`` capped
+    at ``max_delay``; a server's ``Retry-After`` replaces it when larger, capped at
+    ``max_retry_after``. ``attempts`` counts the first try.
+    """
+
+    attempts: int = 4
+    base_delay: float = 1.0
+    factor: float = 2.0
+    max_delay: float = 30.0
+    max_retry_after: float = 120.0
+
+    def delay(self, retry: int, retry_after: float | None = None) -> float:
+        """Seconds to wait before retry number ``retry`` (1 for the first retry)."""
+        backoff = min(self.base_delay * self.factor ** (retry - 1), self.max_delay)
+        if retry_after is not None:
+            return max(backoff, min(retry_after, self.max_retry_after))
+        return backoff
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds or HTTP-date), else ``None``."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def call_with_retry(
+    func: Callable[[], T],
+    *,
+    what: str,
+    policy: RetryPolicy,
+    sleep: Callable[[float], None] = time.sleep,
+    logger: logging.Logger | None = None,
+) -> T:
+    """Call ``func`` until it stops raising :class:`TransientError` or attempts run out.
+
+    ``what`` describes the operation for logs and the final error (never put
+    credentials in it). Other exceptions propagate untouched on the first try.
+
+    Raises:
+        RemoteUnavailableError: every attempt failed with a transient error.
+    """
+    log = logger or logging.getLogger(__name__)
+    attempt = 1
+    while True:
+        try:
+            return func()
+        except TransientError as exc:
+            if attempt >= policy.attempts:
+                raise RemoteUnavailableError(
+                    f"{what} failed after {attempt} attempts: {exc}",
+                    hint="the server is down or rate limiting; try again later",
+                ) from exc
+            delay = policy.delay(attempt, exc.retry_after)
+            log.warning(
+                "%s failed (%s); retry %d/%d in %.1fs",
+                what,
+                exc,
+                attempt,
+                policy.attempts - 1,
+                delay,
+            )
+            sleep(delay)
+            attempt += 1
+
+
+class TimeoutHTTPAdapter(HTTPAdapter):
+    """A transport adapter that applies a default timeout to requests sent without one."""
+
+    def __init__(self, timeout: float, **kwargs: Any) -> None:
+        self.timeout = timeout
+        super().__init__(**kwargs)
+
+    def send(  # type: ignore[override]  # requests' stub types every keyword loosely
+        self, request: requests.PreparedRequest, **kwargs: Any
+    ) -> requests.Response:
+        """Send ``request``, using the default timeout when the caller gave none."""
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.timeout
+        return super().send(request, **kwargs)
+
+
+def configure_session(
+    session: requests.Session,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    user_agent: str = USER_AGENT,
+    headers: Mapping[str, str] | None = None,
+) -> requests.Session:
+    """Give ``session`` a default timeout on every request and a descriptive User-Agent.
+
+    Libraries that wrap a session (python-gerritclient) never pass ``timeout=``,
+    so the default is applied by the mounted transport adapter. Returns ``session``.
+    """
+    adapter = TimeoutHTTPAdapter(timeout)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers["User-Agent"] = user_agent
+    if headers:
+        session.headers.update(headers)
+    return session

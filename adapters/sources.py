@@ -1,0 +1,70 @@
+"""Read a summary's raw bytes from a file, standard input or an archived message URL."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+import requests
+
+from syncsvc import __version__
+from syncsvc.errors import InputError, RemoteError, RemoteUnavailableError
+from syncsvc.normalise import MAX_INPUT_BYTES
+
+TIMEOUT = (10.0, 30.0)  # connect, read (seconds)
+
+
+def read_source(source: str, *, stdin: BinaryIO | None = None) -> bytes:
+    """Return the bytes of ``source``: a path, ``-`` for stdin, or an http(s) URL.
+
+    Refuses input over ``MAX_INPUT_BYTES`` without reading it all. Raises
+    :class:`InputError` for a missing/unreadable path or an oversized input and
+    :class:`RemoteError` subclasses when a URL cannot be fetched.
+    """
+    if source == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        return _bounded(stream.read(MAX_INPUT_BYTES + 1), "standard input")
+    if source.startswith(("http://", "https://")):
+        return fetch_url(source)
+    path = Path(source)
+    if not path.exists():
+        raise InputError(f"{source}: no such file")
+    if path.is_dir():
+        raise InputError(f"{source}: is a directory, expected a summary file")
+    try:
+        if path.stat().st_size > MAX_INPUT_BYTES:
+            _too_big(source)
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read: {exc.strerror}") from exc
+
+
+def fetch_url(url: str) -> bytes:
+    """GET an archived message with a timeout, a User-Agent and a size limit."""
+    headers = {"User-Agent": f"syncsvc/{__version__}"}
+    try:
+        with requests.get(url, headers=headers, timeout=TIMEOUT, stream=True) as response:
+            if response.status_code >= 400:
+                raise RemoteError(f"{url}: HTTP {response.status_code}")
+            body = bytearray()
+            for chunk in response.iter_content(64 * 1024):
+                body.extend(chunk)
+                if len(body) > MAX_INPUT_BYTES:
+                    _too_big(url)
+            return bytes(body)
+    except requests.RequestException as exc:
+        raise RemoteUnavailableError(
+            f"{url}: cannot fetch: {type(exc).__name__}", hint="check the URL and the network"
+        ) from exc
+
+
+def _bounded(data: bytes, name: str) -> bytes:
+    if len(data) > MAX_INPUT_BYTES:
+        _too_big(name)
+    return data
+
+
+def _too_big(name: str) -> None:
+    limit = MAX_INPUT_BYTES // (1024 * 1024)
+    raise InputError(f"{name}: larger than {limit} MB; is this really a PTG summary?")
