@@ -1,0 +1,480 @@
+"""Read bugs, bug tasks and bug comments from Launchpad through launchpadlib.
+
+The adapter turns launchpadlib entries into :mod:`syncsvc.domain` records and
+owns the failure policy:
+
+* launchpadlib itself retries only 502/503, up to six times per request
+  (sleeping 0, 1, 2, 4, 8, 16 s through ``lazr.restfulclient._browser.sleep``,
+  which tests monkeypatch). A 502/503 that survives that is final here.
+* Timeouts, refused or reset connections, 429, 500 and 504 are retried by this
+  adapter with exponential backoff (:class:`~syncsvc.adapters.http.RetryPolicy`),
+  one page or one entry at a time, and logged on every retry.
+* Failures leave as :class:`~syncsvc.errors.RemoteNotFoundError` (404),
+  :class:`~syncsvc.errors.RemoteAuthError` (401/403, bad or missing credentials),
+  :class:`~syncsvc.errors.RemoteUnavailableError` (retries exhausted) or
+  :class:`~syncsvc.errors.RemoteError` (anything else).
+
+Cost model (requests): login 2 with a cold ``cache_dir``, 0 with a warm one;
+:meth:`LaunchpadAdapter.search_tasks` ``ceil(N / 75)`` (at least 1);
+:meth:`LaunchpadAdapter.get_bugs` 2 per bug (the bug, its tasks);
+:meth:`LaunchpadAdapter.get_bug_messages` 2 (the bug, one page per 75 comments).
+Bug ids come from ``bug_link`` and person/milestone names from the ``~name`` and
+``+milestone/<name>`` parts of their links, so no per-task request is made.
+
+One adapter (one launchpadlib ``Launchpad``, whose on-disk cache is not
+thread-safe) per thread. Only the configured service root is contacted.
+"""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any, NoReturn, Self, TypeVar
+from urllib.parse import unquote, urlsplit
+
+import httplib2
+from launchpadlib import uris
+from launchpadlib.credentials import RequestTokenAuthorizationEngine
+from launchpadlib.launchpad import Launchpad
+from lazr.restfulclient.errors import HTTPError
+
+from syncsvc.domain import Bug, BugMessage, BugTask
+from syncsvc.errors import (
+    ConfigError,
+    RemoteAuthError,
+    RemoteError,
+    RemoteNotFoundError,
+    RemoteUnavailableError,
+)
+
+from .http import RetryPolicy, TransientError, call_with_retry
+
+T = TypeVar("T")
+
+_log = logging.getLogger(__name__)
+
+# Every status searchTasks accepts for a task (it rejects "Unknown"). Without an
+# explicit ``status`` Launchpad returns unresolved tasks only.
+ALL_STATUSES: tuple[str, ...] = (
+    "New",
+    "Incomplete",
+    "Opinion",
+    "Invalid",
+    "Won't Fix",
+    "Expired",
+    "Confirmed",
+    "Triaged",
+    "In Progress",
+    "Fix Committed",
+    "Fix Released",
+    "Does Not Exist",
+)
+CLOSED_STATUSES: tuple[str, ...] = (
+    "Fix Released",
+    "Opinion",
+    "Invalid",
+    "Won't Fix",
+    "Expired",
+    "Does Not Exist",
+)
+_SEARCHABLE = frozenset(
+    (*ALL_STATUSES, "Incomplete (with response)", "Incomplete (without response)")
+)
+PAGE_SIZE = 75  # Launchpad's default batch size; pages are requested at this size
+# Comments that OpenStack's Gerrit hook leaves on a bug ("Fix proposed to manila
+# (master)", "Fix merged to ...", "Related fix proposed to ...", "Change abandoned on ...").
+GERRIT_EVIDENCE = re.compile(
+    r"\b(?:related fix|fix) (?:proposed|merged) to\b|\bchange abandoned (?:on|by)\b",
+    re.IGNORECASE,
+)
+_RETRIED_STATUSES = frozenset({408, 429, 500, 504})
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchpadConfig:
+    """Where and how to reach Launchpad.
+
+    ``service_root`` is the API root without the version (``https://api.launchpad.net/``
+    or an alias such as ``production``). ``cache_dir`` is launchpadlib's directory
+    (WADL and HTTP cache). With ``credentials_file`` the adapter logs in with that
+    OAuth token file and never prompts; without it, access is anonymous. The
+    environment's ``http_proxy`` is ignored unless ``proxy_from_environment``.
+    """
+
+    service_root: str
+    cache_dir: Path
+    version: str = "devel"
+    timeout: float = 30.0
+    credentials_file: Path | None = None
+    application_name: str = "syncsvc"
+    proxy_from_environment: bool = False
+    retry: RetryPolicy = field(default_factory=lambda: RetryPolicy(attempts=3))
+
+
+class _NoInteractiveAuthorization(RequestTokenAuthorizationEngine):  # type: ignore[misc]
+    """Refuse to open a browser or prompt: a batch tool must fail instead."""
+
+    def __init__(self, service_root: str, application_name: str, credentials_file: Path) -> None:
+        super().__init__(service_root, application_name=application_name)
+        self.credentials_file = credentials_file
+
+    def __call__(self, *_credentials_and_store: object) -> NoReturn:
+        raise RemoteAuthError(
+            f"Launchpad credentials in {self.credentials_file} are missing, "
+            "expired or not valid for this application",
+            hint="create the file once with launchpadlib's login_with(..., credentials_file=...)",
+        )
+
+
+class LaunchpadAdapter:
+    """Fetches Launchpad bugs, tasks and comments as domain records.
+
+    The login happens on first use (or :meth:`connect`); constructing the adapter
+    makes no request. ``sleep`` is what the adapter's own retries wait with.
+    """
+
+    def __init__(
+        self, config: LaunchpadConfig, *, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
+        self._config = config
+        self._sleep = sleep
+        self._lp: Any = None
+        self._names: dict[str, str | None] = {}
+        try:
+            root = uris.lookup_service_root(config.service_root)
+        except ValueError as exc:
+            raise ConfigError(
+                f"unknown Launchpad service root {config.service_root!r}",
+                hint="give a URL such as https://api.launchpad.net/ or an alias such as production",
+            ) from exc
+        self.api_root = f"{root.rstrip('/')}/{config.version}/"
+
+    # --- session -----------------------------------------------------------------
+
+    def connect(self) -> None:
+        """Log in now (2 requests with a cold cache, 0 with a warm one).
+
+        Raises ConfigError for an unusable service root, RemoteAuthError for
+        missing or rejected credentials and other RemoteError subclasses as usual.
+        """
+        if self._lp is None:
+            self._lp = self._call(self._login, "Launchpad login")
+
+    def close(self) -> None:
+        """Close pooled connections; a later call logs in again (from the warm cache)."""
+        if self._lp is not None:
+            # launchpadlib has no close(); its httplib2.Http keeps keep-alive sockets.
+            http = getattr(getattr(self._lp, "_browser", None), "_connection", None)
+            if http is not None:
+                http.close()
+            self._lp = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def _root(self) -> Any:
+        self.connect()
+        return self._lp
+
+    def _login(self) -> Any:
+        cfg = self._config
+        options: dict[str, Any] = {
+            "service_root": cfg.service_root,
+            "version": cfg.version,
+            "launchpadlib_dir": str(cfg.cache_dir),
+            "timeout": cfg.timeout,
+            "proxy_info": httplib2.proxy_info_from_environment
+            if cfg.proxy_from_environment
+            else None,
+        }
+        try:
+            if cfg.credentials_file is None:
+                return Launchpad.login_anonymously(cfg.application_name, **options)
+            engine = _NoInteractiveAuthorization(
+                cfg.service_root, cfg.application_name, cfg.credentials_file
+            )
+            return Launchpad.login_with(
+                application_name=cfg.application_name,
+                authorization_engine=engine,
+                credentials_file=str(cfg.credentials_file),
+                **options,
+            )
+        except ValueError as exc:  # launchpadlib's complaint about the service root
+            raise ConfigError(
+                f"Launchpad service root {cfg.service_root!r} is not usable: {exc}",
+                hint="give the API root without the version, e.g. https://api.launchpad.net/",
+            ) from exc
+
+    # --- public API --------------------------------------------------------------
+
+    def get_bugs(self, ids: Iterable[int]) -> Iterator[Bug]:
+        """Yield each bug (title, tags, tasks) in the order given, duplicates skipped.
+
+        A bug that does not exist or is private to us (404/401/403) is yielded as
+        ``Bug(bug_id, visible=False)`` and does not stop the run. Costs 2 requests
+        per visible bug, 1 per invisible one. Raises RemoteUnavailableError when
+        retries run out, RemoteAuthError for bad credentials.
+        """
+        seen: set[int] = set()
+        for bug_id in ids:
+            if bug_id not in seen:
+                seen.add(bug_id)
+                yield self._get_bug(bug_id)
+
+    def get_bug_messages(
+        self, bug_id: int, *, pattern: re.Pattern[str] | None = None
+    ) -> Iterator[BugMessage]:
+        """Yield the bug's comments oldest first (comment 0 is the description).
+
+        With ``pattern`` (e.g. :data:`GERRIT_EVIDENCE`) only comments whose subject
+        or content matches are yielded. Raises RemoteNotFoundError if the bug does
+        not exist or is private to us.
+        """
+        what = f"Launchpad bug {bug_id} comments"
+        bug = self._root.bugs(bug_id)  # lazy: no request until a field is read
+        messages = self._call(lambda: bug.messages, what)
+        for entry in self._entries(messages, what):
+            message = _convert(partial(self._to_message, bug_id, entry), what)
+            if (
+                pattern is None
+                or pattern.search(message.subject)
+                or pattern.search(message.content)
+            ):
+                yield message
+
+    def search_tasks(
+        self,
+        project: str,
+        *,
+        modified_since: datetime | None,
+        tags: Sequence[str] = (),
+        statuses: Sequence[str] = ALL_STATUSES,
+        match_all_tags: bool = False,
+        assignee: str | None = None,
+    ) -> Iterator[BugTask]:
+        """Yield the project's bug tasks, ordered by bug number, duplicates of other bugs omitted.
+
+        ``modified_since`` keeps bugs whose ``date_last_updated`` is strictly later
+        (naive datetimes are taken as UTC); Launchpad bumps that date for many
+        unrelated edits, so callers should query with an overlap and upsert.
+        ``tags`` match any of them (all with ``match_all_tags``; ``-tag`` excludes).
+        Every status in ``statuses`` is sent, since Launchpad otherwise returns
+        unresolved tasks only. Costs ``ceil(N / 75)`` requests (at least 1). Raises
+        ValueError at once for an unknown status; while iterating, RemoteNotFoundError
+        for an unknown project and the other RemoteError subclasses.
+        """
+        unknown = [s for s in statuses if s not in _SEARCHABLE]
+        if unknown or not statuses:
+            raise ValueError(f"not searchable Launchpad statuses: {unknown or 'none given'}")
+        params: dict[str, Any] = {
+            "status": list(statuses),
+            "omit_duplicates": True,
+            # Bug order does not change when bugs are edited during the poll, so
+            # offset paging neither skips nor repeats tasks.
+            "order_by": ["id"],
+        }
+        if modified_since is not None:
+            if modified_since.tzinfo is None:
+                modified_since = modified_since.replace(tzinfo=UTC)
+            params["modified_since"] = modified_since
+        if tags:
+            params["tags"] = list(tags)
+            params["tags_combinator"] = "All" if match_all_tags else "Any"
+        if assignee is not None:
+            params["assignee"] = f"{self.api_root}~{assignee}"
+        return self._search(project, params)
+
+    def _search(self, project: str, params: dict[str, Any]) -> Iterator[BugTask]:
+        what = f"Launchpad searchTasks on {project}"
+        target = self._root.projects(project)  # lazy: the search is the first request
+        collection = self._call(lambda: target.searchTasks(**params), what)
+        for entry in self._entries(collection, what):
+            yield _convert(partial(self._to_task, entry), what)
+
+    # --- records -----------------------------------------------------------------
+
+    def _get_bug(self, bug_id: int) -> Bug:
+        what = f"Launchpad bug {bug_id}"
+
+        def fetch() -> Any:
+            try:
+                return self._root.bugs[bug_id]
+            except KeyError:  # launchpadlib's spelling of 404 for bugs[N]
+                return None
+            except HTTPError as exc:
+                if exc.response.status in (401, 403, 404):
+                    return None
+                raise
+
+        entry = self._call(fetch, what)
+        if entry is None:
+            return Bug(bug_id, visible=False)
+        try:
+            tasks = tuple(
+                _convert(partial(self._to_task, task), what)
+                for task in self._entries(self._call(lambda: entry.bug_tasks, what), what)
+            )
+        except RemoteNotFoundError:  # made private between the two requests
+            return Bug(bug_id, visible=False)
+        return _convert(partial(self._to_bug, entry, tasks), what)
+
+    def _to_bug(self, entry: Any, tasks: tuple[BugTask, ...]) -> Bug:
+        return Bug(
+            bug_id=int(entry.id),
+            title=str(entry.title),
+            tags=tuple(str(t) for t in entry.tags or ()),
+            tasks=tasks,
+            date_last_updated=_as_datetime(entry.date_last_updated),
+            visible=True,
+            url=str(entry.web_link or ""),
+        )
+
+    def _to_task(self, entry: Any) -> BugTask:
+        return BugTask(
+            bug_id=_bug_id_from_link(str(entry.bug_link)),
+            target=str(entry.bug_target_name),
+            status=str(entry.status),
+            importance=str(entry.importance),
+            assignee=self._name(entry.assignee_link, "~"),
+            milestone=self._name(entry.milestone_link, "+milestone/"),
+            date_created=_as_datetime(entry.date_created),
+            date_closed=_as_datetime(entry.date_closed),
+            date_fix_committed=_as_datetime(entry.date_fix_committed),
+            date_fix_released=_as_datetime(entry.date_fix_released),
+            date_in_progress=_as_datetime(entry.date_in_progress),
+            is_complete=bool(entry.is_complete),
+            url=str(entry.web_link or ""),
+        )
+
+    def _to_message(self, bug_id: int, entry: Any) -> BugMessage:
+        created = _as_datetime(entry.date_created)
+        if created is None:
+            raise _unexpected(f"bug {bug_id} comment without date_created")
+        return BugMessage(
+            bug_id=bug_id,
+            author=self._name(entry.owner_link, "~"),
+            date=created,
+            subject=str(entry.subject or ""),
+            content=str(entry.content or ""),
+        )
+
+    def _name(self, link: str | None, marker: str) -> str | None:
+        """Name of the person/milestone at ``link``: parsed from it, else loaded once."""
+        if link is None:
+            return None
+        if link not in self._names:
+            self._names[link] = _name_from_link(link, marker) or self._load_name(link)
+        return self._names[link]
+
+    def _load_name(self, link: str) -> str | None:
+        if urlsplit(link).netloc != urlsplit(self.api_root).netloc:
+            _log.warning("not following %s: outside the configured Launchpad", link)
+            return None
+        return str(self._call(lambda: self._root.load(link).name, f"Launchpad {link}"))
+
+    # --- paging and errors -------------------------------------------------------
+
+    def _entries(self, collection: Any, what: str) -> Iterator[Any]:
+        """Yield a collection's entries page by page, retrying each page on its own.
+
+        Pages are read as slices of ``PAGE_SIZE`` so that a page that fails can be
+        fetched again without restarting the collection; this costs the same
+        requests as iterating it.
+        """
+        total_size = self._call(partial(getattr, collection, "total_size", None), what)
+        total = total_size if isinstance(total_size, int) else None  # not a total_size_link
+        start = 0
+        while total is None or start < total:
+            page = self._call(partial(_slice, collection, start), f"{what} from {start}")
+            yield from page
+            start += len(page)
+            if len(page) < PAGE_SIZE:
+                break
+
+    def _call(self, func: Callable[[], T], what: str) -> T:
+        """Run ``func`` with the retry policy; map launchpadlib failures to domain errors."""
+
+        def attempt() -> T:
+            try:
+                return func()
+            except HTTPError as exc:
+                status = int(exc.response.status)
+                if status in _RETRIED_STATUSES:
+                    raise TransientError(f"HTTP {status}") from exc
+                _raise_for_status(status, what, exc)
+            except (TimeoutError, ConnectionError, http.client.HTTPException) as exc:
+                raise TransientError(type(exc).__name__) from exc
+            except httplib2.ServerNotFoundError as exc:
+                raise TransientError("host not found") from exc
+
+        return call_with_retry(
+            attempt, what=what, policy=self._config.retry, sleep=self._sleep, logger=_log
+        )
+
+
+def _raise_for_status(status: int, what: str, exc: Exception) -> NoReturn:
+    if status == 404:
+        raise RemoteNotFoundError(f"{what}: not found (HTTP 404)") from exc
+    if status in (401, 403):
+        raise RemoteAuthError(
+            f"{what}: refused (HTTP {status})",
+            hint="check the Launchpad credentials file, or read public data anonymously",
+        ) from exc
+    if status in (502, 503):
+        raise RemoteUnavailableError(
+            f"{what}: HTTP {status} after launchpadlib's retries",
+            hint="Launchpad is down or overloaded; try again later",
+        ) from exc
+    raise RemoteError(f"{what}: HTTP {status}") from exc
+
+
+def _convert(func: Callable[[], T], what: str) -> T:
+    """Build a record from an entry; a missing or mistyped field is a RemoteError."""
+    try:
+        return func()
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise _unexpected(f"{what}: {exc}") from exc
+
+
+def _unexpected(detail: str) -> RemoteError:
+    return RemoteError(f"unexpected Launchpad response: {detail}")
+
+
+def _slice(collection: Any, start: int) -> list[Any]:
+    return list(collection[start : start + PAGE_SIZE])
+
+
+def _bug_id_from_link(link: str) -> int:
+    """``.../bugs/1855391`` → 1855391."""
+    tail = urlsplit(link).path.rstrip("/").rsplit("/", 1)[-1]
+    if not tail.isdigit():
+        raise _unexpected(f"bug link {link!r}")
+    return int(tail)
+
+
+def _name_from_link(link: str, marker: str) -> str | None:
+    """``.../~haixin`` → ``haixin``; ``.../manila/+milestone/wallaby-1`` → ``wallaby-1``."""
+    path = unquote(urlsplit(link).path)
+    head, found, name = path.rpartition(marker)
+    if not found or not name or "/" in name or (marker == "~" and not head.endswith("/")):
+        return None
+    return name
+
+
+def _as_datetime(value: object) -> datetime | None:
+    """An aware UTC datetime from launchpadlib's value (datetime or ISO string; naive = UTC)."""
+    if value is None:
+        return None
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return when.astimezone(UTC) if when.tzinfo is not None else when.replace(tzinfo=UTC)
