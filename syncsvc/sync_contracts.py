@@ -1,0 +1,133 @@
+"""Contracts between the sync engine and its collaborators.
+
+The engine (``syncsvc.sync``) reaches Launchpad, Gerrit and the database only
+through these protocols, so it can be tested with in-memory fakes and the
+adapters and storage can change behind them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from syncsvc.domain import Bug, BugTask, Change
+
+
+class SourceName(StrEnum):
+    """A remote service syncsvc polls."""
+
+    LAUNCHPAD = "launchpad"
+    GERRIT = "gerrit"
+
+
+class BugSource(Protocol):
+    """Launchpad as the engine sees it (``syncsvc.adapters.launchpad``)."""
+
+    def get_bugs(self, ids: Iterable[int]) -> Iterator[Bug]:
+        """Yield each bug with its tasks, in the order given; invisible ones with
+        ``visible=False``. Raises RemoteError subclasses."""
+        ...
+
+    def search_tasks(
+        self, project: str, *, modified_since: datetime | None, tags: Sequence[str] = ()
+    ) -> Iterator[BugTask]:
+        """Yield every task of ``project`` whose bug changed after ``modified_since``
+        (all statuses; ``None``: all tasks). Raises RemoteError subclasses."""
+        ...
+
+
+class ChangeSource(Protocol):
+    """Gerrit as the engine sees it (``syncsvc.adapters.gerrit``)."""
+
+    def get_changes(self, numbers: Iterable[int], *, batch: int = 50) -> Iterator[Change]:
+        """Yield the named changes (missing ones are skipped), each once."""
+        ...
+
+    def changes_updated_since(self, projects: Sequence[str], since: datetime) -> Iterator[Change]:
+        """Yield every change of ``projects`` updated at or after ``since``, each once,
+        newest first."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SaveCounts:
+    """What an upsert did: rows inserted, rows whose tracked fields changed, rows
+    unchanged, and history rows appended."""
+
+    inserted: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    history: int = 0
+
+    def __add__(self, other: SaveCounts) -> SaveCounts:
+        return SaveCounts(
+            self.inserted + other.inserted,
+            self.changed + other.changed,
+            self.unchanged + other.unchanged,
+            self.history + other.history,
+        )
+
+
+class SyncStore(Protocol):
+    """The database as the sync engine sees it (``syncsvc.models.sync_store``).
+
+    Writes are buffered in one transaction until :meth:`commit`; nothing the
+    store does commits by itself. All datetimes are timezone-aware UTC.
+    """
+
+    def referenced_bugs(self) -> set[int]:
+        """Launchpad bug ids referenced by any stored action or topic."""
+        ...
+
+    def referenced_changes(self) -> set[int]:
+        """Gerrit change numbers referenced by any stored action or topic."""
+        ...
+
+    def known_changes(self, numbers: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """For the stored ones among ``numbers``: number → (project, status)."""
+        ...
+
+    def known_bugs(self, ids: Iterable[int]) -> dict[int, tuple[frozenset[str], bool]]:
+        """For the stored ones among ``ids``: bug id → (task targets, all tasks complete)."""
+        ...
+
+    def earliest_event_day(self) -> datetime | None:
+        """Start (00:00 UTC) of the earliest day of any stored event, if any."""
+        ...
+
+    def cursor(self, source: SourceName, scope: str) -> datetime | None:
+        """The last remote update time seen for (source, scope), or ``None``."""
+        ...
+
+    def save_bugs(self, bugs: Sequence[Bug], *, observed_at: datetime) -> SaveCounts:
+        """Upsert bugs and their tasks on natural keys (bug id; bug id + target);
+        append a history row for each new task and each change of a task's status,
+        importance, assignee or milestone. Idempotent."""
+        ...
+
+    def save_bug_tasks(self, tasks: Sequence[BugTask], *, observed_at: datetime) -> SaveCounts:
+        """Upsert tasks (creating a placeholder bug row if needed) with history, as
+        :meth:`save_bugs` does for the tasks of a bug."""
+        ...
+
+    def save_changes(self, changes: Sequence[Change], *, observed_at: datetime) -> SaveCounts:
+        """Upsert changes on their number; append a history row for each new change
+        and each change of status, current patch set or a vote. Idempotent."""
+        ...
+
+    def set_cursor(
+        self, source: SourceName, scope: str, last_seen: datetime, *, ran_at: datetime
+    ) -> None:
+        """Record the cursor for (source, scope); takes effect at :meth:`commit`."""
+        ...
+
+    def commit(self) -> None:
+        """Commit everything written since the last commit (one batch)."""
+        ...
+
+    def rollback(self) -> None:
+        """Discard everything written since the last commit."""
+        ...
