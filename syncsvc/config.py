@@ -12,6 +12,8 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from syncsvc.errors import ConfigError
 
@@ -34,7 +36,80 @@ cycle = "wallaby"
 [aliases]
 gouthamr = "Goutham Pacha Ravi"
 vhari = "Vida Haririan"
+
+[launchpad]
+# "production", "staging" or an API root URL (without the version).
+service_root = "production"
+projects = ["manila", "python-manilaclient", "manila-ui"]
+# OAuth credentials written by launchpadlib's login_with(); anonymous if unset.
+# credentials_file = "~/.config/syncsvc/launchpad-credentials"
+
+[gerrit]
+url = "https://review.opendev.org"
+projects = [
+  "openstack/manila",
+  "openstack/manila-specs",
+  "openstack/python-manilaclient",
+  "openstack/manila-ui",
+  "openstack/manila-tempest-plugin",
+]
+# For the authenticated /a/ API: your username, and a file holding the HTTP
+# password (or set SYNCSVC_GERRIT_PASSWORD). The password is never stored.
+# username = "jdoe"
+# password_file = "~/.config/syncsvc/gerrit-password"
+
+[sync]
+# Only these hosts are ever contacted (default: the hosts configured above).
+# allowed_hosts = ["review.opendev.org", "api.launchpad.net"]
+overlap_minutes = 10
+lookback_days = 90
 """
+
+LAUNCHPAD_ROOTS = {
+    "production": "https://api.launchpad.net/",
+    "staging": "https://api.staging.launchpad.net/",
+    "qastaging": "https://api.qastaging.launchpad.net/",
+}
+GERRIT_PASSWORD_ENV = "SYNCSVC_GERRIT_PASSWORD"  # noqa: S105 (a variable name, not a secret)
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchpadSettings:
+    """The [launchpad] section."""
+
+    service_root: str = LAUNCHPAD_ROOTS["production"]
+    projects: tuple[str, ...] = ()
+    credentials_file: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GerritSettings:
+    """The [gerrit] section; the password itself is read only when connecting."""
+
+    url: str = "https://review.opendev.org"
+    projects: tuple[str, ...] = ()
+    username: str | None = None
+    password_file: Path | None = None
+
+    def password(self) -> str | None:
+        """The HTTP password from ``$SYNCSVC_GERRIT_PASSWORD`` or ``password_file``."""
+        if env := os.environ.get(GERRIT_PASSWORD_ENV):
+            return env
+        if self.password_file is None:
+            return None
+        try:
+            return self.password_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"cannot read Gerrit password file {self.password_file}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSection:
+    """The [sync] section."""
+
+    allowed_hosts: tuple[str, ...] | None = None
+    overlap_minutes: int = 10
+    lookback_days: int = 90
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +121,28 @@ class Config:
     database: str | None = None
     schedules: tuple[Path, ...] = ()
     aliases: dict[str, str] = field(default_factory=dict)
+    launchpad: LaunchpadSettings = field(default_factory=LaunchpadSettings)
+    gerrit: GerritSettings = field(default_factory=GerritSettings)
+    sync: SyncSection = field(default_factory=SyncSection)
     path: Path | None = None
+
+    def allowed_hosts(self) -> frozenset[str]:
+        """Hosts syncsvc may contact: ``[sync] allowed_hosts`` or the configured ones."""
+        if self.sync.allowed_hosts is not None:
+            return frozenset(h.lower() for h in self.sync.allowed_hosts)
+        return frozenset({host_of(self.launchpad.service_root), host_of(self.gerrit.url)})
+
+    def check_host(self, url: str) -> None:
+        """Raise :class:`ConfigError` unless ``url``'s host is allowed."""
+        if host_of(url) not in self.allowed_hosts():
+            raise ConfigError(
+                f"{host_of(url)} is not in [sync] allowed_hosts; syncsvc will not contact it"
+            )
+
+
+def host_of(url: str) -> str:
+    """The lower-case host name of ``url``."""
+    return (urlsplit(url).hostname or "").lower()
 
 
 def config_path(explicit: Path | None, default_dir: Path) -> Path | None:
@@ -94,5 +190,80 @@ def load_config(path: Path | None) -> Config:
         database=text("database"),
         schedules=tuple(path.parent / s for s in schedules),
         aliases=dict(aliases),
+        launchpad=_launchpad(_table(data, "launchpad", path), path),
+        gerrit=_gerrit(_table(data, "gerrit", path), path),
+        sync=_sync(_table(data, "sync", path), path),
         path=path,
     )
+
+
+def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"config file {path}: [{key}] must be a table")
+    return value
+
+
+def _strings(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: '{key}' must be a list of strings")
+    return tuple(value)
+
+
+def _optional_path(table: dict[str, Any], key: str, path: Path) -> Path | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(f"config file {path}: '{key}' must be a path")
+    return path.parent / Path(value).expanduser()
+
+
+def _url(value: object, key: str, where: str) -> str:
+    if not isinstance(value, str) or urlsplit(value).scheme not in {"http", "https"}:
+        raise ConfigError(f"{where}: '{key}' must be an http(s) URL")
+    if urlsplit(value).username or urlsplit(value).password:
+        raise ConfigError(f"{where}: '{key}' must not contain credentials")
+    return value
+
+
+def _launchpad(table: dict[str, Any], path: Path) -> LaunchpadSettings:
+    where = f"config file {path} [launchpad]"
+    root = table.get("service_root", "production")
+    root = LAUNCHPAD_ROOTS.get(root, root) if isinstance(root, str) else root
+    return LaunchpadSettings(
+        service_root=_url(root, "service_root", where),
+        projects=_strings(table, "projects", where),
+        credentials_file=_optional_path(table, "credentials_file", path),
+    )
+
+
+def _gerrit(table: dict[str, Any], path: Path) -> GerritSettings:
+    where = f"config file {path} [gerrit]"
+    username = table.get("username")
+    if username is not None and not isinstance(username, str):
+        raise ConfigError(f"{where}: 'username' must be a string")
+    if "password" in table:
+        raise ConfigError(
+            f"{where}: put the password in password_file or ${GERRIT_PASSWORD_ENV}, "
+            "not in the config"
+        )
+    return GerritSettings(
+        url=_url(table.get("url", "https://review.opendev.org"), "url", where).rstrip("/"),
+        projects=_strings(table, "projects", where),
+        username=username,
+        password_file=_optional_path(table, "password_file", path),
+    )
+
+
+def _sync(table: dict[str, Any], path: Path) -> SyncSection:
+    where = f"config file {path} [sync]"
+    hosts = _strings(table, "allowed_hosts", where) if "allowed_hosts" in table else None
+    numbers = {}
+    for key, default in (("overlap_minutes", 10), ("lookback_days", 90)):
+        value = table.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ConfigError(f"{where}: '{key}' must be a non-negative integer")
+        numbers[key] = value
+    return SyncSection(hosts, numbers["overlap_minutes"], numbers["lookback_days"])
