@@ -1,10 +1,13 @@
 """Gerrit adapter: query changes with python-gerritclient and return domain records.
 
 python-gerritclient 1.2.0 does one GET per call with no paging, retry or
-timeout, splits a ``str`` query into characters, puts the query into the URL
-unencoded and raises ``gerritclient.error.HTTPError`` whose ``requests`` error
-sits on ``__context__``. This module covers all of that: it percent-encodes
-each query and passes it as a one-element list, pages with ``n``/``S`` until
+timeout, puts the query into the URL unencoded, removes the ``)]}'`` prefix
+with ``str.strip`` (which also eats a closing ``'``/``]``/``}`` when the body
+lacks its final newline) and fails with a bare ``TypeError`` on a reply
+without Content-Type. This module uses the client for the connection, auth
+and ``/a`` URL root, but sends the query through ``get_request_raw``: it
+percent-encodes the query, checks the status and decodes the body itself
+(exactly one leading ``)]}'`` removed), pages with ``n``/``S`` until
 ``_more_changes`` is gone, gives the session a timeout and User-Agent, retries
 transient failures, and raises :mod:`syncsvc.errors` exceptions only.
 """
@@ -23,7 +26,6 @@ from urllib.parse import quote, urlsplit
 
 import requests
 from gerritclient import client as gerrit_client
-from gerritclient import error as gerrit_error
 
 from syncsvc.domain import Account, Change, ChangeStatus, Footers
 from syncsvc.errors import (
@@ -58,6 +60,7 @@ VOTE_LABELS = ("Verified", "Code-Review", "Workflow")
 # DETAILED_LABELS does), so "rejected"/"approved" are mapped to these min/max.
 LABEL_RANGES = {"Code-Review": (-2, 2), "Verified": (-2, 2), "Workflow": (-1, 1)}
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+XSSI_PREFIX = b")]}'"  # Gerrit's anti-XSSI line before every JSON body
 MAX_BATCH = 50  # ``change:`` terms per OR query, to keep URLs short
 
 _TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?")
@@ -320,15 +323,20 @@ class GerritAdapter:
 
     def _query_page(self, query: str, encoded: str, *, limit: int, skip: int) -> list[Any]:
         what = f"Gerrit query {query!r} (n={limit}, S={skip})"
+        # The same path and parameters as ChangeClient.get_all([encoded], ...), but
+        # through get_request_raw so that the status and body are handled here.
+        path = f"{self._changes.api_path}?q={encoded}"
+        params: dict[str, Any] = {"o": list(QUERY_OPTIONS), "n": limit}
+        if skip:
+            params["S"] = skip
 
         def once() -> list[Any]:
             logger.debug("GET %s/changes/ %s", self.base_url, what)
             try:
-                result = self._changes.get_all(
-                    [encoded], options=list(QUERY_OPTIONS), limit=limit, skip=skip or None
-                )
-            except gerrit_error.HTTPError as exc:
-                raise _translate_http_error(exc, what) from exc
+                response: requests.Response = self._api.get_request_raw(path, params=params)
+                if not response.ok:
+                    raise _translate_status(response, what)
+                result = _decode_body(response, what)
             except requests.exceptions.SSLError as exc:  # a certificate problem will not heal
                 raise RemoteError(f"{what} failed: {exc}", hint="check the Gerrit URL") from exc
             except (
@@ -337,8 +345,6 @@ class GerritAdapter:
                 requests.exceptions.ChunkedEncodingError,
             ) as exc:
                 raise TransientError(f"{type(exc).__name__}: {exc}") from exc
-            except json.JSONDecodeError as exc:  # a body cut short by a proxy or a reset
-                raise TransientError(f"unreadable JSON: {exc}") from exc
             except requests.RequestException as exc:
                 raise RemoteError(f"{what} failed: {exc}") from exc
             if not isinstance(result, list):
@@ -350,17 +356,57 @@ class GerritAdapter:
         )
 
 
-def _translate_http_error(exc: gerrit_error.HTTPError, what: str) -> Exception:
-    """Map the client's HTTPError (requests' error on ``__context__``) to our errors."""
-    response = getattr(exc.__context__, "response", None)
-    if not isinstance(response, requests.Response):
-        return RemoteError(f"{what} failed: {exc}")
+def _decode_body(response: requests.Response, what: str) -> object:
+    """Decode a 2xx Gerrit reply: JSON after exactly one leading ``)]}'`` line.
+
+    A prefixed body that does not parse was cut short (a proxy, a reset):
+    TransientError. A ``text/plain`` reply is returned as text, as the client
+    does. Anything else that is not JSON (an SSO or proxy HTML page, a reply
+    without Content-Type) is a RemoteError naming the content type, not retried.
+    """
+    content = response.content
+    if content.startswith(XSSI_PREFIX):
+        # JSON is UTF-8 (RFC 8259); json.loads skips the newline after the prefix.
+        body = content[len(XSSI_PREFIX) :].decode("utf-8", errors="replace")
+        try:
+            return json.loads(body)
+        except json.JSONDecodeError as exc:
+            raise TransientError(f"unreadable JSON: {exc}") from exc
+    content_type = response.headers.get("Content-Type") or ""
+    media = content_type.partition(";")[0].strip().lower()
+    if media == "text/plain":
+        return response.text
+    if media == "application/json":
+        try:
+            return json.loads(response.text)
+        except json.JSONDecodeError:
+            pass
+    answered = media or "without a Content-Type"
+    raise RemoteError(
+        f"{what}: Gerrit answered {answered}, not JSON: is the URL right?",
+        hint="use the Gerrit base URL; a proxy or single sign-on page may be in the way",
+    )
+
+
+def _translate_status(response: requests.Response, what: str) -> Exception:
+    """Map an HTTP error reply (4xx/5xx) to our errors; retryable ones to TransientError."""
     status, text = response.status_code, response.text.strip()[:500]
     if status in RETRY_STATUSES:
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
         return TransientError(f"HTTP {status}", retry_after=retry_after)
     if status == 404:
         return RemoteNotFoundError(f"{what}: not found (HTTP 404)", hint="check the Gerrit URL")
+    if status in (401, 403) and "Authorization" not in response.request.headers:
+        # Anonymous, or redirected to another host (requests then drops the credentials).
+        where = urlsplit(response.url)._replace(query="", fragment="").geturl()
+        if status == 401:
+            problem = f"Gerrit requires authentication for {where}"
+        else:
+            problem = f"Gerrit forbids anonymous access to {where}"
+        return RemoteAuthError(
+            f"{what}: {problem}; no credentials were sent (HTTP {status})",
+            hint="give the Gerrit username and HTTP password, or check the Gerrit URL",
+        )
     if status in (401, 403):
         return RemoteAuthError(
             f"{what}: Gerrit refused the credentials (HTTP {status})",

@@ -68,7 +68,7 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     if value is None or not value.strip():
         return None
     text = value.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # isdigit() alone accepts "²", which float() rejects
         return float(text)
     try:
         when = parsedate_to_datetime(text)

@@ -141,21 +141,10 @@ class TestPrefixStripping:
         assert numbers(make_adapter()) == []
         assert (urls(), sleeps) == ([url("status%3Aopen")], [])
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=RemoteUnavailableError,
-        reason=(
-            'BUG: python-gerritclient strips the prefix with str.strip(")]}\'") on BOTH ends; '
-            "a complete body without the trailing newline loses its closing ']}'; the "
-            "JSONDecodeError is classified as a truncated body (TransientError), retried with "
-            "backoff and reported as 'server is down'. The adapter should remove exactly one "
-            "leading )]}' itself."
-        ),
-    )
     @pytest.mark.parametrize(
         "subject", ["Plain subject", "Revert 'Use the new API'"], ids=["plain", "ends-with-quote"]
     )
-    @responses.activate
+    @responses.activate(assert_all_requests_are_fired=True)
     def test_body_without_trailing_newline_is_parsed(self, make_adapter, sleeps, subject):
         """A complete body lacking only the final newline is parsed in one request."""
         info = change_info(5)
@@ -212,42 +201,32 @@ class TestUnexpectedBodies:
             numbers(make_adapter())
         assert (len(responses.calls), sleeps) == (3, [0.5, 1.0])
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=AssertionError,
-        reason=(
-            "BUG: any JSONDecodeError is treated as a truncated body, so an HTML page "
-            "(SSO/proxy login) answered with 200 is retried with backoff and ends as "
-            "RemoteUnavailableError 'unreadable JSON: Expecting value' with the hint 'the "
-            "server is down or rate limiting'. It should fail at once with a RemoteError "
-            "naming the content type (text/html)."
-        ),
-    )
-    @responses.activate
+    @responses.activate(assert_all_requests_are_fired=True)
     def test_html_login_page_is_a_clear_remote_error(self, make_adapter, sleeps):
         """A proxy's HTML login page (200 text/html) fails once with a message naming HTML."""
         responses.get(CHANGES, body=LOGIN_PAGE, content_type="text/html; charset=utf-8")
         with pytest.raises(RemoteError) as raised:
             numbers(make_adapter())
         assert (len(responses.calls), sleeps) == (1, [])
-        assert "text/html" in str(raised.value)
+        assert type(raised.value) is RemoteError
+        assert str(raised.value) == (
+            "Gerrit query 'status:open' (n=100, S=0): "
+            "Gerrit answered text/html, not JSON: is the URL right?"
+        )
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=TypeError,
-        reason=(
-            'BUG: python-gerritclient evaluates \'"text/plain" in '
-            'response.headers.get("Content-Type")\', which raises TypeError when a 200 has '
-            "no Content-Type; the adapter does not catch it, so a raw TypeError escapes "
-            "iter_changes instead of a RemoteError."
-        ),
-    )
-    @responses.activate
-    def test_200_without_content_type_is_a_remote_error(self, make_adapter):
-        """A 200 without Content-Type ends in a RemoteError, never a bare TypeError."""
+    @responses.activate(assert_all_requests_are_fired=True)
+    def test_200_without_content_type_is_parsed_or_a_remote_error(self, make_adapter, sleeps):
+        """A 200 without Content-Type never leaks a bare TypeError.
+
+        A body with Gerrit's )]}' prefix is parsed; anything else is a RemoteError, not retried.
+        """
         responses.get(CHANGES, body=gerrit_body([change_info(1)]), content_type=None)
-        with pytest.raises(RemoteError):
+        assert numbers(make_adapter()) == [1]
+        responses.get(CHANGES, body="maintenance\n", content_type=None)
+        with pytest.raises(RemoteError, match="without a Content-Type, not JSON") as raised:
             numbers(make_adapter())
+        assert type(raised.value) is RemoteError
+        assert (len(responses.calls), sleeps) == (2, [])
 
 
 class TestRetry:
@@ -284,16 +263,7 @@ class TestRetry:
         assert urls() == [url("status%3Aopen")] * 2
         assert sleeps == [slept]
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=ValueError,
-        reason=(
-            "BUG (minor): parse_retry_after uses str.isdigit(), which accepts characters "
-            "like '²' (latin-1 byte 0xB2) that float() rejects, so a malformed Retry-After "
-            "raises a bare ValueError out of iter_changes instead of being ignored."
-        ),
-    )
-    @responses.activate
+    @responses.activate(assert_all_requests_are_fired=True)
     def test_429_with_malformed_digit_retry_after_uses_backoff(self, make_adapter, sleeps):
         """A Retry-After of '²' is ignored like any other malformed value."""
         responses.get(CHANGES, **error(429, "Too Many Requests", **{"Retry-After": "\u00b2"}))
