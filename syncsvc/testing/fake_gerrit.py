@@ -416,6 +416,9 @@ class FakeGerrit:
         with self._lock:
             self._changes[change["_number"]] = dict(change)
 
+    def get_change(self, number: int) -> ChangeInfo:  # a deep copy; KeyError if not stored
+        return dict(json.loads(json.dumps(self._changes[number])))
+
     def add_fault(self, **kwargs: Any) -> Fault:
         """Queue a :class:`Fault`, e.g. ``add_fault(status=503, times=2)``; first match wins."""
         with self._lock:
