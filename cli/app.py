@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import sys
-import tempfile
-from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,7 +13,9 @@ from syncsvc import __version__
 from syncsvc.adapters.sources import read_source
 from syncsvc.cli import render
 from syncsvc.cli.context import AppContext
+from syncsvc.cli.demo_cmd import demo
 from syncsvc.cli.exit_codes import EXIT_FOR_KIND, ExitCode
+from syncsvc.cli.importing import parse_and_report, save_event
 from syncsvc.cli.options import (
     CycleOption,
     DetailFormat,
@@ -29,12 +27,11 @@ from syncsvc.cli.options import (
     TeamOption,
     TopicOption,
 )
+from syncsvc.cli.sync_cmd import SYNC_EPILOG, sync
 from syncsvc.config import EXAMPLE_CONFIG
-from syncsvc.domain import Event
 from syncsvc.errors import InputError, SyncError
 from syncsvc.models import db, repo
-from syncsvc.parser import parse_summary
-from syncsvc.views import action_detail_json, summarise
+from syncsvc.views import action_detail_json
 
 
 class _Group(TyperGroup):
@@ -47,8 +44,7 @@ class _Group(TyperGroup):
             app_ctx = ctx.obj if isinstance(ctx.obj, AppContext) else AppContext()
             if app_ctx.debug:
                 raise
-            hint = f" (hint: {exc.hint})" if exc.hint else ""
-            app_ctx.err.print(f"[red]error:[/red] {render.t(exc)}{hint}")
+            app_ctx.err.print(render.error_line(exc, exc.hint))
             raise typer.Exit(EXIT_FOR_KIND[exc.kind]) from None
         except KeyboardInterrupt:
             raise typer.Exit(ExitCode.INTERRUPTED) from None
@@ -109,37 +105,6 @@ def _ctx(ctx: typer.Context) -> AppContext:
     return ctx.obj
 
 
-def _import(app_ctx: AppContext, data: bytes, *, team: str | None, cycle: str | None) -> Event:
-    """Parse ``data`` and print what was found (warnings to stderr)."""
-    cfg = app_ctx.config
-    event = parse_summary(
-        data,
-        team=team or cfg.team,
-        cycle=cycle or cfg.cycle,
-        known_nicks=cfg.aliases,
-        schedules=app_ctx.schedules(),
-    )
-    for line in render.parse_summary_lines(event.title, summarise(event)):
-        app_ctx.out.print(render.t(line))
-    for warning in event.warnings:
-        app_ctx.err.print(render.t(f"warning: {warning}"), style="yellow")
-    return event
-
-
-def _save(app_ctx: AppContext, event: Event, data: bytes) -> None:
-    with db.session_scope(app_ctx.engine()) as session:
-        report = repo.save_event(
-            session,
-            event,
-            source_digest=hashlib.sha256(data).hexdigest(),
-            now=datetime.now(UTC),
-        )
-    app_ctx.out.print(
-        f"saved event {report.event_id}: {report.created} new, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {report.removed} removed"
-    )
-
-
 @app.command("import", epilog="Example: syncsvc import wallaby-ptg.html --team manila")
 def import_(
     ctx: typer.Context,
@@ -151,9 +116,9 @@ def import_(
     """Read a PTG summary and store its action items as commitments."""
     app_ctx = _ctx(ctx)
     data = read_source(source, stdin=sys.stdin.buffer)
-    event = _import(app_ctx, data, team=team, cycle=cycle)
+    event = parse_and_report(app_ctx, data, team=team, cycle=cycle)
     if not dry_run:
-        _save(app_ctx, event, data)
+        save_event(app_ctx, event, data)
 
 
 @app.command(epilog="Example: syncsvc actions --owner carloss --format json")
@@ -200,21 +165,6 @@ def events(ctx: typer.Context, fmt: DetailFormatOption = DetailFormat.TABLE) -> 
     (render.events_json if fmt is DetailFormat.JSON else render.events_table)(app_ctx.out, found)
 
 
-@app.command(epilog="Example: syncsvc demo  (or: syncsvc --db sqlite:///demo.sqlite demo)")
-def demo(ctx: typer.Context) -> None:
-    """Import the bundled example summary into a scratch database and list it."""
-    app_ctx = _ctx(ctx)
-    if app_ctx.db_url is None:
-        scratch = Path(tempfile.mkdtemp(prefix="syncsvc-demo-")) / "demo.sqlite"
-        app_ctx.db_url = f"sqlite:///{scratch}"
-        app_ctx.err.print(render.t(f"demo database: {scratch}"))
-    data = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
-    event = _import(app_ctx, data, team=None, cycle=None)
-    _save(app_ctx, event, data)
-    with db.session_scope(app_ctx.engine()) as session:
-        render.actions_table(app_ctx.out, repo.list_actions(session))
-
-
 @app.command(epilog="Example: syncsvc init --path ./syncsvc.toml")
 def init(
     ctx: typer.Context,
@@ -243,6 +193,10 @@ def db_current(ctx: typer.Context) -> None:
     engine = app_ctx.engine(check_schema=False)
     current = db.current_revision(engine) or "empty"
     app_ctx.out.print(f"database: {current}, syncsvc needs: {db.head_revision()}")
+
+
+app.command(epilog=SYNC_EPILOG)(sync)
+app.command(epilog="Example: syncsvc demo  (or: syncsvc --db sqlite:///demo.sqlite demo)")(demo)
 
 
 def main() -> None:

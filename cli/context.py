@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,14 @@ from syncsvc.models import db
 from syncsvc.schedule import Schedules, load_schedules
 
 
+def _stdout_console() -> Console:
+    """Results console: the terminal's width, or 160 columns when piped (not 80)."""
+    console = Console(highlight=False, soft_wrap=True)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(highlight=False, soft_wrap=True, width=160)
+    return console
+
+
 @dataclass
 class AppContext:
     """Global options of one invocation, shared by every command."""
@@ -23,7 +32,7 @@ class AppContext:
     config_file: Path | None = None
     verbosity: int = 0
     debug: bool = False
-    out: Console = field(default_factory=lambda: Console(highlight=False, soft_wrap=True))
+    out: Console = field(default_factory=_stdout_console)
     err: Console = field(
         default_factory=lambda: Console(stderr=True, highlight=False, soft_wrap=True)
     )
@@ -65,3 +74,12 @@ class AppContext:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+
+def app_context(ctx: object) -> AppContext:
+    """The :class:`AppContext` a Typer/click context carries in ``obj``."""
+    obj = getattr(ctx, "obj", None)
+    if not isinstance(obj, AppContext):
+        msg = "syncsvc commands run under the syncsvc app callback"
+        raise TypeError(msg)
+    return obj

@@ -7,14 +7,14 @@ objects, so a summary cannot inject terminal escapes or rich markup.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from syncsvc import escape
-from syncsvc.domain import StoredAction, StoredEvent
+from syncsvc.domain import RefKind, StoredAction, StoredEvent
 from syncsvc.views import (
     JSONValue,
     ParseSummary,
@@ -29,25 +29,55 @@ def t(value: object) -> Text:
     return Text(escape.one_line("" if value is None else str(value)))
 
 
+def error_line(message: object, hint: str | None = None) -> Text:
+    """ "error: <message> (hint: …)" with only the word "error" styled."""
+    line = Text("error:", style="red") + Text(" ") + t(message)
+    return line + t(f" (hint: {hint})") if hint else line
+
+
 def print_json(console: Console, data: JSONValue) -> None:
     """Print JSON as plain text (no colour, no wrapping) for machines."""
     console.print(json.dumps(data, indent=2, ensure_ascii=False), markup=False, highlight=False)
 
 
-def actions_table(console: Console, actions: Sequence[StoredAction]) -> None:
-    """The actions as a table: id, day, topic, owners, due, state, text."""
+def due_cell(action: StoredAction) -> Text:
+    """ "2020-12-04" (due), "from 2021-03-12" (after a milestone) or the milestone as written."""
+    if action.due:
+        return Text(action.due.isoformat())
+    if action.starts:
+        return Text(f"from {action.starts.isoformat()}")
+    return t(action.milestone or "")
+
+
+def work_line(action: StoredAction, states: Mapping[str, str]) -> str:
+    """The action's bugs and changes with their current state: "change 745206 MERGED"."""
+    parts = []
+    for ref in action.refs:
+        if ref.kind in {RefKind.BUG, RefKind.CHANGE}:
+            state = states.get(f"{ref.kind}:{ref.id}", "not synced")
+            parts.append(f"{ref.kind} {ref.id} {state}")
+    return "; ".join(parts)
+
+
+def actions_table(
+    console: Console, actions: Sequence[StoredAction], *, states: Mapping[str, str] | None = None
+) -> None:
+    """The actions as a table: id, day, topic, owners, due, state, text (and work)."""
     table = Table(show_lines=False, expand=False)
-    for name in ("ID", "Day", "Topic", "Owners", "Due", "State", "Action"):
-        table.add_column(name, overflow="fold")
+    columns = ["ID", "Day", "Topic", "Owners", "Due", "State", "Action"]
+    for name in [*columns, "Work"] if states is not None else columns:
+        table.add_column(name, overflow="fold", min_width=30 if name == "Action" else None)
     for a in actions:
+        work = [t(work_line(a, states))] if states is not None else []
         table.add_row(
             str(a.id),
             a.day.isoformat() if a.day else "",
             t(a.topic),
             t(", ".join(a.owners) or "(unassigned)"),
-            a.due.isoformat() if a.due else t(a.milestone or ""),
+            due_cell(a),
             str(a.state),
             t(a.text),
+            *work,
         )
     console.print(table)
     owned = sum(1 for a in actions if a.owners)

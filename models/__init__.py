@@ -4,4 +4,14 @@
 - :mod:`syncsvc.models.repo`: functions taking a ``Session`` and returning
   :mod:`syncsvc.domain` records (ORM objects never leave this package).
 - :mod:`syncsvc.models.tables`: the mapped tables; :mod:`.base`: ``Base`` and types.
+- :mod:`syncsvc.models.sync_tables`: what the sync engine stores;
+  :mod:`.sync_store`: the engine's ``SyncStore`` and report reads;
+  :mod:`.lock`: one sync per database.
+
+Importing the package registers every table on ``Base.metadata``, so Alembic's
+autogenerate and ``metadata.create_all`` always see the whole schema.
 """
+
+from . import sync_tables, tables
+
+__all__ = ["sync_tables", "tables"]

@@ -285,3 +285,14 @@ class TestSchema:
         result = run(runner, sqlite_url, "events", "--format", "json")
         assert result.exit_code == 0, result.stderr
         assert json.loads(result.stdout) == []
+
+
+class TestUntrustedText:
+    """Remote and user text cannot inject terminal markup."""
+
+    def test_error_messages_keep_brackets(self, runner, db_url, tmp_path) -> None:
+        """A path with rich markup in it is printed literally in the error line."""
+        missing = tmp_path / "[red]x[/red].html"
+        result = run(runner, db_url, "import", str(missing))
+        assert result.exit_code == 2
+        assert result.stderr.strip() == f"error: {missing}: no such file"

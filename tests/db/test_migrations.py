@@ -14,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import CheckConstraint, inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from syncsvc.domain import ActionState, EventSource, RefKind
+from syncsvc.domain import ActionState, ChangeStatus, EventSource, RefKind
 from syncsvc.models.base import Base
 from syncsvc.models.db import (
     alembic_config,
@@ -24,6 +24,8 @@ from syncsvc.models.db import (
     open_engine,
     upgrade,
 )
+from syncsvc.models.sync_records import ArtifactKind
+from syncsvc.sync_contracts import SourceName
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = {
@@ -38,6 +40,8 @@ TABLES = {
     "topic_refs",
     "action_revisions",
 }
+SYNC_TABLES = {"bugs", "bug_tasks", "changes", "artifact_history", "sync_state"}
+ALL_TABLES = TABLES | SYNC_TABLES
 
 
 class TestUpgradeDowngrade:
@@ -45,8 +49,8 @@ class TestUpgradeDowngrade:
         """Upgrading an empty database creates every table and records the head revision."""
         assert current_revision(bare_engine) is None
         upgrade(bare_engine)
-        assert set(inspect(bare_engine).get_table_names()) == {*TABLES, "alembic_version"}
-        assert current_revision(bare_engine) == head_revision() == "0001"
+        assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
+        assert current_revision(bare_engine) == head_revision() == "0002"
 
     def test_downgrade_base_then_upgrade_again(self, engine):
         """Downgrading to base drops every table, and upgrading again recreates them."""
@@ -54,8 +58,33 @@ class TestUpgradeDowngrade:
         assert inspect(engine).get_table_names() == ["alembic_version"]
         assert current_revision(engine) is None
         upgrade(engine)
+        assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
+        assert current_revision(engine) == "0002"
+
+    def test_downgrade_0002_keeps_the_initial_schema_and_its_data(self, engine):
+        """Downgrading to 0001 drops only the sync tables; events survive; upgrading restores them."""
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO events (team, cycle, title, source, source_digest, imported_at)"
+                    " VALUES ('manila', 'wallaby', 'PTG', 'ptg', '', CURRENT_TIMESTAMP)"
+                )
+            )
+        downgrade(engine, "0001")
         assert set(inspect(engine).get_table_names()) == {*TABLES, "alembic_version"}
         assert current_revision(engine) == "0001"
+        upgrade(engine)
+        assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
+        assert current_revision(engine) == "0002"
+        with engine.connect() as connection:
+            assert connection.scalar(text("SELECT team FROM events")) == "manila"
+
+    def test_upgrade_step_by_step(self, bare_engine):
+        """0001 then 0002 gives the same tables as upgrading straight to head."""
+        upgrade(bare_engine, "0001")
+        assert set(inspect(bare_engine).get_table_names()) == {*TABLES, "alembic_version"}
+        upgrade(bare_engine, "0002")
+        assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
 
     def test_upgrade_twice_is_a_no_op(self, engine):
         """Upgrading a database already at head changes nothing."""
@@ -73,15 +102,29 @@ class TestSchemaMatchesModels:
     def test_constraints_carry_convention_names(self, engine):
         """Unique and foreign-key constraints are named by the naming convention."""
         inspector = inspect(engine)
-        uniques = {u["name"] for t in TABLES for u in inspector.get_unique_constraints(t)}
+        uniques = {u["name"] for t in ALL_TABLES for u in inspector.get_unique_constraints(t)}
         foreign = {f["name"] for f in inspector.get_foreign_keys("actions")}
+        task_keys = {f["name"] for f in inspector.get_foreign_keys("bug_tasks")}
         assert uniques == {
             "uq_events_team_cycle_title_source",
             "uq_days_event_id_position",
             "uq_people_nick",
             "uq_refs_kind_ref_id_url",
+            "uq_bug_tasks_bug_id_target",
         }
         assert foreign == {"fk_actions_event_id_events", "fk_actions_topic_id_topics"}
+        assert task_keys == {"fk_bug_tasks_bug_id_bugs"}
+
+    def test_history_indexes(self, engine):
+        """artifact_history is indexed by artifact and by observation time."""
+        indexes = {
+            i["name"]: tuple(i["column_names"])
+            for i in inspect(engine).get_indexes("artifact_history")
+        }
+        assert indexes == {
+            "ix_artifact_history_artifact": ("artifact_kind", "artifact_key"),
+            "ix_artifact_history_observed_at": ("observed_at",),
+        }
 
     def test_check_constraint_rejects_unknown_state(self, engine):
         """The named CHECK constraint on ``actions.state`` refuses a value outside the enum."""
@@ -114,6 +157,9 @@ class TestSchemaMatchesModels:
             ("actions", "state", ActionState),
             ("events", "source", EventSource),
             ("refs", "kind", RefKind),
+            ("changes", "status", ChangeStatus),
+            ("artifact_history", "artifact_kind", ArtifactKind),
+            ("sync_state", "source", SourceName),
         ],
     )
     def test_check_constraints_cover_every_enum_member(self, table, name, enum):
@@ -144,7 +190,7 @@ class TestAlembicConfiguration:
         command.upgrade(config, "head")
         engine = open_engine(sqlite_url)
         try:
-            assert current_revision(engine) == "0001"
+            assert current_revision(engine) == "0002"
         finally:
             engine.dispose()
 
@@ -157,6 +203,8 @@ class TestAlembicConfiguration:
         command.upgrade(config, "head", sql=True)
         assert "CREATE TABLE events" in buffer.getvalue()
         assert "INSERT INTO alembic_version (version_num) VALUES ('0001')" in buffer.getvalue()
+        assert "CREATE TABLE artifact_history" in buffer.getvalue()
+        assert "SET version_num='0002'" in buffer.getvalue()
 
 
 class TestPostgresSchemaIsolation:
@@ -173,7 +221,7 @@ class TestPostgresSchemaIsolation:
                     ),
                     {"s": schema},
                 )
-                assert {row[0] for row in rows} == {*TABLES, "alembic_version"}
+                assert {row[0] for row in rows} == {*ALL_TABLES, "alembic_version"}
             assert str(schema).startswith("syncsvc_test_")
         finally:
             engine.dispose()

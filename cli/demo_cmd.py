@@ -1,0 +1,63 @@
+"""`syncsvc demo`: the whole pipeline on bundled sample data, entirely on this machine."""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+import typer
+
+from syncsvc.cli import render
+from syncsvc.cli.context import app_context
+from syncsvc.cli.importing import parse_and_report, save_event
+from syncsvc.cli.sync_cmd import print_report, sync_with
+from syncsvc.config import Config, GerritSettings, LaunchpadSettings, SyncSection
+from syncsvc.models import db, repo
+from syncsvc.models.sync_store import artifact_states
+from syncsvc.testing.demo_servers import sample_servers
+
+DEMO_LAUNCHPAD_PROJECTS = ("manila", "python-manilaclient", "manila-ui")
+DEMO_GERRIT_PROJECTS = (
+    "openstack/manila",
+    "openstack/manila-specs",
+    "openstack/python-manilaclient",
+    "openstack/manila-ui",
+    "openstack/manila-tempest-plugin",
+)
+
+
+def demo_config(base: Config, *, gerrit_url: str, launchpad_root: str) -> Config:
+    """``base`` pointed at the local fake servers, which are the only allowed host."""
+    return dataclasses.replace(
+        base,
+        launchpad=LaunchpadSettings(launchpad_root, DEMO_LAUNCHPAD_PROJECTS),
+        gerrit=GerritSettings(gerrit_url, DEMO_GERRIT_PROJECTS),
+        sync=SyncSection(allowed_hosts=("127.0.0.1",)),
+    )
+
+
+def demo(ctx: typer.Context) -> None:
+    """Import the example summary, sync it against local fake Launchpad and Gerrit
+    servers loaded with sample data, and list the commitments with their work."""
+    app_ctx = app_context(ctx)
+    scratch = Path(tempfile.mkdtemp(prefix="syncsvc-demo-"))
+    if app_ctx.db_url is None:
+        app_ctx.db_url = f"sqlite:///{scratch / 'demo.sqlite'}"
+        app_ctx.err.print(render.t(f"demo database: {scratch / 'demo.sqlite'}"))
+    data = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
+    save_event(app_ctx, parse_and_report(app_ctx, data, team=None, cycle=None), data)
+    with sample_servers() as servers:
+        cfg = demo_config(
+            app_ctx.config,
+            gerrit_url=servers.gerrit_url,
+            launchpad_root=servers.launchpad_service_root,
+        )
+        report = sync_with(app_ctx, cfg, cache_dir=scratch / "cache")
+    print_report(app_ctx, report)
+    with db.session_scope(app_ctx.engine()) as session:
+        actions = repo.list_actions(session)
+        keys = {f"{r.kind}:{r.id}" for a in actions for r in a.refs if r.kind in {"bug", "change"}}
+        states = artifact_states(session, keys)
+    render.actions_table(app_ctx.out, actions, states=states)

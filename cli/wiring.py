@@ -1,0 +1,50 @@
+"""Build the remote adapters from the configuration (only allowed hosts)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+from pathlib import Path
+
+from syncsvc.adapters.gerrit import GerritAdapter
+from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
+from syncsvc.config import Config
+from syncsvc.sync import SyncSettings
+
+
+class SourceChoice(StrEnum):
+    """Which services `syncsvc sync` polls."""
+
+    ALL = "all"
+    LAUNCHPAD = "launchpad"
+    GERRIT = "gerrit"
+
+
+def build_launchpad(cfg: Config, cache_dir: Path) -> LaunchpadAdapter:
+    """A Launchpad adapter for the configured service root (checked against the allow-list)."""
+    cfg.check_host(cfg.launchpad.service_root)
+    return LaunchpadAdapter(
+        LaunchpadConfig(
+            service_root=cfg.launchpad.service_root,
+            cache_dir=cache_dir / "launchpadlib",
+            credentials_file=cfg.launchpad.credentials_file,
+        )
+    )
+
+
+def build_gerrit(cfg: Config) -> GerritAdapter:
+    """A Gerrit adapter for the configured URL; authenticated when a username is set."""
+    cfg.check_host(cfg.gerrit.url)
+    username = cfg.gerrit.username
+    password = cfg.gerrit.password() if username else None
+    return GerritAdapter(cfg.gerrit.url, username=username, password=password)
+
+
+def sync_settings(cfg: Config) -> SyncSettings:
+    """Engine settings from the config's project lists and [sync] section."""
+    return SyncSettings(
+        launchpad_projects=cfg.launchpad.projects,
+        gerrit_projects=cfg.gerrit.projects,
+        overlap=timedelta(minutes=cfg.sync.overlap_minutes),
+        lookback=timedelta(days=cfg.sync.lookback_days),
+    )

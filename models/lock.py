@@ -1,0 +1,140 @@
+"""One sync at a time per database.
+
+PostgreSQL: a session-level advisory lock (``pg_try_advisory_lock``) held on a
+dedicated connection for the duration, so it is released even if the process
+dies (the server ends the session). SQLite: an exclusive ``flock`` on a lock file
+next to the database (``<database>.lock``), released by the kernel when the
+process dies; an in-memory database needs no lock. The lock is not reentrant:
+a second ``sync_lock`` on the same database waits even in the same thread.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from syncsvc.errors import LockedError, StorageError
+
+DEFAULT_LOCK = "sync"
+POLL_INTERVAL = 0.1  # seconds between attempts while waiting
+_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def lock_key(name: str) -> int:
+    """The PostgreSQL advisory-lock key of ``name``: a stable signed 64-bit integer."""
+    digest = hashlib.blake2b(f"syncsvc:{name}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def lock_file(engine: Engine, name: str = DEFAULT_LOCK) -> Path | None:
+    """The lock file of a SQLite ``engine`` (``None`` for an in-memory database).
+
+    ``<database>.lock`` for the default name, ``<database>.<name>.lock`` otherwise.
+    """
+    database = engine.url.database
+    if not database or database == ":memory:" or engine.url.query.get("mode") == "memory":
+        return None
+    suffix = ".lock" if name == DEFAULT_LOCK else f".{name}.lock"
+    return Path(database + suffix)
+
+
+def sync_lock(
+    engine: Engine, name: str = DEFAULT_LOCK, *, wait: float = 10.0
+) -> AbstractContextManager[None]:
+    """Hold the database-wide lock ``name`` for the ``with`` block.
+
+    Polls every :data:`POLL_INTERVAL` seconds for up to ``wait`` seconds (``0``:
+    try once). Released when the block ends, also on an exception.
+
+    Raises:
+        LockedError: another holder kept the lock for ``wait`` seconds.
+        StorageError: the lock file cannot be created, or the backend is neither
+            PostgreSQL nor SQLite.
+        ValueError: ``name`` is not made of letters, digits, ``-`` and ``_``.
+    """
+    if not _NAME.fullmatch(name):
+        raise ValueError(f"lock name {name!r} must be letters, digits, '-' or '_'")
+    dialect = engine.dialect.name
+    if dialect == "postgresql":
+        return _advisory_lock(engine, lock_key(name), wait)
+    if dialect == "sqlite":
+        path = lock_file(engine, name)
+        return nullcontext() if path is None else _file_lock(path, wait)
+    raise StorageError(
+        f"cannot lock a {dialect} database", hint="use a SQLite or PostgreSQL database"
+    )
+
+
+def _poll(attempt: Callable[[], bool], wait: float) -> None:
+    """Call ``attempt`` until it returns true; raise LockedError after ``wait`` seconds."""
+    deadline = time.monotonic() + max(wait, 0.0)
+    while not attempt():
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise LockedError(
+                "another syncsvc sync is running on this database",
+                hint="wait for it, or raise --wait",
+            )
+        time.sleep(min(POLL_INTERVAL, remaining))
+
+
+@contextmanager
+def _advisory_lock(engine: Engine, key: int, wait: float) -> Iterator[None]:
+    with engine.connect() as connection:
+        # Autocommit: the lock belongs to the session, and no transaction stays
+        # open (idle in transaction) for the whole sync.
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        _poll(
+            lambda: _query(connection, "SELECT pg_try_advisory_lock(CAST(:key AS BIGINT))", key),
+            wait,
+        )
+        try:
+            yield
+        finally:
+            try:
+                _query(connection, "SELECT pg_advisory_unlock(CAST(:key AS BIGINT))", key)
+            except SQLAlchemyError:
+                # Closing the DBAPI connection ends the server session, which
+                # releases the lock, and keeps it out of the pool.
+                connection.invalidate()
+
+
+def _query(connection: Connection, sql: str, key: int) -> bool:
+    return bool(connection.scalar(text(sql), {"key": key}))
+
+
+@contextmanager
+def _file_lock(path: Path, wait: float) -> Iterator[None]:
+    try:
+        # flock needs no write access, so any user who can read the file can lock.
+        fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StorageError(
+            f"cannot open the lock file {path}: {exc.strerror}",
+            hint="check that the database directory exists and is writable",
+        ) from exc
+    try:
+        _poll(lambda: _try_flock(fd), wait)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _try_flock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True

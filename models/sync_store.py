@@ -1,0 +1,447 @@
+"""The sync engine's storage (:class:`SqlSyncStore`) and the reads reports use.
+
+:class:`SqlSyncStore` implements :class:`syncsvc.sync_contracts.SyncStore` on a
+``Session`` owned by the caller; it never commits unless asked to. Each ``save_*``
+call loads the stored rows of its batch with one ``SELECT ... IN`` per table,
+compares them with the records in Python, and writes only what differs: saving
+identical data issues no INSERT or UPDATE at all. Tracked changes are appended
+to ``artifact_history`` (see :mod:`.sync_records` for keys and fields).
+
+The module-level functions read for reports and return :mod:`syncsvc.domain`
+records or :class:`.sync_records.HistoryRow`, never ORM objects.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime, time
+from typing import TYPE_CHECKING, Literal, TypeVar
+
+from sqlalchemy import func, insert, or_, select
+from sqlalchemy.orm import Session
+
+from syncsvc.domain import Bug, BugTask, Change, RefKind
+from syncsvc.sync_contracts import SaveCounts, SourceName
+
+from .sync_records import (
+    INVISIBLE_BUG_STATE,
+    VOTE_FIELD_PREFIX,
+    ArtifactKind,
+    HistoryField,
+    HistoryRow,
+    bug_key,
+    change_key,
+    parse_key,
+)
+from .sync_tables import ArtifactHistoryRow, BugRow, BugTaskRow, ChangeRow, SyncStateRow
+from .tables import ActionRefRow, ActionRow, DayRow, RefRow, TopicRefRow, TopicRow
+
+if TYPE_CHECKING:
+    from syncsvc.sync_contracts import SyncStore
+
+_Outcome = Literal["inserted", "changed", "unchanged"]
+_T = TypeVar("_T")
+
+IN_CHUNK = 500  # keys per SELECT ... IN: far below SQLite's and PostgreSQL's limits
+
+# Launchpad statuses whose task date says when the task entered them.
+_CLOSED_STATUSES = frozenset({"Invalid", "Won't Fix", "Opinion", "Expired", "Does Not Exist"})
+_TASK_FIELDS = (
+    HistoryField.STATUS,
+    HistoryField.IMPORTANCE,
+    HistoryField.ASSIGNEE,
+    HistoryField.MILESTONE,
+)
+
+
+def _aware(value: datetime, name: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware")
+    return value
+
+
+def _chunks(values: Collection[_T]) -> Iterator[list[_T]]:
+    items = list(values)
+    for start in range(0, len(items), IN_CHUNK):
+        yield items[start : start + IN_CHUNK]
+
+
+def _text(value: object) -> str | None:
+    """How a history row spells a value (``None`` stays unset)."""
+    return None if value is None else str(value)
+
+
+def _apply(row: object, values: Mapping[str, object]) -> dict[str, object]:
+    """Set the ``values`` that differ on ``row``; return the old value of each one set."""
+    old = {name: getattr(row, name) for name in values}
+    changed = {name: old[name] for name, value in values.items() if old[name] != value}
+    for name in changed:
+        setattr(row, name, values[name])
+    return changed
+
+
+def _status_time(task: BugTask) -> datetime | None:
+    """When Launchpad says ``task`` entered its current status, if it says."""
+    if task.status == "In Progress":
+        return task.date_in_progress
+    if task.status == "Fix Committed":
+        return task.date_fix_committed
+    if task.status == "Fix Released":
+        return task.date_fix_released or task.date_closed
+    return task.date_closed if task.status in _CLOSED_STATUSES else None
+
+
+def _votes(value: object) -> dict[str, int]:
+    pairs = value if isinstance(value, list) else []
+    return {str(label): int(vote) for label, vote in pairs}
+
+
+def _bugs_by_id(session: Session, ids: Collection[int]) -> dict[int, BugRow]:
+    found: dict[int, BugRow] = {}
+    for chunk in _chunks(ids):
+        found.update(
+            (r.bug_id, r) for r in session.scalars(select(BugRow).where(BugRow.bug_id.in_(chunk)))
+        )
+    return found
+
+
+def _tasks_of(session: Session, bug_ids: Collection[int]) -> list[BugTaskRow]:
+    found: list[BugTaskRow] = []
+    for chunk in _chunks(bug_ids):
+        stmt = select(BugTaskRow).where(BugTaskRow.bug_id.in_(chunk)).order_by(BugTaskRow.id)
+        found.extend(session.scalars(stmt))
+    return found
+
+
+def _changes_by_number(session: Session, numbers: Collection[int]) -> dict[int, ChangeRow]:
+    found: dict[int, ChangeRow] = {}
+    for chunk in _chunks(numbers):
+        stmt = select(ChangeRow).where(ChangeRow.number.in_(chunk))
+        found.update((r.number, r) for r in session.scalars(stmt))
+    return found
+
+
+class _Batch:
+    """One ``save_*`` call: the observation time, outcome counts and new history rows."""
+
+    def __init__(self, session: Session, observed_at: datetime) -> None:
+        self.session = session
+        self.observed_at = _aware(observed_at, "observed_at")
+        self.counts: Counter[_Outcome] = Counter()
+        self.history: list[dict[str, object]] = []
+
+    def record(
+        self, kind: ArtifactKind, key: str, field: str, old: object, new: object, at: datetime
+    ) -> None:
+        """Queue one history row (inserted by :meth:`finish`)."""
+        self.history.append(
+            {
+                "artifact_kind": kind,
+                "artifact_key": key,
+                "field": field,
+                "old_value": _text(old),
+                "new_value": _text(new),
+                "changed_at": at,
+                "observed_at": self.observed_at,
+            }
+        )
+
+    def task(self, row: BugTaskRow | None, task: BugTask, bug: BugRow) -> _Outcome:
+        """Insert or update one task row and record its history."""
+        key, now = bug_key(task.bug_id, task.target), self.observed_at
+        values = BugTaskRow.columns_of(task)
+        if row is None:
+            row = BugTaskRow(target=task.target, first_seen_at=now, updated_at=now, **values)
+            row.bug = bug
+            self.session.add(row)
+            created_at = task.date_created or now
+            self.record(
+                ArtifactKind.BUG_TASK, key, HistoryField.CREATED, None, task.status, created_at
+            )
+            return "inserted"
+        old = _apply(row, values)
+        if not old:
+            return "unchanged"
+        row.updated_at = now
+        for field in (f for f in _TASK_FIELDS if f in old):
+            at = (_status_time(task) if field == HistoryField.STATUS else None) or now
+            self.record(ArtifactKind.BUG_TASK, key, field, old[field], values[field], at)
+        return "changed"
+
+    def change(self, row: ChangeRow | None, change: Change) -> _Outcome:
+        """Insert or update one change row and record its history."""
+        key, values, now = change_key(change.number), ChangeRow.columns_of(change), self.observed_at
+        if row is None:
+            row = ChangeRow(number=change.number, first_seen_at=now, fetched_at=now, **values)
+            self.session.add(row)
+            self.record(
+                ArtifactKind.CHANGE, key, HistoryField.CREATED, None, change.status, change.created
+            )
+            return "inserted"
+        old = _apply(row, values)
+        if not old:
+            return "unchanged"
+        row.fetched_at = now
+
+        def record(field: str, before: object, after: object) -> None:
+            self.record(ArtifactKind.CHANGE, key, field, before, after, change.updated)
+
+        if "status" in old:
+            record(HistoryField.STATUS, old["status"], change.status)
+        if "current_patch_set" in old:
+            record(HistoryField.PATCH_SET, old["current_patch_set"], change.current_patch_set)
+        if "votes" in old:
+            before, after = _votes(old["votes"]), dict(change.votes)
+            for label in dict.fromkeys([*after, *before]):
+                if before.get(label) != after.get(label):
+                    record(f"{VOTE_FIELD_PREFIX}{label}", before.get(label), after.get(label))
+        return "changed"
+
+    def finish(self) -> SaveCounts:
+        """Write the batch and return what it did.
+
+        One flush for the bug, task and change rows; one executemany INSERT for the
+        history rows, which are never read back as objects.
+        """
+        self.session.flush()
+        if self.history:
+            self.session.execute(insert(ArtifactHistoryRow), self.history)
+        return SaveCounts(
+            inserted=self.counts["inserted"],
+            changed=self.counts["changed"],
+            unchanged=self.counts["unchanged"],
+            history=len(self.history),
+        )
+
+
+class SqlSyncStore:
+    """:class:`~syncsvc.sync_contracts.SyncStore` on a SQLAlchemy ``Session``.
+
+    Counts: :meth:`save_bugs` counts bugs (a bug is *changed* when its row or any of
+    its tasks was written), :meth:`save_bug_tasks` tasks and :meth:`save_changes`
+    changes; *changed* means any stored field differed, ``history`` counts the
+    history rows appended. Within a batch the last record of a key wins. Stored
+    tasks missing from a re-fetched bug are kept as they are.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def referenced_bugs(self) -> set[int]:
+        """Bug ids cited by a current action or topic (soft-removed ones are ignored)."""
+        return _referenced(self._session, RefKind.BUG)
+
+    def referenced_changes(self) -> set[int]:
+        """Change numbers cited by a current action or topic."""
+        return _referenced(self._session, RefKind.CHANGE)
+
+    def known_changes(self, numbers: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """For the stored ones among ``numbers``: number → (project, status)."""
+        found: dict[int, tuple[str, str]] = {}
+        for chunk in _chunks(set(numbers)):
+            stmt = select(ChangeRow.number, ChangeRow.project, ChangeRow.status)
+            for number, project, status in self._session.execute(
+                stmt.where(ChangeRow.number.in_(chunk))
+            ):
+                found[number] = (project, str(status))
+        return found
+
+    def known_bugs(self, ids: Iterable[int]) -> dict[int, tuple[frozenset[str], bool]]:
+        """For the stored ones among ``ids``: bug id → (task targets, all tasks complete).
+
+        A bug stored without tasks (not visible, or never fetched with them) is not
+        complete: nothing says its work is done.
+        """
+        targets: dict[int, set[str]] = {}
+        complete: dict[int, bool] = {}
+        for chunk in _chunks(set(ids)):
+            stmt = (
+                select(BugRow.bug_id, BugTaskRow.target, BugTaskRow.is_complete)
+                .outerjoin(BugTaskRow, BugTaskRow.bug_id == BugRow.bug_id)
+                .where(BugRow.bug_id.in_(chunk))
+            )
+            for bug_id, target, is_complete in self._session.execute(stmt):
+                targets.setdefault(bug_id, set())
+                if target is None:
+                    complete[bug_id] = False
+                    continue
+                targets[bug_id].add(target)
+                complete[bug_id] = complete.get(bug_id, True) and bool(is_complete)
+        return {bug_id: (frozenset(found), complete[bug_id]) for bug_id, found in targets.items()}
+
+    def earliest_event_day(self) -> datetime | None:
+        """00:00 UTC of the earliest dated day of any stored event, if any."""
+        day = self._session.scalar(select(func.min(DayRow.date)))
+        return None if day is None else datetime.combine(day, time(0), tzinfo=UTC)
+
+    def cursor(self, source: SourceName, scope: str) -> datetime | None:
+        """The last remote update time recorded for (source, scope), or ``None``."""
+        row = self._session.get(SyncStateRow, (SourceName(source), scope))
+        return None if row is None else row.last_seen_updated
+
+    def save_bugs(self, bugs: Sequence[Bug], *, observed_at: datetime) -> SaveCounts:
+        """Upsert bugs and their tasks; ``visible=False`` bugs keep their stored tasks."""
+        batch = _Batch(self._session, observed_at)
+        latest = {bug.bug_id: bug for bug in bugs}
+        for bug in latest.values():
+            if stray := [t for t in bug.tasks if t.bug_id != bug.bug_id]:
+                raise ValueError(f"bug {bug.bug_id} lists a task of bug {stray[0].bug_id}")
+        rows = _bugs_by_id(self._session, latest.keys())
+        tasks = {(t.bug_id, t.target): t for t in _tasks_of(self._session, latest.keys())}
+        for bug in latest.values():
+            values = BugRow.columns_of(bug)
+            row = rows.get(bug.bug_id)
+            outcome: _Outcome = "unchanged"
+            if row is None:
+                row = BugRow(bug_id=bug.bug_id, fetched_at=batch.observed_at, **values)
+                self._session.add(row)
+                outcome = "inserted"
+            elif _apply(row, values):
+                row.fetched_at = batch.observed_at
+                outcome = "changed"
+            own = {task.target: task for task in bug.tasks}
+            written = [batch.task(tasks.get((bug.bug_id, t)), task, row) for t, task in own.items()]
+            if outcome == "unchanged" and any(o != "unchanged" for o in written):
+                outcome = "changed"
+            batch.counts[outcome] += 1
+        return batch.finish()
+
+    def save_bug_tasks(self, tasks: Sequence[BugTask], *, observed_at: datetime) -> SaveCounts:
+        """Upsert tasks; a bug not stored yet gets a placeholder row (empty title, visible)."""
+        batch = _Batch(self._session, observed_at)
+        latest = {(task.bug_id, task.target): task for task in tasks}
+        bug_ids = {bug_id for bug_id, _ in latest}
+        bugs = _bugs_by_id(self._session, bug_ids)
+        stored = {(t.bug_id, t.target): t for t in _tasks_of(self._session, bug_ids)}
+        for key, task in latest.items():
+            bug = bugs.get(task.bug_id)
+            if bug is None:
+                bug = BugRow(
+                    bug_id=task.bug_id,
+                    fetched_at=batch.observed_at,
+                    **BugRow.columns_of(Bug(task.bug_id)),
+                )
+                self._session.add(bug)
+                bugs[task.bug_id] = bug
+            batch.counts[batch.task(stored.get(key), task, bug)] += 1
+        return batch.finish()
+
+    def save_changes(self, changes: Sequence[Change], *, observed_at: datetime) -> SaveCounts:
+        """Upsert changes on their number with history of status, patch set and votes."""
+        batch = _Batch(self._session, observed_at)
+        latest = {change.number: change for change in changes}
+        rows = _changes_by_number(self._session, latest.keys())
+        for number, change in latest.items():
+            batch.counts[batch.change(rows.get(number), change)] += 1
+        return batch.finish()
+
+    def set_cursor(
+        self, source: SourceName, scope: str, last_seen: datetime, *, ran_at: datetime
+    ) -> None:
+        """Record the cursor for (source, scope) in the current transaction."""
+        last_seen, ran_at = _aware(last_seen, "last_seen"), _aware(ran_at, "ran_at")
+        row = self._session.get(SyncStateRow, (SourceName(source), scope))
+        if row is None:
+            row = SyncStateRow(source=SourceName(source), scope=scope)
+            self._session.add(row)
+        row.last_seen_updated, row.last_run_at = last_seen, ran_at
+
+    def commit(self) -> None:
+        """Commit the session."""
+        self._session.commit()
+
+    def rollback(self) -> None:
+        """Roll the session back."""
+        self._session.rollback()
+
+
+if TYPE_CHECKING:
+
+    def _implements_the_protocol(session: Session) -> SyncStore:
+        return SqlSyncStore(session)
+
+
+def _referenced(session: Session, kind: RefKind) -> set[int]:
+    action_refs = (
+        select(ActionRefRow.ref_id)
+        .join(ActionRow, ActionRow.id == ActionRefRow.action_id)
+        .where(ActionRow.removed_at.is_(None))
+    )
+    topic_refs = (
+        select(TopicRefRow.ref_id)
+        .join(TopicRow, TopicRow.id == TopicRefRow.topic_id)
+        .where(TopicRow.removed_at.is_(None))
+    )
+    stmt = select(RefRow.ref_id).where(
+        RefRow.kind == kind, or_(RefRow.id.in_(action_refs), RefRow.id.in_(topic_refs))
+    )
+    return {int(ref_id) for ref_id in session.scalars(stmt) if ref_id.isdigit()}
+
+
+# --- Reads for reports ----------------------------------------------------------
+
+
+def _main_task(tasks: Sequence[BugTaskRow]) -> BugTaskRow | None:
+    """The task that stands for the bug: project before series tasks, then the oldest."""
+    far = datetime.max.replace(tzinfo=UTC)
+    return min(tasks, key=lambda t: ("/" in t.target, t.date_created or far, t.id), default=None)
+
+
+def artifact_states(session: Session, keys: Iterable[str]) -> dict[str, str]:
+    """Current status of each stored artifact named by ``keys`` (unknown ones are left out).
+
+    ``change:N`` gives the change status (``MERGED``), ``bug:N/target`` that task's
+    status and ``bug:N`` the status of the bug's main task (its oldest project
+    task, see :func:`_main_task`); a bug stored as not visible gives
+    :data:`~.sync_records.INVISIBLE_BUG_STATE`. Raises ``ValueError`` for a
+    malformed key. Three queries at most.
+    """
+    parsed = {key: parse_key(key) for key in keys}
+    numbers = {p.number for p in parsed.values() if p.kind == "change"}
+    bug_ids = {p.number for p in parsed.values() if p.kind == "bug"}
+    changes = {n: str(row.status) for n, row in _changes_by_number(session, numbers).items()}
+    bugs = _bugs_by_id(session, bug_ids)
+    tasks: dict[int, list[BugTaskRow]] = {bug_id: [] for bug_id in bugs}
+    for task in _tasks_of(session, bugs.keys()):
+        tasks[task.bug_id].append(task)
+    states: dict[str, str] = {}
+    for key, p in parsed.items():
+        if p.kind == "change":
+            if p.number in changes:
+                states[key] = changes[p.number]
+            continue
+        if p.number not in bugs:
+            continue
+        if not bugs[p.number].visible:
+            states[key] = INVISIBLE_BUG_STATE
+            continue
+        if p.target is None:
+            found = _main_task(tasks[p.number])
+        else:
+            found = next((t for t in tasks[p.number] if t.target == p.target), None)
+        if found is not None:
+            states[key] = found.status
+    return states
+
+
+def history_since(session: Session, since: datetime) -> list[HistoryRow]:
+    """History rows observed at or after ``since``, in the order they were recorded."""
+    stmt = (
+        select(ArtifactHistoryRow)
+        .where(ArtifactHistoryRow.observed_at >= _aware(since, "since"))
+        .order_by(ArtifactHistoryRow.observed_at, ArtifactHistoryRow.id)
+    )
+    return [row.to_record() for row in session.scalars(stmt)]
+
+
+def get_bug(session: Session, bug_id: int) -> Bug | None:
+    """The stored bug with its tasks (in first-seen order), or ``None``."""
+    row = session.get(BugRow, bug_id)
+    return None if row is None else row.to_record(_tasks_of(session, [bug_id]))
+
+
+def get_change(session: Session, number: int) -> Change | None:
+    """The stored change, or ``None``."""
+    row = session.get(ChangeRow, number)
+    return None if row is None else row.to_record()
