@@ -8,11 +8,13 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
 from syncsvc.models.db import open_engine
 from syncsvc.models.lock import sync_lock
+from syncsvc.models.sync_store import artifact_states
 from syncsvc.testing.demo_servers import apply_sample_movement, sample_servers
 
 EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
@@ -69,10 +71,6 @@ def imported(db_url, tmp_path):
 
 def states(db_url: str, cfg: Path) -> dict[str, str]:
     """Each referenced artifact's stored state, read through the store API."""
-    from sqlalchemy.orm import Session
-
-    from syncsvc.models.sync_store import artifact_states
-
     engine = open_engine(db_url)
     with Session(engine) as session:
         got = artifact_states(
