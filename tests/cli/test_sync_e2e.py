@@ -88,7 +88,8 @@ class TestSyncEndToEnd:
         cfg = config(tmp_path, servers)
         first = cli(imported, cfg, "sync")
         assert first.exit_code == 0, first.stderr
-        assert requests_made(servers) == (7, 2)  # LP: WADL+root, bug+tasks, 3 searches; Gerrit: refs+poll
+        # Launchpad: WADL + root, bug + tasks, 3 searches; Gerrit: referenced + poll.
+        assert requests_made(servers) == (7, 2)
         assert states(imported, cfg) == {
             "change:758868": "MERGED",
             "change:745206": "MERGED",
