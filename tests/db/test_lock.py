@@ -63,6 +63,8 @@ def attempt_in_process(engine, *, wait: float = WAIT) -> str:
     url = engine.url.render_as_string(hide_password=False)
     done = subprocess.run(
         [sys.executable, "-c", CHILD, url, str(wait)],
+        # Not the repo root, whose bare syncsvc/ folder would shadow the package.
+        cwd=Path(__file__).parent,
         capture_output=True,
         text=True,
         timeout=60,
