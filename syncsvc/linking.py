@@ -1,0 +1,461 @@
+"""Link records and the evidence that ties commitments to bugs, changes and blueprints.
+
+A :class:`Link` joins one commitment (a stored action) to one artifact. An
+:class:`Edge` joins a change to a bug or blueprint; the reconciler follows edges
+to link a commitment transitively. Edges come from three kinds of evidence:
+
+* commit-message footers, read with the semantics of jeepyb's ``update_bug.py``
+  (the Gerrit hook that updates Launchpad): a whole line ``[prefix] bug|lp N``;
+  the prefix's first word decides what the change does to the bug;
+* Gerrit topics ``bug/N`` and ``bp/name``;
+* the comments jeepyb leaves on a bug: ``Fix proposed to manila (master)`` with a
+  ``Review:`` URL.
+
+Pure functions only: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from syncsvc.domain import Account, BugMessage, Change, Footers, Ref, RefKind
+from syncsvc.refs import find_refs
+
+
+class LinkKind(StrEnum):
+    """What a link points at."""
+
+    BUG = "bug"
+    CHANGE = "change"
+    BLUEPRINT = "blueprint"
+
+
+class LinkSource(StrEnum):
+    """Which evidence produced a link (or an edge)."""
+
+    EXPLICIT = "explicit"
+    FOOTER = "footer"
+    TOPIC = "topic"
+    LP_MESSAGE = "lp-message"
+    TRANSITIVE = "transitive"
+    CANDIDATE = "candidate"
+    MANUAL = "manual"
+
+
+class LinkStatus(StrEnum):
+    """Whether a link is established, proposed, or refused by a person."""
+
+    CONFIRMED = "confirmed"
+    SUGGESTED = "suggested"
+    REJECTED = "rejected"
+
+
+class Relation(StrEnum):
+    """What a change does to a bug or blueprint, after jeepyb's ``Task`` prefixes."""
+
+    CLOSES = "closes"  # Closes-/Fixes-/Resolves-Bug or no prefix; Implements
+    PARTIAL = "partial"  # Partial-Bug; Partially-Implements
+    RELATED = "related"  # Related-Bug, Impacts, Affects: a side note only
+    MENTIONS = "mentions"  # any other prefix: jeepyb comments but changes no status
+
+
+EXPLICIT_CONFIDENCE = 1.0
+#: A ref in the topic's discussion applies to every action of the topic: a little less sure.
+TOPIC_REF_CONFIDENCE = 0.9
+GERRIT_TOPIC_CONFIDENCE = 0.8
+LP_MESSAGE_CONFIDENCE = 0.9
+LP_RELATED_MESSAGE_CONFIDENCE = 0.5
+TRANSITIVE_FACTOR = 0.9
+RELATION_CONFIDENCE = {
+    Relation.CLOSES: 0.95,
+    Relation.PARTIAL: 0.8,
+    Relation.RELATED: 0.5,
+    Relation.MENTIONS: 0.5,
+}
+STRONG_RELATIONS = frozenset({Relation.CLOSES, Relation.PARTIAL})
+
+_PREFIX_RELATION = {
+    **dict.fromkeys(("closes", "fixes", "resolves"), Relation.CLOSES),
+    "partial": Relation.PARTIAL,
+    **dict.fromkeys(("related", "impacts", "affects"), Relation.RELATED),
+}
+
+LinkKey = tuple[int, LinkKind, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One commitment ↔ artifact link with where it came from and how sure it is.
+
+    ``id`` is the change number, the bug number, or the blueprint as written
+    (``project/name`` from a URL, ``name`` from a footer). ``confidence`` is in 0..1.
+    """
+
+    action_id: int
+    kind: LinkKind
+    id: str
+    source: LinkSource
+    confidence: float
+    status: LinkStatus
+    evidence: str = ""
+
+    @property
+    def key(self) -> LinkKey:
+        """The natural key: one link per (action, kind, id)."""
+        return (self.action_id, self.kind, self.id)
+
+    @property
+    def is_decision(self) -> bool:
+        """Confirmed or rejected: a sync keeps it exactly as stored."""
+        return self.status in (LinkStatus.CONFIRMED, LinkStatus.REJECTED)
+
+    def as_json(self) -> dict[str, str | int | float]:
+        """The link as JSON-ready values (``kind``, ``id``, ``source``, ``confidence``,
+        ``status``, plus ``action_id`` and ``evidence``)."""
+        return {
+            "action_id": self.action_id,
+            "kind": self.kind.value,
+            "id": self.id,
+            "source": self.source.value,
+            "confidence": self.confidence,
+            "status": self.status.value,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """Evidence that change ``change`` works on bug/blueprint ``id``.
+
+    ``source`` is FOOTER, TOPIC or LP_MESSAGE. Edges with a RELATED or MENTIONS
+    relation only relate: the reconciler suggests, but never confirms, links
+    through them.
+    """
+
+    change: int
+    kind: LinkKind
+    id: str
+    source: LinkSource
+    relation: Relation
+    confidence: float
+    evidence: str
+
+    @property
+    def strong(self) -> bool:
+        """Whether the change fixes or implements (part of) the target."""
+        return self.relation in STRONG_RELATIONS
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """One way to recognise a person (IRC ``nick``) in Gerrit and Launchpad.
+
+    A person may have several rows (e.g. one per e-mail address). Comparisons
+    ignore case.
+    """
+
+    nick: str
+    gerrit_username: str | None = None
+    name: str | None = None
+    email: str | None = None
+    launchpad: str | None = None
+
+    def matches_account(self, account: Account) -> str | None:
+        """The field (``username``, ``email`` or ``name``) that matches ``account``, if any."""
+        for field, mine, theirs in (
+            ("username", self.gerrit_username, account.username),
+            ("email", self.email, account.email),
+            ("name", self.name, account.name),
+        ):
+            if mine and theirs and mine.casefold() == theirs.casefold():
+                return field
+        return None
+
+
+# --- Footers -------------------------------------------------------------------------
+
+# jeepyb matches a whole line: an optional one-word prefix, "bug"/"lp" (with "#"
+# or ":"), and the number at the end of the line; prose never matches because the
+# prefix is a single word. Deviations: several ids on one line are accepted, the
+# match never spans lines, and "lp bug N" counts as no prefix (jeepyb reads "lp").
+# Every separator is mandatory and unambiguous, so a long line cannot backtrack
+# exponentially (commit messages are untrusted input).
+_BUG_WORDS = r"(?:\b(?:bug|lp)\b[ \t#:]*)"
+_BUG_FOOTER = re.compile(
+    r"[ \t]*(?:(?P<prefix>\w+(?:-\w+)*?)(?:[ \t]*[-:][ \t]*|[ \t]+))??"
+    rf"{_BUG_WORDS}+"
+    rf"(?P<ids>\d+(?:(?:[ \t]*[,&][ \t]*|[ \t]+(?:and[ \t]+)?){_BUG_WORDS}?#?\d+)*)[ \t]*",
+    re.IGNORECASE,
+)
+_BLUEPRINT_FOOTER = re.compile(
+    r"[ \t]*(?P<key>implements|partially-implements|partial-implements)[ \t]*:?[ \t]*(?P<rest>.+?)"
+    r"[ \t]*",
+    re.IGNORECASE,
+)
+_BLUEPRINT_ITEM = re.compile(
+    r"(?:\b(?:blueprint|bp)\b[ \t]*[#:]?[ \t]*)?(?P<name>[a-z0-9][\w.+-]*)", re.IGNORECASE
+)
+_CHANGE_ID_FOOTER = re.compile(
+    r"[ \t]*change-id[ \t]*:[ \t]*(?P<id>I[0-9a-f]{40})[ \t]*", re.IGNORECASE
+)
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True, slots=True)
+class BugFooter:
+    """A bug footer line: the bug, what the change does to it, and the line as written."""
+
+    bug_id: int
+    relation: Relation
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class BlueprintFooter:
+    """An ``Implements:``/``Partially-Implements:`` footer naming one blueprint."""
+
+    name: str
+    relation: Relation
+    line: str
+
+
+def find_bug_footers(message: str) -> tuple[BugFooter, ...]:
+    """Bug footers of a commit message in order; the first line naming a bug wins.
+
+    Relations follow jeepyb: ``Closes``/``Fixes``/``Resolves`` and no prefix
+    (``Bug: #N``, ``LP: #N``) close; ``Partial`` is partial; ``Related``,
+    ``Impacts``, ``Affects`` relate; any other word mentions.
+    """
+    found: dict[int, BugFooter] = {}
+    for line in message.splitlines():
+        match = _BUG_FOOTER.fullmatch(line)
+        if match is None:
+            continue
+        prefix = (match.group("prefix") or "").split("-")[0].lower()
+        if prefix in ("", "bug", "lp"):
+            relation = Relation.CLOSES
+        else:
+            relation = _PREFIX_RELATION.get(prefix, Relation.MENTIONS)
+        for digits in _DIGITS.findall(match.group("ids")):
+            found.setdefault(int(digits), BugFooter(int(digits), relation, line.strip()))
+    return tuple(found.values())
+
+
+def find_blueprint_footers(message: str) -> tuple[BlueprintFooter, ...]:
+    """``Implements: blueprint x`` / ``bp x`` / ``bp:x`` / ``x`` and ``Partially-Implements``
+    footer lines (comma-separated names allowed), in order, without duplicates."""
+    found: dict[str, BlueprintFooter] = {}
+    for line in message.splitlines():
+        match = _BLUEPRINT_FOOTER.fullmatch(line)
+        if match is None:
+            continue
+        partial = match.group("key").lower().startswith("partial")
+        relation = Relation.PARTIAL if partial else Relation.CLOSES
+        items = [_BLUEPRINT_ITEM.fullmatch(part.strip()) for part in match.group("rest").split(",")]
+        if all(items):
+            for item in items:
+                assert item is not None
+                name = item.group("name")
+                found.setdefault(name, BlueprintFooter(name, relation, line.strip()))
+    return tuple(found.values())
+
+
+def footers_from_message(message: str) -> Footers:
+    """The domain :class:`Footers` of a commit message, read with jeepyb's semantics.
+
+    Mentions (an unknown prefix) count as related; the last ``Change-Id`` wins.
+    """
+    bugs = find_bug_footers(message)
+    change_ids = [
+        m.group("id") for m in map(_CHANGE_ID_FOOTER.fullmatch, message.splitlines()) if m
+    ]
+
+    def ids(*relations: Relation) -> tuple[str, ...]:
+        return tuple(str(b.bug_id) for b in bugs if b.relation in relations)
+
+    return Footers(
+        closes_bug=ids(Relation.CLOSES),
+        partial_bug=ids(Relation.PARTIAL),
+        related_bug=ids(Relation.RELATED, Relation.MENTIONS),
+        blueprints=tuple(b.name for b in find_blueprint_footers(message)),
+        change_id=change_ids[-1] if change_ids else None,
+    )
+
+
+# --- Gerrit topics and Launchpad messages --------------------------------------------
+
+_TOPIC_BUG = re.compile(r"bug/#?(\d+)", re.IGNORECASE)
+_TOPIC_BLUEPRINT = re.compile(r"(?:bp|blueprint)/([a-z0-9][\w.+-]*)", re.IGNORECASE)
+_FIX_SUBJECT = re.compile(
+    r"\s*(?:(?P<related>related\s+)?fix\s+(?P<event>proposed|merged)\s+to"
+    r"|change\s+(?P<abandoned>abandoned)\s+on)"
+    r"\s+(?P<project>[\w.+/-]+)\s+\((?P<branch>[^)\s]+)\)",
+    re.IGNORECASE,
+)
+_FIX_BODY = re.compile(
+    r"\s*(?P<related>related\s+)?fix\s+(?P<event>proposed)\s+to\s+branch:\s*(?P<branch>\S+)",
+    re.IGNORECASE,
+)
+_REVIEW_LINE = re.compile(r"^[ \t]*review(?:ed)?:[ \t]*(?P<url>\S+)", re.IGNORECASE | re.MULTILINE)
+
+
+def parse_gerrit_topic(topic: str | None) -> tuple[LinkKind, str] | None:
+    """``bug/N`` → (BUG, "N"); ``bp/name`` or ``blueprint/name`` → (BLUEPRINT, name)."""
+    if not topic:
+        return None
+    if match := _TOPIC_BUG.fullmatch(topic.strip()):
+        return (LinkKind.BUG, match.group(1))
+    if match := _TOPIC_BLUEPRINT.fullmatch(topic.strip()):
+        return (LinkKind.BLUEPRINT, match.group(1))
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class FixMessage:
+    """A jeepyb comment on a bug: a (related) fix proposed or merged, or a change abandoned."""
+
+    bug_id: int
+    change: int
+    relation: Relation
+    event: str  # "proposed", "merged" or "abandoned"
+    project: str
+    branch: str
+    review_url: str
+
+
+def parse_bug_message(message: BugMessage) -> FixMessage | None:
+    """Read a jeepyb comment (subject ``Fix proposed to manila (master)`` or the body's
+    ``Fix proposed to branch: master``) and its ``Review:``/``Reviewed:`` URL.
+
+    ``None`` for any other comment or when the URL is not a Gerrit change. An
+    abandoned change only relates (jeepyb does not say whether it was a fix).
+    """
+    review = _REVIEW_LINE.search(message.content)
+    changes = (
+        [r for r in find_refs(review.group("url")) if r.kind is RefKind.CHANGE] if review else []
+    )
+    if not changes:
+        return None
+    project = ""
+    if subject := _FIX_SUBJECT.match(message.subject):
+        project, groups = subject.group("project"), subject.groupdict()
+    elif body := _FIX_BODY.match(message.content):
+        groups = body.groupdict()
+    else:
+        return None
+    closes = not groups.get("related") and not groups.get("abandoned")
+    return FixMessage(
+        bug_id=message.bug_id,
+        change=int(changes[0].id),
+        relation=Relation.CLOSES if closes else Relation.RELATED,
+        event=(groups.get("abandoned") or groups["event"]).lower(),
+        project=project,
+        branch=groups["branch"],
+        review_url=changes[0].url,
+    )
+
+
+# --- Edges ---------------------------------------------------------------------------
+
+
+def change_edges(change: Change) -> tuple[Edge, ...]:
+    """Edges from a change's footers (bugs, then blueprints) and its topic."""
+    n, footers = change.number, change.footers
+    edges = [
+        Edge(
+            n,
+            LinkKind.BUG,
+            bug,
+            LinkSource.FOOTER,
+            relation,
+            RELATION_CONFIDENCE[relation],
+            f"change {n} footer {relation.title()}-Bug: #{bug}",
+        )
+        for relation, bugs in (
+            (Relation.CLOSES, footers.closes_bug),
+            (Relation.PARTIAL, footers.partial_bug),
+            (Relation.RELATED, footers.related_bug),
+        )
+        for bug in bugs
+    ]
+    # Footers does not tell Implements from Partially-Implements: count as implements.
+    implements = RELATION_CONFIDENCE[Relation.CLOSES]
+    edges.extend(
+        Edge(
+            n,
+            LinkKind.BLUEPRINT,
+            name,
+            LinkSource.FOOTER,
+            Relation.CLOSES,
+            implements,
+            f"change {n} footer Implements: blueprint {name}",
+        )
+        for name in footers.blueprints
+    )
+    if target := parse_gerrit_topic(change.topic):
+        kind, ident = target
+        edges.append(
+            Edge(
+                n,
+                kind,
+                ident,
+                LinkSource.TOPIC,
+                Relation.CLOSES,
+                GERRIT_TOPIC_CONFIDENCE,
+                f"change {n} topic {change.topic}",
+            )
+        )
+    return tuple(edges)
+
+
+def message_edge(message: BugMessage) -> Edge | None:
+    """The edge a jeepyb comment on a bug records, if it is one."""
+    fix = parse_bug_message(message)
+    if fix is None:
+        return None
+    closes = fix.relation is Relation.CLOSES
+    subject = message.subject.strip() or f"fix {fix.event} to branch {fix.branch}"
+    evidence = f"bug {fix.bug_id} comment {message.date:%Y-%m-%d} {subject!r}: {fix.review_url}"
+    confidence = LP_MESSAGE_CONFIDENCE if closes else LP_RELATED_MESSAGE_CONFIDENCE
+    source, bug = LinkSource.LP_MESSAGE, str(fix.bug_id)
+    return Edge(fix.change, LinkKind.BUG, bug, source, fix.relation, confidence, evidence)
+
+
+def collect_edges(changes: Iterable[Change], messages: Iterable[BugMessage]) -> tuple[Edge, ...]:
+    """All edges, one per (change, kind, id, source) keeping the most confident, sorted by
+    change, kind, id and source."""
+    best: dict[tuple[int, LinkKind, str, LinkSource], Edge] = {}
+    found = [e for c in changes for e in change_edges(c)]
+    found.extend(e for m in messages if (e := message_edge(m)) is not None)
+    for edge in found:
+        key = (edge.change, edge.kind, edge.id, edge.source)
+        if key not in best or edge.confidence > best[key].confidence:
+            best[key] = edge
+    return tuple(best[k] for k in sorted(best, key=lambda k: (k[0], k[1].value, k[2], k[3].value)))
+
+
+# --- Explicit references -------------------------------------------------------------
+
+_CHANGE_TEXT = re.compile(r"\b(?:change|review)\s*#?\s*(?P<num>\d{5,})\b", re.IGNORECASE)
+LINKABLE = {
+    RefKind.CHANGE: LinkKind.CHANGE,
+    RefKind.BUG: LinkKind.BUG,
+    RefKind.BLUEPRINT: LinkKind.BLUEPRINT,
+}
+
+
+def linkable_refs(text: str, refs: Sequence[Ref] = ()) -> tuple[Ref, ...]:
+    """Change, bug and blueprint refs: ``refs`` as stored, then any more found in ``text``
+    (URLs, ``bug N``, ``LP #N``, ``change N``), without duplicates, in order."""
+    found = list(refs) + list(find_refs(text))
+    found.extend(
+        Ref(RefKind.CHANGE, m.group("num"), m.group(0)) for m in _CHANGE_TEXT.finditer(text)
+    )
+    unique: dict[tuple[RefKind, str], Ref] = {}
+    for ref in found:
+        if ref.kind in LINKABLE:
+            unique.setdefault((ref.kind, ref.id), ref)
+    return tuple(unique.values())

@@ -1,0 +1,633 @@
+"""The reconciler: diff(commitments, artifacts, people, links) -> Plan, and commitment states."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime
+
+import pytest
+
+from syncsvc.candidates import Candidate, CandidatePool, HintKind, TypeHint, type_hint, words
+from syncsvc.domain import (
+    Account,
+    ActionState,
+    Bug,
+    BugMessage,
+    BugTask,
+    Change,
+    ChangeStatus,
+    Footers,
+    Ref,
+    RefKind,
+    StoredAction,
+)
+from syncsvc.linking import Edge, Identity, Link, LinkKind, LinkSource, LinkStatus, Relation
+from syncsvc.reconcile import (
+    CommitmentState,
+    Plan,
+    branch_states,
+    commitment_state,
+    diff,
+    is_unassigned,
+)
+
+EVENT_DAY = date(2020, 10, 26)
+NOW = datetime(2020, 12, 1, tzinfo=UTC)
+TEAM = ("openstack/manila", "openstack/manila-specs", "openstack/python-manilaclient")
+BUG_URL = "https://bugs.launchpad.net/manila/+bug/1855391"
+REVIEW_URL = "https://review.opendev.org/745206/"
+EXTEND_TOPIC = "Extending shares through the scheduler"
+CARTHACA = Account(11, "mescher", "Maurice Escher", "maurice.escher@sap.com")
+IDENTITIES = (Identity("carthaca", email="maurice.escher@sap.com", launchpad="maurice-escher"),)
+C, B, BP = LinkKind.CHANGE, LinkKind.BUG, LinkKind.BLUEPRINT
+CONFIRMED, SUGGESTED, REJECTED = LinkStatus.CONFIRMED, LinkStatus.SUGGESTED, LinkStatus.REJECTED
+
+
+def action(
+    id_: int, text: str, *, owners: tuple[str, ...] = (), topic: str = "",
+    refs: tuple[Ref, ...] = (), state: ActionState = ActionState.OPEN, due: date | None = None,
+) -> StoredAction:  # fmt: skip
+    """A stored action of the Wallaby PTG (event 1)."""
+    return StoredAction(
+        id=id_, event_id=1, event="Manila Wallaby PTG", day=EVENT_DAY, topic=topic, text=text,
+        owners=owners, milestone=None, milestone_key=None, due=due, starts=None, refs=refs,
+        state=state,
+    )  # fmt: skip
+
+
+def change(
+    number: int, subject: str = "", *, project: str = "openstack/manila", branch: str = "master",
+    status: str = "NEW", owner: Account = Account(1, "tbarron"),
+    updated: datetime = datetime(2020, 11, 5, tzinfo=UTC), topic: str | None = None,
+    footers: Footers = Footers(),
+) -> Change:  # fmt: skip
+    """A change record."""
+    return Change(
+        number=number, project=project, branch=branch, subject=subject or f"change {number}",
+        status=ChangeStatus(status), owner=owner, created=updated, updated=updated, topic=topic,
+        footers=footers,
+    )  # fmt: skip
+
+
+def bug(bug_id: int, *tasks: tuple[str, str], title: str = "", updated: datetime = NOW) -> Bug:
+    """A bug with (target, status) tasks."""
+    return Bug(
+        bug_id=bug_id, title=title or f"bug {bug_id}", date_last_updated=updated,
+        tasks=tuple(BugTask(bug_id, target, status, "High") for target, status in tasks),
+    )  # fmt: skip
+
+
+def link(action_id, kind, ident, source, confidence, status, evidence=""):
+    """A Link, positionally."""
+    return Link(action_id, kind, ident, source, confidence, status, evidence)
+
+
+def run(actions, changes=(), bugs=(), messages=(), existing=(), **kwargs) -> Plan:
+    """diff() with the Manila team, the identity map and the event's first day."""
+    kwargs.setdefault("team_projects", TEAM)
+    kwargs.setdefault("event_start", EVENT_DAY)
+    return diff(actions, changes, bugs, messages, IDENTITIES, existing, **kwargs)
+
+
+REVIEW_ACTION = action(
+    1,
+    "dviroel, carloss and gouthamr will review and merge https://review.opendev.org/745206/",
+    owners=("dviroel", "carloss", "gouthamr"),
+    topic="Acting on Deprecation removals",
+    refs=(Ref(RefKind.CHANGE, "745206", REVIEW_URL),),
+)
+HAIXIN_ACTION = action(
+    2, "haixin will propose changes to the patch", owners=("haixin",), topic=EXTEND_TOPIC
+)
+HAIXIN_TOPIC_REFS = {(1, EXTEND_TOPIC): (Ref(RefKind.BUG, "1855391", BUG_URL),)}
+EXTEND_CHANGE = change(
+    697427, "Make share extend go through the scheduler", owner=Account(5, "haixin"),
+    footers=Footers(closes_bug=("1855391",)),
+)  # fmt: skip
+CARTHACA_ACTION = action(
+    3, "carthaca will propose a specification for this work", owners=("carthaca",),
+    topic="Share Affinity Hints",
+)  # fmt: skip
+AFFINITY_SPEC = change(
+    800001, "Add spec for share affinity and anti-affinity hints",
+    project="openstack/manila-specs", owner=CARTHACA,
+)  # fmt: skip
+AFFINITY_SPEC_EVIDENCE = (
+    "words 0.89 [affinity, hint, share, spec] *0.6 + owner carthaca (email) *0.25"
+    " + type spec→*-specs *0.15 = 0.93"
+)
+BACKUP_SPEC = change(800003, "Add spec for share backups", project="openstack/manila-specs")
+
+
+class TestExplicitLinks:
+    """Refs in the action or its topic, and what they reach transitively."""
+
+    def test_review_url_links_the_change(self):
+        """'review and merge https://review.opendev.org/745206/' links change 745206 at 1.0."""
+        plan = run([REVIEW_ACTION], [change(745206)])
+        expected = link(1, C, "745206", LinkSource.EXPLICIT, 1.0, CONFIRMED,
+                        f"action text refers to {REVIEW_URL}")  # fmt: skip
+        assert plan == Plan(
+            add=(expected,),
+            reasons=(
+                f"action 1: add change 745206 (explicit, 1.00, confirmed): action text refers to {REVIEW_URL}",
+            ),
+        )
+
+    def test_change_number_in_text(self):
+        """'change N' in the text is an explicit ref even when the parser stored none."""
+        plan = run([action(1, "land change 745206 soon")])
+        assert plan.add == (
+            link(
+                1,
+                C,
+                "745206",
+                LinkSource.EXPLICIT,
+                1.0,
+                CONFIRMED,
+                "action text refers to change 745206",
+            ),
+        )
+
+    def test_topic_ref_and_transitive_change(self):
+        """The topic's bug 1855391 links at 0.9, and the change closing it at 0.9 * 0.9."""
+        plan = run([HAIXIN_ACTION], [EXTEND_CHANGE], topic_refs=HAIXIN_TOPIC_REFS)
+        assert plan.add == (
+            link(2, B, "1855391", LinkSource.EXPLICIT, 0.9, CONFIRMED,
+                 f"topic '{EXTEND_TOPIC}' refers to {BUG_URL}"),
+            link(2, C, "697427", LinkSource.TRANSITIVE, 0.81, CONFIRMED,
+                 "via bug 1855391 (explicit): change 697427 footer Closes-Bug: #1855391"),
+        )  # fmt: skip
+        assert plan.edges == (
+            Edge(697427, B, "1855391", LinkSource.FOOTER, Relation.CLOSES, 0.95,
+                 "change 697427 footer Closes-Bug: #1855391"),
+        )  # fmt: skip
+
+    def test_topic_refs_of_another_event_do_not_apply(self):
+        """Topic refs are keyed by (event id, title): a same-named topic elsewhere adds nothing."""
+        plan = run(
+            [HAIXIN_ACTION], topic_refs={(2, EXTEND_TOPIC): HAIXIN_TOPIC_REFS[1, EXTEND_TOPIC]}
+        )
+        assert plan.add == ()
+
+    def test_change_reaches_the_bug_it_closes(self):
+        """Vice versa: an explicit change links the bug its footer closes, at 0.9."""
+        act = action(1, "merge https://review.opendev.org/697427/")
+        plan = run([act], [EXTEND_CHANGE])
+        assert [(v.kind, v.id, v.source, v.confidence, v.status) for v in plan.add] == [
+            (B, "1855391", LinkSource.TRANSITIVE, 0.9, CONFIRMED),
+            (C, "697427", LinkSource.EXPLICIT, 1.0, CONFIRMED),
+        ]
+
+    def test_related_footer_is_only_suggested(self):
+        """A change that is only Related-Bug is suggested, never confirmed."""
+        related = change(697428, footers=Footers(related_bug=("1855391",)))
+        plan = run([HAIXIN_ACTION], [related], topic_refs=HAIXIN_TOPIC_REFS)
+        assert plan.add[1] == link(
+            2, C, "697428", LinkSource.TRANSITIVE, 0.81, SUGGESTED,
+            "via bug 1855391 (explicit): change 697428 footer Related-Bug: #1855391",
+        )  # fmt: skip
+
+    def test_gerrit_topic_links_the_change(self):
+        """A change on topic bug/1855391 is one of that bug's changes."""
+        on_topic = change(697429, topic="bug/1855391")
+        plan = run([HAIXIN_ACTION], [on_topic], topic_refs=HAIXIN_TOPIC_REFS)
+        assert plan.add[1] == link(
+            2, C, "697429", LinkSource.TRANSITIVE, 0.81, CONFIRMED,
+            "via bug 1855391 (explicit): change 697429 topic bug/1855391",
+        )  # fmt: skip
+
+    def test_launchpad_fix_proposed_message(self):
+        """'Fix proposed to manila (master)' on the bug links the reviewed change."""
+        message = BugMessage(
+            1855391, "hudson-openstack", datetime(2020, 11, 3, tzinfo=UTC),
+            "Fix proposed to manila (master)",
+            "Fix proposed to branch: master\nReview: https://review.opendev.org/c/openstack/manila/+/745206",
+        )  # fmt: skip
+        act = action(1, f"fix {BUG_URL}", refs=(Ref(RefKind.BUG, "1855391", BUG_URL),))
+        plan = run([act], messages=[message])
+        assert plan.add[1] == link(
+            1, C, "745206", LinkSource.TRANSITIVE, 0.9, CONFIRMED,
+            "via bug 1855391 (explicit): bug 1855391 comment 2020-11-03"
+            " 'Fix proposed to manila (master)': https://review.opendev.org/c/openstack/manila/+/745206",
+        )  # fmt: skip
+
+    def test_blueprint_reaches_implementing_changes(self):
+        """A blueprint URL links the changes whose footer implements that blueprint."""
+        url = "https://blueprints.launchpad.net/manila/+spec/share-affinity"
+        act = action(
+            1, f"track {url}", refs=(Ref(RefKind.BLUEPRINT, "manila/share-affinity", url),)
+        )
+        impl = change(800010, footers=Footers(blueprints=("share-affinity",)))
+        plan = run([act], [impl])
+        assert [(v.kind, v.id, v.source, v.confidence) for v in plan.add] == [
+            (BP, "manila/share-affinity", LinkSource.EXPLICIT, 1.0),
+            (C, "800010", LinkSource.TRANSITIVE, 0.9),
+        ]
+
+    def test_manually_confirmed_bug_is_a_parent(self):
+        """A bug a person linked brings its changes, at its confidence * 0.9."""
+        manual = link(2, B, "1855391", LinkSource.MANUAL, 1.0, CONFIRMED, "linked by gouthamr")
+        plan = run([HAIXIN_ACTION], [EXTEND_CHANGE], existing=[manual])
+        assert plan.unchanged == (manual,)
+        assert plan.add == (
+            link(2, C, "697427", LinkSource.TRANSITIVE, 0.9, CONFIRMED,
+                 "via bug 1855391 (manual): change 697427 footer Closes-Bug: #1855391"),
+        )  # fmt: skip
+
+
+class TestStoredLinks:
+    """Existing links: manual decisions stay, suggestions follow the evidence."""
+
+    def test_second_run_changes_nothing(self):
+        """Diffing against the first plan's links gives no work: every link unchanged."""
+        first = run(
+            [HAIXIN_ACTION, CARTHACA_ACTION],
+            [EXTEND_CHANGE, AFFINITY_SPEC],
+            topic_refs=HAIXIN_TOPIC_REFS,
+        )
+        second = run(
+            [HAIXIN_ACTION, CARTHACA_ACTION], [EXTEND_CHANGE, AFFINITY_SPEC],
+            existing=first.add, topic_refs=HAIXIN_TOPIC_REFS,
+        )  # fmt: skip
+        assert len(first.add) == 3
+        assert (second.add, second.update, second.stale, second.unchanged) == (
+            (),
+            (),
+            (),
+            first.add,
+        )
+        assert second.has_changes is False
+
+    def test_rejected_link_is_not_suggested_again(self):
+        """A rejected explicit link stays rejected and is not re-added."""
+        rejected = link(1, C, "745206", LinkSource.EXPLICIT, 1.0, REJECTED, "wrong change")
+        plan = run([REVIEW_ACTION], existing=[rejected])
+        assert plan == Plan(
+            unchanged=(rejected,),
+            reasons=(
+                "action 1: rejected, not re-added: change 745206 (explicit, 1.00, confirmed)",
+            ),
+        )
+
+    def test_rejected_candidate_is_not_suggested_again(self):
+        """A rejected candidate is not suggested on the next sync."""
+        rejected = link(3, C, "800001", LinkSource.CANDIDATE, 0.933, REJECTED, "not this one")
+        plan = run([CARTHACA_ACTION], [AFFINITY_SPEC], existing=[rejected])
+        assert (plan.add, plan.unchanged) == ((), (rejected,))
+
+    def test_rejected_bug_brings_no_changes(self):
+        """A rejected bug is no parent: the change closing it is not linked through it."""
+        rejected = link(2, B, "1855391", LinkSource.EXPLICIT, 0.9, REJECTED)
+        other = change(
+            697427, owner=Account(9, "someone"), footers=Footers(closes_bug=("1855391",))
+        )
+        plan = run([HAIXIN_ACTION], [other], existing=[rejected], topic_refs=HAIXIN_TOPIC_REFS)
+        assert (plan.add, plan.unchanged) == ((), (rejected,))
+
+    def test_confirmed_link_is_kept_as_stored(self):
+        """A confirmed link is never rewritten, even when new evidence differs."""
+        confirmed = link(2, C, "697427", LinkSource.MANUAL, 1.0, CONFIRMED, "gouthamr said so")
+        plan = run(
+            [HAIXIN_ACTION], [EXTEND_CHANGE], existing=[confirmed], topic_refs=HAIXIN_TOPIC_REFS
+        )
+        assert plan.unchanged == (confirmed,)
+        assert [v.id for v in plan.add] == ["1855391"]
+        assert plan.reasons[-1] == (
+            "action 2: kept confirmed change 697427 (manual, 1.00, confirmed);"
+            " not replaced by change 697427 (transitive, 0.81, confirmed)"
+        )
+
+    def test_suggestion_upgraded_by_evidence(self):
+        """A stored candidate that now has explicit evidence is updated to the explicit link."""
+        old = link(1, C, "745206", LinkSource.CANDIDATE, 0.6, SUGGESTED, "words ...")
+        plan = run([REVIEW_ACTION], existing=[old])
+        assert plan.update == (
+            link(
+                1,
+                C,
+                "745206",
+                LinkSource.EXPLICIT,
+                1.0,
+                CONFIRMED,
+                f"action text refers to {REVIEW_URL}",
+            ),
+        )
+        assert plan.reasons == (
+            (
+                "action 1: update change 745206 (candidate, 0.60, suggested)"
+                " -> change 745206 (explicit, 1.00, confirmed)"
+            ),
+        )
+
+    def test_unsupported_suggestion_is_stale(self):
+        """A stored suggestion no evidence supports any more is reported stale."""
+        old = link(3, C, "800099", LinkSource.CANDIDATE, 0.7, SUGGESTED, "words ...")
+        plan = run([CARTHACA_ACTION], existing=[old])
+        assert (plan.stale, plan.has_changes) == ((old,), True)
+
+    def test_links_of_other_actions_are_ignored(self):
+        """Stored links of actions not being diffed appear nowhere in the plan."""
+        other = link(99, C, "1", LinkSource.CANDIDATE, 0.7, SUGGESTED)
+        assert run([REVIEW_ACTION], existing=[other]).stale == ()
+
+    def test_output_is_deterministic(self):
+        """Shuffled inputs give the same plan."""
+        actions = [REVIEW_ACTION, HAIXIN_ACTION, CARTHACA_ACTION]
+        changes = [change(745206), EXTEND_CHANGE, AFFINITY_SPEC, BACKUP_SPEC]
+        first = run(actions, changes, topic_refs=HAIXIN_TOPIC_REFS)
+        random.Random(4).shuffle(actions)
+        random.Random(4).shuffle(changes)
+        assert run(actions, changes, topic_refs=HAIXIN_TOPIC_REFS) == first
+
+
+class TestCandidates:
+    """Scored suggestions for commitments with no id."""
+
+    def test_carthaca_spec(self):
+        """carthaca's spec under 'Share Affinity Hints' finds the manila-specs affinity change."""
+        code = change(800002, "Add affinity filter for share scheduling hints", owner=CARTHACA)
+        early = change(800004, "Share affinity hints spec", project="openstack/manila-specs",
+                       owner=CARTHACA, updated=datetime(2020, 10, 1, tzinfo=UTC))  # fmt: skip
+        plan = run([CARTHACA_ACTION], [code, early, BACKUP_SPEC, AFFINITY_SPEC])
+        assert plan.add == (
+            link(3, C, "800001", LinkSource.CANDIDATE, 0.933, SUGGESTED, AFFINITY_SPEC_EVIDENCE),
+        )
+
+    def test_score_breakdown(self):
+        """The pool ranks by score; the other spec scores below the default threshold."""
+        pool = CandidatePool([BACKUP_SPEC, AFFINITY_SPEC], [], IDENTITIES, TEAM)
+        assert pool.score(CARTHACA_ACTION, EVENT_DAY) == (
+            Candidate(C, "800001", 0.933, AFFINITY_SPEC_EVIDENCE),
+            Candidate(C, "800003", 0.493,
+                      "words 0.57 [share, spec] *0.6 + owner none *0.25 + type spec→*-specs *0.15 = 0.49"),
+        )  # fmt: skip
+
+    def test_below_threshold_is_explained(self):
+        """Nothing above the threshold: no link, and a reason naming the best candidate."""
+        plan = run([CARTHACA_ACTION], [BACKUP_SPEC])
+        assert plan.add == ()
+        assert plan.reasons == (
+            (
+                "action 3: best candidate change 800003 scored 0.49 < threshold 0.50"
+                " (words 0.57 [share, spec] *0.6 + owner none *0.25 + type spec→*-specs *0.15 = 0.49)"
+            ),
+        )
+
+    def test_threshold_is_configurable(self):
+        """A lower threshold suggests the weaker match too, best first."""
+        plan = run([CARTHACA_ACTION], [BACKUP_SPEC, AFFINITY_SPEC], threshold=0.4)
+        assert [(v.id, v.confidence, v.status) for v in plan.add] == [
+            ("800001", 0.933, SUGGESTED),
+            ("800003", 0.493, SUGGESTED),
+        ]
+
+    def test_nova_spec_looks_in_nova_specs_only(self):
+        """'nova spec' restricts candidates to openstack/nova-specs, even outside the team."""
+        act = action(4, "carthaca will write a nova spec for share affinity", owners=("carthaca",))
+        nova = change(
+            900001, "Share affinity for instances", project="openstack/nova-specs", owner=CARTHACA
+        )
+        manila = change(
+            900002, "Share affinity spec", project="openstack/manila-specs", owner=CARTHACA
+        )
+        plan = run([act], [manila, nova])
+        assert [(v.id, v.confidence) for v in plan.add] == [("900001", 0.743)]
+        assert plan.add[0].evidence == (
+            "words 0.57 [affinity, share] *0.6 + owner carthaca (email) *0.25"
+            " + type spec→nova-specs *0.15 = 0.74"
+        )
+
+    def test_email_finds_nothing(self):
+        """An e-mail to openstack-discuss has nothing to find in Gerrit or Launchpad."""
+        act = action(5, "carthaca will send an email to openstack-discuss about share affinity",
+                     owners=("carthaca",))  # fmt: skip
+        plan = run([act], [AFFINITY_SPEC])
+        assert plan == Plan(reasons=("action 5: no candidates (email→nothing to find)",))
+
+    def test_no_candidates_once_confirmed(self):
+        """An action with a confirmed link gets no candidates."""
+        confirmed = link(3, C, "1", LinkSource.MANUAL, 1.0, CONFIRMED)
+        plan = run([CARTHACA_ACTION], [AFFINITY_SPEC], existing=[confirmed])
+        assert plan.add == ()
+
+    def test_dropped_actions_get_no_candidates(self):
+        """A dropped commitment is not matched against new work."""
+        dropped = action(3, CARTHACA_ACTION.text, owners=("carthaca",), topic="Share Affinity Hints",
+                         state=ActionState.DROPPED)  # fmt: skip
+        assert run([dropped], [AFFINITY_SPEC]).add == ()
+
+    def test_bug_candidate_by_launchpad_assignee(self):
+        """A team bug assigned to the owner (identity map) is a candidate."""
+        act = action(
+            6, "carthaca will look into share affinity hints being ignored", owners=("carthaca",)
+        )
+        task = BugTask(1900001, "manila", "Triaged", "High", assignee="maurice-escher")
+        found = Bug(
+            1900001, "Affinity hints ignored by the scheduler", tasks=(task,), date_last_updated=NOW
+        )
+        plan = run([act], bugs=[found])
+        assert plan.add == (
+            link(6, B, "1900001", LinkSource.CANDIDATE, 0.7, SUGGESTED,
+                 "words 0.75 [affinity, hint, ignored] *0.6 + owner carthaca (launchpad) *0.25"
+                 " + type none *0.15 = 0.70"),
+        )  # fmt: skip
+
+    @pytest.mark.parametrize(
+        ("text", "known", "expected"),
+        [
+            ("propose a specification", (), TypeHint(HintKind.SPEC)),
+            ("write a nova spec", ("nova",), TypeHint(HintKind.SPEC, "nova")),
+            ("write a nova spec", (), TypeHint(HintKind.SPEC)),
+            ("update the design spec", ("nova",), TypeHint(HintKind.SPEC)),
+            ("email to openstack-discuss", (), TypeHint(HintKind.NOTHING)),
+            ("write the spec and email the ML", (), TypeHint(HintKind.SPEC)),
+            ("add tempest tests", (), TypeHint(HintKind.TEMPEST)),
+            ("support it in python-manilaclient", (), TypeHint(HintKind.CLIENT)),
+            ("fix the extend path", (), None),
+        ],
+    )
+    def test_type_hint(self, text, known, expected):
+        """The wording's type hint; '<word> spec' names a project only when it is known."""
+        assert type_hint(text, known) == expected
+
+    def test_words(self):
+        """Words are lower-cased, stemmed, and stripped of stop words, short words and digits."""
+        assert words("Propose the Share Affinity Hints specifications by 2021", drop={"share"}) == {
+            "affinity",
+            "hint",
+            "spec",
+        }
+
+
+def state(act, links, changes=(), bugs=(), **kwargs):
+    """commitment_state() at NOW with mappings built from lists."""
+    return commitment_state(
+        act, links, {c.number: c for c in changes}, {b.bug_id: b for b in bugs}, now=NOW, **kwargs
+    )
+
+
+def confirmed(kind, ident, action_id=1):
+    """A confirmed explicit link of action 1."""
+    return link(action_id, kind, ident, LinkSource.EXPLICIT, 1.0, CONFIRMED)
+
+
+ACT = action(1, "tbarron will land the removal", owners=("tbarron",))
+
+
+class TestCommitmentState:
+    """not-started / in-progress / stalled / done / dropped, with a reason."""
+
+    def test_not_started(self):
+        """No linked work and not past due: not started."""
+        assert state(ACT, []) == (CommitmentState.NOT_STARTED, "no linked work")
+
+    def test_past_due_without_work_is_stalled(self):
+        """Not started and past its due date: stalled."""
+        late = action(1, "x", due=date(2020, 11, 20))
+        assert state(late, []) == (
+            CommitmentState.STALLED,
+            "not started and past due 2020-11-20: no linked work",
+        )
+
+    def test_linked_but_not_fetched(self):
+        """Links without data yet: not started, naming them."""
+        assert state(ACT, [confirmed(C, "999"), confirmed(B, "5")]) == (
+            CommitmentState.NOT_STARTED,
+            "no data yet for change 999, bug 5",
+        )
+
+    def test_in_progress(self):
+        """Open work active inside the window: in progress."""
+        recent = change(1, updated=datetime(2020, 11, 25, tzinfo=UTC))
+        assert state(ACT, [confirmed(C, "1")], [recent]) == (
+            CommitmentState.IN_PROGRESS,
+            "change 1 NEW open, last updated 2020-11-25 (6 days ago)",
+        )
+
+    def test_idle_open_work_is_stalled(self):
+        """Open work idle longer than 21 days: stalled."""
+        idle = change(1, updated=datetime(2020, 11, 1, tzinfo=UTC))
+        assert state(ACT, [confirmed(C, "1")], [idle]) == (
+            CommitmentState.STALLED,
+            "change 1 NEW open, last updated 2020-11-01: idle 30 days > 21",
+        )
+
+    def test_stall_window_is_configurable(self):
+        """A longer window keeps the same work in progress."""
+        idle = change(1, updated=datetime(2020, 11, 1, tzinfo=UTC))
+        assert (
+            state(ACT, [confirmed(C, "1")], [idle], stall_days=45)[0] is CommitmentState.IN_PROGRESS
+        )
+
+    def test_done_when_all_merged(self):
+        """Every linked change merged and the bug fix released: done."""
+        work = [change(1, status="MERGED"), change(2, status="MERGED")]
+        fixed = bug(5, ("manila", "Fix Released"))
+        links = [confirmed(C, "1"), confirmed(C, "2"), confirmed(B, "5")]
+        assert state(ACT, links, work, [fixed]) == (
+            CommitmentState.DONE,
+            "all linked work complete: change 1 MERGED; change 2 MERGED; bug 5 (manila Fix Released)",
+        )
+
+    def test_one_open_change_keeps_it_in_progress(self):
+        """A merged change and an open one: not done yet."""
+        work = [change(1, status="MERGED"), change(2, updated=datetime(2020, 11, 30, tzinfo=UTC))]
+        assert state(ACT, [confirmed(C, "1"), confirmed(C, "2")], work) == (
+            CommitmentState.IN_PROGRESS,
+            "change 2 NEW open, last updated 2020-11-30 (1 days ago)",
+        )
+
+    def test_open_bug_in_progress(self):
+        """An In Progress bug updated recently: in progress."""
+        work = bug(5, ("manila", "In Progress"), updated=datetime(2020, 11, 28, tzinfo=UTC))
+        assert state(ACT, [confirmed(B, "5")], bugs=[work]) == (
+            CommitmentState.IN_PROGRESS,
+            "bug 5 (manila In Progress) open, last updated 2020-11-28 (3 days ago)",
+        )
+
+    def test_all_abandoned_is_stalled(self):
+        """Only abandoned work: stalled."""
+        assert state(ACT, [confirmed(C, "1")], [change(1, status="ABANDONED")]) == (
+            CommitmentState.STALLED,
+            "all linked work closed unfixed: change 1 ABANDONED",
+        )
+
+    def test_only_confirmed_links_count(self):
+        """A suggested candidate is not linked work."""
+        suggestion = link(1, C, "1", LinkSource.CANDIDATE, 0.9, SUGGESTED)
+        assert state(ACT, [suggestion], [change(1)]) == (
+            CommitmentState.NOT_STARTED,
+            "no linked work",
+        )
+
+    @pytest.mark.parametrize(
+        ("marked", "stored", "expected"),
+        [
+            (ActionState.DONE, ActionState.OPEN, (CommitmentState.DONE, "marked done")),
+            (ActionState.DROPPED, ActionState.OPEN, (CommitmentState.DROPPED, "marked dropped")),
+            (None, ActionState.DROPPED, (CommitmentState.DROPPED, "marked dropped")),
+            (ActionState.OPEN, ActionState.DONE, (CommitmentState.NOT_STARTED, "no linked work")),
+        ],
+    )
+    def test_marked(self, marked, stored, expected):
+        """A mark wins over the work; without one the stored state counts."""
+        assert state(action(1, "x", state=stored), [], marked=marked) == expected
+
+    def test_unassigned_flag(self):
+        """An action without owners is unassigned."""
+        assert (is_unassigned(action(1, "x")), is_unassigned(ACT)) == (True, False)
+
+
+class TestPerBranch:
+    """Master done-ness and stable backports are judged separately."""
+
+    MASTER = change(1, status="MERGED")
+    BACKPORT = change(2, branch="stable/victoria", updated=datetime(2020, 11, 29, tzinfo=UTC))
+    LINKS = (confirmed(C, "1"), confirmed(C, "2"))
+
+    def test_open_backport_does_not_undo_master(self):
+        """Merged on master with an open stable backport: done for master."""
+        assert state(ACT, self.LINKS, [self.MASTER, self.BACKPORT]) == (
+            CommitmentState.DONE,
+            "all linked work complete: change 1 MERGED",
+        )
+
+    def test_backport_on_its_own(self):
+        """The backport branch is judged by its own changes."""
+        assert state(ACT, self.LINKS, [self.MASTER, self.BACKPORT], branch="stable/victoria") == (
+            CommitmentState.IN_PROGRESS,
+            "change 2 on stable/victoria NEW open, last updated 2020-11-29 (2 days ago)",
+        )
+
+    def test_branch_states(self):
+        """branch_states lists master first, then each backport branch."""
+        rows = branch_states(ACT, self.LINKS, {1: self.MASTER, 2: self.BACKPORT}, {}, now=NOW)
+        assert rows == (
+            ("master", CommitmentState.DONE, "all linked work complete: change 1 MERGED"),
+            ("stable/victoria", CommitmentState.IN_PROGRESS,
+             "change 2 on stable/victoria NEW open, last updated 2020-11-29 (2 days ago)"),
+        )  # fmt: skip
+
+    def test_backport_only_commitment(self):
+        """A commitment linked only to a backport is judged by it on the main line."""
+        assert state(ACT, [confirmed(C, "2")], [self.BACKPORT])[0] is CommitmentState.IN_PROGRESS
+
+    def test_series_bug_task_is_a_backport(self):
+        """A bug fixed on master but open on the victoria series is done for master only."""
+        work = bug(5, ("manila", "Fix Released"), ("manila/victoria", "In Progress"))
+        assert state(ACT, [confirmed(B, "5")], bugs=[work]) == (
+            CommitmentState.DONE,
+            "all linked work complete: bug 5 (manila Fix Released)",
+        )
+        assert state(ACT, [confirmed(B, "5")], bugs=[work], branch="stable/victoria")[0] is (
+            CommitmentState.IN_PROGRESS
+        )
+
+    def test_team_projects_restrict_bug_tasks(self):
+        """With projects given, another project's open task does not hold the bug open."""
+        work = bug(5, ("manila", "Fix Committed"), ("cinder", "Confirmed"))
+        assert state(ACT, [confirmed(B, "5")], bugs=[work])[0] is CommitmentState.IN_PROGRESS
+        assert (
+            state(ACT, [confirmed(B, "5")], bugs=[work], projects=TEAM)[0] is CommitmentState.DONE
+        )
