@@ -35,6 +35,7 @@ from syncsvc.errors import (
     RemoteNotFoundError,
     RemoteUnavailableError,
 )
+from syncsvc.linking import footers_from_message
 
 from .http import (
     DEFAULT_TIMEOUT,
@@ -92,6 +93,10 @@ def parse_timestamp(text: str) -> datetime:
 def parse_footers(message: str) -> Footers:
     """Extract bug, blueprint and Change-Id footers from a commit message.
 
+    Bugs are read with jeepyb's semantics (:func:`syncsvc.linking.find_bug_footers`:
+    Fixes-/Resolves-Bug and a bare ``Bug:`` close too, Impacts/Affects relate);
+    blueprints and the Change-Id as below.
+
     Accepts ``Closes-Bug``/``Partial-Bug``/``Related-Bug`` with ``#123``, ``123``
     or several numbers separated by commas or spaces; ``Implements:`` and
     ``Partially-Implements:`` with ``blueprint X``, ``bp X``, ``bp:X`` or a bare
@@ -111,10 +116,11 @@ def parse_footers(message: str) -> Footers:
             blueprints.extend(names)
         elif _BARE_NAME.fullmatch(value):
             blueprints.append(value)
+    jeepyb = footers_from_message(message)
     return Footers(
-        closes_bug=tuple(dict.fromkeys(found["closes-bug"])),
-        partial_bug=tuple(dict.fromkeys(found["partial-bug"])),
-        related_bug=tuple(dict.fromkeys(found["related-bug"])),
+        closes_bug=tuple(dict.fromkeys([*found["closes-bug"], *jeepyb.closes_bug])),
+        partial_bug=tuple(dict.fromkeys([*found["partial-bug"], *jeepyb.partial_bug])),
+        related_bug=tuple(dict.fromkeys([*found["related-bug"], *jeepyb.related_bug])),
         blueprints=tuple(dict.fromkeys(blueprints)),
         change_id=change_id,
     )

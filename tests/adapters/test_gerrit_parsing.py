@@ -165,3 +165,17 @@ class TestRetryHelpers:
         policy = RetryPolicy(base_delay=1, max_delay=5, max_retry_after=60)
         assert [policy.delay(k) for k in range(1, 6)] == [1, 2, 4, 5, 5]
         assert (policy.delay(1, 30), policy.delay(3, 0.5), policy.delay(1, 600)) == (30, 4, 60)
+
+
+class TestJeepybFooterForms:
+    """Footer forms jeepyb understands reach the Change record too."""
+
+    def test_fixes_resolves_and_bare_bug(self) -> None:
+        """Fixes-Bug, Resolves-Bug and a bare 'Bug:' close; Impacts relates."""
+        footers = parse_footers(
+            "Fix extend\n\nFixes-Bug: #1855391\nResolves-Bug: 1900001\nBug: #1900002\n"
+            "Impacts: bug #1900003\nChange-Id: I0123456789abcdef0123456789abcdef01234567\n"
+        )
+        assert footers.closes_bug == ("1855391", "1900001", "1900002")
+        assert footers.related_bug == ("1900003",)
+        assert footers.change_id == "I0123456789abcdef0123456789abcdef01234567"
