@@ -1,0 +1,269 @@
+"""What moved since the last meeting: group commitments by their movements.
+
+Pure: the caller loads actions, links, states and artifact history, and this
+module decides which group each commitment belongs to and renders the plain
+formats (IRC lines, Markdown). ``resolve_since`` turns ``--since`` into a time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+
+from syncsvc import escape
+from syncsvc.domain import StoredAction
+from syncsvc.errors import ConfigError
+from syncsvc.linking import Link, LinkStatus
+from syncsvc.reconcile import CommitmentState
+
+IRC_MAX_BYTES = 400
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_RELATIVE = re.compile(r"^(?P<n>\d{1,4})(?P<unit>[hdw])$")
+
+
+class Group(StrEnum):
+    """Status groups, in the order they are shown."""
+
+    COMPLETED = "completed"
+    PROGRESSED = "progressed"
+    NEWLY_LINKED = "newly_linked"
+    STALLED = "stalled"
+    NOT_STARTED = "not_started"
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """One observed change of a linked artifact: ``change:745206`` became ``MERGED``."""
+
+    artifact: str
+    what: str
+    at: datetime
+
+    def text(self) -> str:
+        """ "change 745206 MERGED 2020-12-10"."""
+        kind, _, ident = self.artifact.partition(":")
+        return f"{kind} {ident} {self.what} {self.at:%Y-%m-%d}"
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEvent:
+    """An artifact history row reduced to what status needs (see models' HistoryRow)."""
+
+    key: str  # "change:745206" or "bug:1855391/manila"
+    field: str  # "status", "created", "patch_set", "assignee", "vote:Code-Review", …
+    new_value: str | None
+    changed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StatusItem:
+    """One commitment in a status report."""
+
+    id: int
+    topic: str
+    text: str
+    owners: tuple[str, ...]
+    state: str
+    previous_state: str | None
+    movements: tuple[Movement, ...] = ()
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReport:
+    """Commitments grouped by what moved between ``since`` and ``until``."""
+
+    since: datetime
+    until: datetime
+    groups: dict[Group, tuple[StatusItem, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingSlot:
+    """A weekly meeting: weekday (0 = Monday) and start time in UTC."""
+
+    weekday: int
+    start: time
+
+    @classmethod
+    def parse(cls, weekday: str, start: str) -> MeetingSlot:
+        """From config words: ``("thursday", "15:00")``."""
+        day = weekday.strip().lower()
+        if day not in _WEEKDAYS:
+            raise ConfigError(f"[meeting] weekday must be one of {', '.join(_WEEKDAYS)}")
+        try:
+            hour, minute = (int(p) for p in start.split(":"))
+            return cls(_WEEKDAYS.index(day), time(hour, minute, tzinfo=UTC))
+        except ValueError as exc:
+            raise ConfigError("[meeting] time must be HH:MM (UTC)") from exc
+
+    def last_before(self, now: datetime) -> datetime:
+        """Start of the most recent meeting at or before ``now``."""
+        days_back = (now.weekday() - self.weekday) % 7
+        candidate = datetime.combine(now.date() - timedelta(days=days_back), self.start)
+        return candidate if candidate <= now else candidate - timedelta(days=7)
+
+
+def resolve_since(
+    spec: str, *, now: datetime, last_run: datetime | None, meeting: MeetingSlot | None
+) -> datetime:
+    """``7d``/``24h``/``2w``, an ISO date or time, ``last-run`` or ``last-meeting``.
+
+    Raises :class:`ConfigError` (a usage error) for anything else, for
+    ``last-run`` before any sync, and for ``last-meeting`` without a meeting slot.
+    """
+    spec = spec.strip().lower()
+    if m := _RELATIVE.match(spec):
+        unit = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+        return now - int(m["n"]) * unit[m["unit"]]
+    if spec == "last-run":
+        if last_run is None:
+            raise ConfigError("--since last-run: no sync has run on this database yet")
+        return last_run
+    if spec == "last-meeting":
+        if meeting is None:
+            raise ConfigError("--since last-meeting needs [meeting] weekday and time in the config")
+        return meeting.last_before(now)
+    try:
+        parsed = datetime.fromisoformat(spec)
+    except ValueError:
+        try:
+            parsed = datetime.combine(date.fromisoformat(spec), time())
+        except ValueError as exc:
+            raise ConfigError(
+                f"--since {spec!r}: use 7d, 24h, 2w, a date (2020-11-05), last-run or last-meeting"
+            ) from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def describe(event: HistoryEvent) -> str | None:
+    """What a history row means in a status line, or ``None`` when it is noise."""
+    value = event.new_value or "unset"
+    if event.field in {"status", "created"}:
+        return value
+    if event.field == "patch_set":
+        return f"patch set {value}"
+    if event.field.startswith("vote:"):
+        sign = "+" if value.lstrip("-").isdigit() and not value.startswith("-") else ""
+        return f"{event.field.removeprefix('vote:')} {sign}{value}"
+    if event.field == "assignee":
+        return f"assigned to {value}" if event.new_value else "unassigned"
+    if event.field == "milestone":
+        return f"targeted to {value}"
+    return None
+
+
+def artifact_of(key: str) -> str:
+    """``bug:1855391/manila`` → ``bug:1855391``; change keys as they are."""
+    return key.split("/", 1)[0]
+
+
+def build_status(
+    actions: Sequence[StoredAction],
+    links: Sequence[Link],
+    states: Mapping[int, tuple[str, str]],
+    previous: Mapping[int, str | None],
+    history: Sequence[HistoryEvent],
+    new_links: set[tuple[int, str, str]],
+    *,
+    since: datetime,
+    until: datetime,
+) -> StatusReport:
+    """Group ``actions`` by what moved in ``[since, until]``.
+
+    ``states`` maps action id → (current state, reason); ``previous`` the state at
+    ``since`` (``None``: unknown); ``history`` artifact history rows; ``new_links``
+    the (action id, kind, id) of links created in the window. Each action lands in
+    at most one group: completed, progressed, newly linked, stalled, not started;
+    dropped ones and ones with nothing to report are left out. Order: action id.
+    """
+    by_artifact: dict[str, list[HistoryEvent]] = {}
+    for event in history:
+        if since <= event.changed_at <= until:
+            by_artifact.setdefault(artifact_of(event.key), []).append(event)
+    linked: dict[int, list[str]] = {}
+    for link in links:
+        if link.status is not LinkStatus.REJECTED:
+            linked.setdefault(link.action_id, []).append(f"{link.kind}:{link.id}")
+    groups: dict[Group, list[StatusItem]] = {g: [] for g in Group}
+    for action in sorted(actions, key=lambda a: a.id):
+        state, reason = states.get(action.id, (CommitmentState.NOT_STARTED.value, ""))
+        before = previous.get(action.id)
+        movements = tuple(
+            sorted(
+                (
+                    Movement(artifact, text, e.changed_at)
+                    for artifact in linked.get(action.id, [])
+                    for e in by_artifact.get(artifact, [])
+                    if (text := describe(e)) is not None
+                ),
+                key=lambda m: (m.at, m.artifact),
+            )
+        )
+        item = StatusItem(
+            action.id, action.topic, action.text, action.owners, state, before, movements, reason
+        )
+        group = _group(action.id, state, before, movements, new_links)
+        if group is not None:
+            groups[group].append(item)
+    return StatusReport(since, until, {g: tuple(items) for g, items in groups.items()})
+
+
+def _group(
+    action_id: int,
+    state: str,
+    before: str | None,
+    movements: tuple[Movement, ...],
+    new_links: set[tuple[int, str, str]],
+) -> Group | None:
+    if state == CommitmentState.DROPPED:
+        return None
+    if state == CommitmentState.DONE:
+        return Group.COMPLETED if before != CommitmentState.DONE else None
+    if movements:
+        return Group.PROGRESSED
+    if any(key[0] == action_id for key in new_links):
+        return Group.NEWLY_LINKED
+    if state == CommitmentState.STALLED:
+        return Group.STALLED
+    if state == CommitmentState.NOT_STARTED:
+        return Group.NOT_STARTED
+    return None
+
+
+def item_line(item: StatusItem) -> str:
+    """One plain line: ``#11 dviroel, carloss: review and merge … — change 745206 MERGED …``."""
+    owners = ", ".join(item.owners) or "unassigned"
+    moved = "; ".join(m.text() for m in item.movements[-3:])
+    tail = f" — {moved}" if moved else (f" — {item.reason}" if item.reason else "")
+    return escape.one_line(f"#{item.id} {owners}: {item.text}{tail}")
+
+
+def irc_lines(report: StatusReport) -> list[str]:
+    """Plain lines ≤ 400 bytes, no colour or control characters, ready to paste."""
+    lines = [f"syncsvc status {report.since:%Y-%m-%d %H:%M} .. {report.until:%Y-%m-%d %H:%M} UTC"]
+    for group, items in report.groups.items():
+        if items:
+            lines.append(f"== {group.replace('_', ' ')} ({len(items)}) ==")
+            lines.extend(_clip(f"- {item_line(i)}") for i in items)
+    return lines
+
+
+def _clip(line: str, limit: int = IRC_MAX_BYTES) -> str:
+    data = line.encode()
+    if len(data) <= limit:
+        return line
+    return data[: limit - 3].decode("utf-8", "ignore") + "..."
+
+
+def markdown_lines(report: StatusReport) -> list[str]:
+    """A Markdown section per group, for an etherpad or a wiki."""
+    lines = [f"# What moved {report.since:%Y-%m-%d} to {report.until:%Y-%m-%d}"]
+    for group, items in report.groups.items():
+        if items:
+            lines += ["", f"## {group.replace('_', ' ').capitalize()} ({len(items)})", ""]
+            lines.extend(f"- {escape.markdown(item_line(i))}" for i in items)
+    return lines

@@ -1,0 +1,169 @@
+"""Status grouping, --since resolution and the IRC/Markdown formats."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+import pytest
+
+from syncsvc.domain import ActionState, StoredAction
+from syncsvc.errors import ConfigError
+from syncsvc.linking import Link, LinkKind, LinkSource, LinkStatus
+from syncsvc.status import (
+    Group,
+    HistoryEvent,
+    MeetingSlot,
+    Movement,
+    build_status,
+    irc_lines,
+    markdown_lines,
+    resolve_since,
+)
+
+NOW = datetime(2020, 12, 10, 16, 0, tzinfo=UTC)  # a Thursday
+SINCE = datetime(2020, 12, 3, 15, 0, tzinfo=UTC)
+
+
+def action(action_id: int, text: str, owners: tuple[str, ...] = ()) -> StoredAction:
+    """A stored action of the Wallaby PTG."""
+    return StoredAction(
+        id=action_id, event_id=1, event="Manila Wallaby PTG", day=date(2020, 10, 28),
+        topic="Acting on Deprecation removals", text=text, owners=owners, milestone=None,
+        milestone_key=None, due=None, starts=None, refs=(), state=ActionState.OPEN,
+    )  # fmt: skip
+
+
+def link(action_id: int, kind: LinkKind, ident: str) -> Link:
+    """A confirmed explicit link."""
+    return Link(action_id, kind, ident, LinkSource.EXPLICIT, 1.0, LinkStatus.CONFIRMED)
+
+
+class TestBuildStatus:
+    """Which group each commitment lands in."""
+
+    def test_groups(self) -> None:
+        """Completed, progressed, newly linked, stalled and not started, each once."""
+        actions = [
+            action(11, "review and merge 745206", ("dviroel", "carloss")),
+            action(12, "update the extend patch", ("haixin",)),
+            action(13, "propose the affinity spec", ("carthaca",)),
+            action(14, "own the privsep goal", ("carloss",)),
+            action(15, "write the interop test plan"),
+            action(16, "an in-progress action with no movement", ("vkmc",)),
+        ]
+        links = [
+            link(11, LinkKind.CHANGE, "745206"),
+            link(12, LinkKind.BUG, "1855391"),
+            link(13, LinkKind.CHANGE, "760000"),
+            link(16, LinkKind.CHANGE, "770000"),
+        ]
+        states = {
+            11: ("done", "change 745206 MERGED"),
+            12: ("in-progress", ""),
+            13: ("in-progress", ""),
+            14: ("stalled", "past due 2020-12-04"),
+            15: ("not-started", ""),
+            16: ("in-progress", ""),
+        }
+        previous = {11: "in-progress", 12: "in-progress", 13: "not-started", 14: "not-started"}
+        history = [
+            HistoryEvent("change:745206", "status", "MERGED", datetime(2020, 12, 9, tzinfo=UTC)),
+            HistoryEvent(
+                "bug:1855391/manila", "assignee", "haixin", datetime(2020, 12, 5, tzinfo=UTC)
+            ),
+            HistoryEvent("bug:1855391/manila", "heat", "3", datetime(2020, 12, 5, tzinfo=UTC)),
+            HistoryEvent("change:770000", "status", "NEW", datetime(2020, 11, 1, tzinfo=UTC)),
+        ]
+        report = build_status(
+            actions, links, states, previous, history, {(13, "change", "760000")},
+            since=SINCE, until=NOW,
+        )  # fmt: skip
+        got = {g: [(i.id, i.previous_state) for i in items] for g, items in report.groups.items()}
+        assert got == {
+            Group.COMPLETED: [(11, "in-progress")],
+            Group.PROGRESSED: [(12, "in-progress")],
+            Group.NEWLY_LINKED: [(13, "not-started")],
+            Group.STALLED: [(14, "not-started")],
+            Group.NOT_STARTED: [(15, None)],
+        }
+        assert report.groups[Group.COMPLETED][0].movements == (
+            Movement("change:745206", "MERGED", datetime(2020, 12, 9, tzinfo=UTC)),
+        )
+        assert [m.text() for m in report.groups[Group.PROGRESSED][0].movements] == [
+            "bug 1855391 assigned to haixin 2020-12-05"
+        ]
+
+    def test_done_before_the_window_is_not_news(self) -> None:
+        """A commitment already done at `since` is not reported again."""
+        report = build_status(
+            [action(1, "x")], [], {1: ("done", "")}, {1: "done"}, [], set(),
+            since=SINCE, until=NOW,
+        )  # fmt: skip
+        assert all(items == () for items in report.groups.values())
+
+
+class TestFormats:
+    """IRC and Markdown renderings."""
+
+    def test_irc_lines_are_short_and_plain(self) -> None:
+        """Every IRC line is ≤ 400 bytes with no control characters, even for long text."""
+        long_text = "review \x1b[31mand\x03 merge " + "é" * 500
+        report = build_status(
+            [action(1, long_text, ("dviroel",))], [], {1: ("not-started", "")}, {}, [], set(),
+            since=SINCE, until=NOW,
+        )  # fmt: skip
+        lines = irc_lines(report)
+        assert lines[0] == "syncsvc status 2020-12-03 15:00 .. 2020-12-10 16:00 UTC"
+        assert lines[1] == "== not started (1) =="
+        assert lines[2].startswith("- #1 dviroel: review and merge éé")
+        assert all(len(line.encode()) <= 400 for line in lines)
+        assert not any(ch < " " for line in lines for ch in line)
+
+    def test_markdown_escapes(self) -> None:
+        """Markdown output escapes link and emphasis syntax from remote text."""
+        report = build_status(
+            [action(1, "fix *all* [bugs](x)")], [], {1: ("not-started", "")}, {}, [], set(),
+            since=SINCE, until=NOW,
+        )  # fmt: skip
+        assert markdown_lines(report)[-1] == r"- \#1 unassigned: fix \*all\* \[bugs\]\(x\)"
+
+
+class TestResolveSince:
+    """--since values."""
+
+    @pytest.mark.parametrize(
+        ("spec", "expected"),
+        [
+            ("7d", datetime(2020, 12, 3, 16, 0, tzinfo=UTC)),
+            ("24h", datetime(2020, 12, 9, 16, 0, tzinfo=UTC)),
+            ("2w", datetime(2020, 11, 26, 16, 0, tzinfo=UTC)),
+            ("2020-11-05", datetime(2020, 11, 5, tzinfo=UTC)),
+            ("2020-11-05T10:30:00+01:00", datetime(2020, 11, 5, 9, 30, tzinfo=UTC)),
+            ("last-meeting", datetime(2020, 12, 10, 15, 0, tzinfo=UTC)),
+            ("last-run", datetime(2020, 12, 10, 3, 0, tzinfo=UTC)),
+        ],
+    )
+    def test_forms(self, spec, expected) -> None:
+        """Relative spans, dates, the last sync and the last meeting slot."""
+        slot = MeetingSlot.parse("Thursday", "15:00")
+        last_run = datetime(2020, 12, 10, 3, 0, tzinfo=UTC)
+        assert resolve_since(spec, now=NOW, last_run=last_run, meeting=slot) == expected
+
+    def test_meeting_before_its_start_time(self) -> None:
+        """On the meeting day before 15:00 the last meeting is the previous week's."""
+        slot = MeetingSlot(3, time(15, 0, tzinfo=UTC))
+        morning = datetime(2020, 12, 10, 9, 0, tzinfo=UTC)
+        assert slot.last_before(morning) == datetime(2020, 12, 3, 15, 0, tzinfo=UTC)
+
+    @pytest.mark.parametrize(
+        ("spec", "message"),
+        [
+            ("yesterday", "use 7d"),
+            ("last-run", "no sync has run"),
+            ("last-meeting", r"needs \[meeting\]"),
+        ],
+    )
+    def test_errors(self, spec, message) -> None:
+        """Unknown forms and missing data are usage errors."""
+        with pytest.raises(ConfigError, match=message):
+            resolve_since(spec, now=NOW, last_run=None, meeting=None)
