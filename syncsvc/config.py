@@ -63,6 +63,17 @@ projects = [
 # allowed_hosts = ["review.opendev.org", "api.launchpad.net"]
 overlap_minutes = 10
 lookback_days = 90
+
+# The weekly IRC meeting, for `syncsvc status --since last-meeting` (UTC).
+[meeting]
+weekday = "thursday"
+time = "15:00"
+
+[status]
+# Linked open work idle longer than this is stalled.
+stall_days = 21
+# Candidate links scoring at least this are suggested (never confirmed).
+suggest_threshold = 0.5
 """
 
 LAUNCHPAD_ROOTS = {
@@ -113,6 +124,22 @@ class SyncSection:
 
 
 @dataclass(frozen=True, slots=True)
+class MeetingSection:
+    """The [meeting] section: weekly slot in UTC (weekday name, HH:MM)."""
+
+    weekday: str | None = None
+    time: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusSection:
+    """The [status] section."""
+
+    stall_days: int = 21
+    suggest_threshold: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Settings read from the config file; every field has a safe default."""
 
@@ -124,6 +151,8 @@ class Config:
     launchpad: LaunchpadSettings = field(default_factory=LaunchpadSettings)
     gerrit: GerritSettings = field(default_factory=GerritSettings)
     sync: SyncSection = field(default_factory=SyncSection)
+    meeting: MeetingSection = field(default_factory=MeetingSection)
+    status: StatusSection = field(default_factory=StatusSection)
     path: Path | None = None
 
     def allowed_hosts(self) -> frozenset[str]:
@@ -193,6 +222,8 @@ def load_config(path: Path | None) -> Config:
         launchpad=_launchpad(_table(data, "launchpad", path), path),
         gerrit=_gerrit(_table(data, "gerrit", path), path),
         sync=_sync(_table(data, "sync", path), path),
+        meeting=_meeting(_table(data, "meeting", path), path),
+        status=_status(_table(data, "status", path), path),
         path=path,
     )
 
@@ -267,3 +298,23 @@ def _sync(table: dict[str, Any], path: Path) -> SyncSection:
             raise ConfigError(f"{where}: '{key}' must be a non-negative integer")
         numbers[key] = value
     return SyncSection(hosts, numbers["overlap_minutes"], numbers["lookback_days"])
+
+
+def _meeting(table: dict[str, Any], path: Path) -> MeetingSection:
+    where = f"config file {path} [meeting]"
+    values = {k: table.get(k) for k in ("weekday", "time")}
+    for key, value in values.items():
+        if value is not None and not isinstance(value, str):
+            raise ConfigError(f"{where}: '{key}' must be a string")
+    return MeetingSection(values["weekday"], values["time"])
+
+
+def _status(table: dict[str, Any], path: Path) -> StatusSection:
+    where = f"config file {path} [status]"
+    stall = table.get("stall_days", 21)
+    threshold = table.get("suggest_threshold", 0.5)
+    if not isinstance(stall, int) or isinstance(stall, bool) or stall < 1:
+        raise ConfigError(f"{where}: 'stall_days' must be a positive integer")
+    if not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
+        raise ConfigError(f"{where}: 'suggest_threshold' must be between 0 and 1")
+    return StatusSection(stall, float(threshold))

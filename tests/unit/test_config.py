@@ -31,6 +31,8 @@ class TestLoadConfig:
         assert "openstack/manila-specs" in cfg.gerrit.projects
         assert cfg.allowed_hosts() == {"api.launchpad.net", "review.opendev.org"}
         assert (cfg.sync.overlap_minutes, cfg.sync.lookback_days) == (10, 90)
+        assert (cfg.meeting.weekday, cfg.meeting.time) == ("thursday", "15:00")
+        assert (cfg.status.stall_days, cfg.status.suggest_threshold) == (21, 0.5)
 
     def test_defaults_without_file(self) -> None:
         """No file means anonymous production services and no projects."""
@@ -69,6 +71,9 @@ class TestLoadConfig:
             ("[sync]\noverlap_minutes = -1\n", "non-negative integer"),
             ("launchpad = 1\n", "must be a table"),
             ("team = [", "is not valid TOML"),
+            ("[meeting]\nweekday = 4\n", "'weekday' must be a string"),
+            ("[status]\nstall_days = 0\n", "positive integer"),
+            ("[status]\nsuggest_threshold = 2\n", "between 0 and 1"),
         ],
     )
     def test_invalid(self, tmp_path, text, message) -> None:
