@@ -7,11 +7,13 @@
 - :mod:`syncsvc.models.sync_tables`: what the sync engine stores;
   :mod:`.sync_store`: the engine's ``SyncStore`` and report reads;
   :mod:`.lock`: one sync per database.
+- :mod:`syncsvc.models.link_tables`: links, commitment-state history and the
+  identity map; :mod:`.link_store`: reading and writing them, and drift.
 
 Importing the package registers every table on ``Base.metadata``, so Alembic's
 autogenerate and ``metadata.create_all`` always see the whole schema.
 """
 
-from . import sync_tables, tables
+from . import link_tables, sync_tables, tables
 
-__all__ = ["sync_tables", "tables"]
+__all__ = ["link_tables", "sync_tables", "tables"]

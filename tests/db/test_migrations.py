@@ -41,7 +41,8 @@ TABLES = {
     "action_revisions",
 }
 SYNC_TABLES = {"bugs", "bug_tasks", "changes", "artifact_history", "sync_state"}
-ALL_TABLES = TABLES | SYNC_TABLES
+LINK_TABLES = {"links", "action_state_history", "identities"}
+ALL_TABLES = TABLES | SYNC_TABLES | LINK_TABLES
 
 
 class TestUpgradeDowngrade:
@@ -50,7 +51,7 @@ class TestUpgradeDowngrade:
         assert current_revision(bare_engine) is None
         upgrade(bare_engine)
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(bare_engine) == head_revision() == "0002"
+        assert current_revision(bare_engine) == head_revision() == "0003"
 
     def test_downgrade_base_then_upgrade_again(self, engine):
         """Downgrading to base drops every table, and upgrading again recreates them."""
@@ -59,7 +60,7 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) is None
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == "0003"
 
     def test_downgrade_0002_keeps_the_initial_schema_and_its_data(self, engine):
         """Downgrading to 0001 drops only the sync tables; events survive; upgrading restores them."""
@@ -75,15 +76,21 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) == "0001"
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == "0003"
         with engine.connect() as connection:
             assert connection.scalar(text("SELECT team FROM events")) == "manila"
 
     def test_upgrade_step_by_step(self, bare_engine):
-        """0001 then 0002 gives the same tables as upgrading straight to head."""
+        """0001, 0002 then 0003 gives the same tables as upgrading straight to head."""
         upgrade(bare_engine, "0001")
         assert set(inspect(bare_engine).get_table_names()) == {*TABLES, "alembic_version"}
         upgrade(bare_engine, "0002")
+        assert set(inspect(bare_engine).get_table_names()) == {
+            *TABLES,
+            *SYNC_TABLES,
+            "alembic_version",
+        }
+        upgrade(bare_engine, "0003")
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
 
     def test_upgrade_twice_is_a_no_op(self, engine):
@@ -111,6 +118,10 @@ class TestSchemaMatchesModels:
             "uq_people_nick",
             "uq_refs_kind_ref_id_url",
             "uq_bug_tasks_bug_id_target",
+            "uq_links_action_id_kind_ref_id",
+            "uq_identities_gerrit_account_id",
+            "uq_identities_gerrit_username",
+            "uq_identities_launchpad",
         }
         assert foreign == {"fk_actions_event_id_events", "fk_actions_topic_id_topics"}
         assert task_keys == {"fk_bug_tasks_bug_id_bugs"}
@@ -190,7 +201,7 @@ class TestAlembicConfiguration:
         command.upgrade(config, "head")
         engine = open_engine(sqlite_url)
         try:
-            assert current_revision(engine) == "0002"
+            assert current_revision(engine) == "0003"
         finally:
             engine.dispose()
 
@@ -205,6 +216,8 @@ class TestAlembicConfiguration:
         assert "INSERT INTO alembic_version (version_num) VALUES ('0001')" in buffer.getvalue()
         assert "CREATE TABLE artifact_history" in buffer.getvalue()
         assert "SET version_num='0002'" in buffer.getvalue()
+        assert "CREATE TABLE links" in buffer.getvalue()
+        assert "SET version_num='0003'" in buffer.getvalue()
 
 
 class TestPostgresSchemaIsolation:

@@ -1,0 +1,380 @@
+"""Links and commitment-state history (identities: identities.py; drift: drift.py).
+
+Functions take a ``Session`` owned by the caller and never commit (they flush so
+that ids exist and later reads in the same session see the writes). They return
+:mod:`syncsvc.linking` records (:class:`~syncsvc.linking.Link`,
+:class:`~syncsvc.linking.Identity`) or the frozen records defined here, never ORM
+objects. Every read loads its rows with one query (or one per chunk of
+``IN_CHUNK`` keys), never one per action, bug or change.
+
+Links a person confirmed or rejected (``decided_by = 'manual'``) are never
+changed by :func:`apply_plan`, whatever the plan says.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from syncsvc.candidates import id_order
+from syncsvc.errors import InputError, NotFoundError
+from syncsvc.linking import (
+    Link,
+    LinkKey,
+    LinkKind,
+    LinkSource,
+    LinkStatus,
+)
+from syncsvc.reconcile import CommitmentState, Plan
+
+from .link_tables import MANUAL, ActionStateHistoryRow, LinkRow
+from .tables import ActionRow
+
+IN_CHUNK = 500  # keys per SELECT ... IN: far below SQLite's and PostgreSQL's limits
+MANUAL_CONFIDENCE = 1.0  # a link a person added by hand
+
+
+def require_aware(value: datetime, name: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware")
+    return value
+
+
+def in_chunks(values: Collection[int]) -> Iterator[list[int]]:
+    items = sorted(values)
+    for start in range(0, len(items), IN_CHUNK):
+        yield items[start : start + IN_CHUNK]
+
+
+def _require_action(session: Session, action_id: int) -> None:
+    if session.get(ActionRow, action_id) is None:
+        raise NotFoundError(f"no action with id {action_id}")
+
+
+# --- Links ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyCounts:
+    """What :func:`apply_plan` did.
+
+    ``added``/``updated``/``removed``: rows inserted, changed, deleted (stale
+    suggestions); ``unchanged``: plan links already stored exactly so; ``kept``:
+    plan links whose stored row is a person's decision, left untouched.
+    """
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    kept: int = 0
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was written."""
+        return bool(self.added or self.updated or self.removed)
+
+
+def _link_order(link: Link) -> tuple[int, str, tuple[int, str]]:
+    return (link.action_id, link.kind.value, id_order(link.id))
+
+
+def _row_key(row: LinkRow) -> LinkKey:
+    return (row.action_id, LinkKind(row.kind), row.ref_id)
+
+
+def _content(link: Link) -> tuple[LinkSource, float, LinkStatus, str]:
+    return (link.source, link.confidence, link.status, link.evidence)
+
+
+def _link_rows(session: Session, action_ids: Collection[int] | None) -> list[LinkRow]:
+    if action_ids is None:
+        return list(session.scalars(select(LinkRow)))
+    rows: list[LinkRow] = []
+    for chunk in in_chunks(set(action_ids)):
+        rows.extend(session.scalars(select(LinkRow).where(LinkRow.action_id.in_(chunk))))
+    return rows
+
+
+def load_links(session: Session, action_ids: Iterable[int] | None = None) -> list[Link]:
+    """Stored links (every status) of ``action_ids``, or of every action; sorted by
+    (action, kind, id) like :class:`~syncsvc.reconcile.Plan`."""
+    ids = None if action_ids is None else set(action_ids)
+    return sorted((row.to_record() for row in _link_rows(session, ids)), key=_link_order)
+
+
+def apply_plan(session: Session, plan: Plan, *, now: datetime) -> ApplyCounts:
+    """Write ``plan``: insert ``add``, update ``update``, delete ``stale`` suggestions.
+
+    A stored row confirmed or rejected by a person is never touched (counted as
+    ``kept``), and a stale link is deleted only while its row is still a
+    suggestion nobody decided on. Links in ``add`` that are already stored are
+    updated in place. Idempotent: applying the same plan again writes nothing.
+    ``now`` (aware) becomes ``created_at``/``updated_at`` of what is written.
+    """
+    now = require_aware(now, "now")
+    wanted = {link.key: link for link in (*plan.add, *plan.update)}
+    stale = {link.key: link for link in plan.stale if link.key not in wanted}
+    action_ids = {key[0] for key in (*wanted, *stale)}
+    stored = {_row_key(row): row for row in _link_rows(session, action_ids)}
+    counts: Counter[str] = Counter()
+    for key, link in wanted.items():
+        row = stored.get(key)
+        if row is None:
+            session.add(
+                LinkRow(
+                    action_id=link.action_id,
+                    kind=link.kind,
+                    ref_id=link.id,
+                    source=link.source,
+                    confidence=link.confidence,
+                    status=link.status,
+                    evidence=link.evidence,
+                    decided_by=None,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            counts["added"] += 1
+        elif row.is_manual_decision:
+            counts["kept"] += 1
+        elif _content(row.to_record()) == _content(link):
+            counts["unchanged"] += 1
+        else:
+            row.source, row.confidence = link.source, link.confidence
+            row.status, row.evidence = link.status, link.evidence
+            row.updated_at = now
+            counts["updated"] += 1
+    for key in stale:
+        row = stored.get(key)
+        if row is None:
+            continue
+        if row.status is LinkStatus.SUGGESTED and row.decided_by is None:
+            session.delete(row)
+            counts["removed"] += 1
+        else:
+            counts["kept"] += 1
+    session.flush()
+    return ApplyCounts(**counts)
+
+
+def _normal_ref_id(kind: LinkKind, ref_id: str) -> str:
+    ident = ref_id.strip()
+    if kind is LinkKind.BLUEPRINT:
+        if not ident:
+            raise InputError("a blueprint link needs a blueprint name")
+        return ident
+    if not ident.isdigit():
+        raise InputError(f"a {kind} link needs a {kind} number, not {ref_id!r}")
+    return str(int(ident))
+
+
+def set_link_status(
+    session: Session,
+    action_id: int,
+    kind: LinkKind | str,
+    ref_id: str,
+    status: LinkStatus | str,
+    *,
+    now: datetime,
+) -> Link:
+    """Record a person's decision on the link of ``action_id`` to ``kind`` ``ref_id``.
+
+    ``confirmed``/``rejected`` mark the link ``decided_by='manual'``: no sync will
+    change it. A link not stored yet is added with source ``manual`` and
+    confidence 1.0 (``link add`` is a manual confirm). ``suggested`` hands an
+    existing link back to the sync (``decided_by`` cleared), which re-derives it
+    or removes it when no evidence supports it. Bug and change ids must be
+    numbers (leading zeros are dropped).
+
+    Raises ``NotFoundError`` for an unknown action and ``InputError`` for a bad
+    id or for ``suggested`` on a link that is not stored.
+    """
+    now = require_aware(now, "now")
+    kind, status = LinkKind(kind), LinkStatus(status)
+    ref_id = _normal_ref_id(kind, ref_id)
+    _require_action(session, action_id)
+    stmt = select(LinkRow).where(
+        LinkRow.action_id == action_id, LinkRow.kind == kind, LinkRow.ref_id == ref_id
+    )
+    row = session.scalars(stmt).one_or_none()
+    decided_by = None if status is LinkStatus.SUGGESTED else MANUAL
+    if row is None:
+        if decided_by is None:
+            raise InputError(f"action {action_id} has no link to {kind} {ref_id} to hand back")
+        row = LinkRow(
+            action_id=action_id,
+            kind=kind,
+            ref_id=ref_id,
+            source=LinkSource.MANUAL,
+            confidence=MANUAL_CONFIDENCE,
+            status=status,
+            evidence=f"{status} by hand",
+            decided_by=MANUAL,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(row)
+    elif (row.status, row.decided_by) != (status, decided_by):
+        row.status, row.decided_by, row.updated_at = status, decided_by, now
+    session.flush()
+    return row.to_record()
+
+
+# --- Commitment state ----------------------------------------------------------------
+
+
+class CurrentState(NamedTuple):
+    """A commitment's latest recorded state and when it entered it (``changed_at``)."""
+
+    state: CommitmentState
+    since: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StateChange:
+    """One row of ``action_state_history``: a commitment entering ``state``.
+
+    ``previous_state`` is ``None`` for the first recorded state. ``changed_at``
+    is the time the state holds from; ``observed_at`` when syncsvc recorded it.
+    """
+
+    id: int
+    action_id: int
+    state: CommitmentState
+    previous_state: CommitmentState | None
+    reason: str
+    changed_at: datetime
+    observed_at: datetime
+
+
+def _state_change(row: ActionStateHistoryRow) -> StateChange:
+    previous = None if row.previous_state is None else CommitmentState(row.previous_state)
+    return StateChange(
+        id=row.id,
+        action_id=row.action_id,
+        state=CommitmentState(row.state),
+        previous_state=previous,
+        reason=row.reason,
+        changed_at=row.changed_at,
+        observed_at=row.observed_at,
+    )
+
+
+def _latest_rows(
+    session: Session, action_ids: Collection[int] | None
+) -> dict[int, ActionStateHistoryRow]:
+    """The newest history row (highest id: rows are appended) of each action."""
+    latest = select(func.max(ActionStateHistoryRow.id)).group_by(ActionStateHistoryRow.action_id)
+    stmts: list[Select[ActionStateHistoryRow]] = []
+    if action_ids is None:
+        stmts.append(select(ActionStateHistoryRow).where(ActionStateHistoryRow.id.in_(latest)))
+    for chunk in in_chunks(set(action_ids or ())):
+        newest = latest.where(ActionStateHistoryRow.action_id.in_(chunk))
+        stmts.append(select(ActionStateHistoryRow).where(ActionStateHistoryRow.id.in_(newest)))
+    return {row.action_id: row for stmt in stmts for row in session.scalars(stmt)}
+
+
+def record_states(
+    session: Session,
+    states: Mapping[int, tuple[CommitmentState, str]],
+    *,
+    now: datetime,
+    changed_at: datetime | None = None,
+) -> list[int]:
+    """Append a history row for each action (id → (state, reason)) whose state differs
+    from its latest row; return those action ids in order.
+
+    ``changed_at`` (default ``now``) is the time the states hold from, ``now``
+    the observation time; both aware. Raises ``NotFoundError`` when an action
+    does not exist. One query for the latest rows, one for the actions.
+    """
+    now = require_aware(now, "now")
+    at = now if changed_at is None else require_aware(changed_at, "changed_at")
+    latest = _latest_rows(session, states.keys())
+    unseen = set(states) - set(latest)
+    found: set[int] = set()
+    for chunk in in_chunks(unseen):
+        found.update(session.scalars(select(ActionRow.id).where(ActionRow.id.in_(chunk))))
+    if missing := sorted(unseen - found):
+        raise NotFoundError(f"no action with id {missing[0]}")
+    recorded: list[int] = []
+    for action_id in sorted(states):
+        state, reason = states[action_id]
+        state = CommitmentState(state)
+        previous = latest.get(action_id)
+        if previous is not None and previous.state == state:
+            continue
+        session.add(
+            ActionStateHistoryRow(
+                action_id=action_id,
+                state=state,
+                previous_state=None if previous is None else previous.state,
+                reason=reason,
+                changed_at=at,
+                observed_at=now,
+            )
+        )
+        recorded.append(action_id)
+    session.flush()
+    return recorded
+
+
+def record_state(
+    session: Session,
+    action_id: int,
+    state: CommitmentState,
+    reason: str,
+    *,
+    now: datetime,
+    changed_at: datetime | None = None,
+) -> bool:
+    """Append ``state`` to the history of ``action_id`` unless it is already the
+    latest recorded state; return whether a row was added. See :func:`record_states`."""
+    recorded = record_states(session, {action_id: (state, reason)}, now=now, changed_at=changed_at)
+    return bool(recorded)
+
+
+def current_states(
+    session: Session, action_ids: Iterable[int] | None = None
+) -> dict[int, CurrentState]:
+    """The latest recorded state of each action (of ``action_ids`` when given) and
+    since when; actions without history are left out."""
+    ids = None if action_ids is None else set(action_ids)
+    return {
+        action_id: CurrentState(CommitmentState(row.state), row.changed_at)
+        for action_id, row in sorted(_latest_rows(session, ids).items())
+    }
+
+
+def state_changes_since(
+    session: Session, since: datetime, *, until: datetime | None = None
+) -> list[StateChange]:
+    """Transitions whose ``changed_at`` is at or after ``since`` (and before ``until``),
+    oldest first (ties in the order they were recorded)."""
+    stmt = select(ActionStateHistoryRow).where(
+        ActionStateHistoryRow.changed_at >= require_aware(since, "since")
+    )
+    if until is not None:
+        stmt = stmt.where(ActionStateHistoryRow.changed_at < require_aware(until, "until"))
+    stmt = stmt.order_by(ActionStateHistoryRow.changed_at, ActionStateHistoryRow.id)
+    return [_state_change(row) for row in session.scalars(stmt)]
+
+
+def state_history(session: Session, action_id: int) -> list[StateChange]:
+    """Every recorded transition of ``action_id``, oldest first (empty when none)."""
+    stmt = (
+        select(ActionStateHistoryRow)
+        .where(ActionStateHistoryRow.action_id == action_id)
+        .order_by(ActionStateHistoryRow.id)
+    )
+    return [_state_change(row) for row in session.scalars(stmt)]
+
+
+# --- Identity map ----------------------------------------------------------------------
