@@ -16,6 +16,7 @@ from syncsvc.cli.context import AppContext
 from syncsvc.cli.demo_cmd import demo
 from syncsvc.cli.exit_codes import EXIT_FOR_KIND, ExitCode
 from syncsvc.cli.importing import parse_and_report, save_event
+from syncsvc.cli.links_cmd import drift, link_app, mark, people_app
 from syncsvc.cli.options import (
     CycleOption,
     DetailFormat,
@@ -27,10 +28,13 @@ from syncsvc.cli.options import (
     TeamOption,
     TopicOption,
 )
+from syncsvc.cli.status_cmd import STATUS_EPILOG, status
 from syncsvc.cli.sync_cmd import SYNC_EPILOG, sync
 from syncsvc.config import EXAMPLE_CONFIG
 from syncsvc.errors import InputError, SyncError
+from syncsvc.explain import explain
 from syncsvc.models import db, repo
+from syncsvc.models.status_queries import link_view
 from syncsvc.views import action_detail_json
 
 
@@ -105,18 +109,35 @@ def _ctx(ctx: typer.Context) -> AppContext:
     return ctx.obj
 
 
-@app.command("import", epilog="Example: syncsvc import wallaby-ptg.html --team manila")
+@app.command(
+    "import",
+    epilog="Example: syncsvc import wallaby-ptg.html --team manila; "
+    "syncsvc import --explain wallaby-ptg.html",
+)
 def import_(
     ctx: typer.Context,
     source: Annotated[str, typer.Argument(help="A file, - for stdin, or an http(s) URL.")],
     team: TeamOption = None,
     cycle: CycleOption = None,
     dry_run: DryRunOption = False,
+    explain_: Annotated[
+        bool, typer.Option("--explain", help="Show how each line was read; store nothing.")
+    ] = False,
 ) -> None:
-    """Read a PTG summary and store its action items as commitments."""
+    """Read a PTG summary or meeting minutes and store its action items as commitments."""
     app_ctx = _ctx(ctx)
     data = read_source(source, stdin=sys.stdin.buffer)
+    if explain_:
+        cfg = app_ctx.config
+        found = explain(
+            data, team=team or cfg.team, cycle=cycle or cfg.cycle, aliases=cfg.aliases,
+            schedules=app_ctx.schedules(),
+        )  # fmt: skip
+        render.explanation(app_ctx.out, app_ctx.err, found)
+        return
     event = parse_and_report(app_ctx, data, team=team, cycle=cycle)
+    for line in render.import_extra_lines(event):
+        app_ctx.out.print(render.t(line))
     if not dry_run:
         save_event(app_ctx, event, data)
 
@@ -133,11 +154,12 @@ def actions(
     app_ctx = _ctx(ctx)
     with db.session_scope(app_ctx.engine()) as session:
         found = repo.list_actions(session, owner=owner, topic=topic, unassigned=unassigned)
+        view = link_view(session, found)
     {
         ListFormat.TABLE: render.actions_table,
         ListFormat.JSON: render.actions_json,
         ListFormat.MARKDOWN: render.actions_markdown,
-    }[fmt](app_ctx.out, found)
+    }[fmt](app_ctx.out, found, view=view)
 
 
 @app.command(epilog="Example: syncsvc show 12 --format json")
@@ -146,14 +168,17 @@ def show(
     action_id: Annotated[int, typer.Argument(metavar="ID", help="Action id (see `actions`).")],
     fmt: DetailFormatOption = DetailFormat.TABLE,
 ) -> None:
-    """Show one commitment in full: refs and the history of its wording."""
+    """Show one commitment in full: links with their evidence, refs, earlier wordings."""
     app_ctx = _ctx(ctx)
     with db.session_scope(app_ctx.engine()) as session:
         action = repo.get_action(session, action_id)
+        view = link_view(session, [action])
     if fmt is DetailFormat.JSON:
-        render.print_json(app_ctx.out, action_detail_json(action))
+        links = view.links.get(action.id, [])
+        data = action_detail_json(action, links, view.artifact_states, view.progress.get(action.id))
+        render.print_json(app_ctx.out, data)
     else:
-        render.action_detail(app_ctx.out, action)
+        render.action_detail(app_ctx.out, action, view=view)
 
 
 @app.command(epilog="Example: syncsvc events --format json")
@@ -196,6 +221,11 @@ def db_current(ctx: typer.Context) -> None:
 
 
 app.command(epilog=SYNC_EPILOG)(sync)
+app.command(epilog=STATUS_EPILOG)(status)
+app.add_typer(link_app, name="link")
+app.add_typer(people_app, name="people")
+app.command(epilog="Example: syncsvc mark 11 done")(mark)
+app.command(epilog="Example: syncsvc drift")(drift)
 app.command(epilog="Example: syncsvc demo  (or: syncsvc --db sqlite:///demo.sqlite demo)")(demo)
 
 

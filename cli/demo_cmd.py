@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -12,10 +13,11 @@ import typer
 from syncsvc.cli import render
 from syncsvc.cli.context import app_context
 from syncsvc.cli.importing import parse_and_report, save_event
+from syncsvc.cli.links_cmd import print_relink, refresh_links
 from syncsvc.cli.sync_cmd import print_report, sync_with
 from syncsvc.config import Config, GerritSettings, LaunchpadSettings, SyncSection
 from syncsvc.models import db, repo
-from syncsvc.models.sync_store import artifact_states
+from syncsvc.models.status_queries import link_view
 from syncsvc.testing.demo_servers import sample_servers
 
 DEMO_LAUNCHPAD_PROJECTS = ("manila", "python-manilaclient", "manila-ui")
@@ -56,8 +58,8 @@ def demo(ctx: typer.Context) -> None:
         )
         report = sync_with(app_ctx, cfg, cache_dir=scratch / "cache")
     print_report(app_ctx, report)
+    print_relink(app_ctx, refresh_links(app_ctx, cfg, now=datetime.now(UTC)))
     with db.session_scope(app_ctx.engine()) as session:
         actions = repo.list_actions(session)
-        keys = {f"{r.kind}:{r.id}" for a in actions for r in a.refs if r.kind in {"bug", "change"}}
-        states = artifact_states(session, keys)
-    render.actions_table(app_ctx.out, actions, states=states)
+        view = link_view(session, actions)
+    render.actions_table(app_ctx.out, actions, view=view)

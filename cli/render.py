@@ -7,14 +7,16 @@ objects, so a summary cannot inject terminal escapes or rich markup.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from syncsvc import escape
-from syncsvc.domain import RefKind, StoredAction, StoredEvent
+from syncsvc.domain import Event, RefKind, StoredAction, StoredEvent
+from syncsvc.explain import Explanation
+from syncsvc.models.status_queries import LinkView
 from syncsvc.views import (
     JSONValue,
     ParseSummary,
@@ -49,42 +51,57 @@ def due_cell(action: StoredAction) -> Text:
     return t(action.milestone or "")
 
 
-def work_line(action: StoredAction, states: Mapping[str, str]) -> str:
-    """The action's bugs and changes with their current state: "change 745206 MERGED"."""
-    parts = []
+def work_line(action: StoredAction, view: LinkView) -> str:
+    """The action's bugs and changes with their state: "change 745206 MERGED".
+
+    Confirmed links first, then suggestions marked "?", then refs not linked yet.
+    """
+    states = view.artifact_states
+    parts: list[str] = []
+    seen: set[str] = set()
+    links = sorted(view.links.get(action.id, []), key=lambda v: v.status != "confirmed")
+    for link in links:
+        key = f"{link.kind}:{link.id}"
+        if link.status != "rejected" and key not in seen:
+            seen.add(key)
+            mark = "" if link.status == "confirmed" else "?"
+            parts.append(f"{mark}{link.kind} {link.id} {states.get(key, '')}".rstrip())
     for ref in action.refs:
-        if ref.kind in {RefKind.BUG, RefKind.CHANGE}:
-            state = states.get(f"{ref.kind}:{ref.id}", "not synced")
-            parts.append(f"{ref.kind} {ref.id} {state}")
+        key = f"{ref.kind}:{ref.id}"
+        if ref.kind in {RefKind.BUG, RefKind.CHANGE} and key not in seen:
+            seen.add(key)
+            parts.append(f"{ref.kind} {ref.id} {states.get(key, 'not synced')}")
     return "; ".join(parts)
 
 
 def actions_table(
-    console: Console, actions: Sequence[StoredAction], *, states: Mapping[str, str] | None = None
+    console: Console, actions: Sequence[StoredAction], *, view: LinkView | None = None
 ) -> None:
-    """The actions as a table: id, day, topic, owners, due, state, text (and work)."""
+    """The actions as a table: id, day, topic, owners, due, state, text, work."""
     table = Table(show_lines=False, expand=False)
-    columns = ["ID", "Day", "Topic", "Owners", "Due", "State", "Action"]
-    for name in [*columns, "Work"] if states is not None else columns:
+    for name in ("ID", "Day", "Topic", "Owners", "Due", "State", "Action", "Work"):
         table.add_column(name, overflow="fold", min_width=30 if name == "Action" else None)
     for a in actions:
-        work = [t(work_line(a, states))] if states is not None else []
+        progress = view.progress.get(a.id) if view else None
+        state = str(a.state) if a.state != "open" or progress is None else progress
         table.add_row(
             str(a.id),
             a.day.isoformat() if a.day else "",
             t(a.topic),
             t(", ".join(a.owners) or "(unassigned)"),
             due_cell(a),
-            str(a.state),
+            state,
             t(a.text),
-            *work,
+            t(work_line(a, view)) if view else "",
         )
     console.print(table)
     owned = sum(1 for a in actions if a.owners)
     console.print(f"{len(actions)} actions: {owned} owned, {len(actions) - owned} unassigned")
 
 
-def actions_markdown(console: Console, actions: Sequence[StoredAction]) -> None:
+def actions_markdown(
+    console: Console, actions: Sequence[StoredAction], *, view: LinkView | None = None
+) -> None:
     """The actions as a Markdown checklist grouped by topic (for an etherpad)."""
     lines: list[str] = []
     topic = None
@@ -95,17 +112,29 @@ def actions_markdown(console: Console, actions: Sequence[StoredAction]) -> None:
         box = "x" if a.state == "done" else " "
         owners = ", ".join(escape.markdown(o) for o in a.owners) or "unassigned"
         due = f" (due {a.due.isoformat()})" if a.due else ""
-        lines.append(f"- [{box}] #{a.id} {escape.markdown(a.text)} — {owners}{due}")
+        work = f" ({escape.markdown(work_line(a, view))})" if view and work_line(a, view) else ""
+        lines.append(f"- [{box}] #{a.id} {escape.markdown(a.text)} — {owners}{due}{work}")
     console.print("\n".join(lines).strip(), markup=False, highlight=False)
 
 
-def actions_json(console: Console, actions: Sequence[StoredAction]) -> None:
+def actions_json(
+    console: Console, actions: Sequence[StoredAction], *, view: LinkView | None = None
+) -> None:
     """The JSON array documented in README.md."""
-    print_json(console, [action_json(a) for a in actions])
+    if view is None:
+        print_json(console, [action_json(a) for a in actions])
+        return
+    print_json(
+        console,
+        [
+            action_json(a, view.links.get(a.id, []), view.artifact_states, view.progress.get(a.id))
+            for a in actions
+        ],
+    )
 
 
-def action_detail(console: Console, action: StoredAction) -> None:
-    """Every field of one action, then its refs and history."""
+def action_detail(console: Console, action: StoredAction, *, view: LinkView | None = None) -> None:
+    """Every field of one action, then its links with evidence, refs and history."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column(overflow="fold")
@@ -115,7 +144,17 @@ def action_detail(console: Console, action: StoredAction) -> None:
         shown = ", ".join(map(str, value)) if isinstance(value, list) else value
         table.add_row(key, t(shown if shown not in (None, "") else "-"))
     table.add_row("state", str(action.state))
+    if view is not None:
+        table.add_row("progress", view.progress.get(action.id, "not computed yet"))
     console.print(table)
+    for link in view.links.get(action.id, []) if view else []:
+        state = view.artifact_states.get(f"{link.kind}:{link.id}", "") if view else ""
+        line = (
+            f"{link.kind} {link.id} {state} [{link.status}, {link.source}, {link.confidence:.2f}]"
+        )
+        console.print(Text("  link ") + t(line))
+        if link.evidence:
+            console.print(Text("       ") + t(link.evidence))
     for ref in action.refs:
         console.print(Text("  ref ") + t(f"{ref.kind} {ref.id} {ref.url}"))
     for rev in action.history:
@@ -159,3 +198,29 @@ def parse_summary_lines(title: str, summary: ParseSummary) -> list[str]:
         found,
         f"refs: {refs}; {summary.etherpads} etherpads/documents",
     ]
+
+
+def import_extra_lines(event: Event) -> list[str]:
+    """Decisions and inferred (lower-confidence) actions an import found, as one line."""
+    inferred = sum(1 for a in event.actions if a.inferred)
+    return [
+        f"decisions: {len(event.decisions)}; inferred actions: {inferred}"
+        + (" (lower confidence: check them with --explain)" if inferred else "")
+    ]
+
+
+def explanation(out: Console, err: Console, found: Explanation) -> None:
+    """Each line as read (number, role, text with owners underlined, note); warnings to ``err``."""
+    for line in found.lines:
+        raw = escape.plain(line.text)
+        text = Text(f"{line.number:>5}  {line.role:<34} ", style="dim")
+        body = Text(raw)
+        if raw == line.text:  # spans index the unescaped text
+            for start, end in line.owner_spans:
+                body.stylize("bold underline", start, end)
+        text.append_text(body)
+        if line.note:
+            text.append_text(Text("  ← ", style="dim") + t(line.note))
+        out.print(text, soft_wrap=True)
+    for warning in found.warnings:
+        err.print(t(f"warning: {warning}"), style="yellow", soft_wrap=True)

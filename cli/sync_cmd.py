@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -17,17 +18,32 @@ from sqlalchemy.orm import Session
 from syncsvc.cli import render
 from syncsvc.cli.context import AppContext, app_context
 from syncsvc.cli.exit_codes import ExitCode
+from syncsvc.cli.links_cmd import print_relink, refresh_links
 from syncsvc.cli.wiring import SourceChoice, build_gerrit, build_launchpad, sync_settings
 from syncsvc.config import Config
+from syncsvc.errors import ConfigError
 from syncsvc.models.lock import sync_lock
 from syncsvc.models.sync_store import SqlSyncStore
+from syncsvc.replay import (
+    FileBugSource,
+    FileChangeSource,
+    RecordingBugSource,
+    RecordingChangeSource,
+    read_manifest,
+    start_recording,
+)
 from syncsvc.sync import SyncReport, run_sync
+from syncsvc.sync_contracts import BugSource, ChangeSource, SourceName
 
 SYNC_EPILOG = """\
 Example (crontab, every 15 minutes):
   */15 * * * * syncsvc -q sync || logger -t syncsvc "sync failed: $?"
 
 Example: syncsvc sync --source gerrit --dry-run
+
+Example (record, then replay offline into another database):
+  syncsvc sync --full --save-to ./recording
+  syncsvc --db sqlite:///copy.sqlite sync --from-file ./recording
 
 Exit codes: 0 done, 1 --dry-run found changes, 3 a remote service failed
 (what succeeded is kept), 6 another sync holds the lock.
@@ -48,6 +64,22 @@ def sync(
     wait: Annotated[
         float, typer.Option("--wait", help="Seconds to wait for another sync to finish.")
     ] = 10.0,
+    save_to: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-to",
+            metavar="DIR",
+            help="Also write every record fetched to DIR (JSON Lines) for --from-file.",
+        ),
+    ] = None,
+    from_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-file",
+            metavar="DIR",
+            help="Replay a --save-to recording instead of contacting any host.",
+        ),
+    ] = None,
 ) -> None:
     """Poll Launchpad and Gerrit and record what moved (incremental, safe to overlap)."""
     app_ctx = app_context(ctx)
@@ -59,8 +91,12 @@ def sync(
         dry_run=dry_run,
         wait=wait,
         cache_dir=Path(platformdirs.user_cache_dir("syncsvc")),
+        save_to=save_to,
+        from_file=from_file,
     )
     print_report(app_ctx, report)
+    if not dry_run:  # link what was fetched, even when one source failed
+        print_relink(app_ctx, refresh_links(app_ctx, app_ctx.config, now=datetime.now(UTC)))
     raise typer.Exit(exit_code(report))
 
 
@@ -73,17 +109,32 @@ def sync_with(
     dry_run: bool = False,
     wait: float = 10.0,
     cache_dir: Path,
+    save_to: Path | None = None,
+    from_file: Path | None = None,
 ) -> SyncReport:
-    """Build the adapters ``cfg`` names, take the lock and run the engine."""
-    engine = app_ctx.engine()
+    """Build the sources (``cfg``'s adapters, or a recording), take the lock, run the engine.
+
+    ``save_to`` also records what the adapters yield there, replacing an earlier
+    recording once the lock is held; ``from_file`` replays a recording and
+    contacts no host (no allow-list check). Raises ConfigError when both are
+    given; InputError for a ``from_file`` recording that is missing, corrupt or
+    lacks the source asked for (before the database is opened), or a ``save_to``
+    directory that cannot be written.
+    """
+    if save_to is not None and from_file is not None:
+        raise ConfigError(
+            "--save-to and --from-file cannot be used together",
+            hint="replay with --from-file DIR, or record with --save-to DIR",
+        )
     with ExitStack() as stack:
-        bugs = changes = None
-        if source in {SourceChoice.ALL, SourceChoice.LAUNCHPAD}:
-            # Referenced bugs are fetched even when no project is polled.
-            bugs = stack.enter_context(build_launchpad(cfg, cache_dir))
-        if source in {SourceChoice.ALL, SourceChoice.GERRIT}:
-            changes = stack.enter_context(build_gerrit(cfg))
+        if from_file is not None:
+            bugs, changes = _replay_sources(from_file, source)
+        else:
+            bugs, changes = _remote_sources(stack, cfg, source, cache_dir)
+        engine = app_ctx.engine()
         stack.enter_context(sync_lock(engine, wait=wait))
+        if save_to is not None:  # only once the lock is held: a refused run keeps the old one
+            bugs, changes = _recording(save_to, bugs, changes)
         # The store commits batch by batch; closing the session discards the rest.
         session = stack.enter_context(Session(engine, expire_on_commit=False))
         with _progress(app_ctx) as progress:
@@ -96,6 +147,46 @@ def sync_with(
                 dry_run=dry_run,
                 progress=progress,
             )
+
+
+def _remote_sources(
+    stack: ExitStack, cfg: Config, source: SourceChoice, cache_dir: Path
+) -> tuple[BugSource | None, ChangeSource | None]:
+    """The configured adapters (hosts checked against the allow-list)."""
+    bugs: BugSource | None = None
+    changes: ChangeSource | None = None
+    if source in {SourceChoice.ALL, SourceChoice.LAUNCHPAD}:
+        # Referenced bugs are fetched even when no project is polled.
+        bugs = stack.enter_context(build_launchpad(cfg, cache_dir))
+    if source in {SourceChoice.ALL, SourceChoice.GERRIT}:
+        changes = stack.enter_context(build_gerrit(cfg))
+    return bugs, changes
+
+
+def _recording(
+    directory: Path, bugs: BugSource | None, changes: ChangeSource | None
+) -> tuple[BugSource | None, ChangeSource | None]:
+    """``bugs`` and ``changes`` recording into a new recording in ``directory``."""
+    start_recording(directory)
+    return (
+        None if bugs is None else RecordingBugSource(bugs, directory),
+        None if changes is None else RecordingChangeSource(changes, directory),
+    )
+
+
+def _replay_sources(
+    directory: Path, source: SourceChoice
+) -> tuple[BugSource | None, ChangeSource | None]:
+    """Sources reading the recording in ``directory``; ``all`` means all it recorded."""
+    recorded = read_manifest(directory).sources
+    wanted = {
+        SourceChoice.ALL: set(recorded),
+        SourceChoice.LAUNCHPAD: {SourceName.LAUNCHPAD},
+        SourceChoice.GERRIT: {SourceName.GERRIT},
+    }[source]
+    bugs = FileBugSource(directory) if SourceName.LAUNCHPAD in wanted else None
+    changes = FileChangeSource(directory) if SourceName.GERRIT in wanted else None
+    return bugs, changes
 
 
 def exit_code(report: SyncReport) -> ExitCode:

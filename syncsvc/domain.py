@@ -88,7 +88,11 @@ class ActionItem:
     ``owners`` are IRC nicks in the order written; empty means unassigned (the
     team). ``due`` is the last day by which it should be done; ``starts`` the
     first day it can start ("after Wallaby-3"). ``position`` is the 0-based index
-    inside its topic.
+    inside its topic. ``inferred`` marks an item read without an explicit action
+    marker (a list whose header was lost, a commitment in prose); ``confidence``
+    (0..1) says how sure the parser is that it is a commitment at all.
+    ``organisations`` are companies named as the subject ("NetApp/SAP will …"):
+    they own the item as a group but are not people, so they are kept apart.
     """
 
     text: str
@@ -99,6 +103,8 @@ class ActionItem:
     refs: tuple[Ref, ...] = ()
     position: int = 0
     inferred: bool = False
+    confidence: float = 1.0
+    organisations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +117,11 @@ class Day:
 
 @dataclass(frozen=True, slots=True)
 class Topic:
-    """A topic heading with its etherpads, discussion items and actions."""
+    """A topic heading with its etherpads, discussion items, actions and decisions.
+
+    ``decisions`` are agreements ("#agreed", "Agreed:", "Decisions:") kept as
+    written: they are not commitments and never become actions.
+    """
 
     title: str
     day: Day | None = None
@@ -120,6 +130,7 @@ class Topic:
     refs: tuple[Ref, ...] = ()
     actions: tuple[ActionItem, ...] = ()
     position: int = 0
+    decisions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +151,11 @@ class Event:
     def actions(self) -> tuple[ActionItem, ...]:
         """All action items in document order."""
         return tuple(a for t in self.topics for a in t.actions)
+
+    @property
+    def decisions(self) -> tuple[str, ...]:
+        """All decisions in document order."""
+        return tuple(d for t in self.topics for d in t.decisions)
 
 
 # --- Records that adapters return -------------------------------------------------

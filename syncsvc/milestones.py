@@ -55,6 +55,8 @@ _GENERIC = re.compile(
     r"|(?P<sf>spec[- ]freeze))\b",
     _FLAGS,
 )
+# Every form has a digit, "freeze" or a series name: one search rules most text out.
+_MAYBE = re.compile(rf"\d|freeze|\b(?:{_SERIES})\b", _FLAGS)
 _ADVISORY = re.compile(r"\b\d{4}\.\d{2}\s+(?:interop\s+)?(?:advisory|guideline)\b", _FLAGS)
 _BARE = re.compile(rf"\b(?P<series>{_SERIES})\b(?!-\w)", _FLAGS)
 _RELATION = re.compile(
@@ -75,6 +77,8 @@ def find_milestone(
     ``series_hint`` is the cycle the text belongs to (for ``M-1``, ``spec freeze``);
     ``team`` names project-specific milestones (``manila`` -> ``manila-spec-freeze``).
     """
+    if _MAYBE.search(text) is None:
+        return None
     hint = series_hint.strip().lower() if series_hint and series_hint.strip() else None
     spec_freeze = f"{team.strip().lower()}-spec-freeze" if team and team.strip() else "spec-freeze"
     masked = _URL.sub(lambda m: " " * len(m.group()), text)

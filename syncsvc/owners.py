@@ -18,7 +18,7 @@ same shape.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from syncsvc.domain import Person
@@ -26,7 +26,11 @@ from syncsvc.domain import Person
 NICK = r"[a-z][a-z0-9_\-\[\]\\^{}|`]*"
 _NICK_RE = re.compile(NICK)
 _NAME = r"[A-Z][\w'.\-]*(?:\s+(?:[A-Z][\w'.\-]*|van|de|da|von|del|der))*"
-_ELEMENT = re.compile(rf"(?P<name>{_NAME})\s*\((?P<pnick>{NICK})\)|(?P<nick>[\w\-\[\]\\^{{}}|`]+)")
+_ELEMENT = re.compile(
+    rf"(?P<name>{_NAME})\s*\((?P<pnick>{NICK})\)"
+    rf"|(?P<gname>[A-Z][a-z]+)\s*/\s*(?P<gnick>{NICK})(?![\w/])"
+    r"|(?P<nick>[\w\-\[\]\\^{}|`]+)"
+)
 _SEPARATOR = re.compile(r"\s*(?:,\s*and\s+|,\s*|\s+and\s+|\s*/\s*|\s*&\s*|\s+or\s+)")
 _STRONG_VERB = re.compile(
     r"\s*(?:'ll\b|\s(?:will|has|have|shall|is going to|are going to|volunteered to|"
@@ -38,6 +42,10 @@ _WEAK_VERB = re.compile(r"\s+(?:to|should|must|needs? to|can|could|may|might)\b"
 # Not after "]": "[text](x)" is a Markdown link, not an attribution.
 _PAREN = re.compile(r"(?<!\])\(([^()]{2,80})\)")
 _PAREN_SPLIT = re.compile(r"\s*(?:/|,|&|\band\b)\s*")
+# "(mriedem) to follow up": an attribution that is itself the subject.
+_PAREN_SUBJECT = re.compile(
+    rf"(?:^|[\s.;:])\((?P<nicks>{NICK}(?:\s*[/,&]\s*{NICK})*)\)\s*(?:to|will|'ll)\b"
+)
 
 #: Subjects and parenthesised words that name no person.
 GENERIC = frozenset(
@@ -58,77 +66,189 @@ NOT_OWNERSHIP = frozenset(
     hopefully probably maybe asap eventually first second third next
     """.split()
 )
+#: Companies that subjects and attributions name: owners as a group, never people.
+ORGANISATIONS = frozenset(
+    """
+    netapp sap huawei dell emc dellemc ibm hitachi nec cern ovh suse redhat canonical
+    mirantis rackspace fujitsu lenovo intel cisco ericsson nokia samsung vmware hpe inspur
+    infortrend nexenta quobyte zadara macrosan yadro purestorage veritas windriver zte
+    vexxhost citynetwork linaro inmotion bloomberg verizon
+    """.split()
+)
 
 
 @dataclass(frozen=True, slots=True)
 class OwnerReading:
-    """The owners found in one action and the people (with full names) named there."""
+    """The owners found in one action and the people (with full names) named there.
+
+    ``organisations`` are companies named as owners ("NetApp/SAP will …"); they are
+    kept apart from ``owners``, which are always IRC nicks.
+    """
 
     owners: tuple[str, ...]
     people: tuple[Person, ...]
+    organisations: tuple[str, ...] = ()
 
 
-def _subject(text: str, known: Collection[str]) -> list[Person] | None:
+@dataclass
+class _Subject:
+    people: list[Person]
+    organisations: list[str]
+
+
+def _alias_at(text: str, pos: int, names: Mapping[str, str]) -> tuple[Person, int] | None:
+    """A full name from the alias map written at ``pos`` (not followed by "(nick)")."""
+    lowered = text[pos : pos + 80].lower()
+    for name in sorted(names, key=len, reverse=True):
+        end = pos + len(name)
+        if (
+            lowered.startswith(name)
+            and (end == len(text) or not (text[end].isalnum() or text[end] == "_"))
+            and not text[end:].lstrip().startswith("(")
+        ):
+            return Person(names[name], text[pos:end]), end
+    return None
+
+
+def _element(
+    text: str, pos: int, known: Collection[str], names: Mapping[str, str], subject: _Subject
+) -> int | None:
+    """Read one subject element at ``pos`` into ``subject``; return its end or ``None``."""
+    if names and (alias := _alias_at(text, pos, names)) is not None:
+        subject.people.append(alias[0])
+        return alias[1]
+    match = _ELEMENT.match(text, pos)
+    if not match:
+        return None
+    if match.group("pnick"):
+        subject.people.append(Person(match.group("pnick"), " ".join(match.group("name").split())))
+    elif match.group("gnick"):
+        name, nick = match.group("gname"), match.group("gnick")
+        if name[0].lower() != nick[0] and name.lower() not in {n.split()[0] for n in names}:
+            return None  # "Victoria/wallaby" is not a name and a nick
+        subject.people.append(Person(nick, name))
+    else:
+        token = match.group("nick")
+        lowered = token.lower()
+        if lowered in ORGANISATIONS:
+            subject.organisations.append(token)
+        elif _NICK_RE.fullmatch(token) or lowered in known:
+            subject.people.append(Person(token))
+        elif lowered in GENERIC:
+            subject.people.append(Person(lowered))
+        else:
+            return None
+    return match.end()
+
+
+def _subject(
+    text: str, known: Collection[str], names: Mapping[str, str] | None = None
+) -> _Subject | None:
     """Parse a leading list of people followed by a commitment verb, or ``None``."""
     pos = 0
-    people: list[Person] = []
+    subject = _Subject([], [])
+    names = names or {}
     while True:
-        match = _ELEMENT.match(text, pos)
-        if not match:
+        end = _element(text, pos, known, names, subject)
+        if end is None:
             return None
-        if match.group("pnick"):
-            people.append(Person(match.group("pnick"), " ".join(match.group("name").split())))
-        else:
-            token = match.group("nick")
-            is_nick = _NICK_RE.fullmatch(token) or token.lower() in known
-            if not is_nick and token.lower() not in GENERIC:
-                return None
-            people.append(Person(token if is_nick else token.lower()))
-        pos = match.end()
+        pos = end
         sep = _SEPARATOR.match(text, pos)
         if sep and sep.end() > pos:
             pos = sep.end()
             continue
         break
     if _STRONG_VERB.match(text, pos):
-        return people
+        return subject
     if _WEAK_VERB.match(text, pos) and all(
-        p.nick.lower() in known or p.nick.lower() in GENERIC for p in people
+        p.nick.lower() in known or p.nick.lower() in GENERIC for p in subject.people
     ):
-        return people
+        return subject
     return None
 
 
-def _parenthesised(text: str) -> list[Person]:
-    """Nicks from attributions such as ``(dviroel)`` or ``(vkmc/vhari)``."""
+def _parenthesised(text: str) -> tuple[list[Person], list[str]]:
+    """Nicks (and companies) from attributions such as ``(dviroel)`` or ``(vkmc/vhari)``."""
     people: list[Person] = []
+    organisations: list[str] = []
     for match in _PAREN.finditer(text):
         tokens = _PAREN_SPLIT.split(match.group(1).strip())
+        if tokens and all(t.lower() in ORGANISATIONS for t in tokens):
+            organisations.extend(tokens)
+            continue
         if not tokens or any(not _NICK_RE.fullmatch(t) for t in tokens):
             continue
         if any(t in NOT_OWNERSHIP for t in tokens):
             continue
         people.extend(Person(t) for t in tokens if t not in GENERIC)
-    return people
+    return people, organisations
 
 
-def read_owners(text: str, *, known: Collection[str] = ()) -> OwnerReading:
-    """Return the owners of the action ``text``; ``known`` are nicks already seen.
-
-    Owners keep the order written and appear once. Generic subjects are dropped
-    ("carloss/team will …" → carloss). Never guesses: no owner → empty tuple.
-    """
-    known_lower = {k.lower() for k in known}
-    people = [p for p in (_subject(text, known_lower) or []) if p.nick.lower() not in GENERIC]
-    people += _parenthesised(text)
+def _reading(people: list[Person], organisations: list[str]) -> OwnerReading:
     owners: list[str] = []
     named: dict[str, Person] = {}
     for person in people:
+        if person.nick.lower() in GENERIC:
+            continue
         if person.nick not in owners:
             owners.append(person.nick)
         if person.name:
             named[person.nick] = person
-    return OwnerReading(tuple(owners), tuple(named.values()))
+    return OwnerReading(tuple(owners), tuple(named.values()), tuple(dict.fromkeys(organisations)))
+
+
+def _lower_names(names: Mapping[str, str] | None) -> dict[str, str]:
+    """The alias map turned around: lower-case full name → nick."""
+    return {" ".join(v.lower().split()): k for k, v in (names or {}).items() if v.strip()}
+
+
+def read_owners(
+    text: str, *, known: Collection[str] = (), aliases: Mapping[str, str] | None = None
+) -> OwnerReading:
+    """Return the owners of the action ``text``; ``known`` are nicks already seen.
+
+    ``aliases`` maps nicks to full names: a full name written as the subject
+    ("Goutham Pacha Ravi will …") then names its nick. Owners keep the order
+    written and appear once. Generic subjects are dropped ("carloss/team will …"
+    → carloss). Companies are returned as ``organisations``, not owners. Never
+    guesses: no owner → empty tuple.
+    """
+    known_lower = {k.lower() for k in known}
+    names = _lower_names(aliases)
+    subject = _subject(text, known_lower, names) or _Subject([], [])
+    people, organisations = _parenthesised(text)
+    return _reading(subject.people + people, subject.organisations + organisations)
+
+
+def read_commitment(
+    text: str, *, known: Collection[str] = (), aliases: Mapping[str, str] | None = None
+) -> OwnerReading | None:
+    """The owners of ``text`` if it is phrased as a commitment, else ``None``.
+
+    A commitment has a subject and a commitment verb ("rosmaita will put up a
+    patch", "we'll hold a squash", "(mriedem) to follow up"). A generic subject
+    gives a reading with no owners; a mere attribution ("discussed (gouthamr)")
+    or a passive ("docs will be updated") gives ``None``.
+    """
+    known_lower = {k.lower() for k in known}
+    subject = _subject(text, known_lower, _lower_names(aliases))
+    if subject is not None:
+        return _reading(subject.people, subject.organisations)
+    if m := _PAREN_SUBJECT.search(text):
+        nicks = [n for n in _PAREN_SPLIT.split(m.group("nicks")) if n not in NOT_OWNERSHIP]
+        if nicks:
+            return _reading([Person(n) for n in nicks], [])
+    return None
+
+
+def mentioned_nicks(text: str, nicks: Collection[str]) -> tuple[str, ...]:
+    """The ``nicks`` that occur in ``text`` as whole words, in the order of ``nicks``.
+
+    MeetBot assigns an action to every attendee whose nick occurs anywhere in it,
+    even inside another word ("amito" in "tamito"); this matches whole words only.
+    """
+    words = {w.lower() for w in re.findall(r"[\w\-\[\]\\^{}|`]+", text)}
+    return tuple(n for n in nicks if n.lower() in words)
 
 
 def strong_subject_nicks(text: str) -> tuple[str, ...]:

@@ -42,6 +42,9 @@ def find_refs(text: str) -> tuple[Ref, ...]:
     ``LP #N`` and ``bug N`` (five digits or more), blueprint URLs, etherpad URLs
     and any other http(s) URL (kind ``url``).
     """
+    lowered = text.lower()
+    if "://" not in text and "bug" not in lowered and "lp" not in lowered:
+        return ()  # most discussion text has no reference at all
     found: list[tuple[int, Ref]] = []
     for match in _ANY_URL.finditer(text):
         url = _trim(match.group(0))

@@ -142,7 +142,9 @@ def resolve_since(
 def describe(event: HistoryEvent) -> str | None:
     """What a history row means in a status line, or ``None`` when it is noise."""
     value = event.new_value or "unset"
-    if event.field in {"status", "created"}:
+    if event.field == "created":  # first seen; its value is the status at that time
+        return "proposed" if event.key.startswith("change:") else "reported"
+    if event.field == "status":
         return value
     if event.field == "patch_set":
         return f"patch set {value}"
@@ -185,8 +187,8 @@ def build_status(
         if since <= event.changed_at <= until:
             by_artifact.setdefault(artifact_of(event.key), []).append(event)
     linked: dict[int, list[str]] = {}
-    for link in links:
-        if link.status is not LinkStatus.REJECTED:
+    for link in links:  # suggestions are not the team's work until someone confirms them
+        if link.status is LinkStatus.CONFIRMED:
             linked.setdefault(link.action_id, []).append(f"{link.kind}:{link.id}")
     groups: dict[Group, list[StatusItem]] = {g: [] for g in Group}
     for action in sorted(actions, key=lambda a: a.id):

@@ -7,15 +7,38 @@ change it only together with README.md and its test.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from syncsvc.domain import Event, StoredAction, StoredEvent
+from syncsvc.linking import Link
 
 JSONValue = str | int | float | bool | None | list["JSONValue"] | dict[str, "JSONValue"]
 
 
-def action_json(action: StoredAction) -> dict[str, JSONValue]:
-    """One action as the JSON object of ``syncsvc actions --format json``."""
+def link_json(link: Link, states: Mapping[str, str]) -> dict[str, JSONValue]:
+    """One link as documented: kind, id, source, confidence, status and artifact state."""
+    return {
+        "kind": str(link.kind),
+        "id": link.id,
+        "source": str(link.source),
+        "confidence": round(link.confidence, 3),
+        "status": str(link.status),
+        "state": states.get(f"{link.kind}:{link.id}"),
+    }
+
+
+def action_json(
+    action: StoredAction,
+    links: Sequence[Link] = (),
+    states: Mapping[str, str] | None = None,
+    progress: str | None = None,
+) -> dict[str, JSONValue]:
+    """One action as the JSON object of ``syncsvc actions --format json``.
+
+    ``links`` are this action's links, ``states`` the artifacts' current states
+    (``change:N`` → ``MERGED``) and ``progress`` its commitment state.
+    """
     return {
         "id": action.id,
         "event": action.event,
@@ -29,12 +52,20 @@ def action_json(action: StoredAction) -> dict[str, JSONValue]:
         "starts": action.starts.isoformat() if action.starts else None,
         "refs": [{"kind": str(r.kind), "id": r.id, "url": r.url} for r in action.refs],
         "state": str(action.state),
+        "progress": progress,
+        "links": [link_json(link, states or {}) for link in links],
     }
 
 
-def action_detail_json(action: StoredAction) -> dict[str, JSONValue]:
-    """``action_json`` plus the history of earlier wordings (``syncsvc show``)."""
-    data = action_json(action)
+def action_detail_json(
+    action: StoredAction,
+    links: Sequence[Link] = (),
+    states: Mapping[str, str] | None = None,
+    progress: str | None = None,
+) -> dict[str, JSONValue]:
+    """``action_json`` plus link evidence and earlier wordings (``syncsvc show``)."""
+    data = action_json(action, links, states, progress)
+    data["links"] = [{**link_json(link, states or {}), "evidence": link.evidence} for link in links]
     data["history"] = [
         {"text": h.text, "owners": list(h.owners), "replaced_at": h.replaced_at.isoformat()}
         for h in action.history

@@ -17,7 +17,7 @@ EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "manila-wallaby-ptg-summary.html"
 CONTRACT_KEYS = {
     "id", "event", "day", "topic", "text", "owners", "milestone", "milestone_key", "due",
-    "starts", "refs", "state",
+    "starts", "refs", "state", "progress", "links",
 }  # fmt: skip
 
 
@@ -170,6 +170,7 @@ class TestListing:
         assert sub_teams["day"] == "2020-10-27"
         assert sub_teams["owners"] == []
         assert sub_teams["state"] == "open"
+        assert (sub_teams["progress"], sub_teams["links"]) == (None, [])
         assert sub_teams["refs"] == [
             {"kind": "change", "id": "758868", "url": "https://review.opendev.org/758868/"}
         ]

@@ -1,0 +1,166 @@
+"""`link`, `mark`, `people` and `drift`: the team's decisions and to-dos."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from syncsvc.cli import render
+from syncsvc.cli.context import AppContext, app_context
+from syncsvc.config import Config
+from syncsvc.domain import ActionState
+from syncsvc.errors import InputError
+from syncsvc.link_engine import RelinkReport, relink
+from syncsvc.linking import LinkStatus
+from syncsvc.models import db, repo
+from syncsvc.models.drift import drift as find_drift
+from syncsvc.models.identities import list_identities, set_identity
+from syncsvc.models.link_store import set_link_status
+from syncsvc.models.relink_store import SqlLinkStore
+
+link_app = typer.Typer(
+    no_args_is_help=True,
+    help="Add, confirm or reject links between commitments and bugs/changes.",
+    epilog="Example: syncsvc link add 9 change:729292",
+)
+people_app = typer.Typer(
+    help="The identity map: IRC nick ↔ Gerrit account ↔ Launchpad name.",
+    epilog="Example: syncsvc people set haixin --gerrit haixin --launchpad haixin1",
+    invoke_without_command=True,
+)
+
+ArtifactArg = Annotated[str, typer.Argument(help="bug:N, change:N or blueprint:project/name.")]
+ActionArg = Annotated[int, typer.Argument(metavar="ID", help="Action id (see `actions`).")]
+
+
+def team_projects(cfg: Config) -> tuple[str, ...]:
+    """Gerrit and Launchpad projects the team works in (for candidates)."""
+    return (*cfg.gerrit.projects, *cfg.launchpad.projects)
+
+
+def refresh_links(app_ctx: AppContext, cfg: Config, *, now: datetime) -> RelinkReport:
+    """Learn identities, recompute links and record commitment states (one transaction)."""
+    with db.session_scope(app_ctx.engine()) as session:
+        store = SqlLinkStore(session)
+        store.learn_identities(now=now)
+        return relink(
+            store,
+            team_projects=team_projects(cfg),
+            now=now,
+            threshold=cfg.status.suggest_threshold,
+            stall_days=cfg.status.stall_days,
+        )
+
+
+def print_relink(app_ctx: AppContext, report: RelinkReport) -> None:
+    """One summary line of a relink."""
+    app_ctx.out.print(
+        f"links: {report.added} new, {report.updated} updated, {report.unchanged} unchanged; "
+        f"{report.transitions} state changes"
+    )
+
+
+def _decide(ctx: typer.Context, action_id: int, artifact: str, status: LinkStatus) -> None:
+    app_ctx = app_context(ctx)
+    kind, sep, ident = artifact.partition(":")
+    if not sep or kind not in {"bug", "change", "blueprint"} or not ident:
+        raise InputError(f"{artifact!r}: expected bug:N, change:N or blueprint:project/name")
+    now = datetime.now(UTC)
+    with db.session_scope(app_ctx.engine()) as session:
+        link = set_link_status(session, action_id, kind, ident, status, now=now)
+    app_ctx.out.print(render.t(f"#{action_id} {link.kind}:{link.id} {link.status} (manual)"))
+    print_relink(app_ctx, refresh_links(app_ctx, app_ctx.config, now=now))
+
+
+@link_app.command("add", epilog="Example: syncsvc link add 6 change:758868")
+def link_add(ctx: typer.Context, action_id: ActionArg, artifact: ArtifactArg) -> None:
+    """Link a commitment to a bug or change by hand (confirmed; never undone by sync)."""
+    _decide(ctx, action_id, artifact, LinkStatus.CONFIRMED)
+
+
+@link_app.command("confirm", epilog="Example: syncsvc link confirm 13 change:760123")
+def link_confirm(ctx: typer.Context, action_id: ActionArg, artifact: ArtifactArg) -> None:
+    """Confirm a suggested link."""
+    _decide(ctx, action_id, artifact, LinkStatus.CONFIRMED)
+
+
+@link_app.command("reject", epilog="Example: syncsvc link reject 13 change:760123")
+def link_reject(ctx: typer.Context, action_id: ActionArg, artifact: ArtifactArg) -> None:
+    """Reject a link; later syncs will not suggest it again."""
+    _decide(ctx, action_id, artifact, LinkStatus.REJECTED)
+
+
+@link_app.command("refresh", epilog="Example: syncsvc link refresh")
+def link_refresh(ctx: typer.Context) -> None:
+    """Recompute links and states from stored data (sync does this after fetching)."""
+    app_ctx = app_context(ctx)
+    print_relink(app_ctx, refresh_links(app_ctx, app_ctx.config, now=datetime.now(UTC)))
+
+
+def mark(
+    ctx: typer.Context,
+    action_id: ActionArg,
+    state: Annotated[ActionState, typer.Argument(help="done, dropped or open.")],
+) -> None:
+    """Mark a commitment done or dropped by hand (or open again)."""
+    app_ctx = app_context(ctx)
+    with db.session_scope(app_ctx.engine()) as session:
+        action = repo.set_state(session, action_id, state, now=datetime.now(UTC))
+    app_ctx.out.print(render.t(f"#{action.id} marked {action.state}"))
+    print_relink(app_ctx, refresh_links(app_ctx, app_ctx.config, now=datetime.now(UTC)))
+
+
+@people_app.callback()
+def people(ctx: typer.Context) -> None:
+    """List known people; `people set` confirms who a nick is."""
+    if ctx.invoked_subcommand is not None:
+        return
+    app_ctx = app_context(ctx)
+    with db.session_scope(app_ctx.engine()) as session:
+        rows = list_identities(session)
+    table = Table()
+    for name in ("Nick", "Gerrit", "Name", "Launchpad", "Confirmed"):
+        table.add_column(name)
+    for row in rows:
+        who = row.identity
+        table.add_row(
+            render.t(who.nick),
+            render.t(who.gerrit_username or ""),
+            render.t(who.name or ""),
+            render.t(who.launchpad or ""),
+            "yes" if row.confirmed else "learned",
+        )
+    app_ctx.out.print(table)
+
+
+@people_app.command("set", epilog="Example: syncsvc people set gouthamr --gerrit gouthamr")
+def people_set(
+    ctx: typer.Context,
+    nick: Annotated[str, typer.Argument(help="IRC nick as written in summaries.")],
+    gerrit: Annotated[str | None, typer.Option("--gerrit", help="Username or id.")] = None,
+    launchpad: Annotated[str | None, typer.Option("--launchpad", help="Launchpad name.")] = None,
+) -> None:
+    """Confirm a nick's Gerrit account and/or Launchpad name (overrides learned ones)."""
+    app_ctx = app_context(ctx)
+    if gerrit is None and launchpad is None:
+        raise InputError("give --gerrit and/or --launchpad")
+    with db.session_scope(app_ctx.engine()) as session:
+        who = set_identity(session, nick, gerrit=gerrit, launchpad=launchpad)
+    app_ctx.out.print(
+        render.t(
+            f"{who.nick}: gerrit {who.gerrit_username or '-'}, launchpad {who.launchpad or '-'}"
+        )
+    )
+
+
+def drift(ctx: typer.Context) -> None:
+    """List Launchpad bugs whose state disagrees with Gerrit, as a to-do list (no writes)."""
+    app_ctx = app_context(ctx)
+    with db.session_scope(app_ctx.engine()) as session:
+        items = find_drift(session)
+    for item in items:
+        app_ctx.out.print(render.t(f"- [ ] {item.todo}"))
+    app_ctx.out.print(f"{len(items)} to fix on Launchpad")

@@ -1,0 +1,87 @@
+"""The SQL side of :class:`syncsvc.link_engine.LinkStore` (one caller-owned session)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from syncsvc.domain import Bug, BugMessage, Change, Ref, StoredAction
+from syncsvc.link_engine import LinkStore
+from syncsvc.linking import Identity, Link
+from syncsvc.reconcile import CommitmentState, Plan, TopicRefs
+
+from . import repo
+from .identities import learn_identities, load_identities
+from .link_store import apply_plan, load_links, record_states
+from .sync_tables import BugRow, BugTaskRow, ChangeRow
+from .tables import DayRow, PersonRow, TopicRefRow, TopicRow
+
+
+class SqlLinkStore:
+    """Reads everything the reconciler needs in a few bulk queries; writes through
+    :mod:`.link_store`. Never commits: the caller owns the transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def actions(self) -> Sequence[StoredAction]:
+        return repo.list_actions(self._session)
+
+    def topic_refs(self) -> TopicRefs:
+        stmt = (
+            select(TopicRow.event_id, TopicRow.title, TopicRefRow)
+            .join(TopicRefRow, TopicRefRow.topic_id == TopicRow.id)
+            .where(TopicRow.removed_at.is_(None))
+            .order_by(TopicRow.id, TopicRefRow.position)
+        )
+        found: dict[tuple[int, str], list[Ref]] = defaultdict(list)
+        for event_id, title, link in self._session.execute(stmt):
+            found[(event_id, title)].append(link.ref.to_record())
+        return dict(found)
+
+    def changes(self) -> Sequence[Change]:
+        rows = self._session.scalars(select(ChangeRow).order_by(ChangeRow.number))
+        return [row.to_record() for row in rows]
+
+    def bugs(self) -> Sequence[Bug]:
+        tasks: dict[int, list[BugTaskRow]] = defaultdict(list)
+        for task in self._session.scalars(select(BugTaskRow).order_by(BugTaskRow.id)):
+            tasks[task.bug_id].append(task)
+        rows = self._session.scalars(select(BugRow).order_by(BugRow.bug_id))
+        return [row.to_record(tasks[row.bug_id]) for row in rows]
+
+    def messages(self) -> Sequence[BugMessage]:
+        return ()  # bug comments are not synced yet; footers and topics carry the evidence
+
+    def identities(self) -> Sequence[Identity]:
+        return load_identities(self._session)
+
+    def links(self) -> Sequence[Link]:
+        return load_links(self._session)
+
+    def event_start(self) -> date | None:
+        return self._session.scalar(select(func.min(DayRow.date)))
+
+    def apply(self, plan: Plan, *, now: datetime) -> tuple[int, int]:
+        counts = apply_plan(self._session, plan, now=now)
+        return counts.added, counts.updated
+
+    def record_states(
+        self, states: Mapping[int, tuple[CommitmentState, str]], *, now: datetime
+    ) -> int:
+        return len(record_states(self._session, states, now=now))
+
+    def learn_identities(self, *, now: datetime) -> int:
+        """Learn nick ↔ Gerrit rows from change owners and the people of summaries."""
+        people = {p.nick: p.name for p in self._session.scalars(select(PersonRow))}
+        owners = [change.owner for change in self.changes()]
+        names = {nick: name for nick, name in people.items() if name}
+        return learn_identities(self._session, owners, people, names, now=now)
+
+    @staticmethod
+    def _implements_the_protocol(session: Session) -> LinkStore:
+        return SqlLinkStore(session)

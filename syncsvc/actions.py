@@ -1,0 +1,155 @@
+"""Turn item text into :class:`ActionItem` records, and recognise unmarked commitments.
+
+Explicit actions (under an "Actions:" header, "AI:", "#action") are built with
+confidence 1.0. Two weaker sources are *inferred*, flagged and given a lower
+confidence, never mixed silently with explicit ones:
+
+* a list whose header was lost: the last bullet group of a topic without any
+  explicit action, separated from the discussion by a blank line, in which
+  every item reads as a commitment (``LOST_HEADER_CONFIDENCE``);
+* a commitment inside prose or a discussion bullet of such a topic, phrased
+  with a named subject and a commitment verb ("rosmaita will put up a patch",
+  "(mriedem) to follow up") (``PROSE_CONFIDENCE``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+
+from syncsvc.domain import ActionItem, Person, Ref
+from syncsvc.milestones import KNOWN_SERIES, find_milestone, resolve_dates
+from syncsvc.owners import read_commitment, read_owners
+from syncsvc.refs import find_refs
+from syncsvc.schedule import Schedules
+
+LOST_HEADER_CONFIDENCE = 0.7
+PROSE_CONFIDENCE = 0.5
+
+_FOOTNOTE_MARK = re.compile(r"\[(\d{1,3})\]")
+# Verbs that open an imperative action item ("propose the spec", "follow up with …").
+_IMPERATIVE = re.compile(
+    r"^(?:please\s+)?(?:propose|write|review|update|fix|send|follow[- ]up|investigate|document"
+    r"|test|add|remove|create|file|draft|ping|reach\s+out|schedule|organi[sz]e|prepare"
+    r"|submit|post|check|look\s+into|work\s+on|get|finish|complete|land|merge|continue|start"
+    r"|publish|announce|ask|contact|discuss|decide|audit|track|triage|backport|deprecate"
+    r"|implement|design|evaluate|benchmark|measure|set\s+up|clean\s+up|revisit|share"
+    r"|collect|gather|summari[sz]e|raise|open|close|move|drop|retire|pursue|advance|seek"
+    r"|coordinate|sync|bring|make|ensure|verify|try|attempt|reply|respond|help|assign)\b",
+    re.IGNORECASE,
+)
+_TEAM_DUTY = re.compile(r"^(?:we|team|the team)\s+(?:need|needs|must|should)\s+to\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|;\s+")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:e\.g|i\.e|etc|vs|approx|cf|incl|resp)\.|\b[A-Z]\.)$", re.IGNORECASE
+)
+
+
+@dataclass
+class ActionContext:
+    """What building an action needs besides its text: known nicks, cycle, schedules."""
+
+    schedules: Schedules
+    cycle: str | None = None
+    team: str | None = None
+    known: set[str] = field(default_factory=set)
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    footnotes: Mapping[str, str] = field(default_factory=dict)
+
+
+def build_action(
+    text: str,
+    position: int,
+    ctx: ActionContext,
+    *,
+    inferred: bool = False,
+    confidence: float = 1.0,
+    owners: tuple[str, ...] | None = None,
+) -> tuple[ActionItem, tuple[Person, ...]]:
+    """The :class:`ActionItem` for ``text`` and the people it names with full names.
+
+    ``owners`` overrides the owners read from the text (meeting minutes list them).
+    A milestone of a series before ``ctx.cycle`` ("added in Victoria") sets no
+    target. Footnote marks (``[1]``) add the refs of their URLs.
+    """
+    text = " ".join(text.split())
+    reading = read_owners(text, known=ctx.known, aliases=ctx.aliases)
+    milestone = find_milestone(text, series_hint=ctx.cycle, team=ctx.team)
+    if milestone is not None and is_past(milestone.series, ctx.cycle):
+        milestone = None
+    due, starts = resolve_dates(milestone, ctx.schedules) if milestone else (None, None)
+    action = ActionItem(
+        text=text,
+        owners=reading.owners if owners is None else owners,
+        milestone=milestone,
+        due=due,
+        starts=starts,
+        refs=refs_with_footnotes(text, ctx.footnotes),
+        position=position,
+        inferred=inferred,
+        confidence=confidence,
+        organisations=reading.organisations,
+    )
+    return action, reading.people
+
+
+def is_past(series: str | None, cycle: str | None) -> bool:
+    """Whether ``series`` came before ``cycle`` in OpenStack's release order."""
+    if series not in KNOWN_SERIES or cycle not in KNOWN_SERIES:
+        return False
+    return KNOWN_SERIES.index(series) < KNOWN_SERIES.index(cycle)
+
+
+def refs_with_footnotes(text: str, footnotes: Mapping[str, str]) -> tuple[Ref, ...]:
+    """The refs in ``text`` plus those of the footnotes its ``[n]`` marks point at."""
+    refs = list(find_refs(text))
+    for mark in _FOOTNOTE_MARK.findall(text):
+        if mark in footnotes:
+            refs.extend(r for r in find_refs(footnotes[mark]) if r not in refs)
+    return tuple(refs)
+
+
+def resolve_footnote_marks(text: str, footnotes: Mapping[str, str]) -> str:
+    """``text`` with each known ``[n]`` followed by its URL (for etherpad lines)."""
+    return _FOOTNOTE_MARK.sub(
+        lambda m: (
+            f"{m.group(0)} {footnotes[m.group(1)]}" if m.group(1) in footnotes else m.group(0)
+        ),
+        text,
+    )
+
+
+def reads_as_commitment(
+    text: str, *, known: Collection[str] = (), aliases: Mapping[str, str] | None = None
+) -> bool:
+    """Whether a list item is phrased as something someone will do.
+
+    True for a subject with a commitment verb ("gouthamr will …", "we'll …"), an
+    imperative opening ("propose …", "follow up with …") and "we need to …".
+    """
+    text = text.strip()
+    return (
+        read_commitment(text, known=known, aliases=aliases) is not None
+        or bool(_IMPERATIVE.match(text))
+        or bool(_TEAM_DUTY.match(text))
+    )
+
+
+def named_commitment(
+    text: str, *, known: Collection[str] = (), aliases: Mapping[str, str] | None = None
+) -> bool:
+    """Whether ``text`` commits a named person ("rosmaita will …", "(mriedem) to …")."""
+    reading = read_commitment(text, known=known, aliases=aliases)
+    return reading is not None and bool(reading.owners)
+
+
+def sentences(paragraph: str) -> list[str]:
+    """Split prose into sentences (and ``;`` clauses), whitespace collapsed."""
+    parts: list[str] = []
+    for piece in _SENTENCE_END.split(" ".join(paragraph.split())):
+        if parts and _ABBREVIATION.search(parts[-1]):
+            parts[-1] = f"{parts[-1]} {piece}"
+        elif piece.strip():
+            parts.append(piece.strip())
+    return parts

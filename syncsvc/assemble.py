@@ -1,0 +1,336 @@
+"""Assemble classified lines into raw days, topics, discussion, actions and decisions.
+
+The :class:`Assembler` walks :class:`~syncsvc.structure.Line` records in order:
+headings open days and topics, section headers open the discussion, actions or
+decisions list of the current topic, bullets join the open list, wrapped lines
+join the item above them, and prose becomes discussion. Text it cannot place is
+kept as the epilogue, for warnings. Every line's placement is recorded so that
+``import --explain`` can show it.
+
+:func:`infer_actions` then looks for unmarked commitments in topics without any
+explicit action (see :mod:`syncsvc.actions`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from syncsvc.actions import (
+    LOST_HEADER_CONFIDENCE,
+    PROSE_CONFIDENCE,
+    named_commitment,
+    reads_as_commitment,
+    sentences,
+)
+from syncsvc.structure import Line, LineKind
+
+_LINKISH = re.compile(r"https?://|\[\d{1,3}\]")
+_MORE_LINKS = re.compile(
+    r"^(?:(?:and|&|,)\s*)?(?:https?://|\[\d{1,3}\])|^(?:and|&|,)$", re.IGNORECASE
+)
+_SIGN_OFF = re.compile(
+    r"^(?:thanks|thank you(?: all)?|many thanks|cheers|regards|best(?: regards)?|kind regards"
+    r"|see you[\w ]{0,20}|happy hacking)[,.!]*$",
+    re.IGNORECASE,
+)
+
+
+class ItemKind(StrEnum):
+    """What an item of a topic is."""
+
+    DISCUSSION = "discussion"
+    PROSE = "prose"
+    ACTION = "action"
+    DECISION = "decision"
+
+
+@dataclass
+class RawItem:
+    """An item as written: its text (wrapped lines joined) and the lines it came from."""
+
+    text: str
+    line: int
+    indent: int
+    kind: ItemKind
+    group: int = 0
+    lines: list[int] = field(default_factory=list)
+    inferred: bool = False
+    confidence: float = 1.0
+
+
+@dataclass
+class RawTopic:
+    """A topic heading and what was placed under it."""
+
+    title: str
+    day: int | None
+    line: int
+    etherpads: list[tuple[int, str]] = field(default_factory=list)
+    discussion: list[RawItem] = field(default_factory=list)
+    actions: list[RawItem] = field(default_factory=list)
+    decisions: list[RawItem] = field(default_factory=list)
+    explicit_actions: bool = False
+    hints: list[RawItem] = field(default_factory=list)
+
+
+class _Section(StrEnum):
+    NONE = "none"
+    DISCUSSION = "discussion"
+    ACTIONS = "actions"
+    DECISIONS = "decisions"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where one classified line went: an item, or a role such as ``topic``."""
+
+    line: Line
+    role: str
+    item: RawItem | None = None
+    topic: int | None = None
+
+
+@dataclass
+class Assembler:
+    """Walks classified lines and builds raw topics; collects what it cannot place."""
+
+    days: list[str] = field(default_factory=list)
+    topics: list[RawTopic] = field(default_factory=list)
+    preamble: list[str] = field(default_factory=list)
+    epilogue: list[Line] = field(default_factory=list)
+    footnotes: dict[str, str] = field(default_factory=dict)
+    placements: list[Placement] = field(default_factory=list)
+    section: _Section = _Section.NONE
+    last: RawItem | None = None
+    list_indent: int | None = None
+    group: int = 0
+    open_etherpad: bool = False
+
+    def feed(self, line: Line) -> None:
+        """Place one line (lines must come in document order)."""
+        if (
+            self.open_etherpad
+            and line.kind is LineKind.TEXT
+            and self.topic is not None
+            and (not _LINKISH.search(self.topic.etherpads[-1][1]) or _MORE_LINKS.match(line.text))
+        ):
+            # An etherpad line wrapped before (or between) its URLs: this line completes it.
+            number, text = self.topic.etherpads[-1]
+            self.topic.etherpads[-1] = (number, f"{text} {line.text}".strip())
+            self._place(line, "etherpad")
+            return
+        self.open_etherpad = False
+        handler = getattr(self, f"_on_{line.kind.replace('-', '_')}")
+        handler(line)
+
+    @property
+    def topic(self) -> RawTopic | None:
+        """The topic being filled, if any."""
+        return self.topics[-1] if self.topics else None
+
+    def _place(self, line: Line, role: str, item: RawItem | None = None) -> None:
+        topic = len(self.topics) - 1 if self.topics else None
+        self.placements.append(Placement(line, role, item, topic))
+
+    def _open_section(self, section: _Section) -> None:
+        self.section, self.last, self.list_indent = section, None, None
+        self.group += 1
+
+    def _on_blank(self, line: Line) -> None:
+        self.last = None
+        self.group += 1
+        self._place(line, "blank")
+
+    _on_rule = _on_blank
+
+    def _on_title(self, line: Line) -> None:
+        self.preamble.append(line.text)
+        self._place(line, "title")
+
+    def _on_day(self, line: Line) -> None:
+        self.days.append(line.text)
+        self._open_section(_Section.CLOSED)
+        self._place(line, "day")
+
+    def _on_topic(self, line: Line) -> None:
+        day = len(self.days) - 1 if self.days else None
+        self.topics.append(RawTopic(line.text, day, line.number))
+        self._open_section(_Section.NONE)
+        self._place(line, "topic")
+
+    def _on_etherpad(self, line: Line) -> None:
+        if self.topic is None or self.section is _Section.CLOSED:
+            self._unplaced(line)
+            return
+        self.topic.etherpads.append((line.number, line.text))
+        self.open_etherpad = True
+        self.last = None
+        self._place(line, "etherpad")
+
+    def _header(self, line: Line, section: _Section, kind: ItemKind) -> None:
+        if self.topic is None:
+            if section is _Section.DISCUSSION and not line.text:  # "## Summary" over the intro
+                self._on_title(line)
+            else:
+                self._unplaced(line)
+            return
+        self._open_section(section)
+        if section is _Section.ACTIONS:
+            self.topic.explicit_actions = True
+        self._place(line, "header")
+        if line.text:  # "Actions: do X" on one line
+            self._add_item(line, kind)
+
+    def _on_discussion_header(self, line: Line) -> None:
+        self._header(line, _Section.DISCUSSION, ItemKind.DISCUSSION)
+
+    def _on_actions_header(self, line: Line) -> None:
+        self._header(line, _Section.ACTIONS, ItemKind.ACTION)
+
+    def _on_decisions_header(self, line: Line) -> None:
+        self._header(line, _Section.DECISIONS, ItemKind.DECISION)
+
+    def _one_liner(self, line: Line, kind: ItemKind) -> None:
+        if self.topic is None or self.section is _Section.CLOSED:
+            self._unplaced(line)
+            return
+        if kind is ItemKind.ACTION:
+            self.topic.explicit_actions = True
+        if self.section is _Section.NONE:
+            self.section = _Section.DISCUSSION
+        self._add_item(line, kind)
+
+    def _on_action(self, line: Line) -> None:
+        self._one_liner(line, ItemKind.ACTION)
+
+    def _on_decision(self, line: Line) -> None:
+        self._one_liner(line, ItemKind.DECISION)
+
+    def _on_note(self, line: Line) -> None:
+        self._one_liner(line, ItemKind.DISCUSSION)
+
+    def _on_footnote(self, line: Line) -> None:
+        num, url = line.text.split(" ", 1)
+        self.footnotes[num] = url
+        self.last = None
+        self._place(line, "footnote")
+
+    def _on_bullet(self, line: Line) -> None:
+        if self.topic is None or self.section is _Section.CLOSED:
+            self._unplaced(line)
+            return
+        if self.section is _Section.NONE:
+            self.section = _Section.DISCUSSION
+        last = self.last
+        if (
+            last is not None
+            and last.kind in {ItemKind.ACTION, ItemKind.DECISION}
+            and line.indent > last.indent
+        ):
+            # A sub-bullet under an action details that action.
+            last.text = f"{last.text}; {line.text}"
+            last.lines.append(line.number)
+            self._place(line, "detail", last)
+            return
+        kind = {
+            _Section.ACTIONS: ItemKind.ACTION,
+            _Section.DECISIONS: ItemKind.DECISION,
+        }.get(self.section, ItemKind.DISCUSSION)
+        self._add_item(line, kind)
+
+    def _add_item(self, line: Line, kind: ItemKind) -> None:
+        assert self.topic is not None
+        item = RawItem(line.text, line.number, line.indent, kind, self.group, [line.number])
+        {
+            ItemKind.ACTION: self.topic.actions,
+            ItemKind.DECISION: self.topic.decisions,
+        }.get(kind, self.topic.discussion).append(item)
+        if self.list_indent is None:
+            self.list_indent = line.indent
+        self.last = item
+        self._place(line, "item", item)
+
+    def _on_text(self, line: Line) -> None:
+        if self.last is not None:  # a wrapped continuation of the previous item
+            self.last.text = f"{self.last.text} {line.text}"
+            self.last.lines.append(line.number)
+            self._place(line, "continuation", self.last)
+            return
+        if self.topic is None:
+            self.preamble.append(line.text)
+            self._place(line, "preamble")
+            return
+        if self.section in {_Section.ACTIONS, _Section.DECISIONS, _Section.CLOSED} or (
+            _SIGN_OFF.match(line.text)
+        ):
+            self._open_section(_Section.CLOSED)
+            self._unplaced(line)
+            return
+        if self.section is _Section.NONE:
+            self.section = _Section.DISCUSSION
+        item = RawItem(line.text, line.number, line.indent, ItemKind.PROSE, self.group)
+        item.lines.append(line.number)
+        self.topic.discussion.append(item)
+        self.last = item
+        self._place(line, "item", item)
+
+    def _unplaced(self, line: Line) -> None:
+        self.epilogue.append(line)
+        self._place(line, "unplaced")
+
+
+def infer_actions(
+    topic: RawTopic, *, known: Collection[str], aliases: Mapping[str, str] | None = None
+) -> None:
+    """Find unmarked commitments in ``topic``; record look-alikes as ``hints``.
+
+    Only a topic without any explicit action gets inferred actions: the author
+    of an explicit list chose its actions, so commitments elsewhere in such a
+    topic become hints (``import --explain`` warns about them) instead.
+    """
+    if topic.explicit_actions:
+        topic.hints.extend(
+            i for i in topic.discussion if named_commitment(i.text, known=known, aliases=aliases)
+        )
+        return
+    bullets = [i for i in topic.discussion if i.kind is ItemKind.DISCUSSION]
+    if bullets:
+        last_group = [i for i in bullets if i.group == bullets[-1].group]
+        earlier = [i for i in topic.discussion if i.group < bullets[-1].group]
+        later = [i for i in topic.discussion if i.group > bullets[-1].group]
+        if (
+            earlier
+            and not later
+            and all(reads_as_commitment(i.text, known=known, aliases=aliases) for i in last_group)
+        ):
+            for item in last_group:
+                _move_to_actions(topic, item, LOST_HEADER_CONFIDENCE)
+    for item in list(topic.discussion):
+        if item.kind is ItemKind.DISCUSSION:
+            if named_commitment(item.text, known=known, aliases=aliases):
+                _move_to_actions(topic, item, PROSE_CONFIDENCE)
+        elif item.kind is ItemKind.PROSE:
+            for sentence in sentences(item.text):
+                if named_commitment(sentence, known=known, aliases=aliases):
+                    inferred = RawItem(
+                        sentence,
+                        item.line,
+                        item.indent,
+                        ItemKind.ACTION,
+                        item.group,
+                        list(item.lines),
+                        inferred=True,
+                        confidence=PROSE_CONFIDENCE,
+                    )
+                    topic.actions.append(inferred)
+    topic.actions.sort(key=lambda i: i.line)
+
+
+def _move_to_actions(topic: RawTopic, item: RawItem, confidence: float) -> None:
+    topic.discussion.remove(item)
+    item.kind, item.inferred, item.confidence = ItemKind.ACTION, True, confidence
+    topic.actions.append(item)

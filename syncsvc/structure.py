@@ -1,0 +1,471 @@
+"""Find the structure of a normalised summary: classify every line.
+
+Each line gets a :class:`LineKind`. Most kinds are read from the line alone
+(section headers, bullets, etherpad and footnote lines); headings need the
+whole document, because the same markup means different things in different
+summaries:
+
+* ``== X ==`` is a day when ``=== Y ===`` topics exist, else a topic (unless it
+  reads as a day: "Day 2", "Tuesday 19 October", a date);
+* ``# X``, ``## X``, a title underlined with ``====``/``----``, ``--- X ---`` and
+  ``*== X ==*`` are headings with a level; the shallowest level is the day level
+  when deeper headings exist and it has a day-like heading, a single top heading
+  before all others is the document title, and every other heading is a topic;
+* a heading whose text is a section word ("### Actions") is that section header;
+* ``Topic: X`` is a topic; a standalone day line ("Tuesday 19 October") is a day;
+* numbered lines ``1. X`` at the left margin are topics only in a summary with no
+  other topic headings, and only when they head their own blocks (etherpads,
+  section headers or indented bullets follow them).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class LineKind(StrEnum):
+    """How the parser read one line (shown by ``import --explain``)."""
+
+    BLANK = "blank"
+    RULE = "rule"
+    TITLE = "title"
+    DAY = "day"
+    TOPIC = "topic"
+    ETHERPAD = "etherpad"
+    DISCUSSION_HEADER = "discussion-header"
+    ACTIONS_HEADER = "actions-header"
+    DECISIONS_HEADER = "decisions-header"
+    ACTION = "action"
+    DECISION = "decision"
+    NOTE = "note"
+    BULLET = "bullet"
+    FOOTNOTE = "footnote"
+    TEXT = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One classified line: 1-based ``number``, ``indent`` and the meaningful ``text``."""
+
+    number: int
+    kind: LineKind
+    text: str
+    indent: int = 0
+
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}  # fmt: skip
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_WEEKDAY = r"(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?"
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_ORD = r"(?:st|nd|rd|th)?"
+_DATE_MDY = re.compile(
+    rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>\d{{1,2}}){_ORD},?\s+(?P<y>\d{{4}})\b", re.IGNORECASE
+)
+_DATE_DMY = re.compile(
+    rf"\b(?P<d>\d{{1,2}}){_ORD}\s+(?P<m>{_MONTH})\.?,?\s+(?P<y>\d{{4}})\b", re.IGNORECASE
+)
+_DATE_ISO = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
+_DATE_NO_YEAR = re.compile(
+    rf"\b(?:(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}}){_ORD}|(?P<d2>\d{{1,2}}){_ORD}\s+"
+    rf"(?P<m2>{_MONTH}))\b",
+    re.IGNORECASE,
+)
+_WEEKDAY_AT = re.compile(rf"\b(?P<w>{_WEEKDAY})\b", re.IGNORECASE)
+_BARE_WEEKDAY = re.compile(rf"^{_WEEKDAY}:?$", re.IGNORECASE)
+_TITLE_WORDS = re.compile(r"\b(?:PTG|summary|notes|minutes|recap|report)\b", re.IGNORECASE)
+_DAYLIKE = re.compile(
+    rf"^(?:Day\s*\d+\b|{_WEEKDAY}\b|(?:{_MONTH})\.?\s+\d{{1,2}}\b|\d{{1,2}}{_ORD}\s+(?:{_MONTH})\b"
+    r"|\d{4}-\d{2}-\d{2}\b)",
+    re.IGNORECASE,
+)
+_DAY_LINE = re.compile(
+    rf"^(?:{_WEEKDAY},?(?:\s+(?:\d{{1,2}}{_ORD}\s+(?:{_MONTH})|(?:{_MONTH})\.?\s+\d{{1,2}}{_ORD})"
+    rf"(?:,?\s+\d{{4}})?)?|(?:{_MONTH})\.?\s+\d{{1,2}}{_ORD},?\s+\d{{4}}"
+    rf"|\d{{1,2}}{_ORD}\s+(?:{_MONTH})\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}"
+    r"|Day\s+\d+(?:\s*[-\u2013:(,].{0,40})?)\s*:?$",
+    re.IGNORECASE,
+)
+
+_EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?P<tail>:?)$")
+_WIKI = re.compile(r"^(?P<marks>={2,6})\s*(?P<label>[^=\s].*?)\s*={2,6}(?P<rest>.*)$")
+_WIKI_INSIDE = re.compile(r"^(?P<before>.*?[^=\s])\s*(?P<heading>={3,6}\s*[^=\s].*?={3,6}.*)$")
+_DASHED = re.compile(r"^-{2,}\s+(?P<label>[^-\s].*?)\s+-{2,}$")
+_ATX = re.compile(r"^(?P<marks>#{1,6})\s+(?P<label>\S.*?)(?:\s+#+)?$")
+_RULE = re.compile(r"^\s*(?:[-=_~*]\s*){3,}$")
+_UNDERLINE = re.compile(r"^\s*(?P<c>[=-])(?P=c){2,}\s*$")
+_TOPIC_PREFIX = re.compile(
+    r"^Topic(?:\s+\d{1,2})?\s*[:.\-\u2013]\s*(?P<label>\S.*)$", re.IGNORECASE
+)
+_NUMBERED = re.compile(r"^(?P<num>\d{1,2})(?:\.\)|[.)])\s+(?P<label>\S.*)$")
+
+_ETHERPAD = re.compile(
+    r"^(?:Topic\s+)?(?:Etherpads?|Pads?|Documents?)\s*:\s*(?P<rest>.*)$", re.IGNORECASE
+)
+_ETHERPAD_IF_LINK = re.compile(
+    r"^(?:Topic\s+)?(?:Docs?|Notes|Slides|Links?|Recordings?)\s*:\s*(?P<rest>.*)$", re.IGNORECASE
+)
+_LINKISH = re.compile(r"https?://|\[\d{1,3}\]")
+_FOOTNOTE = re.compile(r"^\s*\[(?P<num>\d{1,3})\]\s*:?\s*(?P<url>https?://\S+)\s*$")
+_ACTIONS = re.compile(
+    r"^(?P<word>Actions?|Action\s+Items?|Action\s+Points?|AIs|ARs|Next\s+Steps?|TODOs?)"
+    r"\s*(?:\([^()]{0,40}\))?\s*:\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_ACTIONS_BARE = re.compile(
+    r"^(?:Actions?|Action\s+Items?(?:,\s*by\s+person)?|Action\s+Points?|AIs|Next\s+Steps?)$",
+    re.IGNORECASE,
+)
+# "AI:"/"AR:" (action item / action required) and MeetBot's "#action" name one action.
+_ONE_ACTION = re.compile(r"^(?:(?:AI|AR|ACTION)\s*:|(?i:#action)\b:?)\s*(?P<rest>.*)$")
+_DECISIONS = re.compile(
+    r"^(?:Decisions|Agreements|Agreed\s+items?)\s*:\s*(?P<rest>.*)$", re.IGNORECASE
+)
+_DECISIONS_BARE = re.compile(r"^(?:Decisions(?:\s+made)?|Agreements|Agreed)$", re.IGNORECASE)
+_ONE_DECISION = re.compile(
+    r"^(?:#agreed\b:?|#?Agreed\s*:|Decision\s*:|Resolved\s*:)\s*(?P<rest>.*)$", re.IGNORECASE
+)
+_DISCUSSION = re.compile(
+    r"^(?:Discussion(?:\s+(?:Items?|Points?|Notes))?|Summary|Notes|Discussed|Key\s+Points)"
+    r"\s*:\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_DISCUSSION_BARE = re.compile(
+    r"^(?:Discussion(?:\s+(?:Items?|Points?|Notes))?|Summary|Notes)$", re.IGNORECASE
+)
+_NOTE = re.compile(r"^(?:(?i:#(?:info|idea|link|help))\b:?|(?:INFO|IDEA|LINK)\s*:)\s*(?P<rest>.*)$")
+_BULLET_CHARS = frozenset("-*•+◦▪‣·\u2013")
+_BULLET = re.compile(
+    r"^(?P<indent>\s*)(?:[-*•+◦▪‣·\u2013]|\d{1,2}\.\)|\d{1,2}[.)])\s+(?P<text>.*)$"
+)
+
+
+def parse_date(label: str) -> date | None:
+    """The first full date in ``label`` ("Oct 26, 2020", "26 October 2020", ISO)."""
+    for pattern in (_DATE_MDY, _DATE_DMY, _DATE_ISO):
+        if m := pattern.search(label):
+            month = m.group("m")
+            month_num = int(month) if month.isdigit() else _MONTHS[month.lower().rstrip(".")]
+            try:
+                return date(int(m.group("y")), month_num, int(m.group("d")))
+            except ValueError:
+                return None
+    return None
+
+
+def parse_day_date(label: str, year_hint: int | None, ptg_week: date | None = None) -> date | None:
+    """The date of a day label, using what the rest of the summary says.
+
+    "Tuesday 19 October" takes its year from ``year_hint`` (or the hint's
+    neighbours, when only they agree with the weekday); a bare weekday ("Monday")
+    falls in ``ptg_week`` (the Monday of the cycle's PTG week), when known.
+    """
+    if (full := parse_date(label)) is not None:
+        return full
+    weekday = _WEEKDAY_AT.search(label)
+    m = _DATE_NO_YEAR.search(label)
+    if m is None:
+        if ptg_week is not None and weekday is not None and _BARE_WEEKDAY.match(label.strip()):
+            return date.fromordinal(ptg_week.toordinal() + _weekday_index(weekday.group("w")))
+        return None
+    if year_hint is None:
+        return None
+    month = _MONTHS[(m.group("m1") or m.group("m2")).lower()]
+    day = int(m.group("d1") or m.group("d2"))
+    for year in (year_hint, year_hint + 1, year_hint - 1):
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            return None
+        if weekday is None:
+            return found
+        if _weekday_index(weekday.group("w")) == found.weekday():
+            return found
+    return None
+
+
+def _weekday_index(word: str) -> int:
+    return _WEEKDAYS.index(word[:3].lower())
+
+
+def looks_like_day(label: str) -> bool:
+    """Whether a heading label names a day ("Day 2 - …", "Tuesday", "Oct 26", a date)."""
+    return bool(_DAYLIKE.match(label.strip()))
+
+
+def _unemphasise(text: str) -> str:
+    """``*Actions:*``, ``**Actions**:`` and ``*== T ==*`` without the emphasis marks."""
+    for _ in range(3):
+        m = _EMPHASIS.match(text)
+        if not m:
+            break
+        text = m.group(2) + m.group("tail")
+    return text.replace("**", "").replace("__", "") if len(text) < 120 else text
+
+
+@dataclass
+class _Heading:
+    label: str
+    level: int
+    wiki: bool = False
+    rest: str = ""
+
+
+@dataclass
+class _Read:
+    """What one line says on its own, before the document-level decisions."""
+
+    kind: LineKind
+    text: str
+    indent: int = 0
+    heading: _Heading | None = None
+    numbered: bool = False
+    number: int = 0
+
+
+def classify(text: str) -> Iterator[Line]:
+    """Yield the classified lines of normalised ``text``.
+
+    A heading glued to the next line (``=== X ===Topic Etherpad: …``) or to the
+    previous text yields two lines with the same number.
+    """
+    raws = text.split("\n")
+    reads = [r for i in range(len(raws)) for r in _read_line(i, raws)]
+    _decide_headings(reads)
+    _decide_numbered_topics(reads)
+    for read in reads:
+        yield Line(read.number, read.kind, read.text, read.indent)
+
+
+def _read_line(index: int, raws: Sequence[str]) -> list[_Read]:
+    """The reads of line ``index`` (more than one when a heading is glued to text)."""
+    reads = _read_raw(index, raws)
+    for read in reads:
+        read.number = index + 1
+    return reads
+
+
+def _read_raw(index: int, raws: Sequence[str]) -> list[_Read]:
+    raw = raws[index]
+    stripped = raw.strip()
+    indent = len(raw) - len(raw.lstrip(" "))
+    if not stripped:
+        return [_Read(LineKind.BLANK, "")]
+    # Cheap first-character tests keep the per-line regex work small (see benchmarks/).
+    first = stripped[0]
+    if first in "=-" and _UNDERLINE.match(raw) and index > 0 and _is_setext_title(raws[index - 1]):
+        return [_Read(LineKind.RULE, stripped)]
+    following = raws[index + 1].lstrip()[:1] if index + 1 < len(raws) else ""
+    if following in {"=", "-"} and _UNDERLINE.match(raws[index + 1]) and _is_setext_title(raw):
+        level = 1 if following == "=" else 2
+        label = _unemphasise(stripped)
+        return [_section_or(label, _Read(LineKind.TEXT, label, 0, _Heading(label, level)))]
+    if first in "-=_~*" and _RULE.match(raw):
+        return [_Read(LineKind.RULE, stripped)]
+    reads = _read_text(stripped, indent)
+    if (
+        reads[0].kind is LineKind.TEXT
+        and index > 0
+        and not raws[index - 1].strip()
+        and len(stripped) <= 60
+        and _DAY_LINE.match(stripped)
+    ):
+        return [_Read(LineKind.DAY, stripped.rstrip(":").strip())]
+    return reads
+
+
+def _is_setext_title(raw: str) -> bool:
+    text = raw.strip()
+    return (
+        0 < len(text) <= 100
+        and not text.endswith((".", ",", ";"))
+        and not _BULLET.match(raw)
+        and not _RULE.match(raw)
+        and not raw.startswith(" ")
+    )
+
+
+def _read_text(stripped: str, indent: int) -> list[_Read]:
+    """Classify one stripped line (or the rest of a glued one) on its own."""
+    plain = _unemphasise(stripped) if stripped[:1] in {"*", "_"} or "**" in stripped else stripped
+    if not plain:
+        return [_Read(LineKind.TEXT, stripped, indent)]
+    first = plain[0]
+    if first == "=" and (m := _WIKI.match(plain)):
+        label, rest = m.group("label"), m.group("rest").strip()
+        heading = _Heading(label, len(m.group("marks")), wiki=True)
+        read = _section_or(label, _Read(LineKind.TEXT, label, 0, heading))
+        return [read, *_read_text(rest, 0)] if rest else [read]
+    if "===" in plain and (m := _WIKI_INSIDE.match(plain)):
+        return [*_read_text(m.group("before"), indent), *_read_text(m.group("heading"), 0)]
+    if first == "-" and (m := _DASHED.match(plain)):
+        label = m.group("label")
+        return [_section_or(label, _Read(LineKind.TEXT, label, 0, _Heading(label, 3)))]
+    if first == "#" and (m := _ATX.match(plain)):
+        label, level = m.group("label"), len(m.group("marks"))
+        return [_section_or(label, _Read(LineKind.TEXT, label, 0, _Heading(label, level)))]
+    return [_read_simple(stripped, plain, indent)]
+
+
+def _read_simple(stripped: str, plain: str, indent: int) -> _Read:
+    if stripped[0] == "[" and (m := _FOOTNOTE.match(stripped)):
+        return _Read(LineKind.FOOTNOTE, f"{m.group('num')} {m.group('url')}")
+    # Every etherpad line, section header and one-line marker has a ":" or a "#"
+    # near its start, or is a short bare word ("Actions", "Topic - X").
+    if ":" in plain[:48] or plain[0] == "#" or len(plain) <= 32:
+        if m := _ETHERPAD.match(plain):
+            return _Read(LineKind.ETHERPAD, m.group("rest").strip())
+        if (m := _ETHERPAD_IF_LINK.match(plain)) and _LINKISH.search(m.group("rest")):
+            return _Read(LineKind.ETHERPAD, m.group("rest").strip())
+        if (section := _section(plain)) is not None:
+            return _Read(section[0], section[1], indent)
+    if plain[:5].lower() == "topic" and (m := _TOPIC_PREFIX.match(plain)):
+        return _Read(LineKind.TOPIC, m.group("label").strip())
+    if (stripped[0] in _BULLET_CHARS or stripped[0].isdigit()) and (
+        m := _BULLET.match(" " * indent + stripped)
+    ):
+        text = m.group("text").strip()
+        marked = ":" in text[:24] or text[:1] == "#"
+        inner = _one_liner(_unemphasise(text)) if marked else None
+        if inner is not None:
+            return _Read(inner[0], inner[1], indent)
+        numbered = indent == 0 and bool(_NUMBERED.match(stripped))
+        return _Read(LineKind.BULLET, text, indent, numbered=numbered)
+    return _Read(LineKind.TEXT, stripped, indent)
+
+
+def _one_liner(text: str) -> tuple[LineKind, str] | None:
+    if (m := _ONE_ACTION.match(text)) and m.group("rest").strip():
+        return LineKind.ACTION, m.group("rest").strip()
+    if (m := _ONE_DECISION.match(text)) and m.group("rest").strip():
+        return LineKind.DECISION, m.group("rest").strip()
+    if (m := _NOTE.match(text)) and m.group("rest").strip():
+        return LineKind.NOTE, m.group("rest").strip()
+    return None
+
+
+def _section(text: str) -> tuple[LineKind, str] | None:
+    """A section header or a one-line action/decision/note, with its inline text."""
+    if (one := _one_liner(text)) is not None:
+        return one
+    if m := _ACTIONS.match(text):
+        return LineKind.ACTIONS_HEADER, m.group("rest").strip()
+    if _ACTIONS_BARE.match(text) or _ONE_ACTION.match(text):
+        return LineKind.ACTIONS_HEADER, ""
+    if m := _DECISIONS.match(text):
+        return LineKind.DECISIONS_HEADER, m.group("rest").strip()
+    if _DECISIONS_BARE.match(text) or _ONE_DECISION.match(text):
+        return LineKind.DECISIONS_HEADER, ""
+    if m := _DISCUSSION.match(text):
+        return LineKind.DISCUSSION_HEADER, m.group("rest").strip()
+    if _DISCUSSION_BARE.match(text):
+        return LineKind.DISCUSSION_HEADER, ""
+    return None
+
+
+def _section_or(label: str, read: _Read) -> _Read:
+    """A heading whose text is a section word ("### Actions") is that section header."""
+    section = _section(label)
+    if section is not None and section[0] not in _ONE_LINE_KINDS:
+        return _Read(section[0], section[1])
+    return read
+
+
+_ONE_LINE_KINDS = frozenset({LineKind.ACTION, LineKind.DECISION, LineKind.NOTE})
+
+
+def _decide_headings(reads: list[_Read]) -> None:
+    """Turn heading candidates into TITLE, DAY and TOPIC lines (see the module doc)."""
+    headings = [(r, r.heading) for r in reads if r.heading is not None]
+    if not headings:
+        return
+    first_read, first = headings[0]
+    others = headings[1:]
+    at_top = all(
+        r.kind in {LineKind.BLANK, LineKind.RULE} for r in reads[: reads.index(first_read)]
+    )
+    if (
+        len(others) >= 2
+        and not first.wiki
+        and not looks_like_day(first.label)
+        and (
+            all(h.level > first.level for _, h in others)
+            or (at_top and bool(_TITLE_WORDS.search(first.label)))
+        )
+    ):
+        first_read.kind = LineKind.TITLE
+        headings = others
+    levels = sorted({h.level for _, h in headings})
+    day_level: int | None = None
+    if len(levels) >= 2:
+        top = [h for _, h in headings if h.level == levels[0]]
+        if all(h.wiki for h in top) or any(looks_like_day(h.label) for h in top):
+            day_level = levels[0]
+    for read, heading in headings:
+        if heading.level == day_level or looks_like_day(heading.label):
+            read.kind = LineKind.DAY
+        else:
+            read.kind = LineKind.TOPIC
+
+
+def _decide_numbered_topics(reads: list[_Read]) -> None:
+    """Numbered lines head topics only when nothing else does and they head blocks."""
+    if any(r.kind is LineKind.TOPIC for r in reads):
+        return
+    candidates = [i for i, r in enumerate(reads) if r.numbered]
+    for n, start in enumerate(candidates):
+        end = candidates[n + 1] if n + 1 < len(candidates) else len(reads)
+        if _in_list(reads, start):
+            continue
+        block = reads[start + 1 : end]
+        if any(_heads_block(r) for r in block) or _has_paragraph(block):
+            reads[start].kind = LineKind.TOPIC
+
+
+_SECTION_KINDS = frozenset(
+    {LineKind.ACTIONS_HEADER, LineKind.DECISIONS_HEADER, LineKind.DISCUSSION_HEADER}
+)
+_BLOCK_KINDS = _SECTION_KINDS | {
+    LineKind.ETHERPAD,
+    LineKind.ACTION,
+    LineKind.DECISION,
+    LineKind.NOTE,
+}
+
+
+def _in_list(reads: list[_Read], index: int) -> bool:
+    """Whether a numbered line continues a list under a section header (no blank between)."""
+    j = index - 1
+    while j >= 0 and reads[j].kind in {LineKind.BULLET, LineKind.TEXT}:
+        j -= 1
+    return j >= 0 and reads[j].kind in _SECTION_KINDS
+
+
+def _heads_block(read: _Read) -> bool:
+    """Etherpad lines, section headers and plain bullets belong under a title."""
+    return read.kind in _BLOCK_KINDS or (
+        read.kind is LineKind.BULLET and (read.indent > 0 or not read.numbered)
+    )
+
+
+def _has_paragraph(block: list[_Read]) -> bool:
+    """A blank line and then prose: a numbered title over a paragraph."""
+    return any(
+        a.kind is LineKind.BLANK and b.kind is LineKind.TEXT for a, b in itertools.pairwise(block)
+    )

@@ -1,0 +1,146 @@
+"""Linking, states and `status` end to end: `demo` fills a database, then the commands."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from syncsvc.cli.app import app
+
+
+def cli(db_url: str, *args: str):
+    """Run syncsvc against ``db_url``."""
+    return CliRunner().invoke(app, ["--db", db_url, *args])
+
+
+@pytest.fixture
+def demo_db(db_url, monkeypatch, tmp_path):
+    """A database after `syncsvc demo`: imported, synced against the fakes, linked."""
+    monkeypatch.setattr("lazr.restfulclient._browser.sleep", lambda _s: None)
+    result = cli(db_url, "demo")
+    assert result.exit_code == 0, result.stderr
+    return db_url
+
+
+def actions(db_url: str) -> dict[int, dict]:
+    """`actions --format json` keyed by id."""
+    return {a["id"]: a for a in json.loads(cli(db_url, "actions", "-f", "json").stdout)}
+
+
+class TestLinks:
+    """Links in `actions`, `show` and the `link` commands."""
+
+    def test_reference_changes_are_linked_and_done(self, demo_db) -> None:
+        """Sub teams → 758868, Share Server Updates → 729292, Deprecation → 745206, all MERGED."""
+        got = actions(demo_db)
+        expected_link = {"source": "explicit", "confidence": 1.0, "status": "confirmed"}
+        for action_id, change in ((6, "758868"), (9, "729292"), (11, "745206")):
+            link = next(v for v in got[action_id]["links"] if v["id"] == change)
+            assert link == {"kind": "change", "id": change, "state": "MERGED", **expected_link}
+            assert got[action_id]["progress"] == "done"
+
+    def test_bug_in_topic_links_its_fixing_change(self, demo_db) -> None:
+        """haixin's action links bug 1855391 (topic) and the change closing it (transitive)."""
+        links = {(v["kind"], v["id"]): v for v in actions(demo_db)[8]["links"]}
+        assert links[("bug", "1855391")]["state"] == "Fix Released"
+        assert links[("change", "702153")]["source"] == "transitive"
+        assert links[("change", "702153")]["status"] == "confirmed"
+
+    def test_reject_is_never_overridden(self, demo_db) -> None:
+        """A rejected suggestion stays rejected after `link refresh`."""
+        suggested = [v for v in actions(demo_db)[12]["links"] if v["status"] == "suggested"]
+        assert suggested, "the demo data suggests carloss' privsep changes"
+        target = f"change:{suggested[0]['id']}"
+        assert cli(demo_db, "link", "reject", "12", target).exit_code == 0
+        assert cli(demo_db, "link", "refresh").exit_code == 0
+        after = {v["id"]: v["status"] for v in actions(demo_db)[12]["links"]}
+        assert after[suggested[0]["id"]] == "rejected"
+
+    def test_manual_link_and_show_evidence(self, demo_db) -> None:
+        """`link add` confirms by hand; `show` lists the link with its evidence."""
+        assert cli(demo_db, "link", "add", "17", "change:760021").exit_code == 0
+        shown = json.loads(cli(demo_db, "show", "17", "-f", "json").stdout)
+        [link] = [v for v in shown["links"] if v["id"] == "760021"]
+        assert (link["source"], link["status"], link["evidence"]) == (
+            "manual",
+            "confirmed",
+            "confirmed by hand",
+        )
+
+    def test_bad_link_argument(self, demo_db) -> None:
+        """A malformed artifact is a usage error."""
+        result = cli(demo_db, "link", "add", "6", "gerrit-758868")
+        assert result.exit_code == 2
+        assert "expected bug:N, change:N" in result.stderr
+
+    def test_mark_dropped(self, demo_db) -> None:
+        """`mark ID dropped` sets the state and the progress."""
+        assert cli(demo_db, "mark", "18", "dropped").exit_code == 0
+        assert (actions(demo_db)[18]["state"], actions(demo_db)[18]["progress"]) == (
+            "dropped",
+            "dropped",
+        )
+
+
+class TestStatus:
+    """`syncsvc status`."""
+
+    def test_json_groups_and_movements(self, demo_db) -> None:
+        """Completed commitments carry the artifact movements inside the window."""
+        result = cli(demo_db, "status", "--since", "2020-10-26", "-f", "json")
+        assert result.exit_code == 0, result.stderr
+        data = json.loads(result.stdout)
+        assert set(data) == {"since", "until", "groups"}
+        assert set(data["groups"]) == {
+            "completed", "progressed", "newly_linked", "stalled", "not_started",
+        }  # fmt: skip
+        completed = {item["id"]: item for item in data["groups"]["completed"]}
+        assert {6, 8, 9, 11} <= set(completed)
+        assert completed[11]["movements"] == [
+            {"artifact": "change:745206", "what": "MERGED", "at": "2021-06-22T17:31:46+00:00"}
+        ]
+        assert completed[11]["previous_state"] is None
+        assert {i["id"] for i in data["groups"]["stalled"]} >= {10, 15}
+
+    def test_irc_format(self, demo_db) -> None:
+        """IRC lines are plain and at most 400 bytes."""
+        result = cli(demo_db, "status", "--since", "2020-10-26", "-f", "irc")
+        lines = result.stdout.splitlines()
+        assert lines[0].startswith("syncsvc status 2020-10-26 00:00 .. ")
+        assert "== completed (" in result.stdout
+        assert all(len(line.encode()) <= 400 for line in lines)
+        assert "\x1b" not in result.stdout
+
+    def test_owner_filter_and_bad_since(self, demo_db) -> None:
+        """--owner narrows the report; an unknown --since is a usage error."""
+        data = json.loads(
+            cli(
+                demo_db, "status", "--since", "2020-10-26", "--owner", "haixin", "-f", "json"
+            ).stdout
+        )
+        assert [i["id"] for g in data["groups"].values() for i in g] == [8]
+        bad = cli(demo_db, "status", "--since", "someday")
+        assert bad.exit_code == 2
+        assert "use 7d" in bad.stderr
+
+
+class TestPeopleAndDrift:
+    """`people` and `drift`."""
+
+    def test_people_learned_and_set(self, demo_db) -> None:
+        """Identities are learned from Gerrit usernames; `people set` confirms one."""
+        listed = cli(demo_db, "people").stdout
+        assert "gouthamr" in listed
+        assert "learned" in listed
+        result = cli(demo_db, "people", "set", "haixin", "--launchpad", "haixin")
+        assert result.exit_code == 0, result.stderr
+        assert "haixin: gerrit" in result.stdout
+
+    def test_drift(self, demo_db) -> None:
+        """The sample's merged-but-open bug is listed as a to-do."""
+        result = cli(demo_db, "drift")
+        assert result.exit_code == 0, result.stderr
+        assert "1914521" in result.stdout
+        assert result.stdout.strip().endswith("to fix on Launchpad")
