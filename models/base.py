@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import DateTime, Dialect, MetaData, TypeDecorator
+from sqlalchemy import DateTime, Dialect, Enum, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
 # Deterministic constraint names, from the Alembic "naming conventions" docs, so
@@ -16,6 +17,15 @@ NAMING_CONVENTION: dict[str, str] = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def value_enum(enum: type[StrEnum]) -> Enum:
+    """A column type storing ``enum``'s member *values* ("open", "ptg") as VARCHAR.
+
+    Checked by a named CHECK constraint rather than a native PostgreSQL enum, so
+    a new member needs no ALTER TYPE and the schema is the same on both backends.
+    """
+    return Enum(enum, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
 class Base(DeclarativeBase):

@@ -8,12 +8,10 @@ These tables arrived in ``0003``; schema changes need a reviewed Alembic revisio
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Enum,
     Float,
     ForeignKey,
     Index,
@@ -27,18 +25,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from syncsvc.linking import Identity, Link, LinkKind, LinkSource, LinkStatus
 from syncsvc.reconcile import CommitmentState
 
-from .base import Base, UTCDateTime
+from .base import Base, UTCDateTime, value_enum
 
-
-def _values(enum: type[StrEnum]) -> list[str]:
-    return [member.value for member in enum]
-
-
-# VARCHAR plus an explicitly named CHECK constraint, as in .tables.
-_KIND = Enum(LinkKind, native_enum=False, length=16, values_callable=_values)
-_SOURCE = Enum(LinkSource, native_enum=False, length=16, values_callable=_values)
-_STATUS = Enum(LinkStatus, native_enum=False, length=16, values_callable=_values)
-_STATE = Enum(CommitmentState, native_enum=False, length=16, values_callable=_values)
+_KIND = value_enum(LinkKind)
+_SOURCE = value_enum(LinkSource)
+_STATUS = value_enum(LinkStatus)
+_STATE = value_enum(CommitmentState)
 
 _STATES = "'not-started', 'in-progress', 'stalled', 'done', 'dropped'"
 

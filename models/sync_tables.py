@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -30,18 +28,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from syncsvc.domain import Account, Bug, BugTask, Change, ChangeStatus, Footers
 from syncsvc.sync_contracts import SourceName
 
-from .base import Base, UTCDateTime
+from .base import Base, UTCDateTime, value_enum
 from .sync_records import ArtifactKind, HistoryRow
 
-
-def _values(enum: type[StrEnum]) -> list[str]:
-    return [member.value for member in enum]
-
-
-# VARCHAR plus an explicitly named CHECK constraint, as in .tables.
-_CHANGE_STATUS = Enum(ChangeStatus, native_enum=False, length=16, values_callable=_values)
-_ARTIFACT_KIND = Enum(ArtifactKind, native_enum=False, length=16, values_callable=_values)
-_SOURCE_NAME = Enum(SourceName, native_enum=False, length=16, values_callable=_values)
+_CHANGE_STATUS = value_enum(ChangeStatus)
+_ARTIFACT_KIND = value_enum(ArtifactKind)
+_SOURCE_NAME = value_enum(SourceName)
 
 
 class BugRow(Base):

@@ -14,7 +14,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -33,19 +32,11 @@ from syncsvc.domain import (
     StoredEvent,
 )
 
-from .base import Base, UTCDateTime
+from .base import Base, UTCDateTime, value_enum
 
-
-def _enum_values(enum: type[ActionState | EventSource | RefKind]) -> list[str]:
-    return [member.value for member in enum]
-
-
-# Enums are stored as plain VARCHAR holding the member *value* ("open", "ptg"),
-# checked by an explicitly named CHECK constraint, so a new member needs no
-# ALTER TYPE on PostgreSQL and the schema is identical on both backends.
-_STATE = Enum(ActionState, native_enum=False, length=16, values_callable=_enum_values)
-_SOURCE = Enum(EventSource, native_enum=False, length=16, values_callable=_enum_values)
-_REF_KIND = Enum(RefKind, native_enum=False, length=16, values_callable=_enum_values)
+_STATE = value_enum(ActionState)
+_SOURCE = value_enum(EventSource)
+_REF_KIND = value_enum(RefKind)
 
 
 class EventRow(Base):
