@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
@@ -19,6 +20,17 @@ CONTRACT_KEYS = {
     "id", "event", "day", "topic", "text", "owners", "milestone", "milestone_key", "due",
     "starts", "refs", "state", "progress", "links",
 }  # fmt: skip
+
+
+def _commands(group: object, prefix: tuple[str, ...] = ()) -> list[list[str]]:
+    """Every command path below ``group`` (groups included)."""
+    found = [list(prefix)]
+    for name, command in sorted(getattr(group, "commands", {}).items()):
+        found += _commands(command, (*prefix, name))
+    return found
+
+
+ALL_COMMANDS = _commands(typer.main.get_command(app))
 
 
 @pytest.fixture
@@ -260,16 +272,21 @@ class TestDemoAndHelp:
         head = result.stdout.split()[-1]
         assert f"database: {head}, syncsvc needs: {head}" in current
 
-    @pytest.mark.parametrize(
-        "command",
-        [["import"], ["actions"], ["show"], ["events"], ["demo"], ["init"], ["db", "upgrade"],
-         ["db", "current"], []],
-    )  # fmt: skip
+    @pytest.mark.parametrize("command", ALL_COMMANDS, ids=" ".join)
     def test_every_command_has_help_with_an_example(self, runner, command) -> None:
-        """Every command documents itself and shows an example."""
+        """Every command and sub-command documents itself and shows an example."""
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0
         assert "Example: syncsvc" in result.stdout
+
+    def test_the_command_list_is_complete(self) -> None:
+        """The help test sees every command the issues name."""
+        names = {" ".join(c) for c in ALL_COMMANDS}
+        assert names >= {
+            "import", "actions", "show", "events", "demo", "init", "sync", "status", "mark",
+            "drift", "db upgrade", "db current", "link add", "link confirm", "link reject",
+            "link refresh", "people", "people set",
+        }  # fmt: skip
 
 
 class TestSchema:
