@@ -27,6 +27,7 @@ DEMO_GERRIT_PROJECTS = (
     "openstack/python-manilaclient",
     "openstack/manila-ui",
     "openstack/manila-tempest-plugin",
+    "openstack/nova-specs",  # the Virtio-FS action promises a nova spec
 )
 
 

@@ -66,18 +66,18 @@ class TestImport:
         """Import reports days, topics, actions, owned/unassigned and refs."""
         result = run(runner, db_url, "import", str(example))
         assert result.exit_code == 0, result.stderr
-        assert "Manila Wallaby PTG: 4 days, 10 topics, 18 actions (11 owned, 7 unassigned)" in (
+        assert "Manila Wallaby PTG: 4 days, 12 topics, 20 actions (13 owned, 7 unassigned)" in (
             result.stdout
         )
-        assert "refs: 1 bug, 4 change; 9 etherpads/documents" in result.stdout
-        assert "18 new, 0 updated, 0 unchanged, 0 removed" in result.stdout
+        assert "refs: 1 bug, 4 change; 11 etherpads/documents" in result.stdout
+        assert "20 new, 0 updated, 0 unchanged, 0 removed" in result.stdout
 
     def test_reimport_is_idempotent(self, runner, db_url, example) -> None:
         """Importing the same summary twice keeps every id and adds nothing."""
         run(runner, db_url, "import", str(example))
         first = actions_json(runner, db_url)
         result = run(runner, db_url, "import", str(example))
-        assert "0 new, 0 updated, 18 unchanged, 0 removed" in result.stdout
+        assert "0 new, 0 updated, 20 unchanged, 0 removed" in result.stdout
         assert actions_json(runner, db_url) == first
 
     def test_light_edit_keeps_id_and_history(self, runner, db_url, example) -> None:
@@ -87,7 +87,7 @@ class TestImport:
         old = "haixin will update the patch with this feedback"
         example.write_bytes(EXAMPLE.replace(old.encode(), b"haixin will update the patch soon"))
         result = run(runner, db_url, "import", str(example))
-        assert "0 new, 1 updated, 17 unchanged, 0 removed" in result.stdout
+        assert "0 new, 1 updated, 19 unchanged, 0 removed" in result.stdout
         shown = json.loads(run(runner, db_url, "show", str(before[old]), "-f", "json").stdout)
         assert shown["text"] == "haixin will update the patch soon"
         assert [h["text"] for h in shown["history"]] == [old]
@@ -96,7 +96,7 @@ class TestImport:
         """`-` reads stdin; --dry-run stores nothing."""
         result = run(runner, db_url, "import", "-", "--dry-run", stdin=EXAMPLE)
         assert result.exit_code == 0, result.stderr
-        assert "18 actions" in result.stdout
+        assert "20 actions" in result.stdout
         assert actions_json(runner, db_url) == []
 
     def test_warnings_go_to_stderr(self, runner, db_url, tmp_path) -> None:
@@ -175,7 +175,7 @@ class TestListing:
         """Each JSON object carries the documented keys with the documented types."""
         run(runner, db_url, "import", str(example))
         items = actions_json(runner, db_url)
-        assert len(items) == 18
+        assert len(items) == 20
         assert all(set(item) == CONTRACT_KEYS for item in items)
         sub_teams = next(i for i in items if i["topic"] == "Sub teams")
         assert sub_teams["event"] == "Manila Wallaby PTG"
@@ -225,7 +225,7 @@ class TestListing:
             "manila",
             "wallaby",
         )
-        assert (event["topics"], event["actions"]) == (10, 18)
+        assert (event["topics"], event["actions"]) == (12, 20)
 
     def test_reference_input_through_the_cli(self, runner, db_url) -> None:
         """The Wallaby summary imports 47 actions, 20 of them owned."""
@@ -243,8 +243,8 @@ class TestDemoAndHelp:
         """The demo imports the bundled example and prints its commitments."""
         result = run(runner, db_url, "demo")
         assert result.exit_code == 0, result.stderr
-        assert "18 actions: 11 owned, 7 unassigned" in result.stdout
-        assert len(actions_json(runner, db_url)) == 18
+        assert "20 actions: 13 owned, 7 unassigned" in result.stdout
+        assert len(actions_json(runner, db_url)) == 20
 
     def test_demo_uses_a_scratch_database(self, runner, monkeypatch, tmp_path) -> None:
         """Without --db the demo writes to a fresh temporary SQLite file."""

@@ -48,6 +48,20 @@ class TestLinks:
         assert links[("change", "702153")]["source"] == "transitive"
         assert links[("change", "702153")]["status"] == "confirmed"
 
+    def test_specs_found_as_suggested_candidates(self, demo_db) -> None:
+        """The specs by gouthamr, carthaca and tbarron are suggested, never confirmed."""
+        got = actions(demo_db)
+        for action_id, owner, change in ((14, "gouthamr", "760021"), (19, "carthaca", "763780"),
+                                         (20, "tbarron", "763712")):  # fmt: skip
+            assert got[action_id]["owners"] == [owner]
+            [link] = got[action_id]["links"]
+            assert (link["id"], link["source"], link["status"]) == (
+                change,
+                "candidate",
+                "suggested",
+            )
+            assert 0.5 <= link["confidence"] < 1
+
     def test_reject_is_never_overridden(self, demo_db) -> None:
         """A rejected suggestion stays rejected after `link refresh`."""
         suggested = [v for v in actions(demo_db)[12]["links"] if v["status"] == "suggested"]

@@ -107,7 +107,7 @@ class TestSyncEndToEnd:
         history = json.loads(
             CliRunner().invoke(app, ["--db", imported, "events", "--format", "json"]).stdout
         )
-        assert history[0]["actions"] == 18
+        assert history[0]["actions"] == 20
 
     def test_dry_run_exits_1_and_keeps_nothing(self, imported, servers, tmp_path) -> None:
         """--dry-run with work to do exits 1 and stores no artifact."""

@@ -45,7 +45,7 @@ class TestBundledExample:
     """The example summary shipped for `syncsvc demo`."""
 
     def test_structure(self) -> None:
-        """It has 4 days, 10 topics and 18 actions, 11 owned, and no warnings."""
+        """It has 4 days, 12 topics and 20 actions, 13 owned, and no warnings."""
         event = parse_summary(EXAMPLE)
         assert (event.team, event.cycle, event.title) == ("manila", "wallaby", "Manila Wallaby PTG")
         assert [d.date for d in event.days] == [
@@ -54,9 +54,9 @@ class TestBundledExample:
             date(2020, 10, 28),
             date(2020, 10, 30),
         ]
-        assert len(event.topics) == 10
-        assert len(event.actions) == 18
-        assert sum(1 for a in event.actions if a.owners) == 11
+        assert len(event.topics) == 12
+        assert len(event.actions) == 20
+        assert sum(1 for a in event.actions if a.owners) == 13
         assert event.warnings == ()
 
     def test_reference_changes(self) -> None:
