@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -15,7 +17,10 @@ from syncsvc.cli.app import app
 from syncsvc.models.db import open_engine
 from syncsvc.models.lock import sync_lock
 from syncsvc.models.sync_store import artifact_states
+from syncsvc.models.sync_tables import BugTaskRow, ChangeRow
 from syncsvc.testing.demo_servers import apply_sample_movement, sample_servers
+from syncsvc.testing.fake_gerrit import make_change
+from syncsvc.testing.fake_launchpad import FakeTask
 
 EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
 LP_PROJECTS = '["manila", "python-manilaclient", "manila-ui"]'
@@ -108,6 +113,40 @@ class TestSyncEndToEnd:
             CliRunner().invoke(app, ["--db", imported, "events", "--format", "json"]).stdout
         )
         assert history[0]["actions"] == 20
+
+    def test_paging_over_several_pages(self, imported, servers, tmp_path) -> None:
+        """160 more changes and 160 more tasks are read page by page, then not again."""
+        start = datetime(2021, 1, 4, tzinfo=UTC)
+        for i in range(160):
+            when = start + timedelta(hours=i)
+            servers.gerrit.add_change(make_change(790000 + i, created=when, updated=when))
+            servers.launchpad.add_bug(
+                1950000 + i, f"sample bug {i}", tasks=[FakeTask("manila")], date_last_updated=when
+            )
+        cfg = config(tmp_path, servers)
+        result = cli(imported, cfg, "sync")
+        assert result.exit_code == 0, result.stderr
+        polls = [r for r in servers.gerrit.requests if "project:" in " ".join(r.params["q"])]
+        searches = [
+            r.path for r in servers.launchpad.requests if r.query.get("ws.op") == ["searchTasks"]
+        ]
+        # Gerrit: 27 + 160 changes at 100 a page; Launchpad manila: 7 + 160 tasks at 75 a page.
+        assert [r.params.get("S") for r in polls] == [None, ["100"]]
+        assert sorted(searches) == [
+            "/devel/manila", "/devel/manila", "/devel/manila", "/devel/manila-ui",
+            "/devel/python-manilaclient",
+        ]  # fmt: skip
+        engine = open_engine(imported)
+        with Session(engine) as session:
+            changes = session.scalar(select(func.count()).select_from(ChangeRow))
+            tasks = session.scalar(select(func.count()).select_from(BugTaskRow))
+        engine.dispose()
+        # 27 polled + 160 new + 758868 (referenced, in a project not polled);
+        # tasks: manila 7 + 160, manila-ui 1, python-manilaclient 2.
+        assert (changes, tasks) == (188, 170)
+        again = cli(imported, cfg, "sync")
+        assert again.exit_code == 0, again.stderr
+        assert "│ 0   │ 0       │" in again.stdout
 
     def test_dry_run_exits_1_and_keeps_nothing(self, imported, servers, tmp_path) -> None:
         """--dry-run with work to do exits 1 and stores no artifact."""
