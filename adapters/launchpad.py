@@ -1,4 +1,4 @@
-"""Read bugs, bug tasks and bug comments from Launchpad through launchpadlib.
+"""Read bugs, bug tasks and bug comments from Launchpad through launchpadlib; set task statuses.
 
 The adapter turns launchpadlib entries into :mod:`syncsvc.domain` records and
 owns the failure policy:
@@ -17,7 +17,9 @@ owns the failure policy:
 Cost model (requests): login 2 with a cold ``cache_dir``, 0 with a warm one;
 :meth:`LaunchpadAdapter.search_tasks` ``ceil(N / 75)`` (at least 1);
 :meth:`LaunchpadAdapter.get_bugs` 2 per bug (the bug, its tasks);
-:meth:`LaunchpadAdapter.get_bug_messages` 2 (the bug, one page per 75 comments).
+:meth:`LaunchpadAdapter.get_bug_messages` 2 (the bug, one page per 75 comments);
+:meth:`LaunchpadAdapter.set_task_status` 2 (the task, the PATCH; 1 if already set),
+the only write, which needs ``credentials_file``.
 Bug ids come from ``bug_link`` and person/milestone names from the ``~name`` and
 ``+milestone/<name>`` parts of their links, so no per-task request is made.
 
@@ -301,6 +303,46 @@ class LaunchpadAdapter:
         collection = self._call(lambda: target.searchTasks(**params), what)
         for entry in self._entries(collection, what):
             yield _convert(partial(self._to_task, entry), what)
+
+    def set_task_status(self, bug_id: int, target: str, status: str) -> bool:
+        """Set bug ``bug_id``'s task on ``target`` (``manila``, ``manila/wallaby``) to ``status``.
+
+        Loads the task (1 request, ``<target>/+bug/<id>``) and, unless it already has
+        that status, saves it (1 PATCH, sent with the task's ETag as ``If-Match``);
+        a retry (also after 412, the task changed meanwhile) loads the task again,
+        so a repeated write is harmless. Returns whether it wrote (False: the
+        task already had ``status``). Raises
+        ValueError for a status not in :data:`ALL_STATUSES` and RemoteAuthError
+        without a credentials file, both before any request; RemoteNotFoundError
+        for an unknown bug or task (or one private to us), RemoteAuthError when
+        Launchpad refuses the write, other RemoteError subclasses as usual.
+        """
+        if status not in ALL_STATUSES:
+            raise ValueError(f"not a Launchpad task status: {status!r}")
+        what = f"Launchpad bug {bug_id} task {target}: set status {status}"
+        if self._config.credentials_file is None:
+            raise RemoteAuthError(
+                f"{what}: refused, anonymous access cannot write to Launchpad",
+                hint="set [launchpad] credentials_file to an OAuth token file",
+            )
+        link = f"{self.api_root}{target}/+bug/{bug_id}"
+
+        def write() -> bool:
+            task = self._root.load(link)
+            if task.status == status:
+                return False
+            task.status = status
+            try:
+                task.lp_save()
+            except HTTPError as exc:
+                if int(exc.response.status) == 412:  # changed since our load: load again
+                    raise TransientError("HTTP 412, the task changed meanwhile") from exc
+                raise
+            return True
+
+        written = self._call(write, what)
+        _log.info("%s: %s", what, "done" if written else "already so, nothing written")
+        return written
 
     # --- records -----------------------------------------------------------------
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
+import platformdirs
 import typer
 from rich.table import Table
 
 from syncsvc.cli import render
 from syncsvc.cli.context import AppContext, app_context
+from syncsvc.cli.wiring import build_launchpad
 from syncsvc.config import Config
 from syncsvc.domain import ActionState
-from syncsvc.errors import InputError
+from syncsvc.errors import ConfigError, InputError, RemoteError
 from syncsvc.link_engine import RelinkReport, relink
 from syncsvc.linking import LinkStatus
 from syncsvc.models import db, repo
@@ -156,11 +159,59 @@ def people_set(
     )
 
 
-def drift(ctx: typer.Context) -> None:
-    """List Launchpad bugs whose state disagrees with Gerrit, as a to-do list (no writes)."""
+def drift(
+    ctx: typer.Context,
+    apply: Annotated[
+        bool,
+        typer.Option(
+            "--apply/--dry-run",
+            help="Write the mechanical fixes (set status) to Launchpad; the default only lists.",
+        ),
+    ] = False,
+) -> None:
+    """List Launchpad bugs whose state disagrees with Gerrit, as a to-do list.
+
+    Exit status 0 for a listing (the items are to-dos, not an error). `--apply`
+    needs [launchpad] credentials_file and sets the status of each mechanical item
+    (merged change, bug still open → Fix Released), one line per write; the rest
+    stay on the list for a person. Nothing else is changed: the next `sync`
+    records the new statuses. A Launchpad failure exits 3 after saying what was
+    written.
+    """
     app_ctx = app_context(ctx)
+    cfg = app_ctx.config
+    if apply and cfg.launchpad.credentials_file is None:
+        raise ConfigError(
+            "drift --apply writes to Launchpad and needs [launchpad] credentials_file in the config"
+        )
     with db.session_scope(app_ctx.engine()) as session:
         items = find_drift(session)
-    for item in items:
+    if not apply:
+        for item in items:
+            app_ctx.out.print(render.t(f"- [ ] {item.todo}"))
+        app_ctx.err.print("dry run: nothing written to Launchpad")
+        app_ctx.out.print(f"{len(items)} to fix on Launchpad")
+        return
+    writes = [(i, i.set_status) for i in items if i.set_status is not None]
+    written = 0
+    if writes:
+        cache_dir = Path(platformdirs.user_cache_dir("syncsvc"))
+        with build_launchpad(cfg, cache_dir) as launchpad:
+            for item, status in writes:
+                try:
+                    changed = launchpad.set_task_status(item.bug_id, item.target, status)
+                except RemoteError:
+                    app_ctx.out.print(
+                        render.t(
+                            f"{written} written to Launchpad before the failure at"
+                            f" bug {item.bug_id} ({item.target})"
+                        )
+                    )
+                    raise
+                written += changed
+                line = f"{item.status} → {status}" if changed else f"already {status} on Launchpad"
+                app_ctx.out.print(render.t(f"set bug {item.bug_id} ({item.target}): {line}"))
+    left = [i for i in items if i.set_status is None]
+    for item in left:
         app_ctx.out.print(render.t(f"- [ ] {item.todo}"))
-    app_ctx.out.print(f"{len(items)} to fix on Launchpad")
+    app_ctx.out.print(f"{written} written to Launchpad, {len(left)} left for a person")

@@ -34,7 +34,7 @@ def t(value: object) -> Text:
 def error_line(message: object, hint: str | None = None) -> Text:
     """ "error: <message> (hint: …)" with only the word "error" styled."""
     line = Text("error:", style="red") + Text(" ") + t(message)
-    return line + t(f" (hint: {hint})") if hint else line
+    return line + Text(" ") + t(f"(hint: {hint})") if hint else line
 
 
 def print_json(console: Console, data: JSONValue) -> None:

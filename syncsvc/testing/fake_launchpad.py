@@ -14,7 +14,12 @@ and ``<target>/+bug/<id>``. Entries carry an ``ETag`` (their ``http_etag``) and
 answer ``If-None-Match`` with 304; pages carry ``total_size``, ``start``,
 ``entries`` and ``next_collection_link``/``prev_collection_link`` that keep the
 other query parameters. Private bugs answer 404 (or ``private_status``) to
-anonymous callers. Every request is recorded in :attr:`FakeLaunchpad.requests`;
+anonymous callers. A caller whose OAuth token was accepted with
+:meth:`FakeLaunchpad.add_token` may ``PATCH`` a task's ``status``, ``importance``,
+``assignee_link`` or ``milestone_link`` as ``lp_save()`` sends it (see
+:mod:`~syncsvc.testing.fake_launchpad_write`); anonymous writes answer 401, other
+writes 405. Every request (a write with its body) is recorded in
+:attr:`FakeLaunchpad.requests`, writes also in :attr:`~FakeLaunchpad.writes`;
 :meth:`FakeLaunchpad.fail`, :meth:`~FakeLaunchpad.delay` and
 :meth:`~FakeLaunchpad.reset` inject faults.
 
@@ -31,8 +36,8 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -62,6 +67,7 @@ from syncsvc.testing.fake_launchpad_http import (
     ServedError,
     page,
 )
+from syncsvc.testing.fake_launchpad_write import write_task
 
 __all__ = [
     "FakeBug",
@@ -101,6 +107,7 @@ class FakeLaunchpad:
         page_size: int = 75,
         max_age: int = 3600,
         private_status: int = 404,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.versions = tuple(versions)
         self.page_size = page_size
@@ -113,7 +120,9 @@ class FakeLaunchpad:
         self.tokens: dict[str, str] = {}
         self._faults = FaultQueue()
         self._log = RequestLog()
+        self.clock = clock or (lambda: datetime.now(UTC))  # stamps writes
         self._lock = threading.Lock()
+        self._write_lock = threading.Lock()  # one read-modify-write at a time
         self._wadl: dict[str, bytes] = {}
         self._server: FakeHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -166,6 +175,11 @@ class FakeLaunchpad:
     def requests(self) -> list[RecordedRequest]:
         """A copy of every request received so far, in arrival order."""
         return self._log.snapshot()
+
+    @property
+    def writes(self) -> list[RecordedRequest]:
+        """The recorded write requests (anything but GET), in arrival order."""
+        return [r for r in self.requests if r.method != "GET"]
 
     def clear_requests(self) -> None:
         """Forget the recorded requests (e.g. after a login)."""
@@ -305,16 +319,20 @@ class FakeLaunchpad:
             raise ServedError(401, f"Unknown access token ({token[:4]}...).")
         return person
 
-    def _respond(self, method: str, target: str, headers: Mapping[str, str]) -> Response:
+    def _respond(
+        self, method: str, target: str, headers: Mapping[str, str], body: bytes
+    ) -> Response:
         parts = urlsplit(target)
         version, _, rest = unquote(parts.path).lstrip("/").partition("/")
-        if method != "GET":
-            raise ServedError(405, "The fake Launchpad is read-only.")
+        if method not in ("GET", "PATCH") or (method == "PATCH" and parts.query):
+            raise ServedError(405, "The fake Launchpad accepts GET, and PATCH of bug tasks.")
         if version not in self.versions:
             raise ServedError(404, f"No such web service version: {version!r}")
         api = self.api_root(version)
         viewer = self._viewer(headers)
         renderer = Renderer(api, project_names=self._display_name)
+        if method == "PATCH":
+            return self._patch(renderer, rest, viewer, headers, body)
         if rest == "":
             if WADL_TYPE in headers.get("accept", ""):
                 return self._cacheable(self._wadl_for(api), WADL_TYPE)
@@ -404,6 +422,33 @@ class FakeLaunchpad:
             if kind == "milestone" and (args[0], args[1]) in self.milestones:
                 return renderer.milestone(self.milestones[(args[0], args[1])])
         raise not_found
+
+    def _patch(
+        self,
+        renderer: Renderer,
+        rest: str,
+        viewer: str | None,
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> Response:
+        """Change a bug task as lazr.restful does; answer 209 with the new entry."""
+        kind, (target, bug_id) = _route(rest) if rest else ("root", ("", ""))
+        if viewer is None:
+            raise ServedError(401, "You are not authorized to modify this object anonymously.")
+        if kind != "task":
+            raise ServedError(405, "The fake Launchpad accepts writes to bug tasks only.")
+        with self._write_lock:
+            bug = self._bug(bug_id, viewer)
+            with self._lock:
+                people, milestones = set(self.people), set(self.milestones)
+            moved, entry = write_task(
+                renderer, bug, target, headers, body, now=self.clock(), known=(people, milestones)
+            )
+            with self._lock:
+                self.bugs[bug.id] = moved  # one assignment: readers see old or new
+        return Response(
+            209, json.dumps(entry).encode(), "application/json", {"ETag": entry["http_etag"]}
+        )
 
     def _search(
         self,

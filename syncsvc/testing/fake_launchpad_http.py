@@ -26,13 +26,17 @@ MAX_PAGE_SIZE = 300
 
 @dataclass(frozen=True, slots=True)
 class RecordedRequest:
-    """A request as received (header names lower-cased); ``status`` 0: no answer (yet)."""
+    """A request as received (header names lower-cased); ``status`` 0: no answer (yet).
+
+    ``body`` is the request body as text (a PATCH's JSON), ``""`` for none.
+    """
 
     method: str
     path: str
     query: dict[str, list[str]]
     headers: dict[str, str]
     status: int
+    body: str = ""
 
     @property
     def op(self) -> str | None:
@@ -43,6 +47,10 @@ class RecordedRequest:
         """A query parameter decoded as the server decodes it (JSON, else raw)."""
         return decode_param(self.query.get(name, []))
 
+    def json(self) -> Any:
+        """The body decoded as JSON (a PATCH's changed fields)."""
+        return json.loads(self.body)
+
 
 class RequestLog:
     """Thread-safe, ordered record of every request."""
@@ -51,11 +59,14 @@ class RequestLog:
         self._lock = threading.Lock()
         self._requests: list[RecordedRequest] = []
 
-    def add(self, method: str, target: str, headers: Mapping[str, str]) -> RecordedRequest:
+    def add(
+        self, method: str, target: str, headers: Mapping[str, str], body: bytes = b""
+    ) -> RecordedRequest:
         """Record a request on arrival (status 0 until :meth:`answered`)."""
         parts = urlsplit(target)
+        text = body.decode("utf-8", errors="replace")
         request = RecordedRequest(
-            method, unquote(parts.path), parse_qs(parts.query), dict(headers), 0
+            method, unquote(parts.path), parse_qs(parts.query), dict(headers), 0, text
         )
         with self._lock:
             self._requests.append(request)
@@ -179,11 +190,12 @@ def page(
     return Response(200, json.dumps(body).encode(), "application/json")
 
 
-Responder = Callable[[str, str, Mapping[str, str]], Response]
+# (method, target, lower-cased headers, body) -> the answer
+Responder = Callable[[str, str, Mapping[str, str], bytes], Response]
 
 
 class FakeHTTPServer(ThreadingHTTPServer):
-    """Serves ``responder(method, target, headers)`` and remembers open connections."""
+    """Serves ``responder(method, target, headers, body)`` and remembers open connections."""
 
     daemon_threads = True
     allow_reuse_address = True
@@ -241,10 +253,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, method: str) -> None:
         server = self.server
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+        body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
-        recorded = server.log.add(method, self.path, headers)
+        recorded = server.log.add(method, self.path, headers, body)
         fault = server.faults.take(self.path)
         if fault is not None and fault.kind == "reset":
             # SO_LINGER 0: close() sends RST, so the client sees ECONNRESET.
@@ -260,7 +271,7 @@ class _Handler(BaseHTTPRequestHandler):
             response = Response(fault.status, text.encode(), "text/plain; charset=utf-8")
         else:
             try:
-                response = server.responder(method, self.path, headers)
+                response = server.responder(method, self.path, headers, body)
             except ServedError as exc:
                 response = Response(exc.status, exc.body.encode(), "text/plain; charset=utf-8")
         server.log.answered(recorded, response.status)
