@@ -10,9 +10,11 @@ Pure functions only.
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -203,59 +205,291 @@ def bug_activity(bug: Bug) -> datetime | None:
     return max((s for s in stamps if s is not None), default=None)
 
 
+class _Index:
+    """A pool's records by word, by owner account and by Launchpad assignee.
+
+    Words are indexed for team records only: any other record is a candidate only
+    through an owner, and an owner's records are found through the account index.
+    """
+
+    def __init__(self, pool: CandidatePool) -> None:
+        self.team = frozenset(repo_name(p) for p in pool.team_projects)
+        self.changes, self.bugs = list(pool.changes), list(pool.bugs)
+        self.projects = [repo_name(c.project) for c in self.changes]
+        self.updated = [c.updated.date() for c in self.changes]
+        self.targets = [frozenset(lp_project(t.target) for t in b.tasks) for b in self.bugs]
+        self.order = [id_order(str(c.number)) for c in self.changes]
+        self.active = [(a.date() if (a := bug_activity(b)) else None) for b in self.bugs]
+        self.change_words: dict[int, frozenset[str]] = {}
+        self.bug_words: dict[int, frozenset[str]] = {}
+        self.by_nick: dict[str, list[Identity]] = defaultdict(list)
+        for identity in pool.identities:
+            self.by_nick[identity.nick.casefold()].append(identity)
+        self.by_account: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.change_by_word: dict[str, list[int]] = defaultdict(list)
+        for i, change in enumerate(self.changes):
+            account = change.owner
+            for key in (("username", account.username), ("email", account.email)):
+                if key[1]:
+                    self.by_account[key[0], key[1].casefold()].append(i)
+            if account.name:
+                self.by_account["name", account.name.casefold()].append(i)
+            if self.projects[i] in self.team:
+                for word in self.words_of_change(i):
+                    self.change_by_word[word].append(i)
+        self.by_assignee: dict[str, list[int]] = defaultdict(list)
+        self.bug_by_word: dict[str, list[int]] = defaultdict(list)
+        for i, bug in enumerate(self.bugs):
+            for name in dict.fromkeys(t.assignee.casefold() for t in bug.tasks if t.assignee):
+                self.by_assignee[name].append(i)
+            if self.targets[i] & self.team:
+                for word in self.words_of_bug(i):
+                    self.bug_by_word[word].append(i)
+        self.unique = len({c.number for c in self.changes}) == len(self.changes) and len(
+            {b.bug_id for b in self.bugs}
+        ) == len(self.bugs)
+        self.compared = 0
+
+    def words_of_change(self, i: int) -> frozenset[str]:
+        """The words a change is matched on: subject, topic and hashtags."""
+        if (found := self.change_words.get(i)) is None:
+            change = self.changes[i]
+            text = f"{change.subject} {(change.topic or '').replace('/', ' ')}"
+            found = self.change_words[i] = words(" ".join([text, *change.hashtags]))
+        return found
+
+    def words_of_bug(self, i: int) -> frozenset[str]:
+        """The words a bug is matched on: title and tags."""
+        if (found := self.bug_words.get(i)) is None:
+            bug = self.bugs[i]
+            found = self.bug_words[i] = words(" ".join([bug.title, *bug.tags]))
+        return found
+
+    def owned_changes(self, owners: Sequence[str]) -> set[int]:
+        """Changes an owner wrote: exactly those :func:`change_owner_match` accepts."""
+        found: set[int] = set()
+        for nick in owners:
+            keys = [("username", nick.casefold())]
+            for identity in self.by_nick.get(nick.casefold(), ()):
+                keys += [
+                    (field, value.casefold())
+                    for field, value in (
+                        ("username", identity.gerrit_username),
+                        ("email", identity.email),
+                        ("name", identity.name),
+                    )
+                    if value
+                ]
+            for key in keys:
+                found.update(self.by_account.get(key, ()))
+        return found
+
+    def change_owner(self, owners: Sequence[str], account: Account) -> str | None:
+        """:func:`change_owner_match` with the identity rows looked up by nick."""
+        for nick in owners:
+            for identity in self.by_nick.get(nick.casefold(), ()):
+                if field := identity.matches_account(account):
+                    return f"{nick} ({field})"
+            if account.username and account.username.casefold() == nick.casefold():
+                return f"{nick} (username)"
+        return None
+
+    def launchpad_names(self, owners: Sequence[str]) -> list[tuple[str, frozenset[str]]]:
+        """Each owner with the Launchpad names that are theirs (see launchpad_owner_match)."""
+        found = []
+        for nick in owners:
+            rows = self.by_nick.get(nick.casefold(), ())
+            names = frozenset(i.launchpad.casefold() for i in rows if i.launchpad)
+            found.append((nick, names or frozenset({nick.casefold()})))
+        return found
+
+    def held_bugs(self, names: Sequence[tuple[str, frozenset[str]]]) -> set[int]:
+        """Bugs with a task assigned to an owner (``names`` from :meth:`launchpad_names`)."""
+        return {i for _, mine in names for name in mine for i in self.by_assignee.get(name, ())}
+
+    def bug_owner(self, bug: Bug, names: Sequence[tuple[str, frozenset[str]]]) -> str | None:
+        """The first task's assignee that is an owner, as launchpad_owner_match says it."""
+        for task in bug.tasks:
+            if task.assignee:
+                assignee = task.assignee.casefold()
+                for nick, mine in names:
+                    if assignee in mine:
+                        return f"{nick} (launchpad)"
+        return None
+
+
+# (sort key, kind, position in the pool, the record's words); the key ends with the
+# position so that equal candidates keep the pool's order, as a stable sort would.
+_Ranked = tuple[tuple[float, str, tuple[int, str], int], LinkKind, int, frozenset[str]]
+
+
+def _best(found: list[_Ranked], limit: int | None, *, unique: bool) -> list[_Ranked]:
+    """``found`` ranked, cut after ``limit`` distinct records (``unique``: no record twice)."""
+    if limit is None:
+        return sorted(found)
+    if unique:
+        return heapq.nsmallest(limit, found)
+    kept: list[_Ranked] = []
+    seen: set[tuple[str, tuple[int, str]]] = set()
+    for entry in sorted(found):
+        seen.add(entry[0][1:3])
+        if len(seen) > limit:
+            break
+        kept.append(entry)
+    return kept
+
+
 @dataclass(frozen=True, slots=True)
 class CandidatePool:
-    """What candidates are drawn from: changes and bugs, the identity map, the team's projects."""
+    """What candidates are drawn from: changes and bugs, the identity map, the team's projects.
+
+    The pool indexes its records on first use (by word, owner account and
+    assignee), so scoring an action costs the records that share a word with it
+    or belong to an owner, not the whole pool. Do not mutate the sequences after
+    the first call.
+    """
 
     changes: Sequence[Change]
     bugs: Sequence[Bug]
     identities: Sequence[Identity] = ()
     team_projects: Sequence[str] = ()
+    _cache: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _index(self) -> _Index:
+        index = self._cache.get("index")
+        if not isinstance(index, _Index):
+            index = self._cache["index"] = _Index(self)
+        return index
+
+    @property
+    def compared(self) -> int:
+        """How many (action, record) pairs :meth:`score` has looked at so far (a cost measure)."""
+        index = self._cache.get("index")
+        return index.compared if isinstance(index, _Index) else 0
 
     def known_projects(self) -> frozenset[str]:
         """Short names of the team's, the changes' and the bugs' projects, also without -specs."""
-        known = {repo_name(p) for p in self.team_projects}
-        known |= {repo_name(c.project) for c in self.changes}
-        known |= {lp_project(t.target) for b in self.bugs for t in b.tasks}
-        return frozenset(known | {k.removesuffix("-specs") for k in known})
+        known = self._cache.get("known")
+        if not isinstance(known, frozenset):
+            found = {repo_name(p) for p in self.team_projects}
+            found |= {repo_name(c.project) for c in self.changes}
+            found |= {lp_project(t.target) for b in self.bugs for t in b.tasks}
+            known = self._cache["known"] = frozenset(
+                found | {k.removesuffix("-specs") for k in found}
+            )
+        return known
 
     def hint(self, action: StoredAction) -> TypeHint | None:
         """The type hint of the action's text, with this pool's projects as known names."""
         return type_hint(action.text, self.known_projects())
 
-    def score(self, action: StoredAction, since: date | None) -> tuple[Candidate, ...]:
+    def score(
+        self, action: StoredAction, since: date | None, *, limit: int | None = None
+    ) -> tuple[Candidate, ...]:
         """Changes and bugs sharing at least one word with the action and its topic, best first.
 
         Pool: updated on or after ``since``, in a team project or by an owner, and
         fitting the type hint (an e-mail finds nothing). Score = 0.6 * word overlap
         (Dice) + 0.25 if an owner wrote/holds it + 0.15 if the wording gave a type hint.
+        With ``limit``, the ranking stops after ``limit`` distinct records.
         """
         hint = self.hint(action)
         if hint is not None and hint.kind is HintKind.NOTHING:
             return ()
         mine = words(f"{action.text} {action.topic}", drop={o.casefold() for o in action.owners})
-        team = {repo_name(p) for p in self.team_projects}
-        found: list[Candidate | None] = []
-        for change in self.changes:
-            project = repo_name(change.project)
-            owner = change_owner_match(action.owners, change.owner, self.identities)
-            if (since and change.updated.date() < since) or (project not in team and not owner):
+        ix = self._index()
+        owned, names = ix.owned_changes(action.owners), ix.launchpad_names(action.owners)
+        with_bugs = hint is None or hint.allows_bugs
+        held = ix.held_bugs(names) if with_bugs else set()
+        found = self._changes(ix, mine, since, hint, owned, owned)
+        found += self._bugs(ix, mine, since, hint, held, held)
+        # The other candidates share words with the action: by how many, from the postings.
+        shared, shared_bugs = Counter[int](), Counter[int]()
+        for word in mine:
+            shared.update(ix.change_by_word.get(word, ()))
+            if with_bugs:
+                shared_bugs.update(ix.bug_by_word.get(word, ()))
+        for i in owned:
+            shared.pop(i, None)
+        for i in held:
+            shared_bugs.pop(i, None)
+        levels = sorted({*shared.values(), *shared_bugs.values()}, reverse=True)
+        for level, common in enumerate(levels):
+            changes = [i for i, n in shared.items() if n == common]
+            found += self._changes(ix, mine, since, hint, changes, owned)
+            bugs = [i for i, n in shared_bugs.items() if n == common]
+            found += self._bugs(ix, mine, since, hint, bugs, held)
+            if limit is not None and ix.unique and len(found) >= limit and level + 1 < len(levels):
+                # Fewer common words: Dice at most 2n/(len(mine) + n) with n the next level.
+                fewer = levels[level + 1]
+                bound = WORD_WEIGHT * 2 * fewer / (len(mine) + fewer) + HINT_WEIGHT * bool(hint)
+                if -heapq.nsmallest(limit, found)[-1][0][0] > bound + 0.001:
+                    break
+        ranked: list[Candidate | None] = []
+        for _, kind, i, theirs in _best(found, limit, unique=ix.unique):
+            if kind is LinkKind.CHANGE:
+                change = self.changes[i]
+                owner = ix.change_owner(action.owners, change.owner)
+                ident = str(change.number)
+            else:
+                owner, ident = ix.bug_owner(self.bugs[i], names), str(self.bugs[i].bug_id)
+            ranked.append(_score(kind, ident, mine, theirs, owner, hint))
+        return tuple(c for c in ranked if c is not None)
+
+    @staticmethod
+    def _changes(
+        ix: _Index,
+        mine: frozenset[str],
+        since: date | None,
+        hint: TypeHint | None,
+        positions: Collection[int],
+        owned: Collection[int],
+    ) -> list[_Ranked]:
+        """The changes at ``positions`` that pass the filters and share a word, ranked."""
+        ix.compared += len(positions)
+        found: list[_Ranked] = []
+        for i in positions:
+            project = ix.projects[i]
+            if (since and ix.updated[i] < since) or (project not in ix.team and i not in owned):
                 continue
-            if hint is None or hint.accepts(project):
-                text = f"{change.subject} {(change.topic or '').replace('/', ' ')}"
-                theirs = words(" ".join([text, *change.hashtags]))
-                found.append(_score(LinkKind.CHANGE, str(change.number), mine, theirs, owner, hint))
-        for bug in self.bugs if hint is None or hint.allows_bugs else ():
-            targets = {lp_project(t.target) for t in bug.tasks}
-            owners = (
-                launchpad_owner_match(action.owners, t.assignee, self.identities) for t in bug.tasks
-            )
-            owner = next((o for o in owners if o), None)
-            active = bug_activity(bug)
-            if not bug.visible or (since and (active is None or active.date() < since)):
+            if (hint is None or hint.accepts(project)) and (
+                common := mine & (theirs := ix.words_of_change(i))
+            ):
+                rank = _rank(mine, theirs, common, owner=i in owned, hint=hint is not None)
+                found.append(((-rank, "change", ix.order[i], i), LinkKind.CHANGE, i, theirs))
+        return found
+
+    @staticmethod
+    def _bugs(
+        ix: _Index,
+        mine: frozenset[str],
+        since: date | None,
+        hint: TypeHint | None,
+        positions: Collection[int],
+        held: Collection[int],
+    ) -> list[_Ranked]:
+        """The bugs at ``positions`` that pass the filters and share a word, ranked."""
+        ix.compared += len(positions)
+        found: list[_Ranked] = []
+        for i in positions:
+            bug, active, targets = ix.bugs[i], ix.active[i], ix.targets[i]
+            if not bug.visible or (since and (active is None or active < since)):
                 continue
-            if (targets & team or owner) and (hint is None or any(map(hint.accepts, targets))):
-                theirs = words(" ".join([bug.title, *bug.tags]))
-                found.append(_score(LinkKind.BUG, str(bug.bug_id), mine, theirs, owner, hint))
-        ranked = (c for c in found if c is not None)
-        return tuple(sorted(ranked, key=lambda c: (-c.score, c.kind.value, id_order(c.id))))
+            owner = i in held
+            if (
+                (targets & ix.team or owner)
+                and (hint is None or any(map(hint.accepts, targets)))
+                and (common := mine & (theirs := ix.words_of_bug(i)))
+            ):
+                rank = _rank(mine, theirs, common, owner=owner, hint=hint is not None)
+                key = (-rank, "bug", id_order(str(bug.bug_id)), i)
+                found.append((key, LinkKind.BUG, i, theirs))
+        return found
+
+
+def _rank(
+    mine: frozenset[str], theirs: frozenset[str], common: frozenset[str], *, owner: bool, hint: bool
+) -> float:
+    """The score :func:`_score` gives, without the evidence."""
+    overlap = 2 * len(common) / (len(mine) + len(theirs))
+    return round(WORD_WEIGHT * overlap + OWNER_WEIGHT * owner + HINT_WEIGHT * hint, 3)

@@ -135,27 +135,35 @@ class _Derivation:
             self.links[link.key] = link
 
 
-def _edge_targets(parent: Link, edges: Sequence[Edge]) -> list[tuple[LinkKind, str, Edge]]:
-    """What ``parent`` reaches through one edge: a bug's or blueprint's changes, a change's bugs."""
-    if parent.kind is LinkKind.CHANGE:
+class _EdgeIndex:
+    """Edges by what they extend: a change's bug edges; a bug's or blueprint's change edges
+    (by kind and the name after the last ``/``, ignoring case). Lists keep the edges' order."""
+
+    def __init__(self, edges: Sequence[Edge]) -> None:
+        self.bugs_of: dict[str, list[Edge]] = defaultdict(list)
+        self.changes_of: dict[tuple[LinkKind, str], list[Edge]] = defaultdict(list)
+        for e in edges:
+            if e.kind is LinkKind.BUG:
+                self.bugs_of[str(e.change)].append(e)
+            self.changes_of[e.kind, e.id.rsplit("/", 1)[-1].casefold()].append(e)
+
+    def targets(self, parent: Link) -> list[tuple[LinkKind, str, Edge]]:
+        """What ``parent`` reaches through one edge: a bug's or blueprint's changes, a change's
+        bugs."""
+        if parent.kind is LinkKind.CHANGE:
+            return [(e.kind, e.id, e) for e in self.bugs_of.get(parent.id, ())]
+        name = parent.id.rsplit("/", 1)[-1].casefold()
         return [
-            (e.kind, e.id, e)
-            for e in edges
-            if str(e.change) == parent.id and e.kind is LinkKind.BUG
+            (LinkKind.CHANGE, str(e.change), e)
+            for e in self.changes_of.get((parent.kind, name), ())
         ]
-    name = parent.id.rsplit("/", 1)[-1].casefold()
-    return [
-        (LinkKind.CHANGE, str(e.change), e)
-        for e in edges
-        if e.kind is parent.kind and e.id.rsplit("/", 1)[-1].casefold() == name
-    ]
 
 
 def _derive(
     action: StoredAction,
     stored: Mapping[LinkKey, Link],
     topic_refs: Sequence[Ref],
-    edges: Sequence[Edge],
+    edges: _EdgeIndex,
     reasons: list[str],
 ) -> _Derivation:
     found = _Derivation(action, stored, reasons)
@@ -174,7 +182,7 @@ def _derive(
     parents += [v for k, v in stored.items() if v.status is CONFIRMED and k not in found.links]
     for parent in sorted(parents, key=lambda v: _key_order(v.key)):
         confidence = parent.confidence * TRANSITIVE_FACTOR
-        for kind, ident, edge in _edge_targets(parent, edges):
+        for kind, ident, edge in edges.targets(parent):
             status = CONFIRMED if edge.strong else LinkStatus.SUGGESTED
             evidence = f"via {parent.kind} {parent.id} ({parent.source}): {edge.evidence}"
             found.offer(kind, ident, LinkSource.TRANSITIVE, confidence, status, evidence)
@@ -242,6 +250,7 @@ def diff(
     gives the same plan.
     """
     edges = collect_edges(changes, messages)
+    by_target = _EdgeIndex(edges)
     pool = CandidatePool(changes, bugs, identities, team_projects)
     stored: dict[int, dict[LinkKey, Link]] = defaultdict(dict)
     for link in existing:
@@ -251,14 +260,18 @@ def diff(
     for action in sorted(actions, key=lambda a: a.id):
         old = stored.get(action.id, {})
         refs = (topic_refs or {}).get((action.event_id, action.topic), ())
-        found = _derive(action, old, refs, edges, reasons)
+        found = _derive(action, old, refs, by_target, reasons)
         links = [*found.links.values(), *old.values()]
         if action.state is not ActionState.DROPPED and all(
             v.status is not CONFIRMED for v in links
         ):
             if (hint := pool.hint(action)) is not None and hint.kind is HintKind.NOTHING:
                 reasons.append(f"action {action.id}: no candidates ({hint.label})")
-            _suggest(found, pool.score(action, event_start or action.day), threshold)
+            # _suggest reads the ranking only up to MAX_CANDIDATES records that are neither
+            # derived nor rejected, plus one: the best one when none reach the threshold.
+            limit = MAX_CANDIDATES + len(found.links) + len(found.rejected) + 1
+            since = event_start or action.day
+            _suggest(found, pool.score(action, since, limit=limit), threshold)
         for key in sorted(set(old) | set(found.links), key=_key_order):
             bucket, link, why = _compare(old.get(key), found.links.get(key))
             buckets[bucket].append(link)
