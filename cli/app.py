@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,7 +35,7 @@ from syncsvc.config import EXAMPLE_CONFIG
 from syncsvc.errors import InputError, SyncError
 from syncsvc.explain import explain
 from syncsvc.models import db, repo
-from syncsvc.models.status_queries import link_view
+from syncsvc.models.status_queries import action_branches, link_view
 from syncsvc.views import action_detail_json
 
 
@@ -173,12 +174,20 @@ def show(
     with db.session_scope(app_ctx.engine()) as session:
         action = repo.get_action(session, action_id)
         view = link_view(session, [action])
-    if fmt is DetailFormat.JSON:
         links = view.links.get(action.id, [])
+        branches = action_branches(
+            session,
+            action,
+            links,
+            now=datetime.now(UTC),
+            stall_days=app_ctx.config.status.stall_days,
+        )
+    if fmt is DetailFormat.JSON:
         data = action_detail_json(action, links, view.artifact_states, view.progress.get(action.id))
+        data["branches"] = [{"branch": b, "state": st, "reason": r} for b, st, r in branches]
         render.print_json(app_ctx.out, data)
     else:
-        render.action_detail(app_ctx.out, action, view=view)
+        render.action_detail(app_ctx.out, action, view=view, branches=branches)
 
 
 @app.command(epilog="Example: syncsvc events --format json")

@@ -133,7 +133,13 @@ def actions_json(
     )
 
 
-def action_detail(console: Console, action: StoredAction, *, view: LinkView | None = None) -> None:
+def action_detail(
+    console: Console,
+    action: StoredAction,
+    *,
+    view: LinkView | None = None,
+    branches: Sequence[tuple[str, str, str]] = (),
+) -> None:
     """Every field of one action, then its links with evidence, refs and history."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
@@ -146,6 +152,8 @@ def action_detail(console: Console, action: StoredAction, *, view: LinkView | No
     table.add_row("state", str(action.state))
     if view is not None:
         table.add_row("progress", view.progress.get(action.id, "not computed yet"))
+    for branch, state, reason in branches:
+        table.add_row(f"on {branch}", t(f"{state}: {reason}"))
     console.print(table)
     for link in view.links.get(action.id, []) if view else []:
         state = view.artifact_states.get(f"{link.kind}:{link.id}", "") if view else ""

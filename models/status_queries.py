@@ -10,13 +10,14 @@ from sqlalchemy.orm import Session
 
 from syncsvc.domain import ChangeStatus, StoredAction
 from syncsvc.linking import Link
+from syncsvc.reconcile import branch_states
 from syncsvc.status import HistoryEvent
 
 from . import repo
 from .link_store import current_states, load_links
 from .link_tables import ActionStateHistoryRow, LinkRow
 from .sync_records import bug_key, change_key
-from .sync_store import artifact_states, history_since
+from .sync_store import artifact_states, get_bug, get_change, history_since
 from .sync_tables import BugTaskRow, ChangeRow, SyncStateRow
 
 
@@ -138,3 +139,21 @@ def link_view(session: Session, actions: list[StoredAction]) -> LinkView:
 
 def _numeric(key: str) -> bool:
     return key.partition(":")[2].isdigit()
+
+
+def action_branches(
+    session: Session, action: StoredAction, links: list[Link], *, now: datetime, stall_days: int
+) -> tuple[tuple[str, str, str], ...]:
+    """(branch, state, reason): the main line first, then each linked backport branch."""
+    changes = {
+        int(link.id): change
+        for link in links
+        if link.kind == "change" and (change := get_change(session, int(link.id))) is not None
+    }
+    bugs = {
+        int(link.id): bug
+        for link in links
+        if link.kind == "bug" and (bug := get_bug(session, int(link.id))) is not None
+    }
+    rows = branch_states(action, links, changes, bugs, now=now, stall_days=stall_days)
+    return tuple((branch, str(state), reason) for branch, state, reason in rows)

@@ -83,6 +83,18 @@ class TestLinks:
             "confirmed by hand",
         )
 
+    def test_backports_are_shown_separately(self, demo_db) -> None:
+        """A stable/victoria backport gets its own row after the main line in `show`."""
+        for change in ("761520", "764905"):
+            assert cli(demo_db, "link", "add", "16", f"change:{change}").exit_code == 0
+        shown = json.loads(cli(demo_db, "show", "16", "-f", "json").stdout)
+        assert [(b["branch"], b["state"]) for b in shown["branches"]] == [
+            ("master", "done"),
+            ("stable/victoria", "done"),
+        ]
+        assert "764905" not in shown["branches"][0]["reason"]
+        assert "764905" in shown["branches"][1]["reason"]
+
     def test_bad_link_argument(self, demo_db) -> None:
         """A malformed artifact is a usage error."""
         result = cli(demo_db, "link", "add", "6", "gerrit-758868")
