@@ -249,8 +249,3 @@ def mentioned_nicks(text: str, nicks: Collection[str]) -> tuple[str, ...]:
     """
     words = {w.lower() for w in re.findall(r"[\w\-\[\]\\^{}|`]+", text)}
     return tuple(n for n in nicks if n.lower() in words)
-
-
-def strong_subject_nicks(text: str) -> tuple[str, ...]:
-    """Nicks that own ``text`` by a strong form alone (used to learn known nicks)."""
-    return read_owners(text).owners
