@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy import exc as sa_exc
 from typer.core import TyperGroup
 
 from syncsvc import __version__
 from syncsvc.adapters.sources import read_source
 from syncsvc.cli import render
 from syncsvc.cli.context import AppContext
+from syncsvc.cli.decisions_cmd import DECISIONS_EPILOG, decisions
 from syncsvc.cli.demo_cmd import demo
 from syncsvc.cli.exit_codes import EXIT_FOR_KIND, ExitCode
 from syncsvc.cli.importing import parse_and_report, save_event
@@ -32,11 +35,11 @@ from syncsvc.cli.options import (
 from syncsvc.cli.status_cmd import STATUS_EPILOG, status
 from syncsvc.cli.sync_cmd import SYNC_EPILOG, sync
 from syncsvc.config import EXAMPLE_CONFIG
-from syncsvc.errors import InputError, SyncError
+from syncsvc.errors import ConfigError, InputError, StorageError, SyncError
 from syncsvc.explain import explain
 from syncsvc.models import db, repo
 from syncsvc.models.status_queries import action_branches, link_view
-from syncsvc.views import action_detail_json
+from syncsvc.views import JSONValue, action_detail_json, event_json
 
 
 class _Group(TyperGroup):
@@ -44,7 +47,10 @@ class _Group(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:  # typer's vendored click.Context
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except sa_exc.SQLAlchemyError as exc:
+                raise _storage_error(exc) from exc
         except SyncError as exc:
             app_ctx = ctx.obj if isinstance(ctx.obj, AppContext) else AppContext()
             if app_ctx.debug:
@@ -56,6 +62,16 @@ class _Group(TyperGroup):
         finally:
             if isinstance(ctx.obj, AppContext):
                 ctx.obj.close()
+
+
+def _storage_error(exc: sa_exc.SQLAlchemyError) -> SyncError:
+    """One-line errors for database failures: a bad URL, an unreachable server."""
+    if isinstance(exc, sa_exc.ArgumentError | sa_exc.NoSuchModuleError):
+        return ConfigError(f"not a database URL syncsvc can use: {exc}", hint="see --db in README")
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
+        return StorageError(f"cannot use the database: {detail}", hint="is it running?")
+    return StorageError(f"database error: {detail}")
 
 
 app = typer.Typer(
@@ -196,7 +212,12 @@ def events(ctx: typer.Context, fmt: DetailFormatOption = DetailFormat.TABLE) -> 
     app_ctx = _ctx(ctx)
     with db.session_scope(app_ctx.engine()) as session:
         found = repo.list_events(session)
-    (render.events_json if fmt is DetailFormat.JSON else render.events_table)(app_ctx.out, found)
+        decided = Counter(d.event_id for d in repo.list_decisions(session))
+    if fmt is DetailFormat.JSON:
+        data: list[JSONValue] = [{**event_json(e), "decisions": decided[e.id]} for e in found]
+        render.print_json(app_ctx.out, data)
+    else:
+        render.events_table(app_ctx.out, found)
 
 
 @app.command(epilog="Example: syncsvc init --path ./syncsvc.toml")
@@ -231,6 +252,7 @@ def db_current(ctx: typer.Context) -> None:
 
 app.command(epilog=SYNC_EPILOG)(sync)
 app.command(epilog=STATUS_EPILOG)(status)
+app.command(epilog=DECISIONS_EPILOG)(decisions)
 app.add_typer(link_app, name="link")
 app.add_typer(people_app, name="people")
 app.command(epilog="Example: syncsvc mark 11 done")(mark)

@@ -26,6 +26,7 @@ from syncsvc.domain import (
     Ref,
     RefKind,
     StoredAction,
+    StoredDecision,
     StoredEvent,
 )
 from syncsvc.errors import NotFoundError
@@ -222,6 +223,7 @@ class _Import:
             topic_row.position, topic_row.title = position, topic.title
             topic_row.day = days[topic.day] if topic.day is not None else None
             topic_row.etherpads, topic_row.discussion = [*topic.etherpads], [*topic.discussion]
+            topic_row.decisions = [*topic.decisions]
             topic_row.removed_at = None
             wanted = [self.refs[key] for key in _dedupe(_ref_key(r) for r in topic.refs)]
             if [link.ref for link in topic_row.ref_links] != wanted:
@@ -274,7 +276,8 @@ class _Import:
         action.text, action.due, action.starts = item.text, item.due, item.starts
         action.milestone_text = item.milestone.text if item.milestone else None
         action.milestone_key = item.milestone.key if item.milestone else None
-        action.inferred = item.inferred
+        action.inferred, action.confidence = item.inferred, item.confidence
+        action.organisations = [*item.organisations]
         if old_people != people:
             action.owner_links = [
                 ActionOwnerRow(person=p, position=i) for i, p in enumerate(people)
@@ -297,7 +300,10 @@ class _Import:
 
 def _content(a: ActionRow) -> tuple[object, ...]:
     """The stored fields an import compares, besides owners and refs."""
-    return (a.text, a.milestone_text, a.milestone_key, a.due, a.starts, a.inferred)
+    return (
+        a.text, a.milestone_text, a.milestone_key, a.due, a.starts, a.inferred, a.confidence,
+        tuple(a.organisations or ()),
+    )  # fmt: skip
 
 
 def set_state(
@@ -394,3 +400,24 @@ def list_events(session: Session) -> list[StoredEvent]:
     stmt = select(EventRow, topics, actions).order_by(EventRow.id)
     rows = session.execute(stmt)
     return [row.to_record(topics=n_topics, actions=n_actions) for row, n_topics, n_actions in rows]
+
+
+def list_decisions(session: Session, event_id: int | None = None) -> list[StoredDecision]:
+    """Return the decisions of current topics, ordered by event, topic position and text order.
+
+    ``event_id`` keeps one event's decisions. Decisions of soft-removed topics are
+    left out.
+    """
+    stmt = (
+        select(EventRow.id, EventRow.title, TopicRow.title, TopicRow.decisions)
+        .join(TopicRow, TopicRow.event_id == EventRow.id)
+        .where(TopicRow.removed_at.is_(None))
+        .order_by(EventRow.id, TopicRow.position, TopicRow.id)
+    )
+    if event_id is not None:
+        stmt = stmt.where(EventRow.id == event_id)
+    return [
+        StoredDecision(event_id=eid, event=event, topic=topic, text=text)
+        for eid, event, topic, decisions in session.execute(stmt)
+        for text in decisions or ()
+    ]

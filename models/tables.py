@@ -14,12 +14,14 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Integer,
     String,
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from syncsvc.domain import (
@@ -111,6 +113,7 @@ class TopicRow(Base):
     etherpads: Mapped[list[str]] = mapped_column(JSON)
     discussion: Mapped[list[str]] = mapped_column(JSON)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decisions: Mapped[list[str]] = mapped_column(JSON, server_default=sql_text("'[]'"))
 
     event: Mapped[EventRow] = relationship(back_populates="topics")
     day: Mapped[DayRow | None] = relationship()
@@ -136,6 +139,8 @@ class ActionRow(Base):
     starts: Mapped[date | None] = mapped_column(Date)
     state: Mapped[ActionState] = mapped_column(_STATE)
     inferred: Mapped[bool] = mapped_column(Boolean)
+    confidence: Mapped[float] = mapped_column(Float, server_default=sql_text("1.0"))
+    organisations: Mapped[list[str]] = mapped_column(JSON, server_default=sql_text("'[]'"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -172,6 +177,8 @@ class ActionRow(Base):
             state=ActionState(self.state),
             inferred=self.inferred,
             history=tuple(r.to_record() for r in self.revisions) if history else (),
+            confidence=self.confidence,
+            organisations=tuple(self.organisations),
         )
 
 

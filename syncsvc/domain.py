@@ -286,6 +286,18 @@ class StoredAction:
     state: ActionState
     inferred: bool = False
     history: tuple[ActionRevision, ...] = ()
+    confidence: float = 1.0
+    organisations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDecision:
+    """A decision as stored: the event and topic it was agreed in, and its text."""
+
+    event_id: int
+    event: str
+    topic: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True)

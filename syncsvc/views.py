@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from syncsvc.domain import Event, StoredAction, StoredEvent
+from syncsvc.domain import Event, StoredAction, StoredDecision, StoredEvent
 from syncsvc.linking import Link
 
 JSONValue = str | int | float | bool | None | list["JSONValue"] | dict[str, "JSONValue"]
@@ -54,6 +54,9 @@ def action_json(
         "state": str(action.state),
         "progress": progress,
         "links": [link_json(link, states or {}) for link in links],
+        "inferred": action.inferred,
+        "confidence": round(action.confidence, 3),
+        "organisations": list(action.organisations),
     }
 
 
@@ -71,6 +74,16 @@ def action_detail_json(
         for h in action.history
     ]
     return data
+
+
+def decision_json(decision: StoredDecision) -> dict[str, JSONValue]:
+    """One decision as listed by ``syncsvc decisions --format json``."""
+    return {
+        "event_id": decision.event_id,
+        "event": decision.event,
+        "topic": decision.topic,
+        "text": decision.text,
+    }
 
 
 def event_json(event: StoredEvent) -> dict[str, JSONValue]:

@@ -18,8 +18,25 @@ EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "manila-wallaby-ptg-summary.html"
 CONTRACT_KEYS = {
     "id", "event", "day", "topic", "text", "owners", "milestone", "milestone_key", "due",
-    "starts", "refs", "state", "progress", "links",
+    "starts", "refs", "state", "progress", "links", "inferred", "confidence", "organisations",
 }  # fmt: skip
+DECIDED = b"""Summary of the Manila team's Yoga PTG.
+
+=== Release process ===
+Discussion Items:
+- #agreed we tag all deliverables together
+- the stable branches lag by a month
+Actions:
+- gouthamr will automate the tag script
+- NetApp/SAP will test the new driver
+Agreed: stable branches are cut one week after the coordinated release
+
+=== Share servers ===
+Discussion Items:
+- network allocation is slow
+
+- carloss will profile the allocation path
+"""
 
 
 def _commands(group: object, prefix: tuple[str, ...] = ()) -> list[list[str]]:
@@ -225,7 +242,7 @@ class TestListing:
             "manila",
             "wallaby",
         )
-        assert (event["topics"], event["actions"]) == (12, 20)
+        assert (event["topics"], event["actions"], event["decisions"]) == (12, 20, 0)
 
     def test_reference_input_through_the_cli(self, runner, db_url) -> None:
         """The Wallaby summary imports 47 actions, 20 of them owned."""
@@ -234,6 +251,75 @@ class TestListing:
         run(runner, db_url, "import", str(SEED))
         items = actions_json(runner, db_url)
         assert (len(items), sum(1 for i in items if i["owners"])) == (47, 20)
+
+
+class TestDecisions:
+    """Decisions, confidence and organisations from a summary with `#agreed`/`Agreed:`."""
+
+    @pytest.fixture
+    def decided(self, tmp_path: Path) -> Path:
+        """A small summary with two decisions, an organisation action and an inferred one."""
+        path = tmp_path / "decided.txt"
+        path.write_bytes(DECIDED)
+        return path
+
+    def test_decisions_json(self, runner, db_url, decided) -> None:
+        """`decisions --format json` lists each decision with its event and topic."""
+        assert run(runner, db_url, "import", str(decided)).exit_code == 0
+        result = run(runner, db_url, "decisions", "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        items = json.loads(result.stdout)
+        assert [(i["event"], i["topic"], i["text"]) for i in items] == [
+            ("Manila Yoga PTG", "Release process", "we tag all deliverables together"),
+            (
+                "Manila Yoga PTG",
+                "Release process",
+                "stable branches are cut one week after the coordinated release",
+            ),
+        ]
+        assert {i["event_id"] for i in items} == {1}
+
+    def test_decisions_table_and_event_filter(self, runner, db_url, decided) -> None:
+        """The table names topic and decision; `--event` of another id lists nothing."""
+        run(runner, db_url, "import", str(decided))
+        table = run(runner, db_url, "decisions")
+        assert table.exit_code == 0, table.stderr
+        assert "Release process" in table.stdout
+        assert "we tag all deliverables together" in table.stdout
+        other = run(runner, db_url, "decisions", "--event", "99", "--format", "json")
+        assert json.loads(other.stdout) == []
+
+    def test_events_count_decisions(self, runner, db_url, decided) -> None:
+        """`events --format json` counts the event's decisions."""
+        run(runner, db_url, "import", str(decided))
+        [event] = json.loads(run(runner, db_url, "events", "--format", "json").stdout)
+        assert (event["topics"], event["actions"], event["decisions"]) == (2, 3, 2)
+
+    def test_actions_json_carries_inferred_confidence_and_organisations(
+        self, runner, db_url, decided
+    ) -> None:
+        """Inferred actions keep their confidence; organisations stay apart from owners."""
+        run(runner, db_url, "import", str(decided))
+        items = actions_json(runner, db_url)
+        assert all(set(item) == CONTRACT_KEYS for item in items)
+        assert [
+            (i["text"], i["owners"], i["organisations"], i["inferred"], i["confidence"])
+            for i in items
+        ] == [
+            ("gouthamr will automate the tag script", ["gouthamr"], [], False, 1.0),
+            ("NetApp/SAP will test the new driver", [], ["NetApp", "SAP"], False, 1.0),
+            ("carloss will profile the allocation path", ["carloss"], [], True, 0.7),
+        ]
+
+    def test_reimport_keeps_everything_unchanged(self, runner, db_url, decided) -> None:
+        """Importing the same summary again changes no action and keeps the decisions."""
+        run(runner, db_url, "import", str(decided))
+        before = actions_json(runner, db_url)
+        again = run(runner, db_url, "import", str(decided))
+        assert again.exit_code == 0, again.stderr
+        assert actions_json(runner, db_url) == before
+        decisions = json.loads(run(runner, db_url, "decisions", "--format", "json").stdout)
+        assert len(decisions) == 2
 
 
 class TestDemoAndHelp:
@@ -285,7 +371,7 @@ class TestDemoAndHelp:
         assert names >= {
             "import", "actions", "show", "events", "demo", "init", "sync", "status", "mark",
             "drift", "db upgrade", "db current", "link add", "link confirm", "link reject",
-            "link refresh", "people", "people set",
+            "link refresh", "people", "people set", "decisions",
         }  # fmt: skip
 
 
@@ -314,3 +400,25 @@ class TestUntrustedText:
         result = run(runner, db_url, "import", str(missing))
         assert result.exit_code == 2
         assert result.stderr.strip() == f"error: {missing}: no such file"
+
+
+class TestDatabaseErrors:
+    """Database failures are one line with a documented exit code, not a traceback."""
+
+    def test_unreachable_server(self, runner) -> None:
+        """A PostgreSQL server nobody runs is exit 7 (storage)."""
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        result = runner.invoke(
+            app, ["--db", f"postgresql+psycopg://u@127.0.0.1:{port}/x", "actions"]
+        )
+        assert result.exit_code == 7
+        assert result.stderr.startswith("error: cannot use the database: ")
+        assert len(result.stderr.strip().splitlines()) == 1
+
+    def test_bad_url(self, runner) -> None:
+        """A URL SQLAlchemy cannot read is a usage error (exit 2)."""
+        result = runner.invoke(app, ["--db", "nonsense://x", "actions"])
+        assert result.exit_code == 2
+        assert "not a database URL syncsvc can use" in result.stderr

@@ -708,7 +708,7 @@ class TestMigration0003:
         downgrade(engine, "0002")
         assert current_revision(engine) == "0002"
         assert set(inspect(engine).get_table_names()) == before - LINK_TABLES
-        upgrade(engine)
+        upgrade(engine, "0003")
         assert current_revision(engine) == "0003"
         assert set(inspect(engine).get_table_names()) == before
         with engine.connect() as connection:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -43,6 +44,19 @@ TABLES = {
 SYNC_TABLES = {"bugs", "bug_tasks", "changes", "artifact_history", "sync_state"}
 LINK_TABLES = {"links", "action_state_history", "identities"}
 ALL_TABLES = TABLES | SYNC_TABLES | LINK_TABLES
+INSERT_EVENT = (
+    "INSERT INTO events (team, cycle, title, source, source_digest, imported_at)"
+    " VALUES ('manila', 'wallaby', 'PTG', 'ptg', '', CURRENT_TIMESTAMP)"
+)
+INSERT_TOPIC = (
+    "INSERT INTO topics (event_id, position, title, etherpads, discussion)"
+    " SELECT id, 0, 'Backups', '[]', '[]' FROM events"
+)
+INSERT_ACTION = (
+    "INSERT INTO actions (event_id, topic_id, position, text, state, inferred,"
+    " created_at, updated_at) SELECT event_id, id, 0, 'x', 'open', false,"
+    " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM topics"
+)
 
 
 class TestUpgradeDowngrade:
@@ -51,7 +65,7 @@ class TestUpgradeDowngrade:
         assert current_revision(bare_engine) is None
         upgrade(bare_engine)
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(bare_engine) == head_revision() == "0003"
+        assert current_revision(bare_engine) == head_revision() == "0004"
 
     def test_downgrade_base_then_upgrade_again(self, engine):
         """Downgrading to base drops every table, and upgrading again recreates them."""
@@ -60,7 +74,7 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) is None
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0003"
+        assert current_revision(engine) == "0004"
 
     def test_downgrade_0002_keeps_the_initial_schema_and_its_data(self, engine):
         """Downgrading to 0001 drops only the sync tables; events survive; upgrading restores them."""
@@ -76,12 +90,12 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) == "0001"
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0003"
+        assert current_revision(engine) == "0004"
         with engine.connect() as connection:
             assert connection.scalar(text("SELECT team FROM events")) == "manila"
 
     def test_upgrade_step_by_step(self, bare_engine):
-        """0001, 0002 then 0003 gives the same tables as upgrading straight to head."""
+        """0001, 0002, 0003 then 0004 gives the same tables as upgrading straight to head."""
         upgrade(bare_engine, "0001")
         assert set(inspect(bare_engine).get_table_names()) == {*TABLES, "alembic_version"}
         upgrade(bare_engine, "0002")
@@ -92,11 +106,60 @@ class TestUpgradeDowngrade:
         }
         upgrade(bare_engine, "0003")
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
+        upgrade(bare_engine, "0004")
+        assert current_revision(bare_engine) == head_revision()
 
     def test_upgrade_twice_is_a_no_op(self, engine):
         """Upgrading a database already at head changes nothing."""
         upgrade(engine)
         assert current_revision(engine) == head_revision()
+
+
+def _columns(engine, table):
+    """The column names of ``table``."""
+    return {c["name"] for c in inspect(engine).get_columns(table)}
+
+
+class TestMigration0004:
+    def test_upgrade_fills_existing_rows_with_defaults(self, bare_engine):
+        """Rows from 0003 get no decisions, confidence 1.0 and no organisations."""
+        upgrade(bare_engine, "0003")
+        with bare_engine.begin() as connection:
+            connection.execute(text(INSERT_EVENT))
+            connection.execute(text(INSERT_TOPIC))
+            connection.execute(text(INSERT_ACTION))
+        upgrade(bare_engine, "0004")
+        with bare_engine.connect() as connection:
+            decisions = connection.scalar(text("SELECT decisions FROM topics"))
+            confidence, organisations = connection.execute(
+                text("SELECT confidence, organisations FROM actions")
+            ).one()
+        assert _decoded(decisions) == []
+        assert (confidence, _decoded(organisations)) == (1.0, [])
+
+    def test_downgrade_drops_only_the_new_columns(self, engine):
+        """Downgrading to 0003 drops the three columns and keeps the rows."""
+        with engine.begin() as connection:
+            connection.execute(text(INSERT_EVENT))
+            connection.execute(text(INSERT_TOPIC))
+            connection.execute(text(INSERT_ACTION))
+        assert {"confidence", "organisations"} <= _columns(engine, "actions")
+        assert "decisions" in _columns(engine, "topics")
+        downgrade(engine, "0003")
+        assert current_revision(engine) == "0003"
+        assert not {"confidence", "organisations"} & _columns(engine, "actions")
+        assert "decisions" not in _columns(engine, "topics")
+        with engine.connect() as connection:
+            assert connection.scalar(text("SELECT text FROM actions")) == "x"
+        upgrade(engine)
+        assert {"confidence", "organisations"} <= _columns(engine, "actions")
+        with engine.connect() as connection:
+            assert connection.scalar(text("SELECT confidence FROM actions")) == 1.0
+
+
+def _decoded(value):
+    """A JSON column value as Python data (SQLite returns text, PostgreSQL the data)."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 class TestSchemaMatchesModels:
@@ -201,7 +264,7 @@ class TestAlembicConfiguration:
         command.upgrade(config, "head")
         engine = open_engine(sqlite_url)
         try:
-            assert current_revision(engine) == "0003"
+            assert current_revision(engine) == "0004"
         finally:
             engine.dispose()
 
@@ -218,6 +281,9 @@ class TestAlembicConfiguration:
         assert "SET version_num='0002'" in buffer.getvalue()
         assert "CREATE TABLE links" in buffer.getvalue()
         assert "SET version_num='0003'" in buffer.getvalue()
+        assert "ALTER TABLE topics ADD COLUMN decisions JSON" in buffer.getvalue()
+        assert "ALTER TABLE actions ADD COLUMN confidence FLOAT" in buffer.getvalue()
+        assert "SET version_num='0004'" in buffer.getvalue()
 
 
 class TestPostgresSchemaIsolation:
