@@ -39,7 +39,7 @@ from syncsvc.errors import ConfigError, InputError, StorageError, SyncError
 from syncsvc.explain import explain
 from syncsvc.models import db, repo
 from syncsvc.models.status_queries import action_branches, link_view
-from syncsvc.views import JSONValue, action_detail_json, event_json
+from syncsvc.views import action_detail_json
 
 
 class _Group(TyperGroup):
@@ -214,8 +214,7 @@ def events(ctx: typer.Context, fmt: DetailFormatOption = DetailFormat.TABLE) -> 
         found = repo.list_events(session)
         decided = Counter(d.event_id for d in repo.list_decisions(session))
     if fmt is DetailFormat.JSON:
-        data: list[JSONValue] = [{**event_json(e), "decisions": decided[e.id]} for e in found]
-        render.print_json(app_ctx.out, data)
+        render.events_json(app_ctx.out, found, decisions=decided)
     else:
         render.events_table(app_ctx.out, found)
 

@@ -7,7 +7,7 @@ objects, so a summary cannot inject terminal escapes or rich markup.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.console import Console
 from rich.table import Table
@@ -190,9 +190,11 @@ def events_table(console: Console, events: Sequence[StoredEvent]) -> None:
     console.print(table)
 
 
-def events_json(console: Console, events: Sequence[StoredEvent]) -> None:
-    """Imported events as a JSON array."""
-    print_json(console, [event_json(e) for e in events])
+def events_json(
+    console: Console, events: Sequence[StoredEvent], *, decisions: Mapping[int, int]
+) -> None:
+    """Imported events as a JSON array, each with its count of decisions."""
+    print_json(console, [{**event_json(e), "decisions": decisions.get(e.id, 0)} for e in events])
 
 
 def parse_summary_lines(title: str, summary: ParseSummary) -> list[str]:
