@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TypeVar
 
 from sqlalchemy import DateTime, Dialect, Enum, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
@@ -17,6 +19,24 @@ NAMING_CONVENTION: dict[str, str] = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+_T = TypeVar("_T")
+IN_CHUNK = 500  # keys per SELECT ... IN: far below SQLite's and PostgreSQL's limits
+
+
+def in_chunks(values: Collection[_T]) -> Iterator[list[_T]]:
+    """``values`` in lists of at most ``IN_CHUNK``, for ``WHERE key IN (...)`` queries."""
+    items = list(values)
+    for start in range(0, len(items), IN_CHUNK):
+        yield items[start : start + IN_CHUNK]
+
+
+def require_aware(value: datetime, name: str) -> datetime:
+    """``value`` unchanged; raises ``ValueError`` when it has no timezone."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware")
+    return value
 
 
 def value_enum(enum: type[StrEnum]) -> Enum:

@@ -22,7 +22,7 @@ from syncsvc.linking import (
 )
 from syncsvc.reconcile import is_backport
 
-from .link_store import in_chunks
+from .base import in_chunks
 from .sync_tables import BugRow, BugTaskRow, ChangeRow
 
 

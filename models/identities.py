@@ -20,7 +20,7 @@ from syncsvc.linking import (
     Identity,
 )
 
-from .link_store import require_aware
+from .base import require_aware
 from .link_tables import IdentityRow
 from .sync_tables import ChangeRow
 

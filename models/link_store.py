@@ -14,7 +14,7 @@ changed by :func:`apply_plan`, whatever the plan says.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
@@ -33,23 +33,11 @@ from syncsvc.linking import (
 )
 from syncsvc.reconcile import CommitmentState, Plan
 
+from .base import in_chunks, require_aware
 from .link_tables import MANUAL, ActionStateHistoryRow, LinkRow
 from .tables import ActionRow
 
-IN_CHUNK = 500  # keys per SELECT ... IN: far below SQLite's and PostgreSQL's limits
 MANUAL_CONFIDENCE = 1.0  # a link a person added by hand
-
-
-def require_aware(value: datetime, name: str) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware")
-    return value
-
-
-def in_chunks(values: Collection[int]) -> Iterator[list[int]]:
-    items = sorted(values)
-    for start in range(0, len(items), IN_CHUNK):
-        yield items[start : start + IN_CHUNK]
 
 
 def _require_action(session: Session, action_id: int) -> None:

@@ -14,9 +14,9 @@ records or :class:`.sync_records.HistoryRow`, never ORM objects.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, time
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from syncsvc.domain import Bug, BugTask, Change, RefKind
 from syncsvc.sync_contracts import SaveCounts, SourceName
 
+from .base import in_chunks, require_aware
 from .sync_records import (
     INVISIBLE_BUG_STATE,
     VOTE_FIELD_PREFIX,
@@ -41,9 +42,7 @@ if TYPE_CHECKING:
     from syncsvc.sync_contracts import SyncStore
 
 _Outcome = Literal["inserted", "changed", "unchanged"]
-_T = TypeVar("_T")
 
-IN_CHUNK = 500  # keys per SELECT ... IN: far below SQLite's and PostgreSQL's limits
 
 # Launchpad statuses whose task date says when the task entered them.
 _CLOSED_STATUSES = frozenset({"Invalid", "Won't Fix", "Opinion", "Expired", "Does Not Exist"})
@@ -53,18 +52,6 @@ _TASK_FIELDS = (
     HistoryField.ASSIGNEE,
     HistoryField.MILESTONE,
 )
-
-
-def _aware(value: datetime, name: str) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware")
-    return value
-
-
-def _chunks(values: Collection[_T]) -> Iterator[list[_T]]:
-    items = list(values)
-    for start in range(0, len(items), IN_CHUNK):
-        yield items[start : start + IN_CHUNK]
 
 
 def _text(value: object) -> str | None:
@@ -99,7 +86,7 @@ def _votes(value: object) -> dict[str, int]:
 
 def _bugs_by_id(session: Session, ids: Collection[int]) -> dict[int, BugRow]:
     found: dict[int, BugRow] = {}
-    for chunk in _chunks(ids):
+    for chunk in in_chunks(ids):
         found.update(
             (r.bug_id, r) for r in session.scalars(select(BugRow).where(BugRow.bug_id.in_(chunk)))
         )
@@ -108,7 +95,7 @@ def _bugs_by_id(session: Session, ids: Collection[int]) -> dict[int, BugRow]:
 
 def _tasks_of(session: Session, bug_ids: Collection[int]) -> list[BugTaskRow]:
     found: list[BugTaskRow] = []
-    for chunk in _chunks(bug_ids):
+    for chunk in in_chunks(bug_ids):
         stmt = select(BugTaskRow).where(BugTaskRow.bug_id.in_(chunk)).order_by(BugTaskRow.id)
         found.extend(session.scalars(stmt))
     return found
@@ -116,7 +103,7 @@ def _tasks_of(session: Session, bug_ids: Collection[int]) -> list[BugTaskRow]:
 
 def _changes_by_number(session: Session, numbers: Collection[int]) -> dict[int, ChangeRow]:
     found: dict[int, ChangeRow] = {}
-    for chunk in _chunks(numbers):
+    for chunk in in_chunks(numbers):
         stmt = select(ChangeRow).where(ChangeRow.number.in_(chunk))
         found.update((r.number, r) for r in session.scalars(stmt))
     return found
@@ -127,7 +114,7 @@ class _Batch:
 
     def __init__(self, session: Session, observed_at: datetime) -> None:
         self.session = session
-        self.observed_at = _aware(observed_at, "observed_at")
+        self.observed_at = require_aware(observed_at, "observed_at")
         self.counts: Counter[_Outcome] = Counter()
         self.history: list[dict[str, object]] = []
 
@@ -239,7 +226,7 @@ class SqlSyncStore:
     def known_changes(self, numbers: Iterable[int]) -> dict[int, tuple[str, str]]:
         """For the stored ones among ``numbers``: number → (project, status)."""
         found: dict[int, tuple[str, str]] = {}
-        for chunk in _chunks(set(numbers)):
+        for chunk in in_chunks(set(numbers)):
             stmt = select(ChangeRow.number, ChangeRow.project, ChangeRow.status)
             for number, project, status in self._session.execute(
                 stmt.where(ChangeRow.number.in_(chunk))
@@ -255,7 +242,7 @@ class SqlSyncStore:
         """
         targets: dict[int, set[str]] = {}
         complete: dict[int, bool] = {}
-        for chunk in _chunks(set(ids)):
+        for chunk in in_chunks(set(ids)):
             stmt = (
                 select(BugRow.bug_id, BugTaskRow.target, BugTaskRow.is_complete)
                 .outerjoin(BugTaskRow, BugTaskRow.bug_id == BugRow.bug_id)
@@ -340,7 +327,7 @@ class SqlSyncStore:
         self, source: SourceName, scope: str, last_seen: datetime, *, ran_at: datetime
     ) -> None:
         """Record the cursor for (source, scope) in the current transaction."""
-        last_seen, ran_at = _aware(last_seen, "last_seen"), _aware(ran_at, "ran_at")
+        last_seen, ran_at = require_aware(last_seen, "last_seen"), require_aware(ran_at, "ran_at")
         row = self._session.get(SyncStateRow, (SourceName(source), scope))
         if row is None:
             row = SyncStateRow(source=SourceName(source), scope=scope)
@@ -429,7 +416,7 @@ def history_since(session: Session, since: datetime) -> list[HistoryRow]:
     """History rows observed at or after ``since``, in the order they were recorded."""
     stmt = (
         select(ArtifactHistoryRow)
-        .where(ArtifactHistoryRow.observed_at >= _aware(since, "since"))
+        .where(ArtifactHistoryRow.observed_at >= require_aware(since, "since"))
         .order_by(ArtifactHistoryRow.observed_at, ArtifactHistoryRow.id)
     )
     return [row.to_record() for row in session.scalars(stmt)]

@@ -30,17 +30,9 @@ from syncsvc.testing.dataset import (
     sample_launchpad_dataset,
 )
 from syncsvc.testing.fake_gerrit import LABEL_RANGES, ChangeInfo, FakeGerrit, gerrit_time
-from syncsvc.testing.fake_launchpad import FakeBug, FakeLaunchpad, FakeMessage, FakeTask
+from syncsvc.testing.fake_launchpad import FakeBug, FakeLaunchpad, FakeMessage
 from syncsvc.testing.fake_launchpad_data import CLOSED_STATUSES, IMPORTANCES, TASK_STATUSES
-
-_STATUS_DATES = {
-    "Confirmed": "date_confirmed",
-    "Triaged": "date_triaged",
-    "Incomplete": "date_incomplete",
-    "In Progress": "date_in_progress",
-    "Fix Committed": "date_fix_committed",
-    "Fix Released": "date_fix_released",
-}
+from syncsvc.testing.fake_launchpad_write import STATUS_DATES, shown_dates
 
 
 class _Keep(Enum):
@@ -228,13 +220,13 @@ def update_task(
     if index is None:
         raise KeyError(f"bug {bug_id} has no task on {target}")
     task = bug.tasks[index]
-    dates = _shown_dates(task, bug.date_last_updated)
+    dates = shown_dates(task, bug.date_last_updated)
     new_status = task.status if status is None else _check(status, TASK_STATUSES, "status")
     if new_status != task.status:
         if task.status == "New":
             dates["date_left_new"] = moment
-        if new_status in _STATUS_DATES:
-            dates[_STATUS_DATES[new_status]] = moment
+        if new_status in STATUS_DATES:
+            dates[STATUS_DATES[new_status]] = moment
         if new_status in CLOSED_STATUSES:
             dates["date_closed"] = moment
         elif task.status in CLOSED_STATUSES:
@@ -265,20 +257,6 @@ def update_task(
     moved = replace(bug, tasks=tasks, messages=messages, date_last_updated=moment)
     fake.bugs[bug_id] = moved  # one assignment: a request sees the old bug or the new one
     return moved
-
-
-def _shown_dates(task: FakeTask, last_updated: datetime) -> dict[str, datetime | None]:
-    """The dates the fake shows for ``task`` now (derived from the bug's last update)."""
-    shown: dict[str, datetime | None] = {}
-    if task.status != "New":
-        shown["date_left_new"] = last_updated
-    if task.assignee is not None:
-        shown["date_assigned"] = last_updated
-    if task.status in _STATUS_DATES:
-        shown[_STATUS_DATES[task.status]] = last_updated
-    if task.status in CLOSED_STATUSES:
-        shown["date_closed"] = last_updated
-    return {**shown, **task.dates}
 
 
 def _check(value: str, allowed: Sequence[str], what: str) -> str:

@@ -36,7 +36,7 @@ from syncsvc.testing.fake_launchpad_http import ServedError
 WRITABLE_TASK_FIELDS = ("status", "importance", "assignee_link", "milestone_link")
 # A status users may set (Launchpad keeps "Unknown" for bug watches).
 SETTABLE_STATUSES = tuple(s for s in TASK_STATUSES if s != "Unknown")
-_STATUS_DATES = {
+STATUS_DATES = {
     "Confirmed": "date_confirmed",
     "Triaged": "date_triaged",
     "Incomplete": "date_incomplete",
@@ -131,8 +131,8 @@ def patched_bug(
     if status != task.status:
         if task.status == "New":
             dates["date_left_new"] = now
-        if status in _STATUS_DATES:
-            dates[_STATUS_DATES[status]] = now
+        if status in STATUS_DATES:
+            dates[STATUS_DATES[status]] = now
         if status in CLOSED_STATUSES:
             dates["date_closed"] = now
         elif task.status in CLOSED_STATUSES:
@@ -157,8 +157,8 @@ def shown_dates(task: FakeTask, last_updated: datetime) -> dict[str, datetime | 
         shown["date_left_new"] = last_updated
     if task.assignee is not None:
         shown["date_assigned"] = last_updated
-    if task.status in _STATUS_DATES:
-        shown[_STATUS_DATES[task.status]] = last_updated
+    if task.status in STATUS_DATES:
+        shown[STATUS_DATES[task.status]] = last_updated
     if task.status in CLOSED_STATUSES:
         shown["date_closed"] = last_updated
     return {**shown, **task.dates}
