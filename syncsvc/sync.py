@@ -157,14 +157,7 @@ def _sync_gerrit(run: _Run, source: ChangeSource) -> None:
         or (known[n][0] not in polled and known[n][1] not in CLOSED_CHANGE)
     )
 
-    def fetch_referenced() -> ScopeReport:
-        if not todo:
-            return ScopeReport(SourceName.GERRIT, "referenced", skipped="all known or polled")
-        found = list(source.get_changes(todo))
-        counts = _save_batches(run, found, run.store.save_changes, cursor=None)
-        return ScopeReport(SourceName.GERRIT, "referenced", len(found), counts)
-
-    run.guarded(SourceName.GERRIT, "referenced", fetch_referenced)
+    _fetch_referenced(run, SourceName.GERRIT, todo, source.get_changes, run.store.save_changes)
     if not polled:
         return
     scope = "projects:" + ",".join(sorted(polled))
@@ -193,14 +186,7 @@ def _sync_launchpad(run: _Run, source: BugSource) -> None:
         if run.full or b not in known or (not known[b][0] & polled and not known[b][1])
     )
 
-    def fetch_referenced() -> ScopeReport:
-        if not todo:
-            return ScopeReport(SourceName.LAUNCHPAD, "referenced", skipped="all known or polled")
-        found = list(source.get_bugs(todo))
-        counts = _save_batches(run, found, run.store.save_bugs, cursor=None)
-        return ScopeReport(SourceName.LAUNCHPAD, "referenced", len(found), counts)
-
-    run.guarded(SourceName.LAUNCHPAD, "referenced", fetch_referenced)
+    _fetch_referenced(run, SourceName.LAUNCHPAD, todo, source.get_bugs, run.store.save_bugs)
     for project in sorted(polled):
         scope = f"project:{project}"
 
@@ -218,6 +204,26 @@ def _sync_launchpad(run: _Run, source: BugSource) -> None:
             return ScopeReport(SourceName.LAUNCHPAD, scope, len(found), counts, since)
 
         run.guarded(SourceName.LAUNCHPAD, scope, poll)
+
+
+def _fetch_referenced(
+    run: _Run,
+    source: SourceName,
+    todo: Sequence[int],
+    fetch: Callable[[Sequence[int]], Iterable[T]],
+    save: Callable[..., SaveCounts],
+) -> None:
+    """The "referenced" scope: fetch and save what commitments name that polling misses."""
+
+    def work() -> ScopeReport:
+        if not todo:
+            return ScopeReport(source, "referenced", skipped="all known or polled")
+        found = list(fetch(todo))
+        return ScopeReport(
+            source, "referenced", len(found), _save_batches(run, found, save, cursor=None)
+        )
+
+    run.guarded(source, "referenced", work)
 
 
 def _save_batches(
