@@ -373,7 +373,7 @@ def format_table(rows: Sequence[Row]) -> str:
     """A Markdown table: sizes, the indexed run, the naive run and the time ratio."""
     lines = [
         (
-            "| commitments | changes | bugs | indexed s | links added | pairs scored (indexed)"
+            "| commitments | changes | bugs | indexed s | links added | pairs ranked (indexed)"
             " | naive s | pairs scored (naive) | naive/indexed |"
         ),
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",

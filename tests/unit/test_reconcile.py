@@ -363,6 +363,25 @@ class TestCandidates:
                       "words 0.57 [share, spec] *0.6 + owner none *0.25 + type spec→*-specs *0.15 = 0.49"),
         )  # fmt: skip
 
+    def test_limited_ranking_is_the_head_of_the_full_one(self):
+        """Among many equal scores, a limited ranking keeps the full ranking's order."""
+        action_ = action(9, "zorya will fix the quota scheduler", owners=("zorya",))
+        subjects = ["Fix quota scheduler", "Quota scheduler races", "Scheduler quota", "Quota"]
+        changes = [change(820000 + n, subjects[n % 4]) for n in range(40)]
+        changes += [change(821000, "Quota scheduler fix", project="openstack/nova")]
+        bugs = [bug(1900000 + n, ("manila", "New"), title=subjects[n % 4]) for n in range(8)]
+        pool = CandidatePool(changes, bugs, IDENTITIES, TEAM)
+        full = pool.score(action_, EVENT_DAY)
+        assert len(full) == 48  # not the nova change: outside the team and not zorya's
+        # "fix" is a stop word: four bugs and twenty changes tie at 0.6, bugs first.
+        assert [(c.id, c.score) for c in full[3:6]] == [
+            ("1900006", 0.6), ("820000", 0.6), ("820002", 0.6),
+        ]  # fmt: skip
+        assert full[24].score < 0.6
+        for limit in (1, 3, 4, 5, 24, 25, 30):
+            assert pool.score(action_, EVENT_DAY, limit=limit) == full[:limit]
+        assert pool.score(action_, date(2021, 1, 1), limit=3) == ()
+
     def test_below_threshold_is_explained(self):
         """Nothing above the threshold: no link, and a reason naming the best candidate."""
         plan = run([CARTHACA_ACTION], [BACKUP_SPEC])
