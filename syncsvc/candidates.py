@@ -19,10 +19,10 @@ from datetime import date, datetime
 from enum import StrEnum
 
 import numpy as np
-from numpy.typing import NDArray
 
 from syncsvc.domain import Account, Bug, Change, StoredAction
 from syncsvc.linking import Identity, LinkKind
+from syncsvc.postings import NO_POSITIONS, Postings, rank_floor
 
 WORD_WEIGHT, OWNER_WEIGHT, HINT_WEIGHT = 0.6, 0.25, 0.15
 
@@ -208,81 +208,6 @@ def bug_activity(bug: Bug) -> datetime | None:
     return max((s for s in stamps if s is not None), default=None)
 
 
-_Positions = NDArray[np.int64]
-_Mask = NDArray[np.bool_]
-_Ranks = NDArray[np.float64]
-_NONE: _Positions = np.empty(0, np.int64)
-# Ranks are rounded to 3 decimals; a record whose unrounded rank is this far below the
-# limit-th best unrounded rank cannot make the ranking once everything is rounded.
-_SLACK = 0.002
-
-
-class _Postings:
-    """One side of a pool (changes or bugs) by word, as arrays, with each record's word
-    count: an action is ranked against the whole side in one vectorised pass.
-
-    :meth:`restrict` renumbers the postings densely over the records that pass an
-    action's filters, so the per-action arrays are only as long as that subset.
-    """
-
-    def __init__(
-        self,
-        by_word: dict[str, _Positions],
-        lengths: _Ranks,
-        members: _Positions,
-        local: _Positions,
-    ) -> None:
-        self.by_word, self.lengths = by_word, lengths
-        self.members, self.local = members, local  # dense number ↔ pool position (-1: none)
-
-    @classmethod
-    def build(cls, by_word: dict[str, list[int]], lengths: Sequence[int]) -> _Postings:
-        """Postings from word → positions lists and each record's word count."""
-        arrays = {w: np.array(p, dtype=np.int64) for w, p in by_word.items()}
-        every = np.arange(len(lengths))
-        return cls(arrays, np.array(lengths, dtype=np.float64), every, every)
-
-    def restrict(self, keep: _Mask) -> _Postings:
-        """The postings of the records ``keep`` selects, renumbered 0..n-1."""
-        members = keep.nonzero()[0]
-        local = np.full(len(keep), -1, dtype=np.int64)
-        local[members] = np.arange(len(members))
-        by_word = {}
-        for word, positions in self.by_word.items():
-            renumbered = local[positions]
-            if len(kept := renumbered[renumbered >= 0]):
-                by_word[word] = kept
-        return _Postings(by_word, self.lengths[members], members, local)
-
-    def rank(
-        self, mine: frozenset[str], skip: Collection[int], bonus: float
-    ) -> tuple[_Positions, _Ranks]:
-        """The records that share a word with ``mine``, except the pool positions in
-        ``skip``, as pool positions with their word score plus ``bonus`` (unrounded
-        :func:`_rank`)."""
-        postings = [p for w in mine if (p := self.by_word.get(w)) is not None]
-        if not postings:
-            return _NONE, np.empty(0)
-        counts = np.bincount(np.concatenate(postings), minlength=len(self.lengths))
-        if skip:
-            skipped = self.local[np.fromiter(skip, np.int64, len(skip))]
-            counts[skipped[skipped >= 0]] = 0
-        found = (counts > 0).nonzero()[0]  # flatnonzero on integers is several times slower
-        overlap = 2 * counts[found] / (len(mine) + self.lengths[found])
-        return self.members[found], WORD_WEIGHT * overlap + bonus
-
-
-def _floor(limit: int, *ranks: _Ranks) -> float:
-    """The rank below which no record can be among the best ``limit`` of ``ranks``."""
-    every = np.concatenate(ranks)
-    if len(every) <= limit:
-        return -np.inf
-    # The best ranks are usually within 0.2 of the top: select among those first.
-    if len(near := every[every >= every.max() - 0.2]) >= limit:
-        every = near
-    return float(np.partition(every, len(every) - limit)[len(every) - limit]) - _SLACK
-
-
 class _Index:
     """A pool's records by word, by owner account and by Launchpad assignee.
 
@@ -327,10 +252,10 @@ class _Index:
             {b.bug_id for b in self.bugs}
         ) == len(self.bugs)
         self.compared = 0
-        self.change_postings = _Postings.build(
+        self.change_postings = Postings.build(
             change_by_word, [len(self.change_words.get(i, ())) for i in range(len(self.changes))]
         )
-        self.bug_postings = _Postings.build(
+        self.bug_postings = Postings.build(
             bug_by_word, [len(self.bug_words.get(i, ())) for i in range(len(self.bugs))]
         )
         self.project_names = sorted(set(self.projects))
@@ -342,9 +267,9 @@ class _Index:
         self.bug_targets = np.array([sets[t] for t in self.targets], dtype=np.int64)
         self.bug_day = np.array([d.toordinal() if d else 0 for d in self.active], dtype=np.int64)
         self.bug_visible = np.array([b.visible for b in self.bugs], dtype=np.bool_)
-        self.views: dict[tuple[LinkKind, date | None, TypeHint | None], _Postings] = {}
+        self.views: dict[tuple[LinkKind, date | None, TypeHint | None], Postings] = {}
 
-    def postings(self, kind: LinkKind, since: date | None, hint: TypeHint | None) -> _Postings:
+    def postings(self, kind: LinkKind, since: date | None, hint: TypeHint | None) -> Postings:
         """The word postings of the team's changes or bugs that pass the filters of
         :meth:`CandidatePool._changes`/:meth:`CandidatePool._bugs` (cached)."""
         key = (kind, since, hint)
@@ -523,14 +448,17 @@ class CandidatePool:
         # The other candidates share a word with the action and are ranked all at once
         # from the postings; only those that can make the ranking are scored one by one.
         bonus = HINT_WEIGHT * bool(hint)
-        changes, change_ranks = ix.postings(LinkKind.CHANGE, since, hint).rank(mine, owned, bonus)
-        bugs, bug_ranks = _NONE, np.empty(0)
+        changes, overlap = ix.postings(LinkKind.CHANGE, since, hint).overlap(mine, owned)
+        change_ranks = WORD_WEIGHT * overlap + bonus
+        bugs, bug_ranks = NO_POSITIONS, np.empty(0)
         if with_bugs:
-            bugs, bug_ranks = ix.postings(LinkKind.BUG, since, hint).rank(mine, held, bonus)
+            bugs, overlap = ix.postings(LinkKind.BUG, since, hint).overlap(mine, held)
+            bug_ranks = WORD_WEIGHT * overlap + bonus
         ix.compared += len(owned) + len(held) + len(changes) + len(bugs)
         if limit is not None and ix.unique:
             exact = np.array([-entry[0][0] for entry in found])
-            floor = _floor(limit, change_ranks, bug_ranks, exact)
+            # Ranks are rounded to 3 decimals: keep what rounding could lift into the ranking.
+            floor = rank_floor(limit, change_ranks, bug_ranks, exact) - 0.002
             changes, bugs = changes[change_ranks >= floor], bugs[bug_ranks >= floor]
         found += self._changes(ix, mine, since, hint, changes.tolist(), owned)
         found += self._bugs(ix, mine, since, hint, bugs.tolist(), held)
