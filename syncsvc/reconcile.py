@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from syncsvc.candidates import (
@@ -309,6 +309,17 @@ class _Work:
     label: str
     phase: str  # "open", "done" or "dead" (abandoned, invalid, won't fix)
     activity: datetime | None
+    finished: datetime | None = None  # when it was merged, abandoned, fixed or closed
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """A commitment's state, the one-line reason naming the evidence, and since when
+    the evidence says the state holds (``None``: no date in the evidence, i.e. now)."""
+
+    state: CommitmentState
+    reason: str
+    since: datetime | None = None
 
 
 def is_backport(branch: str) -> bool:
@@ -324,7 +335,8 @@ def is_unassigned(action: StoredAction) -> bool:
 def _change_work(change: Change) -> _Work:
     phase = {ChangeStatus.MERGED: "done", ChangeStatus.ABANDONED: "dead"}.get(change.status, "open")
     where = f" on {change.branch}" if is_backport(change.branch) else ""
-    return _Work(f"change {change.number}{where} {change.status}", phase, change.updated)
+    finished = (change.submitted or change.updated) if phase != "open" else None
+    return _Work(f"change {change.number}{where} {change.status}", phase, change.updated, finished)
 
 
 def _bug_work(bug: Bug, tasks: Sequence[BugTask]) -> _Work:
@@ -332,7 +344,9 @@ def _bug_work(bug: Bug, tasks: Sequence[BugTask]) -> _Work:
     dead = [t for t in tasks if t not in fixed and (t.is_complete or t.status in _UNFIXED_CLOSED)]
     phase = "open" if len(fixed) + len(dead) < len(tasks) else "done" if fixed else "dead"
     statuses = ", ".join(sorted({f"{t.target} {t.status}" for t in tasks}))
-    return _Work(f"bug {bug.bug_id} ({statuses})", phase, bug_activity(bug))
+    closed = [(t.date_fix_committed, t.date_fix_released, t.date_closed) for t in (*fixed, *dead)]
+    finished = max((d for dates in closed for d in dates if d is not None), default=None)
+    return _Work(f"bug {bug.bug_id} ({statuses})", phase, bug_activity(bug), finished)
 
 
 def _bug_tasks(bug: Bug, branch: str | None, projects: Collection[str]) -> list[BugTask]:
@@ -385,7 +399,27 @@ def commitment_state(
     branch: str | None = None,
     projects: Sequence[str] = (),
 ) -> tuple[CommitmentState, str]:
-    """The state of ``action`` and a one-line reason naming the evidence.
+    """The state of ``action`` and a one-line reason naming the evidence (see :func:`assess`)."""
+    found = assess(
+        action, links, changes_by_number, bugs_by_id, now=now, stall_days=stall_days,
+        marked=marked, branch=branch, projects=projects,
+    )  # fmt: skip
+    return found.state, found.reason
+
+
+def assess(
+    action: StoredAction,
+    links: Sequence[Link],
+    changes_by_number: Mapping[int, Change],
+    bugs_by_id: Mapping[int, Bug],
+    *,
+    now: datetime,
+    stall_days: int = DEFAULT_STALL_DAYS,
+    marked: ActionState | None = None,
+    branch: str | None = None,
+    projects: Sequence[str] = (),
+) -> Assessment:
+    """The state of ``action``, the reason, and since when the evidence says it holds.
 
     ``marked`` (default: ``action.state``) DONE/DROPPED wins. Only this action's
     confirmed links count; blueprints and records not in the mappings are "no
@@ -393,12 +427,16 @@ def commitment_state(
     branches are ignored unless only backports are linked; bug tasks of series
     are ignored. ``branch="stable/x"`` judges that backport alone. ``projects``
     restricts bug tasks to those targets when any match. ``now`` is aware.
+
+    Since: done when the last piece of work was merged or fixed; in progress
+    from the latest activity; stalled when the idle window ran out (the day
+    after the due date when nothing started); marks and undated evidence: now.
     """
     mark = marked if marked is not None else action.state
     if mark is ActionState.DROPPED:
-        return CommitmentState.DROPPED, "marked dropped"
+        return Assessment(CommitmentState.DROPPED, "marked dropped")
     if mark is ActionState.DONE:
-        return CommitmentState.DONE, "marked done"
+        return Assessment(CommitmentState.DONE, "marked done")
     mine = [v for v in links if v.action_id == action.id and v.status is LinkStatus.CONFIRMED]
     work, missing = _collect_work(
         mine, changes_by_number, bugs_by_id, branch, {repo_name(p) for p in projects}
@@ -408,26 +446,31 @@ def commitment_state(
         if branch is not None:
             detail += f" on {branch}"
         if action.due is not None and action.due < now.date():
-            return CommitmentState.STALLED, f"not started and past due {action.due}: {detail}"
-        return CommitmentState.NOT_STARTED, detail
+            overdue = datetime.combine(action.due + timedelta(days=1), time(), UTC)
+            reason = f"not started and past due {action.due}: {detail}"
+            return Assessment(CommitmentState.STALLED, reason, overdue)
+        return Assessment(CommitmentState.NOT_STARTED, detail)
     if open_work := [w for w in work if w.phase == "open"]:
         dated = [w for w in open_work if w.activity is not None]
         if not dated:
-            return CommitmentState.STALLED, f"{open_work[0].label} open with no activity date"
+            reason = f"{open_work[0].label} open with no activity date"
+            return Assessment(CommitmentState.STALLED, reason)
         latest = max(dated, key=lambda w: (w.activity, w.label))
         assert latest.activity is not None
         idle = now - latest.activity
         when = f"last updated {latest.activity:%Y-%m-%d}"
         if idle > timedelta(days=stall_days):
-            return CommitmentState.STALLED, (
-                f"{latest.label} open, {when}: idle {idle.days} days > {stall_days}"
-            )
-        return CommitmentState.IN_PROGRESS, f"{latest.label} open, {when} ({idle.days} days ago)"
+            reason = f"{latest.label} open, {when}: idle {idle.days} days > {stall_days}"
+            since = latest.activity + timedelta(days=stall_days)
+            return Assessment(CommitmentState.STALLED, reason, since)
+        reason = f"{latest.label} open, {when} ({idle.days} days ago)"
+        return Assessment(CommitmentState.IN_PROGRESS, reason, latest.activity)
+    finished = max((w.finished for w in work if w.finished is not None), default=None)
     if done := [w.label for w in work if w.phase == "done"]:
-        return CommitmentState.DONE, "all linked work complete: " + "; ".join(done)
-    return CommitmentState.STALLED, "all linked work closed unfixed: " + "; ".join(
-        w.label for w in work
-    )
+        reason = "all linked work complete: " + "; ".join(done)
+        return Assessment(CommitmentState.DONE, reason, finished)
+    reason = "all linked work closed unfixed: " + "; ".join(w.label for w in work)
+    return Assessment(CommitmentState.STALLED, reason, finished)
 
 
 def branch_states(

@@ -25,6 +25,7 @@ from syncsvc.linking import Edge, Identity, Link, LinkKind, LinkSource, LinkStat
 from syncsvc.reconcile import (
     CommitmentState,
     Plan,
+    assess,
     branch_states,
     commitment_state,
     diff,
@@ -596,6 +597,67 @@ class TestCommitmentState:
     def test_unassigned_flag(self):
         """An action without owners is unassigned."""
         assert (is_unassigned(action(1, "x")), is_unassigned(ACT)) == (True, False)
+
+
+def since(act, links, changes=(), bugs=(), **kwargs):
+    """assess() at NOW: the state and since when it holds."""
+    found = assess(
+        act, links, {c.number: c for c in changes}, {b.bug_id: b for b in bugs}, now=NOW, **kwargs
+    )
+    return found.state, found.since
+
+
+def at(day: int, month: int = 11) -> datetime:
+    """Midnight UTC of a 2020 day."""
+    return datetime(2020, month, day, tzinfo=UTC)
+
+
+class TestStateSince:
+    """Each state says since when its evidence holds, so transitions carry remote times."""
+
+    def test_done_since_the_last_piece_landed(self):
+        """Done from the latest merge or fix: submitted, else updated, else the fix date."""
+        first = Change(
+            number=1, project="openstack/manila", branch="master", subject="a",
+            status=ChangeStatus.MERGED, owner=CARTHACA, created=at(1), updated=at(25),
+            submitted=at(10),
+        )  # fmt: skip
+        second = change(2, status="MERGED", updated=at(20))
+        fixed = Bug(
+            bug_id=5, title="b", date_last_updated=at(28),
+            tasks=(BugTask(5, "manila", "Fix Released", "High", date_fix_released=at(15)),),
+        )  # fmt: skip
+        links = [confirmed(C, "1"), confirmed(C, "2"), confirmed(B, "5")]
+        assert since(ACT, links, [first, second], [fixed]) == (CommitmentState.DONE, at(20))
+        assert since(ACT, links[:1], [first]) == (CommitmentState.DONE, at(10))
+
+    def test_in_progress_since_the_latest_activity(self):
+        """In progress from the newest activity of the open work."""
+        work = [change(1, updated=at(25)), change(2, updated=at(28))]
+        assert since(ACT, [confirmed(C, "1"), confirmed(C, "2")], work) == (
+            CommitmentState.IN_PROGRESS,
+            at(28),
+        )
+
+    def test_stalled_since_the_window_ran_out(self):
+        """Idle open work is stalled from its last activity plus the window."""
+        idle = change(1, updated=at(1))
+        assert since(ACT, [confirmed(C, "1")], [idle]) == (CommitmentState.STALLED, at(22))
+        assert since(ACT, [confirmed(C, "1")], [idle], stall_days=10) == (
+            CommitmentState.STALLED,
+            at(11),
+        )
+
+    def test_overdue_since_the_day_after_the_due_date(self):
+        """Nothing started by the due date: stalled from the next day."""
+        late = action(1, "x", due=date(2020, 11, 20))
+        assert since(late, []) == (CommitmentState.STALLED, at(21))
+
+    def test_undated_states_hold_from_now(self):
+        """Not started, marks and undated open work carry no time of their own."""
+        assert since(ACT, []) == (CommitmentState.NOT_STARTED, None)
+        assert since(ACT, [], marked=ActionState.DONE) == (CommitmentState.DONE, None)
+        assert since(ACT, [], marked=ActionState.DROPPED) == (CommitmentState.DROPPED, None)
 
 
 class TestPerBranch:
