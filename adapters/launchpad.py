@@ -18,6 +18,8 @@ Cost model (requests): login 2 with a cold ``cache_dir``, 0 with a warm one;
 :meth:`LaunchpadAdapter.search_tasks` ``ceil(N / 75)`` (at least 1);
 :meth:`LaunchpadAdapter.get_bugs` 2 per bug (the bug, its tasks);
 :meth:`LaunchpadAdapter.get_bug_messages` 2 (the bug, one page per 75 comments);
+:meth:`LaunchpadAdapter.get_bug_comments` 1 per bug (the bug), plus one page per 75
+messages for a bug with comments newer than the caller has;
 :meth:`LaunchpadAdapter.set_task_status` 2 (the task, the PATCH; 1 if already set),
 the only write, which needs ``credentials_file``.
 Bug ids come from ``bug_link`` and person/milestone names from the ``~name`` and
@@ -33,7 +35,7 @@ import http.client
 import logging
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -47,7 +49,7 @@ from launchpadlib.credentials import RequestTokenAuthorizationEngine
 from launchpadlib.launchpad import Launchpad
 from lazr.restfulclient.errors import HTTPError
 
-from syncsvc.domain import Bug, BugMessage, BugTask
+from syncsvc.domain import Bug, BugComments, BugMessage, BugTask
 from syncsvc.errors import (
     ConfigError,
     RemoteAuthError,
@@ -90,12 +92,6 @@ _SEARCHABLE = frozenset(
     (*ALL_STATUSES, "Incomplete (with response)", "Incomplete (without response)")
 )
 PAGE_SIZE = 75  # Launchpad's default batch size; pages are requested at this size
-# Comments that OpenStack's Gerrit hook leaves on a bug ("Fix proposed to manila
-# (master)", "Fix merged to ...", "Related fix proposed to ...", "Change abandoned on ...").
-GERRIT_EVIDENCE = re.compile(
-    r"\b(?:related fix|fix) (?:proposed|merged) to\b|\bchange abandoned (?:on|by)\b",
-    re.IGNORECASE,
-)
 _RETRIED_STATUSES = frozenset({408, 429, 500, 504})
 
 
@@ -239,15 +235,67 @@ class LaunchpadAdapter:
     ) -> Iterator[BugMessage]:
         """Yield the bug's comments oldest first (comment 0 is the description).
 
-        With ``pattern`` (e.g. :data:`GERRIT_EVIDENCE`) only comments whose subject
+        With ``pattern`` (e.g. :data:`syncsvc.linking.GERRIT_EVIDENCE`) only comments whose subject
         or content matches are yielded. Raises RemoteNotFoundError if the bug does
         not exist or is private to us.
         """
         what = f"Launchpad bug {bug_id} comments"
         bug = self._root.bugs(bug_id)  # lazy: no request until a field is read
-        messages = self._call(lambda: bug.messages, what)
-        for entry in self._entries(messages, what):
-            message = _convert(partial(self._to_message, bug_id, entry), what)
+        yield from self._messages(bug_id, self._call(lambda: bug.messages, what), pattern)
+
+    def get_bug_comments(
+        self,
+        ids: Iterable[int],
+        *,
+        known: Mapping[int, datetime],
+        pattern: re.Pattern[str] | None = None,
+    ) -> Iterator[BugComments]:
+        """Yield one :class:`BugComments` per bug, in the order given, duplicates skipped.
+
+        Reads each bug (1 request) for its ``date_last_message``; only when that is
+        later than ``known[bug_id]`` (or the bug is not in ``known``) are its
+        comments read: none when ``message_count`` says there is only the
+        description, else one page per 75 messages. The description (message 0)
+        is never yielded as a comment; with ``pattern`` only comments whose
+        subject or content matches are. A bug that does not exist or is private to
+        us (404/401/403, also between the two requests) is yielded with
+        ``visible=False``. Raises RemoteUnavailableError when retries run out,
+        RemoteAuthError for bad credentials.
+        """
+        seen: set[int] = set()
+        for bug_id in ids:
+            if bug_id not in seen:
+                seen.add(bug_id)
+                yield self._get_comments(bug_id, known.get(bug_id), pattern)
+
+    def _get_comments(
+        self, bug_id: int, known: datetime | None, pattern: re.Pattern[str] | None
+    ) -> BugComments:
+        what = f"Launchpad bug {bug_id} comments"
+        entry = self._call(partial(self._load_bug, bug_id), what)
+        if entry is None:
+            return BugComments(bug_id, visible=False)
+        last, count = _convert(
+            lambda: (_as_datetime(entry.date_last_message), _count(entry.message_count)), what
+        )
+        if last is None or (known is not None and last <= known):
+            return BugComments(bug_id, last)
+        if count is not None and count <= 1:  # the description alone: nothing to read
+            return BugComments(bug_id, last, fetched=True)
+        try:
+            collection = self._call(lambda: entry.messages, what)
+            found = tuple(m for m in self._messages(bug_id, collection, pattern) if m.number)
+        except RemoteNotFoundError:  # made private between the two requests
+            return BugComments(bug_id, visible=False)
+        return BugComments(bug_id, last, found, fetched=True)
+
+    def _messages(
+        self, bug_id: int, collection: Any, pattern: re.Pattern[str] | None
+    ) -> Iterator[BugMessage]:
+        """The collection's messages, numbered in order, that match ``pattern`` (if any)."""
+        what = f"Launchpad bug {bug_id} comments"
+        for number, entry in enumerate(self._entries(collection, what)):
+            message = _convert(partial(self._to_message, bug_id, number, entry), what)
             if (
                 pattern is None
                 or pattern.search(message.subject)
@@ -346,20 +394,20 @@ class LaunchpadAdapter:
 
     # --- records -----------------------------------------------------------------
 
+    def _load_bug(self, bug_id: int) -> Any:
+        """The bug's entry (1 request), or ``None`` when it is missing or private to us."""
+        try:
+            return self._root.bugs[bug_id]
+        except KeyError:  # launchpadlib's spelling of 404 for bugs[N]
+            return None
+        except HTTPError as exc:
+            if exc.response.status in (401, 403, 404):
+                return None
+            raise
+
     def _get_bug(self, bug_id: int) -> Bug:
         what = f"Launchpad bug {bug_id}"
-
-        def fetch() -> Any:
-            try:
-                return self._root.bugs[bug_id]
-            except KeyError:  # launchpadlib's spelling of 404 for bugs[N]
-                return None
-            except HTTPError as exc:
-                if exc.response.status in (401, 403, 404):
-                    return None
-                raise
-
-        entry = self._call(fetch, what)
+        entry = self._call(partial(self._load_bug, bug_id), what)
         if entry is None:
             return Bug(bug_id, visible=False)
         try:
@@ -380,6 +428,8 @@ class LaunchpadAdapter:
             date_last_updated=_as_datetime(entry.date_last_updated),
             visible=True,
             url=str(entry.web_link or ""),
+            date_last_message=_as_datetime(entry.date_last_message),
+            message_count=_count(entry.message_count),
         )
 
     def _to_task(self, entry: Any) -> BugTask:
@@ -399,7 +449,7 @@ class LaunchpadAdapter:
             url=str(entry.web_link or ""),
         )
 
-    def _to_message(self, bug_id: int, entry: Any) -> BugMessage:
+    def _to_message(self, bug_id: int, number: int, entry: Any) -> BugMessage:
         created = _as_datetime(entry.date_created)
         if created is None:
             raise _unexpected(f"bug {bug_id} comment without date_created")
@@ -409,6 +459,7 @@ class LaunchpadAdapter:
             date=created,
             subject=str(entry.subject or ""),
             content=str(entry.content or ""),
+            number=number,
         )
 
     def _name(self, link: str | None, marker: str) -> str | None:
@@ -512,6 +563,11 @@ def _name_from_link(link: str, marker: str) -> str | None:
     if not found or not name or "/" in name or (marker == "~" and not head.endswith("/")):
         return None
     return name
+
+
+def _count(value: object) -> int | None:
+    """A count field as an int, or ``None`` when Launchpad gives none."""
+    return None if value is None else int(str(value))
 
 
 def _as_datetime(value: object) -> datetime | None:

@@ -217,9 +217,11 @@ def short_scope(scope: str) -> str:
 
 
 def print_report(app_ctx: AppContext, report: SyncReport) -> None:
-    """One row per (source, scope), then one line per failure on stderr."""
+    """One row per (source, scope), then one line per failure on stderr. "Comments" counts
+    the bug comments stored or changed with the scope."""
     table = Table(title="dry run: nothing was saved" if report.dry_run else None)
-    for name in ("Source", "Scope", "Fetched", "New", "Changed", "Unchanged", "History", "Note"):
+    columns = ("Source", "Scope", "Fetched", "New", "Changed", "Unchanged", "History", "Comments")
+    for name in (*columns, "Note"):
         table.add_column(name)
     for s in report.scopes:
         note = s.skipped or (f"since {s.since:%Y-%m-%d %H:%M}" if s.since else "")
@@ -231,6 +233,7 @@ def print_report(app_ctx: AppContext, report: SyncReport) -> None:
             str(s.counts.changed),
             str(s.counts.unchanged),
             str(s.counts.history),
+            str(s.comments.inserted + s.comments.changed),
             render.t("FAILED" if s.error else note),
         )
     app_ctx.out.print(table)

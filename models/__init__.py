@@ -6,7 +6,8 @@
 - :mod:`syncsvc.models.tables`: the mapped tables; :mod:`.base`: ``Base`` and types.
 - :mod:`syncsvc.models.sync_tables`: what the sync engine stores;
   :mod:`.sync_store`: the engine's ``SyncStore`` and report reads;
-  :mod:`.lock`: one sync per database.
+  :mod:`.comment_store`: bug comments (link evidence); :mod:`.lock`: one sync
+  per database.
 - :mod:`syncsvc.models.link_tables`: links, commitment-state history and the
   identity map; :mod:`.link_store`: reading and writing them, and drift.
 

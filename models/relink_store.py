@@ -15,6 +15,7 @@ from syncsvc.linking import Identity, Link
 from syncsvc.reconcile import CommitmentState, Plan, TopicRefs
 
 from . import repo
+from .comment_store import stored_messages
 from .identities import learn_identities, load_identities
 from .link_store import apply_plan, load_links, record_states
 from .sync_tables import BugRow, BugTaskRow, ChangeRow
@@ -55,7 +56,7 @@ class SqlLinkStore:
         return [row.to_record(tasks[row.bug_id]) for row in rows]
 
     def messages(self) -> Sequence[BugMessage]:
-        return ()  # bug comments are not synced yet; footers and topics carry the evidence
+        return stored_messages(self._session)
 
     def identities(self) -> Sequence[Identity]:
         return load_identities(self._session)

@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Literal
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from syncsvc.domain import Bug, BugTask, Change, RefKind
+from syncsvc.domain import Bug, BugComments, BugTask, Change, RefKind
 from syncsvc.sync_contracts import SaveCounts, SourceName
 
+from . import comment_store
 from .base import in_chunks, require_aware
 from .sync_records import (
     INVISIBLE_BUG_STATE,
@@ -261,6 +262,24 @@ class SqlSyncStore:
         """00:00 UTC of the earliest dated day of any stored event, if any."""
         day = self._session.scalar(select(func.min(DayRow.date)))
         return None if day is None else datetime.combine(day, time(0), tzinfo=UTC)
+
+    def tracked_bugs(self) -> set[int]:
+        """Referenced bugs and bugs a current commitment has a confirmed link to."""
+        return self.referenced_bugs() | comment_store.linked_bugs(self._session)
+
+    def comment_dates(self, ids: Iterable[int]) -> dict[int, datetime]:
+        """Bug id → ``date_last_message`` its stored comments are synced to."""
+        return comment_store.comment_dates(self._session, ids)
+
+    def unsynced_comment_bugs(self, ids: Iterable[int]) -> set[int]:
+        """Stored visible bugs among ``ids`` whose comments were never synced."""
+        return comment_store.unsynced_comment_bugs(self._session, ids)
+
+    def save_bug_comments(
+        self, found: Sequence[BugComments], *, observed_at: datetime
+    ) -> SaveCounts:
+        """Record comment checks (see :func:`.comment_store.save_bug_comments`)."""
+        return comment_store.save_bug_comments(self._session, found, observed_at=observed_at)
 
     def cursor(self, source: SourceName, scope: str) -> datetime | None:
         """The last remote update time recorded for (source, scope), or ``None``."""

@@ -1,10 +1,11 @@
-"""Typed ORM models of what the sync engine stores: bugs, tasks, changes, history, cursors.
+"""Typed ORM models of what the sync engine stores: bugs, tasks, comments, changes, history,
+cursors.
 
 Private to :mod:`syncsvc.models`, like :mod:`.tables`: the store and the read
 functions in :mod:`.sync_store` turn rows into :mod:`syncsvc.domain` records.
 Remote text of unbounded length (titles, subjects, topics, history values) is
 ``TEXT``; remote names get generous ``VARCHAR`` lengths. Schema changes need a
-reviewed Alembic revision (these tables arrived in ``0002``).
+reviewed Alembic revision (these tables arrived in ``0002``; bug comments in ``0005``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from syncsvc.domain import Account, Bug, BugTask, Change, ChangeStatus, Footers
+from syncsvc.domain import Account, Bug, BugMessage, BugTask, Change, ChangeStatus, Footers
 from syncsvc.sync_contracts import SourceName
 
 from .base import Base, UTCDateTime, value_enum
@@ -41,6 +42,10 @@ class BugRow(Base):
 
     ``fetched_at`` is when the stored content was fetched: the first sighting or the
     last sync that changed it (re-fetching identical content writes nothing).
+    ``date_last_message`` is the bug's date of its newest message when its comments
+    were last synced (its :class:`BugMessageRow` rows are as of then), and
+    ``comments_synced_at`` when that was; both ``NULL`` until the first sync of its
+    comments. Saving the bug itself never touches them.
     """
 
     __tablename__ = "bugs"
@@ -52,6 +57,8 @@ class BugRow(Base):
     date_last_updated: Mapped[datetime | None] = mapped_column(UTCDateTime)
     url: Mapped[str] = mapped_column(String(2000))
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    date_last_message: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    comments_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @staticmethod
     def columns_of(bug: Bug) -> dict[str, object]:
@@ -74,6 +81,49 @@ class BugRow(Base):
             date_last_updated=self.date_last_updated,
             visible=self.visible,
             url=self.url,
+            date_last_message=self.date_last_message,
+        )
+
+
+class BugMessageRow(Base):
+    """A bug comment carrying link evidence, keyed by (bug, comment number).
+
+    Subject and content are remote text stored exactly as Launchpad gave them;
+    whatever prints them escapes them for its medium. ``fetched_at`` is when the
+    stored version was first or last written.
+    """
+
+    __tablename__ = "bug_messages"
+    __table_args__ = (UniqueConstraint("bug_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bug_id: Mapped[int] = mapped_column(ForeignKey("bugs.bug_id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str | None] = mapped_column(String(200))
+    date_created: Mapped[datetime] = mapped_column(UTCDateTime)
+    subject: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @staticmethod
+    def columns_of(message: BugMessage) -> dict[str, object]:
+        """The content columns (all but the keys and bookkeeping) for ``message``."""
+        return {
+            "author": message.author,
+            "date_created": message.date,
+            "subject": message.subject,
+            "content": message.content,
+        }
+
+    def to_record(self) -> BugMessage:
+        """Return the domain record."""
+        return BugMessage(
+            bug_id=self.bug_id,
+            author=self.author,
+            date=self.date_created,
+            subject=self.subject,
+            content=self.content,
+            number=self.number,
         )
 
 

@@ -233,18 +233,48 @@ class BugTask:
 
 @dataclass(frozen=True, slots=True)
 class BugMessage:
-    """A bug comment, kept only for the link evidence it carries."""
+    """A bug comment, kept only for the link evidence it carries.
+
+    ``number`` is its place on the bug (Launchpad's ``.../comments/N``; 0 is the
+    description), the key that makes storing it again idempotent; ``None`` when
+    unknown. Subject and content are remote text, kept as written.
+    """
 
     bug_id: int
     author: str | None
     date: datetime
     subject: str
     content: str
+    number: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BugComments:
+    """What one comment check of a bug found (``BugSource.get_bug_comments``).
+
+    ``date_last_message`` is the bug's, when Launchpad gives one. ``fetched`` says
+    whether ``messages`` holds the bug's comments as of that date (only those that
+    match the check's filter, oldest first); when false nothing was read because
+    no comment is newer than the caller already has. ``visible`` is false for a
+    private or missing bug (then nothing else is known).
+    """
+
+    bug_id: int
+    date_last_message: datetime | None = None
+    messages: tuple[BugMessage, ...] = ()
+    fetched: bool = False
+    visible: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class Bug:
-    """A Launchpad bug with its tasks; ``visible`` is false for private/404 bugs."""
+    """A Launchpad bug with its tasks; ``visible`` is false for private/404 bugs.
+
+    ``date_last_message`` is when its newest message (comment or description) was
+    written and ``message_count`` counts them, description included: as Launchpad
+    reports them on a fetched bug; on a stored bug, the date its stored comments
+    are synced to (``None``: not synced yet) and no count.
+    """
 
     bug_id: int
     title: str = ""
@@ -253,6 +283,8 @@ class Bug:
     date_last_updated: datetime | None = None
     visible: bool = True
     url: str = ""
+    date_last_message: datetime | None = None
+    message_count: int | None = None
 
 
 # --- Records that storage returns ---------------------------------------------------

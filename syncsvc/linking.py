@@ -287,6 +287,14 @@ def footers_from_message(message: str) -> Footers:
 
 # --- Gerrit topics and Launchpad messages --------------------------------------------
 
+#: The comments OpenStack's Gerrit hook (jeepyb) leaves on a bug ("Fix proposed to manila
+#: (master)", "Fix merged to ...", "Related fix proposed to ...", "Change abandoned on
+#: ..."): a cheap filter, matched against subject or content, that keeps every comment
+#: :func:`parse_bug_message` can read.
+GERRIT_EVIDENCE = re.compile(
+    r"\b(?:related fix|fix) (?:proposed|merged) to\b|\bchange abandoned (?:on|by)\b",
+    re.IGNORECASE,
+)
 _TOPIC_BUG = re.compile(r"bug/#?(\d+)", re.IGNORECASE)
 _TOPIC_BLUEPRINT = re.compile(r"(?:bp|blueprint)/([a-z0-9][\w.+-]*)", re.IGNORECASE)
 _FIX_SUBJECT = re.compile(

@@ -12,21 +12,24 @@ A recording directory holds one JSON Lines file per source call and a manifest::
     001-gerrit-get_changes.jsonl        one Change per line
     002-gerrit-changes_updated_since.jsonl
     003-launchpad-get_bugs.jsonl        one Bug (with its tasks) per line
-    004-launchpad-search_tasks.jsonl    one BugTask per line
+    004-launchpad-get_bug_comments.jsonl  one BugComments (with its messages) per line
+    005-launchpad-search_tasks.jsonl    one BugTask per line
 
-Each manifest call (:class:`RecordedCall`) names its file, method, arguments
+Each manifest call (:class:`~syncsvc.replay_manifest.RecordedCall`, see
+:mod:`syncsvc.replay_manifest`) names its file, method, arguments
 (``ids``, ``projects``, ``since``, ``tags``), start and finish time, record
 count and whether it was read to the end (``complete``). Records
 are the :mod:`syncsvc.domain` dataclasses with every field, nested ``Account``/
-``Footers``/``BugTask`` as objects, tuples as arrays and datetimes as ISO 8601
+``Footers``/``BugTask``/``BugMessage`` as objects, tuples as arrays and datetimes as ISO 8601
 with their offset. Incomplete calls (a remote failure, an iteration stopped
 early) are kept for debugging and ignored on replay.
 
 Replay answers a call from every complete recorded call of that source, the
 latest record of an artifact winning. It refuses, with :class:`NotRecordedError`
 (a RemoteError, so the engine fails that scope only), what the recording cannot
-answer: a bug or change id that was never asked for, or a poll that reaches
-further back than any recorded poll of the project. A recording made into a
+answer: a bug or change id that was never asked for, a poll that reaches
+further back than any recorded poll of the project, or bug comments newer than
+the database has that the recording did not read. A recording made into a
 fresh database or with ``--full`` answers a first sync of a fresh database.
 Not thread-safe: one process records into a directory at a time.
 """
@@ -35,159 +38,51 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
-from typing import Final
 
-from syncsvc.domain import Bug, BugTask, Change
-from syncsvc.errors import InputError, RemoteError
+from syncsvc.domain import Bug, BugComments, BugTask, Change
+from syncsvc.errors import InputError
 from syncsvc.replay_codec import (
     JSONObject,
     RecordFormatError,
     T,
     bug_from_json,
     change_from_json,
-    decode_as,
-    fields_to_json,
+    comments_from_json,
     record_to_json,
     task_from_json,
 )
+from syncsvc.replay_manifest import (
+    MANIFEST,
+    CallMethod,
+    Manifest,
+    NotRecordedError,
+    RecordedCall,
+    read_manifest,
+    unwritable,
+    write_manifest,
+)
 from syncsvc.sync_contracts import BugSource, ChangeSource, SourceName
 
-FORMAT: Final = "syncsvc-replay"
-VERSION: Final = 1
-MANIFEST: Final = "manifest.json"
-RECORD_HINT: Final = "record one with `syncsvc sync --full --save-to DIR`"
-_CALL_FILE = re.compile(r"\d{3,}-(launchpad|gerrit)-[a-z_]+\.jsonl")
-
-
-class CallMethod(StrEnum):
-    """A protocol method whose results a recording keeps."""
-
-    GET_BUGS = "get_bugs"
-    SEARCH_TASKS = "search_tasks"
-    GET_CHANGES = "get_changes"
-    CHANGES_UPDATED_SINCE = "changes_updated_since"
-
-
-_SOURCE_OF = {
-    CallMethod.GET_BUGS: SourceName.LAUNCHPAD,
-    CallMethod.SEARCH_TASKS: SourceName.LAUNCHPAD,
-    CallMethod.GET_CHANGES: SourceName.GERRIT,
-    CallMethod.CHANGES_UPDATED_SINCE: SourceName.GERRIT,
-}
-
-
-class NotRecordedError(RemoteError):
-    """The recording holds no answer to what the engine asked (a replay gap).
-
-    The advice is part of the message: the engine reports a scope's error text only.
-    """
-
-    def __init__(self, message: str) -> None:
-        super().__init__(f"{message}; {RECORD_HINT}")
-
-
-@dataclass(frozen=True, slots=True)
-class RecordedCall:
-    """One source call as the manifest lists it.
-
-    ``ids`` are the bug ids or change numbers asked for; ``projects`` the searched
-    project (``search_tasks``) or polled projects; ``since`` the ``modified_since``
-    or ``since`` argument; ``tags`` the search's tags.
-    """
-
-    file: str
-    method: CallMethod
-    started: datetime
-    finished: datetime | None = None
-    records: int = 0
-    complete: bool = False
-    error: str | None = None
-    ids: tuple[int, ...] = ()
-    projects: tuple[str, ...] = ()
-    since: datetime | None = None
-    tags: tuple[str, ...] = ()
-
-    @property
-    def source(self) -> SourceName:
-        """The service the call went to."""
-        return _SOURCE_OF[self.method]
-
-
-@dataclass(frozen=True, slots=True)
-class Manifest:
-    """A recording's table of contents: when it began, which sources it wraps, its calls."""
-
-    created: datetime
-    sources: tuple[SourceName, ...] = ()
-    calls: tuple[RecordedCall, ...] = ()
-
-    def complete_calls(self, source: SourceName) -> list[RecordedCall]:
-        """The calls to ``source`` that were read to the end, in recording order."""
-        return [c for c in self.calls if c.source is source and c.complete]
-
-
-# --- records <-> JSON -------------------------------------------------------------------
-
-
-def _manifest_to_json(manifest: Manifest) -> JSONObject:
-    return {"format": FORMAT, "version": VERSION, **fields_to_json(manifest)}
-
-
-def _manifest_from_json(value: object) -> Manifest:
-    if not isinstance(value, dict) or (value.get("format"), value.get("version")) != (
-        FORMAT,
-        VERSION,
-    ):
-        raise RecordFormatError(f"not {FORMAT!r} version {VERSION}")
-    fields = {k: v for k, v in value.items() if k not in ("format", "version")}
-    manifest = decode_as(Manifest, fields, "manifest")
-    bad = [c.file for c in manifest.calls if not _CALL_FILE.fullmatch(c.file)]
-    if bad:
-        raise RecordFormatError(f"not a recording file name: {bad[0]!r}")
-    return manifest
-
-
-def read_manifest(directory: Path | str) -> Manifest:
-    """The manifest of the recording in ``directory``.
-
-    Raises InputError (one line) when the directory or its manifest is missing,
-    unreadable, not JSON or not a recording this version reads.
-    """
-    path = Path(directory)
-    if not path.is_dir():
-        raise InputError(f"{path}: no such recording directory", hint=RECORD_HINT)
-    file = path / MANIFEST
-    if not file.is_file():
-        raise InputError(f"{path}: not a syncsvc recording (no {MANIFEST})", hint=RECORD_HINT)
-    try:
-        return _manifest_from_json(json.loads(file.read_text(encoding="utf-8")))
-    except OSError as exc:
-        raise InputError(f"{file}: cannot read: {exc.strerror}") from exc
-    except (ValueError, RecordFormatError) as exc:  # JSONDecodeError is a ValueError
-        raise InputError(f"{file}: not a usable recording manifest: {exc}") from exc
-
-
-def _write_manifest(directory: Path, manifest: Manifest) -> None:
-    """Replace the manifest atomically, so a reader never sees half of it."""
-    data = _manifest_to_json(manifest)
-    calls = data.pop("calls")
-    assert isinstance(calls, list)
-    # One call per line: readable, and diffable between two recordings.
-    head = json.dumps(data, ensure_ascii=False)[:-1]
-    lines = ",\n ".join(json.dumps(c, ensure_ascii=False) for c in calls)
-    temporary = directory / f".{MANIFEST}.tmp"
-    temporary.write_text(f'{head}, "calls": [\n {lines}\n]}}\n', "utf-8")
-    temporary.replace(directory / MANIFEST)
-
-
-def _unwritable(directory: Path, exc: OSError) -> InputError:
-    return InputError(f"{directory}: cannot write the recording: {exc.strerror or exc}")
+__all__ = [
+    "FileBugSource",
+    "FileChangeSource",
+    "NotRecordedError",
+    "RecordFormatError",
+    "RecordingBugSource",
+    "RecordingChangeSource",
+    "bug_from_json",
+    "change_from_json",
+    "comments_from_json",
+    "read_manifest",
+    "record_to_json",
+    "start_recording",
+    "task_from_json",
+]
 
 
 def start_recording(directory: Path | str) -> Path:
@@ -203,9 +98,9 @@ def start_recording(directory: Path | str) -> Path:
         path.mkdir(parents=True, exist_ok=True)
         for call in old.calls if old else ():
             (path / call.file).unlink(missing_ok=True)
-        _write_manifest(path, Manifest(datetime.now(UTC)))
+        write_manifest(path, Manifest(datetime.now(UTC)))
     except OSError as exc:
-        raise _unwritable(path, exc) from exc
+        raise unwritable(path, exc) from exc
     return path
 
 
@@ -222,9 +117,9 @@ class _Recorder:
             exists = (directory / MANIFEST).exists()
             manifest = read_manifest(directory) if exists else Manifest(datetime.now(UTC))
             manifest = replace(manifest, sources=tuple(sorted({*manifest.sources, source})))
-            _write_manifest(directory, manifest)
+            write_manifest(directory, manifest)
         except OSError as exc:
-            raise _unwritable(directory, exc) from exc
+            raise unwritable(directory, exc) from exc
 
     def tee(
         self, call: RecordedCall, records: Iterator[T], encode: Callable[[T], JSONObject]
@@ -255,13 +150,13 @@ class _Recorder:
         try:
             out = (self.directory / name).open("w", encoding="utf-8")
         except OSError as exc:
-            raise _unwritable(self.directory, exc) from exc
+            raise unwritable(self.directory, exc) from exc
 
         def write(line: str) -> object:
             try:
                 return out.write(line)
             except OSError as exc:
-                raise _unwritable(self.directory, exc) from exc
+                raise unwritable(self.directory, exc) from exc
 
         with out:
             yield write
@@ -269,9 +164,9 @@ class _Recorder:
     def _update(self, change: Callable[[Manifest], Manifest]) -> Manifest:
         try:
             manifest = change(read_manifest(self.directory))
-            _write_manifest(self.directory, manifest)
+            write_manifest(self.directory, manifest)
         except OSError as exc:
-            raise _unwritable(self.directory, exc) from exc
+            raise unwritable(self.directory, exc) from exc
         return manifest
 
     def _open(self, call: RecordedCall) -> tuple[int, RecordedCall]:
@@ -339,6 +234,19 @@ class RecordingBugSource:
         call = _planned(
             CallMethod.SEARCH_TASKS, projects=(project,), since=modified_since, tags=tuple(tags)
         )
+        return self._recorder.tee(call, found, record_to_json)
+
+    def get_bug_comments(
+        self,
+        ids: Iterable[int],
+        *,
+        known: Mapping[int, datetime],
+        pattern: re.Pattern[str] | None = None,
+    ) -> Iterator[BugComments]:
+        """``inner.get_bug_comments(...)``, recorded with the ids asked for."""
+        wanted = tuple(ids)
+        found = self._inner.get_bug_comments(wanted, known=known, pattern=pattern)
+        call = _planned(CallMethod.GET_BUG_COMMENTS, ids=wanted)
         return self._recorder.tee(call, found, record_to_json)
 
 
@@ -424,19 +332,29 @@ class FileBugSource:
     ordered by bug id. Task records carry no bug modification time, so searches
     that finished at or before ``modified_since`` (whose bugs were all last
     updated before it) are left out and the rest is answered whole; the engine
-    upserts, so a task that did not change is counted unchanged. Raises
-    InputError at construction for a missing or corrupt recording, and
+    upserts, so a task that did not change is counted unchanged.
+    ``get_bug_comments`` answers from the latest recorded check of each bug:
+    not ``fetched`` when its ``date_last_message`` is not later than ``known``,
+    else the recorded comments read at that date (``pattern`` applied again).
+    Raises InputError at construction for a missing or corrupt recording, and
     NotRecordedError while iterating for what the recording cannot answer.
     """
 
     def __init__(self, directory: Path | str) -> None:
         self.directory = Path(directory)
         self._bugs: dict[int, Bug] = {}
+        self._checks: dict[int, BugComments] = {}
+        self._read: dict[int, BugComments] = {}
         self._searches: list[tuple[RecordedCall, list[BugTask]]] = []
         for call, values in _load(self.directory, SourceName.LAUNCHPAD):
             if call.method is CallMethod.GET_BUGS:
                 for bug in _decoded(self.directory, call, values, bug_from_json):
                     self._bugs[bug.bug_id] = bug
+            elif call.method is CallMethod.GET_BUG_COMMENTS:
+                for check in _decoded(self.directory, call, values, comments_from_json):
+                    self._checks[check.bug_id] = check
+                    if check.fetched:
+                        self._read[check.bug_id] = check
             else:
                 tasks = _decoded(self.directory, call, values, task_from_json)
                 self._searches.append((call, tasks))
@@ -453,6 +371,44 @@ class FileBugSource:
             if bug_id not in self._bugs:
                 raise NotRecordedError(f"bug {bug_id} is not in the recording {self.directory}")
             yield self._bugs[bug_id]
+
+    def get_bug_comments(
+        self,
+        ids: Iterable[int],
+        *,
+        known: Mapping[int, datetime],
+        pattern: re.Pattern[str] | None = None,
+    ) -> Iterator[BugComments]:
+        """Yield each bug's recorded comment check (see the class docstring)."""
+        return self._get_comments(_unique(ids), dict(known), pattern)
+
+    def _get_comments(
+        self, ids: list[int], known: dict[int, datetime], pattern: re.Pattern[str] | None
+    ) -> Iterator[BugComments]:
+        for bug_id in ids:
+            check = self._checks.get(bug_id)
+            if check is None:
+                raise NotRecordedError(
+                    f"the comments of bug {bug_id} are not in the recording {self.directory}"
+                )
+            last, synced = check.date_last_message, known.get(bug_id)
+            if not check.visible or last is None or (synced is not None and last <= synced):
+                yield replace(check, messages=(), fetched=False)
+                continue
+            read = self._read.get(bug_id)
+            if read is None or read.date_last_message != last:
+                raise NotRecordedError(
+                    f"the comments of bug {bug_id} up to {last:%Y-%m-%d %H:%M:%S%z} were not "
+                    f"read in the recording {self.directory}"
+                )
+            yield replace(
+                read,
+                messages=tuple(
+                    m
+                    for m in read.messages
+                    if pattern is None or pattern.search(m.subject) or pattern.search(m.content)
+                ),
+            )
 
     def search_tasks(
         self, project: str, *, modified_since: datetime | None, tags: Sequence[str] = ()

@@ -12,7 +12,7 @@ from enum import Enum
 from types import UnionType
 from typing import TypeAlias, TypeVar, Union, get_args, get_origin, get_type_hints
 
-from syncsvc.domain import Account, Bug, BugTask, Change, Footers
+from syncsvc.domain import Account, Bug, BugComments, BugMessage, BugTask, Change, Footers
 
 JSONValue: TypeAlias = "str | int | float | bool | list[JSONValue] | dict[str, JSONValue] | None"
 JSONObject: TypeAlias = dict[str, JSONValue]
@@ -23,7 +23,9 @@ class RecordFormatError(ValueError):
     """A JSON value that is not the shape a record or the manifest needs."""
 
 
-def record_to_json(record: Bug | BugTask | Change | Account | Footers) -> JSONObject:
+def record_to_json(
+    record: Bug | BugTask | BugComments | BugMessage | Change | Account | Footers,
+) -> JSONObject:
     """Every field of a domain record as JSON-ready data (datetimes must be aware)."""
     return fields_to_json(record)
 
@@ -137,6 +139,11 @@ def bug_from_json(value: object, what: str = "bug") -> Bug:
 def task_from_json(value: object, what: str = "task") -> BugTask:
     """The :class:`BugTask` that :func:`record_to_json` wrote; RecordFormatError otherwise."""
     return decode_as(BugTask, value, what)
+
+
+def comments_from_json(value: object, what: str = "comments") -> BugComments:
+    """The :class:`BugComments` (with its messages) that :func:`record_to_json` wrote."""
+    return decode_as(BugComments, value, what)
 
 
 def change_from_json(value: object, what: str = "change") -> Change:

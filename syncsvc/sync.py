@@ -12,6 +12,18 @@ the cursor at the last committed batch. Launchpad's search is ordered by bug id
 (stable paging), so no earlier point is safe: its cursor is the time the search
 started, committed with the last batch of that project.
 
+Bug comments (the Gerrit hook's "Fix proposed to ..." notes, evidence for links)
+are kept for *tracked* bugs only: those commitments reference or are linked to
+by a confirmed link. Before a Launchpad batch is written, the tracked bugs in it
+whose ``date_last_message`` is later than the stored one have their comments
+read (see :class:`_Comments`), and they are saved in the batch's transaction, so
+the cursor never passes a bug whose comments were not stored. A fetched bug
+carries its ``date_last_message``, so an unchanged one costs no request; a
+searched task does not, so a tracked bug a search returns (it changed) costs one
+request to read it. Tracked bugs whose comments were never synced (a link made
+after the bug was last polled, or a database from before comments were synced)
+are checked once in the ``comments`` scope.
+
 A remote failure in one scope is reported and the next scope still runs.
 """
 
@@ -19,11 +31,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
+from syncsvc.domain import Bug, BugComments, BugTask
 from syncsvc.errors import RemoteError
+from syncsvc.linking import GERRIT_EVIDENCE
 from syncsvc.sync_contracts import (
     BugSource,
     ChangeSource,
@@ -51,7 +65,10 @@ class SyncSettings:
 
 @dataclass(frozen=True, slots=True)
 class ScopeReport:
-    """The outcome of one (source, scope): fetched, saved counts, or the error."""
+    """The outcome of one (source, scope): fetched, saved counts, or the error.
+
+    ``comments`` counts the bug comments saved with the scope's batches.
+    """
 
     source: SourceName
     scope: str
@@ -60,6 +77,7 @@ class ScopeReport:
     since: datetime | None = None
     error: str | None = None
     skipped: str | None = None
+    comments: SaveCounts = field(default_factory=SaveCounts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +97,7 @@ class SyncReport:
     @property
     def changed(self) -> bool:
         """Whether anything was (or, in a dry run, would be) inserted or changed."""
-        return any(s.counts.inserted or s.counts.changed for s in self.scopes)
+        return any(c.inserted or c.changed for s in self.scopes for c in (s.counts, s.comments))
 
 
 @dataclass
@@ -165,7 +183,7 @@ def _sync_gerrit(run: _Run, source: ChangeSource) -> None:
     def poll() -> ScopeReport:
         since = run.since(SourceName.GERRIT, scope)
         found = sorted(source.changes_updated_since(sorted(polled), since), key=lambda c: c.updated)
-        counts = _save_batches(
+        counts, _ = _save_batches(
             run,
             found,
             run.store.save_changes,
@@ -185,8 +203,11 @@ def _sync_launchpad(run: _Run, source: BugSource) -> None:
         for b in referenced
         if run.full or b not in known or (not known[b][0] & polled and not known[b][1])
     )
+    comments = _Comments(run, source, frozenset(run.store.tracked_bugs()))
 
-    _fetch_referenced(run, SourceName.LAUNCHPAD, todo, source.get_bugs, run.store.save_bugs)
+    _fetch_referenced(
+        run, SourceName.LAUNCHPAD, todo, source.get_bugs, run.store.save_bugs, comments.of_bugs
+    )
     for project in sorted(polled):
         scope = f"project:{project}"
 
@@ -194,16 +215,101 @@ def _sync_launchpad(run: _Run, source: BugSource) -> None:
             since = run.since(SourceName.LAUNCHPAD, scope)
             searched_at = run.now()
             found = list(source.search_tasks(project, modified_since=since))
-            counts = _save_batches(
+            counts, saved = _save_batches(
                 run,
                 found,
                 run.store.save_bug_tasks,
                 cursor=None,
                 last_cursor=(SourceName.LAUNCHPAD, scope, searched_at),
+                prepare=comments.of_tasks,
             )
-            return ScopeReport(SourceName.LAUNCHPAD, scope, len(found), counts, since)
+            report = ScopeReport(SourceName.LAUNCHPAD, scope, len(found), counts, since)
+            return replace(report, comments=saved)
 
         run.guarded(SourceName.LAUNCHPAD, scope, poll)
+    comments.catch_up()
+
+
+_Write = Callable[[datetime], SaveCounts]
+
+
+@dataclass
+class _Comments:
+    """Reads and saves the Gerrit-evidence comments of tracked bugs, batch by batch.
+
+    Each ``of_*`` method does its requests at once and returns what writes the
+    result into the batch's transaction; every bug is checked at most once a run.
+    """
+
+    run: _Run
+    source: BugSource
+    tracked: frozenset[int]
+    checked: set[int] = field(default_factory=set)
+
+    def of_bugs(self, batch: Sequence[Bug]) -> _Write:
+        """Check the visible tracked bugs of a fetched batch: only those whose
+        ``date_last_message`` is later than the stored one cost requests (none when
+        their ``message_count`` says there is no comment)."""
+        wanted = [
+            b
+            for b in batch
+            if b.visible and b.bug_id in self.tracked and b.bug_id not in self.checked
+        ]
+        known = self._known([b.bug_id for b in wanted])
+        found: list[BugComments] = []
+        ask: list[int] = []
+        for bug in wanted:
+            last, synced = bug.date_last_message, known.get(bug.bug_id)
+            if last is None or (synced is not None and last <= synced):
+                found.append(BugComments(bug.bug_id, last))
+            elif bug.message_count is not None and bug.message_count <= 1:
+                found.append(BugComments(bug.bug_id, last, fetched=True))
+            else:
+                ask.append(bug.bug_id)
+        found += self._read(ask, known)
+        return self._writer([b.bug_id for b in wanted], found)
+
+    def of_tasks(self, batch: Sequence[BugTask]) -> _Write:
+        """Check the tracked bugs of a batch of searched tasks (1 request each)."""
+        return self.of_ids(sorted({t.bug_id for t in batch} & self.tracked - self.checked))
+
+    def of_ids(self, ids: Sequence[int]) -> _Write:
+        """Check these bugs (1 request each, more for the ones with new comments)."""
+        return self._writer(ids, self._read(ids, self._known(ids)))
+
+    def catch_up(self) -> None:
+        """The ``comments`` scope: tracked bugs whose comments were never synced."""
+        pending = sorted(self.run.store.unsynced_comment_bugs(self.tracked) - self.checked)
+        if not pending:
+            return
+
+        def work() -> ScopeReport:
+            total = SaveCounts()
+            for batch in _chunks(pending, self.run.settings.batch_size):
+                write = self.of_ids(batch)
+                total += write(self.run.now())
+                self.run.finish_batch()
+            return ScopeReport(SourceName.LAUNCHPAD, "comments", len(pending), comments=total)
+
+        self.run.guarded(SourceName.LAUNCHPAD, "comments", work)
+
+    def _known(self, ids: Sequence[int]) -> dict[int, datetime]:
+        return {} if self.run.full or not ids else self.run.store.comment_dates(ids)
+
+    def _read(self, ids: Sequence[int], known: dict[int, datetime]) -> list[BugComments]:
+        if not ids:
+            return []
+        return list(self.source.get_bug_comments(ids, known=known, pattern=GERRIT_EVIDENCE))
+
+    def _writer(self, ids: Sequence[int], found: Sequence[BugComments]) -> _Write:
+        def write(observed: datetime) -> SaveCounts:
+            counts = SaveCounts()
+            if found:
+                counts = self.run.store.save_bug_comments(found, observed_at=observed)
+            self.checked.update(ids)
+            return counts
+
+        return write
 
 
 def _fetch_referenced(
@@ -212,6 +318,7 @@ def _fetch_referenced(
     todo: Sequence[int],
     fetch: Callable[[Sequence[int]], Iterable[T]],
     save: Callable[..., SaveCounts],
+    prepare: Callable[[Sequence[T]], _Write] | None = None,
 ) -> None:
     """The "referenced" scope: fetch and save what commitments name that polling misses."""
 
@@ -219,9 +326,8 @@ def _fetch_referenced(
         if not todo:
             return ScopeReport(source, "referenced", skipped="all known or polled")
         found = list(fetch(todo))
-        return ScopeReport(
-            source, "referenced", len(found), _save_batches(run, found, save, cursor=None)
-        )
+        counts, saved = _save_batches(run, found, save, cursor=None, prepare=prepare)
+        return ScopeReport(source, "referenced", len(found), counts, comments=saved)
 
     run.guarded(source, "referenced", work)
 
@@ -233,21 +339,31 @@ def _save_batches(
     *,
     cursor: Callable[[Sequence[T]], tuple[SourceName, str, datetime]] | None,
     last_cursor: tuple[SourceName, str, datetime] | None = None,
-) -> SaveCounts:
-    """Save ``items`` in batches, committing each with its cursor."""
-    total = SaveCounts()
+    prepare: Callable[[Sequence[T]], _Write] | None = None,
+) -> tuple[SaveCounts, SaveCounts]:
+    """Save ``items`` in batches, committing each with its cursor; return the counts
+    of the items and of what ``prepare`` wrote.
+
+    ``prepare(batch)`` runs before any write of its batch (its requests hold no
+    transaction open) and returns a writer called after ``save``, so a remote
+    failure in it leaves the batch and the cursor uncommitted.
+    """
+    total, extra = SaveCounts(), SaveCounts()
     batches = list(_chunks(items, run.settings.batch_size)) or [[]]
     for index, batch in enumerate(batches):
+        write = prepare(batch) if prepare is not None and batch else None
         observed = run.now()
         if batch:
             total += save(batch, observed_at=observed)
+        if write is not None:
+            extra += write(observed)
         mark = cursor(batch) if cursor is not None and batch else None
         if last_cursor is not None and index == len(batches) - 1:
             mark = last_cursor
         if mark is not None:
             run.store.set_cursor(*mark, ran_at=observed)
         run.finish_batch()
-    return total
+    return total, extra
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterable[list[T]]:

@@ -7,13 +7,14 @@ adapters and storage can change behind them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from syncsvc.domain import Bug, BugTask, Change
+from syncsvc.domain import Bug, BugComments, BugTask, Change
 
 
 class SourceName(StrEnum):
@@ -36,6 +37,22 @@ class BugSource(Protocol):
     ) -> Iterator[BugTask]:
         """Yield every task of ``project`` whose bug changed after ``modified_since``
         (all statuses; ``None``: all tasks). Raises RemoteError subclasses."""
+        ...
+
+    def get_bug_comments(
+        self,
+        ids: Iterable[int],
+        *,
+        known: Mapping[int, datetime],
+        pattern: re.Pattern[str] | None = None,
+    ) -> Iterator[BugComments]:
+        """Yield each bug's comment check in the order given, duplicates skipped.
+
+        A bug's comments (never its description) are read, and ``fetched`` set, only
+        when its ``date_last_message`` is later than ``known[bug_id]`` or the bug is
+        not in ``known``; with ``pattern`` only comments whose subject or content
+        matches are kept. Private or missing bugs come back with ``visible=False``.
+        Raises RemoteError subclasses."""
         ...
 
 
@@ -98,6 +115,20 @@ class SyncStore(Protocol):
         """Start (00:00 UTC) of the earliest day of any stored event, if any."""
         ...
 
+    def tracked_bugs(self) -> set[int]:
+        """Bug ids whose comments are kept: referenced by a stored action or topic, or
+        linked to a commitment by a confirmed link."""
+        ...
+
+    def comment_dates(self, ids: Iterable[int]) -> dict[int, datetime]:
+        """For the stored bugs among ``ids`` whose comments were synced with a date:
+        bug id → the ``date_last_message`` they were synced to."""
+        ...
+
+    def unsynced_comment_bugs(self, ids: Iterable[int]) -> set[int]:
+        """The stored, visible bugs among ``ids`` whose comments were never synced."""
+        ...
+
     def cursor(self, source: SourceName, scope: str) -> datetime | None:
         """The last remote update time seen for (source, scope), or ``None``."""
         ...
@@ -111,6 +142,14 @@ class SyncStore(Protocol):
     def save_bug_tasks(self, tasks: Sequence[BugTask], *, observed_at: datetime) -> SaveCounts:
         """Upsert tasks (creating a placeholder bug row if needed) with history, as
         :meth:`save_bugs` does for the tasks of a bug."""
+        ...
+
+    def save_bug_comments(
+        self, found: Sequence[BugComments], *, observed_at: datetime
+    ) -> SaveCounts:
+        """Record each visible bug's comment check: its ``date_last_message`` and, when
+        ``fetched``, its comments, upserted on (bug id, comment number), the bug's
+        other stored comments removed. Counts comments; idempotent."""
         ...
 
     def save_changes(self, changes: Sequence[Change], *, observed_at: datetime) -> SaveCounts:

@@ -5,7 +5,7 @@ yields their URLs: point a GerritAdapter at ``servers.gerrit_url`` and a
 LaunchpadConfig at ``servers.launchpad_service_root``. The data
 (``syncsvc.data`` / ``sample/``) is a Manila Wallaby-cycle picture as of
 2021-06-30. Movements change a running fake the way Gerrit or Launchpad would
-record an event: :func:`update_change`, :func:`update_task`, and
+record an event: :func:`update_change`, :func:`update_task`, :func:`add_comment`, and
 :func:`apply_sample_movement` for a scripted week of progress after the snapshot.
 """
 
@@ -256,6 +256,31 @@ def update_task(
     tasks = [*bug.tasks[:index], new_task, *bug.tasks[index + 1 :]]
     moved = replace(bug, tasks=tasks, messages=messages, date_last_updated=moment)
     fake.bugs[bug_id] = moved  # one assignment: a request sees the old bug or the new one
+    return moved
+
+
+def add_comment(
+    fake: FakeLaunchpad,
+    bug_id: int,
+    person: str,
+    content: str,
+    *,
+    subject: str | None = None,
+    when: datetime | None = None,
+) -> FakeBug:
+    """Add a comment by ``person`` to bug ``bug_id`` at ``when`` (default now, aware).
+
+    As on Launchpad, the bug's ``date_last_updated`` moves to ``when`` (a later
+    ``modified_since`` search finds it) and so do its ``date_last_message`` and
+    ``message_count``. ``subject`` ``None`` reads as "Re: <title>". Returns the
+    bug; raises KeyError for an unknown bug.
+    """
+    moment = _now(when)
+    bug = fake.bugs[bug_id]
+    fake.add_person(person)
+    message = FakeMessage(content, subject, owner=person, date_created=moment)
+    moved = replace(bug, messages=[*bug.messages, message], date_last_updated=moment)
+    fake.bugs[bug_id] = moved
     return moved
 
 

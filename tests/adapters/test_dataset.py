@@ -12,8 +12,9 @@ import pytest
 
 from syncsvc.adapters.gerrit import GerritAdapter, parse_footers
 from syncsvc.adapters.http import RetryPolicy
-from syncsvc.adapters.launchpad import GERRIT_EVIDENCE, LaunchpadAdapter, LaunchpadConfig
+from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
 from syncsvc.domain import Account, ChangeStatus
+from syncsvc.linking import GERRIT_EVIDENCE
 from syncsvc.testing.dataset import (
     GERRIT_SAMPLE,
     LAUNCHPAD_SAMPLE,
@@ -445,7 +446,7 @@ class TestSampleServersWithAdapters:
         subjects = [m.subject for m in launchpad.get_bug_messages(1855391, pattern=GERRIT_EVIDENCE)]
         assert "Fix merged to manila (master)" in subjects
         assert "Change abandoned on manila (master)" in subjects
-        assert len(subjects) == 8
+        assert len(subjects) == 9
 
     def test_search_tasks_finds_low_hanging_fruit(self, launchpad):
         """A tag search over manila returns its low-hanging-fruit bugs by number."""

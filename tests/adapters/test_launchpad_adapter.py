@@ -24,11 +24,10 @@ from syncsvc.adapters import launchpad as launchpad_adapter
 from syncsvc.adapters.http import RetryPolicy
 from syncsvc.adapters.launchpad import (
     ALL_STATUSES,
-    GERRIT_EVIDENCE,
     LaunchpadAdapter,
     LaunchpadConfig,
 )
-from syncsvc.domain import Bug, BugMessage, BugTask
+from syncsvc.domain import Bug, BugComments, BugMessage, BugTask
 from syncsvc.errors import (
     ConfigError,
     RemoteAuthError,
@@ -36,6 +35,7 @@ from syncsvc.errors import (
     RemoteNotFoundError,
     RemoteUnavailableError,
 )
+from syncsvc.linking import GERRIT_EVIDENCE
 from syncsvc.testing.fake_launchpad import FakeLaunchpad
 
 SAMPLE_TASK = BugTask(
@@ -57,6 +57,17 @@ SAMPLE = Bug(
     tasks=(SAMPLE_TASK,),
     date_last_updated=datetime(2021, 2, 17, 8, 12, 45, 654321, tzinfo=UTC),
     url="https://bugs.launchpad.net/bugs/1855391",
+    date_last_message=datetime(2020, 11, 12, 15, 40, 51, 902114, tzinfo=UTC),
+    message_count=3,
+)
+FIX_PROPOSED = BugMessage(
+    bug_id=SAMPLE_BUG,
+    author="hudson-openstack",
+    date=datetime(2020, 11, 10, 6, 1, 2, 281730, tzinfo=UTC),
+    subject="Fix proposed to manila (master)",
+    content="Fix proposed to branch: master\n"
+    "Review: https://review.opendev.org/c/openstack/manila/+/762123",
+    number=1,
 )
 CLOSED = {"Fix Released", "Opinion", "Invalid", "Won't Fix", "Expired", "Does Not Exist"}
 
@@ -209,22 +220,62 @@ class TestBugMessages:
 
     def test_gerrit_evidence_filter(self, adapter, fake_lp):
         """The Gerrit-evidence pattern keeps only the 'Fix proposed to' comment (2 requests)."""
-        assert list(adapter.get_bug_messages(SAMPLE_BUG, pattern=GERRIT_EVIDENCE)) == [
-            BugMessage(
-                bug_id=SAMPLE_BUG,
-                author="hudson-openstack",
-                date=datetime(2020, 11, 10, 6, 1, 2, 281730, tzinfo=UTC),
-                subject="Fix proposed to manila (master)",
-                content="Fix proposed to branch: master\n"
-                "Review: https://review.opendev.org/c/openstack/manila/+/762123",
-            )
-        ]
+        assert list(adapter.get_bug_messages(SAMPLE_BUG, pattern=GERRIT_EVIDENCE)) == [FIX_PROPOSED]
         assert len(fake_lp.requests) == 2
 
     def test_private_bug_raises_not_found(self, adapter):
         """Comments of a bug we cannot see raise RemoteNotFoundError."""
         with pytest.raises(RemoteNotFoundError, match="1900001 comments: not found"):
             list(adapter.get_bug_messages(PRIVATE_BUG))
+
+
+class TestBugComments:
+    """get_bug_comments: one request per bug, comments read only when newer than known."""
+
+    def test_new_comments_are_read_and_filtered(self, adapter, fake_lp):
+        """Unknown to the caller: the bug and its comment page (2 requests), evidence only."""
+        found = list(adapter.get_bug_comments([SAMPLE_BUG], known={}, pattern=GERRIT_EVIDENCE))
+        assert found == [
+            BugComments(SAMPLE_BUG, SAMPLE.date_last_message, (FIX_PROPOSED,), fetched=True)
+        ]
+        assert [r.path for r in fake_lp.requests] == [
+            "/devel/bugs/1855391",
+            "/devel/bugs/1855391/messages",
+        ]
+
+    def test_unchanged_bug_costs_one_request(self, adapter, fake_lp):
+        """A date_last_message the caller already has: the bug alone is read, nothing fetched."""
+        known = {SAMPLE_BUG: SAMPLE.date_last_message}
+        found = list(adapter.get_bug_comments([SAMPLE_BUG, SAMPLE_BUG], known=known))
+        assert found == [BugComments(SAMPLE_BUG, SAMPLE.date_last_message)]
+        assert [r.path for r in fake_lp.requests] == ["/devel/bugs/1855391"]
+
+    def test_older_known_date_reads_the_comments(self, adapter, fake_lp):
+        """A known date before the newest comment reads them again, without the description."""
+        known = {SAMPLE_BUG: datetime(2020, 11, 11, tzinfo=UTC)}
+        [found] = adapter.get_bug_comments([SAMPLE_BUG], known=known)
+        assert [(m.number, m.author) for m in found.messages] == [
+            (1, "hudson-openstack"),
+            (2, "sample-triager"),
+        ]
+        assert len(fake_lp.requests) == 2
+
+    def test_description_only_reads_no_page(self, adapter, fake_lp):
+        """message_count 1 (the description alone): fetched, empty, 1 request."""
+        [bug] = add_population(fake_lp, 1)
+        [found] = adapter.get_bug_comments([bug.id], known={})
+        assert found == BugComments(bug.id, POPULATION_BASE, fetched=True)
+        assert len(fake_lp.requests) == 1
+
+    def test_private_missing_and_vanishing_bugs_are_not_visible(self, adapter, fake_lp):
+        """Private, missing, or gone between the two requests: visible=False, no error."""
+        fake_lp.fail(404, times=1, match="messages")
+        found = list(adapter.get_bug_comments([PRIVATE_BUG, 1, SAMPLE_BUG], known={}))
+        assert found == [
+            BugComments(PRIVATE_BUG, visible=False),
+            BugComments(1, visible=False),
+            BugComments(SAMPLE_BUG, visible=False),
+        ]
 
 
 class TestSearchTasks:

@@ -48,6 +48,20 @@ class TestLinks:
         assert links[("change", "702153")]["source"] == "transitive"
         assert links[("change", "702153")]["status"] == "confirmed"
 
+    def test_bot_comment_is_the_evidence_of_a_link(self, demo_db) -> None:
+        """The Gerrit hook's "Fix proposed" comment on bug 1855391 links change 775024 (lp-message)."""
+        link = next(v for v in actions(demo_db)[8]["links"] if v["id"] == "775024")
+        assert link == {
+            "kind": "change", "id": "775024", "source": "transitive", "confidence": 0.81,
+            "status": "confirmed", "state": "MERGED",
+        }  # fmt: skip
+        shown = json.loads(cli(demo_db, "show", "8", "-f", "json").stdout)
+        [evidence] = [v["evidence"] for v in shown["links"] if v["id"] == "775024"]
+        assert evidence == (
+            "via bug 1855391 (explicit): bug 1855391 comment 2021-02-18"
+            " 'Fix proposed to manila (master)': https://review.opendev.org/775024"
+        )
+
     def test_specs_found_as_suggested_candidates(self, demo_db) -> None:
         """The specs by gouthamr, carthaca and tbarron are suggested, never confirmed."""
         got = actions(demo_db)

@@ -14,11 +14,17 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
+from syncsvc.domain import Bug
 from syncsvc.models.db import open_engine
 from syncsvc.models.lock import sync_lock
-from syncsvc.models.sync_store import artifact_states
-from syncsvc.models.sync_tables import BugTaskRow, ChangeRow
-from syncsvc.testing.demo_servers import apply_sample_movement, sample_servers
+from syncsvc.models.sync_store import artifact_states, get_bug, get_change
+from syncsvc.models.sync_tables import BugMessageRow, BugTaskRow, ChangeRow
+from syncsvc.testing.demo_servers import (
+    add_comment,
+    apply_sample_movement,
+    sample_servers,
+    update_task,
+)
 from syncsvc.testing.fake_gerrit import make_change
 from syncsvc.testing.fake_launchpad import FakeTask
 
@@ -93,8 +99,9 @@ class TestSyncEndToEnd:
         cfg = config(tmp_path, servers)
         first = cli(imported, cfg, "sync")
         assert first.exit_code == 0, first.stderr
-        # Launchpad: WADL + root, bug + tasks, 3 searches; Gerrit: referenced + poll.
-        assert requests_made(servers) == (7, 2)
+        # Launchpad: WADL + root, bug + tasks, its comments (bug + 1 page), 3 searches;
+        # Gerrit: referenced + poll.
+        assert requests_made(servers) == (9, 2)
         assert states(imported, cfg) == {
             "change:758868": "MERGED",
             "change:745206": "MERGED",
@@ -108,7 +115,7 @@ class TestSyncEndToEnd:
         apply_sample_movement(servers)
         moved = cli(imported, cfg, "sync")
         assert moved.exit_code == 0, moved.stderr
-        assert requests_made(servers) == (3, 1)
+        assert requests_made(servers) == (3, 1)  # the moved bugs are not tracked: no comment read
         history = json.loads(
             CliRunner().invoke(app, ["--db", imported, "events", "--format", "json"]).stdout
         )
@@ -130,7 +137,7 @@ class TestSyncEndToEnd:
         searches = [
             r.path for r in servers.launchpad.requests if r.query.get("ws.op") == ["searchTasks"]
         ]
-        # Gerrit: 27 + 160 changes at 100 a page; Launchpad manila: 7 + 160 tasks at 75 a page.
+        # Gerrit: 28 + 160 changes at 100 a page; Launchpad manila: 7 + 160 tasks at 75 a page.
         assert [r.params.get("S") for r in polls] == [None, ["100"]]
         assert sorted(searches) == [
             "/devel/manila", "/devel/manila", "/devel/manila", "/devel/manila-ui",
@@ -141,9 +148,9 @@ class TestSyncEndToEnd:
             changes = session.scalar(select(func.count()).select_from(ChangeRow))
             tasks = session.scalar(select(func.count()).select_from(BugTaskRow))
         engine.dispose()
-        # 27 polled + 160 new + 758868 (referenced, in a project not polled);
+        # 28 polled + 160 new + 758868 (referenced, in a project not polled);
         # tasks: manila 7 + 160, manila-ui 1, python-manilaclient 2.
-        assert (changes, tasks) == (188, 170)
+        assert (changes, tasks) == (189, 170)
         again = cli(imported, cfg, "sync")
         assert again.exit_code == 0, again.stderr
         assert "│ 0   │ 0       │" in again.stdout
@@ -155,6 +162,7 @@ class TestSyncEndToEnd:
         assert result.exit_code == 1, result.stderr
         assert "dry run: nothing was saved" in result.stdout
         assert states(imported, cfg) == {}
+        assert comment_rows(imported) == []
 
     def test_authenticated_gerrit(self, imported, servers, tmp_path, monkeypatch) -> None:
         """With a username and password the /a/ API is used, and the password is never printed."""
@@ -215,3 +223,141 @@ class TestSyncEndToEnd:
         assert result.exit_code == 2
         assert "127.0.0.1 is not in [sync] allowed_hosts" in result.stderr
         assert requests_made(servers) == (0, 0)
+
+
+RELEASE_NOTE_EVIDENCE = (
+    "via bug 1855391 (explicit): bug 1855391 comment 2021-02-18"
+    " 'Fix proposed to manila (master)': https://review.opendev.org/775024"
+)
+
+
+def comment_rows(db_url: str) -> list[tuple[int, int, str | None, str]]:
+    """Every stored bug comment as (bug, number, author, subject)."""
+    engine = open_engine(db_url)
+    with Session(engine) as session:
+        rows = session.scalars(
+            select(BugMessageRow).order_by(BugMessageRow.bug_id, BugMessageRow.number)
+        )
+        got = [(r.bug_id, r.number, r.author, r.subject) for r in rows]
+    engine.dispose()
+    return got
+
+
+def comment_reads(servers) -> list[str]:
+    """The comment pages Launchpad served since the last reset."""
+    return [r.path for r in servers.launchpad.requests if r.path.endswith("/messages")]
+
+
+def action_links(db_url: str, action_id: int) -> dict[str, dict]:
+    """`show ID --format json` links of ``action_id`` keyed by artifact id."""
+    result = CliRunner().invoke(app, ["--db", db_url, "show", str(action_id), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    return {link["id"]: link for link in json.loads(result.stdout)["links"]}
+
+
+HOOK_COMMENTS_1855391 = [
+    (1855391, 1, "hudson-openstack", "Fix proposed to manila (master)"),
+    (1855391, 3, "hudson-openstack", "Related fix proposed to manila (master)"),
+    (1855391, 4, "hudson-openstack", "Change abandoned on manila (master)"),
+    (1855391, 5, "hudson-openstack", "Fix proposed to python-manilaclient (master)"),
+    (1855391, 6, "hudson-openstack", "Fix merged to manila (master)"),
+    (1855391, 7, "hudson-openstack", "Fix proposed to manila (master)"),
+    (1855391, 8, "hudson-openstack", "Related fix proposed to manila (master)"),
+    (1855391, 9, "hudson-openstack", "Fix merged to python-manilaclient (master)"),
+    (1855391, 10, "hudson-openstack", "Related fix merged to manila (master)"),
+]
+
+
+class TestCommentSync:
+    """Bug comments through the real launchpadlib: read when date_last_message moves."""
+
+    def test_comments_follow_date_last_message(self, imported, servers, tmp_path) -> None:
+        """Comments are read once, re-checked for 1 request on an update, read again when new."""
+        cfg = config(tmp_path, servers)
+        assert cli(imported, cfg, "sync").exit_code == 0
+        assert comment_reads(servers) == ["/devel/bugs/1855391/messages"]  # untracked: none
+        assert requests_made(servers) == (9, 2)
+        assert comment_rows(imported) == HOOK_COMMENTS_1855391  # chat and release note dropped
+        stored = get_stored_bug(imported, 1855391)
+        assert stored.date_last_message == datetime(2021, 3, 25, 16, 2, 19, tzinfo=UTC)
+
+        assert cli(imported, cfg, "sync").exit_code == 0
+        assert (comment_reads(servers), requests_made(servers)) == ([], (3, 1))
+
+        update_task(servers.launchpad, 1855391, "manila", importance="High")
+        assert cli(imported, cfg, "sync").exit_code == 0
+        assert comment_reads(servers) == []
+        assert requests_made(servers) == (4, 1)  # 3 searches + the bug's date_last_message
+
+        add_comment(
+            servers.launchpad,
+            1855391,
+            "hudson-openstack",
+            "Related fix proposed to branch: master\n"
+            "Review: https://review.opendev.org/c/openstack/manila/+/777301",
+            subject="Related fix proposed to manila (master)",
+        )
+        result = cli(imported, cfg, "sync")
+        assert result.exit_code == 0, result.stderr
+        assert comment_reads(servers) == ["/devel/bugs/1855391/messages"]
+        assert requests_made(servers) == (5, 1)  # 3 searches + the bug + its comment page
+        assert comment_rows(imported)[-1] == (
+            1855391, 12, "hudson-openstack", "Related fix proposed to manila (master)",
+        )  # fmt: skip
+        related = action_links(imported, 8)["777301"]
+        assert (related["source"], related["status"], related["state"]) == (
+            "transitive", "suggested", "NEW",
+        )  # fmt: skip
+        assert "bug 1855391 comment" in related["evidence"]
+
+    def test_hook_comment_is_the_only_evidence_of_a_link(self, imported, servers, tmp_path) -> None:
+        """Change 775024 has no footer or topic for bug 1855391; the bot's comment links it."""
+        cfg = config(tmp_path, servers)
+        assert cli(imported, cfg, "sync").exit_code == 0
+        engine = open_engine(imported)
+        with Session(engine) as session:
+            change = get_change(session, 775024)
+        engine.dispose()
+        assert change is not None
+        assert (change.topic, change.footers.closes_bug, change.footers.related_bug) == (
+            None,
+            (),
+            (),
+        )
+        listed = json.loads(
+            CliRunner().invoke(app, ["--db", imported, "actions", "-f", "json"]).stdout
+        )
+        [haixin] = [a for a in listed if a["id"] == 8]
+        assert {
+            "kind": "change", "id": "775024", "source": "transitive", "confidence": 0.81,
+            "status": "confirmed", "state": "MERGED",
+        } in haixin["links"]  # fmt: skip
+        assert haixin["progress"] == "done"
+        assert action_links(imported, 8)["775024"]["evidence"] == RELEASE_NOTE_EVIDENCE
+
+    def test_private_referenced_bug_reads_no_comments(self, imported, servers, tmp_path) -> None:
+        """A referenced bug private to us is stored invisible; its comments are never asked for."""
+        summary = tmp_path / "security.txt"
+        summary.write_text(
+            "== Day 1 - Oct 26, 2020, Mon ==\n=== Security triage ===\nActions:\n"
+            "- gouthamr will triage https://bugs.launchpad.net/manila/+bug/1909850\n"
+        )
+        assert CliRunner().invoke(app, ["--db", imported, "import", str(summary)]).exit_code == 0
+        cfg = config(tmp_path, servers)
+        result = cli(imported, cfg, "sync", "--source", "launchpad")
+        assert result.exit_code == 0, result.stderr
+        asked = [r.path for r in servers.launchpad.requests if "1909850" in r.path]
+        assert asked == ["/devel/bugs/1909850"]
+        assert comment_reads(servers) == ["/devel/bugs/1855391/messages"]
+        assert get_stored_bug(imported, 1909850) == Bug(1909850, visible=False)
+        assert {row[0] for row in comment_rows(imported)} == {1855391}
+
+
+def get_stored_bug(db_url: str, bug_id: int) -> Bug:
+    """The stored bug (it must exist)."""
+    engine = open_engine(db_url)
+    with Session(engine) as session:
+        bug = get_bug(session, bug_id)
+    engine.dispose()
+    assert bug is not None
+    return bug

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
 from syncsvc.models.db import open_engine
+from syncsvc.models.relink_store import SqlLinkStore
 from syncsvc.models.sync_store import artifact_states, get_bug, get_change
 from syncsvc.testing.dataset import sample_gerrit_dataset, sample_launchpad_dataset
 from syncsvc.testing.demo_servers import MOVED_CHANGE, apply_sample_movement, sample_servers
@@ -23,6 +24,11 @@ GERRIT_PROJECTS = (
     '"openstack/manila-ui", "openstack/manila-tempest-plugin"]'
 )
 REFERENCED = ["change:758868", "change:745206", "change:729292", "bug:1855391"]
+# The link the Gerrit hook's comment on bug 1855391 is the only evidence of (sample data).
+LP_MESSAGE_EVIDENCE = (
+    "via bug 1855391 (explicit): bug 1855391 comment 2021-02-18"
+    " 'Fix proposed to manila (master)': https://review.opendev.org/775024"
+)
 # Hosts the fakes are not on: a replay must not need them allowed.
 NOT_LOCAL = '[sync]\nallowed_hosts = ["review.opendev.org", "api.launchpad.net"]\n'
 
@@ -58,6 +64,7 @@ def snapshot(db_url: str) -> dict[str, object]:
         got: dict[str, object] = {f"change:{n}": get_change(session, n) for n in numbers}
         got |= {f"bug:{b}": get_bug(session, b) for b in bug_ids}
         got["states"] = artifact_states(session, REFERENCED)
+        got["comments"] = list(SqlLinkStore(session).messages())
     engine.dispose()
     return got
 
@@ -126,6 +133,10 @@ class TestSaveAndReplay:
             "change:729292": "MERGED",
             "bug:1855391": "Fix Released",
         }
+        assert [(m.bug_id, m.number) for m in snapshot(db_url)["comments"]][5] == (1855391, 7)
+        shown = CliRunner().invoke(app, ["--db", db_url, "show", "8", "-f", "json"])
+        [link] = [v for v in json.loads(shown.stdout)["links"] if v["id"] == "775024"]
+        assert (link["status"], link["evidence"]) == ("confirmed", LP_MESSAGE_EVIDENCE)
 
     def test_replaying_again_changes_nothing(self, recorded, db_url, tmp_path) -> None:
         """A second replay into the same database polls from its cursors and finds nothing new."""
@@ -140,7 +151,7 @@ class TestSaveAndReplay:
         recording, *_ = recorded
         manifest = json.loads((recording / "manifest.json").read_text())
         calls = [(c["file"], c["complete"], c["projects"]) for c in manifest["calls"]]
-        assert (manifest["format"], manifest["version"]) == ("syncsvc-replay", 1)
+        assert (manifest["format"], manifest["version"]) == ("syncsvc-replay", 2)
         assert manifest["sources"] == ["gerrit", "launchpad"]
         assert calls == [
             ("001-gerrit-get_changes.jsonl", True, []),
@@ -156,10 +167,12 @@ class TestSaveAndReplay:
                 ],
             ),
             ("003-launchpad-get_bugs.jsonl", True, []),
-            ("004-launchpad-search_tasks.jsonl", True, ["manila"]),
-            ("005-launchpad-search_tasks.jsonl", True, ["manila-ui"]),
-            ("006-launchpad-search_tasks.jsonl", True, ["python-manilaclient"]),
+            ("004-launchpad-get_bug_comments.jsonl", True, []),
+            ("005-launchpad-search_tasks.jsonl", True, ["manila"]),
+            ("006-launchpad-search_tasks.jsonl", True, ["manila-ui"]),
+            ("007-launchpad-search_tasks.jsonl", True, ["python-manilaclient"]),
         ]
+        assert manifest["calls"][3]["ids"] == [1855391]
         assert sorted(p.name for p in recording.iterdir()) == sorted(
             ["manifest.json", *(c[0] for c in calls)]
         )
@@ -251,8 +264,8 @@ class TestReplayErrors:
         [
             (lambda d: (d / "manifest.json").write_text("{not json"), "not a usable recording"),
             (
-                lambda d: (d / "004-launchpad-search_tasks.jsonl").write_text(""),
-                "004-launchpad-search_tasks.jsonl: 0 records, the manifest says",
+                lambda d: (d / "005-launchpad-search_tasks.jsonl").write_text(""),
+                "005-launchpad-search_tasks.jsonl: 0 records, the manifest says",
             ),
             (
                 lambda d: replace_line(d / "002-gerrit-changes_updated_since.jsonl", 2, "{}"),

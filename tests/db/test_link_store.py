@@ -704,7 +704,7 @@ class TestMigration0003:
                     " VALUES ('manila', 'wallaby', 'PTG', 'ptg', '', CURRENT_TIMESTAMP)"
                 )
             )
-        before = set(inspect(engine).get_table_names())
+        before = set(inspect(engine).get_table_names()) - {"bug_messages"}  # from 0005
         downgrade(engine, "0002")
         assert current_revision(engine) == "0002"
         assert set(inspect(engine).get_table_names()) == before - LINK_TABLES

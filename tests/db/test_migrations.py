@@ -42,8 +42,9 @@ TABLES = {
     "action_revisions",
 }
 SYNC_TABLES = {"bugs", "bug_tasks", "changes", "artifact_history", "sync_state"}
+COMMENT_TABLES = {"bug_messages"}
 LINK_TABLES = {"links", "action_state_history", "identities"}
-ALL_TABLES = TABLES | SYNC_TABLES | LINK_TABLES
+ALL_TABLES = TABLES | SYNC_TABLES | LINK_TABLES | COMMENT_TABLES
 INSERT_EVENT = (
     "INSERT INTO events (team, cycle, title, source, source_digest, imported_at)"
     " VALUES ('manila', 'wallaby', 'PTG', 'ptg', '', CURRENT_TIMESTAMP)"
@@ -65,7 +66,7 @@ class TestUpgradeDowngrade:
         assert current_revision(bare_engine) is None
         upgrade(bare_engine)
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(bare_engine) == head_revision() == "0004"
+        assert current_revision(bare_engine) == head_revision() == "0005"
 
     def test_downgrade_base_then_upgrade_again(self, engine):
         """Downgrading to base drops every table, and upgrading again recreates them."""
@@ -74,7 +75,7 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) is None
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0004"
+        assert current_revision(engine) == "0005"
 
     def test_downgrade_0002_keeps_the_initial_schema_and_its_data(self, engine):
         """Downgrading to 0001 drops only the sync tables; events survive; upgrading restores them."""
@@ -90,12 +91,12 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) == "0001"
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0004"
+        assert current_revision(engine) == "0005"
         with engine.connect() as connection:
             assert connection.scalar(text("SELECT team FROM events")) == "manila"
 
     def test_upgrade_step_by_step(self, bare_engine):
-        """0001, 0002, 0003 then 0004 gives the same tables as upgrading straight to head."""
+        """0001 up to 0005 one at a time gives the same tables as upgrading straight to head."""
         upgrade(bare_engine, "0001")
         assert set(inspect(bare_engine).get_table_names()) == {*TABLES, "alembic_version"}
         upgrade(bare_engine, "0002")
@@ -105,8 +106,15 @@ class TestUpgradeDowngrade:
             "alembic_version",
         }
         upgrade(bare_engine, "0003")
-        assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
         upgrade(bare_engine, "0004")
+        assert set(inspect(bare_engine).get_table_names()) == {
+            *TABLES,
+            *SYNC_TABLES,
+            *LINK_TABLES,
+            "alembic_version",
+        }
+        upgrade(bare_engine, "0005")
+        assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
         assert current_revision(bare_engine) == head_revision()
 
     def test_upgrade_twice_is_a_no_op(self, engine):
@@ -157,6 +165,71 @@ class TestMigration0004:
             assert connection.scalar(text("SELECT confidence FROM actions")) == 1.0
 
 
+INSERT_BUG = (
+    "INSERT INTO bugs (bug_id, title, tags, visible, url, fetched_at)"
+    " VALUES (1855391, 'Share extension bypasses the scheduler', '[]', true, '',"
+    " CURRENT_TIMESTAMP)"
+)
+INSERT_TASK = (
+    "INSERT INTO bug_tasks (bug_id, target, status, importance, is_complete, url,"
+    " first_seen_at, updated_at) VALUES (1855391, 'manila', 'Fix Released', 'Medium', true,"
+    " '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+)
+INSERT_MESSAGE = (
+    "INSERT INTO bug_messages (bug_id, number, author, date_created, subject, content,"
+    " fetched_at) VALUES (1855391, 1, 'hudson-openstack', CURRENT_TIMESTAMP,"
+    " 'Fix proposed to manila (master)', 'Review: https://review.opendev.org/702153',"
+    " CURRENT_TIMESTAMP)"
+)
+
+
+class TestMigration0005:
+    def test_upgrade_keeps_bugs_and_leaves_them_unsynced(self, bare_engine):
+        """Bugs from 0004 keep their rows and tasks, with no comment sync mark yet."""
+        upgrade(bare_engine, "0004")
+        with bare_engine.begin() as connection:
+            connection.execute(text(INSERT_BUG))
+            connection.execute(text(INSERT_TASK))
+        upgrade(bare_engine, "0005")
+        with bare_engine.connect() as connection:
+            row = connection.execute(
+                text("SELECT bug_id, title, date_last_message, comments_synced_at FROM bugs")
+            ).one()
+            tasks = connection.scalar(text("SELECT count(*) FROM bug_tasks"))
+            messages = connection.scalar(text("SELECT count(*) FROM bug_messages"))
+        assert tuple(row) == (1855391, "Share extension bypasses the scheduler", None, None)
+        assert (tasks, messages) == (1, 0)
+
+    def test_comment_key_is_unique_per_bug(self, engine):
+        """A second row for the same (bug, comment number) is refused by the named constraint."""
+        with engine.begin() as connection:
+            connection.execute(text(INSERT_BUG))
+            connection.execute(text(INSERT_MESSAGE))
+        with (
+            pytest.raises(IntegrityError, match=r"uq_bug_messages_bug_id_number|UNIQUE"),
+            engine.begin() as connection,
+        ):
+            connection.execute(text(INSERT_MESSAGE))
+
+    def test_downgrade_drops_comments_and_keeps_bugs(self, engine):
+        """Downgrading to 0004 drops bug_messages and the two columns; bugs and tasks stay."""
+        with engine.begin() as connection:
+            connection.execute(text(INSERT_BUG))
+            connection.execute(text(INSERT_TASK))
+            connection.execute(text(INSERT_MESSAGE))
+        downgrade(engine, "0004")
+        assert current_revision(engine) == "0004"
+        assert "bug_messages" not in inspect(engine).get_table_names()
+        assert not {"date_last_message", "comments_synced_at"} & _columns(engine, "bugs")
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT bug_id, title FROM bugs")).all() == [
+                (1855391, "Share extension bypasses the scheduler")
+            ]
+            assert connection.scalar(text("SELECT status FROM bug_tasks")) == "Fix Released"
+        upgrade(engine)
+        assert {"date_last_message", "comments_synced_at"} <= _columns(engine, "bugs")
+
+
 def _decoded(value):
     """A JSON column value as Python data (SQLite returns text, PostgreSQL the data)."""
     return json.loads(value) if isinstance(value, str) else value
@@ -175,12 +248,14 @@ class TestSchemaMatchesModels:
         uniques = {u["name"] for t in ALL_TABLES for u in inspector.get_unique_constraints(t)}
         foreign = {f["name"] for f in inspector.get_foreign_keys("actions")}
         task_keys = {f["name"] for f in inspector.get_foreign_keys("bug_tasks")}
+        message_keys = {f["name"] for f in inspector.get_foreign_keys("bug_messages")}
         assert uniques == {
             "uq_events_team_cycle_title_source",
             "uq_days_event_id_position",
             "uq_people_nick",
             "uq_refs_kind_ref_id_url",
             "uq_bug_tasks_bug_id_target",
+            "uq_bug_messages_bug_id_number",
             "uq_links_action_id_kind_ref_id",
             "uq_identities_gerrit_account_id",
             "uq_identities_gerrit_username",
@@ -188,6 +263,7 @@ class TestSchemaMatchesModels:
         }
         assert foreign == {"fk_actions_event_id_events", "fk_actions_topic_id_topics"}
         assert task_keys == {"fk_bug_tasks_bug_id_bugs"}
+        assert message_keys == {"fk_bug_messages_bug_id_bugs"}
 
     def test_history_indexes(self, engine):
         """artifact_history is indexed by artifact and by observation time."""
@@ -264,7 +340,7 @@ class TestAlembicConfiguration:
         command.upgrade(config, "head")
         engine = open_engine(sqlite_url)
         try:
-            assert current_revision(engine) == "0004"
+            assert current_revision(engine) == "0005"
         finally:
             engine.dispose()
 
@@ -284,6 +360,9 @@ class TestAlembicConfiguration:
         assert "ALTER TABLE topics ADD COLUMN decisions JSON" in buffer.getvalue()
         assert "ALTER TABLE actions ADD COLUMN confidence FLOAT" in buffer.getvalue()
         assert "SET version_num='0004'" in buffer.getvalue()
+        assert "CREATE TABLE bug_messages" in buffer.getvalue()
+        assert "ALTER TABLE bugs ADD COLUMN date_last_message DATETIME" in buffer.getvalue()
+        assert "SET version_num='0005'" in buffer.getvalue()
 
 
 class TestPostgresSchemaIsolation:

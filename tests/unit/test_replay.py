@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable, Iterator, Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from syncsvc.domain import Account, Bug, BugTask, Change, ChangeStatus, Footers
+from syncsvc.domain import (
+    Account,
+    Bug,
+    BugComments,
+    BugMessage,
+    BugTask,
+    Change,
+    ChangeStatus,
+    Footers,
+)
 from syncsvc.errors import InputError, RemoteUnavailableError
 from syncsvc.replay import (
     FileBugSource,
@@ -20,6 +30,7 @@ from syncsvc.replay import (
     RecordingChangeSource,
     bug_from_json,
     change_from_json,
+    comments_from_json,
     read_manifest,
     record_to_json,
     start_recording,
@@ -52,7 +63,20 @@ FULL_BUG = Bug(
     tasks=(FULL_TASK, dataclasses.replace(FULL_TASK, target="manila/victoria", milestone=None)),
     date_last_updated=T0,
     url="https://bugs.launchpad.net/bugs/1855391",
+    date_last_message=T0 - timedelta(hours=1),
+    message_count=4,
 )
+FIX_PROPOSED = BugMessage(
+    1855391,
+    "hudson-openstack",
+    T0 - timedelta(days=2),
+    "Fix proposed to manila (master)",
+    "Fix proposed to branch: master\nReview: https://review.opendev.org/702153",
+    number=2,
+)
+TRIAGED = BugMessage(1855391, "gouthamr", T0 - timedelta(hours=1), "Re: extend", "Triaged.", 3)
+FULL_COMMENTS = BugComments(1855391, T0 - timedelta(hours=1), (FIX_PROPOSED, TRIAGED), fetched=True)
+GERRIT = re.compile(r"fix proposed to", re.IGNORECASE)
 FULL_CHANGE = Change(
     number=745206,
     project="openstack/manila",
@@ -117,8 +141,33 @@ class Gerrit:
 class Launchpad:
     """An in-memory BugSource (``modified_since`` is compared with the bug's last update)."""
 
-    def __init__(self, bugs: Sequence[Bug]) -> None:
+    def __init__(
+        self, bugs: Sequence[Bug], comments: Mapping[int, Sequence[BugMessage]] | None = None
+    ) -> None:
         self.bugs = {b.bug_id: b for b in bugs}
+        self.comments = dict(comments or {})
+
+    def get_bug_comments(
+        self,
+        ids: Iterable[int],
+        *,
+        known: Mapping[int, datetime],
+        pattern: re.Pattern[str] | None = None,
+    ) -> Iterator[BugComments]:
+        for bug_id in dict.fromkeys(ids):
+            bug = self.bugs.get(bug_id)
+            last = None if bug is None else bug.date_last_message
+            if bug is None:
+                yield BugComments(bug_id, visible=False)
+            elif last is None or (bug_id in known and last <= known[bug_id]):
+                yield BugComments(bug_id, last)
+            else:
+                kept = [
+                    m
+                    for m in self.comments.get(bug_id, ())
+                    if pattern is None or pattern.search(m.subject) or pattern.search(m.content)
+                ]
+                yield BugComments(bug_id, last, tuple(kept), fetched=True)
 
     def get_bugs(self, ids: Iterable[int]) -> Iterator[Bug]:
         return iter([self.bugs.get(i, Bug(i, visible=False)) for i in ids])
@@ -144,6 +193,8 @@ class TestRecordCodec:
         [
             (FULL_BUG, bug_from_json),
             (Bug(42, visible=False), bug_from_json),
+            (FULL_COMMENTS, comments_from_json),
+            (BugComments(7, visible=False), comments_from_json),
             (FULL_TASK, task_from_json),
             (task(7), task_from_json),
             (FULL_CHANGE, change_from_json),
@@ -370,6 +421,48 @@ class TestFileBugSource:
         later = datetime.now(UTC) + timedelta(minutes=1)
         assert list(replay.search_tasks("manila", modified_since=later)) == []
 
+    def test_comments_answer_by_known_date(self, tmp_path) -> None:
+        """A recorded check answers in full, or unchanged for a caller who has its date."""
+        bugs, comments = (
+            [FULL_BUG, Bug(5, date_last_message=T0)],
+            {1855391: [FIX_PROPOSED, TRIAGED]},
+        )
+        calls = RecordingBugSource(Launchpad(bugs, comments), tmp_path)
+        assert list(calls.get_bug_comments([1855391, 6], known={})) == [
+            FULL_COMMENTS,
+            BugComments(6, visible=False),
+        ]
+        (call,) = read_manifest(tmp_path).calls
+        assert (call.file, call.ids, call.records) == (
+            "001-launchpad-get_bug_comments.jsonl",
+            (1855391, 6),
+            2,
+        )
+        replay = FileBugSource(tmp_path)
+        assert list(replay.get_bug_comments([1855391], known={})) == [FULL_COMMENTS]
+        last = FULL_COMMENTS.date_last_message
+        assert last is not None
+        assert list(replay.get_bug_comments([1855391, 6], known={1855391: last})) == [
+            BugComments(1855391, last),
+            BugComments(6, visible=False),
+        ]
+        [filtered] = replay.get_bug_comments([1855391], known={}, pattern=GERRIT)
+        assert filtered.messages == (FIX_PROPOSED,)
+        with pytest.raises(NotRecordedError, match="the comments of bug 5 are not in the"):
+            list(replay.get_bug_comments([5], known={}))
+
+    def test_comments_not_read_cannot_seed_a_fresher_database(self, tmp_path) -> None:
+        """A check that found nothing new (not fetched) cannot answer a caller without them."""
+        last = FULL_COMMENTS.date_last_message
+        assert last is not None
+        calls = RecordingBugSource(Launchpad([FULL_BUG]), tmp_path)
+        assert list(calls.get_bug_comments([1855391], known={1855391: last})) == [
+            BugComments(1855391, last)
+        ]
+        replay = FileBugSource(tmp_path)
+        with pytest.raises(NotRecordedError, match=r"up to 2021-03-01 11:00:00.* were not read"):
+            list(replay.get_bug_comments([1855391], known={}))
+
     def test_incomplete_calls_are_ignored(self, tmp_path) -> None:
         """Records of a call that did not finish do not answer."""
         recorder = RecordingBugSource(Launchpad([Bug(1), Bug(2)]), tmp_path)
@@ -447,8 +540,8 @@ class TestCorruptRecordings:
         """A manifest of another format version is refused."""
         list(RecordingChangeSource(Gerrit([change(1)]), tmp_path).get_changes([1]))
         manifest = json.loads((tmp_path / "manifest.json").read_text())
-        (tmp_path / "manifest.json").write_text(json.dumps({**manifest, "version": 2}))
-        with pytest.raises(InputError, match="not 'syncsvc-replay' version 1"):
+        (tmp_path / "manifest.json").write_text(json.dumps({**manifest, "version": 1}))
+        with pytest.raises(InputError, match="not 'syncsvc-replay' version 2"):
             FileChangeSource(tmp_path)
 
     def test_file_outside_the_directory(self, tmp_path) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator, Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from syncsvc.domain import Account, Bug, BugTask, Change, ChangeStatus
+from syncsvc.domain import Account, Bug, BugComments, BugMessage, BugTask, Change, ChangeStatus
 from syncsvc.errors import RemoteUnavailableError
 from syncsvc.sync import SyncSettings, run_sync
 from syncsvc.sync_contracts import SaveCounts, SourceName
@@ -29,7 +31,9 @@ class MemoryStore:
 
     def __init__(self, changes_ref: set[int] = frozenset(), bugs_ref: set[int] = frozenset()):
         self.refs_changes, self.refs_bugs = set(changes_ref), set(bugs_ref)
-        self.committed = {"changes": {}, "tasks": {}, "bugs": {}, "cursors": {}}
+        self.committed = {
+            "changes": {}, "tasks": {}, "bugs": {}, "cursors": {}, "comments": {}, "linked": set(),
+        }  # fmt: skip
         self.pending = copy.deepcopy(self.committed)
         self.commits = 0
         self.fail_on_save_call: int | None = None
@@ -58,6 +62,28 @@ class MemoryStore:
 
     def cursor(self, source: SourceName, scope: str) -> datetime | None:
         return self.committed["cursors"].get((source, scope))
+
+    def tracked_bugs(self) -> set[int]:
+        return self.refs_bugs | self.committed["linked"]
+
+    def comment_dates(self, ids: Iterable[int]) -> dict[int, datetime]:
+        got = self.committed["comments"]
+        return {b: got[b].date_last_message for b in ids if b in got and got[b].date_last_message}
+
+    def unsynced_comment_bugs(self, ids: Iterable[int]) -> set[int]:
+        stored = set(self.committed["bugs"]) | {b for b, _ in self.committed["tasks"]}
+        return {b for b in ids if b in stored and b not in self.committed["comments"]}
+
+    def save_bug_comments(self, found: Sequence[BugComments], *, observed_at) -> SaveCounts:
+        counts = SaveCounts()
+        for check in (c for c in found if c.visible):
+            old = self.pending["comments"].get(check.bug_id)
+            if check.fetched or old is None:
+                self.pending["comments"][check.bug_id] = check
+            if check.fetched:
+                before = set(old.messages) if old else set()
+                counts += SaveCounts(inserted=len(set(check.messages) - before))
+        return counts
 
     def _save(self, table: str, items: dict) -> SaveCounts:
         self.save_calls += 1
@@ -113,11 +139,31 @@ class FakeGerritSource:
 
 
 class FakeLaunchpadSource:
-    """Bugs and tasks held in memory; records the calls made."""
+    """Bugs, tasks and comments held in memory; records the calls made."""
 
-    def __init__(self, bugs: list[Bug]):
+    def __init__(self, bugs: list[Bug], comments: Mapping[int, list[BugMessage]] | None = None):
         self.bugs = {b.bug_id: b for b in bugs}
+        self.comments = dict(comments or {})
         self.calls: list[tuple] = []
+        self.fail_comments = False
+
+    def get_bug_comments(
+        self, ids: Iterable[int], *, known: Mapping[int, datetime], pattern: re.Pattern[str] | None
+    ) -> Iterator[BugComments]:
+        ids = list(ids)
+        self.calls.append(("comments", tuple(ids), dict(known)))
+        if self.fail_comments:
+            raise RemoteUnavailableError("Launchpad returned 503")
+        found = []
+        for bug_id in ids:
+            last = self.bugs[bug_id].date_last_message
+            if last is None or (bug_id in known and last <= known[bug_id]):
+                found.append(BugComments(bug_id, last))
+                continue
+            kept = [m for m in self.comments.get(bug_id, []) if pattern is None or
+                    pattern.search(m.subject) or pattern.search(m.content)]  # fmt: skip
+            found.append(BugComments(bug_id, last, tuple(kept), fetched=True))
+        return iter(found)
 
     def get_bugs(self, ids: Iterable[int]) -> Iterator[Bug]:
         ids = list(ids)
@@ -187,7 +233,11 @@ class TestRunSync:
         assert gerrit.calls == [
             ("poll", ("openstack/manila",), T0 + timedelta(hours=4) - timedelta(minutes=10))
         ]
-        assert launchpad.calls == [("search", "manila", T0 - timedelta(minutes=10))]
+        # The search returned the referenced (tracked) bug: one comment check, nothing newer.
+        assert launchpad.calls == [
+            ("search", "manila", T0 - timedelta(minutes=10)),
+            ("comments", (1855391,), {}),
+        ]
         assert report.scopes[0].skipped == "all known or polled"
         assert report.changed is False
 
@@ -219,7 +269,9 @@ class TestRunSync:
         )
         assert report.changed
         assert report.dry_run
-        assert store.committed == {"changes": {}, "tasks": {}, "bugs": {}, "cursors": {}}
+        assert store.committed == {
+            "changes": {}, "tasks": {}, "bugs": {}, "cursors": {}, "comments": {}, "linked": set(),
+        }  # fmt: skip
 
     def test_full_ignores_cursors(self, gerrit, launchpad) -> None:
         """--full polls from the start of history and refetches referenced artifacts."""
@@ -231,3 +283,93 @@ class TestRunSync:
             ("get", (758868,)),
             ("poll", ("openstack/manila",), datetime(2020, 10, 26, tzinfo=UTC)),
         ]
+
+
+FIX_PROPOSED = BugMessage(
+    1855391, "hudson-openstack", T0 - timedelta(days=3), "Fix proposed to manila (master)",
+    "Fix proposed to branch: master\nReview: https://review.opendev.org/745206", number=1,
+)  # fmt: skip
+CHAT = BugMessage(1855391, "gouthamr", T0 - timedelta(days=2), "Re: extend", "Any news?", number=2)
+NO_POLL = replace(SETTINGS, launchpad_projects=())
+
+
+@pytest.fixture
+def commented() -> FakeLaunchpadSource:
+    """Referenced bug 1855391 with two comments, and unreferenced bug 1900001 with one."""
+    tracked = Bug(1855391, "extend", tasks=(BugTask(1855391, "manila", "In Progress", "Medium"),),
+                  date_last_message=T0 - timedelta(days=2), message_count=3)  # fmt: skip
+    other = Bug(1900001, "other", tasks=(BugTask(1900001, "manila", "New", "Low"),),
+                date_last_message=T0, message_count=2)  # fmt: skip
+    other_fix = replace(FIX_PROPOSED, bug_id=1900001)
+    return FakeLaunchpadSource(
+        [tracked, other], {1855391: [FIX_PROPOSED, CHAT], 1900001: [other_fix]}
+    )
+
+
+class TestComments:
+    """Comments of tracked bugs: read when date_last_message moved, saved with the batch."""
+
+    def test_first_sync_reads_tracked_bugs_once(self, commented) -> None:
+        """The referenced bug's Gerrit-hook comments are kept; the untracked bug is never read."""
+        store = MemoryStore(set(), {1855391})
+        report = run_sync(store, bugs=commented, changes=None, settings=SETTINGS, now=lambda: T0)
+        assert [c for c in commented.calls if c[0] == "comments"] == [("comments", (1855391,), {})]
+        assert store.committed["comments"] == {
+            1855391: BugComments(1855391, T0 - timedelta(days=2), (FIX_PROPOSED,), fetched=True)
+        }
+        assert [(s.scope, s.comments.inserted) for s in report.scopes] == [
+            ("referenced", 1),
+            ("project:manila", 0),
+        ]
+
+    def test_unchanged_date_costs_nothing_and_a_new_comment_is_read(self, commented) -> None:
+        """An unmoved date_last_message costs no check; a moved one reads the comments again."""
+        store = MemoryStore(set(), {1855391})
+        run_sync(store, bugs=commented, changes=None, settings=NO_POLL, now=lambda: T0)
+        commented.calls.clear()
+        run_sync(store, bugs=commented, changes=None, settings=NO_POLL, now=lambda: T0)
+        assert commented.calls == [("get", (1855391,))]
+        newer = replace(FIX_PROPOSED, date=T0, number=3, subject="Fix merged to manila (master)")
+        commented.comments[1855391].append(newer)
+        commented.bugs[1855391] = replace(commented.bugs[1855391], date_last_message=T0)
+        commented.calls.clear()
+        report = run_sync(store, bugs=commented, changes=None, settings=NO_POLL, now=lambda: T0)
+        assert commented.calls[1] == ("comments", (1855391,), {1855391: T0 - timedelta(days=2)})
+        assert store.committed["comments"][1855391].messages == (FIX_PROPOSED, newer)
+        assert report.scopes[0].comments.inserted == 1
+        assert report.changed
+
+    def test_failed_check_leaves_batch_and_cursor_uncommitted(self, commented) -> None:
+        """A remote failure while reading comments fails the scope before its batch is saved."""
+        store = MemoryStore(set(), {1855391})
+        commented.fail_comments = True
+        report = run_sync(store, bugs=commented, changes=None, settings=SETTINGS, now=lambda: T0)
+        assert [s.error for s in report.scopes] == ["Launchpad returned 503"] * 2
+        assert store.committed["bugs"] == store.committed["tasks"] == {}
+        assert store.committed["cursors"] == {}
+
+    def test_catch_up_checks_linked_bugs_never_synced(self, commented) -> None:
+        """A bug linked after it was stored is checked once in the "comments" scope."""
+        store = MemoryStore()
+        run_sync(store, bugs=commented, changes=None, settings=SETTINGS, now=lambda: T0)
+        assert commented.calls == [("search", "manila", datetime(2020, 10, 26, tzinfo=UTC))]
+        store.committed["linked"] = {1900001}
+        commented.calls.clear()
+        report = run_sync(store, bugs=commented, changes=None, settings=NO_POLL, now=lambda: T0)
+        assert commented.calls == [("comments", (1900001,), {})]
+        assert [(s.scope, s.fetched, s.comments.inserted) for s in report.scopes] == [
+            ("referenced", 0, 0),
+            ("comments", 1, 1),
+        ]
+        commented.calls.clear()
+        run_sync(store, bugs=commented, changes=None, settings=NO_POLL, now=lambda: T0)
+        assert commented.calls == []
+
+    def test_dry_run_reads_but_keeps_no_comment(self, commented) -> None:
+        """A dry run reports the comments it would save and commits none."""
+        store = MemoryStore(set(), {1855391})
+        report = run_sync(
+            store, bugs=commented, changes=None, settings=SETTINGS, dry_run=True, now=lambda: T0
+        )
+        assert report.scopes[0].comments.inserted == 1
+        assert store.committed["comments"] == {}
