@@ -38,6 +38,7 @@ from syncsvc.config import EXAMPLE_CONFIG
 from syncsvc.errors import ConfigError, InputError, StorageError, SyncError
 from syncsvc.explain import explain
 from syncsvc.models import db, repo
+from syncsvc.models.link_store import state_history
 from syncsvc.models.status_queries import action_branches, link_view
 from syncsvc.views import action_detail_json
 
@@ -185,7 +186,8 @@ def show(
     action_id: Annotated[int, typer.Argument(metavar="ID", help="Action id (see `actions`).")],
     fmt: DetailFormatOption = DetailFormat.TABLE,
 ) -> None:
-    """Show one commitment in full: links with their evidence, refs, earlier wordings."""
+    """Show one commitment in full: links with their evidence, refs, state transitions,
+    earlier wordings."""
     app_ctx = _ctx(ctx)
     with db.session_scope(app_ctx.engine()) as session:
         action = repo.get_action(session, action_id)
@@ -198,12 +200,16 @@ def show(
             now=datetime.now(UTC),
             stall_days=app_ctx.config.status.stall_days,
         )
+        transitions = state_history(session, action.id)
     if fmt is DetailFormat.JSON:
         data = action_detail_json(action, links, view.artifact_states, view.progress.get(action.id))
         data["branches"] = [{"branch": b, "state": st, "reason": r} for b, st, r in branches]
+        data["transitions"] = [render.transition_json(h) for h in transitions]
         render.print_json(app_ctx.out, data)
     else:
-        render.action_detail(app_ctx.out, action, view=view, branches=branches)
+        render.action_detail(
+            app_ctx.out, action, view=view, branches=branches, transitions=transitions
+        )
 
 
 @app.command(epilog="Example: syncsvc events --format json")

@@ -16,6 +16,7 @@ from rich.text import Text
 from syncsvc import escape
 from syncsvc.domain import Event, RefKind, StoredAction, StoredEvent
 from syncsvc.explain import Explanation
+from syncsvc.models.link_store import StateChange
 from syncsvc.models.status_queries import LinkView
 from syncsvc.views import (
     JSONValue,
@@ -139,8 +140,10 @@ def action_detail(
     *,
     view: LinkView | None = None,
     branches: Sequence[tuple[str, str, str]] = (),
+    transitions: Sequence[StateChange] = (),
 ) -> None:
-    """Every field of one action, then its links with evidence, refs and history."""
+    """Every field of one action, then its links with evidence, refs, state transitions
+    and earlier wordings."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column(overflow="fold")
@@ -165,10 +168,25 @@ def action_detail(
             console.print(Text("       ") + t(link.evidence))
     for ref in action.refs:
         console.print(Text("  ref ") + t(f"{ref.kind} {ref.id} {ref.url}"))
+    for moved in transitions:
+        before = f"{moved.previous_state} -> " if moved.previous_state else ""
+        when = f"  {moved.changed_at:%Y-%m-%d %H:%M} {before}{moved.state}: "
+        console.print(Text(when) + t(moved.reason))
     for rev in action.history:
         console.print(
             Text(f"  was (until {rev.replaced_at:%Y-%m-%d %H:%M}): ") + t(rev.text),
         )
+
+
+def transition_json(moved: StateChange) -> dict[str, JSONValue]:
+    """One state transition of ``syncsvc show --format json``."""
+    return {
+        "state": str(moved.state),
+        "previous_state": str(moved.previous_state) if moved.previous_state else None,
+        "changed_at": moved.changed_at.isoformat(),
+        "observed_at": moved.observed_at.isoformat(),
+        "reason": moved.reason,
+    }
 
 
 def events_table(console: Console, events: Sequence[StoredEvent]) -> None:

@@ -31,7 +31,7 @@ from syncsvc.linking import (
     LinkSource,
     LinkStatus,
 )
-from syncsvc.reconcile import CommitmentState, Plan
+from syncsvc.reconcile import Assessment, CommitmentState, Plan
 
 from .base import in_chunks, require_aware
 from .link_tables import MANUAL, ActionStateHistoryRow, LinkRow
@@ -269,22 +269,29 @@ def _latest_rows(
     return {row.action_id: row for stmt in stmts for row in session.scalars(stmt)}
 
 
+NOT_STARTED = CommitmentState.NOT_STARTED
+COMMITTED_REASON = "committed at the event; no linked work known yet"
+
+
 def record_states(
     session: Session,
-    states: Mapping[int, tuple[CommitmentState, str]],
+    states: Mapping[int, Assessment],
     *,
     now: datetime,
-    changed_at: datetime | None = None,
+    committed: Mapping[int, datetime] | None = None,
 ) -> list[int]:
-    """Append a history row for each action (id → (state, reason)) whose state differs
+    """Append a history row for each action (id → assessment) whose state differs
     from its latest row; return those action ids in order.
 
-    ``changed_at`` (default ``now``) is the time the states hold from, ``now``
-    the observation time; both aware. Raises ``NotFoundError`` when an action
-    does not exist. One query for the latest rows, one for the actions.
+    A row holds from the assessment's ``since`` (``now`` when it has none), kept
+    between the previous row's time and ``now`` so that history stays in order;
+    ``now`` is the observation time. An action seen for the first time gets a
+    not-started row at its ``committed`` time (when the commitment was made, if
+    given) first, so its first movement has a previous state. Raises
+    ``NotFoundError`` when an action does not exist. One query for the latest
+    rows, one for the actions.
     """
     now = require_aware(now, "now")
-    at = now if changed_at is None else require_aware(changed_at, "changed_at")
     latest = _latest_rows(session, states.keys())
     unseen = set(states) - set(latest)
     found: set[int] = set()
@@ -294,24 +301,44 @@ def record_states(
         raise NotFoundError(f"no action with id {missing[0]}")
     recorded: list[int] = []
     for action_id in sorted(states):
-        state, reason = states[action_id]
-        state = CommitmentState(state)
-        previous = latest.get(action_id)
-        if previous is not None and previous.state == state:
+        assessed = states[action_id]
+        state = CommitmentState(assessed.state)
+        row = latest.get(action_id)
+        previous, after = (row.state, row.changed_at) if row is not None else (None, None)
+        made = (committed or {}).get(action_id)
+        if row is None and made is not None:
+            made = min(require_aware(made, "committed"), now)
+            reason = COMMITTED_REASON if state is not NOT_STARTED else assessed.reason
+            session.add(_history_row(action_id, NOT_STARTED, None, reason, made, now))
+            previous, after = NOT_STARTED, made
+        if previous == state:
+            if row is None:
+                recorded.append(action_id)
             continue
-        session.add(
-            ActionStateHistoryRow(
-                action_id=action_id,
-                state=state,
-                previous_state=None if previous is None else previous.state,
-                reason=reason,
-                changed_at=at,
-                observed_at=now,
-            )
-        )
+        at = now if assessed.since is None else require_aware(assessed.since, "since")
+        at = min(at if after is None else max(at, after), now)
+        session.add(_history_row(action_id, state, previous, assessed.reason, at, now))
         recorded.append(action_id)
     session.flush()
     return recorded
+
+
+def _history_row(
+    action_id: int,
+    state: CommitmentState,
+    previous: CommitmentState | None,
+    reason: str,
+    changed_at: datetime,
+    observed_at: datetime,
+) -> ActionStateHistoryRow:
+    return ActionStateHistoryRow(
+        action_id=action_id,
+        state=state,
+        previous_state=previous,
+        reason=reason,
+        changed_at=changed_at,
+        observed_at=observed_at,
+    )
 
 
 def record_state(
@@ -325,8 +352,8 @@ def record_state(
 ) -> bool:
     """Append ``state`` to the history of ``action_id`` unless it is already the
     latest recorded state; return whether a row was added. See :func:`record_states`."""
-    recorded = record_states(session, {action_id: (state, reason)}, now=now, changed_at=changed_at)
-    return bool(recorded)
+    assessed = Assessment(state, reason, changed_at)
+    return bool(record_states(session, {action_id: assessed}, now=now))
 
 
 def current_states(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from syncsvc.domain import Bug, BugMessage, Change, Ref, StoredAction
 from syncsvc.link_engine import LinkStore
 from syncsvc.linking import Identity, Link
-from syncsvc.reconcile import CommitmentState, Plan, TopicRefs
+from syncsvc.reconcile import Assessment, Plan, TopicRefs
 
 from . import repo
 from .comment_store import stored_messages
@@ -72,9 +72,13 @@ class SqlLinkStore:
         return counts.added, counts.updated
 
     def record_states(
-        self, states: Mapping[int, tuple[CommitmentState, str]], *, now: datetime
+        self,
+        states: Mapping[int, Assessment],
+        *,
+        now: datetime,
+        committed: Mapping[int, datetime],
     ) -> int:
-        return len(record_states(self._session, states, now=now))
+        return len(record_states(self._session, states, now=now, committed=committed))
 
     def learn_identities(self, *, now: datetime) -> int:
         """Learn nick ↔ Gerrit rows from change owners and the people of summaries."""

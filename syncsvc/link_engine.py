@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Protocol
 
 from syncsvc.domain import Bug, BugMessage, Change, StoredAction
 from syncsvc.linking import Identity, Link
-from syncsvc.reconcile import CommitmentState, Plan, TopicRefs, commitment_state, diff
+from syncsvc.reconcile import Assessment, Plan, TopicRefs, assess, diff
 
 
 class LinkStore(Protocol):
@@ -57,10 +57,16 @@ class LinkStore(Protocol):
         ...
 
     def record_states(
-        self, states: Mapping[int, tuple[CommitmentState, str]], *, now: datetime
+        self,
+        states: Mapping[int, Assessment],
+        *,
+        now: datetime,
+        committed: Mapping[int, datetime],
     ) -> int:
         """Append a transition for each action whose state differs from its latest
-        recorded one; return how many were appended."""
+        recorded one, from the time its evidence gives; an action seen for the first
+        time starts not started at its ``committed`` time. Return how many rows
+        were appended."""
         ...
 
 
@@ -110,8 +116,10 @@ def relink(
     by_number = {c.number: c for c in changes}
     by_id = {b.bug_id: b for b in bugs}
     states = {
-        action.id: commitment_state(action, links, by_number, by_id, now=now, stall_days=stall_days)
+        action.id: assess(action, links, by_number, by_id, now=now, stall_days=stall_days)
         for action in actions
     }
-    transitions = store.record_states(states, now=now)
+    # A commitment is made on its day at the event: not started from then on.
+    committed = {a.id: datetime.combine(a.day, time(), UTC) for a in actions if a.day}
+    transitions = store.record_states(states, now=now, committed=committed)
     return RelinkReport(added, updated, len(plan.unchanged), transitions, plan.reasons)

@@ -5,8 +5,9 @@ its topic's discussion (0.9); transitive links through change ↔ bug/blueprint
 edges (the parent's confidence times 0.9); and, for commitments with nothing
 confirmed, scored candidates (suggested only). Stored links that a person
 confirmed or rejected are never changed, and a rejected link is never derived
-again. :func:`commitment_state` turns a commitment's confirmed links and the
-artifacts' states into not-started / in-progress / stalled / done / dropped.
+again. :func:`assess` turns a commitment's confirmed links and the artifacts'
+states into not-started / in-progress / stalled / done / dropped, and says since
+when.
 
 No I/O: callers pass every record in and apply the plan themselves.
 """
@@ -387,26 +388,6 @@ def _collect_work(
     return work, missing
 
 
-def commitment_state(
-    action: StoredAction,
-    links: Sequence[Link],
-    changes_by_number: Mapping[int, Change],
-    bugs_by_id: Mapping[int, Bug],
-    *,
-    now: datetime,
-    stall_days: int = DEFAULT_STALL_DAYS,
-    marked: ActionState | None = None,
-    branch: str | None = None,
-    projects: Sequence[str] = (),
-) -> tuple[CommitmentState, str]:
-    """The state of ``action`` and a one-line reason naming the evidence (see :func:`assess`)."""
-    found = assess(
-        action, links, changes_by_number, bugs_by_id, now=now, stall_days=stall_days,
-        marked=marked, branch=branch, projects=projects,
-    )  # fmt: skip
-    return found.state, found.reason
-
-
 def assess(
     action: StoredAction,
     links: Sequence[Link],
@@ -485,20 +466,9 @@ def branch_states(
 ) -> tuple[tuple[str, CommitmentState, str], ...]:
     """The main-line state (labelled ``master``) then one row per linked backport branch,
     sorted; backport rows ignore ``marked`` and show the backport's own state."""
-    rows = [
-        (
-            "master",
-            *commitment_state(
-                action,
-                links,
-                changes_by_number,
-                bugs_by_id,
-                now=now,
-                stall_days=stall_days,
-                marked=marked,
-            ),
-        )
-    ]
+    args = (action, links, changes_by_number, bugs_by_id)
+    main = assess(*args, now=now, stall_days=stall_days, marked=marked)
+    rows = [("master", main.state, main.reason)]
     numbers = {
         int(v.id)
         for v in links
@@ -510,15 +480,8 @@ def branch_states(
         c.branch for n in numbers if (c := changes_by_number.get(n)) and is_backport(c.branch)
     }
     for branch in sorted(backports):
-        state, reason = commitment_state(
-            action,
-            links,
-            changes_by_number,
-            bugs_by_id,
-            now=now,
-            stall_days=stall_days,
-            marked=ActionState.OPEN,
-            branch=branch,
+        found = assess(
+            *args, now=now, stall_days=stall_days, marked=ActionState.OPEN, branch=branch
         )
-        rows.append((branch, state, reason))
+        rows.append((branch, found.state, found.reason))
     return tuple(rows)

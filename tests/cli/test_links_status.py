@@ -141,8 +141,25 @@ class TestStatus:
         assert completed[11]["movements"] == [
             {"artifact": "change:745206", "what": "MERGED", "at": "2021-06-22T17:31:46+00:00"}
         ]
-        assert completed[11]["previous_state"] is None
+        assert completed[11]["previous_state"] is None  # committed on a later day of the PTG
         assert {i["id"] for i in data["groups"]["stalled"]} >= {10, 15}
+
+    def test_first_sync_knows_the_state_before(self, demo_db) -> None:
+        """After the PTG, a commitment first synced as done was not started before."""
+        result = cli(demo_db, "status", "--since", "2020-11-05", "-f", "json")
+        completed = {item["id"]: item for item in json.loads(result.stdout)["groups"]["completed"]}
+        assert (completed[11]["previous_state"], completed[11]["state"]) == ("not-started", "done")
+        shown = json.loads(cli(demo_db, "show", "11", "-f", "json").stdout)
+        assert [(h["previous_state"], h["state"]) for h in shown["transitions"]] == [
+            (None, "not-started"),
+            ("not-started", "done"),
+        ]
+        assert shown["transitions"][1]["changed_at"] == "2021-06-22T17:31:46+00:00"
+        assert shown["transitions"][1]["reason"] == (
+            "all linked work complete: change 745206 MERGED"
+        )
+        table = cli(demo_db, "show", "11").stdout
+        assert "2021-06-22 17:31 not-started -> done: all linked work complete" in table
 
     def test_irc_format(self, demo_db) -> None:
         """IRC lines are plain and at most 400 bytes."""

@@ -34,6 +34,7 @@ from syncsvc.models.identities import (
     set_identity,
 )
 from syncsvc.models.link_store import (
+    COMMITTED_REASON,
     ApplyCounts,
     CurrentState,
     StateChange,
@@ -50,7 +51,7 @@ from syncsvc.models.link_tables import LinkRow
 from syncsvc.models.repo import list_actions, save_event
 from syncsvc.models.sync_store import SqlSyncStore
 from syncsvc.models.tables import ActionRow
-from syncsvc.reconcile import CommitmentState, Plan, diff
+from syncsvc.reconcile import Assessment, CommitmentState, Plan, diff
 
 NOW = datetime(2020, 11, 12, 9, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=1)
@@ -314,6 +315,38 @@ class TestSetLinkStatus:
         assert link_rows(session) == [(b, "change", "758868", "suggested", None, NOW, LATEST)]
         assert apply_plan(session, Plan(stale=(link,)), now=LATEST) == ApplyCounts(removed=1)
 
+    def test_first_sight_starts_not_started_when_committed(self, session, action_ids):
+        """An action first seen done gets a not-started row at its commitment time first."""
+        a, b = action_ids[:2]
+        day = datetime(2020, 10, 26, tzinfo=UTC)
+        merged = datetime(2020, 11, 10, tzinfo=UTC)
+        states = {
+            a: Assessment(DONE, "all linked work complete: change 1 MERGED", merged),
+            b: Assessment(NOT_STARTED, "no linked work"),
+        }
+        assert record_states(session, states, now=LATEST, committed={a: day, b: day}) == [a, b]
+        assert state_history(session, a) == [
+            StateChange(1, a, NOT_STARTED, None, COMMITTED_REASON, day, LATEST),
+            StateChange(2, a, DONE, NOT_STARTED, states[a].reason, merged, LATEST),
+        ]
+        assert state_history(session, b) == [
+            StateChange(3, b, NOT_STARTED, None, "no linked work", day, LATEST)
+        ]
+
+    def test_evidence_times_stay_in_order(self, session, action_ids):
+        """A state's time is its evidence's, kept between the previous row and now."""
+        a = action_ids[0]
+        record_state(session, a, IN_PROGRESS, "change 1 open", now=LATER)
+        early = Assessment(DONE, "merged before the last row", NOW)
+        future = Assessment(STALLED, "idle", LATEST + timedelta(days=9))
+        record_states(session, {a: early}, now=LATEST)
+        record_states(session, {a: future}, now=LATEST)
+        assert [(h.state, h.changed_at, h.observed_at) for h in state_history(session, a)] == [
+            (IN_PROGRESS, LATER, LATER),
+            (DONE, LATER, LATEST),
+            (STALLED, LATEST, LATEST),
+        ]
+
     def test_unknown_action_raises_not_found(self, session, action_ids):
         """A link on an action that does not exist raises NotFoundError."""
         with pytest.raises(NotFoundError, match="no action with id 999"):
@@ -377,10 +410,15 @@ class TestStateHistory:
     def test_bulk_record_states_writes_only_what_moved(self, session, action_ids):
         """record_states compares with the latest rows in one go and returns what it wrote."""
         a, b, c = action_ids[:3]
-        record_states(session, {a: (NOT_STARTED, "no linked work"), b: (STALLED, "idle")}, now=NOW)
+        first = {a: Assessment(NOT_STARTED, "no linked work"), b: Assessment(STALLED, "idle")}
+        record_states(session, first, now=NOW)
         recorded = record_states(
             session,
-            {a: (NOT_STARTED, "no linked work"), b: (DONE, "merged"), c: (NOT_STARTED, "none")},
+            {
+                a: Assessment(NOT_STARTED, "no linked work"),
+                b: Assessment(DONE, "merged"),
+                c: Assessment(NOT_STARTED, "none"),
+            },
             now=LATER,
         )
         assert recorded == [b, c]

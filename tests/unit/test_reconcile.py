@@ -27,7 +27,6 @@ from syncsvc.reconcile import (
     Plan,
     assess,
     branch_states,
-    commitment_state,
     diff,
     is_unassigned,
 )
@@ -481,10 +480,11 @@ class TestCandidates:
 
 
 def state(act, links, changes=(), bugs=(), **kwargs):
-    """commitment_state() at NOW with mappings built from lists."""
-    return commitment_state(
+    """assess() at NOW with mappings built from lists: the state and the reason."""
+    found = assess(
         act, links, {c.number: c for c in changes}, {b.bug_id: b for b in bugs}, now=NOW, **kwargs
     )
+    return found.state, found.reason
 
 
 def confirmed(kind, ident, action_id=1):
