@@ -27,6 +27,7 @@ from syncsvc.schedule import Schedules
 LOST_HEADER_CONFIDENCE = 0.7
 PROSE_CONFIDENCE = 0.5
 
+_RELEASE_ORDER = {series: position for position, series in enumerate(KNOWN_SERIES)}
 _FOOTNOTE_MARK = re.compile(r"\[(\d{1,3})\]")
 # Verbs that open an imperative action item ("propose the spec", "follow up with …").
 _IMPERATIVE = re.compile(
@@ -48,14 +49,18 @@ _ABBREVIATION = re.compile(
 
 @dataclass
 class ActionContext:
-    """What building an action needs besides its text: known nicks, cycle, schedules."""
+    """What building an action needs besides its text: known nicks, cycle, schedules.
+
+    ``footnotes`` holds the refs of each footnote's URL by its number (see
+    :func:`footnote_refs`), for actions that point at one with ``[n]``.
+    """
 
     schedules: Schedules
     cycle: str | None = None
     team: str | None = None
     known: set[str] = field(default_factory=set)
     aliases: Mapping[str, str] = field(default_factory=dict)
-    footnotes: Mapping[str, str] = field(default_factory=dict)
+    footnotes: Mapping[str, tuple[Ref, ...]] = field(default_factory=dict)
 
 
 def build_action(
@@ -96,17 +101,25 @@ def build_action(
 
 def is_past(series: str | None, cycle: str | None) -> bool:
     """Whether ``series`` came before ``cycle`` in OpenStack's release order."""
-    if series not in KNOWN_SERIES or cycle not in KNOWN_SERIES:
+    if series not in _RELEASE_ORDER or cycle not in _RELEASE_ORDER:
         return False
-    return KNOWN_SERIES.index(series) < KNOWN_SERIES.index(cycle)
+    return _RELEASE_ORDER[series] < _RELEASE_ORDER[cycle]
 
 
-def refs_with_footnotes(text: str, footnotes: Mapping[str, str]) -> tuple[Ref, ...]:
-    """The refs in ``text`` plus those of the footnotes its ``[n]`` marks point at."""
+def footnote_refs(footnotes: Mapping[str, str]) -> dict[str, tuple[Ref, ...]]:
+    """The refs of each footnote's URL, by footnote number (read once per summary)."""
+    return {mark: find_refs(url) for mark, url in footnotes.items()}
+
+
+def refs_with_footnotes(text: str, footnotes: Mapping[str, tuple[Ref, ...]]) -> tuple[Ref, ...]:
+    """The refs in ``text`` plus those of the footnotes its ``[n]`` marks point at.
+
+    ``footnotes`` are the refs of each footnote, as :func:`footnote_refs` reads them.
+    """
     refs = list(find_refs(text))
     for mark in _FOOTNOTE_MARK.findall(text):
         if mark in footnotes:
-            refs.extend(r for r in find_refs(footnotes[mark]) if r not in refs)
+            refs.extend(r for r in footnotes[mark] if r not in refs)
     return tuple(refs)
 
 

@@ -4,19 +4,21 @@ The :class:`Assembler` walks :class:`~syncsvc.structure.Line` records in order:
 headings open days and topics, section headers open the discussion, actions or
 decisions list of the current topic, bullets join the open list, wrapped lines
 join the item above them, and prose becomes discussion. Text it cannot place is
-kept as the epilogue, for warnings. Every line's placement is recorded so that
-``import --explain`` can show it.
+kept as the epilogue, for warnings. Every line's placement can be recorded so
+that ``import --explain`` can show it.
 
 :func:`infer_actions` then looks for unmarked commitments in topics without any
-explicit action (see :mod:`syncsvc.actions`).
+explicit action (see :mod:`syncsvc.actions`); :func:`commitment_hints` finds the
+look-alikes in topics with one, for ``import --explain``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import ClassVar
 
 from syncsvc.actions import (
     LOST_HEADER_CONFIDENCE,
@@ -73,7 +75,6 @@ class RawTopic:
     actions: list[RawItem] = field(default_factory=list)
     decisions: list[RawItem] = field(default_factory=list)
     explicit_actions: bool = False
-    hints: list[RawItem] = field(default_factory=list)
 
 
 class _Section(StrEnum):
@@ -96,7 +97,11 @@ class Placement:
 
 @dataclass
 class Assembler:
-    """Walks classified lines and builds raw topics; collects what it cannot place."""
+    """Walks classified lines and builds raw topics; collects what it cannot place.
+
+    ``placements`` records where every line went only when ``record_placements``
+    is true (``import --explain`` shows them; an import does not need them).
+    """
 
     days: list[str] = field(default_factory=list)
     topics: list[RawTopic] = field(default_factory=list)
@@ -109,6 +114,7 @@ class Assembler:
     list_indent: int | None = None
     group: int = 0
     open_etherpad: bool = False
+    record_placements: bool = True
 
     def feed(self, line: Line) -> None:
         """Place one line (lines must come in document order)."""
@@ -124,8 +130,7 @@ class Assembler:
             self._place(line, "etherpad")
             return
         self.open_etherpad = False
-        handler = getattr(self, f"_on_{line.kind.replace('-', '_')}")
-        handler(line)
+        self._HANDLERS[line.kind](self, line)
 
     @property
     def topic(self) -> RawTopic | None:
@@ -133,6 +138,8 @@ class Assembler:
         return self.topics[-1] if self.topics else None
 
     def _place(self, line: Line, role: str, item: RawItem | None = None) -> None:
+        if not self.record_placements:
+            return
         topic = len(self.topics) - 1 if self.topics else None
         self.placements.append(Placement(line, role, item, topic))
 
@@ -236,19 +243,18 @@ class Assembler:
             last.lines.append(line.number)
             self._place(line, "detail", last)
             return
-        kind = {
-            _Section.ACTIONS: ItemKind.ACTION,
-            _Section.DECISIONS: ItemKind.DECISION,
-        }.get(self.section, ItemKind.DISCUSSION)
-        self._add_item(line, kind)
+        self._add_item(line, _SECTION_ITEMS.get(self.section, ItemKind.DISCUSSION))
 
     def _add_item(self, line: Line, kind: ItemKind) -> None:
-        assert self.topic is not None
+        topic = self.topic
+        assert topic is not None
         item = RawItem(line.text, line.number, line.indent, kind, self.group, [line.number])
-        {
-            ItemKind.ACTION: self.topic.actions,
-            ItemKind.DECISION: self.topic.decisions,
-        }.get(kind, self.topic.discussion).append(item)
+        if kind is ItemKind.ACTION:
+            topic.actions.append(item)
+        elif kind is ItemKind.DECISION:
+            topic.decisions.append(item)
+        else:
+            topic.discussion.append(item)
         if self.list_indent is None:
             self.list_indent = line.indent
         self.last = item
@@ -282,20 +288,40 @@ class Assembler:
         self.epilogue.append(line)
         self._place(line, "unplaced")
 
+    #: How each kind of classified line is placed (see :meth:`feed`).
+    _HANDLERS: ClassVar[dict[LineKind, Callable[[Assembler, Line], None]]] = {
+        LineKind.BLANK: _on_blank,
+        LineKind.RULE: _on_rule,
+        LineKind.TITLE: _on_title,
+        LineKind.DAY: _on_day,
+        LineKind.TOPIC: _on_topic,
+        LineKind.ETHERPAD: _on_etherpad,
+        LineKind.DISCUSSION_HEADER: _on_discussion_header,
+        LineKind.ACTIONS_HEADER: _on_actions_header,
+        LineKind.DECISIONS_HEADER: _on_decisions_header,
+        LineKind.ACTION: _on_action,
+        LineKind.DECISION: _on_decision,
+        LineKind.NOTE: _on_note,
+        LineKind.BULLET: _on_bullet,
+        LineKind.FOOTNOTE: _on_footnote,
+        LineKind.TEXT: _on_text,
+    }
+
+
+#: The kind of a bullet in each section (any other section holds discussion).
+_SECTION_ITEMS = {_Section.ACTIONS: ItemKind.ACTION, _Section.DECISIONS: ItemKind.DECISION}
+
 
 def infer_actions(
     topic: RawTopic, *, known: Collection[str], aliases: Mapping[str, str] | None = None
 ) -> None:
-    """Find unmarked commitments in ``topic``; record look-alikes as ``hints``.
+    """Find unmarked commitments in ``topic`` and add them to its actions.
 
     Only a topic without any explicit action gets inferred actions: the author
     of an explicit list chose its actions, so commitments elsewhere in such a
-    topic become hints (``import --explain`` warns about them) instead.
+    topic are only hints (see :func:`commitment_hints`).
     """
     if topic.explicit_actions:
-        topic.hints.extend(
-            i for i in topic.discussion if named_commitment(i.text, known=known, aliases=aliases)
-        )
         return
     bullets = [i for i in topic.discussion if i.kind is ItemKind.DISCUSSION]
     if bullets:
@@ -328,6 +354,20 @@ def infer_actions(
                     )
                     topic.actions.append(inferred)
     topic.actions.sort(key=lambda i: i.line)
+
+
+def commitment_hints(
+    topic: RawTopic, *, known: Collection[str], aliases: Mapping[str, str] | None = None
+) -> list[RawItem]:
+    """The discussion items that commit a named person in a topic with explicit actions.
+
+    They are not imported (see :func:`infer_actions`); ``import --explain`` warns
+    about them. ``known`` and ``aliases`` must be the ones actions were read with.
+    Found on demand because an import does not need them.
+    """
+    if not topic.explicit_actions:
+        return []
+    return [i for i in topic.discussion if named_commitment(i.text, known=known, aliases=aliases)]
 
 
 def _move_to_actions(topic: RawTopic, item: RawItem, confidence: float) -> None:

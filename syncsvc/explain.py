@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
 from syncsvc.actions import ActionContext
-from syncsvc.assemble import ItemKind, Placement, RawItem
+from syncsvc.assemble import ItemKind, Placement, RawItem, commitment_hints
 from syncsvc.domain import ActionItem, Event
 from syncsvc.minutes import looks_like_meeting, parse_meeting
 from syncsvc.normalise import decode, normalise
@@ -102,7 +102,7 @@ def _explain_summary(reading: SummaryReading, aliases: Mapping[str, str]) -> Exp
         raw = raw_lines[placement.line.number - 1]
         lines.append(_explain_line(placement, raw, built, names, inferred_in_prose))
     warnings = list(reading.event.warnings)
-    warnings += _hints(reading, built)
+    warnings += _hints(reading, built, aliases)
     return Explanation(tuple(lines), tuple(warnings), reading.event)
 
 
@@ -196,10 +196,12 @@ def _spans(
                 yield m.span()
 
 
-def _hints(reading: SummaryReading, built: dict[int, ActionItem]) -> Iterator[str]:
+def _hints(
+    reading: SummaryReading, built: dict[int, ActionItem], aliases: Mapping[str, str]
+) -> Iterator[str]:
     """Warnings for commitments that were not imported as explicit, owned actions."""
     for topic in reading.assembler.topics:
-        for item in topic.hints:
+        for item in commitment_hints(topic, known=reading.known, aliases=aliases):
             yield (
                 f"line {item.line}: looks like a commitment but is a discussion item in a "
                 f"topic with an Actions list: {item.text[:80]!r}"

@@ -97,9 +97,12 @@ class _Subject:
 
 
 def _alias_at(text: str, pos: int, names: Mapping[str, str]) -> tuple[Person, int] | None:
-    """A full name from the alias map written at ``pos`` (not followed by "(nick)")."""
+    """A full name from the alias map written at ``pos`` (not followed by "(nick)").
+
+    ``names`` come longest first (see :func:`_lower_names`), so the longest one wins.
+    """
     lowered = text[pos : pos + 80].lower()
-    for name in sorted(names, key=len, reverse=True):
+    for name in names:
         end = pos + len(name)
         if (
             lowered.startswith(name)
@@ -171,16 +174,14 @@ def _parenthesised(text: str) -> tuple[list[Person], list[str]]:
     """Nicks (and companies) from attributions such as ``(dviroel)`` or ``(vkmc/vhari)``."""
     people: list[Person] = []
     organisations: list[str] = []
+    if "(" not in text:  # most items have no attribution
+        return people, organisations
     for match in _PAREN.finditer(text):
         tokens = _PAREN_SPLIT.split(match.group(1).strip())
-        if tokens and all(t.lower() in ORGANISATIONS for t in tokens):
+        if all(t.lower() in ORGANISATIONS for t in tokens):
             organisations.extend(tokens)
-            continue
-        if not tokens or any(not _NICK_RE.fullmatch(t) for t in tokens):
-            continue
-        if any(t in NOT_OWNERSHIP for t in tokens):
-            continue
-        people.extend(Person(t) for t in tokens if t not in GENERIC)
+        elif all(map(_NICK_RE.fullmatch, tokens)) and NOT_OWNERSHIP.isdisjoint(tokens):
+            people.extend(Person(t) for t in tokens if t not in GENERIC)
     return people, organisations
 
 
@@ -198,8 +199,11 @@ def _reading(people: list[Person], organisations: list[str]) -> OwnerReading:
 
 
 def _lower_names(names: Mapping[str, str] | None) -> dict[str, str]:
-    """The alias map turned around: lower-case full name → nick."""
-    return {" ".join(v.lower().split()): k for k, v in (names or {}).items() if v.strip()}
+    """The alias map turned around: lower-case full name → nick, longest name first."""
+    if not names:
+        return {}
+    lowered = {" ".join(v.lower().split()): k for k, v in names.items() if v.strip()}
+    return {name: lowered[name] for name in sorted(lowered, key=len, reverse=True)}
 
 
 def read_owners(

@@ -23,7 +23,13 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from syncsvc.actions import ActionContext, build_action, refs_with_footnotes, resolve_footnote_marks
+from syncsvc.actions import (
+    ActionContext,
+    build_action,
+    footnote_refs,
+    refs_with_footnotes,
+    resolve_footnote_marks,
+)
 from syncsvc.assemble import Assembler, RawTopic, infer_actions
 from syncsvc.domain import ActionItem, Day, Event, EventSource, Person, Ref, RefKind, Topic
 from syncsvc.errors import InputError
@@ -60,11 +66,16 @@ _YEAR = re.compile(r"\b(20[1-3]\d)\b")
 
 @dataclass(frozen=True, slots=True)
 class SummaryReading:
-    """A summary as read: the normalised text, the assembler's placements and the event."""
+    """A summary as read: the normalised text, the assembler's placements and the event.
+
+    ``known`` are the lower-case nicks that owners were read with (given, aliased
+    and found in explicit actions).
+    """
 
     text: str
     assembler: Assembler
     event: Event
+    known: frozenset[str]
 
 
 def parse_summary(
@@ -101,6 +112,7 @@ def parse_summary(
         known_nicks=known_nicks,
         schedules=schedules,
         aliases=aliases,
+        placements=False,
     ).event
 
 
@@ -116,13 +128,16 @@ def read_summary(
     known_nicks: Collection[str] = (),
     schedules: Schedules | None = None,
     aliases: Mapping[str, str] | None = None,
+    placements: bool = True,
 ) -> SummaryReading:
     """Read normalised ``text`` as a PTG summary, keeping every line's placement.
 
     Same contract as :func:`parse_summary` for a summary; used by ``--explain``.
+    ``placements=False`` skips recording the placements, which only
+    ``--explain`` shows.
     """
     schedules = schedules if schedules is not None else load_schedules()
-    asm = Assembler()
+    asm = Assembler(record_placements=placements)
     for line in classify(text):
         asm.feed(line)
     if not asm.topics:
@@ -147,7 +162,8 @@ def read_summary(
     for raw_topic in asm.topics:
         infer_actions(raw_topic, known=known, aliases=aliases)
 
-    ctx = ActionContext(schedules, cycle, team, known, aliases or {}, asm.footnotes)
+    refs_by_footnote = footnote_refs(asm.footnotes)
+    ctx = ActionContext(schedules, cycle, team, known, aliases or {}, refs_by_footnote)
     warnings: list[str] = []
     people: dict[str, Person] = {}
     topics = []
@@ -159,7 +175,9 @@ def read_summary(
             )
             actions.append(action)
             people.update({p.nick: p for p in named})
-        topics.append(_topic(raw_topic, position, days, actions, asm.footnotes, warnings))
+        topics.append(
+            _topic(raw_topic, position, days, actions, asm.footnotes, refs_by_footnote, warnings)
+        )
     _name_owners(people, topics, aliases or {})
     warnings += _epilogue_warnings(asm.epilogue, asm.topics[-1].line)
     title = " ".join(p for p in ((team or "").capitalize(), (cycle or "").capitalize(), "PTG") if p)
@@ -174,7 +192,7 @@ def read_summary(
         footnotes=tuple(asm.footnotes[k] for k in sorted(asm.footnotes, key=int)),
         warnings=tuple(warnings),
     )
-    return SummaryReading(text, asm, event)
+    return SummaryReading(text, asm, event, frozenset(known))
 
 
 def _topic(
@@ -183,6 +201,7 @@ def _topic(
     days: list[Day],
     actions: list[ActionItem],
     footnotes: dict[str, str],
+    refs_by_footnote: dict[str, tuple[Ref, ...]],
     warnings: list[str],
 ) -> Topic:
     etherpads: list[str] = []
@@ -191,7 +210,9 @@ def _topic(
         if not urls:
             warnings.append(f"line {number}: etherpad line without a URL")
         etherpads.extend(urls)
-    topic_refs = tuple(r for d in raw.discussion for r in refs_with_footnotes(d.text, footnotes))
+    topic_refs = tuple(
+        r for d in raw.discussion for r in refs_with_footnotes(d.text, refs_by_footnote)
+    )
     if not etherpads:  # "see the [etherpad](…)" in prose names the topic's etherpad
         etherpads = [r.url for r in topic_refs if r.kind is RefKind.ETHERPAD]
     return Topic(

@@ -42,21 +42,22 @@ def find_refs(text: str) -> tuple[Ref, ...]:
     ``LP #N`` and ``bug N`` (five digits or more), blueprint URLs, etherpad URLs
     and any other http(s) URL (kind ``url``).
     """
-    lowered = text.lower()
-    if "://" not in text and "bug" not in lowered and "lp" not in lowered:
-        return ()  # most discussion text has no reference at all
+    # Substring tests first: most text has no URL and no bug number.
     found: list[tuple[int, Ref]] = []
-    for match in _ANY_URL.finditer(text):
-        url = _trim(match.group(0))
-        found.append((match.start(), _classify_url(url)))
-    for match in _BUG_TEXT.finditer(text):
-        if any(start <= match.start() < start + len(ref.url) for start, ref in found):
-            continue
-        num = match.group("lp") or match.group("bug")
-        found.append(
-            (match.start(), Ref(RefKind.BUG, num, f"https://bugs.launchpad.net/bugs/{num}"))
-        )
-    found.sort(key=lambda item: item[0])
+    if "://" in text:
+        for match in _ANY_URL.finditer(text):
+            url = _trim(match.group(0))
+            found.append((match.start(), _classify_url(url)))
+    lowered = text.lower()
+    if "bug" in lowered or "lp" in lowered:
+        for match in _BUG_TEXT.finditer(text):
+            if any(start <= match.start() < start + len(ref.url) for start, ref in found):
+                continue
+            num = match.group("lp") or match.group("bug")
+            found.append(
+                (match.start(), Ref(RefKind.BUG, num, f"https://bugs.launchpad.net/bugs/{num}"))
+            )
+        found.sort(key=lambda item: item[0])
     seen: set[tuple[RefKind, str]] = set()
     refs: list[Ref] = []
     for _, ref in found:

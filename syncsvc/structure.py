@@ -326,9 +326,11 @@ def _read_text(stripped: str, indent: int) -> list[_Read]:
 def _read_simple(stripped: str, plain: str, indent: int) -> _Read:
     if stripped[0] == "[" and (m := _FOOTNOTE.match(stripped)):
         return _Read(LineKind.FOOTNOTE, f"{m.group('num')} {m.group('url')}")
-    # Every etherpad line, section header and one-line marker has a ":" or a "#"
-    # near its start, or is a short bare word ("Actions", "Topic - X").
-    if ":" in plain[:48] or plain[0] == "#" or len(plain) <= 32:
+    # Every etherpad line, section header and one-line marker starts with a word or
+    # a "#", and has a ":" or a "#" near its start or is short ("Actions").
+    if (plain[0].isalpha() or plain[0] == "#") and (
+        ":" in plain[:48] or plain[0] == "#" or len(plain) <= 32
+    ):
         if m := _ETHERPAD.match(plain):
             return _Read(LineKind.ETHERPAD, m.group("rest").strip())
         if (m := _ETHERPAD_IF_LINK.match(plain)) and _LINKISH.search(m.group("rest")):
@@ -345,7 +347,7 @@ def _read_simple(stripped: str, plain: str, indent: int) -> _Read:
         inner = _one_liner(_unemphasise(text)) if marked else None
         if inner is not None:
             return _Read(inner[0], inner[1], indent)
-        numbered = indent == 0 and bool(_NUMBERED.match(stripped))
+        numbered = indent == 0 and stripped[0].isdigit() and bool(_NUMBERED.match(stripped))
         return _Read(LineKind.BULLET, text, indent, numbered=numbered)
     return _Read(LineKind.TEXT, stripped, indent)
 

@@ -49,6 +49,23 @@ class TestFindMilestone:
     @pytest.mark.parametrize(
         ("text", "expected"),
         [
+            (
+                "Finish the spec by Wallaby-1 \u2013 caf\xe9",
+                Milestone("Wallaby-1", "wallaby", "1", "by"),
+            ),
+            ("\u201cXena PTG\u201d notes", Milestone("Xena PTG", "xena", "ptg", "")),
+            ("Fix it in Wallaby\xa0(caf\xe9)", Milestone("Wallaby", "wallaby", None, "in")),
+            ("see https://example.org/wallaby-1 \xe9", None),
+        ],
+    )
+    def test_non_ascii_text(self, text, expected):
+        """Text with non-ASCII characters finds the same series forms as ASCII text."""
+        assert find_milestone(text) == expected
+        assert find_milestone(text.encode("ascii", "replace").decode()) == expected
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
             ("Done by W-1", Milestone("W-1", "wallaby", "1", "by")),
             ("done by w-2", Milestone("w-2", "wallaby", "2", "by")),
             ("tag w-rc1", Milestone("w-rc1", "wallaby", "rc1", "")),

@@ -8,10 +8,11 @@ from importlib import resources
 
 import pytest
 
+from syncsvc.assemble import commitment_hints
 from syncsvc.domain import RefKind
 from syncsvc.errors import InputError
 from syncsvc.normalise import MAX_INPUT_BYTES, decode, normalise
-from syncsvc.parser import LineKind, classify, parse_date, parse_summary
+from syncsvc.parser import LineKind, classify, parse_date, parse_summary, read_summary
 
 EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
 
@@ -116,6 +117,34 @@ class TestPlainText:
         assert "text outside any list" in event.warnings[0]
         assert "looks like a commitment" in event.warnings[1]
         assert len(event.actions) == 4
+
+
+class TestReadSummary:
+    """What ``--explain`` needs besides the event, and what an import skips."""
+
+    def test_placements_only_when_asked(self) -> None:
+        """Without placements the event is the same and no line placement is kept."""
+        text = normalise(PLAIN)
+        full, bare = read_summary(text), read_summary(text, placements=False)
+        assert (bare.event, bare.assembler.placements) == (full.event, [])
+        assert len(full.assembler.placements) == text.count("\n") + 1
+        assert full.known == bare.known == frozenset({"gouthamr", "kpdev"})
+
+    def test_commitment_hints(self) -> None:
+        """A named commitment in the discussion of a topic with Actions is a hint only."""
+        text = normalise(PLAIN.replace("- we want metadata", "- vkmc will chase metadata"))
+        reading = read_summary(text)
+        hints = [
+            [i.text for i in commitment_hints(t, known=reading.known)]
+            for t in reading.assembler.topics
+        ]
+        assert hints == [
+            ["vkmc will chase metadata on every resource and consistent methods (see LP #1900000)"],
+            [],
+        ]
+        assert [a.owners for a in reading.event.topics[0].actions] == [
+            ("gouthamr",), ("kpdev",), (),
+        ]  # fmt: skip
 
 
 class TestBadInput:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from syncsvc.actions import footnote_refs, refs_with_footnotes
 from syncsvc.domain import Ref, RefKind
 from syncsvc.refs import find_refs
 
@@ -91,3 +92,18 @@ class TestFindRefs:
     def test_short_numbers_are_not_bugs(self) -> None:
         """'bug 2' or a year are not Launchpad bug numbers."""
         assert find_refs("fix bug 2 in 2020") == ()
+
+
+class TestFootnoteRefs:
+    """``[n]`` marks point at footnotes, each read once per summary."""
+
+    def test_marks_add_their_footnotes_refs_once(self) -> None:
+        """A mark adds its footnote's refs after the text's own, without repeats."""
+        url = "https://etherpad.opendev.org/p/wallaby-ptg-manila"
+        notes = footnote_refs({"1": "https://review.opendev.org/758868/", "2": url})
+        assert notes["2"] == (Ref(RefKind.ETHERPAD, "wallaby-ptg-manila", url),)
+        refs = refs_with_footnotes("see bug 1855391 [1], [3] and [1] again", notes)
+        assert [(r.kind, r.id) for r in refs] == [
+            (RefKind.BUG, "1855391"),
+            (RefKind.CHANGE, "758868"),
+        ]
