@@ -132,8 +132,14 @@ class _Derivation:
                 self.reasons.append(
                     f"action {link.action_id}: rejected, not re-added: {_label(link)}"
                 )
-        elif link.key not in self.links or link.confidence > self.links[link.key].confidence:
+        elif link.key not in self.links or _stronger(link, self.links[link.key]):
             self.links[link.key] = link
+
+
+def _stronger(new: Link, old: Link) -> bool:
+    """Whether ``new`` beats ``old`` for the same key: confirming evidence beats a
+    suggestion, then the higher confidence; on a tie the first offer stays."""
+    return (new.status is CONFIRMED, new.confidence) > (old.status is CONFIRMED, old.confidence)
 
 
 class _EdgeIndex:

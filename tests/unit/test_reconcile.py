@@ -188,6 +188,21 @@ class TestExplicitLinks:
             "via bug 1855391 (explicit): change 697428 footer Related-Bug: #1855391",
         )  # fmt: skip
 
+    def test_fixing_evidence_beats_a_related_footer(self):
+        """A Related-Bug footer suggests; the hook's 'Fix proposed' comment confirms."""
+        related = change(697428, footers=Footers(related_bug=("1855391",)))
+        message = BugMessage(
+            1855391, "hudson-openstack", datetime(2020, 11, 3, tzinfo=UTC),
+            "Fix proposed to manila (master)",
+            "Fix proposed to branch: master\nReview: https://review.opendev.org/697428",
+        )  # fmt: skip
+        plan = run([HAIXIN_ACTION], [related], messages=[message], topic_refs=HAIXIN_TOPIC_REFS)
+        assert plan.add[1] == link(
+            2, C, "697428", LinkSource.TRANSITIVE, 0.81, CONFIRMED,
+            "via bug 1855391 (explicit): bug 1855391 comment 2020-11-03"
+            " 'Fix proposed to manila (master)': https://review.opendev.org/697428",
+        )  # fmt: skip
+
     def test_gerrit_topic_links_the_change(self):
         """A change on topic bug/1855391 is one of that bug's changes."""
         on_topic = change(697429, topic="bug/1855391")
