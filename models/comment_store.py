@@ -15,27 +15,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from syncsvc.domain import Bug, BugComments, BugMessage
-from syncsvc.linking import LinkKind, LinkStatus
 from syncsvc.sync_contracts import SaveCounts
 
 from .base import in_chunks, require_aware
-from .link_tables import LinkRow
 from .sync_tables import BugMessageRow, BugRow
-from .tables import ActionRow
-
-
-def linked_bugs(session: Session) -> set[int]:
-    """Bug ids a current (not removed) commitment is linked to by a confirmed link."""
-    stmt = (
-        select(LinkRow.ref_id)
-        .join(ActionRow, ActionRow.id == LinkRow.action_id)
-        .where(
-            ActionRow.removed_at.is_(None),
-            LinkRow.kind == LinkKind.BUG,
-            LinkRow.status == LinkStatus.CONFIRMED,
-        )
-    )
-    return {int(ref_id) for ref_id in session.scalars(stmt) if ref_id.isdigit()}
 
 
 def comment_dates(session: Session, ids: Iterable[int]) -> dict[int, datetime]:

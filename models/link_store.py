@@ -269,6 +269,21 @@ def _latest_rows(
     return {row.action_id: row for stmt in stmts for row in session.scalars(stmt)}
 
 
+def confirmed_ids(session: Session, kind: LinkKind) -> set[int]:
+    """Numeric ids of the ``kind`` artifacts a current (not removed) action has a
+    confirmed link to: the sync keeps them fresh wherever they live."""
+    stmt = (
+        select(LinkRow.ref_id)
+        .join(ActionRow, ActionRow.id == LinkRow.action_id)
+        .where(
+            ActionRow.removed_at.is_(None),
+            LinkRow.kind == kind,
+            LinkRow.status == LinkStatus.CONFIRMED,
+        )
+    )
+    return {int(ref_id) for ref_id in session.scalars(stmt) if ref_id.isdigit()}
+
+
 NOT_STARTED = CommitmentState.NOT_STARTED
 COMMITTED_REASON = "committed at the event; no linked work known yet"
 

@@ -22,10 +22,12 @@ from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from syncsvc.domain import Bug, BugComments, BugTask, Change, RefKind
+from syncsvc.linking import LinkKind
 from syncsvc.sync_contracts import SaveCounts, SourceName
 
 from . import comment_store
 from .base import in_chunks, require_aware
+from .link_store import confirmed_ids
 from .sync_records import (
     INVISIBLE_BUG_STATE,
     VOTE_FIELD_PREFIX,
@@ -217,12 +219,15 @@ class SqlSyncStore:
         self._session = session
 
     def referenced_bugs(self) -> set[int]:
-        """Bug ids cited by a current action or topic (soft-removed ones are ignored)."""
-        return _referenced(self._session, RefKind.BUG)
+        """Bug ids cited by a current action or topic, or confirmed-linked to a current
+        action (a link added by hand included); soft-removed ones are ignored."""
+        linked = confirmed_ids(self._session, LinkKind.BUG)
+        return _referenced(self._session, RefKind.BUG) | linked
 
     def referenced_changes(self) -> set[int]:
-        """Change numbers cited by a current action or topic."""
-        return _referenced(self._session, RefKind.CHANGE)
+        """Change numbers cited by or confirmed-linked to a current action or topic."""
+        linked = confirmed_ids(self._session, LinkKind.CHANGE)
+        return _referenced(self._session, RefKind.CHANGE) | linked
 
     def known_changes(self, numbers: Iterable[int]) -> dict[int, tuple[str, str]]:
         """For the stored ones among ``numbers``: number → (project, status)."""
@@ -264,8 +269,8 @@ class SqlSyncStore:
         return None if day is None else datetime.combine(day, time(0), tzinfo=UTC)
 
     def tracked_bugs(self) -> set[int]:
-        """Referenced bugs and bugs a current commitment has a confirmed link to."""
-        return self.referenced_bugs() | comment_store.linked_bugs(self._session)
+        """The bugs whose comments are kept: the referenced ones."""
+        return self.referenced_bugs()
 
     def comment_dates(self, ids: Iterable[int]) -> dict[int, datetime]:
         """Bug id → ``date_last_message`` its stored comments are synced to."""

@@ -255,6 +255,30 @@ def action_links(db_url: str, action_id: int) -> dict[str, dict]:
     return {link["id"]: link for link in json.loads(result.stdout)["links"]}
 
 
+class TestLinkedByHand:
+    """What a person links by hand is synced like what a summary names."""
+
+    def test_hand_linked_change_outside_the_projects_is_fetched(
+        self, imported, servers, tmp_path
+    ) -> None:
+        """A change in a project nobody polls is fetched once linked, then kept fresh."""
+        cfg = config(tmp_path, servers)
+        assert cli(imported, cfg, "sync").exit_code == 0
+        requests_made(servers)
+        assert cli(imported, cfg, "link", "add", "20", "change:763712").exit_code == 0
+        assert action_links(imported, 20)["763712"]["state"] is None  # not stored yet
+        result = cli(imported, cfg, "sync")
+        assert result.exit_code == 0, result.stderr
+        assert requests_made(servers) == (3, 2)  # the referenced batch now names 763712
+        link = action_links(imported, 20)["763712"]
+        assert (link["source"], link["status"], link["state"]) == ("manual", "confirmed", "NEW")
+        listed = json.loads(
+            CliRunner().invoke(app, ["--db", imported, "actions", "-f", "json"]).stdout
+        )
+        [tbarron] = [a for a in listed if a["id"] == 20]
+        assert tbarron["progress"] == "stalled"  # open on nova-specs, idle since 2021-03-02
+
+
 HOOK_COMMENTS_1855391 = [
     (1855391, 1, "hudson-openstack", "Fix proposed to manila (master)"),
     (1855391, 3, "hudson-openstack", "Related fix proposed to manila (master)"),

@@ -18,7 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from syncsvc.domain import Account, Bug, BugTask, Change, ChangeStatus, Footers, Ref, RefKind
-from syncsvc.models.repo import save_event
+from syncsvc.linking import Link, LinkKind, LinkSource, LinkStatus
+from syncsvc.models.link_store import apply_plan
+from syncsvc.models.repo import list_actions, save_event
 from syncsvc.models.sync_records import INVISIBLE_BUG_STATE, ArtifactKind, HistoryRow
 from syncsvc.models.sync_store import (
     SqlSyncStore,
@@ -28,6 +30,7 @@ from syncsvc.models.sync_store import (
     history_since,
 )
 from syncsvc.models.sync_tables import ArtifactHistoryRow, BugRow, BugTaskRow
+from syncsvc.reconcile import Plan
 from syncsvc.sync_contracts import SaveCounts, SourceName
 
 NOW = datetime(2020, 11, 12, 9, 0, tzinfo=UTC)
@@ -334,6 +337,31 @@ class TestReferences:
         event = replace(sample_event, topics=(*sample_event.topics[:2], interop))
         save_event(session, event, source_digest=DIGEST, now=NOW)
         assert store.referenced_changes() == {755556, 762123}
+
+    def test_confirmed_links_count_as_references(self, store, session, sample_event):
+        """Confirmed links of current actions are referenced; suggestions and rejections not."""
+        save_event(session, sample_event, source_digest=DIGEST, now=NOW)
+        first, *_, last = (a.id for a in list_actions(session))
+
+        def linked(action_id: int, kind: LinkKind, ident: str, status: LinkStatus) -> Link:
+            return Link(action_id, kind, ident, LinkSource.MANUAL, 1.0, status, "by hand")
+
+        apply_plan(
+            session,
+            Plan(
+                add=(
+                    linked(first, LinkKind.CHANGE, "763712", LinkStatus.CONFIRMED),
+                    linked(first, LinkKind.CHANGE, "760021", LinkStatus.SUGGESTED),
+                    linked(first, LinkKind.BUG, "1906000", LinkStatus.REJECTED),
+                    linked(last, LinkKind.BUG, "1855391", LinkStatus.CONFIRMED),
+                    linked(last, LinkKind.BLUEPRINT, "manila/affinity", LinkStatus.CONFIRMED),
+                )
+            ),
+            now=NOW,
+        )
+        assert store.referenced_changes() == {755556, 763712}
+        assert store.referenced_bugs() == {1901234, 1855391}
+        assert store.tracked_bugs() == {1901234, 1855391}
 
     def test_earliest_event_day(self, store, session, sample_event):
         """The earliest day of any event, at 00:00 UTC; None when nothing is stored."""
