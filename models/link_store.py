@@ -324,7 +324,12 @@ def record_states(
         if row is None and made is not None:
             made = min(require_aware(made, "committed"), now)
             reason = COMMITTED_REASON if state is not NOT_STARTED else assessed.reason
-            session.add(_history_row(action_id, NOT_STARTED, None, reason, made, now))
+            session.add(
+                ActionStateHistoryRow(
+                    action_id=action_id, state=NOT_STARTED, reason=reason,
+                    changed_at=made, observed_at=now,
+                )
+            )  # fmt: skip
             previous, after = NOT_STARTED, made
         if previous == state:
             if row is None:
@@ -332,28 +337,15 @@ def record_states(
             continue
         at = now if assessed.since is None else require_aware(assessed.since, "since")
         at = min(at if after is None else max(at, after), now)
-        session.add(_history_row(action_id, state, previous, assessed.reason, at, now))
+        session.add(
+            ActionStateHistoryRow(
+                action_id=action_id, state=state, previous_state=previous,
+                reason=assessed.reason, changed_at=at, observed_at=now,
+            )
+        )  # fmt: skip
         recorded.append(action_id)
     session.flush()
     return recorded
-
-
-def _history_row(
-    action_id: int,
-    state: CommitmentState,
-    previous: CommitmentState | None,
-    reason: str,
-    changed_at: datetime,
-    observed_at: datetime,
-) -> ActionStateHistoryRow:
-    return ActionStateHistoryRow(
-        action_id=action_id,
-        state=state,
-        previous_state=previous,
-        reason=reason,
-        changed_at=changed_at,
-        observed_at=observed_at,
-    )
 
 
 def record_state(

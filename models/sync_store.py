@@ -268,10 +268,6 @@ class SqlSyncStore:
         day = self._session.scalar(select(func.min(DayRow.date)))
         return None if day is None else datetime.combine(day, time(0), tzinfo=UTC)
 
-    def tracked_bugs(self) -> set[int]:
-        """The bugs whose comments are kept: the referenced ones."""
-        return self.referenced_bugs()
-
     def comment_dates(self, ids: Iterable[int]) -> dict[int, datetime]:
         """Bug id → ``date_last_message`` its stored comments are synced to."""
         return comment_store.comment_dates(self._session, ids)

@@ -203,7 +203,7 @@ def _sync_launchpad(run: _Run, source: BugSource) -> None:
         for b in referenced
         if run.full or b not in known or (not known[b][0] & polled and not known[b][1])
     )
-    comments = _Comments(run, source, frozenset(run.store.tracked_bugs()))
+    comments = _Comments(run, source, frozenset(referenced))
 
     _fetch_referenced(
         run, SourceName.LAUNCHPAD, todo, source.get_bugs, run.store.save_bugs, comments.of_bugs

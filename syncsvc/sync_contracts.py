@@ -96,11 +96,13 @@ class SyncStore(Protocol):
     """
 
     def referenced_bugs(self) -> set[int]:
-        """Launchpad bug ids referenced by any stored action or topic."""
+        """Launchpad bug ids a current action or topic refers to or a current action
+        has a confirmed link to (the tracked bugs, whose comments are kept)."""
         ...
 
     def referenced_changes(self) -> set[int]:
-        """Gerrit change numbers referenced by any stored action or topic."""
+        """Gerrit change numbers a current action or topic refers to or a current
+        action has a confirmed link to."""
         ...
 
     def known_changes(self, numbers: Iterable[int]) -> dict[int, tuple[str, str]]:
@@ -113,11 +115,6 @@ class SyncStore(Protocol):
 
     def earliest_event_day(self) -> datetime | None:
         """Start (00:00 UTC) of the earliest day of any stored event, if any."""
-        ...
-
-    def tracked_bugs(self) -> set[int]:
-        """Bug ids whose comments are kept: referenced by a stored action or topic, or
-        linked to a commitment by a confirmed link."""
         ...
 
     def comment_dates(self, ids: Iterable[int]) -> dict[int, datetime]:

@@ -192,4 +192,4 @@ class TestTrackedBugs:
             )
         )
         apply_plan(session, plan, now=NOW)
-        assert SqlSyncStore(session).tracked_bugs() == {1901234, 1855391}
+        assert SqlSyncStore(session).referenced_bugs() == {1901234, 1855391}

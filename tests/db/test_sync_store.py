@@ -361,7 +361,6 @@ class TestReferences:
         )
         assert store.referenced_changes() == {755556, 763712}
         assert store.referenced_bugs() == {1901234, 1855391}
-        assert store.tracked_bugs() == {1901234, 1855391}
 
     def test_earliest_event_day(self, store, session, sample_event):
         """The earliest day of any event, at 00:00 UTC; None when nothing is stored."""

@@ -40,7 +40,7 @@ class MemoryStore:
         self.save_calls = 0
 
     def referenced_bugs(self) -> set[int]:
-        return set(self.refs_bugs)
+        return self.refs_bugs | self.committed["linked"]
 
     def referenced_changes(self) -> set[int]:
         return set(self.refs_changes)
@@ -50,11 +50,18 @@ class MemoryStore:
         return {n: (got[n].project, str(got[n].status)) for n in numbers if n in got}
 
     def known_bugs(self, ids: Iterable[int]) -> dict[int, tuple[frozenset[str], bool]]:
-        got = self.committed["bugs"]
+        tasks: dict[int, dict[str, BugTask]] = {}
+        for bug in self.committed["bugs"].values():  # a searched task stores its bug too
+            tasks.setdefault(bug.bug_id, {}).update((t.target, t) for t in bug.tasks)
+        for (bug_id, target), task in self.committed["tasks"].items():
+            tasks.setdefault(bug_id, {})[target] = task
         return {
-            b: (frozenset(t.target for t in got[b].tasks), all(t.is_complete for t in got[b].tasks))
+            b: (
+                frozenset(tasks[b]),
+                bool(tasks[b]) and all(t.is_complete for t in tasks[b].values()),
+            )
             for b in ids
-            if b in got
+            if b in tasks
         }
 
     def earliest_event_day(self) -> datetime | None:
@@ -62,9 +69,6 @@ class MemoryStore:
 
     def cursor(self, source: SourceName, scope: str) -> datetime | None:
         return self.committed["cursors"].get((source, scope))
-
-    def tracked_bugs(self) -> set[int]:
-        return self.refs_bugs | self.committed["linked"]
 
     def comment_dates(self, ids: Iterable[int]) -> dict[int, datetime]:
         got = self.committed["comments"]
@@ -349,11 +353,15 @@ class TestComments:
         assert store.committed["cursors"] == {}
 
     def test_catch_up_checks_linked_bugs_never_synced(self, commented) -> None:
-        """A bug linked after it was stored is checked once in the "comments" scope."""
+        """A closed bug linked after it was stored is checked once in the "comments" scope."""
         store = MemoryStore()
         run_sync(store, bugs=commented, changes=None, settings=SETTINGS, now=lambda: T0)
         assert commented.calls == [("search", "manila", datetime(2020, 10, 26, tzinfo=UTC))]
         store.committed["linked"] = {1900001}
+        # Fixed meanwhile, so the referenced scope has no reason to read the bug again.
+        task = store.committed["tasks"][1900001, "manila"]
+        fixed = replace(task, status="Fix Released", is_complete=True)
+        store.committed["tasks"][1900001, "manila"] = fixed
         commented.calls.clear()
         report = run_sync(store, bugs=commented, changes=None, settings=NO_POLL, now=lambda: T0)
         assert commented.calls == [("comments", (1900001,), {})]
