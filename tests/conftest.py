@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -31,12 +32,9 @@ def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'syncsvc.sqlite'}"
 
 
-@pytest.fixture
-def postgresql_url() -> Iterator[str]:
-    """A URL whose connections use a fresh, private schema on the test server."""
-    base = os.environ.get(POSTGRES_URL_ENV)
-    if not base:
-        pytest.skip(f"PostgreSQL tests need {POSTGRES_URL_ENV}, e.g. postgresql+psycopg://...")
+@contextmanager
+def private_schema(base: str) -> Iterator[str]:
+    """A URL on ``base`` whose connections use a fresh schema, dropped on exit."""
     schema = f"syncsvc_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -51,10 +49,30 @@ def postgresql_url() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def postgresql_url() -> Iterator[str]:
+    """A URL whose connections use a fresh, private schema on the test server."""
+    base = os.environ.get(POSTGRES_URL_ENV)
+    if not base:
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_URL_ENV}, e.g. postgresql+psycopg://...")
+    with private_schema(base) as url:
+        yield url
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest) -> str:
     """An empty database on each backend: SQLite always, PostgreSQL when configured."""
     return str(request.getfixturevalue(f"{request.param}_url"))
+
+
+@pytest.fixture
+def twin_db_url(db_url: str, tmp_path) -> Iterator[str]:
+    """A second empty database on ``db_url``'s backend (to compare two runs)."""
+    if db_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'twin.sqlite'}"
+        return
+    with private_schema(os.environ[POSTGRES_URL_ENV]) as url:
+        yield url
 
 
 @pytest.fixture

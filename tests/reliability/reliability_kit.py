@@ -1,0 +1,89 @@
+"""Helpers of the reliability suite: a config for the fakes, the CLI, the example import."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner, Result
+
+from syncsvc.cli.app import app
+from syncsvc.testing.demo_servers import SampleServers
+
+EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
+LP_PROJECTS = '["manila", "python-manilaclient", "manila-ui"]'
+GERRIT_PROJECTS = (
+    '["openstack/manila", "openstack/manila-specs", "openstack/python-manilaclient", '
+    '"openstack/manila-ui", "openstack/manila-tempest-plugin"]'
+)
+
+
+def write_config(directory: Path, servers: SampleServers, extra: str = "") -> Path:
+    """A team config pointing at the fakes, in ``directory``."""
+    path = directory / "syncsvc.toml"
+    path.write_text(
+        f'[launchpad]\nservice_root = "{servers.launchpad_service_root}"\n'
+        f"projects = {LP_PROJECTS}\n"
+        f'[gerrit]\nurl = "{servers.gerrit_url}"\nprojects = {GERRIT_PROJECTS}\n{extra}'
+    )
+    return path
+
+
+def cli(db_url: str, cfg: Path, *args: str) -> Result:
+    """Run syncsvc with --db and --config."""
+    return CliRunner().invoke(app, ["--db", db_url, "--config", str(cfg), *args])
+
+
+def import_example(db_url: str, directory: Path) -> None:
+    """Import the bundled example summary into ``db_url``."""
+    src = directory / "example.html"
+    src.write_bytes(EXAMPLE)
+    result = CliRunner().invoke(app, ["--db", db_url, "import", str(src)])
+    assert result.exit_code == 0, result.stderr
+
+
+def views(db_url: str, cfg: Path) -> Any:
+    """What users see, as JSON: `actions`, `show` of every action, `status` since the PTG.
+
+    Keys in :data:`CLOCK_KEYS` (when a row was observed, when the report was made) are left out.
+    """
+    actions = json.loads(cli(db_url, cfg, "actions", "--format", "json").stdout)
+    shown = {
+        action["id"]: json.loads(
+            cli(db_url, cfg, "show", str(action["id"]), "--format", "json").stdout
+        )
+        for action in actions
+    }
+    status = json.loads(
+        cli(db_url, cfg, "status", "--since", "2020-11-05", "--format", "json").stdout
+    )
+    return _without_clock({"actions": actions, "show": shown, "status": status})
+
+
+# When a row was observed or a report made: they name the run, not what it found.
+CLOCK_KEYS = frozenset({"observed_at", "generated_at", "until"})
+
+
+def _without_clock(value: Any) -> Any:
+    """``value`` without the keys in :data:`CLOCK_KEYS`, at any depth."""
+    if isinstance(value, dict):
+        return {k: _without_clock(v) for k, v in value.items() if k not in CLOCK_KEYS}
+    if isinstance(value, list):
+        return [_without_clock(v) for v in value]
+    return value
+
+
+def differences(left: object, right: object, path: str = "") -> list[str]:
+    """Where two JSON values differ, as ``path: left != right`` lines (empty when equal)."""
+    if isinstance(left, dict) and isinstance(right, dict):
+        keys = sorted(set(left) | set(right), key=str)
+        return [d for k in keys for d in differences(left.get(k), right.get(k), f"{path}/{k}")]
+    if isinstance(left, list) and isinstance(right, list) and len(left) == len(right):
+        return [
+            d
+            for i, (a, b) in enumerate(zip(left, right, strict=True))
+            for d in differences(a, b, f"{path}/{i}")
+        ]
+    return [] if left == right else [f"{path}: {left!r} != {right!r}"]
