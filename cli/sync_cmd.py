@@ -46,7 +46,8 @@ Example (record, then replay offline into another database):
   syncsvc --db sqlite:///copy.sqlite sync --from-file ./recording
 
 Exit codes: 0 done, 1 --dry-run found changes, 3 a remote service failed
-(what succeeded is kept), 6 another sync holds the lock.
+(what succeeded is kept; links and states are not refreshed until a complete
+sync), 6 another sync holds the lock.
 """
 
 
@@ -95,7 +96,14 @@ def sync(
         from_file=from_file,
     )
     print_report(app_ctx, report)
-    if not dry_run:  # link what was fetched, even when one source failed
+    if report.failed:
+        # Links and states from half the data would record transitions at the wrong
+        # time, and a later complete sync keeps them: relink only from complete data.
+        app_ctx.err.print(
+            "links not refreshed: a scope failed; the next complete sync relinks "
+            "(or run `syncsvc link refresh`)"
+        )
+    elif not dry_run:
         print_relink(app_ctx, refresh_links(app_ctx, app_ctx.config, now=datetime.now(UTC)))
     raise typer.Exit(exit_code(report))
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from reliability_kit import cli, differences, views
 
 from syncsvc.testing.demo_servers import SampleServers
@@ -23,9 +22,6 @@ def fail_gerrit_after_first_request(servers: SampleServers) -> None:
     servers.gerrit.on_request(hook)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 10 defect 5: a failed sync relinks from half the data"
-)
 def test_failed_scope_then_clean_rerun_equals_a_fault_free_run(
     imported: str, twin: str, servers: SampleServers, cfg: Path
 ) -> None:
