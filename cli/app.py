@@ -170,7 +170,7 @@ def actions(
 ) -> None:
     """List commitments with owners, due dates and state."""
     app_ctx = _ctx(ctx)
-    with db.session_scope(app_ctx.engine()) as session:
+    with db.read_scope(app_ctx.engine()) as session:
         found = repo.list_actions(session, owner=owner, topic=topic, unassigned=unassigned)
         view = link_view(session, found)
     {
@@ -189,7 +189,7 @@ def show(
     """Show one commitment in full: links with their evidence, refs, state transitions,
     earlier wordings."""
     app_ctx = _ctx(ctx)
-    with db.session_scope(app_ctx.engine()) as session:
+    with db.read_scope(app_ctx.engine()) as session:
         action = repo.get_action(session, action_id)
         view = link_view(session, [action])
         links = view.links.get(action.id, [])
@@ -216,7 +216,7 @@ def show(
 def events(ctx: typer.Context, fmt: DetailFormatOption = DetailFormat.TABLE) -> None:
     """List imported events (PTGs, meetings) with their counts."""
     app_ctx = _ctx(ctx)
-    with db.session_scope(app_ctx.engine()) as session:
+    with db.read_scope(app_ctx.engine()) as session:
         found = repo.list_events(session)
         decided = Counter(d.event_id for d in repo.list_decisions(session))
     if fmt is DetailFormat.JSON:

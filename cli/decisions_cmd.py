@@ -25,7 +25,7 @@ def decisions(
 ) -> None:
     """List decisions ("#agreed", "Agreed:", "Decisions:") per event and topic."""
     app_ctx = app_context(ctx)
-    with db.session_scope(app_ctx.engine()) as session:
+    with db.read_scope(app_ctx.engine()) as session:
         found = repo.list_decisions(session, event_id)
     if fmt is DetailFormat.JSON:
         render.print_json(app_ctx.out, [decision_json(d) for d in found])

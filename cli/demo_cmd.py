@@ -60,7 +60,7 @@ def demo(ctx: typer.Context) -> None:
         report = sync_with(app_ctx, cfg, cache_dir=scratch / "cache")
     print_report(app_ctx, report)
     print_relink(app_ctx, refresh_links(app_ctx, cfg, now=datetime.now(UTC)))
-    with db.session_scope(app_ctx.engine()) as session:
+    with db.read_scope(app_ctx.engine()) as session:
         actions = repo.list_actions(session)
         view = link_view(session, actions)
     render.actions_table(app_ctx.out, actions, view=view)

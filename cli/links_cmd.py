@@ -15,13 +15,14 @@ from syncsvc.cli.context import AppContext, app_context
 from syncsvc.cli.wiring import build_launchpad
 from syncsvc.config import Config
 from syncsvc.domain import ActionState
-from syncsvc.errors import ConfigError, InputError, RemoteError
+from syncsvc.errors import ConfigError, InputError, LockedError, RemoteError
 from syncsvc.link_engine import RelinkReport, relink
 from syncsvc.linking import LinkStatus
 from syncsvc.models import db, repo
 from syncsvc.models.drift import drift as find_drift
 from syncsvc.models.identities import list_identities, set_identity
 from syncsvc.models.link_store import set_link_status
+from syncsvc.models.lock import RELINK_LOCK, sync_lock
 from syncsvc.models.relink_store import SqlLinkStore
 
 link_app = typer.Typer(
@@ -44,9 +45,23 @@ def team_projects(cfg: Config) -> tuple[str, ...]:
     return (*cfg.gerrit.projects, *cfg.launchpad.projects)
 
 
-def refresh_links(app_ctx: AppContext, cfg: Config, *, now: datetime) -> RelinkReport:
-    """Learn identities, recompute links and record commitment states (one transaction)."""
-    with db.session_scope(app_ctx.engine()) as session:
+WaitOption = Annotated[
+    float,
+    typer.Option("--wait", metavar="SECONDS", help="Seconds to wait for another relink."),
+]
+RELINK_WAIT = 60.0
+
+
+def refresh_links(
+    app_ctx: AppContext, cfg: Config, *, now: datetime, wait: float = RELINK_WAIT
+) -> RelinkReport:
+    """Learn identities, recompute links and record commitment states (one transaction).
+
+    Holds the relink lock, so two relinks never run at once; raises LockedError
+    when another relink keeps it for ``wait`` seconds.
+    """
+    engine = app_ctx.engine()
+    with sync_lock(engine, RELINK_LOCK, wait=wait), db.session_scope(engine) as session:
         store = SqlLinkStore(session)
         store.learn_identities(now=now)
         return relink(
@@ -58,6 +73,25 @@ def refresh_links(app_ctx: AppContext, cfg: Config, *, now: datetime) -> RelinkR
         )
 
 
+def relink_after_change(
+    app_ctx: AppContext, cfg: Config, *, now: datetime, wait: float = RELINK_WAIT
+) -> None:
+    """Relink after a stored change and print the summary line.
+
+    When another relink keeps the lock for ``wait`` seconds the change stays saved;
+    a note on stderr says the next relink (a sync or `link refresh`) takes it up.
+    """
+    try:
+        report = refresh_links(app_ctx, cfg, now=now, wait=wait)
+    except LockedError:
+        app_ctx.err.print(
+            "links not refreshed: another relink is running; the next sync or "
+            "`syncsvc link refresh` takes this change into account"
+        )
+        return
+    print_relink(app_ctx, report)
+
+
 def print_relink(app_ctx: AppContext, report: RelinkReport) -> None:
     """One summary line of a relink."""
     app_ctx.out.print(
@@ -66,7 +100,9 @@ def print_relink(app_ctx: AppContext, report: RelinkReport) -> None:
     )
 
 
-def _decide(ctx: typer.Context, action_id: int, artifact: str, status: LinkStatus) -> None:
+def _decide(
+    ctx: typer.Context, action_id: int, artifact: str, status: LinkStatus, wait: float
+) -> None:
     app_ctx = app_context(ctx)
     kind, sep, ident = artifact.partition(":")
     if not sep or kind not in {"bug", "change", "blueprint"} or not ident:
@@ -75,45 +111,65 @@ def _decide(ctx: typer.Context, action_id: int, artifact: str, status: LinkStatu
     with db.session_scope(app_ctx.engine()) as session:
         link = set_link_status(session, action_id, kind, ident, status, now=now)
     app_ctx.out.print(render.t(f"#{action_id} {link.kind}:{link.id} {link.status} (manual)"))
-    print_relink(app_ctx, refresh_links(app_ctx, app_ctx.config, now=now))
+    relink_after_change(app_ctx, app_ctx.config, now=now, wait=wait)
 
 
 @link_app.command("add", epilog="Example: syncsvc link add 6 change:758868")
-def link_add(ctx: typer.Context, action_id: ActionArg, artifact: ArtifactArg) -> None:
+def link_add(
+    ctx: typer.Context,
+    action_id: ActionArg,
+    artifact: ArtifactArg,
+    wait: WaitOption = RELINK_WAIT,
+) -> None:
     """Link a commitment to a bug or change by hand (confirmed; never undone by sync)."""
-    _decide(ctx, action_id, artifact, LinkStatus.CONFIRMED)
+    _decide(ctx, action_id, artifact, LinkStatus.CONFIRMED, wait)
 
 
 @link_app.command("confirm", epilog="Example: syncsvc link confirm 13 change:760123")
-def link_confirm(ctx: typer.Context, action_id: ActionArg, artifact: ArtifactArg) -> None:
+def link_confirm(
+    ctx: typer.Context,
+    action_id: ActionArg,
+    artifact: ArtifactArg,
+    wait: WaitOption = RELINK_WAIT,
+) -> None:
     """Confirm a suggested link."""
-    _decide(ctx, action_id, artifact, LinkStatus.CONFIRMED)
+    _decide(ctx, action_id, artifact, LinkStatus.CONFIRMED, wait)
 
 
 @link_app.command("reject", epilog="Example: syncsvc link reject 13 change:760123")
-def link_reject(ctx: typer.Context, action_id: ActionArg, artifact: ArtifactArg) -> None:
+def link_reject(
+    ctx: typer.Context,
+    action_id: ActionArg,
+    artifact: ArtifactArg,
+    wait: WaitOption = RELINK_WAIT,
+) -> None:
     """Reject a link; later syncs will not suggest it again."""
-    _decide(ctx, action_id, artifact, LinkStatus.REJECTED)
+    _decide(ctx, action_id, artifact, LinkStatus.REJECTED, wait)
 
 
 @link_app.command("refresh", epilog="Example: syncsvc link refresh")
-def link_refresh(ctx: typer.Context) -> None:
-    """Recompute links and states from stored data (sync does this after fetching)."""
+def link_refresh(ctx: typer.Context, wait: WaitOption = RELINK_WAIT) -> None:
+    """Recompute links and states from stored data (sync does this after fetching).
+
+    Exit 6 when another relink keeps running for --wait seconds.
+    """
     app_ctx = app_context(ctx)
-    print_relink(app_ctx, refresh_links(app_ctx, app_ctx.config, now=datetime.now(UTC)))
+    now = datetime.now(UTC)
+    print_relink(app_ctx, refresh_links(app_ctx, app_ctx.config, now=now, wait=wait))
 
 
 def mark(
     ctx: typer.Context,
     action_id: ActionArg,
     state: Annotated[ActionState, typer.Argument(help="done, dropped or open.")],
+    wait: WaitOption = RELINK_WAIT,
 ) -> None:
     """Mark a commitment done or dropped by hand (or open again)."""
     app_ctx = app_context(ctx)
     with db.session_scope(app_ctx.engine()) as session:
         action = repo.set_state(session, action_id, state, now=datetime.now(UTC))
     app_ctx.out.print(render.t(f"#{action.id} marked {action.state}"))
-    print_relink(app_ctx, refresh_links(app_ctx, app_ctx.config, now=datetime.now(UTC)))
+    relink_after_change(app_ctx, app_ctx.config, now=datetime.now(UTC), wait=wait)
 
 
 @people_app.callback()
@@ -122,7 +178,7 @@ def people(ctx: typer.Context) -> None:
     if ctx.invoked_subcommand is not None:
         return
     app_ctx = app_context(ctx)
-    with db.session_scope(app_ctx.engine()) as session:
+    with db.read_scope(app_ctx.engine()) as session:
         rows = list_identities(session)
     table = Table()
     for name in ("Nick", "Gerrit", "Name", "Launchpad", "Confirmed"):
@@ -184,7 +240,7 @@ def drift(
         raise ConfigError(
             "drift --apply writes to Launchpad and needs [launchpad] credentials_file in the config"
         )
-    with db.session_scope(app_ctx.engine()) as session:
+    with db.read_scope(app_ctx.engine()) as session:
         items = find_drift(session)
     if not apply:
         for item in items:

@@ -73,7 +73,7 @@ def load_status(
     slot = None
     if cfg.meeting.weekday and cfg.meeting.time:
         slot = MeetingSlot.parse(cfg.meeting.weekday, cfg.meeting.time)
-    with db.session_scope(app_ctx.engine()) as session:
+    with db.read_scope(app_ctx.engine()) as session:
         since = resolve_since(since_spec, now=now, last_run=last_sync_run(session), meeting=slot)
         facts = status_inputs(session, since=since, until=now)
     actions = [

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from syncsvc.cli import render
 from syncsvc.cli.context import AppContext, app_context
 from syncsvc.cli.exit_codes import ExitCode
-from syncsvc.cli.links_cmd import print_relink, refresh_links
+from syncsvc.cli.links_cmd import relink_after_change
 from syncsvc.cli.wiring import SourceChoice, build_gerrit, build_launchpad, sync_settings
 from syncsvc.config import Config
 from syncsvc.errors import ConfigError
+from syncsvc.models import db
 from syncsvc.models.lock import sync_lock
 from syncsvc.models.sync_store import SqlSyncStore
 from syncsvc.replay import (
@@ -104,7 +105,7 @@ def sync(
             "(or run `syncsvc link refresh`)"
         )
     elif not dry_run:
-        print_relink(app_ctx, refresh_links(app_ctx, app_ctx.config, now=datetime.now(UTC)))
+        relink_after_change(app_ctx, app_ctx.config, now=datetime.now(UTC), wait=wait)
     raise typer.Exit(exit_code(report))
 
 
@@ -144,7 +145,7 @@ def sync_with(
         if save_to is not None:  # only once the lock is held: a refused run keeps the old one
             bugs, changes = _recording(save_to, bugs, changes)
         # The store commits batch by batch; closing the session discards the rest.
-        session = stack.enter_context(Session(engine, expire_on_commit=False))
+        session = stack.enter_context(Session(db.writer(engine), expire_on_commit=False))
         with _progress(app_ctx) as progress:
             return run_sync(
                 SqlSyncStore(session),

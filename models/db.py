@@ -48,10 +48,12 @@ def open_engine(url: str, *, timeout: float = 30.0) -> Engine:
     """Create an engine for ``url``.
 
     For SQLite, every connection enforces foreign keys, waits up to ``timeout``
-    seconds for a lock, and gets real transactions: Python's ``sqlite3`` (before
-    3.16) neither begins a transaction for SELECT nor for DDL, so SQLAlchemy
-    emits ``BEGIN`` itself (the recipe from the SQLAlchemy SQLite docs). That is
-    what makes a failed migration roll back completely.
+    seconds for a lock, uses write-ahead logging (readers never wait for a writer,
+    nor a writer for readers) and gets real transactions: Python's ``sqlite3``
+    (before 3.16) neither begins a transaction for SELECT nor for DDL, so
+    SQLAlchemy emits ``BEGIN`` itself (the recipe from the SQLAlchemy SQLite docs).
+    That is what makes a failed migration roll back completely. Sessions of
+    :func:`session_scope` (and :func:`writer` engines) begin ``IMMEDIATE``: see there.
     """
     engine = create_engine(url, **_engine_options(url, timeout))
     if engine.dialect.name == "sqlite":
@@ -66,14 +68,32 @@ def _engine_options(url: str, timeout: float) -> dict[str, object]:
     return {"pool_pre_ping": True}
 
 
+_WRITE_OPTION = "syncsvc_write"
+
+
 def _sqlite_on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN, see open_engine
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        # Persistent in the file; an in-memory database stays "memory".
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
 
 def _sqlite_on_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    write = connection.get_execution_options().get(_WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def writer(engine: Engine) -> Engine:
+    """``engine`` for transactions that write: on SQLite they take the write lock at
+    ``BEGIN`` (waiting up to the busy timeout for another writer).
+
+    Under write-ahead logging a transaction that began by reading cannot write once
+    another connection has committed (SQLite fails it at once, without waiting), so
+    a read-then-write transaction must hold the write lock from its start. Keep such
+    transactions short, and never open one across a network call.
+    """
+    return engine.execution_options(**{_WRITE_OPTION: True})
 
 
 def set_sqlite_foreign_keys(connection: Connection, *, enabled: bool) -> None:
@@ -195,6 +215,17 @@ def insert_ignoring_conflicts(
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """Yield a ``Session`` that commits when the block ends and rolls back on error."""
-    with Session(engine, expire_on_commit=False) as session, session.begin():
+    """Yield a ``Session`` that commits when the block ends and rolls back on error.
+
+    The transaction may write (see :func:`writer`); commands that only read use
+    :func:`read_scope`, which never waits for a writer.
+    """
+    with Session(writer(engine), expire_on_commit=False) as session, session.begin():
         yield session
+
+
+@contextmanager
+def read_scope(engine: Engine) -> Iterator[Session]:
+    """Yield a ``Session`` for reads only: one consistent snapshot, rolled back at the end."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session  # closing the session rolls its transaction back

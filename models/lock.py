@@ -25,6 +25,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from syncsvc.errors import LockedError, StorageError
 
 DEFAULT_LOCK = "sync"
+RELINK_LOCK = "relink"  # serialises relinks: sync's, `link refresh` and those of link/mark
+_HOLDERS = {DEFAULT_LOCK: "another syncsvc sync", RELINK_LOCK: "another relink"}
 POLL_INTERVAL = 0.1  # seconds between attempts while waiting
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -65,30 +67,32 @@ def sync_lock(
         raise ValueError(f"lock name {name!r} must be letters, digits, '-' or '_'")
     dialect = engine.dialect.name
     if dialect == "postgresql":
-        return _advisory_lock(engine, lock_key(name), wait)
+        return _advisory_lock(engine, name, wait)
     if dialect == "sqlite":
         path = lock_file(engine, name)
-        return nullcontext() if path is None else _file_lock(path, wait)
+        return nullcontext() if path is None else _file_lock(path, name, wait)
     raise StorageError(
         f"cannot lock a {dialect} database", hint="use a SQLite or PostgreSQL database"
     )
 
 
-def _poll(attempt: Callable[[], bool], wait: float) -> None:
+def _poll(attempt: Callable[[], bool], wait: float, name: str) -> None:
     """Call ``attempt`` until it returns true; raise LockedError after ``wait`` seconds."""
     deadline = time.monotonic() + max(wait, 0.0)
     while not attempt():
         remaining = deadline - time.monotonic()
         if remaining <= 0:
+            holder = _HOLDERS.get(name, f"another holder of the {name} lock")
             raise LockedError(
-                "another syncsvc sync is running on this database",
+                f"{holder} is running on this database",
                 hint="wait for it, or raise --wait",
             )
         time.sleep(min(POLL_INTERVAL, remaining))
 
 
 @contextmanager
-def _advisory_lock(engine: Engine, key: int, wait: float) -> Iterator[None]:
+def _advisory_lock(engine: Engine, name: str, wait: float) -> Iterator[None]:
+    key = lock_key(name)
     with engine.connect() as connection:
         # Autocommit: the lock belongs to the session, and no transaction stays
         # open (idle in transaction) for the whole sync.
@@ -96,6 +100,7 @@ def _advisory_lock(engine: Engine, key: int, wait: float) -> Iterator[None]:
         _poll(
             lambda: _query(connection, "SELECT pg_try_advisory_lock(CAST(:key AS BIGINT))", key),
             wait,
+            name,
         )
         try:
             yield
@@ -113,7 +118,7 @@ def _query(connection: Connection, sql: str, key: int) -> bool:
 
 
 @contextmanager
-def _file_lock(path: Path, wait: float) -> Iterator[None]:
+def _file_lock(path: Path, name: str, wait: float) -> Iterator[None]:
     try:
         # flock needs no write access, so any user who can read the file can lock.
         fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
@@ -123,7 +128,7 @@ def _file_lock(path: Path, wait: float) -> Iterator[None]:
             hint="check that the database directory exists and is writable",
         ) from exc
     try:
-        _poll(lambda: _try_flock(fd), wait)
+        _poll(lambda: _try_flock(fd), wait, name)
         try:
             yield
         finally:

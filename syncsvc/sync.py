@@ -25,6 +25,10 @@ after the bug was last polled, or a database from before comments were synced)
 are checked once in the ``comments`` scope.
 
 A remote failure in one scope is reported and the next scope still runs.
+
+No transaction is open while a request is in flight: reads end their transaction
+(:meth:`_Run.idle`) before each remote call, and each batch's writes begin after
+its requests and commit at once, so other commands can write during a sync.
 """
 
 from __future__ import annotations
@@ -120,6 +124,12 @@ class _Run:
         earliest = self.store.earliest_event_day()
         return earliest if earliest is not None else self.now() - self.settings.lookback
 
+    def idle(self) -> None:
+        """End the store's read transaction before a request: no database lock or
+        snapshot is held while a request is in flight. Called only between batches,
+        when nothing is pending."""
+        self.store.rollback()
+
     def since(self, source: SourceName, scope: str) -> datetime:
         cursor = None if self.full else self.store.cursor(source, scope)
         return cursor - self.settings.overlap if cursor else self.start_of_history()
@@ -182,6 +192,7 @@ def _sync_gerrit(run: _Run, source: ChangeSource) -> None:
 
     def poll() -> ScopeReport:
         since = run.since(SourceName.GERRIT, scope)
+        run.idle()
         found = sorted(source.changes_updated_since(sorted(polled), since), key=lambda c: c.updated)
         counts, _ = _save_batches(
             run,
@@ -214,6 +225,7 @@ def _sync_launchpad(run: _Run, source: BugSource) -> None:
         def poll(project: str = project, scope: str = scope) -> ScopeReport:
             since = run.since(SourceName.LAUNCHPAD, scope)
             searched_at = run.now()
+            run.idle()
             found = list(source.search_tasks(project, modified_since=since))
             counts, saved = _save_batches(
                 run,
@@ -299,6 +311,7 @@ class _Comments:
     def _read(self, ids: Sequence[int], known: dict[int, datetime]) -> list[BugComments]:
         if not ids:
             return []
+        self.run.idle()
         return list(self.source.get_bug_comments(ids, known=known, pattern=GERRIT_EVIDENCE))
 
     def _writer(self, ids: Sequence[int], found: Sequence[BugComments]) -> _Write:
@@ -325,6 +338,7 @@ def _fetch_referenced(
     def work() -> ScopeReport:
         if not todo:
             return ScopeReport(source, "referenced", skipped="all known or polled")
+        run.idle()
         found = list(fetch(todo))
         counts, saved = _save_batches(run, found, save, cursor=None, prepare=prepare)
         return ScopeReport(source, "referenced", len(found), counts, comments=saved)
