@@ -7,9 +7,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from typer.testing import CliRunner, Result
 
 from syncsvc.cli.app import app
+from syncsvc.models.base import Base
+from syncsvc.models.db import open_engine
 from syncsvc.testing.demo_servers import SampleServers
 
 EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
@@ -87,3 +90,32 @@ def differences(left: object, right: object, path: str = "") -> list[str]:
             for d in differences(a, b, f"{path}/{i}")
         ]
     return [] if left == right else [f"{path}: {left!r} != {right!r}"]
+
+
+def dump(db_url: str) -> dict[str, list[tuple[object, ...]]]:
+    """Every table of ``db_url`` as a sorted list of rows, for comparing two databases.
+
+    A surrogate key that no foreign key points at (e.g. ``artifact_history.id``) only
+    says in which order rows were inserted, so it is left out and rows are sorted;
+    every other column is kept.
+    """
+    referenced = {
+        (fk.column.table.name, fk.column.name)
+        for table in Base.metadata.sorted_tables
+        for fk in table.foreign_keys
+    }
+    engine = open_engine(db_url)
+    tables: dict[str, list[tuple[object, ...]]] = {}
+    try:
+        with engine.connect() as connection:
+            for table in Base.metadata.sorted_tables:
+                kept = [
+                    c
+                    for c in table.columns
+                    if not (c.name == "id" and (table.name, "id") not in referenced)
+                ]
+                rows = connection.execute(select(*kept))
+                tables[table.name] = sorted((tuple(row) for row in rows), key=repr)
+    finally:
+        engine.dispose()
+    return tables
