@@ -19,6 +19,7 @@ class ExitCode(IntEnum):
     LOCKED = 6  # another run holds the lock
     STORAGE = 7  # the database cannot be reached or written
     INTERRUPTED = 130  # Ctrl-C
+    TERMINATED = 143  # SIGTERM: a sync stops after its current batch (128 + 15)
 
 
 EXIT_FOR_KIND = {
@@ -29,4 +30,5 @@ EXIT_FOR_KIND = {
     ErrorKind.NOT_FOUND: ExitCode.NOT_FOUND,
     ErrorKind.LOCKED: ExitCode.LOCKED,
     ErrorKind.STORAGE: ExitCode.STORAGE,
+    ErrorKind.STOPPED: ExitCode.TERMINATED,
 }

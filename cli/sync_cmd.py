@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
@@ -48,7 +50,8 @@ Example (record, then replay offline into another database):
 
 Exit codes: 0 done, 1 --dry-run found changes, 3 a remote service failed
 (what succeeded is kept; links and states are not refreshed until a complete
-sync), 6 another sync holds the lock.
+sync), 6 another sync holds the lock, 130 Ctrl-C, 143 SIGTERM (stops after the
+current batch).
 """
 
 
@@ -146,7 +149,7 @@ def sync_with(
             bugs, changes = _recording(save_to, bugs, changes)
         # The store commits batch by batch; closing the session discards the rest.
         session = stack.enter_context(Session(db.writer(engine), expire_on_commit=False))
-        with _progress(app_ctx) as progress:
+        with _progress(app_ctx) as progress, _stop_on_sigterm() as stop:
             return run_sync(
                 SqlSyncStore(session),
                 bugs=bugs,
@@ -155,6 +158,7 @@ def sync_with(
                 full=full,
                 dry_run=dry_run,
                 progress=progress,
+                stop=stop,
             )
 
 
@@ -205,6 +209,22 @@ def exit_code(report: SyncReport) -> ExitCode:
     if report.dry_run and report.changed:
         return ExitCode.CHANGES
     return ExitCode.OK
+
+
+@contextmanager
+def _stop_on_sigterm() -> Iterator[Callable[[], bool]]:
+    """While the block runs, SIGTERM only asks the sync to stop after its current
+    batch (exit 143); the returned callable says whether it was asked. Outside the
+    main thread (no signal handlers there) it is never asked."""
+    asked = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield asked.is_set
+        return
+    previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: asked.set())
+    try:
+        yield asked.is_set
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager

@@ -19,6 +19,7 @@ class ErrorKind(StrEnum):
     NOT_FOUND = "not_found"  # a named record does not exist (exit 5)
     LOCKED = "locked"  # another run holds the lock (exit 6)
     STORAGE = "storage"  # the database cannot be reached or written (exit 7)
+    STOPPED = "stopped"  # SIGTERM: stopped after the current batch (exit 143)
 
 
 class SyncError(Exception):
@@ -67,6 +68,12 @@ class StorageError(SyncError):
     """The database cannot be opened, reached or written."""
 
     kind = ErrorKind.STORAGE
+
+
+class StoppedError(SyncError):
+    """A SIGTERM asked the run to stop; it stopped after its last committed batch."""
+
+    kind = ErrorKind.STOPPED
 
 
 class RemoteError(SyncError):

@@ -40,7 +40,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from syncsvc.domain import Bug, BugComments, BugTask
-from syncsvc.errors import RemoteError
+from syncsvc.errors import RemoteError, StoppedError
 from syncsvc.linking import GERRIT_EVIDENCE
 from syncsvc.sync_contracts import (
     BugSource,
@@ -112,6 +112,7 @@ class _Run:
     dry_run: bool
     now: Callable[[], datetime]
     progress: Callable[[str], None]
+    stop: Callable[[], bool]
     reports: list[ScopeReport] = field(default_factory=list)
 
     def finish_batch(self) -> None:
@@ -119,6 +120,15 @@ class _Run:
             self.store.rollback()
         else:
             self.store.commit()
+        self.stop_if_asked()
+
+    def stop_if_asked(self) -> None:
+        """Raise StoppedError when ``stop()`` says so (between batches only)."""
+        if self.stop():
+            raise StoppedError(
+                "sync stopped by SIGTERM after its last committed batch",
+                hint="run it again: it continues from the committed cursors",
+            )
 
     def start_of_history(self) -> datetime:
         earliest = self.store.earliest_event_day()
@@ -135,6 +145,7 @@ class _Run:
         return cursor - self.settings.overlap if cursor else self.start_of_history()
 
     def guarded(self, source: SourceName, scope: str, work: Callable[[], ScopeReport]) -> None:
+        self.stop_if_asked()
         self.progress(f"{source} {scope}")
         try:
             report = work()
@@ -155,6 +166,7 @@ def run_sync(
     dry_run: bool = False,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     progress: Callable[[str], None] = lambda _msg: None,
+    stop: Callable[[], bool] = lambda: False,
 ) -> SyncReport:
     """Poll the given sources into ``store``; return what happened per scope.
 
@@ -163,8 +175,10 @@ def run_sync(
     every referenced artifact. ``dry_run`` fetches and diffs but rolls back every
     batch. Remote errors are caught per scope and reported; storage errors
     propagate (after the store's transaction is rolled back by the caller).
+    ``stop`` is asked after every batch and before every scope: when it returns
+    true the run raises :class:`StoppedError`, with every batch so far committed.
     """
-    run = _Run(store, settings, full, dry_run, now, progress)
+    run = _Run(store, settings, full, dry_run, now, progress, stop)
     started = now()
     if changes is not None:
         _sync_gerrit(run, changes)

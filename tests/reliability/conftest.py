@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from reliability_kit import import_example, write_config
+from reliability_kit import add_busy_data, import_example, write_config
 
 from syncsvc.models.db import open_engine, upgrade
 from syncsvc.testing.demo_servers import SampleServers, sample_servers
@@ -66,3 +66,10 @@ def imported(db_url: str, tmp_path: Path) -> str:
 def cfg(tmp_path: Path, servers: SampleServers) -> Path:
     """The team config for the running fakes."""
     return write_config(tmp_path, servers)
+
+
+@pytest.fixture
+def busy(servers: SampleServers) -> SampleServers:
+    """The sample fakes with enough changes and tasks to need several pages."""
+    add_busy_data(servers)
+    return servers

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import time_machine
 from sqlalchemy import select
 from typer.testing import CliRunner, Result
 
 from syncsvc.cli.app import app
 from syncsvc.models.base import Base
-from syncsvc.models.db import open_engine
+from syncsvc.models.db import open_engine, upgrade
 from syncsvc.testing.demo_servers import SampleServers
+from syncsvc.testing.fake_gerrit import make_change
+from syncsvc.testing.fake_launchpad import FakeTask
 
 EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
 LP_PROJECTS = '["manila", "python-manilaclient", "manila-ui"]'
@@ -119,3 +123,37 @@ def dump(db_url: str) -> dict[str, list[tuple[object, ...]]]:
     finally:
         engine.dispose()
     return tables
+
+
+FROZEN = datetime(2021, 7, 1, 12, 0, tzinfo=UTC)  # the one instant of every compared run
+EXTRA = 160  # more changes and tasks than one page holds (Gerrit 100, Launchpad 75)
+
+
+def add_busy_data(servers: SampleServers) -> None:
+    """Give the fakes enough changes and tasks to need several pages and batches."""
+    start = datetime(2021, 1, 4, tzinfo=UTC)
+    for i in range(EXTRA):
+        when = start + timedelta(hours=i)
+        servers.gerrit.add_change(make_change(790000 + i, created=when, updated=when))
+        servers.launchpad.add_bug(
+            1950000 + i, f"sample bug {i}", tasks=[FakeTask("manila")], date_last_updated=when
+        )
+
+
+def frozen(db_url: str, cfg: Path, *args: str) -> tuple[int, str]:
+    """Run syncsvc at :data:`FROZEN`; return its exit code and stderr."""
+    with time_machine.travel(FROZEN, tick=False):
+        result = cli(db_url, cfg, *args)
+    return result.exit_code, result.stderr
+
+
+def prepared(db_url: str, directory: Path) -> str:
+    """``db_url`` with its schema and the example imported at :data:`FROZEN`."""
+    if db_url.startswith("postgresql"):
+        engine = open_engine(db_url)
+        upgrade(engine)
+        engine.dispose()
+    directory.mkdir(exist_ok=True)
+    with time_machine.travel(FROZEN, tick=False):
+        import_example(db_url, directory)
+    return db_url

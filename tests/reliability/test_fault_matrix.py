@@ -8,23 +8,16 @@ nothing refers to (insertion order) are left out, see ``reliability_kit.dump``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
 import pytest
-import time_machine
-from reliability_kit import cli, dump, import_example
+from reliability_kit import dump, frozen, prepared
 
 from syncsvc.adapters.gerrit import GerritAdapter
 from syncsvc.adapters.launchpad import LaunchpadAdapter
-from syncsvc.models.db import open_engine, upgrade
 from syncsvc.testing.demo_servers import SampleServers
-from syncsvc.testing.fake_gerrit import RecordedRequest, make_change
-from syncsvc.testing.fake_launchpad import FakeTask
-
-FROZEN = datetime(2021, 7, 1, 12, 0, tzinfo=UTC)
-EXTRA = 160  # more changes and tasks than one page holds (Gerrit 100, Launchpad 75)
+from syncsvc.testing.fake_gerrit import RecordedRequest
 
 
 def _no_sleep(_seconds: float) -> None:
@@ -40,38 +33,6 @@ def quick_adapters(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         "syncsvc.cli.wiring.LaunchpadAdapter", partial(LaunchpadAdapter, sleep=_no_sleep)
     )
-
-
-@pytest.fixture
-def busy(servers: SampleServers) -> SampleServers:
-    """The sample fakes with enough changes and tasks to need several pages."""
-    start = datetime(2021, 1, 4, tzinfo=UTC)
-    for i in range(EXTRA):
-        when = start + timedelta(hours=i)
-        servers.gerrit.add_change(make_change(790000 + i, created=when, updated=when))
-        servers.launchpad.add_bug(
-            1950000 + i, f"sample bug {i}", tasks=[FakeTask("manila")], date_last_updated=when
-        )
-    return servers
-
-
-def frozen(db_url: str, cfg: Path, *args: str) -> tuple[int, str]:
-    """Run syncsvc at :data:`FROZEN`; return its exit code and stderr."""
-    with time_machine.travel(FROZEN, tick=False):
-        result = cli(db_url, cfg, *args)
-    return result.exit_code, result.stderr
-
-
-def prepared(db_url: str, directory: Path) -> str:
-    """``db_url`` with its schema and the example imported at :data:`FROZEN`."""
-    if db_url.startswith("postgresql"):
-        engine = open_engine(db_url)
-        upgrade(engine)
-        engine.dispose()
-    directory.mkdir(exist_ok=True)
-    with time_machine.travel(FROZEN, tick=False):
-        import_example(db_url, directory)
-    return db_url
 
 
 def gerrit_middle_page_500(servers: SampleServers) -> None:
