@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -157,3 +162,72 @@ def prepared(db_url: str, directory: Path) -> str:
     with time_machine.travel(FROZEN, tick=False):
         import_example(db_url, directory)
     return db_url
+
+
+RUNNER = Path(__file__).with_name("frozen_syncsvc.py")
+LATENCY = 0.05  # seconds per request, in both fakes
+
+
+def requests_seen(servers: SampleServers) -> int:
+    """Requests both fakes have received so far."""
+    return len(servers.gerrit.requests) + len(servers.launchpad.requests)
+
+
+def start_sync(
+    db_url: str, cfg: Path, servers: SampleServers, tmp_path: Path, *args: str
+) -> subprocess.Popen[str]:
+    """Start `syncsvc sync ARGS` in a child with its clock frozen at :data:`FROZEN`; both
+    fakes hold each request ``LATENCY`` seconds."""
+    servers.gerrit.add_fault(delay=LATENCY, times=None)
+    servers.launchpad.delay(LATENCY, times=None)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "child-cache")}
+    command = [sys.executable, str(RUNNER), FROZEN.isoformat(), "--db", db_url]
+    return subprocess.Popen(  # our own interpreter and script
+        [*command, "--config", str(cfg), "sync", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for_requests(
+    servers: SampleServers, count: int, child: subprocess.Popen[str], *, gerrit_only: bool = False
+) -> None:
+    """Return once the fakes (or Gerrit alone) have seen ``count`` requests, or the child ended.
+
+    A sync logs in to Launchpad before it takes the lock; its Gerrit requests come after.
+    """
+
+    def seen() -> int:
+        return len(servers.gerrit.requests) if gerrit_only else requests_seen(servers)
+
+    while seen() < count and child.poll() is None:
+        time.sleep(0.002)  # polling a counter, not waiting for a result
+
+
+def sync_and_signal(
+    db_url: str, cfg: Path, servers: SampleServers, tmp_path: Path, *, after: int, signum: int
+) -> subprocess.CompletedProcess[str]:
+    """Run `syncsvc sync` in a child (clock frozen) and send it ``signum`` as its request
+    number ``after`` arrives (the fakes hold each request ``LATENCY`` seconds)."""
+    child = start_sync(db_url, cfg, servers, tmp_path)
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set() and child.poll() is None:
+            if requests_seen(servers) >= after:
+                child.send_signal(signum)
+                return
+            time.sleep(0.002)  # polling a counter, not waiting for a result
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        out, err = child.communicate(timeout=120)
+    finally:
+        done.set()
+        watcher.join()
+    servers.gerrit.faults.clear()
+    servers.launchpad.clear_faults()
+    return subprocess.CompletedProcess(child.args, child.returncode, out, err)

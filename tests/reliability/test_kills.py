@@ -2,62 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
-from reliability_kit import FROZEN, dump, frozen, prepared
+from reliability_kit import dump, frozen, prepared, sync_and_signal
 from sqlalchemy import func, select
 
 from syncsvc.models.db import open_engine
 from syncsvc.models.sync_tables import ChangeRow, SyncStateRow
 from syncsvc.testing.demo_servers import SampleServers
-
-RUNNER = Path(__file__).with_name("frozen_syncsvc.py")
-LATENCY = 0.05  # seconds per request, in both fakes
-
-
-def requests_seen(servers: SampleServers) -> int:
-    """Requests both fakes have received so far."""
-    return len(servers.gerrit.requests) + len(servers.launchpad.requests)
-
-
-def sync_and_signal(
-    db_url: str, cfg: Path, servers: SampleServers, tmp_path: Path, *, after: int, signum: int
-) -> subprocess.CompletedProcess[str]:
-    """Run `syncsvc sync` in a child (clock frozen) and send it ``signum`` as its request
-    number ``after`` arrives (the fakes hold each request ``LATENCY`` seconds)."""
-    servers.gerrit.add_fault(delay=LATENCY, times=None)
-    servers.launchpad.delay(LATENCY, times=None)
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "child-cache")}
-    args = [sys.executable, str(RUNNER), FROZEN.isoformat(), "--db", db_url, "--config", str(cfg)]
-    child = subprocess.Popen(  # our own interpreter and script
-        [*args, "sync"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.is_set() and child.poll() is None:
-            if requests_seen(servers) >= after:
-                child.send_signal(signum)
-                return
-            time.sleep(0.002)  # polling a counter, not waiting for a result
-
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    try:
-        out, err = child.communicate(timeout=120)
-    finally:
-        done.set()
-        watcher.join()
-    servers.gerrit.faults.clear()
-    servers.launchpad.clear_faults()
-    return subprocess.CompletedProcess(child.args, child.returncode, out, err)
 
 
 def gerrit_cursor_within_data(db_url: str) -> bool:
