@@ -6,11 +6,14 @@ Every test under ``tests/reliability`` carries the ``reliability`` marker.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
 from reliability_kit import add_busy_data, import_example, write_config
 
+from syncsvc.adapters.gerrit import GerritAdapter
+from syncsvc.adapters.launchpad import LaunchpadAdapter
 from syncsvc.models.db import open_engine, upgrade
 from syncsvc.testing.demo_servers import SampleServers, sample_servers
 
@@ -73,3 +76,18 @@ def busy(servers: SampleServers) -> SampleServers:
     """The sample fakes with enough changes and tasks to need several pages."""
     add_busy_data(servers)
     return servers
+
+
+def _no_sleep(_seconds: float) -> None:
+    """Retries wait for nothing in tests."""
+
+
+@pytest.fixture
+def quick_adapters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real adapters, with retries that do not sleep and a 0.3 s Gerrit read timeout."""
+    monkeypatch.setattr(
+        "syncsvc.cli.wiring.GerritAdapter", partial(GerritAdapter, sleep=_no_sleep, timeout=0.3)
+    )
+    monkeypatch.setattr(
+        "syncsvc.cli.wiring.LaunchpadAdapter", partial(LaunchpadAdapter, sleep=_no_sleep)
+    )

@@ -8,31 +8,13 @@ nothing refers to (insertion order) are left out, see ``reliability_kit.dump``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 import pytest
 from reliability_kit import dump, frozen, prepared
 
-from syncsvc.adapters.gerrit import GerritAdapter
-from syncsvc.adapters.launchpad import LaunchpadAdapter
 from syncsvc.testing.demo_servers import SampleServers
 from syncsvc.testing.fake_gerrit import RecordedRequest
-
-
-def _no_sleep(_seconds: float) -> None:
-    """Retries wait for nothing in tests."""
-
-
-@pytest.fixture(autouse=True)
-def quick_adapters(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The real adapters, with retries that do not sleep and a 0.3 s Gerrit read timeout."""
-    monkeypatch.setattr(
-        "syncsvc.cli.wiring.GerritAdapter", partial(GerritAdapter, sleep=_no_sleep, timeout=0.3)
-    )
-    monkeypatch.setattr(
-        "syncsvc.cli.wiring.LaunchpadAdapter", partial(LaunchpadAdapter, sleep=_no_sleep)
-    )
 
 
 def gerrit_middle_page_500(servers: SampleServers) -> None:
@@ -68,6 +50,7 @@ FAULTS: dict[str, tuple[Fault, int]] = {  # name: (inject, exit code of the faul
 
 
 @pytest.mark.parametrize("name", list(FAULTS))
+@pytest.mark.usefixtures("quick_adapters")
 def test_fault_then_clean_rerun_equals_a_fault_free_run(
     name: str, db_url: str, twin_db_url: str, busy: SampleServers, cfg: Path, tmp_path: Path
 ) -> None:
