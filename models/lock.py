@@ -1,7 +1,8 @@
 """One sync at a time per database.
 
-PostgreSQL: a session-level advisory lock (``pg_try_advisory_lock``) held on a
-dedicated connection for the duration, so it is released even if the process
+PostgreSQL: a session-level advisory lock (``pg_try_advisory_lock``, keyed by the
+lock's name and the schema syncsvc's tables live in) held on a dedicated
+connection for the duration, so it is released even if the process
 dies (the server ends the session). SQLite: an exclusive ``flock`` on a lock file
 next to the database (``<database>.lock``), released by the kernel when the
 process dies; an in-memory database needs no lock. The lock is not reentrant:
@@ -31,9 +32,15 @@ POLL_INTERVAL = 0.1  # seconds between attempts while waiting
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 
-def lock_key(name: str) -> int:
-    """The PostgreSQL advisory-lock key of ``name``: a stable signed 64-bit integer."""
-    digest = hashlib.blake2b(f"syncsvc:{name}".encode(), digest_size=8).digest()
+def lock_key(name: str, schema: str = "public") -> int:
+    """The PostgreSQL advisory-lock key of ``name`` in ``schema``: a stable signed 64-bit
+    integer.
+
+    Advisory locks are shared by every schema of a database, but each schema holds its own
+    syncsvc tables, so the key names the schema (``public`` keeps the key it always had).
+    """
+    label = f"syncsvc:{name}" if schema == "public" else f"syncsvc:{schema}:{name}"
+    digest = hashlib.blake2b(label.encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 
@@ -92,11 +99,11 @@ def _poll(attempt: Callable[[], bool], wait: float, name: str) -> None:
 
 @contextmanager
 def _advisory_lock(engine: Engine, name: str, wait: float) -> Iterator[None]:
-    key = lock_key(name)
     with engine.connect() as connection:
         # Autocommit: the lock belongs to the session, and no transaction stays
         # open (idle in transaction) for the whole sync.
         connection.execution_options(isolation_level="AUTOCOMMIT")
+        key = lock_key(name, str(connection.scalar(text("SELECT current_schema()"))))
         _poll(
             lambda: _query(connection, "SELECT pg_try_advisory_lock(CAST(:key AS BIGINT))", key),
             wait,

@@ -179,6 +179,17 @@ class TestNames:
         """The PostgreSQL key of a name never changes between runs or versions."""
         assert lock_key("sync") == -9101928635862610144  # fits PostgreSQL's bigint
         assert lock_key("report") != lock_key("sync")
+        assert lock_key("sync", "team_b") != lock_key("sync")
+
+    def test_databases_in_other_schemas_lock_apart(self, engine, twin_db_url):
+        """A sync holding the lock of one database (a PostgreSQL schema, a SQLite file) does not
+        block a sync of another one."""
+        with sync_lock(engine, wait=0):
+            other = open_engine(twin_db_url)
+            try:
+                assert attempt_in_thread(other, wait=0)[0] == "acquired"
+            finally:
+                other.dispose()
 
     def test_odd_names_are_refused(self, sqlite_url):
         """A name that would not make a safe file name raises ValueError."""
