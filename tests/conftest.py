@@ -25,6 +25,11 @@ from syncsvc.models.db import open_engine, upgrade
 
 POSTGRES_URL_ENV = "SYNCSVC_TEST_DATABASE_URL"
 
+# Output is checked as cron sees it (piped, 160 columns). pytest-xdist's workers set
+# COLUMNS=80, which would make rich wrap tables differently under `-n`.
+for _name in ("COLUMNS", "LINES"):
+    os.environ.pop(_name, None)
+
 
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
