@@ -430,6 +430,8 @@ class LaunchpadAdapter:
             url=str(entry.web_link or ""),
             date_last_message=_as_datetime(entry.date_last_message),
             message_count=_count(entry.message_count),
+            private=bool(entry.private),
+            information_type=str(entry.information_type) if entry.information_type else None,
         )
 
     def _to_task(self, entry: Any) -> BugTask:

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -59,6 +60,8 @@ class BugRow(Base):
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
     date_last_message: Mapped[datetime | None] = mapped_column(UTCDateTime)
     comments_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    private: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    information_type: Mapped[str | None] = mapped_column(String(40))
 
     @staticmethod
     def columns_of(bug: Bug) -> dict[str, object]:
@@ -69,6 +72,8 @@ class BugRow(Base):
             "visible": bug.visible,
             "date_last_updated": bug.date_last_updated,
             "url": bug.url,
+            "private": bug.private,
+            "information_type": bug.information_type,
         }
 
     def to_record(self, tasks: Iterable[BugTaskRow]) -> Bug:
@@ -82,6 +87,8 @@ class BugRow(Base):
             visible=self.visible,
             url=self.url,
             date_last_message=self.date_last_message,
+            private=self.private,
+            information_type=self.information_type,
         )
 
 

@@ -270,6 +270,9 @@ class BugComments:
 class Bug:
     """A Launchpad bug with its tasks; ``visible`` is false for private/404 bugs.
 
+    ``private`` and ``information_type`` ("Public", "Private Security", ...) are
+    Launchpad's: a bug can be private yet visible, to an authenticated sync.
+
     ``date_last_message`` is when its newest message (comment or description) was
     written and ``message_count`` counts them, description included: as Launchpad
     reports them on a fetched bug; on a stored bug, the date its stored comments
@@ -285,6 +288,8 @@ class Bug:
     url: str = ""
     date_last_message: datetime | None = None
     message_count: int | None = None
+    private: bool = False
+    information_type: str | None = None
 
 
 # --- Records that storage returns ---------------------------------------------------

@@ -116,16 +116,24 @@ def _decode(tp: object, value: object, what: str) -> object:
     raise RecordFormatError(f"{what}: expected {getattr(tp, '__name__', tp)}: {value!r}")
 
 
+# Fields added to a record after recordings of it were made: a recording without them
+# reads with the field's default (every other field stays required).
+_ADDED_LATER: dict[type[object], frozenset[str]] = {
+    Bug: frozenset({"private", "information_type"}),
+}
+
+
 def _decode_dataclass(cls: type[object], value: object, what: str) -> object:
     if not isinstance(value, dict):
         raise RecordFormatError(f"{what}: expected an object, got {type(value).__name__}")
     names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
-    if missing := [n for n in names if n not in value]:
+    later = _ADDED_LATER.get(cls, frozenset())
+    if missing := [n for n in names if n not in value and n not in later]:
         raise RecordFormatError(f"{what}: missing {', '.join(missing)}")
     if unknown := sorted(str(k) for k in value.keys() - set(names)):
         raise RecordFormatError(f"{what}: unknown {', '.join(unknown)}")
     hints = _hints(cls)
-    return cls(**{n: _decode(hints[n], value[n], f"{what}.{n}") for n in names})
+    return cls(**{n: _decode(hints[n], value[n], f"{what}.{n}") for n in names if n in value})
 
 
 def bug_from_json(value: object, what: str = "bug") -> Bug:

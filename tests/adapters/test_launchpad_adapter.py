@@ -59,6 +59,7 @@ SAMPLE = Bug(
     url="https://bugs.launchpad.net/bugs/1855391",
     date_last_message=datetime(2020, 11, 12, 15, 40, 51, 902114, tzinfo=UTC),
     message_count=3,
+    information_type="Public",
 )
 FIX_PROPOSED = BugMessage(
     bug_id=SAMPLE_BUG,

@@ -66,7 +66,7 @@ class TestUpgradeDowngrade:
         assert current_revision(bare_engine) is None
         upgrade(bare_engine)
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(bare_engine) == head_revision() == "0005"
+        assert current_revision(bare_engine) == head_revision() == "0006"
 
     def test_downgrade_base_then_upgrade_again(self, engine):
         """Downgrading to base drops every table, and upgrading again recreates them."""
@@ -75,7 +75,7 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) is None
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0005"
+        assert current_revision(engine) == "0006"
 
     def test_downgrade_0002_keeps_the_initial_schema_and_its_data(self, engine):
         """Downgrading to 0001 drops only the sync tables; events survive; upgrading restores them."""
@@ -91,12 +91,12 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) == "0001"
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0005"
+        assert current_revision(engine) == "0006"
         with engine.connect() as connection:
             assert connection.scalar(text("SELECT team FROM events")) == "manila"
 
     def test_upgrade_step_by_step(self, bare_engine):
-        """0001 up to 0005 one at a time gives the same tables as upgrading straight to head."""
+        """0001 up to 0006 one at a time gives the same tables as upgrading straight to head."""
         upgrade(bare_engine, "0001")
         assert set(inspect(bare_engine).get_table_names()) == {*TABLES, "alembic_version"}
         upgrade(bare_engine, "0002")
@@ -115,6 +115,7 @@ class TestUpgradeDowngrade:
         }
         upgrade(bare_engine, "0005")
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
+        upgrade(bare_engine, "0006")
         assert current_revision(bare_engine) == head_revision()
 
     def test_upgrade_twice_is_a_no_op(self, engine):
@@ -181,6 +182,27 @@ INSERT_MESSAGE = (
     " 'Fix proposed to manila (master)', 'Review: https://review.opendev.org/702153',"
     " CURRENT_TIMESTAMP)"
 )
+
+
+class TestMigration0006:
+    def test_upgrade_marks_stored_bugs_public_with_no_type(self, bare_engine):
+        """Bugs from 0005 become not private, their information type unknown until fetched."""
+        upgrade(bare_engine, "0005")
+        with bare_engine.begin() as connection:
+            connection.execute(text(INSERT_BUG))
+        upgrade(bare_engine, "0006")
+        with bare_engine.connect() as connection:
+            row = connection.execute(
+                text("SELECT bug_id, private, information_type FROM bugs")
+            ).one()
+        assert (row[0], bool(row[1]), row[2]) == (1855391, False, None)
+
+    def test_downgrade_drops_the_two_columns(self, engine):
+        """Downgrading to 0005 removes exactly ``private`` and ``information_type``."""
+        downgrade(engine, "0005")
+        columns = {c["name"] for c in inspect(engine).get_columns("bugs")}
+        assert not {"private", "information_type"} & columns
+        assert "comments_synced_at" in columns
 
 
 class TestMigration0005:
@@ -340,7 +362,7 @@ class TestAlembicConfiguration:
         command.upgrade(config, "head")
         engine = open_engine(sqlite_url)
         try:
-            assert current_revision(engine) == "0005"
+            assert current_revision(engine) == "0006"
         finally:
             engine.dispose()
 
