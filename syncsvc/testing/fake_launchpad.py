@@ -121,6 +121,7 @@ class FakeLaunchpad:
         self.tokens: dict[str, str] = {}
         # Where next/prev_collection_link point (None: this server); e.g. a foreign host.
         self.link_root: str | None = None
+        self._hooks: list[Callable[[str, str], None]] = []
         self._faults = FaultQueue()
         self._log = RequestLog()
         self.clock = clock or (lambda: datetime.now(UTC))  # stamps writes
@@ -219,6 +220,11 @@ class FakeLaunchpad:
         """Send the next ``times`` matching answers with their body cut in half (invalid
         JSON under the real status, ETag and Content-Type, as a broken proxy would)."""
         self._faults.add(Fault("corrupt", match, times))
+
+    def on_request(self, hook: Callable[[str, str], None]) -> None:
+        """Call ``hook(method, target)`` before each request is answered (e.g. to change data
+        between two pages)."""
+        self._hooks.append(hook)
 
     def clear_faults(self) -> None:
         """Remove every pending fault."""
@@ -336,6 +342,8 @@ class FakeLaunchpad:
     def _respond(
         self, method: str, target: str, headers: Mapping[str, str], body: bytes
     ) -> Response:
+        for hook in list(self._hooks):
+            hook(method, target)
         parts = urlsplit(target)
         version, _, rest = unquote(parts.path).lstrip("/").partition("/")
         if method not in ("GET", "PATCH") or (method == "PATCH" and parts.query):
