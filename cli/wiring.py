@@ -7,9 +7,14 @@ from enum import StrEnum
 from pathlib import Path
 
 from syncsvc.adapters.gerrit import GerritAdapter
+from syncsvc.adapters.http import RetryPolicy
 from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
 from syncsvc.config import Config
 from syncsvc.sync import SyncSettings
+
+# How often commands retry a transient failure (tests swap in zero backoff).
+LAUNCHPAD_RETRY = RetryPolicy(attempts=3)
+GERRIT_RETRY = RetryPolicy()
 
 
 class SourceChoice(StrEnum):
@@ -30,6 +35,7 @@ def build_launchpad(cfg: Config, cache_dir: Path) -> LaunchpadAdapter:
             cache_dir=cache_dir / "launchpadlib",
             credentials_file=cfg.launchpad.credentials_file,
             allowed_hosts=cfg.allowed_hosts(),
+            retry=LAUNCHPAD_RETRY,
         )
     )
 
@@ -41,7 +47,11 @@ def build_gerrit(cfg: Config) -> GerritAdapter:
     username = cfg.gerrit.username
     password = cfg.gerrit.password() if username else None
     return GerritAdapter(
-        cfg.gerrit.url, username=username, password=password, allowed_hosts=cfg.allowed_hosts()
+        cfg.gerrit.url,
+        username=username,
+        password=password,
+        retry=GERRIT_RETRY,
+        allowed_hosts=cfg.allowed_hosts(),
     )
 
 
