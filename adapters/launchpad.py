@@ -6,8 +6,9 @@ owns the failure policy:
 * launchpadlib itself retries only 502/503, up to six times per request
   (sleeping 0, 1, 2, 4, 8, 16 s through ``lazr.restfulclient._browser.sleep``,
   which tests monkeypatch). A 502/503 that survives that is final here.
-* Timeouts, refused or reset connections, 429, 500 and 504 are retried by this
-  adapter with exponential backoff (:class:`~syncsvc.adapters.http.RetryPolicy`),
+* Timeouts, refused or reset connections, 429, 500, 504 and a 2xx reply that is
+  not valid JSON (never kept in the cache) are retried by this adapter with
+  exponential backoff (:class:`~syncsvc.adapters.http.RetryPolicy`),
   one page or one entry at a time, and logged on every retry.
 * Failures leave as :class:`~syncsvc.errors.RemoteNotFoundError` (404),
   :class:`~syncsvc.errors.RemoteAuthError` (401/403, bad or missing credentials),
@@ -62,7 +63,7 @@ from syncsvc.errors import (
 from syncsvc.hosts import AllowedHosts, ForeignHostError
 
 from .http import RetryPolicy, TransientError, call_with_retry
-from .launchpad_http import guarded_launchpad
+from .launchpad_http import BadReplyError, guarded_launchpad
 
 T = TypeVar("T")
 
@@ -528,6 +529,8 @@ class LaunchpadAdapter:
                 raise TransientError("host not found") from exc
             except ForeignHostError as exc:  # a link or redirect off the list: not retried
                 raise ForeignHostError(f"{what}: {exc}") from exc
+            except BadReplyError as exc:  # already dropped from the cache: ask afresh
+                raise TransientError(str(exc)) from exc
 
         return call_with_retry(
             attempt, what=what, policy=self._config.retry, sleep=self._sleep, logger=_log

@@ -59,7 +59,6 @@ def bug_reads(fake_lp) -> list[tuple[int, bool]]:
 
 
 class TestBadJson:
-    @pytest.mark.xfail(strict=True, reason="issue 10: invalid JSON from Launchpad")
     def test_one_bad_reply_is_retried_fresh(self, make_lp, fake_lp, sleeps):
         """A body cut short once is fetched again, unconditionally, and the bug comes back."""
         adapter = make_lp()
@@ -75,7 +74,6 @@ class TestBadJson:
         assert bug_reads(fake_lp) == [(200, False), (200, False)]
         assert sleeps == [0.0]
 
-    @pytest.mark.xfail(strict=True, reason="issue 10: invalid JSON from Launchpad")
     def test_bad_replies_every_time_fail_then_a_later_run_succeeds(self, make_lp, fake_lp):
         """Retries exhausted: one RemoteUnavailableError; the next run, same cache, succeeds."""
         adapter = make_lp()

@@ -76,28 +76,26 @@ def bug_state(db_url: str) -> dict[str, str]:
 
 
 class TestInvalidJson:
-    @pytest.mark.xfail(strict=True, reason="issue 10: invalid JSON from Launchpad")
     def test_launchpad_bad_json_exits_3_then_the_next_run_recovers(
         self, imported, servers, tmp_path
     ):
-        """Bad JSON every time: exit 3, one line, no traceback; the next run (same cache) is fine."""
+        """Bad JSON every time: exit 3, one line a scope, no traceback; the next run is fine."""
         cfg = fakes_config(tmp_path, servers)
         servers.launchpad.corrupt(match=BUG_PATH, times=None)
         failed = cli(imported, cfg, "sync", "--source", "launchpad")
         assert failed.exit_code == 3
         assert "Traceback" not in failed.stderr
-        expected = (
-            "error: launchpad referenced: Launchpad bug 1855391 failed after 3 attempts: "
+        assert error_lines(failed.stderr) == [  # one line per scope that read the bug
+            f"error: launchpad {scope}: Launchpad bug 1855391{what} failed after 3 attempts: "
             "HTTP 200 reply is not valid JSON"
-        )
-        assert error_lines(failed.stderr) == [expected]
+            for scope, what in (("referenced", ""), ("project:manila", " comments"))
+        ]
         assert bug_state(imported) == {}
         servers.launchpad.clear_faults()
         again = cli(imported, cfg, "sync", "--source", "launchpad")
         assert again.exit_code == 0, again.stderr
         assert bug_state(imported) == {"bug:1855391": "Fix Released"}
 
-    @pytest.mark.xfail(strict=True, reason="issue 10: invalid JSON from Launchpad")
     def test_launchpad_bad_json_once_is_retried(self, imported, servers, tmp_path):
         """One reply cut short: the retry succeeds and the sync exits 0."""
         cfg = fakes_config(tmp_path, servers)
