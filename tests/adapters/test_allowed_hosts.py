@@ -92,6 +92,17 @@ class TestLaunchpad:
         assert peer.requests == []
         assert [r.path for r in fake_lp.requests][-1] == f"/devel/bugs/{SAMPLE_BUG}"
 
+    def test_refused_permanent_redirect_is_not_remembered(self, make_lp, fake_lp, peer):
+        """A 301 to 127.0.0.2 is refused and dropped from the cache: the next run asks again."""
+        fake_lp.redirect(peer.url, status=301, match=f"bugs/{SAMPLE_BUG}")
+        with pytest.raises(RemoteError, match=rf"{peer.url} is not in allowed_hosts"):
+            list(make_lp().get_bugs([SAMPLE_BUG]))
+        [bug] = make_lp().get_bugs([SAMPLE_BUG])
+        assert (bug.bug_id, bug.visible) == (SAMPLE_BUG, True)
+        assert peer.requests == []
+        bug_reads = [r.status for r in fake_lp.requests if r.path == f"/devel/bugs/{SAMPLE_BUG}"]
+        assert bug_reads == [301, 200]
+
     def test_page_short_of_the_total_is_never_the_end(self, make_lp, fake_lp):
         """Bugs vanishing between two pages leave a gap: the search fails, it does not end."""
         add_population(fake_lp, 100, project="sample-project")

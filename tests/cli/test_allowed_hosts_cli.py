@@ -128,3 +128,15 @@ class TestImportStaysOnItsHosts:
             assert peer.requests == []
             assert f"{peer.url} is not in [import] allowed_hosts" in result.stderr
         assert result.exit_code == 3
+
+    @pytest.mark.parametrize("section", ["sync", "import"])
+    def test_bad_entry_is_one_line_exit_2(self, db_url, tmp_path, section):
+        """An allowed_hosts entry that is not a host stops every command: exit 2, one line."""
+        cfg = write_config(tmp_path, f'[{section}]\nallowed_hosts = ["https://example.org/x"]\n')
+        result = cli(db_url, cfg, "events")
+        assert result.exit_code == 2
+        expected = (
+            f"error: config file {cfg} [{section}] allowed_hosts: 'https://example.org/x' "
+            "is not a host (hint: write host, host:port or http://host:port)"
+        )
+        assert result.stderr.strip().splitlines() == [expected]
