@@ -35,6 +35,7 @@ from syncsvc.errors import (
     RemoteNotFoundError,
     RemoteUnavailableError,
 )
+from syncsvc.hosts import AllowedHosts, ForeignHostError
 from syncsvc.linking import footers_from_message
 
 from .http import (
@@ -203,9 +204,13 @@ class GerritAdapter:
     password from Gerrit's settings, not a web login) are given; then every
     request goes to ``/a/...`` with HTTP basic auth. Each request has a
     ``timeout`` (seconds); 429/502/503/504, timeouts and connection failures
-    are retried per ``retry`` with ``sleep`` between attempts. Not thread-safe.
+    are retried per ``retry`` with ``sleep`` between attempts. No request (a
+    redirect included) goes outside ``allowed_hosts`` (default: the server's own
+    scheme, host and port); a redirect elsewhere is a ForeignHostError, not retried.
+    Not thread-safe.
 
-    Raises ConfigError for a bad URL, credentials in the URL or half-given credentials.
+    Raises ConfigError for a bad URL, a URL outside ``allowed_hosts``, credentials
+    in the URL or half-given credentials.
     """
 
     def __init__(
@@ -217,6 +222,7 @@ class GerritAdapter:
         timeout: float = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        allowed_hosts: AllowedHosts | None = None,
     ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -232,6 +238,8 @@ class GerritAdapter:
                 hint="leave both unset for anonymous read access",
             )
         self.base_url = url.rstrip("/")
+        allowed = allowed_hosts or AllowedHosts.only(self.base_url)
+        allowed.check(self.base_url)
         self.authenticated = bool(username)
         self._api = gerrit_client.connect(
             self.base_url,
@@ -239,7 +247,7 @@ class GerritAdapter:
             username=username,
             password=password,
         )
-        configure_session(self._api.session, timeout=timeout)
+        configure_session(self._api.session, timeout=timeout, allowed=allowed)
         # Always pass connection=: without it the client reads GERRIT_* and ./.env.
         self._changes = gerrit_client.get_client("change", connection=self._api)
         self._retry = retry or RetryPolicy()
@@ -343,6 +351,8 @@ class GerritAdapter:
                 if not response.ok:
                     raise _translate_status(response, what)
                 result = _decode_body(response, what)
+            except ForeignHostError as exc:  # a redirect off the allowed hosts: never retried
+                raise ForeignHostError(f"{what}: {exc}") from exc
             except requests.exceptions.SSLError as exc:  # a certificate problem will not heal
                 raise RemoteError(f"{what} failed: {exc}", hint="check the Gerrit URL") from exc
             except (

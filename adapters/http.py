@@ -1,4 +1,4 @@
-"""Small HTTP helpers shared by adapters: default timeouts and retry with backoff.
+"""Small HTTP helpers shared by adapters: default timeouts, allowed hosts, retry with backoff.
 
 Nothing here knows about a particular remote API. An adapter classifies each
 failure itself and raises :class:`TransientError` for the ones worth retrying;
@@ -22,6 +22,7 @@ from requests.adapters import HTTPAdapter
 
 from syncsvc import __version__
 from syncsvc.errors import RemoteUnavailableError
+from syncsvc.hosts import AllowedHosts
 
 T = TypeVar("T")
 
@@ -120,16 +121,30 @@ def call_with_retry(
 
 
 class TimeoutHTTPAdapter(HTTPAdapter):
-    """A transport adapter that applies a default timeout to requests sent without one."""
+    """A transport adapter that applies a default timeout to requests sent without one
+    and, given ``allowed``, sends nothing outside it.
 
-    def __init__(self, timeout: float, **kwargs: Any) -> None:
+    requests sends each redirect it follows through the session's adapter too, so
+    the check sees every request before it leaves.
+    """
+
+    def __init__(
+        self, timeout: float, *, allowed: AllowedHosts | None = None, **kwargs: Any
+    ) -> None:
         self.timeout = timeout
+        self.allowed = allowed
         super().__init__(**kwargs)
 
     def send(  # type: ignore[override]  # requests' stub types every keyword loosely
         self, request: requests.PreparedRequest, **kwargs: Any
     ) -> requests.Response:
-        """Send ``request``, using the default timeout when the caller gave none."""
+        """Send ``request``, using the default timeout when the caller gave none.
+
+        Raises :class:`~syncsvc.hosts.ForeignHostError` before sending anything to
+        a host outside ``allowed``.
+        """
+        if self.allowed is not None:
+            self.allowed.check_followed(request.url or "")
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.timeout
         return super().send(request, **kwargs)
@@ -141,13 +156,15 @@ def configure_session(
     timeout: float = DEFAULT_TIMEOUT,
     user_agent: str = USER_AGENT,
     headers: Mapping[str, str] | None = None,
+    allowed: AllowedHosts | None = None,
 ) -> requests.Session:
-    """Give ``session`` a default timeout on every request and a descriptive User-Agent.
+    """Give ``session`` a default timeout on every request and a descriptive User-Agent;
+    with ``allowed``, every request (redirects included) is checked against it first.
 
     Libraries that wrap a session (python-gerritclient) never pass ``timeout=``,
     so the default is applied by the mounted transport adapter. Returns ``session``.
     """
-    adapter = TimeoutHTTPAdapter(timeout)
+    adapter = TimeoutHTTPAdapter(timeout, allowed=allowed)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = user_agent

@@ -6,8 +6,9 @@ owns the failure policy:
 * launchpadlib itself retries only 502/503, up to six times per request
   (sleeping 0, 1, 2, 4, 8, 16 s through ``lazr.restfulclient._browser.sleep``,
   which tests monkeypatch). A 502/503 that survives that is final here.
-* Timeouts, refused or reset connections, 429, 500 and 504 are retried by this
-  adapter with exponential backoff (:class:`~syncsvc.adapters.http.RetryPolicy`),
+* Timeouts, refused or reset connections, 429, 500, 504 and a 2xx reply that is
+  not valid JSON (never kept in the cache) are retried by this adapter with
+  exponential backoff (:class:`~syncsvc.adapters.http.RetryPolicy`),
   one page or one entry at a time, and logged on every retry.
 * Failures leave as :class:`~syncsvc.errors.RemoteNotFoundError` (404),
   :class:`~syncsvc.errors.RemoteAuthError` (401/403, bad or missing credentials),
@@ -26,7 +27,10 @@ Bug ids come from ``bug_link`` and person/milestone names from the ``~name`` and
 ``+milestone/<name>`` parts of their links, so no per-task request is made.
 
 One adapter (one launchpadlib ``Launchpad``, whose on-disk cache is not
-thread-safe) per thread. Only the configured service root is contacted.
+thread-safe) per thread. No request leaves ``allowed_hosts`` (default: the
+service root's own scheme, host and port), whatever Launchpad links or
+redirects to (see :mod:`~syncsvc.adapters.launchpad_http`); a page that ends
+short of the collection's ``total_size`` fails the read instead of ending it.
 """
 
 from __future__ import annotations
@@ -46,7 +50,6 @@ from urllib.parse import unquote, urlsplit
 import httplib2
 from launchpadlib import uris
 from launchpadlib.credentials import RequestTokenAuthorizationEngine
-from launchpadlib.launchpad import Launchpad
 from lazr.restfulclient.errors import HTTPError
 
 from syncsvc.domain import Bug, BugComments, BugMessage, BugTask
@@ -57,8 +60,10 @@ from syncsvc.errors import (
     RemoteNotFoundError,
     RemoteUnavailableError,
 )
+from syncsvc.hosts import AllowedHosts, ForeignHostError
 
 from .http import RetryPolicy, TransientError, call_with_retry
+from .launchpad_http import BadReplyError, guarded_launchpad
 
 T = TypeVar("T")
 
@@ -104,6 +109,7 @@ class LaunchpadConfig:
     (WADL and HTTP cache). With ``credentials_file`` the adapter logs in with that
     OAuth token file and never prompts; without it, access is anonymous. The
     environment's ``http_proxy`` is ignored unless ``proxy_from_environment``.
+    ``allowed_hosts`` is where requests may go (``None``: the service root's origin).
     """
 
     service_root: str
@@ -114,6 +120,7 @@ class LaunchpadConfig:
     application_name: str = "syncsvc"
     proxy_from_environment: bool = False
     retry: RetryPolicy = field(default_factory=lambda: RetryPolicy(attempts=3))
+    allowed_hosts: AllowedHosts | None = None
 
 
 class _NoInteractiveAuthorization(RequestTokenAuthorizationEngine):  # type: ignore[misc]
@@ -153,6 +160,8 @@ class LaunchpadAdapter:
                 hint="give a URL such as https://api.launchpad.net/ or an alias such as production",
             ) from exc
         self.api_root = f"{root.rstrip('/')}/{config.version}/"
+        self._allowed = config.allowed_hosts or AllowedHosts.only(root)
+        self._allowed.check(root)
 
     # --- session -----------------------------------------------------------------
 
@@ -196,13 +205,14 @@ class LaunchpadAdapter:
             if cfg.proxy_from_environment
             else None,
         }
+        launchpad = guarded_launchpad(self._allowed)
         try:
             if cfg.credentials_file is None:
-                return Launchpad.login_anonymously(cfg.application_name, **options)
+                return launchpad.login_anonymously(cfg.application_name, **options)
             engine = _NoInteractiveAuthorization(
                 cfg.service_root, cfg.application_name, cfg.credentials_file
             )
-            return Launchpad.login_with(
+            return launchpad.login_with(
                 application_name=cfg.application_name,
                 authorization_engine=engine,
                 credentials_file=str(cfg.credentials_file),
@@ -485,7 +495,9 @@ class LaunchpadAdapter:
 
         Pages are read as slices of ``PAGE_SIZE`` so that a page that fails can be
         fetched again without restarting the collection; this costs the same
-        requests as iterating it.
+        requests as iterating it. With a known ``total_size`` a short page is not
+        the end: reading goes on from there, and an empty page before the total
+        is a RemoteError (entries vanished while paging, so offsets shifted).
         """
         total_size = self._call(partial(getattr, collection, "total_size", None), what)
         total = total_size if isinstance(total_size, int) else None  # not a total_size_link
@@ -494,8 +506,13 @@ class LaunchpadAdapter:
             page = self._call(partial(_slice, collection, start), f"{what} from {start}")
             yield from page
             start += len(page)
-            if len(page) < PAGE_SIZE:
+            if total is None and len(page) < PAGE_SIZE:
                 break
+            if not page:
+                raise RemoteError(
+                    f"{what}: incomplete: {start} of {total} entries before an empty page",
+                    hint="entries changed while the pages were read; the next run reads again",
+                )
 
     def _call(self, func: Callable[[], T], what: str) -> T:
         """Run ``func`` with the retry policy; map launchpadlib failures to domain errors."""
@@ -512,6 +529,10 @@ class LaunchpadAdapter:
                 raise TransientError(type(exc).__name__) from exc
             except httplib2.ServerNotFoundError as exc:
                 raise TransientError("host not found") from exc
+            except ForeignHostError as exc:  # a link or redirect off the list: not retried
+                raise ForeignHostError(f"{what}: {exc}") from exc
+            except BadReplyError as exc:  # already dropped from the cache: ask afresh
+                raise TransientError(str(exc)) from exc
 
         return call_with_retry(
             attempt, what=what, policy=self._config.retry, sleep=self._sleep, logger=_log

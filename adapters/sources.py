@@ -1,4 +1,8 @@
-"""Read a summary's raw bytes from a file, standard input or an archived message URL."""
+"""Read a summary's raw bytes from a file, standard input or an archived message URL.
+
+A URL is fetched only from the allowed hosts (by default the OpenStack
+mailing-list archives), and a redirect is followed only to them.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +12,33 @@ from typing import BinaryIO
 
 import requests
 
-from syncsvc import __version__
 from syncsvc.errors import InputError, RemoteError, RemoteUnavailableError
+from syncsvc.hosts import ARCHIVE_HOSTS, AllowedHosts, ForeignHostError
 from syncsvc.normalise import MAX_INPUT_BYTES
 
+from .http import configure_session
+
 TIMEOUT = (10.0, 30.0)  # connect, read (seconds)
+IMPORT_LIST = "[import] allowed_hosts"
 
 
-def read_source(source: str, *, stdin: BinaryIO | None = None) -> bytes:
+def read_source(
+    source: str, *, stdin: BinaryIO | None = None, allowed: AllowedHosts | None = None
+) -> bytes:
     """Return the bytes of ``source``: a path, ``-`` for stdin, or an http(s) URL.
 
+    A URL must be on ``allowed`` (default: the mail archives, :data:`ARCHIVE_HOSTS`).
     Refuses input over ``MAX_INPUT_BYTES`` without reading it all. Raises
-    :class:`InputError` for a missing/unreadable path or an oversized input and
-    :class:`RemoteError` subclasses when a URL cannot be fetched.
+    :class:`InputError` for a missing/unreadable path or an oversized input,
+    :class:`ConfigError` for a URL outside ``allowed`` (nothing is sent) and
+    :class:`RemoteError` subclasses when a URL cannot be fetched or redirects
+    outside ``allowed``.
     """
     if source == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
         return _bounded(stream.read(MAX_INPUT_BYTES + 1), "standard input")
     if source.startswith(("http://", "https://")):
-        return fetch_url(source)
+        return fetch_url(source, allowed or AllowedHosts.of(ARCHIVE_HOSTS, IMPORT_LIST))
     path = Path(source)
     if not path.exists():
         raise InputError(f"{source}: no such file")
@@ -40,11 +52,18 @@ def read_source(source: str, *, stdin: BinaryIO | None = None) -> bytes:
         raise InputError(f"{source}: cannot read: {exc.strerror}") from exc
 
 
-def fetch_url(url: str) -> bytes:
-    """GET an archived message with a timeout, a User-Agent and a size limit."""
-    headers = {"User-Agent": f"syncsvc/{__version__}"}
+def fetch_url(url: str, allowed: AllowedHosts) -> bytes:
+    """GET an archived message with a timeout, a User-Agent and a size limit.
+
+    The URL and every redirect must be on ``allowed``: ConfigError for the URL,
+    :class:`~syncsvc.hosts.ForeignHostError` for a redirect; nothing is sent there.
+    """
+    allowed.check(url)
     try:
-        with requests.get(url, headers=headers, timeout=TIMEOUT, stream=True) as response:
+        with (
+            configure_session(requests.Session(), allowed=allowed) as session,
+            session.get(url, timeout=TIMEOUT, stream=True) as response,
+        ):
             if response.status_code >= 400:
                 raise RemoteError(f"{url}: HTTP {response.status_code}")
             body = bytearray()
@@ -53,6 +72,8 @@ def fetch_url(url: str) -> bytes:
                 if len(body) > MAX_INPUT_BYTES:
                     _too_big(url)
             return bytes(body)
+    except ForeignHostError as exc:
+        raise ForeignHostError(f"{url}: {exc}") from exc
     except requests.RequestException as exc:
         raise RemoteUnavailableError(
             f"{url}: cannot fetch: {type(exc).__name__}", hint="check the URL and the network"

@@ -144,7 +144,7 @@ def import_(
 ) -> None:
     """Read a PTG summary or meeting minutes and store its action items as commitments."""
     app_ctx = _ctx(ctx)
-    data = read_source(source, stdin=sys.stdin.buffer)
+    data = read_source(source, stdin=sys.stdin.buffer, allowed=app_ctx.config.import_hosts())
     if explain_:
         cfg = app_ctx.config
         found = explain(

@@ -32,12 +32,12 @@ DEMO_GERRIT_PROJECTS = (
 
 
 def demo_config(base: Config, *, gerrit_url: str, launchpad_root: str) -> Config:
-    """``base`` pointed at the local fake servers, which are the only allowed host."""
+    """``base`` pointed at the local fake servers, which are the only allowed hosts."""
     return dataclasses.replace(
         base,
         launchpad=LaunchpadSettings(launchpad_root, DEMO_LAUNCHPAD_PROJECTS),
         gerrit=GerritSettings(gerrit_url, DEMO_GERRIT_PROJECTS),
-        sync=SyncSection(allowed_hosts=("127.0.0.1",)),
+        sync=SyncSection(allowed_hosts=(launchpad_root, gerrit_url)),
     )
 
 

@@ -7,9 +7,14 @@ from enum import StrEnum
 from pathlib import Path
 
 from syncsvc.adapters.gerrit import GerritAdapter
+from syncsvc.adapters.http import RetryPolicy
 from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
 from syncsvc.config import Config
 from syncsvc.sync import SyncSettings
+
+# How often commands retry a transient failure (tests swap in zero backoff).
+LAUNCHPAD_RETRY = RetryPolicy(attempts=3)
+GERRIT_RETRY = RetryPolicy()
 
 
 class SourceChoice(StrEnum):
@@ -21,23 +26,33 @@ class SourceChoice(StrEnum):
 
 
 def build_launchpad(cfg: Config, cache_dir: Path) -> LaunchpadAdapter:
-    """A Launchpad adapter for the configured service root (checked against the allow-list)."""
+    """A Launchpad adapter for the configured service root; it sends no request outside
+    ``[sync] allowed_hosts`` (ConfigError here when the service root itself is outside)."""
     cfg.check_host(cfg.launchpad.service_root)
     return LaunchpadAdapter(
         LaunchpadConfig(
             service_root=cfg.launchpad.service_root,
             cache_dir=cache_dir / "launchpadlib",
             credentials_file=cfg.launchpad.credentials_file,
+            allowed_hosts=cfg.allowed_hosts(),
+            retry=LAUNCHPAD_RETRY,
         )
     )
 
 
 def build_gerrit(cfg: Config) -> GerritAdapter:
-    """A Gerrit adapter for the configured URL; authenticated when a username is set."""
+    """A Gerrit adapter for the configured URL, authenticated when a username is set,
+    that sends no request outside ``[sync] allowed_hosts``."""
     cfg.check_host(cfg.gerrit.url)
     username = cfg.gerrit.username
     password = cfg.gerrit.password() if username else None
-    return GerritAdapter(cfg.gerrit.url, username=username, password=password)
+    return GerritAdapter(
+        cfg.gerrit.url,
+        username=username,
+        password=password,
+        retry=GERRIT_RETRY,
+        allowed_hosts=cfg.allowed_hosts(),
+    )
 
 
 def sync_settings(cfg: Config) -> SyncSettings:

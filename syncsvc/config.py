@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from syncsvc.errors import ConfigError
+from syncsvc.hosts import ARCHIVE_HOSTS, LAUNCHPAD_HOSTS, AllowedHosts, Origin
 
 EXAMPLE_CONFIG = """\
 # syncsvc team configuration (TOML). Every key is optional.
@@ -59,10 +60,18 @@ projects = [
 # password_file = "~/.config/syncsvc/gerrit-password"
 
 [sync]
-# Only these hosts are ever contacted (default: the hosts configured above).
+# Only these hosts are ever contacted by `sync`, `drift --apply` and the like,
+# redirects and page links included (default: Launchpad's API and web hosts,
+# the service root and the Gerrit URL above). An entry is "host" (https),
+# "host:port" or "http://host:port".
 # allowed_hosts = ["review.opendev.org", "api.launchpad.net"]
 overlap_minutes = 10
 lookback_days = 90
+
+[import]
+# Hosts `syncsvc import URL` may fetch from besides the OpenStack mailing-list
+# archives (lists.openstack.org, lists.openinfra.dev); [sync] is not affected.
+# allowed_hosts = ["lists.example.org"]
 
 # The weekly IRC meeting, for `syncsvc status --since last-meeting` (UTC).
 [meeting]
@@ -124,6 +133,13 @@ class SyncSection:
 
 
 @dataclass(frozen=True, slots=True)
+class ImportSection:
+    """The [import] section: hosts `import URL` may use besides the mail archives."""
+
+    allowed_hosts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class MeetingSection:
     """The [meeting] section: weekly slot in UTC (weekday name, HH:MM)."""
 
@@ -151,27 +167,31 @@ class Config:
     launchpad: LaunchpadSettings = field(default_factory=LaunchpadSettings)
     gerrit: GerritSettings = field(default_factory=GerritSettings)
     sync: SyncSection = field(default_factory=SyncSection)
+    imports: ImportSection = field(default_factory=ImportSection)
     meeting: MeetingSection = field(default_factory=MeetingSection)
     status: StatusSection = field(default_factory=StatusSection)
     path: Path | None = None
 
-    def allowed_hosts(self) -> frozenset[str]:
-        """Hosts syncsvc may contact: ``[sync] allowed_hosts`` or the configured ones."""
+    def allowed_hosts(self) -> AllowedHosts:
+        """What sync may contact: ``[sync] allowed_hosts`` if given, else Launchpad's
+        API and web hosts, the service root's host (and its web hosts) and Gerrit's."""
+        name = "[sync] allowed_hosts"
         if self.sync.allowed_hosts is not None:
-            return frozenset(h.lower() for h in self.sync.allowed_hosts)
-        return frozenset({host_of(self.launchpad.service_root), host_of(self.gerrit.url)})
+            return AllowedHosts.of(self.sync.allowed_hosts, name)
+        root = Origin.of(self.launchpad.service_root)
+        web = root.host.removeprefix("api.")
+        extra = (web, f"bugs.{web}") if web != root.host else ()
+        gerrit = str(Origin.of(self.gerrit.url))
+        return AllowedHosts.of((*LAUNCHPAD_HOSTS, str(root), *extra, gerrit), name)
+
+    def import_hosts(self) -> AllowedHosts:
+        """What `import URL` may fetch from: the mail archives and ``[import] allowed_hosts``."""
+        hosts = (*ARCHIVE_HOSTS, *self.imports.allowed_hosts)
+        return AllowedHosts.of(hosts, "[import] allowed_hosts")
 
     def check_host(self, url: str) -> None:
-        """Raise :class:`ConfigError` unless ``url``'s host is allowed."""
-        if host_of(url) not in self.allowed_hosts():
-            raise ConfigError(
-                f"{host_of(url)} is not in [sync] allowed_hosts; syncsvc will not contact it"
-            )
-
-
-def host_of(url: str) -> str:
-    """The lower-case host name of ``url``."""
-    return (urlsplit(url).hostname or "").lower()
+        """Raise :class:`ConfigError` unless sync may contact ``url``'s host."""
+        self.allowed_hosts().check(url)
 
 
 def config_path(explicit: Path | None, default_dir: Path) -> Path | None:
@@ -222,6 +242,7 @@ def load_config(path: Path | None) -> Config:
         launchpad=_launchpad(_table(data, "launchpad", path), path),
         gerrit=_gerrit(_table(data, "gerrit", path), path),
         sync=_sync(_table(data, "sync", path), path),
+        imports=_import(_table(data, "import", path), path),
         meeting=_meeting(_table(data, "meeting", path), path),
         status=_status(_table(data, "status", path), path),
         path=path,
@@ -288,9 +309,15 @@ def _gerrit(table: dict[str, Any], path: Path) -> GerritSettings:
     )
 
 
+def _hosts(table: dict[str, Any], where: str) -> tuple[str, ...]:
+    hosts = _strings(table, "allowed_hosts", where)
+    AllowedHosts.of(hosts, f"{where} allowed_hosts")  # a bad entry fails at load time
+    return hosts
+
+
 def _sync(table: dict[str, Any], path: Path) -> SyncSection:
     where = f"config file {path} [sync]"
-    hosts = _strings(table, "allowed_hosts", where) if "allowed_hosts" in table else None
+    hosts = _hosts(table, where) if "allowed_hosts" in table else None
     numbers = {}
     for key, default in (("overlap_minutes", 10), ("lookback_days", 90)):
         value = table.get(key, default)
@@ -298,6 +325,10 @@ def _sync(table: dict[str, Any], path: Path) -> SyncSection:
             raise ConfigError(f"{where}: '{key}' must be a non-negative integer")
         numbers[key] = value
     return SyncSection(hosts, numbers["overlap_minutes"], numbers["lookback_days"])
+
+
+def _import(table: dict[str, Any], path: Path) -> ImportSection:
+    return ImportSection(_hosts(table, f"config file {path} [import]"))
 
 
 def _meeting(table: dict[str, Any], path: Path) -> MeetingSection:

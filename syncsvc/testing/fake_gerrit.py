@@ -307,7 +307,8 @@ class Fault:
     """A fault for the next ``times`` requests under ``path_prefix`` (``None``: forever).
 
     After ``delay`` s: ``reset`` sends a TCP RST; ``status`` answers ``body`` (with
-    ``Retry-After`` if given); ``truncate`` sends half the real body and closes.
+    ``Retry-After`` and ``Location`` if given: ``location`` plus the request's path
+    and query redirects there); ``truncate`` sends half the real body and closes.
     """
 
     status: int | None = None
@@ -318,6 +319,7 @@ class Fault:
     truncate: bool = False
     delay: float = 0.0
     path_prefix: str = ""
+    location: str | None = None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -450,6 +452,8 @@ class FakeGerrit:
             h.connection.close()
         elif fault.status is not None:
             headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+            if fault.location is not None:
+                headers["Location"] = fault.location.rstrip("/") + h.path
             h.reply(fault.status, fault.body, headers)
         elif authed and user is None:
             challenge = {"WWW-Authenticate": 'Basic realm="Gerrit Code Review"'}

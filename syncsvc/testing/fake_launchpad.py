@@ -20,8 +20,9 @@ anonymous callers. A caller whose OAuth token was accepted with
 :mod:`~syncsvc.testing.fake_launchpad_write`); anonymous writes answer 401, other
 writes 405. Every request (a write with its body) is recorded in
 :attr:`FakeLaunchpad.requests`, writes also in :attr:`~FakeLaunchpad.writes`;
-:meth:`FakeLaunchpad.fail`, :meth:`~FakeLaunchpad.delay` and
-:meth:`~FakeLaunchpad.reset` inject faults.
+:meth:`FakeLaunchpad.fail`, :meth:`~FakeLaunchpad.delay`, :meth:`~FakeLaunchpad.reset`,
+:meth:`~FakeLaunchpad.redirect` and :meth:`~FakeLaunchpad.corrupt` inject faults;
+:attr:`~FakeLaunchpad.link_root` makes pages link to another server.
 
 Usage::
 
@@ -118,6 +119,9 @@ class FakeLaunchpad:
         self.milestones: dict[tuple[str, str], FakeMilestone] = {}
         self.bugs: dict[int, FakeBug] = {}
         self.tokens: dict[str, str] = {}
+        # Where next/prev_collection_link point (None: this server); e.g. a foreign host.
+        self.link_root: str | None = None
+        self._hooks: list[Callable[[str, str], None]] = []
         self._faults = FaultQueue()
         self._log = RequestLog()
         self.clock = clock or (lambda: datetime.now(UTC))  # stamps writes
@@ -205,6 +209,22 @@ class FakeLaunchpad:
     def reset(self, *, times: int | None = 1, match: str | None = None) -> None:
         """Reset the connection (TCP RST, no response) on the next ``times`` matching requests."""
         self._faults.add(Fault("reset", match, times))
+
+    def redirect(
+        self, to: str, *, status: int = 302, times: int | None = 1, match: str | None = None
+    ) -> None:
+        """Redirect the next ``times`` matching requests to the same path under root ``to``."""
+        self._faults.add(Fault("redirect", match, times, status=status, location=to))
+
+    def corrupt(self, *, times: int | None = 1, match: str | None = None) -> None:
+        """Send the next ``times`` matching answers with their body cut in half (invalid
+        JSON under the real status, ETag and Content-Type, as a broken proxy would)."""
+        self._faults.add(Fault("corrupt", match, times))
+
+    def on_request(self, hook: Callable[[str, str], None]) -> None:
+        """Call ``hook(method, target)`` before each request is answered (e.g. to change data
+        between two pages)."""
+        self._hooks.append(hook)
 
     def clear_faults(self) -> None:
         """Remove every pending fault."""
@@ -322,6 +342,8 @@ class FakeLaunchpad:
     def _respond(
         self, method: str, target: str, headers: Mapping[str, str], body: bytes
     ) -> Response:
+        for hook in list(self._hooks):
+            hook(method, target)
         parts = urlsplit(target)
         version, _, rest = unquote(parts.path).lstrip("/").partition("/")
         if method not in ("GET", "PATCH") or (method == "PATCH" and parts.query):
@@ -477,7 +499,7 @@ class FakeLaunchpad:
         query: Mapping[str, list[str]],
         type_link: str | None,
     ) -> Response:
-        url = f"{self.service_root.rstrip('/')}{path}"
+        url = f"{(self.link_root or self.service_root).rstrip('/')}{path}"
         return page(entries, url=url, query=query, default_size=self.page_size, type_link=type_link)
 
 

@@ -2,8 +2,9 @@
 
 A ``ThreadingHTTPServer`` on 127.0.0.1 speaking HTTP/1.1 with keep-alive (as
 httplib2 expects), a request log, fault injection (status codes, delays, TCP
-resets) and lazr.restful's paging rules (``ws.start``/``ws.size``, at most 300
-per page, ``next_collection_link`` keeping the other query parameters).
+resets, redirects, bodies cut short) and lazr.restful's paging rules
+(``ws.start``/``ws.size``, at most 300 per page, ``next_collection_link``
+keeping the other query parameters).
 """
 
 from __future__ import annotations
@@ -93,13 +94,18 @@ class RequestLog:
 
 @dataclass
 class Fault:
-    """What to do instead of (or before) answering a matching request."""
+    """What to do instead of (or before) answering a matching request.
 
-    kind: Literal["status", "delay", "reset"]
+    ``redirect`` answers ``status`` with ``Location: <location><path and query>``;
+    ``corrupt`` sends the real answer (status, ETag and all) with its body cut in half.
+    """
+
+    kind: Literal["status", "delay", "reset", "redirect", "corrupt"]
     match: str | None  # substring of path + query; None matches everything
     remaining: int | None  # None: forever
     status: int = 503
     seconds: float = 0.0
+    location: str = ""
 
 
 class FaultQueue:
@@ -269,11 +275,16 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind == "status":
             text = f"Sample failure {fault.status} injected by FakeLaunchpad"
             response = Response(fault.status, text.encode(), "text/plain; charset=utf-8")
+        elif fault is not None and fault.kind == "redirect":
+            location = fault.location.rstrip("/") + self.path
+            response = Response(fault.status, b"", "text/plain", {"Location": location})
         else:
             try:
                 response = server.responder(method, self.path, headers, body)
             except ServedError as exc:
                 response = Response(exc.status, exc.body.encode(), "text/plain; charset=utf-8")
+            if fault is not None and fault.kind == "corrupt":
+                response = replace(response, body=response.body[: len(response.body) // 2])
         server.log.answered(recorded, response.status)
         self._send(response)
 

@@ -306,6 +306,15 @@ class TestFaults:
         assert get(gerrit, q="change:1").status_code == 200
         assert get(gerrit, "/a/changes/", q="change:1").status_code == 503
 
+    def test_redirect_fault_sends_location_with_the_path(self, gerrit):
+        """A status fault with location redirects to the same path and query there."""
+        gerrit.add_fault(status=302, location="http://127.0.0.2:9", body="")
+        moved = requests.get(gerrit.url + "/changes/?q=change:1", allow_redirects=False, timeout=5)
+        assert (moved.status_code, moved.headers["Location"]) == (
+            302,
+            "http://127.0.0.2:9/changes/?q=change:1",
+        )
+
 
 class TestLifecycle:
     def test_stop_closes_idle_keep_alive_connections(self):

@@ -30,6 +30,7 @@ from syncsvc.errors import (
     RemoteNotFoundError,
     RemoteUnavailableError,
 )
+from syncsvc.hosts import ForeignHostError
 from syncsvc.testing.fake_gerrit import make_change, render_change
 
 ROOT = "http://gerrit.test"
@@ -384,16 +385,15 @@ class TestRedirects:
         assert sleeps == []
 
     @responses.activate(assert_all_requests_are_fired=True)
-    def test_redirect_to_another_host_drops_the_credentials(self, make_adapter):
-        """A redirect off the Gerrit host sends no Authorization there; its 401 is an auth error."""
+    def test_redirect_to_another_host_is_refused_unsent(self, make_adapter, sleeps):
+        """A redirect off the Gerrit host is refused before it is sent, and not retried."""
         elsewhere = "http://sso.test/login?next=%2Fa%2Fchanges%2F"
         responses.get(AUTH_CHANGES, status=302, headers={"Location": elsewhere}, body="")
-        responses.get("http://sso.test/login", **error(401, "Unauthorized"))
-        with pytest.raises(RemoteAuthError, match=r"\(HTTP 401\)$"):
+        with pytest.raises(ForeignHostError, match=r"http://sso\.test is not in allowed_hosts"):
             numbers(make_adapter(username=USER, password=PASSWORD))
-        assert urls() == [url("status%3Aopen", root=AUTH_CHANGES), elsewhere]
+        assert urls() == [url("status%3Aopen", root=AUTH_CHANGES)]
         assert responses.calls[0].request.headers["Authorization"] == f"Basic {TOKEN}"
-        assert "Authorization" not in responses.calls[1].request.headers
+        assert sleeps == []
 
     @responses.activate(assert_all_requests_are_fired=True)
     def test_redirect_loop_is_a_remote_error_without_retry(self, make_adapter, sleeps):

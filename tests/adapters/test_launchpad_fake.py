@@ -255,6 +255,38 @@ class TestFaultsAndLifecycle:
             _get(fake_lp, "/devel/bugs/1855391")
         assert [r.status for r in fake_lp.requests] == [0]
 
+    def test_redirect_points_the_same_path_at_another_root(self, fake_lp):
+        """redirect(to) answers 302 with Location under ``to``, once, then serves normally."""
+        fake_lp.redirect("http://127.0.0.2:9/", match="bugs/")
+        moved, _ = _get(fake_lp, "/devel/bugs/1855391")
+        assert (moved.status, moved.getheader("Location")) == (
+            302,
+            "http://127.0.0.2:9/devel/bugs/1855391",
+        )
+        assert _get(fake_lp, "/devel/bugs/1855391")[0].status == 200
+
+    def test_corrupt_cuts_the_body_and_keeps_the_etag(self, fake_lp):
+        """corrupt() sends half the real JSON with the real status, type and ETag."""
+        good, entry = _get(fake_lp, "/devel/bugs/1855391")
+        fake_lp.corrupt(match="bugs/")
+        conn = http.client.HTTPConnection("127.0.0.1", urlsplit(fake_lp.service_root).port)
+        conn.request("GET", "/devel/bugs/1855391", headers=JSON)
+        bad = conn.getresponse()
+        body = bad.read()
+        conn.close()
+        assert (bad.status, bad.getheader("Content-Type")) == (200, "application/json")
+        assert bad.getheader("ETag") == good.getheader("ETag") == entry["http_etag"]
+        whole = json.dumps(entry).encode()
+        assert body == whole[: len(whole) // 2]
+
+    def test_link_root_moves_the_page_links(self, fake_lp):
+        """With link_root set, next_collection_link points at that root."""
+        add_population(fake_lp, 6)
+        fake_lp.page_size = 2
+        fake_lp.link_root = "http://127.0.0.2:9/"
+        _, first = _search(fake_lp)
+        assert first["next_collection_link"].startswith("http://127.0.0.2:9/devel/manila?")
+
     def test_stop_closes_keep_alive_connections(self, fake_lp):
         """After stop() a pooled keep-alive connection no longer gets answers."""
         conn = http.client.HTTPConnection("127.0.0.1", urlsplit(fake_lp.service_root).port)

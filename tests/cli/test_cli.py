@@ -161,12 +161,15 @@ class TestBadInput:
         assert result.exit_code == 2
         assert "larger than 10 MB" in result.stderr
 
-    def test_unreachable_url(self, runner, db_url) -> None:
+    def test_unreachable_url(self, runner, db_url, tmp_path) -> None:
         """A URL nobody answers is a remote failure (exit 3)."""
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        result = run(runner, db_url, "import", f"http://127.0.0.1:{port}/msg.html")
+        cfg = tmp_path / "syncsvc.toml"
+        cfg.write_text(f'[import]\nallowed_hosts = ["http://127.0.0.1:{port}"]\n')
+        url = f"http://127.0.0.1:{port}/msg.html"
+        result = run(runner, db_url, "--config", str(cfg), "import", url)
         assert result.exit_code == 3
         assert "cannot fetch" in result.stderr
 

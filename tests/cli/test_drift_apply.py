@@ -47,7 +47,7 @@ def write_config(tmp_path, service_root: str, *, credentials: bool = True):
         creds.access_token = AccessToken(TOKEN, SECRET)
         creds.save_to_path(str(tmp_path / "launchpad-credentials"))
         lines.append(f'credentials_file = "{tmp_path / "launchpad-credentials"}"')
-    lines += ["[sync]", 'allowed_hosts = ["127.0.0.1"]']
+    lines += ["[sync]", f'allowed_hosts = ["{service_root}"]']
     path = tmp_path / "syncsvc.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -221,7 +221,8 @@ class TestSyncEndToEnd:
         cfg = config(tmp_path, servers, extra='[sync]\nallowed_hosts = ["review.opendev.org"]\n')
         result = cli(imported, cfg, "sync")
         assert result.exit_code == 2
-        assert "127.0.0.1 is not in [sync] allowed_hosts" in result.stderr
+        root = servers.launchpad_service_root.rstrip("/")
+        assert f"{root} is not in [sync] allowed_hosts" in result.stderr
         assert requests_made(servers) == (0, 0)
 
 

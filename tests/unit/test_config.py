@@ -29,7 +29,9 @@ class TestLoadConfig:
         assert cfg.launchpad.projects == ("manila", "python-manilaclient", "manila-ui")
         assert cfg.gerrit.url == "https://review.opendev.org"
         assert "openstack/manila-specs" in cfg.gerrit.projects
-        assert cfg.allowed_hosts() == {"api.launchpad.net", "review.opendev.org"}
+        assert str(cfg.allowed_hosts()) == (
+            "api.launchpad.net, bugs.launchpad.net, launchpad.net, review.opendev.org"
+        )
         assert (cfg.sync.overlap_minutes, cfg.sync.lookback_days) == (10, 90)
         assert (cfg.meeting.weekday, cfg.meeting.time) == ("thursday", "15:00")
         assert (cfg.status.stall_days, cfg.status.suggest_threshold) == (21, 0.5)
@@ -46,6 +48,50 @@ class TestLoadConfig:
         cfg.check_host("https://review.opendev.org/changes/")
         with pytest.raises(ConfigError, match=r"api\.launchpad\.net is not in"):
             cfg.check_host("https://api.launchpad.net/devel/")
+
+    def test_default_sync_hosts_follow_the_configured_services(self, tmp_path) -> None:
+        """Without [sync] allowed_hosts: Launchpad's hosts, the service root's and Gerrit's."""
+        cfg = load_config(
+            write(
+                tmp_path,
+                '[launchpad]\nservice_root = "staging"\n[gerrit]\nurl = "http://127.0.0.1:8080"\n',
+            )
+        )
+        assert str(cfg.allowed_hosts()) == (
+            "http://127.0.0.1:8080, api.launchpad.net, api.staging.launchpad.net, "
+            "bugs.launchpad.net, bugs.staging.launchpad.net, launchpad.net, staging.launchpad.net"
+        )
+        assert not cfg.allowed_hosts().allows("http://127.0.0.1:8081/")
+
+    def test_import_hosts_add_to_the_archives_only(self, tmp_path) -> None:
+        """[import] allowed_hosts widens import's list; [sync] stays as it was, and back."""
+        cfg = load_config(
+            write(
+                tmp_path,
+                '[sync]\nallowed_hosts = ["review.opendev.org"]\n'
+                '[import]\nallowed_hosts = ["http://127.0.0.1:8080"]\n',
+            )
+        )
+        assert str(cfg.import_hosts()) == (
+            "http://127.0.0.1:8080, http://lists.openinfra.dev, http://lists.openstack.org, "
+            "lists.openinfra.dev, lists.openstack.org"
+        )
+        assert str(cfg.allowed_hosts()) == "review.opendev.org"
+        assert str(Config().import_hosts()) == (
+            "http://lists.openinfra.dev, http://lists.openstack.org, "
+            "lists.openinfra.dev, lists.openstack.org"
+        )
+
+    @pytest.mark.parametrize("section", ["sync", "import"])
+    def test_bad_host_entry_is_one_config_error(self, tmp_path, section) -> None:
+        """An allowed_hosts entry that is not a host fails the load, naming file and section."""
+        path = write(tmp_path, f'[{section}]\nallowed_hosts = ["https://example.org/path"]\n')
+        with pytest.raises(ConfigError) as raised:
+            load_config(path)
+        assert str(raised.value) == (
+            f"config file {path} [{section}] allowed_hosts: "
+            "'https://example.org/path' is not a host"
+        )
 
     def test_password_never_in_config(self, tmp_path) -> None:
         """A password written in the config is refused; file and env are the ways."""

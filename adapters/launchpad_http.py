@@ -1,0 +1,119 @@
+"""The seam every Launchpad request passes through: the allow-list and a check of each reply.
+
+launchpadlib (through lazr.restfulclient) sends every request with ``request()``
+of the ``httplib2.Http`` object that ``Launchpad.httpFactory`` builds: the login,
+each entry and page, each ``next_collection_link``, each redirect httplib2
+follows and each permanent redirect it remembers in its cache. The ``Launchpad``
+class from :func:`guarded_launchpad` builds one whose ``request()``
+
+* checks the URL against the allow-list before anything is sent (the OAuth
+  header is only added further down, per request) and raises
+  :class:`~syncsvc.hosts.ForeignHostError` for a host outside it;
+* checks that a 2xx answer to a request for JSON is JSON. httplib2 has already
+  stored such an answer in launchpadlib's cache with its ETag, so the next
+  request would send ``If-None-Match``, get a 304 and be served the broken copy
+  again, run after run. The cache entry is deleted and :class:`BadReplyError`
+  raised, which the adapter retries.
+
+A permanent redirect to a refused host is deleted from the cache as well, so a
+later run asks the server again instead of failing on the remembered redirect.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from httplib2 import DEFAULT_MAX_REDIRECTS, iri2uri, urlnorm
+from launchpadlib.launchpad import Launchpad, LaunchpadOAuthAwareHttp
+
+from syncsvc.hosts import AllowedHosts, ForeignHostError
+
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
+class BadReplyError(Exception):
+    """A 2xx answer to a request for JSON that is not JSON; it is no longer cached."""
+
+
+def guarded_launchpad(allowed: AllowedHosts) -> Any:
+    """A ``Launchpad`` subclass (use its ``login_*`` class methods) whose requests are
+    checked against ``allowed`` and whose broken JSON answers are never kept in the cache."""
+
+    class GuardedLaunchpad(Launchpad):  # type: ignore[misc]  # launchpadlib is untyped
+        def httpFactory(  # noqa: N802  # launchpadlib's name
+            self, credentials: Any, cache: Any, timeout: Any, proxy_info: Any
+        ) -> GuardedHttp:
+            return GuardedHttp(
+                allowed,
+                self,
+                self.authorization_engine,
+                credentials,
+                cache,
+                timeout,
+                proxy_info,
+            )
+
+    return GuardedLaunchpad
+
+
+class GuardedHttp(LaunchpadOAuthAwareHttp):  # type: ignore[misc]  # launchpadlib is untyped
+    """launchpadlib's Http object with the allow-list and JSON checks of this module."""
+
+    def __init__(self, allowed: AllowedHosts, *args: Any) -> None:
+        self.allowed = allowed
+        super().__init__(*args)
+
+    def request(
+        self,
+        uri: str,
+        method: str = "GET",
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        redirections: int = DEFAULT_MAX_REDIRECTS,
+        connection_type: Any = None,
+    ) -> tuple[Any, bytes]:
+        """httplib2's ``request`` after checking ``uri``; see the module docstring.
+
+        Raises ForeignHostError, and nothing is sent, for a host outside the list;
+        BadReplyError, with the answer's cache entry deleted, for JSON that does not parse.
+        """
+        self.allowed.check_followed(str(uri))
+        try:
+            response, content = super().request(
+                uri, method, body, headers, redirections, connection_type
+            )
+        except ForeignHostError:
+            self._forget(str(uri))  # a cached permanent redirect to the refused host
+            raise
+        status = int(response.status)
+        if 200 <= status < 300 and _wants_json(headers) and not _is_json(content, method):
+            self._forget(str(uri))
+            raise BadReplyError(f"HTTP {status} reply is not valid JSON")
+        return response, content
+
+    def _forget(self, uri: str) -> None:
+        """Delete ``uri``'s cache entry, under the key httplib2 stored it with."""
+        if self.cache:
+            uri = iri2uri(uri).replace(" ", "%20").replace("\r", "%0D").replace("\n", "%0A")
+            self.cache.delete(urlnorm(uri)[3])
+
+
+def _wants_json(headers: Mapping[str, str] | None) -> bool:
+    """Whether the request's ``Accept`` asks for JSON (launchpadlib's default)."""
+    return any(
+        name.lower() == "accept" and "application/json" in value
+        for name, value in (headers or {}).items()
+    )
+
+
+def _is_json(content: bytes, method: str) -> bool:
+    """Whether ``content`` parses as JSON; an empty answer to a write is fine."""
+    if not content and method.upper() not in SAFE_METHODS:
+        return True
+    try:
+        json.loads(content)
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
+        return False
+    return True
