@@ -15,6 +15,7 @@ from reliability_kit import dump, frozen, prepared
 
 from syncsvc.testing.demo_servers import SampleServers
 from syncsvc.testing.fake_gerrit import RecordedRequest
+from syncsvc.testing.foreign_host import ForeignHost
 
 
 def gerrit_middle_page_500(servers: SampleServers) -> None:
@@ -27,29 +28,53 @@ def gerrit_middle_page_500(servers: SampleServers) -> None:
     servers.gerrit.on_request(hook)
 
 
-Fault = Callable[[SampleServers], None]
+Fault = Callable[[SampleServers, str], None]  # (the fakes, a foreign host's URL)
 FAULTS: dict[str, tuple[Fault, int]] = {  # name: (inject, exit code of the faulted run)
-    "gerrit 503 burst": (lambda s: s.gerrit.add_fault(status=503, times=2), 0),
-    "gerrit 429 Retry-After": (lambda s: s.gerrit.add_fault(status=429, retry_after="7"), 0),
-    "gerrit read timeout": (lambda s: s.gerrit.add_fault(delay=0.6, times=None), 3),
-    "gerrit reset": (lambda s: s.gerrit.add_fault(reset=True, times=None), 3),
-    "gerrit truncated body": (lambda s: s.gerrit.add_fault(truncate=True, times=None), 3),
+    "gerrit 503 burst": (lambda s, _f: s.gerrit.add_fault(status=503, times=2), 0),
+    "gerrit 429 Retry-After": (lambda s, _f: s.gerrit.add_fault(status=429, retry_after="7"), 0),
+    "gerrit read timeout": (lambda s, _f: s.gerrit.add_fault(delay=0.6, times=None), 3),
+    "gerrit reset": (lambda s, _f: s.gerrit.add_fault(reset=True, times=None), 3),
+    "gerrit truncated body": (lambda s, _f: s.gerrit.add_fault(truncate=True, times=None), 3),
     "gerrit invalid JSON": (
-        lambda s: s.gerrit.add_fault(status=200, body="<html>oops</html>", times=None),
+        lambda s, _f: s.gerrit.add_fault(status=200, body="<html>oops</html>", times=None),
         3,
     ),
-    "gerrit 500 on a middle page": (gerrit_middle_page_500, 3),
-    "launchpad 503 burst": (lambda s: s.launchpad.fail(503, times=2), 0),
-    "launchpad 500 on one project": (lambda s: s.launchpad.fail(500, times=None, match="ui"), 3),
-    "launchpad reset": (lambda s: s.launchpad.reset(times=None, match="searchTasks"), 3),
+    "gerrit 500 on a middle page": (lambda s, _f: gerrit_middle_page_500(s), 3),
+    "gerrit redirect to a foreign host": (
+        lambda s, f: s.gerrit.add_fault(status=302, location=f, times=None),
+        3,
+    ),
+    "launchpad 503 burst": (lambda s, _f: s.launchpad.fail(503, times=2), 0),
+    "launchpad 500 on one project": (
+        lambda s, _f: s.launchpad.fail(500, times=None, match="ui"),
+        3,
+    ),
+    "launchpad invalid JSON": (
+        lambda s, _f: s.launchpad.corrupt(times=None, match="searchTasks"),
+        3,
+    ),
+    "launchpad truncated WADL": (lambda s, _f: s.launchpad.corrupt(times=None), 3),
+    "launchpad redirect to a foreign host": (
+        lambda s, f: s.launchpad.redirect(f, times=None, match="searchTasks"),
+        3,
+    ),
+    # The task search reads its pages by offset, so a foreign next link is never followed.
+    "launchpad next link to a foreign host": (lambda s, f: setattr(s.launchpad, "link_root", f), 0),
+    "launchpad reset": (lambda s, _f: s.launchpad.reset(times=None, match="searchTasks"), 3),
     "launchpad 500 on a middle page": (
-        lambda s: s.launchpad.fail(500, times=None, match="ws.start=75"),
+        lambda s, _f: s.launchpad.fail(500, times=None, match="ws.start=75"),
         3,
     ),
 }
 
 
-@pytest.mark.parametrize("name", list(FAULTS))
+BROKEN = pytest.mark.xfail(strict=True, reason="issue 10 defect 4: a truncated WADL crashes")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(n, marks=[BROKEN] if n == "launchpad truncated WADL" else []) for n in FAULTS],
+)
 @pytest.mark.usefixtures("quick_adapters")
 def test_fault_then_clean_rerun_equals_a_fault_free_run(
     name: str, db_url: str, twin_db_url: str, busy: SampleServers, cfg: Path, tmp_path: Path
@@ -57,12 +82,15 @@ def test_fault_then_clean_rerun_equals_a_fault_free_run(
     """Sync with the fault, then without it: every table equals a fault-free sync's."""
     faulty, clean = prepared(db_url, tmp_path / "a"), prepared(twin_db_url, tmp_path / "b")
     inject, expected = FAULTS[name]
-    inject(busy)
-    code, stderr = frozen(faulty, cfg, "sync")
+    with ForeignHost() as foreign:
+        inject(busy, foreign.url)
+        code, stderr = frozen(faulty, cfg, "sync")
+        assert foreign.requests == []  # not one byte sent to a host outside the list
     assert code == expected, stderr
     busy.gerrit.hooks.clear()
     busy.gerrit.faults.clear()
     busy.launchpad.clear_faults()
+    busy.launchpad.link_root = None
     assert frozen(faulty, cfg, "sync")[0] == 0
     assert frozen(clean, cfg, "sync")[0] == 0
     after_fault, fault_free = dump(faulty), dump(clean)
