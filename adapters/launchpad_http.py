@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from typing import Any
+from xml.etree.ElementTree import ParseError, XMLPullParser
 
 from httplib2 import DEFAULT_MAX_REDIRECTS, iri2uri, urlnorm
 from launchpadlib.launchpad import Launchpad, LaunchpadOAuthAwareHttp
@@ -91,6 +92,9 @@ class GuardedHttp(LaunchpadOAuthAwareHttp):  # type: ignore[misc]  # launchpadli
         if 200 <= status < 300 and _wants_json(headers) and not _is_json(content, method):
             self._forget(str(uri))
             raise BadReplyError(f"HTTP {status} reply is not valid JSON")
+        if 200 <= status < 300 and _wants_wadl(headers) and not _is_xml(content):
+            self._forget(str(uri))  # else every later login reads the broken WADL again
+            raise BadReplyError(f"HTTP {status} WADL description is not well-formed XML")
         return response, content
 
     def _forget(self, uri: str) -> None:
@@ -106,6 +110,24 @@ def _wants_json(headers: Mapping[str, str] | None) -> bool:
         name.lower() == "accept" and "application/json" in value
         for name, value in (headers or {}).items()
     )
+
+
+def _wants_wadl(headers: Mapping[str, str] | None) -> bool:
+    """Whether the request asks for the service's WADL description (the login does)."""
+    return any(
+        name.lower() == "accept" and "wadl" in value for name, value in (headers or {}).items()
+    )
+
+
+def _is_xml(content: bytes) -> bool:
+    """Whether ``content`` is well-formed XML (entities and DTDs are not expanded)."""
+    parser = XMLPullParser()
+    try:
+        parser.feed(content)
+        parser.close()
+    except ParseError:
+        return False
+    return True
 
 
 def _is_json(content: bytes, method: str) -> bool:

@@ -68,13 +68,7 @@ FAULTS: dict[str, tuple[Fault, int]] = {  # name: (inject, exit code of the faul
 }
 
 
-BROKEN = pytest.mark.xfail(strict=True, reason="issue 10 defect 4: a truncated WADL crashes")
-
-
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(n, marks=[BROKEN] if n == "launchpad truncated WADL" else []) for n in FAULTS],
-)
+@pytest.mark.parametrize("name", list(FAULTS))
 @pytest.mark.usefixtures("quick_adapters")
 def test_fault_then_clean_rerun_equals_a_fault_free_run(
     name: str, db_url: str, twin_db_url: str, busy: SampleServers, cfg: Path, tmp_path: Path
