@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from typing import Any
-from xml.etree.ElementTree import ParseError, XMLPullParser
+from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 from httplib2 import DEFAULT_MAX_REDIRECTS, iri2uri, urlnorm
 from launchpadlib.launchpad import Launchpad, LaunchpadOAuthAwareHttp
@@ -121,7 +121,7 @@ def _wants_wadl(headers: Mapping[str, str] | None) -> bool:
 
 def _is_xml(content: bytes) -> bool:
     """Whether ``content`` is well-formed XML (entities and DTDs are not expanded)."""
-    parser = XMLPullParser()
+    parser: XMLPullParser[Element] = XMLPullParser()
     try:
         parser.feed(content)
         parser.close()
