@@ -130,6 +130,7 @@ def _ctx(ctx: typer.Context) -> AppContext:
 @app.command(
     "import",
     epilog="Example: syncsvc import wallaby-ptg.html --team manila; "
+    "syncsvc import day3.eml --event 'Manila Wallaby PTG'; "
     "syncsvc import --explain wallaby-ptg.html",
 )
 def import_(
@@ -141,6 +142,14 @@ def import_(
     explain_: Annotated[
         bool, typer.Option("--explain", help="Show how each line was read; store nothing.")
     ] = False,
+    into: Annotated[
+        str | None,
+        typer.Option(
+            "--event",
+            metavar="NAME|ID",
+            help="Join this event (id or name); names a local file without a Message-ID.",
+        ),
+    ] = None,
 ) -> None:
     """Read a PTG summary or meeting minutes and store its action items as commitments."""
     app_ctx = _ctx(ctx)
@@ -157,7 +166,7 @@ def import_(
     for line in render.import_extra_lines(event):
         app_ctx.out.print(render.t(line))
     if not dry_run:
-        save_event(app_ctx, event, data)
+        save_event(app_ctx, event, data, location=source, into=into)
 
 
 @app.command(epilog="Example: syncsvc actions --owner carloss --format json")

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 from syncsvc.cli import render
 from syncsvc.cli.context import AppContext
-from syncsvc.domain import Event
+from syncsvc.domain import Event, ImportReport
 from syncsvc.models import db, repo
 from syncsvc.parser import parse_summary
+from syncsvc.provenance import identify
 from syncsvc.views import summarise
 
 
@@ -32,16 +33,28 @@ def parse_and_report(
     return event
 
 
-def save_event(app_ctx: AppContext, event: Event, data: bytes) -> None:
-    """Store ``event`` in one transaction and print the import counts."""
+def save_event(
+    app_ctx: AppContext,
+    event: Event,
+    data: bytes,
+    *,
+    location: str | None = None,
+    into: str | None = None,
+) -> ImportReport:
+    """Store ``event`` from ``location`` in one transaction and print the counts.
+
+    ``into`` is ``--event``: an event id (digits) or a name.
+    """
+    name = None if into is None or into.isdigit() else into
+    source = identify(location, data, name=name, title=event.title)
     with db.session_scope(app_ctx.engine()) as session:
         report = repo.save_event(
             session,
             event,
+            source=source,
+            into=int(into) if into is not None and into.isdigit() else into,
             source_digest=hashlib.sha256(data).hexdigest(),
             now=datetime.now(UTC),
         )
-    app_ctx.out.print(
-        f"saved event {report.event_id}: {report.created} new, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {report.removed} removed"
-    )
+    render.import_report(app_ctx.out, report)
+    return report

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from syncsvc import escape
-from syncsvc.domain import Event, RefKind, StoredAction, StoredEvent
+from syncsvc.domain import Event, ImportReport, RefKind, StoredAction, StoredEvent
 from syncsvc.explain import Explanation
 from syncsvc.models.link_store import StateChange
 from syncsvc.models.status_queries import LinkView
@@ -176,6 +176,19 @@ def action_detail(
         console.print(
             Text(f"  was (until {rev.replaced_at:%Y-%m-%d %H:%M}): ") + t(rev.text),
         )
+
+
+def import_report(console: Console, report: ImportReport) -> None:
+    """The counts of an import, with the event and the source."""
+    counts = {
+        "new": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "withdrawn": report.withdrawn,
+    }
+    numbers = ", ".join(f"{n} {word}" for word, n in counts.items())
+    line = f"saved event {report.event_id}: {numbers}"
+    console.print(t(f"{line} (source {report.source})" if report.source else line))
 
 
 def transition_json(moved: StateChange) -> dict[str, JSONValue]:

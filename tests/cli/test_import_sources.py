@@ -79,7 +79,6 @@ def show(runner: CliRunner, db_url: str, action_id: int) -> dict:
 class TestSeparateSources:
     """A different source never updates another event's actions."""
 
-    @pytest.mark.xfail(strict=True, reason="issue 10: a second mail withdraws the first's actions")
     def test_per_day_mails_keep_each_others_actions(self, runner, db_url, tmp_path) -> None:
         """Two per-day mails of one PTG, imported apart, keep all 20 actions with their days."""
         run(runner, db_url, "import", write(tmp_path, "day1.eml", DAY_1_MAIL))
@@ -92,7 +91,6 @@ class TestSeparateSources:
         assert {i: after[i] for i in first} == first
         assert {day for _, day in first.values()} == {"2020-10-26", "2020-10-27"}
 
-    @pytest.mark.xfail(strict=True, reason="issue 10: team-less summaries wipe each other")
     def test_team_less_summaries_do_not_wipe_each_other(self, runner, db_url, tmp_path) -> None:
         """Two different summaries that name no team or cycle are two events with their actions."""
         run(runner, db_url, "import", write(tmp_path, "a.txt", NO_TEAM_A))
@@ -150,3 +148,70 @@ class TestWithdrawn:
         forced = run(runner, db_url, "mark", str(gone), "done", "--force")
         assert forced.exit_code == 0, forced.stderr
         assert show(runner, db_url, gone)["state"] == "done"
+
+
+POLICY = b"&nbsp; &nbsp; - gouthamr will write the policy refresh spec<br>"
+UNTITLED_A = b"""Notes from our sessions.
+
+=== Backups ===
+Actions:
+- bob will benchmark the compressor
+- alice will review the backup spec
+"""
+UNTITLED_B = b"""Notes from other sessions.
+
+=== Routers ===
+Actions:
+- carol will write the router guide
+"""
+
+
+def events(runner: CliRunner, db_url: str) -> list[dict]:
+    """`syncsvc events --format json` parsed."""
+    result = run(runner, db_url, "events", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+class TestJoining:
+    """`--event NAME|ID` puts several mails of one PTG into one event."""
+
+    def test_mails_join_by_id_and_withdraw_only_their_own(self, runner, db_url, tmp_path) -> None:
+        """The second mail joins event 1; dropping one of its actions leaves the first's alone."""
+        run(runner, db_url, "import", write(tmp_path, "day1.eml", DAY_1_MAIL))
+        first = [a["id"] for a in actions(runner, db_url)]
+        day3 = write(tmp_path, "day3.eml", DAY_3_MAIL)
+        joined = run(runner, db_url, "import", day3, "--event", "1")
+        assert "saved event 1: 10 new, 0 updated, 0 unchanged, 0 withdrawn" in joined.stdout
+        assert "(source message-id:day3@example.org)" in joined.stdout
+        write(tmp_path, "day3.eml", DAY_3_MAIL.replace(POLICY, b""))
+        again = run(runner, db_url, "import", day3)
+        assert "saved event 1: 0 new, 0 updated, 9 unchanged, 1 withdrawn" in again.stdout
+        assert [(e["id"], e["actions"]) for e in events(runner, db_url)] == [(1, 19)]
+        assert [a["id"] for a in actions(runner, db_url)][:10] == first
+
+    def test_mails_join_by_name(self, runner, db_url, tmp_path) -> None:
+        """`--event` with the event's title joins it."""
+        run(runner, db_url, "import", write(tmp_path, "day1.eml", DAY_1_MAIL))
+        day3 = write(tmp_path, "day3.eml", DAY_3_MAIL)
+        run(runner, db_url, "import", day3, "--event", "Manila Wallaby PTG")
+        assert [(e["title"], e["actions"]) for e in events(runner, db_url)] == [
+            ("Manila Wallaby PTG", 20)
+        ]
+
+    def test_unknown_event_id_exits_5(self, runner, db_url, tmp_path) -> None:
+        """`--event` with an id no event has is refused with exit 5 and stores nothing."""
+        result = run(runner, db_url, "import", write(tmp_path, "d.eml", DAY_1_MAIL), "--event", "7")
+        assert result.exit_code == 5
+        assert "no event with id 7" in result.stderr
+        assert actions(runner, db_url) == []
+
+    def test_team_less_files_without_headers_keep_apart(self, runner, db_url, tmp_path) -> None:
+        """Two untitled, team-less summaries share a default name but stay two events."""
+        run(runner, db_url, "import", write(tmp_path, "a.txt", UNTITLED_A))
+        second = run(runner, db_url, "import", write(tmp_path, "b.txt", UNTITLED_B))
+        assert "saved event 2: 1 new, 0 updated, 0 unchanged, 0 withdrawn" in second.stdout
+        assert "(source name:PTG (2))" in second.stdout
+        again = run(runner, db_url, "import", write(tmp_path, "a.txt", UNTITLED_A))
+        assert "saved event 1: 0 new, 0 updated, 2 unchanged, 0 withdrawn" in again.stdout
+        assert [e["actions"] for e in events(runner, db_url)] == [2, 1]
