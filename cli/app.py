@@ -150,6 +150,7 @@ def import_(
             help="Join this event (id or name); names a local file without a Message-ID.",
         ),
     ] = None,
+    fmt: DetailFormatOption = DetailFormat.TABLE,
 ) -> None:
     """Read a PTG summary or meeting minutes and store its action items as commitments."""
     app_ctx = _ctx(ctx)
@@ -162,11 +163,11 @@ def import_(
         )  # fmt: skip
         render.explanation(app_ctx.out, app_ctx.err, found)
         return
-    event = parse_and_report(app_ctx, data, team=team, cycle=cycle)
+    found_to = app_ctx.err if fmt is DetailFormat.JSON else app_ctx.out  # stdout: JSON only
+    event = parse_and_report(app_ctx, data, team=team, cycle=cycle, console=found_to)
     for line in render.import_extra_lines(event):
-        app_ctx.out.print(render.t(line))
-    if not dry_run:
-        save_event(app_ctx, event, data, location=source, into=into)
+        found_to.print(render.t(line))
+    save_event(app_ctx, event, data, location=source, into=into, dry_run=dry_run, fmt=fmt)
 
 
 @app.command(epilog="Example: syncsvc actions --owner carloss --format json")

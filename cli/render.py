@@ -178,16 +178,36 @@ def action_detail(
         )
 
 
-def import_report(console: Console, report: ImportReport) -> None:
-    """The counts of an import, with the event and the source."""
+def import_report(
+    console: Console, report: ImportReport, *, dry_run: bool, as_json: bool = False
+) -> None:
+    """The counts of an import (or of what a dry run would do), as a line or a JSON object."""
     counts = {
         "new": report.created,
         "updated": report.updated,
         "unchanged": report.unchanged,
         "withdrawn": report.withdrawn,
     }
+    if as_json:
+        source: JSONValue = None
+        if report.source is not None:
+            source = {"kind": str(report.source.kind), "key": report.source.key}
+        data: dict[str, JSONValue] = {
+            "event_id": report.event_id,
+            "new_event": report.new_event,
+            "source": source,
+            "dry_run": dry_run,
+            **counts,
+        }
+        print_json(console, data)
+        return
     numbers = ", ".join(f"{n} {word}" for word, n in counts.items())
-    line = f"saved event {report.event_id}: {numbers}"
+    event = "a new event" if report.event_id is None else f"event {report.event_id}"
+    line = (
+        f"dry run, nothing saved: {event} would get {numbers}"
+        if dry_run
+        else (f"saved {event}: {numbers}")
+    )
     console.print(t(f"{line} (source {report.source})" if report.source else line))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
 from difflib import SequenceMatcher
@@ -62,6 +63,7 @@ def save_event(
     now: datetime,
     source: SourceKey | None = None,
     into: int | str | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Store what ``source`` (default: the name ``event.title``) says about ``event``.
 
@@ -82,21 +84,45 @@ def save_event(
     withdrawn (kept, with their ids) and revived if they come back. Days are
     shared by the event's sources (matched by label and date). User-set state is
     never touched. ``now`` must be timezone-aware.
+
+    ``dry_run`` computes the same report without writing anything: nothing is
+    flushed, so new rows get no ids (a new event's ``event_id`` is ``None``) and
+    no sequence moves; the caller must roll the session back.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    key = source or SourceKey(SourceKind.NAME, event.title)
-    row, source_row, new_event = _resolve_event(session, event, key, into, source_digest, now)
-    session.flush()  # the event and source need ids before topics and actions point at them
-    people, refs = _ensure_people(session, event), _ensure_refs(session, event)
+    with session.no_autoflush if dry_run else nullcontext():
+        return _save(session, event, source or SourceKey(SourceKind.NAME, event.title),
+                     into=into, digest=source_digest, now=now, dry_run=dry_run)  # fmt: skip
+
+
+def _save(
+    session: Session,
+    event: Event,
+    key: SourceKey,
+    *,
+    into: int | str | None,
+    digest: str,
+    now: datetime,
+    dry_run: bool,
+) -> ImportReport:
+    def flush() -> None:
+        if not dry_run:
+            session.flush()
+
+    row, source_row, new_event = _resolve_event(session, event, key, into, digest, now)
+    flush()  # the event and source need ids before topics and actions point at them
+    people = _ensure_people(session, event, dry_run=dry_run)
+    refs = _ensure_refs(session, event, dry_run=dry_run)
     run = _Import(session, row, source_row, now, people, refs)
     days = _sync_days(row, event)
     topic_rows = run.sync_topics(event, days)
-    session.flush()  # new topics need ids before actions point at them
+    flush()  # new topics need ids before actions point at them
     report = run.sync_actions(event, topic_rows)
-    session.flush()
-    _drop_unused_days(row, keep=days.values())
-    session.flush()
+    if not dry_run:
+        session.flush()
+        _drop_unused_days(row, keep=days.values())
+        session.flush()
     return replace(report, new_event=new_event)
 
 
@@ -216,13 +242,15 @@ def _ref_key(ref: Ref) -> _RefKey:
     return (ref.kind, ref.id, ref.url)
 
 
-def _ensure_people(session: Session, event: Event) -> dict[str, PersonRow]:
-    """Upsert every owner by nick; fill in names the summary gives."""
+def _ensure_people(session: Session, event: Event, *, dry_run: bool) -> dict[str, PersonRow]:
+    """Upsert every owner by nick; fill in names the summary gives (unsaved in a dry run)."""
     nicks = _dedupe(nick for action in event.actions for nick in action.owners)
     names = {p.nick: p.name for p in event.people if p.name}
     stmt = select(PersonRow).where(PersonRow.nick.in_(nicks))
     found = {p.nick: p for p in session.scalars(stmt)} if nicks else {}
     if missing := [{"nick": n, "name": names.get(n)} for n in nicks if n not in found]:
+        if dry_run:
+            return found | {str(m["nick"]): PersonRow(**m) for m in missing}
         insert_ignoring_conflicts(session, PersonRow, missing)
         found = {p.nick: p for p in session.scalars(stmt)}
     for nick, person in found.items():
@@ -231,8 +259,8 @@ def _ensure_people(session: Session, event: Event) -> dict[str, PersonRow]:
     return found
 
 
-def _ensure_refs(session: Session, event: Event) -> dict[_RefKey, RefRow]:
-    """Upsert every ref of the event on (kind, ref_id, url)."""
+def _ensure_refs(session: Session, event: Event, *, dry_run: bool) -> dict[_RefKey, RefRow]:
+    """Upsert every ref of the event on (kind, ref_id, url) (unsaved in a dry run)."""
     refs = [r for t in event.topics for r in t.refs] + [r for a in event.actions for r in a.refs]
     keys = _dedupe(_ref_key(r) for r in refs)
     wanted = set(keys)
@@ -246,6 +274,12 @@ def _ensure_refs(session: Session, event: Event) -> dict[_RefKey, RefRow]:
     if missing := [
         {"kind": k, "ref_id": i, "url": u} for k, i, u in keys if (k, i, u) not in found
     ]:
+        if dry_run:
+            return found | {
+                (k, i, u): RefRow(kind=k, ref_id=i, url=u)
+                for k, i, u in keys
+                if (k, i, u) not in found
+            }
         insert_ignoring_conflicts(session, RefRow, missing)
         found = load()
     return found
@@ -334,7 +368,8 @@ class _Import:
 
     def sync_topics(self, event: Event, days: dict[Day, DayRow]) -> list[TopicRow]:
         """Update this source's topics in place; return rows aligned with ``event.topics``."""
-        mine = [t for t in self.row.topics if t.source_id == self.source.id]
+        new = self.source.id is None  # a dry run's new source owns nothing yet
+        mine = [t for t in self.row.topics if not new and t.source_id == self.source.id]
         old = sorted(mine, key=lambda t: (t.removed_at is not None, t.position, t.id))
         titles = [t.title for t in event.topics]
         pairs = _match_texts(titles, [t.title for t in old], TOPIC_SIMILARITY)
@@ -369,7 +404,7 @@ class _Import:
             .options(selectinload(ActionRow.ref_links).joinedload(ActionRefRow.ref))
         )
         by_topic: dict[int, list[ActionRow]] = defaultdict(list)
-        for action in self.session.scalars(stmt):
+        for action in self.session.scalars(stmt) if self.source.id is not None else ():
             by_topic[action.topic_id].append(action)
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         seen: set[int] = set()

@@ -386,10 +386,11 @@ class ImportReport:
 
     ``withdrawn`` counts actions of this source that are gone from it; actions of
     other sources, carried over or added by hand are never counted there.
-    ``new_event`` says the import created the event.
+    ``new_event`` says the import created the event; ``event_id`` is ``None``
+    only for the event a dry run would create.
     """
 
-    event_id: int
+    event_id: int | None
     created: int
     updated: int
     unchanged: int

@@ -107,7 +107,6 @@ class TestSeparateSources:
 class TestWithdrawn:
     """An action gone from its source is withdrawn: counted, shown and guarded."""
 
-    @pytest.mark.xfail(strict=True, reason="issue 10: --dry-run does not show withdrawals")
     def test_dry_run_reports_what_a_real_run_withdraws(self, runner, db_url, tmp_path) -> None:
         """`--dry-run` prints the counts the real import then prints, withdrawn included."""
         path = write(tmp_path, "example.html", EXAMPLE)
@@ -215,3 +214,28 @@ class TestJoining:
         again = run(runner, db_url, "import", write(tmp_path, "a.txt", UNTITLED_A))
         assert "saved event 1: 0 new, 0 updated, 2 unchanged, 0 withdrawn" in again.stdout
         assert [e["actions"] for e in events(runner, db_url)] == [2, 1]
+
+
+class TestImportJson:
+    """`import --format json`: the counts for machines, dry run included."""
+
+    def test_json_counts_of_a_dry_run_and_a_real_run(self, runner, db_url, tmp_path) -> None:
+        """Stdout is one JSON object with the event, source and counts; a dry run has no id yet."""
+        path = write(tmp_path, "example.html", EXAMPLE)
+        dry = run(runner, db_url, "import", path, "--dry-run", "--format", "json")
+        assert dry.exit_code == 0, dry.stderr
+        source = {"kind": "name", "key": "Manila Wallaby PTG"}
+        assert json.loads(dry.stdout) == {
+            "event_id": None, "new_event": True, "source": source, "dry_run": True,
+            "new": 20, "updated": 0, "unchanged": 0, "withdrawn": 0,
+        }  # fmt: skip
+        assert "20 actions" in dry.stderr
+        real = run(runner, db_url, "import", path, "--format", "json")
+        assert json.loads(real.stdout) == {
+            "event_id": 1, "new_event": True, "source": source, "dry_run": False,
+            "new": 20, "updated": 0, "unchanged": 0, "withdrawn": 0,
+        }  # fmt: skip
+        write(tmp_path, "example.html", EXAMPLE.replace(DROPPED, b""))
+        edit = run(runner, db_url, "import", path, "--dry-run", "-f", "json")
+        assert json.loads(edit.stdout)["event_id"] == 1
+        assert [json.loads(edit.stdout)[k] for k in ("new", "unchanged", "withdrawn")] == [0, 19, 1]

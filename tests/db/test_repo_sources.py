@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from syncsvc.domain import (
     ActionItem,
@@ -19,6 +20,7 @@ from syncsvc.domain import (
     Topic,
 )
 from syncsvc.errors import InputError, NotFoundError
+from syncsvc.models.db import session_scope
 from syncsvc.models.repo import get_action, list_actions, list_events, save_event
 from syncsvc.models.tables import ActionRow, EventSourceRow, TopicRow
 
@@ -241,3 +243,31 @@ class TestDefaultNames:
             session, day_3_event, source=named, into="wallaby", source_digest=DIGEST, now=LATER
         )
         assert (report.created, report.withdrawn, report.new_event) == (2, 5, False)
+
+
+class TestDryRun:
+    def test_dry_run_counts_what_a_real_run_does_and_writes_nothing(
+        self, engine, sample_event, day_3_event
+    ):
+        """A dry run reports the real run's counts, stores nothing and uses up no id."""
+        shorter = replace(sample_event, topics=sample_event.topics[1:])
+        with session_scope(engine) as session:
+            save_event(session, sample_event, source=MAIL_1, source_digest=DIGEST, now=NOW)
+        with Session(engine) as session:
+            dry_edit = save_event(
+                session, shorter, source=MAIL_1, source_digest=DIGEST, now=LATER, dry_run=True
+            )
+            session.rollback()
+            dry_new = save_event(
+                session, day_3_event, source=MAIL_2, source_digest=DIGEST, now=LATER, dry_run=True
+            )
+            session.rollback()
+        with session_scope(engine) as session:
+            assert len(active(session)) == 5
+            edit = save_event(session, shorter, source=MAIL_1, source_digest=DIGEST, now=LATER)
+            new = save_event(session, day_3_event, source=MAIL_2, source_digest=DIGEST, now=LATER)
+            new_ids = [a.id for a in list_actions(session, event_id=new.event_id)]
+        assert dry_edit == edit
+        assert (edit.withdrawn, edit.unchanged) == (2, 3)
+        assert dry_new == replace(new, event_id=None)
+        assert (new.event_id, new_ids) == (2, [6, 7])
