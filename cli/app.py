@@ -215,6 +215,7 @@ def show(
         data = action_detail_json(action, links, view.artifact_states, view.progress.get(action.id))
         data["branches"] = [{"branch": b, "state": st, "reason": r} for b, st, r in branches]
         data["transitions"] = [render.transition_json(h) for h in transitions]
+        data.update(render.provenance_json(action))
         render.print_json(app_ctx.out, data)
     else:
         render.action_detail(

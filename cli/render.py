@@ -153,6 +153,11 @@ def action_detail(
         shown = ", ".join(map(str, value)) if isinstance(value, list) else value
         table.add_row(key, t(shown if shown not in (None, "") else "-"))
     table.add_row("state", str(action.state))
+    if action.source is not None:
+        table.add_row("source", t(action.source))
+    if action.withdrawn_at is not None:
+        when = f"{action.withdrawn_at:%Y-%m-%d %H:%M}"
+        table.add_row("withdrawn", t(f"{when}: gone from its source (mark needs --force)"))
     if view is not None:
         table.add_row("progress", view.progress.get(action.id, "not computed yet"))
     for branch, state, reason in branches:
@@ -176,6 +181,15 @@ def action_detail(
         console.print(
             Text(f"  was (until {rev.replaced_at:%Y-%m-%d %H:%M}): ") + t(rev.text),
         )
+
+
+def provenance_json(action: StoredAction) -> dict[str, JSONValue]:
+    """Where ``syncsvc show --format json``'s action came from and whether it was withdrawn."""
+    return {
+        "origin": str(action.origin),
+        "source": str(action.source) if action.source is not None else None,
+        "withdrawn_at": action.withdrawn_at.isoformat() if action.withdrawn_at else None,
+    }
 
 
 def import_report(

@@ -19,7 +19,7 @@ from syncsvc.domain import (
     StoredDecision,
     StoredEvent,
 )
-from syncsvc.errors import NotFoundError
+from syncsvc.errors import InputError, NotFoundError
 
 from .importer import save_event
 from .tables import (
@@ -51,15 +51,23 @@ def set_state(
     state: ActionState,
     *,
     now: datetime | None = None,
+    force: bool = False,
 ) -> StoredAction:
     """Set the state of action ``action_id`` and return it.
 
     ``updated_at`` becomes ``now`` (default: the current UTC time) when the state
-    changes. Raises ``NotFoundError`` for an unknown id.
+    changes. Raises ``NotFoundError`` for an unknown id and ``InputError`` for a
+    withdrawn action (gone from its source) unless ``force``.
     """
     action = session.get(ActionRow, action_id)
     if action is None:
         raise NotFoundError(f"no action with id {action_id}")
+    if action.removed_at is not None and not force:
+        raise InputError(
+            f"action {action_id} was withdrawn on {action.removed_at:%Y-%m-%d}:"
+            " it is gone from the summary it came from",
+            hint="--force marks it anyway",
+        )
     if action.state != state:
         action.state = ActionState(state)
         action.updated_at = now or datetime.now(UTC)

@@ -119,7 +119,6 @@ class TestWithdrawn:
         assert "0 new, 0 updated, 19 unchanged, 1 withdrawn" in real.stdout
         assert len(actions(runner, db_url)) == 19
 
-    @pytest.mark.xfail(strict=True, reason="issue 10: show does not say an action is withdrawn")
     def test_show_says_withdrawn(self, runner, db_url, tmp_path) -> None:
         """`show` of an action gone from its summary says it was withdrawn."""
         path = write(tmp_path, "example.html", EXAMPLE)
@@ -129,9 +128,11 @@ class TestWithdrawn:
         run(runner, db_url, "import", path)
         table = run(runner, db_url, "show", str(gone))
         assert "withdrawn" in table.stdout
-        assert show(runner, db_url, gone)["withdrawn_at"] is not None
+        assert "gone from its source" in table.stdout
+        detail = show(runner, db_url, gone)
+        assert detail["withdrawn_at"] is not None
+        assert (detail["origin"], detail["source"]) == ("source", "name:Manila Wallaby PTG")
 
-    @pytest.mark.xfail(strict=True, reason="issue 10: a withdrawn action can still be marked")
     def test_mark_refuses_a_withdrawn_action_without_force(self, runner, db_url, tmp_path) -> None:
         """`mark` on a withdrawn action refuses with one line; `--force` marks it."""
         path = write(tmp_path, "example.html", EXAMPLE)

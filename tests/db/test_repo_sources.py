@@ -21,7 +21,7 @@ from syncsvc.domain import (
 )
 from syncsvc.errors import InputError, NotFoundError
 from syncsvc.models.db import session_scope
-from syncsvc.models.repo import get_action, list_actions, list_events, save_event
+from syncsvc.models.repo import get_action, list_actions, list_events, save_event, set_state
 from syncsvc.models.tables import ActionRow, EventSourceRow, TopicRow
 
 NOW = datetime(2020, 11, 2, 12, 0, tzinfo=UTC)
@@ -181,6 +181,17 @@ class TestWithdrawal:
             ActionOrigin.SOURCE,
             MAIL_1,
         )
+
+    def test_mark_refuses_a_withdrawn_action_unless_forced(self, session, sample_event):
+        """set_state on a withdrawn action raises InputError; ``force`` sets it."""
+        save_event(session, sample_event, source=MAIL_1, source_digest=DIGEST, now=NOW)
+        gone = list_actions(session)[0].id
+        shorter = replace(sample_event, topics=sample_event.topics[1:])
+        save_event(session, shorter, source=MAIL_1, source_digest=DIGEST, now=LATER)
+        with pytest.raises(InputError, match=f"action {gone} was withdrawn on 2020-11-03"):
+            set_state(session, gone, ActionState.DONE, now=LATER)
+        assert get_action(session, gone).state is ActionState.OPEN
+        assert set_state(session, gone, ActionState.DONE, now=LATER, force=True).state == "done"
 
 
 class TestTopicsAndDays:
