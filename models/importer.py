@@ -136,7 +136,7 @@ def _resolve_event(
 ) -> tuple[EventRow, EventSourceRow, bool]:
     """The event and source row an import writes to (stamped with ``digest`` and ``now``),
     and whether the event is new."""
-    if key.kind is SourceKind.NAME and key.key != into:
+    if key.kind is SourceKind.NAME:
         source_row, key = _find_named_source(session, event, key.key)
     else:
         stmt = select(EventSourceRow).where(
@@ -179,15 +179,15 @@ def _resolve_event(
 def _find_named_source(
     session: Session, event: Event, name: str
 ) -> tuple[EventSourceRow | None, SourceKey]:
-    """The source a summary named only by default (its Subject or title) is, and its key.
+    """The source a summary known only by a name (given, or its Subject or title) is, and its key.
 
-    A default name says little (every team-less summary is a "PTG"), so sources
-    sharing it are told apart by content: the first of ``name``, ``name (2)``,
-    ``name (3)``… (oldest first) that has an action like one of this summary's
-    (difflib ratio >= 0.6), or no current action at all, is this summary; when
-    none has, it is a new source under the first free of those names. An edit
-    keeps most actions, so it still finds its source; a different summary never
-    takes another's.
+    A name says little (every team-less summary is a "PTG", every file of one
+    PTG may be given the event's name), so sources sharing it are told apart by
+    content: the first of ``name``, ``name (2)``,
+    ``name (3)``… (oldest first) that this summary reads as a version of (see
+    :func:`_shares_content`) is this summary; when none is, it is a new source
+    under the first free of those names. An edit keeps most actions, so it still
+    finds its source; a different summary never takes another's.
     """
     similar = EventSourceRow.key.startswith(f"{name} (", autoescape=True)
     stmt = (
@@ -208,11 +208,15 @@ def _find_named_source(
 
 
 def _shares_content(session: Session, source: EventSourceRow, event: Event) -> bool:
-    """Whether ``source`` has a current action like one of ``event`` (or no current action)."""
+    """Whether ``event`` reads as a version of ``source``: at least half of the smaller of
+    their sets of current actions pair up (or ``source`` has no current action)."""
     current = (ActionRow.source_id == source.id) & ActionRow.removed_at.is_(None)
     texts = session.scalars(select(ActionRow.text).where(current)).all()
     new_texts = [action.text for action in event.actions]
-    return not texts or bool(_match_texts(new_texts, texts, ACTION_SIMILARITY))
+    if not texts:
+        return True
+    pairs = _match_texts(new_texts, texts, ACTION_SIMILARITY)
+    return bool(new_texts) and 2 * len(pairs) >= min(len(texts), len(new_texts))
 
 
 def _target_event(session: Session, into: int | str | None) -> EventRow | None:

@@ -199,6 +199,16 @@ class TestJoining:
             ("Manila Wallaby PTG", 20)
         ]
 
+    def test_local_files_join_by_name(self, runner, db_url, tmp_path) -> None:
+        """A second header-less file given the event's name joins it and withdraws nothing."""
+        run(runner, db_url, "import", write(tmp_path, "day1.html", EXAMPLE[:DAY_3] + b"</div>"))
+        day3 = write(tmp_path, "day3.html", INTRO + EXAMPLE[DAY_3:])
+        joined = run(runner, db_url, "import", day3, "--event", "Manila Wallaby PTG")
+        assert "saved event 1: 10 new, 0 updated, 0 unchanged, 0 withdrawn" in joined.stdout
+        again = run(runner, db_url, "import", day3, "--event", "Manila Wallaby PTG")
+        assert "saved event 1: 0 new, 0 updated, 10 unchanged, 0 withdrawn" in again.stdout
+        assert [(e["id"], e["actions"]) for e in events(runner, db_url)] == [(1, 20)]
+
     def test_unknown_event_id_exits_5(self, runner, db_url, tmp_path) -> None:
         """`--event` with an id no event has is refused with exit 5 and stores nothing."""
         result = run(runner, db_url, "import", write(tmp_path, "d.eml", DAY_1_MAIL), "--event", "7")

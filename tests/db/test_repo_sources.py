@@ -244,16 +244,20 @@ class TestDefaultNames:
         )
         assert active(session, second.event_id) == ["carol will write the guide"]
 
-    def test_an_explicit_name_is_that_source(self, session, sample_event, day_3_event):
-        """A name given as ``into`` is the source itself, whatever its content."""
+    def test_a_given_name_joins_without_taking_another_summary(
+        self, session, sample_event, day_3_event
+    ):
+        """A second summary given the first's name joins its event as a source of its own."""
         named = SourceKey(SourceKind.NAME, "wallaby")
-        save_event(
+        first = save_event(
             session, sample_event, source=named, into="wallaby", source_digest=DIGEST, now=NOW
         )
         report = save_event(
             session, day_3_event, source=named, into="wallaby", source_digest=DIGEST, now=LATER
         )
-        assert (report.created, report.withdrawn, report.new_event) == (2, 5, False)
+        assert (report.event_id, report.created, report.withdrawn) == (first.event_id, 2, 0)
+        assert str(report.source) == "name:wallaby (2)"
+        assert len(active(session, first.event_id)) == 7
 
 
 class TestDryRun:
