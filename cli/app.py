@@ -130,6 +130,7 @@ def _ctx(ctx: typer.Context) -> AppContext:
 @app.command(
     "import",
     epilog="Example: syncsvc import wallaby-ptg.html --team manila; "
+    "syncsvc import day3.eml --event 'Manila Wallaby PTG'; "
     "syncsvc import --explain wallaby-ptg.html",
 )
 def import_(
@@ -141,6 +142,15 @@ def import_(
     explain_: Annotated[
         bool, typer.Option("--explain", help="Show how each line was read; store nothing.")
     ] = False,
+    into: Annotated[
+        str | None,
+        typer.Option(
+            "--event",
+            metavar="NAME|ID",
+            help="Join this event (id or name); names a local file without a Message-ID.",
+        ),
+    ] = None,
+    fmt: DetailFormatOption = DetailFormat.TABLE,
 ) -> None:
     """Read a PTG summary or meeting minutes and store its action items as commitments."""
     app_ctx = _ctx(ctx)
@@ -153,11 +163,11 @@ def import_(
         )  # fmt: skip
         render.explanation(app_ctx.out, app_ctx.err, found)
         return
-    event = parse_and_report(app_ctx, data, team=team, cycle=cycle)
+    found_to = app_ctx.err if fmt is DetailFormat.JSON else app_ctx.out  # stdout: JSON only
+    event = parse_and_report(app_ctx, data, team=team, cycle=cycle, console=found_to)
     for line in render.import_extra_lines(event):
-        app_ctx.out.print(render.t(line))
-    if not dry_run:
-        save_event(app_ctx, event, data)
+        found_to.print(render.t(line))
+    save_event(app_ctx, event, data, location=source, into=into, dry_run=dry_run, fmt=fmt)
 
 
 @app.command(epilog="Example: syncsvc actions --owner carloss --format json")
@@ -205,6 +215,7 @@ def show(
         data = action_detail_json(action, links, view.artifact_states, view.progress.get(action.id))
         data["branches"] = [{"branch": b, "state": st, "reason": r} for b, st, r in branches]
         data["transitions"] = [render.transition_json(h) for h in transitions]
+        data.update(render.provenance_json(action))
         render.print_json(app_ctx.out, data)
     else:
         render.action_detail(

@@ -5,18 +5,28 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
+from rich.console import Console
+from sqlalchemy.orm import Session
+
 from syncsvc.cli import render
 from syncsvc.cli.context import AppContext
-from syncsvc.domain import Event
-from syncsvc.models import db, repo
+from syncsvc.cli.options import DetailFormat
+from syncsvc.domain import Event, ImportReport
+from syncsvc.models import repo
 from syncsvc.parser import parse_summary
+from syncsvc.provenance import identify
 from syncsvc.views import summarise
 
 
 def parse_and_report(
-    app_ctx: AppContext, data: bytes, *, team: str | None, cycle: str | None
+    app_ctx: AppContext,
+    data: bytes,
+    *,
+    team: str | None,
+    cycle: str | None,
+    console: Console | None = None,
 ) -> Event:
-    """Parse ``data`` and print what was found (warnings to stderr)."""
+    """Parse ``data`` and print what was found to ``console`` (stdout); warnings to stderr."""
     cfg = app_ctx.config
     event = parse_summary(
         data,
@@ -26,22 +36,42 @@ def parse_and_report(
         schedules=app_ctx.schedules(),
     )
     for line in render.parse_summary_lines(event.title, summarise(event)):
-        app_ctx.out.print(render.t(line))
+        (console or app_ctx.out).print(render.t(line))
     for warning in event.warnings:
         app_ctx.err.print(render.t(f"warning: {warning}"), style="yellow")
     return event
 
 
-def save_event(app_ctx: AppContext, event: Event, data: bytes) -> None:
-    """Store ``event`` in one transaction and print the import counts."""
-    with db.session_scope(app_ctx.engine()) as session:
+def save_event(
+    app_ctx: AppContext,
+    event: Event,
+    data: bytes,
+    *,
+    location: str | None = None,
+    into: str | None = None,
+    dry_run: bool = False,
+    fmt: DetailFormat = DetailFormat.TABLE,
+) -> ImportReport:
+    """Store ``event`` from ``location`` in one transaction and print the counts.
+
+    ``into`` is ``--event``: an event id (digits) or a name. A dry run does the
+    same matching without writing and rolls back, so its counts are a real run's.
+    """
+    name = None if into is None or into.isdigit() else into
+    source = identify(location, data, name=name, title=event.title)
+    with Session(app_ctx.engine(), expire_on_commit=False) as session:
         report = repo.save_event(
             session,
             event,
+            source=source,
+            into=int(into) if into is not None and into.isdigit() else into,
             source_digest=hashlib.sha256(data).hexdigest(),
             now=datetime.now(UTC),
+            dry_run=dry_run,
         )
-    app_ctx.out.print(
-        f"saved event {report.event_id}: {report.created} new, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {report.removed} removed"
-    )
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    render.import_report(app_ctx.out, report, dry_run=dry_run, as_json=fmt is DetailFormat.JSON)
+    return report

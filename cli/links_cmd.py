@@ -162,12 +162,19 @@ def mark(
     ctx: typer.Context,
     action_id: ActionArg,
     state: Annotated[ActionState, typer.Argument(help="done, dropped or open.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Mark it even if it was withdrawn from its summary.")
+    ] = False,
     wait: WaitOption = RELINK_WAIT,
 ) -> None:
-    """Mark a commitment done or dropped by hand (or open again)."""
+    """Mark a commitment done or dropped by hand (or open again).
+
+    A withdrawn commitment (gone from the summary it came from) is refused
+    (exit 2) unless --force.
+    """
     app_ctx = app_context(ctx)
     with db.session_scope(app_ctx.engine()) as session:
-        action = repo.set_state(session, action_id, state, now=datetime.now(UTC))
+        action = repo.set_state(session, action_id, state, now=datetime.now(UTC), force=force)
     app_ctx.out.print(render.t(f"#{action.id} marked {action.state}"))
     relink_after_change(app_ctx, app_ctx.config, now=datetime.now(UTC), wait=wait)
 

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from syncsvc import escape
-from syncsvc.domain import Event, RefKind, StoredAction, StoredEvent
+from syncsvc.domain import Event, ImportReport, RefKind, StoredAction, StoredEvent
 from syncsvc.explain import Explanation
 from syncsvc.models.link_store import StateChange
 from syncsvc.models.status_queries import LinkView
@@ -153,6 +153,11 @@ def action_detail(
         shown = ", ".join(map(str, value)) if isinstance(value, list) else value
         table.add_row(key, t(shown if shown not in (None, "") else "-"))
     table.add_row("state", str(action.state))
+    if action.source is not None:
+        table.add_row("source", t(action.source))
+    if action.withdrawn_at is not None:
+        when = f"{action.withdrawn_at:%Y-%m-%d %H:%M}"
+        table.add_row("withdrawn", t(f"{when}: gone from its source (mark needs --force)"))
     if view is not None:
         table.add_row("progress", view.progress.get(action.id, "not computed yet"))
     for branch, state, reason in branches:
@@ -176,6 +181,48 @@ def action_detail(
         console.print(
             Text(f"  was (until {rev.replaced_at:%Y-%m-%d %H:%M}): ") + t(rev.text),
         )
+
+
+def provenance_json(action: StoredAction) -> dict[str, JSONValue]:
+    """Where ``syncsvc show --format json``'s action came from and whether it was withdrawn."""
+    return {
+        "origin": str(action.origin),
+        "source": str(action.source) if action.source is not None else None,
+        "withdrawn_at": action.withdrawn_at.isoformat() if action.withdrawn_at else None,
+    }
+
+
+def import_report(
+    console: Console, report: ImportReport, *, dry_run: bool, as_json: bool = False
+) -> None:
+    """The counts of an import (or of what a dry run would do), as a line or a JSON object."""
+    counts = {
+        "new": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "withdrawn": report.withdrawn,
+    }
+    if as_json:
+        source: JSONValue = None
+        if report.source is not None:
+            source = {"kind": str(report.source.kind), "key": report.source.key}
+        data: dict[str, JSONValue] = {
+            "event_id": report.event_id,
+            "new_event": report.new_event,
+            "source": source,
+            "dry_run": dry_run,
+            **counts,
+        }
+        print_json(console, data)
+        return
+    numbers = ", ".join(f"{n} {word}" for word, n in counts.items())
+    event = "a new event" if report.event_id is None else f"event {report.event_id}"
+    line = (
+        f"dry run, nothing saved: {event} would get {numbers}"
+        if dry_run
+        else (f"saved {event}: {numbers}")
+    )
+    console.print(t(f"{line} (source {report.source})" if report.source else line))
 
 
 def transition_json(moved: StateChange) -> dict[str, JSONValue]:

@@ -25,11 +25,14 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from syncsvc.domain import (
+    ActionOrigin,
     ActionRevision,
     ActionState,
     EventSource,
     Ref,
     RefKind,
+    SourceKey,
+    SourceKind,
     StoredAction,
     StoredEvent,
 )
@@ -39,20 +42,21 @@ from .base import Base, UTCDateTime, value_enum
 _STATE = value_enum(ActionState)
 _SOURCE = value_enum(EventSource)
 _REF_KIND = value_enum(RefKind)
+_SOURCE_KIND = value_enum(SourceKind)
+_ORIGIN = value_enum(ActionOrigin)
 
 
 class EventRow(Base):
-    """An imported summary. ``team``/``cycle`` hold ``""`` when the text names none.
+    """An event (a PTG, a meeting) made of one or more imported sources.
 
-    ``""`` rather than NULL keeps the unique key meaningful: SQL treats NULLs as
-    distinct, so two imports of a team-less summary would otherwise both insert.
+    ``team``/``cycle`` hold ``""`` when the text names none. An event is found by
+    its sources (:class:`EventSourceRow`), never by its title: two summaries with
+    the same title are two events unless one is imported into the other.
+    ``source_digest`` and ``imported_at`` are those of the latest import into it.
     """
 
     __tablename__ = "events"
-    __table_args__ = (
-        UniqueConstraint("team", "cycle", "title", "source"),
-        CheckConstraint("source IN ('ptg', 'meeting')", name="source"),
-    )
+    __table_args__ = (CheckConstraint("source IN ('ptg', 'meeting')", name="source"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team: Mapped[str] = mapped_column(String(100))
@@ -61,6 +65,10 @@ class EventRow(Base):
     source: Mapped[EventSource] = mapped_column(_SOURCE)
     source_digest: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    sources: Mapped[list[EventSourceRow]] = relationship(
+        back_populates="event", order_by="EventSourceRow.id", cascade="all, delete-orphan"
+    )
 
     days: Mapped[list[DayRow]] = relationship(
         back_populates="event", order_by="DayRow.position", cascade="all, delete-orphan"
@@ -83,6 +91,34 @@ class EventRow(Base):
         )
 
 
+class EventSourceRow(Base):
+    """One imported source of an event: a mail (Message-ID), an archive URL or a named file.
+
+    ``(kind, key)`` is unique: importing the same source again updates what it
+    brought (its topics and actions) and nothing else. ``digest`` is the SHA-256
+    of the bytes last imported, ``imported_at`` when.
+    """
+
+    __tablename__ = "event_sources"
+    __table_args__ = (
+        UniqueConstraint("kind", "key"),
+        CheckConstraint("kind IN ('message-id', 'url', 'name')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[SourceKind] = mapped_column(_SOURCE_KIND)
+    key: Mapped[str] = mapped_column(String(2000))
+    digest: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    event: Mapped[EventRow] = relationship(back_populates="sources")
+
+    def to_key(self) -> SourceKey:
+        """Return the domain identity of this source."""
+        return SourceKey(SourceKind(self.kind), self.key)
+
+
 class DayRow(Base):
     """A day heading of an event, kept in document order by ``position``."""
 
@@ -99,12 +135,20 @@ class DayRow(Base):
 
 
 class TopicRow(Base):
-    """A topic heading. A topic gone from a re-import is soft-removed, like actions."""
+    """A topic heading of one source. A topic gone from that source is withdrawn, like actions.
+
+    Each source keeps its own topic rows, so a topic two mails share is withdrawn
+    from one without touching the other. ``source_id`` is ``NULL`` only for topics
+    no import owns.
+    """
 
     __tablename__ = "topics"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event_sources.id", ondelete="SET NULL"), index=True
+    )
     day_id: Mapped[int | None] = mapped_column(
         ForeignKey("days.id", ondelete="SET NULL"), index=True
     )
@@ -123,10 +167,19 @@ class TopicRow(Base):
 
 
 class ActionRow(Base):
-    """An action item; ``id`` is the stable id users see and type."""
+    """An action item; ``id`` is the stable id users see and type.
+
+    ``origin`` says where it came from: an imported source (``source_id``), carried
+    over from another event, or added by hand. An import withdraws only actions
+    of its own source; ``removed_at`` is when it was withdrawn (``NULL``: active).
+    Nothing is deleted: a withdrawn action keeps its id, history and links.
+    """
 
     __tablename__ = "actions"
-    __table_args__ = (CheckConstraint("state IN ('open', 'done', 'dropped')", name="state"),)
+    __table_args__ = (
+        CheckConstraint("state IN ('open', 'done', 'dropped')", name="state"),
+        CheckConstraint("origin IN ('source', 'carried', 'manual')", name="origin"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -144,8 +197,13 @@ class ActionRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    origin: Mapped[ActionOrigin] = mapped_column(_ORIGIN, server_default=sql_text("'source'"))
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event_sources.id", ondelete="SET NULL"), index=True
+    )
 
     topic: Mapped[TopicRow] = relationship()
+    source: Mapped[EventSourceRow | None] = relationship()
     owner_links: Mapped[list[ActionOwnerRow]] = relationship(
         order_by="ActionOwnerRow.position", cascade="all, delete-orphan"
     )
@@ -179,6 +237,9 @@ class ActionRow(Base):
             history=tuple(r.to_record() for r in self.revisions) if history else (),
             confidence=self.confidence,
             organisations=tuple(self.organisations),
+            origin=ActionOrigin(self.origin),
+            source=self.source.to_key() if self.source is not None else None,
+            withdrawn_at=self.removed_at,
         )
 
 

@@ -29,6 +29,22 @@ class EventSource(StrEnum):
     MEETING = "meeting"
 
 
+class SourceKind(StrEnum):
+    """How an imported source is identified: a mail's Message-ID, an archive URL or a name."""
+
+    MESSAGE_ID = "message-id"
+    URL = "url"
+    NAME = "name"
+
+
+class ActionOrigin(StrEnum):
+    """Where a stored action came from; an import withdraws only its own source's actions."""
+
+    SOURCE = "source"  # read from an imported source (a mail, a URL, a named file)
+    CARRIED = "carried"  # carried over from another event
+    MANUAL = "manual"  # added by hand
+
+
 class ActionState(StrEnum):
     """Lifecycle of a commitment as the team sees it."""
 
@@ -296,6 +312,21 @@ class Bug:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceKey:
+    """The identity of an imported source: ``message-id:<id>``, ``url:<url>`` or ``name:<name>``.
+
+    Importing the same key again updates what that source brought; another key
+    never touches it.
+    """
+
+    kind: SourceKind
+    key: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+
+@dataclass(frozen=True, slots=True)
 class ActionRevision:
     """An earlier wording of an action, kept when a re-import edits it."""
 
@@ -325,6 +356,9 @@ class StoredAction:
     history: tuple[ActionRevision, ...] = ()
     confidence: float = 1.0
     organisations: tuple[str, ...] = ()
+    origin: ActionOrigin = ActionOrigin.SOURCE
+    source: SourceKey | None = None
+    withdrawn_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,10 +387,18 @@ class StoredEvent:
 
 @dataclass(frozen=True, slots=True)
 class ImportReport:
-    """What an import changed: counts of actions by outcome."""
+    """What an import changed (or, in a dry run, would change): counts of actions by outcome.
 
-    event_id: int
+    ``withdrawn`` counts actions of this source that are gone from it; actions of
+    other sources, carried over or added by hand are never counted there.
+    ``new_event`` says the import created the event; ``event_id`` is ``None``
+    only for the event a dry run would create.
+    """
+
+    event_id: int | None
     created: int
     updated: int
     unchanged: int
-    removed: int
+    withdrawn: int
+    source: SourceKey | None = None
+    new_event: bool = False

@@ -87,14 +87,14 @@ class TestImport:
             result.stdout
         )
         assert "refs: 1 bug, 4 change; 11 etherpads/documents" in result.stdout
-        assert "20 new, 0 updated, 0 unchanged, 0 removed" in result.stdout
+        assert "20 new, 0 updated, 0 unchanged, 0 withdrawn" in result.stdout
 
     def test_reimport_is_idempotent(self, runner, db_url, example) -> None:
         """Importing the same summary twice keeps every id and adds nothing."""
         run(runner, db_url, "import", str(example))
         first = actions_json(runner, db_url)
         result = run(runner, db_url, "import", str(example))
-        assert "0 new, 0 updated, 20 unchanged, 0 removed" in result.stdout
+        assert "0 new, 0 updated, 20 unchanged, 0 withdrawn" in result.stdout
         assert actions_json(runner, db_url) == first
 
     def test_light_edit_keeps_id_and_history(self, runner, db_url, example) -> None:
@@ -104,7 +104,7 @@ class TestImport:
         old = "haixin will update the patch with this feedback"
         example.write_bytes(EXAMPLE.replace(old.encode(), b"haixin will update the patch soon"))
         result = run(runner, db_url, "import", str(example))
-        assert "0 new, 1 updated, 19 unchanged, 0 removed" in result.stdout
+        assert "0 new, 1 updated, 19 unchanged, 0 withdrawn" in result.stdout
         shown = json.loads(run(runner, db_url, "show", str(before[old]), "-f", "json").stdout)
         assert shown["text"] == "haixin will update the patch soon"
         assert [h["text"] for h in shown["history"]] == [old]

@@ -15,7 +15,14 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import CheckConstraint, inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from syncsvc.domain import ActionState, ChangeStatus, EventSource, RefKind
+from syncsvc.domain import (
+    ActionOrigin,
+    ActionState,
+    ChangeStatus,
+    EventSource,
+    RefKind,
+    SourceKind,
+)
 from syncsvc.models.base import Base
 from syncsvc.models.db import (
     alembic_config,
@@ -44,7 +51,8 @@ TABLES = {
 SYNC_TABLES = {"bugs", "bug_tasks", "changes", "artifact_history", "sync_state"}
 COMMENT_TABLES = {"bug_messages"}
 LINK_TABLES = {"links", "action_state_history", "identities"}
-ALL_TABLES = TABLES | SYNC_TABLES | LINK_TABLES | COMMENT_TABLES
+SOURCE_TABLES = {"event_sources"}
+ALL_TABLES = TABLES | SYNC_TABLES | LINK_TABLES | COMMENT_TABLES | SOURCE_TABLES
 INSERT_EVENT = (
     "INSERT INTO events (team, cycle, title, source, source_digest, imported_at)"
     " VALUES ('manila', 'wallaby', 'PTG', 'ptg', '', CURRENT_TIMESTAMP)"
@@ -66,7 +74,7 @@ class TestUpgradeDowngrade:
         assert current_revision(bare_engine) is None
         upgrade(bare_engine)
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(bare_engine) == head_revision() == "0006"
+        assert current_revision(bare_engine) == head_revision() == "0007"
 
     def test_downgrade_base_then_upgrade_again(self, engine):
         """Downgrading to base drops every table, and upgrading again recreates them."""
@@ -75,7 +83,7 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) is None
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0006"
+        assert current_revision(engine) == "0007"
 
     def test_downgrade_0002_keeps_the_initial_schema_and_its_data(self, engine):
         """Downgrading to 0001 drops only the sync tables; events survive; upgrading restores them."""
@@ -91,12 +99,12 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) == "0001"
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0006"
+        assert current_revision(engine) == "0007"
         with engine.connect() as connection:
             assert connection.scalar(text("SELECT team FROM events")) == "manila"
 
     def test_upgrade_step_by_step(self, bare_engine):
-        """0001 up to 0006 one at a time gives the same tables as upgrading straight to head."""
+        """0001 up to 0007 one at a time gives the same tables as upgrading straight to head."""
         upgrade(bare_engine, "0001")
         assert set(inspect(bare_engine).get_table_names()) == {*TABLES, "alembic_version"}
         upgrade(bare_engine, "0002")
@@ -114,8 +122,13 @@ class TestUpgradeDowngrade:
             "alembic_version",
         }
         upgrade(bare_engine, "0005")
-        assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
+        assert set(inspect(bare_engine).get_table_names()) == {
+            *(ALL_TABLES - SOURCE_TABLES),
+            "alembic_version",
+        }
         upgrade(bare_engine, "0006")
+        assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
+        upgrade(bare_engine, "0007")
         assert current_revision(bare_engine) == head_revision()
 
     def test_upgrade_twice_is_a_no_op(self, engine):
@@ -184,13 +197,13 @@ INSERT_MESSAGE = (
 )
 
 
-class TestMigration0006:
+class TestMigration0007:
     def test_upgrade_marks_stored_bugs_public_with_no_type(self, bare_engine):
-        """Bugs from 0005 become not private, their information type unknown until fetched."""
-        upgrade(bare_engine, "0005")
+        """Bugs from 0006 become not private, their information type unknown until fetched."""
+        upgrade(bare_engine, "0006")
         with bare_engine.begin() as connection:
             connection.execute(text(INSERT_BUG))
-        upgrade(bare_engine, "0006")
+        upgrade(bare_engine, "0007")
         with bare_engine.connect() as connection:
             row = connection.execute(
                 text("SELECT bug_id, private, information_type FROM bugs")
@@ -198,8 +211,8 @@ class TestMigration0006:
         assert (row[0], bool(row[1]), row[2]) == (1855391, False, None)
 
     def test_downgrade_drops_the_two_columns(self, engine):
-        """Downgrading to 0005 removes exactly ``private`` and ``information_type``."""
-        downgrade(engine, "0005")
+        """Downgrading to 0006 removes exactly ``private`` and ``information_type``."""
+        downgrade(engine, "0006")
         columns = {c["name"] for c in inspect(engine).get_columns("bugs")}
         assert not {"private", "information_type"} & columns
         assert "comments_synced_at" in columns
@@ -252,6 +265,78 @@ class TestMigration0005:
         assert {"date_last_message", "comments_synced_at"} <= _columns(engine, "bugs")
 
 
+INSERT_TWIN_EVENTS = (
+    "INSERT INTO events (team, cycle, title, source, source_digest, imported_at) VALUES"
+    " ('manila', 'wallaby', 'PTG', 'ptg', 'a', CURRENT_TIMESTAMP),"
+    " ('cinder', 'wallaby', 'PTG', 'ptg', 'b', CURRENT_TIMESTAMP)"
+)
+
+
+class TestMigration0006:
+    def test_upgrade_makes_each_event_one_named_source(self, bare_engine):
+        """Every 0005 event becomes a name source keyed by its title, made unique when shared."""
+        upgrade(bare_engine, "0005")
+        with bare_engine.begin() as connection:
+            connection.execute(text(INSERT_TWIN_EVENTS))
+            connection.execute(text(INSERT_TOPIC))
+            connection.execute(text(INSERT_ACTION))
+        upgrade(bare_engine, "0006")
+        with bare_engine.connect() as connection:
+            sources = connection.execute(
+                text("SELECT id, event_id, kind, key, digest FROM event_sources ORDER BY id")
+            ).all()
+            actions = connection.execute(
+                text("SELECT event_id, source_id, origin FROM actions ORDER BY event_id")
+            ).all()
+            topics = connection.execute(
+                text("SELECT event_id, source_id FROM topics ORDER BY event_id")
+            ).all()
+        assert [tuple(row) for row in sources] == [
+            (1, 1, "name", "PTG", "a"),
+            (2, 2, "name", "PTG (event 2)", "b"),
+        ]
+        assert [tuple(row) for row in actions] == [(1, 1, "source"), (2, 2, "source")]
+        assert [tuple(row) for row in topics] == [(1, 1), (2, 2)]
+
+    def test_source_key_is_unique(self, engine):
+        """A second source with the same kind and key is refused by the named constraint."""
+        insert = text(
+            "INSERT INTO event_sources (event_id, kind, key, digest, imported_at)"
+            " SELECT id, 'url', 'https://x/1.html', '', CURRENT_TIMESTAMP FROM events"
+        )
+        with engine.begin() as connection:
+            connection.execute(text(INSERT_EVENT))
+            connection.execute(insert)
+        with (
+            pytest.raises(IntegrityError, match=r"uq_event_sources_kind_key|UNIQUE"),
+            engine.begin() as connection,
+        ):
+            connection.execute(insert)
+
+    def test_downgrade_keeps_events_that_share_a_title(self, engine):
+        """Downgrading to 0005 renames colliding titles instead of losing an event."""
+        with engine.begin() as connection:
+            connection.execute(text(INSERT_EVENT))
+            connection.execute(text(INSERT_EVENT))
+            connection.execute(text(INSERT_TOPIC))
+            connection.execute(text(INSERT_ACTION))
+        downgrade(engine, "0005")
+        assert current_revision(engine) == "0005"
+        assert "event_sources" not in inspect(engine).get_table_names()
+        assert not {"origin", "source_id"} & _columns(engine, "actions")
+        assert "source_id" not in _columns(engine, "topics")
+        uniques = {u["name"] for u in inspect(engine).get_unique_constraints("events")}
+        assert uniques == {"uq_events_team_cycle_title_source"}
+        with engine.connect() as connection:
+            titles = connection.scalars(text("SELECT title FROM events ORDER BY id")).all()
+            count = connection.scalar(text("SELECT count(*) FROM actions"))
+        assert (titles, count) == (["PTG", "PTG (2)"], 2)
+        upgrade(engine)
+        with engine.connect() as connection:
+            keys = connection.scalars(text("SELECT key FROM event_sources ORDER BY id")).all()
+        assert keys == ["PTG", "PTG (2)"]
+
+
 def _decoded(value):
     """A JSON column value as Python data (SQLite returns text, PostgreSQL the data)."""
     return json.loads(value) if isinstance(value, str) else value
@@ -272,7 +357,7 @@ class TestSchemaMatchesModels:
         task_keys = {f["name"] for f in inspector.get_foreign_keys("bug_tasks")}
         message_keys = {f["name"] for f in inspector.get_foreign_keys("bug_messages")}
         assert uniques == {
-            "uq_events_team_cycle_title_source",
+            "uq_event_sources_kind_key",
             "uq_days_event_id_position",
             "uq_people_nick",
             "uq_refs_kind_ref_id_url",
@@ -283,7 +368,11 @@ class TestSchemaMatchesModels:
             "uq_identities_gerrit_username",
             "uq_identities_launchpad",
         }
-        assert foreign == {"fk_actions_event_id_events", "fk_actions_topic_id_topics"}
+        assert foreign == {
+            "fk_actions_event_id_events",
+            "fk_actions_topic_id_topics",
+            "fk_actions_source_id_event_sources",
+        }
         assert task_keys == {"fk_bug_tasks_bug_id_bugs"}
         assert message_keys == {"fk_bug_messages_bug_id_bugs"}
 
@@ -301,7 +390,7 @@ class TestSchemaMatchesModels:
     def test_check_constraint_rejects_unknown_state(self, engine):
         """The named CHECK constraint on ``actions.state`` refuses a value outside the enum."""
         checks = {c["name"] for c in inspect(engine).get_check_constraints("actions")}
-        assert checks == {"ck_actions_state"}
+        assert checks == {"ck_actions_state", "ck_actions_origin"}
         with engine.begin() as connection:
             connection.execute(
                 text(
@@ -332,6 +421,8 @@ class TestSchemaMatchesModels:
             ("changes", "status", ChangeStatus),
             ("artifact_history", "artifact_kind", ArtifactKind),
             ("sync_state", "source", SourceName),
+            ("actions", "origin", ActionOrigin),
+            ("event_sources", "kind", SourceKind),
         ],
     )
     def test_check_constraints_cover_every_enum_member(self, table, name, enum):
@@ -362,7 +453,7 @@ class TestAlembicConfiguration:
         command.upgrade(config, "head")
         engine = open_engine(sqlite_url)
         try:
-            assert current_revision(engine) == "0006"
+            assert current_revision(engine) == "0007"
         finally:
             engine.dispose()
 
@@ -385,6 +476,8 @@ class TestAlembicConfiguration:
         assert "CREATE TABLE bug_messages" in buffer.getvalue()
         assert "ALTER TABLE bugs ADD COLUMN date_last_message DATETIME" in buffer.getvalue()
         assert "SET version_num='0005'" in buffer.getvalue()
+        assert "CREATE TABLE event_sources" in buffer.getvalue()
+        assert "SET version_num='0006'" in buffer.getvalue()
 
 
 class TestPostgresSchemaIsolation:

@@ -132,7 +132,12 @@ class TestSaveConfidenceAndOrganisations:
         )
         after = list_actions(session)[target]
         assert report == ImportReport(
-            event_id=first.event_id, created=0, updated=1, unchanged=4, removed=0
+            event_id=first.event_id,
+            created=0,
+            updated=1,
+            unchanged=4,
+            withdrawn=0,
+            source=first.source,
         )
         assert after == replace(before, **changes)
         assert session.scalar(select(func.count()).select_from(ActionRevisionRow)) == 0
@@ -148,7 +153,12 @@ class TestIdempotentReimport:
             second = save_event(session, decided_event, source_digest=DIGEST, now=LATER)
             after = (list_actions(session), list_decisions(session))
         assert second == ImportReport(
-            event_id=first.event_id, created=0, updated=0, unchanged=5, removed=0
+            event_id=first.event_id,
+            created=0,
+            updated=0,
+            unchanged=5,
+            withdrawn=0,
+            source=first.source,
         )
         assert after == before
 
@@ -167,4 +177,4 @@ class TestIdempotentReimport:
         finally:
             sa_event.remove(engine, "before_cursor_execute", record)
         writes = [s for s in statements if not s.startswith(("SELECT", "BEGIN"))]
-        assert writes == ["UPDATE events"]
+        assert writes == ["UPDATE events", "UPDATE event_sources"]

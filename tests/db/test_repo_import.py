@@ -19,6 +19,8 @@ from syncsvc.domain import (
     Person,
     Ref,
     RefKind,
+    SourceKey,
+    SourceKind,
     StoredAction,
     Topic,
 )
@@ -58,7 +60,13 @@ class TestSaveEventFirstImport:
         """A first import creates every action and reports nothing else."""
         report = save_event(session, sample_event, source_digest=DIGEST, now=NOW)
         assert report == ImportReport(
-            event_id=report.event_id, created=5, updated=0, unchanged=0, removed=0
+            event_id=report.event_id,
+            created=5,
+            updated=0,
+            unchanged=0,
+            withdrawn=0,
+            source=SourceKey(SourceKind.NAME, "Cinder Wallaby PTG summary"),
+            new_event=True,
         )
 
     def test_stores_the_action_as_a_domain_record(self, session, sample_event):
@@ -81,6 +89,7 @@ class TestSaveEventFirstImport:
             state=ActionState.OPEN,
             inferred=False,
             history=(),
+            source=SourceKey(SourceKind.NAME, "Cinder Wallaby PTG summary"),
         )
 
     def test_keeps_owner_order_refs_and_inferred_flag(self, session, sample_event):
@@ -141,13 +150,18 @@ class TestSaveEventIdempotence:
             after = list_actions(session)
             revisions = session.scalar(select(func.count()).select_from(ActionRevisionRow))
         assert second == ImportReport(
-            event_id=first.event_id, created=0, updated=0, unchanged=5, removed=0
+            event_id=first.event_id,
+            created=0,
+            updated=0,
+            unchanged=5,
+            withdrawn=0,
+            source=SourceKey(SourceKind.NAME, "Cinder Wallaby PTG summary"),
         )
         assert after == before
         assert revisions == 0
 
     def test_reimport_writes_only_the_import_time(self, engine, session, sample_event):
-        """Re-importing an unchanged summary issues no write but the event's import time."""
+        """Re-importing an unchanged summary issues no write but the event's and source's import time."""
         save_event(session, sample_event, source_digest=DIGEST, now=NOW)
         session.commit()
         statements: list[str] = []
@@ -161,7 +175,7 @@ class TestSaveEventIdempotence:
         finally:
             sa_event.remove(engine, "before_cursor_execute", record)
         writes = [s for s in statements if not s.startswith(("SELECT", "BEGIN"))]
-        assert writes == ["UPDATE events"]
+        assert writes == ["UPDATE events", "UPDATE event_sources"]
 
     def test_reimport_updates_digest_and_import_time_only(self, session, sample_event):
         """A re-import records the new digest and time on the same event row."""
@@ -176,10 +190,11 @@ class TestSaveEventIdempotence:
         )
 
     def test_other_source_is_another_event(self, session, sample_event):
-        """The same title from another source (a meeting) is a separate event."""
+        """The same title from another source (a meeting's log URL) is a separate event."""
         first = save_event(session, sample_event, source_digest=DIGEST, now=NOW)
         meeting = replace(sample_event, source=EventSource.MEETING)
-        second = save_event(session, meeting, source_digest=DIGEST, now=NOW)
+        log = SourceKey(SourceKind.URL, "https://meetings.opendev.org/manila.log.html")
+        second = save_event(session, meeting, source=log, source_digest=DIGEST, now=NOW)
         assert second.event_id != first.event_id
         assert [e.source for e in list_events(session)] == [EventSource.PTG, EventSource.MEETING]
 
@@ -202,7 +217,7 @@ class TestSaveEventMatching:
         edited = edit_action(sample_event, 0, 0, text=new_text)
         report = save_event(session, edited, source_digest=DIGEST, now=LATER)
         action = get_action(session, ids[old_text])
-        assert (report.created, report.updated, report.unchanged, report.removed) == (0, 1, 4, 0)
+        assert (report.created, report.updated, report.unchanged, report.withdrawn) == (0, 1, 4, 0)
         assert action.text == new_text
         assert action.history == (
             ActionRevision(text=old_text, owners=("rosmaita",), replaced_at=LATER),
@@ -250,7 +265,7 @@ class TestSaveEventMatching:
         action_id = list_actions(session, topic="deprecated")[0].id
         edited = edit_action(sample_event, 1, 0, text="Drop the Veritas and Tintri drivers")
         report = save_event(session, edited, source_digest=DIGEST, now=LATER)
-        assert (report.created, report.updated, report.removed) == (0, 1, 0)
+        assert (report.created, report.updated, report.withdrawn) == (0, 1, 0)
         assert get_action(session, action_id).text == "Drop the Veritas and Tintri drivers"
 
     def test_rewrite_with_count_change_creates_and_removes(self, session, sample_event):
@@ -260,7 +275,7 @@ class TestSaveEventMatching:
         edited = set_actions(sample_event, 1, [ActionItem(text="Drop the Veritas driver")])
         report = save_event(session, edited, source_digest=DIGEST, now=LATER)
         current = list_actions(session, topic="deprecated")
-        assert (report.created, report.updated, report.removed) == (1, 0, 2)
+        assert (report.created, report.updated, report.withdrawn) == (1, 0, 2)
         assert [a.text for a in current] == ["Drop the Veritas driver"]
         assert current[0].id not in {a.id for a in old}
 
@@ -283,7 +298,7 @@ class TestSaveEventRemoval:
         gone = list_actions(session, topic="deprecated")[1]
         edited = set_actions(sample_event, 1, [sample_event.topics[1].actions[0]])
         report = save_event(session, edited, source_digest=DIGEST, now=LATER)
-        assert (report.removed, report.unchanged) == (1, 4)
+        assert (report.withdrawn, report.unchanged) == (1, 4)
         assert gone.id not in {a.id for a in list_actions(session)}
         assert gone.id in {a.id for a in list_actions(session, include_removed=True)}
         assert get_action(session, gone.id).text == gone.text
@@ -295,7 +310,7 @@ class TestSaveEventRemoval:
         edited = set_actions(sample_event, 1, [sample_event.topics[1].actions[0]])
         save_event(session, edited, source_digest=DIGEST, now=LATER)
         report = save_event(session, sample_event, source_digest=DIGEST, now=LATER)
-        assert (report.created, report.updated, report.removed) == (0, 1, 0)
+        assert (report.created, report.updated, report.withdrawn) == (0, 1, 0)
         assert gone in list_actions(session)
 
     def test_missing_topic_removes_its_actions(self, session, sample_event):
@@ -304,7 +319,7 @@ class TestSaveEventRemoval:
         edited = replace(sample_event, topics=sample_event.topics[:2])
         report = save_event(session, edited, source_digest=DIGEST, now=LATER)
         [event] = list_events(session)
-        assert report.removed == 1
+        assert report.withdrawn == 1
         assert (event.topics, event.actions) == (2, 4)
         assert [a.topic for a in list_actions(session, include_removed=True)][-1] == (
             "Interop guidelines"
@@ -316,7 +331,7 @@ class TestSaveEventRemoval:
         edited = set_actions(sample_event, 1, [])
         first = save_event(session, edited, source_digest=DIGEST, now=LATER)
         second = save_event(session, edited, source_digest=DIGEST, now=LATER)
-        assert (first.removed, second.removed, second.unchanged) == (2, 0, 3)
+        assert (first.withdrawn, second.withdrawn, second.unchanged) == (2, 0, 3)
 
 
 class TestSaveEventPeopleAndRefs:
@@ -390,6 +405,6 @@ class TestSaveEventPeopleAndRefs:
         report = save_event(
             session, replace(sample_event, topics=tuple(topics)), source_digest=DIGEST, now=LATER
         )
-        assert (report.unchanged, report.removed) == (5, 0)
+        assert (report.unchanged, report.withdrawn) == (5, 0)
         assert ids_by_text(session) == before
         assert list_actions(session)[-1].topic == "Interop guideline"
