@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,13 +12,12 @@ from sqlalchemy import exc as sa_exc
 from typer.core import TyperGroup
 
 from syncsvc import __version__
-from syncsvc.adapters.sources import read_source
 from syncsvc.cli import render
 from syncsvc.cli.context import AppContext
 from syncsvc.cli.decisions_cmd import DECISIONS_EPILOG, decisions
 from syncsvc.cli.demo_cmd import demo
 from syncsvc.cli.exit_codes import EXIT_FOR_KIND, ExitCode
-from syncsvc.cli.importing import parse_and_report, save_event
+from syncsvc.cli.importing import parse_and_report, read_input, save_event
 from syncsvc.cli.links_cmd import drift, link_app, mark, people_app
 from syncsvc.cli.options import (
     CycleOption,
@@ -144,7 +142,7 @@ def import_(
 ) -> None:
     """Read a PTG summary or meeting minutes and store its action items as commitments."""
     app_ctx = _ctx(ctx)
-    data = read_source(source, stdin=sys.stdin.buffer)
+    data = read_input(source)
     if explain_:
         cfg = app_ctx.config
         found = explain(

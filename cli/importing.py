@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from datetime import UTC, datetime
 
+from syncsvc.adapters.sources import read_source
 from syncsvc.cli import render
 from syncsvc.cli.context import AppContext
 from syncsvc.domain import Event
+from syncsvc.errors import InputError
 from syncsvc.models import db, repo
 from syncsvc.parser import parse_summary
 from syncsvc.views import summarise
+
+
+def read_input(source: str) -> bytes:
+    """The bytes of ``source``; stdin is touched only for ``-``.
+
+    A process started with fd 0 closed (cron, a daemon) has no ``sys.stdin``:
+    a file or URL still imports, and ``-`` is an :class:`InputError`.
+    """
+    if sys.stdin is None:
+        if source == "-":
+            raise InputError("standard input is closed", hint="give a file or a URL")
+        return read_source(source)
+    return read_source(source, stdin=sys.stdin.buffer)
 
 
 def parse_and_report(

@@ -68,11 +68,7 @@ class TestClosedStdin:
         "closed",
         [
             pytest.param(False, id="devnull"),
-            pytest.param(
-                True,
-                id="closed",
-                marks=pytest.mark.xfail(strict=True, reason=XFAIL + "closed stdin crashes import"),
-            ),
+            pytest.param(True, id="closed"),
         ],
     )
     def test_import_from_a_file(self, tmp_path, example, closed) -> None:
@@ -83,7 +79,6 @@ class TestClosedStdin:
         assert "saved event 1: 20 new, 0 updated, 0 unchanged, 0 removed" in result.stdout
         assert result.stderr == ""
 
-    @pytest.mark.xfail(strict=True, reason=XFAIL + "closed stdin crashes every import")
     def test_dash_with_closed_stdin(self, tmp_path) -> None:
         """`import -` with stdin closed is one line and exit 2."""
         db = f"sqlite:///{tmp_path / 'db.sqlite'}"
