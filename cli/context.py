@@ -55,6 +55,7 @@ class AppContext:
     def engine(self, *, check_schema: bool = True) -> Engine:
         """The database engine; its schema is created/checked on first use."""
         if self._engine is None:
+            db.check_sqlite_folder(self.database_url)
             self._engine = db.open_engine(self.database_url)
             if check_schema:
                 db.ensure_schema(self._engine)

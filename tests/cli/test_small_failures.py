@@ -91,7 +91,6 @@ class TestClosedStdin:
 class TestDatabaseUrls:
     """Bad database URLs and places."""
 
-    @pytest.mark.xfail(strict=True, reason=XFAIL + "mysql URL prints a traceback")
     def test_unsupported_backend(self, runner) -> None:
         """mysql:// is exit 2 naming the URLs syncsvc supports."""
         result = runner.invoke(app, ["--db", "mysql://u:secret@db.example/x", "actions"])
@@ -102,7 +101,6 @@ class TestDatabaseUrls:
         )
         assert "secret" not in result.stderr
 
-    @pytest.mark.xfail(strict=True, reason=XFAIL + "missing SQLite folder says is it running")
     def test_sqlite_in_a_missing_folder(self, runner, tmp_path) -> None:
         """A SQLite file in a folder that does not exist names the folder, exit 7."""
         folder = tmp_path / "nowhere"
