@@ -151,6 +151,8 @@ def import_(
         )  # fmt: skip
         render.explanation(app_ctx.out, app_ctx.err, found)
         return
+    if not dry_run:
+        app_ctx.engine()  # an unusable database fails before anything reads as a success
     event = parse_and_report(app_ctx, data, team=team, cycle=cycle)
     for line in render.import_extra_lines(event):
         app_ctx.out.print(render.t(line))

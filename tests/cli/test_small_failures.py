@@ -112,7 +112,6 @@ class TestDatabaseUrls:
         )
         assert not folder.exists()
 
-    @pytest.mark.xfail(strict=True, reason=XFAIL + "import reports success before a dead db")
     def test_import_against_a_dead_server(self, runner, example) -> None:
         """A dead PostgreSQL fails the import (exit 7) before any report is printed."""
         url = f"postgresql+psycopg://u@127.0.0.1:{_unused_port()}/x"
