@@ -160,7 +160,13 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Run ``alembic upgrade <revision>`` on ``engine`` in one transaction."""
+    """Run ``alembic upgrade <revision>`` on ``engine`` in one transaction.
+
+    Raises:
+        SchemaOutdatedError: the database is at a revision this syncsvc does not
+            know (a newer version created it); nothing is changed.
+    """
+    _refuse_unknown(current_revision(engine))
     with engine.connect() as connection:
         command.upgrade(alembic_config(connection), revision)
         connection.commit()
@@ -191,6 +197,15 @@ def _known_revisions() -> set[str]:
     return {rev.revision for rev in script.walk_revisions()}
 
 
+def _refuse_unknown(current: str | None) -> None:
+    if current is not None and current not in _known_revisions():
+        raise SchemaOutdatedError(
+            f"database schema is at {current}, which this syncsvc does not know "
+            f"(it needs {head_revision()})",
+            hint="upgrade syncsvc to the version that created this database",
+        )
+
+
 def ensure_schema(engine: Engine) -> None:
     """Make sure the schema is at head before any repository function runs.
 
@@ -206,11 +221,7 @@ def ensure_schema(engine: Engine) -> None:
     current = current_revision(engine)
     if current == head:
         return
-    if current is not None and current not in _known_revisions():
-        raise SchemaOutdatedError(
-            f"database schema is at {current}, which this syncsvc does not know (it needs {head})",
-            hint="upgrade syncsvc to the version that created this database",
-        )
+    _refuse_unknown(current)
     if engine.dialect.name == "sqlite":
         upgrade(engine)
         return

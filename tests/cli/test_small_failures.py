@@ -125,7 +125,6 @@ class TestDatabaseUrls:
 class TestUnknownRevision:
     """`db upgrade` on a database stamped by a newer syncsvc."""
 
-    @pytest.mark.xfail(strict=True, reason=XFAIL + "db upgrade on unknown revision: traceback")
     def test_db_upgrade_refuses(self, runner, db_url) -> None:
         """An unknown revision is exit 4 and one line, the database untouched."""
         engine = open_engine(db_url)
