@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 
 from syncsvc.adapters.gerrit import GerritAdapter
 from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
-from syncsvc.config import Config
+from syncsvc.config import GERRIT_PASSWORD_ENV, Config
+from syncsvc.secret_files import warn_if_too_open
 from syncsvc.sync import SyncSettings
 
 
@@ -23,6 +25,8 @@ class SourceChoice(StrEnum):
 def build_launchpad(cfg: Config, cache_dir: Path) -> LaunchpadAdapter:
     """A Launchpad adapter for the configured service root (checked against the allow-list)."""
     cfg.check_host(cfg.launchpad.service_root)
+    if cfg.launchpad.credentials_file is not None:
+        warn_if_too_open(cfg.launchpad.credentials_file)
     return LaunchpadAdapter(
         LaunchpadConfig(
             service_root=cfg.launchpad.service_root,
@@ -36,6 +40,9 @@ def build_gerrit(cfg: Config) -> GerritAdapter:
     """A Gerrit adapter for the configured URL; authenticated when a username is set."""
     cfg.check_host(cfg.gerrit.url)
     username = cfg.gerrit.username
+    password_file = cfg.gerrit.password_file
+    if username and password_file is not None and not os.environ.get(GERRIT_PASSWORD_ENV):
+        warn_if_too_open(password_file)
     password = cfg.gerrit.password() if username else None
     return GerritAdapter(cfg.gerrit.url, username=username, password=password)
 

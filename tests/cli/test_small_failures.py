@@ -146,7 +146,6 @@ class TestUnknownRevision:
 class TestCredentialFiles:
     """Secrets in files readable by others are used, with a warning as ssh gives."""
 
-    @pytest.mark.xfail(strict=True, reason=XFAIL + "no warning for open credential files")
     def test_open_password_file_warns(self, tmp_path, caplog, monkeypatch) -> None:
         """A 0644 Gerrit password file is read, and a warning names its mode."""
         monkeypatch.delenv("SYNCSVC_GERRIT_PASSWORD", raising=False)
