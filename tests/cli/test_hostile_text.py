@@ -59,7 +59,6 @@ def cli(db_url: str, *args: str):
 class TestHumanOutputs:
     """Tables, Markdown, IRC and --explain neutralise control and Cf characters."""
 
-    @pytest.mark.xfail(strict=True, reason=XFAIL)
     @pytest.mark.parametrize(
         "args",
         [

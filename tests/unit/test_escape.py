@@ -10,7 +10,6 @@ import pytest
 
 from syncsvc import escape
 
-XFAIL = "issue 10: raw control and Cf characters reach the output"
 HOSTILE = (
     "a\x1b[2J\x1b]8;;http://evil.example/\x07link\x1b]8;;\x07\rb\x02c\x03d\x0fe\x16f\x1dg\x1fh"
     "\x7f\x9b\u202eR\u202c\u2066I\u2069\u200bZ\u200f\ufeffF\U000e0041"
@@ -28,21 +27,18 @@ def _raw_hostile(text: str) -> set[str]:
 class TestFormatCharacters:
     """Unicode category Cf (bidi overrides, isolates, zero-width marks)."""
 
-    @pytest.mark.xfail(strict=True, reason=XFAIL)
     def test_pattern_covers_every_cf_character(self) -> None:
         """Every code point this Python calls Cf is neutralised by one_line."""
         cf = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
         text = "".join(cf)
         assert _raw_hostile(escape.one_line(text)) == set()
 
-    @pytest.mark.xfail(strict=True, reason=XFAIL)
     def test_one_line_shows_cf_as_escapes(self) -> None:
         """Terminal text drops controls and escape sequences and shows Cf as \\uXXXX."""
         assert escape.one_line(HOSTILE) == (
             r"alinkbcdefgh\u202eR\u202c\u2066I\u2069\u200bZ\u200f\ufeffF\U000e0041"
         )
 
-    @pytest.mark.xfail(strict=True, reason=XFAIL)
     def test_markdown_keeps_the_escapes_visible(self) -> None:
         """Markdown escapes the backslash of a \\uXXXX so it renders as written."""
         assert escape.markdown("x\u202ey") == r"x\\u202ey"
@@ -51,7 +47,6 @@ class TestFormatCharacters:
 class TestLogs:
     """Log records show every control and Cf character as a visible escape."""
 
-    @pytest.mark.xfail(strict=True, reason=XFAIL)
     def test_for_log(self) -> None:
         """ESC, CSI, OSC, CR, IRC codes, DEL, C1 and Cf are written as escapes."""
         assert escape.for_log(HOSTILE) == (
@@ -59,7 +54,6 @@ class TestLogs:
             r"\x1dg\x1fh\x7f\x9b\u202eR\u202c\u2066I\u2069\u200bZ\u200f\ufeffF\U000e0041"
         )
 
-    @pytest.mark.xfail(strict=True, reason=XFAIL)
     def test_for_log_keeps_lines_and_text(self) -> None:
         """Newlines (tracebacks), tabs and ordinary non-ASCII text are kept."""
         assert (
@@ -70,7 +64,6 @@ class TestLogs:
 class TestJson:
     """JSON keeps the text; control and Cf characters are \\uXXXX escapes."""
 
-    @pytest.mark.xfail(strict=True, reason=XFAIL)
     def test_json_text_round_trips(self) -> None:
         """The dumped text has no raw hostile character and loads back unchanged."""
         data = {"text": HOSTILE + " é 日本", "list": ["\u2066"]}
@@ -85,7 +78,6 @@ class TestJson:
 class TestClip:
     """Byte-limited lines (IRC) never end inside an escape or a character."""
 
-    @pytest.mark.xfail(strict=True, reason=XFAIL)
     @pytest.mark.parametrize("cut", range(390, 400))
     def test_clip_never_cuts_an_escape(self, cut) -> None:
         """Whatever the limit, a \\uXXXX escape is kept whole or dropped whole."""
@@ -96,7 +88,6 @@ class TestClip:
         body = clipped.removesuffix("...").removeprefix("x" * (cut - 8))
         assert body.replace(r"\u202e", "").replace("é", "") == ""
 
-    @pytest.mark.xfail(strict=True, reason=XFAIL)
     def test_short_text_is_unchanged(self) -> None:
         """Text within the limit is returned as it is."""
         assert escape.clip_bytes("é" * 10, 20) == "é" * 10
