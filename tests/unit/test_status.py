@@ -119,7 +119,6 @@ class TestFormats:
         assert all(len(line.encode()) <= 400 for line in lines)
         assert not any(ch < " " for line in lines for ch in line)
 
-    @pytest.mark.xfail(strict=True, reason="issue 10: IRC clip cuts inside an escape")
     @pytest.mark.parametrize("pad", range(5))
     def test_irc_clip_keeps_escapes_whole(self, pad) -> None:
         """A clipped IRC line ends after a whole \\u202e escape, never inside one."""
