@@ -39,8 +39,12 @@ def error_line(message: object, hint: str | None = None) -> Text:
 
 
 def print_json(console: Console, data: JSONValue) -> None:
-    """Print JSON as plain text (no colour, no wrapping) for machines."""
-    console.print(json.dumps(data, indent=2, ensure_ascii=False), markup=False, highlight=False)
+    """Print JSON as plain text (no colour, no wrapping) for machines.
+
+    Non-ASCII text stays readable; control and Cf characters are ``\\uXXXX``.
+    """
+    dumped = json.dumps(data, indent=2, ensure_ascii=False)
+    console.print(escape.json_text(dumped), markup=False, highlight=False)
 
 
 def due_cell(action: StoredAction) -> Text:

@@ -93,7 +93,6 @@ class TestHumanOutputs:
 class TestJsonOutputs:
     """JSON keeps the text as stored; control and Cf characters are \\uXXXX escapes."""
 
-    @pytest.mark.xfail(strict=True, reason=XFAIL)
     @pytest.mark.parametrize(
         "args",
         [
