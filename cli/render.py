@@ -244,7 +244,7 @@ def import_extra_lines(event: Event) -> list[str]:
 def explanation(out: Console, err: Console, found: Explanation) -> None:
     """Each line as read (number, role, text with owners underlined, note); warnings to ``err``."""
     for line in found.lines:
-        raw = escape.plain(line.text)
+        raw = escape.shown(line.text)
         text = Text(f"{line.number:>5}  {line.role:<34} ", style="dim")
         body = Text(raw)
         if raw == line.text:  # spans index the unescaped text

@@ -66,6 +66,11 @@ def plain(text: str) -> str:
     return _CONTROL.sub("", _ANSI.sub("", text))
 
 
+def shown(text: str) -> str:
+    """:func:`plain` text (line breaks kept) with Cf characters as ``\\uXXXX``."""
+    return _CF.sub(_visible, plain(text))
+
+
 def one_line(text: str) -> str:
     """:func:`plain` text folded onto one line, with Cf characters as ``\\uXXXX``."""
     return _CF.sub(_visible, " ".join(plain(text).split()))

@@ -79,7 +79,6 @@ class TestHumanOutputs:
         assert "\\u202e" in result.stdout
         assert "vkmc" in result.stdout
 
-    @pytest.mark.xfail(strict=True, reason=XFAIL)
     def test_explain(self, tmp_path) -> None:
         """`import --explain` shows every line with Cf characters as escapes."""
         src = tmp_path / "hostile.txt"
@@ -87,7 +86,8 @@ class TestHumanOutputs:
         result = CliRunner().invoke(app, ["import", "--explain", str(src)])
         assert result.exit_code == 0, result.stderr
         assert _raw_hostile(result.stdout + result.stderr) == set()
-        assert "vkmc will fix this now \\u202eesrever\\u202c \\u2066iso\\u2069" in result.stdout
+        assert "=== Topic \\u202eevil ===" in result.stdout
+        assert "now \\u202eesrever\\u202c \\u2066iso\\u2069 <script>" in result.stdout
 
 
 class TestJsonOutputs:
