@@ -14,7 +14,6 @@ from syncsvc.cli.app import app
 from syncsvc.cli.context import AppContext
 from syncsvc.testing.demo_servers import sample_servers
 
-XFAIL = "issue 10: raw control and Cf characters reach the output"
 #: ANSI, an OSC 8 hyperlink, CR, IRC codes, bidi overrides and isolates, HTML/JS and
 #: Markdown link/pipe characters. The parser drops C0 controls and escape sequences
 #: (they never reach the database); format characters are kept as written.
@@ -118,7 +117,6 @@ class TestJsonOutputs:
 class TestLogs:
     """Warnings quote remote bodies with every control and Cf character escaped."""
 
-    @pytest.mark.xfail(strict=True, reason=XFAIL)
     def test_gerrit_500_body(self, hostile_db, tmp_path, monkeypatch) -> None:
         """A Gerrit 500 whose body clears the screen and sets a link is logged inert."""
         monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -141,7 +139,6 @@ class TestLogs:
             for line in warnings
         )
 
-    @pytest.mark.xfail(strict=True, reason=XFAIL)
     def test_any_log_record(self, capsys) -> None:
         """A record's message and arguments are escaped by syncsvc's stderr handler."""
         AppContext(verbosity=1).configure_logging()
