@@ -56,13 +56,11 @@ SHAPES = [
     _shape(
         HEAD + " + '- carloss will do x\\n' + fill('  - a detail of it here\\n', 6 * MB)",
         "1 topics, 1 actions",
-        xfail=True,
         name="sub-bullets-under-one-action",
     ),
     _shape(
         HEAD + " + '- carloss will do x\\n' + fill('wrapped text of the item\\n', 6 * MB)",
         "1 topics, 1 actions",
-        xfail=True,
         name="continuation-lines",
     ),
     _shape(
