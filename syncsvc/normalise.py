@@ -30,6 +30,9 @@ from syncsvc.errors import InputError
 from syncsvc.escape import plain
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
+#: Real summaries nest lists a few levels deep; each level indents every line
+#: under it, so 10k levels of ``<ul>`` would render to ~100 MB of spaces.
+MAX_LIST_DEPTH = 100
 
 _HTML_HINT = re.compile(
     r"<(?:html|body|div|br|p|a\s|span|li|ul|ol|table|pre|h[1-6])\b", re.IGNORECASE
@@ -130,6 +133,11 @@ class _TextExtractor(HTMLParser):
         elif tag == "li":
             self._list_item()
         elif tag in _LISTS:
+            if len(self._lists) >= MAX_LIST_DEPTH:
+                raise InputError(
+                    f"lists nested deeper than {MAX_LIST_DEPTH} levels; "
+                    "is this really a PTG summary?"
+                )
             self._block()
             self._lists.append([0 if tag == "ol" else -1])
         elif tag in _HEADINGS:

@@ -39,11 +39,10 @@ print(json.dumps({
 }))
 """
 HEAD = "'=== Topic ===\\nActions:\\n'"
-XFAIL = pytest.mark.xfail(strict=True, reason="issue 10: quadratic or unbounded parsing")
 
 
-def _shape(expression: str, outcome: str, *, xfail: bool = False, name: str) -> object:
-    return pytest.param(expression, outcome, id=name, marks=[XFAIL] if xfail else [])
+def _shape(expression: str, outcome: str, *, name: str) -> object:
+    return pytest.param(expression, outcome, id=name)
 
 
 SHAPES = [
@@ -72,7 +71,6 @@ SHAPES = [
         "'<h3>Topic</h3><p>Actions:</p>' + '<ul><li>carloss will do it' * 10000"
         " + '</li></ul>' * 10000",
         "refused: lists nested deeper than 100 levels; is this really a PTG summary?",
-        xfail=True,
         name="html-lists-10k-deep",
     ),
     _shape(
