@@ -143,7 +143,6 @@ Actions:
 class TestEncodings:
     """Input that is not UTF-8 is decoded by what it is, not read as cp1252."""
 
-    @pytest.mark.xfail(strict=True, reason="issue 10: Shift-JIS mis-decoded as cp1252")
     def test_shift_jis(self) -> None:
         """A Japanese summary in Shift-JIS decodes to the text that was written."""
         data = JAPANESE.encode("shift_jis")
@@ -155,7 +154,6 @@ class TestEncodings:
             "gouthamr will 仕様書を更新する by Wallaby-1",
         ]
 
-    @pytest.mark.xfail(strict=True, reason="issue 10: cp1251 mis-decoded as cp1252")
     def test_cyrillic_cp1251(self) -> None:
         """A Russian summary in cp1251 decodes to the text that was written."""
         assert decode(RUSSIAN.encode("cp1251")) == RUSSIAN
