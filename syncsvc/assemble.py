@@ -27,8 +27,12 @@ from syncsvc.actions import (
     reads_as_commitment,
     sentences,
 )
+from syncsvc.errors import InputError
 from syncsvc.structure import Line, LineKind
 
+#: A PTG summary has tens of topics; each costs about 2 kB once read, so a
+#: 10 MB file of nothing but headings (200k topics) would need over 400 MB.
+MAX_TOPICS = 10_000
 _LINKISH = re.compile(r"https?://|\[\d{1,3}\]")
 _MORE_LINKS = re.compile(
     r"^(?:(?:and|&|,)\s*)?(?:https?://|\[\d{1,3}\])|^(?:and|&|,)$", re.IGNORECASE
@@ -135,7 +139,10 @@ class Assembler:
     record_placements: bool = True
 
     def feed(self, line: Line) -> None:
-        """Place one line (lines must come in document order)."""
+        """Place one line (lines must come in document order).
+
+        Raises :class:`InputError` at the topic after ``MAX_TOPICS``.
+        """
         if (
             self.open_etherpad
             and line.kind is LineKind.TEXT
@@ -182,6 +189,8 @@ class Assembler:
         self._place(line, "day")
 
     def _on_topic(self, line: Line) -> None:
+        if len(self.topics) >= MAX_TOPICS:
+            raise InputError(f"more than {MAX_TOPICS} topics; is this really a PTG summary?")
         day = len(self.days) - 1 if self.days else None
         self.topics.append(RawTopic(line.text, day, line.number))
         self._open_section(_Section.NONE)
