@@ -193,3 +193,26 @@ class TestAlembicIni:
         )
         formatted = logging.Formatter(fmt, datefmt).format(record)
         assert formatted == "INFO  [alembic] Running upgrade -> 0001"
+
+
+class TestImportLimits:
+    """An import that could never be a PTG summary is refused before it is stored."""
+
+    @pytest.mark.xfail(strict=True, reason="issue 10: 75k actions take 45 s and 1 GB to store")
+    def test_seventy_thousand_actions(self, tmp_path) -> None:
+        """6 MB of action bullets is refused with one line (exit 2) and nothing stored."""
+        src = tmp_path / "bullets.txt"
+        bullet = "- dviroel will propose spec updates https://review.opendev.org/758868\n"
+        src.write_text("=== Topic ===\nActions:\n" + bullet * (6 * 1024 * 1024 // len(bullet)))
+        db = f"sqlite:///{tmp_path / 'db.sqlite'}"
+        result = subprocess.run(
+            [SYNCSVC, "--db", db, "import", str(src)],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=25,
+        )
+        assert result.returncode == 2
+        assert result.stderr == "error: more than 10000 actions; is this really a PTG summary?\n"
+        assert result.stdout == ""
