@@ -33,6 +33,8 @@ from syncsvc.structure import Line, LineKind
 #: A PTG summary has tens of topics; each costs about 2 kB once read, so a
 #: 10 MB file of nothing but headings (200k topics) would need over 400 MB.
 MAX_TOPICS = 10_000
+#: Likewise for actions: storing 75k commitments from one mail took 45 s and 1 GB.
+MAX_ACTIONS = 10_000
 _LINKISH = re.compile(r"https?://|\[\d{1,3}\]")
 _MORE_LINKS = re.compile(
     r"^(?:(?:and|&|,)\s*)?(?:https?://|\[\d{1,3}\])|^(?:and|&|,)$", re.IGNORECASE
@@ -42,6 +44,11 @@ _SIGN_OFF = re.compile(
     r"|see you[\w ]{0,20}|happy hacking)[,.!]*$",
     re.IGNORECASE,
 )
+
+
+def too_many_actions() -> str:
+    """The message of the :class:`InputError` for more than ``MAX_ACTIONS`` actions."""
+    return f"more than {MAX_ACTIONS} actions; is this really a PTG summary?"
 
 
 class ItemKind(StrEnum):
@@ -137,11 +144,13 @@ class Assembler:
     group: int = 0
     open_etherpad: bool = False
     record_placements: bool = True
+    action_count: int = 0
 
     def feed(self, line: Line) -> None:
         """Place one line (lines must come in document order).
 
-        Raises :class:`InputError` at the topic after ``MAX_TOPICS``.
+        Raises :class:`InputError` at the topic after ``MAX_TOPICS`` or the
+        action after ``MAX_ACTIONS``.
         """
         if (
             self.open_etherpad
@@ -276,6 +285,9 @@ class Assembler:
         assert topic is not None
         item = RawItem(line.text, line.number, line.indent, kind, self.group, [line.number])
         if kind is ItemKind.ACTION:
+            self.action_count += 1
+            if self.action_count > MAX_ACTIONS:
+                raise InputError(too_many_actions())
             topic.actions.append(item)
         elif kind is ItemKind.DECISION:
             topic.decisions.append(item)

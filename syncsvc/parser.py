@@ -30,7 +30,7 @@ from syncsvc.actions import (
     refs_with_footnotes,
     resolve_footnote_marks,
 )
-from syncsvc.assemble import Assembler, RawTopic, infer_actions
+from syncsvc.assemble import MAX_ACTIONS, Assembler, RawTopic, infer_actions, too_many_actions
 from syncsvc.domain import ActionItem, Day, Event, EventSource, Person, Ref, RefKind, Topic
 from syncsvc.errors import InputError
 from syncsvc.milestones import KNOWN_SERIES
@@ -96,7 +96,7 @@ def parse_summary(
     adds known nicks, full names for them, and reads a full name written as a
     subject as its nick. A mapping passed as ``known_nicks`` is used as
     ``aliases`` too. Raises :class:`InputError` when the text has no topics and
-    no actions.
+    no actions, and for more than ``MAX_ACTIONS`` actions or ``MAX_TOPICS`` topics.
     """
     text = normalise(decode(source) if isinstance(source, bytes) else source)
     if aliases is None and isinstance(known_nicks, Mapping):
@@ -104,16 +104,20 @@ def parse_summary(
     schedules = schedules if schedules is not None else load_schedules()
     if looks_like_meeting(text):
         ctx = ActionContext(schedules, known=_known(known_nicks, aliases), aliases=aliases or {})
-        return parse_meeting(text, ctx, team=team, cycle=cycle)
-    return read_summary(
-        text,
-        team=team,
-        cycle=cycle,
-        known_nicks=known_nicks,
-        schedules=schedules,
-        aliases=aliases,
-        placements=False,
-    ).event
+        event = parse_meeting(text, ctx, team=team, cycle=cycle)
+    else:
+        event = read_summary(
+            text,
+            team=team,
+            cycle=cycle,
+            known_nicks=known_nicks,
+            schedules=schedules,
+            aliases=aliases,
+            placements=False,
+        ).event
+    if sum(len(t.actions) for t in event.topics) > MAX_ACTIONS:  # inferred or minutes
+        raise InputError(too_many_actions())
+    return event
 
 
 def _known(known_nicks: Collection[str], aliases: Mapping[str, str] | None) -> set[str]:

@@ -198,7 +198,6 @@ class TestAlembicIni:
 class TestImportLimits:
     """An import that could never be a PTG summary is refused before it is stored."""
 
-    @pytest.mark.xfail(strict=True, reason="issue 10: 75k actions take 45 s and 1 GB to store")
     def test_seventy_thousand_actions(self, tmp_path) -> None:
         """6 MB of action bullets is refused with one line (exit 2) and nothing stored."""
         src = tmp_path / "bullets.txt"

@@ -49,8 +49,13 @@ SHAPES = [
     _shape(
         HEAD + " + fill('- dviroel will propose spec updates https://review.opendev.org/758868"
         " by Wallaby-1\\n', 3 * MB)",
-        "1 topics, 37900 actions",
+        "refused: more than 10000 actions; is this really a PTG summary?",
         name="bullets",
+    ),
+    _shape(
+        HEAD + " + '- dviroel will propose spec updates by Wallaby-1\\n' * 10000",
+        "1 topics, 10000 actions",
+        name="ten-thousand-bullets",
     ),
     _shape(
         HEAD + " + '- carloss will do x\\n' + fill('  - a detail of it here\\n', 6 * MB)",
@@ -95,12 +100,12 @@ SHAPES = [
     ),
     _shape(
         "'=== Topic ===\\nSome prose.\\n\\n' + fill('- carloss will look into it\\n', 3 * MB)",
-        "1 topics, 112347 actions",
+        "refused: more than 10000 actions; is this really a PTG summary?",
         name="inferred-commitments",
     ),
     _shape(
         "fill('12:00:01 <carloss> #action carloss do the thing\\n', 3 * MB)",
-        "1 topics, 65536 actions",
+        "refused: more than 10000 actions; is this really a PTG summary?",
         name="irc-log",
     ),
 ]
