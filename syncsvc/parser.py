@@ -104,20 +104,16 @@ def parse_summary(
     schedules = schedules if schedules is not None else load_schedules()
     if looks_like_meeting(text):
         ctx = ActionContext(schedules, known=_known(known_nicks, aliases), aliases=aliases or {})
-        event = parse_meeting(text, ctx, team=team, cycle=cycle)
-    else:
-        event = read_summary(
-            text,
-            team=team,
-            cycle=cycle,
-            known_nicks=known_nicks,
-            schedules=schedules,
-            aliases=aliases,
-            placements=False,
-        ).event
-    if sum(len(t.actions) for t in event.topics) > MAX_ACTIONS:  # inferred or minutes
-        raise InputError(too_many_actions())
-    return event
+        return parse_meeting(text, ctx, team=team, cycle=cycle)
+    return read_summary(
+        text,
+        team=team,
+        cycle=cycle,
+        known_nicks=known_nicks,
+        schedules=schedules,
+        aliases=aliases,
+        placements=False,
+    ).event
 
 
 def _known(known_nicks: Collection[str], aliases: Mapping[str, str] | None) -> set[str]:
@@ -165,6 +161,8 @@ def read_summary(
             known.update(n.lower() for n in read_owners(item.text).owners)
     for raw_topic in asm.topics:
         infer_actions(raw_topic, known=known, aliases=aliases)
+    if sum(len(t.actions) for t in asm.topics) > MAX_ACTIONS:  # before reading them all
+        raise InputError(too_many_actions())
 
     refs_by_footnote = footnote_refs(asm.footnotes)
     ctx = ActionContext(schedules, cycle, team, known, aliases or {}, refs_by_footnote)
