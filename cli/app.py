@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,13 +12,12 @@ from sqlalchemy import exc as sa_exc
 from typer.core import TyperGroup
 
 from syncsvc import __version__
-from syncsvc.adapters.sources import read_source
 from syncsvc.cli import render
 from syncsvc.cli.context import AppContext
 from syncsvc.cli.decisions_cmd import DECISIONS_EPILOG, decisions
 from syncsvc.cli.demo_cmd import demo
 from syncsvc.cli.exit_codes import EXIT_FOR_KIND, ExitCode
-from syncsvc.cli.importing import parse_and_report, save_event
+from syncsvc.cli.importing import parse_and_report, read_input, save_event
 from syncsvc.cli.links_cmd import drift, link_app, mark, people_app
 from syncsvc.cli.options import (
     CycleOption,
@@ -154,7 +152,7 @@ def import_(
 ) -> None:
     """Read a PTG summary or meeting minutes and store its action items as commitments."""
     app_ctx = _ctx(ctx)
-    data = read_source(source, stdin=sys.stdin.buffer, allowed=app_ctx.config.import_hosts())
+    data = read_input(source, allowed=app_ctx.config.import_hosts())
     if explain_:
         cfg = app_ctx.config
         found = explain(
@@ -163,6 +161,7 @@ def import_(
         )  # fmt: skip
         render.explanation(app_ctx.out, app_ctx.err, found)
         return
+    app_ctx.engine()  # an unusable database fails before anything reads as a success
     found_to = app_ctx.err if fmt is DetailFormat.JSON else app_ctx.out  # stdout: JSON only
     event = parse_and_report(app_ctx, data, team=team, cycle=cycle, console=found_to)
     for line in render.import_extra_lines(event):

@@ -11,6 +11,7 @@ import platformdirs
 from rich.console import Console
 from sqlalchemy import Engine
 
+from syncsvc import escape
 from syncsvc.config import Config, config_path, load_config
 from syncsvc.models import db
 from syncsvc.schedule import Schedules, load_schedules
@@ -22,6 +23,18 @@ def _stdout_console() -> Console:
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console = Console(highlight=False, soft_wrap=True, width=160)
     return console
+
+
+class SafeFormatter(logging.Formatter):
+    """Shows control and Cf characters as escapes: log messages quote remote bodies.
+
+    A Gerrit error page or a bug title in a warning could otherwise clear the
+    screen (``ESC[2J``), plant an OSC 8 link or reorder the line (U+202E).
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record formatted as usual, then escaped by :func:`escape.for_log`."""
+        return escape.for_log(super().format(record))
 
 
 @dataclass
@@ -55,6 +68,7 @@ class AppContext:
     def engine(self, *, check_schema: bool = True) -> Engine:
         """The database engine; its schema is created/checked on first use."""
         if self._engine is None:
+            db.check_sqlite_folder(self.database_url)
             self._engine = db.open_engine(self.database_url)
             if check_schema:
                 db.ensure_schema(self._engine)
@@ -65,9 +79,16 @@ class AppContext:
         return load_schedules(self.config.schedules)
 
     def configure_logging(self) -> None:
-        """Send diagnostics to stderr at the level ``-v``/``-q`` chose."""
+        """Send diagnostics to stderr at the level ``-v``/``-q`` chose.
+
+        Every record is escaped like remote text (see :class:`SafeFormatter`).
+        """
         level = logging.WARNING - 10 * self.verbosity
-        logging.basicConfig(level=max(logging.DEBUG, min(level, logging.CRITICAL)), force=True)
+        handler = logging.StreamHandler()  # sys.stderr as it is now (CliRunner swaps it)
+        handler.setFormatter(SafeFormatter(logging.BASIC_FORMAT))
+        logging.basicConfig(
+            level=max(logging.DEBUG, min(level, logging.CRITICAL)), handlers=[handler], force=True
+        )
 
     def close(self) -> None:
         """Dispose of the engine, if one was opened."""

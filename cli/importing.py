@@ -3,19 +3,37 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from datetime import UTC, datetime
 
 from rich.console import Console
 from sqlalchemy.orm import Session
 
+from syncsvc.adapters.sources import read_source
 from syncsvc.cli import render
 from syncsvc.cli.context import AppContext
 from syncsvc.cli.options import DetailFormat
 from syncsvc.domain import Event, ImportReport
-from syncsvc.models import repo
+from syncsvc.errors import InputError
+from syncsvc.hosts import AllowedHosts
+from syncsvc.models import db, repo
 from syncsvc.parser import parse_summary
 from syncsvc.provenance import identify
 from syncsvc.views import summarise
+
+
+def read_input(source: str, *, allowed: AllowedHosts) -> bytes:
+    """The bytes of ``source`` (a URL only on an ``allowed`` host); stdin is touched
+    only for ``-``.
+
+    A process started with fd 0 closed (cron, a daemon) has no ``sys.stdin``:
+    a file or URL still imports, and ``-`` is an :class:`InputError`.
+    """
+    if sys.stdin is None:
+        if source == "-":
+            raise InputError("standard input is closed", hint="give a file or a URL")
+        return read_source(source, allowed=allowed)
+    return read_source(source, stdin=sys.stdin.buffer, allowed=allowed)
 
 
 def parse_and_report(
@@ -59,7 +77,8 @@ def save_event(
     """
     name = None if into is None or into.isdigit() else into
     source = identify(location, data, name=name, title=event.title)
-    with Session(app_ctx.engine(), expire_on_commit=False) as session:
+    # A read-then-write transaction: it takes SQLite's write lock at BEGIN (db.writer).
+    with Session(db.writer(app_ctx.engine()), expire_on_commit=False) as session:
         report = repo.save_event(
             session,
             event,

@@ -39,8 +39,12 @@ def error_line(message: object, hint: str | None = None) -> Text:
 
 
 def print_json(console: Console, data: JSONValue) -> None:
-    """Print JSON as plain text (no colour, no wrapping) for machines."""
-    console.print(json.dumps(data, indent=2, ensure_ascii=False), markup=False, highlight=False)
+    """Print JSON as plain text (no colour, no wrapping) for machines.
+
+    Non-ASCII text stays readable; control and Cf characters are ``\\uXXXX``.
+    """
+    dumped = json.dumps(data, indent=2, ensure_ascii=False)
+    console.print(escape.json_text(dumped), markup=False, highlight=False)
 
 
 def due_cell(action: StoredAction) -> Text:
@@ -287,7 +291,7 @@ def import_extra_lines(event: Event) -> list[str]:
 def explanation(out: Console, err: Console, found: Explanation) -> None:
     """Each line as read (number, role, text with owners underlined, note); warnings to ``err``."""
     for line in found.lines:
-        raw = escape.plain(line.text)
+        raw = escape.shown(line.text)
         text = Text(f"{line.number:>5}  {line.role:<34} ", style="dim")
         body = Text(raw)
         if raw == line.text:  # spans index the unescaped text

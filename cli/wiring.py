@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 from syncsvc.adapters.gerrit import GerritAdapter
 from syncsvc.adapters.http import RetryPolicy
 from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
-from syncsvc.config import Config
+from syncsvc.config import GERRIT_PASSWORD_ENV, Config
+from syncsvc.secret_files import warn_if_too_open
 from syncsvc.sync import SyncSettings
 
 # How often commands retry a transient failure (tests swap in zero backoff).
@@ -29,6 +31,8 @@ def build_launchpad(cfg: Config, cache_dir: Path) -> LaunchpadAdapter:
     """A Launchpad adapter for the configured service root; it sends no request outside
     ``[sync] allowed_hosts`` (ConfigError here when the service root itself is outside)."""
     cfg.check_host(cfg.launchpad.service_root)
+    if cfg.launchpad.credentials_file is not None:
+        warn_if_too_open(cfg.launchpad.credentials_file)
     return LaunchpadAdapter(
         LaunchpadConfig(
             service_root=cfg.launchpad.service_root,
@@ -45,6 +49,9 @@ def build_gerrit(cfg: Config) -> GerritAdapter:
     that sends no request outside ``[sync] allowed_hosts``."""
     cfg.check_host(cfg.gerrit.url)
     username = cfg.gerrit.username
+    password_file = cfg.gerrit.password_file
+    if username and password_file is not None and not os.environ.get(GERRIT_PASSWORD_ENV):
+        warn_if_too_open(password_file)
     password = cfg.gerrit.password() if username else None
     return GerritAdapter(
         cfg.gerrit.url,

@@ -18,16 +18,20 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from syncsvc.errors import SchemaOutdatedError
+from syncsvc.errors import ConfigError, SchemaOutdatedError, StorageError
 
 DATABASE_URL_ENV = "SYNCSVC_DATABASE_URL"
 SCRIPT_LOCATION = "syncsvc.models:migrations"
+SUPPORTED_URLS = "sqlite:///PATH and postgresql+psycopg://USER@HOST/DB"
+#: The (backend, driver) pairs syncsvc installs drivers for and is tested on.
+_SUPPORTED = frozenset({("sqlite", "pysqlite"), ("postgresql", "psycopg")})
 
 
 def default_database_url() -> str:
@@ -54,12 +58,51 @@ def open_engine(url: str, *, timeout: float = 30.0) -> Engine:
     SQLAlchemy emits ``BEGIN`` itself (the recipe from the SQLAlchemy SQLite docs).
     That is what makes a failed migration roll back completely. Sessions of
     :func:`session_scope` (and :func:`writer` engines) begin ``IMMEDIATE``: see there.
+
+    Raises:
+        ConfigError: ``url`` is not a SQLite or ``postgresql+psycopg`` URL.
     """
-    engine = create_engine(url, **_engine_options(url, timeout))
+    parsed = _check_url(url)
+    engine = create_engine(parsed, **_engine_options(url, timeout))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
     return engine
+
+
+def _check_url(url: str) -> URL:
+    """``url`` parsed, if syncsvc can use it (the message never shows credentials)."""
+    try:
+        parsed = make_url(url)
+    except sa_exc.ArgumentError:
+        parsed = None
+    scheme = url.split("://", 1)[0] if "://" in url else url[:20]
+    if parsed is None or (parsed.get_backend_name(), parsed.get_driver_name()) not in _SUPPORTED:
+        raise ConfigError(
+            f"not a database URL syncsvc can use: {scheme}://…; it supports {SUPPORTED_URLS}"
+        )
+    return parsed
+
+
+def check_sqlite_folder(url: str) -> None:
+    """Raise :class:`StorageError` when ``url`` is a SQLite file in a missing folder.
+
+    SQLite itself only says "unable to open database file". Checked by the CLI
+    before it opens the database; other URLs pass.
+    """
+    try:
+        parsed = make_url(url)
+    except sa_exc.ArgumentError:
+        return
+    path = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or path in {"", ":memory:"}:
+        return
+    folder = Path(path).expanduser().parent
+    if not path.startswith("file:") and not folder.is_dir():
+        raise StorageError(
+            f"cannot use the database: the folder {folder} does not exist",
+            hint="create it, or give --db another path",
+        )
 
 
 def _engine_options(url: str, timeout: float) -> dict[str, object]:
@@ -137,7 +180,13 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Run ``alembic upgrade <revision>`` on ``engine`` in one transaction."""
+    """Run ``alembic upgrade <revision>`` on ``engine`` in one transaction.
+
+    Raises:
+        SchemaOutdatedError: the database is at a revision this syncsvc does not
+            know (a newer version created it); nothing is changed.
+    """
+    _refuse_unknown(current_revision(engine))
     with engine.connect() as connection:
         command.upgrade(alembic_config(connection), revision)
         connection.commit()
@@ -168,6 +217,15 @@ def _known_revisions() -> set[str]:
     return {rev.revision for rev in script.walk_revisions()}
 
 
+def _refuse_unknown(current: str | None) -> None:
+    if current is not None and current not in _known_revisions():
+        raise SchemaOutdatedError(
+            f"database schema is at {current}, which this syncsvc does not know "
+            f"(it needs {head_revision()})",
+            hint="upgrade syncsvc to the version that created this database",
+        )
+
+
 def ensure_schema(engine: Engine) -> None:
     """Make sure the schema is at head before any repository function runs.
 
@@ -183,11 +241,7 @@ def ensure_schema(engine: Engine) -> None:
     current = current_revision(engine)
     if current == head:
         return
-    if current is not None and current not in _known_revisions():
-        raise SchemaOutdatedError(
-            f"database schema is at {current}, which this syncsvc does not know (it needs {head})",
-            hint="upgrade syncsvc to the version that created this database",
-        )
+    _refuse_unknown(current)
     if engine.dialect.name == "sqlite":
         upgrade(engine)
         return

@@ -27,8 +27,14 @@ from syncsvc.actions import (
     reads_as_commitment,
     sentences,
 )
+from syncsvc.errors import InputError
 from syncsvc.structure import Line, LineKind
 
+#: A PTG summary has tens of topics; each costs about 2 kB once read, so a
+#: 10 MB file of nothing but headings (200k topics) would need over 400 MB.
+MAX_TOPICS = 10_000
+#: Likewise for actions: storing 75k commitments from one mail took 45 s and 1 GB.
+MAX_ACTIONS = 10_000
 _LINKISH = re.compile(r"https?://|\[\d{1,3}\]")
 _MORE_LINKS = re.compile(
     r"^(?:(?:and|&|,)\s*)?(?:https?://|\[\d{1,3}\])|^(?:and|&|,)$", re.IGNORECASE
@@ -40,6 +46,11 @@ _SIGN_OFF = re.compile(
 )
 
 
+def too_many_actions() -> str:
+    """The message of the :class:`InputError` for more than ``MAX_ACTIONS`` actions."""
+    return f"more than {MAX_ACTIONS} actions; is this really a PTG summary?"
+
+
 class ItemKind(StrEnum):
     """What an item of a topic is."""
 
@@ -49,11 +60,15 @@ class ItemKind(StrEnum):
     DECISION = "decision"
 
 
-@dataclass
+@dataclass(eq=False)
 class RawItem:
-    """An item as written: its text (wrapped lines joined) and the lines it came from."""
+    """An item as written: its text (wrapped lines joined) and the lines it came from.
 
-    text: str
+    Items compare by identity. Wrapped lines and details are joined on first
+    read of :attr:`text` (see :meth:`extend`), so a long item costs linear time.
+    """
+
+    _text: str
     line: int
     indent: int
     kind: ItemKind
@@ -61,6 +76,20 @@ class RawItem:
     lines: list[int] = field(default_factory=list)
     inferred: bool = False
     confidence: float = 1.0
+    _more: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def text(self) -> str:
+        """The item's text, with every extension joined."""
+        if self._more:
+            self._text = "".join([self._text, *self._more])
+            self._more.clear()
+        return self._text
+
+    def extend(self, separator: str, more: str, line: int) -> None:
+        """Add ``more`` (from source line ``line``) after ``separator``; amortised O(len)."""
+        self._more += (separator, more)
+        self.lines.append(line)
 
 
 @dataclass
@@ -115,9 +144,14 @@ class Assembler:
     group: int = 0
     open_etherpad: bool = False
     record_placements: bool = True
+    action_count: int = 0
 
     def feed(self, line: Line) -> None:
-        """Place one line (lines must come in document order)."""
+        """Place one line (lines must come in document order).
+
+        Raises :class:`InputError` at the topic after ``MAX_TOPICS`` or the
+        action after ``MAX_ACTIONS``.
+        """
         if (
             self.open_etherpad
             and line.kind is LineKind.TEXT
@@ -164,6 +198,8 @@ class Assembler:
         self._place(line, "day")
 
     def _on_topic(self, line: Line) -> None:
+        if len(self.topics) >= MAX_TOPICS:
+            raise InputError(f"more than {MAX_TOPICS} topics; is this really a PTG summary?")
         day = len(self.days) - 1 if self.days else None
         self.topics.append(RawTopic(line.text, day, line.number))
         self._open_section(_Section.NONE)
@@ -239,8 +275,7 @@ class Assembler:
             and line.indent > last.indent
         ):
             # A sub-bullet under an action details that action.
-            last.text = f"{last.text}; {line.text}"
-            last.lines.append(line.number)
+            last.extend("; ", line.text, line.number)
             self._place(line, "detail", last)
             return
         self._add_item(line, _SECTION_ITEMS.get(self.section, ItemKind.DISCUSSION))
@@ -250,6 +285,9 @@ class Assembler:
         assert topic is not None
         item = RawItem(line.text, line.number, line.indent, kind, self.group, [line.number])
         if kind is ItemKind.ACTION:
+            self.action_count += 1
+            if self.action_count > MAX_ACTIONS:
+                raise InputError(too_many_actions())
             topic.actions.append(item)
         elif kind is ItemKind.DECISION:
             topic.decisions.append(item)
@@ -262,8 +300,7 @@ class Assembler:
 
     def _on_text(self, line: Line) -> None:
         if self.last is not None:  # a wrapped continuation of the previous item
-            self.last.text = f"{self.last.text} {line.text}"
-            self.last.lines.append(line.number)
+            self.last.extend(" ", line.text, line.number)
             self._place(line, "continuation", self.last)
             return
         if self.topic is None:
@@ -323,6 +360,7 @@ def infer_actions(
     """
     if topic.explicit_actions:
         return
+    moved: set[int] = set()  # ids of moved items; the discussion is rebuilt once
     bullets = [i for i in topic.discussion if i.kind is ItemKind.DISCUSSION]
     if bullets:
         last_group = [i for i in bullets if i.group == bullets[-1].group]
@@ -334,11 +372,13 @@ def infer_actions(
             and all(reads_as_commitment(i.text, known=known, aliases=aliases) for i in last_group)
         ):
             for item in last_group:
-                _move_to_actions(topic, item, LOST_HEADER_CONFIDENCE)
-    for item in list(topic.discussion):
+                _move_to_actions(topic, item, LOST_HEADER_CONFIDENCE, moved)
+    for item in topic.discussion:
+        if id(item) in moved:
+            continue
         if item.kind is ItemKind.DISCUSSION:
             if named_commitment(item.text, known=known, aliases=aliases):
-                _move_to_actions(topic, item, PROSE_CONFIDENCE)
+                _move_to_actions(topic, item, PROSE_CONFIDENCE, moved)
         elif item.kind is ItemKind.PROSE:
             for sentence in sentences(item.text):
                 if named_commitment(sentence, known=known, aliases=aliases):
@@ -353,6 +393,8 @@ def infer_actions(
                         confidence=PROSE_CONFIDENCE,
                     )
                     topic.actions.append(inferred)
+    if moved:
+        topic.discussion = [i for i in topic.discussion if id(i) not in moved]
     topic.actions.sort(key=lambda i: i.line)
 
 
@@ -370,7 +412,7 @@ def commitment_hints(
     return [i for i in topic.discussion if named_commitment(i.text, known=known, aliases=aliases)]
 
 
-def _move_to_actions(topic: RawTopic, item: RawItem, confidence: float) -> None:
-    topic.discussion.remove(item)
+def _move_to_actions(topic: RawTopic, item: RawItem, confidence: float, moved: set[int]) -> None:
+    moved.add(id(item))
     item.kind, item.inferred, item.confidence = ItemKind.ACTION, True, confidence
     topic.actions.append(item)

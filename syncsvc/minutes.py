@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from syncsvc.actions import ActionContext, build_action
+from syncsvc.assemble import MAX_ACTIONS, too_many_actions
 from syncsvc.domain import ActionItem, Day, Event, EventSource, Person, Topic
 from syncsvc.errors import InputError
 from syncsvc.owners import NICK, mentioned_nicks, read_owners
@@ -98,11 +99,14 @@ def parse_meeting(
 
     ``ctx`` supplies known nicks, aliases and schedules (its ``cycle`` and ``team``
     are replaced by what the meeting says unless ``team``/``cycle`` are given).
-    Raises :class:`InputError` when the meeting has no topics and no actions.
+    Raises :class:`InputError` when the meeting has no topics and no actions, or
+    more than ``MAX_ACTIONS`` actions (before reading any of them).
     """
     meeting = _read_minutes(text) if _STARTED.search(text) else _read_log(text)
     if not any(t.actions or t.decisions or t.title != NO_TOPIC for t in meeting.topics):
         raise InputError("no meeting structure found: no #topic, #action or #agreed lines")
+    if sum(len(t.actions) for t in meeting.topics) > MAX_ACTIONS:
+        raise InputError(too_many_actions())
     team = (team or meeting.name or "").lower() or None
     if cycle is None and meeting.day is not None:
         cycle = ctx.schedules.series_for(meeting.day)

@@ -26,10 +26,17 @@ import codecs
 import re
 from html.parser import HTMLParser
 
+import charset_normalizer
+
 from syncsvc.errors import InputError
 from syncsvc.escape import plain
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
+#: Real summaries nest lists a few levels deep; each level indents every line
+#: under it, so 10k levels of ``<ul>`` would render to ~100 MB of spaces.
+MAX_LIST_DEPTH = 100
+#: How much of a non-UTF-8 input is looked at to tell Western text from CJK/Cyrillic.
+_SAMPLE_BYTES = 256 * 1024
 
 _HTML_HINT = re.compile(
     r"<(?:html|body|div|br|p|a\s|span|li|ul|ol|table|pre|h[1-6])\b", re.IGNORECASE
@@ -74,10 +81,12 @@ _MD_LINK = re.compile(r"\[([^\[\]\n]*)\]\((https?://[^()\s]+)\)")
 
 
 def decode(data: bytes) -> str:
-    """Decode input bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else Latin-1.
+    """Decode input bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252/Latin-1
+    when the text reads as Western, else the encoding charset-normalizer detects.
 
-    Raises :class:`InputError` for empty input, input over ``MAX_INPUT_BYTES``
-    and input that looks binary (NUL bytes or mostly control characters).
+    Raises :class:`InputError` for empty input, input over ``MAX_INPUT_BYTES``,
+    input that looks binary (NUL bytes or mostly control characters) and input
+    in an encoding that cannot be detected.
     """
     if not data.strip():
         raise InputError("input is empty")
@@ -96,14 +105,47 @@ def decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        try:  # Windows mail clients send cp1252, a superset of Latin-1's printables
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
+        text = _decode_legacy(data)
     controls = len(_CONTROL.findall(text))
     if controls > max(8, len(text) // 100):
         raise InputError("input looks like a binary file or an unknown encoding")
     return text
+
+
+def _decode_legacy(data: bytes) -> str:
+    """Decode bytes that are not UTF-8: cp1252 (Latin-1) if plausible, else detect.
+
+    Western text has its non-ASCII letters one at a time between ASCII ones
+    ("café", "große"); CJK and Cyrillic encodings put them in runs. Runs are
+    handed to charset-normalizer, which reads Shift-JIS, EUC, GB, Big5, KOI8
+    and the other code pages; cp1252 would silently turn them into mojibake.
+    """
+    if _reads_as_western(data):
+        try:  # Windows mail clients send cp1252, a superset of Latin-1's printables
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise InputError(
+            "input is not UTF-8 and its encoding could not be detected",
+            hint="save the summary as UTF-8",
+        )
+    return str(best)
+
+
+def _reads_as_western(data: bytes) -> bool:
+    """Whether at most a quarter of the non-ASCII bytes have a non-ASCII neighbour."""
+    high = 0
+    paired = 0
+    previous = False
+    for byte in data[:_SAMPLE_BYTES]:
+        is_high = byte >= 0x80
+        if is_high:
+            high += 1
+            paired += previous
+        previous = is_high
+    return paired * 4 <= high
 
 
 class _TextExtractor(HTMLParser):
@@ -130,6 +172,11 @@ class _TextExtractor(HTMLParser):
         elif tag == "li":
             self._list_item()
         elif tag in _LISTS:
+            if len(self._lists) >= MAX_LIST_DEPTH:
+                raise InputError(
+                    f"lists nested deeper than {MAX_LIST_DEPTH} levels; "
+                    "is this really a PTG summary?"
+                )
             self._block()
             self._lists.append([0 if tag == "ol" else -1])
         elif tag in _HEADINGS:

@@ -30,7 +30,7 @@ from syncsvc.actions import (
     refs_with_footnotes,
     resolve_footnote_marks,
 )
-from syncsvc.assemble import Assembler, RawTopic, infer_actions
+from syncsvc.assemble import MAX_ACTIONS, Assembler, RawTopic, infer_actions, too_many_actions
 from syncsvc.domain import ActionItem, Day, Event, EventSource, Person, Ref, RefKind, Topic
 from syncsvc.errors import InputError
 from syncsvc.milestones import KNOWN_SERIES
@@ -96,7 +96,7 @@ def parse_summary(
     adds known nicks, full names for them, and reads a full name written as a
     subject as its nick. A mapping passed as ``known_nicks`` is used as
     ``aliases`` too. Raises :class:`InputError` when the text has no topics and
-    no actions.
+    no actions, and for more than ``MAX_ACTIONS`` actions or ``MAX_TOPICS`` topics.
     """
     text = normalise(decode(source) if isinstance(source, bytes) else source)
     if aliases is None and isinstance(known_nicks, Mapping):
@@ -161,6 +161,8 @@ def read_summary(
             known.update(n.lower() for n in read_owners(item.text).owners)
     for raw_topic in asm.topics:
         infer_actions(raw_topic, known=known, aliases=aliases)
+    if sum(len(t.actions) for t in asm.topics) > MAX_ACTIONS:  # before reading them all
+        raise InputError(too_many_actions())
 
     refs_by_footnote = footnote_refs(asm.footnotes)
     ctx = ActionContext(schedules, cycle, team, known, aliases or {}, refs_by_footnote)

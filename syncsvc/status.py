@@ -255,10 +255,8 @@ def irc_lines(report: StatusReport) -> list[str]:
 
 
 def _clip(line: str, limit: int = IRC_MAX_BYTES) -> str:
-    data = line.encode()
-    if len(data) <= limit:
-        return line
-    return data[: limit - 3].decode("utf-8", "ignore") + "..."
+    # The line is escaped already: clip whole characters and whole \uXXXX escapes.
+    return escape.clip_bytes(line, limit)
 
 
 def markdown_lines(report: StatusReport) -> list[str]:

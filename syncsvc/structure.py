@@ -431,9 +431,10 @@ def _decide_numbered_topics(reads: list[_Read]) -> None:
     if any(r.kind is LineKind.TOPIC for r in reads):
         return
     candidates = [i for i, r in enumerate(reads) if r.numbered]
+    in_list = _in_lists(reads)
     for n, start in enumerate(candidates):
         end = candidates[n + 1] if n + 1 < len(candidates) else len(reads)
-        if _in_list(reads, start):
+        if in_list[start]:
             continue
         block = reads[start + 1 : end]
         if any(_heads_block(r) for r in block) or _has_paragraph(block):
@@ -451,12 +452,19 @@ _BLOCK_KINDS = _SECTION_KINDS | {
 }
 
 
-def _in_list(reads: list[_Read], index: int) -> bool:
-    """Whether a numbered line continues a list under a section header (no blank between)."""
-    j = index - 1
-    while j >= 0 and reads[j].kind in {LineKind.BULLET, LineKind.TEXT}:
-        j -= 1
-    return j >= 0 and reads[j].kind in _SECTION_KINDS
+def _in_lists(reads: list[_Read]) -> list[bool]:
+    """For each line, whether it continues a list under a section header (no blank between).
+
+    One pass: a run of bullets and text lines is in a list when the line before
+    the run is a section header.
+    """
+    found = [False] * len(reads)
+    under_header = False
+    for i, read in enumerate(reads):
+        found[i] = under_header
+        if read.kind not in {LineKind.BULLET, LineKind.TEXT}:
+            under_header = read.kind in _SECTION_KINDS
+    return found
 
 
 def _heads_block(read: _Read) -> bool:

@@ -119,6 +119,19 @@ class TestFormats:
         assert all(len(line.encode()) <= 400 for line in lines)
         assert not any(ch < " " for line in lines for ch in line)
 
+    @pytest.mark.parametrize("pad", range(5))
+    def test_irc_clip_keeps_escapes_whole(self, pad) -> None:
+        """A clipped IRC line ends after a whole \\u202e escape, never inside one."""
+        text = "x" * pad + "\u202e" * 200
+        report = build_status(
+            [action(1, text, ("dviroel",))], [], {1: ("not-started", "")}, {}, [], set(),
+            since=SINCE, until=NOW,
+        )  # fmt: skip
+        line = irc_lines(report)[2]
+        assert len(line.encode()) <= 400
+        body = line.removeprefix("- #1 dviroel: " + "x" * pad).removesuffix("...")
+        assert body.replace("\\u202e", "") == ""
+
     def test_markdown_escapes(self) -> None:
         """Markdown output escapes link and emphasis syntax from remote text."""
         report = build_status(
