@@ -75,7 +75,7 @@ class TestClosedStdin:
         db = f"sqlite:///{tmp_path / 'db.sqlite'}"
         result = _syncsvc("--db", db, "import", str(example), closed_stdin=closed)
         assert result.returncode == 0, result.stderr
-        assert "saved event 1: 20 new, 0 updated, 0 unchanged, 0 removed" in result.stdout
+        assert "saved event 1: 20 new, 0 updated, 0 unchanged, 0 withdrawn" in result.stdout
         assert result.stderr == ""
 
     def test_dash_with_closed_stdin(self, tmp_path) -> None:
