@@ -292,6 +292,15 @@ class TestDecisions:
         other = run(runner, db_url, "decisions", "--event", "99", "--format", "json")
         assert json.loads(other.stdout) == []
 
+    @pytest.mark.xfail(strict=True, reason="issue 15: decisions --event 99 lists nothing, exit 0")
+    def test_decisions_of_an_unknown_event_is_exit_5(self, runner, db_url, decided) -> None:
+        """`decisions --event 99` with no event 99 is exit 5 with one line, as the README says."""
+        run(runner, db_url, "import", str(decided))
+        result = run(runner, db_url, "decisions", "--event", "99", "--format", "json")
+        assert result.exit_code == 5
+        assert result.stdout == ""
+        assert result.stderr.strip().splitlines() == ["error: no event with id 99"]
+
     def test_events_count_decisions(self, runner, db_url, decided) -> None:
         """`events --format json` counts the event's decisions."""
         run(runner, db_url, "import", str(decided))
