@@ -93,7 +93,9 @@ def relink_after_change(
 
 
 def print_relink(app_ctx: AppContext, report: RelinkReport) -> None:
-    """One summary line of a relink."""
+    """One summary line of a relink (none with ``-q``)."""
+    if app_ctx.verbosity < 0:
+        return
     app_ctx.out.print(
         f"links: {report.added} new, {report.updated} updated, {report.unchanged} unchanged; "
         f"{report.transitions} state changes"

@@ -247,7 +247,10 @@ def short_scope(scope: str) -> str:
 
 def print_report(app_ctx: AppContext, report: SyncReport) -> None:
     """One row per (source, scope), then one line per failure on stderr. "Comments" counts
-    the bug comments stored or changed with the scope."""
+    the bug comments stored or changed with the scope. With ``-q`` only the failures."""
+    if app_ctx.verbosity < 0:  # -q (cron): nothing on success, failures below
+        _print_failures(app_ctx, report)
+        return
     table = Table(title="dry run: nothing was saved" if report.dry_run else None)
     columns = ("Source", "Scope", "Fetched", "New", "Changed", "Unchanged", "History", "Comments")
     for name in (*columns, "Note"):
@@ -266,6 +269,11 @@ def print_report(app_ctx: AppContext, report: SyncReport) -> None:
             render.t("FAILED" if s.error else note),
         )
     app_ctx.out.print(table)
+    _print_failures(app_ctx, report)
+
+
+def _print_failures(app_ctx: AppContext, report: SyncReport) -> None:
+    """One line on stderr per failed scope."""
     for s in report.scopes:
         if s.error:
             app_ctx.err.print(render.error_line(f"{s.source} {s.scope}: {s.error}"))

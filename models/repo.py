@@ -165,8 +165,10 @@ def list_decisions(session: Session, event_id: int | None = None) -> list[Stored
     """Return the decisions of current topics, ordered by event, topic position and text order.
 
     ``event_id`` keeps one event's decisions. Decisions of withdrawn topics are
-    left out.
+    left out. Raises ``NotFoundError`` when ``event_id`` names no event.
     """
+    if event_id is not None and session.get(EventRow, event_id) is None:
+        raise NotFoundError(f"no event with id {event_id}")
     stmt = (
         select(EventRow.id, EventRow.title, TopicRow.title, TopicRow.decisions)
         .join(TopicRow, TopicRow.event_id == EventRow.id)

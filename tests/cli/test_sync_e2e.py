@@ -155,7 +155,6 @@ class TestSyncEndToEnd:
         assert again.exit_code == 0, again.stderr
         assert "│ 0   │ 0       │" in again.stdout
 
-    @pytest.mark.xfail(strict=True, reason="issue 15: sync -q prints a 2 KB table on success")
     def test_quiet_sync_prints_nothing_on_success(self, imported, servers, tmp_path) -> None:
         """`syncsvc -q sync` (cron) writes nothing on success, yet saves everything."""
         cfg = config(tmp_path, servers)
