@@ -45,13 +45,20 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn, Self, TypeVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import httplib2
 from launchpadlib import uris
 from launchpadlib.credentials import RequestTokenAuthorizationEngine
 from lazr.restfulclient.errors import HTTPError
 
+from syncsvc.adapters.launchpad_values import (
+    as_count,
+    as_datetime,
+    bug_id_from_link,
+    name_from_link,
+    unexpected,
+)
 from syncsvc.domain import Bug, BugComments, BugMessage, BugTask
 from syncsvc.errors import (
     ConfigError,
@@ -286,7 +293,7 @@ class LaunchpadAdapter:
         if entry is None:
             return BugComments(bug_id, visible=False)
         last, count = _convert(
-            lambda: (_as_datetime(entry.date_last_message), _count(entry.message_count)), what
+            lambda: (as_datetime(entry.date_last_message), as_count(entry.message_count)), what
         )
         if last is None or (known is not None and last <= known):
             return BugComments(bug_id, last)
@@ -435,36 +442,36 @@ class LaunchpadAdapter:
             title=str(entry.title),
             tags=tuple(str(t) for t in entry.tags or ()),
             tasks=tasks,
-            date_last_updated=_as_datetime(entry.date_last_updated),
+            date_last_updated=as_datetime(entry.date_last_updated),
             visible=True,
             url=str(entry.web_link or ""),
-            date_last_message=_as_datetime(entry.date_last_message),
-            message_count=_count(entry.message_count),
+            date_last_message=as_datetime(entry.date_last_message),
+            message_count=as_count(entry.message_count),
             private=bool(entry.private),
             information_type=str(entry.information_type) if entry.information_type else None,
         )
 
     def _to_task(self, entry: Any) -> BugTask:
         return BugTask(
-            bug_id=_bug_id_from_link(str(entry.bug_link)),
+            bug_id=bug_id_from_link(str(entry.bug_link)),
             target=str(entry.bug_target_name),
             status=str(entry.status),
             importance=str(entry.importance),
             assignee=self._name(entry.assignee_link, "~"),
             milestone=self._name(entry.milestone_link, "+milestone/"),
-            date_created=_as_datetime(entry.date_created),
-            date_closed=_as_datetime(entry.date_closed),
-            date_fix_committed=_as_datetime(entry.date_fix_committed),
-            date_fix_released=_as_datetime(entry.date_fix_released),
-            date_in_progress=_as_datetime(entry.date_in_progress),
+            date_created=as_datetime(entry.date_created),
+            date_closed=as_datetime(entry.date_closed),
+            date_fix_committed=as_datetime(entry.date_fix_committed),
+            date_fix_released=as_datetime(entry.date_fix_released),
+            date_in_progress=as_datetime(entry.date_in_progress),
             is_complete=bool(entry.is_complete),
             url=str(entry.web_link or ""),
         )
 
     def _to_message(self, bug_id: int, number: int, entry: Any) -> BugMessage:
-        created = _as_datetime(entry.date_created)
+        created = as_datetime(entry.date_created)
         if created is None:
-            raise _unexpected(f"bug {bug_id} comment without date_created")
+            raise unexpected(f"bug {bug_id} comment without date_created")
         return BugMessage(
             bug_id=bug_id,
             author=self._name(entry.owner_link, "~"),
@@ -479,7 +486,7 @@ class LaunchpadAdapter:
         if link is None:
             return None
         if link not in self._names:
-            self._names[link] = _name_from_link(link, marker) or self._load_name(link)
+            self._names[link] = name_from_link(link, marker) or self._load_name(link)
         return self._names[link]
 
     def _load_name(self, link: str) -> str | None:
@@ -560,42 +567,8 @@ def _convert(func: Callable[[], T], what: str) -> T:
     try:
         return func()
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
-        raise _unexpected(f"{what}: {exc}") from exc
-
-
-def _unexpected(detail: str) -> RemoteError:
-    return RemoteError(f"unexpected Launchpad response: {detail}")
+        raise unexpected(f"{what}: {exc}") from exc
 
 
 def _slice(collection: Any, start: int) -> list[Any]:
     return list(collection[start : start + PAGE_SIZE])
-
-
-def _bug_id_from_link(link: str) -> int:
-    """``.../bugs/1855391`` → 1855391."""
-    tail = urlsplit(link).path.rstrip("/").rsplit("/", 1)[-1]
-    if not tail.isdigit():
-        raise _unexpected(f"bug link {link!r}")
-    return int(tail)
-
-
-def _name_from_link(link: str, marker: str) -> str | None:
-    """``.../~haixin`` → ``haixin``; ``.../manila/+milestone/wallaby-1`` → ``wallaby-1``."""
-    path = unquote(urlsplit(link).path)
-    head, found, name = path.rpartition(marker)
-    if not found or not name or "/" in name or (marker == "~" and not head.endswith("/")):
-        return None
-    return name
-
-
-def _count(value: object) -> int | None:
-    """A count field as an int, or ``None`` when Launchpad gives none."""
-    return None if value is None else int(str(value))
-
-
-def _as_datetime(value: object) -> datetime | None:
-    """An aware UTC datetime from launchpadlib's value (datetime or ISO string; naive = UTC)."""
-    if value is None:
-        return None
-    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return when.astimezone(UTC) if when.tzinfo is not None else when.replace(tzinfo=UTC)

@@ -27,6 +27,7 @@ from syncsvc.adapters.launchpad import (
     LaunchpadAdapter,
     LaunchpadConfig,
 )
+from syncsvc.adapters.launchpad_values import name_from_link
 from syncsvc.domain import Bug, BugComments, BugMessage, BugTask
 from syncsvc.errors import (
     ConfigError,
@@ -358,7 +359,7 @@ class TestSearchTasks:
 
     def test_unparseable_links_are_loaded_once_each(self, adapter, fake_lp, monkeypatch):
         """Were a link's name not readable from it, each link is fetched once per adapter."""
-        monkeypatch.setattr(launchpad_adapter, "_name_from_link", lambda link, marker: None)
+        monkeypatch.setattr(launchpad_adapter, "name_from_link", lambda link, marker: None)
         add_population(fake_lp, 20)
         tasks = list(adapter.search_tasks("manila", modified_since=None))
         assert {t.assignee for t in tasks} == {"haixin", "sample-dev-a", "sample-dev-b", None}
@@ -486,4 +487,4 @@ class TestLinkNames:
     )
     def test_names_read_from_links(self, link, marker, name):
         """Person and milestone names are the last ~name / +milestone/<name> path part."""
-        assert launchpad_adapter._name_from_link(link, marker) == name
+        assert name_from_link(link, marker) == name
