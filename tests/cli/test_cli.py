@@ -436,3 +436,22 @@ class TestDatabaseErrors:
         result = runner.invoke(app, ["--db", "nonsense://x", "actions"])
         assert result.exit_code == 2
         assert "not a database URL syncsvc can use" in result.stderr
+
+
+class TestImportGrammar:
+    """The import report counts in English: "1 topic", "4 changes"."""
+
+    @pytest.mark.xfail(strict=True, reason="issue 15: the report says '1 topics' and '4 change'")
+    def test_singular_and_plural_counts(self, runner, db_url, tmp_path: Path) -> None:
+        """One day, topic, action and bug read as singulars; two changes as a plural."""
+        src = tmp_path / "one.txt"
+        src.write_text(
+            "== Day 1 - Oct 26, 2020, Mon ==\n=== Share extension ===\nActions:\n"
+            "- haixin will fix https://bugs.launchpad.net/manila/+bug/1855391 with "
+            "https://review.opendev.org/702153 and https://review.opendev.org/771234\n"
+        )
+        result = run(runner, db_url, "import", "--dry-run", str(src))
+        assert result.exit_code == 0, result.stderr
+        lines = result.stdout.splitlines()
+        assert lines[0].endswith(": 1 day, 1 topic, 1 action (1 owned, 0 unassigned)")
+        assert lines[1] == "refs: 1 bug, 2 changes; 0 etherpads/documents"
