@@ -266,17 +266,25 @@ def events_json(
     print_json(console, [{**event_json(e), "decisions": decisions.get(e.id, 0)} for e in events])
 
 
+def counted(n: int, word: str) -> str:
+    """``1 topic``, ``2 topics``: a count with its noun (every noun here takes an s)."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def parse_summary_lines(title: str, summary: ParseSummary) -> list[str]:
     """What an import found, as short lines for the terminal."""
-    refs = ", ".join(f"{n} {k}" for k, n in summary.refs.items()) or "none"
+    refs = ", ".join(counted(n, k) for k, n in summary.refs.items()) or "none"
     found = (
-        f"{escape.one_line(title)}: {summary.days} days, {summary.topics} topics, "
-        f"{summary.actions} actions ({summary.owned} owned, {summary.unassigned} unassigned)"
+        f"{escape.one_line(title)}: {counted(summary.days, 'day')}, "
+        f"{counted(summary.topics, 'topic')}, {counted(summary.actions, 'action')} "
+        f"({summary.owned} owned, {summary.unassigned} unassigned)"
     )
-    return [
-        found,
-        f"refs: {refs}; {summary.etherpads} etherpads/documents",
-    ]
+    pads = (
+        "1 etherpad/document"
+        if summary.etherpads == 1
+        else f"{summary.etherpads} etherpads/documents"
+    )
+    return [found, f"refs: {refs}; {pads}"]
 
 
 def import_extra_lines(event: Event) -> list[str]:

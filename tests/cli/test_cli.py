@@ -86,7 +86,7 @@ class TestImport:
         assert "Manila Wallaby PTG: 4 days, 12 topics, 20 actions (13 owned, 7 unassigned)" in (
             result.stdout
         )
-        assert "refs: 1 bug, 4 change; 11 etherpads/documents" in result.stdout
+        assert "refs: 1 bug, 4 changes; 11 etherpads/documents" in result.stdout
         assert "20 new, 0 updated, 0 unchanged, 0 withdrawn" in result.stdout
 
     def test_reimport_is_idempotent(self, runner, db_url, example) -> None:
@@ -441,7 +441,6 @@ class TestDatabaseErrors:
 class TestImportGrammar:
     """The import report counts in English: "1 topic", "4 changes"."""
 
-    @pytest.mark.xfail(strict=True, reason="issue 15: the report says '1 topics' and '4 change'")
     def test_singular_and_plural_counts(self, runner, db_url, tmp_path: Path) -> None:
         """One day, topic, action and bug read as singulars; two changes as a plural."""
         src = tmp_path / "one.txt"

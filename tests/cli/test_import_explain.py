@@ -48,7 +48,7 @@ class TestImportExplain:
         source = DATA / "meetbot-minutes.html"
         result = runner.invoke(app, ["--db", db_url, "import", str(source)])
         assert result.exit_code == 0, result.stderr
-        assert "Cinder meeting 2021-10-27: 1 days, 2 topics, 2 actions (2 owned" in result.stdout
+        assert "Cinder meeting 2021-10-27: 1 day, 2 topics, 2 actions (2 owned" in result.stdout
         assert "decisions: 1; inferred actions: 0" in result.stdout
         events = runner.invoke(app, ["--db", db_url, "events", "--format", "json"])
         assert [(e["title"], e["source"], e["actions"]) for e in json.loads(events.stdout)] == [
