@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+from importlib import resources
 
+import pytest
+from typer.testing import CliRunner
+
+from syncsvc.cli.app import app
 from syncsvc.models.db import open_engine, upgrade
+
+EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
 
 
 @pytest.fixture
@@ -17,4 +23,14 @@ def db_url(db_url: str) -> str:
         engine = open_engine(db_url)
         upgrade(engine)
         engine.dispose()
+    return db_url
+
+
+@pytest.fixture
+def imported(db_url, tmp_path):
+    """The database with the bundled example imported."""
+    src = tmp_path / "example.html"
+    src.write_bytes(EXAMPLE)
+    result = CliRunner().invoke(app, ["--db", db_url, "import", str(src)])
+    assert result.exit_code == 0, result.stderr
     return db_url

@@ -7,7 +7,6 @@ scope with exit 3, leaves every cursor where it was and reaches nobody there.
 from __future__ import annotations
 
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,6 @@ from syncsvc.testing.demo_servers import sample_servers
 from syncsvc.testing.fake_gerrit import FakeGerrit
 from syncsvc.testing.foreign_host import EMPTY_GERRIT_LIST, ForeignHost
 
-EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
 ARCHIVE_PATH = "/pipermail/openstack-discuss/2020-October/018335.html"
 
 
@@ -33,16 +31,6 @@ def servers(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     with sample_servers() as running:
         yield running
-
-
-@pytest.fixture
-def imported(db_url, tmp_path):
-    """The database with the bundled example imported."""
-    src = tmp_path / "example.html"
-    src.write_bytes(EXAMPLE)
-    result = CliRunner().invoke(app, ["--db", db_url, "import", str(src)])
-    assert result.exit_code == 0, result.stderr
-    return db_url
 
 
 def write_config(tmp_path: Path, text: str) -> Path:

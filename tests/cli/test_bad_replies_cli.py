@@ -5,7 +5,6 @@ Backoff is zero here (the command's retry policies are swapped), so no test slee
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,6 @@ from syncsvc.models.db import open_engine
 from syncsvc.models.sync_store import artifact_states
 from syncsvc.testing.demo_servers import sample_servers
 
-EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
 BUG_PATH = "/devel/bugs/1855391"
 
 
@@ -32,16 +30,6 @@ def servers(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     with sample_servers() as running:
         yield running
-
-
-@pytest.fixture
-def imported(db_url, tmp_path):
-    """The database with the bundled example imported."""
-    src = tmp_path / "example.html"
-    src.write_bytes(EXAMPLE)
-    result = CliRunner().invoke(app, ["--db", db_url, "import", str(src)])
-    assert result.exit_code == 0, result.stderr
-    return db_url
 
 
 def fakes_config(tmp_path: Path, servers) -> Path:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 from datetime import UTC, datetime, timedelta
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -28,7 +27,6 @@ from syncsvc.testing.demo_servers import (
 from syncsvc.testing.fake_gerrit import make_change
 from syncsvc.testing.fake_launchpad import FakeTask
 
-EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
 LP_PROJECTS = '["manila", "python-manilaclient", "manila-ui"]'
 GERRIT_PROJECTS = (
     '["openstack/manila", "openstack/manila-specs", "openstack/python-manilaclient", '
@@ -68,16 +66,6 @@ def requests_made(servers) -> tuple[int, int]:
     servers.launchpad.clear_requests()
     servers.gerrit.requests.clear()
     return counts
-
-
-@pytest.fixture
-def imported(db_url, tmp_path):
-    """The database with the bundled example imported."""
-    src = tmp_path / "example.html"
-    src.write_bytes(EXAMPLE)
-    result = CliRunner().invoke(app, ["--db", db_url, "import", str(src)])
-    assert result.exit_code == 0, result.stderr
-    return db_url
 
 
 def states(db_url: str, cfg: Path) -> dict[str, str]:
