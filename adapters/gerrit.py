@@ -27,6 +27,14 @@ from urllib.parse import quote, urlsplit
 import requests
 from gerritclient import client as gerrit_client
 
+from syncsvc.adapters.http import (
+    DEFAULT_TIMEOUT,
+    RetryPolicy,
+    TransientError,
+    call_with_retry,
+    configure_session,
+    parse_retry_after,
+)
 from syncsvc.domain import Account, Change, ChangeStatus, Footers
 from syncsvc.errors import (
     ConfigError,
@@ -36,16 +44,7 @@ from syncsvc.errors import (
     RemoteUnavailableError,
 )
 from syncsvc.hosts import AllowedHosts, ForeignHostError
-from syncsvc.linking import footers_from_message
-
-from .http import (
-    DEFAULT_TIMEOUT,
-    RetryPolicy,
-    TransientError,
-    call_with_retry,
-    configure_session,
-    parse_retry_after,
-)
+from syncsvc.reconcile.footers import footers_from_message
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +93,7 @@ def parse_timestamp(text: str) -> datetime:
 def parse_footers(message: str) -> Footers:
     """Extract bug, blueprint and Change-Id footers from a commit message.
 
-    Bugs are read with jeepyb's semantics (:func:`syncsvc.linking.find_bug_footers`:
+    Bugs are read with jeepyb's semantics (:func:`syncsvc.reconcile.footers.find_bug_footers`:
     Fixes-/Resolves-Bug and a bare ``Bug:`` close too, Impacts/Affects relate);
     blueprints and the Change-Id as below.
 

@@ -52,6 +52,8 @@ from launchpadlib import uris
 from launchpadlib.credentials import RequestTokenAuthorizationEngine
 from lazr.restfulclient.errors import HTTPError
 
+from syncsvc.adapters.http import RetryPolicy, TransientError, call_with_retry
+from syncsvc.adapters.launchpad_http import BadReplyError, guarded_launchpad
 from syncsvc.adapters.launchpad_values import (
     as_count,
     as_datetime,
@@ -68,9 +70,6 @@ from syncsvc.errors import (
     RemoteUnavailableError,
 )
 from syncsvc.hosts import AllowedHosts, ForeignHostError
-
-from .http import RetryPolicy, TransientError, call_with_retry
-from .launchpad_http import BadReplyError, guarded_launchpad
 
 T = TypeVar("T")
 
@@ -252,9 +251,9 @@ class LaunchpadAdapter:
     ) -> Iterator[BugMessage]:
         """Yield the bug's comments oldest first (comment 0 is the description).
 
-        With ``pattern`` (e.g. :data:`syncsvc.linking.GERRIT_EVIDENCE`) only comments whose subject
-        or content matches are yielded. Raises RemoteNotFoundError if the bug does
-        not exist or is private to us.
+        With ``pattern`` (e.g. :data:`syncsvc.reconcile.footers.GERRIT_EVIDENCE`)
+        only comments whose subject or content matches are yielded. Raises
+        RemoteNotFoundError if the bug does not exist or is private to us.
         """
         what = f"Launchpad bug {bug_id} comments"
         bug = self._root.bugs(bug_id)  # lazy: no request until a field is read

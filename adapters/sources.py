@@ -12,11 +12,10 @@ from typing import BinaryIO
 
 import requests
 
+from syncsvc.adapters.http import configure_session
 from syncsvc.errors import InputError, RemoteError, RemoteUnavailableError
 from syncsvc.hosts import ARCHIVE_HOSTS, AllowedHosts, ForeignHostError
-from syncsvc.normalise import MAX_INPUT_BYTES
-
-from .http import configure_session
+from syncsvc.parse.normalise import MAX_INPUT_BYTES
 
 TIMEOUT = (10.0, 30.0)  # connect, read (seconds)
 IMPORT_LIST = "[import] allowed_hosts"

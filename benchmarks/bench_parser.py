@@ -11,8 +11,8 @@ Rows:
 * ``naive re.search`` - the baseline: decode, strip tags with one regex, then
   ``re.search`` every pattern on every line (a stateless classifier: no
   structure, no owner reading, no refs or milestones);
-* ``normalise`` - decoding and :func:`syncsvc.normalise.normalise` only;
-* ``normalise + structure`` - plus :func:`syncsvc.structure.classify`;
+* ``normalise`` - decoding and :func:`syncsvc.parse.normalise.normalise` only;
+* ``normalise + structure`` - plus :func:`syncsvc.parse.structure.classify`;
 * ``parse_summary`` - the whole pipeline, producing events.
 
 Usage::
@@ -31,10 +31,10 @@ from importlib import resources
 from pathlib import Path
 
 from syncsvc.errors import InputError
-from syncsvc.normalise import decode, normalise
-from syncsvc.parser import parse_summary
-from syncsvc.schedule import load_schedules
-from syncsvc.structure import classify
+from syncsvc.parse.normalise import decode, normalise
+from syncsvc.parse.structure import classify
+from syncsvc.parse.summary import parse_summary
+from syncsvc.schedule.releases import load_schedules
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "data" / "summaries"

@@ -28,21 +28,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from syncsvc import reconcile
-from syncsvc.candidates import (
-    Candidate,
-    CandidatePool,
-    HintKind,
-    LinkKind,
-    _score,
-    bug_activity,
-    change_owner_match,
-    id_order,
-    launchpad_owner_match,
-    lp_project,
-    repo_name,
-    words,
-)
 from syncsvc.domain import (
     Account,
     ActionState,
@@ -50,12 +35,30 @@ from syncsvc.domain import (
     BugTask,
     Change,
     ChangeStatus,
+    Edge,
     Footers,
+    Identity,
+    Link,
+    Plan,
     Ref,
     RefKind,
     StoredAction,
+    id_order,
+    lp_project,
+    repo_name,
 )
-from syncsvc.linking import Edge, Identity, Link
+from syncsvc.reconcile import diff as reconcile
+from syncsvc.reconcile.candidates import (
+    Candidate,
+    CandidatePool,
+    HintKind,
+    LinkKind,
+    _score,
+    bug_activity,
+    change_owner_match,
+    launchpad_owner_match,
+    words,
+)
 
 DEFAULT_SIZES = ((1_000, 20_000), (5_000, 100_000), (10_000, 200_000))
 FIRST_CHANGE, FIRST_BUG = 700_000, 1_900_000
@@ -293,7 +296,7 @@ class Run:
     """One ``diff``: seconds, the plan, and the (action, record) pairs the pool looked at."""
 
     seconds: float
-    plan: reconcile.Plan
+    plan: Plan
     pairs: int
 
 

@@ -33,9 +33,9 @@ from gerritclient import client as gerrit_client
 from launchpadlib.launchpad import Launchpad
 from sqlalchemy.orm import Session
 
+from syncsvc.cli.commands.demo import DEMO_GERRIT_PROJECTS, DEMO_LAUNCHPAD_PROJECTS, demo_config
+from syncsvc.cli.commands.sync import sync_with
 from syncsvc.cli.context import AppContext
-from syncsvc.cli.demo_cmd import DEMO_GERRIT_PROJECTS, DEMO_LAUNCHPAD_PROJECTS, demo_config
-from syncsvc.cli.sync_cmd import sync_with
 from syncsvc.config import Config
 from syncsvc.domain import Account, ActionItem, Day, Event, Ref, RefKind, Topic
 from syncsvc.models import db, repo

@@ -13,12 +13,14 @@ from typer.core import TyperGroup
 
 from syncsvc import __version__
 from syncsvc.cli import render
+from syncsvc.cli.commands.decisions import DECISIONS_EPILOG, decisions
+from syncsvc.cli.commands.demo import demo
+from syncsvc.cli.commands.importing import parse_and_report, read_input, save_event
+from syncsvc.cli.commands.links import drift, link_app, mark, people_app
+from syncsvc.cli.commands.status import STATUS_EPILOG, status
+from syncsvc.cli.commands.sync import SYNC_EPILOG, sync
 from syncsvc.cli.context import AppContext
-from syncsvc.cli.decisions_cmd import DECISIONS_EPILOG, decisions
-from syncsvc.cli.demo_cmd import demo
 from syncsvc.cli.exit_codes import EXIT_FOR_KIND, ExitCode
-from syncsvc.cli.importing import parse_and_report, read_input, save_event
-from syncsvc.cli.links_cmd import drift, link_app, mark, people_app
 from syncsvc.cli.options import (
     CycleOption,
     DetailFormat,
@@ -30,15 +32,13 @@ from syncsvc.cli.options import (
     TeamOption,
     TopicOption,
 )
-from syncsvc.cli.status_cmd import STATUS_EPILOG, status
-from syncsvc.cli.sync_cmd import SYNC_EPILOG, sync
 from syncsvc.config import EXAMPLE_CONFIG
 from syncsvc.errors import ConfigError, InputError, StorageError, SyncError
-from syncsvc.explain import explain
 from syncsvc.models import db, repo
 from syncsvc.models.link_store import state_history
 from syncsvc.models.status_queries import action_branches, link_view
-from syncsvc.views import action_detail_json
+from syncsvc.parse.explain import explain
+from syncsvc.report.views import action_detail_json
 
 
 class _Group(TyperGroup):

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from syncsvc import escape
 from syncsvc.config import Config, config_path, load_config
 from syncsvc.models import db
-from syncsvc.schedule import Schedules, load_schedules
+from syncsvc.schedule.releases import Schedules, load_schedules
 
 
 def _stdout_console() -> Console:

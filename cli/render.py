@@ -15,10 +15,10 @@ from rich.text import Text
 
 from syncsvc import escape
 from syncsvc.domain import Event, ImportReport, RefKind, StoredAction, StoredEvent
-from syncsvc.explain import Explanation
 from syncsvc.models.link_store import StateChange
 from syncsvc.models.status_queries import LinkView
-from syncsvc.views import (
+from syncsvc.parse.explain import Explanation
+from syncsvc.report.views import (
     JSONValue,
     ParseSummary,
     action_detail_json,

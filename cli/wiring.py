@@ -12,7 +12,7 @@ from syncsvc.adapters.http import RetryPolicy
 from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
 from syncsvc.config import GERRIT_PASSWORD_ENV, Config
 from syncsvc.secret_files import warn_if_too_open
-from syncsvc.sync import SyncSettings
+from syncsvc.sync.engine import SyncSettings
 
 # How often commands retry a transient failure (tests swap in zero backoff).
 LAUNCHPAD_RETRY = RetryPolicy(attempts=3)

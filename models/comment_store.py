@@ -14,11 +14,9 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from syncsvc.domain import Bug, BugComments, BugMessage
-from syncsvc.sync_contracts import SaveCounts
-
-from .base import in_chunks, require_aware
-from .sync_tables import BugMessageRow, BugRow
+from syncsvc.domain import Bug, BugComments, BugMessage, SaveCounts
+from syncsvc.models.base import in_chunks, require_aware
+from syncsvc.models.sync_tables import BugMessageRow, BugRow
 
 
 def comment_dates(session: Session, ids: Iterable[int]) -> dict[int, datetime]:

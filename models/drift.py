@@ -14,16 +14,11 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from syncsvc.candidates import lp_project, repo_name
-from syncsvc.domain import ChangeStatus
-from syncsvc.linking import (
-    LinkKind,
-    parse_gerrit_topic,
-)
-from syncsvc.reconcile import is_backport
-
-from .base import in_chunks
-from .sync_tables import BugRow, BugTaskRow, ChangeRow
+from syncsvc.domain import ChangeStatus, LinkKind, lp_project, repo_name
+from syncsvc.models.base import in_chunks
+from syncsvc.models.sync_tables import BugRow, BugTaskRow, ChangeRow
+from syncsvc.reconcile.footers import parse_gerrit_topic
+from syncsvc.reconcile.state import is_backport
 
 
 class DriftKind(StrEnum):

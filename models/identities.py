@@ -14,15 +14,11 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from syncsvc.domain import Account
+from syncsvc.domain import Account, Identity
 from syncsvc.errors import InputError
-from syncsvc.linking import (
-    Identity,
-)
-
-from .base import require_aware
-from .link_tables import IdentityRow
-from .sync_tables import ChangeRow
+from syncsvc.models.base import require_aware
+from syncsvc.models.link_tables import IdentityRow
+from syncsvc.models.sync_tables import ChangeRow
 
 
 @dataclass(frozen=True, slots=True)

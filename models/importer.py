@@ -32,9 +32,8 @@ from syncsvc.domain import (
     SourceKind,
 )
 from syncsvc.errors import InputError, NotFoundError
-
-from .db import insert_ignoring_conflicts
-from .tables import (
+from syncsvc.models.db import insert_ignoring_conflicts
+from syncsvc.models.tables import (
     ActionOwnerRow,
     ActionRefRow,
     ActionRevisionRow,

@@ -2,8 +2,8 @@
 
 Functions take a ``Session`` owned by the caller and never commit (they flush so
 that ids exist and later reads in the same session see the writes). They return
-:mod:`syncsvc.linking` records (:class:`~syncsvc.linking.Link`,
-:class:`~syncsvc.linking.Identity`) or the frozen records defined here, never ORM
+:mod:`syncsvc.reconcile.footers` records (:class:`~syncsvc.reconcile.footers.Link`,
+:class:`~syncsvc.reconcile.footers.Identity`) or the frozen records defined here, never ORM
 objects. Every read loads its rows with one query (or one per chunk of
 ``IN_CHUNK`` keys), never one per action, bug or change.
 
@@ -22,20 +22,21 @@ from typing import NamedTuple
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from syncsvc.candidates import id_order
-from syncsvc.errors import InputError, NotFoundError
-from syncsvc.linking import (
+from syncsvc.domain import (
+    Assessment,
+    CommitmentState,
     Link,
     LinkKey,
     LinkKind,
     LinkSource,
     LinkStatus,
+    Plan,
+    id_order,
 )
-from syncsvc.reconcile import Assessment, CommitmentState, Plan
-
-from .base import in_chunks, require_aware
-from .link_tables import MANUAL, ActionStateHistoryRow, LinkRow
-from .tables import ActionRow
+from syncsvc.errors import InputError, NotFoundError
+from syncsvc.models.base import in_chunks, require_aware
+from syncsvc.models.link_tables import MANUAL, ActionStateHistoryRow, LinkRow
+from syncsvc.models.tables import ActionRow
 
 MANUAL_CONFIDENCE = 1.0  # a link a person added by hand
 
@@ -92,7 +93,7 @@ def _link_rows(session: Session, action_ids: Collection[int] | None) -> list[Lin
 
 def load_links(session: Session, action_ids: Iterable[int] | None = None) -> list[Link]:
     """Stored links (every status) of ``action_ids``, or of every action; sorted by
-    (action, kind, id) like :class:`~syncsvc.reconcile.Plan`."""
+    (action, kind, id) like :class:`~syncsvc.reconcile.diff.Plan`."""
     ids = None if action_ids is None else set(action_ids)
     return sorted((row.to_record() for row in _link_rows(session, ids)), key=_link_order)
 

@@ -1,7 +1,7 @@
 """Typed ORM models of links, commitment-state history and the identity map.
 
 Private to :mod:`syncsvc.models`, like :mod:`.tables`: :mod:`.link_store` turns
-rows into :mod:`syncsvc.linking` records and its own small frozen dataclasses.
+rows into :mod:`syncsvc.reconcile.footers` records and its own small frozen dataclasses.
 These tables arrived in ``0003``; schema changes need a reviewed Alembic revision.
 """
 
@@ -22,10 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from syncsvc.linking import Identity, Link, LinkKind, LinkSource, LinkStatus
-from syncsvc.reconcile import CommitmentState
-
-from .base import Base, UTCDateTime, value_enum
+from syncsvc.domain import CommitmentState, Identity, Link, LinkKind, LinkSource, LinkStatus
+from syncsvc.models.base import Base, UTCDateTime, value_enum
 
 _KIND = value_enum(LinkKind)
 _SOURCE = value_enum(LinkSource)

@@ -1,4 +1,4 @@
-"""The SQL side of :class:`syncsvc.link_engine.LinkStore` (one caller-owned session)."""
+"""The SQL side of :class:`syncsvc.sync.relink.LinkStore` (one caller-owned session)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,25 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from syncsvc.domain import Bug, BugMessage, Change, Ref, StoredAction
-from syncsvc.link_engine import LinkStore
-from syncsvc.linking import Identity, Link
-from syncsvc.reconcile import Assessment, Plan, TopicRefs
-
-from . import repo
-from .comment_store import stored_messages
-from .identities import learn_identities, load_identities
-from .link_store import apply_plan, load_links, record_states
-from .sync_tables import BugRow, BugTaskRow, ChangeRow
-from .tables import DayRow, PersonRow, TopicRefRow, TopicRow
+from syncsvc.domain import (
+    Assessment,
+    Bug,
+    BugMessage,
+    Change,
+    Identity,
+    Link,
+    Plan,
+    Ref,
+    StoredAction,
+    TopicRefs,
+)
+from syncsvc.models import repo
+from syncsvc.models.comment_store import stored_messages
+from syncsvc.models.identities import learn_identities, load_identities
+from syncsvc.models.link_store import apply_plan, load_links, record_states
+from syncsvc.models.sync_tables import BugRow, BugTaskRow, ChangeRow
+from syncsvc.models.tables import DayRow, PersonRow, TopicRefRow, TopicRow
+from syncsvc.sync.ports import LinkStore
 
 
 class SqlLinkStore:

@@ -13,16 +13,10 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from syncsvc.domain import (
-    ActionState,
-    StoredAction,
-    StoredDecision,
-    StoredEvent,
-)
+from syncsvc.domain import ActionState, StoredAction, StoredDecision, StoredEvent
 from syncsvc.errors import InputError, NotFoundError
-
-from .importer import save_event
-from .tables import (
+from syncsvc.models.importer import save_event
+from syncsvc.models.tables import (
     ActionOwnerRow,
     ActionRefRow,
     ActionRow,

@@ -8,17 +8,14 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from syncsvc.domain import ChangeStatus, StoredAction
-from syncsvc.linking import Link
-from syncsvc.reconcile import branch_states
-from syncsvc.status import HistoryEvent
-
-from . import repo
-from .link_store import current_states, load_links
-from .link_tables import ActionStateHistoryRow, LinkRow
-from .sync_records import bug_key, change_key
-from .sync_store import artifact_states, get_bug, get_change, history_since
-from .sync_tables import BugTaskRow, ChangeRow, SyncStateRow
+from syncsvc.domain import ChangeStatus, HistoryEvent, Link, StoredAction
+from syncsvc.models import repo
+from syncsvc.models.link_store import current_states, load_links
+from syncsvc.models.link_tables import ActionStateHistoryRow, LinkRow
+from syncsvc.models.sync_records import bug_key, change_key
+from syncsvc.models.sync_store import artifact_states, get_bug, get_change, history_since
+from syncsvc.models.sync_tables import BugTaskRow, ChangeRow, SyncStateRow
+from syncsvc.reconcile.state import branch_states
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """The sync engine's storage (:class:`SqlSyncStore`) and the reads reports use.
 
-:class:`SqlSyncStore` implements :class:`syncsvc.sync_contracts.SyncStore` on a
+:class:`SqlSyncStore` implements :class:`syncsvc.sync.ports.SyncStore` on a
 ``Session`` owned by the caller; it never commits unless asked to. Each ``save_*``
 call loads the stored rows of its batch with one ``SELECT ... IN`` per table,
 compares them with the records in Python, and writes only what differs: saving
@@ -21,14 +21,20 @@ from typing import TYPE_CHECKING, Literal
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from syncsvc.domain import Bug, BugComments, BugTask, Change, RefKind
-from syncsvc.linking import LinkKind
-from syncsvc.sync_contracts import SaveCounts, SourceName
-
-from . import comment_store
-from .base import in_chunks, require_aware
-from .link_store import confirmed_ids
-from .sync_records import (
+from syncsvc.domain import (
+    Bug,
+    BugComments,
+    BugTask,
+    Change,
+    LinkKind,
+    RefKind,
+    SaveCounts,
+    SourceName,
+)
+from syncsvc.models import comment_store
+from syncsvc.models.base import in_chunks, require_aware
+from syncsvc.models.link_store import confirmed_ids
+from syncsvc.models.sync_records import (
     INVISIBLE_BUG_STATE,
     VOTE_FIELD_PREFIX,
     ArtifactKind,
@@ -38,11 +44,17 @@ from .sync_records import (
     change_key,
     parse_key,
 )
-from .sync_tables import ArtifactHistoryRow, BugRow, BugTaskRow, ChangeRow, SyncStateRow
-from .tables import ActionRefRow, ActionRow, DayRow, RefRow, TopicRefRow, TopicRow
+from syncsvc.models.sync_tables import (
+    ArtifactHistoryRow,
+    BugRow,
+    BugTaskRow,
+    ChangeRow,
+    SyncStateRow,
+)
+from syncsvc.models.tables import ActionRefRow, ActionRow, DayRow, RefRow, TopicRefRow, TopicRow
 
 if TYPE_CHECKING:
-    from syncsvc.sync_contracts import SyncStore
+    from syncsvc.sync.ports import SyncStore
 
 _Outcome = Literal["inserted", "changed", "unchanged"]
 
@@ -206,7 +218,7 @@ class _Batch:
 
 
 class SqlSyncStore:
-    """:class:`~syncsvc.sync_contracts.SyncStore` on a SQLAlchemy ``Session``.
+    """:class:`~syncsvc.sync.ports.SyncStore` on a SQLAlchemy ``Session``.
 
     Counts: :meth:`save_bugs` counts bugs (a bug is *changed* when its row or any of
     its tasks was written), :meth:`save_bug_tasks` tasks and :meth:`save_changes`

@@ -27,11 +27,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from syncsvc.domain import Account, Bug, BugMessage, BugTask, Change, ChangeStatus, Footers
-from syncsvc.sync_contracts import SourceName
-
-from .base import Base, UTCDateTime, value_enum
-from .sync_records import ArtifactKind, HistoryRow
+from syncsvc.domain import (
+    Account,
+    Bug,
+    BugMessage,
+    BugTask,
+    Change,
+    ChangeStatus,
+    Footers,
+    SourceName,
+)
+from syncsvc.models.base import Base, UTCDateTime, value_enum
+from syncsvc.models.sync_records import ArtifactKind, HistoryRow
 
 _CHANGE_STATUS = value_enum(ChangeStatus)
 _ARTIFACT_KIND = value_enum(ArtifactKind)

@@ -36,8 +36,7 @@ from syncsvc.domain import (
     StoredAction,
     StoredEvent,
 )
-
-from .base import Base, UTCDateTime, value_enum
+from syncsvc.models.base import Base, UTCDateTime, value_enum
 
 _STATE = value_enum(ActionState)
 _SOURCE = value_enum(EventSource)

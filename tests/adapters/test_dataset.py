@@ -14,7 +14,7 @@ from syncsvc.adapters.gerrit import GerritAdapter, parse_footers
 from syncsvc.adapters.http import RetryPolicy
 from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
 from syncsvc.domain import Account, ChangeStatus
-from syncsvc.linking import GERRIT_EVIDENCE
+from syncsvc.reconcile.footers import GERRIT_EVIDENCE
 from syncsvc.testing.dataset import (
     GERRIT_SAMPLE,
     LAUNCHPAD_SAMPLE,

@@ -36,7 +36,7 @@ from syncsvc.errors import (
     RemoteNotFoundError,
     RemoteUnavailableError,
 )
-from syncsvc.linking import GERRIT_EVIDENCE
+from syncsvc.reconcile.footers import GERRIT_EVIDENCE
 from syncsvc.testing.fake_launchpad import FakeLaunchpad
 
 SAMPLE_TASK = BugTask(

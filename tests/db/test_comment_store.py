@@ -17,15 +17,23 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from syncsvc.domain import Bug, BugComments, BugMessage, BugTask
-from syncsvc.linking import Link, LinkKind, LinkSource, LinkStatus
+from syncsvc.domain import (
+    Bug,
+    BugComments,
+    BugMessage,
+    BugTask,
+    Link,
+    LinkKind,
+    LinkSource,
+    LinkStatus,
+    Plan,
+    SaveCounts,
+)
 from syncsvc.models.link_store import apply_plan
 from syncsvc.models.relink_store import SqlLinkStore
 from syncsvc.models.repo import list_actions, save_event
 from syncsvc.models.sync_store import SqlSyncStore, get_bug
 from syncsvc.models.sync_tables import BugMessageRow, BugRow
-from syncsvc.reconcile import Plan
-from syncsvc.sync_contracts import SaveCounts
 
 NOW = datetime(2021, 3, 1, 9, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=1)

@@ -20,9 +20,23 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from syncsvc.domain import Account, Bug, BugTask, Change, ChangeStatus, Footers
+from syncsvc.domain import (
+    Account,
+    Assessment,
+    Bug,
+    BugTask,
+    Change,
+    ChangeStatus,
+    CommitmentState,
+    Footers,
+    Identity,
+    Link,
+    LinkKind,
+    LinkSource,
+    LinkStatus,
+    Plan,
+)
 from syncsvc.errors import InputError, NotFoundError
-from syncsvc.linking import Identity, Link, LinkKind, LinkSource, LinkStatus
 from syncsvc.models.base import Base
 from syncsvc.models.db import current_revision, downgrade, upgrade
 from syncsvc.models.drift import DriftItem, DriftKind, drift
@@ -51,7 +65,7 @@ from syncsvc.models.link_tables import LinkRow
 from syncsvc.models.repo import list_actions, save_event
 from syncsvc.models.sync_store import SqlSyncStore
 from syncsvc.models.tables import ActionRow
-from syncsvc.reconcile import Assessment, CommitmentState, Plan, diff
+from syncsvc.reconcile.diff import diff
 
 NOW = datetime(2020, 11, 12, 9, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=1)

@@ -22,6 +22,7 @@ from syncsvc.domain import (
     EventSource,
     RefKind,
     SourceKind,
+    SourceName,
 )
 from syncsvc.models.base import Base
 from syncsvc.models.db import (
@@ -33,7 +34,6 @@ from syncsvc.models.db import (
     upgrade,
 )
 from syncsvc.models.sync_records import ArtifactKind
-from syncsvc.sync_contracts import SourceName
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = {

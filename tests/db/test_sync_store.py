@@ -17,8 +17,23 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from syncsvc.domain import Account, Bug, BugTask, Change, ChangeStatus, Footers, Ref, RefKind
-from syncsvc.linking import Link, LinkKind, LinkSource, LinkStatus
+from syncsvc.domain import (
+    Account,
+    Bug,
+    BugTask,
+    Change,
+    ChangeStatus,
+    Footers,
+    Link,
+    LinkKind,
+    LinkSource,
+    LinkStatus,
+    Plan,
+    Ref,
+    RefKind,
+    SaveCounts,
+    SourceName,
+)
 from syncsvc.models.link_store import apply_plan
 from syncsvc.models.repo import list_actions, save_event
 from syncsvc.models.sync_records import INVISIBLE_BUG_STATE, ArtifactKind, HistoryRow
@@ -30,8 +45,6 @@ from syncsvc.models.sync_store import (
     history_since,
 )
 from syncsvc.models.sync_tables import ArtifactHistoryRow, BugRow, BugTaskRow
-from syncsvc.reconcile import Plan
-from syncsvc.sync_contracts import SaveCounts, SourceName
 
 NOW = datetime(2020, 11, 12, 9, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=1)

@@ -6,7 +6,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from syncsvc.candidates import CandidatePool
+from syncsvc.reconcile.candidates import CandidatePool
 
 BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_reconcile.py"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from syncsvc.explain import ExplainedLine, explain
-from syncsvc.parser import parse_summary
+from syncsvc.parse.explain import ExplainedLine, explain
+from syncsvc.parse.summary import parse_summary
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "summaries"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from syncsvc.domain import Event, Person
-from syncsvc.normalise import decode, normalise, strip_mail_chrome
-from syncsvc.parser import parse_summary
+from syncsvc.parse.normalise import decode, normalise, strip_mail_chrome
+from syncsvc.parse.summary import parse_summary
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "summaries"
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "manila-wallaby-ptg-summary.html"

@@ -14,14 +14,14 @@ import sys
 
 import pytest
 
-from syncsvc.normalise import decode
-from syncsvc.parser import parse_summary
+from syncsvc.parse.normalise import decode
+from syncsvc.parse.summary import parse_summary
 
 TIMEOUT = 25
 CHILD = """
 import json, resource, sys, time
 from syncsvc.errors import InputError
-from syncsvc.parser import parse_summary
+from syncsvc.parse.summary import parse_summary
 MB = 1024 * 1024
 def fill(unit, size):
     return unit * (size // len(unit))

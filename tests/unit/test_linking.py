@@ -6,18 +6,26 @@ from datetime import UTC, datetime
 
 import pytest
 
-from syncsvc.domain import Account, BugMessage, Change, ChangeStatus, Footers, Ref, RefKind
-from syncsvc.linking import (
-    BlueprintFooter,
-    BugFooter,
+from syncsvc.domain import (
+    Account,
+    BugMessage,
+    Change,
+    ChangeStatus,
     Edge,
-    FixMessage,
+    Footers,
     Identity,
     Link,
     LinkKind,
     LinkSource,
     LinkStatus,
+    Ref,
+    RefKind,
     Relation,
+)
+from syncsvc.reconcile.footers import (
+    BlueprintFooter,
+    BugFooter,
+    FixMessage,
     change_edges,
     collect_edges,
     find_blueprint_footers,

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from syncsvc.domain import Milestone
-from syncsvc.milestones import find_milestone, resolve_dates
-from syncsvc.schedule import Schedules, load_schedules
+from syncsvc.parse.milestones import find_milestone, resolve_dates
+from syncsvc.schedule.releases import Schedules, load_schedules
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ import pytest
 
 from syncsvc.domain import Event, EventSource
 from syncsvc.errors import InputError
-from syncsvc.minutes import looks_like_meeting, meeting_owners
-from syncsvc.normalise import normalise
-from syncsvc.parser import parse_summary
+from syncsvc.parse.minutes import looks_like_meeting, meeting_owners
+from syncsvc.parse.normalise import normalise
+from syncsvc.parse.summary import parse_summary
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "summaries"
 

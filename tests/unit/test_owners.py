@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from syncsvc.domain import Person
-from syncsvc.owners import read_owners
+from syncsvc.parse.owners import read_owners
 
 
 class TestOwnerForms:

@@ -8,11 +8,11 @@ from importlib import resources
 
 import pytest
 
-from syncsvc.assemble import commitment_hints
 from syncsvc.domain import RefKind
 from syncsvc.errors import InputError
-from syncsvc.normalise import MAX_INPUT_BYTES, decode, normalise
-from syncsvc.parser import LineKind, classify, parse_date, parse_summary, read_summary
+from syncsvc.parse.assemble import commitment_hints
+from syncsvc.parse.normalise import MAX_INPUT_BYTES, decode, normalise
+from syncsvc.parse.summary import LineKind, classify, parse_date, parse_summary, read_summary
 
 EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
 

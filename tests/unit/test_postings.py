@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from syncsvc.postings import Postings, rank_floor
+from syncsvc.reconcile.postings import Postings, rank_floor
 
 # Records 0..4 with their words; record 3 has none (not in the team, say).
 RECORDS = [{"share", "quota"}, {"share"}, {"quota", "scheduler", "replica"}, set(), {"replica"}]

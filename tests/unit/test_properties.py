@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 
 from syncsvc.domain import Event
 from syncsvc.errors import InputError
-from syncsvc.explain import explain
-from syncsvc.normalise import decode, normalise
-from syncsvc.parser import parse_summary
-from syncsvc.schedule import load_schedules
+from syncsvc.parse.explain import explain
+from syncsvc.parse.normalise import decode, normalise
+from syncsvc.parse.summary import parse_summary
+from syncsvc.schedule.releases import load_schedules
 
 SCHEDULES = load_schedules()
 SCALE = int(os.environ.get("SYNCSVC_HYPOTHESIS_SCALE", "1"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from syncsvc.domain import SourceKey, SourceKind
-from syncsvc.provenance import identify, message_id, subject, title_line
+from syncsvc.parse.provenance import identify, message_id, subject, title_line
 
 MAIL = b"""From ptl@example.org Mon Nov  2 12:00:00 2020
 From: PTL <ptl@example.org>

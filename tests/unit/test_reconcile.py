@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from syncsvc.candidates import Candidate, CandidatePool, HintKind, TypeHint, type_hint, words
 from syncsvc.domain import (
     Account,
     ActionState,
@@ -16,20 +15,30 @@ from syncsvc.domain import (
     BugTask,
     Change,
     ChangeStatus,
+    CommitmentState,
+    Edge,
     Footers,
+    Identity,
+    Link,
+    LinkKind,
+    LinkSource,
+    LinkStatus,
+    Plan,
     Ref,
     RefKind,
+    Relation,
     StoredAction,
 )
-from syncsvc.linking import Edge, Identity, Link, LinkKind, LinkSource, LinkStatus, Relation
-from syncsvc.reconcile import (
-    CommitmentState,
-    Plan,
-    assess,
-    branch_states,
-    diff,
-    is_unassigned,
+from syncsvc.reconcile.candidates import (
+    Candidate,
+    CandidatePool,
+    HintKind,
+    TypeHint,
+    type_hint,
+    words,
 )
+from syncsvc.reconcile.diff import diff
+from syncsvc.reconcile.state import assess, branch_states, is_unassigned
 
 EVENT_DAY = date(2020, 10, 26)
 NOW = datetime(2020, 12, 1, tzinfo=UTC)

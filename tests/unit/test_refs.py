@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from syncsvc.actions import footnote_refs, refs_with_footnotes
 from syncsvc.domain import Ref, RefKind
-from syncsvc.refs import find_refs
+from syncsvc.parse.actions import footnote_refs, refs_with_footnotes
+from syncsvc.parse.refs import find_refs
 
 
 class TestFindRefs:

@@ -1,4 +1,4 @@
-"""Recording and replaying source records (syncsvc.replay) with in-memory sources."""
+"""Recording and replaying source records (syncsvc.adapters.recording.replay) with in-memory sources."""
 
 from __future__ import annotations
 
@@ -10,18 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from syncsvc.domain import (
-    Account,
-    Bug,
-    BugComments,
-    BugMessage,
-    BugTask,
-    Change,
-    ChangeStatus,
-    Footers,
-)
-from syncsvc.errors import InputError, RemoteUnavailableError
-from syncsvc.replay import (
+from syncsvc.adapters.recording.replay import (
     FileBugSource,
     FileChangeSource,
     NotRecordedError,
@@ -36,7 +25,18 @@ from syncsvc.replay import (
     start_recording,
     task_from_json,
 )
-from syncsvc.sync_contracts import SourceName
+from syncsvc.domain import (
+    Account,
+    Bug,
+    BugComments,
+    BugMessage,
+    BugTask,
+    Change,
+    ChangeStatus,
+    Footers,
+    SourceName,
+)
+from syncsvc.errors import InputError, RemoteUnavailableError
 
 T0 = datetime(2021, 3, 1, 12, 0, tzinfo=UTC)
 CEST = timezone(timedelta(hours=2))

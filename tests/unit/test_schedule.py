@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from syncsvc.errors import ConfigError
-from syncsvc.schedule import Schedules, SeriesSchedule, Week, load_schedules, parse_schedule
+from syncsvc.schedule.releases import (
+    Schedules,
+    SeriesSchedule,
+    Week,
+    load_schedules,
+    parse_schedule,
+)
 
 EXTRA_XENA = """\
 series: Xena

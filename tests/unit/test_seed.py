@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from syncsvc.domain import Event, RefKind
-from syncsvc.parser import parse_summary
+from syncsvc.parse.summary import parse_summary
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "manila-wallaby-ptg-summary.html"
 EP = "https://etherpad.opendev.org/p/"

@@ -6,12 +6,18 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from syncsvc.domain import ActionState, StoredAction
-from syncsvc.errors import ConfigError
-from syncsvc.linking import Link, LinkKind, LinkSource, LinkStatus
-from syncsvc.status import (
-    Group,
+from syncsvc.domain import (
+    ActionState,
     HistoryEvent,
+    Link,
+    LinkKind,
+    LinkSource,
+    LinkStatus,
+    StoredAction,
+)
+from syncsvc.errors import ConfigError
+from syncsvc.report.status import (
+    Group,
     MeetingSlot,
     Movement,
     build_status,

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from syncsvc.structure import LineKind, classify, looks_like_day, parse_day_date
+from syncsvc.parse.structure import LineKind, classify, looks_like_day, parse_day_date
 
 
 def kinds(text: str) -> list[tuple[LineKind, str]]:

@@ -10,10 +10,19 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from syncsvc.domain import Account, Bug, BugComments, BugMessage, BugTask, Change, ChangeStatus
+from syncsvc.domain import (
+    Account,
+    Bug,
+    BugComments,
+    BugMessage,
+    BugTask,
+    Change,
+    ChangeStatus,
+    SaveCounts,
+    SourceName,
+)
 from syncsvc.errors import RemoteUnavailableError
-from syncsvc.sync import SyncSettings, run_sync
-from syncsvc.sync_contracts import SaveCounts, SourceName
+from syncsvc.sync.engine import SyncSettings, run_sync
 
 T0 = datetime(2020, 11, 2, 12, 0, tzinfo=UTC)
 

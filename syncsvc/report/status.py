@@ -14,10 +14,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from syncsvc import escape
-from syncsvc.domain import StoredAction
+from syncsvc.domain import CommitmentState, Link, LinkStatus, StoredAction
+from syncsvc.domain.sync import HistoryEvent
 from syncsvc.errors import ConfigError
-from syncsvc.linking import Link, LinkStatus
-from syncsvc.reconcile import CommitmentState
 
 IRC_MAX_BYTES = 400
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -46,16 +45,6 @@ class Movement:
         """ "change 745206 MERGED 2020-12-10"."""
         kind, _, ident = self.artifact.partition(":")
         return f"{kind} {ident} {self.what} {self.at:%Y-%m-%d}"
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryEvent:
-    """An artifact history row reduced to what status needs (see models' HistoryRow)."""
-
-    key: str  # "change:745206" or "bug:1855391/manila"
-    field: str  # "status", "created", "patch_set", "assignee", "vote:Code-Review", …
-    new_value: str | None
-    changed_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from syncsvc.cli import render
 from syncsvc.cli.context import app_context
 from syncsvc.cli.options import DetailFormat, DetailFormatOption
 from syncsvc.models import db, repo
-from syncsvc.views import decision_json
+from syncsvc.report.views import decision_json
 
 DECISIONS_EPILOG = "Example: syncsvc decisions --format json"
 

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from syncsvc.domain import Milestone
-from syncsvc.schedule import Schedules
+from syncsvc.schedule.releases import Schedules
 
 # Release names in cycle order (public facts); later same-letter names come second.
 KNOWN_SERIES: tuple[str, ...] = (

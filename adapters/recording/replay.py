@@ -15,8 +15,8 @@ A recording directory holds one JSON Lines file per source call and a manifest::
     004-launchpad-get_bug_comments.jsonl  one BugComments (with its messages) per line
     005-launchpad-search_tasks.jsonl    one BugTask per line
 
-Each manifest call (:class:`~syncsvc.replay_manifest.RecordedCall`, see
-:mod:`syncsvc.replay_manifest`) names its file, method, arguments
+Each manifest call (:class:`~syncsvc.adapters.recording.manifest.RecordedCall`, see
+:mod:`syncsvc.adapters.recording.manifest`) names its file, method, arguments
 (``ids``, ``projects``, ``since``, ``tags``), start and finish time, record
 count and whether it was read to the end (``complete``). Records
 are the :mod:`syncsvc.domain` dataclasses with every field, nested ``Account``/
@@ -44,9 +44,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from syncsvc.domain import Bug, BugComments, BugTask, Change
-from syncsvc.errors import InputError
-from syncsvc.replay_codec import (
+from syncsvc.adapters.recording.codec import (
     JSONObject,
     RecordFormatError,
     T,
@@ -56,7 +54,7 @@ from syncsvc.replay_codec import (
     record_to_json,
     task_from_json,
 )
-from syncsvc.replay_manifest import (
+from syncsvc.adapters.recording.manifest import (
     MANIFEST,
     CallMethod,
     Manifest,
@@ -66,7 +64,9 @@ from syncsvc.replay_manifest import (
     unwritable,
     write_manifest,
 )
-from syncsvc.sync_contracts import BugSource, ChangeSource, SourceName
+from syncsvc.domain import Bug, BugComments, BugTask, Change, SourceName
+from syncsvc.errors import InputError
+from syncsvc.sync.ports import BugSource, ChangeSource
 
 __all__ = [
     "FileBugSource",

@@ -2,16 +2,16 @@
 
 The pipeline is a chain of small pure modules:
 
-1. :mod:`syncsvc.normalise` decodes and cleans the input (HTML, mail chrome);
-2. :mod:`syncsvc.structure` classifies every line (headings, sections, bullets);
-3. :mod:`syncsvc.assemble` places lines into days, topics and their lists and
+1. :mod:`syncsvc.parse.normalise` decodes and cleans the input (HTML, mail chrome);
+2. :mod:`syncsvc.parse.structure` classifies every line (headings, sections, bullets);
+3. :mod:`syncsvc.parse.assemble` places lines into days, topics and their lists and
    infers unmarked commitments;
-4. :mod:`syncsvc.actions` builds action items, reading owners
-   (:mod:`syncsvc.owners`), refs (:mod:`syncsvc.refs`) and milestones
-   (:mod:`syncsvc.milestones`).
+4. :mod:`syncsvc.parse.actions` builds action items, reading owners
+   (:mod:`syncsvc.parse.owners`), refs (:mod:`syncsvc.parse.refs`) and milestones
+   (:mod:`syncsvc.parse.milestones`).
 
 MeetBot minutes and raw IRC meeting logs are recognised and handed to
-:mod:`syncsvc.minutes`. The parser is pure: it reads no files and no network (the
+:mod:`syncsvc.parse.minutes`. The parser is pure: it reads no files and no network (the
 bundled release schedules are package data), and it never guesses: an action
 without a readable owner is unassigned, and text it cannot place becomes a
 warning on the returned event.
@@ -23,23 +23,23 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from syncsvc.actions import (
+from syncsvc.domain import ActionItem, Day, Event, EventSource, Person, Ref, RefKind, Topic
+from syncsvc.errors import InputError
+from syncsvc.parse.actions import (
     ActionContext,
     build_action,
     footnote_refs,
     refs_with_footnotes,
     resolve_footnote_marks,
 )
-from syncsvc.assemble import MAX_ACTIONS, Assembler, RawTopic, infer_actions, too_many_actions
-from syncsvc.domain import ActionItem, Day, Event, EventSource, Person, Ref, RefKind, Topic
-from syncsvc.errors import InputError
-from syncsvc.milestones import KNOWN_SERIES
-from syncsvc.minutes import looks_like_meeting, parse_meeting
-from syncsvc.normalise import decode, normalise
-from syncsvc.owners import read_commitment, read_owners
-from syncsvc.refs import find_refs, find_urls
-from syncsvc.schedule import Schedules, load_schedules
-from syncsvc.structure import Line, LineKind, classify, parse_date, parse_day_date
+from syncsvc.parse.assemble import MAX_ACTIONS, Assembler, RawTopic, infer_actions, too_many_actions
+from syncsvc.parse.milestones import KNOWN_SERIES
+from syncsvc.parse.minutes import looks_like_meeting, parse_meeting
+from syncsvc.parse.normalise import decode, normalise
+from syncsvc.parse.owners import read_commitment, read_owners
+from syncsvc.parse.refs import find_refs, find_urls
+from syncsvc.parse.structure import Line, LineKind, classify, parse_date, parse_day_date
+from syncsvc.schedule.releases import Schedules, load_schedules
 
 __all__ = [
     "Line",
@@ -90,7 +90,7 @@ def parse_summary(
     """Parse a PTG summary, MeetBot minutes or an IRC meeting log into an :class:`Event`.
 
     ``source`` is the mailed HTML part or plain text (``bytes`` are decoded by
-    :func:`syncsvc.normalise.decode`). ``team`` and ``cycle`` override what the
+    :func:`syncsvc.parse.normalise.decode`). ``team`` and ``cycle`` override what the
     text says; ``known_nicks`` let weak forms such as "nick to …" count as
     ownership; ``aliases`` (nick → full name, e.g. the config's ``[aliases]``)
     adds known nicks, full names for them, and reads a full name written as a

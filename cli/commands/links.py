@@ -14,16 +14,15 @@ from syncsvc.cli import render
 from syncsvc.cli.context import AppContext, app_context
 from syncsvc.cli.wiring import build_launchpad
 from syncsvc.config import Config
-from syncsvc.domain import ActionState
+from syncsvc.domain import ActionState, LinkStatus
 from syncsvc.errors import ConfigError, InputError, LockedError, RemoteError
-from syncsvc.link_engine import RelinkReport, relink
-from syncsvc.linking import LinkStatus
 from syncsvc.models import db, repo
 from syncsvc.models.drift import drift as find_drift
 from syncsvc.models.identities import list_identities, set_identity
 from syncsvc.models.link_store import set_link_status
 from syncsvc.models.lock import RELINK_LOCK, sync_lock
 from syncsvc.models.relink_store import SqlLinkStore
+from syncsvc.sync.relink import RelinkReport, relink
 
 link_app = typer.Typer(
     no_args_is_help=True,

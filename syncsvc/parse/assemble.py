@@ -1,6 +1,6 @@
 """Assemble classified lines into raw days, topics, discussion, actions and decisions.
 
-The :class:`Assembler` walks :class:`~syncsvc.structure.Line` records in order:
+The :class:`Assembler` walks :class:`~syncsvc.parse.structure.Line` records in order:
 headings open days and topics, section headers open the discussion, actions or
 decisions list of the current topic, bullets join the open list, wrapped lines
 join the item above them, and prose becomes discussion. Text it cannot place is
@@ -8,7 +8,7 @@ kept as the epilogue, for warnings. Every line's placement can be recorded so
 that ``import --explain`` can show it.
 
 :func:`infer_actions` then looks for unmarked commitments in topics without any
-explicit action (see :mod:`syncsvc.actions`); :func:`commitment_hints` finds the
+explicit action (see :mod:`syncsvc.parse.actions`); :func:`commitment_hints` finds the
 look-alikes in topics with one, for ``import --explain``.
 """
 
@@ -20,15 +20,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import ClassVar
 
-from syncsvc.actions import (
+from syncsvc.errors import InputError
+from syncsvc.parse.actions import (
     LOST_HEADER_CONFIDENCE,
     PROSE_CONFIDENCE,
     named_commitment,
     reads_as_commitment,
     sentences,
 )
-from syncsvc.errors import InputError
-from syncsvc.structure import Line, LineKind
+from syncsvc.parse.structure import Line, LineKind
 
 #: A PTG summary has tens of topics; each costs about 2 kB once read, so a
 #: 10 MB file of nothing but headings (200k topics) would need over 400 MB.

@@ -1,6 +1,6 @@
 """Contracts between the sync engine and its collaborators.
 
-The engine (``syncsvc.sync``) reaches Launchpad, Gerrit and the database only
+The engine (``syncsvc.sync.engine``) reaches Launchpad, Gerrit and the database only
 through these protocols, so it can be tested with in-memory fakes and the
 adapters and storage can change behind them.
 """
@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from enum import StrEnum
+from datetime import date, datetime
 from typing import Protocol
 
-from syncsvc.domain import Bug, BugComments, BugTask, Change
-
-
-class SourceName(StrEnum):
-    """A remote service syncsvc polls."""
-
-    LAUNCHPAD = "launchpad"
-    GERRIT = "gerrit"
+from syncsvc.domain import (
+    Assessment,
+    Bug,
+    BugComments,
+    BugMessage,
+    BugTask,
+    Change,
+    Identity,
+    Link,
+    Plan,
+    StoredAction,
+    TopicRefs,
+)
+from syncsvc.domain.sync import SaveCounts, SourceName
 
 
 class BugSource(Protocol):
@@ -67,25 +71,6 @@ class ChangeSource(Protocol):
         """Yield every change of ``projects`` updated at or after ``since``, each once,
         newest first."""
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class SaveCounts:
-    """What an upsert did: rows inserted, rows whose tracked fields changed, rows
-    unchanged, and history rows appended."""
-
-    inserted: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    history: int = 0
-
-    def __add__(self, other: SaveCounts) -> SaveCounts:
-        return SaveCounts(
-            self.inserted + other.inserted,
-            self.changed + other.changed,
-            self.unchanged + other.unchanged,
-            self.history + other.history,
-        )
 
 
 class SyncStore(Protocol):
@@ -166,4 +151,58 @@ class SyncStore(Protocol):
 
     def rollback(self) -> None:
         """Discard everything written since the last commit."""
+        ...
+
+
+class LinkStore(Protocol):
+    """The stored data the reconciler reads and the writes it makes (one transaction)."""
+
+    def actions(self) -> Sequence[StoredAction]:
+        """Current (not removed) actions."""
+        ...
+
+    def topic_refs(self) -> TopicRefs:
+        """(event id, topic title) → refs written in that topic's discussion."""
+        ...
+
+    def changes(self) -> Sequence[Change]:
+        """Every stored Gerrit change."""
+        ...
+
+    def bugs(self) -> Sequence[Bug]:
+        """Every stored Launchpad bug with its tasks."""
+        ...
+
+    def messages(self) -> Sequence[BugMessage]:
+        """Stored bug comments carrying link evidence (may be empty)."""
+        ...
+
+    def identities(self) -> Sequence[Identity]:
+        """Known people: nick ↔ Gerrit ↔ Launchpad."""
+        ...
+
+    def links(self) -> Sequence[Link]:
+        """Every stored link, including manual decisions."""
+        ...
+
+    def event_start(self) -> date | None:
+        """The first day of the earliest event (candidates must be newer)."""
+        ...
+
+    def apply(self, plan: Plan, *, now: datetime) -> tuple[int, int]:
+        """Write the plan's additions and updates; return (added, updated). Never
+        overrides manual decisions."""
+        ...
+
+    def record_states(
+        self,
+        states: Mapping[int, Assessment],
+        *,
+        now: datetime,
+        committed: Mapping[int, datetime],
+    ) -> int:
+        """Append a transition for each action whose state differs from its latest
+        recorded one, from the time its evidence gives; an action seen for the first
+        time starts not started at its ``committed`` time. Return how many rows
+        were appended."""
         ...

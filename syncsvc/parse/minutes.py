@@ -25,11 +25,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from syncsvc.actions import ActionContext, build_action
-from syncsvc.assemble import MAX_ACTIONS, too_many_actions
 from syncsvc.domain import ActionItem, Day, Event, EventSource, Person, Topic
 from syncsvc.errors import InputError
-from syncsvc.owners import NICK, mentioned_nicks, read_owners
+from syncsvc.parse.actions import ActionContext, build_action
+from syncsvc.parse.assemble import MAX_ACTIONS, too_many_actions
+from syncsvc.parse.owners import NICK, mentioned_nicks, read_owners
 
 NO_TOPIC = "(no topic)"
 

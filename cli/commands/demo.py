@@ -11,10 +11,10 @@ from pathlib import Path
 import typer
 
 from syncsvc.cli import render
+from syncsvc.cli.commands.importing import parse_and_report, save_event
+from syncsvc.cli.commands.links import print_relink, refresh_links
+from syncsvc.cli.commands.sync import print_report, sync_with
 from syncsvc.cli.context import app_context
-from syncsvc.cli.importing import parse_and_report, save_event
-from syncsvc.cli.links_cmd import print_relink, refresh_links
-from syncsvc.cli.sync_cmd import print_report, sync_with
 from syncsvc.config import Config, GerritSettings, LaunchpadSettings, SyncSection
 from syncsvc.models import db, repo
 from syncsvc.models.status_queries import link_view

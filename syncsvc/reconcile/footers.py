@@ -19,48 +19,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
-from syncsvc.domain import Account, BugMessage, Change, Footers, Ref, RefKind
-from syncsvc.refs import find_refs
-
-
-class LinkKind(StrEnum):
-    """What a link points at."""
-
-    BUG = "bug"
-    CHANGE = "change"
-    BLUEPRINT = "blueprint"
-
-
-class LinkSource(StrEnum):
-    """Which evidence produced a link (or an edge)."""
-
-    EXPLICIT = "explicit"
-    FOOTER = "footer"
-    TOPIC = "topic"
-    LP_MESSAGE = "lp-message"
-    TRANSITIVE = "transitive"
-    CANDIDATE = "candidate"
-    MANUAL = "manual"
-
-
-class LinkStatus(StrEnum):
-    """Whether a link is established, proposed, or refused by a person."""
-
-    CONFIRMED = "confirmed"
-    SUGGESTED = "suggested"
-    REJECTED = "rejected"
-
-
-class Relation(StrEnum):
-    """What a change does to a bug or blueprint, after jeepyb's ``Task`` prefixes."""
-
-    CLOSES = "closes"  # Closes-/Fixes-/Resolves-Bug or no prefix; Implements
-    PARTIAL = "partial"  # Partial-Bug; Partially-Implements
-    RELATED = "related"  # Related-Bug, Impacts, Affects: a side note only
-    MENTIONS = "mentions"  # any other prefix: jeepyb comments but changes no status
-
+from syncsvc.domain import BugMessage, Change, Footers, Ref, RefKind
+from syncsvc.domain.links import (
+    Edge,
+    LinkKind,
+    LinkSource,
+    Relation,
+)
+from syncsvc.parse.refs import find_refs
 
 EXPLICIT_CONFIDENCE = 1.0
 #: A ref in the topic's discussion applies to every action of the topic: a little less sure.
@@ -75,104 +42,12 @@ RELATION_CONFIDENCE = {
     Relation.RELATED: 0.5,
     Relation.MENTIONS: 0.5,
 }
-STRONG_RELATIONS = frozenset({Relation.CLOSES, Relation.PARTIAL})
 
 _PREFIX_RELATION = {
     **dict.fromkeys(("closes", "fixes", "resolves"), Relation.CLOSES),
     "partial": Relation.PARTIAL,
     **dict.fromkeys(("related", "impacts", "affects"), Relation.RELATED),
 }
-
-LinkKey = tuple[int, LinkKind, str]
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    """One commitment ↔ artifact link with where it came from and how sure it is.
-
-    ``id`` is the change number, the bug number, or the blueprint as written
-    (``project/name`` from a URL, ``name`` from a footer). ``confidence`` is in 0..1.
-    """
-
-    action_id: int
-    kind: LinkKind
-    id: str
-    source: LinkSource
-    confidence: float
-    status: LinkStatus
-    evidence: str = ""
-
-    @property
-    def key(self) -> LinkKey:
-        """The natural key: one link per (action, kind, id)."""
-        return (self.action_id, self.kind, self.id)
-
-    @property
-    def is_decision(self) -> bool:
-        """Confirmed or rejected: a sync keeps it exactly as stored."""
-        return self.status in (LinkStatus.CONFIRMED, LinkStatus.REJECTED)
-
-    def as_json(self) -> dict[str, str | int | float]:
-        """The link as JSON-ready values (``kind``, ``id``, ``source``, ``confidence``,
-        ``status``, plus ``action_id`` and ``evidence``)."""
-        return {
-            "action_id": self.action_id,
-            "kind": self.kind.value,
-            "id": self.id,
-            "source": self.source.value,
-            "confidence": self.confidence,
-            "status": self.status.value,
-            "evidence": self.evidence,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Edge:
-    """Evidence that change ``change`` works on bug/blueprint ``id``.
-
-    ``source`` is FOOTER, TOPIC or LP_MESSAGE. Edges with a RELATED or MENTIONS
-    relation only relate: the reconciler suggests, but never confirms, links
-    through them.
-    """
-
-    change: int
-    kind: LinkKind
-    id: str
-    source: LinkSource
-    relation: Relation
-    confidence: float
-    evidence: str
-
-    @property
-    def strong(self) -> bool:
-        """Whether the change fixes or implements (part of) the target."""
-        return self.relation in STRONG_RELATIONS
-
-
-@dataclass(frozen=True, slots=True)
-class Identity:
-    """One way to recognise a person (IRC ``nick``) in Gerrit and Launchpad.
-
-    A person may have several rows (e.g. one per e-mail address). Comparisons
-    ignore case.
-    """
-
-    nick: str
-    gerrit_username: str | None = None
-    name: str | None = None
-    email: str | None = None
-    launchpad: str | None = None
-
-    def matches_account(self, account: Account) -> str | None:
-        """The field (``username``, ``email`` or ``name``) that matches ``account``, if any."""
-        for field, mine, theirs in (
-            ("username", self.gerrit_username, account.username),
-            ("email", self.email, account.email),
-            ("name", self.name, account.name),
-        ):
-            if mine and theirs and mine.casefold() == theirs.casefold():
-                return field
-        return None
 
 
 # --- Footers -------------------------------------------------------------------------

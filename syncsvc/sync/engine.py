@@ -39,16 +39,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-from syncsvc.domain import Bug, BugComments, BugTask
+from syncsvc.domain import Bug, BugComments, BugTask, SaveCounts, SourceName
 from syncsvc.errors import RemoteError, StoppedError
-from syncsvc.linking import GERRIT_EVIDENCE
-from syncsvc.sync_contracts import (
-    BugSource,
-    ChangeSource,
-    SaveCounts,
-    SourceName,
-    SyncStore,
-)
+from syncsvc.reconcile.footers import GERRIT_EVIDENCE
+from syncsvc.sync.ports import BugSource, ChangeSource, SyncStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

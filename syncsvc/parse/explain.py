@@ -14,14 +14,14 @@ import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
-from syncsvc.actions import ActionContext
-from syncsvc.assemble import ItemKind, Placement, RawItem, commitment_hints
 from syncsvc.domain import ActionItem, Event
-from syncsvc.minutes import looks_like_meeting, parse_meeting
-from syncsvc.normalise import decode, normalise
-from syncsvc.owners import NICK
-from syncsvc.parser import SummaryReading, read_summary
-from syncsvc.schedule import Schedules, load_schedules
+from syncsvc.parse.actions import ActionContext
+from syncsvc.parse.assemble import ItemKind, Placement, RawItem, commitment_hints
+from syncsvc.parse.minutes import looks_like_meeting, parse_meeting
+from syncsvc.parse.normalise import decode, normalise
+from syncsvc.parse.owners import NICK
+from syncsvc.parse.summary import SummaryReading, read_summary
+from syncsvc.schedule.releases import Schedules, load_schedules
 
 _WEAK_UNKNOWN = re.compile(rf"^(?P<nick>{NICK})\s+to\s")
 
@@ -63,7 +63,7 @@ def explain(
     aliases: Mapping[str, str] | None = None,
     schedules: Schedules | None = None,
 ) -> Explanation:
-    """Explain how :func:`syncsvc.parser.parse_summary` reads ``source``.
+    """Explain how :func:`syncsvc.parse.summary.parse_summary` reads ``source``.
 
     Takes the same arguments and raises the same errors as ``parse_summary``.
     Lines come in document order; a heading glued to other text gives two

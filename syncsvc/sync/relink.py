@@ -6,68 +6,13 @@ refresh` does on its own. It reaches storage only through :class:`LinkStore`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from typing import Protocol
+from datetime import UTC, datetime, time
 
-from syncsvc.domain import Bug, BugMessage, Change, StoredAction
-from syncsvc.linking import Identity, Link
-from syncsvc.reconcile import Assessment, Plan, TopicRefs, assess, diff
-
-
-class LinkStore(Protocol):
-    """The stored data the reconciler reads and the writes it makes (one transaction)."""
-
-    def actions(self) -> Sequence[StoredAction]:
-        """Current (not removed) actions."""
-        ...
-
-    def topic_refs(self) -> TopicRefs:
-        """(event id, topic title) → refs written in that topic's discussion."""
-        ...
-
-    def changes(self) -> Sequence[Change]:
-        """Every stored Gerrit change."""
-        ...
-
-    def bugs(self) -> Sequence[Bug]:
-        """Every stored Launchpad bug with its tasks."""
-        ...
-
-    def messages(self) -> Sequence[BugMessage]:
-        """Stored bug comments carrying link evidence (may be empty)."""
-        ...
-
-    def identities(self) -> Sequence[Identity]:
-        """Known people: nick ↔ Gerrit ↔ Launchpad."""
-        ...
-
-    def links(self) -> Sequence[Link]:
-        """Every stored link, including manual decisions."""
-        ...
-
-    def event_start(self) -> date | None:
-        """The first day of the earliest event (candidates must be newer)."""
-        ...
-
-    def apply(self, plan: Plan, *, now: datetime) -> tuple[int, int]:
-        """Write the plan's additions and updates; return (added, updated). Never
-        overrides manual decisions."""
-        ...
-
-    def record_states(
-        self,
-        states: Mapping[int, Assessment],
-        *,
-        now: datetime,
-        committed: Mapping[int, datetime],
-    ) -> int:
-        """Append a transition for each action whose state differs from its latest
-        recorded one, from the time its evidence gives; an action seen for the first
-        time starts not started at its ``committed`` time. Return how many rows
-        were appended."""
-        ...
+from syncsvc.reconcile.diff import diff
+from syncsvc.reconcile.state import assess
+from syncsvc.sync.ports import LinkStore
 
 
 @dataclass(frozen=True, slots=True)

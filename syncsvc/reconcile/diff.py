@@ -15,35 +15,14 @@ No I/O: callers pass every record in and apply the plan themselves.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
+from collections.abc import Mapping, Sequence
+from datetime import date
 
-from syncsvc.candidates import (
-    Candidate,
-    CandidatePool,
-    HintKind,
-    bug_activity,
-    id_order,
-    lp_project,
-    repo_name,
-)
 from syncsvc.domain import (
     ActionState,
     Bug,
     BugMessage,
-    BugTask,
     Change,
-    ChangeStatus,
-    Ref,
-    StoredAction,
-)
-from syncsvc.linking import (
-    EXPLICIT_CONFIDENCE,
-    LINKABLE,
-    TOPIC_REF_CONFIDENCE,
-    TRANSITIVE_FACTOR,
     Edge,
     Identity,
     Link,
@@ -51,38 +30,23 @@ from syncsvc.linking import (
     LinkKind,
     LinkSource,
     LinkStatus,
+    Ref,
+    StoredAction,
+    id_order,
+)
+from syncsvc.domain.links import Plan, TopicRefs
+from syncsvc.reconcile.candidates import Candidate, CandidatePool, HintKind
+from syncsvc.reconcile.footers import (
+    EXPLICIT_CONFIDENCE,
+    LINKABLE,
+    TOPIC_REF_CONFIDENCE,
+    TRANSITIVE_FACTOR,
     collect_edges,
     linkable_refs,
 )
 
 MAX_CANDIDATES = 3
-DEFAULT_STALL_DAYS = 21
-TopicRefs = Mapping[tuple[int, str], Sequence[Ref]]
 CONFIRMED = LinkStatus.CONFIRMED
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """What a sync should do to the stored links, with one reason line per decision.
-
-    ``add``: new links; ``update``: stored suggested links whose evidence changed
-    (the new version); ``unchanged``: stored links kept as they are (including
-    every confirmed or rejected one); ``stale``: stored suggested links no
-    evidence supports any more; ``edges``: the change ↔ bug/blueprint evidence.
-    Links are sorted by (action, kind, id).
-    """
-
-    add: tuple[Link, ...] = ()
-    update: tuple[Link, ...] = ()
-    unchanged: tuple[Link, ...] = ()
-    reasons: tuple[str, ...] = ()
-    stale: tuple[Link, ...] = ()
-    edges: tuple[Edge, ...] = ()
-
-    @property
-    def has_changes(self) -> bool:
-        """Whether applying the plan would write anything."""
-        return bool(self.add or self.update or self.stale)
 
 
 # --- diff --------------------------------------------------------------------------------
@@ -295,199 +259,3 @@ def diff(
 
 
 # --- Commitment state ----------------------------------------------------------------
-
-
-class CommitmentState(StrEnum):
-    """Where a commitment stands."""
-
-    NOT_STARTED = "not-started"
-    IN_PROGRESS = "in-progress"
-    STALLED = "stalled"
-    DONE = "done"
-    DROPPED = "dropped"
-
-
-FIXED_STATUSES = frozenset({"Fix Committed", "Fix Released"})
-_UNFIXED_CLOSED = frozenset({"Invalid", "Won't Fix", "Opinion", "Expired", "Does Not Exist"})
-
-
-@dataclass(frozen=True, slots=True)
-class _Work:
-    label: str
-    phase: str  # "open", "done" or "dead" (abandoned, invalid, won't fix)
-    activity: datetime | None
-    finished: datetime | None = None  # when it was merged, abandoned, fixed or closed
-
-
-@dataclass(frozen=True, slots=True)
-class Assessment:
-    """A commitment's state, the one-line reason naming the evidence, and since when
-    the evidence says the state holds (``None``: no date in the evidence, i.e. now)."""
-
-    state: CommitmentState
-    reason: str
-    since: datetime | None = None
-
-
-def is_backport(branch: str) -> bool:
-    """Whether ``branch`` is a stable (or unmaintained) backport branch."""
-    return branch.startswith(("stable/", "unmaintained/"))
-
-
-def is_unassigned(action: StoredAction) -> bool:
-    """The unassigned flag: no owner was named (the team owns it)."""
-    return not action.owners
-
-
-def _change_work(change: Change) -> _Work:
-    phase = {ChangeStatus.MERGED: "done", ChangeStatus.ABANDONED: "dead"}.get(change.status, "open")
-    where = f" on {change.branch}" if is_backport(change.branch) else ""
-    finished = (change.submitted or change.updated) if phase != "open" else None
-    return _Work(f"change {change.number}{where} {change.status}", phase, change.updated, finished)
-
-
-def _bug_work(bug: Bug, tasks: Sequence[BugTask]) -> _Work:
-    fixed = [t for t in tasks if t.status in FIXED_STATUSES]
-    dead = [t for t in tasks if t not in fixed and (t.is_complete or t.status in _UNFIXED_CLOSED)]
-    phase = "open" if len(fixed) + len(dead) < len(tasks) else "done" if fixed else "dead"
-    statuses = ", ".join(sorted({f"{t.target} {t.status}" for t in tasks}))
-    closed = [(t.date_fix_committed, t.date_fix_released, t.date_closed) for t in (*fixed, *dead)]
-    finished = max((d for dates in closed for d in dates if d is not None), default=None)
-    return _Work(f"bug {bug.bug_id} ({statuses})", phase, bug_activity(bug), finished)
-
-
-def _bug_tasks(bug: Bug, branch: str | None, projects: Collection[str]) -> list[BugTask]:
-    if branch is not None and is_backport(branch):
-        series = branch.rsplit("/", 1)[-1]
-        tasks = [t for t in bug.tasks if t.target.endswith(f"/{series}")]
-    else:
-        tasks = [t for t in bug.tasks if "/" not in t.target]
-    ours = [t for t in tasks if lp_project(t.target) in projects]
-    return ours or tasks
-
-
-def _collect_work(
-    links: Sequence[Link],
-    changes: Mapping[int, Change],
-    bugs: Mapping[int, Bug],
-    branch: str | None,
-    projects: Collection[str],
-) -> tuple[list[_Work], list[str]]:
-    known = [
-        changes[int(v.id)] for v in links if v.kind is LinkKind.CHANGE and int(v.id) in changes
-    ]
-    if branch is None:
-        chosen = [c for c in known if not is_backport(c.branch)] or known
-    else:
-        chosen = [c for c in known if c.branch == branch]
-    work = [_change_work(c) for c in sorted(chosen, key=lambda c: c.number)]
-    missing = [
-        f"change {v.id}" for v in links if v.kind is LinkKind.CHANGE and int(v.id) not in changes
-    ]
-    for link in (v for v in links if v.kind is LinkKind.BUG):
-        bug = bugs.get(int(link.id))
-        if bug is None or not bug.visible:
-            missing.append(f"bug {link.id}")
-        elif tasks := _bug_tasks(bug, branch, projects):
-            work.append(_bug_work(bug, tasks))
-    missing += [f"blueprint {v.id}" for v in links if v.kind is LinkKind.BLUEPRINT]
-    return work, missing
-
-
-def assess(
-    action: StoredAction,
-    links: Sequence[Link],
-    changes_by_number: Mapping[int, Change],
-    bugs_by_id: Mapping[int, Bug],
-    *,
-    now: datetime,
-    stall_days: int = DEFAULT_STALL_DAYS,
-    marked: ActionState | None = None,
-    branch: str | None = None,
-    projects: Sequence[str] = (),
-) -> Assessment:
-    """The state of ``action``, the reason, and since when the evidence says it holds.
-
-    ``marked`` (default: ``action.state``) DONE/DROPPED wins. Only this action's
-    confirmed links count; blueprints and records not in the mappings are "no
-    data". ``branch=None`` judges the main line: changes on stable/unmaintained
-    branches are ignored unless only backports are linked; bug tasks of series
-    are ignored. ``branch="stable/x"`` judges that backport alone. ``projects``
-    restricts bug tasks to those targets when any match. ``now`` is aware.
-
-    Since: done when the last piece of work was merged or fixed; in progress
-    from the latest activity; stalled when the idle window ran out (the day
-    after the due date when nothing started); marks and undated evidence: now.
-    """
-    mark = marked if marked is not None else action.state
-    if mark is ActionState.DROPPED:
-        return Assessment(CommitmentState.DROPPED, "marked dropped")
-    if mark is ActionState.DONE:
-        return Assessment(CommitmentState.DONE, "marked done")
-    mine = [v for v in links if v.action_id == action.id and v.status is LinkStatus.CONFIRMED]
-    work, missing = _collect_work(
-        mine, changes_by_number, bugs_by_id, branch, {repo_name(p) for p in projects}
-    )
-    if not work:
-        detail = f"no data yet for {', '.join(missing)}" if missing else "no linked work"
-        if branch is not None:
-            detail += f" on {branch}"
-        if action.due is not None and action.due < now.date():
-            overdue = datetime.combine(action.due + timedelta(days=1), time(), UTC)
-            reason = f"not started and past due {action.due}: {detail}"
-            return Assessment(CommitmentState.STALLED, reason, overdue)
-        return Assessment(CommitmentState.NOT_STARTED, detail)
-    if open_work := [w for w in work if w.phase == "open"]:
-        dated = [w for w in open_work if w.activity is not None]
-        if not dated:
-            reason = f"{open_work[0].label} open with no activity date"
-            return Assessment(CommitmentState.STALLED, reason)
-        latest = max(dated, key=lambda w: (w.activity, w.label))
-        assert latest.activity is not None
-        idle = now - latest.activity
-        when = f"last updated {latest.activity:%Y-%m-%d}"
-        if idle > timedelta(days=stall_days):
-            reason = f"{latest.label} open, {when}: idle {idle.days} days > {stall_days}"
-            since = latest.activity + timedelta(days=stall_days)
-            return Assessment(CommitmentState.STALLED, reason, since)
-        reason = f"{latest.label} open, {when} ({idle.days} days ago)"
-        return Assessment(CommitmentState.IN_PROGRESS, reason, latest.activity)
-    finished = max((w.finished for w in work if w.finished is not None), default=None)
-    if done := [w.label for w in work if w.phase == "done"]:
-        reason = "all linked work complete: " + "; ".join(done)
-        return Assessment(CommitmentState.DONE, reason, finished)
-    reason = "all linked work closed unfixed: " + "; ".join(w.label for w in work)
-    return Assessment(CommitmentState.STALLED, reason, finished)
-
-
-def branch_states(
-    action: StoredAction,
-    links: Sequence[Link],
-    changes_by_number: Mapping[int, Change],
-    bugs_by_id: Mapping[int, Bug],
-    *,
-    now: datetime,
-    stall_days: int = DEFAULT_STALL_DAYS,
-    marked: ActionState | None = None,
-) -> tuple[tuple[str, CommitmentState, str], ...]:
-    """The main-line state (labelled ``master``) then one row per linked backport branch,
-    sorted; backport rows ignore ``marked`` and show the backport's own state."""
-    args = (action, links, changes_by_number, bugs_by_id)
-    main = assess(*args, now=now, stall_days=stall_days, marked=marked)
-    rows = [("master", main.state, main.reason)]
-    numbers = {
-        int(v.id)
-        for v in links
-        if v.action_id == action.id
-        and v.kind is LinkKind.CHANGE
-        and v.status is LinkStatus.CONFIRMED
-    }
-    backports = {
-        c.branch for n in numbers if (c := changes_by_number.get(n)) and is_backport(c.branch)
-    }
-    for branch in sorted(backports):
-        found = assess(
-            *args, now=now, stall_days=stall_days, marked=ActionState.OPEN, branch=branch
-        )
-        rows.append((branch, found.state, found.reason))
-    return tuple(rows)

@@ -14,7 +14,7 @@ from syncsvc.cli.context import AppContext, app_context
 from syncsvc.cli.options import OwnerOption, TopicOption
 from syncsvc.models import db
 from syncsvc.models.status_queries import last_sync_run, status_inputs
-from syncsvc.status import (
+from syncsvc.report.status import (
     MeetingSlot,
     StatusReport,
     build_status,
@@ -23,7 +23,7 @@ from syncsvc.status import (
     markdown_lines,
     resolve_since,
 )
-from syncsvc.views import JSONValue
+from syncsvc.report.views import JSONValue
 
 STATUS_EPILOG = (
     "Example: syncsvc status --since last-meeting --format irc\n\n"

@@ -1,4 +1,4 @@
-"""The table of contents of a sync recording (see :mod:`syncsvc.replay`).
+"""The table of contents of a sync recording (see :mod:`syncsvc.adapters.recording.replay`).
 
 A recording's ``manifest.json`` names the format and version, the sources it
 wraps and one :class:`RecordedCall` per source call. Reading it is strict: any
@@ -15,9 +15,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
+from syncsvc.adapters.recording.codec import (
+    JSONObject,
+    RecordFormatError,
+    decode_as,
+    fields_to_json,
+)
+from syncsvc.domain import SourceName
 from syncsvc.errors import InputError, RemoteError
-from syncsvc.replay_codec import JSONObject, RecordFormatError, decode_as, fields_to_json
-from syncsvc.sync_contracts import SourceName
 
 FORMAT: Final = "syncsvc-replay"
 VERSION: Final = 2  # 2: bugs carry date_last_message and message_count; get_bug_comments

@@ -10,8 +10,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from syncsvc.domain import Event, StoredAction, StoredDecision, StoredEvent
-from syncsvc.linking import Link
+from syncsvc.domain import Event, Link, StoredAction, StoredDecision, StoredEvent
 
 JSONValue = str | int | float | bool | None | list["JSONValue"] | dict[str, "JSONValue"]
 

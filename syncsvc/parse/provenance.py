@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from syncsvc.domain import SourceKey, SourceKind
-from syncsvc.normalise import decode, normalise
-from syncsvc.structure import LineKind, classify
+from syncsvc.parse.normalise import decode, normalise
+from syncsvc.parse.structure import LineKind, classify
 
 #: Headers sit at the top; an archived HTML page shows them escaped, maybe inside tags.
 _HEAD_CHARS = 64 * 1024

@@ -17,9 +17,9 @@ from syncsvc.domain import Event, ImportReport
 from syncsvc.errors import InputError
 from syncsvc.hosts import AllowedHosts
 from syncsvc.models import db, repo
-from syncsvc.parser import parse_summary
-from syncsvc.provenance import identify
-from syncsvc.views import summarise
+from syncsvc.parse.provenance import identify
+from syncsvc.parse.summary import parse_summary
+from syncsvc.report.views import summarise
 
 
 def read_input(source: str, *, allowed: AllowedHosts) -> bytes:

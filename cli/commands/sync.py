@@ -17,17 +17,7 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy.orm import Session
 
-from syncsvc.cli import render
-from syncsvc.cli.context import AppContext, app_context
-from syncsvc.cli.exit_codes import ExitCode
-from syncsvc.cli.links_cmd import relink_after_change
-from syncsvc.cli.wiring import SourceChoice, build_gerrit, build_launchpad, sync_settings
-from syncsvc.config import Config
-from syncsvc.errors import ConfigError
-from syncsvc.models import db
-from syncsvc.models.lock import sync_lock
-from syncsvc.models.sync_store import SqlSyncStore
-from syncsvc.replay import (
+from syncsvc.adapters.recording.replay import (
     FileBugSource,
     FileChangeSource,
     RecordingBugSource,
@@ -35,8 +25,19 @@ from syncsvc.replay import (
     read_manifest,
     start_recording,
 )
-from syncsvc.sync import SyncReport, run_sync
-from syncsvc.sync_contracts import BugSource, ChangeSource, SourceName
+from syncsvc.cli import render
+from syncsvc.cli.commands.links import relink_after_change
+from syncsvc.cli.context import AppContext, app_context
+from syncsvc.cli.exit_codes import ExitCode
+from syncsvc.cli.wiring import SourceChoice, build_gerrit, build_launchpad, sync_settings
+from syncsvc.config import Config
+from syncsvc.domain import SourceName
+from syncsvc.errors import ConfigError
+from syncsvc.models import db
+from syncsvc.models.lock import sync_lock
+from syncsvc.models.sync_store import SqlSyncStore
+from syncsvc.sync.engine import SyncReport, run_sync
+from syncsvc.sync.ports import BugSource, ChangeSource
 
 SYNC_EPILOG = """\
 Example (crontab, every 15 minutes):

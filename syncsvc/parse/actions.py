@@ -19,10 +19,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from syncsvc.domain import ActionItem, Person, Ref
-from syncsvc.milestones import KNOWN_SERIES, find_milestone, resolve_dates
-from syncsvc.owners import read_commitment, read_owners
-from syncsvc.refs import find_refs
-from syncsvc.schedule import Schedules
+from syncsvc.parse.milestones import KNOWN_SERIES, find_milestone, resolve_dates
+from syncsvc.parse.owners import read_commitment, read_owners
+from syncsvc.parse.refs import find_refs
+from syncsvc.schedule.releases import Schedules
 
 LOST_HEADER_CONFIDENCE = 0.7
 PROSE_CONFIDENCE = 0.5

@@ -20,9 +20,9 @@ from enum import StrEnum
 
 import numpy as np
 
-from syncsvc.domain import Account, Bug, Change, StoredAction
-from syncsvc.linking import Identity, LinkKind
-from syncsvc.postings import NO_POSITIONS, Postings, rank_floor
+from syncsvc.domain import Account, Bug, Change, Identity, LinkKind, StoredAction
+from syncsvc.domain.keys import id_order, lp_project, repo_name
+from syncsvc.reconcile.postings import NO_POSITIONS, Postings, rank_floor
 
 WORD_WEIGHT, OWNER_WEIGHT, HINT_WEIGHT = 0.6, 0.25, 0.15
 
@@ -61,11 +61,6 @@ def launchpad_owner_match(
         if assignee.casefold() in (names or {nick.casefold()}):
             return f"{nick} (launchpad)"
     return None
-
-
-def id_order(ident: str) -> tuple[int, str]:
-    """Sort key for link ids: numbers numerically, names after them alphabetically."""
-    return (int(ident), "") if ident.isdigit() else (-1, ident)
 
 
 STOP_WORDS = frozenset(
@@ -167,17 +162,6 @@ class Candidate:
     id: str
     score: float
     evidence: str
-
-
-def repo_name(project: str) -> str:
-    """A Gerrit project's repository name (``openstack/manila-specs`` → ``manila-specs``);
-    a bare name (a Launchpad project in the configuration) stays as it is."""
-    return project.lower().rsplit("/", 1)[-1]
-
-
-def lp_project(target: str) -> str:
-    """The Launchpad project of a bug task target (``manila/victoria`` → ``manila``)."""
-    return target.lower().split("/", 1)[0]
 
 
 def _score(
