@@ -50,7 +50,7 @@ def _parse(text: str, name: str) -> Extracted | None:
     The one place that knows the parser's entry point: re-point it when modules move.
     """
     from syncsvc.errors import InputError  # noqa: PLC0415 - kept beside the call on purpose
-    from syncsvc.parser import parse_summary  # noqa: PLC0415
+    from syncsvc.parse.summary import parse_summary  # noqa: PLC0415
 
     del name  # the current parser tells HTML from text by the content
     try:
