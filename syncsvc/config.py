@@ -329,7 +329,7 @@ def _explain(error: msgspec.ValidationError, path: Path, data: dict[str, Any]) -
     if unknown := _UNKNOWN.fullmatch(parsed["what"]):
         key = unknown["key"]
         where = f"config file {path}" + "".join(f" [{k}]" for k in keys)
-        known = [f.encode_name for f in msgspec.structs.fields(kinds[-1])]
+        known = [f.encode_name for f in msgspec.structs.fields(_struct_in(kinds[-1]))]
         is_section = not keys and isinstance(data.get(key), dict)
         name = f"section [{key}]" if is_section else f"key '{key}'"
         return ConfigError(f"{where}: unknown {name}{_did_you_mean(key, known, is_section)}")
@@ -346,9 +346,18 @@ def _field_types(root: type[msgspec.Struct], keys: list[str]) -> list[Any]:
     """The struct ``root`` and the declared type at each key of ``keys`` under it."""
     types: list[Any] = [root]
     for key in keys:
-        fields = {f.encode_name: f.type for f in msgspec.structs.fields(types[-1])}
+        fields = {f.encode_name: f.type for f in msgspec.structs.fields(_struct_in(types[-1]))}
         types.append(fields[key])
     return types
+
+
+def _struct_in(kind: Any) -> Any:
+    """The struct a declared type holds: itself, or inside Annotated, ``| None`` or a
+    table of structs (``dict[str, S]``, whose errors are at ``$.table[...].key``)."""
+    while not (isinstance(kind, type) and issubclass(kind, msgspec.Struct)):
+        args = [a for a in get_args(kind) if a is not type(None)]
+        kind = args[-1] if get_origin(kind) is dict else args[0]
+    return kind
 
 
 def _must_of(kind: Any) -> str | None:
