@@ -2,22 +2,21 @@
 
 PostgreSQL: a session-level advisory lock (``pg_try_advisory_lock``, keyed by the
 lock's name and the schema syncsvc's tables live in) held on a dedicated
-connection for the duration, so it is released even if the process
-dies (the server ends the session). SQLite: an exclusive ``flock`` on a lock file
-next to the database (``<database>.lock``), released by the kernel when the
-process dies; an in-memory database needs no lock. The lock is not reentrant:
-a second ``sync_lock`` on the same database waits even in the same thread.
+connection for the duration, so it is released even if the process dies (the
+server ends the session). SQLite: a :mod:`filelock` lock (an exclusive ``flock``)
+on a lock file next to the database (``<database>.lock``), released by the kernel
+when the process dies; an in-memory database needs no lock. The lock is not
+reentrant: a second ``sync_lock`` on the same database waits even in the same thread.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import os
 import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
@@ -28,6 +27,7 @@ from syncsvc.errors import LockedError, StorageError
 DEFAULT_LOCK = "sync"
 RELINK_LOCK = "relink"  # serialises relinks: sync's, `link refresh` and those of link/mark
 _HOLDERS = {DEFAULT_LOCK: "another syncsvc sync", RELINK_LOCK: "another relink"}
+DEFAULT_WAIT = 10.0  # seconds a sync waits for another one (`sync --wait`)
 POLL_INTERVAL = 0.1  # seconds between attempts while waiting
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -57,12 +57,18 @@ def lock_file(engine: Engine, name: str = DEFAULT_LOCK) -> Path | None:
 
 
 def sync_lock(
-    engine: Engine, name: str = DEFAULT_LOCK, *, wait: float = 10.0
+    engine: Engine,
+    name: str = DEFAULT_LOCK,
+    *,
+    wait: float = DEFAULT_WAIT,
+    poll_interval: float = POLL_INTERVAL,
+    on_busy: Callable[[], None] | None = None,
 ) -> AbstractContextManager[None]:
     """Hold the database-wide lock ``name`` for the ``with`` block.
 
-    Polls every :data:`POLL_INTERVAL` seconds for up to ``wait`` seconds (``0``:
-    try once). Released when the block ends, also on an exception.
+    Tries every ``poll_interval`` seconds for up to ``wait`` seconds (``0``: try
+    once), calling ``on_busy`` after each attempt that finds the lock taken.
+    Released when the block ends, also on an exception.
 
     Raises:
         LockedError: another holder kept the lock for ``wait`` seconds.
@@ -73,32 +79,49 @@ def sync_lock(
     if not _NAME.fullmatch(name):
         raise ValueError(f"lock name {name!r} must be letters, digits, '-' or '_'")
     dialect = engine.dialect.name
+    waiting = _Waiting(max(wait, 0.0), poll_interval, on_busy or (lambda: None))
     if dialect == "postgresql":
-        return _advisory_lock(engine, name, wait)
+        return _advisory_lock(engine, name, waiting)
     if dialect == "sqlite":
         path = lock_file(engine, name)
-        return nullcontext() if path is None else _file_lock(path, name, wait)
+        return nullcontext() if path is None else _file_lock(path, name, waiting)
     raise StorageError(
         f"cannot lock a {dialect} database", hint="use a SQLite or PostgreSQL database"
     )
 
 
-def _poll(attempt: Callable[[], bool], wait: float, name: str) -> None:
-    """Call ``attempt`` until it returns true; raise LockedError after ``wait`` seconds."""
-    deadline = time.monotonic() + max(wait, 0.0)
+@dataclass(frozen=True, slots=True)
+class _Waiting:
+    """How long to wait for a taken lock, how often to try, what to call when it is taken."""
+
+    seconds: float
+    poll_interval: float
+    on_busy: Callable[[], None]
+
+    def busy(self) -> bool:
+        """Report one attempt that found the lock taken; never cancels (filelock's hook)."""
+        self.on_busy()
+        return False
+
+
+def _locked(name: str) -> LockedError:
+    holder = _HOLDERS.get(name, f"another holder of the {name} lock")
+    return LockedError(f"{holder} is running on this database", hint="wait for it, or raise --wait")
+
+
+def _poll(attempt: Callable[[], bool], waiting: _Waiting, name: str) -> None:
+    """Call ``attempt`` until it returns true; raise LockedError after ``waiting.seconds``."""
+    deadline = time.monotonic() + waiting.seconds
     while not attempt():
+        waiting.busy()
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            holder = _HOLDERS.get(name, f"another holder of the {name} lock")
-            raise LockedError(
-                f"{holder} is running on this database",
-                hint="wait for it, or raise --wait",
-            )
-        time.sleep(min(POLL_INTERVAL, remaining))
+            raise _locked(name)
+        time.sleep(min(waiting.poll_interval, remaining))
 
 
 @contextmanager
-def _advisory_lock(engine: Engine, name: str, wait: float) -> Iterator[None]:
+def _advisory_lock(engine: Engine, name: str, waiting: _Waiting) -> Iterator[None]:
     with engine.connect() as connection:
         # Autocommit: the lock belongs to the session, and no transaction stays
         # open (idle in transaction) for the whole sync.
@@ -106,7 +129,7 @@ def _advisory_lock(engine: Engine, name: str, wait: float) -> Iterator[None]:
         key = lock_key(name, str(connection.scalar(text("SELECT current_schema()"))))
         _poll(
             lambda: _query(connection, "SELECT pg_try_advisory_lock(CAST(:key AS BIGINT))", key),
-            wait,
+            waiting,
             name,
         )
         try:
@@ -125,28 +148,31 @@ def _query(connection: Connection, sql: str, key: int) -> bool:
 
 
 @contextmanager
-def _file_lock(path: Path, name: str, wait: float) -> Iterator[None]:
+def _file_lock(path: Path, name: str, waiting: _Waiting) -> Iterator[None]:
+    # Imported here: only commands that write take a lock, and it costs start-up time.
+    from filelock import FileLock, Timeout  # noqa: PLC0415
+
+    if not path.parent.is_dir():  # filelock would create the missing folders
+        raise _unusable(path, "No such file or directory")
+    # mode: the file is created as before (0644); no soft (existence-file) fallback
+    # where flock is missing, as a stale file would outlive a killed sync.
+    lock = FileLock(path, mode=0o644, fallback_to_soft=False)
     try:
-        # flock needs no write access, so any user who can read the file can lock.
-        fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+        lock.acquire(
+            timeout=waiting.seconds, poll_interval=waiting.poll_interval, cancel_check=waiting.busy
+        )
+    except Timeout:
+        raise _locked(name) from None
     except OSError as exc:
-        raise StorageError(
-            f"cannot open the lock file {path}: {exc.strerror}",
-            hint="check that the database directory exists and is writable",
-        ) from exc
+        raise _unusable(path, exc.strerror or str(exc)) from exc
     try:
-        _poll(lambda: _try_flock(fd), wait, name)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        yield
     finally:
-        os.close(fd)
+        lock.release()
 
 
-def _try_flock(fd: int) -> bool:
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
+def _unusable(path: Path, reason: str) -> StorageError:
+    return StorageError(
+        f"cannot open the lock file {path}: {reason}",
+        hint="check that the database directory exists and is writable",
+    )

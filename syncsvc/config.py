@@ -1,24 +1,45 @@
-"""The team configuration file (TOML).
+"""The team configuration file (TOML), read into a typed, validated model.
 
-Precedence for every setting: command-line option, then environment variable,
-then the config file, then the built-in default. The file is found at
-``--config PATH``, else ``$SYNCSVC_CONFIG``, else ``syncsvc.toml`` in the user
-config directory (only if it exists).
+The model below is the schema: each section is a frozen :mod:`msgspec` struct
+that refuses keys it does not declare, and each key's type (with its bounds)
+is checked when the file is read. A file that does not fit fails with one
+:class:`~syncsvc.errors.ConfigError` line naming the file, the section and the
+key. Every default is defined once, by the constants below, which the engine,
+the reconciler and the example config read too.
+
+Precedence for the settings that have an override: command-line option, then
+environment variable (``$SYNCSVC_DATABASE_URL`` for ``database``,
+``$SYNCSVC_GERRIT_PASSWORD`` instead of ``[gerrit] password_file``), then the
+config file, then the default. The file is found at ``--config PATH``, else
+``$SYNCSVC_CONFIG``, else ``syncsvc.toml`` in the user config directory (only
+if it exists).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 from urllib.parse import urlsplit
+
+import msgspec
 
 from syncsvc.errors import ConfigError
 from syncsvc.hosts import ARCHIVE_HOSTS, LAUNCHPAD_HOSTS, AllowedHosts, Origin
 
-EXAMPLE_CONFIG = """\
+# --- defaults: each defined here only ---------------------------------------------------
+
+SERVICE_ROOT = "production"  # Launchpad's API root, or its name in LAUNCHPAD_ROOTS
+GERRIT_URL = "https://review.opendev.org"
+OVERLAP_MINUTES = 10  # a sync asks again for what changed this long before its cursor
+LOOKBACK_DAYS = 90  # how far back the first sync of a project looks
+STALL_DAYS = 21  # linked open work idle longer than this is stalled
+SUGGEST_THRESHOLD = 0.5  # candidate links scoring at least this are suggested
+
+EXAMPLE_CONFIG = f"""\
 # syncsvc team configuration (TOML). Every key is optional.
 
 # Defaults for `syncsvc import` when the summary does not say.
@@ -40,13 +61,13 @@ vhari = "Vida Haririan"
 
 [launchpad]
 # "production", "staging" or an API root URL (without the version).
-service_root = "production"
+service_root = "{SERVICE_ROOT}"
 projects = ["manila", "python-manilaclient", "manila-ui"]
 # OAuth credentials written by launchpadlib's login_with(); anonymous if unset.
 # credentials_file = "~/.config/syncsvc/launchpad-credentials"
 
 [gerrit]
-url = "https://review.opendev.org"
+url = "{GERRIT_URL}"
 projects = [
   "openstack/manila",
   "openstack/manila-specs",
@@ -65,8 +86,8 @@ projects = [
 # the service root and the Gerrit URL above). An entry is "host" (https),
 # "host:port" or "http://host:port".
 # allowed_hosts = ["review.opendev.org", "api.launchpad.net"]
-overlap_minutes = 10
-lookback_days = 90
+overlap_minutes = {OVERLAP_MINUTES}
+lookback_days = {LOOKBACK_DAYS}
 
 [import]
 # Hosts `syncsvc import URL` may fetch from besides the OpenStack mailing-list
@@ -80,10 +101,11 @@ time = "15:00"
 
 [status]
 # Linked open work idle longer than this is stalled.
-stall_days = 21
+stall_days = {STALL_DAYS}
 # Candidate links scoring at least this are suggested (never confirmed).
-suggest_threshold = 0.5
+suggest_threshold = {SUGGEST_THRESHOLD}
 """
+
 
 LAUNCHPAD_ROOTS = {
     "production": "https://api.launchpad.net/",
@@ -91,25 +113,44 @@ LAUNCHPAD_ROOTS = {
     "qastaging": "https://api.qastaging.launchpad.net/",
 }
 GERRIT_PASSWORD_ENV = "SYNCSVC_GERRIT_PASSWORD"  # noqa: S105 (a variable name, not a secret)
+CONFIG_ENV = "SYNCSVC_CONFIG"
+
+# --- value types: what a key must be, as its error message says it ----------------------
 
 
-@dataclass(frozen=True, slots=True)
-class LaunchpadSettings:
+def _must(what: str, **bounds: Any) -> msgspec.Meta:
+    """Bounds for msgspec, and what the key ``must`` be for the error message."""
+    return msgspec.Meta(description=what, **bounds)
+
+
+Text = Annotated[str, _must("be a string")]
+Texts = Annotated[tuple[str, ...], _must("be a list of strings")]
+FilePath = Annotated[Path, _must("be a path")]
+Url = Annotated[str, _must("be an http(s) URL")]
+NonNegative = Annotated[int, _must("be a non-negative integer", ge=0)]
+Positive = Annotated[int, _must("be a positive integer", ge=1)]
+Fraction = Annotated[float, _must("be between 0 and 1", ge=0, le=1)]
+
+
+class _Section(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A config table: unknown keys are errors."""
+
+
+class LaunchpadSettings(_Section, frozen=True):
     """The [launchpad] section."""
 
-    service_root: str = LAUNCHPAD_ROOTS["production"]
-    projects: tuple[str, ...] = ()
-    credentials_file: Path | None = None
+    service_root: Url = LAUNCHPAD_ROOTS[SERVICE_ROOT]
+    projects: Texts = ()
+    credentials_file: FilePath | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class GerritSettings:
+class GerritSettings(_Section, frozen=True):
     """The [gerrit] section; the password itself is read only when connecting."""
 
-    url: str = "https://review.opendev.org"
-    projects: tuple[str, ...] = ()
-    username: str | None = None
-    password_file: Path | None = None
+    url: Url = GERRIT_URL
+    projects: Texts = ()
+    username: Text | None = None
+    password_file: FilePath | None = None
 
     def password(self) -> str | None:
         """The HTTP password from ``$SYNCSVC_GERRIT_PASSWORD`` or ``password_file``."""
@@ -123,54 +164,48 @@ class GerritSettings:
             raise ConfigError(f"cannot read Gerrit password file {self.password_file}") from exc
 
 
-@dataclass(frozen=True, slots=True)
-class SyncSection:
+class SyncSection(_Section, frozen=True):
     """The [sync] section."""
 
-    allowed_hosts: tuple[str, ...] | None = None
-    overlap_minutes: int = 10
-    lookback_days: int = 90
+    allowed_hosts: Texts | None = None
+    overlap_minutes: NonNegative = OVERLAP_MINUTES
+    lookback_days: NonNegative = LOOKBACK_DAYS
 
 
-@dataclass(frozen=True, slots=True)
-class ImportSection:
+class ImportSection(_Section, frozen=True):
     """The [import] section: hosts `import URL` may use besides the mail archives."""
 
-    allowed_hosts: tuple[str, ...] = ()
+    allowed_hosts: Texts = ()
 
 
-@dataclass(frozen=True, slots=True)
-class MeetingSection:
+class MeetingSection(_Section, frozen=True):
     """The [meeting] section: weekly slot in UTC (weekday name, HH:MM)."""
 
-    weekday: str | None = None
-    time: str | None = None
+    weekday: Text | None = None
+    time: Text | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class StatusSection:
+class StatusSection(_Section, frozen=True):
     """The [status] section."""
 
-    stall_days: int = 21
-    suggest_threshold: float = 0.5
+    stall_days: Positive = STALL_DAYS
+    suggest_threshold: Fraction = SUGGEST_THRESHOLD
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(_Section, frozen=True):
     """Settings read from the config file; every field has a safe default."""
 
-    team: str | None = None
-    cycle: str | None = None
-    database: str | None = None
-    schedules: tuple[Path, ...] = ()
-    aliases: dict[str, str] = field(default_factory=dict)
-    launchpad: LaunchpadSettings = field(default_factory=LaunchpadSettings)
-    gerrit: GerritSettings = field(default_factory=GerritSettings)
-    sync: SyncSection = field(default_factory=SyncSection)
-    imports: ImportSection = field(default_factory=ImportSection)
-    meeting: MeetingSection = field(default_factory=MeetingSection)
-    status: StatusSection = field(default_factory=StatusSection)
-    path: Path | None = None
+    team: Text | None = None
+    cycle: Text | None = None
+    database: Text | None = None
+    schedules: Annotated[tuple[Path, ...], _must("be a list of paths")] = ()
+    aliases: Annotated[dict[str, str], _must("map nicks to names")] = {}
+    launchpad: LaunchpadSettings = msgspec.field(default_factory=LaunchpadSettings)
+    gerrit: GerritSettings = msgspec.field(default_factory=GerritSettings)
+    sync: SyncSection = msgspec.field(default_factory=SyncSection)
+    imports: ImportSection = msgspec.field(default_factory=ImportSection, name="import")
+    meeting: MeetingSection = msgspec.field(default_factory=MeetingSection)
+    status: StatusSection = msgspec.field(default_factory=StatusSection)
 
     def allowed_hosts(self) -> AllowedHosts:
         """What sync may contact: ``[sync] allowed_hosts`` if given, else Launchpad's
@@ -198,7 +233,7 @@ def config_path(explicit: Path | None, default_dir: Path) -> Path | None:
     """The config file to read, or ``None`` when none is given and none exists."""
     if explicit is not None:
         return explicit
-    if env := os.environ.get("SYNCSVC_CONFIG"):
+    if env := os.environ.get(CONFIG_ENV):
         return Path(env)
     candidate = default_dir / "syncsvc.toml"
     return candidate if candidate.is_file() else None
@@ -207,8 +242,8 @@ def config_path(explicit: Path | None, default_dir: Path) -> Path | None:
 def load_config(path: Path | None) -> Config:
     """Read and validate the TOML config at ``path`` (``None`` → defaults).
 
-    Raises :class:`ConfigError` naming the file for a missing file, bad TOML or
-    a value of the wrong type.
+    Raises :class:`ConfigError` naming the file for a missing file, bad TOML, an
+    unknown key or section, or a value of the wrong type; the error names the key.
     """
     if path is None:
         return Config()
@@ -220,132 +255,131 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"cannot read config file {path}: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    gerrit = data.get("gerrit")
+    if isinstance(gerrit, dict) and "password" in gerrit:
+        raise ConfigError(
+            f"config file {path} [gerrit]: put the password in password_file or "
+            f"${GERRIT_PASSWORD_ENV}, not in the config"
+        )
+    try:
+        cfg = msgspec.convert(data, Config, dec_hook=_decode_path)
+    except msgspec.ValidationError as exc:
+        raise _explain(exc, path, data) from None
+    return _resolve(cfg, path)
 
-    def text(key: str) -> str | None:
-        value = data.get(key)
-        if value is not None and not isinstance(value, str):
-            raise ConfigError(f"config file {path}: '{key}' must be a string")
-        return value
 
-    schedules = data.get("schedules", [])
-    if not isinstance(schedules, list) or not all(isinstance(s, str) for s in schedules):
-        raise ConfigError(f"config file {path}: 'schedules' must be a list of paths")
-    aliases = data.get("aliases", {})
-    if not isinstance(aliases, dict) or not all(isinstance(v, str) for v in aliases.values()):
-        raise ConfigError(f"config file {path}: [aliases] must map nicks to names")
-    return Config(
-        team=text("team"),
-        cycle=text("cycle"),
-        database=text("database"),
-        schedules=tuple(path.parent / s for s in schedules),
-        aliases=dict(aliases),
-        launchpad=_launchpad(_table(data, "launchpad", path), path),
-        gerrit=_gerrit(_table(data, "gerrit", path), path),
-        sync=_sync(_table(data, "sync", path), path),
-        imports=_import(_table(data, "import", path), path),
-        meeting=_meeting(_table(data, "meeting", path), path),
-        status=_status(_table(data, "status", path), path),
-        path=path,
+def _decode_path(kind: type, value: Any) -> Any:
+    """msgspec hook: a TOML string → :class:`Path` (relative ones are resolved later)."""
+    if kind is Path and isinstance(value, str):
+        return Path(value)
+    raise ValueError  # msgspec reports it as a type error at the key
+
+
+def _resolve(cfg: Config, path: Path) -> Config:
+    """Paths made relative to the config file, named service roots expanded, URLs and
+    allowed hosts checked (a bad entry fails at load time, not on first use)."""
+    where = f"config file {path}"
+    launchpad, gerrit = cfg.launchpad, cfg.gerrit
+    root = LAUNCHPAD_ROOTS.get(launchpad.service_root, launchpad.service_root)
+    if cfg.sync.allowed_hosts is not None:
+        AllowedHosts.of(cfg.sync.allowed_hosts, f"{where} [sync] allowed_hosts")
+    AllowedHosts.of(cfg.imports.allowed_hosts, f"{where} [import] allowed_hosts")
+    return msgspec.structs.replace(
+        cfg,
+        schedules=tuple(path.parent / s for s in cfg.schedules),
+        launchpad=msgspec.structs.replace(
+            launchpad,
+            service_root=_url(root, "service_root", f"{where} [launchpad]"),
+            credentials_file=_beside(path, launchpad.credentials_file),
+        ),
+        gerrit=msgspec.structs.replace(
+            gerrit,
+            url=_url(gerrit.url, "url", f"{where} [gerrit]").rstrip("/"),
+            password_file=_beside(path, gerrit.password_file),
+        ),
     )
 
 
-def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
-    value = data.get(key, {})
-    if not isinstance(value, dict):
-        raise ConfigError(f"config file {path}: [{key}] must be a table")
-    return value
+def _beside(config: Path, value: Path | None) -> Path | None:
+    return None if value is None else config.parent / value.expanduser()
 
 
-def _strings(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
-    value = table.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}: '{key}' must be a list of strings")
-    return tuple(value)
-
-
-def _optional_path(table: dict[str, Any], key: str, path: Path) -> Path | None:
-    value = table.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ConfigError(f"config file {path}: '{key}' must be a path")
-    return path.parent / Path(value).expanduser()
-
-
-def _url(value: object, key: str, where: str) -> str:
-    if not isinstance(value, str) or urlsplit(value).scheme not in {"http", "https"}:
+def _url(value: str, key: str, where: str) -> str:
+    if urlsplit(value).scheme not in {"http", "https"}:
         raise ConfigError(f"{where}: '{key}' must be an http(s) URL")
     if urlsplit(value).username or urlsplit(value).password:
         raise ConfigError(f"{where}: '{key}' must not contain credentials")
     return value
 
 
-def _launchpad(table: dict[str, Any], path: Path) -> LaunchpadSettings:
-    where = f"config file {path} [launchpad]"
-    root = table.get("service_root", "production")
-    root = LAUNCHPAD_ROOTS.get(root, root) if isinstance(root, str) else root
-    return LaunchpadSettings(
-        service_root=_url(root, "service_root", where),
-        projects=_strings(table, "projects", where),
-        credentials_file=_optional_path(table, "credentials_file", path),
-    )
+# --- msgspec's validation errors as one line naming the file, section and key ------------
+
+_ERROR = re.compile(r"(?P<what>.*?)(?: - at `\$(?P<at>[^`]*)`)?")
+_UNKNOWN = re.compile(r"Object contains unknown field `(?P<key>.*)`")
 
 
-def _gerrit(table: dict[str, Any], path: Path) -> GerritSettings:
-    where = f"config file {path} [gerrit]"
-    username = table.get("username")
-    if username is not None and not isinstance(username, str):
-        raise ConfigError(f"{where}: 'username' must be a string")
-    if "password" in table:
-        raise ConfigError(
-            f"{where}: put the password in password_file or ${GERRIT_PASSWORD_ENV}, "
-            "not in the config"
+def _explain(error: msgspec.ValidationError, path: Path, data: dict[str, Any]) -> ConfigError:
+    """``error`` as a :class:`ConfigError`: "config file F [section]: 'key' must be …" or
+    "… unknown key 'key'" (with the closest known key, if one is close)."""
+    parsed = _ERROR.fullmatch(str(error))
+    assert parsed is not None  # the pattern matches any text
+    at = re.sub(r"\[[^\]]*\]", "", parsed["at"] or "")  # "$.sync.hosts[1]": the key is hosts
+    keys = at.split(".")[1:]
+    kinds = _field_types(Config, keys)
+    if unknown := _UNKNOWN.fullmatch(parsed["what"]):
+        key = unknown["key"]
+        where = f"config file {path}" + "".join(f" [{k}]" for k in keys)
+        known = [f.encode_name for f in msgspec.structs.fields(_struct_in(kinds[-1]))]
+        is_section = not keys and isinstance(data.get(key), dict)
+        name = f"section [{key}]" if is_section else f"key '{key}'"
+        return ConfigError(f"{where}: unknown {name}{_did_you_mean(key, known, is_section)}")
+    where = f"config file {path}" + "".join(f" [{k}]" for k in keys[:-1])
+    must = _must_of(kinds[-1])
+    if len(keys) == 1 and _is_table(kinds[-1]):  # a section, or [aliases]
+        return ConfigError(f"{where}: [{keys[0]}] must {must or 'be a table'}")
+    if not keys or must is None:  # not expected: every key declares what it must be
+        return ConfigError(f"{where}: {parsed['what']}")
+    return ConfigError(f"{where}: '{keys[-1]}' must {must}")
+
+
+def _field_types(root: type[msgspec.Struct], keys: list[str]) -> list[Any]:
+    """The struct ``root`` and the declared type at each key of ``keys`` under it."""
+    types: list[Any] = [root]
+    for key in keys:
+        fields = {f.encode_name: f.type for f in msgspec.structs.fields(_struct_in(types[-1]))}
+        types.append(fields[key])
+    return types
+
+
+def _struct_in(kind: Any) -> Any:
+    """The struct a declared type holds: itself, or inside Annotated, ``| None`` or a
+    table of structs (``dict[str, S]``, whose errors are at ``$.table[...].key``)."""
+    while not (isinstance(kind, type) and issubclass(kind, msgspec.Struct)):
+        args = [a for a in get_args(kind) if a is not type(None)]
+        kind = args[-1] if get_origin(kind) is dict else args[0]
+    return kind
+
+
+def _must_of(kind: Any) -> str | None:
+    """What a value of the declared type ``kind`` must be (its msgspec.Meta description)."""
+    if get_origin(kind) is Annotated:
+        return next(
+            (m.description for m in get_args(kind)[1:] if isinstance(m, msgspec.Meta)), None
         )
-    return GerritSettings(
-        url=_url(table.get("url", "https://review.opendev.org"), "url", where).rstrip("/"),
-        projects=_strings(table, "projects", where),
-        username=username,
-        password_file=_optional_path(table, "password_file", path),
-    )
+    if get_origin(kind) in {Union, UnionType}:
+        return next(filter(None, map(_must_of, get_args(kind))), None)
+    return None
 
 
-def _hosts(table: dict[str, Any], where: str) -> tuple[str, ...]:
-    hosts = _strings(table, "allowed_hosts", where)
-    AllowedHosts.of(hosts, f"{where} allowed_hosts")  # a bad entry fails at load time
-    return hosts
+def _is_table(kind: Any) -> bool:
+    base = get_args(kind)[0] if get_origin(kind) is Annotated else kind
+    return get_origin(base) is dict or (isinstance(base, type) and issubclass(base, msgspec.Struct))
 
 
-def _sync(table: dict[str, Any], path: Path) -> SyncSection:
-    where = f"config file {path} [sync]"
-    hosts = _hosts(table, where) if "allowed_hosts" in table else None
-    numbers = {}
-    for key, default in (("overlap_minutes", 10), ("lookback_days", 90)):
-        value = table.get(key, default)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ConfigError(f"{where}: '{key}' must be a non-negative integer")
-        numbers[key] = value
-    return SyncSection(hosts, numbers["overlap_minutes"], numbers["lookback_days"])
+def _did_you_mean(key: str, known: list[str], is_section: bool) -> str:
+    import difflib  # noqa: PLC0415  # only when a key is wrong
 
-
-def _import(table: dict[str, Any], path: Path) -> ImportSection:
-    return ImportSection(_hosts(table, f"config file {path} [import]"))
-
-
-def _meeting(table: dict[str, Any], path: Path) -> MeetingSection:
-    where = f"config file {path} [meeting]"
-    values = {k: table.get(k) for k in ("weekday", "time")}
-    for key, value in values.items():
-        if value is not None and not isinstance(value, str):
-            raise ConfigError(f"{where}: '{key}' must be a string")
-    return MeetingSection(values["weekday"], values["time"])
-
-
-def _status(table: dict[str, Any], path: Path) -> StatusSection:
-    where = f"config file {path} [status]"
-    stall = table.get("stall_days", 21)
-    threshold = table.get("suggest_threshold", 0.5)
-    if not isinstance(stall, int) or isinstance(stall, bool) or stall < 1:
-        raise ConfigError(f"{where}: 'stall_days' must be a positive integer")
-    if not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
-        raise ConfigError(f"{where}: 'suggest_threshold' must be between 0 and 1")
-    return StatusSection(stall, float(threshold))
+    close = difflib.get_close_matches(key, known, n=1)
+    if not close:
+        return ""
+    return f" (did you mean [{close[0]}]?)" if is_section else f" (did you mean '{close[0]}'?)"

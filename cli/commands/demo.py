@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import tempfile
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
+import msgspec
 import typer
 
 from syncsvc.cli import render
@@ -33,7 +33,7 @@ DEMO_GERRIT_PROJECTS = (
 
 def demo_config(base: Config, *, gerrit_url: str, launchpad_root: str) -> Config:
     """``base`` pointed at the local fake servers, which are the only allowed hosts."""
-    return dataclasses.replace(
+    return msgspec.structs.replace(
         base,
         launchpad=LaunchpadSettings(launchpad_root, DEMO_LAUNCHPAD_PROJECTS),
         gerrit=GerritSettings(gerrit_url, DEMO_GERRIT_PROJECTS),

@@ -34,7 +34,7 @@ from syncsvc.config import Config
 from syncsvc.domain import SourceName
 from syncsvc.errors import ConfigError
 from syncsvc.models import db
-from syncsvc.models.lock import sync_lock
+from syncsvc.models.lock import DEFAULT_WAIT, sync_lock
 from syncsvc.models.sync_store import SqlSyncStore
 from syncsvc.sync.engine import SyncReport, run_sync
 from syncsvc.sync.ports import BugSource, ChangeSource
@@ -69,7 +69,7 @@ def sync(
     ] = False,
     wait: Annotated[
         float, typer.Option("--wait", help="Seconds to wait for another sync to finish.")
-    ] = 10.0,
+    ] = DEFAULT_WAIT,
     save_to: Annotated[
         Path | None,
         typer.Option(
@@ -120,7 +120,7 @@ def sync_with(
     source: SourceChoice = SourceChoice.ALL,
     full: bool = False,
     dry_run: bool = False,
-    wait: float = 10.0,
+    wait: float = DEFAULT_WAIT,
     cache_dir: Path,
     save_to: Path | None = None,
     from_file: Path | None = None,

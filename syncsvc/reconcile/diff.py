@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from syncsvc.config import SUGGEST_THRESHOLD
 from syncsvc.domain import (
     ActionState,
     Bug,
@@ -207,7 +208,7 @@ def diff(
     *,
     team_projects: Sequence[str],
     event_start: date | None,
-    threshold: float = 0.5,
+    threshold: float = SUGGEST_THRESHOLD,
     topic_refs: TopicRefs | None = None,
 ) -> Plan:
     """Compare the links the evidence supports with the ``existing`` (stored) links.

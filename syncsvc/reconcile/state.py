@@ -9,6 +9,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
+from syncsvc.config import STALL_DAYS
 from syncsvc.domain import (
     ActionState,
     Assessment,
@@ -25,9 +26,6 @@ from syncsvc.domain import (
     repo_name,
 )
 from syncsvc.reconcile.candidates import bug_activity
-
-DEFAULT_STALL_DAYS = 21
-
 
 FIXED_STATUSES = frozenset({"Fix Committed", "Fix Released"})
 
@@ -115,7 +113,7 @@ def assess(
     bugs_by_id: Mapping[int, Bug],
     *,
     now: datetime,
-    stall_days: int = DEFAULT_STALL_DAYS,
+    stall_days: int = STALL_DAYS,
     marked: ActionState | None = None,
     branch: str | None = None,
     projects: Sequence[str] = (),
@@ -181,7 +179,7 @@ def branch_states(
     bugs_by_id: Mapping[int, Bug],
     *,
     now: datetime,
-    stall_days: int = DEFAULT_STALL_DAYS,
+    stall_days: int = STALL_DAYS,
     marked: ActionState | None = None,
 ) -> tuple[tuple[str, CommitmentState, str], ...]:
     """The main-line state (labelled ``master``) then one row per linked backport branch,

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
+from syncsvc.config import LOOKBACK_DAYS, OVERLAP_MINUTES
 from syncsvc.domain import Bug, BugComments, BugTask, SaveCounts, SourceName
 from syncsvc.errors import RemoteError, StoppedError
 from syncsvc.reconcile.footers import GERRIT_EVIDENCE
@@ -56,8 +57,8 @@ class SyncSettings:
 
     launchpad_projects: tuple[str, ...] = ()
     gerrit_projects: tuple[str, ...] = ()
-    overlap: timedelta = timedelta(minutes=10)
-    lookback: timedelta = timedelta(days=90)
+    overlap: timedelta = timedelta(minutes=OVERLAP_MINUTES)
+    lookback: timedelta = timedelta(days=LOOKBACK_DAYS)
     batch_size: int = 100
 
 

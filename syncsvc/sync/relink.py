@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
+from syncsvc.config import STALL_DAYS, SUGGEST_THRESHOLD
 from syncsvc.reconcile.diff import diff
 from syncsvc.reconcile.state import assess
 from syncsvc.sync.ports import LinkStore
@@ -31,8 +32,8 @@ def relink(
     *,
     team_projects: Sequence[str],
     now: datetime,
-    threshold: float = 0.5,
-    stall_days: int = 21,
+    threshold: float = SUGGEST_THRESHOLD,
+    stall_days: int = STALL_DAYS,
     dry_run: bool = False,
 ) -> RelinkReport:
     """Recompute links and commitment states from stored data.

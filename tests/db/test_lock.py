@@ -14,7 +14,8 @@ from syncsvc.errors import ErrorKind, LockedError, StorageError
 from syncsvc.models.db import open_engine
 from syncsvc.models.lock import lock_file, lock_key, sync_lock
 
-WAIT = 0.3
+WAIT = 0.1  # a short timeout: a waiter gives up after it
+POLL = 0.01  # seconds between attempts in these tests (injected, not the default)
 # A second process tries the lock with the given wait and says what happened.
 CHILD = """
 import sys
@@ -32,7 +33,9 @@ finally:
 """
 
 
-def attempt_in_thread(engine, *, name: str = "sync", wait: float = WAIT) -> tuple[str, float]:
+def attempt_in_thread(
+    engine, *, name: str = "sync", wait: float = WAIT, on_busy=None
+) -> tuple[str, float]:
     """Try the lock in another thread; return ("acquired" or the error message, seconds taken).
 
     The thread uses its own engine, so on PostgreSQL it cannot reuse the holder's
@@ -44,7 +47,7 @@ def attempt_in_thread(engine, *, name: str = "sync", wait: float = WAIT) -> tupl
     def run() -> None:
         start = time.monotonic()
         try:
-            with sync_lock(own, name, wait=wait):
+            with sync_lock(own, name, wait=wait, poll_interval=POLL, on_busy=on_busy):
                 outcome = "acquired"
         except LockedError as exc:
             outcome = str(exc)
@@ -58,7 +61,7 @@ def attempt_in_thread(engine, *, name: str = "sync", wait: float = WAIT) -> tupl
     return result[0]
 
 
-def attempt_in_process(engine, *, wait: float = WAIT) -> str:
+def attempt_in_process(engine, *, wait: float) -> str:
     """Try the lock in a new Python process; return what it printed."""
     url = engine.url.render_as_string(hide_password=False)
     done = subprocess.run(
@@ -102,21 +105,22 @@ class TestOneHolder:
 
     def test_waiter_gets_the_lock_when_released_in_time(self, bare_engine):
         """A waiter whose wait outlasts the holder acquires the lock."""
-        holding, release = threading.Event(), threading.Event()
+        holding, busy = threading.Event(), threading.Event()
+        found_busy: list[bool] = []
 
         def hold() -> None:
             with sync_lock(bare_engine):
                 holding.set()
-                release.wait(timeout=10)
+                found_busy.append(busy.wait(timeout=10))  # released once the waiter waits
 
         holder = threading.Thread(target=hold)
         holder.start()
         holding.wait(timeout=10)
-        threading.Timer(0.2, release.set).start()
-        outcome, seconds = attempt_in_thread(bare_engine, wait=5)
+        outcome, seconds = attempt_in_thread(bare_engine, wait=5, on_busy=busy.set)
         holder.join(timeout=10)
         assert outcome == "acquired"
-        assert 0.1 <= seconds < 5
+        assert found_busy == [True]  # it found the lock taken, waited, then got it
+        assert seconds < 5
 
     def test_released_when_the_block_raises(self, bare_engine):
         """An exception inside the block releases the lock and propagates."""
@@ -130,9 +134,9 @@ class TestOneHolder:
             assert attempt_in_thread(bare_engine, name="report", wait=0)[0] == "acquired"
 
     def test_another_process_is_locked_out(self, bare_engine):
-        """A second process times out while the lock is held and acquires it afterwards."""
+        """A second process is refused while the lock is held and acquires it afterwards."""
         with sync_lock(bare_engine):
-            assert attempt_in_process(bare_engine) == (
+            assert attempt_in_process(bare_engine, wait=0) == (
                 "locked: another syncsvc sync is running on this database"
             )
         assert attempt_in_process(bare_engine, wait=0) == "acquired"
@@ -147,6 +151,18 @@ class TestSqliteLockFile:
                 assert lock_file(engine) == tmp_path / "syncsvc.sqlite.lock"
                 assert (tmp_path / "syncsvc.sqlite.lock").exists()
             assert lock_file(engine, "report") == tmp_path / "syncsvc.sqlite.report.lock"
+        finally:
+            engine.dispose()
+
+    def test_lock_file_stays_after_release(self, sqlite_url, tmp_path):
+        """Released, the lock file stays (mode 0644) so the next holder locks the same file."""
+        engine = open_engine(sqlite_url)
+        try:
+            with sync_lock(engine):
+                pass
+            path = tmp_path / "syncsvc.sqlite.lock"
+            assert (path.exists(), path.stat().st_mode & 0o777) == (True, 0o644)
+            assert attempt_in_thread(engine, wait=0)[0] == "acquired"
         finally:
             engine.dispose()
 

@@ -80,7 +80,7 @@ def test_mark_during_a_relink_is_saved_and_leaves_the_relink(imported: str, cfg:
     """`mark` while another relink holds the relink lock stores the state, exits 0 and says
     the next relink takes it up."""
     with held(imported, RELINK_LOCK):
-        result = cli(imported, cfg, "mark", "3", "dropped", "--wait", "0.2")
+        result = cli(imported, cfg, "mark", "3", "dropped", "--wait", "0")
     assert result.exit_code == 0, result.stderr
     assert "#3 marked dropped" in result.stdout
     assert "links:" not in result.stdout
@@ -92,7 +92,7 @@ def test_mark_during_a_relink_is_saved_and_leaves_the_relink(imported: str, cfg:
 def test_link_refresh_during_a_relink_exits_6(imported: str, cfg: Path) -> None:
     """`link refresh` while another relink holds the lock waits --wait seconds, then exits 6."""
     with held(imported, RELINK_LOCK):
-        result = cli(imported, cfg, "link", "refresh", "--wait", "0.2")
+        result = cli(imported, cfg, "link", "refresh", "--wait", "0")
     assert result.exit_code == 6
     assert "another relink is running on this database" in result.stderr
 
