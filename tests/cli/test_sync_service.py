@@ -45,7 +45,6 @@ def manila_cfg(tmp_path):
     return path
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: relink never passes the team's projects")
 def test_another_projects_open_task_does_not_keep_a_commitment_in_progress(
     imported, manila_cfg
 ) -> None:
