@@ -34,8 +34,8 @@ from launchpadlib.launchpad import Launchpad
 from sqlalchemy.orm import Session
 
 from syncsvc.cli.commands.demo import DEMO_GERRIT_PROJECTS, DEMO_LAUNCHPAD_PROJECTS, demo_config
-from syncsvc.cli.commands.sync import sync_with
 from syncsvc.cli.context import AppContext
+from syncsvc.cli.runs import sync_with
 from syncsvc.config import Config
 from syncsvc.domain import Account, ActionItem, Day, Event, Ref, RefKind, Topic
 from syncsvc.models import db, repo
@@ -251,7 +251,7 @@ def our_sync(servers: SampleServers, db_url: str, cache_dir: Path) -> None:
     )
     app_ctx = AppContext(db_url=db_url, verbosity=-1)
     try:
-        report = sync_with(app_ctx, cfg, cache_dir=cache_dir)
+        report = sync_with(app_ctx, cfg, cache_dir=cache_dir).sync
     finally:
         app_ctx.close()
     if report.failed:

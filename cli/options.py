@@ -16,6 +16,14 @@ class ListFormat(StrEnum):
     MARKDOWN = "markdown"
 
 
+class SourceChoice(StrEnum):
+    """Which services `syncsvc sync` polls."""
+
+    ALL = "all"
+    LAUNCHPAD = "launchpad"
+    GERRIT = "gerrit"
+
+
 class DetailFormat(StrEnum):
     """Output formats of single-record commands."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from enum import StrEnum
 from pathlib import Path
 
 from syncsvc.adapters.gerrit import GerritAdapter
@@ -13,18 +12,11 @@ from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
 from syncsvc.config import GERRIT_PASSWORD_ENV, Config
 from syncsvc.secret_files import warn_if_too_open
 from syncsvc.sync.engine import SyncSettings
+from syncsvc.sync.service import RelinkSettings
 
 # How often commands retry a transient failure (tests swap in zero backoff).
 LAUNCHPAD_RETRY = RetryPolicy(attempts=3)
 GERRIT_RETRY = RetryPolicy()
-
-
-class SourceChoice(StrEnum):
-    """Which services `syncsvc sync` polls."""
-
-    ALL = "all"
-    LAUNCHPAD = "launchpad"
-    GERRIT = "gerrit"
 
 
 def build_launchpad(cfg: Config, cache_dir: Path) -> LaunchpadAdapter:
@@ -69,4 +61,14 @@ def sync_settings(cfg: Config) -> SyncSettings:
         gerrit_projects=cfg.gerrit.projects,
         overlap=timedelta(minutes=cfg.sync.overlap_minutes),
         lookback=timedelta(days=cfg.sync.lookback_days),
+    )
+
+
+def relink_settings(cfg: Config) -> RelinkSettings:
+    """Reconciler settings: the team's Gerrit and Launchpad projects (candidates, and the
+    bug tasks that judge a commitment) and the [status] thresholds."""
+    return RelinkSettings(
+        team_projects=(*cfg.gerrit.projects, *cfg.launchpad.projects),
+        threshold=cfg.status.suggest_threshold,
+        stall_days=cfg.status.stall_days,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,9 +31,19 @@ class StatusInputs:
     new_links: set[tuple[int, str, str]]
 
 
-def status_inputs(session: Session, *, since: datetime, until: datetime) -> StatusInputs:
-    """Actions, their links, states now and at ``since``, history and new links."""
-    actions = repo.list_actions(session)
+def status_inputs(
+    session: Session,
+    *,
+    since: datetime,
+    until: datetime,
+    owner: str | None = None,
+    topic: str | None = None,
+) -> StatusInputs:
+    """Actions, their links, states now and at ``since``, history and new links.
+
+    ``owner`` and ``topic`` filter the actions in SQL, as ``repo.list_actions`` does.
+    """
+    actions = repo.list_actions(session, owner=owner, topic=topic)
     reasons = _latest_reasons(session)
     states = {
         action_id: (str(current.state), reasons.get(action_id, ""))
@@ -139,9 +150,16 @@ def _numeric(key: str) -> bool:
 
 
 def action_branches(
-    session: Session, action: StoredAction, links: list[Link], *, now: datetime, stall_days: int
+    session: Session,
+    action: StoredAction,
+    links: list[Link],
+    *,
+    now: datetime,
+    stall_days: int,
+    projects: Sequence[str] = (),
 ) -> tuple[tuple[str, str, str], ...]:
-    """(branch, state, reason): the main line first, then each linked backport branch."""
+    """(branch, state, reason): the main line first, then each linked backport branch;
+    bugs are judged by the tasks of ``projects`` when they have any."""
     changes = {
         int(link.id): change
         for link in links
@@ -152,5 +170,7 @@ def action_branches(
         for link in links
         if link.kind == "bug" and (bug := get_bug(session, int(link.id))) is not None
     }
-    rows = branch_states(action, links, changes, bugs, now=now, stall_days=stall_days)
+    rows = branch_states(
+        action, links, changes, bugs, now=now, stall_days=stall_days, projects=projects
+    )
     return tuple((branch, str(state), reason) for branch, state, reason in rows)

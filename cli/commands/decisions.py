@@ -5,15 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from syncsvc.cli import render
+from syncsvc.cli import queries
 from syncsvc.cli.context import app_context
 from syncsvc.cli.options import DetailFormat, DetailFormatOption
-from syncsvc.models import db, repo
-from syncsvc.report.views import decision_json
-
-DECISIONS_EPILOG = "Example: syncsvc decisions --format json"
+from syncsvc.cli.render import as_json, tables
 
 
 def decisions(
@@ -25,14 +21,10 @@ def decisions(
 ) -> None:
     """List decisions ("#agreed", "Agreed:", "Decisions:") per event and topic."""
     app_ctx = app_context(ctx)
-    with db.read_scope(app_ctx.engine()) as session:
-        found = repo.list_decisions(session, event_id)
-    if fmt is DetailFormat.JSON:
-        render.print_json(app_ctx.out, [decision_json(d) for d in found])
-        return
-    table = Table()
-    for name in ("Event", "Topic", "Decision"):
-        table.add_column(name)
-    for d in found:
-        table.add_row(render.t(d.event), render.t(d.topic), render.t(d.text))
-    app_ctx.out.print(table)
+    found = queries.decisions(app_ctx, event_id)
+    (as_json.decisions if fmt is DetailFormat.JSON else tables.decisions)(app_ctx.out, found)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `decisions` to ``app``."""
+    app.command(epilog="Example: syncsvc decisions --format json")(decisions)

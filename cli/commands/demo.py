@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
 import msgspec
 import typer
 
-from syncsvc.cli import render
-from syncsvc.cli.commands.importing import parse_and_report, save_event
-from syncsvc.cli.commands.links import print_relink, refresh_links
-from syncsvc.cli.commands.sync import print_report, sync_with
+from syncsvc.cli import queries
+from syncsvc.cli.commands.sync import print_outcome
 from syncsvc.cli.context import app_context
+from syncsvc.cli.imports import parse_and_report, save_event
+from syncsvc.cli.render import tables
+from syncsvc.cli.render.text import t
+from syncsvc.cli.runs import sync_with
 from syncsvc.config import Config, GerritSettings, LaunchpadSettings, SyncSection
-from syncsvc.models import db, repo
-from syncsvc.models.status_queries import link_view
 from syncsvc.testing.demo_servers import sample_servers
 
 DEMO_LAUNCHPAD_PROJECTS = ("manila", "python-manilaclient", "manila-ui")
@@ -48,7 +47,7 @@ def demo(ctx: typer.Context) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="syncsvc-demo-"))
     if app_ctx.db_url is None:
         app_ctx.db_url = f"sqlite:///{scratch / 'demo.sqlite'}"
-        app_ctx.err.print(render.t(f"demo database: {scratch / 'demo.sqlite'}"))
+        app_ctx.err.print(t(f"demo database: {scratch / 'demo.sqlite'}"))
     data = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
     save_event(app_ctx, parse_and_report(app_ctx, data, team=None, cycle=None), data)
     with sample_servers() as servers:
@@ -57,10 +56,12 @@ def demo(ctx: typer.Context) -> None:
             gerrit_url=servers.gerrit_url,
             launchpad_root=servers.launchpad_service_root,
         )
-        report = sync_with(app_ctx, cfg, cache_dir=scratch / "cache")
-    print_report(app_ctx, report)
-    print_relink(app_ctx, refresh_links(app_ctx, cfg, now=datetime.now(UTC)))
-    with db.read_scope(app_ctx.engine()) as session:
-        actions = repo.list_actions(session)
-        view = link_view(session, actions)
-    render.actions_table(app_ctx.out, actions, view=view)
+        outcome = sync_with(app_ctx, cfg, cache_dir=scratch / "cache")
+    print_outcome(app_ctx, outcome)
+    found = queries.actions(app_ctx)
+    tables.actions(app_ctx.out, found.actions, view=found.view)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `demo` to ``app``."""
+    app.command(epilog="Example: syncsvc demo  (or: syncsvc --db sqlite:///demo.sqlite demo)")(demo)

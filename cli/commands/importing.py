@@ -1,96 +1,66 @@
-"""Shared steps of `import` and `demo`: parse and report, then save in one transaction."""
+"""`syncsvc import`: read a PTG summary or meeting minutes into commitments."""
 
 from __future__ import annotations
 
-import hashlib
-import sys
-from datetime import UTC, datetime
+from typing import Annotated
 
-from rich.console import Console
-from sqlalchemy.orm import Session
+import typer
 
-from syncsvc.adapters.sources import read_source
-from syncsvc.cli import render
-from syncsvc.cli.context import AppContext
-from syncsvc.cli.options import DetailFormat
-from syncsvc.domain import Event, ImportReport
-from syncsvc.errors import InputError
-from syncsvc.hosts import AllowedHosts
-from syncsvc.models import db, repo
-from syncsvc.parse.provenance import identify
-from syncsvc.parse.summary import parse_summary
-from syncsvc.report.views import summarise
+from syncsvc.cli.context import app_context
+from syncsvc.cli.imports import explain_input, parse_and_report, read_input, save_event
+from syncsvc.cli.options import (
+    CycleOption,
+    DetailFormat,
+    DetailFormatOption,
+    DryRunOption,
+    TeamOption,
+)
+from syncsvc.cli.render import lines
+from syncsvc.cli.render.text import t
 
-
-def read_input(source: str, *, allowed: AllowedHosts) -> bytes:
-    """The bytes of ``source`` (a URL only on an ``allowed`` host); stdin is touched
-    only for ``-``.
-
-    A process started with fd 0 closed (cron, a daemon) has no ``sys.stdin``:
-    a file or URL still imports, and ``-`` is an :class:`InputError`.
-    """
-    if sys.stdin is None:
-        if source == "-":
-            raise InputError("standard input is closed", hint="give a file or a URL")
-        return read_source(source, allowed=allowed)
-    return read_source(source, stdin=sys.stdin.buffer, allowed=allowed)
-
-
-def parse_and_report(
-    app_ctx: AppContext,
-    data: bytes,
-    *,
-    team: str | None,
-    cycle: str | None,
-    console: Console | None = None,
-) -> Event:
-    """Parse ``data`` and print what was found to ``console`` (stdout); warnings to stderr."""
-    cfg = app_ctx.config
-    event = parse_summary(
-        data,
-        team=team or cfg.team,
-        cycle=cycle or cfg.cycle,
-        known_nicks=cfg.aliases,
-        schedules=app_ctx.schedules(),
-    )
-    for line in render.parse_summary_lines(event.title, summarise(event)):
-        (console or app_ctx.out).print(render.t(line))
-    for warning in event.warnings:
-        app_ctx.err.print(render.t(f"warning: {warning}"), style="yellow")
-    return event
+IMPORT_EPILOG = (
+    "Example: syncsvc import wallaby-ptg.html --team manila; "
+    "syncsvc import day3.eml --event 'Manila Wallaby PTG'; "
+    "syncsvc import --explain wallaby-ptg.html"
+)
+ExplainOption = Annotated[
+    bool, typer.Option("--explain", help="Show how each line was read; store nothing.")
+]
+IntoOption = Annotated[
+    str | None,
+    typer.Option(
+        "--event",
+        metavar="NAME|ID",
+        help="Join this event (id or name); names a local file without a Message-ID.",
+    ),
+]
 
 
-def save_event(
-    app_ctx: AppContext,
-    event: Event,
-    data: bytes,
-    *,
-    location: str | None = None,
-    into: str | None = None,
-    dry_run: bool = False,
-    fmt: DetailFormat = DetailFormat.TABLE,
-) -> ImportReport:
-    """Store ``event`` from ``location`` in one transaction and print the counts.
+def import_(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help="A file, - for stdin, or an http(s) URL.")],
+    team: TeamOption = None,
+    cycle: CycleOption = None,
+    dry_run: DryRunOption = False,
+    explain_: ExplainOption = False,
+    into: IntoOption = None,
+    fmt: DetailFormatOption = DetailFormat.TABLE,
+) -> None:
+    """Read a PTG summary or meeting minutes and store its action items as commitments."""
+    app_ctx = app_context(ctx)
+    data = read_input(source, allowed=app_ctx.config.import_hosts())
+    if explain_:
+        found = explain_input(app_ctx, data, team=team, cycle=cycle)
+        lines.explanation(app_ctx.out, app_ctx.err, found)
+        return
+    app_ctx.engine()  # an unusable database fails before anything reads as a success
+    found_to = app_ctx.err if fmt is DetailFormat.JSON else app_ctx.out  # stdout: JSON only
+    event = parse_and_report(app_ctx, data, team=team, cycle=cycle, console=found_to)
+    for line in lines.import_extra_lines(event):
+        found_to.print(t(line))
+    save_event(app_ctx, event, data, location=source, into=into, dry_run=dry_run, fmt=fmt)
 
-    ``into`` is ``--event``: an event id (digits) or a name. A dry run does the
-    same matching without writing and rolls back, so its counts are a real run's.
-    """
-    name = None if into is None or into.isdigit() else into
-    source = identify(location, data, name=name, title=event.title)
-    # A read-then-write transaction: it takes SQLite's write lock at BEGIN (db.writer).
-    with Session(db.writer(app_ctx.engine()), expire_on_commit=False) as session:
-        report = repo.save_event(
-            session,
-            event,
-            source=source,
-            into=int(into) if into is not None and into.isdigit() else into,
-            source_digest=hashlib.sha256(data).hexdigest(),
-            now=datetime.now(UTC),
-            dry_run=dry_run,
-        )
-        if dry_run:
-            session.rollback()
-        else:
-            session.commit()
-    render.import_report(app_ctx.out, report, dry_run=dry_run, as_json=fmt is DetailFormat.JSON)
-    return report
+
+def register(app: typer.Typer) -> None:
+    """Add `import` to ``app``."""
+    app.command("import", epilog=IMPORT_EPILOG)(import_)

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
-from syncsvc.cli import render
-from syncsvc.cli.context import AppContext, app_context
+from syncsvc.cli import queries
+from syncsvc.cli.context import app_context
 from syncsvc.cli.options import OwnerOption, TopicOption
-from syncsvc.models import db
-from syncsvc.models.status_queries import last_sync_run, status_inputs
-from syncsvc.report.status import (
-    MeetingSlot,
-    StatusReport,
-    build_status,
-    irc_lines,
-    item_line,
-    markdown_lines,
-    resolve_since,
-)
-from syncsvc.report.views import JSONValue
+from syncsvc.cli.render import as_json, lines, markdown, tables
 
 STATUS_EPILOG = (
     "Example: syncsvc status --since last-meeting --format irc\n\n"
@@ -40,6 +27,14 @@ class StatusFormat(StrEnum):
     IRC = "irc"
 
 
+RENDER = {
+    StatusFormat.TABLE: tables.status,
+    StatusFormat.JSON: as_json.status,
+    StatusFormat.MARKDOWN: markdown.status,
+    StatusFormat.IRC: lines.irc,
+}
+
+
 def status(
     ctx: typer.Context,
     since: Annotated[str, typer.Option("--since", help="Start of the window.")] = "7d",
@@ -52,78 +47,10 @@ def status(
     """Group commitments by what moved: completed, progressed, newly linked, stalled,
     not started."""
     app_ctx = app_context(ctx)
-    report = load_status(app_ctx, since, owner=owner, topic=topic)
-    if fmt is StatusFormat.JSON:
-        render.print_json(app_ctx.out, status_json(report))
-    elif fmt is StatusFormat.IRC:
-        for line in irc_lines(report):
-            app_ctx.out.print(line, markup=False, highlight=False)
-    elif fmt is StatusFormat.MARKDOWN:
-        app_ctx.out.print("\n".join(markdown_lines(report)), markup=False, highlight=False)
-    else:
-        print_status(app_ctx, report)
+    report = queries.status(app_ctx, since, owner=owner, topic=topic)
+    RENDER[fmt](app_ctx.out, report)
 
 
-def load_status(
-    app_ctx: AppContext, since_spec: str, *, owner: str | None, topic: str | None
-) -> StatusReport:
-    """Resolve ``--since``, read the stored facts and build the report."""
-    cfg = app_ctx.config
-    now = datetime.now(UTC)
-    slot = None
-    if cfg.meeting.weekday and cfg.meeting.time:
-        slot = MeetingSlot.parse(cfg.meeting.weekday, cfg.meeting.time)
-    with db.read_scope(app_ctx.engine()) as session:
-        since = resolve_since(since_spec, now=now, last_run=last_sync_run(session), meeting=slot)
-        facts = status_inputs(session, since=since, until=now)
-    actions = [
-        a
-        for a in facts.actions
-        if (owner is None or owner.lower() in (o.lower() for o in a.owners))
-        and (topic is None or topic.lower() in a.topic.lower())
-    ]
-    return build_status(
-        actions, facts.links, facts.states, facts.previous, facts.history, facts.new_links,
-        since=since, until=now,
-    )  # fmt: skip
-
-
-def status_json(report: StatusReport) -> JSONValue:
-    """The documented JSON shape of `status --format json`."""
-    return {
-        "since": report.since.isoformat(),
-        "until": report.until.isoformat(),
-        "groups": {
-            str(group): [
-                {
-                    "id": item.id,
-                    "topic": item.topic,
-                    "text": item.text,
-                    "owners": list(item.owners),
-                    "state": item.state,
-                    "previous_state": item.previous_state,
-                    "movements": [
-                        {"artifact": m.artifact, "what": m.what, "at": m.at.isoformat()}
-                        for m in item.movements
-                    ],
-                }
-                for item in items
-            ]
-            for group, items in report.groups.items()
-        },
-    }
-
-
-def print_status(app_ctx: AppContext, report: StatusReport) -> None:
-    """Rich rendering: a heading per non-empty group, one line per commitment."""
-    app_ctx.out.print(
-        f"What moved {report.since:%Y-%m-%d %H:%M} .. {report.until:%Y-%m-%d %H:%M} UTC"
-    )
-    for group, items in report.groups.items():
-        if items:
-            heading = f"{group.replace('_', ' ').capitalize()} ({len(items)})"
-            app_ctx.out.print(Text(heading, style="bold"))
-            for item in items:
-                app_ctx.out.print(Text("  ") + render.t(item_line(item)))
-    if not any(report.groups.values()):
-        app_ctx.out.print("nothing moved")
+def register(app: typer.Typer) -> None:
+    """Add `status` to ``app``."""
+    app.command(epilog=STATUS_EPILOG)(status)

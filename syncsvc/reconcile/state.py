@@ -181,11 +181,13 @@ def branch_states(
     now: datetime,
     stall_days: int = STALL_DAYS,
     marked: ActionState | None = None,
+    projects: Sequence[str] = (),
 ) -> tuple[tuple[str, CommitmentState, str], ...]:
     """The main-line state (labelled ``master``) then one row per linked backport branch,
-    sorted; backport rows ignore ``marked`` and show the backport's own state."""
+    sorted; backport rows ignore ``marked`` and show the backport's own state.
+    ``projects`` restricts bug tasks as :func:`assess` does."""
     args = (action, links, changes_by_number, bugs_by_id)
-    main = assess(*args, now=now, stall_days=stall_days, marked=marked)
+    main = assess(*args, now=now, stall_days=stall_days, marked=marked, projects=projects)
     rows = [("master", main.state, main.reason)]
     numbers = {
         int(v.id)
@@ -199,7 +201,12 @@ def branch_states(
     }
     for branch in sorted(backports):
         found = assess(
-            *args, now=now, stall_days=stall_days, marked=ActionState.OPEN, branch=branch
+            *args,
+            now=now,
+            stall_days=stall_days,
+            marked=ActionState.OPEN,
+            branch=branch,
+            projects=projects,
         )
         rows.append((branch, found.state, found.reason))
     return tuple(rows)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Protocol
 
@@ -205,4 +206,39 @@ class LinkStore(Protocol):
         recorded one, from the time its evidence gives; an action seen for the first
         time starts not started at its ``committed`` time. Return how many rows
         were appended."""
+        ...
+
+
+class RelinkStore(LinkStore, Protocol):
+    """A :class:`LinkStore` that also learns who is who before a relink."""
+
+    def learn_identities(self, *, now: datetime) -> int:
+        """Learn nick ↔ Gerrit rows from change owners and the people of summaries;
+        return how many were added or changed."""
+        ...
+
+
+class SyncDatabase(Protocol):
+    """The database as the sync service sees it: its two locks and its two stores.
+
+    The sync lock lets one sync run at a time; the relink lock serialises relinks
+    (a sync's, `link refresh` and those after `link` and `mark`). Both raise
+    LockedError when another holder keeps them for ``wait`` seconds.
+    """
+
+    def sync_lock(self, *, wait: float) -> AbstractContextManager[None]:
+        """Hold the sync lock for the ``with`` block."""
+        ...
+
+    def relink_lock(self, *, wait: float) -> AbstractContextManager[None]:
+        """Hold the relink lock for the ``with`` block."""
+        ...
+
+    def sync_store(self) -> AbstractContextManager[SyncStore]:
+        """A sync store whose uncommitted writes are discarded when the block ends."""
+        ...
+
+    def link_store(self, *, dry_run: bool) -> AbstractContextManager[RelinkStore]:
+        """A relink store in one transaction: committed when the block ends, rolled
+        back on an error or with ``dry_run``."""
         ...

@@ -1,0 +1,55 @@
+"""`init` and `db`: write a team config, manage the database schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from syncsvc.cli.context import app_context
+from syncsvc.cli.render.text import t
+from syncsvc.config import EXAMPLE_CONFIG
+from syncsvc.errors import InputError
+from syncsvc.models import db
+
+db_app = typer.Typer(
+    no_args_is_help=True,
+    help="Database schema management.",
+    epilog="Example: syncsvc --db postgresql+psycopg://localhost/syncsvc db upgrade",
+)
+
+
+def init(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Option("--path", help="Where to write it.")] = Path("syncsvc.toml"),
+) -> None:
+    """Write a commented example team config (never overwrites a file)."""
+    if path.exists():
+        raise InputError(f"{path} already exists; not overwriting it")
+    path.write_text(EXAMPLE_CONFIG, encoding="utf-8")
+    app_context(ctx).out.print(t(f"wrote {path}"))
+
+
+@db_app.command("upgrade", epilog="Example: syncsvc --db postgresql+psycopg://h/db db upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Create or upgrade the database schema to this version's head."""
+    app_ctx = app_context(ctx)
+    engine = app_ctx.engine(check_schema=False)
+    db.upgrade(engine)
+    app_ctx.out.print(f"database schema at {db.current_revision(engine)}")
+
+
+@db_app.command("current", epilog="Example: syncsvc db current")
+def db_current(ctx: typer.Context) -> None:
+    """Print the schema revision of the database and the one this version needs."""
+    app_ctx = app_context(ctx)
+    engine = app_ctx.engine(check_schema=False)
+    current = db.current_revision(engine) or "empty"
+    app_ctx.out.print(f"database: {current}, syncsvc needs: {db.head_revision()}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `init` and the `db` group to ``app``."""
+    app.command(epilog="Example: syncsvc init --path ./syncsvc.toml")(init)
+    app.add_typer(db_app, name="db")

@@ -1,0 +1,103 @@
+"""Plain lines for people: what an import found, sync and relink summaries, IRC, to-dos."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.text import Text
+
+from syncsvc import escape
+from syncsvc.cli.render.as_json import import_counts
+from syncsvc.cli.render.text import counted, error_line, t
+from syncsvc.domain import Event, ImportReport
+from syncsvc.parse.explain import Explanation
+from syncsvc.report.status import StatusReport, irc_lines
+from syncsvc.report.views import ParseSummary
+from syncsvc.sync.engine import SyncReport
+from syncsvc.sync.relink import RelinkReport
+
+
+def import_report(console: Console, report: ImportReport, *, dry_run: bool) -> None:
+    """The counts of an import (or of what a dry run would do) as one line."""
+    numbers = ", ".join(f"{n} {word}" for word, n in import_counts(report).items())
+    event = "a new event" if report.event_id is None else f"event {report.event_id}"
+    line = (
+        f"dry run, nothing saved: {event} would get {numbers}"
+        if dry_run
+        else (f"saved {event}: {numbers}")
+    )
+    console.print(t(f"{line} (source {report.source})" if report.source else line))
+
+
+def parse_summary_lines(title: str, summary: ParseSummary) -> list[str]:
+    """What an import found, as short lines for the terminal."""
+    refs = ", ".join(counted(n, k) for k, n in summary.refs.items()) or "none"
+    found = (
+        f"{escape.one_line(title)}: {counted(summary.days, 'day')}, "
+        f"{counted(summary.topics, 'topic')}, {counted(summary.actions, 'action')} "
+        f"({summary.owned} owned, {summary.unassigned} unassigned)"
+    )
+    pads = (
+        "1 etherpad/document"
+        if summary.etherpads == 1
+        else f"{summary.etherpads} etherpads/documents"
+    )
+    return [found, f"refs: {refs}; {pads}"]
+
+
+def import_extra_lines(event: Event) -> list[str]:
+    """Decisions and inferred (lower-confidence) actions an import found, as one line."""
+    inferred = sum(1 for a in event.actions if a.inferred)
+    return [
+        f"decisions: {len(event.decisions)}; inferred actions: {inferred}"
+        + (" (lower confidence: check them with --explain)" if inferred else "")
+    ]
+
+
+def explanation(out: Console, err: Console, found: Explanation) -> None:
+    """Each line as read (number, role, text with owners underlined, note); warnings to ``err``."""
+    for line in found.lines:
+        raw = escape.shown(line.text)
+        text = Text(f"{line.number:>5}  {line.role:<34} ", style="dim")
+        body = Text(raw)
+        if raw == line.text:  # spans index the unescaped text
+            for start, end in line.owner_spans:
+                body.stylize("bold underline", start, end)
+        text.append_text(body)
+        if line.note:
+            text.append_text(Text("  ← ", style="dim") + t(line.note))
+        out.print(text, soft_wrap=True)
+    for warning in found.warnings:
+        err.print(t(f"warning: {warning}"), style="yellow", soft_wrap=True)
+
+
+def relink(console: Console, report: RelinkReport) -> None:
+    """One summary line of a relink; a dry run's then lists each link it would add or
+    update."""
+    if not report.dry_run:
+        console.print(
+            f"links: {report.added} new, {report.updated} updated, "
+            f"{report.unchanged} unchanged; {report.transitions} state changes"
+        )
+        return
+    console.print(
+        f"dry run, links not saved: {report.added} new, {report.updated} updated, "
+        f"{report.unchanged} unchanged"
+    )
+    for mark, links in (("+", report.plan.add), ("~", report.plan.update)):
+        for v in links:
+            console.print(
+                Text("  ") + t(f"{mark} #{v.action_id} {v.kind}:{v.id} [{v.status}, {v.source}]")
+            )
+
+
+def sync_failures(console: Console, report: SyncReport) -> None:
+    """One error line per failed scope."""
+    for s in report.scopes:
+        if s.error:
+            console.print(error_line(f"{s.source} {s.scope}: {s.error}"))
+
+
+def irc(console: Console, report: StatusReport) -> None:
+    """`status --format irc`: one line per item, ready to paste."""
+    for line in irc_lines(report):
+        console.print(line, markup=False, highlight=False)

@@ -1,0 +1,34 @@
+"""Markdown for etherpads and meeting notes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+
+from syncsvc import escape
+from syncsvc.cli.render.text import work_line
+from syncsvc.domain import StoredAction
+from syncsvc.models.status_queries import LinkView
+from syncsvc.report.status import StatusReport, markdown_lines
+
+
+def actions(console: Console, found: Sequence[StoredAction], *, view: LinkView) -> None:
+    """The actions as a Markdown checklist grouped by topic (for an etherpad)."""
+    lines: list[str] = []
+    topic = None
+    for a in found:
+        if a.topic != topic:
+            topic = a.topic
+            lines += ["", f"## {escape.markdown(topic)}", ""]
+        box = "x" if a.state == "done" else " "
+        owners = ", ".join(escape.markdown(o) for o in a.owners) or "unassigned"
+        due = f" (due {a.due.isoformat()})" if a.due else ""
+        work = f" ({escape.markdown(work_line(a, view))})" if work_line(a, view) else ""
+        lines.append(f"- [{box}] #{a.id} {escape.markdown(a.text)} — {owners}{due}{work}")
+    console.print("\n".join(lines).strip(), markup=False, highlight=False)
+
+
+def status(console: Console, report: StatusReport) -> None:
+    """`status --format markdown`."""
+    console.print("\n".join(markdown_lines(report)), markup=False, highlight=False)

@@ -1,0 +1,133 @@
+"""The sync service: lock → fetch → save → relink under one lock, with one report.
+
+`syncsvc sync` and `syncsvc demo` call :func:`sync_and_relink`; `link refresh`,
+`link add/confirm/reject` and `mark` call :func:`refresh_links`. Both reach the
+database only through :class:`~syncsvc.sync.ports.SyncDatabase`, so the core
+never imports storage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from syncsvc.config import STALL_DAYS, SUGGEST_THRESHOLD
+from syncsvc.errors import LockedError, StoppedError
+from syncsvc.sync.engine import SyncReport, SyncSettings, run_sync
+from syncsvc.sync.ports import BugSource, ChangeSource, SyncDatabase
+from syncsvc.sync.relink import RelinkReport, relink
+
+Sources = Callable[[], tuple[BugSource | None, ChangeSource | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class RelinkSettings:
+    """How the reconciler judges: the team's projects, the suggestion threshold and
+    the days without activity after which open work is stalled."""
+
+    team_projects: tuple[str, ...] = ()
+    threshold: float = SUGGEST_THRESHOLD
+    stall_days: int = STALL_DAYS
+
+
+class LinksSkipped(StrEnum):
+    """Why a sync did not refresh links and states."""
+
+    SCOPE_FAILED = "scope-failed"
+    RELINK_RUNNING = "relink-running"
+
+
+@dataclass(frozen=True, slots=True)
+class SyncOutcome:
+    """One sync's report: what was fetched and saved, then what the relink did (or
+    would do, in a dry run), or why it did not run."""
+
+    sync: SyncReport
+    links: RelinkReport | None = None
+    skipped: LinksSkipped | None = None
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether the sync saved (or would save) anything, links included."""
+        return self.sync.changed or (self.links is not None and self.links.has_changes)
+
+
+def refresh_links(
+    database: SyncDatabase,
+    settings: RelinkSettings,
+    *,
+    now: datetime,
+    wait: float,
+    dry_run: bool = False,
+) -> RelinkReport:
+    """Learn identities, recompute links and record commitment states (one transaction).
+
+    Holds the relink lock, so two relinks never run at once; raises LockedError
+    when another relink keeps it for ``wait`` seconds. ``dry_run`` writes nothing
+    and returns the plan it would apply.
+    """
+    with database.relink_lock(wait=wait), database.link_store(dry_run=dry_run) as store:
+        store.learn_identities(now=now)
+        return relink(
+            store,
+            team_projects=settings.team_projects,
+            now=now,
+            threshold=settings.threshold,
+            stall_days=settings.stall_days,
+            dry_run=dry_run,
+        )
+
+
+def sync_and_relink(
+    database: SyncDatabase,
+    sources: Sources,
+    *,
+    settings: SyncSettings,
+    links: RelinkSettings,
+    full: bool = False,
+    dry_run: bool = False,
+    wait: float,
+    progress: Callable[[str], None] = lambda _msg: None,
+    stop: Callable[[], bool] = lambda: False,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> SyncOutcome:
+    """Take the sync lock, fetch and save, then relink before the lock is released.
+
+    ``sources`` is called once the lock is held (a recording starts only then).
+    Links and states are refreshed only from complete data: when a scope failed
+    they are left as they are. A relink another process keeps running for
+    ``wait`` seconds is left to the next one: what was saved stays saved. With
+    ``dry_run`` the fetched data is rolled back and the reconciler runs in dry-run
+    mode over the stored data, so the outcome lists the links a relink would add
+    now. Raises LockedError when another sync keeps the lock for ``wait`` seconds.
+    """
+    with database.sync_lock(wait=wait):
+        bugs, changes = sources()
+        with database.sync_store() as store:
+            report = run_sync(
+                store,
+                bugs=bugs,
+                changes=changes,
+                settings=settings,
+                full=full,
+                dry_run=dry_run,
+                now=now,
+                progress=progress,
+                stop=stop,
+            )
+        if report.failed:
+            # Links and states from half the data would record transitions at the wrong
+            # time, and a later complete sync keeps them: relink only from complete data.
+            return SyncOutcome(report, skipped=LinksSkipped.SCOPE_FAILED)
+        if stop():  # SIGTERM during the last batch: stop before the relink starts
+            raise StoppedError(
+                "sync stopped by SIGTERM after its last committed batch",
+                hint="run it again: it continues from the committed cursors",
+            )
+        try:
+            relinked = refresh_links(database, links, now=now(), wait=wait, dry_run=dry_run)
+        except LockedError:
+            return SyncOutcome(report, skipped=LinksSkipped.RELINK_RUNNING)
+        return SyncOutcome(report, relinked)
