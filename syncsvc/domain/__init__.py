@@ -7,7 +7,7 @@ group the definitions.
 
 from __future__ import annotations
 
-from syncsvc.domain.keys import id_order, lp_project, repo_name
+from syncsvc.domain.keys import ArtifactKey, id_order, lp_project, repo_name
 from syncsvc.domain.links import (
     STRONG_RELATIONS,
     Assessment,
@@ -24,6 +24,14 @@ from syncsvc.domain.links import (
     TopicRefs,
 )
 from syncsvc.domain.records import (
+    CLOSED_STATUSES,
+    FIXED_STATUSES,
+    INCOMPLETE_SEARCH_FORMS,
+    OPEN_STATUSES,
+    SEARCH_STATUSES,
+    TASK_STATUSES,
+    UNFIXED_CLOSED_STATUSES,
+    UNRESOLVED_STATUSES,
     Account,
     ActionItem,
     ActionOrigin,
@@ -33,6 +41,7 @@ from syncsvc.domain.records import (
     BugComments,
     BugMessage,
     BugTask,
+    BugTaskStatus,
     Change,
     ChangeStatus,
     Day,
@@ -54,17 +63,27 @@ from syncsvc.domain.records import (
 from syncsvc.domain.sync import HistoryEvent, SaveCounts, SourceName
 
 __all__ = [
+    "CLOSED_STATUSES",
+    "FIXED_STATUSES",
+    "INCOMPLETE_SEARCH_FORMS",
+    "OPEN_STATUSES",
+    "SEARCH_STATUSES",
     "STRONG_RELATIONS",
+    "TASK_STATUSES",
+    "UNFIXED_CLOSED_STATUSES",
+    "UNRESOLVED_STATUSES",
     "Account",
     "ActionItem",
     "ActionOrigin",
     "ActionRevision",
     "ActionState",
+    "ArtifactKey",
     "Assessment",
     "Bug",
     "BugComments",
     "BugMessage",
     "BugTask",
+    "BugTaskStatus",
     "Change",
     "ChangeStatus",
     "CommitmentState",
