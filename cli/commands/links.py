@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -17,11 +18,12 @@ from syncsvc.config import Config
 from syncsvc.domain import ActionState, LinkStatus
 from syncsvc.errors import ConfigError, InputError, LockedError, RemoteError
 from syncsvc.models import db, repo
-from syncsvc.models.drift import drift as find_drift
+from syncsvc.models.drift import drift_changes, drift_tasks
 from syncsvc.models.identities import list_identities, set_identity
 from syncsvc.models.link_store import set_link_status
 from syncsvc.models.lock import RELINK_LOCK, sync_lock
 from syncsvc.models.relink_store import SqlLinkStore
+from syncsvc.reconcile.drift import drift as find_drift
 from syncsvc.sync.relink import RelinkReport, relink
 
 link_app = typer.Typer(
@@ -249,7 +251,7 @@ def drift(
             "drift --apply writes to Launchpad and needs [launchpad] credentials_file in the config"
         )
     with db.read_scope(app_ctx.engine()) as session:
-        items = find_drift(session)
+        items = find_drift(drift_changes(session), partial(drift_tasks, session))
     if not apply:
         for item in items:
             app_ctx.out.print(render.t(f"- [ ] {item.todo}"))
