@@ -1,4 +1,7 @@
-"""The SQL side of :class:`syncsvc.sync.relink.LinkStore` (one caller-owned session)."""
+"""The SQL side of :class:`syncsvc.sync.ports.LinkStore` (one caller-owned session).
+
+It conforms to the protocol structurally; tests/db checks that it does.
+"""
 
 from __future__ import annotations
 
@@ -19,15 +22,15 @@ from syncsvc.domain import (
     Plan,
     Ref,
     StoredAction,
+    StoredIdentity,
     TopicRefs,
 )
 from syncsvc.models import repo
 from syncsvc.models.comment_store import stored_messages
-from syncsvc.models.identities import learn_identities, load_identities
+from syncsvc.models.identities import add_identities, list_identities, load_identities
 from syncsvc.models.link_store import apply_plan, load_links, record_states
 from syncsvc.models.sync_tables import BugRow, BugTaskRow, ChangeRow
 from syncsvc.models.tables import DayRow, PersonRow, TopicRefRow, TopicRow
-from syncsvc.sync.ports import LinkStore
 
 
 class SqlLinkStore:
@@ -88,13 +91,11 @@ class SqlLinkStore:
     ) -> int:
         return len(record_states(self._session, states, now=now, committed=committed))
 
-    def learn_identities(self, *, now: datetime) -> int:
-        """Learn nick ↔ Gerrit rows from change owners and the people of summaries."""
-        people = {p.nick: p.name for p in self._session.scalars(select(PersonRow))}
-        owners = [change.owner for change in self.changes()]
-        names = {nick: name for nick, name in people.items() if name}
-        return learn_identities(self._session, owners, people, names, now=now)
+    def people(self) -> Mapping[str, str | None]:
+        return {p.nick: p.name for p in self._session.scalars(select(PersonRow))}
 
-    @staticmethod
-    def _implements_the_protocol(session: Session) -> LinkStore:
-        return SqlLinkStore(session)
+    def stored_identities(self) -> Sequence[StoredIdentity]:
+        return list_identities(self._session)
+
+    def add_identities(self, learned: Sequence[StoredIdentity]) -> int:
+        return add_identities(self._session, learned)

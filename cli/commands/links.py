@@ -24,7 +24,7 @@ from syncsvc.models.link_store import set_link_status
 from syncsvc.models.lock import RELINK_LOCK, sync_lock
 from syncsvc.models.relink_store import SqlLinkStore
 from syncsvc.reconcile.drift import drift as find_drift
-from syncsvc.sync.relink import RelinkReport, relink
+from syncsvc.sync.relink import RelinkReport, learn_identities, relink
 
 link_app = typer.Typer(
     no_args_is_help=True,
@@ -64,7 +64,7 @@ def refresh_links(
     engine = app_ctx.engine()
     with sync_lock(engine, RELINK_LOCK, wait=wait), db.session_scope(engine) as session:
         store = SqlLinkStore(session)
-        store.learn_identities(now=now)
+        learn_identities(store, now=now)
         return relink(
             store,
             team_projects=team_projects(cfg),

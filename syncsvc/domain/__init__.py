@@ -21,6 +21,7 @@ from syncsvc.domain.links import (
     LinkStatus,
     Plan,
     Relation,
+    StoredIdentity,
     TopicRefs,
 )
 from syncsvc.domain.records import (
@@ -113,6 +114,7 @@ __all__ = [
     "StoredAction",
     "StoredDecision",
     "StoredEvent",
+    "StoredIdentity",
     "Topic",
     "TopicRefs",
     "id_order",

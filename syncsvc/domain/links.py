@@ -147,6 +147,16 @@ class Identity:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class StoredIdentity:
+    """An identity row as ``syncsvc people`` lists it: learned or confirmed by a person."""
+
+    identity: Identity
+    gerrit_account_id: int | None
+    confirmed: bool
+    created_at: datetime
+
+
 TopicRefs = Mapping[tuple[int, str], Sequence[Ref]]
 
 

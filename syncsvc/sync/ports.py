@@ -23,6 +23,7 @@ from syncsvc.domain import (
     Link,
     Plan,
     StoredAction,
+    StoredIdentity,
     TopicRefs,
 )
 from syncsvc.domain.sync import SaveCounts, SourceName
@@ -205,4 +206,24 @@ class LinkStore(Protocol):
         recorded one, from the time its evidence gives; an action seen for the first
         time starts not started at its ``committed`` time. Return how many rows
         were appended."""
+        ...
+
+
+class IdentityStore(Protocol):
+    """What identity learning reads and writes (one transaction)."""
+
+    def changes(self) -> Sequence[Change]:
+        """Every stored Gerrit change (their owners are the accounts to learn from)."""
+        ...
+
+    def people(self) -> Mapping[str, str | None]:
+        """Nicks of the summaries' people → the full name a summary gave, if any."""
+        ...
+
+    def stored_identities(self) -> Sequence[StoredIdentity]:
+        """Every identity row, learned or confirmed."""
+        ...
+
+    def add_identities(self, learned: Sequence[StoredIdentity]) -> int:
+        """Store learned identities; return how many were added."""
         ...
