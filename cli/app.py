@@ -36,8 +36,9 @@ from syncsvc.config import EXAMPLE_CONFIG
 from syncsvc.errors import ConfigError, InputError, StorageError, SyncError
 from syncsvc.models import db, repo
 from syncsvc.models.link_store import state_history
-from syncsvc.models.status_queries import action_branches, link_view
+from syncsvc.models.status_queries import link_view, linked_artifacts
 from syncsvc.parse.explain import explain
+from syncsvc.reconcile.state import action_branches
 from syncsvc.report.views import action_detail_json
 
 
@@ -203,9 +204,9 @@ def show(
         view = link_view(session, [action])
         links = view.links.get(action.id, [])
         branches = action_branches(
-            session,
             action,
             links,
+            *linked_artifacts(session, links),
             now=datetime.now(UTC),
             stall_days=app_ctx.config.status.stall_days,
         )

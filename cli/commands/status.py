@@ -14,6 +14,7 @@ from syncsvc.cli.context import AppContext, app_context
 from syncsvc.cli.options import OwnerOption, TopicOption
 from syncsvc.models import db
 from syncsvc.models.status_queries import last_sync_run, status_inputs
+from syncsvc.report.history import status_history
 from syncsvc.report.status import (
     MeetingSlot,
     StatusReport,
@@ -82,8 +83,11 @@ def load_status(
         if (owner is None or owner.lower() in (o.lower() for o in a.owners))
         and (topic is None or topic.lower() in a.topic.lower())
     ]
+    history = status_history(
+        facts.history, facts.closed_changes, facts.tasks, since=since, until=now
+    )
     return build_status(
-        actions, facts.links, facts.states, facts.previous, facts.history, facts.new_links,
+        actions, facts.links, facts.states, facts.previous, history, facts.new_links,
         since=since, until=now,
     )  # fmt: skip
 

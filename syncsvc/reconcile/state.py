@@ -205,3 +205,20 @@ def branch_states(
         )
         rows.append((branch, found.state, found.reason))
     return tuple(rows)
+
+
+def action_branches(
+    action: StoredAction,
+    links: Sequence[Link],
+    changes_by_number: Mapping[int, Change],
+    bugs_by_id: Mapping[int, Bug],
+    *,
+    now: datetime,
+    stall_days: int = DEFAULT_STALL_DAYS,
+) -> tuple[tuple[str, str, str], ...]:
+    """(branch, state, reason) as `show` lists them: the main line first, then each
+    linked backport branch (see :func:`branch_states`)."""
+    rows = branch_states(
+        action, links, changes_by_number, bugs_by_id, now=now, stall_days=stall_days
+    )
+    return tuple((branch, str(state), reason) for branch, state, reason in rows)
