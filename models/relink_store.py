@@ -6,17 +6,17 @@ It conforms to the protocol structurally; tests/db checks that it does.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from syncsvc.domain import (
-    Assessment,
     Bug,
     BugMessage,
     Change,
+    CurrentState,
     Identity,
     Link,
     Plan,
@@ -24,11 +24,17 @@ from syncsvc.domain import (
     StoredAction,
     StoredIdentity,
     TopicRefs,
+    Transition,
 )
 from syncsvc.models import repo
 from syncsvc.models.comment_store import stored_messages
 from syncsvc.models.identities import add_identities, list_identities, load_identities
-from syncsvc.models.link_store import apply_plan, load_links, record_states
+from syncsvc.models.link_store import (
+    append_transitions,
+    apply_plan,
+    current_states,
+    load_links,
+)
 from syncsvc.models.sync_tables import BugRow, BugTaskRow, ChangeRow
 from syncsvc.models.tables import DayRow, PersonRow, TopicRefRow, TopicRow
 
@@ -82,14 +88,11 @@ class SqlLinkStore:
         counts = apply_plan(self._session, plan, now=now)
         return counts.added, counts.updated
 
-    def record_states(
-        self,
-        states: Mapping[int, Assessment],
-        *,
-        now: datetime,
-        committed: Mapping[int, datetime],
-    ) -> int:
-        return len(record_states(self._session, states, now=now, committed=committed))
+    def current_states(self, action_ids: Iterable[int]) -> Mapping[int, CurrentState]:
+        return current_states(self._session, action_ids)
+
+    def append_transitions(self, transitions: Sequence[Transition], *, now: datetime) -> int:
+        return len(append_transitions(self._session, transitions, now=now))
 
     def people(self) -> Mapping[str, str | None]:
         return {p.nick: p.name for p in self._session.scalars(select(PersonRow))}

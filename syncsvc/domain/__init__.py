@@ -12,6 +12,7 @@ from syncsvc.domain.links import (
     STRONG_RELATIONS,
     Assessment,
     CommitmentState,
+    CurrentState,
     Edge,
     Identity,
     Link,
@@ -23,6 +24,7 @@ from syncsvc.domain.links import (
     Relation,
     StoredIdentity,
     TopicRefs,
+    Transition,
 )
 from syncsvc.domain.records import (
     CLOSED_STATUSES,
@@ -88,6 +90,7 @@ __all__ = [
     "Change",
     "ChangeStatus",
     "CommitmentState",
+    "CurrentState",
     "Day",
     "Edge",
     "Event",
@@ -117,6 +120,7 @@ __all__ = [
     "StoredIdentity",
     "Topic",
     "TopicRefs",
+    "Transition",
     "id_order",
     "lp_project",
     "repo_name",

@@ -13,18 +13,19 @@ from datetime import date, datetime
 from typing import Protocol
 
 from syncsvc.domain import (
-    Assessment,
     Bug,
     BugComments,
     BugMessage,
     BugTask,
     Change,
+    CurrentState,
     Identity,
     Link,
     Plan,
     StoredAction,
     StoredIdentity,
     TopicRefs,
+    Transition,
 )
 from syncsvc.domain.sync import SaveCounts, SourceName
 
@@ -195,17 +196,14 @@ class LinkStore(Protocol):
         overrides manual decisions."""
         ...
 
-    def record_states(
-        self,
-        states: Mapping[int, Assessment],
-        *,
-        now: datetime,
-        committed: Mapping[int, datetime],
-    ) -> int:
-        """Append a transition for each action whose state differs from its latest
-        recorded one, from the time its evidence gives; an action seen for the first
-        time starts not started at its ``committed`` time. Return how many rows
-        were appended."""
+    def current_states(self, action_ids: Iterable[int]) -> Mapping[int, CurrentState]:
+        """The latest recorded state of each of ``action_ids`` (those without history
+        are left out)."""
+        ...
+
+    def append_transitions(self, transitions: Sequence[Transition], *, now: datetime) -> int:
+        """Append the planned state-history rows, observed at ``now``; return how many
+        actions got rows."""
         ...
 
 

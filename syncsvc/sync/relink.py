@@ -13,6 +13,7 @@ from datetime import UTC, datetime, time
 from syncsvc.reconcile.diff import diff
 from syncsvc.reconcile.identities import learn_identities as learn
 from syncsvc.reconcile.state import assess
+from syncsvc.reconcile.transitions import plan_transitions
 from syncsvc.sync.ports import IdentityStore, LinkStore
 
 
@@ -67,7 +68,8 @@ def relink(
     }
     # A commitment is made on its day at the event: not started from then on.
     committed = {a.id: datetime.combine(a.day, time(), UTC) for a in actions if a.day}
-    transitions = store.record_states(states, now=now, committed=committed)
+    planned = plan_transitions(states, store.current_states(states), now=now, committed=committed)
+    transitions = store.append_transitions(planned, now=now)
     return RelinkReport(added, updated, len(plan.unchanged), transitions, plan.reasons)
 
 

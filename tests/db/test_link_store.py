@@ -30,6 +30,7 @@ from syncsvc.domain import (
     Change,
     ChangeStatus,
     CommitmentState,
+    CurrentState,
     Footers,
     Identity,
     Link,
@@ -50,15 +51,12 @@ from syncsvc.models.identities import (
     set_identity,
 )
 from syncsvc.models.link_store import (
-    COMMITTED_REASON,
     ApplyCounts,
-    CurrentState,
     StateChange,
+    append_transitions,
     apply_plan,
     current_states,
     load_links,
-    record_state,
-    record_states,
     set_link_status,
     state_changes_since,
     state_history,
@@ -71,6 +69,7 @@ from syncsvc.models.tables import ActionRow
 from syncsvc.reconcile.diff import diff
 from syncsvc.reconcile.drift import DriftKind, drift
 from syncsvc.reconcile.identities import learn_identities
+from syncsvc.reconcile.transitions import COMMITTED_REASON, plan_transitions
 from syncsvc.sync.ports import IdentityStore, LinkStore
 from syncsvc.sync.relink import learn_identities as relink_learn
 
@@ -88,6 +87,33 @@ def action_ids(session: Session, sample_event) -> list[int]:
     """The ids of the sample event's five actions, in document order."""
     save_event(session, sample_event, source_digest=DIGEST, now=NOW)
     return [action.id for action in list_actions(session)]
+
+
+def record_states(
+    session: Session,
+    states: dict[int, Assessment],
+    *,
+    now: datetime,
+    committed: dict[int, datetime] | None = None,
+) -> list[int]:
+    """Plan the transitions over the stored latest states and append them, as a relink does."""
+    latest = current_states(session, states)
+    planned = plan_transitions(states, latest, now=now, committed=committed)
+    return append_transitions(session, planned, now=now)
+
+
+def record_state(
+    session: Session,
+    action_id: int,
+    state: CommitmentState,
+    reason: str,
+    *,
+    now: datetime,
+    changed_at: datetime | None = None,
+) -> bool:
+    """:func:`record_states` for one action; whether a row was added."""
+    assessed = Assessment(state, reason, changed_at)
+    return bool(record_states(session, {action_id: assessed}, now=now))
 
 
 @contextmanager
