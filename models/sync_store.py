@@ -22,9 +22,11 @@ from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from syncsvc.domain import (
+    UNFIXED_CLOSED_STATUSES,
     Bug,
     BugComments,
     BugTask,
+    BugTaskStatus,
     Change,
     LinkKind,
     RefKind,
@@ -60,7 +62,6 @@ _Outcome = Literal["inserted", "changed", "unchanged"]
 
 
 # Launchpad statuses whose task date says when the task entered them.
-_CLOSED_STATUSES = frozenset({"Invalid", "Won't Fix", "Opinion", "Expired", "Does Not Exist"})
 _TASK_FIELDS = (
     HistoryField.STATUS,
     HistoryField.IMPORTANCE,
@@ -85,13 +86,13 @@ def _apply(row: object, values: Mapping[str, object]) -> dict[str, object]:
 
 def _status_time(task: BugTask) -> datetime | None:
     """When Launchpad says ``task`` entered its current status, if it says."""
-    if task.status == "In Progress":
+    if task.status == BugTaskStatus.IN_PROGRESS:
         return task.date_in_progress
-    if task.status == "Fix Committed":
+    if task.status == BugTaskStatus.FIX_COMMITTED:
         return task.date_fix_committed
-    if task.status == "Fix Released":
+    if task.status == BugTaskStatus.FIX_RELEASED:
         return task.date_fix_released or task.date_closed
-    return task.date_closed if task.status in _CLOSED_STATUSES else None
+    return task.date_closed if task.status in UNFIXED_CLOSED_STATUSES else None
 
 
 def _votes(value: object) -> dict[str, int]:

@@ -27,6 +27,7 @@ from syncsvc.domain.links import (
     Transition,
 )
 from syncsvc.domain.records import (
+    CLOSED_CHANGE_STATUSES,
     CLOSED_STATUSES,
     FIXED_STATUSES,
     INCOMPLETE_SEARCH_FORMS,
@@ -66,6 +67,7 @@ from syncsvc.domain.records import (
 from syncsvc.domain.sync import HistoryEvent, SaveCounts, SourceName
 
 __all__ = [
+    "CLOSED_CHANGE_STATUSES",
     "CLOSED_STATUSES",
     "FIXED_STATUSES",
     "INCOMPLETE_SEARCH_FORMS",

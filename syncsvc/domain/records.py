@@ -185,6 +185,10 @@ class ChangeStatus(StrEnum):
     ABANDONED = "ABANDONED"
 
 
+#: A change that is done with: merged or abandoned.
+CLOSED_CHANGE_STATUSES = frozenset({ChangeStatus.MERGED, ChangeStatus.ABANDONED})
+
+
 class BugTaskStatus(StrEnum):
     """A Launchpad bug task status, spelled exactly as Launchpad spells it.
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from syncsvc.domain import (
+    FIXED_STATUSES,
+    UNFIXED_CLOSED_STATUSES,
     ActionState,
     Assessment,
     Bug,
@@ -27,12 +29,6 @@ from syncsvc.domain import (
 from syncsvc.reconcile.candidates import bug_activity
 
 DEFAULT_STALL_DAYS = 21
-
-
-FIXED_STATUSES = frozenset({"Fix Committed", "Fix Released"})
-
-
-_UNFIXED_CLOSED = frozenset({"Invalid", "Won't Fix", "Opinion", "Expired", "Does Not Exist"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +58,11 @@ def _change_work(change: Change) -> _Work:
 
 def _bug_work(bug: Bug, tasks: Sequence[BugTask]) -> _Work:
     fixed = [t for t in tasks if t.status in FIXED_STATUSES]
-    dead = [t for t in tasks if t not in fixed and (t.is_complete or t.status in _UNFIXED_CLOSED)]
+    dead = [
+        t
+        for t in tasks
+        if t not in fixed and (t.is_complete or t.status in UNFIXED_CLOSED_STATUSES)
+    ]
     phase = "open" if len(fixed) + len(dead) < len(tasks) else "done" if fixed else "dead"
     statuses = ", ".join(sorted({f"{t.target} {t.status}" for t in tasks}))
     closed = [(t.date_fix_committed, t.date_fix_released, t.date_closed) for t in (*fixed, *dead)]

@@ -9,10 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from syncsvc.domain import ArtifactKey, BugTask, BugTaskStatus, Change, ChangeStatus
+from syncsvc.domain import (
+    CLOSED_CHANGE_STATUSES,
+    ArtifactKey,
+    BugTask,
+    BugTaskStatus,
+    Change,
+)
 from syncsvc.domain.sync import HistoryEvent
 
-CLOSED_CHANGE = frozenset({ChangeStatus.MERGED, ChangeStatus.ABANDONED})
 STATUS_FIELD = "status"
 
 
@@ -34,7 +39,7 @@ def remote_transitions(
     known = {(e.key, e.new_value) for e in seen if e.field == STATUS_FIELD}
     found: list[HistoryEvent] = []
     for change in changes:
-        if change.status not in CLOSED_CHANGE:
+        if change.status not in CLOSED_CHANGE_STATUSES:
             continue
         closed_at = change.submitted or change.updated
         key = str(ArtifactKey.change(change.number))
