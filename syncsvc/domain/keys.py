@@ -48,6 +48,16 @@ class ArtifactKey:
         except ValueError:
             return None
 
+    @property
+    def whole(self) -> ArtifactKey:
+        """The key of the whole artifact: ``bug:N`` for a task key, else itself."""
+        return ArtifactKey(self.kind, self.number)
+
+    @property
+    def label(self) -> str:
+        """How a person reads it: ``change 745206``, ``bug 1855391/manila``."""
+        return str(self).replace(":", " ", 1)
+
     def __str__(self) -> str:
         tail = "" if self.target is None else f"/{self.target}"
         return f"{self.kind}:{self.number}{tail}"
