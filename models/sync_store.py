@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, time
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
@@ -54,9 +54,6 @@ from syncsvc.models.sync_tables import (
     SyncStateRow,
 )
 from syncsvc.models.tables import ActionRefRow, ActionRow, DayRow, RefRow, TopicRefRow, TopicRow
-
-if TYPE_CHECKING:
-    from syncsvc.sync.ports import SyncStore
 
 _Outcome = Literal["inserted", "changed", "unchanged"]
 
@@ -374,12 +371,6 @@ class SqlSyncStore:
     def rollback(self) -> None:
         """Roll the session back."""
         self._session.rollback()
-
-
-if TYPE_CHECKING:
-
-    def _implements_the_protocol(session: Session) -> SyncStore:
-        return SqlSyncStore(session)
 
 
 def _referenced(session: Session, kind: RefKind) -> set[int]:

@@ -70,7 +70,7 @@ from syncsvc.reconcile.diff import diff
 from syncsvc.reconcile.drift import DriftKind, drift
 from syncsvc.reconcile.identities import learn_identities
 from syncsvc.reconcile.transitions import COMMITTED_REASON, plan_transitions
-from syncsvc.sync.ports import IdentityStore, LinkStore
+from syncsvc.sync.ports import IdentityStore, LinkStore, SyncStore
 from syncsvc.sync.relink import learn_identities as relink_learn
 
 NOW = datetime(2020, 11, 12, 9, 0, tzinfo=UTC)
@@ -546,15 +546,22 @@ class TestLearnedIdentities:
             ("rosmaita", 4002),
         ]
 
-    def test_sql_link_store_has_every_store_method(self):
-        """SqlLinkStore defines each method of the LinkStore and IdentityStore protocols."""
-        for protocol in (LinkStore, IdentityStore):
-            wanted = {n for n, v in vars(protocol).items() if callable(v) and not n.startswith("_")}
-            for name in sorted(wanted):
-                mine = signature(getattr(SqlLinkStore, name))
-                assert list(mine.parameters) == list(
-                    signature(getattr(protocol, name)).parameters
-                ), name
+    @pytest.mark.parametrize(
+        ("store", "protocol"),
+        [(SqlLinkStore, LinkStore), (SqlLinkStore, IdentityStore), (SqlSyncStore, SyncStore)],
+    )
+    def test_sql_stores_have_every_protocol_method(self, store, protocol):
+        """The SQL stores define each method of the core's store protocols, same parameters."""
+        wanted = sorted(n for n, v in vars(protocol).items() if callable(v) and n[0] != "_")
+        assert wanted
+        found = {
+            name: list(signature(getattr(store, name)).parameters)
+            for name in wanted
+            if hasattr(store, name)
+        }
+        assert found == {
+            name: list(signature(getattr(protocol, name)).parameters) for name in wanted
+        }
 
 
 class TestSetIdentity:
