@@ -18,6 +18,7 @@ from syncsvc.errors import InputError
 from syncsvc.hosts import AllowedHosts
 from syncsvc.models import db, repo
 from syncsvc.parse.provenance import identify
+from syncsvc.parse.reimport import REIMPORT
 from syncsvc.parse.summary import parse_summary
 from syncsvc.report.views import summarise
 
@@ -86,6 +87,7 @@ def save_event(
             into=int(into) if into is not None and into.isdigit() else into,
             source_digest=hashlib.sha256(data).hexdigest(),
             now=datetime.now(UTC),
+            rules=REIMPORT,
             dry_run=dry_run,
         )
         if dry_run:

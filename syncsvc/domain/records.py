@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class RefKind(StrEnum):
@@ -172,6 +173,15 @@ class Event:
     def decisions(self) -> tuple[str, ...]:
         """All decisions in document order."""
         return tuple(d for t in self.topics for d in t.decisions)
+
+
+class ActionSlot(NamedTuple):
+    """A stored action as re-import matching sees it: its text, its position in its
+    topic, and whether it was withdrawn."""
+
+    text: str
+    position: int
+    withdrawn: bool
 
 
 # --- Records that adapters return -------------------------------------------------

@@ -63,7 +63,7 @@ from syncsvc.models.link_store import (
 )
 from syncsvc.models.link_tables import LinkRow
 from syncsvc.models.relink_store import SqlLinkStore
-from syncsvc.models.repo import list_actions, save_event
+from syncsvc.models.repo import list_actions
 from syncsvc.models.sync_store import SqlSyncStore
 from syncsvc.models.tables import ActionRow
 from syncsvc.reconcile.diff import diff
@@ -72,6 +72,7 @@ from syncsvc.reconcile.identities import learn_identities
 from syncsvc.reconcile.transitions import COMMITTED_REASON, plan_transitions
 from syncsvc.sync.ports import IdentityStore, LinkStore, SyncStore
 from syncsvc.sync.relink import learn_identities as relink_learn
+from syncsvc.testing.storage import save_event
 
 NOW = datetime(2020, 11, 12, 9, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=1)
