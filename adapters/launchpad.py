@@ -61,7 +61,17 @@ from syncsvc.adapters.launchpad_values import (
     name_from_link,
     unexpected,
 )
-from syncsvc.domain import Bug, BugComments, BugMessage, BugTask
+from syncsvc.domain import (
+    CLOSED_STATUSES as CLOSED,
+)
+from syncsvc.domain import (
+    INCOMPLETE_SEARCH_FORMS,
+    SEARCH_STATUSES,
+    Bug,
+    BugComments,
+    BugMessage,
+    BugTask,
+)
 from syncsvc.errors import (
     ConfigError,
     RemoteAuthError,
@@ -77,31 +87,9 @@ _log = logging.getLogger(__name__)
 
 # Every status searchTasks accepts for a task (it rejects "Unknown"). Without an
 # explicit ``status`` Launchpad returns unresolved tasks only.
-ALL_STATUSES: tuple[str, ...] = (
-    "New",
-    "Incomplete",
-    "Opinion",
-    "Invalid",
-    "Won't Fix",
-    "Expired",
-    "Confirmed",
-    "Triaged",
-    "In Progress",
-    "Fix Committed",
-    "Fix Released",
-    "Does Not Exist",
-)
-CLOSED_STATUSES: tuple[str, ...] = (
-    "Fix Released",
-    "Opinion",
-    "Invalid",
-    "Won't Fix",
-    "Expired",
-    "Does Not Exist",
-)
-_SEARCHABLE = frozenset(
-    (*ALL_STATUSES, "Incomplete (with response)", "Incomplete (without response)")
-)
+ALL_STATUSES: tuple[str, ...] = SEARCH_STATUSES
+CLOSED_STATUSES: tuple[str, ...] = tuple(s for s in SEARCH_STATUSES if s in CLOSED)
+_SEARCHABLE = frozenset((*ALL_STATUSES, *INCOMPLETE_SEARCH_FORMS))
 PAGE_SIZE = 75  # Launchpad's default batch size; pages are requested at this size
 _RETRIED_STATUSES = frozenset({408, 429, 500, 504})
 

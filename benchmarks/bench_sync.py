@@ -39,6 +39,7 @@ from syncsvc.cli.runs import sync_with
 from syncsvc.config import Config
 from syncsvc.domain import Account, ActionItem, Day, Event, Ref, RefKind, Topic
 from syncsvc.models import db, repo
+from syncsvc.parse.reimport import REIMPORT
 from syncsvc.testing.dataset import (
     accounts_in,
     apply_launchpad_dataset,
@@ -235,7 +236,8 @@ def prepare_database(db_url: str, data: DataSet) -> None:
     try:
         db.upgrade(engine)
         with Session(engine) as session:
-            repo.save_event(session, event, source_digest="benchmark", now=datetime.now(UTC))
+            now = datetime.now(UTC)
+            repo.save_event(session, event, source_digest="benchmark", now=now, rules=REIMPORT)
             session.commit()
     finally:
         engine.dispose()

@@ -16,9 +16,9 @@ from syncsvc.cli.wiring import build_launchpad
 from syncsvc.domain import ActionState, Identity, Link, LinkStatus, StoredAction
 from syncsvc.errors import ConfigError, InputError, LockedError, RemoteError
 from syncsvc.models import db, repo
-from syncsvc.models.drift import DriftItem
 from syncsvc.models.identities import set_identity
 from syncsvc.models.link_store import set_link_status
+from syncsvc.reconcile.drift import DriftItem
 
 
 def relink_after_change(app_ctx: AppContext, *, wait: float = RELINK_WAIT) -> None:

@@ -21,6 +21,7 @@ from syncsvc.hosts import AllowedHosts
 from syncsvc.models import db, repo
 from syncsvc.parse.explain import Explanation, explain
 from syncsvc.parse.provenance import identify
+from syncsvc.parse.reimport import REIMPORT
 from syncsvc.parse.summary import parse_summary
 from syncsvc.report.views import summarise
 
@@ -101,6 +102,7 @@ def save_event(
             source_digest=hashlib.sha256(data).hexdigest(),
             now=datetime.now(UTC),
             dry_run=dry_run,
+            rules=REIMPORT,
         )
         if dry_run:
             session.rollback()

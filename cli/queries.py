@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
 from syncsvc.cli.context import AppContext
 from syncsvc.cli.stores import SqlStatusReader
 from syncsvc.cli.wiring import relink_settings
-from syncsvc.domain import StoredAction, StoredDecision, StoredEvent
+from syncsvc.domain import StoredAction, StoredDecision, StoredEvent, StoredIdentity
 from syncsvc.models import db, repo
-from syncsvc.models.drift import DriftItem, drift
-from syncsvc.models.identities import StoredIdentity, list_identities
+from syncsvc.models.drift import drift_changes, drift_tasks
+from syncsvc.models.identities import list_identities
 from syncsvc.models.link_store import StateChange, state_history
-from syncsvc.models.status_queries import LinkView, action_branches, link_view
+from syncsvc.models.status_queries import LinkView, link_view, linked_artifacts
+from syncsvc.reconcile.drift import DriftItem, drift
+from syncsvc.reconcile.state import action_branches
 from syncsvc.report.service import status_report
 from syncsvc.report.status import MeetingSlot, StatusReport
 
@@ -56,8 +59,9 @@ def action(app_ctx: AppContext, action_id: int) -> ActionDetail:
     with db.read_scope(app_ctx.engine()) as session:
         found = repo.get_action(session, action_id)
         view = link_view(session, [found])
+        links = view.links.get(found.id, [])
         branches = action_branches(
-            session, found, view.links.get(found.id, []), now=datetime.now(UTC),
+            found, links, *linked_artifacts(session, links), now=datetime.now(UTC),
             stall_days=judge.stall_days, projects=judge.team_projects,
         )  # fmt: skip
         return ActionDetail(found, view, branches, state_history(session, found.id))
@@ -85,7 +89,7 @@ def people(app_ctx: AppContext) -> list[StoredIdentity]:
 def drift_items(app_ctx: AppContext) -> list[DriftItem]:
     """Launchpad bug tasks whose state disagrees with Gerrit."""
     with db.read_scope(app_ctx.engine()) as session:
-        return drift(session)
+        return drift(drift_changes(session), partial(drift_tasks, session))
 
 
 def status(

@@ -9,7 +9,12 @@
   :mod:`.comment_store`: bug comments (link evidence); :mod:`.lock`: one sync
   per database.
 - :mod:`syncsvc.models.link_tables`: links, commitment-state history and the
-  identity map; :mod:`.link_store`: reading and writing them, and drift.
+  identity map; :mod:`.link_store` and :mod:`.identities`: reading and writing
+  them; :mod:`.drift`: what the drift rules read.
+
+Storage only loads and saves: the rules (drift, identity learning, re-import
+matching, state transitions, status history) are pure functions in the core,
+and this package imports nothing from ``syncsvc`` but ``domain`` and ``errors``.
 
 Importing the package registers every table on ``Base.metadata``, so Alembic's
 autogenerate and ``metadata.create_all`` always see the whole schema.

@@ -5,30 +5,18 @@ Functions take a caller-owned ``Session`` and never commit.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from syncsvc.domain import Account, Identity
+from syncsvc.domain import Identity, StoredIdentity
 from syncsvc.errors import InputError
 from syncsvc.models.base import require_aware
 from syncsvc.models.link_tables import IdentityRow
 from syncsvc.models.sync_tables import ChangeRow
-
-
-@dataclass(frozen=True, slots=True)
-class StoredIdentity:
-    """An identity row as ``syncsvc people`` lists it: learned or confirmed by a person."""
-
-    identity: Identity
-    gerrit_account_id: int | None
-    confirmed: bool
-    created_at: datetime
 
 
 def _identity_rows(session: Session) -> list[IdentityRow]:
@@ -49,103 +37,25 @@ def load_identities(session: Session) -> list[Identity]:
     return [row.to_record() for row in _identity_rows(session)]
 
 
-def _full_name(name: str | None) -> str | None:
-    """A full name for matching: case and spacing ignored; ``None`` unless two or more
-    words (a single name is too weak to tie an account to a nick)."""
-    words = (name or "").casefold().split()
-    return " ".join(words) if len(words) >= 2 else None
-
-
-def _merge_accounts(accounts: Iterable[Account]) -> dict[int, Account]:
-    """One record per account id; later records fill in what earlier ones lacked."""
-    merged: dict[int, Account] = {}
-    for account in accounts:
-        old = merged.get(account.account_id)
-        merged[account.account_id] = (
-            account
-            if old is None
-            else Account(
-                account.account_id,
-                account.username or old.username,
-                account.name or old.name,
-                account.email or old.email,
-            )
+def add_identities(session: Session, learned: Iterable[StoredIdentity]) -> int:
+    """Store learned identities (see :func:`syncsvc.reconcile.identities.learn_identities`);
+    return how many were added."""
+    rows = [
+        IdentityRow(
+            nick=item.identity.nick,
+            gerrit_username=item.identity.gerrit_username,
+            gerrit_account_id=item.gerrit_account_id,
+            name=item.identity.name,
+            email=item.identity.email,
+            launchpad=item.identity.launchpad,
+            confirmed=item.confirmed,
+            created_at=require_aware(item.created_at, "created_at"),
         )
-    return merged
-
-
-def learn_identities(
-    session: Session,
-    accounts: Iterable[Account],
-    nicks: Iterable[str],
-    people_names: Mapping[str, str],
-    *,
-    now: datetime | None = None,
-) -> int:
-    """Learn unconfirmed nick ↔ Gerrit account rows; return how many were added.
-
-    An account matches a nick (from ``nicks`` or ``people_names``) when its
-    username equals the nick, or its full name equals the nick's name from
-    "Full Name (nick)" (``people_names``: nick → name; two words at least).
-    Comparisons ignore case and spacing. Nothing is learned on a weak or
-    ambiguous signal: not from e-mail addresses, partial or one-word names, or
-    similar usernames; not when the account matches two nicks, when two
-    accounts share the username or the full name, or when two nicks share the
-    name. Accounts already in the map and nicks whose Gerrit account a person
-    set are left alone.
-    """
-    now = require_aware(now or datetime.now(UTC), "now")
-    by_id = _merge_accounts(accounts)
-    spelled: dict[str, str] = {}  # casefolded nick -> nick as first given
-    for nick in (*nicks, *people_names):
-        if nick.strip():
-            spelled.setdefault(nick.strip().casefold(), nick.strip())
-    named: dict[str, set[str]] = defaultdict(set)  # full name -> casefolded nicks
-    for nick, name in people_names.items():
-        if (full := _full_name(name)) is not None:
-            named[full].add(nick.strip().casefold())
-    usernames = Counter(a.username.casefold() for a in by_id.values() if a.username)
-    names = Counter(full for a in by_id.values() if (full := _full_name(a.name)))
-
-    stored = list(session.scalars(select(IdentityRow)))
-    claimed_ids = {r.gerrit_account_id for r in stored if r.gerrit_account_id is not None}
-    claimed_users = {r.gerrit_username.casefold() for r in stored if r.gerrit_username}
-    settled = {
-        r.nick.casefold()
-        for r in stored
-        if r.confirmed and (r.gerrit_username or r.gerrit_account_id is not None)
-    }
-    learned: list[IdentityRow] = []
-    for account in sorted(by_id.values(), key=lambda a: a.account_id):
-        username = account.username.casefold() if account.username else None
-        if account.account_id in claimed_ids or username in claimed_users:
-            continue
-        matches: set[str] = set()
-        if username is not None and usernames[username] == 1 and username in spelled:
-            matches.add(username)
-        full = _full_name(account.name)
-        if full is not None and names[full] == 1 and len(named.get(full, ())) == 1:
-            matches |= named[full]
-        if len(matches) != 1 or (nick := matches.pop()) in settled:
-            continue
-        learned.append(
-            IdentityRow(
-                nick=spelled[nick],
-                gerrit_username=account.username,
-                gerrit_account_id=account.account_id,
-                name=account.name,
-                email=account.email,
-                launchpad=None,
-                confirmed=False,
-                created_at=now,
-            )
-        )
-        claimed_ids.add(account.account_id)
-        if username is not None:
-            claimed_users.add(username)
-    session.add_all(learned)
+        for item in learned
+    ]
+    session.add_all(rows)
     session.flush()
-    return len(learned)
+    return len(rows)
 
 
 class _GerritAccount(NamedTuple):
@@ -250,6 +160,3 @@ def set_identity(
         mine.launchpad = launchpad
     session.flush()
     return mine.to_record()
-
-
-# --- Drift ----------------------------------------------------------------------------

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
-from difflib import SequenceMatcher
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from syncsvc.domain import (
     ActionItem,
     ActionOrigin,
+    ActionSlot,
     ActionState,
     Day,
     Event,
@@ -47,11 +47,25 @@ from syncsvc.models.tables import (
     TopicRow,
 )
 
-ACTION_SIMILARITY = 0.6  # difflib ratio for "the same action, lightly edited"
-TOPIC_SIMILARITY = 0.8  # stricter: topic headings are short, so edits move the ratio more
-
 _RefKey = tuple[RefKind, str, str]
 _H = TypeVar("_H", bound=Hashable)
+
+
+class ReimportRules(Protocol):
+    """Which stored topics and actions a new version of a source updates (the rules
+    live in the core: :data:`syncsvc.parse.reimport.REIMPORT`)."""
+
+    def match_topics(self, new: Sequence[str], old: Sequence[str]) -> Mapping[int, int]:
+        """Pair new topic titles with stored ones: ``{new index: old index}``."""
+        ...
+
+    def match_actions(self, new: Sequence[str], old: Sequence[ActionSlot]) -> Mapping[int, int]:
+        """Pair a topic's new action texts with its stored actions."""
+        ...
+
+    def shares_content(self, new: Sequence[str], old: Sequence[str]) -> bool:
+        """Whether new action texts read as a version of a source's current ones."""
+        ...
 
 
 def save_event(
@@ -60,6 +74,7 @@ def save_event(
     *,
     source_digest: str,
     now: datetime,
+    rules: ReimportRules,
     source: SourceKey | None = None,
     into: int | str | None = None,
     dry_run: bool = False,
@@ -75,10 +90,9 @@ def save_event(
     Only this source's topics and actions are matched and withdrawn: other
     sources of the event, and actions carried over or added by hand, are never
     touched. Idempotent: saving the same event again changes no action and
-    reports every action as unchanged. Topics are updated in place (matched by
-    title); actions keep their ids when their text is unchanged, lightly edited
-    (difflib ratio >= 0.6 within the topic) or, if the topic keeps its number of
-    actions, at the same position. A change of text or owners records the old
+    reports every action as unchanged. Topics are updated in place and actions
+    keep their ids as ``rules`` pair them with the stored ones (see
+    :mod:`syncsvc.parse.reimport`). A change of text or owners records the old
     wording as a revision. Actions (and topics) gone from the source are
     withdrawn (kept, with their ids) and revived if they come back. Days are
     shared by the event's sources (matched by label and date). User-set state is
@@ -92,7 +106,8 @@ def save_event(
         raise ValueError("now must be timezone-aware")
     with session.no_autoflush if dry_run else nullcontext():
         return _save(session, event, source or SourceKey(SourceKind.NAME, event.title),
-                     into=into, digest=source_digest, now=now, dry_run=dry_run)  # fmt: skip
+                     into=into, digest=source_digest, now=now, dry_run=dry_run,
+                     rules=rules)  # fmt: skip
 
 
 def _save(
@@ -104,16 +119,17 @@ def _save(
     digest: str,
     now: datetime,
     dry_run: bool,
+    rules: ReimportRules,
 ) -> ImportReport:
     def flush() -> None:
         if not dry_run:
             session.flush()
 
-    row, source_row, new_event = _resolve_event(session, event, key, into, digest, now)
+    row, source_row, new_event = _resolve_event(session, event, key, into, digest, now, rules)
     flush()  # the event and source need ids before topics and actions point at them
     people = _ensure_people(session, event, dry_run=dry_run)
     refs = _ensure_refs(session, event, dry_run=dry_run)
-    run = _Import(session, row, source_row, now, people, refs)
+    run = _Import(session, row, source_row, now, people, refs, rules)
     days = _sync_days(row, event)
     topic_rows = run.sync_topics(event, days)
     flush()  # new topics need ids before actions point at them
@@ -132,11 +148,12 @@ def _resolve_event(
     into: int | str | None,
     digest: str,
     now: datetime,
+    rules: ReimportRules,
 ) -> tuple[EventRow, EventSourceRow, bool]:
     """The event and source row an import writes to (stamped with ``digest`` and ``now``),
     and whether the event is new."""
     if key.kind is SourceKind.NAME:
-        source_row, key = _find_named_source(session, event, key.key)
+        source_row, key = _find_named_source(session, event, key.key, rules)
     else:
         stmt = select(EventSourceRow).where(
             EventSourceRow.kind == key.kind, EventSourceRow.key == key.key
@@ -176,7 +193,7 @@ def _resolve_event(
 
 
 def _find_named_source(
-    session: Session, event: Event, name: str
+    session: Session, event: Event, name: str, rules: ReimportRules
 ) -> tuple[EventSourceRow | None, SourceKey]:
     """The source a summary known only by a name (given, or its Subject or title) is, and its key.
 
@@ -184,7 +201,7 @@ def _find_named_source(
     PTG may be given the event's name), so sources sharing it are told apart by
     content: the first of ``name``, ``name (2)``,
     ``name (3)``… (oldest first) that this summary reads as a version of (see
-    :func:`_shares_content`) is this summary; when none is, it is a new source
+    ``rules.shares_content``) is this summary; when none is, it is a new source
     under the first free of those names. An edit keeps most actions, so it still
     finds its source; a different summary never takes another's.
     """
@@ -197,25 +214,15 @@ def _find_named_source(
     )
     candidates = session.scalars(stmt).all()
     for candidate in candidates:
-        if _shares_content(session, candidate, event):
+        current = (ActionRow.source_id == candidate.id) & ActionRow.removed_at.is_(None)
+        texts = session.scalars(select(ActionRow.text).where(current)).all()
+        if rules.shares_content([action.text for action in event.actions], texts):
             return candidate, candidate.to_key()
     taken = {candidate.key for candidate in candidates}
     free = next(
         key for n in itertools.count(1) if (key := name if n == 1 else f"{name} ({n})") not in taken
     )
     return None, SourceKey(SourceKind.NAME, free)
-
-
-def _shares_content(session: Session, source: EventSourceRow, event: Event) -> bool:
-    """Whether ``event`` reads as a version of ``source``: at least half of the smaller of
-    their sets of current actions pair up (or ``source`` has no current action)."""
-    current = (ActionRow.source_id == source.id) & ActionRow.removed_at.is_(None)
-    texts = session.scalars(select(ActionRow.text).where(current)).all()
-    new_texts = [action.text for action in event.actions]
-    if not texts:
-        return True
-    pairs = _match_texts(new_texts, texts, ACTION_SIMILARITY)
-    return bool(new_texts) and 2 * len(pairs) >= min(len(texts), len(new_texts))
 
 
 def _target_event(session: Session, into: int | str | None) -> EventRow | None:
@@ -316,48 +323,6 @@ def _drop_unused_days(row: EventRow, *, keep: Iterable[DayRow]) -> None:
         row.days.remove(day)
 
 
-def _match_texts(new: Sequence[str], old: Sequence[str], threshold: float) -> dict[int, int]:
-    """Pair ``new[i]`` with ``old[j]``: equal texts first, in order, then the most similar.
-
-    Similar pairs (difflib ratio >= ``threshold``) are taken greedily, best ratio
-    first, ties to the closest indexes. Returns ``{i: j}``.
-    """
-    pairs: dict[int, int] = {}
-    free: dict[str, list[int]] = defaultdict(list)
-    for j, text in enumerate(old):
-        free[text].append(j)
-    for i, text in enumerate(new):
-        if free.get(text):
-            pairs[i] = free[text].pop(0)
-    taken = set(pairs.values())
-    scored: list[tuple[float, int, int, int]] = []
-    for i, text in enumerate(new):
-        for j, other in enumerate(old):
-            if i in pairs or j in taken:
-                continue
-            matcher = SequenceMatcher(None, text, other, autojunk=False)
-            if matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold:
-                scored.append((-matcher.ratio(), abs(i - j), i, j))
-    for ratio, _, i, j in sorted(scored):
-        if -ratio >= threshold and i not in pairs and j not in taken:
-            pairs[i] = j
-            taken.add(j)
-    return pairs
-
-
-def _match_actions(items: Sequence[ActionItem], olds: list[ActionRow]) -> dict[int, ActionRow]:
-    """Match a topic's new items to its stored actions (``olds``, active first)."""
-    pairs = _match_texts([a.text for a in items], [a.text for a in olds], ACTION_SIMILARITY)
-    matched = {i: olds[j] for i, j in pairs.items()}
-    if sum(a.removed_at is None for a in olds) == len(items):
-        taken = set(pairs.values())
-        free = {a.position: a for j, a in enumerate(olds) if j not in taken and not a.removed_at}
-        for i in range(len(items)):
-            if i not in matched and i in free:
-                matched[i] = free[i]
-    return matched
-
-
 @dataclass
 class _Import:
     """State of one ``save_event`` call: the event and source rows, the upserted people and refs."""
@@ -368,6 +333,7 @@ class _Import:
     now: datetime
     people: dict[str, PersonRow]
     refs: dict[_RefKey, RefRow]
+    rules: ReimportRules
 
     def sync_topics(self, event: Event, days: dict[Day, DayRow]) -> list[TopicRow]:
         """Update this source's topics in place; return rows aligned with ``event.topics``."""
@@ -375,7 +341,7 @@ class _Import:
         mine = [t for t in self.row.topics if not new and t.source_id == self.source.id]
         old = sorted(mine, key=lambda t: (t.removed_at is not None, t.position, t.id))
         titles = [t.title for t in event.topics]
-        pairs = _match_texts(titles, [t.title for t in old], TOPIC_SIMILARITY)
+        pairs = self.rules.match_topics(titles, [t.title for t in old])
         result: list[TopicRow] = []
         for position, topic in enumerate(event.topics):
             if position in pairs:
@@ -412,7 +378,10 @@ class _Import:
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         seen: set[int] = set()
         for topic, topic_row in zip(event.topics, topic_rows, strict=True):
-            matched = _match_actions(topic.actions, by_topic[topic_row.id])
+            olds = by_topic[topic_row.id]
+            slots = [ActionSlot(a.text, a.position, a.removed_at is not None) for a in olds]
+            pairs = self.rules.match_actions([item.text for item in topic.actions], slots)
+            matched = {i: olds[j] for i, j in pairs.items()}
             for position, item in enumerate(topic.actions):
                 action = matched.get(position) or ActionRow(
                     event_id=self.row.id,

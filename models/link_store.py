@@ -14,23 +14,23 @@ changed by :func:`apply_plan`, whatever the plan says.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from syncsvc.domain import (
-    Assessment,
     CommitmentState,
+    CurrentState,
     Link,
     LinkKey,
     LinkKind,
     LinkSource,
     LinkStatus,
     Plan,
+    Transition,
     id_order,
 )
 from syncsvc.errors import InputError, NotFoundError
@@ -219,13 +219,6 @@ def set_link_status(
 # --- Commitment state ----------------------------------------------------------------
 
 
-class CurrentState(NamedTuple):
-    """A commitment's latest recorded state and when it entered it (``changed_at``)."""
-
-    state: CommitmentState
-    since: datetime
-
-
 @dataclass(frozen=True, slots=True)
 class StateChange:
     """One row of ``action_state_history``: a commitment entering ``state``.
@@ -285,83 +278,32 @@ def confirmed_ids(session: Session, kind: LinkKind) -> set[int]:
     return {int(ref_id) for ref_id in session.scalars(stmt) if ref_id.isdigit()}
 
 
-NOT_STARTED = CommitmentState.NOT_STARTED
-COMMITTED_REASON = "committed at the event; no linked work known yet"
-
-
-def record_states(
-    session: Session,
-    states: Mapping[int, Assessment],
-    *,
-    now: datetime,
-    committed: Mapping[int, datetime] | None = None,
+def append_transitions(
+    session: Session, transitions: Sequence[Transition], *, now: datetime
 ) -> list[int]:
-    """Append a history row for each action (id → assessment) whose state differs
-    from its latest row; return those action ids in order.
+    """Append ``transitions`` (see :func:`syncsvc.reconcile.transitions.plan_transitions`)
+    to the state history, observed at ``now``; return the action ids written to, in order.
 
-    A row holds from the assessment's ``since`` (``now`` when it has none), kept
-    between the previous row's time and ``now`` so that history stays in order;
-    ``now`` is the observation time. An action seen for the first time gets a
-    not-started row at its ``committed`` time (when the commitment was made, if
-    given) first, so its first movement has a previous state. Raises
-    ``NotFoundError`` when an action does not exist. One query for the latest
-    rows, one for the actions.
+    Raises ``NotFoundError`` (before writing) when an action getting its first row
+    does not exist. One query per chunk of such actions.
     """
     now = require_aware(now, "now")
-    latest = _latest_rows(session, states.keys())
-    unseen = set(states) - set(latest)
+    first = {t.action_id for t in transitions if t.previous_state is None}
     found: set[int] = set()
-    for chunk in in_chunks(unseen):
+    for chunk in in_chunks(first):
         found.update(session.scalars(select(ActionRow.id).where(ActionRow.id.in_(chunk))))
-    if missing := sorted(unseen - found):
+    if missing := sorted(first - found):
         raise NotFoundError(f"no action with id {missing[0]}")
-    recorded: list[int] = []
-    for action_id in sorted(states):
-        assessed = states[action_id]
-        state = CommitmentState(assessed.state)
-        row = latest.get(action_id)
-        previous, after = (row.state, row.changed_at) if row is not None else (None, None)
-        made = (committed or {}).get(action_id)
-        if row is None and made is not None:
-            made = min(require_aware(made, "committed"), now)
-            reason = COMMITTED_REASON if state is not NOT_STARTED else assessed.reason
-            session.add(
-                ActionStateHistoryRow(
-                    action_id=action_id, state=NOT_STARTED, reason=reason,
-                    changed_at=made, observed_at=now,
-                )
-            )  # fmt: skip
-            previous, after = NOT_STARTED, made
-        if previous == state:
-            if row is None:
-                recorded.append(action_id)
-            continue
-        at = now if assessed.since is None else require_aware(assessed.since, "since")
-        at = min(at if after is None else max(at, after), now)
+    for t in transitions:
         session.add(
             ActionStateHistoryRow(
-                action_id=action_id, state=state, previous_state=previous,
-                reason=assessed.reason, changed_at=at, observed_at=now,
+                action_id=t.action_id, state=t.state, previous_state=t.previous_state,
+                reason=t.reason, changed_at=require_aware(t.changed_at, "changed_at"),
+                observed_at=now,
             )
         )  # fmt: skip
-        recorded.append(action_id)
     session.flush()
-    return recorded
-
-
-def record_state(
-    session: Session,
-    action_id: int,
-    state: CommitmentState,
-    reason: str,
-    *,
-    now: datetime,
-    changed_at: datetime | None = None,
-) -> bool:
-    """Append ``state`` to the history of ``action_id`` unless it is already the
-    latest recorded state; return whether a row was added. See :func:`record_states`."""
-    assessed = Assessment(state, reason, changed_at)
-    return bool(record_states(session, {action_id: assessed}, now=now))
+    return sorted({t.action_id for t in transitions})
 
 
 def current_states(

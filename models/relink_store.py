@@ -1,33 +1,42 @@
-"""The SQL side of :class:`syncsvc.sync.relink.LinkStore` (one caller-owned session)."""
+"""The SQL side of :class:`syncsvc.sync.ports.LinkStore` (one caller-owned session).
+
+It conforms to the protocol structurally; tests/db checks that it does.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from syncsvc.domain import (
-    Assessment,
     Bug,
     BugMessage,
     Change,
+    CurrentState,
     Identity,
     Link,
     Plan,
     Ref,
     StoredAction,
+    StoredIdentity,
     TopicRefs,
+    Transition,
 )
 from syncsvc.models import repo
 from syncsvc.models.comment_store import stored_messages
-from syncsvc.models.identities import learn_identities, load_identities
-from syncsvc.models.link_store import apply_plan, load_links, record_states
+from syncsvc.models.identities import add_identities, list_identities, load_identities
+from syncsvc.models.link_store import (
+    append_transitions,
+    apply_plan,
+    current_states,
+    load_links,
+)
 from syncsvc.models.sync_tables import BugRow, BugTaskRow, ChangeRow
 from syncsvc.models.tables import DayRow, PersonRow, TopicRefRow, TopicRow
-from syncsvc.sync.ports import LinkStore
 
 
 class SqlLinkStore:
@@ -79,22 +88,17 @@ class SqlLinkStore:
         counts = apply_plan(self._session, plan, now=now)
         return counts.added, counts.updated
 
-    def record_states(
-        self,
-        states: Mapping[int, Assessment],
-        *,
-        now: datetime,
-        committed: Mapping[int, datetime],
-    ) -> int:
-        return len(record_states(self._session, states, now=now, committed=committed))
+    def current_states(self, action_ids: Iterable[int]) -> Mapping[int, CurrentState]:
+        return current_states(self._session, action_ids)
 
-    def learn_identities(self, *, now: datetime) -> int:
-        """Learn nick ↔ Gerrit rows from change owners and the people of summaries."""
-        people = {p.nick: p.name for p in self._session.scalars(select(PersonRow))}
-        owners = [change.owner for change in self.changes()]
-        names = {nick: name for nick, name in people.items() if name}
-        return learn_identities(self._session, owners, people, names, now=now)
+    def append_transitions(self, transitions: Sequence[Transition], *, now: datetime) -> int:
+        return len(append_transitions(self._session, transitions, now=now))
 
-    @staticmethod
-    def _implements_the_protocol(session: Session) -> LinkStore:
-        return SqlLinkStore(session)
+    def people(self) -> Mapping[str, str | None]:
+        return {p.nick: p.name for p in self._session.scalars(select(PersonRow))}
+
+    def stored_identities(self) -> Sequence[StoredIdentity]:
+        return list_identities(self._session)
+
+    def add_identities(self, learned: Sequence[StoredIdentity]) -> int:
+        return add_identities(self._session, learned)

@@ -3,7 +3,8 @@
 Every function takes a ``Session`` owned by the caller and never commits; every
 result is a :mod:`syncsvc.domain` record, never an ORM object. Reads use a fixed
 number of queries (joins plus ``selectinload``), whatever the number of actions.
-``save_event`` lives in :mod:`syncsvc.models.importer` and is re-exported here.
+``save_event`` lives in :mod:`syncsvc.models.importer` and is re-exported here; it takes the
+re-import rules (:data:`syncsvc.parse.reimport.REIMPORT`) from its caller.
 """
 
 from __future__ import annotations

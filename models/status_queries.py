@@ -2,26 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from syncsvc.domain import ChangeStatus, HistoryEvent, Link, StoredAction
+from syncsvc.domain import (
+    ArtifactKey,
+    Bug,
+    BugTask,
+    Change,
+    ChangeStatus,
+    HistoryEvent,
+    Link,
+    StoredAction,
+)
 from syncsvc.models import repo
 from syncsvc.models.link_store import current_states, load_links
 from syncsvc.models.link_tables import ActionStateHistoryRow, LinkRow
-from syncsvc.models.sync_records import bug_key, change_key
 from syncsvc.models.sync_store import artifact_states, get_bug, get_change, history_since
 from syncsvc.models.sync_tables import BugTaskRow, ChangeRow, SyncStateRow
-from syncsvc.reconcile.state import branch_states
 
 
 @dataclass(frozen=True, slots=True)
 class StatusInputs:
-    """The stored facts a status report is built from."""
+    """The stored facts a status report is built from.
+
+    ``history`` is what syncs observed since the window's start;
+    ``closed_changes`` (MERGED or ABANDONED, updated in the window) and ``tasks``
+    are what :func:`syncsvc.report.history.status_history` reads the remote
+    dates from.
+    """
 
     actions: list[StoredAction]
     links: list[Link]
@@ -29,6 +41,8 @@ class StatusInputs:
     previous: dict[int, str | None]
     history: list[HistoryEvent]
     new_links: set[tuple[int, str, str]]
+    closed_changes: list[Change]
+    tasks: list[BugTask]
 
 
 def status_inputs(
@@ -39,7 +53,8 @@ def status_inputs(
     owner: str | None = None,
     topic: str | None = None,
 ) -> StatusInputs:
-    """Actions, their links, states now and at ``since``, history and new links.
+    """Actions, their links, states now and at ``since``, observed history, new links,
+    and the changes and bug tasks whose remote dates may add history.
 
     ``owner`` and ``topic`` filter the actions in SQL, as ``repo.list_actions`` does.
     """
@@ -59,42 +74,20 @@ def status_inputs(
         HistoryEvent(row.key, row.field, row.new_value, row.changed_at)
         for row in history_since(session, since)
     ]
-    history += _remote_transitions(session, since, until, history)
-    return StatusInputs(
-        actions, load_links(session), states, _states_at(session, since), history, new_links
-    )
-
-
-def _remote_transitions(
-    session: Session, since: datetime, until: datetime, seen: list[HistoryEvent]
-) -> list[HistoryEvent]:
-    """Status changes the remote dates put in the window but no sync observed.
-
-    A change merged before the first sync is stored already MERGED: Gerrit's
-    ``submitted`` still says when. Likewise a bug task's ``date_in_progress``,
-    ``date_fix_committed`` and ``date_fix_released``.
-    """
-    known = {(e.key, e.new_value) for e in seen if e.field == "status"}
-    found: list[HistoryEvent] = []
     closed = select(ChangeRow).where(
         ChangeRow.status.in_([ChangeStatus.MERGED, ChangeStatus.ABANDONED]),
         ChangeRow.updated >= since,
     )
-    for change in session.scalars(closed):
-        closed_at = change.submitted or change.updated
-        key = change_key(change.number)
-        if since <= closed_at <= until and (key, str(change.status)) not in known:
-            found.append(HistoryEvent(key, "status", str(change.status), closed_at))
-    for task in session.scalars(select(BugTaskRow)):
-        key = bug_key(task.bug_id, task.target)
-        for status, reached in (
-            ("In Progress", task.date_in_progress),
-            ("Fix Committed", task.date_fix_committed),
-            ("Fix Released", task.date_fix_released),
-        ):
-            if reached is not None and since <= reached <= until and (key, status) not in known:
-                found.append(HistoryEvent(key, "status", status, reached))
-    return found
+    return StatusInputs(
+        actions,
+        load_links(session),
+        states,
+        _states_at(session, since),
+        history,
+        new_links,
+        [row.to_record() for row in session.scalars(closed)],
+        [row.to_record() for row in session.scalars(select(BugTaskRow))],
+    )
 
 
 def _latest_reasons(session: Session) -> dict[int, str]:
@@ -140,26 +133,15 @@ def link_view(session: Session, actions: list[StoredAction]) -> LinkView:
         links.setdefault(link.action_id, []).append(link)
     keys = {f"{link.kind}:{link.id}" for group in links.values() for link in group}
     keys |= {f"{r.kind}:{r.id}" for a in actions for r in a.refs}
-    wanted = {k for k in keys if k.partition(":")[0] in {"bug", "change"} and _numeric(k)}
+    wanted = {k for k in keys if (p := ArtifactKey.parse_or_none(k)) and p.target is None}
     progress = {i: str(c.state) for i, c in current_states(session, ids).items()}
     return LinkView(links, artifact_states(session, wanted), progress)
 
 
-def _numeric(key: str) -> bool:
-    return key.partition(":")[2].isdigit()
-
-
-def action_branches(
-    session: Session,
-    action: StoredAction,
-    links: list[Link],
-    *,
-    now: datetime,
-    stall_days: int,
-    projects: Sequence[str] = (),
-) -> tuple[tuple[str, str, str], ...]:
-    """(branch, state, reason): the main line first, then each linked backport branch;
-    bugs are judged by the tasks of ``projects`` when they have any."""
+def linked_artifacts(
+    session: Session, links: list[Link]
+) -> tuple[dict[int, Change], dict[int, Bug]]:
+    """The stored changes and bugs ``links`` point at, by number and bug id."""
     changes = {
         int(link.id): change
         for link in links
@@ -170,7 +152,4 @@ def action_branches(
         for link in links
         if link.kind == "bug" and (bug := get_bug(session, int(link.id))) is not None
     }
-    rows = branch_states(
-        action, links, changes, bugs, now=now, stall_days=stall_days, projects=projects
-    )
-    return tuple((branch, str(state), reason) for branch, state, reason in rows)
+    return changes, bugs

@@ -8,10 +8,11 @@ change, ``bug:1855391/manila`` for one task of a Launchpad bug and
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+
+from syncsvc.domain import ArtifactKey
 
 
 class ArtifactKind(StrEnum):
@@ -35,34 +36,20 @@ class HistoryField(StrEnum):
 VOTE_FIELD_PREFIX = "vote:"  # "vote:Code-Review", "vote:Verified", ...
 INVISIBLE_BUG_STATE = "Invisible"  # artifact_states() of a private or deleted bug
 
-_KEY = re.compile(r"(?P<kind>bug|change):(?P<number>[0-9]+)(?:/(?P<target>.+))?")
-
 
 def change_key(number: int) -> str:
     """``change:<number>``."""
-    return f"change:{number}"
+    return str(ArtifactKey.change(number))
 
 
 def bug_key(bug_id: int, target: str | None = None) -> str:
     """``bug:<id>`` for the bug, ``bug:<id>/<target>`` for one of its tasks."""
-    return f"bug:{bug_id}" if target is None else f"bug:{bug_id}/{target}"
-
-
-@dataclass(frozen=True, slots=True)
-class ArtifactKey:
-    """A parsed artifact key; ``target`` is only set for bug task keys."""
-
-    kind: str  # "bug" or "change"
-    number: int
-    target: str | None = None
+    return str(ArtifactKey.bug(bug_id, target))
 
 
 def parse_key(key: str) -> ArtifactKey:
     """Parse ``change:N``, ``bug:N`` or ``bug:N/target``; raise ``ValueError`` otherwise."""
-    match = _KEY.fullmatch(key)
-    if match is None or (match["kind"] == "change" and match["target"] is not None):
-        raise ValueError(f"not an artifact key: {key!r}")
-    return ArtifactKey(match["kind"], int(match["number"]), match["target"])
+    return ArtifactKey.parse(key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,15 +16,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, time
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from syncsvc.domain import (
+    UNFIXED_CLOSED_STATUSES,
     Bug,
     BugComments,
     BugTask,
+    BugTaskStatus,
     Change,
     LinkKind,
     RefKind,
@@ -53,14 +55,10 @@ from syncsvc.models.sync_tables import (
 )
 from syncsvc.models.tables import ActionRefRow, ActionRow, DayRow, RefRow, TopicRefRow, TopicRow
 
-if TYPE_CHECKING:
-    from syncsvc.sync.ports import SyncStore
-
 _Outcome = Literal["inserted", "changed", "unchanged"]
 
 
 # Launchpad statuses whose task date says when the task entered them.
-_CLOSED_STATUSES = frozenset({"Invalid", "Won't Fix", "Opinion", "Expired", "Does Not Exist"})
 _TASK_FIELDS = (
     HistoryField.STATUS,
     HistoryField.IMPORTANCE,
@@ -85,13 +83,13 @@ def _apply(row: object, values: Mapping[str, object]) -> dict[str, object]:
 
 def _status_time(task: BugTask) -> datetime | None:
     """When Launchpad says ``task`` entered its current status, if it says."""
-    if task.status == "In Progress":
+    if task.status == BugTaskStatus.IN_PROGRESS:
         return task.date_in_progress
-    if task.status == "Fix Committed":
+    if task.status == BugTaskStatus.FIX_COMMITTED:
         return task.date_fix_committed
-    if task.status == "Fix Released":
+    if task.status == BugTaskStatus.FIX_RELEASED:
         return task.date_fix_released or task.date_closed
-    return task.date_closed if task.status in _CLOSED_STATUSES else None
+    return task.date_closed if task.status in UNFIXED_CLOSED_STATUSES else None
 
 
 def _votes(value: object) -> dict[str, int]:
@@ -373,12 +371,6 @@ class SqlSyncStore:
     def rollback(self) -> None:
         """Roll the session back."""
         self._session.rollback()
-
-
-if TYPE_CHECKING:
-
-    def _implements_the_protocol(session: Session) -> SyncStore:
-        return SqlSyncStore(session)
 
 
 def _referenced(session: Session, kind: RefKind) -> set[int]:

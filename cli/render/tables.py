@@ -9,8 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from syncsvc.cli.render.text import due_cell, t, work_line
-from syncsvc.domain import StoredAction, StoredDecision, StoredEvent
-from syncsvc.models.identities import StoredIdentity
+from syncsvc.domain import StoredAction, StoredDecision, StoredEvent, StoredIdentity
 from syncsvc.models.status_queries import LinkView
 from syncsvc.report.status import StatusReport, item_line
 from syncsvc.sync.engine import SyncReport

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from syncsvc.domain.records import (
     Account,
@@ -147,6 +148,16 @@ class Identity:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class StoredIdentity:
+    """An identity row as ``syncsvc people`` lists it: learned or confirmed by a person."""
+
+    identity: Identity
+    gerrit_account_id: int | None
+    confirmed: bool
+    created_at: datetime
+
+
 TopicRefs = Mapping[tuple[int, str], Sequence[Ref]]
 
 
@@ -182,6 +193,27 @@ class CommitmentState(StrEnum):
     STALLED = "stalled"
     DONE = "done"
     DROPPED = "dropped"
+
+
+class CurrentState(NamedTuple):
+    """A commitment's latest recorded state and when it entered it (``changed_at``)."""
+
+    state: CommitmentState
+    since: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """A commitment entering ``state`` at ``changed_at``: one state-history row to append.
+
+    ``previous_state`` is ``None`` for the first recorded state.
+    """
+
+    action_id: int
+    state: CommitmentState
+    previous_state: CommitmentState | None
+    reason: str
+    changed_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

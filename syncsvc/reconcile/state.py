@@ -11,6 +11,8 @@ from datetime import UTC, datetime, time, timedelta
 
 from syncsvc.config import STALL_DAYS
 from syncsvc.domain import (
+    FIXED_STATUSES,
+    UNFIXED_CLOSED_STATUSES,
     ActionState,
     Assessment,
     Bug,
@@ -26,11 +28,6 @@ from syncsvc.domain import (
     repo_name,
 )
 from syncsvc.reconcile.candidates import bug_activity
-
-FIXED_STATUSES = frozenset({"Fix Committed", "Fix Released"})
-
-
-_UNFIXED_CLOSED = frozenset({"Invalid", "Won't Fix", "Opinion", "Expired", "Does Not Exist"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +57,11 @@ def _change_work(change: Change) -> _Work:
 
 def _bug_work(bug: Bug, tasks: Sequence[BugTask]) -> _Work:
     fixed = [t for t in tasks if t.status in FIXED_STATUSES]
-    dead = [t for t in tasks if t not in fixed and (t.is_complete or t.status in _UNFIXED_CLOSED)]
+    dead = [
+        t
+        for t in tasks
+        if t not in fixed and (t.is_complete or t.status in UNFIXED_CLOSED_STATUSES)
+    ]
     phase = "open" if len(fixed) + len(dead) < len(tasks) else "done" if fixed else "dead"
     statuses = ", ".join(sorted({f"{t.target} {t.status}" for t in tasks}))
     closed = [(t.date_fix_committed, t.date_fix_released, t.date_closed) for t in (*fixed, *dead)]
@@ -210,3 +211,28 @@ def branch_states(
         )
         rows.append((branch, found.state, found.reason))
     return tuple(rows)
+
+
+def action_branches(
+    action: StoredAction,
+    links: Sequence[Link],
+    changes_by_number: Mapping[int, Change],
+    bugs_by_id: Mapping[int, Bug],
+    *,
+    now: datetime,
+    stall_days: int = STALL_DAYS,
+    projects: Sequence[str] = (),
+) -> tuple[tuple[str, str, str], ...]:
+    """(branch, state, reason) as `show` lists them: the main line first, then each
+    linked backport branch (see :func:`branch_states`); bugs are judged by the tasks
+    of ``projects`` when they have any."""
+    rows = branch_states(
+        action,
+        links,
+        changes_by_number,
+        bugs_by_id,
+        now=now,
+        stall_days=stall_days,
+        projects=projects,
+    )
+    return tuple((branch, str(state), reason) for branch, state, reason in rows)

@@ -10,7 +10,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from syncsvc.domain import HistoryEvent, Link, StoredAction
+from syncsvc.domain import BugTask, Change, HistoryEvent, Link, StoredAction
+from syncsvc.report.history import status_history
 from syncsvc.report.status import MeetingSlot, StatusReport, build_status, resolve_since
 
 
@@ -29,6 +30,12 @@ class StatusFacts(Protocol):
     def history(self) -> Sequence[HistoryEvent]: ...
     @property
     def new_links(self) -> set[tuple[int, str, str]]: ...
+
+    @property
+    def closed_changes(self) -> Sequence[Change]: ...
+
+    @property
+    def tasks(self) -> Sequence[BugTask]: ...
 
 
 class StatusReader(Protocol):
@@ -59,7 +66,10 @@ def status_report(
     stored facts of the window, filtered by ``owner`` and ``topic``, and group them."""
     since = resolve_since(since_spec, now=now, last_run=reader.last_sync_run(), meeting=meeting)
     facts = reader.status_inputs(since=since, until=now, owner=owner, topic=topic)
+    history = status_history(
+        facts.history, facts.closed_changes, facts.tasks, since=since, until=now
+    )
     return build_status(
-        facts.actions, facts.links, facts.states, facts.previous, facts.history, facts.new_links,
+        facts.actions, facts.links, facts.states, facts.previous, history, facts.new_links,
         since=since, until=now,
     )  # fmt: skip

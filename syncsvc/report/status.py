@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from syncsvc import escape
-from syncsvc.domain import CommitmentState, Link, LinkStatus, StoredAction
+from syncsvc.domain import ArtifactKey, CommitmentState, Link, LinkStatus, StoredAction
 from syncsvc.domain.sync import HistoryEvent
 from syncsvc.errors import ConfigError
 
@@ -43,8 +43,9 @@ class Movement:
 
     def text(self) -> str:
         """ "change 745206 MERGED 2020-12-10"."""
-        kind, _, ident = self.artifact.partition(":")
-        return f"{kind} {ident} {self.what} {self.at:%Y-%m-%d}"
+        key = ArtifactKey.parse_or_none(self.artifact)
+        label = self.artifact if key is None else key.label
+        return f"{label} {self.what} {self.at:%Y-%m-%d}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +133,8 @@ def describe(event: HistoryEvent) -> str | None:
     """What a history row means in a status line, or ``None`` when it is noise."""
     value = event.new_value or "unset"
     if event.field == "created":  # first seen; its value is the status at that time
-        return "proposed" if event.key.startswith("change:") else "reported"
+        key = ArtifactKey.parse_or_none(event.key)
+        return "proposed" if key is not None and key.kind == "change" else "reported"
     if event.field == "status":
         return value
     if event.field == "patch_set":
@@ -148,8 +150,10 @@ def describe(event: HistoryEvent) -> str | None:
 
 
 def artifact_of(key: str) -> str:
-    """``bug:1855391/manila`` → ``bug:1855391``; change keys as they are."""
-    return key.split("/", 1)[0]
+    """``bug:1855391/manila`` → ``bug:1855391``; change keys (and anything that is not
+    an artifact key) as they are."""
+    parsed = ArtifactKey.parse_or_none(key)
+    return key if parsed is None else str(parsed.whole)
 
 
 def build_status(

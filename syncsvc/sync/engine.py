@@ -40,15 +40,20 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from syncsvc.config import LOOKBACK_DAYS, OVERLAP_MINUTES
-from syncsvc.domain import Bug, BugComments, BugTask, SaveCounts, SourceName
+from syncsvc.domain import (
+    CLOSED_CHANGE_STATUSES,
+    Bug,
+    BugComments,
+    BugTask,
+    SaveCounts,
+    SourceName,
+)
 from syncsvc.errors import RemoteError, StoppedError
 from syncsvc.reconcile.footers import GERRIT_EVIDENCE
 from syncsvc.sync.ports import BugSource, ChangeSource, SyncStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-CLOSED_CHANGE = frozenset({"MERGED", "ABANDONED"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +196,7 @@ def _sync_gerrit(run: _Run, source: ChangeSource) -> None:
         for n in referenced
         if run.full
         or n not in known
-        or (known[n][0] not in polled and known[n][1] not in CLOSED_CHANGE)
+        or (known[n][0] not in polled and known[n][1] not in CLOSED_CHANGE_STATUSES)
     )
 
     _fetch_referenced(run, SourceName.GERRIT, todo, source.get_changes, run.store.save_changes)

@@ -14,17 +14,19 @@ from datetime import date, datetime
 from typing import Protocol
 
 from syncsvc.domain import (
-    Assessment,
     Bug,
     BugComments,
     BugMessage,
     BugTask,
     Change,
+    CurrentState,
     Identity,
     Link,
     Plan,
     StoredAction,
+    StoredIdentity,
     TopicRefs,
+    Transition,
 )
 from syncsvc.domain.sync import SaveCounts, SourceName
 
@@ -195,27 +197,39 @@ class LinkStore(Protocol):
         overrides manual decisions."""
         ...
 
-    def record_states(
-        self,
-        states: Mapping[int, Assessment],
-        *,
-        now: datetime,
-        committed: Mapping[int, datetime],
-    ) -> int:
-        """Append a transition for each action whose state differs from its latest
-        recorded one, from the time its evidence gives; an action seen for the first
-        time starts not started at its ``committed`` time. Return how many rows
-        were appended."""
+    def current_states(self, action_ids: Iterable[int]) -> Mapping[int, CurrentState]:
+        """The latest recorded state of each of ``action_ids`` (those without history
+        are left out)."""
+        ...
+
+    def append_transitions(self, transitions: Sequence[Transition], *, now: datetime) -> int:
+        """Append the planned state-history rows, observed at ``now``; return how many
+        actions got rows."""
         ...
 
 
-class RelinkStore(LinkStore, Protocol):
+class IdentityStore(Protocol):
+    """What identity learning reads and writes (one transaction)."""
+
+    def changes(self) -> Sequence[Change]:
+        """Every stored Gerrit change (their owners are the accounts to learn from)."""
+        ...
+
+    def people(self) -> Mapping[str, str | None]:
+        """Nicks of the summaries' people → the full name a summary gave, if any."""
+        ...
+
+    def stored_identities(self) -> Sequence[StoredIdentity]:
+        """Every identity row, learned or confirmed."""
+        ...
+
+    def add_identities(self, learned: Sequence[StoredIdentity]) -> int:
+        """Store learned identities; return how many were added."""
+        ...
+
+
+class RelinkStore(LinkStore, IdentityStore, Protocol):
     """A :class:`LinkStore` that also learns who is who before a relink."""
-
-    def learn_identities(self, *, now: datetime) -> int:
-        """Learn nick ↔ Gerrit rows from change owners and the people of summaries;
-        return how many were added or changed."""
-        ...
 
 
 class SyncDatabase(Protocol):

@@ -13,8 +13,10 @@ from datetime import UTC, datetime, time
 from syncsvc.config import STALL_DAYS, SUGGEST_THRESHOLD
 from syncsvc.domain import Plan
 from syncsvc.reconcile.diff import diff
+from syncsvc.reconcile.identities import learn_identities as learn
 from syncsvc.reconcile.state import assess
-from syncsvc.sync.ports import LinkStore
+from syncsvc.reconcile.transitions import plan_transitions
+from syncsvc.sync.ports import IdentityStore, LinkStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,5 +82,17 @@ def relink(
     }
     # A commitment is made on its day at the event: not started from then on.
     committed = {a.id: datetime.combine(a.day, time(), UTC) for a in actions if a.day}
-    transitions = store.record_states(states, now=now, committed=committed)
+    planned = plan_transitions(states, store.current_states(states), now=now, committed=committed)
+    transitions = store.append_transitions(planned, now=now)
     return RelinkReport(added, updated, len(plan.unchanged), transitions, plan.reasons, plan=plan)
+
+
+def learn_identities(store: IdentityStore, *, now: datetime) -> int:
+    """Learn nick ↔ Gerrit identities from change owners and the people of summaries
+    (see :func:`syncsvc.reconcile.identities.learn_identities`); return how many
+    were stored."""
+    people = store.people()
+    names = {nick: name for nick, name in people.items() if name}
+    owners = [change.owner for change in store.changes()]
+    learned = learn(owners, people, names, store.stored_identities(), now=now)
+    return store.add_identities(learned)

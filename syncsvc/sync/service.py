@@ -17,7 +17,7 @@ from syncsvc.config import STALL_DAYS, SUGGEST_THRESHOLD
 from syncsvc.errors import LockedError, StoppedError
 from syncsvc.sync.engine import SyncReport, SyncSettings, run_sync
 from syncsvc.sync.ports import BugSource, ChangeSource, SyncDatabase
-from syncsvc.sync.relink import RelinkReport, relink
+from syncsvc.sync.relink import RelinkReport, learn_identities, relink
 
 Sources = Callable[[], tuple[BugSource | None, ChangeSource | None]]
 
@@ -69,7 +69,7 @@ def refresh_links(
     and returns the plan it would apply.
     """
     with database.relink_lock(wait=wait), database.link_store(dry_run=dry_run) as store:
-        store.learn_identities(now=now)
+        learn_identities(store, now=now)
         return relink(
             store,
             team_projects=settings.team_projects,

@@ -32,7 +32,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from syncsvc.domain import Account
+from syncsvc.domain import Account, BugTaskStatus, ChangeStatus
 from syncsvc.testing.fake_gerrit import LABEL_RANGES, ChangeInfo, FakeGerrit, make_change
 from syncsvc.testing.fake_launchpad import (
     FakeBug,
@@ -48,7 +48,7 @@ from syncsvc.testing.fake_launchpad_data import IMPORTANCES, TASK_STATUSES, wadl
 SAMPLE_PACKAGE = "syncsvc.data"
 GERRIT_SAMPLE = "sample/gerrit-changes.json"
 LAUNCHPAD_SAMPLE = "sample/launchpad.json"
-CHANGE_STATUSES = ("NEW", "MERGED", "ABANDONED")
+CHANGE_STATUSES: tuple[str, ...] = tuple(ChangeStatus)
 
 Source = str | os.PathLike[str] | Traversable | Mapping[str, Any] | list[Any]
 JSON = dict[str, Any]
@@ -215,7 +215,7 @@ def _gerrit_change(entry: Any, accounts: Mapping[str, Account], where: str) -> C
             raise DatasetError(f"{where}: {what} {name!r} is not in accounts")
         return accounts[name]
 
-    status = _one_of(fields.get("status", "NEW"), CHANGE_STATUSES, f"{where}: status")
+    status = _one_of(fields.get("status", ChangeStatus.NEW), CHANGE_STATUSES, f"{where}: status")
     created = _when(fields["created"], f"{where}: created")
     updated = _when(fields.get("updated", fields["created"]), f"{where}: updated")
     if updated < created:
@@ -257,7 +257,7 @@ def _gerrit_change(entry: Any, accounts: Mapping[str, Account], where: str) -> C
         ],
     )
     if "submitter" in fields:
-        if status != "MERGED":
+        if status != ChangeStatus.MERGED:
             raise DatasetError(f"{where}: only a MERGED change has a submitter")
         info["submitter"] = account_info(who(fields["submitter"], "submitter"))
     return info
@@ -459,7 +459,7 @@ def _task(entry: Any, known: _Known, where: str) -> FakeTask:
     assignee, owner = fields.get("assignee"), fields.get("owner")
     return FakeTask(
         target,
-        _one_of(fields.get("status", "New"), TASK_STATUSES, f"{where}: status"),
+        _one_of(fields.get("status", BugTaskStatus.NEW), TASK_STATUSES, f"{where}: status"),
         _one_of(fields.get("importance", "Undecided"), IMPORTANCES, f"{where}: importance"),
         assignee=None if assignee is None else known.person(assignee, f"{where}: assignee"),
         milestone=None if milestone is None else str(milestone),

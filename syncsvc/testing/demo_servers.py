@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, Literal
 
-from syncsvc.domain import Account
+from syncsvc.domain import Account, BugTaskStatus, ChangeStatus
 from syncsvc.testing.dataset import (
     CHANGE_STATUSES,
     JSON,
@@ -31,8 +31,13 @@ from syncsvc.testing.dataset import (
 )
 from syncsvc.testing.fake_gerrit import LABEL_RANGES, ChangeInfo, FakeGerrit, gerrit_time
 from syncsvc.testing.fake_launchpad import FakeBug, FakeLaunchpad, FakeMessage
-from syncsvc.testing.fake_launchpad_data import CLOSED_STATUSES, IMPORTANCES, TASK_STATUSES
-from syncsvc.testing.fake_launchpad_write import STATUS_DATES, shown_dates
+from syncsvc.testing.fake_launchpad_data import (
+    CLOSED_STATUSES,
+    IMPORTANCES,
+    STATUS_DATES,
+    TASK_STATUSES,
+)
+from syncsvc.testing.fake_launchpad_write import shown_dates
 
 
 class _Keep(Enum):
@@ -89,7 +94,7 @@ def apply_sample_movement(servers: SampleServers, *, when: datetime | None = Non
     update_change(
         servers.gerrit,
         MOVED_CHANGE,
-        status="MERGED",
+        status=ChangeStatus.MERGED,
         updated=when,
         votes={
             "Code-Review": [(people["dviroel"], 2)],
@@ -103,7 +108,7 @@ def apply_sample_movement(servers: SampleServers, *, when: datetime | None = Non
         servers.launchpad,
         DRIFT_BUG,
         "manila",
-        status="Fix Released",
+        status=BugTaskStatus.FIX_RELEASED,
         when=when,
         comment=("vkmc", "Fixed by https://review.opendev.org/776544 in wallaby-rc1."),
     )
@@ -111,7 +116,7 @@ def apply_sample_movement(servers: SampleServers, *, when: datetime | None = Non
         servers.launchpad,
         CLAIMED_BUG,
         "manila",
-        status="In Progress",
+        status=BugTaskStatus.IN_PROGRESS,
         assignee="sample-dev-a",
         when=when,
         comment=("sample-dev-a", "I will take this one for the bug squash."),
@@ -146,7 +151,7 @@ def update_change(
     info["updated"] = stamp
     if status is not None:
         info["status"] = _check(status, CHANGE_STATUSES, "status")
-        if status == "MERGED":
+        if status == ChangeStatus.MERGED:
             info["submitted"] = stamp
             if submitter is not None or "submitter" not in info:
                 info["submitter"] = account_info(submitter or _owner(info))
@@ -223,10 +228,10 @@ def update_task(
     dates = shown_dates(task, bug.date_last_updated)
     new_status = task.status if status is None else _check(status, TASK_STATUSES, "status")
     if new_status != task.status:
-        if task.status == "New":
+        if task.status == BugTaskStatus.NEW:
             dates["date_left_new"] = moment
         if new_status in STATUS_DATES:
-            dates[STATUS_DATES[new_status]] = moment
+            dates[STATUS_DATES[BugTaskStatus(new_status)]] = moment
         if new_status in CLOSED_STATUSES:
             dates["date_closed"] = moment
         elif task.status in CLOSED_STATUSES:

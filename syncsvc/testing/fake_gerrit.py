@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qs, quote, urlsplit
 
-from syncsvc.domain import Account
+from syncsvc.domain import Account, ChangeStatus
 
 ChangeInfo = dict[str, Any]
 Predicate = Callable[[ChangeInfo], bool]
@@ -68,7 +68,7 @@ def make_change(
     project: str = "openstack/manila",
     branch: str = "master",
     subject: str = "Sample change",
-    status: str = "NEW",
+    status: str = ChangeStatus.NEW,
     owner: Account = SAMPLE_OWNER,
     created: datetime | None = None,
     updated: datetime | None = None,
@@ -116,7 +116,7 @@ def make_change(
         message["_revision_number"] = patch_sets
     if topic:
         info["topic"] = topic
-    if str(status) == "MERGED":
+    if status == ChangeStatus.MERGED:
         info["submitted"] = when
         info["submitter"] = _account(owner)
     for name in sorted(set(LABEL_RANGES) | set(labels or {})):
@@ -184,7 +184,8 @@ def render_change(stored: Mapping[str, Any], options: frozenset[str]) -> ChangeI
 
 _TOKEN = re.compile(r'\s*(?:([()])|(-)(?=\S)|([\w-]+:"(?:[^"\\]|\\.)*"|[^\s()]+))')
 _WHEN = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?))?(?: ?([+-]\d{4}))?$")
-_STATUS = {"open": {"NEW"}, "new": {"NEW"}, "merged": {"MERGED"}, "abandoned": {"ABANDONED"}}
+_NEW, _MERGED, _ABANDONED = ChangeStatus.NEW, ChangeStatus.MERGED, ChangeStatus.ABANDONED
+_STATUS = {"open": {_NEW}, "new": {_NEW}, "merged": {_MERGED}, "abandoned": {_ABANDONED}}
 
 
 def _stamp(text: str) -> datetime:

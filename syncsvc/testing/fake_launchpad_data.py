@@ -23,30 +23,32 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+from syncsvc import domain
+from syncsvc.domain import BugTaskStatus
+
 JSONDict = dict[str, Any]
 
 WADL_BASE = "https://api.launchpad.test/1.0/"
 # Every value searchTasks accepts for ``status`` (BugTaskStatusSearch): the task
 # statuses minus "Unknown", plus the two stored forms of "Incomplete".
-SEARCHABLE_STATUSES = (
-    "New",
-    "Incomplete",
-    "Incomplete (with response)",
-    "Incomplete (without response)",
-    "Opinion",
-    "Invalid",
-    "Won't Fix",
-    "Expired",
-    "Confirmed",
-    "Triaged",
-    "In Progress",
-    "Fix Committed",
-    "Fix Released",
-    "Does Not Exist",
+SEARCHABLE_STATUSES: tuple[str, ...] = (
+    BugTaskStatus.NEW,
+    BugTaskStatus.INCOMPLETE,
+    *sorted(domain.INCOMPLETE_SEARCH_FORMS),
+    *domain.SEARCH_STATUSES[2:],
 )
-TASK_STATUSES = (*(s for s in SEARCHABLE_STATUSES if not s.startswith("Incomplete (")), "Unknown")
-UNRESOLVED_STATUSES = ("New", "Incomplete", "Confirmed", "Triaged", "In Progress", "Fix Committed")
-CLOSED_STATUSES = ("Fix Released", "Opinion", "Invalid", "Won't Fix", "Expired", "Does Not Exist")
+TASK_STATUSES: tuple[str, ...] = domain.TASK_STATUSES
+UNRESOLVED_STATUSES = tuple(s for s in TASK_STATUSES if s in domain.UNRESOLVED_STATUSES)
+CLOSED_STATUSES = tuple(s for s in TASK_STATUSES if s in domain.CLOSED_STATUSES)
+# The task date Launchpad sets when a task enters each status.
+STATUS_DATES: dict[BugTaskStatus, str] = {
+    BugTaskStatus.CONFIRMED: "date_confirmed",
+    BugTaskStatus.TRIAGED: "date_triaged",
+    BugTaskStatus.INCOMPLETE: "date_incomplete",
+    BugTaskStatus.IN_PROGRESS: "date_in_progress",
+    BugTaskStatus.FIX_COMMITTED: "date_fix_committed",
+    BugTaskStatus.FIX_RELEASED: "date_fix_released",
+}
 # Most important first: the order of ``order_by=-importance`` (searchTasks' default).
 IMPORTANCES = ("Critical", "High", "Medium", "Low", "Wishlist", "Undecided", "Unknown")
 SAMPLE_DATE = datetime(2020, 1, 1, tzinfo=UTC)
@@ -126,7 +128,7 @@ class FakeTask:
     """One bug task: the bug's state in ``target`` (``manila`` or ``manila/train``)."""
 
     target: str
-    status: str = "New"
+    status: str = BugTaskStatus.NEW
     importance: str = "Undecided"
     assignee: str | None = None
     milestone: str | None = None
@@ -366,20 +368,12 @@ def _derived_task_dates(task: FakeTask, when: datetime) -> JSONDict:
     """Dates Launchpad stamps on a status change, taken as the bug's last update."""
     stamp = lp_time(when)
     dates: JSONDict = {}
-    if task.status != "New":
+    if task.status != BugTaskStatus.NEW:
         dates["date_left_new"] = stamp
     if task.assignee is not None:
         dates["date_assigned"] = stamp
-    keys = {
-        "Confirmed": "date_confirmed",
-        "Triaged": "date_triaged",
-        "Incomplete": "date_incomplete",
-        "In Progress": "date_in_progress",
-        "Fix Committed": "date_fix_committed",
-        "Fix Released": "date_fix_released",
-    }
-    if task.status in keys:
-        dates[keys[task.status]] = stamp
+    if task.status in STATUS_DATES:
+        dates[STATUS_DATES[BugTaskStatus(task.status)]] = stamp
     if task.status in CLOSED_STATUSES:
         dates["date_closed"] = stamp
     return dates
@@ -420,7 +414,8 @@ def _status_filter(params: Mapping[str, list[Any]]) -> set[str]:
     for status in params["status"]:
         if status not in SEARCHABLE_STATUSES:
             raise BadRequestError(f'status: Invalid value "{status}". Acceptable values are: ...')
-        wanted.add("Incomplete" if str(status).startswith("Incomplete") else str(status))
+        incomplete = str(status).startswith(BugTaskStatus.INCOMPLETE)
+        wanted.add(BugTaskStatus.INCOMPLETE if incomplete else str(status))
     return wanted
 
 

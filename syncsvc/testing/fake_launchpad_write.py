@@ -20,9 +20,11 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from syncsvc.domain import BugTaskStatus
 from syncsvc.testing.fake_launchpad_data import (
     CLOSED_STATUSES,
     IMPORTANCES,
+    STATUS_DATES,
     TASK_STATUSES,
     BadRequestError,
     FakeBug,
@@ -35,15 +37,7 @@ from syncsvc.testing.fake_launchpad_http import ServedError
 
 WRITABLE_TASK_FIELDS = ("status", "importance", "assignee_link", "milestone_link")
 # A status users may set (Launchpad keeps "Unknown" for bug watches).
-SETTABLE_STATUSES = tuple(s for s in TASK_STATUSES if s != "Unknown")
-STATUS_DATES = {
-    "Confirmed": "date_confirmed",
-    "Triaged": "date_triaged",
-    "Incomplete": "date_incomplete",
-    "In Progress": "date_in_progress",
-    "Fix Committed": "date_fix_committed",
-    "Fix Released": "date_fix_released",
-}
+SETTABLE_STATUSES = tuple(s for s in TASK_STATUSES if s != BugTaskStatus.UNKNOWN)
 
 
 def write_task(
@@ -129,10 +123,10 @@ def patched_bug(
     tasks = [replace(t, dates=shown_dates(t, bug.date_last_updated)) for t in bug.tasks]
     dates = dict(tasks[index].dates)
     if status != task.status:
-        if task.status == "New":
+        if task.status == BugTaskStatus.NEW:
             dates["date_left_new"] = now
         if status in STATUS_DATES:
-            dates[STATUS_DATES[status]] = now
+            dates[STATUS_DATES[BugTaskStatus(status)]] = now
         if status in CLOSED_STATUSES:
             dates["date_closed"] = now
         elif task.status in CLOSED_STATUSES:
@@ -153,12 +147,12 @@ def patched_bug(
 def shown_dates(task: FakeTask, last_updated: datetime) -> dict[str, datetime | None]:
     """The dates the fake shows for ``task``: derived from the bug's last update, then overrides."""
     shown: dict[str, datetime | None] = {}
-    if task.status != "New":
+    if task.status != BugTaskStatus.NEW:
         shown["date_left_new"] = last_updated
     if task.assignee is not None:
         shown["date_assigned"] = last_updated
     if task.status in STATUS_DATES:
-        shown[STATUS_DATES[task.status]] = last_updated
+        shown[STATUS_DATES[BugTaskStatus(task.status)]] = last_updated
     if task.status in CLOSED_STATUSES:
         shown["date_closed"] = last_updated
     return {**shown, **task.dates}

@@ -31,9 +31,10 @@ from syncsvc.domain import (
 )
 from syncsvc.models.link_store import apply_plan
 from syncsvc.models.relink_store import SqlLinkStore
-from syncsvc.models.repo import list_actions, save_event
+from syncsvc.models.repo import list_actions
 from syncsvc.models.sync_store import SqlSyncStore, get_bug
 from syncsvc.models.sync_tables import BugMessageRow, BugRow
+from syncsvc.testing.storage import save_event
 
 NOW = datetime(2021, 3, 1, 9, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=1)

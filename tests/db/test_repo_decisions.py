@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 
 from syncsvc.domain import Event, ImportReport, StoredDecision
 from syncsvc.models.db import session_scope
-from syncsvc.models.repo import get_action, list_actions, list_decisions, save_event
+from syncsvc.models.repo import get_action, list_actions, list_decisions
 from syncsvc.models.tables import ActionRevisionRow
+from syncsvc.testing.storage import save_event
 
 NOW = datetime(2021, 10, 20, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=1)

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from syncsvc.domain import ActionState, EventSource, StoredEvent
 from syncsvc.errors import ErrorKind, NotFoundError
-from syncsvc.models.repo import get_action, list_actions, list_events, save_event, set_state
+from syncsvc.models.repo import get_action, list_actions, list_events, set_state
+from syncsvc.testing.storage import save_event
 
 NOW = datetime(2020, 11, 2, 12, 0, tzinfo=UTC)
 DIGEST = "0" * 64

@@ -21,8 +21,9 @@ from syncsvc.domain import (
 )
 from syncsvc.errors import InputError, NotFoundError
 from syncsvc.models.db import session_scope
-from syncsvc.models.repo import get_action, list_actions, list_events, save_event, set_state
+from syncsvc.models.repo import get_action, list_actions, list_events, set_state
 from syncsvc.models.tables import ActionRow, EventSourceRow, TopicRow
+from syncsvc.testing.storage import save_event
 
 NOW = datetime(2020, 11, 2, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=1)

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from syncsvc.models.repo import save_event
 from syncsvc.models.status_queries import status_inputs
+from syncsvc.testing.storage import save_event
 
 NOW = datetime(2020, 11, 2, 12, 0, tzinfo=UTC)
 DIGEST = "0" * 64

@@ -35,7 +35,7 @@ from syncsvc.domain import (
     SourceName,
 )
 from syncsvc.models.link_store import apply_plan
-from syncsvc.models.repo import list_actions, save_event
+from syncsvc.models.repo import list_actions
 from syncsvc.models.sync_records import INVISIBLE_BUG_STATE, ArtifactKind, HistoryRow
 from syncsvc.models.sync_store import (
     SqlSyncStore,
@@ -45,6 +45,7 @@ from syncsvc.models.sync_store import (
     history_since,
 )
 from syncsvc.models.sync_tables import ArtifactHistoryRow, BugRow, BugTaskRow
+from syncsvc.testing.storage import save_event
 
 NOW = datetime(2020, 11, 12, 9, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=1)

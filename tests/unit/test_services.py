@@ -81,9 +81,15 @@ class FakeLinkStore:
 
     log: list[str]
 
-    def learn_identities(self, *, now):
+    def people(self):
         self.log.append("learn identities")
-        return 0
+        return {}
+
+    def stored_identities(self):
+        return []
+
+    def add_identities(self, learned):
+        return len(learned)
 
     def actions(self):
         return []
@@ -113,8 +119,11 @@ class FakeLinkStore:
         self.log.append("apply")
         return (0, 0)
 
-    def record_states(self, states, *, now, committed):
-        return 0
+    def current_states(self, states):
+        return {}
+
+    def append_transitions(self, planned, *, now):
+        return len(planned)
 
 
 class FailingChanges:
@@ -186,6 +195,8 @@ class Facts:
     previous: dict = field(default_factory=dict)
     history: tuple = ()
     new_links: set = field(default_factory=set)
+    closed_changes: tuple = ()
+    tasks: tuple = ()
 
 
 @dataclass
