@@ -35,7 +35,7 @@ from syncsvc.adapters.http import (
     configure_session,
     parse_retry_after,
 )
-from syncsvc.domain import Account, Change, ChangeStatus, Footers
+from syncsvc.domain import Account, Change, ChangeStatus, footers_from_message
 from syncsvc.errors import (
     ConfigError,
     RemoteAuthError,
@@ -44,7 +44,6 @@ from syncsvc.errors import (
     RemoteUnavailableError,
 )
 from syncsvc.hosts import AllowedHosts, ForeignHostError
-from syncsvc.reconcile.footers import footers_from_message
 
 logger = logging.getLogger(__name__)
 
@@ -65,15 +64,6 @@ XSSI_PREFIX = b")]}'"  # Gerrit's anti-XSSI line before every JSON body
 MAX_BATCH = 50  # ``change:`` terms per OR query, to keep URLs short
 
 _TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?")
-_FOOTER = re.compile(
-    r"^[ \t]*(closes-bug|partial-bug|related-bug|implements|partially-implements|change-id)"
-    r"[ \t]*:[ \t]*(.*?)[ \t]*$",
-    re.IGNORECASE | re.MULTILINE,
-)
-_BUG_NUMBER = re.compile(r"(?<![\w-])#?(\d+)\b")
-_BLUEPRINT = re.compile(r"\b(?:blueprint|bp)\b[ \t:]*([A-Za-z0-9][\w.+-]*)", re.IGNORECASE)
-_BARE_NAME = re.compile(r"[a-z0-9][a-z0-9.+-]*")
-_CHANGE_ID = re.compile(r"I[0-9a-f]{40}")
 _PLAIN_VALUE = re.compile(r"[\w./^*+-]+")
 
 
@@ -88,42 +78,6 @@ def parse_timestamp(text: str) -> datetime:
     day, clock, fraction = match.groups()
     micros = int((fraction or "0")[:6].ljust(6, "0"))
     return datetime.fromisoformat(f"{day} {clock}").replace(microsecond=micros, tzinfo=UTC)
-
-
-def parse_footers(message: str) -> Footers:
-    """Extract bug, blueprint and Change-Id footers from a commit message.
-
-    Bugs are read with jeepyb's semantics (:func:`syncsvc.reconcile.footers.find_bug_footers`:
-    Fixes-/Resolves-Bug and a bare ``Bug:`` close too, Impacts/Affects relate);
-    blueprints and the Change-Id as below.
-
-    Accepts ``Closes-Bug``/``Partial-Bug``/``Related-Bug`` with ``#123``, ``123``
-    or several numbers separated by commas or spaces; ``Implements:`` and
-    ``Partially-Implements:`` with ``blueprint X``, ``bp X``, ``bp:X`` or a bare
-    name. Keys are case-insensitive, values keep first-seen order without
-    duplicates, and the last ``Change-Id`` wins (as in Gerrit).
-    """
-    found: dict[str, list[str]] = {"closes-bug": [], "partial-bug": [], "related-bug": []}
-    blueprints: list[str] = []
-    change_id: str | None = None
-    for key, value in _FOOTER.findall(message.replace("\r\n", "\n")):
-        key = key.lower()  # noqa: PLW2901  # normalised in place
-        if key in found:
-            found[key].extend(_BUG_NUMBER.findall(value))
-        elif key == "change-id":
-            change_id = value if _CHANGE_ID.fullmatch(value) else change_id
-        elif names := _BLUEPRINT.findall(value):
-            blueprints.extend(names)
-        elif _BARE_NAME.fullmatch(value):
-            blueprints.append(value)
-    jeepyb = footers_from_message(message)
-    return Footers(
-        closes_bug=tuple(dict.fromkeys([*found["closes-bug"], *jeepyb.closes_bug])),
-        partial_bug=tuple(dict.fromkeys([*found["partial-bug"], *jeepyb.partial_bug])),
-        related_bug=tuple(dict.fromkeys([*found["related-bug"], *jeepyb.related_bug])),
-        blueprints=tuple(dict.fromkeys(blueprints)),
-        change_id=change_id,
-    )
 
 
 def parse_account(info: Mapping[str, Any]) -> Account:
@@ -181,7 +135,7 @@ def parse_change(info: Mapping[str, Any], *, base_url: str) -> Change:
             change_id=info.get("change_id"),
             current_patch_set=revision.get("_number"),
             votes=tuple((n, label_value(n, labels[n])) for n in VOTE_LABELS if n in labels),
-            footers=parse_footers(revision.get("commit", {}).get("message", "")),
+            footers=footers_from_message(revision.get("commit", {}).get("message", "")),
             url=f"{base_url}/c/{project}/+/{number}",
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -7,6 +7,13 @@ group the definitions.
 
 from __future__ import annotations
 
+from syncsvc.domain.footers import (
+    BlueprintFooter,
+    BugFooter,
+    find_blueprint_footers,
+    find_bug_footers,
+    footers_from_message,
+)
 from syncsvc.domain.keys import id_order, lp_project, repo_name
 from syncsvc.domain.links import (
     STRONG_RELATIONS,
@@ -61,8 +68,10 @@ __all__ = [
     "ActionRevision",
     "ActionState",
     "Assessment",
+    "BlueprintFooter",
     "Bug",
     "BugComments",
+    "BugFooter",
     "BugMessage",
     "BugTask",
     "Change",
@@ -96,6 +105,9 @@ __all__ = [
     "StoredEvent",
     "Topic",
     "TopicRefs",
+    "find_blueprint_footers",
+    "find_bug_footers",
+    "footers_from_message",
     "id_order",
     "lp_project",
     "repo_name",
