@@ -7,11 +7,10 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-import lazr.restfulclient._browser
 import pytest
 
 from syncsvc.adapters.gerrit import GerritAdapter
-from syncsvc.adapters.http import RetryPolicy
+from syncsvc.adapters.http import HttpPolicy, RetryPolicy, no_wait
 from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
 from syncsvc.domain import Account, ChangeStatus, footers_from_message
 from syncsvc.reconcile.footers import GERRIT_EVIDENCE
@@ -75,15 +74,16 @@ def servers():
 
 @pytest.fixture
 def gerrit(servers):
-    with GerritAdapter(servers.gerrit_url, timeout=5.0, retry=RetryPolicy(attempts=1)) as adapter:
+    policy = HttpPolicy(timeout=5.0, retry=RetryPolicy(attempts=1))
+    with GerritAdapter(servers.gerrit_url, policy=policy) as adapter:
         yield adapter
 
 
 @pytest.fixture
 def launchpad(servers, tmp_path, monkeypatch):
-    monkeypatch.setattr(lazr.restfulclient._browser, "sleep", lambda _seconds: None)
-    config = LaunchpadConfig(servers.launchpad_service_root, tmp_path / "launchpadlib", timeout=5.0)
-    with LaunchpadAdapter(config, sleep=lambda _seconds: None) as adapter:
+    policy = HttpPolicy(timeout=5.0, retry=RetryPolicy(attempts=3), sleep=no_wait)
+    config = LaunchpadConfig(servers.launchpad_service_root, tmp_path / "launchpadlib", http=policy)
+    with LaunchpadAdapter(config) as adapter:
         yield adapter
 
 
