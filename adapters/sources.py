@@ -13,9 +13,9 @@ from typing import BinaryIO
 import requests
 
 from syncsvc.adapters.http import HttpPolicy
+from syncsvc.domain import MAX_INPUT_BYTES
 from syncsvc.errors import InputError, RemoteError, RemoteUnavailableError
 from syncsvc.hosts import ARCHIVE_HOSTS, AllowedHosts, ForeignHostError
-from syncsvc.parse.normalise import MAX_INPUT_BYTES
 
 TIMEOUT = (10.0, 30.0)  # connect, read (seconds)
 #: URL imports: one try (a person is waiting), the archive timeouts.

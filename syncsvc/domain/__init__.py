@@ -31,6 +31,7 @@ from syncsvc.domain.links import (
     TopicRefs,
 )
 from syncsvc.domain.records import (
+    MAX_INPUT_BYTES,
     Account,
     ActionItem,
     ActionOrigin,
@@ -61,6 +62,7 @@ from syncsvc.domain.records import (
 from syncsvc.domain.sync import HistoryEvent, SaveCounts, SourceName
 
 __all__ = [
+    "MAX_INPUT_BYTES",
     "STRONG_RELATIONS",
     "Account",
     "ActionItem",
