@@ -97,7 +97,7 @@ def _utc_now() -> datetime:
 
 
 def no_wait(_seconds: float) -> None:
-    """A ``sleep`` that returns at once (for tests and dry runs)."""
+    """A ``sleep`` that returns at once (tests inject it so that no backoff is waited)."""
 
 
 @dataclass(frozen=True, slots=True)

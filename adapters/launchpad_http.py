@@ -14,7 +14,7 @@ class from :func:`guarded_launchpad` builds one whose ``request()``
   and 16 s, longer when ``Retry-After`` asks) but waiting with the policy's
   ``sleep``, and raises launchpadlib's HTTPError for the last one, so that
   launchpadlib's own retry loop (which sleeps through a module-level
-  ``time.sleep``) never runs;
+  ``time.sleep`` no caller can inject) never retries or sleeps;
 * checks that a 2xx answer to a request for JSON is JSON. httplib2 has already
   stored such an answer in launchpadlib's cache with its ETag, so the next
   request would send ``If-None-Match``, get a 304 and be served the broken copy
