@@ -17,9 +17,9 @@ from syncsvc.domain import MAX_INPUT_BYTES
 from syncsvc.errors import InputError, RemoteError, RemoteUnavailableError
 from syncsvc.hosts import ARCHIVE_HOSTS, AllowedHosts, ForeignHostError
 
-TIMEOUT = (10.0, 30.0)  # connect, read (seconds)
-#: URL imports: one try (a person is waiting), the archive timeouts.
-IMPORT_POLICY = HttpPolicy(timeout=TIMEOUT[1])
+CONNECT_TIMEOUT = 10.0  # seconds; the read may take the policy's timeout
+#: URL imports: one request (a person is waiting), 30 s to read, the syncsvc User-Agent.
+IMPORT_POLICY = HttpPolicy(timeout=30.0)
 IMPORT_LIST = "[import] allowed_hosts"
 
 
@@ -69,7 +69,7 @@ def fetch_url(url: str, allowed: AllowedHosts, *, policy: HttpPolicy = IMPORT_PO
     try:
         with (
             policy.replace(allowed=allowed).configure(requests.Session()) as session,
-            session.get(url, timeout=TIMEOUT, stream=True) as response,
+            session.get(url, timeout=_timeouts(policy), stream=True) as response,
         ):
             if response.status_code >= 400:
                 raise RemoteError(f"{url}: HTTP {response.status_code}")
@@ -85,6 +85,11 @@ def fetch_url(url: str, allowed: AllowedHosts, *, policy: HttpPolicy = IMPORT_PO
         raise RemoteUnavailableError(
             f"{url}: cannot fetch: {type(exc).__name__}", hint="check the URL and the network"
         ) from exc
+
+
+def _timeouts(policy: HttpPolicy) -> tuple[float, float]:
+    """(connect, read) seconds: the policy's timeout, connecting in at most 10 s."""
+    return (min(CONNECT_TIMEOUT, policy.timeout), policy.timeout)
 
 
 def _bounded(data: bytes, name: str) -> bytes:

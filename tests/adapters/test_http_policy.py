@@ -1,5 +1,5 @@
 """The one HTTP policy: retries with backoff and Retry-After, injectable sleep and clock, the
-session it configures, and what launchpadlib's requests get from it."""
+session it configures, and what launchpadlib's requests and URL imports get from it."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from datetime import UTC, datetime
 
 import pytest
 import requests
+import responses
 
 from syncsvc import __version__
 from syncsvc.adapters.http import HttpPolicy, RetryPolicy, TransientError, no_wait
 from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
+from syncsvc.adapters.sources import read_source
 from syncsvc.errors import RemoteUnavailableError
 from syncsvc.hosts import AllowedHosts, ForeignHostError
 from syncsvc.testing.fake_launchpad import FakeLaunchpad
@@ -111,3 +113,16 @@ class TestLaunchpadRequests:
         assert [r.status for r in fake_lp.requests][:4] == [503, 503, 503, 200]
         assert sleeps == [0, 1, 2]
         assert all(agent.startswith("syncsvc-test/1 ") for agent in agents)
+
+
+class TestUrlImports:
+    @responses.activate
+    def test_fetch_uses_the_policy_user_agent_and_timeouts(self):
+        """A URL import sends the policy's User-Agent and reads with its timeout."""
+        url = "https://lists.openstack.org/archives/msg.html"
+        responses.add(responses.GET, url, body=b"<html>summary</html>")
+        policy = HttpPolicy(timeout=12.0, user_agent="syncsvc-test/2")
+        assert read_source(url, policy=policy) == b"<html>summary</html>"
+        (call,) = responses.calls
+        assert call.request.headers["User-Agent"] == "syncsvc-test/2"
+        assert call.request.req_kwargs["timeout"] == (10.0, 12.0)
