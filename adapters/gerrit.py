@@ -1,41 +1,27 @@
 """Gerrit adapter: query changes with python-gerritclient and return domain records.
 
-python-gerritclient 1.2.0 does one GET per call with no paging, retry or
-timeout, puts the query into the URL unencoded, removes the ``)]}'`` prefix
-with ``str.strip`` (which also eats a closing ``'``/``]``/``}`` when the body
-lacks its final newline) and fails with a bare ``TypeError`` on a reply
-without Content-Type. This module uses the client for the connection, auth
-and ``/a`` URL root, but sends the query through ``get_request_raw``: it
-percent-encodes the query, checks the status and decodes the body itself
-(exactly one leading ``)]}'`` removed), pages with ``n``/``S`` until
-``_more_changes`` is gone, gives the session a timeout and User-Agent, retries
-transient failures, and raises :mod:`syncsvc.errors` exceptions only.
+python-gerritclient makes the connection, the auth and the ``/a`` URL root; its
+defects are worked around in :mod:`syncsvc.adapters.gerrit_workarounds`. This
+module pages with ``n``/``S`` until ``_more_changes`` is gone, sends with the
+:class:`~syncsvc.adapters.http.HttpPolicy` (timeout, User-Agent, allow-list,
+retries of transient failures), and raises :mod:`syncsvc.errors` exceptions only.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import re
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Self
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import requests
-from gerritclient import client as gerrit_client
 
-from syncsvc.adapters.http import (
-    DEFAULT_TIMEOUT,
-    RetryPolicy,
-    TransientError,
-    call_with_retry,
-    configure_session,
-    parse_retry_after,
-)
-from syncsvc.domain import Account, Change, ChangeStatus, Footers
+from syncsvc.adapters import gerrit_workarounds as workarounds
+from syncsvc.adapters.http import HttpPolicy, TransientError
+from syncsvc.domain import Account, Change, ChangeStatus, footers_from_message
 from syncsvc.errors import (
     ConfigError,
     RemoteAuthError,
@@ -44,7 +30,6 @@ from syncsvc.errors import (
     RemoteUnavailableError,
 )
 from syncsvc.hosts import AllowedHosts, ForeignHostError
-from syncsvc.reconcile.footers import footers_from_message
 
 logger = logging.getLogger(__name__)
 
@@ -61,19 +46,9 @@ VOTE_LABELS = ("Verified", "Code-Review", "Workflow")
 # DETAILED_LABELS does), so "rejected"/"approved" are mapped to these min/max.
 LABEL_RANGES = {"Code-Review": (-2, 2), "Verified": (-2, 2), "Workflow": (-1, 1)}
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
-XSSI_PREFIX = b")]}'"  # Gerrit's anti-XSSI line before every JSON body
 MAX_BATCH = 50  # ``change:`` terms per OR query, to keep URLs short
 
 _TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?")
-_FOOTER = re.compile(
-    r"^[ \t]*(closes-bug|partial-bug|related-bug|implements|partially-implements|change-id)"
-    r"[ \t]*:[ \t]*(.*?)[ \t]*$",
-    re.IGNORECASE | re.MULTILINE,
-)
-_BUG_NUMBER = re.compile(r"(?<![\w-])#?(\d+)\b")
-_BLUEPRINT = re.compile(r"\b(?:blueprint|bp)\b[ \t:]*([A-Za-z0-9][\w.+-]*)", re.IGNORECASE)
-_BARE_NAME = re.compile(r"[a-z0-9][a-z0-9.+-]*")
-_CHANGE_ID = re.compile(r"I[0-9a-f]{40}")
 _PLAIN_VALUE = re.compile(r"[\w./^*+-]+")
 
 
@@ -88,42 +63,6 @@ def parse_timestamp(text: str) -> datetime:
     day, clock, fraction = match.groups()
     micros = int((fraction or "0")[:6].ljust(6, "0"))
     return datetime.fromisoformat(f"{day} {clock}").replace(microsecond=micros, tzinfo=UTC)
-
-
-def parse_footers(message: str) -> Footers:
-    """Extract bug, blueprint and Change-Id footers from a commit message.
-
-    Bugs are read with jeepyb's semantics (:func:`syncsvc.reconcile.footers.find_bug_footers`:
-    Fixes-/Resolves-Bug and a bare ``Bug:`` close too, Impacts/Affects relate);
-    blueprints and the Change-Id as below.
-
-    Accepts ``Closes-Bug``/``Partial-Bug``/``Related-Bug`` with ``#123``, ``123``
-    or several numbers separated by commas or spaces; ``Implements:`` and
-    ``Partially-Implements:`` with ``blueprint X``, ``bp X``, ``bp:X`` or a bare
-    name. Keys are case-insensitive, values keep first-seen order without
-    duplicates, and the last ``Change-Id`` wins (as in Gerrit).
-    """
-    found: dict[str, list[str]] = {"closes-bug": [], "partial-bug": [], "related-bug": []}
-    blueprints: list[str] = []
-    change_id: str | None = None
-    for key, value in _FOOTER.findall(message.replace("\r\n", "\n")):
-        key = key.lower()  # noqa: PLW2901  # normalised in place
-        if key in found:
-            found[key].extend(_BUG_NUMBER.findall(value))
-        elif key == "change-id":
-            change_id = value if _CHANGE_ID.fullmatch(value) else change_id
-        elif names := _BLUEPRINT.findall(value):
-            blueprints.extend(names)
-        elif _BARE_NAME.fullmatch(value):
-            blueprints.append(value)
-    jeepyb = footers_from_message(message)
-    return Footers(
-        closes_bug=tuple(dict.fromkeys([*found["closes-bug"], *jeepyb.closes_bug])),
-        partial_bug=tuple(dict.fromkeys([*found["partial-bug"], *jeepyb.partial_bug])),
-        related_bug=tuple(dict.fromkeys([*found["related-bug"], *jeepyb.related_bug])),
-        blueprints=tuple(dict.fromkeys(blueprints)),
-        change_id=change_id,
-    )
 
 
 def parse_account(info: Mapping[str, Any]) -> Account:
@@ -181,7 +120,7 @@ def parse_change(info: Mapping[str, Any], *, base_url: str) -> Change:
             change_id=info.get("change_id"),
             current_patch_set=revision.get("_number"),
             votes=tuple((n, label_value(n, labels[n])) for n in VOTE_LABELS if n in labels),
-            footers=parse_footers(revision.get("commit", {}).get("message", "")),
+            footers=footers_from_message(revision.get("commit", {}).get("message", "")),
             url=f"{base_url}/c/{project}/+/{number}",
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -201,14 +140,14 @@ class GerritAdapter:
 
     Anonymous unless both ``username`` and ``password`` (the account's HTTP
     password from Gerrit's settings, not a web login) are given; then every
-    request goes to ``/a/...`` with HTTP basic auth. Each request has a
-    ``timeout`` (seconds); 429/502/503/504, timeouts and connection failures
-    are retried per ``retry`` with ``sleep`` between attempts. No request (a
-    redirect included) goes outside ``allowed_hosts`` (default: the server's own
-    scheme, host and port); a redirect elsewhere is a ForeignHostError, not retried.
-    Not thread-safe.
+    request goes to ``/a/...`` with HTTP basic auth. Requests follow ``policy``:
+    its timeout and User-Agent; 429/502/503/504, timeouts and connection failures
+    are retried per its ``retry``, waiting with its ``sleep``. No request (a
+    redirect included) goes outside its ``allowed`` hosts (default: the server's
+    own scheme, host and port); a redirect elsewhere is a ForeignHostError, not
+    retried. Not thread-safe.
 
-    Raises ConfigError for a bad URL, a URL outside ``allowed_hosts``, credentials
+    Raises ConfigError for a bad URL, a URL outside the allowed hosts, credentials
     in the URL or half-given credentials.
     """
 
@@ -218,10 +157,7 @@ class GerritAdapter:
         *,
         username: str | None = None,
         password: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        retry: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        allowed_hosts: AllowedHosts | None = None,
+        policy: HttpPolicy | None = None,
     ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -237,20 +173,16 @@ class GerritAdapter:
                 hint="leave both unset for anonymous read access",
             )
         self.base_url = url.rstrip("/")
-        allowed = allowed_hosts or AllowedHosts.only(self.base_url)
-        allowed.check(self.base_url)
+        policy = policy or HttpPolicy()
+        if policy.allowed is None:
+            policy = policy.replace(allowed=AllowedHosts.only(self.base_url))
+        assert policy.allowed is not None
+        policy.allowed.check(self.base_url)
         self.authenticated = bool(username)
-        self._api = gerrit_client.connect(
-            self.base_url,
-            auth_type="basic" if username else None,
-            username=username,
-            password=password,
+        self.policy = policy
+        self._api, self._changes = workarounds.connect(
+            self.base_url, username=username, password=password, policy=policy
         )
-        configure_session(self._api.session, timeout=timeout, allowed=allowed)
-        # Always pass connection=: without it the client reads GERRIT_* and ./.env.
-        self._changes = gerrit_client.get_client("change", connection=self._api)
-        self._retry = retry or RetryPolicy()
-        self._sleep = sleep
 
     def __repr__(self) -> str:
         mode = "authenticated" if self.authenticated else "anonymous"
@@ -284,9 +216,7 @@ class GerritAdapter:
         return self._paginate(query, page_size)
 
     def _paginate(self, query: str, page_size: int) -> Iterator[Change]:
-        # Encode ourselves: the client puts the query into the URL as is, where "+"
-        # would become a space and "#" would end the URL.
-        encoded = quote(query, safe="")
+        encoded = workarounds.encoded_query(query)
         seen: set[int] = set()
         skip = 0
         while True:
@@ -346,10 +276,10 @@ class GerritAdapter:
         def once() -> list[Any]:
             logger.debug("GET %s/changes/ %s", self.base_url, what)
             try:
-                response: requests.Response = self._api.get_request_raw(path, params=params)
+                response = workarounds.get_raw(self._api, path, params)
                 if not response.ok:
-                    raise _translate_status(response, what)
-                result = _decode_body(response, what)
+                    raise _translate_status(response, what, self.policy)
+                result = workarounds.decode_body(response, what)
             except ForeignHostError as exc:  # a redirect off the allowed hosts: never retried
                 raise ForeignHostError(f"{what}: {exc}") from exc
             except requests.exceptions.SSLError as exc:  # a certificate problem will not heal
@@ -366,48 +296,14 @@ class GerritAdapter:
                 raise RemoteError(f"{what}: expected a JSON list, got {type(result).__name__}")
             return result
 
-        return call_with_retry(
-            once, what=what, policy=self._retry, sleep=self._sleep, logger=logger
-        )
+        return self.policy.call(once, what=what, logger=logger)
 
 
-def _decode_body(response: requests.Response, what: str) -> object:
-    """Decode a 2xx Gerrit reply: JSON after exactly one leading ``)]}'`` line.
-
-    A prefixed body that does not parse was cut short (a proxy, a reset):
-    TransientError. A ``text/plain`` reply is returned as text, as the client
-    does. Anything else that is not JSON (an SSO or proxy HTML page, a reply
-    without Content-Type) is a RemoteError naming the content type, not retried.
-    """
-    content = response.content
-    if content.startswith(XSSI_PREFIX):
-        # JSON is UTF-8 (RFC 8259); json.loads skips the newline after the prefix.
-        body = content[len(XSSI_PREFIX) :].decode("utf-8", errors="replace")
-        try:
-            return json.loads(body)
-        except json.JSONDecodeError as exc:
-            raise TransientError(f"unreadable JSON: {exc}") from exc
-    content_type = response.headers.get("Content-Type") or ""
-    media = content_type.partition(";")[0].strip().lower()
-    if media == "text/plain":
-        return response.text
-    if media == "application/json":
-        try:
-            return json.loads(response.text)
-        except json.JSONDecodeError:
-            pass
-    answered = media or "without a Content-Type"
-    raise RemoteError(
-        f"{what}: Gerrit answered {answered}, not JSON: is the URL right?",
-        hint="use the Gerrit base URL; a proxy or single sign-on page may be in the way",
-    )
-
-
-def _translate_status(response: requests.Response, what: str) -> Exception:
+def _translate_status(response: requests.Response, what: str, policy: HttpPolicy) -> Exception:
     """Map an HTTP error reply (4xx/5xx) to our errors; retryable ones to TransientError."""
     status, text = response.status_code, response.text.strip()[:500]
     if status in RETRY_STATUSES:
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        retry_after = policy.retry_after(response.headers.get("Retry-After"))
         return TransientError(f"HTTP {status}", retry_after=retry_after)
     if status == 404:
         return RemoteNotFoundError(f"{what}: not found (HTTP 404)", hint="check the Gerrit URL")

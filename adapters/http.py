@@ -1,24 +1,36 @@
-"""Small HTTP helpers shared by adapters: default timeouts, allowed hosts, retry with backoff.
+"""The one HTTP policy every adapter sends with: timeout, retries, allow-list, User-Agent.
+
+An :class:`HttpPolicy` holds what Launchpad (httplib2 under launchpadlib),
+Gerrit (requests under python-gerritclient) and URL imports (requests) share:
+
+* ``timeout``: seconds a connection or a read may take;
+* ``retry``: how often a transient failure is tried again, with exponential
+  backoff or as long as the server's ``Retry-After`` asks (:class:`RetryPolicy`);
+* ``allowed``: the hosts a request (a redirect, a page link) may go to;
+* ``user_agent``: the ``User-Agent`` header;
+* ``sleep`` and ``clock``: what backoff waits with and what ``Retry-After``
+  dates are measured against, injectable so that tests never wait.
 
 Nothing here knows about a particular remote API. An adapter classifies each
 failure itself and raises :class:`TransientError` for the ones worth retrying;
-:func:`call_with_retry` sleeps with exponential backoff (or as long as the
-server's ``Retry-After`` asks), logs every retry, and finally raises
-:class:`~syncsvc.errors.RemoteUnavailableError`.
+:meth:`HttpPolicy.call` retries them (with tenacity), logs every retry, and
+finally raises :class:`~syncsvc.errors.RemoteUnavailableError`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 import requests
 from requests.adapters import HTTPAdapter
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
 from syncsvc import __version__
 from syncsvc.errors import RemoteUnavailableError
@@ -80,44 +92,95 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-def call_with_retry(
-    func: Callable[[], T],
-    *,
-    what: str,
-    policy: RetryPolicy,
-    sleep: Callable[[float], None] = time.sleep,
-    logger: logging.Logger | None = None,
-) -> T:
-    """Call ``func`` until it stops raising :class:`TransientError` or attempts run out.
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
-    ``what`` describes the operation for logs and the final error (never put
-    credentials in it). Other exceptions propagate untouched on the first try.
 
-    Raises:
-        RemoteUnavailableError: every attempt failed with a transient error.
+def no_wait(_seconds: float) -> None:
+    """A ``sleep`` that returns at once (tests inject it so that no backoff is waited)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HttpPolicy:
+    """How syncsvc talks HTTP to one service; see the module docstring.
+
+    ``allowed`` ``None`` leaves the choice to the adapter (its own server only).
+    Immutable: :meth:`replace` gives a changed copy.
     """
-    log = logger or logging.getLogger(__name__)
-    attempt = 1
-    while True:
-        try:
-            return func()
-        except TransientError as exc:
-            if attempt >= policy.attempts:
-                raise RemoteUnavailableError(
-                    f"{what} failed after {attempt} attempts: {exc}",
-                    hint="the server is down or rate limiting; try again later",
-                ) from exc
-            delay = policy.delay(attempt, exc.retry_after)
+
+    timeout: float = DEFAULT_TIMEOUT
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    allowed: AllowedHosts | None = None
+    user_agent: str = USER_AGENT
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], datetime] = _utc_now
+
+    def replace(self, **changes: Any) -> HttpPolicy:
+        """A copy with ``changes`` (field names as keywords)."""
+        return dataclasses.replace(self, **changes)
+
+    def retry_after(self, header: str | None) -> float | None:
+        """Seconds a ``Retry-After`` header asks for, measured against :attr:`clock`."""
+        return parse_retry_after(header, now=self.clock())
+
+    def call(self, func: Callable[[], T], *, what: str, logger: logging.Logger | None = None) -> T:
+        """Call ``func`` until it stops raising :class:`TransientError` or attempts run out.
+
+        ``what`` describes the operation for logs and the final error (never put
+        credentials in it). Other exceptions propagate untouched on the first try.
+        Waits ``retry.delay(k, retry_after)`` with :attr:`sleep` before retry ``k``.
+
+        Raises:
+            RemoteUnavailableError: every attempt failed with a transient error.
+        """
+        log = logger or logging.getLogger(__name__)
+        attempts = max(1, self.retry.attempts)
+
+        def wait(state: RetryCallState) -> float:
+            failure = state.outcome.exception() if state.outcome else None
+            retry_after = failure.retry_after if isinstance(failure, TransientError) else None
+            return self.retry.delay(state.attempt_number, retry_after)
+
+        def before_sleep(state: RetryCallState) -> None:
+            failure = state.outcome.exception() if state.outcome else None
+            delay = state.next_action.sleep if state.next_action else 0.0
             log.warning(
                 "%s failed (%s); retry %d/%d in %.1fs",
                 what,
-                exc,
-                attempt,
-                policy.attempts - 1,
+                failure,
+                state.attempt_number,
+                attempts - 1,
                 delay,
             )
-            sleep(delay)
-            attempt += 1
+
+        retrying = Retrying(
+            sleep=self.sleep,
+            stop=stop_after_attempt(attempts),
+            wait=wait,
+            retry=retry_if_exception_type(TransientError),
+            before_sleep=before_sleep,
+            reraise=True,
+        )
+        try:
+            return retrying(func)
+        except TransientError as exc:
+            raise RemoteUnavailableError(
+                f"{what} failed after {attempts} attempts: {exc}",
+                hint="the server is down or rate limiting; try again later",
+            ) from exc
+
+    def configure(
+        self, session: requests.Session, *, headers: Mapping[str, str] | None = None
+    ) -> requests.Session:
+        """Give ``session`` this policy's timeout, User-Agent and allow-list; see
+        :func:`configure_session`. Returns ``session``."""
+        return configure_session(
+            session,
+            timeout=self.timeout,
+            user_agent=self.user_agent,
+            headers=headers,
+            allowed=self.allowed,
+        )
 
 
 class TimeoutHTTPAdapter(HTTPAdapter):

@@ -3,13 +3,14 @@
 The adapter turns launchpadlib entries into :mod:`syncsvc.domain` records and
 owns the failure policy:
 
-* launchpadlib itself retries only 502/503, up to six times per request
-  (sleeping 0, 1, 2, 4, 8, 16 s through ``lazr.restfulclient._browser.sleep``,
-  which tests monkeypatch). A 502/503 that survives that is final here.
+* 502/503 are retried per request up to six times, as launchpadlib would
+  (after 0, 1, 2, 4, 8, 16 s, or as long as ``Retry-After`` asks), waiting with
+  the policy's ``sleep`` (:mod:`~syncsvc.adapters.launchpad_http`). A 502/503
+  that survives that is final here.
 * Timeouts, refused or reset connections, 429, 500, 504 and a 2xx reply that is
-  not valid JSON (never kept in the cache) are retried by this adapter with
-  exponential backoff (:class:`~syncsvc.adapters.http.RetryPolicy`),
-  one page or one entry at a time, and logged on every retry.
+  not valid JSON (never kept in the cache) are retried by this adapter per the
+  :class:`~syncsvc.adapters.http.HttpPolicy` (exponential backoff), one page or
+  one entry at a time, and logged on every retry.
 * Failures leave as :class:`~syncsvc.errors.RemoteNotFoundError` (404),
   :class:`~syncsvc.errors.RemoteAuthError` (401/403, bad or missing credentials),
   :class:`~syncsvc.errors.RemoteUnavailableError` (retries exhausted) or
@@ -38,7 +39,6 @@ from __future__ import annotations
 import http.client
 import logging
 import re
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -52,7 +52,7 @@ from launchpadlib import uris
 from launchpadlib.credentials import RequestTokenAuthorizationEngine
 from lazr.restfulclient.errors import HTTPError
 
-from syncsvc.adapters.http import RetryPolicy, TransientError, call_with_retry
+from syncsvc.adapters.http import HttpPolicy, RetryPolicy, TransientError
 from syncsvc.adapters.launchpad_http import BadReplyError, guarded_launchpad
 from syncsvc.adapters.launchpad_values import (
     as_count,
@@ -92,6 +92,8 @@ CLOSED_STATUSES: tuple[str, ...] = tuple(s for s in SEARCH_STATUSES if s in CLOS
 _SEARCHABLE = frozenset((*ALL_STATUSES, *INCOMPLETE_SEARCH_FORMS))
 PAGE_SIZE = 75  # Launchpad's default batch size; pages are requested at this size
 _RETRIED_STATUSES = frozenset({408, 429, 500, 504})
+#: Three tries per read: launchpadlib already retries 502/503 six times below this.
+DEFAULT_POLICY = HttpPolicy(retry=RetryPolicy(attempts=3))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,18 +105,17 @@ class LaunchpadConfig:
     (WADL and HTTP cache). With ``credentials_file`` the adapter logs in with that
     OAuth token file and never prompts; without it, access is anonymous. The
     environment's ``http_proxy`` is ignored unless ``proxy_from_environment``.
-    ``allowed_hosts`` is where requests may go (``None``: the service root's origin).
+    ``http`` is the timeout, retries, User-Agent and allowed hosts (``allowed``
+    ``None``: the service root's origin).
     """
 
     service_root: str
     cache_dir: Path
     version: str = "devel"
-    timeout: float = 30.0
     credentials_file: Path | None = None
     application_name: str = "syncsvc"
     proxy_from_environment: bool = False
-    retry: RetryPolicy = field(default_factory=lambda: RetryPolicy(attempts=3))
-    allowed_hosts: AllowedHosts | None = None
+    http: HttpPolicy = field(default_factory=lambda: DEFAULT_POLICY)
 
 
 class _NoInteractiveAuthorization(RequestTokenAuthorizationEngine):  # type: ignore[misc]
@@ -136,14 +137,12 @@ class LaunchpadAdapter:
     """Fetches Launchpad bugs, tasks and comments as domain records.
 
     The login happens on first use (or :meth:`connect`); constructing the adapter
-    makes no request. ``sleep`` is what the adapter's own retries wait with.
+    makes no request. Every wait between retries goes through ``config.http.sleep``.
     """
 
-    def __init__(
-        self, config: LaunchpadConfig, *, sleep: Callable[[float], None] = time.sleep
-    ) -> None:
+    def __init__(self, config: LaunchpadConfig) -> None:
         self._config = config
-        self._sleep = sleep
+        self._policy = config.http
         self._lp: Any = None
         self._names: dict[str, str | None] = {}
         try:
@@ -154,7 +153,7 @@ class LaunchpadAdapter:
                 hint="give a URL such as https://api.launchpad.net/ or an alias such as production",
             ) from exc
         self.api_root = f"{root.rstrip('/')}/{config.version}/"
-        self._allowed = config.allowed_hosts or AllowedHosts.only(root)
+        self._allowed = config.http.allowed or AllowedHosts.only(root)
         self._allowed.check(root)
 
     # --- session -----------------------------------------------------------------
@@ -194,12 +193,12 @@ class LaunchpadAdapter:
             "service_root": cfg.service_root,
             "version": cfg.version,
             "launchpadlib_dir": str(cfg.cache_dir),
-            "timeout": cfg.timeout,
+            "timeout": self._policy.timeout,
             "proxy_info": httplib2.proxy_info_from_environment
             if cfg.proxy_from_environment
             else None,
         }
-        launchpad = guarded_launchpad(self._allowed)
+        launchpad = guarded_launchpad(self._policy, self._allowed)
         try:
             if cfg.credentials_file is None:
                 return launchpad.login_anonymously(cfg.application_name, **options)
@@ -528,9 +527,7 @@ class LaunchpadAdapter:
             except BadReplyError as exc:  # already dropped from the cache: ask afresh
                 raise TransientError(str(exc)) from exc
 
-        return call_with_retry(
-            attempt, what=what, policy=self._config.retry, sleep=self._sleep, logger=_log
-        )
+        return self._policy.call(attempt, what=what, logger=_log)
 
 
 def _raise_for_status(status: int, what: str, exc: Exception) -> NoReturn:

@@ -1,4 +1,4 @@
-"""The seam every Launchpad request passes through: the allow-list and a check of each reply.
+"""The seam every Launchpad request passes through: the HTTP policy and a check of each reply.
 
 launchpadlib (through lazr.restfulclient) sends every request with ``request()``
 of the ``httplib2.Http`` object that ``Launchpad.httpFactory`` builds: the login,
@@ -6,9 +6,15 @@ each entry and page, each ``next_collection_link``, each redirect httplib2
 follows and each permanent redirect it remembers in its cache. The ``Launchpad``
 class from :func:`guarded_launchpad` builds one whose ``request()``
 
-* checks the URL against the allow-list before anything is sent (the OAuth
-  header is only added further down, per request) and raises
+* checks the URL against the policy's allow-list before anything is sent (the
+  OAuth header is only added further down, per request) and raises
   :class:`~syncsvc.hosts.ForeignHostError` for a host outside it;
+* puts the policy's User-Agent in front of launchpadlib's;
+* retries 502 and 503 as launchpadlib would (6 more tries after 0, 1, 2, 4, 8
+  and 16 s, longer when ``Retry-After`` asks) but waiting with the policy's
+  ``sleep``, and raises launchpadlib's HTTPError for the last one, so that
+  launchpadlib's own retry loop (which sleeps through a module-level
+  ``time.sleep`` no caller can inject) never retries or sleeps;
 * checks that a 2xx answer to a request for JSON is JSON. httplib2 has already
   stored such an answer in launchpadlib's cache with its ETag, so the next
   request would send ``If-None-Match``, get a 304 and be served the broken copy
@@ -28,25 +34,31 @@ from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 from httplib2 import DEFAULT_MAX_REDIRECTS, iri2uri, urlnorm
 from launchpadlib.launchpad import Launchpad, LaunchpadOAuthAwareHttp
+from lazr.restfulclient.errors import error_for
 
+from syncsvc.adapters.http import HttpPolicy
 from syncsvc.hosts import AllowedHosts, ForeignHostError
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
+BUSY_STATUSES = frozenset({502, 503})
+#: launchpadlib's waits before its 6 retries of a 502/503: int(2 ** (n - 1)) for n in 0..5.
+BUSY_DELAYS = (0.0, 1.0, 2.0, 4.0, 8.0, 16.0)
 
 
 class BadReplyError(Exception):
     """A 2xx answer to a request for JSON that is not JSON; it is no longer cached."""
 
 
-def guarded_launchpad(allowed: AllowedHosts) -> Any:
-    """A ``Launchpad`` subclass (use its ``login_*`` class methods) whose requests are
-    checked against ``allowed`` and whose broken JSON answers are never kept in the cache."""
+def guarded_launchpad(policy: HttpPolicy, allowed: AllowedHosts) -> Any:
+    """A ``Launchpad`` subclass (use its ``login_*`` class methods) whose requests follow
+    ``policy``, go only to ``allowed`` and whose broken JSON answers are never cached."""
 
     class GuardedLaunchpad(Launchpad):  # type: ignore[misc]  # launchpadlib is untyped
         def httpFactory(  # noqa: N802  # launchpadlib's name
             self, credentials: Any, cache: Any, timeout: Any, proxy_info: Any
         ) -> GuardedHttp:
             return GuardedHttp(
+                policy,
                 allowed,
                 self,
                 self.authorization_engine,
@@ -60,9 +72,10 @@ def guarded_launchpad(allowed: AllowedHosts) -> Any:
 
 
 class GuardedHttp(LaunchpadOAuthAwareHttp):  # type: ignore[misc]  # launchpadlib is untyped
-    """launchpadlib's Http object with the allow-list and JSON checks of this module."""
+    """launchpadlib's Http object with the policy, allow-list and JSON checks of this module."""
 
-    def __init__(self, allowed: AllowedHosts, *args: Any) -> None:
+    def __init__(self, policy: HttpPolicy, allowed: AllowedHosts, *args: Any) -> None:
+        self.policy = policy
         self.allowed = allowed
         super().__init__(*args)
 
@@ -78,17 +91,29 @@ class GuardedHttp(LaunchpadOAuthAwareHttp):  # type: ignore[misc]  # launchpadli
         """httplib2's ``request`` after checking ``uri``; see the module docstring.
 
         Raises ForeignHostError, and nothing is sent, for a host outside the list;
-        BadReplyError, with the answer's cache entry deleted, for JSON that does not parse.
+        BadReplyError, with the answer's cache entry deleted, for JSON that does not parse;
+        launchpadlib's HTTPError for a 502/503 that outlasts the retries.
         """
         self.allowed.check_followed(str(uri))
-        try:
-            response, content = super().request(
-                uri, method, body, headers, redirections, connection_type
-            )
-        except ForeignHostError:
-            self._forget(str(uri))  # a cached permanent redirect to the refused host
-            raise
-        status = int(response.status)
+        headers = self._with_user_agent(headers)
+        for retry in range(len(BUSY_DELAYS) + 1):
+            try:
+                response, content = super().request(
+                    uri, method, body, headers, redirections, connection_type
+                )
+            except ForeignHostError:
+                self._forget(str(uri))  # a cached permanent redirect to the refused host
+                raise
+            status = int(response.status)
+            if status not in BUSY_STATUSES:
+                break
+            if retry == len(BUSY_DELAYS):
+                raise error_for(response, content)
+            asked = self.policy.retry_after(response.get("retry-after"))
+            delay = BUSY_DELAYS[retry]
+            if asked is not None:
+                delay = max(delay, min(asked, self.policy.retry.max_retry_after))
+            self.policy.sleep(delay)
         if 200 <= status < 300 and _wants_json(headers) and not _is_json(content, method):
             self._forget(str(uri))
             raise BadReplyError(f"HTTP {status} reply is not valid JSON")
@@ -96,6 +121,14 @@ class GuardedHttp(LaunchpadOAuthAwareHttp):  # type: ignore[misc]  # launchpadli
             self._forget(str(uri))  # else every later login reads the broken WADL again
             raise BadReplyError(f"HTTP {status} WADL description is not well-formed XML")
         return response, content
+
+    def _with_user_agent(self, headers: Mapping[str, str] | None) -> dict[str, str]:
+        """``headers`` with the policy's User-Agent before launchpadlib's (if any)."""
+        merged = dict(headers or {})
+        name = next((k for k in merged if k.lower() == "user-agent"), "User-Agent")
+        theirs = merged.pop(name, "")
+        merged["User-Agent"] = f"{self.policy.user_agent} {theirs}".strip()
+        return merged
 
     def _forget(self, uri: str) -> None:
         """Delete ``uri``'s cache entry, under the key httplib2 stored it with."""

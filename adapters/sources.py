@@ -12,21 +12,28 @@ from typing import BinaryIO
 
 import requests
 
-from syncsvc.adapters.http import configure_session
+from syncsvc.adapters.http import HttpPolicy
+from syncsvc.domain import MAX_INPUT_BYTES
 from syncsvc.errors import InputError, RemoteError, RemoteUnavailableError
 from syncsvc.hosts import ARCHIVE_HOSTS, AllowedHosts, ForeignHostError
-from syncsvc.parse.normalise import MAX_INPUT_BYTES
 
-TIMEOUT = (10.0, 30.0)  # connect, read (seconds)
+CONNECT_TIMEOUT = 10.0  # seconds; the read may take the policy's timeout
+#: URL imports: one request (a person is waiting), 30 s to read, the syncsvc User-Agent.
+IMPORT_POLICY = HttpPolicy(timeout=30.0)
 IMPORT_LIST = "[import] allowed_hosts"
 
 
 def read_source(
-    source: str, *, stdin: BinaryIO | None = None, allowed: AllowedHosts | None = None
+    source: str,
+    *,
+    stdin: BinaryIO | None = None,
+    allowed: AllowedHosts | None = None,
+    policy: HttpPolicy = IMPORT_POLICY,
 ) -> bytes:
     """Return the bytes of ``source``: a path, ``-`` for stdin, or an http(s) URL.
 
-    A URL must be on ``allowed`` (default: the mail archives, :data:`ARCHIVE_HOSTS`).
+    A URL must be on ``allowed`` (default: the mail archives, :data:`ARCHIVE_HOSTS`)
+    and is fetched with ``policy``'s User-Agent.
     Refuses input over ``MAX_INPUT_BYTES`` without reading it all. Raises
     :class:`InputError` for a missing/unreadable path or an oversized input,
     :class:`ConfigError` for a URL outside ``allowed`` (nothing is sent) and
@@ -37,7 +44,8 @@ def read_source(
         stream = stdin if stdin is not None else sys.stdin.buffer
         return _bounded(stream.read(MAX_INPUT_BYTES + 1), "standard input")
     if source.startswith(("http://", "https://")):
-        return fetch_url(source, allowed or AllowedHosts.of(ARCHIVE_HOSTS, IMPORT_LIST))
+        hosts = allowed or AllowedHosts.of(ARCHIVE_HOSTS, IMPORT_LIST)
+        return fetch_url(source, hosts, policy=policy)
     path = Path(source)
     if not path.exists():
         raise InputError(f"{source}: no such file")
@@ -51,8 +59,8 @@ def read_source(
         raise InputError(f"{source}: cannot read: {exc.strerror}") from exc
 
 
-def fetch_url(url: str, allowed: AllowedHosts) -> bytes:
-    """GET an archived message with a timeout, a User-Agent and a size limit.
+def fetch_url(url: str, allowed: AllowedHosts, *, policy: HttpPolicy = IMPORT_POLICY) -> bytes:
+    """GET an archived message with ``policy``'s User-Agent, a timeout and a size limit.
 
     The URL and every redirect must be on ``allowed``: ConfigError for the URL,
     :class:`~syncsvc.hosts.ForeignHostError` for a redirect; nothing is sent there.
@@ -60,8 +68,8 @@ def fetch_url(url: str, allowed: AllowedHosts) -> bytes:
     allowed.check(url)
     try:
         with (
-            configure_session(requests.Session(), allowed=allowed) as session,
-            session.get(url, timeout=TIMEOUT, stream=True) as response,
+            policy.replace(allowed=allowed).configure(requests.Session()) as session,
+            session.get(url, timeout=_timeouts(policy), stream=True) as response,
         ):
             if response.status_code >= 400:
                 raise RemoteError(f"{url}: HTTP {response.status_code}")
@@ -77,6 +85,11 @@ def fetch_url(url: str, allowed: AllowedHosts) -> bytes:
         raise RemoteUnavailableError(
             f"{url}: cannot fetch: {type(exc).__name__}", hint="check the URL and the network"
         ) from exc
+
+
+def _timeouts(policy: HttpPolicy) -> tuple[float, float]:
+    """(connect, read) seconds: the policy's timeout, connecting in at most 10 s."""
+    return (min(CONNECT_TIMEOUT, policy.timeout), policy.timeout)
 
 
 def _bounded(data: bytes, name: str) -> bytes:

@@ -6,17 +6,18 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from syncsvc.adapters import launchpad
 from syncsvc.adapters.gerrit import GerritAdapter
-from syncsvc.adapters.http import RetryPolicy
+from syncsvc.adapters.http import HttpPolicy
 from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
 from syncsvc.config import GERRIT_PASSWORD_ENV, Config
 from syncsvc.secret_files import warn_if_too_open
 from syncsvc.sync.engine import SyncSettings
 from syncsvc.sync.service import RelinkSettings
 
-# How often commands retry a transient failure (tests swap in zero backoff).
-LAUNCHPAD_RETRY = RetryPolicy(attempts=3)
-GERRIT_RETRY = RetryPolicy()
+# How commands talk to each service (tests swap in policies that never wait).
+LAUNCHPAD_HTTP = launchpad.DEFAULT_POLICY
+GERRIT_HTTP = HttpPolicy()
 
 
 def build_launchpad(cfg: Config, cache_dir: Path) -> LaunchpadAdapter:
@@ -30,8 +31,7 @@ def build_launchpad(cfg: Config, cache_dir: Path) -> LaunchpadAdapter:
             service_root=cfg.launchpad.service_root,
             cache_dir=cache_dir / "launchpadlib",
             credentials_file=cfg.launchpad.credentials_file,
-            allowed_hosts=cfg.allowed_hosts(),
-            retry=LAUNCHPAD_RETRY,
+            http=LAUNCHPAD_HTTP.replace(allowed=cfg.allowed_hosts()),
         )
     )
 
@@ -49,8 +49,7 @@ def build_gerrit(cfg: Config) -> GerritAdapter:
         cfg.gerrit.url,
         username=username,
         password=password,
-        retry=GERRIT_RETRY,
-        allowed_hosts=cfg.allowed_hosts(),
+        policy=GERRIT_HTTP.replace(allowed=cfg.allowed_hosts()),
     )
 
 

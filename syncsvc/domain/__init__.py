@@ -7,7 +7,14 @@ group the definitions.
 
 from __future__ import annotations
 
-from syncsvc.domain.keys import ArtifactKey, id_order, lp_project, repo_name
+from syncsvc.domain.footers import (
+    BlueprintFooter,
+    BugFooter,
+    find_blueprint_footers,
+    find_bug_footers,
+    footers_from_message,
+)
+from syncsvc.domain.keys import ArtifactKey, ArtifactKind, id_order, lp_project, repo_name
 from syncsvc.domain.links import (
     STRONG_RELATIONS,
     Assessment,
@@ -31,6 +38,7 @@ from syncsvc.domain.records import (
     CLOSED_STATUSES,
     FIXED_STATUSES,
     INCOMPLETE_SEARCH_FORMS,
+    MAX_INPUT_BYTES,
     OPEN_STATUSES,
     SEARCH_STATUSES,
     TASK_STATUSES,
@@ -72,6 +80,7 @@ __all__ = [
     "CLOSED_STATUSES",
     "FIXED_STATUSES",
     "INCOMPLETE_SEARCH_FORMS",
+    "MAX_INPUT_BYTES",
     "OPEN_STATUSES",
     "SEARCH_STATUSES",
     "STRONG_RELATIONS",
@@ -85,9 +94,12 @@ __all__ = [
     "ActionSlot",
     "ActionState",
     "ArtifactKey",
+    "ArtifactKind",
     "Assessment",
+    "BlueprintFooter",
     "Bug",
     "BugComments",
+    "BugFooter",
     "BugMessage",
     "BugTask",
     "BugTaskStatus",
@@ -125,6 +137,9 @@ __all__ = [
     "Topic",
     "TopicRefs",
     "Transition",
+    "find_blueprint_footers",
+    "find_bug_footers",
+    "footers_from_message",
     "id_order",
     "lp_project",
     "repo_name",

@@ -12,6 +12,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import NamedTuple
 
+#: The largest summary syncsvc reads (a file, standard input or a fetched URL).
+MAX_INPUT_BYTES = 10 * 1024 * 1024
+
 
 class RefKind(StrEnum):
     """What an explicit reference in the text points at."""

@@ -28,10 +28,10 @@ from html.parser import HTMLParser
 
 import charset_normalizer
 
+from syncsvc.domain import MAX_INPUT_BYTES
 from syncsvc.errors import InputError
 from syncsvc.escape import plain
 
-MAX_INPUT_BYTES = 10 * 1024 * 1024
 #: Real summaries nest lists a few levels deep; each level indents every line
 #: under it, so 10k levels of ``<ul>`` would render to ~100 MB of spaces.
 MAX_LIST_DEPTH = 100

@@ -4,9 +4,8 @@ A :class:`Link` joins one commitment (a stored action) to one artifact. An
 :class:`Edge` joins a change to a bug or blueprint; the reconciler follows edges
 to link a commitment transitively. Edges come from three kinds of evidence:
 
-* commit-message footers, read with the semantics of jeepyb's ``update_bug.py``
-  (the Gerrit hook that updates Launchpad): a whole line ``[prefix] bug|lp N``;
-  the prefix's first word decides what the change does to the bug;
+* commit-message footers, as :mod:`syncsvc.domain.footers` reads them into each
+  change's :class:`~syncsvc.domain.Footers`;
 * Gerrit topics ``bug/N`` and ``bp/name``;
 * the comments jeepyb leaves on a bug: ``Fix proposed to manila (master)`` with a
   ``Review:`` URL.
@@ -20,7 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from syncsvc.domain import BugMessage, Change, Footers, Ref, RefKind
+from syncsvc.domain import BugMessage, Change, Ref, RefKind
 from syncsvc.domain.links import (
     Edge,
     LinkKind,
@@ -42,122 +41,6 @@ RELATION_CONFIDENCE = {
     Relation.RELATED: 0.5,
     Relation.MENTIONS: 0.5,
 }
-
-_PREFIX_RELATION = {
-    **dict.fromkeys(("closes", "fixes", "resolves"), Relation.CLOSES),
-    "partial": Relation.PARTIAL,
-    **dict.fromkeys(("related", "impacts", "affects"), Relation.RELATED),
-}
-
-
-# --- Footers -------------------------------------------------------------------------
-
-# jeepyb matches a whole line: an optional one-word prefix, "bug"/"lp" (with "#"
-# or ":"), and the number at the end of the line; prose never matches because the
-# prefix is a single word. Deviations: several ids on one line are accepted, the
-# match never spans lines, and "lp bug N" counts as no prefix (jeepyb reads "lp").
-# Every separator is mandatory and unambiguous, so a long line cannot backtrack
-# exponentially (commit messages are untrusted input).
-_BUG_WORDS = r"(?:\b(?:bug|lp)\b[ \t#:]*)"
-_BUG_FOOTER = re.compile(
-    r"[ \t]*(?:(?P<prefix>\w+(?:-\w+)*?)(?:[ \t]*[-:][ \t]*|[ \t]+))??"
-    rf"{_BUG_WORDS}+"
-    rf"(?P<ids>\d+(?:(?:[ \t]*[,&][ \t]*|[ \t]+(?:and[ \t]+)?){_BUG_WORDS}?#?\d+)*)[ \t]*",
-    re.IGNORECASE,
-)
-_BLUEPRINT_FOOTER = re.compile(
-    r"[ \t]*(?P<key>implements|partially-implements|partial-implements)[ \t]*:?[ \t]*(?P<rest>.+?)"
-    r"[ \t]*",
-    re.IGNORECASE,
-)
-_BLUEPRINT_ITEM = re.compile(
-    r"(?:\b(?:blueprint|bp)\b[ \t]*[#:]?[ \t]*)?(?P<name>[a-z0-9][\w.+-]*)", re.IGNORECASE
-)
-_CHANGE_ID_FOOTER = re.compile(
-    r"[ \t]*change-id[ \t]*:[ \t]*(?P<id>I[0-9a-f]{40})[ \t]*", re.IGNORECASE
-)
-_DIGITS = re.compile(r"\d+")
-
-
-@dataclass(frozen=True, slots=True)
-class BugFooter:
-    """A bug footer line: the bug, what the change does to it, and the line as written."""
-
-    bug_id: int
-    relation: Relation
-    line: str
-
-
-@dataclass(frozen=True, slots=True)
-class BlueprintFooter:
-    """An ``Implements:``/``Partially-Implements:`` footer naming one blueprint."""
-
-    name: str
-    relation: Relation
-    line: str
-
-
-def find_bug_footers(message: str) -> tuple[BugFooter, ...]:
-    """Bug footers of a commit message in order; the first line naming a bug wins.
-
-    Relations follow jeepyb: ``Closes``/``Fixes``/``Resolves`` and no prefix
-    (``Bug: #N``, ``LP: #N``) close; ``Partial`` is partial; ``Related``,
-    ``Impacts``, ``Affects`` relate; any other word mentions.
-    """
-    found: dict[int, BugFooter] = {}
-    for line in message.splitlines():
-        match = _BUG_FOOTER.fullmatch(line)
-        if match is None:
-            continue
-        prefix = (match.group("prefix") or "").split("-")[0].lower()
-        if prefix in ("", "bug", "lp"):
-            relation = Relation.CLOSES
-        else:
-            relation = _PREFIX_RELATION.get(prefix, Relation.MENTIONS)
-        for digits in _DIGITS.findall(match.group("ids")):
-            found.setdefault(int(digits), BugFooter(int(digits), relation, line.strip()))
-    return tuple(found.values())
-
-
-def find_blueprint_footers(message: str) -> tuple[BlueprintFooter, ...]:
-    """``Implements: blueprint x`` / ``bp x`` / ``bp:x`` / ``x`` and ``Partially-Implements``
-    footer lines (comma-separated names allowed), in order, without duplicates."""
-    found: dict[str, BlueprintFooter] = {}
-    for line in message.splitlines():
-        match = _BLUEPRINT_FOOTER.fullmatch(line)
-        if match is None:
-            continue
-        partial = match.group("key").lower().startswith("partial")
-        relation = Relation.PARTIAL if partial else Relation.CLOSES
-        items = [_BLUEPRINT_ITEM.fullmatch(part.strip()) for part in match.group("rest").split(",")]
-        if all(items):
-            for item in items:
-                assert item is not None
-                name = item.group("name")
-                found.setdefault(name, BlueprintFooter(name, relation, line.strip()))
-    return tuple(found.values())
-
-
-def footers_from_message(message: str) -> Footers:
-    """The domain :class:`Footers` of a commit message, read with jeepyb's semantics.
-
-    Mentions (an unknown prefix) count as related; the last ``Change-Id`` wins.
-    """
-    bugs = find_bug_footers(message)
-    change_ids = [
-        m.group("id") for m in map(_CHANGE_ID_FOOTER.fullmatch, message.splitlines()) if m
-    ]
-
-    def ids(*relations: Relation) -> tuple[str, ...]:
-        return tuple(str(b.bug_id) for b in bugs if b.relation in relations)
-
-    return Footers(
-        closes_bug=ids(Relation.CLOSES),
-        partial_bug=ids(Relation.PARTIAL),
-        related_bug=ids(Relation.RELATED, Relation.MENTIONS),
-        blueprints=tuple(b.name for b in find_blueprint_footers(message)),
-        change_id=change_ids[-1] if change_ids else None,
-    )
 
 
 # --- Gerrit topics and Launchpad messages --------------------------------------------

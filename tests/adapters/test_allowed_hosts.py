@@ -12,7 +12,7 @@ from launchpadlib.credentials import AccessToken, Credentials
 from lazr.restfulclient.authorize.oauth import SystemWideConsumer
 
 from syncsvc.adapters.gerrit import GerritAdapter
-from syncsvc.adapters.http import RetryPolicy
+from syncsvc.adapters.http import HttpPolicy, RetryPolicy, no_wait
 from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
 from syncsvc.adapters.sources import read_source
 from syncsvc.errors import ConfigError, RemoteError
@@ -32,8 +32,7 @@ def peer():
 
 @pytest.fixture
 def fake_lp(monkeypatch):
-    """A running FakeLaunchpad with the sample bugs; launchpadlib's 502/503 sleeps skipped."""
-    monkeypatch.setattr("lazr.restfulclient._browser.sleep", lambda _s: None)
+    """A running FakeLaunchpad with the sample bugs."""
     with FakeLaunchpad() as lp:
         seed_samples(lp)
         lp.add_token(TOKEN, "sample-bug-supervisor")
@@ -46,10 +45,14 @@ def make_lp(fake_lp, tmp_path):
     made: list[LaunchpadAdapter] = []
 
     def make(**options) -> LaunchpadAdapter:
-        options.setdefault("timeout", 2.0)
-        options.setdefault("retry", RetryPolicy(attempts=3, base_delay=0.0))
-        config = LaunchpadConfig(fake_lp.service_root, tmp_path / "launchpadlib", **options)
-        made.append(LaunchpadAdapter(config, sleep=lambda _s: None))
+        allowed = options.pop("allowed_hosts", None)
+        policy = HttpPolicy(
+            timeout=2.0, retry=RetryPolicy(attempts=3), allowed=allowed, sleep=no_wait
+        )
+        config = LaunchpadConfig(
+            fake_lp.service_root, tmp_path / "launchpadlib", http=policy, **options
+        )
+        made.append(LaunchpadAdapter(config))
         return made[-1]
 
     yield make
@@ -128,7 +131,10 @@ class TestGerrit:
         ):
             gerrit.add_fault(status=302, location=peer.url, body="", times=None)
             adapter = GerritAdapter(
-                gerrit.url, username="bot", password="pw", retry=RetryPolicy(attempts=1)
+                gerrit.url,
+                username="bot",
+                password="pw",
+                policy=HttpPolicy(retry=RetryPolicy(attempts=1)),
             )
             with pytest.raises(RemoteError, match=rf"{peer.url} is not in allowed_hosts"):
                 list(adapter.iter_changes("status:open"))

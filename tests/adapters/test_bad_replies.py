@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from fake_launchpad_fixture import SAMPLE_BUG, seed_samples
 
-from syncsvc.adapters.http import RetryPolicy
+from syncsvc.adapters.http import HttpPolicy, RetryPolicy
 from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
 from syncsvc.errors import RemoteUnavailableError
 from syncsvc.testing.fake_launchpad import FakeLaunchpad
@@ -20,8 +20,7 @@ BUG_PATH = f"/devel/bugs/{SAMPLE_BUG}"
 
 @pytest.fixture
 def fake_lp(monkeypatch):
-    """A running FakeLaunchpad with the sample bugs; launchpadlib's 502/503 sleeps skipped."""
-    monkeypatch.setattr("lazr.restfulclient._browser.sleep", lambda _s: None)
+    """A running FakeLaunchpad with the sample bugs."""
     with FakeLaunchpad() as lp:
         seed_samples(lp)
         yield lp
@@ -40,10 +39,9 @@ def make_lp(fake_lp, tmp_path, sleeps):
 
     def make() -> LaunchpadAdapter:
         retry = RetryPolicy(attempts=3, base_delay=0.0)
-        config = LaunchpadConfig(
-            fake_lp.service_root, tmp_path / "launchpadlib", timeout=2.0, retry=retry
-        )
-        made.append(LaunchpadAdapter(config, sleep=sleeps.append))
+        policy = HttpPolicy(timeout=2.0, retry=retry, sleep=sleeps.append)
+        config = LaunchpadConfig(fake_lp.service_root, tmp_path / "launchpadlib", http=policy)
+        made.append(LaunchpadAdapter(config))
         return made[-1]
 
     yield make

@@ -7,13 +7,12 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-import lazr.restfulclient._browser
 import pytest
 
-from syncsvc.adapters.gerrit import GerritAdapter, parse_footers
-from syncsvc.adapters.http import RetryPolicy
+from syncsvc.adapters.gerrit import GerritAdapter
+from syncsvc.adapters.http import HttpPolicy, RetryPolicy, no_wait
 from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
-from syncsvc.domain import Account, ChangeStatus
+from syncsvc.domain import Account, ChangeStatus, footers_from_message
 from syncsvc.reconcile.footers import GERRIT_EVIDENCE
 from syncsvc.testing.dataset import (
     GERRIT_SAMPLE,
@@ -75,15 +74,16 @@ def servers():
 
 @pytest.fixture
 def gerrit(servers):
-    with GerritAdapter(servers.gerrit_url, timeout=5.0, retry=RetryPolicy(attempts=1)) as adapter:
+    policy = HttpPolicy(timeout=5.0, retry=RetryPolicy(attempts=1))
+    with GerritAdapter(servers.gerrit_url, policy=policy) as adapter:
         yield adapter
 
 
 @pytest.fixture
 def launchpad(servers, tmp_path, monkeypatch):
-    monkeypatch.setattr(lazr.restfulclient._browser, "sleep", lambda _seconds: None)
-    config = LaunchpadConfig(servers.launchpad_service_root, tmp_path / "launchpadlib", timeout=5.0)
-    with LaunchpadAdapter(config, sleep=lambda _seconds: None) as adapter:
+    policy = HttpPolicy(timeout=5.0, retry=RetryPolicy(attempts=3), sleep=no_wait)
+    config = LaunchpadConfig(servers.launchpad_service_root, tmp_path / "launchpadlib", http=policy)
+    with LaunchpadAdapter(config) as adapter:
         yield adapter
 
 
@@ -123,7 +123,7 @@ class TestGerritSampleData:
         for info in changes.values():
             message = revision(info)["commit"]["message"]
             assert message.splitlines()[0] == info["subject"]
-            assert parse_footers(message).change_id == info["change_id"]
+            assert footers_from_message(message).change_id == info["change_id"]
 
     def test_every_change_moved_between_the_ptg_and_the_snapshot(self, changes):
         """Each change was updated on or after the first PTG day and before the snapshot."""
@@ -137,14 +137,15 @@ class TestGerritSampleData:
         closing = [
             n
             for n in haixin
-            if "1855391" in parse_footers(revision(changes[n])["commit"]["message"]).closes_bug
+            if "1855391"
+            in footers_from_message(revision(changes[n])["commit"]["message"]).closes_bug
         ]
         assert closing == [702153, 771234]
         privsep = [c for c in changes.values() if c.get("topic") == "privsep-migration"]
         assert {c["owner"]["username"] for c in privsep} == {"carloss"}
         for info in privsep:
             message = revision(info)["commit"]["message"]
-            assert parse_footers(message).blueprints == ("privsep-migration",)
+            assert footers_from_message(message).blueprints == ("privsep-migration",)
 
     def test_a_backport_shares_the_change_id(self, changes):
         """The stable/victoria backport has the master change's Change-Id."""
@@ -268,7 +269,7 @@ class TestLaunchpadSampleData:
         """Every Closes-Bug footer in the Gerrit data names a bug of the Launchpad data."""
         ids = {b.id for b in lp_data.bugs}
         for info in changes.values():
-            footers = parse_footers(revision(info)["commit"]["message"])
+            footers = footers_from_message(revision(info)["commit"]["message"])
             assert {int(n) for n in footers.closes_bug} <= ids, info["_number"]
 
     def test_the_only_drift_is_bug_1914521(self, changes, lp_data):
@@ -278,7 +279,7 @@ class TestLaunchpadSampleData:
             if info["status"] != "MERGED":
                 continue
             target = info["project"].split("/", 1)[1]
-            for number in parse_footers(revision(info)["commit"]["message"]).closes_bug:
+            for number in footers_from_message(revision(info)["commit"]["message"]).closes_bug:
                 task = next(t for t in lp_data.bug(int(number)).tasks if t.target == target)
                 if task.status not in ("Fix Released", "Fix Committed"):
                     drift.add(int(number))

@@ -14,7 +14,7 @@ from gerritclient import error as gerrit_error
 
 from syncsvc import __version__
 from syncsvc.adapters.gerrit import QUERY_OPTIONS, GerritAdapter
-from syncsvc.adapters.http import RetryPolicy
+from syncsvc.adapters.http import HttpPolicy, RetryPolicy
 from syncsvc.domain import Account, Change, ChangeStatus, Footers
 from syncsvc.errors import (
     ConfigError,
@@ -48,11 +48,10 @@ def make_adapter(sleeps):
     """Build adapters that record their backoff sleeps instead of sleeping."""
     made: list[GerritAdapter] = []
 
-    def factory(url: str, **kwargs) -> GerritAdapter:
-        kwargs.setdefault("retry", RetryPolicy(attempts=3, base_delay=0.5))
-        kwargs.setdefault("sleep", sleeps.append)
-        kwargs.setdefault("timeout", 5.0)
-        made.append(adapter := GerritAdapter(url, **kwargs))
+    def factory(url: str, *, timeout: float = 5.0, retry: RetryPolicy | None = None, **kwargs):
+        retry = retry or RetryPolicy(attempts=3, base_delay=0.5)
+        policy = HttpPolicy(timeout=timeout, retry=retry, sleep=sleeps.append)
+        made.append(adapter := GerritAdapter(url, policy=policy, **kwargs))
         return adapter
 
     yield factory
@@ -400,17 +399,18 @@ class TestErrors:
         assert str(raised.value).endswith("Unsupported operator is:open")
         assert len(fake_gerrit.requests) == 1
 
-    def test_timeout_is_honoured_then_gives_up(self, fake_gerrit, make_adapter):
-        """A reply slower than the session timeout is a retried timeout, then unavailable."""
-        fake_gerrit.add_fault(delay=2.0, times=None)
+    def test_timeout_is_honoured_then_gives_up(self, fake_gerrit, make_adapter, sleeps):
+        """A reply that never comes is a retried timeout after the policy's timeout, then
+        unavailable."""
+        fake_gerrit.add_fault(delay=60.0, times=None)  # no reply until the fake stops
         adapter = make_adapter(
-            fake_gerrit.url, timeout=0.2, retry=RetryPolicy(attempts=2, base_delay=0)
+            fake_gerrit.url, timeout=0.05, retry=RetryPolicy(attempts=2, base_delay=0)
         )
         started = time.monotonic()
-        with pytest.raises(RemoteUnavailableError, match="ReadTimeout"):
+        with pytest.raises(RemoteUnavailableError, match="after 2 attempts: ReadTimeout"):
             list(adapter.iter_changes("status:open"))
-        assert time.monotonic() - started < 1.5
-        assert len(fake_gerrit.requests) == 2
+        assert time.monotonic() - started < 30  # the policy's timeout fired, not the delay
+        assert sleeps == [0]
 
     def test_user_agent_names_syncsvc(self, fake_gerrit, make_adapter):
         """Every request carries a syncsvc User-Agent."""

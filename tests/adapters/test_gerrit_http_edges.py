@@ -23,7 +23,7 @@ from responses import matchers
 
 from syncsvc import __version__
 from syncsvc.adapters.gerrit import QUERY_OPTIONS, GerritAdapter
-from syncsvc.adapters.http import RetryPolicy
+from syncsvc.adapters.http import HttpPolicy, RetryPolicy
 from syncsvc.errors import (
     RemoteAuthError,
     RemoteError,
@@ -94,9 +94,8 @@ def make_adapter(sleeps):
     made: list[GerritAdapter] = []
 
     def factory(**kwargs: Any) -> GerritAdapter:
-        kwargs.setdefault("retry", RetryPolicy(attempts=3, base_delay=0.5))
-        kwargs.setdefault("sleep", sleeps.append)
-        made.append(adapter := GerritAdapter(ROOT, **kwargs))
+        policy = HttpPolicy(retry=RetryPolicy(attempts=3, base_delay=0.5), sleep=sleeps.append)
+        made.append(adapter := GerritAdapter(ROOT, policy=policy, **kwargs))
         return adapter
 
     yield factory

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from syncsvc.adapters.gerrit import label_value, parse_change, parse_footers, parse_timestamp
+from syncsvc.adapters.gerrit import label_value, parse_change, parse_timestamp
 from syncsvc.adapters.http import RetryPolicy, parse_retry_after
-from syncsvc.domain import Footers
+from syncsvc.domain import Footers, footers_from_message
 from syncsvc.errors import RemoteError
 
 CHANGE_ID = "I148225926cd249a0dd8d1f8c02b22ed06487f405"
@@ -70,7 +70,7 @@ class TestFooters:
     )
     def test_footer_variants(self, footer, expected):
         """Each spelling of a footer seen in OpenStack commits is understood."""
-        assert parse_footers(f"Subject line\n\nBody text.\n\n{footer}\n") == expected
+        assert footers_from_message(f"Subject line\n\nBody text.\n\n{footer}\n") == expected
 
     def test_full_message_keeps_order_and_last_change_id(self):
         """Footers keep first-seen order, and the last Change-Id wins."""
@@ -85,7 +85,7 @@ class TestFooters:
             "Closes-Bug: #1900001\n"
             f"Change-Id: {CHANGE_ID}\n"
         )
-        assert parse_footers(message) == Footers(
+        assert footers_from_message(message) == Footers(
             closes_bug=("1900003", "1900001"),
             partial_bug=("1900002",),
             blueprints=("sample-a", "sample-b"),
@@ -95,11 +95,11 @@ class TestFooters:
     def test_crlf_line_endings(self):
         """Messages with CRLF line endings give the same footers."""
         message = f"Subject\r\n\r\nCloses-Bug: #5\r\nChange-Id: {CHANGE_ID}\r\n"
-        assert parse_footers(message) == Footers(closes_bug=("5",), change_id=CHANGE_ID)
+        assert footers_from_message(message) == Footers(closes_bug=("5",), change_id=CHANGE_ID)
 
     def test_empty_message(self):
         """No message means no footers."""
-        assert parse_footers("") == Footers()
+        assert footers_from_message("") == Footers()
 
 
 class TestVotes:
@@ -172,7 +172,7 @@ class TestJeepybFooterForms:
 
     def test_fixes_resolves_and_bare_bug(self) -> None:
         """Fixes-Bug, Resolves-Bug and a bare 'Bug:' close; Impacts relates."""
-        footers = parse_footers(
+        footers = footers_from_message(
             "Fix extend\n\nFixes-Bug: #1855391\nResolves-Bug: 1900001\nBug: #1900002\n"
             "Impacts: bug #1900003\nChange-Id: I0123456789abcdef0123456789abcdef01234567\n"
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 from datetime import UTC, datetime, timedelta
 
 import lazr.restfulclient._browser
@@ -21,7 +22,7 @@ from launchpadlib.credentials import AccessToken, Credentials
 from lazr.restfulclient.authorize.oauth import SystemWideConsumer
 
 from syncsvc.adapters import launchpad as launchpad_adapter
-from syncsvc.adapters.http import RetryPolicy
+from syncsvc.adapters.http import HttpPolicy, RetryPolicy
 from syncsvc.adapters.launchpad import (
     ALL_STATUSES,
     LaunchpadAdapter,
@@ -84,7 +85,7 @@ def fake_lp():
 
 @pytest.fixture
 def lazr_sleeps(monkeypatch):
-    """launchpadlib's own 502/503 back-off sleeps, recorded instead of slept."""
+    """Calls of launchpadlib's own 502/503 back-off sleep, recorded (the policy waits instead)."""
     sleeps: list[float] = []
     monkeypatch.setattr(lazr.restfulclient._browser, "sleep", sleeps.append)
     return sleeps
@@ -102,10 +103,13 @@ def make_adapter(fake_lp, tmp_path, sleeps, lazr_sleeps):
 
     made: list[LaunchpadAdapter] = []
 
-    def make(**options) -> LaunchpadAdapter:
-        options.setdefault("timeout", 2.0)
-        config = LaunchpadConfig(fake_lp.service_root, tmp_path / "launchpadlib", **options)
-        made.append(LaunchpadAdapter(config, sleep=sleeps.append))
+    def make(*, timeout: float = 2.0, retry: RetryPolicy | None = None, **options):
+        retry = retry or RetryPolicy(attempts=3)
+        policy = HttpPolicy(timeout=timeout, retry=retry, sleep=sleeps.append)
+        config = LaunchpadConfig(
+            fake_lp.service_root, tmp_path / "launchpadlib", http=policy, **options
+        )
+        made.append(LaunchpadAdapter(config))
         return made[-1]
 
     yield make
@@ -391,18 +395,20 @@ class TestSearchTasks:
 
 class TestFailures:
     def test_503_is_retried_by_launchpadlib(self, adapter, fake_lp, lazr_sleeps, sleeps):
-        """Two 503s are absorbed by launchpadlib's own back-off (0 s, 1 s)."""
+        """Two 503s are absorbed by launchpadlib's back-off (0 s, 1 s), waited with the policy."""
         fake_lp.fail(503, times=2)
         assert list(adapter.get_bugs([SAMPLE_BUG])) == [SAMPLE]
         assert [r.status for r in fake_lp.requests] == [503, 503, 200, 200]
-        assert (lazr_sleeps, sleeps) == ([0, 1], [])
+        assert (lazr_sleeps, sleeps) == ([], [0, 1])
 
-    def test_persistent_503_is_unavailable_without_more_retries(self, adapter, fake_lp, sleeps):
+    def test_persistent_503_is_unavailable_without_more_retries(
+        self, adapter, fake_lp, lazr_sleeps, sleeps
+    ):
         """After launchpadlib's 7 tries a 503 is final: no second retry layer."""
         fake_lp.fail(503, times=None)
         with pytest.raises(RemoteUnavailableError, match="HTTP 503 after launchpadlib"):
             list(adapter.get_bugs([SAMPLE_BUG]))
-        assert (len(fake_lp.requests), sleeps) == (7, [])
+        assert (len(fake_lp.requests), lazr_sleeps, sleeps) == (7, [], [0, 1, 2, 4, 8, 16])
 
     def test_500_is_retried_with_backoff_then_unavailable(self, adapter, fake_lp, sleeps):
         """A persistent 500 is tried 3 times with 1 s and 2 s back-off."""
@@ -425,21 +431,30 @@ class TestFailures:
         ]
         assert sleeps == [1.0]
 
-    def test_timeout_is_retried(self, make_adapter, fake_lp, sleeps):
-        """A request slower than the timeout is retried and then succeeds."""
-        lp = make_adapter(timeout=0.2)
-        lp.connect()
-        fake_lp.delay(1.0, match="bugs/1855391")
-        assert list(lp.get_bugs([SAMPLE_BUG])) == [SAMPLE]
-        assert sleeps == [1.0]
+    def test_timeout_is_retried(self, adapter, fake_lp, sleeps, monkeypatch):
+        """A request that times out is retried and then succeeds."""
+        http = adapter._lp._browser._connection  # the policy's transport (GuardedHttp)
+        send, timed_out = http.request, []
+
+        def time_out_once(uri, *args, **kwargs):
+            if "bugs/1855391" in str(uri) and not timed_out:
+                timed_out.append(str(uri))
+                raise TimeoutError("timed out")  # what httplib2 raises when the timeout fires
+            return send(uri, *args, **kwargs)
+
+        monkeypatch.setattr(http, "request", time_out_once)
+        assert list(adapter.get_bugs([SAMPLE_BUG])) == [SAMPLE]
+        assert (len(timed_out), sleeps) == (1, [1.0])
 
     def test_persistent_timeout_is_unavailable(self, make_adapter, fake_lp, sleeps):
-        """Timeouts on every attempt end in RemoteUnavailableError."""
-        lp = make_adapter(timeout=0.2, retry=RetryPolicy(attempts=2))
-        lp.connect()
-        fake_lp.delay(1.0, times=None)
+        """A reply that never comes times out after the policy's timeout on every attempt."""
+        make_adapter().connect()  # warms the cache: the next login sends nothing
+        fake_lp.delay(60.0, times=None)  # no reply until the fake stops
+        lp = make_adapter(timeout=0.05, retry=RetryPolicy(attempts=2))
+        started = time.monotonic()
         with pytest.raises(RemoteUnavailableError, match="TimeoutError"):
             list(lp.get_bugs([SAMPLE_BUG]))
+        assert time.monotonic() - started < 30  # the policy's timeout fired, not the delay
         assert sleeps == [1.0]
 
     def test_connection_reset_is_retried(self, adapter, fake_lp, sleeps):

@@ -8,7 +8,6 @@ import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 
-import lazr.restfulclient._browser
 import pytest
 from fake_launchpad_fixture import SAMPLE_BUG, seed_samples
 from launchpadlib.credentials import AccessToken, Credentials
@@ -16,6 +15,7 @@ from launchpadlib.launchpad import Launchpad
 from lazr.restfulclient.authorize.oauth import SystemWideConsumer
 from lazr.restfulclient.errors import Unauthorized
 
+from syncsvc.adapters.http import HttpPolicy, RetryPolicy, no_wait
 from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
 from syncsvc.errors import RemoteAuthError, RemoteNotFoundError
 from syncsvc.testing.fake_launchpad import FakeLaunchpad
@@ -30,7 +30,6 @@ TASK_PATH = f"/devel/manila/+bug/{SAMPLE_BUG}"
 @pytest.fixture
 def fake_lp(monkeypatch):
     """A running FakeLaunchpad with the sample bugs, a write token and a fixed clock."""
-    monkeypatch.setattr(lazr.restfulclient._browser, "sleep", lambda _s: None)
     with FakeLaunchpad(clock=lambda: WRITE_TIME) as lp:
         seed_samples(lp)
         lp.add_token(TOKEN, WRITER)
@@ -57,10 +56,10 @@ def make_adapter(fake_lp, tmp_path):
         config = LaunchpadConfig(
             fake_lp.service_root,
             tmp_path / "launchpadlib",
-            timeout=2.0,
             credentials_file=credentials_file,
+            http=HttpPolicy(timeout=2.0, retry=RetryPolicy(attempts=3), sleep=no_wait),
         )
-        made.append(LaunchpadAdapter(config, sleep=lambda _s: None))
+        made.append(LaunchpadAdapter(config))
         made[-1].connect()
         fake_lp.clear_requests()
         return made[-1]

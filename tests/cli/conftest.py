@@ -1,4 +1,4 @@
-"""CLI fixtures: a database the CLI can use on each backend."""
+"""CLI fixtures: a database the CLI can use on each backend; HTTP retries that never wait."""
 
 from __future__ import annotations
 
@@ -7,10 +7,19 @@ from importlib import resources
 import pytest
 from typer.testing import CliRunner
 
+from syncsvc.adapters.http import no_wait
+from syncsvc.cli import wiring
 from syncsvc.cli.app import app
 from syncsvc.models.db import open_engine, upgrade
 
 EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
+
+
+@pytest.fixture(autouse=True)
+def http_never_waits(monkeypatch):
+    """The commands' HTTP policies back off without sleeping (launchpadlib's 502/503 too)."""
+    monkeypatch.setattr(wiring, "LAUNCHPAD_HTTP", wiring.LAUNCHPAD_HTTP.replace(sleep=no_wait))
+    monkeypatch.setattr(wiring, "GERRIT_HTTP", wiring.GERRIT_HTTP.replace(sleep=no_wait))
 
 
 @pytest.fixture

@@ -26,8 +26,7 @@ ARCHIVE_PATH = "/pipermail/openstack-discuss/2020-October/018335.html"
 
 @pytest.fixture
 def servers(monkeypatch, tmp_path):
-    """The sample fakes; launchpadlib's retry sleeps off, its cache in tmp."""
-    monkeypatch.setattr("lazr.restfulclient._browser.sleep", lambda _s: None)
+    """The sample fakes; launchpadlib's cache in tmp."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     with sample_servers() as running:
         yield running

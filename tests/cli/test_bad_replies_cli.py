@@ -1,6 +1,6 @@
 """Issue 10 (4) end to end: invalid JSON from Launchpad or Gerrit exits 3 with one line.
 
-Backoff is zero here (the command's retry policies are swapped), so no test sleeps.
+The command's HTTP policies are swapped for ones that never wait, so no test sleeps.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from syncsvc.adapters.http import RetryPolicy
+from syncsvc.adapters.http import HttpPolicy, RetryPolicy, no_wait
 from syncsvc.cli import wiring
 from syncsvc.cli.app import app
 from syncsvc.models.db import open_engine
@@ -24,9 +24,9 @@ BUG_PATH = "/devel/bugs/1855391"
 @pytest.fixture
 def servers(monkeypatch, tmp_path):
     """The sample fakes; no backoff sleeps; launchpadlib's cache in tmp (kept across runs)."""
-    monkeypatch.setattr("lazr.restfulclient._browser.sleep", lambda _s: None)
-    monkeypatch.setattr(wiring, "LAUNCHPAD_RETRY", RetryPolicy(attempts=3, base_delay=0.0))
-    monkeypatch.setattr(wiring, "GERRIT_RETRY", RetryPolicy(attempts=3, base_delay=0.0))
+    quick = HttpPolicy(retry=RetryPolicy(attempts=3, base_delay=0.0), sleep=no_wait)
+    monkeypatch.setattr(wiring, "LAUNCHPAD_HTTP", quick)
+    monkeypatch.setattr(wiring, "GERRIT_HTTP", quick)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     with sample_servers() as running:
         yield running

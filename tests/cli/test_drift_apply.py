@@ -23,7 +23,6 @@ def cli(db_url: str, config, *args: str):
 @pytest.fixture
 def demo_db(db_url, monkeypatch, tmp_path):
     """A database after `syncsvc demo`; launchpadlib's cache goes under ``tmp_path``."""
-    monkeypatch.setattr("lazr.restfulclient._browser.sleep", lambda _s: None)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     result = CliRunner().invoke(app, ["--db", db_url, "demo"])
     assert result.exit_code == 0, result.stderr

@@ -18,7 +18,6 @@ def cli(db_url: str, *args: str):
 @pytest.fixture
 def demo_db(db_url, monkeypatch, tmp_path):
     """A database after `syncsvc demo`: imported, synced against the fakes, linked."""
-    monkeypatch.setattr("lazr.restfulclient._browser.sleep", lambda _s: None)
     result = cli(db_url, "demo")
     assert result.exit_code == 0, result.stderr
     return db_url

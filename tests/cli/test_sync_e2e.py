@@ -36,8 +36,7 @@ GERRIT_PROJECTS = (
 
 @pytest.fixture
 def servers(monkeypatch, tmp_path):
-    """The sample fakes; launchpadlib's own retry sleeps and caches kept in tmp."""
-    monkeypatch.setattr("lazr.restfulclient._browser.sleep", lambda _s: None)
+    """The sample fakes; launchpadlib's caches kept in tmp."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("SYNCSVC_GERRIT_PASSWORD", raising=False)
     with sample_servers(gerrit_users={"syncbot": "s3cret-http-pw"}) as s:

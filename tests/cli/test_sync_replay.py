@@ -83,8 +83,7 @@ def one_line(text: str) -> bool:
 
 @pytest.fixture
 def offline(monkeypatch, tmp_path):
-    """launchpadlib's retry sleep off, its cache in tmp, no Gerrit password from the env."""
-    monkeypatch.setattr("lazr.restfulclient._browser.sleep", lambda _s: None)
+    """launchpadlib's cache in tmp, no Gerrit password from the env."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("SYNCSVC_GERRIT_PASSWORD", raising=False)
 

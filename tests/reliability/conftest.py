@@ -6,14 +6,13 @@ Every test under ``tests/reliability`` carries the ``reliability`` marker.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import partial
 from pathlib import Path
 
 import pytest
 from reliability_kit import add_busy_data, import_example, write_config
 
-from syncsvc.adapters.gerrit import GerritAdapter
-from syncsvc.adapters.launchpad import LaunchpadAdapter
+from syncsvc.adapters.http import no_wait
+from syncsvc.cli import wiring
 from syncsvc.models.db import open_engine, upgrade
 from syncsvc.testing.demo_servers import SampleServers, sample_servers
 
@@ -50,8 +49,9 @@ def twin(twin_db_url: str, tmp_path: Path) -> str:
 
 @pytest.fixture
 def servers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[SampleServers]:
-    """The sample fakes; launchpadlib's own retry sleeps and caches kept in tmp."""
-    monkeypatch.setattr("lazr.restfulclient._browser.sleep", lambda _s: None)
+    """The sample fakes; caches kept in tmp; the commands' HTTP policies never wait."""
+    monkeypatch.setattr(wiring, "GERRIT_HTTP", wiring.GERRIT_HTTP.replace(sleep=no_wait))
+    monkeypatch.setattr(wiring, "LAUNCHPAD_HTTP", wiring.LAUNCHPAD_HTTP.replace(sleep=no_wait))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("SYNCSVC_GERRIT_PASSWORD", raising=False)
     with sample_servers() as running:
@@ -78,16 +78,10 @@ def busy(servers: SampleServers) -> SampleServers:
     return servers
 
 
-def _no_sleep(_seconds: float) -> None:
-    """Retries wait for nothing in tests."""
-
-
 @pytest.fixture
 def quick_adapters(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The real adapters, with retries that do not sleep and a 0.3 s Gerrit read timeout."""
+    """The real adapters with HTTP policies that never wait and a 0.3 s Gerrit read timeout."""
     monkeypatch.setattr(
-        "syncsvc.cli.wiring.GerritAdapter", partial(GerritAdapter, sleep=_no_sleep, timeout=0.3)
+        wiring, "GERRIT_HTTP", wiring.GERRIT_HTTP.replace(sleep=no_wait, timeout=0.3)
     )
-    monkeypatch.setattr(
-        "syncsvc.cli.wiring.LaunchpadAdapter", partial(LaunchpadAdapter, sleep=_no_sleep)
-    )
+    monkeypatch.setattr(wiring, "LAUNCHPAD_HTTP", wiring.LAUNCHPAD_HTTP.replace(sleep=no_wait))

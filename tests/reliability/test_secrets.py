@@ -23,7 +23,6 @@ LP_TOKEN, LP_SECRET = "lp-token-5d1e", "lp-secret-9a4b"
 @pytest.fixture
 def authed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[SampleServers]:
     """The sample fakes, Gerrit with an HTTP password and Launchpad with an OAuth token."""
-    monkeypatch.setattr("lazr.restfulclient._browser.sleep", lambda _s: None)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("SYNCSVC_GERRIT_PASSWORD", GERRIT_PASSWORD)
     with sample_servers(gerrit_users={GERRIT_USER: GERRIT_PASSWORD}) as running:

@@ -14,8 +14,6 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 CORE_EXCLUDED = ("syncsvc.testing", "syncsvc.cli", "syncsvc.adapters", "syncsvc.models")
 MODELS_MAY_IMPORT = ("syncsvc.domain", "syncsvc.errors", "syncsvc.models")
@@ -113,11 +111,6 @@ class TestLayering:
             == []
         )
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="helper A's part of issue 11 (HTTP policy/adapters): adapters/gerrit.py imports"
-        " reconcile.footers and adapters/sources.py imports parse.normalise",
-    )
     def test_adapters_never_import_parse_or_reconcile(self):
         """adapters/ reads and writes remotes; parsing and reconciling are the core's."""
         refused = ("syncsvc.parse", "syncsvc.reconcile")

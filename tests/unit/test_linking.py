@@ -8,6 +8,8 @@ import pytest
 
 from syncsvc.domain import (
     Account,
+    BlueprintFooter,
+    BugFooter,
     BugMessage,
     Change,
     ChangeStatus,
@@ -21,16 +23,14 @@ from syncsvc.domain import (
     Ref,
     RefKind,
     Relation,
-)
-from syncsvc.reconcile.footers import (
-    BlueprintFooter,
-    BugFooter,
-    FixMessage,
-    change_edges,
-    collect_edges,
     find_blueprint_footers,
     find_bug_footers,
     footers_from_message,
+)
+from syncsvc.reconcile.footers import (
+    FixMessage,
+    change_edges,
+    collect_edges,
     linkable_refs,
     message_edge,
     parse_bug_message,
@@ -209,6 +209,29 @@ class TestFootersFromMessage:
     def test_no_footers(self):
         """A message without footers gives empty Footers."""
         assert footers_from_message("Fix typo") == Footers()
+
+    def test_either_grammar_is_enough(self):
+        """Lines only Gerrit's keyed form accepts and lines only jeepyb's accepts both count."""
+        message = commit(
+            "Closes-Bug: #10 for real",  # keyed form only: jeepyb wants the whole line
+            "Fixes: bug 11",  # jeepyb only: no Closes-Bug key
+            "Related-Bug: #12, see also 13",  # keyed form only
+            "Partial-Implements: bp half-done",  # jeepyb only
+            "Implements: blueprint whole-thing",
+        )
+        assert footers_from_message(message) == Footers(
+            closes_bug=("10", "11"),
+            related_bug=("12", "13"),
+            blueprints=("whole-thing", "half-done"),
+            change_id=CHANGE_ID,
+        )
+
+    def test_keyed_relation_and_jeepyb_first_line_both_hold(self):
+        """A bug in a Closes-Bug line after a Related-Bug line is listed under both."""
+        message = commit("Related-Bug: #123", "Closes-Bug: #123")
+        assert footers_from_message(message) == Footers(
+            closes_bug=("123",), related_bug=("123",), change_id=CHANGE_ID
+        )
 
 
 class TestGerritTopic:
