@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, make_url
@@ -24,11 +25,18 @@ from syncsvc.domain import ActionItem, Day, Event, Milestone, Person, Ref, RefKi
 from syncsvc.models.db import open_engine, upgrade
 
 POSTGRES_URL_ENV = "SYNCSVC_TEST_DATABASE_URL"
+DATA = Path(__file__).resolve().parent / "data"
 
 # Output is checked as cron sees it (piped, 160 columns). pytest-xdist's workers set
 # COLUMNS=80, which would make rich wrap tables differently under `-n`.
 for _name in ("COLUMNS", "LINES"):
     os.environ.pop(_name, None)
+
+
+@pytest.fixture(scope="session")
+def reference_summary() -> Path:
+    """The Manila Wallaby PTG summary as mailed (tests/data/seed, see its README)."""
+    return DATA / "seed" / "manila-wallaby-ptg-summary.html"
 
 
 @pytest.fixture

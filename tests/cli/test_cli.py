@@ -15,7 +15,6 @@ from typer.testing import CliRunner
 from syncsvc.cli.app import app
 
 EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "manila-wallaby-ptg-summary.html"
 CONTRACT_KEYS = {
     "id", "event", "day", "topic", "text", "owners", "milestone", "milestone_key", "due",
     "starts", "refs", "state", "progress", "links", "inferred", "confidence", "organisations",
@@ -247,11 +246,9 @@ class TestListing:
         )
         assert (event["topics"], event["actions"], event["decisions"]) == (12, 20, 0)
 
-    def test_reference_input_through_the_cli(self, runner, db_url) -> None:
+    def test_reference_input_through_the_cli(self, runner, db_url, reference_summary) -> None:
         """The Wallaby summary imports 47 actions, 20 of them owned."""
-        if not SEED.exists():
-            pytest.skip("../shared/seed is absent: the reference input is not in this checkout")
-        run(runner, db_url, "import", str(SEED))
+        run(runner, db_url, "import", str(reference_summary))
         items = actions_json(runner, db_url)
         assert (len(items), sum(1 for i in items if i["owners"])) == (47, 20)
 
