@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, make_url
+from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from syncsvc.domain import ActionItem, Day, Event, Milestone, Person, Ref, RefKind, Topic
@@ -108,6 +109,36 @@ def session(engine: Engine) -> Iterator[Session]:
     """A session on the upgraded database; the test decides when to commit."""
     with Session(engine) as session:
         yield session
+
+
+StatementRecorder = Callable[..., AbstractContextManager[list[str]]]
+
+
+@pytest.fixture
+def sql_statements(engine: Engine) -> StatementRecorder:
+    """Record the SQL statements ``engine`` sends while a block runs.
+
+    ``with sql_statements(words=2) as sent:`` collects the first two words of each
+    statement (``words=0``, the default: the whole statement); ``only`` keeps the
+    statements whose first word is one of those given (``{"INSERT", "UPDATE"}``).
+    """
+
+    @contextmanager
+    def record(words: int = 0, only: Collection[str] = ()) -> Iterator[list[str]]:
+        sent: list[str] = []
+
+        def listen(_connection, _cursor, statement: str, *_args: object) -> None:
+            split = statement.split()
+            if not only or split[0].upper() in only:
+                sent.append(" ".join(split[:words]) if words else statement)
+
+        sa_event.listen(engine, "before_cursor_execute", listen)
+        try:
+            yield sent
+        finally:
+            sa_event.remove(engine, "before_cursor_execute", listen)
+
+    return record
 
 
 DAY_1 = Day(label="Day 1 - Oct 26, 2020, Mon", date=date(2020, 10, 26))
