@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from syncsvc.domain import ActionItem, Day, Event, Milestone, Person, Ref, RefKind, Topic
 from syncsvc.models.db import open_engine, upgrade
+from syncsvc.testing.demo_servers import SampleServers, sample_servers
 
 POSTGRES_URL_ENV = "SYNCSVC_TEST_DATABASE_URL"
 DATA = Path(__file__).resolve().parent / "data"
@@ -38,6 +39,22 @@ for _name in ("COLUMNS", "LINES"):
 def reference_summary() -> Path:
     """The Manila Wallaby PTG summary as mailed (tests/data/seed, see its README)."""
     return DATA / "seed" / "manila-wallaby-ptg-summary.html"
+
+
+@pytest.fixture
+def quiet_clients(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """launchpadlib's own retry sleeps off and its cache in tmp; no Gerrit password from
+    the environment."""
+    monkeypatch.setattr("lazr.restfulclient._browser.sleep", lambda _s: None)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("SYNCSVC_GERRIT_PASSWORD", raising=False)
+
+
+@pytest.fixture
+def servers(quiet_clients: None) -> Iterator[SampleServers]:
+    """The sample fakes (syncsvc.testing.demo_servers), with quiet clients."""
+    with sample_servers() as running:
+        yield running
 
 
 @pytest.fixture

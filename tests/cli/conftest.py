@@ -5,10 +5,7 @@ from __future__ import annotations
 from importlib import resources
 
 import pytest
-from typer.testing import CliRunner
-
-from syncsvc.cli.app import app
-from syncsvc.models.db import open_engine, upgrade
+from helpers import import_example, upgrade_postgresql
 
 EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
 
@@ -19,18 +16,11 @@ def db_url(db_url: str) -> str:
 
     SQLite is left empty on purpose: the CLI must create it on first use.
     """
-    if db_url.startswith("postgresql"):
-        engine = open_engine(db_url)
-        upgrade(engine)
-        engine.dispose()
-    return db_url
+    return upgrade_postgresql(db_url)
 
 
 @pytest.fixture
 def imported(db_url, tmp_path):
     """The database with the bundled example imported."""
-    src = tmp_path / "example.html"
-    src.write_bytes(EXAMPLE)
-    result = CliRunner().invoke(app, ["--db", db_url, "import", str(src)])
-    assert result.exit_code == 0, result.stderr
+    import_example(db_url, tmp_path)
     return db_url
