@@ -1,13 +1,12 @@
-"""CLI fixtures: a database the CLI can use on each backend."""
+"""CLI fixtures: a database the CLI can use on each backend, a runner, the example file."""
 
 from __future__ import annotations
 
-from importlib import resources
+from pathlib import Path
 
 import pytest
-from helpers import import_example, upgrade_postgresql
-
-EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
+from helpers import EXAMPLE, import_example, upgrade_postgresql
+from typer.testing import CliRunner
 
 
 @pytest.fixture
@@ -24,3 +23,17 @@ def imported(db_url, tmp_path):
     """The database with the bundled example imported."""
     import_example(db_url, tmp_path)
     return db_url
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A CliRunner that keeps stderr apart from stdout."""
+    return CliRunner()
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """The bundled example summary as a file."""
+    path = tmp_path / "example.html"
+    path.write_bytes(EXAMPLE)
+    return path

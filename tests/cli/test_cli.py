@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 import socket
 import tempfile
-from importlib import resources
 from pathlib import Path
 
 import pytest
 import typer
+from helpers import EXAMPLE
 from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
 
-EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
 CONTRACT_KEYS = {
     "id", "event", "day", "topic", "text", "owners", "milestone", "milestone_key", "due",
     "starts", "refs", "state", "progress", "links", "inferred", "confidence", "organisations",
@@ -47,20 +46,6 @@ def _commands(group: object, prefix: tuple[str, ...] = ()) -> list[list[str]]:
 
 
 ALL_COMMANDS = _commands(typer.main.get_command(app))
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    """A CliRunner that keeps stderr apart from stdout."""
-    return CliRunner()
-
-
-@pytest.fixture
-def example(tmp_path: Path) -> Path:
-    """The bundled example summary as a file."""
-    path = tmp_path / "example.html"
-    path.write_bytes(EXAMPLE)
-    return path
 
 
 def run(runner: CliRunner, db_url: str, *args: str, stdin: bytes | None = None):
