@@ -13,7 +13,7 @@ of them; both paths must produce the same plan on that sample.
     .venv/bin/python benchmarks/bench_reconcile.py --sizes 500x10000 --naive-seconds 5
 
 See benchmarks/README.md. The data set, the baseline and the table live in
-syncsvc.testing.reconcile_baseline, which tests/unit/test_reconcile_baseline.py
+syncsvc.testing.reconcile_baseline, which tests/benchmarks/test_reconcile_baseline.py
 runs on a tiny data set; this script is only the command line.
 """
 

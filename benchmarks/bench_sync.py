@@ -12,7 +12,7 @@ of a fresh database, a re-sync when nothing changed, and a re-sync after
 
 See benchmarks/README.md for what the numbers mean. The scenarios, both
 contenders and the table live in syncsvc.testing.sync_baseline, which
-tests/cli/test_benchmark_smoke.py runs once on a tiny data set; this script is
+tests/benchmarks/test_sync_baseline.py runs once on a tiny data set; this script is
 only the command line.
 """
 

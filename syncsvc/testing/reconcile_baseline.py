@@ -9,7 +9,7 @@ identity map scanned per pair. Both must give the same plan.
 
 :func:`generate` builds SAMPLE data from a seed; :func:`run_diff` runs either
 path; :func:`measure` and :func:`format_table` are what
-``benchmarks/bench_reconcile.py`` prints, and ``tests/unit/test_reconcile_baseline.py``
+``benchmarks/bench_reconcile.py`` prints, and ``tests/benchmarks/test_reconcile_baseline.py``
 checks them on a tiny data set.
 """
 

@@ -7,7 +7,7 @@ of a fresh database, a re-sync when nothing changed, and a re-sync after
 :func:`syncsvc.testing.demo_servers.apply_sample_movement`.
 
 :func:`run_benchmark` and :func:`format_table` are what ``benchmarks/bench_sync.py``
-prints; ``tests/cli/test_benchmark_smoke.py`` runs them on a tiny data set and
+prints; ``tests/benchmarks/test_sync_baseline.py`` runs them on a tiny data set and
 checks the request counts, never the timings.
 """
 
