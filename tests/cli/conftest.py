@@ -1,4 +1,5 @@
-"""CLI fixtures: a database the CLI can use on each backend, a runner, the example file."""
+"""CLI fixtures: a database the CLI can use on each backend (empty, with the example
+imported, after `syncsvc demo`), a runner, the example file."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from pathlib import Path
 import pytest
 from helpers import EXAMPLE, import_example, upgrade_postgresql
 from typer.testing import CliRunner
+
+from syncsvc.cli.app import app
 
 
 @pytest.fixture
@@ -22,6 +25,14 @@ def db_url(db_url: str) -> str:
 def imported(db_url, tmp_path):
     """The database with the bundled example imported."""
     import_example(db_url, tmp_path)
+    return db_url
+
+
+@pytest.fixture
+def demo_db(db_url, quiet_clients):
+    """A database after `syncsvc demo`: imported, synced against the fakes, linked."""
+    result = CliRunner().invoke(app, ["--db", db_url, "demo"])
+    assert result.exit_code == 0, result.stderr
     return db_url
 
 
