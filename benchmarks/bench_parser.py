@@ -2,7 +2,7 @@
 
 The corpus is every fixture in ``tests/data/summaries`` (all forms: HTML,
 Markdown, wrapped, quoted, minutes, logs), the bundled example summary, the
-reference input when ``../shared/seed`` is present and one large generated
+reference input (``tests/data/seed``) and one large generated
 summary, repeated until it reaches ``--mb`` megabytes. Each document is parsed
 on its own, as ``syncsvc import`` would.
 
@@ -38,7 +38,7 @@ from syncsvc.schedule.releases import load_schedules
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "data" / "summaries"
-SEED = ROOT.parent / "shared" / "seed" / "manila-wallaby-ptg-summary.html"
+SEED = ROOT / "tests" / "data" / "seed" / "manila-wallaby-ptg-summary.html"
 
 NAIVE_PATTERNS = [
     re.compile(p, re.IGNORECASE)
@@ -68,8 +68,7 @@ def corpus(megabytes: float) -> list[bytes]:
         p.read_bytes() for p in sorted(FIXTURES.iterdir()) if p.suffix in {".txt", ".md", ".html"}
     ]
     docs.append(resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes())
-    if SEED.exists():
-        docs.append(SEED.read_bytes())
+    docs.append(SEED.read_bytes())
     docs.append(generated_summary(topics=300).encode())
     out: list[bytes] = []
     while sum(map(len, out)) < megabytes * 1024 * 1024:

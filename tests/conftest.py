@@ -12,23 +12,52 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, make_url
+from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
+from syncsvc.adapters.http import no_wait
+from syncsvc.cli import wiring
 from syncsvc.domain import ActionItem, Day, Event, Milestone, Person, Ref, RefKind, Topic
 from syncsvc.models.db import open_engine, upgrade
+from syncsvc.testing.demo_servers import SampleServers, sample_servers
 
 POSTGRES_URL_ENV = "SYNCSVC_TEST_DATABASE_URL"
+DATA = Path(__file__).resolve().parent / "data"
 
 # Output is checked as cron sees it (piped, 160 columns). pytest-xdist's workers set
 # COLUMNS=80, which would make rich wrap tables differently under `-n`.
 for _name in ("COLUMNS", "LINES"):
     os.environ.pop(_name, None)
+
+
+@pytest.fixture(scope="session")
+def reference_summary() -> Path:
+    """The Manila Wallaby PTG summary as mailed (tests/data/seed, see its README)."""
+    return DATA / "seed" / "manila-wallaby-ptg-summary.html"
+
+
+@pytest.fixture
+def quiet_clients(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The commands' HTTP policies never wait; launchpadlib's cache in tmp; no Gerrit
+    password from the environment."""
+    monkeypatch.setattr(wiring, "GERRIT_HTTP", wiring.GERRIT_HTTP.replace(sleep=no_wait))
+    monkeypatch.setattr(wiring, "LAUNCHPAD_HTTP", wiring.LAUNCHPAD_HTTP.replace(sleep=no_wait))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("SYNCSVC_GERRIT_PASSWORD", raising=False)
+
+
+@pytest.fixture
+def servers(quiet_clients: None) -> Iterator[SampleServers]:
+    """The sample fakes (syncsvc.testing.demo_servers), with quiet clients."""
+    with sample_servers() as running:
+        yield running
 
 
 @pytest.fixture
@@ -100,6 +129,36 @@ def session(engine: Engine) -> Iterator[Session]:
     """A session on the upgraded database; the test decides when to commit."""
     with Session(engine) as session:
         yield session
+
+
+StatementRecorder = Callable[..., AbstractContextManager[list[str]]]
+
+
+@pytest.fixture
+def sql_statements(engine: Engine) -> StatementRecorder:
+    """Record the SQL statements ``engine`` sends while a block runs.
+
+    ``with sql_statements(words=2) as sent:`` collects the first two words of each
+    statement (``words=0``, the default: the whole statement); ``only`` keeps the
+    statements whose first word is one of those given (``{"INSERT", "UPDATE"}``).
+    """
+
+    @contextmanager
+    def record(words: int = 0, only: Collection[str] = ()) -> Iterator[list[str]]:
+        sent: list[str] = []
+
+        def listen(_connection, _cursor, statement: str, *_args: object) -> None:
+            split = statement.split()
+            if not only or split[0].upper() in only:
+                sent.append(" ".join(split[:words]) if words else statement)
+
+        sa_event.listen(engine, "before_cursor_execute", listen)
+        try:
+            yield sent
+        finally:
+            sa_event.remove(engine, "before_cursor_execute", listen)
+
+    return record
 
 
 DAY_1 = Day(label="Day 1 - Oct 26, 2020, Mon", date=date(2020, 10, 26))

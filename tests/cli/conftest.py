@@ -1,18 +1,17 @@
-"""CLI fixtures: a database the CLI can use on each backend; HTTP retries that never wait."""
+"""CLI fixtures: a database the CLI can use on each backend (empty, with the example
+imported, after `syncsvc demo`), a runner, the example file; HTTP retries that never wait."""
 
 from __future__ import annotations
 
-from importlib import resources
+from pathlib import Path
 
 import pytest
+from helpers import EXAMPLE, import_example, upgrade_postgresql
 from typer.testing import CliRunner
 
 from syncsvc.adapters.http import no_wait
 from syncsvc.cli import wiring
 from syncsvc.cli.app import app
-from syncsvc.models.db import open_engine, upgrade
-
-EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
 
 
 @pytest.fixture(autouse=True)
@@ -28,18 +27,33 @@ def db_url(db_url: str) -> str:
 
     SQLite is left empty on purpose: the CLI must create it on first use.
     """
-    if db_url.startswith("postgresql"):
-        engine = open_engine(db_url)
-        upgrade(engine)
-        engine.dispose()
-    return db_url
+    return upgrade_postgresql(db_url)
 
 
 @pytest.fixture
 def imported(db_url, tmp_path):
     """The database with the bundled example imported."""
-    src = tmp_path / "example.html"
-    src.write_bytes(EXAMPLE)
-    result = CliRunner().invoke(app, ["--db", db_url, "import", str(src)])
+    import_example(db_url, tmp_path)
+    return db_url
+
+
+@pytest.fixture
+def demo_db(db_url, quiet_clients):
+    """A database after `syncsvc demo`: imported, synced against the fakes, linked."""
+    result = CliRunner().invoke(app, ["--db", db_url, "demo"])
     assert result.exit_code == 0, result.stderr
     return db_url
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A CliRunner that keeps stderr apart from stdout."""
+    return CliRunner()
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """The bundled example summary as a file."""
+    path = tmp_path / "example.html"
+    path.write_bytes(EXAMPLE)
+    return path

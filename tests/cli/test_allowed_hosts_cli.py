@@ -10,26 +10,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from helpers import cli, fakes_config, session_on
 from sqlalchemy import select
-from sqlalchemy.orm import Session
-from typer.testing import CliRunner
 
-from syncsvc.cli.app import app
-from syncsvc.models.db import open_engine
 from syncsvc.models.sync_tables import SyncStateRow
-from syncsvc.testing.demo_servers import sample_servers
 from syncsvc.testing.fake_gerrit import FakeGerrit
 from syncsvc.testing.foreign_host import EMPTY_GERRIT_LIST, ForeignHost
 
 ARCHIVE_PATH = "/pipermail/openstack-discuss/2020-October/018335.html"
-
-
-@pytest.fixture
-def servers(monkeypatch, tmp_path):
-    """The sample fakes; launchpadlib's cache in tmp."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    with sample_servers() as running:
-        yield running
 
 
 def write_config(tmp_path: Path, text: str) -> Path:
@@ -39,35 +27,17 @@ def write_config(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def fakes_config(tmp_path: Path, servers) -> Path:
-    """A config pointing at the sample fakes, with no allowed_hosts (the defaults)."""
-    return write_config(
-        tmp_path,
-        f'[launchpad]\nservice_root = "{servers.launchpad_service_root}"\n'
-        'projects = ["manila", "python-manilaclient", "manila-ui"]\n'
-        f'[gerrit]\nurl = "{servers.gerrit_url}"\nprojects = ["openstack/manila"]\n',
-    )
-
-
-def cli(db_url: str, cfg: Path, *args: str):
-    """Run syncsvc with --db and --config."""
-    return CliRunner().invoke(app, ["--db", db_url, "--config", str(cfg), *args])
-
-
 def cursors(db_url: str) -> dict[tuple[str, str], datetime]:
     """Every stored sync cursor by (source, scope)."""
-    engine = open_engine(db_url)
-    with Session(engine) as session:
+    with session_on(db_url) as session:
         rows = session.scalars(select(SyncStateRow))
-        got = {(str(r.source), r.scope): r.last_seen_updated for r in rows}
-    engine.dispose()
-    return got
+        return {(str(r.source), r.scope): r.last_seen_updated for r in rows}
 
 
 class TestSyncStaysOnItsHosts:
     def test_page_link_to_another_host_fails_the_scope(self, imported, servers, tmp_path):
         """Launchpad pages linking to 127.0.0.2: exit 3, cursors kept, the peer hears nothing."""
-        cfg = fakes_config(tmp_path, servers)
+        cfg = fakes_config(tmp_path, servers, gerrit_projects=["openstack/manila"])
         assert cli(imported, cfg, "sync").exit_code == 0
         before = cursors(imported)
         with ForeignHost() as peer:
@@ -83,7 +53,7 @@ class TestSyncStaysOnItsHosts:
 
     def test_gerrit_redirect_to_another_host_fails_the_scope(self, imported, servers, tmp_path):
         """A Gerrit 302 to 127.0.0.2: exit 3, no Gerrit cursor, the peer hears nothing."""
-        cfg = fakes_config(tmp_path, servers)
+        cfg = fakes_config(tmp_path, servers, gerrit_projects=["openstack/manila"])
         with ForeignHost(body=EMPTY_GERRIT_LIST) as peer:
             servers.gerrit.add_fault(status=302, location=peer.url, body="", times=None)
             result = cli(imported, cfg, "sync", "--source", "gerrit")

@@ -5,48 +5,26 @@ The command's HTTP policies are swapped for ones that never wait, so no test sle
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from sqlalchemy.orm import Session
-from typer.testing import CliRunner
+from helpers import cli, fakes_config, session_on
 
 from syncsvc.adapters.http import HttpPolicy, RetryPolicy, no_wait
 from syncsvc.cli import wiring
-from syncsvc.cli.app import app
-from syncsvc.models.db import open_engine
 from syncsvc.models.sync_store import artifact_states
-from syncsvc.testing.demo_servers import sample_servers
 
 BUG_PATH = "/devel/bugs/1855391"
 
 
 @pytest.fixture
-def servers(monkeypatch, tmp_path):
-    """The sample fakes; no backoff sleeps; launchpadlib's cache in tmp (kept across runs)."""
+def servers(servers, monkeypatch):
+    """The sample fakes, with the command's HTTP policies swapped for zero backoff."""
     quick = HttpPolicy(retry=RetryPolicy(attempts=3, base_delay=0.0), sleep=no_wait)
     monkeypatch.setattr(wiring, "LAUNCHPAD_HTTP", quick)
     monkeypatch.setattr(wiring, "GERRIT_HTTP", quick)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    with sample_servers() as running:
-        yield running
+    return servers
 
 
-def fakes_config(tmp_path: Path, servers) -> Path:
-    """A config pointing at the sample fakes."""
-    path = tmp_path / "syncsvc.toml"
-    path.write_text(
-        f'[launchpad]\nservice_root = "{servers.launchpad_service_root}"\n'
-        'projects = ["manila"]\n'
-        f'[gerrit]\nurl = "{servers.gerrit_url}"\nprojects = ["openstack/manila"]\n',
-        encoding="utf-8",
-    )
-    return path
-
-
-def cli(db_url: str, cfg: Path, *args: str):
-    """Run syncsvc with --db and --config."""
-    return CliRunner().invoke(app, ["--db", db_url, "--config", str(cfg), *args])
+ONE_PROJECT = {"launchpad_projects": ["manila"], "gerrit_projects": ["openstack/manila"]}
 
 
 def error_lines(stderr: str) -> list[str]:
@@ -56,11 +34,8 @@ def error_lines(stderr: str) -> list[str]:
 
 def bug_state(db_url: str) -> dict[str, str]:
     """The stored state of bug 1855391, if any."""
-    engine = open_engine(db_url)
-    with Session(engine) as session:
-        got = artifact_states(session, ["bug:1855391"])
-    engine.dispose()
-    return got
+    with session_on(db_url) as session:
+        return artifact_states(session, ["bug:1855391"])
 
 
 class TestInvalidJson:
@@ -68,7 +43,7 @@ class TestInvalidJson:
         self, imported, servers, tmp_path
     ):
         """Bad JSON every time: exit 3, one line a scope, no traceback; the next run is fine."""
-        cfg = fakes_config(tmp_path, servers)
+        cfg = fakes_config(tmp_path, servers, **ONE_PROJECT)
         servers.launchpad.corrupt(match=BUG_PATH, times=None)
         failed = cli(imported, cfg, "sync", "--source", "launchpad")
         assert failed.exit_code == 3
@@ -86,7 +61,7 @@ class TestInvalidJson:
 
     def test_launchpad_bad_json_once_is_retried(self, imported, servers, tmp_path):
         """One reply cut short: the retry succeeds and the sync exits 0."""
-        cfg = fakes_config(tmp_path, servers)
+        cfg = fakes_config(tmp_path, servers, **ONE_PROJECT)
         servers.launchpad.corrupt(match=BUG_PATH)
         result = cli(imported, cfg, "sync", "--source", "launchpad")
         assert result.exit_code == 0, result.stderr
@@ -94,7 +69,7 @@ class TestInvalidJson:
 
     def test_gerrit_bad_json_exits_3_with_one_line(self, imported, servers, tmp_path):
         """Gerrit JSON cut short every time: exit 3, one line per scope, no traceback."""
-        cfg = fakes_config(tmp_path, servers)
+        cfg = fakes_config(tmp_path, servers, **ONE_PROJECT)
         servers.gerrit.add_fault(status=200, body=')]}\'\n[{"_number": 7', times=None)
         result = cli(imported, cfg, "sync", "--source", "gerrit")
         assert result.exit_code == 3

@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 import socket
 import tempfile
-from importlib import resources
 from pathlib import Path
 
 import pytest
 import typer
+from helpers import EXAMPLE
 from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
 
-EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "manila-wallaby-ptg-summary.html"
 CONTRACT_KEYS = {
     "id", "event", "day", "topic", "text", "owners", "milestone", "milestone_key", "due",
     "starts", "refs", "state", "progress", "links", "inferred", "confidence", "organisations",
@@ -48,20 +46,6 @@ def _commands(group: object, prefix: tuple[str, ...] = ()) -> list[list[str]]:
 
 
 ALL_COMMANDS = _commands(typer.main.get_command(app))
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    """A CliRunner that keeps stderr apart from stdout."""
-    return CliRunner()
-
-
-@pytest.fixture
-def example(tmp_path: Path) -> Path:
-    """The bundled example summary as a file."""
-    path = tmp_path / "example.html"
-    path.write_bytes(EXAMPLE)
-    return path
 
 
 def run(runner: CliRunner, db_url: str, *args: str, stdin: bytes | None = None):
@@ -247,11 +231,9 @@ class TestListing:
         )
         assert (event["topics"], event["actions"], event["decisions"]) == (12, 20, 0)
 
-    def test_reference_input_through_the_cli(self, runner, db_url) -> None:
+    def test_reference_input_through_the_cli(self, runner, db_url, reference_summary) -> None:
         """The Wallaby summary imports 47 actions, 20 of them owned."""
-        if not SEED.exists():
-            pytest.skip("../shared/seed is absent: the reference input is not in this checkout")
-        run(runner, db_url, "import", str(SEED))
+        run(runner, db_url, "import", str(reference_summary))
         items = actions_json(runner, db_url)
         assert (len(items), sum(1 for i in items if i["owners"])) == (47, 20)
 

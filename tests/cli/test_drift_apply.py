@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from helpers import cli
 from launchpadlib.credentials import AccessToken, Credentials
 from lazr.restfulclient.authorize.oauth import SystemWideConsumer
-from typer.testing import CliRunner
 
-from syncsvc.cli.app import app
 from syncsvc.testing.demo_servers import DRIFT_BUG, sample_servers
 
 TOKEN = "sample-drift-token"
 SECRET = "sample-drift-secret"
 TASK_PATH = f"/devel/manila/+bug/{DRIFT_BUG}"
-
-
-def cli(db_url: str, config, *args: str):
-    """Run syncsvc against ``db_url`` with the config file ``config``."""
-    return CliRunner().invoke(app, ["--db", db_url, "--config", str(config), *args])
-
-
-@pytest.fixture
-def demo_db(db_url, monkeypatch, tmp_path):
-    """A database after `syncsvc demo`; launchpadlib's cache goes under ``tmp_path``."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    result = CliRunner().invoke(app, ["--db", db_url, "demo"])
-    assert result.exit_code == 0, result.stderr
-    return db_url
 
 
 @pytest.fixture

@@ -5,18 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
 from syncsvc.cli.app import app
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "summaries"
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    """A CliRunner that keeps stderr apart from stdout."""
-    return CliRunner()
 
 
 class TestImportExplain:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 
-import pytest
+from helpers import EXAMPLE
 from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
 
-EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
 DAY_3 = EXAMPLE.index(b"== Day 3")
 INTRO = EXAMPLE[: EXAMPLE.index(b"== Day 1")]
 DROPPED = b"&nbsp; &nbsp; - haixin will update the patch with this feedback<br>"
@@ -42,12 +40,6 @@ Notes from other sessions.
 Actions:
 - carol will write the router guide
 """
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    """A CliRunner that keeps stderr apart from stdout."""
-    return CliRunner()
 
 
 def run(runner: CliRunner, db_url: str, *args: str):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
@@ -13,14 +12,6 @@ from syncsvc.cli.app import app
 def cli(db_url: str, *args: str):
     """Run syncsvc against ``db_url``."""
     return CliRunner().invoke(app, ["--db", db_url, *args])
-
-
-@pytest.fixture
-def demo_db(db_url, monkeypatch, tmp_path):
-    """A database after `syncsvc demo`: imported, synced against the fakes, linked."""
-    result = cli(db_url, "demo")
-    assert result.exit_code == 0, result.stderr
-    return db_url
 
 
 def actions(db_url: str) -> dict[int, dict]:

@@ -8,35 +8,18 @@ import socket
 import stat
 import subprocess
 import sys
-from importlib import resources
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
 from syncsvc.cli.wiring import build_gerrit
 from syncsvc.config import load_config
 from syncsvc.models.db import open_engine, upgrade
 
-EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
 SYNCSVC = str(Path(sys.executable).parent / "syncsvc")
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    """A CliRunner that keeps stderr apart from stdout."""
-    return CliRunner()
-
-
-@pytest.fixture
-def example(tmp_path: Path) -> Path:
-    """The bundled example summary as a file."""
-    path = tmp_path / "example.html"
-    path.write_bytes(EXAMPLE)
-    return path
 
 
 def _unused_port() -> int:

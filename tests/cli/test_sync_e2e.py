@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from helpers import cli, fakes_config, session_on
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
@@ -27,36 +27,12 @@ from syncsvc.testing.demo_servers import (
 from syncsvc.testing.fake_gerrit import make_change
 from syncsvc.testing.fake_launchpad import FakeTask
 
-LP_PROJECTS = '["manila", "python-manilaclient", "manila-ui"]'
-GERRIT_PROJECTS = (
-    '["openstack/manila", "openstack/manila-specs", "openstack/python-manilaclient", '
-    '"openstack/manila-ui", "openstack/manila-tempest-plugin"]'
-)
-
 
 @pytest.fixture
-def servers(monkeypatch, tmp_path):
-    """The sample fakes; launchpadlib's caches kept in tmp."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("SYNCSVC_GERRIT_PASSWORD", raising=False)
+def servers(quiet_clients):
+    """The sample fakes, Gerrit with one HTTP-password user."""
     with sample_servers(gerrit_users={"syncbot": "s3cret-http-pw"}) as s:
         yield s
-
-
-def config(tmp_path: Path, servers, extra: str = "", gerrit_extra: str = "") -> Path:
-    """A team config pointing at the fakes."""
-    path = tmp_path / "syncsvc.toml"
-    path.write_text(
-        f'[launchpad]\nservice_root = "{servers.launchpad_service_root}"\nprojects = {LP_PROJECTS}\n'
-        f'[gerrit]\nurl = "{servers.gerrit_url}"\nprojects = {GERRIT_PROJECTS}\n{gerrit_extra}\n'
-        f"{extra}"
-    )
-    return path
-
-
-def cli(db_url: str, cfg: Path, *args: str):
-    """Run syncsvc with --db and --config."""
-    return CliRunner().invoke(app, ["--db", db_url, "--config", str(cfg), *args])
 
 
 def requests_made(servers) -> tuple[int, int]:
@@ -69,13 +45,10 @@ def requests_made(servers) -> tuple[int, int]:
 
 def states(db_url: str, cfg: Path) -> dict[str, str]:
     """Each referenced artifact's stored state, read through the store API."""
-    engine = open_engine(db_url)
-    with Session(engine) as session:
-        got = artifact_states(
+    with session_on(db_url) as session:
+        return artifact_states(
             session, ["change:758868", "change:745206", "change:729292", "bug:1855391"]
         )
-    engine.dispose()
-    return got
 
 
 class TestSyncEndToEnd:
@@ -83,7 +56,7 @@ class TestSyncEndToEnd:
 
     def test_first_sync_then_resync_then_movement(self, imported, servers, tmp_path) -> None:
         """Counts requests per run; only what changed is fetched the second and third time."""
-        cfg = config(tmp_path, servers)
+        cfg = fakes_config(tmp_path, servers)
         first = cli(imported, cfg, "sync")
         assert first.exit_code == 0, first.stderr
         # Launchpad: WADL + root, bug + tasks, its comments (bug + 1 page), 3 searches;
@@ -117,7 +90,7 @@ class TestSyncEndToEnd:
             servers.launchpad.add_bug(
                 1950000 + i, f"sample bug {i}", tasks=[FakeTask("manila")], date_last_updated=when
             )
-        cfg = config(tmp_path, servers)
+        cfg = fakes_config(tmp_path, servers)
         result = cli(imported, cfg, "sync")
         assert result.exit_code == 0, result.stderr
         polls = [r for r in servers.gerrit.requests if "project:" in " ".join(r.params["q"])]
@@ -130,11 +103,9 @@ class TestSyncEndToEnd:
             "/devel/manila", "/devel/manila", "/devel/manila", "/devel/manila-ui",
             "/devel/python-manilaclient",
         ]  # fmt: skip
-        engine = open_engine(imported)
-        with Session(engine) as session:
+        with session_on(imported) as session:
             changes = session.scalar(select(func.count()).select_from(ChangeRow))
             tasks = session.scalar(select(func.count()).select_from(BugTaskRow))
-        engine.dispose()
         # 28 polled + 160 new + 758868 (referenced, in a project not polled);
         # tasks: manila 7 + 160, manila-ui 1, python-manilaclient 2.
         assert (changes, tasks) == (189, 170)
@@ -144,7 +115,7 @@ class TestSyncEndToEnd:
 
     def test_quiet_sync_prints_nothing_on_success(self, imported, servers, tmp_path) -> None:
         """`syncsvc -q sync` (cron) writes nothing on success, yet saves everything."""
-        cfg = config(tmp_path, servers)
+        cfg = fakes_config(tmp_path, servers)
         result = cli(imported, cfg, "-q", "sync")
         assert result.exit_code == 0, result.stderr
         assert (result.stdout, result.stderr) == ("", "")
@@ -153,7 +124,7 @@ class TestSyncEndToEnd:
     def test_quiet_sync_still_reports_failures(self, imported, servers, tmp_path) -> None:
         """`syncsvc -q sync` with Gerrit down: exit 3 and one line per failed scope on stderr."""
         servers.gerrit.add_fault(status=503, times=None)
-        cfg = config(tmp_path, servers)
+        cfg = fakes_config(tmp_path, servers)
         result = cli(imported, cfg, "-q", "sync", "--source", "gerrit")
         assert result.exit_code == 3
         errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
@@ -164,7 +135,7 @@ class TestSyncEndToEnd:
 
     def test_dry_run_exits_1_and_keeps_nothing(self, imported, servers, tmp_path) -> None:
         """--dry-run with work to do exits 1 and stores no artifact."""
-        cfg = config(tmp_path, servers)
+        cfg = fakes_config(tmp_path, servers)
         result = cli(imported, cfg, "sync", "--dry-run")
         assert result.exit_code == 1, result.stderr
         assert "dry run: nothing was saved" in result.stdout
@@ -174,7 +145,7 @@ class TestSyncEndToEnd:
     def test_authenticated_gerrit(self, imported, servers, tmp_path, monkeypatch) -> None:
         """With a username and password the /a/ API is used, and the password is never printed."""
         monkeypatch.setenv("SYNCSVC_GERRIT_PASSWORD", "s3cret-http-pw")
-        cfg = config(tmp_path, servers, gerrit_extra='username = "syncbot"')
+        cfg = fakes_config(tmp_path, servers, gerrit_extra='username = "syncbot"')
         result = cli(imported, cfg, "sync", "--source", "gerrit")
         assert result.exit_code == 0, result.stderr
         assert {r.path.split("?")[0] for r in servers.gerrit.requests} == {"/a/changes/"}
@@ -186,7 +157,7 @@ class TestSyncEndToEnd:
     ) -> None:
         """A Gerrit that keeps answering 503 fails its scopes; Launchpad data is still saved."""
         servers.gerrit.add_fault(status=503, times=None)
-        cfg = config(tmp_path, servers)
+        cfg = fakes_config(tmp_path, servers)
         result = cli(imported, cfg, "sync")
         assert result.exit_code == 3
         assert "error: gerrit referenced:" in result.stderr
@@ -195,14 +166,14 @@ class TestSyncEndToEnd:
     def test_launchpad_503_is_retried(self, imported, servers, tmp_path) -> None:
         """Two 503s from Launchpad are retried and the sync succeeds."""
         servers.launchpad.fail(503, times=2, match="searchTasks")
-        cfg = config(tmp_path, servers)
+        cfg = fakes_config(tmp_path, servers)
         result = cli(imported, cfg, "sync", "--source", "launchpad")
         assert result.exit_code == 0, result.stderr
         assert states(imported, cfg)["bug:1855391"] == "Fix Released"
 
     def test_concurrent_sync_exits_6(self, imported, servers, tmp_path) -> None:
         """A second sync while the lock is held waits --wait seconds, then exits 6."""
-        cfg = config(tmp_path, servers)
+        cfg = fakes_config(tmp_path, servers)
         engine = open_engine(imported)
         held, release = threading.Event(), threading.Event()
 
@@ -225,7 +196,9 @@ class TestSyncEndToEnd:
 
     def test_host_not_allowed_contacts_nothing(self, imported, servers, tmp_path) -> None:
         """A configured host outside allowed_hosts is refused before any request."""
-        cfg = config(tmp_path, servers, extra='[sync]\nallowed_hosts = ["review.opendev.org"]\n')
+        cfg = fakes_config(
+            tmp_path, servers, extra='[sync]\nallowed_hosts = ["review.opendev.org"]\n'
+        )
         result = cli(imported, cfg, "sync")
         assert result.exit_code == 2
         root = servers.launchpad_service_root.rstrip("/")
@@ -241,14 +214,11 @@ RELEASE_NOTE_EVIDENCE = (
 
 def comment_rows(db_url: str) -> list[tuple[int, int, str | None, str]]:
     """Every stored bug comment as (bug, number, author, subject)."""
-    engine = open_engine(db_url)
-    with Session(engine) as session:
+    with session_on(db_url) as session:
         rows = session.scalars(
             select(BugMessageRow).order_by(BugMessageRow.bug_id, BugMessageRow.number)
         )
-        got = [(r.bug_id, r.number, r.author, r.subject) for r in rows]
-    engine.dispose()
-    return got
+        return [(r.bug_id, r.number, r.author, r.subject) for r in rows]
 
 
 def comment_reads(servers) -> list[str]:
@@ -270,7 +240,7 @@ class TestLinkedByHand:
         self, imported, servers, tmp_path
     ) -> None:
         """A change in a project nobody polls is fetched once linked, then kept fresh."""
-        cfg = config(tmp_path, servers)
+        cfg = fakes_config(tmp_path, servers)
         assert cli(imported, cfg, "sync").exit_code == 0
         requests_made(servers)
         assert cli(imported, cfg, "link", "add", "20", "change:763712").exit_code == 0
@@ -305,7 +275,7 @@ class TestCommentSync:
 
     def test_comments_follow_date_last_message(self, imported, servers, tmp_path) -> None:
         """Comments are read once, re-checked for 1 request on an update, read again when new."""
-        cfg = config(tmp_path, servers)
+        cfg = fakes_config(tmp_path, servers)
         assert cli(imported, cfg, "sync").exit_code == 0
         assert comment_reads(servers) == ["/devel/bugs/1855391/messages"]  # untracked: none
         assert requests_made(servers) == (9, 2)
@@ -344,12 +314,10 @@ class TestCommentSync:
 
     def test_hook_comment_is_the_only_evidence_of_a_link(self, imported, servers, tmp_path) -> None:
         """Change 775024 has no footer or topic for bug 1855391; the bot's comment links it."""
-        cfg = config(tmp_path, servers)
+        cfg = fakes_config(tmp_path, servers)
         assert cli(imported, cfg, "sync").exit_code == 0
-        engine = open_engine(imported)
-        with Session(engine) as session:
+        with session_on(imported) as session:
             change = get_change(session, 775024)
-        engine.dispose()
         assert change is not None
         assert (change.topic, change.footers.closes_bug, change.footers.related_bug) == (
             None,
@@ -375,7 +343,7 @@ class TestCommentSync:
             "- gouthamr will triage https://bugs.launchpad.net/manila/+bug/1909850\n"
         )
         assert CliRunner().invoke(app, ["--db", imported, "import", str(summary)]).exit_code == 0
-        cfg = config(tmp_path, servers)
+        cfg = fakes_config(tmp_path, servers)
         result = cli(imported, cfg, "sync", "--source", "launchpad")
         assert result.exit_code == 0, result.stderr
         asked = [r.path for r in servers.launchpad.requests if "1909850" in r.path]
@@ -387,9 +355,7 @@ class TestCommentSync:
 
 def get_stored_bug(db_url: str, bug_id: int) -> Bug:
     """The stored bug (it must exist)."""
-    engine = open_engine(db_url)
-    with Session(engine) as session:
+    with session_on(db_url) as session:
         bug = get_bug(session, bug_id)
-    engine.dispose()
     assert bug is not None
     return bug

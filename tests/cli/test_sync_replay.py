@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session
+from helpers import cli, import_example, session_on, team_config
 from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
-from syncsvc.models.db import open_engine
 from syncsvc.models.relink_store import SqlLinkStore
 from syncsvc.models.sync_store import artifact_states, get_bug, get_change
 from syncsvc.testing.dataset import sample_gerrit_dataset, sample_launchpad_dataset
 from syncsvc.testing.demo_servers import MOVED_CHANGE, apply_sample_movement, sample_servers
 
-EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
-LP_PROJECTS = '["manila", "python-manilaclient", "manila-ui"]'
-GERRIT_PROJECTS = (
-    '["openstack/manila", "openstack/manila-specs", "openstack/python-manilaclient", '
-    '"openstack/manila-ui", "openstack/manila-tempest-plugin"]'
-)
 REFERENCED = ["change:758868", "change:745206", "change:729292", "bug:1855391"]
 # The link the Gerrit hook's comment on bug 1855391 is the only evidence of (sample data).
 LP_MESSAGE_EVIDENCE = (
@@ -33,39 +25,15 @@ LP_MESSAGE_EVIDENCE = (
 NOT_LOCAL = '[sync]\nallowed_hosts = ["review.opendev.org", "api.launchpad.net"]\n'
 
 
-def write_config(path: Path, *, launchpad_root: str, gerrit_url: str, extra: str = "") -> Path:
-    """A team config naming the sample projects on the given servers."""
-    path.write_text(
-        f'[launchpad]\nservice_root = "{launchpad_root}"\nprojects = {LP_PROJECTS}\n'
-        f'[gerrit]\nurl = "{gerrit_url}"\nprojects = {GERRIT_PROJECTS}\n{extra}'
-    )
-    return path
-
-
-def cli(db_url: str, cfg: Path, *args: str):
-    """Run syncsvc with --db and --config."""
-    return CliRunner().invoke(app, ["--db", db_url, "--config", str(cfg), *args])
-
-
-def import_example(db_url: str, tmp_path: Path) -> None:
-    """Import the bundled example summary into ``db_url``."""
-    src = tmp_path / "example.html"
-    src.write_bytes(EXAMPLE)
-    result = CliRunner().invoke(app, ["--db", db_url, "import", str(src)])
-    assert result.exit_code == 0, result.stderr
-
-
 def snapshot(db_url: str) -> dict[str, object]:
     """Every sample artifact as stored (whole domain records), read through the store API."""
     numbers = [c["_number"] for c in sample_gerrit_dataset()]
     bug_ids = [b.id for b in sample_launchpad_dataset().bugs]
-    engine = open_engine(db_url)
-    with Session(engine) as session:
+    with session_on(db_url) as session:
         got: dict[str, object] = {f"change:{n}": get_change(session, n) for n in numbers}
         got |= {f"bug:{b}": get_bug(session, b) for b in bug_ids}
         got["states"] = artifact_states(session, REFERENCED)
         got["comments"] = list(SqlLinkStore(session).messages())
-    engine.dispose()
     return got
 
 
@@ -82,14 +50,7 @@ def one_line(text: str) -> bool:
 
 
 @pytest.fixture
-def offline(monkeypatch, tmp_path):
-    """launchpadlib's cache in tmp, no Gerrit password from the env."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("SYNCSVC_GERRIT_PASSWORD", raising=False)
-
-
-@pytest.fixture
-def recorded(offline, tmp_path):
+def recorded(quiet_clients, tmp_path):
     """A first sync of a scratch SQLite database with --save-to; the fakes are stopped after.
 
     Returns (recording dir, config pointing at the stopped fakes, the sync's stdout,
@@ -99,14 +60,14 @@ def recorded(offline, tmp_path):
     import_example(source_db, tmp_path)
     recording = tmp_path / "recording"
     with sample_servers() as servers:
-        cfg = write_config(
+        cfg = team_config(
             tmp_path / "record.toml",
             launchpad_root=servers.launchpad_service_root,
             gerrit_url=servers.gerrit_url,
         )
         result = cli(source_db, cfg, "sync", "--save-to", str(recording))
         assert result.exit_code == 0, result.stderr
-    replay_cfg = write_config(
+    replay_cfg = team_config(
         tmp_path / "replay.toml",
         launchpad_root=servers.launchpad_service_root,
         gerrit_url=servers.gerrit_url,
@@ -179,13 +140,13 @@ class TestSaveAndReplay:
             lines = (recording / call["file"]).read_text().splitlines()
             assert len(lines) == call["records"]
 
-    def test_full_recording_after_movement(self, offline, db_url, tmp_path) -> None:
+    def test_full_recording_after_movement(self, quiet_clients, db_url, tmp_path) -> None:
         """A --full re-sync after movement records the moved states; its replay stores them."""
         source_db = f"sqlite:///{tmp_path / 'recorded.sqlite'}"
         import_example(source_db, tmp_path)
         recording = tmp_path / "after-movement"
         with sample_servers() as servers:
-            cfg = write_config(
+            cfg = team_config(
                 tmp_path / "record.toml",
                 launchpad_root=servers.launchpad_service_root,
                 gerrit_url=servers.gerrit_url,
@@ -202,14 +163,14 @@ class TestSaveAndReplay:
         assert got[f"change:{MOVED_CHANGE}"].status == "MERGED"
 
     def test_incremental_recording_cannot_seed_a_fresh_database(
-        self, offline, db_url, tmp_path
+        self, quiet_clients, db_url, tmp_path
     ) -> None:
         """A recording of a no-change re-sync lacks the history: each scope fails, exit 3."""
         source_db = f"sqlite:///{tmp_path / 'recorded.sqlite'}"
         import_example(source_db, tmp_path)
         recording = tmp_path / "incremental"
         with sample_servers() as servers:
-            cfg = write_config(
+            cfg = team_config(
                 tmp_path / "record.toml",
                 launchpad_root=servers.launchpad_service_root,
                 gerrit_url=servers.gerrit_url,
@@ -232,7 +193,7 @@ class TestReplayErrors:
     @pytest.fixture
     def cfg(self, tmp_path):
         """A config whose hosts are never contacted."""
-        return write_config(
+        return team_config(
             tmp_path / "syncsvc.toml",
             launchpad_root="https://api.launchpad.net/",
             gerrit_url="https://review.opendev.org",
@@ -286,12 +247,12 @@ class TestReplayErrors:
         assert one_line(result.stderr)
         assert message in result.stderr
 
-    def test_source_not_recorded(self, offline, sqlite_url, tmp_path) -> None:
+    def test_source_not_recorded(self, quiet_clients, sqlite_url, tmp_path) -> None:
         """A gerrit-only recording replays with --source all; --source launchpad is refused."""
         import_example(sqlite_url, tmp_path)
         recording = tmp_path / "gerrit-only"
         with sample_servers() as servers:
-            cfg = write_config(
+            cfg = team_config(
                 tmp_path / "record.toml",
                 launchpad_root=servers.launchpad_service_root,
                 gerrit_url=servers.gerrit_url,

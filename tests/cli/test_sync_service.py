@@ -14,7 +14,6 @@ from syncsvc.cli.app import app
 from syncsvc.domain import Bug, BugTask
 from syncsvc.models.db import open_engine
 from syncsvc.models.sync_store import SqlSyncStore
-from syncsvc.testing.demo_servers import sample_servers
 
 BUG = 4242
 
@@ -63,15 +62,6 @@ def test_another_projects_open_task_does_not_keep_a_commitment_in_progress(
     assert shown["progress"] == "done"
     assert shown["branches"][0]["branch"] == "master"
     assert shown["branches"][0]["state"] == "done"
-
-
-@pytest.fixture
-def servers(monkeypatch, tmp_path):
-    """The sample fakes; launchpadlib's retry sleeps off and its cache kept in tmp."""
-    monkeypatch.setattr("lazr.restfulclient._browser.sleep", lambda _s: None)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    with sample_servers() as s:
-        yield s
 
 
 @pytest.fixture

@@ -7,13 +7,10 @@ sample data.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -66,24 +63,6 @@ def store(session: Session) -> SqlSyncStore:
     return store
 
 
-@contextmanager
-def writes(session: Session) -> Iterator[list[str]]:
-    """Collect the first word of every INSERT/UPDATE/DELETE sent while the block runs."""
-    sent: list[str] = []
-    engine = session.get_bind()
-
-    def record(*args: object) -> None:
-        word = str(args[2]).split()[0].upper()
-        if word in {"INSERT", "UPDATE", "DELETE"}:
-            sent.append(word)
-
-    sa_event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", record)
-
-
 def message_rows(session: Session) -> list[tuple[object, ...]]:
     """Every bug_messages row as a tuple of COLUMNS, by bug and number."""
     rows = session.scalars(
@@ -125,12 +104,14 @@ class TestSaveBugComments:
         assert SqlLinkStore(session).messages() == [PROPOSED, MERGED, HOSTILE]
         assert get_bug(session, 1855391) == replace(BUG, date_last_message=LAST)
 
-    def test_saving_the_same_check_again_writes_nothing(self, store, session) -> None:
+    def test_saving_the_same_check_again_writes_nothing(
+        self, store, session, sql_statements
+    ) -> None:
         """Re-fetched identical comments count as unchanged and send no INSERT or UPDATE."""
         check = BugComments(1855391, LAST, (PROPOSED, MERGED), fetched=True)
         store.save_bug_comments([check], observed_at=NOW)
         store.commit()
-        with writes(session) as sent:
+        with sql_statements(words=1, only={"INSERT", "UPDATE", "DELETE"}) as sent:
             counts = store.save_bug_comments([check], observed_at=LATER)
             session.flush()
         assert (counts, sent) == (SaveCounts(unchanged=2), [])

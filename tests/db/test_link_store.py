@@ -10,15 +10,12 @@ from a Manila PTG summary; every other value (bug and change numbers from
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from inspect import signature
 
 import pytest
 from sqlalchemy import CheckConstraint, delete, inspect, select, text
-from sqlalchemy import event as sa_event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -117,22 +114,6 @@ def record_state(
     return bool(record_states(session, {action_id: assessed}, now=now))
 
 
-@contextmanager
-def statements(session: Session) -> Iterator[list[str]]:
-    """Collect the first word of every SQL statement the session's engine sends."""
-    sent: list[str] = []
-    engine = session.get_bind()
-
-    def record(*args):
-        sent.append(args[2].split()[0].upper())
-
-    sa_event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", record)
-
-
 def link_rows(session: Session) -> list[tuple[object, ...]]:
     """Every links row as (action, kind, id, status, decided_by, created_at, updated_at)."""
     rows = session.scalars(select(LinkRow).order_by(LinkRow.action_id, LinkRow.ref_id))
@@ -174,7 +155,9 @@ class TestApplyPlan:
             (b, "change", "758868", "suggested", None, NOW, NOW),
         ]
 
-    def test_applying_the_same_plan_twice_changes_nothing(self, session, action_ids):
+    def test_applying_the_same_plan_twice_changes_nothing(
+        self, session, action_ids, sql_statements
+    ):
         """A second apply of the same plan only reads: no INSERT, UPDATE or DELETE."""
         a, b = action_ids[0], action_ids[1]
         plan = Plan(
@@ -199,7 +182,7 @@ class TestApplyPlan:
         session.flush()
         assert apply_plan(session, plan, now=LATER) == ApplyCounts(added=2, updated=1, removed=1)
         before = link_rows(session)
-        with statements(session) as sent:
+        with sql_statements(words=1) as sent:
             assert apply_plan(session, plan, now=LATEST) == ApplyCounts(unchanged=3)
         assert set(sent) == {"SELECT"}
         assert (
@@ -686,9 +669,9 @@ class TestDriftLoading:
         ]
         assert loaded[1].date_fix_released == RELEASED
 
-    def test_reads_in_three_queries(self, synced):
+    def test_reads_in_three_queries(self, synced, sql_statements):
         """Drift loads changes and tasks in bulk: three SELECTs, whatever the data size."""
-        with statements(synced) as sent:
+        with sql_statements(words=1) as sent:
             items = drift(drift_changes(synced), partial(drift_tasks, synced))
         assert sent == ["SELECT", "SELECT", "SELECT"]
         assert [(i.kind, i.bug_id) for i in items] == [

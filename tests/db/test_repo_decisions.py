@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from syncsvc.domain import Event, ImportReport, StoredDecision
@@ -163,19 +162,11 @@ class TestIdempotentReimport:
         )
         assert after == before
 
-    def test_reimport_writes_only_the_import_time(self, engine, session, decided_event):
+    def test_reimport_writes_only_the_import_time(self, session, decided_event, sql_statements):
         """An unchanged re-import writes neither topics (decisions) nor actions."""
         save_event(session, decided_event, source_digest=DIGEST, now=NOW)
         session.commit()
-        statements: list[str] = []
-
-        def record(*args):
-            statements.append(" ".join(args[2].split()[:2]))
-
-        sa_event.listen(engine, "before_cursor_execute", record)
-        try:
+        with sql_statements(words=2) as statements:
             save_event(session, decided_event, source_digest=DIGEST, now=LATER)
-        finally:
-            sa_event.remove(engine, "before_cursor_execute", record)
         writes = [s for s in statements if not s.startswith(("SELECT", "BEGIN"))]
         assert writes == ["UPDATE events", "UPDATE event_sources"]

@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from syncsvc.domain import (
@@ -161,20 +160,12 @@ class TestSaveEventIdempotence:
         assert after == before
         assert revisions == 0
 
-    def test_reimport_writes_only_the_import_time(self, engine, session, sample_event):
+    def test_reimport_writes_only_the_import_time(self, session, sample_event, sql_statements):
         """Re-importing an unchanged summary issues no write but the event's and source's import time."""
         save_event(session, sample_event, source_digest=DIGEST, now=NOW)
         session.commit()
-        statements: list[str] = []
-
-        def record(*args):
-            statements.append(" ".join(args[2].split()[:2]))
-
-        sa_event.listen(engine, "before_cursor_execute", record)
-        try:
+        with sql_statements(words=2) as statements:
             save_event(session, sample_event, source_digest=DIGEST, now=LATER)
-        finally:
-            sa_event.remove(engine, "before_cursor_execute", record)
         writes = [s for s in statements if not s.startswith(("SELECT", "BEGIN"))]
         assert writes == ["UPDATE events", "UPDATE event_sources"]
 

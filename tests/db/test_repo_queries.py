@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from syncsvc.domain import ActionState, EventSource, StoredEvent
@@ -81,18 +80,10 @@ class TestListActions:
             (nova_id, "rosmaita to write the spec for backup compression by Wallaby-1")
         ]
 
-    def test_uses_a_fixed_number_of_queries(self, imported, engine):
+    def test_uses_a_fixed_number_of_queries(self, imported, sql_statements):
         """Listing runs one query for actions plus one per eager-loaded collection."""
-        statements: list[str] = []
-
-        def count(*args):
-            statements.append(args[2])
-
-        sa_event.listen(engine, "before_cursor_execute", count)
-        try:
+        with sql_statements() as statements:
             found = list_actions(imported)
-        finally:
-            sa_event.remove(engine, "before_cursor_execute", count)
         assert len(found) == 7
         assert len(statements) == 3
 

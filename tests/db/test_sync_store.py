@@ -7,13 +7,10 @@ votes) is sample data.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -117,21 +114,6 @@ def store(session: Session) -> SqlSyncStore:
     return SqlSyncStore(session)
 
 
-@contextmanager
-def statements(engine) -> Iterator[list[str]]:
-    """Collect the first two words of every SQL statement sent while the block runs."""
-    sent: list[str] = []
-
-    def record(*args):
-        sent.append(" ".join(args[2].split()[:2]))
-
-    sa_event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", record)
-
-
 def history(session) -> list[tuple[object, ...]]:
     """Every history row as (kind, key, field, old, new, changed_at, observed_at), in order."""
     rows = session.scalars(select(ArtifactHistoryRow).order_by(ArtifactHistoryRow.id))
@@ -154,12 +136,12 @@ class TestSaveBugs:
             ("bug_task", SERIES_KEY, "created", None, "New", SERIES.date_created, NOW),
         ]
 
-    def test_resave_identical_data_writes_nothing(self, store, session, engine):
+    def test_resave_identical_data_writes_nothing(self, store, session, sql_statements):
         """Saving the same bugs again issues only one SELECT per table and no write."""
         other = replace(BUG, bug_id=1900001, tasks=(replace(MANILA, bug_id=1900001),))
         store.save_bugs([BUG, other], observed_at=NOW)
         store.commit()
-        with statements(engine) as sent:
+        with sql_statements(words=2) as sent:
             counts = store.save_bugs([BUG, other], observed_at=LATER)
         assert counts == SaveCounts(unchanged=2)
         assert [s for s in sent if not s.startswith("BEGIN")] == [
@@ -257,11 +239,11 @@ class TestSaveBugTasks:
             ("bug:1855391/manila/wallaby", "created"),
         ]
 
-    def test_resave_identical_tasks_writes_nothing(self, store, session, engine):
+    def test_resave_identical_tasks_writes_nothing(self, store, session, sql_statements):
         """Saving the same tasks again selects bugs and tasks once each and writes nothing."""
         store.save_bug_tasks([MANILA, SERIES], observed_at=NOW)
         store.commit()
-        with statements(engine) as sent:
+        with sql_statements(words=2) as sent:
             counts = store.save_bug_tasks([MANILA, SERIES], observed_at=LATER)
         assert counts == SaveCounts(unchanged=2)
         assert [s.split()[0] for s in sent if not s.startswith("BEGIN")] == ["SELECT", "SELECT"]
@@ -285,12 +267,12 @@ class TestSaveChanges:
             ("change", CHANGE_KEY, "created", None, "NEW", CHANGE.created, NOW)
         ]
 
-    def test_resave_identical_data_writes_nothing(self, store, session, engine):
+    def test_resave_identical_data_writes_nothing(self, store, session, sql_statements):
         """Saving the same changes again issues one SELECT and no write."""
         second = replace(CHANGE, number=762123, url="https://review.opendev.org/c/x/+/762123")
         store.save_changes([CHANGE, second], observed_at=NOW)
         store.commit()
-        with statements(engine) as sent:
+        with sql_statements(words=2) as sent:
             counts = store.save_changes([CHANGE, second], observed_at=LATER)
         assert counts == SaveCounts(unchanged=2)
         assert [s for s in sent if not s.startswith("BEGIN")] == ["SELECT changes.number,"]

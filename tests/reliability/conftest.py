@@ -5,16 +5,15 @@ Every test under ``tests/reliability`` carries the ``reliability`` marker.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from reliability_kit import add_busy_data, import_example, write_config
+from helpers import fakes_config, import_example, upgrade_postgresql
+from reliability_kit import add_busy_data
 
 from syncsvc.adapters.http import no_wait
 from syncsvc.cli import wiring
-from syncsvc.models.db import open_engine, upgrade
-from syncsvc.testing.demo_servers import SampleServers, sample_servers
+from syncsvc.testing.demo_servers import SampleServers
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -28,34 +27,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture
 def db_url(db_url: str) -> str:
     """The shared ``db_url``; PostgreSQL upgraded as `syncsvc db upgrade` would."""
-    if db_url.startswith("postgresql"):
-        engine = open_engine(db_url)
-        upgrade(engine)
-        engine.dispose()
-    return db_url
+    return upgrade_postgresql(db_url)
 
 
 @pytest.fixture
 def twin(twin_db_url: str, tmp_path: Path) -> str:
     """A second database on the same backend with the example imported (a fault-free twin)."""
-    if twin_db_url.startswith("postgresql"):
-        engine = open_engine(twin_db_url)
-        upgrade(engine)
-        engine.dispose()
+    upgrade_postgresql(twin_db_url)
     (tmp_path / "twin").mkdir()
     import_example(twin_db_url, tmp_path / "twin")
     return twin_db_url
-
-
-@pytest.fixture
-def servers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[SampleServers]:
-    """The sample fakes; caches kept in tmp; the commands' HTTP policies never wait."""
-    monkeypatch.setattr(wiring, "GERRIT_HTTP", wiring.GERRIT_HTTP.replace(sleep=no_wait))
-    monkeypatch.setattr(wiring, "LAUNCHPAD_HTTP", wiring.LAUNCHPAD_HTTP.replace(sleep=no_wait))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("SYNCSVC_GERRIT_PASSWORD", raising=False)
-    with sample_servers() as running:
-        yield running
 
 
 @pytest.fixture
@@ -68,7 +49,7 @@ def imported(db_url: str, tmp_path: Path) -> str:
 @pytest.fixture
 def cfg(tmp_path: Path, servers: SampleServers) -> Path:
     """The team config for the running fakes."""
-    return write_config(tmp_path, servers)
+    return fakes_config(tmp_path, servers)
 
 
 @pytest.fixture

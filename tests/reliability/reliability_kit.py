@@ -1,4 +1,7 @@
-"""Helpers of the reliability suite: a config for the fakes, the CLI, the example import."""
+"""Helpers of the reliability suite: what users see, database dumps, frozen and killed runs.
+
+The CLI, the config for the fakes and the example import are in tests/helpers.py.
+"""
 
 from __future__ import annotations
 
@@ -9,51 +12,18 @@ import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import time_machine
+from helpers import cli, import_example, upgrade_postgresql
 from sqlalchemy import select
-from typer.testing import CliRunner, Result
 
-from syncsvc.cli.app import app
 from syncsvc.models.base import Base
-from syncsvc.models.db import open_engine, upgrade
+from syncsvc.models.db import open_engine
 from syncsvc.testing.demo_servers import SampleServers
 from syncsvc.testing.fake_gerrit import make_change
 from syncsvc.testing.fake_launchpad import FakeTask
-
-EXAMPLE = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
-LP_PROJECTS = '["manila", "python-manilaclient", "manila-ui"]'
-GERRIT_PROJECTS = (
-    '["openstack/manila", "openstack/manila-specs", "openstack/python-manilaclient", '
-    '"openstack/manila-ui", "openstack/manila-tempest-plugin"]'
-)
-
-
-def write_config(directory: Path, servers: SampleServers, extra: str = "") -> Path:
-    """A team config pointing at the fakes, in ``directory``."""
-    path = directory / "syncsvc.toml"
-    path.write_text(
-        f'[launchpad]\nservice_root = "{servers.launchpad_service_root}"\n'
-        f"projects = {LP_PROJECTS}\n"
-        f'[gerrit]\nurl = "{servers.gerrit_url}"\nprojects = {GERRIT_PROJECTS}\n{extra}'
-    )
-    return path
-
-
-def cli(db_url: str, cfg: Path, *args: str) -> Result:
-    """Run syncsvc with --db and --config."""
-    return CliRunner().invoke(app, ["--db", db_url, "--config", str(cfg), *args])
-
-
-def import_example(db_url: str, directory: Path) -> None:
-    """Import the bundled example summary into ``db_url``."""
-    src = directory / "example.html"
-    src.write_bytes(EXAMPLE)
-    result = CliRunner().invoke(app, ["--db", db_url, "import", str(src)])
-    assert result.exit_code == 0, result.stderr
 
 
 def views(db_url: str, cfg: Path) -> Any:
@@ -154,10 +124,7 @@ def frozen(db_url: str, cfg: Path, *args: str) -> tuple[int, str]:
 
 def prepared(db_url: str, directory: Path) -> str:
     """``db_url`` with its schema and the example imported at :data:`FROZEN`."""
-    if db_url.startswith("postgresql"):
-        engine = open_engine(db_url)
-        upgrade(engine)
-        engine.dispose()
+    upgrade_postgresql(db_url)
     directory.mkdir(exist_ok=True)
     with time_machine.travel(FROZEN, tick=False):
         import_example(db_url, directory)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from reliability_kit import cli
+from helpers import cli
 from typer.testing import CliRunner
 
 from syncsvc.cli.app import app

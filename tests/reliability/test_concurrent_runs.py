@@ -7,9 +7,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from helpers import EXAMPLE, cli
 from reliability_kit import (
-    EXAMPLE,
-    cli,
     dump,
     frozen,
     prepared,

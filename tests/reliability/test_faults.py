@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reliability_kit import cli, differences, views
+from helpers import cli
+from reliability_kit import differences, views
 
 from syncsvc.testing.demo_servers import SampleServers
 from syncsvc.testing.fake_gerrit import RecordedRequest

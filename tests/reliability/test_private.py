@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from helpers import cli, fakes_config
 from launchpadlib.credentials import AccessToken, Credentials
 from launchpadlib.launchpad import SystemWideConsumer
-from reliability_kit import cli, write_config
 from sqlalchemy import select
 
 from syncsvc.models.db import open_engine
@@ -32,7 +32,7 @@ def test_authenticated_sync_keeps_privacy_and_reports_hide_the_title(
         "== Day 1 - Oct 26, 2020, Mon ==\n=== Security triage ===\nActions:\n"
         f"- gouthamr will triage https://bugs.launchpad.net/manila/+bug/{PRIVATE_BUG}\n"
     )
-    cfg = write_config(tmp_path, servers)
+    cfg = fakes_config(tmp_path, servers)
     cfg.write_text(
         cfg.read_text().replace(
             "[gerrit]", f'credentials_file = "{tmp_path / "lp-credentials"}"\n[gerrit]'

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import fakes_config, import_example
 from launchpadlib.credentials import AccessToken, Credentials
 from launchpadlib.launchpad import SystemWideConsumer
-from reliability_kit import GERRIT_PROJECTS, LP_PROJECTS, dump, import_example
+from reliability_kit import dump
 from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
@@ -21,9 +22,8 @@ LP_TOKEN, LP_SECRET = "lp-token-5d1e", "lp-secret-9a4b"
 
 
 @pytest.fixture
-def authed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[SampleServers]:
+def authed(quiet_clients: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[SampleServers]:
     """The sample fakes, Gerrit with an HTTP password and Launchpad with an OAuth token."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("SYNCSVC_GERRIT_PASSWORD", GERRIT_PASSWORD)
     with sample_servers(gerrit_users={GERRIT_USER: GERRIT_PASSWORD}) as running:
         running.launchpad.add_token(LP_TOKEN, "sample-bug-supervisor")
@@ -37,14 +37,12 @@ def authed_config(tmp_path: Path, servers: SampleServers) -> Path:
     creds.access_token = AccessToken(LP_TOKEN, LP_SECRET)
     creds_file = tmp_path / "launchpad-credentials"
     creds.save_to_path(str(creds_file))
-    path = tmp_path / "syncsvc.toml"
-    path.write_text(
-        f'[launchpad]\nservice_root = "{servers.launchpad_service_root}"\n'
-        f'projects = {LP_PROJECTS}\ncredentials_file = "{creds_file}"\n'
-        f'[gerrit]\nurl = "{servers.gerrit_url}"\nprojects = {GERRIT_PROJECTS}\n'
-        f'username = "{GERRIT_USER}"\n'
+    return fakes_config(
+        tmp_path,
+        servers,
+        launchpad_extra=f'credentials_file = "{creds_file}"',
+        gerrit_extra=f'username = "{GERRIT_USER}"',
     )
-    return path
 
 
 SECRETS = {

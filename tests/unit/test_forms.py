@@ -14,7 +14,6 @@ from syncsvc.parse.normalise import decode, normalise, strip_mail_chrome
 from syncsvc.parse.summary import parse_summary
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "summaries"
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "manila-wallaby-ptg-summary.html"
 EP = "https://etherpad.opendev.org/p/"
 
 
@@ -469,11 +468,9 @@ def rewrap(text: str, width: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def seed() -> tuple[str, list[tuple]]:
+def seed(reference_summary: Path) -> tuple[str, list[tuple]]:
     """The reference input as normalised text, and its outline."""
-    if not SEED.exists():
-        pytest.skip("../shared/seed is absent: the reference input is not in this checkout")
-    data = SEED.read_bytes()
+    data = reference_summary.read_bytes()
     return normalise(decode(data)), outline(parse_summary(data))
 
 

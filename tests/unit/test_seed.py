@@ -1,4 +1,4 @@
-"""The reference input: the Manila Wallaby PTG summary as mailed (../shared/seed)."""
+"""The reference input: the Manila Wallaby PTG summary as mailed (tests/data/seed)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 from syncsvc.domain import Event, RefKind
 from syncsvc.parse.summary import parse_summary
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "manila-wallaby-ptg-summary.html"
 EP = "https://etherpad.opendev.org/p/"
 
 # (title, day date, etherpads, [(owners, refs "kind:id", milestone key or text), ...])
@@ -107,11 +106,9 @@ EXPECTED: list[tuple[str, date, list[str], list[tuple[tuple[str, ...], list[str]
 
 
 @pytest.fixture(scope="module")
-def event() -> Event:
+def event(reference_summary: Path) -> Event:
     """The parsed reference input."""
-    if not SEED.exists():
-        pytest.skip("../shared/seed is absent: the reference input is not in this checkout")
-    return parse_summary(SEED.read_bytes())
+    return parse_summary(reference_summary.read_bytes())
 
 
 class TestReferenceInput:

@@ -1,30 +1,50 @@
-"""The sync engine against in-memory sources and an in-memory store."""
+"""The sync engine against in-memory sources and the real store (SqlSyncStore).
+
+The database is the shared ``db_url`` one: SQLite always, PostgreSQL when configured.
+"""
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from syncsvc.domain import (
     Account,
+    ActionItem,
     Bug,
     BugComments,
     BugMessage,
     BugTask,
     Change,
     ChangeStatus,
+    Day,
+    Event,
+    LinkKind,
+    LinkStatus,
+    Ref,
+    RefKind,
     SaveCounts,
     SourceName,
+    Topic,
 )
 from syncsvc.errors import RemoteUnavailableError
+from syncsvc.models.comment_store import stored_messages
+from syncsvc.models.link_store import confirmed_ids, set_link_status
+from syncsvc.models.repo import list_actions
+from syncsvc.models.sync_store import SqlSyncStore, get_bug
+from syncsvc.models.sync_tables import BugRow, BugTaskRow, ChangeRow, SyncStateRow
 from syncsvc.sync.engine import SyncSettings, run_sync
+from syncsvc.testing.storage import save_event
 
 T0 = datetime(2020, 11, 2, 12, 0, tzinfo=UTC)
+PTG_DAY = Day("Day 1 - Oct 26, 2020, Mon", date(2020, 10, 26))
 
 
 def change(number: int, project: str, updated: datetime, status: str = "NEW") -> Change:
@@ -35,99 +55,81 @@ def change(number: int, project: str, updated: datetime, status: str = "NEW") ->
     )  # fmt: skip
 
 
-class MemoryStore:
-    """A SyncStore that keeps committed and pending state in dicts."""
+def committed(engine: Engine) -> dict[str, Any]:
+    """What the database holds as committed, read through a session of its own.
 
-    def __init__(self, changes_ref: set[int] = frozenset(), bugs_ref: set[int] = frozenset()):
-        self.refs_changes, self.refs_bugs = set(changes_ref), set(bugs_ref)
-        self.committed = {
-            "changes": {}, "tasks": {}, "bugs": {}, "cursors": {}, "comments": {}, "linked": set(),
-        }  # fmt: skip
-        self.pending = copy.deepcopy(self.committed)
-        self.commits = 0
-        self.fail_on_save_call: int | None = None
-        self.save_calls = 0
-
-    def referenced_bugs(self) -> set[int]:
-        return self.refs_bugs | self.committed["linked"]
-
-    def referenced_changes(self) -> set[int]:
-        return set(self.refs_changes)
-
-    def known_changes(self, numbers: Iterable[int]) -> dict[int, tuple[str, str]]:
-        got = self.committed["changes"]
-        return {n: (got[n].project, str(got[n].status)) for n in numbers if n in got}
-
-    def known_bugs(self, ids: Iterable[int]) -> dict[int, tuple[frozenset[str], bool]]:
-        tasks: dict[int, dict[str, BugTask]] = {}
-        for bug in self.committed["bugs"].values():  # a searched task stores its bug too
-            tasks.setdefault(bug.bug_id, {}).update((t.target, t) for t in bug.tasks)
-        for (bug_id, target), task in self.committed["tasks"].items():
-            tasks.setdefault(bug_id, {})[target] = task
+    changes, bugs and tasks by their keys; cursors by (source, scope); comments as
+    the check they were synced from (bug id → ``BugComments(..., fetched=True)``);
+    linked: the bug ids an action has a confirmed link to.
+    """
+    with Session(engine) as session:
+        bugs = {row.bug_id: row for row in session.scalars(select(BugRow))}
+        tasks = {(t.bug_id, t.target): t.to_record() for t in session.scalars(select(BugTaskRow))}
+        messages: dict[int, list[BugMessage]] = {}
+        for message in stored_messages(session):
+            messages.setdefault(message.bug_id, []).append(message)
         return {
-            b: (
-                frozenset(tasks[b]),
-                bool(tasks[b]) and all(t.is_complete for t in tasks[b].values()),
-            )
-            for b in ids
-            if b in tasks
+            "changes": {row.number: row.to_record() for row in session.scalars(select(ChangeRow))},
+            "tasks": tasks,
+            "bugs": {b: get_bug(session, b) for b in bugs},
+            "cursors": {
+                (row.source, row.scope): row.last_seen_updated
+                for row in session.scalars(select(SyncStateRow))
+            },
+            "comments": {
+                b: BugComments(b, row.date_last_message, tuple(messages.get(b, ())), fetched=True)
+                for b, row in bugs.items()
+                if row.comments_synced_at is not None
+            },
+            "linked": confirmed_ids(session, LinkKind.BUG),
         }
 
-    def earliest_event_day(self) -> datetime | None:
-        return datetime(2020, 10, 26, tzinfo=UTC)
 
-    def cursor(self, source: SourceName, scope: str) -> datetime | None:
-        return self.committed["cursors"].get((source, scope))
+class FailingStore(SqlSyncStore):
+    """The real store, whose ``fail_on_save_call``-th ``save_changes`` call fails."""
 
-    def comment_dates(self, ids: Iterable[int]) -> dict[int, datetime]:
-        got = self.committed["comments"]
-        return {b: got[b].date_last_message for b in ids if b in got and got[b].date_last_message}
+    def __init__(self, session: Session, fail_on_save_call: int) -> None:
+        super().__init__(session)
+        self.fail_on_save_call, self.save_calls = fail_on_save_call, 0
 
-    def unsynced_comment_bugs(self, ids: Iterable[int]) -> set[int]:
-        stored = set(self.committed["bugs"]) | {b for b, _ in self.committed["tasks"]}
-        return {b for b in ids if b in stored and b not in self.committed["comments"]}
-
-    def save_bug_comments(self, found: Sequence[BugComments], *, observed_at) -> SaveCounts:
-        counts = SaveCounts()
-        for check in (c for c in found if c.visible):
-            old = self.pending["comments"].get(check.bug_id)
-            if check.fetched or old is None:
-                self.pending["comments"][check.bug_id] = check
-            if check.fetched:
-                before = set(old.messages) if old else set()
-                counts += SaveCounts(inserted=len(set(check.messages) - before))
-        return counts
-
-    def _save(self, table: str, items: dict) -> SaveCounts:
+    def save_changes(self, changes: Sequence[Change], *, observed_at: datetime) -> SaveCounts:
+        """Count the call; fail the chosen one before anything is written."""
         self.save_calls += 1
         if self.save_calls == self.fail_on_save_call:
             raise RemoteUnavailableError("simulated failure while saving")
-        counts = SaveCounts()
-        for key, item in items.items():
-            old = self.pending[table].get(key)
-            self.pending[table][key] = item
-            counts += SaveCounts(inserted=old is None, changed=old not in (None, item),
-                                 unchanged=old == item)  # fmt: skip
-        return counts
+        return super().save_changes(changes, observed_at=observed_at)
 
-    def save_bugs(self, bugs: Sequence[Bug], *, observed_at: datetime) -> SaveCounts:
-        return self._save("bugs", {b.bug_id: b for b in bugs})
 
-    def save_bug_tasks(self, tasks: Sequence[BugTask], *, observed_at: datetime) -> SaveCounts:
-        return self._save("tasks", {(t.bug_id, t.target): t for t in tasks})
+@pytest.fixture
+def store_for(session: Session) -> Callable[..., SqlSyncStore]:
+    """The real store on a database holding one event dated 2020-10-26, whose one action
+    references the given change numbers and bug ids (committed)."""
 
-    def save_changes(self, changes: Sequence[Change], *, observed_at: datetime) -> SaveCounts:
-        return self._save("changes", {c.number: c for c in changes})
+    def make(
+        changes_ref: Iterable[int] = (),
+        bugs_ref: Iterable[int] = (),
+        *,
+        fail_on_save_call: int | None = None,
+    ) -> SqlSyncStore:
+        refs = [Ref(RefKind.CHANGE, str(n), f"https://review.opendev.org/{n}") for n in changes_ref]
+        refs += [Ref(RefKind.BUG, str(b), f"https://bugs.launchpad.net/bugs/{b}") for b in bugs_ref]
+        action = ActionItem(text="Follow up on the listed reviews and bugs", refs=tuple(refs))
+        topic = Topic(title="Follow-ups", day=PTG_DAY, actions=(action,))
+        event = Event("manila", "wallaby", "Manila Wallaby PTG", days=(PTG_DAY,), topics=(topic,))
+        save_event(session, event, source_digest="0" * 64, now=T0)
+        session.commit()
+        if fail_on_save_call is not None:
+            return FailingStore(session, fail_on_save_call)
+        return SqlSyncStore(session)
 
-    def set_cursor(self, source, scope, last_seen, *, ran_at) -> None:
-        self.pending["cursors"][(source, scope)] = last_seen
+    return make
 
-    def commit(self) -> None:
-        self.committed = copy.deepcopy(self.pending)
-        self.commits += 1
 
-    def rollback(self) -> None:
-        self.pending = copy.deepcopy(self.committed)
+def link_bug(session: Session, bug_id: int) -> None:
+    """Confirm a link from the event's action to ``bug_id`` by hand (committed)."""
+    [action] = list_actions(session)
+    set_link_status(session, action.id, LinkKind.BUG, str(bug_id), LinkStatus.CONFIRMED, now=T0)
+    session.commit()
 
 
 class FakeGerritSource:
@@ -213,15 +215,15 @@ def launchpad() -> FakeLaunchpadSource:
 class TestRunSync:
     """run_sync's fetch → save → cursor flow."""
 
-    def test_first_sync(self, gerrit, launchpad) -> None:
+    def test_first_sync(self, gerrit, launchpad, store_for, engine) -> None:
         """A first sync fetches referenced artifacts and polls from the earliest event day."""
-        store = MemoryStore({758868}, {1855391})
+        store = store_for({758868}, {1855391})
         report = run_sync(store, bugs=launchpad, changes=gerrit, settings=SETTINGS, now=lambda: T0)
-        assert set(store.committed["changes"]) == {758868, *range(745200, 745205)}
-        assert store.committed["cursors"][(SourceName.GERRIT, "projects:openstack/manila")] == (
+        assert set(committed(engine)["changes"]) == {758868, *range(745200, 745205)}
+        assert committed(engine)["cursors"][(SourceName.GERRIT, "projects:openstack/manila")] == (
             T0 + timedelta(hours=4)
         )
-        assert store.committed["cursors"][(SourceName.LAUNCHPAD, "project:manila")] == T0
+        assert committed(engine)["cursors"][(SourceName.LAUNCHPAD, "project:manila")] == T0
         assert gerrit.calls[1] == (
             "poll", ("openstack/manila",), datetime(2020, 10, 26, tzinfo=UTC),
         )  # fmt: skip
@@ -229,13 +231,14 @@ class TestRunSync:
             ("gerrit", "referenced", 1, 1),
             ("gerrit", "projects:openstack/manila", 5, 5),
             ("launchpad", "referenced", 1, 1),
-            ("launchpad", "project:manila", 1, 1),
+            # The search finds the task the referenced scope has just stored with its bug.
+            ("launchpad", "project:manila", 1, 0),
         ]
         assert (report.failed, report.changed) == (False, True)
 
-    def test_resync_fetches_only_what_changed(self, gerrit, launchpad) -> None:
+    def test_resync_fetches_only_what_changed(self, gerrit, launchpad, store_for, engine) -> None:
         """A re-sync skips known referenced artifacts and polls from cursor - overlap."""
-        store = MemoryStore({758868}, {1855391})
+        store = store_for({758868}, {1855391})
         run_sync(store, bugs=launchpad, changes=gerrit, settings=SETTINGS, now=lambda: T0)
         gerrit.calls.clear()
         launchpad.calls.clear()
@@ -254,41 +257,42 @@ class TestRunSync:
         assert report.scopes[0].skipped == "all known or polled"
         assert report.changed is False
 
-    def test_failure_keeps_cursor_at_last_committed_batch(self, gerrit) -> None:
+    def test_failure_keeps_cursor_at_last_committed_batch(self, gerrit, store_for, engine) -> None:
         """A failure in the third batch leaves the cursor at the second batch's newest change."""
-        store = MemoryStore()
-        store.fail_on_save_call = 3
+        store = store_for(fail_on_save_call=3)
         report = run_sync(store, bugs=None, changes=gerrit, settings=SETTINGS, now=lambda: T0)
         assert report.failed
         assert "simulated failure" in report.scopes[1].error
-        assert store.committed["cursors"][(SourceName.GERRIT, "projects:openstack/manila")] == (
+        assert committed(engine)["cursors"][(SourceName.GERRIT, "projects:openstack/manila")] == (
             T0 + timedelta(hours=3)
         )
-        assert set(store.committed["changes"]) == set(range(745200, 745204))
+        assert set(committed(engine)["changes"]) == set(range(745200, 745204))
 
-    def test_remote_error_in_one_scope_does_not_stop_the_next(self, gerrit, launchpad) -> None:
+    def test_remote_error_in_one_scope_does_not_stop_the_next(
+        self, gerrit, launchpad, store_for, engine
+    ) -> None:
         """Gerrit failing is reported; Launchpad still syncs."""
         gerrit.fail = True
-        store = MemoryStore(set(), {1855391})
+        store = store_for(set(), {1855391})
         report = run_sync(store, bugs=launchpad, changes=gerrit, settings=SETTINGS, now=lambda: T0)
         assert [s.error for s in report.scopes] == [None, "Gerrit returned 503", None, None]
-        assert set(store.committed["bugs"]) == {1855391}
+        assert set(committed(engine)["bugs"]) == {1855391}
 
-    def test_dry_run_writes_nothing(self, gerrit, launchpad) -> None:
+    def test_dry_run_writes_nothing(self, gerrit, launchpad, store_for, engine) -> None:
         """A dry run reports what would change and keeps nothing."""
-        store = MemoryStore({758868}, {1855391})
+        store = store_for({758868}, {1855391})
         report = run_sync(
             store, bugs=launchpad, changes=gerrit, settings=SETTINGS, dry_run=True, now=lambda: T0
         )
         assert report.changed
         assert report.dry_run
-        assert store.committed == {
+        assert committed(engine) == {
             "changes": {}, "tasks": {}, "bugs": {}, "cursors": {}, "comments": {}, "linked": set(),
         }  # fmt: skip
 
-    def test_full_ignores_cursors(self, gerrit, launchpad) -> None:
+    def test_full_ignores_cursors(self, gerrit, launchpad, store_for, engine) -> None:
         """--full polls from the start of history and refetches referenced artifacts."""
-        store = MemoryStore({758868}, {1855391})
+        store = store_for({758868}, {1855391})
         run_sync(store, bugs=launchpad, changes=gerrit, settings=SETTINGS, now=lambda: T0)
         gerrit.calls.clear()
         run_sync(store, bugs=None, changes=gerrit, settings=SETTINGS, full=True, now=lambda: T0)
@@ -322,12 +326,12 @@ def commented() -> FakeLaunchpadSource:
 class TestComments:
     """Comments of tracked bugs: read when date_last_message moved, saved with the batch."""
 
-    def test_first_sync_reads_tracked_bugs_once(self, commented) -> None:
+    def test_first_sync_reads_tracked_bugs_once(self, commented, store_for, engine) -> None:
         """The referenced bug's Gerrit-hook comments are kept; the untracked bug is never read."""
-        store = MemoryStore(set(), {1855391})
+        store = store_for(set(), {1855391})
         report = run_sync(store, bugs=commented, changes=None, settings=SETTINGS, now=lambda: T0)
         assert [c for c in commented.calls if c[0] == "comments"] == [("comments", (1855391,), {})]
-        assert store.committed["comments"] == {
+        assert committed(engine)["comments"] == {
             1855391: BugComments(1855391, T0 - timedelta(days=2), (FIX_PROPOSED,), fetched=True)
         }
         assert [(s.scope, s.comments.inserted) for s in report.scopes] == [
@@ -335,9 +339,11 @@ class TestComments:
             ("project:manila", 0),
         ]
 
-    def test_unchanged_date_costs_nothing_and_a_new_comment_is_read(self, commented) -> None:
+    def test_unchanged_date_costs_nothing_and_a_new_comment_is_read(
+        self, commented, store_for, engine
+    ) -> None:
         """An unmoved date_last_message costs no check; a moved one reads the comments again."""
-        store = MemoryStore(set(), {1855391})
+        store = store_for(set(), {1855391})
         run_sync(store, bugs=commented, changes=None, settings=NO_POLL, now=lambda: T0)
         commented.calls.clear()
         run_sync(store, bugs=commented, changes=None, settings=NO_POLL, now=lambda: T0)
@@ -348,29 +354,34 @@ class TestComments:
         commented.calls.clear()
         report = run_sync(store, bugs=commented, changes=None, settings=NO_POLL, now=lambda: T0)
         assert commented.calls[1] == ("comments", (1855391,), {1855391: T0 - timedelta(days=2)})
-        assert store.committed["comments"][1855391].messages == (FIX_PROPOSED, newer)
+        assert committed(engine)["comments"][1855391].messages == (FIX_PROPOSED, newer)
         assert report.scopes[0].comments.inserted == 1
         assert report.changed
 
-    def test_failed_check_leaves_batch_and_cursor_uncommitted(self, commented) -> None:
+    def test_failed_check_leaves_batch_and_cursor_uncommitted(
+        self, commented, store_for, engine
+    ) -> None:
         """A remote failure while reading comments fails the scope before its batch is saved."""
-        store = MemoryStore(set(), {1855391})
+        store = store_for(set(), {1855391})
         commented.fail_comments = True
         report = run_sync(store, bugs=commented, changes=None, settings=SETTINGS, now=lambda: T0)
         assert [s.error for s in report.scopes] == ["Launchpad returned 503"] * 2
-        assert store.committed["bugs"] == store.committed["tasks"] == {}
-        assert store.committed["cursors"] == {}
+        assert committed(engine)["bugs"] == committed(engine)["tasks"] == {}
+        assert committed(engine)["cursors"] == {}
 
-    def test_catch_up_checks_linked_bugs_never_synced(self, commented) -> None:
+    def test_catch_up_checks_linked_bugs_never_synced(
+        self, commented, store_for, engine, session
+    ) -> None:
         """A closed bug linked after it was stored is checked once in the "comments" scope."""
-        store = MemoryStore()
+        store = store_for()
         run_sync(store, bugs=commented, changes=None, settings=SETTINGS, now=lambda: T0)
         assert commented.calls == [("search", "manila", datetime(2020, 10, 26, tzinfo=UTC))]
-        store.committed["linked"] = {1900001}
+        link_bug(session, 1900001)
         # Fixed meanwhile, so the referenced scope has no reason to read the bug again.
-        task = store.committed["tasks"][1900001, "manila"]
+        task = committed(engine)["tasks"][1900001, "manila"]
         fixed = replace(task, status="Fix Released", is_complete=True)
-        store.committed["tasks"][1900001, "manila"] = fixed
+        store.save_bug_tasks([fixed], observed_at=T0)
+        store.commit()
         commented.calls.clear()
         report = run_sync(store, bugs=commented, changes=None, settings=NO_POLL, now=lambda: T0)
         assert commented.calls == [("comments", (1900001,), {})]
@@ -382,11 +393,11 @@ class TestComments:
         run_sync(store, bugs=commented, changes=None, settings=NO_POLL, now=lambda: T0)
         assert commented.calls == []
 
-    def test_dry_run_reads_but_keeps_no_comment(self, commented) -> None:
+    def test_dry_run_reads_but_keeps_no_comment(self, commented, store_for, engine) -> None:
         """A dry run reports the comments it would save and commits none."""
-        store = MemoryStore(set(), {1855391})
+        store = store_for(set(), {1855391})
         report = run_sync(
             store, bugs=commented, changes=None, settings=SETTINGS, dry_run=True, now=lambda: T0
         )
         assert report.scopes[0].comments.inserted == 1
-        assert store.committed["comments"] == {}
+        assert committed(engine)["comments"] == {}

@@ -1,33 +1,19 @@
-"""benchmarks/bench_reconcile.py runs its core on a tiny data set (same plans, no timing)."""
+"""The reconciler benchmark's core on a tiny data set (same plans, no timing).
+
+benchmarks/bench_reconcile.py prints what syncsvc.testing.reconcile_baseline measures.
+"""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 from syncsvc.reconcile.candidates import CandidatePool
-
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_reconcile.py"
-
-
-def load_benchmark(monkeypatch):
-    """Import the benchmark script as a module (it is not part of the package)."""
-    spec = importlib.util.spec_from_file_location("bench_reconcile", BENCH)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, "bench_reconcile", module)  # dataclasses look it up
-    spec.loader.exec_module(module)
-    return module
+from syncsvc.testing import reconcile_baseline as bench
 
 
 class TestBenchReconcileSmoke:
     """The indexed reconciler agrees with the all-pairs baseline on synthetic data."""
 
-    def test_indexed_and_naive_plans_agree(self, monkeypatch) -> None:
+    def test_indexed_and_naive_plans_agree(self) -> None:
         """diff with indexes and diff with the all-pairs scan give the same plan."""
-        bench = load_benchmark(monkeypatch)
         data = bench.generate(60, 400, seed=7)
         indexed = bench.run_diff(data, data.actions, naive=False)
         naive = bench.run_diff(data, data.actions, naive=True)
@@ -35,9 +21,8 @@ class TestBenchReconcileSmoke:
         assert indexed.plan.add
         assert 0 < indexed.pairs < naive.pairs
 
-    def test_pool_ranking_matches_the_scan(self, monkeypatch) -> None:
+    def test_pool_ranking_matches_the_scan(self) -> None:
         """The indexed pool ranks every action's candidates exactly as the scan does."""
-        bench = load_benchmark(monkeypatch)
         for seed in (1, 2):
             data = bench.generate(40, 300, seed=seed)
             args = (data.changes, data.bugs, data.identities, data.team_projects)
@@ -47,9 +32,8 @@ class TestBenchReconcileSmoke:
                 assert pool.score(action, bench.EVENT_START) == expected
                 assert pool.score(action, bench.EVENT_START, limit=3) == expected[:3]
 
-    def test_measure_and_table(self, monkeypatch) -> None:
+    def test_measure_and_table(self) -> None:
         """measure() checks both paths on a sample and the table has one row per size."""
-        bench = load_benchmark(monkeypatch)
         row = bench.measure(20, 200, naive_seconds=0.001, naive_max_changes=1000, seed=5)
         assert row.naive is not None
         assert row.naive_sampled >= 1

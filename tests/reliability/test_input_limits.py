@@ -3,7 +3,9 @@
 Each shape runs in a child process, so a regression fails at its timeout instead
 of stalling the suite, and the child's peak RSS is measured without slowing it
 down (tracemalloc would). The bounds are loose on purpose: the child parses
-3 to 6 MB and must finish inside 25 s and 400 MB even on a busy machine.
+3 to 6 MB and must finish inside 25 s and 400 MB even on a busy machine. These
+take a minute of CPU in all, so they run with the reliability suite (hostile
+input), not with the unit tests.
 """
 
 from __future__ import annotations
@@ -13,9 +15,6 @@ import subprocess
 import sys
 
 import pytest
-
-from syncsvc.parse.normalise import decode
-from syncsvc.parse.summary import parse_summary
 
 TIMEOUT = 25
 CHILD = """
@@ -129,47 +128,3 @@ class TestPathologicalShapes:
         assert measured["outcome"] == outcome
         assert measured["seconds"] < TIMEOUT
         assert measured["rss_mb"] < 400
-
-
-JAPANESE = """Manila チームの Wallaby PTG のまとめ
-
-=== 共有サーバーの移行 ===
-議論:
-- ネットワーク割り当てが遅いという報告があった
-Actions:
-- carloss will 割り当て処理をプロファイルする
-- gouthamr will 仕様書を更新する by Wallaby-1
-"""
-RUSSIAN = """Итоги Wallaby PTG команды Manila
-
-=== Миграция серверов ===
-Обсуждение:
-- выделение сети работает медленно
-Actions:
-- carloss will проверить выделение сети
-"""
-
-
-class TestEncodings:
-    """Input that is not UTF-8 is decoded by what it is, not read as cp1252."""
-
-    def test_shift_jis(self) -> None:
-        """A Japanese summary in Shift-JIS decodes to the text that was written."""
-        data = JAPANESE.encode("shift_jis")
-        assert decode(data) == JAPANESE
-        event = parse_summary(data)
-        assert [t.title for t in event.topics] == ["共有サーバーの移行"]
-        assert [a.text for a in event.topics[0].actions] == [
-            "carloss will 割り当て処理をプロファイルする",
-            "gouthamr will 仕様書を更新する by Wallaby-1",
-        ]
-
-    def test_cyrillic_cp1251(self) -> None:
-        """A Russian summary in cp1251 decodes to the text that was written."""
-        assert decode(RUSSIAN.encode("cp1251")) == RUSSIAN
-
-    def test_latin1_still_latin1(self) -> None:
-        """Western text with isolated accented letters stays cp1252/Latin-1."""
-        text = "Résumé of the Café meeting: naïve façade, über große Straße, “quotes”…\n"
-        assert decode(text.encode("cp1252")) == text
-        assert decode("déjà vu\n".encode("latin-1")) == "déjà vu\n"
