@@ -1,0 +1,187 @@
+"""Benchmark: how far a PTL can trust the reconciler's candidate links, on real history.
+
+Loads the linking set (tests/data/linking: 65 commitments of real PTG summaries,
+734 changes merged to the teams' repositories from October 2020 to July 2021,
+183 bugs, hand labels), turns it into the project's domain records, runs the
+reconciler's ``diff`` once per event as ``syncsvc links`` would (no stored links),
+and scores what it adds against the labels:
+
+* precision and recall of the candidate suggestions at ``--threshold``, per split
+  (tuning, held-back), for owned and team (unassigned) commitments, per team;
+* calibration: per 0.1 confidence band, how many suggestions were right;
+* explicit links (refs in the text, footers, transitive) are counted apart.
+
+    .venv/bin/python benchmarks/bench_linking.py
+    .venv/bin/python benchmarks/bench_linking.py --threshold 0.3 --json linking.json
+
+The history is read from outside the repository (``SYNCSVC_LINKING_HISTORY`` or
+``shared/linking`` beside it). See tests/data/linking/README.md. Not part of the
+test suite; tests/unit/test_linking_set.py checks the scoring (tests/linking_score.py)
+on a tiny example.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+# The loader, the scoring and the domain records live beside the tests (tests/linking_*.py);
+# tests/linking_runs.py holds the only lines that name syncsvc modules.
+from linking_runs import DEFAULT_THRESHOLD, build_runs, suggest  # noqa: E402
+from linking_score import BAND_MIN, Metrics, Truth, evaluate, explicit_summary, is_right, truths  # noqa: E402
+from linking_set import HistoryMissingError, LinkingSet, load  # noqa: E402
+
+# --- report -------------------------------------------------------------------------------
+
+
+def groups(all_truths: Mapping[str, Truth]) -> list[tuple[str, dict[str, Truth]]]:
+    """The rows of the report: everything, per split and owned/team within it, per team."""
+    tests: list[tuple[str, Callable[[Truth], bool]]] = [("all", lambda _: True)]
+    for split in ("tuning", "held-back"):
+        tests += [
+            (split, lambda t, s=split: t.split == s),
+            (f"{split} / owned", lambda t, s=split: t.split == s and t.owned),
+            (f"{split} / team", lambda t, s=split: t.split == s and not t.owned),
+        ]
+    tests += [
+        (f"team {team}", lambda t, n=team: t.team == n)
+        for team in sorted({t.team for t in all_truths.values()})
+    ]
+    return [(name, {k: t for k, t in all_truths.items() if test(t)}) for name, test in tests]
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.0f}%"
+
+
+def format_report(
+    rows: Sequence[tuple[str, Metrics]], explicit: Mapping[str, int], threshold: float
+) -> str:
+    """Markdown tables: precision/recall per group, calibration bands, explicit links."""
+    lines = [
+        f"Candidate suggestions at threshold {threshold:.2f} (at most 3 per commitment)\n",
+        (
+            "| group | commitments | suggestions | right | precision | positives found | recall"
+            " | with work hit | without work silent | hard negatives suggested |"
+        ),
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, m in rows:
+        lines.append(
+            f"| {name} | {m.commitments} | {m.suggestions} | {m.right} | {_pct(m.precision)}"
+            f" | {m.found}/{m.positives} | {_pct(m.recall)} | {m.hit}/{m.with_work}"
+            f" ({_pct(m.hit_rate)}) | {m.silent}/{m.without_work} ({_pct(m.silent_rate)})"
+            f" | {m.hard_negatives_hit} |"
+        )
+    everything = rows[0][1]
+    lines += [
+        "",
+        f"Calibration (all commitments; bands with fewer than {BAND_MIN} suggestions not read)\n",
+        "| band | suggestions | right | precision | mean confidence |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for band in everything.bands:
+        read = band.suggestions >= BAND_MIN
+        precision = f"{100 * band.precision:.0f}%" if read else "(too few)"
+        lines.append(
+            f"| {band.low:.1f}-{band.low + 0.1:.1f} | {band.suggestions} | {band.right}"
+            f" | {precision} | {band.mean_confidence:.2f} |"
+        )
+    lines += [
+        "",
+        (
+            f"Explicit links (refs in the text, footers, transitive), apart:"
+            f" {explicit['links']} links on {explicit['commitments']} commitments,"
+            f" {explicit['right']} to labelled work,"
+            f" {explicit['outside_the_set']} to changes outside the set"
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def run(data: LinkingSet, threshold: float, *, identities: bool = True) -> dict[str, object]:
+    """Everything the report shows, as JSON-ready values."""
+    found = [s for r in build_runs(data, identities=identities) for s in suggest(r, threshold)]
+    all_truths = truths(data)
+    rows = [(name, evaluate(found, group)) for name, group in groups(all_truths)]
+    explicit = explicit_summary(found, all_truths)
+    return {
+        "threshold": threshold,
+        "identities": identities,
+        "rows": rows,
+        "explicit": explicit,
+        "suggestions": found,
+        "report": format_report(rows, explicit, threshold),
+    }
+
+
+def _json(result: Mapping[str, object], data: LinkingSet) -> dict[str, object]:
+    rows = result["rows"]
+    assert isinstance(rows, list)
+    suggestions = result["suggestions"]
+    assert isinstance(suggestions, list)
+    all_truths = truths(data)
+    return {
+        "threshold": result["threshold"],
+        "identities": result["identities"],
+        "groups": {
+            name: {
+                **{k: v for k, v in asdict(m).items() if k != "bands"},
+                "precision": m.precision,
+                "recall": m.recall,
+                "hit_rate": m.hit_rate,
+                "silent_rate": m.silent_rate,
+                "bands": [
+                    {**asdict(b), "precision": b.precision, "read": b.suggestions >= BAND_MIN}
+                    for b in m.bands
+                ],
+            }
+            for name, m in rows
+        },
+        "explicit": result["explicit"],
+        "suggestions": [
+            {**asdict(s), "right": is_right(s, all_truths[s.commitment])} for s in suggestions
+        ],
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the options, run, print the report and write the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_THRESHOLD,
+        help=f"suggest threshold (the project's default, {DEFAULT_THRESHOLD})",
+    )
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument(
+        "--no-identities", action="store_true", help="run without the nick -> name identity map"
+    )
+    args = parser.parse_args(argv)
+    try:
+        data = load()
+    except HistoryMissingError as error:
+        print(error, file=sys.stderr)
+        return 2
+    result = run(data, args.threshold, identities=not args.no_identities)
+    print(
+        f"{len(data.commitments)} commitments ({len(data.held_back)} held back),"
+        f" {len(data.changes)} changes, {len(data.bugs)} bugs;"
+        f" identity map {'on' if not args.no_identities else 'off'}\n"
+    )
+    print(result["report"])
+    if args.json:
+        args.json.write_text(json.dumps(_json(result, data), indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,200 @@
+"""The linking set as the project's domain records, and one ``diff`` run per event.
+
+Shared by ``benchmarks/bench_linking.py`` and the tests that run the reconciler on
+the set. The project imports are in one marked block: re-point them here when
+modules move.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from linking_score import Suggestion
+from linking_set import ChangeRecord, LinkingSet
+
+# --- project imports: the only lines that name syncsvc modules; re-point them here when
+# --- modules move (the rest of this file uses these names only).
+from syncsvc.config import StatusSection
+from syncsvc.domain import (
+    Account,
+    ActionState,
+    Bug,
+    BugTask,
+    Change,
+    ChangeStatus,
+    Footers,
+    Identity,
+    Link,
+    LinkKind,
+    Ref,
+    RefKind,
+    StoredAction,
+)
+from syncsvc.reconcile.diff import diff
+
+# --- end of project imports
+
+DEFAULT_THRESHOLD = StatusSection().suggest_threshold
+
+
+def _when(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def account_id(email: str) -> int:
+    """A stable account id per e-mail address (git has no Gerrit account ids)."""
+    return 1 + sum((i + 1) * ord(ch) for i, ch in enumerate(email.casefold())) % 9_999_999
+
+
+def to_change(record: ChangeRecord) -> Change:
+    """A merged change as the Gerrit adapter would give it (no username: git has none)."""
+    footers = record.footers
+    merged = _when(record.merged)
+    return Change(
+        number=record.number,
+        project=record.project,
+        branch=record.branch,
+        subject=record.subject,
+        status=ChangeStatus(record.status),
+        owner=Account(
+            account_id(record.author_email), None, record.author_name, record.author_email
+        ),
+        created=_when(record.authored),
+        updated=merged,
+        submitted=merged,
+        change_id=record.change_id,
+        footers=Footers(
+            closes_bug=footers.get("closes_bug", ()),
+            partial_bug=footers.get("partial_bug", ()),
+            related_bug=footers.get("related_bug", ()),
+            blueprints=footers.get("blueprints", ()),
+            change_id=record.change_id,
+        ),
+    )
+
+
+def _ref(kind: str, ident: str, url: str) -> Ref:
+    return Ref(RefKind(kind), ident, url)
+
+
+@dataclass(frozen=True, slots=True)
+class EventRun:
+    """What ``diff`` gets for one event, and how to name its links back."""
+
+    name: str
+    actions: tuple[StoredAction, ...]
+    changes: tuple[Change, ...]
+    bugs: tuple[Bug, ...]
+    identities: tuple[Identity, ...]
+    team_projects: tuple[str, ...]
+    event_start: date
+    topic_refs: dict[tuple[int, str], tuple[Ref, ...]]
+    commitment_of: dict[int, str]
+    change_id_of: dict[int, str]
+
+
+def build_runs(data: LinkingSet, *, identities: bool = True) -> list[EventRun]:
+    """One run per event, with that team's changes, bugs and projects."""
+    runs = []
+    ident_rows = tuple(
+        Identity(row["nick"], name=row.get("name"), email=row.get("email"))
+        for row in (data.identities if identities else ())
+    )
+    for event_id, (event, start) in enumerate(sorted(data.event_starts.items()), start=1):
+        chosen = [c for c in data.commitments if c.event == event]
+        team = chosen[0].team
+        records = [c for c in data.changes if c.team == team]
+        actions, commitment_of = [], {}
+        topic_refs: dict[tuple[int, str], tuple[Ref, ...]] = {}
+        for c in chosen:
+            action_id = 1000 * event_id + len(actions) + 1
+            commitment_of[action_id] = c.id
+            topic_refs[event_id, c.topic] = tuple(_ref(*r) for r in c.topic_refs)
+            actions.append(
+                StoredAction(
+                    id=action_id,
+                    event_id=event_id,
+                    event=event,
+                    day=_day(c.day),
+                    topic=c.topic,
+                    text=c.text,
+                    owners=c.owners,
+                    milestone=None,
+                    milestone_key=None,
+                    due=_day(c.due),
+                    starts=None,
+                    refs=tuple(_ref(*r) for r in c.refs),
+                    state=ActionState.OPEN,
+                )
+            )
+        bugs = tuple(
+            Bug(
+                bug_id=b.bug_id,
+                title=b.title,
+                tasks=(
+                    BugTask(
+                        b.bug_id,
+                        b.project,
+                        b.status,
+                        "Undecided",
+                        date_closed=_when(b.last_updated) if b.status == "Fix Released" else None,
+                    ),
+                ),
+                date_last_updated=_when(b.last_updated),
+            )
+            for b in data.bugs
+            if b.team == team
+        )
+        runs.append(
+            EventRun(
+                name=event,
+                actions=tuple(actions),
+                changes=tuple(to_change(r) for r in records),
+                bugs=bugs,
+                identities=ident_rows,
+                team_projects=data.team_projects[team],
+                event_start=date.fromisoformat(start),
+                topic_refs=topic_refs,
+                commitment_of=commitment_of,
+                change_id_of={r.number: r.change_id for r in records},
+            )
+        )
+    return runs
+
+
+def _ident(link: Link, run: EventRun) -> str:
+    if link.kind is LinkKind.CHANGE:
+        return run.change_id_of.get(int(link.id), f"gerrit:{link.id}")
+    return link.id
+
+
+def suggest(run: EventRun, threshold: float) -> list[Suggestion]:
+    """Run ``diff`` for one event (nothing stored yet) and name what it adds."""
+    plan = diff(
+        run.actions,
+        run.changes,
+        run.bugs,
+        [],
+        run.identities,
+        [],
+        team_projects=run.team_projects,
+        event_start=run.event_start,
+        threshold=threshold,
+        topic_refs=run.topic_refs,
+    )
+    return [
+        Suggestion(
+            commitment=run.commitment_of[link.action_id],
+            kind=link.kind.value,
+            ident=_ident(link, run),
+            confidence=link.confidence,
+            source=link.source.value,
+            evidence=link.evidence,
+        )
+        for link in plan.add
+    ]
