@@ -263,7 +263,7 @@ def as_json(rows: Sequence[Row], corpus: Path, seconds: float) -> dict[str, Any]
 
     def groups(key: str) -> dict[str, Any]:
         return {
-            name: {"documents": docs, "rejected": rejected, **_score_json(s)}
+            name: {**_score_json(s), "documents": docs, "rejected": rejected}
             for name, (docs, rejected, s) in group(rows, key).items()
         }
 
