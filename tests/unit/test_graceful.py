@@ -1,0 +1,185 @@
+"""Parse more gracefully (issue 12): short synthetic snippets of the forms real summaries use."""
+
+from __future__ import annotations
+
+import pytest
+
+from syncsvc.errors import InputError
+from syncsvc.parse.explain import explain
+from syncsvc.parse.summary import parse_summary
+
+NO_HEADINGS = """\
+[demo] Retrospective notes
+
+What went well: reviews were quick.
+
+- gibi will write the upgrade docs
+- melwitt will ping the cores about runways
+"""
+
+NUMBERED_LIST = """\
+Summary of the docs session
+
+Our priorities:
+1. install guide
+2. admin guide
+3. upgrade notes
+
+gibi will update the install guide.
+"""
+
+EMPHASISED_NUMBERED_TOPICS = """\
+Hi all, the takeaways:
+
+*1. Gate stability*
+
+We discussed the flaky jobs. gibi will add retries to the grenade job.
+
+*2. Release notes*
+
+We like reno. melwitt will write the template.
+"""
+
+HEADING_NICK = """\
+=== Quotas (gibi) ===
+Actions:
+- gibi to write the spec
+"""
+
+SUBJECT_NICK = """\
+[demo][ptg] Quotas follow-up from gibi
+
+=== Quotas ===
+Actions:
+- gibi to write the spec
+"""
+
+TEAM_TAG = """\
+[manila] Summary of the Victoria Cycle PTG
+
+=== Quotas ===
+Actions:
+- gouthamr will write the spec
+"""
+
+REPOSITORIES = """\
+=== UI ===
+Actions:
+- manila-ui will drop the old panels
+- python-novaclient will drop python 2
+"""
+
+AGREED = """\
+=== Meetings ===
+We talked about the meeting slot. We agreed to keep the meeting time.
+Agreement was reached on the new bug deputy rota.
+#Agreed: move the meeting to Tuesday
+"""
+
+IRC_LOG = """\
+10:00:01 <gibi> #startmeeting demo
+10:00:05 <gibi> #topic Quotas
+10:00:09 <melwitt> hi all
+10:01:00 <gibi> #link https://review.opendev.org/c/openstack/nova/+/123456
+10:02:00 <gibi> #agreed keep the old quota driver one more cycle
+10:03:00 <gibi> #action melwitt to write the spec
+10:04:00 <gibi> #endmeeting
+"""
+
+XFAIL = pytest.mark.xfail(strict=True, reason="issue 12: not parsed yet")
+
+
+class TestNoHeadings:
+    """A text without headings is one topic when it holds commitments, else rejected in one line."""
+
+    @XFAIL
+    def test_commitments_without_headings_are_one_topic(self) -> None:
+        """A mail of lists with no headings is one topic titled by its subject line."""
+        event = parse_summary(NO_HEADINGS)
+        assert [t.title for t in event.topics] == ["[demo] Retrospective notes"]
+        assert [(a.text, a.owners) for a in event.actions] == [
+            ("gibi will write the upgrade docs", ("gibi",)),
+            ("melwitt will ping the cores about runways", ("melwitt",)),
+        ]
+
+    def test_no_structure_and_no_commitments_is_rejected(self) -> None:
+        """Text with neither headings nor commitments is refused with a one-line message."""
+        with pytest.raises(InputError) as caught:
+            parse_summary("just some words\nwith no structure\n")
+        assert "\n" not in str(caught.value)
+        assert str(caught.value).startswith("no PTG structure found")
+
+
+class TestNumbered:
+    """Numbered titles over paragraphs are topics; numbered lists of short items are lists."""
+
+    @XFAIL
+    def test_numbered_list_is_not_a_topic(self) -> None:
+        """The last item of a short numbered list does not become a topic."""
+        event = parse_summary(NUMBERED_LIST)
+        assert [t.title for t in event.topics] == ["Summary of the docs session"]
+        assert [a.owners for a in event.actions] == [("gibi",)]
+
+    @XFAIL
+    def test_emphasised_numbered_titles_are_topics(self) -> None:
+        """'*1. Title*' over a paragraph opens a topic (bold lost or kept in the archive)."""
+        event = parse_summary(EMPHASISED_NUMBERED_TOPICS)
+        assert [t.title for t in event.topics] == ["Gate stability", "Release notes"]
+        assert [(a.owners, a.inferred) for a in event.actions] == [
+            (("gibi",), True),
+            (("melwitt",), True),
+        ]
+
+
+class TestOwnersAndTeamFromContext:
+    """'nick to ...' owners from nicks the headings and subject name; team from the subject tag."""
+
+    @XFAIL
+    def test_nick_from_the_heading(self) -> None:
+        """A nick in the topic heading makes 'nick to ...' owned."""
+        assert [a.owners for a in parse_summary(HEADING_NICK).actions] == [("gibi",)]
+
+    @XFAIL
+    def test_nick_from_the_subject(self) -> None:
+        """A nick in the mail's subject makes 'nick to ...' owned."""
+        assert [a.owners for a in parse_summary(SUBJECT_NICK).actions] == [("gibi",)]
+
+    @XFAIL
+    def test_team_from_the_subject_tag(self) -> None:
+        """'[manila] ... Victoria Cycle PTG' is the manila team, not 'cycle'."""
+        event = parse_summary(TEAM_TAG)
+        assert (event.team, event.cycle) == ("manila", "victoria")
+
+    @XFAIL
+    def test_repositories_are_never_owners(self) -> None:
+        """'manila-ui will ...' and 'python-novaclient will ...' are unassigned."""
+        event = parse_summary(REPOSITORIES)
+        assert [a.owners for a in event.actions] == [(), ()]
+
+
+class TestDecisionsAndLogs:
+    """Decisions in prose and on #agreed lines; #link refs and labels in IRC logs."""
+
+    @XFAIL
+    def test_agreed_sentences_are_decisions(self) -> None:
+        """'We agreed ...', 'Agreement was reached ...' and '#Agreed:' are all kept as decisions."""
+        event = parse_summary(AGREED)
+        assert list(event.topics[0].decisions) == [
+            "We agreed to keep the meeting time.",
+            "Agreement was reached on the new bug deputy rota.",
+            "move the meeting to Tuesday",
+        ]
+
+    @XFAIL
+    def test_link_lines_are_refs(self) -> None:
+        """A '#link' URL in an IRC log is a ref of its topic."""
+        event = parse_summary(IRC_LOG)
+        assert [r.url for r in event.topics[0].refs] == [
+            "https://review.opendev.org/c/openstack/nova/+/123456"
+        ]
+
+    @XFAIL
+    def test_explain_labels_irc_lines(self) -> None:
+        """--explain labels log lines topic, chatter, link, agreed and action."""
+        roles = [line.role for line in explain(IRC_LOG).lines]
+        assert roles == ["chatter", "topic", "chatter", "link", "agreed", "action", "chatter"]
