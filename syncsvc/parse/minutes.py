@@ -30,6 +30,7 @@ from syncsvc.errors import InputError
 from syncsvc.parse.actions import ActionContext, build_action
 from syncsvc.parse.assemble import MAX_ACTIONS, too_many_actions
 from syncsvc.parse.owners import NICK, mentioned_nicks, read_owners
+from syncsvc.parse.refs import find_refs
 
 NO_TOPIC = "(no topic)"
 
@@ -129,6 +130,7 @@ def parse_meeting(
                 title=raw.title,
                 day=day,
                 discussion=tuple(raw.discussion),
+                refs=tuple(dict.fromkeys(r for d in raw.discussion for r in find_refs(d))),
                 actions=tuple(actions),
                 position=position,
                 decisions=tuple(raw.decisions),
@@ -286,6 +288,25 @@ def _read_log(text: str) -> _Meeting:
             bucket = {"action": topic.actions, "agreed": topic.decisions}.get(cmd, topic.discussion)
             last = (bucket, arg)
     return meeting
+
+
+#: ``--explain`` labels of an IRC log line's MeetBot command ("chatter" for the rest).
+_LOG_ROLES = {"topic": "topic", "action": "action", "agreed": "agreed", "link": "link"}
+
+
+def log_line_role(line: str) -> str | None:
+    """The ``--explain`` role of a raw IRC log line, or ``None`` when it is no log line.
+
+    ``topic``, ``action``, ``agreed`` and ``link`` for those MeetBot commands,
+    ``chatter`` for everything else said in the channel.
+    """
+    m = _LOG_LINE.match(line)
+    if m is None:
+        return None
+    command = _COMMAND.match(m.group("msg").strip())
+    if command is None or not command.group("arg").strip():
+        return "chatter"
+    return _LOG_ROLES.get(command.group("cmd").lower(), "chatter")
 
 
 def _date(m: re.Match[str] | None) -> date | None:

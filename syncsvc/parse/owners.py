@@ -77,6 +77,28 @@ ORGANISATIONS = frozenset(
 )
 
 
+#: OpenStack projects that subjects name ("nova will ..."): the team, never a person.
+PROJECTS = frozenset(
+    """
+    nova neutron cinder glance keystone swift horizon ironic octavia manila kolla heat
+    designate barbican trove sahara zaqar magnum murano mistral senlin watcher zun cyborg
+    placement tempest devstack grenade oslo tripleo openstack-ansible masakari blazar
+    aodh ceilometer gnocchi panko cloudkitty freezer vitrage skyline venus adjutant
+    storlets tacker kuryr monasca solum searchlight karbor qinling octavia-dashboard
+    """.split()
+)
+_REPOSITORY = re.compile(
+    r"^(?:python-\w[\w-]*|[a-z][\w]*-(?:ui|dashboard|client|specs|tempest-plugin|lib|"
+    r"plugin|operator|agent|exporter|tests?|docs?|api-ref|ansible|charm\w*|\w+-plugin))$"
+)
+
+
+def is_project(token: str) -> bool:
+    """Whether ``token`` names a project or a repository (``manila-ui``, ``python-novaclient``)."""
+    lowered = token.lower()
+    return lowered in PROJECTS or _REPOSITORY.match(lowered) is not None
+
+
 @dataclass(frozen=True, slots=True)
 class OwnerReading:
     """The owners found in one action and the people (with full names) named there.
@@ -135,6 +157,8 @@ def _element(
         lowered = token.lower()
         if lowered in ORGANISATIONS:
             subject.organisations.append(token)
+        elif is_project(lowered):
+            subject.people.append(Person("team"))  # the project's team: nobody in person
         elif _NICK_RE.fullmatch(token) or lowered in known:
             subject.people.append(Person(token))
         elif lowered in GENERIC:
@@ -181,7 +205,7 @@ def _parenthesised(text: str) -> tuple[list[Person], list[str]]:
         if all(t.lower() in ORGANISATIONS for t in tokens):
             organisations.extend(tokens)
         elif all(map(_NICK_RE.fullmatch, tokens)) and NOT_OWNERSHIP.isdisjoint(tokens):
-            people.extend(Person(t) for t in tokens if t not in GENERIC)
+            people.extend(Person(t) for t in tokens if t not in GENERIC and not is_project(t))
     return people, organisations
 
 

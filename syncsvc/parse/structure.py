@@ -349,6 +349,14 @@ def _read_simple(stripped: str, plain: str, indent: int) -> _Read:
             return _Read(inner[0], inner[1], indent)
         numbered = indent == 0 and stripped[0].isdigit() and bool(_NUMBERED.match(stripped))
         return _Read(LineKind.BULLET, text, indent, numbered=numbered)
+    if (
+        plain is not stripped
+        and indent == 0
+        and plain[:1].isdigit()
+        and (m := _NUMBERED.match(plain))
+    ):
+        # "*1. Title*": an emphasised numbered title (never a list item).
+        return _Read(LineKind.BULLET, m.group("label").strip(), indent, numbered=True)
     return _Read(LineKind.TEXT, stripped, indent)
 
 
@@ -434,11 +442,16 @@ def _decide_numbered_topics(reads: list[_Read]) -> None:
     in_list = _in_lists(reads)
     for n, start in enumerate(candidates):
         end = candidates[n + 1] if n + 1 < len(candidates) else len(reads)
-        if in_list[start]:
-            continue
+        if in_list[start] or _next_to_numbered(reads, start):
+            continue  # a numbered list of items, not titles
         block = reads[start + 1 : end]
         if any(_heads_block(r) for r in block) or _has_paragraph(block):
             reads[start].kind = LineKind.TOPIC
+
+
+def _next_to_numbered(reads: list[_Read], i: int) -> bool:
+    """Whether the line right before or after line ``i`` is numbered too (no blank between)."""
+    return (i > 0 and reads[i - 1].numbered) or (i + 1 < len(reads) and reads[i + 1].numbered)
 
 
 _SECTION_KINDS = frozenset(

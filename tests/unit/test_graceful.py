@@ -86,13 +86,10 @@ IRC_LOG = """\
 10:04:00 <gibi> #endmeeting
 """
 
-XFAIL = pytest.mark.xfail(strict=True, reason="issue 12: not parsed yet")
-
 
 class TestNoHeadings:
     """A text without headings is one topic when it holds commitments, else rejected in one line."""
 
-    @XFAIL
     def test_commitments_without_headings_are_one_topic(self) -> None:
         """A mail of lists with no headings is one topic titled by its subject line."""
         event = parse_summary(NO_HEADINGS)
@@ -113,14 +110,12 @@ class TestNoHeadings:
 class TestNumbered:
     """Numbered titles over paragraphs are topics; numbered lists of short items are lists."""
 
-    @XFAIL
     def test_numbered_list_is_not_a_topic(self) -> None:
         """The last item of a short numbered list does not become a topic."""
         event = parse_summary(NUMBERED_LIST)
         assert [t.title for t in event.topics] == ["Summary of the docs session"]
         assert [a.owners for a in event.actions] == [("gibi",)]
 
-    @XFAIL
     def test_emphasised_numbered_titles_are_topics(self) -> None:
         """'*1. Title*' over a paragraph opens a topic (bold lost or kept in the archive)."""
         event = parse_summary(EMPHASISED_NUMBERED_TOPICS)
@@ -134,23 +129,19 @@ class TestNumbered:
 class TestOwnersAndTeamFromContext:
     """'nick to ...' owners from nicks the headings and subject name; team from the subject tag."""
 
-    @XFAIL
     def test_nick_from_the_heading(self) -> None:
         """A nick in the topic heading makes 'nick to ...' owned."""
         assert [a.owners for a in parse_summary(HEADING_NICK).actions] == [("gibi",)]
 
-    @XFAIL
     def test_nick_from_the_subject(self) -> None:
         """A nick in the mail's subject makes 'nick to ...' owned."""
         assert [a.owners for a in parse_summary(SUBJECT_NICK).actions] == [("gibi",)]
 
-    @XFAIL
     def test_team_from_the_subject_tag(self) -> None:
         """'[manila] ... Victoria Cycle PTG' is the manila team, not 'cycle'."""
         event = parse_summary(TEAM_TAG)
         assert (event.team, event.cycle) == ("manila", "victoria")
 
-    @XFAIL
     def test_repositories_are_never_owners(self) -> None:
         """'manila-ui will ...' and 'python-novaclient will ...' are unassigned."""
         event = parse_summary(REPOSITORIES)
@@ -160,7 +151,6 @@ class TestOwnersAndTeamFromContext:
 class TestDecisionsAndLogs:
     """Decisions in prose and on #agreed lines; #link refs and labels in IRC logs."""
 
-    @XFAIL
     def test_agreed_sentences_are_decisions(self) -> None:
         """'We agreed ...', 'Agreement was reached ...' and '#Agreed:' are all kept as decisions."""
         event = parse_summary(AGREED)
@@ -170,7 +160,6 @@ class TestDecisionsAndLogs:
             "move the meeting to Tuesday",
         ]
 
-    @XFAIL
     def test_link_lines_are_refs(self) -> None:
         """A '#link' URL in an IRC log is a ref of its topic."""
         event = parse_summary(IRC_LOG)
@@ -178,7 +167,6 @@ class TestDecisionsAndLogs:
             "https://review.opendev.org/c/openstack/nova/+/123456"
         ]
 
-    @XFAIL
     def test_explain_labels_irc_lines(self) -> None:
         """--explain labels log lines topic, chatter, link, agreed and action."""
         roles = [line.role for line in explain(IRC_LOG).lines]
