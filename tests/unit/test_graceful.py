@@ -171,3 +171,67 @@ class TestDecisionsAndLogs:
         """--explain labels log lines topic, chatter, link, agreed and action."""
         roles = [line.role for line in explain(IRC_LOG).lines]
         assert roles == ["chatter", "topic", "chatter", "link", "agreed", "action", "chatter"]
+
+
+VOLUNTEERS = """\
+=== Policies ===
+We went through the new defaults. Anna and Boris volunteered to port the policies.
+"""
+
+ACTION_ITEM_BULLETS = """\
+=== Retirements ===
+  • Action item: kaplan will start the retirement process.
+
+Action Items:
+  • zoltan: propose the patch.
+  • note: nothing else came up.
+"""
+
+TEAM_COMMITMENTS = """\
+=== Bugs ===
+The backlog keeps growing. We agreed to hold a bug day every month.
+We agreed that the old bugs are not important.
+We agreed that we should close bugs older than five years.
+"""
+
+PAREN_WORD = """\
+=== Cache ===
+Actions:
+- we will add an API to cache(pre-cache) the images
+"""
+
+XFAIL = pytest.mark.xfail(strict=True, reason="issue 12: not parsed yet")
+
+
+class TestCommitmentPhrasing:
+    """Commitment phrasings of real summaries: volunteers, labelled items, team commitments."""
+
+    @XFAIL
+    def test_first_names_that_volunteer_own_the_item(self) -> None:
+        """'Anna and Boris volunteered to ...' is an inferred action owned by anna and boris."""
+        event = parse_summary(VOLUNTEERS)
+        assert [(a.owners, a.inferred) for a in event.actions] == [(("anna", "boris"), True)]
+
+    @XFAIL
+    def test_action_item_bullets_and_nick_labels(self) -> None:
+        """'• Action item: X' is an action; 'nick: do X' is owned by nick, 'note: ...' by nobody."""
+        event = parse_summary(ACTION_ITEM_BULLETS)
+        assert [(a.text, a.owners) for a in event.actions] == [
+            ("kaplan will start the retirement process.", ("kaplan",)),
+            ("zoltan: propose the patch.", ("zoltan",)),
+            ("note: nothing else came up.", ()),
+        ]
+
+    @XFAIL
+    def test_team_commitments_in_prose(self) -> None:
+        """'We agreed to X' and 'we agreed that we should X' are team actions; a plain 'agreed that' is not."""
+        event = parse_summary(TEAM_COMMITMENTS)
+        assert [(a.text, a.owners, a.inferred) for a in event.actions] == [
+            ("We agreed to hold a bug day every month.", (), True),
+            ("We agreed that we should close bugs older than five years.", (), True),
+        ]
+
+    @XFAIL
+    def test_a_word_glued_to_a_parenthesis_is_no_owner(self) -> None:
+        """'cache(pre-cache)' is not an attribution to a nick 'pre-cache'."""
+        assert [a.owners for a in parse_summary(PAREN_WORD).actions] == [()]
