@@ -157,6 +157,30 @@ def named_commitment(
     return reading is not None and bool(reading.owners)
 
 
+#: "We agreed to ...", "we decided to ...", "We will ...": the team commits itself.
+_TEAM_COMMITMENT = re.compile(
+    r"^(?:(?:so|and|then|also|here|finally|but|per\s+agreed[^,]{0,60}),?\s+)?"
+    r"(?:(?:we|the\s+team|tc|the\s+tc)\s+(?:(?:all|also|then|have|had)\s+)?"
+    r"(?:agreed|decided|will|'ll|are\s+going\s+to|is\s+going\s+to)\b"
+    r"|(?:agreed|decided)\s+to\b)"
+    r"(?!\s+(?:be|have|see|need|not)\b)(?P<that>\s+(?:then\s+)?that\b)?",
+    re.IGNORECASE,
+)
+_MODAL = re.compile(r"\b(?:should|will|'ll|need\s+to|must|going\s+to)\b", re.IGNORECASE)
+
+
+def team_commitment(text: str) -> bool:
+    """Whether ``text`` commits the team as a whole ("We agreed to ...", "we will ...").
+
+    "We agreed that X" commits only when X says what will be done ("... we
+    should ..."); otherwise it is a decision, not work.
+    """
+    m = _TEAM_COMMITMENT.match(text.strip().lstrip("-*• "))
+    if m is None:
+        return False
+    return not m.group("that") or bool(_MODAL.search(text, m.end()))
+
+
 def sentences(paragraph: str) -> list[str]:
     """Split prose into sentences (and ``;`` clauses), whitespace collapsed."""
     parts: list[str] = []

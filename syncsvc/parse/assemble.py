@@ -27,6 +27,7 @@ from syncsvc.parse.actions import (
     named_commitment,
     reads_as_commitment,
     sentences,
+    team_commitment,
 )
 from syncsvc.parse.structure import Line, LineKind
 
@@ -377,11 +378,15 @@ def infer_actions(
         if id(item) in moved:
             continue
         if item.kind is ItemKind.DISCUSSION:
-            if named_commitment(item.text, known=known, aliases=aliases):
+            if named_commitment(item.text, known=known, aliases=aliases) or team_commitment(
+                item.text
+            ):
                 _move_to_actions(topic, item, PROSE_CONFIDENCE, moved)
         elif item.kind is ItemKind.PROSE:
             for sentence in sentences(item.text):
-                if named_commitment(sentence, known=known, aliases=aliases):
+                if named_commitment(sentence, known=known, aliases=aliases) or team_commitment(
+                    sentence
+                ):
                     inferred = RawItem(
                         sentence,
                         item.line,

@@ -133,7 +133,9 @@ _ACTIONS_BARE = re.compile(
     re.IGNORECASE,
 )
 # "AI:"/"AR:" (action item / action required) and MeetBot's "#action" name one action.
-_ONE_ACTION = re.compile(r"^(?:(?:AI|AR|ACTION)\s*:|(?i:#action)\b:?)\s*(?P<rest>.*)$")
+_ONE_ACTION = re.compile(
+    r"^(?:(?:AI|AR|ACTION)\s*:|(?i:#action)\b:?|(?i:action\s+items?)\s*:)\s*(?P<rest>.*)$"
+)
 _DECISIONS = re.compile(
     r"^(?:Decisions|Agreements|Agreed\s+items?)\s*:\s*(?P<rest>.*)$", re.IGNORECASE
 )

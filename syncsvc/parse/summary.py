@@ -130,13 +130,19 @@ NO_STRUCTURE = "no PTG structure found: expected topic headings such as '=== Tit
 _SUBJECT = re.compile(r"^\s*Subject\s*:\s*(?P<subject>\S.*)$", re.IGNORECASE | re.MULTILINE)
 
 
+#: A first line that can title a document: short, not a sentence.
+_TITLE_LIKE = re.compile(r"^.{3,120}(?<![.,;])$")
+
+
 def _one_topic(lines: list[Line], placements: bool) -> Assembler:
     """Assemble a document without headings as one topic titled by its subject or title."""
     asm = Assembler(record_placements=placements)
     first = next((ln for ln in lines if ln.kind is not LineKind.BLANK), None)
     title = ""
     for line in lines:
-        if line.kind is LineKind.TITLE or (line.kind is LineKind.TEXT and line is first):
+        if line.kind is LineKind.TITLE or (
+            line.kind is LineKind.TEXT and line is first and _TITLE_LIKE.match(line.text)
+        ):
             title = line.text
             break
     asm.feed(Line(0, LineKind.TOPIC, title.strip() or "Summary"))

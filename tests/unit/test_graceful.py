@@ -200,19 +200,15 @@ Actions:
 - we will add an API to cache(pre-cache) the images
 """
 
-XFAIL = pytest.mark.xfail(strict=True, reason="issue 12: not parsed yet")
-
 
 class TestCommitmentPhrasing:
     """Commitment phrasings of real summaries: volunteers, labelled items, team commitments."""
 
-    @XFAIL
     def test_first_names_that_volunteer_own_the_item(self) -> None:
         """'Anna and Boris volunteered to ...' is an inferred action owned by anna and boris."""
         event = parse_summary(VOLUNTEERS)
         assert [(a.owners, a.inferred) for a in event.actions] == [(("anna", "boris"), True)]
 
-    @XFAIL
     def test_action_item_bullets_and_nick_labels(self) -> None:
         """'• Action item: X' is an action; 'nick: do X' is owned by nick, 'note: ...' by nobody."""
         event = parse_summary(ACTION_ITEM_BULLETS)
@@ -222,7 +218,6 @@ class TestCommitmentPhrasing:
             ("note: nothing else came up.", ()),
         ]
 
-    @XFAIL
     def test_team_commitments_in_prose(self) -> None:
         """'We agreed to X' and 'we agreed that we should X' are team actions; a plain 'agreed that' is not."""
         event = parse_summary(TEAM_COMMITMENTS)
@@ -231,7 +226,6 @@ class TestCommitmentPhrasing:
             ("We agreed that we should close bugs older than five years.", (), True),
         ]
 
-    @XFAIL
     def test_a_word_glued_to_a_parenthesis_is_no_owner(self) -> None:
         """'cache(pre-cache)' is not an attribution to a nick 'pre-cache'."""
         assert [a.owners for a in parse_summary(PAREN_WORD).actions] == [()]
