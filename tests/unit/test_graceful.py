@@ -229,3 +229,69 @@ class TestCommitmentPhrasing:
     def test_a_word_glued_to_a_parenthesis_is_no_owner(self) -> None:
         """'cache(pre-cache)' is not an attribution to a nick 'pre-cache'."""
         assert [a.owners for a in parse_summary(PAREN_WORD).actions] == [()]
+
+
+ACTION_PLAN = """\
+=== Images ===
+We discussed dropping the old image type.
+
+Action plan:
+* Improve the docs of the new images
+* Mark the old images as deprecated
+"""
+
+RETROSPECTIVE = """\
+What went well
+
+  • the gate was green most of the time
+
+What will we change
+
+  • We should announce outages earlier:
+ * Set the channel topic during an outage
+"""
+
+LOST_HEADER = """\
+[demo] Retrospective
+
+- Runways work well. The queue moved faster this cycle.
+- Release themes help some people and bother nobody.
+
+- keep doing runways
+- (gibi) video walkthrough for the resize series
+- consider a pre-PTG mail thread next cycle
+"""
+
+XFAIL = pytest.mark.xfail(strict=True, reason="issue 12: not parsed yet")
+
+
+class TestActionListHeaders:
+    """Action lists under the headers real summaries use, and lists whose header was lost."""
+
+    @XFAIL
+    def test_action_plan_header(self) -> None:
+        """'Action plan:' heads an explicit action list."""
+        event = parse_summary(ACTION_PLAN)
+        assert [(a.text, a.inferred) for a in event.actions] == [
+            ("Improve the docs of the new images", False),
+            ("Mark the old images as deprecated", False),
+        ]
+
+    @XFAIL
+    def test_retrospective_change_section(self) -> None:
+        """A retrospective's 'What will we change' section lists actions."""
+        event = parse_summary(RETROSPECTIVE)
+        assert [a.text for a in event.actions] == [
+            "We should announce outages earlier:",
+            "Set the channel topic during an outage",
+        ]
+
+    @XFAIL
+    def test_lost_header_with_imperatives_and_attributions(self) -> None:
+        """A last list of 'keep ...', '(nick) ...' and 'consider ...' items is inferred actions."""
+        event = parse_summary(LOST_HEADER)
+        assert [(a.owners, a.inferred, a.confidence < 1.0) for a in event.actions] == [
+            ((), True, True),
+            (("gibi",), True, True),
+            ((), True, True),
+        ]
