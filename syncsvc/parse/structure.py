@@ -124,12 +124,15 @@ _ETHERPAD_IF_LINK = re.compile(
 _LINKISH = re.compile(r"https?://|\[\d{1,3}\]")
 _FOOTNOTE = re.compile(r"^\s*\[(?P<num>\d{1,3})\]\s*:?\s*(?P<url>https?://\S+)\s*$")
 _ACTIONS = re.compile(
-    r"^(?P<word>Actions?|Action\s+Items?|Action\s+Points?|AIs|ARs|Next\s+Steps?|TODOs?)"
+    r"^(?P<word>Actions?|Action\s+Items?|Action\s+Points?|Action\s+Plans?|AIs|ARs|Next\s+Steps?"
+    r"|TODOs?)"
     r"\s*(?:\([^()]{0,40}\))?\s*:\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
 _ACTIONS_BARE = re.compile(
-    r"^(?:Actions?|Action\s+Items?(?:,\s*by\s+person)?|Action\s+Points?|AIs|Next\s+Steps?)$",
+    r"^(?:Actions?|Action\s+Items?(?:,\s*by\s+person)?|Action\s+Points?|Action\s+Plans?|AIs"
+    r"|Next\s+Steps?|What\s+(?:will\s+we|we\s+will|we'll|should\s+we|we\s+should)\s+"
+    r"(?:change|do\s+differently|improve))$",
     re.IGNORECASE,
 )
 # "AI:"/"AR:" (action item / action required) and MeetBot's "#action" name one action.

@@ -262,13 +262,10 @@ LOST_HEADER = """\
 - consider a pre-PTG mail thread next cycle
 """
 
-XFAIL = pytest.mark.xfail(strict=True, reason="issue 12: not parsed yet")
-
 
 class TestActionListHeaders:
     """Action lists under the headers real summaries use, and lists whose header was lost."""
 
-    @XFAIL
     def test_action_plan_header(self) -> None:
         """'Action plan:' heads an explicit action list."""
         event = parse_summary(ACTION_PLAN)
@@ -277,7 +274,6 @@ class TestActionListHeaders:
             ("Mark the old images as deprecated", False),
         ]
 
-    @XFAIL
     def test_retrospective_change_section(self) -> None:
         """A retrospective's 'What will we change' section lists actions."""
         event = parse_summary(RETROSPECTIVE)
@@ -286,7 +282,6 @@ class TestActionListHeaders:
             "Set the channel topic during an outage",
         ]
 
-    @XFAIL
     def test_lost_header_with_imperatives_and_attributions(self) -> None:
         """A last list of 'keep ...', '(nick) ...' and 'consider ...' items is inferred actions."""
         event = parse_summary(LOST_HEADER)
