@@ -290,3 +290,47 @@ class TestActionListHeaders:
             (("gibi",), True, True),
             ((), True, True),
         ]
+
+
+WIKI_SUMMARY = """\
+This page contains a summary of the sessions of the demo team at the PTG.
+
+Tuesday 20 April
+
+
+Greetings and project business
+
+Business in no particular order:
+
+  • The final release from stable/train is 12 May 2021.
+
+Image encryption
+
+We went through the spec again.
+
+  • rosmaita will update the spec with the key manager changes.
+
+Wednesday 21 April
+
+
+Backup drivers
+
+Nothing else came up.
+"""
+
+XFAIL = pytest.mark.xfail(strict=True, reason="issue 12: not parsed yet")
+
+
+class TestWikiSummaryPages:
+    """A team's wiki summary page: day lines, then plain title lines over each session."""
+
+    @XFAIL
+    def test_plain_titles_under_day_lines_are_topics(self) -> None:
+        """Short title lines between blank lines under a day line are topics of that day."""
+        event = parse_summary(WIKI_SUMMARY)
+        assert [(t.title, t.day.label if t.day else None) for t in event.topics] == [
+            ("Greetings and project business", "Tuesday 20 April"),
+            ("Image encryption", "Tuesday 20 April"),
+            ("Backup drivers", "Wednesday 21 April"),
+        ]
+        assert [(a.owners, a.inferred) for a in event.actions] == [(("rosmaita",), True)]
