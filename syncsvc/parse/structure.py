@@ -254,6 +254,7 @@ def classify(text: str) -> Iterator[Line]:
     reads = [r for i in range(len(raws)) for r in _read_line(i, raws)]
     _decide_headings(reads)
     _decide_numbered_topics(reads)
+    _decide_plain_titles(reads)
     for read in reads:
         yield Line(read.number, read.kind, read.text, read.indent)
 
@@ -452,6 +453,38 @@ def _decide_numbered_topics(reads: list[_Read]) -> None:
         block = reads[start + 1 : end]
         if any(_heads_block(r) for r in block) or _has_paragraph(block):
             reads[start].kind = LineKind.TOPIC
+
+
+_PLAIN_TITLE = re.compile(r"^[A-Z0-9][^.:;!?]{2,78}[^.:;,!?\s]$")
+
+
+def _decide_plain_titles(reads: list[_Read]) -> None:
+    """In a wiki page (day lines, no headings), a short line alone between blanks is a topic.
+
+    Wiki pages copied as text lose their heading markup: "Tuesday 20 April",
+    then "Greetings and project business" between blank lines, then the
+    session's paragraphs.
+    """
+    if any(r.kind is LineKind.TOPIC for r in reads) or not any(
+        r.kind is LineKind.DAY for r in reads
+    ):
+        return
+    seen_day = False
+    for i, read in enumerate(reads):
+        if read.kind is LineKind.DAY:
+            seen_day = True
+            continue
+        if (
+            seen_day
+            and read.kind is LineKind.TEXT
+            and read.indent == 0
+            and 0 < i < len(reads) - 1
+            and reads[i - 1].kind is LineKind.BLANK
+            and reads[i + 1].kind is LineKind.BLANK
+            and len(read.text.split()) <= 10
+            and _PLAIN_TITLE.match(read.text)
+        ):
+            read.kind = LineKind.TOPIC
 
 
 def _next_to_numbered(reads: list[_Read], i: int) -> bool:

@@ -318,13 +318,10 @@ Backup drivers
 Nothing else came up.
 """
 
-XFAIL = pytest.mark.xfail(strict=True, reason="issue 12: not parsed yet")
-
 
 class TestWikiSummaryPages:
     """A team's wiki summary page: day lines, then plain title lines over each session."""
 
-    @XFAIL
     def test_plain_titles_under_day_lines_are_topics(self) -> None:
         """Short title lines between blank lines under a day line are topics of that day."""
         event = parse_summary(WIKI_SUMMARY)
