@@ -331,3 +331,24 @@ class TestWikiSummaryPages:
             ("Backup drivers", "Wednesday 21 April"),
         ]
         assert [(a.owners, a.inferred) for a in event.actions] == [(("rosmaita",), True)]
+
+
+FLAT_LOG = (
+    "10:00:01 #startmeeting demo 10:00:02 Meeting started Mon Jan 8 10:00:01 2018 UTC."
+    " 10:00:05 #topic Elections 10:00:09 hi all 10:01:00 who can chair the election?"
+    " 10:02:00 #action ana to email the list about election chairs 10:03:00 thanks"
+    " 10:04:00 #endmeeting\n"
+)
+
+XFAIL = pytest.mark.xfail(strict=True, reason="issue 12: not parsed yet")
+
+
+class TestFlattenedLogs:
+    """A meeting log whose lines were joined into one (a flattened web copy) is still a log."""
+
+    @XFAIL
+    def test_flattened_log_keeps_its_commands(self) -> None:
+        """Timestamps split the joined log back into lines: its topic and #action are read."""
+        event = parse_summary(FLAT_LOG)
+        assert [t.title for t in event.topics] == ["Elections"]
+        assert [a.text for a in event.actions] == ["ana to email the list about election chairs"]
