@@ -43,7 +43,7 @@ from syncsvc.parse.assemble import (
     too_many_actions,
 )
 from syncsvc.parse.milestones import KNOWN_SERIES
-from syncsvc.parse.minutes import looks_like_meeting, parse_meeting
+from syncsvc.parse.minutes import looks_like_meeting, parse_meeting, unflatten_log
 from syncsvc.parse.normalise import decode, normalise
 from syncsvc.parse.owners import is_project, read_commitment, read_owners
 from syncsvc.parse.refs import find_refs, find_urls
@@ -107,7 +107,7 @@ def parse_summary(
     ``aliases`` too. Raises :class:`InputError` when the text has no topics and
     no actions, and for more than ``MAX_ACTIONS`` actions or ``MAX_TOPICS`` topics.
     """
-    text = normalise(decode(source) if isinstance(source, bytes) else source)
+    text = unflatten_log(normalise(decode(source) if isinstance(source, bytes) else source))
     if aliases is None and isinstance(known_nicks, Mapping):
         aliases = {str(k): str(v) for k, v in known_nicks.items()}
     schedules = schedules if schedules is not None else load_schedules()

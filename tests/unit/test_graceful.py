@@ -340,15 +340,17 @@ FLAT_LOG = (
     " 10:04:00 #endmeeting\n"
 )
 
-XFAIL = pytest.mark.xfail(strict=True, reason="issue 12: not parsed yet")
-
 
 class TestFlattenedLogs:
     """A meeting log whose lines were joined into one (a flattened web copy) is still a log."""
 
-    @XFAIL
     def test_flattened_log_keeps_its_commands(self) -> None:
         """Timestamps split the joined log back into lines: its topic and #action are read."""
         event = parse_summary(FLAT_LOG)
         assert [t.title for t in event.topics] == ["Elections"]
         assert [a.text for a in event.actions] == ["ana to email the list about election chairs"]
+
+    def test_chairs_of_a_flattened_log_are_attendees(self) -> None:
+        """MeetBot's 'The chair is X' line makes X an attendee, so '#action X to ...' is X's."""
+        text = FLAT_LOG.replace("2018 UTC.", "2018 UTC. 10:00:03 The chair is ana.")
+        assert [a.owners for a in parse_summary(text).actions] == [("ana",)]
