@@ -35,8 +35,8 @@ _SEPARATOR = re.compile(r"\s*(?:,\s*and\s+|,\s*|\s+and\s+|\s*/\s*|\s*&\s*|\s+or\
 _STRONG_VERB = re.compile(
     r"\s*(?:'ll\b|\s(?:will|has|have|shall|is going to|are going to|volunteered to|"
     r"agreed to|offered to|signed up to|plans? to|promised to|took|takes|owns?)\b)"
-    # "docs will be updated" is passive: its subject owns nothing.
-    r"(?!\s+(?:be|been)\b)",
+    # "docs will be updated" is passive: its subject owns nothing ("will be proposing" is not).
+    r"(?!\s+(?:be|been)\b(?!\s+\w+ing\b))",
 )
 _WEAK_VERB = re.compile(r"\s+(?:to|should|must|needs? to|can|could|may|might)\b")
 # Not after "]": "[text](x)" is a Markdown link, not an attribution.
@@ -217,6 +217,10 @@ _NOT_LABELS = frozenset(
 )
 
 
+#: "... knowledge. \u2013 diablo_rojo": an owner named after a dash at the item's end.
+_TRAILING = re.compile(rf"\s[\u2013\u2014-]{{1,2}}\s*(?P<nicks>{NICK}(?:\s*[/,&]\s*{NICK})*)\s*$")
+
+
 def _labelled(text: str) -> _Subject | None:
     """The nicks of an item written "nick: do X" (never a generic word or a project)."""
     m = _LABEL.match(text)
@@ -279,6 +283,10 @@ def read_owners(
     names = _lower_names(aliases)
     subject = _subject(text, known_lower, names) or _labelled(text) or _Subject([], [])
     people, organisations = _parenthesised(text)
+    if not subject.people and not people and (m := _TRAILING.search(text)):
+        nicks = [n for n in _PAREN_SPLIT.split(m.group("nicks")) if n]
+        if not any(n in GENERIC or n in NOT_OWNERSHIP or is_project(n) for n in nicks):
+            people = [Person(n) for n in nicks]
     return _reading(subject.people + people, subject.organisations + organisations)
 
 

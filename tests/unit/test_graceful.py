@@ -370,19 +370,15 @@ Actions:
 - the docs will be updated
 """
 
-XFAIL = pytest.mark.xfail(strict=True, reason="issue 12: not parsed yet")
-
 
 class TestMoreOwnerForms:
     """Owner forms of real summaries: a trailing dash attribution, 'will be ...ing'."""
 
-    @XFAIL
     def test_trailing_dash_attribution(self) -> None:
         """'... - diablo_rojo' (an en dash) at an item's end names its owner; '- done' names nobody."""
         event = parse_summary(TRAILING_ATTRIBUTION)
         assert [a.owners for a in event.actions] == [("diablo_rojo",), ()]
 
-    @XFAIL
     def test_will_be_doing_is_a_commitment(self) -> None:
         """'nick will be proposing' is owned; the passive 'docs will be updated' is not."""
         event = parse_summary(PROGRESSIVE)
