@@ -383,3 +383,32 @@ class TestMoreOwnerForms:
         """'nick will be proposing' is owned; the passive 'docs will be updated' is not."""
         event = parse_summary(PROGRESSIVE)
         assert [a.owners for a in event.actions] == [("mnaser",), ()]
+
+
+BLOG_COPY = """\
+Recap of the demo team's virtual PTG
+
+  Retrospective
+
+We finished the py2 drop. We decided to keep the office hours.
+
+    Meeting time:
+
+We will try a weekly meeting on Thursdays.
+"""
+
+XFAIL = pytest.mark.xfail(strict=True, reason="issue 12: not parsed yet")
+
+
+class TestBlogCopies:
+    """A blog post copied as text keeps its headings only as indented lines."""
+
+    @XFAIL
+    def test_indented_title_lines_are_topics(self) -> None:
+        """An indented short line alone between blanks, over unindented prose, is a topic."""
+        event = parse_summary(BLOG_COPY)
+        assert [t.title for t in event.topics] == ["Retrospective", "Meeting time"]
+        assert [(a.text, a.inferred) for a in event.actions] == [
+            ("We decided to keep the office hours.", True),
+            ("We will try a weekly meeting on Thursdays.", True),
+        ]
