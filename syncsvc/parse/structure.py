@@ -255,6 +255,7 @@ def classify(text: str) -> Iterator[Line]:
     _decide_headings(reads)
     _decide_numbered_topics(reads)
     _decide_plain_titles(reads)
+    _decide_indented_titles(reads)
     for read in reads:
         yield Line(read.number, read.kind, read.text, read.indent)
 
@@ -485,6 +486,42 @@ def _decide_plain_titles(reads: list[_Read]) -> None:
             and _PLAIN_TITLE.match(read.text)
         ):
             read.kind = LineKind.TOPIC
+
+
+_INDENTED_TITLE = re.compile(r"^[A-Z0-9][^.;!?]{2,78}[^.:;,!?\s]:?$")
+
+
+def _decide_indented_titles(reads: list[_Read]) -> None:
+    """In a blog post copied as text, an indented title line over unindented prose is a topic.
+
+    Only where no markup heading exists (numbered topics may): "  Retrospective"
+    alone between blank lines, then a paragraph at the margin.
+    """
+    if any(r.kind is LineKind.TOPIC and not r.numbered for r in reads):
+        return
+    for i, read in enumerate(reads):
+        if (
+            read.kind is LineKind.TEXT
+            and read.indent > 0
+            and (i == 0 or reads[i - 1].kind is LineKind.BLANK)
+            and i + 1 < len(reads)
+            and reads[i + 1].kind is LineKind.BLANK
+            and len(read.text.split()) <= 10
+            and _INDENTED_TITLE.match(read.text)
+        ):
+            following = next((r for r in reads[i + 1 :] if r.kind is not LineKind.BLANK), None)
+            if (
+                following is not None
+                and following.indent == 0
+                and following.kind
+                in {
+                    LineKind.TEXT,
+                    LineKind.ACTIONS_HEADER,
+                    LineKind.DISCUSSION_HEADER,
+                    LineKind.DECISIONS_HEADER,
+                }
+            ):
+                read.kind, read.text = LineKind.TOPIC, read.text.rstrip(":").rstrip()
 
 
 def _next_to_numbered(reads: list[_Read], i: int) -> bool:

@@ -397,13 +397,10 @@ We finished the py2 drop. We decided to keep the office hours.
 We will try a weekly meeting on Thursdays.
 """
 
-XFAIL = pytest.mark.xfail(strict=True, reason="issue 12: not parsed yet")
-
 
 class TestBlogCopies:
     """A blog post copied as text keeps its headings only as indented lines."""
 
-    @XFAIL
     def test_indented_title_lines_are_topics(self) -> None:
         """An indented short line alone between blanks, over unindented prose, is a topic."""
         event = parse_summary(BLOG_COPY)
