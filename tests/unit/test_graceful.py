@@ -409,3 +409,26 @@ class TestBlogCopies:
             ("We decided to keep the office hours.", True),
             ("We will try a weekly meeting on Thursdays.", True),
         ]
+
+
+BULLET_SENTENCES = """\
+=== Retrospective ===
+We looked back at the cycle.
+
+  • Office hours were quiet. Nothing to change there.
+  • How to reach projects more closely. We decided to keep the liaisons.
+"""
+
+XFAIL = pytest.mark.xfail(strict=True, reason="issue 12: not parsed yet")
+
+
+class TestCommitmentsInsideBullets:
+    """A discussion bullet whose later sentence commits the team is an inferred action."""
+
+    @XFAIL
+    def test_later_sentence_of_a_bullet_commits(self) -> None:
+        """'Topic words. We decided to X.' in a bullet makes the bullet an inferred action."""
+        event = parse_summary(BULLET_SENTENCES)
+        assert [(a.text, a.inferred) for a in event.actions] == [
+            ("How to reach projects more closely. We decided to keep the liaisons.", True)
+        ]
