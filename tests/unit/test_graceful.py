@@ -419,13 +419,10 @@ We looked back at the cycle.
   • How to reach projects more closely. We decided to keep the liaisons.
 """
 
-XFAIL = pytest.mark.xfail(strict=True, reason="issue 12: not parsed yet")
-
 
 class TestCommitmentsInsideBullets:
     """A discussion bullet whose later sentence commits the team is an inferred action."""
 
-    @XFAIL
     def test_later_sentence_of_a_bullet_commits(self) -> None:
         """'Topic words. We decided to X.' in a bullet makes the bullet an inferred action."""
         event = parse_summary(BULLET_SENTENCES)
