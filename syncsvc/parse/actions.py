@@ -37,9 +37,12 @@ _IMPERATIVE = re.compile(
     r"|publish|announce|ask|contact|discuss|decide|audit|track|triage|backport|deprecate"
     r"|implement|design|evaluate|benchmark|measure|set\s+up|clean\s+up|revisit|share"
     r"|collect|gather|summari[sz]e|raise|open|close|move|drop|retire|pursue|advance|seek"
-    r"|coordinate|sync|bring|make|ensure|verify|try|attempt|reply|respond|help|assign)\b",
+    r"|coordinate|sync|bring|make|ensure|verify|try|attempt|reply|respond|help|assign"
+    r"|do|keep|consider|improve|mark|use|stop|set|plan|run|enable|mention|invite)\b",
     re.IGNORECASE,
 )
+# "(mriedem) hangout for the resize work": an item that opens with its owner's nick.
+_ATTRIBUTED = re.compile(r"^\((?:[a-z][\w-]*)(?:\s*[/,&]\s*[a-z][\w-]*)*\)\s+\S")
 _TEAM_DUTY = re.compile(r"^(?:we|team|the team)\s+(?:need|needs|must|should)\s+to\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|;\s+")
 _ABBREVIATION = re.compile(
@@ -146,6 +149,7 @@ def reads_as_commitment(
         read_commitment(text, known=known, aliases=aliases) is not None
         or bool(_IMPERATIVE.match(text))
         or bool(_TEAM_DUTY.match(text))
+        or bool(_ATTRIBUTED.match(text))
     )
 
 
@@ -155,6 +159,30 @@ def named_commitment(
     """Whether ``text`` commits a named person ("rosmaita will …", "(mriedem) to …")."""
     reading = read_commitment(text, known=known, aliases=aliases)
     return reading is not None and bool(reading.owners)
+
+
+#: "We agreed to ...", "we decided to ...", "We will ...": the team commits itself.
+_TEAM_COMMITMENT = re.compile(
+    r"^(?:(?:so|and|then|also|here|finally|but|per\s+agreed[^,]{0,60}),?\s+)?"
+    r"(?:(?:we|the\s+team|tc|the\s+tc)\s+(?:(?:all|also|then|have|had)\s+)?"
+    r"(?:agreed|decided|will|'ll|are\s+going\s+to|is\s+going\s+to)\b"
+    r"|(?:agreed|decided)\s+to\b)"
+    r"(?!\s+(?:be|have|see|not)\b)(?P<that>\s+(?:then\s+)?that\b)?",
+    re.IGNORECASE,
+)
+_MODAL = re.compile(r"\b(?:should|will|'ll|need\s+to|must|going\s+to)\b", re.IGNORECASE)
+
+
+def team_commitment(text: str) -> bool:
+    """Whether ``text`` commits the team as a whole ("We agreed to ...", "we will ...").
+
+    "We agreed that X" commits only when X says what will be done ("... we
+    should ..."); otherwise it is a decision, not work.
+    """
+    m = _TEAM_COMMITMENT.match(text.strip().lstrip("-*• "))
+    if m is None:
+        return False
+    return not m.group("that") or bool(_MODAL.search(text, m.end()))
 
 
 def sentences(paragraph: str) -> list[str]:

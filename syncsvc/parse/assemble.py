@@ -27,6 +27,7 @@ from syncsvc.parse.actions import (
     named_commitment,
     reads_as_commitment,
     sentences,
+    team_commitment,
 )
 from syncsvc.parse.structure import Line, LineKind
 
@@ -377,11 +378,16 @@ def infer_actions(
         if id(item) in moved:
             continue
         if item.kind is ItemKind.DISCUSSION:
-            if named_commitment(item.text, known=known, aliases=aliases):
+            if any(
+                named_commitment(part, known=known, aliases=aliases) or team_commitment(part)
+                for part in _bullet_parts(item.text)
+            ):
                 _move_to_actions(topic, item, PROSE_CONFIDENCE, moved)
         elif item.kind is ItemKind.PROSE:
             for sentence in sentences(item.text):
-                if named_commitment(sentence, known=known, aliases=aliases):
+                if named_commitment(sentence, known=known, aliases=aliases) or team_commitment(
+                    sentence
+                ):
                     inferred = RawItem(
                         sentence,
                         item.line,
@@ -396,6 +402,13 @@ def infer_actions(
     if moved:
         topic.discussion = [i for i in topic.discussion if id(i) not in moved]
     topic.actions.sort(key=lambda i: i.line)
+
+
+def _bullet_parts(text: str) -> list[str]:
+    """The bullet itself, then its later sentences ("Topic words. We decided to X.")."""
+    if ". " not in text and "; " not in text:
+        return [text]
+    return [text, *sentences(text)[1:]]
 
 
 def commitment_hints(

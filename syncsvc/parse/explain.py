@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from syncsvc.domain import ActionItem, Event
 from syncsvc.parse.actions import ActionContext
 from syncsvc.parse.assemble import ItemKind, Placement, RawItem, commitment_hints
-from syncsvc.parse.minutes import looks_like_meeting, parse_meeting
+from syncsvc.parse.minutes import log_line_role, looks_like_meeting, parse_meeting, unflatten_log
 from syncsvc.parse.normalise import decode, normalise
 from syncsvc.parse.owners import NICK
 from syncsvc.parse.summary import SummaryReading, read_summary
@@ -69,7 +69,7 @@ def explain(
     Lines come in document order; a heading glued to other text gives two
     entries with the same number.
     """
-    text = normalise(decode(source) if isinstance(source, bytes) else source)
+    text = unflatten_log(normalise(decode(source) if isinstance(source, bytes) else source))
     if aliases is None and isinstance(known_nicks, Mapping):
         aliases = {str(k): str(v) for k, v in known_nicks.items()}
     schedules = schedules if schedules is not None else load_schedules()
@@ -227,6 +227,10 @@ def _explain_meeting(text: str, event: Event) -> Explanation:
     lines: list[ExplainedLine] = []
     for number, raw in enumerate(text.split("\n")[: text.count("\n")], start=1):
         collapsed = " ".join(raw.split())
+        role = log_line_role(raw)
+        if role is not None and role != "action":  # a raw IRC log line
+            lines.append(ExplainedLine(number, "irc", role, raw))
+            continue
         match = next((a for t, a in actions if t and t in collapsed), None)
         if match is not None:
             spans = tuple(_spans(raw, match.owners, {}))

@@ -30,6 +30,7 @@ from syncsvc.errors import InputError
 from syncsvc.parse.actions import ActionContext, build_action
 from syncsvc.parse.assemble import MAX_ACTIONS, too_many_actions
 from syncsvc.parse.owners import NICK, mentioned_nicks, read_owners
+from syncsvc.parse.refs import find_refs
 
 NO_TOPIC = "(no topic)"
 
@@ -49,8 +50,39 @@ _CHANNEL = re.compile(r"^#*\s*(?P<channel>#[\w.-]+)\s*:\s*(?P<name>\S.*)$")
 _MEETING_URL = re.compile(r"/meetings/(?P<name>[\w.-]+)/\d{4}/")
 _LOG_LINE = re.compile(
     r"^\s*\[?(?:(?P<date>\d{4}-\d{2}-\d{2})[T ])?\d{1,2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?\]?"
-    r"\s+<\s*[@+%~&]?(?P<nick>[^\s<>]+)\s*>\s?(?P<msg>.*)$"
+    r"\s+(?:<\s*[@+%~&]?(?P<nick>[^\s<>]+)\s*>\s?|(?=#[a-z]))(?P<msg>.*)$"
 )
+#: A web copy of a log can lose its line breaks and nicks: "18:00:20 #startmeeting uc 18:00:21 o/".
+_FLAT_STAMP = re.compile(r"\s+(?=\d{2}:\d{2}:\d{2}\s)")
+_FLAT_MIN_STAMPS = 8
+_CHAIRS = re.compile(
+    r"^\s*\d{1,2}:\d{2}(?::\d{2})?\s+(?:Current chairs:|The chair is)\s+"
+    r"(?P<nicks>[^\n]{1,200}?)\.?$",
+    re.MULTILINE,
+)
+
+
+def unflatten_log(text: str) -> str:
+    """Split a meeting log whose lines were joined into one back into lines.
+
+    Only a line with many ``HH:MM:SS`` stamps and a MeetBot command is split;
+    any other text is returned as it is.
+    """
+    if "#" not in text:
+        return text
+    lines = text.split("\n")
+    changed = False
+    for i, line in enumerate(lines):
+        if (
+            len(line) > 200
+            and ("#startmeeting" in line or "#action" in line or "#topic" in line)
+            and len(_FLAT_STAMP.findall(line)) >= _FLAT_MIN_STAMPS
+        ):
+            lines[i] = _FLAT_STAMP.sub("\n", line.strip())
+            changed = True
+    return "\n".join(lines) if changed else text
+
+
 _COMMAND = re.compile(r"^#(?P<cmd>[a-z]+)\b:?\s*(?P<arg>.*)$", re.IGNORECASE)
 _LEADING_NICKS = re.compile(rf"^(?P<nicks>{NICK}(?:\s*(?:,|/|&|\band\b)\s*{NICK})*)\s*[:,]?\s")
 _BOTS = frozenset({"openstack", "opendevmeet", "openstackgerrit", "opendevreview", "meetbot"})
@@ -129,6 +161,7 @@ def parse_meeting(
                 title=raw.title,
                 day=day,
                 discussion=tuple(raw.discussion),
+                refs=tuple(dict.fromkeys(r for d in raw.discussion for r in find_refs(d))),
                 actions=tuple(actions),
                 position=position,
                 decisions=tuple(raw.decisions),
@@ -257,6 +290,8 @@ def _read_log(text: str) -> _Meeting:
     meeting = _Meeting()
     started = "#startmeeting" not in text.lower()  # a log cut to the meeting has no start
     last: tuple[list[str], str] | None = None
+    for chairs in _CHAIRS.finditer(text):  # MeetBot's own lines name the chairs
+        meeting.present.extend(n for n in chairs.group("nicks").split() if n not in meeting.present)
     for line in text.split("\n"):
         m = _LOG_LINE.match(line)
         if m is None:
@@ -264,7 +299,7 @@ def _read_log(text: str) -> _Meeting:
         nick, msg = m.group("nick"), m.group("msg").strip()
         if m.group("date") and meeting.day is None:
             meeting.day = _date(_LOG_DATE.search(m.group("date")))
-        if nick not in meeting.present and started:
+        if nick is not None and nick not in meeting.present and started:
             meeting.present.append(nick)
         command = _COMMAND.match(msg)
         if command is None:
@@ -272,7 +307,8 @@ def _read_log(text: str) -> _Meeting:
         cmd, arg = command.group("cmd").lower(), command.group("arg").strip()
         if cmd == "startmeeting":
             started, meeting.name = True, arg.split()[0] if arg else None
-            meeting.present.append(nick)
+            if nick is not None:
+                meeting.present.append(nick)
         elif cmd == "endmeeting":
             break
         elif cmd == "topic" and arg:
@@ -286,6 +322,25 @@ def _read_log(text: str) -> _Meeting:
             bucket = {"action": topic.actions, "agreed": topic.decisions}.get(cmd, topic.discussion)
             last = (bucket, arg)
     return meeting
+
+
+#: ``--explain`` labels of an IRC log line's MeetBot command ("chatter" for the rest).
+_LOG_ROLES = {"topic": "topic", "action": "action", "agreed": "agreed", "link": "link"}
+
+
+def log_line_role(line: str) -> str | None:
+    """The ``--explain`` role of a raw IRC log line, or ``None`` when it is no log line.
+
+    ``topic``, ``action``, ``agreed`` and ``link`` for those MeetBot commands,
+    ``chatter`` for everything else said in the channel.
+    """
+    m = _LOG_LINE.match(line)
+    if m is None:
+        return None
+    command = _COMMAND.match(m.group("msg").strip())
+    if command is None or not command.group("arg").strip():
+        return "chatter"
+    return _LOG_ROLES.get(command.group("cmd").lower(), "chatter")
 
 
 def _date(m: re.Match[str] | None) -> date | None:

@@ -34,13 +34,13 @@ _ELEMENT = re.compile(
 _SEPARATOR = re.compile(r"\s*(?:,\s*and\s+|,\s*|\s+and\s+|\s*/\s*|\s*&\s*|\s+or\s+)")
 _STRONG_VERB = re.compile(
     r"\s*(?:'ll\b|\s(?:will|has|have|shall|is going to|are going to|volunteered to|"
-    r"agreed to|offered to|plans? to|promised to|took|takes|owns?)\b)"
-    # "docs will be updated" is passive: its subject owns nothing.
-    r"(?!\s+(?:be|been)\b)",
+    r"agreed to|offered to|signed up to|plans? to|promised to|took|takes|owns?)\b)"
+    # "docs will be updated" is passive: its subject owns nothing ("will be proposing" is not).
+    r"(?!\s+(?:be|been)\b(?!\s+\w+ing\b))",
 )
 _WEAK_VERB = re.compile(r"\s+(?:to|should|must|needs? to|can|could|may|might)\b")
 # Not after "]": "[text](x)" is a Markdown link, not an attribution.
-_PAREN = re.compile(r"(?<!\])\(([^()]{2,80})\)")
+_PAREN = re.compile(r"(?<![\]\w-])\(([^()]{2,80})\)")
 _PAREN_SPLIT = re.compile(r"\s*(?:/|,|&|\band\b)\s*")
 # "(mriedem) to follow up": an attribution that is itself the subject.
 _PAREN_SUBJECT = re.compile(
@@ -75,6 +75,35 @@ ORGANISATIONS = frozenset(
     vexxhost citynetwork linaro inmotion bloomberg verizon
     """.split()
 )
+
+
+#: OpenStack projects that subjects name ("nova will ..."): the team, never a person.
+PROJECTS = frozenset(
+    """
+    nova neutron cinder glance keystone swift horizon ironic octavia manila kolla heat
+    designate barbican trove sahara zaqar magnum murano mistral senlin watcher zun cyborg
+    placement tempest devstack grenade oslo tripleo openstack-ansible masakari blazar
+    aodh ceilometer gnocchi panko cloudkitty freezer vitrage skyline venus adjutant
+    storlets tacker kuryr monasca solum searchlight karbor qinling octavia-dashboard
+    """.split()
+)
+_REPOSITORY = re.compile(
+    r"^(?:python-\w[\w-]*|[a-z][\w]*-(?:ui|dashboard|client|specs|tempest-plugin|lib|"
+    r"plugin|operator|agent|exporter|tests?|docs?|api-ref|ansible|charm\w*|\w+-plugin))$"
+)
+
+
+#: "Akihiro and Miguel volunteered to ...": first names as written, with a volunteering verb.
+_VOLUNTEERS = re.compile(
+    r"^(?P<names>[A-Z][a-z]{2,20}(?:\s*(?:,|&|\band\b)\s*[A-Z][a-z]{2,20})*)\s+"
+    r"(?:volunteered|signed\s+up|offered|agreed)\s+to\b"
+)
+
+
+def is_project(token: str) -> bool:
+    """Whether ``token`` names a project or a repository (``manila-ui``, ``python-novaclient``)."""
+    lowered = token.lower()
+    return lowered in PROJECTS or _REPOSITORY.match(lowered) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +164,8 @@ def _element(
         lowered = token.lower()
         if lowered in ORGANISATIONS:
             subject.organisations.append(token)
+        elif is_project(lowered):
+            subject.people.append(Person("team"))  # the project's team: nobody in person
         elif _NICK_RE.fullmatch(token) or lowered in known:
             subject.people.append(Person(token))
         elif lowered in GENERIC:
@@ -148,6 +179,10 @@ def _subject(
     text: str, known: Collection[str], names: Mapping[str, str] | None = None
 ) -> _Subject | None:
     """Parse a leading list of people followed by a commitment verb, or ``None``."""
+    if text[:1].isupper() and (m := _VOLUNTEERS.match(text)):
+        found = [n for n in _PAREN_SPLIT.split(m.group("names")) if n]
+        if not any(n.lower() in GENERIC or is_project(n) for n in found):
+            return _Subject([Person(n.lower()) for n in found], [])
     pos = 0
     subject = _Subject([], [])
     names = names or {}
@@ -170,6 +205,33 @@ def _subject(
     return None
 
 
+#: "mnaser: propose patch": an action item labelled with its owner's nick.
+_LABEL = re.compile(rf"^(?P<nicks>{NICK}(?:\s*[/,&]\s*{NICK})*)\s*:\s+\S")
+#: Words that label an item without naming anyone ("note: ...", "update: ...").
+_NOT_LABELS = frozenset(
+    """
+    note notes update updates status todo done info idea link help topic action actions
+    ai ar re fyi nb ps eta goal goals result results question answer summary decision
+    owner owners who what when where why how proposal plan next
+    """.split()
+)
+
+
+#: "... knowledge. \u2013 diablo_rojo": an owner named after a dash at the item's end.
+_TRAILING = re.compile(rf"\s[\u2013\u2014-]{{1,2}}\s*(?P<nicks>{NICK}(?:\s*[/,&]\s*{NICK})*)\s*$")
+
+
+def _labelled(text: str) -> _Subject | None:
+    """The nicks of an item written "nick: do X" (never a generic word or a project)."""
+    m = _LABEL.match(text)
+    if m is None:
+        return None
+    nicks = [n for n in _PAREN_SPLIT.split(m.group("nicks")) if n]
+    if any(n in GENERIC or n in _NOT_LABELS or is_project(n) for n in nicks):
+        return None
+    return _Subject([Person(n) for n in nicks], [])
+
+
 def _parenthesised(text: str) -> tuple[list[Person], list[str]]:
     """Nicks (and companies) from attributions such as ``(dviroel)`` or ``(vkmc/vhari)``."""
     people: list[Person] = []
@@ -181,7 +243,7 @@ def _parenthesised(text: str) -> tuple[list[Person], list[str]]:
         if all(t.lower() in ORGANISATIONS for t in tokens):
             organisations.extend(tokens)
         elif all(map(_NICK_RE.fullmatch, tokens)) and NOT_OWNERSHIP.isdisjoint(tokens):
-            people.extend(Person(t) for t in tokens if t not in GENERIC)
+            people.extend(Person(t) for t in tokens if t not in GENERIC and not is_project(t))
     return people, organisations
 
 
@@ -219,8 +281,12 @@ def read_owners(
     """
     known_lower = {k.lower() for k in known}
     names = _lower_names(aliases)
-    subject = _subject(text, known_lower, names) or _Subject([], [])
+    subject = _subject(text, known_lower, names) or _labelled(text) or _Subject([], [])
     people, organisations = _parenthesised(text)
+    if not subject.people and not people and (m := _TRAILING.search(text)):
+        nicks = [n for n in _PAREN_SPLIT.split(m.group("nicks")) if n]
+        if not any(n in GENERIC or n in NOT_OWNERSHIP or is_project(n) for n in nicks):
+            people = [Person(n) for n in nicks]
     return _reading(subject.people + people, subject.organisations + organisations)
 
 

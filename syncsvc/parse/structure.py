@@ -124,16 +124,21 @@ _ETHERPAD_IF_LINK = re.compile(
 _LINKISH = re.compile(r"https?://|\[\d{1,3}\]")
 _FOOTNOTE = re.compile(r"^\s*\[(?P<num>\d{1,3})\]\s*:?\s*(?P<url>https?://\S+)\s*$")
 _ACTIONS = re.compile(
-    r"^(?P<word>Actions?|Action\s+Items?|Action\s+Points?|AIs|ARs|Next\s+Steps?|TODOs?)"
+    r"^(?P<word>Actions?|Action\s+Items?|Action\s+Points?|Action\s+Plans?|AIs|ARs|Next\s+Steps?"
+    r"|TODOs?)"
     r"\s*(?:\([^()]{0,40}\))?\s*:\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
 _ACTIONS_BARE = re.compile(
-    r"^(?:Actions?|Action\s+Items?(?:,\s*by\s+person)?|Action\s+Points?|AIs|Next\s+Steps?)$",
+    r"^(?:Actions?|Action\s+Items?(?:,\s*by\s+person)?|Action\s+Points?|Action\s+Plans?|AIs"
+    r"|Next\s+Steps?|What\s+(?:will\s+we|we\s+will|we'll|should\s+we|we\s+should)\s+"
+    r"(?:change|do\s+differently|improve))$",
     re.IGNORECASE,
 )
 # "AI:"/"AR:" (action item / action required) and MeetBot's "#action" name one action.
-_ONE_ACTION = re.compile(r"^(?:(?:AI|AR|ACTION)\s*:|(?i:#action)\b:?)\s*(?P<rest>.*)$")
+_ONE_ACTION = re.compile(
+    r"^(?:(?:AI|AR|ACTION)\s*:|(?i:#action)\b:?|(?i:action\s+items?)\s*:)\s*(?P<rest>.*)$"
+)
 _DECISIONS = re.compile(
     r"^(?:Decisions|Agreements|Agreed\s+items?)\s*:\s*(?P<rest>.*)$", re.IGNORECASE
 )
@@ -249,6 +254,8 @@ def classify(text: str) -> Iterator[Line]:
     reads = [r for i in range(len(raws)) for r in _read_line(i, raws)]
     _decide_headings(reads)
     _decide_numbered_topics(reads)
+    _decide_plain_titles(reads)
+    _decide_indented_titles(reads)
     for read in reads:
         yield Line(read.number, read.kind, read.text, read.indent)
 
@@ -349,6 +356,14 @@ def _read_simple(stripped: str, plain: str, indent: int) -> _Read:
             return _Read(inner[0], inner[1], indent)
         numbered = indent == 0 and stripped[0].isdigit() and bool(_NUMBERED.match(stripped))
         return _Read(LineKind.BULLET, text, indent, numbered=numbered)
+    if (
+        plain is not stripped
+        and indent == 0
+        and plain[:1].isdigit()
+        and (m := _NUMBERED.match(plain))
+    ):
+        # "*1. Title*": an emphasised numbered title (never a list item).
+        return _Read(LineKind.BULLET, m.group("label").strip(), indent, numbered=True)
     return _Read(LineKind.TEXT, stripped, indent)
 
 
@@ -434,11 +449,84 @@ def _decide_numbered_topics(reads: list[_Read]) -> None:
     in_list = _in_lists(reads)
     for n, start in enumerate(candidates):
         end = candidates[n + 1] if n + 1 < len(candidates) else len(reads)
-        if in_list[start]:
-            continue
+        if in_list[start] or _next_to_numbered(reads, start):
+            continue  # a numbered list of items, not titles
         block = reads[start + 1 : end]
         if any(_heads_block(r) for r in block) or _has_paragraph(block):
             reads[start].kind = LineKind.TOPIC
+
+
+_PLAIN_TITLE = re.compile(r"^[A-Z0-9][^.:;!?]{2,78}[^.:;,!?\s]$")
+
+
+def _decide_plain_titles(reads: list[_Read]) -> None:
+    """In a wiki page (day lines, no headings), a short line alone between blanks is a topic.
+
+    Wiki pages copied as text lose their heading markup: "Tuesday 20 April",
+    then "Greetings and project business" between blank lines, then the
+    session's paragraphs.
+    """
+    if any(r.kind is LineKind.TOPIC for r in reads) or not any(
+        r.kind is LineKind.DAY for r in reads
+    ):
+        return
+    seen_day = False
+    for i, read in enumerate(reads):
+        if read.kind is LineKind.DAY:
+            seen_day = True
+            continue
+        if (
+            seen_day
+            and read.kind is LineKind.TEXT
+            and read.indent == 0
+            and 0 < i < len(reads) - 1
+            and reads[i - 1].kind is LineKind.BLANK
+            and reads[i + 1].kind is LineKind.BLANK
+            and len(read.text.split()) <= 10
+            and _PLAIN_TITLE.match(read.text)
+        ):
+            read.kind = LineKind.TOPIC
+
+
+_INDENTED_TITLE = re.compile(r"^[A-Z0-9][^.;!?]{2,78}[^.:;,!?\s]:?$")
+
+
+def _decide_indented_titles(reads: list[_Read]) -> None:
+    """In a blog post copied as text, an indented title line over unindented prose is a topic.
+
+    Only where no markup heading exists (numbered topics may): "  Retrospective"
+    alone between blank lines, then a paragraph at the margin.
+    """
+    if any(r.kind is LineKind.TOPIC and not r.numbered for r in reads):
+        return
+    for i, read in enumerate(reads):
+        if (
+            read.kind is LineKind.TEXT
+            and read.indent > 0
+            and (i == 0 or reads[i - 1].kind is LineKind.BLANK)
+            and i + 1 < len(reads)
+            and reads[i + 1].kind is LineKind.BLANK
+            and len(read.text.split()) <= 10
+            and _INDENTED_TITLE.match(read.text)
+        ):
+            following = next((r for r in reads[i + 1 :] if r.kind is not LineKind.BLANK), None)
+            if (
+                following is not None
+                and following.indent == 0
+                and following.kind
+                in {
+                    LineKind.TEXT,
+                    LineKind.ACTIONS_HEADER,
+                    LineKind.DISCUSSION_HEADER,
+                    LineKind.DECISIONS_HEADER,
+                }
+            ):
+                read.kind, read.text = LineKind.TOPIC, read.text.rstrip(":").rstrip()
+
+
+def _next_to_numbered(reads: list[_Read], i: int) -> bool:
+    """Whether the line right before or after line ``i`` is numbered too (no blank between)."""
+    return (i > 0 and reads[i - 1].numbered) or (i + 1 < len(reads) and reads[i + 1].numbered)
 
 
 _SECTION_KINDS = frozenset(

@@ -31,12 +31,21 @@ from syncsvc.parse.actions import (
     footnote_refs,
     refs_with_footnotes,
     resolve_footnote_marks,
+    sentences,
 )
-from syncsvc.parse.assemble import MAX_ACTIONS, Assembler, RawTopic, infer_actions, too_many_actions
+from syncsvc.parse.assemble import (
+    MAX_ACTIONS,
+    Assembler,
+    ItemKind,
+    RawItem,
+    RawTopic,
+    infer_actions,
+    too_many_actions,
+)
 from syncsvc.parse.milestones import KNOWN_SERIES
-from syncsvc.parse.minutes import looks_like_meeting, parse_meeting
+from syncsvc.parse.minutes import looks_like_meeting, parse_meeting, unflatten_log
 from syncsvc.parse.normalise import decode, normalise
-from syncsvc.parse.owners import read_commitment, read_owners
+from syncsvc.parse.owners import is_project, read_commitment, read_owners
 from syncsvc.parse.refs import find_refs, find_urls
 from syncsvc.parse.structure import Line, LineKind, classify, parse_date, parse_day_date
 from syncsvc.schedule.releases import Schedules, load_schedules
@@ -98,7 +107,7 @@ def parse_summary(
     ``aliases`` too. Raises :class:`InputError` when the text has no topics and
     no actions, and for more than ``MAX_ACTIONS`` actions or ``MAX_TOPICS`` topics.
     """
-    text = normalise(decode(source) if isinstance(source, bytes) else source)
+    text = unflatten_log(normalise(decode(source) if isinstance(source, bytes) else source))
     if aliases is None and isinstance(known_nicks, Mapping):
         aliases = {str(k): str(v) for k, v in known_nicks.items()}
     schedules = schedules if schedules is not None else load_schedules()
@@ -114,6 +123,96 @@ def parse_summary(
         aliases=aliases,
         placements=False,
     ).event
+
+
+#: The one-line message for a text with neither heading structure nor commitments.
+NO_STRUCTURE = "no PTG structure found: expected topic headings such as '=== Title ==='"
+_SUBJECT = re.compile(r"^\s*Subject\s*:\s*(?P<subject>\S.*)$", re.IGNORECASE | re.MULTILINE)
+
+
+#: A first line that can title a document: short, not a sentence.
+_TITLE_LIKE = re.compile(r"^.{3,120}(?<![.,;])$")
+
+
+def _one_topic(lines: list[Line], placements: bool) -> Assembler:
+    """Assemble a document without headings as one topic titled by its subject or title."""
+    asm = Assembler(record_placements=placements)
+    first = next((ln for ln in lines if ln.kind is not LineKind.BLANK), None)
+    title = ""
+    for line in lines:
+        if line.kind is LineKind.TITLE or (
+            line.kind is LineKind.TEXT and line is first and _TITLE_LIKE.match(line.text)
+        ):
+            title = line.text
+            break
+    asm.feed(Line(0, LineKind.TOPIC, title.strip() or "Summary"))
+    for line in lines:
+        if line.kind is LineKind.TITLE or (line is first and line.text == title):
+            asm.preamble.append(line.text)
+            continue
+        asm.feed(line)
+    return asm
+
+
+#: "[openstack-dev] [nova][ptg] ...": list names and tags that name no team.
+_TAG = re.compile(r"\[(?P<tag>[A-Za-z][\w.-]{1,30})\]")
+_NOT_TEAM_TAGS = frozenset(
+    """
+    openstack-dev openstack-discuss openstack-infra openstack-operators openstack-sigs
+    openstack ptg all dev discuss summary release releases forum summit vptg meeting
+    """.split()
+)
+#: "nick to ..." at an item's start: the weak form whose nick the context may know.
+_WEAK_NICK = re.compile(r"^\(?(?P<nick>[a-z][a-z0-9_-]{1,30})\)?\s+to\s")
+_WORD = re.compile(r"[a-z][a-z0-9_-]{1,30}")
+_DECISION_SENTENCE = re.compile(
+    r"^(?:(?:so|and|then|finally|also),?\s+)?(?:we|the team|everyone|it was|all|the group)"
+    r"(?:\s+(?:all|have|has|had|then|also))?\s+agreed\b"
+    r"|^agreement\s+was\s+reached\b|^(?:we|the team)\s+reached\s+(?:an\s+)?agreement\b"
+    r"|^(?:the\s+)?consensus\s+was\b",
+    re.IGNORECASE,
+)
+
+
+def _tagged_team(preamble: list[str]) -> str | None:
+    """The team of the subject's first ``[team]`` tag ("[manila] ... Victoria Cycle")."""
+    for line in preamble[:3]:
+        if not line.lstrip().startswith("["):
+            continue
+        for m in _TAG.finditer(line):
+            tag = m.group("tag").lower()
+            if tag not in _NOT_TEAM_TAGS and tag not in KNOWN_SERIES:
+                return tag
+    return None
+
+
+def _context_nicks(asm: Assembler, known: set[str]) -> set[str]:
+    """Nicks of "nick to ..." items that the subject, title or a topic heading also names."""
+    weak = {
+        m.group("nick")
+        for topic in asm.topics
+        for item in topic.actions
+        if (m := _WEAK_NICK.match(item.text)) and m.group("nick") not in known
+    }
+    if not weak:
+        return set()
+    words = {w for line in asm.preamble[:5] for w in _WORD.findall(line)}
+    words |= {w for topic in asm.topics for w in _WORD.findall(topic.title)}
+    return {n for n in weak & words if not is_project(n)}
+
+
+def _prose_decisions(topic: RawTopic) -> None:
+    """Keep "We agreed ...", "Agreement was reached ..." sentences of the prose as decisions."""
+    found = [
+        RawItem(sentence, item.line, item.indent, ItemKind.DECISION, item.group, list(item.lines))
+        for item in topic.discussion
+        if item.kind is ItemKind.PROSE
+        and ("agree" in item.text.lower() or "consensus" in item.text.lower())
+        for sentence in sentences(item.text)
+        if _DECISION_SENTENCE.match(sentence.lstrip("-*• "))
+    ]
+    if found:
+        topic.decisions = sorted([*topic.decisions, *found], key=lambda i: i.line)
 
 
 def _known(known_nicks: Collection[str], aliases: Mapping[str, str] | None) -> set[str]:
@@ -138,10 +237,17 @@ def read_summary(
     """
     schedules = schedules if schedules is not None else load_schedules()
     asm = Assembler(record_placements=placements)
+    headless: list[Line] | None = []  # the lines, kept only while no topic has been seen
     for line in classify(text):
         asm.feed(line)
-    if not asm.topics:
-        raise InputError("no PTG structure found: expected topic headings such as '=== Title ==='")
+        if headless is not None:
+            if asm.topics:
+                headless = None
+            else:
+                headless.append(line)
+    whole = headless is not None
+    if headless is not None:  # no heading structure: the whole document is one topic
+        asm = _one_topic(headless, placements)
 
     intro = " ".join(asm.preamble)
     year = _year_hint(intro, asm.days)
@@ -153,14 +259,19 @@ def read_summary(
         days = [
             Day(d.label, d.date or parse_day_date(d.label, year or ptg.year, ptg)) for d in days
         ]
-    team = (team or _find_team(intro) or "").lower() or None
+    team = (team or _tagged_team(asm.preamble) or _find_team(intro) or "").lower() or None
 
     known = _known(known_nicks, aliases)
     for raw_topic in asm.topics:
         for item in raw_topic.actions:
             known.update(n.lower() for n in read_owners(item.text).owners)
+    known |= _context_nicks(asm, known)
     for raw_topic in asm.topics:
         infer_actions(raw_topic, known=known, aliases=aliases)
+    for raw_topic in asm.topics:
+        _prose_decisions(raw_topic)
+    if whole and not any(t.actions or t.decisions for t in asm.topics):
+        raise InputError(NO_STRUCTURE)
     if sum(len(t.actions) for t in asm.topics) > MAX_ACTIONS:  # before reading them all
         raise InputError(too_many_actions())
 

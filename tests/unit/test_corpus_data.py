@@ -1,21 +1,19 @@
-"""The real-world summary corpus (tests/data/corpus) is well formed, and the corpus bench scores right."""
+"""The real-world summary corpus (tests/data/corpus) is well formed, and its scoring is right."""
 
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 import math
 import re
-import sys
 from pathlib import Path
 from typing import ClassVar
 
+import corpus_score  # tests/corpus_score.py: tests/ is on sys.path beside conftest.py
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "data" / "corpus"
-BENCH = ROOT / "benchmarks" / "bench_corpus.py"
 
 KEYS = {
     "url",
@@ -48,19 +46,6 @@ def flat(text: str) -> str:
     text = html.unescape(re.sub(r"<[^>]+>", " ", text))
     text = re.sub(r"(?m)^(?:\s*>)+", " ", text)
     return " ".join(text.lower().split())
-
-
-@pytest.fixture(scope="module")
-def bench():
-    """The corpus benchmark script, imported as a module (it is not part of the package)."""
-    spec = importlib.util.spec_from_file_location("bench_corpus", BENCH)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_corpus"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop("bench_corpus", None)
 
 
 class TestCorpusFiles:
@@ -146,7 +131,7 @@ class TestAnnotationSchema:
 
 
 class TestScoring:
-    """The bench's scoring on a tiny in-test example."""
+    """The corpus scoring (tests/corpus_score.py) on a tiny in-test example."""
 
     ANNOTATION: ClassVar[dict] = {
         "actions": [
@@ -168,7 +153,7 @@ class TestScoring:
         "owner_equivalents": {"Rodolfo": "ralonsoh", "Miguel": "mlavalle"},
     }
 
-    def test_exact_prefix_optional_and_unmatched(self, bench) -> None:
+    def test_exact_prefix_optional_and_unmatched(self) -> None:
         """Exact and prefix-30 matches count, an optional hit is neutral, a stray item costs precision."""
         extracted = [
             ("Action: gmann to start the retirement process.", ("gmann",)),
@@ -176,7 +161,7 @@ class TestScoring:
             ("possibly send an email", ()),
             ("We had a great week in Denver", ()),
         ]
-        s = bench.score(self.ANNOTATION, extracted)
+        s = corpus_score.score(self.ANNOTATION, extracted)
         assert (s.annotated, s.optional, s.extracted) == (3, 1, 4)
         assert (s.matched, s.optional_hits, s.unmatched, s.owners_right) == (2, 1, 1, 2)
         assert s.recall == pytest.approx(2 / 3)
@@ -184,27 +169,29 @@ class TestScoring:
         assert s.owner_accuracy == 1.0
         assert s.rejected is False
 
-    def test_wrong_owners_and_rejection(self, bench) -> None:
+    def test_wrong_owners_and_rejection(self) -> None:
         """A match with other owners lowers owner accuracy; a rejected document extracts nothing."""
-        s = bench.score(self.ANNOTATION, [("gmann to start the retirement process", ())])
+        s = corpus_score.score(self.ANNOTATION, [("gmann to start the retirement process", ())])
         assert (s.matched, s.owners_right, s.owner_accuracy) == (1, 0, 0.0)
-        rejected = bench.score(self.ANNOTATION, None)
+        rejected = corpus_score.score(self.ANNOTATION, None)
         assert (rejected.rejected, rejected.extracted, rejected.matched) == (True, 0, 0)
         assert rejected.recall == 0.0
         assert rejected.precision is None
 
-    def test_containment_and_markers(self, bench) -> None:
+    def test_containment_and_markers(self) -> None:
         """One text holding the other's first 30 characters matches; markers and bullets are ignored."""
-        assert bench.same_item(
+        assert corpus_score.same_item(
             "sean-k-mooney to write sibling specs for nova and neutron",
             "write sibling specs for nova and neutron",
         )
-        assert not bench.same_item("keep doing runways", "keep doing themes")
-        assert bench.normalise("  * #action  VW to email UC\n today") == "vw to email uc today"
-        assert bench.normalise("AI: 1) Document the steps") == "document the steps"
+        assert not corpus_score.same_item("keep doing runways", "keep doing themes")
+        assert (
+            corpus_score.normalise("  * #action  VW to email UC\n today") == "vw to email uc today"
+        )
+        assert corpus_score.normalise("AI: 1) Document the steps") == "document the steps"
 
-    def test_main_writes_json(self, bench, tmp_path) -> None:
-        """The command line scores a one-document corpus and writes per-file, split and team totals."""
+    def test_measure_and_json(self, tmp_path) -> None:
+        """A one-document corpus is scored with per-file, split and team totals; a split filter skips it."""
         corpus = tmp_path / "corpus"
         corpus.mkdir()
         (corpus / "demo-2021-x.txt").write_text(
@@ -230,9 +217,10 @@ class TestScoring:
             "notes": "tiny",
         }
         (corpus / "demo-2021-x.json").write_text(json.dumps(note), encoding="utf-8")
-        out = tmp_path / "out.json"
-        bench.main(["--corpus", str(corpus), "--json", str(out)])
-        data = json.loads(out.read_text(encoding="utf-8"))
+        rows = corpus_score.measure(corpus)
+        data = json.loads(json.dumps(corpus_score.as_json(rows, corpus, 0.5)))
+        assert corpus_score.measure(corpus, ["held-back"]) == []
+        assert "demo-2021-x.txt" in corpus_score.report(rows)
         assert data["documents"] == 1
         assert [f["file"] for f in data["files"]] == ["demo-2021-x.txt"]
         assert set(data["splits"]) == {"tuned"}

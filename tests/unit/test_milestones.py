@@ -167,7 +167,7 @@ class TestResolveDates:
     @pytest.mark.parametrize(
         "milestone",
         [
-            Milestone("Zed-1", "zed", "1", "by"),
+            Milestone("Hibiscus-1", "hibiscus", "1", "by"),
             Milestone("Wallaby", "wallaby", None, "in"),
             Milestone("Wallaby-9", "wallaby", "9", "by"),
             Milestone("2020.10 advisory"),
@@ -189,3 +189,29 @@ class TestResolveDates:
         found = find_milestone("Get the spec merged closer to Wallaby-1")
         assert found is not None
         assert resolve_dates(found, schedules) == (date(2020, 12, 4), None)
+
+
+class TestSummariesOfLaterCycles:
+    """Milestones written in 2022-2026 summaries resolve with the bundled schedules."""
+
+    SUMMARY = """\
+[nova] Dalmatian PTG summary (2024.2)
+
+=== Unified limits ===
+Actions:
+- gibi will propose the spec by Dalmatian-2
+- melwitt will land the client change before milestone 3
+- bauzas will tag the release candidate by Dalmatian-RC1
+"""
+
+    def test_2024_summary_milestones_resolve(self) -> None:
+        """A Dalmatian (2024.2) summary's Dalmatian-2, milestone 3 and Dalmatian-RC1 get their week ends."""
+        from syncsvc.parse.summary import parse_summary  # noqa: PLC0415 - only this class parses
+
+        event = parse_summary(self.SUMMARY)
+        assert (event.team, event.cycle) == ("nova", "dalmatian")
+        assert [(a.milestone.name if a.milestone else None, a.due) for a in event.actions] == [
+            ("2", date(2024, 7, 5)),
+            ("3", date(2024, 8, 30)),
+            ("rc1", date(2024, 9, 13)),
+        ]

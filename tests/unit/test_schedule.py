@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from pathlib import Path
 
@@ -40,6 +41,12 @@ cycle:
   end: '2022-05-20'
   x-project: [z-1]
 """
+
+
+BUNDLED = (
+    "victoria", "wallaby", "xena", "yoga", "zed", "antelope", "bobcat", "caracal", "dalmatian",
+    "epoxy", "flamingo", "gazpacho",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -91,10 +98,10 @@ class TestBundledWallaby:
 
 class TestBundledSeries:
     def test_names_in_cycle_order(self, schedules):
-        """The four bundled series are listed oldest first."""
-        assert schedules.names() == ("victoria", "wallaby", "xena", "yoga")
-        assert list(schedules) == ["victoria", "wallaby", "xena", "yoga"]
-        assert len(schedules) == 4
+        """The bundled series, Victoria to 2026.1 Gazpacho, are listed oldest first."""
+        assert schedules.names() == BUNDLED
+        assert list(schedules) == list(BUNDLED)
+        assert len(schedules) == 12
 
     @pytest.mark.parametrize(
         ("series", "name", "end"),
@@ -120,11 +127,75 @@ class TestBundledSeries:
         """Series names are looked up case-insensitively."""
         assert "Wallaby" in schedules
         assert schedules["WALLABY"].series == "wallaby"
-        assert "zed" not in schedules
+        assert "hibiscus" not in schedules
 
     def test_yoga_typo_corrected(self, schedules):
         """Upstream's R-13 end-date typo (2022-12-31) does not make Yoga span 2022."""
-        assert schedules.series_for(date(2022, 6, 1)) is None
+        assert schedules.series_for(date(2022, 6, 1)) == "zed"
+        assert schedules["yoga"].weeks[-1].end == date(2022, 3, 30)
+
+
+class TestLaterSeries:
+    """Zed (2022.2) to Gazpacho (2026.1), written from openstack/releases' schedule.yaml."""
+
+    @pytest.mark.parametrize(
+        ("series", "name", "start", "end"),
+        [
+            ("zed", "ptg", date(2022, 4, 4), date(2022, 4, 8)),
+            ("zed", "2", date(2022, 7, 11), date(2022, 7, 15)),
+            ("antelope", "1", date(2022, 11, 14), date(2022, 11, 18)),
+            ("antelope", "final", date(2023, 3, 20), date(2023, 3, 24)),
+            ("bobcat", "ptg", date(2023, 3, 27), date(2023, 3, 31)),
+            ("bobcat", "2", date(2023, 7, 3), date(2023, 7, 7)),
+            ("caracal", "ptg", date(2023, 10, 23), date(2023, 10, 27)),
+            ("caracal", "rc1", date(2024, 3, 11), date(2024, 3, 15)),
+            ("dalmatian", "1", date(2024, 5, 13), date(2024, 5, 17)),
+            ("dalmatian", "2", date(2024, 7, 1), date(2024, 7, 5)),
+            ("dalmatian", "3", date(2024, 8, 26), date(2024, 8, 30)),
+            ("dalmatian", "ff", date(2024, 8, 26), date(2024, 8, 30)),
+            ("epoxy", "ptg", date(2024, 10, 21), date(2024, 10, 25)),
+            ("epoxy", "2", date(2025, 1, 6), date(2025, 1, 10)),
+            ("flamingo", "3", date(2025, 8, 25), date(2025, 8, 29)),
+            ("flamingo", "final", date(2025, 9, 29), date(2025, 10, 3)),
+            ("gazpacho", "ptg", date(2025, 10, 27), date(2025, 10, 31)),
+            ("gazpacho", "rc1", date(2026, 3, 9), date(2026, 3, 13)),
+        ],
+    )
+    def test_milestone_weeks(self, schedules, series, name, start, end):
+        """Each later series has its PTG, milestone, feature-freeze, RC1 and release weeks."""
+        week = schedules[series].milestone_week(name)
+        assert week is not None
+        assert (week.start, week.end) == (start, end)
+
+    def test_countdown_weeks_are_contiguous(self, schedules):
+        """Every later series counts R-n down to R+0 in consecutive Monday-to-Friday weeks."""
+        for series in BUNDLED[4:]:
+            weeks = schedules[series].weeks
+            assert weeks[-1].name == "R+0"
+            assert weeks[-1].start == schedules[series].release_week
+            assert [w.name for w in weeks] == [f"R-{n}" for n in range(len(weeks) - 1, 0, -1)] + [
+                "R+0"
+            ]
+            for before, after in itertools.pairwise(weeks):
+                assert (after.start - before.start).days == 7
+                assert (before.end - before.start).days == 4
+
+    @pytest.mark.parametrize(
+        ("day", "series"),
+        [
+            (date(2022, 4, 6), "zed"),
+            (date(2023, 1, 10), "antelope"),
+            (date(2023, 3, 29), "bobcat"),
+            (date(2024, 1, 15), "caracal"),
+            (date(2024, 6, 12), "dalmatian"),
+            (date(2025, 2, 3), "epoxy"),
+            (date(2025, 7, 1), "flamingo"),
+            (date(2026, 1, 20), "gazpacho"),
+        ],
+    )
+    def test_dates_of_later_cycles(self, schedules, day, series):
+        """Dates of 2022-2026 fall in the series whose countdown weeks hold them."""
+        assert schedules.series_for(day) == series
 
 
 class TestSeriesFor:
@@ -158,11 +229,11 @@ class TestSeriesFor:
 
 class TestExtraFiles:
     def test_extra_file_adds_series(self, tmp_path: Path):
-        """An extra file named zed.yaml adds a 'zed' series; unnamed weeks load too."""
+        """An extra file named zed.yaml replaces the bundled 'zed' series; unnamed weeks load too."""
         path = tmp_path / "zed.yaml"
         path.write_text(EXTRA_ZED, encoding="utf-8")
         schedules = load_schedules([path])
-        assert schedules.names() == ("victoria", "wallaby", "xena", "yoga", "zed")
+        assert schedules.names() == BUNDLED
         zed = schedules["zed"]
         assert zed.weeks[0] == Week(None, date(2022, 3, 28), date(2022, 3, 30), ("y-final",))
         assert zed.milestone_week("1") == Week(
