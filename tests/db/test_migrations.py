@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 from pathlib import Path
 
@@ -447,6 +448,12 @@ class TestAlembicConfiguration:
     def test_repository_ini_migrates_the_env_database(self, sqlite_url, monkeypatch):
         """alembic.ini (package-resource location, no URL) migrates $SYNCSVC_DATABASE_URL."""
         monkeypatch.setenv("SYNCSVC_DATABASE_URL", sqlite_url)
+        # alembic.ini's logging section gives the root logger a stderr handler at WARN
+        # and alembic's logger INFO: undo it afterwards so later tests' output is clean.
+        for name in ("", "alembic", "sqlalchemy"):
+            logger = logging.getLogger(name)
+            monkeypatch.setattr(logger, "handlers", list(logger.handlers))
+            monkeypatch.setattr(logger, "level", logger.level)
         config = Config(str(ROOT / "alembic.ini"))
         assert config.get_main_option("script_location") == "syncsvc.models:migrations"
         assert config.get_main_option("sqlalchemy.url") is None
