@@ -318,20 +318,6 @@ def current_states(
     }
 
 
-def state_changes_since(
-    session: Session, since: datetime, *, until: datetime | None = None
-) -> list[StateChange]:
-    """Transitions whose ``changed_at`` is at or after ``since`` (and before ``until``),
-    oldest first (ties in the order they were recorded)."""
-    stmt = select(ActionStateHistoryRow).where(
-        ActionStateHistoryRow.changed_at >= require_aware(since, "since")
-    )
-    if until is not None:
-        stmt = stmt.where(ActionStateHistoryRow.changed_at < require_aware(until, "until"))
-    stmt = stmt.order_by(ActionStateHistoryRow.changed_at, ActionStateHistoryRow.id)
-    return [_state_change(row) for row in session.scalars(stmt)]
-
-
 def state_history(session: Session, action_id: int) -> list[StateChange]:
     """Every recorded transition of ``action_id``, oldest first (empty when none)."""
     stmt = (

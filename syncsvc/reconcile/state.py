@@ -43,11 +43,6 @@ def is_backport(branch: str) -> bool:
     return branch.startswith(("stable/", "unmaintained/"))
 
 
-def is_unassigned(action: StoredAction) -> bool:
-    """The unassigned flag: no owner was named (the team owns it)."""
-    return not action.owners
-
-
 def _change_work(change: Change) -> _Work:
     phase = {ChangeStatus.MERGED: "done", ChangeStatus.ABANDONED: "dead"}.get(change.status, "open")
     where = f" on {change.branch}" if is_backport(change.branch) else ""

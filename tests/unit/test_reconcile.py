@@ -38,7 +38,7 @@ from syncsvc.reconcile.candidates import (
     words,
 )
 from syncsvc.reconcile.diff import diff
-from syncsvc.reconcile.state import assess, branch_states, is_unassigned
+from syncsvc.reconcile.state import assess, branch_states
 
 EVENT_DAY = date(2020, 10, 26)
 NOW = datetime(2020, 12, 1, tzinfo=UTC)
@@ -617,10 +617,6 @@ class TestCommitmentState:
     def test_marked(self, marked, stored, expected):
         """A mark wins over the work; without one the stored state counts."""
         assert state(action(1, "x", state=stored), [], marked=marked) == expected
-
-    def test_unassigned_flag(self):
-        """An action without owners is unassigned."""
-        assert (is_unassigned(action(1, "x")), is_unassigned(ACT)) == (True, False)
 
 
 def since(act, links, changes=(), bugs=(), **kwargs):
