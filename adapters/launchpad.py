@@ -19,7 +19,6 @@ owns the failure policy:
 Cost model (requests): login 2 with a cold ``cache_dir``, 0 with a warm one;
 :meth:`LaunchpadAdapter.search_tasks` ``ceil(N / 75)`` (at least 1);
 :meth:`LaunchpadAdapter.get_bugs` 2 per bug (the bug, its tasks);
-:meth:`LaunchpadAdapter.get_bug_messages` 2 (the bug, one page per 75 comments);
 :meth:`LaunchpadAdapter.get_bug_comments` 1 per bug (the bug), plus one page per 75
 messages for a bug with comments newer than the caller has;
 :meth:`LaunchpadAdapter.set_task_status` 2 (the task, the PATCH; 1 if already set),
@@ -232,19 +231,6 @@ class LaunchpadAdapter:
             if bug_id not in seen:
                 seen.add(bug_id)
                 yield self._get_bug(bug_id)
-
-    def get_bug_messages(
-        self, bug_id: int, *, pattern: re.Pattern[str] | None = None
-    ) -> Iterator[BugMessage]:
-        """Yield the bug's comments oldest first (comment 0 is the description).
-
-        With ``pattern`` (e.g. :data:`syncsvc.reconcile.footers.GERRIT_EVIDENCE`)
-        only comments whose subject or content matches are yielded. Raises
-        RemoteNotFoundError if the bug does not exist or is private to us.
-        """
-        what = f"Launchpad bug {bug_id} comments"
-        bug = self._root.bugs(bug_id)  # lazy: no request until a field is read
-        yield from self._messages(bug_id, self._call(lambda: bug.messages, what), pattern)
 
     def get_bug_comments(
         self,

@@ -444,7 +444,8 @@ class TestSampleServersWithAdapters:
 
     def test_gerrit_hook_comments_are_evidence(self, launchpad):
         """1855391's comments carry the Gerrit hook's proposed/merged/abandoned notes."""
-        subjects = [m.subject for m in launchpad.get_bug_messages(1855391, pattern=GERRIT_EVIDENCE)]
+        (found,) = launchpad.get_bug_comments([1855391], known={}, pattern=GERRIT_EVIDENCE)
+        subjects = [m.subject for m in found.messages]
         assert "Fix merged to manila (master)" in subjects
         assert "Change abandoned on manila (master)" in subjects
         assert len(subjects) == 9

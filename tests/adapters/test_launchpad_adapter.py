@@ -216,23 +216,12 @@ class TestGetBugs:
 
 class TestBugMessages:
     def test_comments_oldest_first(self, adapter):
-        """Every comment, the description first, with author names taken from links."""
-        messages = list(adapter.get_bug_messages(SAMPLE_BUG))
-        assert [(m.author, m.subject) for m in messages] == [
-            ("sample-reporter", "Share extension bypasses the scheduler"),
+        """Every comment after the description, oldest first, authors taken from links."""
+        (found,) = adapter.get_bug_comments([SAMPLE_BUG], known={})
+        assert [(m.author, m.subject) for m in found.messages] == [
             ("hudson-openstack", "Fix proposed to manila (master)"),
             ("sample-triager", "Re: Share extension bypasses the scheduler"),
         ]
-
-    def test_gerrit_evidence_filter(self, adapter, fake_lp):
-        """The Gerrit-evidence pattern keeps only the 'Fix proposed to' comment (2 requests)."""
-        assert list(adapter.get_bug_messages(SAMPLE_BUG, pattern=GERRIT_EVIDENCE)) == [FIX_PROPOSED]
-        assert len(fake_lp.requests) == 2
-
-    def test_private_bug_raises_not_found(self, adapter):
-        """Comments of a bug we cannot see raise RemoteNotFoundError."""
-        with pytest.raises(RemoteNotFoundError, match="1900001 comments: not found"):
-            list(adapter.get_bug_messages(PRIVATE_BUG))
 
 
 class TestBugComments:
