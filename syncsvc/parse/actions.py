@@ -9,7 +9,8 @@ confidence, never mixed silently with explicit ones:
   every item reads as a commitment (``LOST_HEADER_CONFIDENCE``);
 * a commitment inside prose or a discussion bullet of such a topic, phrased
   with a named subject and a commitment verb ("rosmaita will put up a patch",
-  "(mriedem) to follow up") (``PROSE_CONFIDENCE``).
+  "(mriedem) to follow up"), a team commitment ("we decided to ...") or, for a
+  discussion bullet, a team duty ("We need to ...") (``PROSE_CONFIDENCE``).
 """
 
 from __future__ import annotations
@@ -183,6 +184,11 @@ def team_commitment(text: str) -> bool:
     if m is None:
         return False
     return not m.group("that") or bool(_MODAL.search(text, m.end()))
+
+
+def team_duty(text: str) -> bool:
+    """Whether a list item opens "We need to ..." (the team's own to-do, not prose musing)."""
+    return bool(_TEAM_DUTY.match(text.strip()))
 
 
 def sentences(paragraph: str) -> list[str]:

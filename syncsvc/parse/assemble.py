@@ -28,6 +28,7 @@ from syncsvc.parse.actions import (
     reads_as_commitment,
     sentences,
     team_commitment,
+    team_duty,
 )
 from syncsvc.parse.structure import Line, LineKind
 
@@ -378,7 +379,7 @@ def infer_actions(
         if id(item) in moved:
             continue
         if item.kind is ItemKind.DISCUSSION:
-            if any(
+            if team_duty(item.text) or any(
                 named_commitment(part, known=known, aliases=aliases) or team_commitment(part)
                 for part in _bullet_parts(item.text)
             ):

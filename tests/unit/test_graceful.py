@@ -474,7 +474,6 @@ XFAIL = pytest.mark.xfail(strict=True, reason="issue 12: not parsed yet")
 class TestRemainingCommitmentForms:
     """'We need to' bullets, team decisions beside explicit actions, unseen and capitalised owners."""
 
-    @XFAIL
     def test_we_need_to_bullet_is_a_team_action(self) -> None:
         """A discussion bullet opening 'We need to X.' is an inferred team action."""
         event = parse_summary(WE_NEED_TO)
