@@ -78,6 +78,7 @@ class RawItem:
     lines: list[int] = field(default_factory=list)
     inferred: bool = False
     confidence: float = 1.0
+    labelled: bool = False  # "Action item: ..." on its own line, not a list under a header
     _more: list[str] = field(default_factory=list, repr=False)
 
     @property
@@ -248,6 +249,8 @@ class Assembler:
         if self.section is _Section.NONE:
             self.section = _Section.DISCUSSION
         self._add_item(line, kind)
+        if kind is ItemKind.ACTION and self.last is not None:
+            self.last.labelled = True
 
     def _on_action(self, line: Line) -> None:
         self._one_liner(line, ItemKind.ACTION)

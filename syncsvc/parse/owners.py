@@ -208,7 +208,7 @@ def _subject(
 #: "mnaser: propose patch": an action item labelled with its owner's nick.
 _LABEL = re.compile(rf"^(?P<nicks>{NICK}(?:\s*[/,&]\s*{NICK})*)\s*:\s+\S")
 #: Words that label an item without naming anyone ("note: ...", "update: ...").
-_NOT_LABELS = frozenset(
+NOT_LABELS = frozenset(
     """
     note notes update updates status todo done info idea link help topic action actions
     ai ar re fyi nb ps eta goal goals result results question answer summary decision
@@ -227,7 +227,7 @@ def _labelled(text: str) -> _Subject | None:
     if m is None:
         return None
     nicks = [n for n in _PAREN_SPLIT.split(m.group("nicks")) if n]
-    if any(n in GENERIC or n in _NOT_LABELS or is_project(n) for n in nicks):
+    if any(n in GENERIC or n in NOT_LABELS or is_project(n) for n in nicks):
         return None
     return _Subject([Person(n) for n in nicks], [])
 
