@@ -221,6 +221,29 @@ NOT_LABELS = frozenset(
 _TRAILING = re.compile(rf"\s[\u2013\u2014-]{{1,2}}\s*(?P<nicks>{NICK}(?:\s*[/,&]\s*{NICK})*)\s*$")
 
 
+#: "gibi will X and accordingly mnaser to Y": a second owner in a later clause.
+_SECOND_SUBJECT = re.compile(
+    rf"(?:,|\band)\s+(?P<adverb>(?:accordingly|then|also|afterwards|later)\s+)?"
+    rf"(?P<nick>{NICK})\s+(?:will|'ll|to)\s+(?!be\b)"
+)
+
+
+def _second_subjects(text: str, known: Collection[str]) -> list[Person]:
+    """Owners of later clauses of an item that already has one ("..., and then X to ...").
+
+    A clause's subject counts when it is a known nick or follows "accordingly",
+    "then" and the like, which mark a new clause rather than a list of objects.
+    """
+    found: list[Person] = []
+    for m in _SECOND_SUBJECT.finditer(text):
+        nick = m.group("nick")
+        if nick in GENERIC or nick in NOT_LABELS or is_project(nick):
+            continue
+        if m.group("adverb") or nick in known:
+            found.append(Person(nick))
+    return found
+
+
 def _labelled(text: str) -> _Subject | None:
     """The nicks of an item written "nick: do X" (never a generic word or a project)."""
     m = _LABEL.match(text)
@@ -282,6 +305,8 @@ def read_owners(
     known_lower = {k.lower() for k in known}
     names = _lower_names(aliases)
     subject = _subject(text, known_lower, names) or _labelled(text) or _Subject([], [])
+    if any(p.nick.lower() not in GENERIC for p in subject.people):
+        subject.people += _second_subjects(text, known_lower)
     people, organisations = _parenthesised(text)
     if not subject.people and not people and (m := _TRAILING.search(text)):
         nicks = [n for n in _PAREN_SPLIT.split(m.group("nicks")) if n]

@@ -499,7 +499,6 @@ class TestRemainingCommitmentForms:
         event = parse_summary(CAPITALISED_NAME)
         assert [(a.owners, a.inferred) for a in event.actions] == [(("naser",), True)]
 
-    @XFAIL
     def test_second_owner_in_the_middle_of_an_item(self) -> None:
         """'gibi will X and accordingly mnaser to Y' is owned by gibi and mnaser."""
         event = parse_summary(SECOND_OWNER)
