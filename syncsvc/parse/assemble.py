@@ -30,6 +30,7 @@ from syncsvc.parse.actions import (
     team_commitment,
     team_duty,
 )
+from syncsvc.parse.owners import read_commitment
 from syncsvc.parse.structure import Line, LineKind
 
 #: A PTG summary has tens of topics; each costs about 2 kB once read, so a
@@ -79,6 +80,7 @@ class RawItem:
     inferred: bool = False
     confidence: float = 1.0
     labelled: bool = False  # "Action item: ..." on its own line, not a list under a header
+    owners: tuple[str, ...] | None = None  # read from a later sentence that commits someone
     _more: list[str] = field(default_factory=list, repr=False)
 
     @property
@@ -382,10 +384,13 @@ def infer_actions(
         if id(item) in moved:
             continue
         if item.kind is ItemKind.DISCUSSION:
-            if team_duty(item.text) or any(
-                named_commitment(part, known=known, aliases=aliases) or team_commitment(part)
-                for part in _bullet_parts(item.text)
-            ):
+            parts = _bullet_parts(item.text)
+            named = [p for p in parts if named_commitment(p, known=known, aliases=aliases)]
+            if team_duty(item.text) or named or any(map(team_commitment, parts)):
+                if named and named[0] is not parts[0]:
+                    # "Topic words. Naser will X.": the later sentence names the owner.
+                    reading = read_commitment(named[0], known=known, aliases=aliases)
+                    item.owners = reading.owners if reading else None
                 _move_to_actions(topic, item, PROSE_CONFIDENCE, moved)
         elif item.kind is ItemKind.PROSE:
             for sentence in sentences(item.text):

@@ -4,7 +4,8 @@ Two places name owners in PTG summaries:
 
 * the grammatical subject: ``"tbarron will …"``, ``"maaritamm/vkmc will …"``,
   ``"dviroel, carloss and gouthamr will …"``,
-  ``"Vida Haririan (vhari), … and Goutham Pacha Ravi (gouthamr) will …"``;
+  ``"Vida Haririan (vhari), … and Goutham Pacha Ravi (gouthamr) will …"``,
+  ``"Naser will be proposing …"`` (a capitalised name alone before "will");
 * a parenthesised attribution: ``"… (vkmc/vhari)"``, ``"… identified (dviroel) and …"``,
   ``"team will … (carloss). Feedback …"``.
 
@@ -22,6 +23,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from syncsvc.domain import Person
+from syncsvc.parse.milestones import KNOWN_SERIES
 
 NICK = r"[a-z][a-z0-9_\-\[\]\\^{}|`]*"
 _NICK_RE = re.compile(NICK)
@@ -97,6 +99,28 @@ _REPOSITORY = re.compile(
 _VOLUNTEERS = re.compile(
     r"^(?P<names>[A-Z][a-z]{2,20}(?:\s*(?:,|&|\band\b)\s*[A-Z][a-z]{2,20})*)\s+"
     r"(?:volunteered|signed\s+up|offered|agreed)\s+to\b"
+)
+
+
+#: "Naser will be proposing ...": a capitalised name as written, alone before "will".
+_NAME_WILL = re.compile(
+    r"^(?P<name>[A-Z][a-z]{2,20})\s+(?:will|'ll)\b(?!\s+(?:be|been)\b(?!\s+\w+ing\b))(?!\s+not\b)"
+)
+#: Capitalised words that open "X will ..." without naming a person.
+_NOT_NAMES = frozenset(
+    """
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december today tomorrow tonight
+    zuul gerrit python ubuntu centos debian fedora rhel ceph kubernetes ansible github
+    launchpad storyboard etherpad openstack opendev work support testing documentation
+    development release releases everything nothing future next there then now
+    """.split()
+)
+
+
+#: Endings of common nouns ("Framework", "Tooling", "Documentation"), not of first names.
+_NOUN_ENDING = re.compile(
+    r"(?:work|ing|tion|sion|ment|ness|ity|ure|ance|ence|ism|ship|ware|ogy|ics)$"
 )
 
 
@@ -183,6 +207,16 @@ def _subject(
         found = [n for n in _PAREN_SPLIT.split(m.group("names")) if n]
         if not any(n.lower() in GENERIC or is_project(n) for n in found):
             return _Subject([Person(n.lower()) for n in found], [])
+    if text[:1].isupper() and (m := _NAME_WILL.match(text)):
+        name = m.group("name").lower()
+        if not (
+            name in GENERIC
+            or name in _NOT_NAMES
+            or name in KNOWN_SERIES
+            or is_project(name)
+            or _NOUN_ENDING.search(name)
+        ):
+            return _Subject([Person(name)], [])
     pos = 0
     subject = _Subject([], [])
     names = names or {}

@@ -290,6 +290,7 @@ def read_summary(
                 inferred=item.inferred,
                 confidence=item.confidence,
                 labelled=item.labelled,
+                owners=item.owners,
             )
             actions.append(action)
             people.update({p.nick: p for p in named})
