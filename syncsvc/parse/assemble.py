@@ -361,11 +361,21 @@ def infer_actions(
 ) -> None:
     """Find unmarked commitments in ``topic`` and add them to its actions.
 
-    Only a topic without any explicit action gets inferred actions: the author
-    of an explicit list chose its actions, so commitments elsewhere in such a
-    topic are only hints (see :func:`commitment_hints`).
+    A topic without any explicit action gets every kind of inferred action. In
+    a topic with explicit actions the author chose them, so a named commitment
+    elsewhere is only a hint (see :func:`commitment_hints`); a team decision in
+    its prose ("We decided to document the steps.") is still the team's work,
+    and is kept.
     """
     if topic.explicit_actions:
+        for item in topic.discussion:
+            if item.kind is ItemKind.PROSE:
+                topic.actions.extend(
+                    _prose_action(item, sentence)
+                    for sentence in sentences(item.text)
+                    if team_commitment(sentence)
+                )
+        topic.actions.sort(key=lambda i: i.line)
         return
     moved: set[int] = set()  # ids of moved items; the discussion is rebuilt once
     bullets = [i for i in topic.discussion if i.kind is ItemKind.DISCUSSION]
@@ -397,20 +407,24 @@ def infer_actions(
                 if named_commitment(sentence, known=known, aliases=aliases) or team_commitment(
                     sentence
                 ):
-                    inferred = RawItem(
-                        sentence,
-                        item.line,
-                        item.indent,
-                        ItemKind.ACTION,
-                        item.group,
-                        list(item.lines),
-                        inferred=True,
-                        confidence=PROSE_CONFIDENCE,
-                    )
-                    topic.actions.append(inferred)
+                    topic.actions.append(_prose_action(item, sentence))
     if moved:
         topic.discussion = [i for i in topic.discussion if id(i) not in moved]
     topic.actions.sort(key=lambda i: i.line)
+
+
+def _prose_action(item: RawItem, sentence: str) -> RawItem:
+    """An inferred action for one committing ``sentence`` of the prose ``item``."""
+    return RawItem(
+        sentence,
+        item.line,
+        item.indent,
+        ItemKind.ACTION,
+        item.group,
+        list(item.lines),
+        inferred=True,
+        confidence=PROSE_CONFIDENCE,
+    )
 
 
 def _bullet_parts(text: str) -> list[str]:

@@ -467,8 +467,6 @@ SECOND_OWNER = """\
   • Action item: gibi will update the TC and accordingly mnaser to propose the patch.
 """
 
-XFAIL = pytest.mark.xfail(strict=True, reason="issue 12: not parsed yet")
-
 
 class TestRemainingCommitmentForms:
     """'We need to' bullets, team decisions beside explicit actions, unseen and capitalised owners."""
@@ -480,7 +478,6 @@ class TestRemainingCommitmentForms:
             ("We need to cut a release of the client. Nobody has tried the tooling yet.", (), True)
         ]
 
-    @XFAIL
     def test_team_decision_in_a_topic_with_explicit_actions(self) -> None:
         """'We decided to X.' in prose is kept as a team action beside the topic's action list."""
         event = parse_summary(DECISION_BESIDE_ACTIONS)
