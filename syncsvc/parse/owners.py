@@ -289,6 +289,10 @@ def _labelled(text: str) -> _Subject | None:
     return _Subject([Person(n) for n in nicks], [])
 
 
+#: "try (re-try)", "(pre-cache)": an English word with a hyphenated prefix, not a nick.
+_PREFIXED_WORD = re.compile(r"^(?:re|pre|non|co|sub|multi|post|anti|self|cross|un|de)-[a-z]")
+
+
 def _parenthesised(text: str) -> tuple[list[Person], list[str]]:
     """Nicks (and companies) from attributions such as ``(dviroel)`` or ``(vkmc/vhari)``."""
     people: list[Person] = []
@@ -300,7 +304,11 @@ def _parenthesised(text: str) -> tuple[list[Person], list[str]]:
         if all(t.lower() in ORGANISATIONS for t in tokens):
             organisations.extend(tokens)
         elif all(map(_NICK_RE.fullmatch, tokens)) and NOT_OWNERSHIP.isdisjoint(tokens):
-            people.extend(Person(t) for t in tokens if t not in GENERIC and not is_project(t))
+            people.extend(
+                Person(t)
+                for t in tokens
+                if t not in GENERIC and not is_project(t) and not _PREFIXED_WORD.match(t)
+            )
     return people, organisations
 
 

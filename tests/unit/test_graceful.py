@@ -512,7 +512,6 @@ Actions:
 class TestPrefixedWordsInParentheses:
     """A parenthesised prefixed word restates the text; it names nobody."""
 
-    @pytest.mark.xfail(strict=True, reason="issue 12: not parsed yet")
     def test_re_word_in_parentheses_is_no_owner(self) -> None:
         """'try (re-try)' is not an attribution to a nick 're-try'."""
         assert [a.owners for a in parse_summary(PREFIXED_WORD).actions] == [()]
