@@ -515,3 +515,22 @@ class TestPrefixedWordsInParentheses:
     def test_re_word_in_parentheses_is_no_owner(self) -> None:
         """'try (re-try)' is not an attribution to a nick 're-try'."""
         assert [a.owners for a in parse_summary(PREFIXED_WORD).actions] == [()]
+
+
+LEADING_PHRASE = """\
+=== Retrospective ===
+Reviews were slow. On the other hand we decided to hold a review day every month.
+In the end we agreed that the old jobs are fine.
+"""
+
+
+class TestDecisionsAfterALeadingPhrase:
+    """A team decision after a short leading phrase ('On the other hand we decided to ...')."""
+
+    @pytest.mark.xfail(strict=True, reason="issue 12: not parsed yet")
+    def test_short_leading_phrase_before_we_decided(self) -> None:
+        """'On the other hand we decided to X.' is a team action; 'we agreed that <fact>' is not."""
+        event = parse_summary(LEADING_PHRASE)
+        assert [(a.text, a.owners, a.inferred) for a in event.actions] == [
+            ("On the other hand we decided to hold a review day every month.", (), True)
+        ]
