@@ -217,6 +217,10 @@ _TEAM_COMMITMENT = re.compile(
     r"^(?:(?:so|and|then|also|here|finally|but|per\s+agreed[^,]{0,60}),?\s+)?"
     r"(?:(?:we|the\s+team|tc|the\s+tc)\s+(?:(?:all|also|then|have|had)\s+)?"
     r"(?:agreed|decided|will|'ll|are\s+going\s+to|is\s+going\s+to)\b"
+    # "On the other side we decided to ...": a short leading phrase, then the decision.
+    # Not a condition or a question: "if we decided to ..." commits nobody.
+    r"|(?!(?:if|whether|unless|what|how|why|where|when|once|until)\b)"
+    r"(?:[a-z]+,?\s+){1,4}?we\s+(?:(?:also|then)\s+)?(?:agreed|decided)\b"
     r"|(?:agreed|decided)\s+to\b)"
     r"(?!\s+(?:be|have|see|not)\b)(?P<that>\s+(?:then\s+)?that\b)?",
     re.IGNORECASE,
