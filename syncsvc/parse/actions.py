@@ -9,7 +9,8 @@ confidence, never mixed silently with explicit ones:
   every item reads as a commitment (``LOST_HEADER_CONFIDENCE``);
 * a commitment inside prose or a discussion bullet of such a topic, phrased
   with a named subject and a commitment verb ("rosmaita will put up a patch",
-  "(mriedem) to follow up") (``PROSE_CONFIDENCE``).
+  "(mriedem) to follow up"), a team commitment ("we decided to ...") or, for a
+  discussion bullet, a team duty ("We need to ...") (``PROSE_CONFIDENCE``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from dataclasses import dataclass, field
 
 from syncsvc.domain import ActionItem, Person, Ref
 from syncsvc.parse.milestones import KNOWN_SERIES, find_milestone, resolve_dates
-from syncsvc.parse.owners import read_commitment, read_owners
+from syncsvc.parse.owners import (
+    GENERIC,
+    NICK,
+    NOT_LABELS,
+    is_project,
+    read_commitment,
+    read_owners,
+)
 from syncsvc.parse.refs import find_refs
 from syncsvc.schedule.releases import Schedules
 
@@ -74,15 +82,21 @@ def build_action(
     inferred: bool = False,
     confidence: float = 1.0,
     owners: tuple[str, ...] | None = None,
+    labelled: bool = False,
 ) -> tuple[ActionItem, tuple[Person, ...]]:
     """The :class:`ActionItem` for ``text`` and the people it names with full names.
 
     ``owners`` overrides the owners read from the text (meeting minutes list them).
+    ``labelled`` marks an item written "Action item: ..." on its own: there
+    "nick to ..." names its owner even when the nick appears nowhere else.
     A milestone of a series before ``ctx.cycle`` ("added in Victoria") sets no
     target. Footnote marks (``[1]``) add the refs of their URLs.
     """
     text = " ".join(text.split())
-    reading = read_owners(text, known=ctx.known, aliases=ctx.aliases)
+    known: Collection[str] = ctx.known
+    if labelled and (nick := _unseen_nick(text)) is not None:
+        known = {*known, nick}
+    reading = read_owners(text, known=known, aliases=ctx.aliases)
     milestone = find_milestone(text, series_hint=ctx.cycle, team=ctx.team)
     if milestone is not None and is_past(milestone.series, ctx.cycle):
         milestone = None
@@ -100,6 +114,43 @@ def build_action(
         organisations=reading.organisations,
     )
     return action, reading.people
+
+
+#: "gmann to start ...": an explicit item opening with a nick-shaped word and "to <verb>".
+_NICK_TO = re.compile(rf"^(?P<nick>{NICK})\s+to\s+(?P<rest>\S.*)$", re.DOTALL)
+
+
+def _unseen_nick(text: str) -> str | None:
+    """The nick of an explicit item "nick to <verb> ...", though the nick appears nowhere else.
+
+    An item labelled "Action item:" names its owner first, so the weak "nick to"
+    form counts there even for a nick the document has not shown yet, when
+    the word after "to" opens an imperative and the nick itself is no verb
+    ("attempt to fix ..."), generic word, label or project.
+    """
+    m = _NICK_TO.match(text)
+    if m is None or not _IMPERATIVE.match(m.group("rest")):
+        return None
+    nick = m.group("nick")
+    if (
+        _IMPERATIVE.match(nick)
+        or nick in GENERIC
+        or nick in NOT_LABELS
+        or nick in _NOT_NICKS
+        or is_project(nick)
+    ):
+        return None
+    return nick
+
+
+#: Words that open "X to do Y" without naming anyone.
+_NOT_NICKS = frozenset(
+    """
+    need needs want wants how ways way time goal goals plan plans attempt attempts try
+    going able unable hard easy nice good better best proposal request reminder agreement
+    decision idea option options work effort efforts patches patch changes change spec specs
+    """.split()
+)
 
 
 def is_past(series: str | None, cycle: str | None) -> bool:
@@ -166,6 +217,10 @@ _TEAM_COMMITMENT = re.compile(
     r"^(?:(?:so|and|then|also|here|finally|but|per\s+agreed[^,]{0,60}),?\s+)?"
     r"(?:(?:we|the\s+team|tc|the\s+tc)\s+(?:(?:all|also|then|have|had)\s+)?"
     r"(?:agreed|decided|will|'ll|are\s+going\s+to|is\s+going\s+to)\b"
+    # "On the other side we decided to ...": a short leading phrase, then the decision.
+    # Not a condition or a question: "if we decided to ..." commits nobody.
+    r"|(?!(?:if|whether|unless|what|how|why|where|when|once|until)\b)"
+    r"(?:[a-z]+,?\s+){1,4}?we\s+(?:(?:also|then)\s+)?(?:agreed|decided)\b"
     r"|(?:agreed|decided)\s+to\b)"
     r"(?!\s+(?:be|have|see|not)\b)(?P<that>\s+(?:then\s+)?that\b)?",
     re.IGNORECASE,
@@ -183,6 +238,11 @@ def team_commitment(text: str) -> bool:
     if m is None:
         return False
     return not m.group("that") or bool(_MODAL.search(text, m.end()))
+
+
+def team_duty(text: str) -> bool:
+    """Whether a list item opens "We need to ..." (the team's own to-do, not prose musing)."""
+    return bool(_TEAM_DUTY.match(text.strip()))
 
 
 def sentences(paragraph: str) -> list[str]:

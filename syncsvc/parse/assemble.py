@@ -28,7 +28,9 @@ from syncsvc.parse.actions import (
     reads_as_commitment,
     sentences,
     team_commitment,
+    team_duty,
 )
+from syncsvc.parse.owners import read_commitment
 from syncsvc.parse.structure import Line, LineKind
 
 #: A PTG summary has tens of topics; each costs about 2 kB once read, so a
@@ -77,6 +79,8 @@ class RawItem:
     lines: list[int] = field(default_factory=list)
     inferred: bool = False
     confidence: float = 1.0
+    labelled: bool = False  # "Action item: ..." on its own line, not a list under a header
+    owners: tuple[str, ...] | None = None  # read from a later sentence that commits someone
     _more: list[str] = field(default_factory=list, repr=False)
 
     @property
@@ -247,6 +251,8 @@ class Assembler:
         if self.section is _Section.NONE:
             self.section = _Section.DISCUSSION
         self._add_item(line, kind)
+        if kind is ItemKind.ACTION and self.last is not None:
+            self.last.labelled = True
 
     def _on_action(self, line: Line) -> None:
         self._one_liner(line, ItemKind.ACTION)
@@ -355,11 +361,21 @@ def infer_actions(
 ) -> None:
     """Find unmarked commitments in ``topic`` and add them to its actions.
 
-    Only a topic without any explicit action gets inferred actions: the author
-    of an explicit list chose its actions, so commitments elsewhere in such a
-    topic are only hints (see :func:`commitment_hints`).
+    A topic without any explicit action gets every kind of inferred action. In
+    a topic with explicit actions the author chose them, so a named commitment
+    elsewhere is only a hint (see :func:`commitment_hints`); a team decision in
+    its prose ("We decided to document the steps.") is still the team's work,
+    and is kept.
     """
     if topic.explicit_actions:
+        for item in topic.discussion:
+            if item.kind is ItemKind.PROSE:
+                topic.actions.extend(
+                    _prose_action(item, sentence)
+                    for sentence in sentences(item.text)
+                    if team_commitment(sentence)
+                )
+        topic.actions.sort(key=lambda i: i.line)
         return
     moved: set[int] = set()  # ids of moved items; the discussion is rebuilt once
     bullets = [i for i in topic.discussion if i.kind is ItemKind.DISCUSSION]
@@ -378,30 +394,37 @@ def infer_actions(
         if id(item) in moved:
             continue
         if item.kind is ItemKind.DISCUSSION:
-            if any(
-                named_commitment(part, known=known, aliases=aliases) or team_commitment(part)
-                for part in _bullet_parts(item.text)
-            ):
+            parts = _bullet_parts(item.text)
+            named = [p for p in parts if named_commitment(p, known=known, aliases=aliases)]
+            if team_duty(item.text) or named or any(map(team_commitment, parts)):
+                if named and named[0] is not parts[0]:
+                    # "Topic words. Naser will X.": the later sentence names the owner.
+                    reading = read_commitment(named[0], known=known, aliases=aliases)
+                    item.owners = reading.owners if reading else None
                 _move_to_actions(topic, item, PROSE_CONFIDENCE, moved)
         elif item.kind is ItemKind.PROSE:
             for sentence in sentences(item.text):
                 if named_commitment(sentence, known=known, aliases=aliases) or team_commitment(
                     sentence
                 ):
-                    inferred = RawItem(
-                        sentence,
-                        item.line,
-                        item.indent,
-                        ItemKind.ACTION,
-                        item.group,
-                        list(item.lines),
-                        inferred=True,
-                        confidence=PROSE_CONFIDENCE,
-                    )
-                    topic.actions.append(inferred)
+                    topic.actions.append(_prose_action(item, sentence))
     if moved:
         topic.discussion = [i for i in topic.discussion if id(i) not in moved]
     topic.actions.sort(key=lambda i: i.line)
+
+
+def _prose_action(item: RawItem, sentence: str) -> RawItem:
+    """An inferred action for one committing ``sentence`` of the prose ``item``."""
+    return RawItem(
+        sentence,
+        item.line,
+        item.indent,
+        ItemKind.ACTION,
+        item.group,
+        list(item.lines),
+        inferred=True,
+        confidence=PROSE_CONFIDENCE,
+    )
 
 
 def _bullet_parts(text: str) -> list[str]:

@@ -4,7 +4,8 @@ Two places name owners in PTG summaries:
 
 * the grammatical subject: ``"tbarron will …"``, ``"maaritamm/vkmc will …"``,
   ``"dviroel, carloss and gouthamr will …"``,
-  ``"Vida Haririan (vhari), … and Goutham Pacha Ravi (gouthamr) will …"``;
+  ``"Vida Haririan (vhari), … and Goutham Pacha Ravi (gouthamr) will …"``,
+  ``"Naser will be proposing …"`` (a capitalised name alone before "will");
 * a parenthesised attribution: ``"… (vkmc/vhari)"``, ``"… identified (dviroel) and …"``,
   ``"team will … (carloss). Feedback …"``.
 
@@ -22,6 +23,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from syncsvc.domain import Person
+from syncsvc.parse.milestones import KNOWN_SERIES
 
 NICK = r"[a-z][a-z0-9_\-\[\]\\^{}|`]*"
 _NICK_RE = re.compile(NICK)
@@ -97,6 +99,28 @@ _REPOSITORY = re.compile(
 _VOLUNTEERS = re.compile(
     r"^(?P<names>[A-Z][a-z]{2,20}(?:\s*(?:,|&|\band\b)\s*[A-Z][a-z]{2,20})*)\s+"
     r"(?:volunteered|signed\s+up|offered|agreed)\s+to\b"
+)
+
+
+#: "Naser will be proposing ...": a capitalised name as written, alone before "will".
+_NAME_WILL = re.compile(
+    r"^(?P<name>[A-Z][a-z]{2,20})\s+(?:will|'ll)\b(?!\s+(?:be|been)\b(?!\s+\w+ing\b))(?!\s+not\b)"
+)
+#: Capitalised words that open "X will ..." without naming a person.
+_NOT_NAMES = frozenset(
+    """
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december today tomorrow tonight
+    zuul gerrit python ubuntu centos debian fedora rhel ceph kubernetes ansible github
+    launchpad storyboard etherpad openstack opendev work support testing documentation
+    development release releases everything nothing future next there then now
+    """.split()
+)
+
+
+#: Endings of common nouns ("Framework", "Tooling", "Documentation"), not of first names.
+_NOUN_ENDING = re.compile(
+    r"(?:work|ing|tion|sion|ment|ness|ity|ure|ance|ence|ism|ship|ware|ogy|ics)$"
 )
 
 
@@ -183,6 +207,16 @@ def _subject(
         found = [n for n in _PAREN_SPLIT.split(m.group("names")) if n]
         if not any(n.lower() in GENERIC or is_project(n) for n in found):
             return _Subject([Person(n.lower()) for n in found], [])
+    if text[:1].isupper() and (m := _NAME_WILL.match(text)):
+        name = m.group("name").lower()
+        if not (
+            name in GENERIC
+            or name in _NOT_NAMES
+            or name in KNOWN_SERIES
+            or is_project(name)
+            or _NOUN_ENDING.search(name)
+        ):
+            return _Subject([Person(name)], [])
     pos = 0
     subject = _Subject([], [])
     names = names or {}
@@ -208,7 +242,7 @@ def _subject(
 #: "mnaser: propose patch": an action item labelled with its owner's nick.
 _LABEL = re.compile(rf"^(?P<nicks>{NICK}(?:\s*[/,&]\s*{NICK})*)\s*:\s+\S")
 #: Words that label an item without naming anyone ("note: ...", "update: ...").
-_NOT_LABELS = frozenset(
+NOT_LABELS = frozenset(
     """
     note notes update updates status todo done info idea link help topic action actions
     ai ar re fyi nb ps eta goal goals result results question answer summary decision
@@ -221,15 +255,42 @@ _NOT_LABELS = frozenset(
 _TRAILING = re.compile(rf"\s[\u2013\u2014-]{{1,2}}\s*(?P<nicks>{NICK}(?:\s*[/,&]\s*{NICK})*)\s*$")
 
 
+#: "gibi will X and accordingly mnaser to Y": a second owner in a later clause.
+_SECOND_SUBJECT = re.compile(
+    rf"(?:,|\band)\s+(?P<adverb>(?:accordingly|then|also|afterwards|later)\s+)?"
+    rf"(?P<nick>{NICK})\s+(?:will|'ll|to)\s+(?!be\b)"
+)
+
+
+def _second_subjects(text: str, known: Collection[str]) -> list[Person]:
+    """Owners of later clauses of an item that already has one ("..., and then X to ...").
+
+    A clause's subject counts when it is a known nick or follows "accordingly",
+    "then" and the like, which mark a new clause rather than a list of objects.
+    """
+    found: list[Person] = []
+    for m in _SECOND_SUBJECT.finditer(text):
+        nick = m.group("nick")
+        if nick in GENERIC or nick in NOT_LABELS or is_project(nick):
+            continue
+        if m.group("adverb") or nick in known:
+            found.append(Person(nick))
+    return found
+
+
 def _labelled(text: str) -> _Subject | None:
     """The nicks of an item written "nick: do X" (never a generic word or a project)."""
     m = _LABEL.match(text)
     if m is None:
         return None
     nicks = [n for n in _PAREN_SPLIT.split(m.group("nicks")) if n]
-    if any(n in GENERIC or n in _NOT_LABELS or is_project(n) for n in nicks):
+    if any(n in GENERIC or n in NOT_LABELS or is_project(n) for n in nicks):
         return None
     return _Subject([Person(n) for n in nicks], [])
+
+
+#: "try (re-try)", "(pre-cache)": an English word with a hyphenated prefix, not a nick.
+_PREFIXED_WORD = re.compile(r"^(?:re|pre|non|co|sub|multi|post|anti|self|cross|un|de)-[a-z]")
 
 
 def _parenthesised(text: str) -> tuple[list[Person], list[str]]:
@@ -243,7 +304,11 @@ def _parenthesised(text: str) -> tuple[list[Person], list[str]]:
         if all(t.lower() in ORGANISATIONS for t in tokens):
             organisations.extend(tokens)
         elif all(map(_NICK_RE.fullmatch, tokens)) and NOT_OWNERSHIP.isdisjoint(tokens):
-            people.extend(Person(t) for t in tokens if t not in GENERIC and not is_project(t))
+            people.extend(
+                Person(t)
+                for t in tokens
+                if t not in GENERIC and not is_project(t) and not _PREFIXED_WORD.match(t)
+            )
     return people, organisations
 
 
@@ -282,6 +347,8 @@ def read_owners(
     known_lower = {k.lower() for k in known}
     names = _lower_names(aliases)
     subject = _subject(text, known_lower, names) or _labelled(text) or _Subject([], [])
+    if any(p.nick.lower() not in GENERIC for p in subject.people):
+        subject.people += _second_subjects(text, known_lower)
     people, organisations = _parenthesised(text)
     if not subject.people and not people and (m := _TRAILING.search(text)):
         nicks = [n for n in _PAREN_SPLIT.split(m.group("nicks")) if n]

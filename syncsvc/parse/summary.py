@@ -284,7 +284,13 @@ def read_summary(
         actions = []
         for index, item in enumerate(raw_topic.actions):
             action, named = build_action(
-                item.text, index, ctx, inferred=item.inferred, confidence=item.confidence
+                item.text,
+                index,
+                ctx,
+                inferred=item.inferred,
+                confidence=item.confidence,
+                labelled=item.labelled,
+                owners=item.owners,
             )
             actions.append(action)
             people.update({p.nick: p for p in named})

@@ -429,3 +429,108 @@ class TestCommitmentsInsideBullets:
         assert [(a.text, a.inferred) for a in event.actions] == [
             ("How to reach projects more closely. We decided to keep the liaisons.", True)
         ]
+
+
+WE_NEED_TO = """\
+=== Releases ===
+Business in no particular order:
+
+  • The old branch closes in May. Check for backports.
+  • We need to cut a release of the client. Nobody has tried the tooling yet.
+"""
+
+DECISION_BESIDE_ACTIONS = """\
+=== Onboarding ===
+New members have no guide. We decided to document the onboarding steps.
+
+Actions:
+- gibi will write the first draft
+"""
+
+UNSEEN_NICK = """\
+=== Retirements ===
+  • Action item: gmann to start the retirement process.
+  • Action item: attempt to fix the gate first.
+"""
+
+CAPITALISED_NAME = """\
+=== Meetings ===
+We talked about office hours.
+
+  • To make office hours useful. Naser will be proposing the vote for that.
+  • Thursday will suit most people.
+  • The new API landed. Framework will serve other uses too.
+"""
+
+SECOND_OWNER = """\
+=== Placement ===
+  • Action item: gibi will update the TC and accordingly mnaser to propose the patch.
+"""
+
+
+class TestRemainingCommitmentForms:
+    """'We need to' bullets, team decisions beside explicit actions, unseen and capitalised owners."""
+
+    def test_we_need_to_bullet_is_a_team_action(self) -> None:
+        """A discussion bullet opening 'We need to X.' is an inferred team action."""
+        event = parse_summary(WE_NEED_TO)
+        assert [(a.text, a.owners, a.inferred) for a in event.actions] == [
+            ("We need to cut a release of the client. Nobody has tried the tooling yet.", (), True)
+        ]
+
+    def test_team_decision_in_a_topic_with_explicit_actions(self) -> None:
+        """'We decided to X.' in prose is kept as a team action beside the topic's action list."""
+        event = parse_summary(DECISION_BESIDE_ACTIONS)
+        assert [(a.text, a.owners, a.inferred) for a in event.actions] == [
+            ("We decided to document the onboarding steps.", (), True),
+            ("gibi will write the first draft", ("gibi",), False),
+        ]
+
+    def test_nick_to_in_an_explicit_item_with_an_unseen_nick(self) -> None:
+        """'Action item: gmann to X' is gmann's though gmann appears nowhere else; 'attempt to' is nobody's."""
+        event = parse_summary(UNSEEN_NICK)
+        assert [a.owners for a in event.actions] == [("gmann",), ()]
+
+    def test_capitalised_name_with_will(self) -> None:
+        """'Naser will be proposing' owns the bullet; a weekday or a noun before 'will' commits nobody."""
+        event = parse_summary(CAPITALISED_NAME)
+        assert [(a.owners, a.inferred) for a in event.actions] == [(("naser",), True)]
+
+    def test_second_owner_in_the_middle_of_an_item(self) -> None:
+        """'gibi will X and accordingly mnaser to Y' is owned by gibi and mnaser."""
+        event = parse_summary(SECOND_OWNER)
+        assert [a.owners for a in event.actions] == [("gibi", "mnaser")]
+
+
+PREFIXED_WORD = """\
+=== Meetings ===
+Actions:
+- we will try (re-try) the weekly meeting
+"""
+
+
+class TestPrefixedWordsInParentheses:
+    """A parenthesised prefixed word restates the text; it names nobody."""
+
+    def test_re_word_in_parentheses_is_no_owner(self) -> None:
+        """'try (re-try)' is not an attribution to a nick 're-try'."""
+        assert [a.owners for a in parse_summary(PREFIXED_WORD).actions] == [()]
+
+
+LEADING_PHRASE = """\
+=== Retrospective ===
+Reviews were slow. On the other hand we decided to hold a review day every month.
+In the end we agreed that the old jobs are fine.
+If we decided to drop them, nobody would mind.
+"""
+
+
+class TestDecisionsAfterALeadingPhrase:
+    """A team decision after a short leading phrase ('On the other hand we decided to ...')."""
+
+    def test_short_leading_phrase_before_we_decided(self) -> None:
+        """'On the other hand we decided to X.' is a team action; a fact or a condition is not."""
+        event = parse_summary(LEADING_PHRASE)
+        assert [(a.text, a.owners, a.inferred) for a in event.actions] == [
+            ("On the other hand we decided to hold a review day every month.", (), True)
+        ]
