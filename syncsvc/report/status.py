@@ -19,6 +19,10 @@ from syncsvc.domain.sync import HistoryEvent
 from syncsvc.errors import ConfigError
 
 IRC_MAX_BYTES = 400
+IRC_MAX_LINES = 10
+LINKS_PER_ITEM = 2
+GERRIT_WEB = "https://review.opendev.org"
+LAUNCHPAD_BUGS = "https://bugs.launchpad.net/bugs"
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _RELATIVE = re.compile(r"^(?P<n>\d{1,4})(?P<unit>[hdw])$")
 
@@ -60,6 +64,8 @@ class StatusItem:
     previous_state: str | None
     movements: tuple[Movement, ...] = ()
     reason: str = ""
+    day: date | None = None  #: the day it was committed, for "the oldest"
+    links: tuple[str, ...] = ()  #: confirmed linked artifacts: ``change:745206``
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +205,16 @@ def build_status(
             )
         )
         item = StatusItem(
-            action.id, action.topic, action.text, action.owners, state, before, movements, reason
+            action.id,
+            action.topic,
+            action.text,
+            action.owners,
+            state,
+            before,
+            movements,
+            reason,
+            action.day,
+            tuple(linked.get(action.id, [])),
         )
         group = _group(action.id, state, before, movements, new_links)
         if group is not None:
@@ -229,6 +244,46 @@ def _group(
     return None
 
 
+#: Groups shown in full by default: what moved. The others are counted, with the oldest.
+MOVED = frozenset({Group.COMPLETED, Group.PROGRESSED, Group.NEWLY_LINKED, Group.STALLED})
+OLDEST_SHOWN = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One non-empty group as shown: all its items, or only the oldest few."""
+
+    group: Group
+    items: tuple[StatusItem, ...]
+    total: int
+
+    @property
+    def summarised(self) -> bool:
+        """Whether only some of the items are shown."""
+        return len(self.items) < self.total
+
+    @property
+    def title(self) -> str:
+        """``Completed (3)``; ``Not started (39), oldest 3:`` when summarised."""
+        name = f"{self.group.replace('_', ' ').capitalize()} ({self.total})"
+        return f"{name}, oldest {len(self.items)}:" if self.summarised else name
+
+
+def sections(report: StatusReport, *, full: bool = False) -> list[Section]:
+    """The non-empty groups; unless ``full``, those that did not move (not started)
+    keep only their :data:`OLDEST_SHOWN` oldest items (by day committed, then id)."""
+    shown: list[Section] = []
+    for group, items in report.groups.items():
+        if not items:
+            continue
+        if full or group in MOVED or len(items) <= OLDEST_SHOWN:
+            shown.append(Section(group, items, len(items)))
+            continue
+        oldest = sorted(items, key=lambda i: (i.day or date.max, i.id))[:OLDEST_SHOWN]
+        shown.append(Section(group, tuple(sorted(oldest, key=lambda i: i.id)), len(items)))
+    return shown
+
+
 def item_line(item: StatusItem) -> str:
     """One plain line: ``#11 dviroel, carloss: review and merge … — change 745206 MERGED …``."""
     owners = ", ".join(item.owners) or "unassigned"
@@ -237,14 +292,77 @@ def item_line(item: StatusItem) -> str:
     return escape.one_line(f"#{item.id} {owners}: {item.text}{tail}")
 
 
-def irc_lines(report: StatusReport) -> list[str]:
-    """Plain lines ≤ 400 bytes, no colour or control characters, ready to paste."""
-    lines = [f"syncsvc status {report.since:%Y-%m-%d %H:%M} .. {report.until:%Y-%m-%d %H:%M} UTC"]
-    for group, items in report.groups.items():
-        if items:
-            lines.append(f"== {group.replace('_', ' ')} ({len(items)}) ==")
-            lines.extend(_clip(f"- {item_line(i)}") for i in items)
-    return lines
+def artifact_url(artifact: str) -> str | None:
+    """Where a person opens a linked artifact: a Gerrit change or a Launchpad bug; ``None``
+    for anything else."""
+    key = ArtifactKey.parse_or_none(artifact)
+    if key is None:
+        return None
+    if key.kind == "change":
+        return f"{GERRIT_WEB}/c/{key.number}"
+    if key.kind == "bug":
+        return f"{LAUNCHPAD_BUGS}/{key.number}"
+    return None
+
+
+def item_urls(item: StatusItem, limit: int = LINKS_PER_ITEM) -> list[str]:
+    """The URLs of the first ``limit`` confirmed links of ``item`` that have one."""
+    return [url for artifact in item.links if (url := artifact_url(artifact))][:limit]
+
+
+def counts_line(report: StatusReport) -> str:
+    """``completed 2 · progressed 1 · newly linked 3 · stalled 1 · not started 39``."""
+    return " · ".join(
+        f"{group.replace('_', ' ')} {len(items)}" for group, items in report.groups.items()
+    )
+
+
+def irc_lines(
+    report: StatusReport, *, full: bool = False, max_lines: int | None = IRC_MAX_LINES
+) -> list[str]:
+    """MeetBot lines ≤ 400 bytes, no colour or control characters, ready to paste.
+
+    ``#info`` for the headline and each item, then ``#link`` for the change or bug
+    that moved (else its first linked one); unless ``full``, a group that did not
+    move is one ``#info`` line with its oldest items. At most ``max_lines`` lines
+    (``None``: no limit): whole items are kept in order, and the last line then
+    counts, per group, what was left out.
+    """
+    window = f"{report.since:%Y-%m-%d %H:%M} .. {report.until:%Y-%m-%d %H:%M}"
+    lines = [_clip(f"#info syncsvc status {window} UTC: {counts_line(report)}")]
+    blocks: list[tuple[Group, int, list[str]]] = []  # (group, items it stands for, lines)
+    for section in sections(report, full=full):
+        name = section.group.replace("_", " ")
+        if section.summarised:
+            oldest = ", ".join(f"#{i.id}" for i in section.items)
+            blocks.append(
+                (section.group, section.total, [f"#info {name} {section.total}, oldest {oldest}"])
+            )
+            continue
+        for item in section.items:
+            block = [_clip(f"#info {name}: {item_line(item)}")]
+            if url := _irc_url(item):
+                block.append(_clip(f"#link {url}"))
+            blocks.append((section.group, 1, block))
+    if max_lines is None or len(lines) + sum(len(b) for _, _, b in blocks) <= max_lines:
+        return lines + [line for _, _, block in blocks for line in block]
+    left: dict[Group, int] = {}
+    for group, count, block in blocks:
+        if not left and len(lines) + len(block) <= max_lines - 1:
+            lines.extend(block)
+        else:
+            left[group] = left.get(group, 0) + count
+    more = ", ".join(f"{group.replace('_', ' ')} {n}" for group, n in left.items())
+    return [*lines, f"#info not shown: {more} (syncsvc status --all)"][:max_lines]
+
+
+def _irc_url(item: StatusItem) -> str | None:
+    """The URL of the artifact that moved last, else of the first linked one."""
+    for movement in reversed(item.movements):
+        if url := artifact_url(movement.artifact):
+            return url
+    urls = item_urls(item, 1)
+    return urls[0] if urls else None
 
 
 def _clip(line: str, limit: int = IRC_MAX_BYTES) -> str:
@@ -252,11 +370,26 @@ def _clip(line: str, limit: int = IRC_MAX_BYTES) -> str:
     return escape.clip_bytes(line, limit)
 
 
-def markdown_lines(report: StatusReport) -> list[str]:
-    """A Markdown section per group, for an etherpad or a wiki."""
+def markdown_lines(report: StatusReport, *, full: bool = False) -> list[str]:
+    """A Markdown section per group, for a wiki or docs."""
     lines = [f"# What moved {report.since:%Y-%m-%d} to {report.until:%Y-%m-%d}"]
-    for group, items in report.groups.items():
-        if items:
-            lines += ["", f"## {group.replace('_', ' ').capitalize()} ({len(items)})", ""]
-            lines.extend(f"- {escape.markdown(item_line(i))}" for i in items)
+    for section in sections(report, full=full):
+        lines += ["", f"## {section.title}", ""]
+        lines.extend(f"- {escape.markdown(item_line(i))}" for i in section.items)
+    return lines
+
+
+def etherpad_lines(report: StatusReport, *, full: bool = False) -> list[str]:
+    """Plain text for an etherpad: ``*`` bullets, ``[x]``/``[ ]`` boxes, bare URLs.
+
+    Etherpad renders no Markdown, so nothing is escaped but control characters
+    (removed) and format characters (shown as ``\\u202e``) by :func:`item_line`.
+    """
+    lines = [f"What moved {report.since:%Y-%m-%d} to {report.until:%Y-%m-%d}"]
+    for section in sections(report, full=full):
+        lines.append(f"* {section.title}")
+        for item in section.items:
+            box = "x" if item.state == CommitmentState.DONE else " "
+            lines.append(f"  * [{box}] {item_line(item)}")
+            lines.extend(f"    {url}" for url in item_urls(item))
     return lines

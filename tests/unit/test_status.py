@@ -119,9 +119,11 @@ class TestFormats:
             since=SINCE, until=NOW,
         )  # fmt: skip
         lines = irc_lines(report)
-        assert lines[0] == "syncsvc status 2020-12-03 15:00 .. 2020-12-10 16:00 UTC"
-        assert lines[1] == "== not started (1) =="
-        assert lines[2].startswith("- #1 dviroel: review and merge éé")
+        assert lines[0] == (
+            "#info syncsvc status 2020-12-03 15:00 .. 2020-12-10 16:00 UTC: completed 0 · "
+            "progressed 0 · newly linked 0 · stalled 0 · not started 1"
+        )
+        assert lines[1].startswith("#info not started: #1 dviroel: review and merge éé")
         assert all(len(line.encode()) <= 400 for line in lines)
         assert not any(ch < " " for line in lines for ch in line)
 
@@ -133,9 +135,9 @@ class TestFormats:
             [action(1, text, ("dviroel",))], [], {1: ("not-started", "")}, {}, [], set(),
             since=SINCE, until=NOW,
         )  # fmt: skip
-        line = irc_lines(report)[2]
+        line = irc_lines(report)[1]
         assert len(line.encode()) <= 400
-        body = line.removeprefix("- #1 dviroel: " + "x" * pad).removesuffix("...")
+        body = line.removeprefix("#info not started: #1 dviroel: " + "x" * pad).removesuffix("...")
         assert body.replace("\\u202e", "") == ""
 
     def test_markdown_escapes(self) -> None:
