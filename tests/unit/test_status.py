@@ -189,6 +189,25 @@ class TestMeetingFormats:
         every = {s.group: s for s in sections(report, full=True)}
         assert [i.id for i in every[Group.NOT_STARTED].items] == [1, 2, 3, 4, 5, 6]
 
+    @pytest.mark.xfail(strict=True, reason="issue 15: every stalled item is listed")
+    def test_only_newly_stalled_in_full(self) -> None:
+        """Newly stalled items are listed; ones stalled before the window are counted."""
+        stalled = self.waiting(5)
+        states = {a.id: ("stalled", "past due 2020-11-30") for a in stalled}
+        previous: dict[int, str | None] = {a.id: "stalled" for a in stalled}
+        previous[1] = "not-started"
+        report = build_status(stalled, [], states, previous, [], set(), since=SINCE, until=NOW)
+        short = [(s.title, [i.id for i in s.items]) for s in sections(report)]
+        assert short == [
+            ("Newly stalled (1)", [1]),
+            ("Still stalled (4), oldest 3:", [2, 3, 4]),
+        ]
+        assert irc_lines(report)[1:] == [
+            "#info newly stalled: #1 unassigned: task 1 — past due 2020-11-30",
+            "#info still stalled 4, oldest #2, #3, #4",
+        ]
+        assert [s.title for s in sections(report, full=True)] == ["Stalled (5)"]
+
     def test_counts_line(self) -> None:
         """One line, every group with its size, zeros included."""
         assert counts_line(self.report(self.waiting(6))) == (
