@@ -256,6 +256,12 @@ class Section:
     group: Group
     items: tuple[StatusItem, ...]
     total: int
+    label: str = ""  #: "newly stalled", "still stalled"; else the group's name
+
+    @property
+    def name(self) -> str:
+        """``not started``, ``newly stalled``."""
+        return self.label or self.group.replace("_", " ")
 
     @property
     def summarised(self) -> bool:
@@ -265,23 +271,39 @@ class Section:
     @property
     def title(self) -> str:
         """``Completed (3)``; ``Not started (39), oldest 3:`` when summarised."""
-        name = f"{self.group.replace('_', ' ').capitalize()} ({self.total})"
+        name = f"{self.name.capitalize()} ({self.total})"
         return f"{name}, oldest {len(self.items)}:" if self.summarised else name
 
 
 def sections(report: StatusReport, *, full: bool = False) -> list[Section]:
-    """The non-empty groups; unless ``full``, those that did not move (not started)
-    keep only their :data:`OLDEST_SHOWN` oldest items (by day committed, then id)."""
+    """The non-empty groups; unless ``full``, what did not move (not started, stalled
+    before the window) keeps only its :data:`OLDEST_SHOWN` oldest items (by day
+    committed, then id)."""
     shown: list[Section] = []
     for group, items in report.groups.items():
         if not items:
             continue
-        if full or group in MOVED or len(items) <= OLDEST_SHOWN:
-            shown.append(Section(group, items, len(items)))
+        if full or group in MOVED:
+            still = () if full or group is not Group.STALLED else _still_stalled(items)
+            if not still:
+                shown.append(Section(group, items, len(items)))
+                continue
+            newly = tuple(i for i in items if i not in still)
+            if newly:
+                shown.append(Section(group, newly, len(newly), "newly stalled"))
+            shown.append(_oldest(group, still, "still stalled"))
             continue
-        oldest = sorted(items, key=lambda i: (i.day or date.max, i.id))[:OLDEST_SHOWN]
-        shown.append(Section(group, tuple(sorted(oldest, key=lambda i: i.id)), len(items)))
+        shown.append(_oldest(group, items))
     return shown
+
+
+def _still_stalled(items: tuple[StatusItem, ...]) -> tuple[StatusItem, ...]:
+    return tuple(i for i in items if i.previous_state == CommitmentState.STALLED)
+
+
+def _oldest(group: Group, items: tuple[StatusItem, ...], label: str = "") -> Section:
+    oldest = sorted(items, key=lambda i: (i.day or date.max, i.id))[:OLDEST_SHOWN]
+    return Section(group, tuple(sorted(oldest, key=lambda i: i.id)), len(items), label)
 
 
 def item_line(item: StatusItem) -> str:
@@ -330,29 +352,27 @@ def irc_lines(
     """
     window = f"{report.since:%Y-%m-%d %H:%M} .. {report.until:%Y-%m-%d %H:%M}"
     lines = [_clip(f"#info syncsvc status {window} UTC: {counts_line(report)}")]
-    blocks: list[tuple[Group, int, list[str]]] = []  # (group, items it stands for, lines)
+    blocks: list[tuple[str, int, list[str]]] = []  # (section, items it stands for, lines)
     for section in sections(report, full=full):
-        name = section.group.replace("_", " ")
+        name = section.name
         if section.summarised:
             oldest = ", ".join(f"#{i.id}" for i in section.items)
-            blocks.append(
-                (section.group, section.total, [f"#info {name} {section.total}, oldest {oldest}"])
-            )
+            blocks.append((name, section.total, [f"#info {name} {section.total}, oldest {oldest}"]))
             continue
         for item in section.items:
             block = [_clip(f"#info {name}: {item_line(item)}")]
             if url := _irc_url(item):
                 block.append(_clip(f"#link {url}"))
-            blocks.append((section.group, 1, block))
+            blocks.append((name, 1, block))
     if max_lines is None or len(lines) + sum(len(b) for _, _, b in blocks) <= max_lines:
         return lines + [line for _, _, block in blocks for line in block]
-    left: dict[Group, int] = {}
-    for group, count, block in blocks:
+    left: dict[str, int] = {}
+    for label, count, block in blocks:
         if not left and len(lines) + len(block) <= max_lines - 1:
             lines.extend(block)
         else:
-            left[group] = left.get(group, 0) + count
-    more = ", ".join(f"{group.replace('_', ' ')} {n}" for group, n in left.items())
+            left[label] = left.get(label, 0) + count
+    more = ", ".join(f"{name} {n}" for name, n in left.items())
     return [*lines, f"#info not shown: {more} (syncsvc status --all)"][:max_lines]
 
 

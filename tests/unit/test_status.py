@@ -189,7 +189,6 @@ class TestMeetingFormats:
         every = {s.group: s for s in sections(report, full=True)}
         assert [i.id for i in every[Group.NOT_STARTED].items] == [1, 2, 3, 4, 5, 6]
 
-    @pytest.mark.xfail(strict=True, reason="issue 15: every stalled item is listed")
     def test_only_newly_stalled_in_full(self) -> None:
         """Newly stalled items are listed; ones stalled before the window are counted."""
         stalled = self.waiting(5)
