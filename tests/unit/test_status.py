@@ -207,6 +207,32 @@ class TestMeetingFormats:
         ]
         assert [s.title for s in sections(report, full=True)] == ["Stalled (5)"]
 
+    @pytest.mark.xfail(strict=True, reason="issue 15: suggestions count as newly linked")
+    def test_newly_linked_means_confirmed(self) -> None:
+        """A new confirmed link is named; a new suggestion is counted apart, not as linked."""
+        suggested = Link(
+            22, LinkKind.CHANGE, "760001", LinkSource.CANDIDATE, 0.5, LinkStatus.SUGGESTED
+        )
+        report = build_status(
+            [action(21, "propose the affinity spec", ("carthaca",)), action(22, "own the goal")],
+            [link(21, LinkKind.CHANGE, "760000"), suggested],
+            {21: ("in-progress", "linked work open"), 22: ("not-started", "")},
+            {21: "not-started", 22: "not-started"},
+            [],
+            {(21, "change", "760000"), (22, "change", "760001")},
+            since=SINCE,
+            until=NOW,
+        )
+        assert [i.id for i in report.groups[Group.NEWLY_LINKED]] == [21]
+        assert [i.id for i in report.groups[Group.NOT_STARTED]] == [22]
+        assert report.suggested == 1
+        assert irc_lines(report)[1:] == [
+            "#info newly linked: #21 carthaca: propose the affinity spec — linked change 760000",
+            "#link https://review.opendev.org/c/760000",
+            "#info not started: #22 unassigned: own the goal",
+            "#info 1 suggested link waits for review (syncsvc link confirm|reject)",
+        ]
+
     def test_counts_line(self) -> None:
         """One line, every group with its size, zeros included."""
         assert counts_line(self.report(self.waiting(6))) == (
