@@ -11,7 +11,7 @@ from rich.text import Text
 from syncsvc.cli.render.text import due_cell, t, work_line
 from syncsvc.domain import StoredAction, StoredDecision, StoredEvent, StoredIdentity
 from syncsvc.models.status_queries import LinkView
-from syncsvc.report.status import StatusReport, item_line, sections
+from syncsvc.report.status import StatusReport, item_line, sections, suggested_line
 from syncsvc.sync.engine import SyncReport
 
 
@@ -122,5 +122,7 @@ def status(console: Console, report: StatusReport, *, full: bool = False) -> Non
         console.print(Text(section.title, style="bold"))
         for item in section.items:
             console.print(Text("  ") + t(item_line(item)))
+    if waiting := suggested_line(report):
+        console.print(f"{waiting}: syncsvc link confirm|reject ID KIND:N")
     if not any(report.groups.values()):
         console.print("nothing moved")

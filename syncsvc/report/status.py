@@ -66,6 +66,7 @@ class StatusItem:
     reason: str = ""
     day: date | None = None  #: the day it was committed, for "the oldest"
     links: tuple[str, ...] = ()  #: confirmed linked artifacts: ``change:745206``
+    new_links: tuple[str, ...] = ()  #: those of ``links`` made in the window
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,7 @@ class StatusReport:
     since: datetime
     until: datetime
     groups: dict[Group, tuple[StatusItem, ...]] = field(default_factory=dict)
+    suggested: int = 0  #: links suggested in the window, waiting for review
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,9 +188,12 @@ def build_status(
         if since <= event.changed_at <= until:
             by_artifact.setdefault(artifact_of(event.key), []).append(event)
     linked: dict[int, list[str]] = {}
+    status_of = {(link.action_id, str(link.kind), link.id): link.status for link in links}
     for link in links:  # suggestions are not the team's work until someone confirms them
         if link.status is LinkStatus.CONFIRMED:
             linked.setdefault(link.action_id, []).append(f"{link.kind}:{link.id}")
+    confirmed_new = {k for k in new_links if status_of.get(k) is LinkStatus.CONFIRMED}
+    suggested = sum(1 for k in new_links if status_of.get(k) is LinkStatus.SUGGESTED)
     groups: dict[Group, list[StatusItem]] = {g: [] for g in Group}
     for action in sorted(actions, key=lambda a: a.id):
         state, reason = states.get(action.id, (CommitmentState.NOT_STARTED.value, ""))
@@ -215,11 +220,12 @@ def build_status(
             reason,
             action.day,
             tuple(linked.get(action.id, [])),
+            tuple(f"{kind}:{ident}" for a, kind, ident in sorted(confirmed_new) if a == action.id),
         )
-        group = _group(action.id, state, before, movements, new_links)
+        group = _group(action.id, state, before, movements, confirmed_new)
         if group is not None:
             groups[group].append(item)
-    return StatusReport(since, until, {g: tuple(items) for g, items in groups.items()})
+    return StatusReport(since, until, {g: tuple(items) for g, items in groups.items()}, suggested)
 
 
 def _group(
@@ -310,8 +316,23 @@ def item_line(item: StatusItem) -> str:
     """One plain line: ``#11 dviroel, carloss: review and merge … — change 745206 MERGED …``."""
     owners = ", ".join(item.owners) or "unassigned"
     moved = "; ".join(m.text() for m in item.movements[-3:])
+    if not moved and item.new_links:
+        moved = "linked " + ", ".join(_label(a) for a in item.new_links)
     tail = f" — {moved}" if moved else (f" — {item.reason}" if item.reason else "")
     return escape.one_line(f"#{item.id} {owners}: {item.text}{tail}")
+
+
+def _label(artifact: str) -> str:
+    key = ArtifactKey.parse_or_none(artifact)
+    return artifact if key is None else key.label
+
+
+def suggested_line(report: StatusReport) -> str | None:
+    """``5 suggested links wait for review``, or ``None`` when there are none."""
+    n = report.suggested
+    if not n:
+        return None
+    return f"{n} suggested link{'s' if n != 1 else ''} wait{'' if n != 1 else 's'} for review"
 
 
 def artifact_url(artifact: str) -> str | None:
@@ -364,6 +385,14 @@ def irc_lines(
             if url := _irc_url(item):
                 block.append(_clip(f"#link {url}"))
             blocks.append((name, 1, block))
+    if waiting := suggested_line(report):
+        blocks.append(
+            (
+                "suggested links",
+                report.suggested,
+                [f"#info {waiting} (syncsvc link confirm|reject)"],
+            )
+        )
     if max_lines is None or len(lines) + sum(len(b) for _, _, b in blocks) <= max_lines:
         return lines + [line for _, _, block in blocks for line in block]
     left: dict[str, int] = {}
@@ -396,6 +425,8 @@ def markdown_lines(report: StatusReport, *, full: bool = False) -> list[str]:
     for section in sections(report, full=full):
         lines += ["", f"## {section.title}", ""]
         lines.extend(f"- {escape.markdown(item_line(i))}" for i in section.items)
+    if waiting := suggested_line(report):
+        lines += ["", f"{waiting}."]
     return lines
 
 
@@ -412,4 +443,6 @@ def etherpad_lines(report: StatusReport, *, full: bool = False) -> list[str]:
             box = "x" if item.state == CommitmentState.DONE else " "
             lines.append(f"  * [{box}] {item_line(item)}")
             lines.extend(f"    {url}" for url in item_urls(item))
+    if waiting := suggested_line(report):
+        lines.append(f"* {waiting}")
     return lines

@@ -207,7 +207,6 @@ class TestMeetingFormats:
         ]
         assert [s.title for s in sections(report, full=True)] == ["Stalled (5)"]
 
-    @pytest.mark.xfail(strict=True, reason="issue 15: suggestions count as newly linked")
     def test_newly_linked_means_confirmed(self) -> None:
         """A new confirmed link is named; a new suggestion is counted apart, not as linked."""
         suggested = Link(
