@@ -349,8 +349,11 @@ def artifact_url(artifact: str) -> str | None:
 
 
 def item_urls(item: StatusItem, limit: int = LINKS_PER_ITEM) -> list[str]:
-    """The URLs of the first ``limit`` confirmed links of ``item`` that have one."""
-    return [url for artifact in item.links if (url := artifact_url(artifact))][:limit]
+    """The URLs of up to ``limit`` artifacts of ``item``: the ones that moved, latest
+    first, then its other confirmed links."""
+    artifacts = [m.artifact for m in reversed(item.movements)] + list(item.links)
+    urls = [url for artifact in artifacts if (url := artifact_url(artifact))]
+    return list(dict.fromkeys(urls))[:limit]
 
 
 def counts_line(report: StatusReport) -> str:
@@ -382,8 +385,7 @@ def irc_lines(
             continue
         for item in section.items:
             block = [_clip(f"#info {name}: {item_line(item)}")]
-            if url := _irc_url(item):
-                block.append(_clip(f"#link {url}"))
+            block.extend(_clip(f"#link {url}") for url in item_urls(item, 1))
             blocks.append((name, 1, block))
     if waiting := suggested_line(report):
         blocks.append(
@@ -403,15 +405,6 @@ def irc_lines(
             left[label] = left.get(label, 0) + count
     more = ", ".join(f"{name} {n}" for name, n in left.items())
     return [*lines, f"#info not shown: {more} (syncsvc status --all)"][:max_lines]
-
-
-def _irc_url(item: StatusItem) -> str | None:
-    """The URL of the artifact that moved last, else of the first linked one."""
-    for movement in reversed(item.movements):
-        if url := artifact_url(movement.artifact):
-            return url
-    urls = item_urls(item, 1)
-    return urls[0] if urls else None
 
 
 def _clip(line: str, limit: int = IRC_MAX_BYTES) -> str:
