@@ -11,10 +11,13 @@ from syncsvc.cli import queries
 from syncsvc.cli.context import app_context
 from syncsvc.cli.options import OwnerOption, TopicOption
 from syncsvc.cli.render import as_json, lines, markdown, tables
+from syncsvc.report.status import IRC_MAX_LINES
 
 STATUS_EPILOG = (
     "Example: syncsvc status --since last-meeting --format irc\n\n"
-    "--since: 7d (default), 24h, 2w, a date (2020-11-05), last-run, last-meeting"
+    "--since: 7d (default), 24h, 2w, a date (2020-11-05), last-run, last-meeting\n\n"
+    "By default the human formats list what moved in full and count the rest "
+    "(not started) with its 3 oldest; --all lists everything, as json always does."
 )
 
 
@@ -25,14 +28,8 @@ class StatusFormat(StrEnum):
     JSON = "json"
     MARKDOWN = "markdown"
     IRC = "irc"
-
-
-RENDER = {
-    StatusFormat.TABLE: tables.status,
-    StatusFormat.JSON: as_json.status,
-    StatusFormat.MARKDOWN: markdown.status,
-    StatusFormat.IRC: lines.irc,
-}
+    ETHERPAD = "etherpad"
+    COUNTS = "counts"
 
 
 def status(
@@ -41,14 +38,35 @@ def status(
     owner: OwnerOption = None,
     topic: TopicOption = None,
     fmt: Annotated[
-        StatusFormat, typer.Option("--format", "-f", help="table, json, markdown or irc.")
+        StatusFormat,
+        typer.Option("--format", "-f", help="table, json, markdown, irc, etherpad or counts."),
     ] = StatusFormat.TABLE,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="List every commitment, not only what moved.")
+    ] = False,
+    max_lines: Annotated[
+        int | None,
+        typer.Option("--max-lines", min=1, help=f"IRC: at most N lines (default {IRC_MAX_LINES})."),
+    ] = None,
 ) -> None:
     """Group commitments by what moved: completed, progressed, newly linked, stalled,
     not started."""
     app_ctx = app_context(ctx)
     report = queries.status(app_ctx, since, owner=owner, topic=topic)
-    RENDER[fmt](app_ctx.out, report)
+    out = app_ctx.out
+    if fmt is StatusFormat.JSON:
+        as_json.status(out, report)
+    elif fmt is StatusFormat.COUNTS:
+        lines.counts(out, report)
+    elif fmt is StatusFormat.IRC:
+        cap = max_lines if max_lines is not None else (None if show_all else IRC_MAX_LINES)
+        lines.irc(out, report, full=show_all, max_lines=cap)
+    elif fmt is StatusFormat.ETHERPAD:
+        lines.etherpad(out, report, full=show_all)
+    elif fmt is StatusFormat.MARKDOWN:
+        markdown.status(out, report, full=show_all)
+    else:
+        tables.status(out, report, full=show_all)
 
 
 def register(app: typer.Typer) -> None:

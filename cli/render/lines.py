@@ -10,7 +10,7 @@ from syncsvc.cli.render.as_json import import_counts
 from syncsvc.cli.render.text import counted, error_line, t
 from syncsvc.domain import Event, ImportReport
 from syncsvc.parse.explain import Explanation
-from syncsvc.report.status import StatusReport, irc_lines
+from syncsvc.report.status import StatusReport, counts_line, etherpad_lines, irc_lines
 from syncsvc.report.views import ParseSummary
 from syncsvc.sync.engine import SyncReport
 from syncsvc.sync.relink import RelinkReport
@@ -97,7 +97,20 @@ def sync_failures(console: Console, report: SyncReport) -> None:
             console.print(error_line(f"{s.source} {s.scope}: {s.error}"))
 
 
-def irc(console: Console, report: StatusReport) -> None:
-    """`status --format irc`: one line per item, ready to paste."""
-    for line in irc_lines(report):
-        console.print(line, markup=False, highlight=False)
+def irc(
+    console: Console, report: StatusReport, *, full: bool = False, max_lines: int | None = None
+) -> None:
+    """`status --format irc`: MeetBot lines, ready to paste."""
+    for line in irc_lines(report, full=full, max_lines=max_lines):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def etherpad(console: Console, report: StatusReport, *, full: bool = False) -> None:
+    """`status --format etherpad`: plain bullets with bare URLs."""
+    for line in etherpad_lines(report, full=full):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def counts(console: Console, report: StatusReport) -> None:
+    """`status --format counts`: one line, each group and its size."""
+    console.print(counts_line(report), markup=False, highlight=False, soft_wrap=True)

@@ -29,6 +29,6 @@ def actions(console: Console, found: Sequence[StoredAction], *, view: LinkView) 
     console.print("\n".join(lines).strip(), markup=False, highlight=False)
 
 
-def status(console: Console, report: StatusReport) -> None:
+def status(console: Console, report: StatusReport, *, full: bool = False) -> None:
     """`status --format markdown`."""
-    console.print("\n".join(markdown_lines(report)), markup=False, highlight=False)
+    console.print("\n".join(markdown_lines(report, full=full)), markup=False, highlight=False)

@@ -11,7 +11,7 @@ from rich.text import Text
 from syncsvc.cli.render.text import due_cell, t, work_line
 from syncsvc.domain import StoredAction, StoredDecision, StoredEvent, StoredIdentity
 from syncsvc.models.status_queries import LinkView
-from syncsvc.report.status import StatusReport, item_line
+from syncsvc.report.status import StatusReport, item_line, sections, suggested_line
 from syncsvc.sync.engine import SyncReport
 
 
@@ -114,14 +114,15 @@ def sync_report(console: Console, report: SyncReport) -> None:
     console.print(table)
 
 
-def status(console: Console, report: StatusReport) -> None:
-    """A heading per non-empty group, one line per commitment."""
+def status(console: Console, report: StatusReport, *, full: bool = False) -> None:
+    """A heading per non-empty group, one line per commitment (unless ``full``, only
+    the oldest few of the groups that did not move)."""
     console.print(f"What moved {report.since:%Y-%m-%d %H:%M} .. {report.until:%Y-%m-%d %H:%M} UTC")
-    for group, items in report.groups.items():
-        if items:
-            heading = f"{group.replace('_', ' ').capitalize()} ({len(items)})"
-            console.print(Text(heading, style="bold"))
-            for item in items:
-                console.print(Text("  ") + t(item_line(item)))
+    for section in sections(report, full=full):
+        console.print(Text(section.title, style="bold"))
+        for item in section.items:
+            console.print(Text("  ") + t(item_line(item)))
+    if waiting := suggested_line(report):
+        console.print(f"{waiting}: syncsvc link confirm|reject ID KIND:N")
     if not any(report.groups.values()):
         console.print("nothing moved")

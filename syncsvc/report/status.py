@@ -19,6 +19,10 @@ from syncsvc.domain.sync import HistoryEvent
 from syncsvc.errors import ConfigError
 
 IRC_MAX_BYTES = 400
+IRC_MAX_LINES = 10
+LINKS_PER_ITEM = 2
+GERRIT_WEB = "https://review.opendev.org"
+LAUNCHPAD_BUGS = "https://bugs.launchpad.net/bugs"
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _RELATIVE = re.compile(r"^(?P<n>\d{1,4})(?P<unit>[hdw])$")
 
@@ -60,6 +64,9 @@ class StatusItem:
     previous_state: str | None
     movements: tuple[Movement, ...] = ()
     reason: str = ""
+    day: date | None = None  #: the day it was committed, for "the oldest"
+    links: tuple[str, ...] = ()  #: confirmed linked artifacts: ``change:745206``
+    new_links: tuple[str, ...] = ()  #: those of ``links`` made in the window
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +76,7 @@ class StatusReport:
     since: datetime
     until: datetime
     groups: dict[Group, tuple[StatusItem, ...]] = field(default_factory=dict)
+    suggested: int = 0  #: links suggested in the window, waiting for review
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,9 +188,12 @@ def build_status(
         if since <= event.changed_at <= until:
             by_artifact.setdefault(artifact_of(event.key), []).append(event)
     linked: dict[int, list[str]] = {}
+    status_of = {(link.action_id, str(link.kind), link.id): link.status for link in links}
     for link in links:  # suggestions are not the team's work until someone confirms them
         if link.status is LinkStatus.CONFIRMED:
             linked.setdefault(link.action_id, []).append(f"{link.kind}:{link.id}")
+    confirmed_new = {k for k in new_links if status_of.get(k) is LinkStatus.CONFIRMED}
+    suggested = sum(1 for k in new_links if status_of.get(k) is LinkStatus.SUGGESTED)
     groups: dict[Group, list[StatusItem]] = {g: [] for g in Group}
     for action in sorted(actions, key=lambda a: a.id):
         state, reason = states.get(action.id, (CommitmentState.NOT_STARTED.value, ""))
@@ -199,12 +210,22 @@ def build_status(
             )
         )
         item = StatusItem(
-            action.id, action.topic, action.text, action.owners, state, before, movements, reason
+            action.id,
+            action.topic,
+            action.text,
+            action.owners,
+            state,
+            before,
+            movements,
+            reason,
+            action.day,
+            tuple(linked.get(action.id, [])),
+            tuple(f"{kind}:{ident}" for a, kind, ident in sorted(confirmed_new) if a == action.id),
         )
-        group = _group(action.id, state, before, movements, new_links)
+        group = _group(action.id, state, before, movements, confirmed_new)
         if group is not None:
             groups[group].append(item)
-    return StatusReport(since, until, {g: tuple(items) for g, items in groups.items()})
+    return StatusReport(since, until, {g: tuple(items) for g, items in groups.items()}, suggested)
 
 
 def _group(
@@ -229,22 +250,161 @@ def _group(
     return None
 
 
+#: Groups shown in full by default: what moved. The others are counted, with the oldest.
+MOVED = frozenset({Group.COMPLETED, Group.PROGRESSED, Group.NEWLY_LINKED, Group.STALLED})
+OLDEST_SHOWN = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One non-empty group as shown: all its items, or only the oldest few."""
+
+    group: Group
+    items: tuple[StatusItem, ...]
+    total: int
+    label: str = ""  #: "newly stalled", "still stalled"; else the group's name
+
+    @property
+    def name(self) -> str:
+        """``not started``, ``newly stalled``."""
+        return self.label or self.group.replace("_", " ")
+
+    @property
+    def summarised(self) -> bool:
+        """Whether only some of the items are shown."""
+        return len(self.items) < self.total
+
+    @property
+    def title(self) -> str:
+        """``Completed (3)``; ``Not started (39), oldest 3:`` when summarised."""
+        name = f"{self.name.capitalize()} ({self.total})"
+        return f"{name}, oldest {len(self.items)}:" if self.summarised else name
+
+
+def sections(report: StatusReport, *, full: bool = False) -> list[Section]:
+    """The non-empty groups; unless ``full``, what did not move (not started, stalled
+    before the window) keeps only its :data:`OLDEST_SHOWN` oldest items (by day
+    committed, then id)."""
+    shown: list[Section] = []
+    for group, items in report.groups.items():
+        if not items:
+            continue
+        if full or group in MOVED:
+            still = () if full or group is not Group.STALLED else _still_stalled(items)
+            if not still:
+                shown.append(Section(group, items, len(items)))
+                continue
+            newly = tuple(i for i in items if i not in still)
+            if newly:
+                shown.append(Section(group, newly, len(newly), "newly stalled"))
+            shown.append(_oldest(group, still, "still stalled"))
+            continue
+        shown.append(_oldest(group, items))
+    return shown
+
+
+def _still_stalled(items: tuple[StatusItem, ...]) -> tuple[StatusItem, ...]:
+    return tuple(i for i in items if i.previous_state == CommitmentState.STALLED)
+
+
+def _oldest(group: Group, items: tuple[StatusItem, ...], label: str = "") -> Section:
+    oldest = sorted(items, key=lambda i: (i.day or date.max, i.id))[:OLDEST_SHOWN]
+    return Section(group, tuple(sorted(oldest, key=lambda i: i.id)), len(items), label)
+
+
 def item_line(item: StatusItem) -> str:
     """One plain line: ``#11 dviroel, carloss: review and merge … — change 745206 MERGED …``."""
     owners = ", ".join(item.owners) or "unassigned"
     moved = "; ".join(m.text() for m in item.movements[-3:])
+    if not moved and item.new_links:
+        moved = "linked " + ", ".join(_label(a) for a in item.new_links)
     tail = f" — {moved}" if moved else (f" — {item.reason}" if item.reason else "")
     return escape.one_line(f"#{item.id} {owners}: {item.text}{tail}")
 
 
-def irc_lines(report: StatusReport) -> list[str]:
-    """Plain lines ≤ 400 bytes, no colour or control characters, ready to paste."""
-    lines = [f"syncsvc status {report.since:%Y-%m-%d %H:%M} .. {report.until:%Y-%m-%d %H:%M} UTC"]
-    for group, items in report.groups.items():
-        if items:
-            lines.append(f"== {group.replace('_', ' ')} ({len(items)}) ==")
-            lines.extend(_clip(f"- {item_line(i)}") for i in items)
-    return lines
+def _label(artifact: str) -> str:
+    key = ArtifactKey.parse_or_none(artifact)
+    return artifact if key is None else key.label
+
+
+def suggested_line(report: StatusReport) -> str | None:
+    """``5 suggested links wait for review``, or ``None`` when there are none."""
+    n = report.suggested
+    if not n:
+        return None
+    return f"{n} suggested link{'s' if n != 1 else ''} wait{'' if n != 1 else 's'} for review"
+
+
+def artifact_url(artifact: str) -> str | None:
+    """Where a person opens a linked artifact: a Gerrit change or a Launchpad bug; ``None``
+    for anything else."""
+    key = ArtifactKey.parse_or_none(artifact)
+    if key is None:
+        return None
+    if key.kind == "change":
+        return f"{GERRIT_WEB}/c/{key.number}"
+    if key.kind == "bug":
+        return f"{LAUNCHPAD_BUGS}/{key.number}"
+    return None
+
+
+def item_urls(item: StatusItem, limit: int = LINKS_PER_ITEM) -> list[str]:
+    """The URLs of up to ``limit`` artifacts of ``item``: the ones that moved, latest
+    first, then its other confirmed links."""
+    artifacts = [m.artifact for m in reversed(item.movements)] + list(item.links)
+    urls = [url for artifact in artifacts if (url := artifact_url(artifact))]
+    return list(dict.fromkeys(urls))[:limit]
+
+
+def counts_line(report: StatusReport) -> str:
+    """``completed 2 · progressed 1 · newly linked 3 · stalled 1 · not started 39``."""
+    return " · ".join(
+        f"{group.replace('_', ' ')} {len(items)}" for group, items in report.groups.items()
+    )
+
+
+def irc_lines(
+    report: StatusReport, *, full: bool = False, max_lines: int | None = IRC_MAX_LINES
+) -> list[str]:
+    """MeetBot lines ≤ 400 bytes, no colour or control characters, ready to paste.
+
+    ``#info`` for the headline and each item, then ``#link`` for the change or bug
+    that moved (else its first linked one); unless ``full``, a group that did not
+    move is one ``#info`` line with its oldest items. At most ``max_lines`` lines
+    (``None``: no limit): whole items are kept in order, and the last line then
+    counts, per group, what was left out.
+    """
+    window = f"{report.since:%Y-%m-%d %H:%M} .. {report.until:%Y-%m-%d %H:%M}"
+    lines = [_clip(f"#info syncsvc status {window} UTC: {counts_line(report)}")]
+    blocks: list[tuple[str, int, list[str]]] = []  # (section, items it stands for, lines)
+    for section in sections(report, full=full):
+        name = section.name
+        if section.summarised:
+            oldest = ", ".join(f"#{i.id}" for i in section.items)
+            blocks.append((name, section.total, [f"#info {name} {section.total}, oldest {oldest}"]))
+            continue
+        for item in section.items:
+            block = [_clip(f"#info {name}: {item_line(item)}")]
+            block.extend(_clip(f"#link {url}") for url in item_urls(item, 1))
+            blocks.append((name, 1, block))
+    if waiting := suggested_line(report):
+        blocks.append(
+            (
+                "suggested links",
+                report.suggested,
+                [f"#info {waiting} (syncsvc link confirm|reject)"],
+            )
+        )
+    if max_lines is None or len(lines) + sum(len(b) for _, _, b in blocks) <= max_lines:
+        return lines + [line for _, _, block in blocks for line in block]
+    left: dict[str, int] = {}
+    for label, count, block in blocks:
+        if not left and len(lines) + len(block) <= max_lines - 1:
+            lines.extend(block)
+        else:
+            left[label] = left.get(label, 0) + count
+    more = ", ".join(f"{name} {n}" for name, n in left.items())
+    return [*lines, f"#info not shown: {more} (syncsvc status --all)"][:max_lines]
 
 
 def _clip(line: str, limit: int = IRC_MAX_BYTES) -> str:
@@ -252,11 +412,30 @@ def _clip(line: str, limit: int = IRC_MAX_BYTES) -> str:
     return escape.clip_bytes(line, limit)
 
 
-def markdown_lines(report: StatusReport) -> list[str]:
-    """A Markdown section per group, for an etherpad or a wiki."""
+def markdown_lines(report: StatusReport, *, full: bool = False) -> list[str]:
+    """A Markdown section per group, for a wiki or docs."""
     lines = [f"# What moved {report.since:%Y-%m-%d} to {report.until:%Y-%m-%d}"]
-    for group, items in report.groups.items():
-        if items:
-            lines += ["", f"## {group.replace('_', ' ').capitalize()} ({len(items)})", ""]
-            lines.extend(f"- {escape.markdown(item_line(i))}" for i in items)
+    for section in sections(report, full=full):
+        lines += ["", f"## {section.title}", ""]
+        lines.extend(f"- {escape.markdown(item_line(i))}" for i in section.items)
+    if waiting := suggested_line(report):
+        lines += ["", f"{waiting}."]
+    return lines
+
+
+def etherpad_lines(report: StatusReport, *, full: bool = False) -> list[str]:
+    """Plain text for an etherpad: ``*`` bullets, ``[x]``/``[ ]`` boxes, bare URLs.
+
+    Etherpad renders no Markdown, so nothing is escaped but control characters
+    (removed) and format characters (shown as ``\\u202e``) by :func:`item_line`.
+    """
+    lines = [f"What moved {report.since:%Y-%m-%d} to {report.until:%Y-%m-%d}"]
+    for section in sections(report, full=full):
+        lines.append(f"* {section.title}")
+        for item in section.items:
+            box = "x" if item.state == CommitmentState.DONE else " "
+            lines.append(f"  * [{box}] {item_line(item)}")
+            lines.extend(f"    {url}" for url in item_urls(item))
+    if waiting := suggested_line(report):
+        lines.append(f"* {waiting}")
     return lines

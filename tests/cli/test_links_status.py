@@ -155,8 +155,8 @@ class TestStatus:
         """IRC lines are plain and at most 400 bytes."""
         result = cli(demo_db, "status", "--since", "2020-10-26", "-f", "irc")
         lines = result.stdout.splitlines()
-        assert lines[0].startswith("syncsvc status 2020-10-26 00:00 .. ")
-        assert "== completed (" in result.stdout
+        assert lines[0].startswith("#info syncsvc status 2020-10-26 00:00 .. ")
+        assert "#info completed: #11 " in result.stdout
         assert all(len(line.encode()) <= 400 for line in lines)
         assert "\x1b" not in result.stdout
 
@@ -191,3 +191,58 @@ class TestPeopleAndDrift:
         assert result.exit_code == 0, result.stderr
         assert "1914521" in result.stdout
         assert result.stdout.strip().endswith("to fix on Launchpad")
+
+
+class TestStatusForTheMeeting:
+    """`status` leads with what moved: short by default, in the meeting's idioms."""
+
+    def test_default_summarises_not_started(self, demo_db) -> None:
+        """Not started is a count with the 3 oldest; --all and json list every item."""
+        full = json.loads(cli(demo_db, "status", "--since", "2020-11-05", "-f", "json").stdout)
+        waiting = [i["id"] for i in full["groups"]["not_started"]]
+        assert len(waiting) > 3
+        short = cli(demo_db, "status", "--since", "2020-11-05").stdout
+        assert f"Not started ({len(waiting)}), oldest 3:" in short
+        assert sum(f"#{n} " in short for n in waiting) == 3
+        every = cli(demo_db, "status", "--since", "2020-11-05", "--all").stdout
+        assert all(f"#{n} " in every for n in waiting)
+        markdown = cli(demo_db, "status", "--since", "2020-11-05", "-f", "markdown").stdout
+        assert sum(f"#{n} " in markdown for n in waiting) == 3
+
+    def test_counts_format(self, demo_db) -> None:
+        """--format counts is one line: each group and its size."""
+        full = json.loads(cli(demo_db, "status", "--since", "2020-11-05", "-f", "json").stdout)
+        result = cli(demo_db, "status", "--since", "2020-11-05", "-f", "counts")
+        assert result.exit_code == 0, result.stderr
+        expected = " · ".join(
+            f"{group.replace('_', ' ')} {len(items)}" for group, items in full["groups"].items()
+        )
+        assert result.stdout.splitlines() == [expected]
+
+    def test_irc_meetbot_idiom_and_max_lines(self, demo_db) -> None:
+        """IRC is at most 10 #info/#link lines by default; --max-lines changes the cap."""
+        lines = cli(demo_db, "status", "--since", "2020-10-26", "-f", "irc").stdout.splitlines()
+        assert 1 < len(lines) <= 10
+        assert (
+            lines[-1]
+            == "#info not shown: stalled 3, not started 13, suggested links 7 (syncsvc status --all)"
+        )
+        assert all(line.startswith(("#info ", "#link ")) for line in lines)
+        assert all(len(line.encode()) <= 400 for line in lines)
+        assert "#link https://review.opendev.org/c/745206" in lines
+        five = cli(demo_db, "status", "--since", "2020-10-26", "-f", "irc", "--max-lines", "5")
+        assert 3 <= len(five.stdout.splitlines()) <= 5
+        assert five.stdout.splitlines()[-1].startswith("#info not shown: completed ")
+        every = cli(demo_db, "status", "--since", "2020-10-26", "-f", "irc", "--all")
+        assert len(every.stdout.splitlines()) > 10
+
+    def test_etherpad_format(self, demo_db) -> None:
+        """Etherpad: * bullets, [x]/[ ] boxes, bare URLs and no Markdown escapes."""
+        result = cli(demo_db, "status", "--since", "2020-10-26", "-f", "etherpad")
+        assert result.exit_code == 0, result.stderr
+        lines = result.stdout.splitlines()
+        assert any(line.startswith("  * [x] #11 ") for line in lines)
+        assert any(line.startswith("  * [ ] #") for line in lines)
+        assert "https://review.opendev.org/c/745206" in result.stdout
+        assert "\\" not in result.stdout
+        assert "\x1b" not in result.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -20,10 +21,14 @@ from syncsvc.report.status import (
     Group,
     MeetingSlot,
     Movement,
+    StatusReport,
     build_status,
+    counts_line,
+    etherpad_lines,
     irc_lines,
     markdown_lines,
     resolve_since,
+    sections,
 )
 
 NOW = datetime(2020, 12, 10, 16, 0, tzinfo=UTC)  # a Thursday
@@ -119,9 +124,11 @@ class TestFormats:
             since=SINCE, until=NOW,
         )  # fmt: skip
         lines = irc_lines(report)
-        assert lines[0] == "syncsvc status 2020-12-03 15:00 .. 2020-12-10 16:00 UTC"
-        assert lines[1] == "== not started (1) =="
-        assert lines[2].startswith("- #1 dviroel: review and merge éé")
+        assert lines[0] == (
+            "#info syncsvc status 2020-12-03 15:00 .. 2020-12-10 16:00 UTC: completed 0 · "
+            "progressed 0 · newly linked 0 · stalled 0 · not started 1"
+        )
+        assert lines[1].startswith("#info not started: #1 dviroel: review and merge éé")
         assert all(len(line.encode()) <= 400 for line in lines)
         assert not any(ch < " " for line in lines for ch in line)
 
@@ -133,9 +140,9 @@ class TestFormats:
             [action(1, text, ("dviroel",))], [], {1: ("not-started", "")}, {}, [], set(),
             since=SINCE, until=NOW,
         )  # fmt: skip
-        line = irc_lines(report)[2]
+        line = irc_lines(report)[1]
         assert len(line.encode()) <= 400
-        body = line.removeprefix("- #1 dviroel: " + "x" * pad).removesuffix("...")
+        body = line.removeprefix("#info not started: #1 dviroel: " + "x" * pad).removesuffix("...")
         assert body.replace("\\u202e", "") == ""
 
     def test_markdown_escapes(self) -> None:
@@ -145,6 +152,118 @@ class TestFormats:
             since=SINCE, until=NOW,
         )  # fmt: skip
         assert markdown_lines(report)[-1] == r"- \#1 unassigned: fix \*all\* \[bugs\]\(x\)"
+
+
+class TestMeetingFormats:
+    """The short default, counts, MeetBot IRC and etherpad (issue 15)."""
+
+    @staticmethod
+    def waiting(n: int) -> list[StoredAction]:
+        """``n`` not-started actions, committed later as their id grows, but #1 last."""
+        found = [
+            dataclasses.replace(action(i, f"task {i}"), day=date(2020, 10, 20 + i))
+            for i in range(2, n + 1)
+        ]
+        return [*found, dataclasses.replace(action(1, "task 1"), day=date(2020, 11, 30))]
+
+    def report(self, actions: list[StoredAction], links: tuple[Link, ...] = ()) -> StatusReport:
+        """A status of ``actions``: #100 done via change 745206, the rest not started."""
+        states = {a.id: ("not-started", "") for a in actions}
+        states[100] = ("done", "change 745206 MERGED")
+        history = [
+            HistoryEvent("change:745206", "status", "MERGED", datetime(2020, 12, 9, tzinfo=UTC))
+        ]
+        done = action(100, "review and merge 745206", ("dviroel",))
+        return build_status(
+            [*actions, done], [*links, link(100, LinkKind.CHANGE, "745206")], states,
+            {100: "in-progress"}, history, set(), since=SINCE, until=NOW,
+        )  # fmt: skip
+
+    def test_not_started_keeps_the_three_oldest(self) -> None:
+        """Not started keeps its 3 oldest by day committed; full keeps them all."""
+        report = self.report(self.waiting(6))
+        short = {s.group: s for s in sections(report)}
+        assert [i.id for i in short[Group.NOT_STARTED].items] == [2, 3, 4]
+        assert short[Group.NOT_STARTED].title == "Not started (6), oldest 3:"
+        assert [i.id for i in short[Group.COMPLETED].items] == [100]
+        every = {s.group: s for s in sections(report, full=True)}
+        assert [i.id for i in every[Group.NOT_STARTED].items] == [1, 2, 3, 4, 5, 6]
+
+    def test_only_newly_stalled_in_full(self) -> None:
+        """Newly stalled items are listed; ones stalled before the window are counted."""
+        stalled = self.waiting(5)
+        states = {a.id: ("stalled", "past due 2020-11-30") for a in stalled}
+        previous: dict[int, str | None] = {a.id: "stalled" for a in stalled}
+        previous[1] = "not-started"
+        report = build_status(stalled, [], states, previous, [], set(), since=SINCE, until=NOW)
+        short = [(s.title, [i.id for i in s.items]) for s in sections(report)]
+        assert short == [
+            ("Newly stalled (1)", [1]),
+            ("Still stalled (4), oldest 3:", [2, 3, 4]),
+        ]
+        assert irc_lines(report)[1:] == [
+            "#info newly stalled: #1 unassigned: task 1 — past due 2020-11-30",
+            "#info still stalled 4, oldest #2, #3, #4",
+        ]
+        assert [s.title for s in sections(report, full=True)] == ["Stalled (5)"]
+
+    def test_newly_linked_means_confirmed(self) -> None:
+        """A new confirmed link is named; a new suggestion is counted apart, not as linked."""
+        suggested = Link(
+            22, LinkKind.CHANGE, "760001", LinkSource.CANDIDATE, 0.5, LinkStatus.SUGGESTED
+        )
+        report = build_status(
+            [action(21, "propose the affinity spec", ("carthaca",)), action(22, "own the goal")],
+            [link(21, LinkKind.CHANGE, "760000"), suggested],
+            {21: ("in-progress", "linked work open"), 22: ("not-started", "")},
+            {21: "not-started", 22: "not-started"},
+            [],
+            {(21, "change", "760000"), (22, "change", "760001")},
+            since=SINCE,
+            until=NOW,
+        )
+        assert [i.id for i in report.groups[Group.NEWLY_LINKED]] == [21]
+        assert [i.id for i in report.groups[Group.NOT_STARTED]] == [22]
+        assert report.suggested == 1
+        assert irc_lines(report)[1:] == [
+            "#info newly linked: #21 carthaca: propose the affinity spec — linked change 760000",
+            "#link https://review.opendev.org/c/760000",
+            "#info not started: #22 unassigned: own the goal",
+            "#info 1 suggested link waits for review (syncsvc link confirm|reject)",
+        ]
+
+    def test_counts_line(self) -> None:
+        """One line, every group with its size, zeros included."""
+        assert counts_line(self.report(self.waiting(6))) == (
+            "completed 1 · progressed 0 · newly linked 0 · stalled 0 · not started 6"
+        )
+
+    def test_irc_cap_keeps_whole_items_and_counts_the_rest(self) -> None:
+        """Under --max-lines an item keeps its #link, and the last line counts what is left."""
+        report = self.report(self.waiting(6))
+        assert irc_lines(report)[1:] == [
+            "#info completed: #100 dviroel: review and merge 745206 — change 745206 MERGED 2020-12-09",
+            "#link https://review.opendev.org/c/745206",
+            "#info not started 6, oldest #2, #3, #4",
+        ]
+        assert irc_lines(report, max_lines=2)[1:] == [
+            "#info not shown: completed 1, not started 6 (syncsvc status --all)"
+        ]
+        assert len(irc_lines(report, full=True, max_lines=None)) == 1 + 2 + 6
+
+    def test_etherpad_is_plain_but_neutralises_controls(self) -> None:
+        """Etherpad: no Markdown escapes; controls removed, bidi overrides shown."""
+        hostile = action(7, "fix *all* [bugs](x) #1 \x1b[2J\u202eevil\x07")
+        report = self.report([hostile], (link(7, LinkKind.BUG, "1855391"),))
+        assert etherpad_lines(report) == [
+            "What moved 2020-12-03 to 2020-12-10",
+            "* Completed (1)",
+            "  * [x] #100 dviroel: review and merge 745206 — change 745206 MERGED 2020-12-09",
+            "    https://review.opendev.org/c/745206",
+            "* Not started (1)",
+            "  * [ ] #7 unassigned: fix *all* [bugs](x) #1 \\u202eevil",
+            "    https://bugs.launchpad.net/bugs/1855391",
+        ]
 
 
 class TestResolveSince:
