@@ -17,20 +17,6 @@ NOW = datetime(2020, 11, 2, 12, 0, tzinfo=UTC)
 DIGEST = "0" * 64
 
 
-@pytest.fixture
-def imported(session, sample_event):
-    """The sample event saved once, plus a second event of another team."""
-    save_event(session, sample_event, source_digest=DIGEST, now=NOW)
-    nova = replace(
-        sample_event,
-        team="nova",
-        title="Nova Wallaby PTG summary",
-        topics=(replace(sample_event.topics[0], title="Nova backup of instances"),),
-    )
-    save_event(session, nova, source_digest=DIGEST, now=NOW + timedelta(hours=1))
-    return session
-
-
 class TestListActions:
     def test_orders_by_event_topic_and_position(self, imported):
         """Actions come in import order of events, then topic and action order."""
