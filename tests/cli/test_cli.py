@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import typer
 from helpers import EXAMPLE
+from sqlalchemy import make_url
 from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
@@ -336,6 +337,22 @@ class TestDemoAndHelp:
         assert result.exit_code == 0, result.stderr
         assert "demo database:" in result.stderr
         assert list(tmp_path.glob("syncsvc-demo-*/demo.sqlite"))
+
+    @pytest.mark.xfail(reason="issue 15: demo does not suggest what to try next", strict=True)
+    def test_demo_suggests_three_commands(self, runner, db_url) -> None:
+        """The demo ends with `status`, `show ID` (a real id) and `drift` on its database."""
+        result = run(runner, db_url, "demo")
+        assert result.exit_code == 0, result.stderr
+        shown_url = make_url(db_url).render_as_string(hide_password=True)
+        lines = result.stderr.splitlines()
+        start = lines.index("try next:")
+        tried = [line.strip() for line in lines[start + 1 : start + 4]]
+        assert tried[0] == f"syncsvc --db {shown_url} status"
+        assert tried[2] == f"syncsvc --db {shown_url} drift"
+        prefix = f"syncsvc --db {shown_url} show "
+        assert tried[1].startswith(prefix)
+        shown = run(runner, db_url, "show", tried[1].removeprefix(prefix))
+        assert shown.exit_code == 0, shown.stderr
 
     def test_init_writes_config_once(self, runner, db_url, tmp_path) -> None:
         """`init` writes a loadable example and refuses to overwrite it."""
