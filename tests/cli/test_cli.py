@@ -338,7 +338,6 @@ class TestDemoAndHelp:
         assert "demo database:" in result.stderr
         assert list(tmp_path.glob("syncsvc-demo-*/demo.sqlite"))
 
-    @pytest.mark.xfail(reason="issue 15: demo does not suggest what to try next", strict=True)
     def test_demo_suggests_three_commands(self, runner, db_url) -> None:
         """The demo ends with `status`, `show ID` (a real id) and `drift` on its database."""
         result = run(runner, db_url, "demo")
