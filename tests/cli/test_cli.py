@@ -111,6 +111,33 @@ class TestImport:
         assert "warning" not in result.stdout
 
 
+class TestCycleOption:
+    """`--cycle` is checked against the OpenStack series names."""
+
+    @pytest.mark.xfail(reason="issue 15: --cycle is not validated", strict=True)
+    def test_misspelt_cycle_is_refused_with_a_suggestion(self, runner, db_url, example) -> None:
+        """`--cycle walaby` exits 2 with one line suggesting wallaby, and stores nothing."""
+        result = run(runner, db_url, "import", str(example), "--cycle", "walaby")
+        assert result.exit_code == 2
+        assert result.stderr.strip().splitlines() == [
+            "error: unknown release cycle 'walaby' (hint: did you mean wallaby?)"
+        ]
+        assert actions_json(runner, db_url) == []
+
+    @pytest.mark.xfail(reason="issue 15: --cycle is not validated", strict=True)
+    def test_known_cycle_without_schedule_warns(self, runner, db_url, example) -> None:
+        """A real series with no bundled schedule (train) imports, with a warning on stderr."""
+        result = run(runner, db_url, "import", str(example), "--cycle", "train")
+        assert result.exit_code == 0, result.stderr
+        assert "warning: no bundled release schedule for train" in result.stderr
+
+    def test_numbered_cycle_is_accepted(self, runner, db_url, example) -> None:
+        """A series number (2023.1) is a known cycle; nothing is refused."""
+        result = run(runner, db_url, "import", str(example), "--cycle", "2023.1")
+        assert result.exit_code == 0, result.stderr
+        assert len(actions_json(runner, db_url)) == 20
+
+
 class TestBadInput:
     """Each bad input: one clear line, a documented exit code, database unchanged."""
 
