@@ -114,7 +114,6 @@ class TestImport:
 class TestCycleOption:
     """`--cycle` is checked against the OpenStack series names."""
 
-    @pytest.mark.xfail(reason="issue 15: --cycle is not validated", strict=True)
     def test_misspelt_cycle_is_refused_with_a_suggestion(self, runner, db_url, example) -> None:
         """`--cycle walaby` exits 2 with one line suggesting wallaby, and stores nothing."""
         result = run(runner, db_url, "import", str(example), "--cycle", "walaby")
@@ -124,7 +123,6 @@ class TestCycleOption:
         ]
         assert actions_json(runner, db_url) == []
 
-    @pytest.mark.xfail(reason="issue 15: --cycle is not validated", strict=True)
     def test_known_cycle_without_schedule_warns(self, runner, db_url, example) -> None:
         """A real series with no bundled schedule (train) imports, with a warning on stderr."""
         result = run(runner, db_url, "import", str(example), "--cycle", "train")
