@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
-
-MISSING = "issue 15: no --format json yet"
 
 
 def run_json(db_url: str, *args: str):
@@ -22,7 +19,6 @@ def run_json(db_url: str, *args: str):
 class TestJsonFormats:
     """Machine-readable output where there was only a table or a sentence."""
 
-    @pytest.mark.xfail(reason=MISSING, strict=True)
     def test_people(self, demo_db) -> None:
         """`people --format json` is an array of identities, sorted as the table is."""
         _, people = run_json(demo_db, "people")
@@ -37,7 +33,6 @@ class TestJsonFormats:
         )
         assert carloss["confirmed"] is False
 
-    @pytest.mark.xfail(reason=MISSING, strict=True)
     def test_drift(self, demo_db) -> None:
         """`drift --format json` is one object: dry_run, written and the items, nothing else on stdout."""
         result, drift = run_json(demo_db, "drift")
@@ -61,7 +56,6 @@ class TestJsonFormats:
         assert item["at"].startswith("2021-03-24T")
         assert "dry run" in result.stderr
 
-    @pytest.mark.xfail(reason=MISSING, strict=True)
     def test_db_current(self, demo_db) -> None:
         """`db current --format json` gives the revision and the one this version needs."""
         _, revisions = run_json(demo_db, "db", "current")
@@ -69,7 +63,6 @@ class TestJsonFormats:
         assert revisions["current"] == revisions["needs"]
         assert revisions["up_to_date"] is True
 
-    @pytest.mark.xfail(reason=MISSING, strict=True)
     def test_db_current_empty(self, tmp_path) -> None:
         """An empty SQLite database has no revision: ``current`` is null."""
         _, revisions = run_json(f"sqlite:///{tmp_path / 'empty.sqlite'}", "db", "current")
