@@ -24,6 +24,8 @@ from syncsvc.parse.provenance import identify
 from syncsvc.parse.reimport import REIMPORT
 from syncsvc.parse.summary import parse_summary
 from syncsvc.report.views import summarise
+from syncsvc.schedule import series
+from syncsvc.schedule.releases import Schedules
 
 
 def read_input(source: str, *, allowed: AllowedHosts) -> bytes:
@@ -45,10 +47,29 @@ def explain_input(
 ) -> Explanation:
     """How each line of ``data`` is read; nothing is stored."""
     cfg = app_ctx.config
+    schedules = app_ctx.schedules()
     return explain(
-        data, team=team or cfg.team, cycle=cycle or cfg.cycle, aliases=cfg.aliases,
-        schedules=app_ctx.schedules(),
+        data, team=team or cfg.team, cycle=checked_cycle(app_ctx, cycle, schedules),
+        aliases=cfg.aliases, schedules=schedules,
     )  # fmt: skip
+
+
+def checked_cycle(app_ctx: AppContext, cycle: str | None, schedules: Schedules) -> str | None:
+    """The series ``--cycle`` (or the config's ``cycle``) names, or ``None`` for neither.
+
+    An unknown name is a :class:`ConfigError` (exit 2) suggesting the nearest one;
+    a known series with no schedule is a warning: its milestones stay as written.
+    """
+    given = cycle or app_ctx.config.cycle
+    if given is None:
+        return None
+    name = series.resolve(given)
+    if name not in schedules:
+        app_ctx.err.print(
+            t(f"warning: no bundled release schedule for {name}; milestones are kept as written"),
+            style="yellow",
+        )
+    return name
 
 
 def parse_and_report(
@@ -61,12 +82,13 @@ def parse_and_report(
 ) -> Event:
     """Parse ``data`` and print what was found to ``console`` (stdout); warnings to stderr."""
     cfg = app_ctx.config
+    schedules = app_ctx.schedules()
     event = parse_summary(
         data,
         team=team or cfg.team,
-        cycle=cycle or cfg.cycle,
+        cycle=checked_cycle(app_ctx, cycle, schedules),
         known_nicks=cfg.aliases,
-        schedules=app_ctx.schedules(),
+        schedules=schedules,
     )
     for line in lines.parse_summary_lines(event.title, summarise(event)):
         (console or app_ctx.out).print(t(line))

@@ -12,7 +12,10 @@ ensure_venv() {
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
   # Strict editable mode installs a link tree of the package that package-dir
   # assembles from syncsvc/, adapters/, models/ and cli/, so mypy can follow it.
-  # It is re-made on every run, so new modules are picked up.
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check \
+  # It is re-made on every run, so new modules are picked up. setuptools warns
+  # about that tree in a 13-line banner each time; the filter hides only that
+  # warning (its message starts "Editable installation"), nothing else.
+  PYTHONWARNINGS="${PYTHONWARNINGS:+$PYTHONWARNINGS,}ignore:Editable installation" \
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check \
     --config-settings editable_mode=strict -e "$1"
 }

@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 
 from syncsvc.cli.context import app_context
+from syncsvc.cli.options import DetailFormat, DetailFormatOption
+from syncsvc.cli.render import as_json
 from syncsvc.cli.render.text import t
 from syncsvc.config import EXAMPLE_CONFIG
 from syncsvc.errors import InputError
@@ -41,12 +43,15 @@ def db_upgrade(ctx: typer.Context) -> None:
 
 
 @db_app.command("current", epilog="Example: syncsvc db current")
-def db_current(ctx: typer.Context) -> None:
+def db_current(ctx: typer.Context, fmt: DetailFormatOption = DetailFormat.TABLE) -> None:
     """Print the schema revision of the database and the one this version needs."""
     app_ctx = app_context(ctx)
     engine = app_ctx.engine(check_schema=False)
-    current = db.current_revision(engine) or "empty"
-    app_ctx.out.print(f"database: {current}, syncsvc needs: {db.head_revision()}")
+    current = db.current_revision(engine)
+    if fmt is DetailFormat.JSON:
+        as_json.revisions(app_ctx.out, current, db.head_revision())
+        return
+    app_ctx.out.print(f"database: {current or 'empty'}, syncsvc needs: {db.head_revision()}")
 
 
 def register(app: typer.Typer) -> None:

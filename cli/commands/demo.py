@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
 import tempfile
 from importlib import resources
 from pathlib import Path
 
 import msgspec
 import typer
+from sqlalchemy import make_url
 
 from syncsvc.cli import queries
 from syncsvc.cli.commands.sync import print_outcome
@@ -60,6 +62,21 @@ def demo(ctx: typer.Context) -> None:
     print_outcome(app_ctx, outcome)
     found = queries.actions(app_ctx)
     tables.actions(app_ctx.out, found.actions, view=found.view)
+    linked = [a.id for a in found.actions if found.view.links.get(a.id)]
+    example = (linked or [a.id for a in found.actions] or [1])[0]
+    app_ctx.err.print(t("try next:"))
+    for command in try_next(app_ctx.db_url, example):
+        app_ctx.err.print(t(command))
+
+
+def try_next(db_url: str, action_id: int) -> list[str]:
+    """The three commands to run next against the demo database (password hidden)."""
+    db = shlex.quote(make_url(db_url).render_as_string(hide_password=True))
+    return [
+        f"syncsvc --db {db} status",
+        f"syncsvc --db {db} show {action_id}",
+        f"syncsvc --db {db} drift",
+    ]
 
 
 def register(app: typer.Typer) -> None:

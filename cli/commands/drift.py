@@ -8,6 +8,8 @@ import typer
 
 from syncsvc.cli import edits, queries
 from syncsvc.cli.context import app_context
+from syncsvc.cli.options import DetailFormat, DetailFormatOption
+from syncsvc.cli.render import as_json
 from syncsvc.cli.render.text import t
 
 
@@ -20,6 +22,7 @@ def drift(
             help="Write the mechanical fixes (set status) to Launchpad; the default only lists.",
         ),
     ] = False,
+    fmt: DetailFormatOption = DetailFormat.TABLE,
 ) -> None:
     """List Launchpad bugs whose state disagrees with Gerrit, as a to-do list.
 
@@ -34,8 +37,14 @@ def drift(
     if apply:
         edits.require_launchpad_credentials(app_ctx)  # before the database is opened
     items = queries.drift_items(app_ctx)
-    written = edits.fix_drift(app_ctx, items, lambda s: app_ctx.out.print(t(s))) if apply else 0
+    say = app_ctx.err if fmt is DetailFormat.JSON else app_ctx.out  # stdout: JSON only
+    written = edits.fix_drift(app_ctx, items, lambda s: say.print(t(s))) if apply else 0
     left = [i for i in items if not apply or i.set_status is None]
+    if fmt is DetailFormat.JSON:
+        if not apply:
+            app_ctx.err.print("dry run: nothing written to Launchpad")
+        as_json.drift(app_ctx.out, left, dry_run=not apply, written=written)
+        return
     for item in left:
         app_ctx.out.print(t(f"- [ ] {item.todo}"))
     if not apply:

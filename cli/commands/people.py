@@ -8,7 +8,8 @@ import typer
 
 from syncsvc.cli import edits, queries
 from syncsvc.cli.context import app_context
-from syncsvc.cli.render import tables
+from syncsvc.cli.options import DetailFormat, DetailFormatOption
+from syncsvc.cli.render import as_json, tables
 from syncsvc.cli.render.text import t
 
 people_app = typer.Typer(
@@ -19,12 +20,13 @@ people_app = typer.Typer(
 
 
 @people_app.callback()
-def people(ctx: typer.Context) -> None:
+def people(ctx: typer.Context, fmt: DetailFormatOption = DetailFormat.TABLE) -> None:
     """List known people; `people set` confirms who a nick is."""
     if ctx.invoked_subcommand is not None:
         return
     app_ctx = app_context(ctx)
-    tables.people(app_ctx.out, queries.people(app_ctx))
+    render = as_json.people if fmt is DetailFormat.JSON else tables.people
+    render(app_ctx.out, queries.people(app_ctx))
 
 
 @people_app.command("set", epilog="Example: syncsvc people set gouthamr --gerrit gouthamr")

@@ -8,9 +8,16 @@ from collections.abc import Mapping, Sequence
 from rich.console import Console
 
 from syncsvc import escape
-from syncsvc.domain import ImportReport, StoredAction, StoredDecision, StoredEvent
+from syncsvc.domain import (
+    ImportReport,
+    StoredAction,
+    StoredDecision,
+    StoredEvent,
+    StoredIdentity,
+)
 from syncsvc.models.link_store import StateChange
 from syncsvc.models.status_queries import LinkView
+from syncsvc.reconcile.drift import DriftItem
 from syncsvc.report.status import StatusReport
 from syncsvc.report.views import (
     JSONValue,
@@ -142,3 +149,52 @@ def status(console: Console, report: StatusReport) -> None:
             },
         },
     )
+
+
+def people(console: Console, rows: Sequence[StoredIdentity]) -> None:
+    """The JSON array of `people --format json`, in the table's order."""
+    print_json(
+        console,
+        [
+            {
+                "nick": row.identity.nick,
+                "gerrit": row.identity.gerrit_username,
+                "gerrit_account_id": row.gerrit_account_id,
+                "name": row.identity.name,
+                "launchpad": row.identity.launchpad,
+                "confirmed": row.confirmed,
+            }
+            for row in rows
+        ],
+    )
+
+
+def drift_item_json(item: DriftItem) -> dict[str, JSONValue]:
+    """One drift item as `drift --format json` lists it."""
+    return {
+        "kind": str(item.kind),
+        "bug": item.bug_id,
+        "target": item.target,
+        "status": item.status,
+        "assignee": item.assignee,
+        "change": item.change,
+        "change_status": None if item.change_status is None else str(item.change_status),
+        "at": None if item.at is None else item.at.isoformat(),
+        "set_status": item.set_status,
+        "todo": item.todo,
+    }
+
+
+def drift(console: Console, items: Sequence[DriftItem], *, dry_run: bool, written: int) -> None:
+    """The object of `drift --format json`: ``items`` are those left for a person after
+    ``--apply`` (all of them in a dry run)."""
+    print_json(
+        console,
+        {"dry_run": dry_run, "written": written, "items": [drift_item_json(i) for i in items]},
+    )
+
+
+def revisions(console: Console, current: str | None, needs: str | None) -> None:
+    """The object of `db current --format json`."""
+    up_to_date = current is not None and current == needs
+    print_json(console, {"current": current, "needs": needs, "up_to_date": up_to_date})

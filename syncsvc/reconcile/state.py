@@ -158,7 +158,8 @@ def assess(
             reason = f"{latest.label} open, {when}: idle {idle.days} days > {stall_days}"
             since = latest.activity + timedelta(days=stall_days)
             return Assessment(CommitmentState.STALLED, reason, since)
-        reason = f"{latest.label} open, {when} ({idle.days} days ago)"
+        ago = "1 day" if idle.days == 1 else f"{idle.days} days"
+        reason = f"{latest.label} open, {when} ({ago} ago)"
         return Assessment(CommitmentState.IN_PROGRESS, reason, latest.activity)
     finished = max((w.finished for w in work if w.finished is not None), default=None)
     if done := [w.label for w in work if w.phase == "done"]:

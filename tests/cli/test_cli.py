@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import typer
 from helpers import EXAMPLE
+from sqlalchemy import make_url
 from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
@@ -108,6 +109,31 @@ class TestImport:
         assert result.exit_code == 0
         assert "warning: line 5: text outside any list: 'stray words'" in result.stderr
         assert "warning" not in result.stdout
+
+
+class TestCycleOption:
+    """`--cycle` is checked against the OpenStack series names."""
+
+    def test_misspelt_cycle_is_refused_with_a_suggestion(self, runner, db_url, example) -> None:
+        """`--cycle walaby` exits 2 with one line suggesting wallaby, and stores nothing."""
+        result = run(runner, db_url, "import", str(example), "--cycle", "walaby")
+        assert result.exit_code == 2
+        assert result.stderr.strip().splitlines() == [
+            "error: unknown release cycle 'walaby' (hint: did you mean wallaby?)"
+        ]
+        assert actions_json(runner, db_url) == []
+
+    def test_known_cycle_without_schedule_warns(self, runner, db_url, example) -> None:
+        """A real series with no bundled schedule (train) imports, with a warning on stderr."""
+        result = run(runner, db_url, "import", str(example), "--cycle", "train")
+        assert result.exit_code == 0, result.stderr
+        assert "warning: no bundled release schedule for train" in result.stderr
+
+    def test_numbered_cycle_is_accepted(self, runner, db_url, example) -> None:
+        """A series number (2023.1) is a known cycle; nothing is refused."""
+        result = run(runner, db_url, "import", str(example), "--cycle", "2023.1")
+        assert result.exit_code == 0, result.stderr
+        assert len(actions_json(runner, db_url)) == 20
 
 
 class TestBadInput:
@@ -336,6 +362,21 @@ class TestDemoAndHelp:
         assert result.exit_code == 0, result.stderr
         assert "demo database:" in result.stderr
         assert list(tmp_path.glob("syncsvc-demo-*/demo.sqlite"))
+
+    def test_demo_suggests_three_commands(self, runner, db_url) -> None:
+        """The demo ends with `status`, `show ID` (a real id) and `drift` on its database."""
+        result = run(runner, db_url, "demo")
+        assert result.exit_code == 0, result.stderr
+        shown_url = make_url(db_url).render_as_string(hide_password=True)
+        lines = result.stderr.splitlines()
+        start = lines.index("try next:")
+        tried = [line.strip() for line in lines[start + 1 : start + 4]]
+        assert tried[0] == f"syncsvc --db {shown_url} status"
+        assert tried[2] == f"syncsvc --db {shown_url} drift"
+        prefix = f"syncsvc --db {shown_url} show "
+        assert tried[1].startswith(prefix)
+        shown = run(runner, db_url, "show", tried[1].removeprefix(prefix))
+        assert shown.exit_code == 0, shown.stderr
 
     def test_init_writes_config_once(self, runner, db_url, tmp_path) -> None:
         """`init` writes a loadable example and refuses to overwrite it."""

@@ -579,7 +579,15 @@ class TestCommitmentState:
         work = [change(1, status="MERGED"), change(2, updated=datetime(2020, 11, 30, tzinfo=UTC))]
         assert state(ACT, [confirmed(C, "1"), confirmed(C, "2")], work) == (
             CommitmentState.IN_PROGRESS,
-            "change 2 NEW open, last updated 2020-11-30 (1 days ago)",
+            "change 2 NEW open, last updated 2020-11-30 (1 day ago)",
+        )
+
+    def test_one_day_is_singular(self):
+        """Work updated one day before now reads "(1 day ago)", not "(1 days ago)"."""
+        work = [change(2, updated=datetime(2020, 11, 30, tzinfo=UTC))]
+        assert state(ACT, [confirmed(C, "2")], work) == (
+            CommitmentState.IN_PROGRESS,
+            "change 2 NEW open, last updated 2020-11-30 (1 day ago)",
         )
 
     def test_open_bug_in_progress(self):
