@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import socket
 import tempfile
 from pathlib import Path
@@ -367,7 +368,7 @@ class TestDemoAndHelp:
         """The demo ends with `status`, `show ID` (a real id) and `drift` on its database."""
         result = run(runner, db_url, "demo")
         assert result.exit_code == 0, result.stderr
-        shown_url = make_url(db_url).render_as_string(hide_password=True)
+        shown_url = shlex.quote(make_url(db_url).render_as_string(hide_password=True))
         lines = result.stderr.splitlines()
         start = lines.index("try next:")
         tried = [line.strip() for line in lines[start + 1 : start + 4]]
