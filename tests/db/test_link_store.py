@@ -15,6 +15,7 @@ from functools import partial
 from inspect import signature
 
 import pytest
+from records import WINDOW, change
 from sqlalchemy import CheckConstraint, delete, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -24,11 +25,9 @@ from syncsvc.domain import (
     Assessment,
     Bug,
     BugTask,
-    Change,
     ChangeStatus,
     CommitmentState,
     CurrentState,
-    Footers,
     Identity,
     Link,
     LinkKind,
@@ -591,32 +590,6 @@ class TestSetIdentity:
 
 
 # --- Drift ---------------------------------------------------------------------------
-
-MANILA = "openstack/manila"
-WINDOW = datetime(2020, 10, 1, tzinfo=UTC)
-
-
-def change(
-    number: int,
-    status: ChangeStatus,
-    *,
-    closes: tuple[str, ...] = (),
-    at: datetime = datetime(2020, 12, 10, 12, 0, tzinfo=UTC),
-    owner: Account = Account(31337, "haixin", "Hai Xin"),
-) -> Change:
-    """A manila change updated (and for MERGED, submitted) at ``at``."""
-    return Change(
-        number=number,
-        project=MANILA,
-        branch="master",
-        subject=f"Change {number}",
-        status=status,
-        owner=owner,
-        created=WINDOW,
-        updated=at,
-        submitted=at if status is ChangeStatus.MERGED else None,
-        footers=Footers(closes_bug=closes),
-    )
 
 
 RELEASED = datetime(2020, 11, 15, tzinfo=UTC)
