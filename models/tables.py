@@ -176,8 +176,9 @@ class ActionRow(Base):
 
     __tablename__ = "actions"
     __table_args__ = (
-        CheckConstraint("state IN ('open', 'done', 'dropped')", name="state"),
+        CheckConstraint("state IN ('open', 'done', 'dropped', 'ongoing')", name="state"),
         CheckConstraint("origin IN ('source', 'carried', 'manual')", name="origin"),
+        UniqueConstraint("carried_from_id", "event_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -199,6 +200,10 @@ class ActionRow(Base):
     origin: Mapped[ActionOrigin] = mapped_column(_ORIGIN, server_default=sql_text("'source'"))
     source_id: Mapped[int | None] = mapped_column(
         ForeignKey("event_sources.id", ondelete="SET NULL"), index=True
+    )
+    #: The action this one was carried over from (``origin`` is then ``carried``).
+    carried_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actions.id", ondelete="SET NULL"), index=True
     )
 
     topic: Mapped[TopicRow] = relationship()

@@ -55,6 +55,7 @@ class ActionState(StrEnum):
     OPEN = "open"
     DONE = "done"
     DROPPED = "dropped"
+    ONGOING = "ongoing"  # a standing commitment: tracked, never counted in completion
 
 
 @dataclass(frozen=True, slots=True)
