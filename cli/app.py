@@ -13,6 +13,7 @@ from syncsvc import __version__
 from syncsvc.cli.commands import (
     actions,
     admin,
+    carry,
     decisions,
     demo,
     drift,
@@ -103,7 +104,8 @@ def main_options(
 
 
 for group in (
-    importing, actions, admin, sync, status, retro, decisions, links, people, drift, demo,
+    importing, actions, admin, sync, status, retro, carry, decisions, links, people, drift,
+    demo,
 ):  # fmt: skip
     group.register(app)
 

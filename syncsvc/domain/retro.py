@@ -6,7 +6,7 @@ Storage (``syncsvc.models.retro_queries``) loads them; the core
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from syncsvc.domain.records import ActionOrigin, ActionState, BugTask, Change
@@ -82,4 +82,31 @@ class RetroFacts:
     changes: tuple[Change, ...] = ()
     tasks: tuple[BugTask, ...] = ()
     bugs_since: datetime | None = None
-    notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class CarriedItem:
+    """One unfinished commitment and its copy in the next event (``new``: made by this run)."""
+
+    original_id: int
+    copy_id: int  #: in a dry run, an id rolled back with the copy
+    topic: str
+    text: str
+    owners: tuple[str, ...]
+    state: str  #: the original's commitment state (``not-started``, ``stalled``, …)
+    new: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CarryReport:
+    """What a carry-over did (or, in a dry run, would do)."""
+
+    from_event: str
+    to_event: str
+    to_event_id: int | None
+    items: tuple[CarriedItem, ...]
+
+    @property
+    def added(self) -> int:
+        """How many copies this run made."""
+        return sum(1 for i in self.items if i.new)

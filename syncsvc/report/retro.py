@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from syncsvc.domain import ActionOrigin, ActionState, ChangeStatus, CommitmentState
@@ -59,6 +59,12 @@ NO_REVIEW_MESSAGES = "review messages are not synced: only change creation and m
 def end_of(day: date) -> datetime:
     """The last second of ``day`` in UTC."""
     return datetime.combine(day, time(23, 59, 59), UTC)
+
+
+def cycle_start(schedule: SeriesSchedule | None) -> date | None:
+    """The first day of the cycle's countdown (its first ``R-<n>`` week), or ``None``."""
+    weeks = [w.start for w in schedule.weeks if w.in_cycle] if schedule is not None else []
+    return min(weeks, default=None)
 
 
 def default_until(schedule: SeriesSchedule | None, *, now: datetime) -> datetime:
@@ -348,14 +354,23 @@ def build_retro(
 ) -> dict[str, JSONValue]:
     """The retrospective of ``facts`` as of ``until`` (aware), as documented JSON.
 
-    The first event of ``facts.events`` is the PTG. Commitments made after
+    The first event of ``facts.events`` is the PTG. Commitments carried in count
+    from the PTG's first day (else the cycle's first week). Commitments made after
     ``until`` are left out; everything else is judged by what stored history says
     held at ``until``. ``previous`` is the previous cycle's ``completion`` object.
     """
     ptg = facts.events[0]
     events = {e.id: e for e in facts.events}
     timeline = _timeline(facts)
-    actions = sorted((a for a in facts.actions if _in_scope(a, until)), key=lambda a: a.id)
+    opening = ptg.first_day or cycle_start(schedule)
+    carried_at = datetime.combine(opening, time(), UTC) if opening else None
+    dated = [
+        replace(a, committed_at=min(a.committed_at, carried_at))
+        if carried_at is not None and a.origin is ActionOrigin.CARRIED
+        else a
+        for a in facts.actions
+    ]
+    actions = sorted((a for a in dated if _in_scope(a, until)), key=lambda a: a.id)
     ids = {a.id for a in actions}
     links: dict[int, list[RetroLink]] = {}
     for link in facts.links:
@@ -368,7 +383,7 @@ def build_retro(
     owners: list[str | None] = [*sorted({o for a in actions for o in a.owners}, key=str.lower)]
     if any(not a.owners for a in actions):
         owners.append(None)
-    start = ptg.first_day or min((a.committed_at.date() for a in actions), default=until.date())
+    start = opening or min((a.committed_at.date() for a in actions), default=until.date())
     ptg_end = end_of(max((a.committed_at.date() for a in actions if a.event_id == ptg.id),
                          default=start))  # fmt: skip
     unfinished = ("in_progress", "stalled", "never_started")
