@@ -156,7 +156,7 @@ class TestMarkOngoing:
     def test_several_ids_are_all_or_nothing(self, demo_db) -> None:
         """An unknown id among several marks none of them."""
         result = cli(demo_db, "mark", "2", "999", "done")
-        assert result.exit_code != 0
+        assert result.exit_code == 5
         assert "no action with id 999" in result.stderr
         shown = json.loads(cli(demo_db, "show", "2", "-f", "json").stdout)
         assert shown["state"] == "open"
