@@ -28,22 +28,24 @@ PAGE = """{% extends "base.html" %}
 <p>{{ note }}</p>
 {% endblock %}
 """
-START = date(2020, 10, 26)
+START = date(2020, 11, 9)
 
 
 def write_sample(folder: Path) -> Path:
-    """The sample page: a 12-week burn-up with milestones and a day of squash snapshots."""
+    """The sample page: a 12-week burn-up recorded from two weeks after the PTG, with
+    milestones, and a day of squash snapshots."""
     points = [BurnupPoint(START + timedelta(weeks=w), 40 + 2 * w, 3 * w, 2 * w) for w in range(12)]
     burnup = burnup_chart(
         points,
         chart_id="burnup",
         title="Wallaby burn-up",
         markers=[
+            Marker(date(2020, 10, 26), "PTG"),
             Marker(date(2020, 12, 3), "M-1"),
             Marker(date(2020, 12, 10), "Squash <day>"),
             Marker(date(2021, 1, 21), "M-2"),
         ],
-        no_data_before=date(2020, 10, 12),
+        no_data_before=START,
     )
     times = [datetime(2021, 1, 14, tzinfo=UTC) + timedelta(hours=3 * i) for i in range(9)]
     squash = stacked_area_chart(
@@ -96,8 +98,8 @@ class TestChartPage:
         burnup = opened.page.get_by_role("table", name="Wallaby burn-up (data)")
         expect(burnup.get_by_role("row")).to_have_count(13)
         expect(burnup.get_by_role("row").nth(1)).to_match_aria_snapshot(
-            '- row "2020-10-26 40 0 0":\n'
-            '  - rowheader "2020-10-26"\n'
+            '- row "2020-11-09 40 0 0":\n'
+            '  - rowheader "2020-11-09"\n'
             '  - cell "40"\n  - cell "0"\n  - cell "0"'
         )
         squash = opened.page.get_by_role("table", name="Bugs by status during the squash (data)")

@@ -20,6 +20,8 @@ from syncsvc.report.html import (
 NS = {"svg": "http://www.w3.org/2000/svg"}
 HOSTILE = '<script>alert("x")</script> & "quoted" \x1b[31mred\u202e'
 SHOWN = '<script>alert("x")</script> & "quoted" red\\u202e'
+#: Labels in the picture are cut to 40 bytes; the table and desc keep them whole.
+CLIPPED = '<script>alert("x")</script> & "quoted\u2026'
 
 
 def svg_of(chart):
@@ -100,6 +102,13 @@ class TestBurnup:
             "Markers: M-1 2021-01-07; squash 2021-01-15."
         )
 
+    def test_close_markers_are_staggered(self):
+        """Labels of successive markers take three rows in turn, so neighbours do not overlap."""
+        days = [date(2021, 1, d) for d in (5, 6, 7, 8)]
+        root = svg_of(burnup(markers=[Marker(d, f"m{d.day}") for d in days]))
+        labels = root.find("svg:g[@class='markers']", NS).iterfind("svg:text", NS)
+        assert [t.get("y") for t in labels] == ["24", "36", "48", "24"]
+
     def test_a_marker_outside_the_points_widens_the_dates(self):
         """A squash day after the last point still shows: the x axis reaches it."""
         root = svg_of(burnup(markers=[Marker(date(2021, 1, 31), "RC1")]))
@@ -167,7 +176,7 @@ class TestBurnup:
         assert (str(again.svg), str(again.table)) == (str(first.svg), str(first.table))
 
     def test_hostile_labels_are_escaped(self):
-        """Markup, quotes and controls in a title or marker stay text: no element is injected."""
+        """Markup, quotes and controls in a title or marker stay text (the marker's cut short)."""
         chart = burnup_chart(
             [BurnupPoint(date(2021, 1, 1), 1, 1, 1)],
             chart_id='x" onload="alert(1)',
@@ -177,7 +186,7 @@ class TestBurnup:
         root = svg_of(chart)
         assert root.get("id") == "x-onload-alert-1"
         assert root.find("svg:title", NS).text == SHOWN
-        assert root.find("svg:g[@class='markers']/svg:text", NS).text == f"{SHOWN} 2021-01-01"
+        assert root.find("svg:g[@class='markers']/svg:text", NS).text == f"{CLIPPED} 2021-01-01"
         assert not any(el.tag.endswith("script") for el in root.iter())
         assert table_of(chart).find("caption").text == f"{SHOWN} (data)"
         assert "\x1b" not in str(chart.svg) + str(chart.table)
@@ -213,6 +222,22 @@ class TestStackedArea:
             "url(#squash-fill-0)",
             "url(#squash-fill-1)",
         ]
+
+    def test_a_long_legend_wraps_and_the_picture_grows(self):
+        """Entries that do not fit a row start the next one; the SVG grows to hold them."""
+        names = ["New", "Incomplete", "In Progress", "Confirmed or Triaged (a long series name)"]
+        chart = stacked_area_chart(
+            [date(2021, 1, 1)], [Series(n, [1]) for n in names], chart_id="w", title="Wrap"
+        )
+        root = svg_of(chart)
+        legend = root.find("svg:g[@class='legend']", NS)
+        assert [g.get("transform") for g in legend.iterfind("svg:g", NS)] == [
+            "translate(56 314)",
+            "translate(124 314)",
+            "translate(248 314)",
+            "translate(56 334)",
+        ]
+        assert (root.get("height"), root.get("viewBox")) == ("354", "0 0 640 354")
 
     def test_short_windows_label_hours(self):
         """A window of two days or less labels ticks with month-day and time."""
@@ -250,7 +275,7 @@ class TestStackedArea:
             stacked_area_chart([date(2021, 1, 1)], [Series("New", [-1])], chart_id="x", title="x")
 
     def test_hostile_series_names_are_escaped(self):
-        """Series names with markup and quotes stay text in the legend, the table and desc."""
+        """Series names with markup and quotes stay text: cut in the legend, whole in table and desc."""
         chart = stacked_area_chart(
             [date(2021, 1, 1), date(2021, 1, 2)],
             [Series(HOSTILE, [1, 2])],
@@ -258,7 +283,7 @@ class TestStackedArea:
             title="Hostile",
         )
         root = svg_of(chart)
-        assert root.find("svg:g[@class='legend']/svg:g/svg:text", NS).text == SHOWN
+        assert root.find("svg:g[@class='legend']/svg:g/svg:text", NS).text == CLIPPED
         assert SHOWN in root.find("svg:desc", NS).text
         assert [th.text for th in table_of(chart).iterfind("thead/tr/th")] == [
             "Time",

@@ -25,11 +25,12 @@ from datetime import UTC, date, datetime, time
 
 from markupsafe import Markup, escape
 
-from syncsvc.escape import one_line
+from syncsvc.escape import clip_bytes, one_line
 
 WIDTH, HEIGHT = 640, 320
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 52, 36
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+LEGEND_Y = HEIGHT - 6
 #: Okabe-Ito colours, distinguishable with colour-blindness, 3:1 or more on white.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00")
 #: Burn-up lines: (name, colour, stroke width, dash pattern).
@@ -151,7 +152,7 @@ def _frame(times: Sequence[When], top: int) -> _Frame:
 
 
 def _axes(frame: _Frame, times: Sequence[When]) -> list[str]:
-    parts = ['<g class="axes" font-size="11" fill="#000">']
+    parts = ['<g class="axes" font-size="12" fill="#000">']
     for value in _ticks(frame.top):
         y = frame.y(value)
         parts.append(
@@ -177,16 +178,22 @@ def _axes(frame: _Frame, times: Sequence[When]) -> list[str]:
     return parts
 
 
+def _short(text: str, limit: int = 40) -> Markup:
+    """A label cut to ``limit`` bytes for the picture (the table and desc keep it whole)."""
+    return escape(clip_bytes(one_line(text), limit, "\u2026"))
+
+
 def _markers(frame: _Frame, markers: Sequence[Marker]) -> list[str]:
-    parts = ['<g class="markers" font-size="11" fill="#000">']
+    """Dated dotted lines, labels staggered over three rows above the plot."""
+    parts = ['<g class="markers" font-size="12" fill="#000">']
     for index, marker in enumerate(sorted(markers, key=lambda m: (_seconds(m.on), m.label))):
         x = frame.x(marker.on)
-        anchor, dx = ("end", -3) if x > LEFT + PLOT_W * 0.75 else ("start", 3)
+        anchor, dx = ("end", -3) if x > LEFT + PLOT_W * 0.7 else ("start", 3)
+        y = TOP - 28 + 12 * (index % 3)
         parts.append(
-            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP - 14 + 12 * (index % 2)}" '
-            f'y2="{TOP + PLOT_H}" stroke="#444" stroke-dasharray="1 3"/>'
-            f'<text x="{x + dx:.1f}" y="{TOP - 16 + 12 * (index % 2)}" text-anchor="{anchor}">'
-            f"{_text(marker.label)} {_label(marker.on)}</text>"
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y + 2}" y2="{TOP + PLOT_H}" stroke="#444" '
+            f'stroke-dasharray="1 3"/><text x="{x + dx:.1f}" y="{y}" text-anchor="{anchor}">'
+            f"{_short(marker.label)} {_label(marker.on)}</text>"
         )
     parts.append("</g>")
     return parts
@@ -197,30 +204,43 @@ def _gap(frame: _Frame, ident: str, before: When | None) -> list[str]:
     if before is None or _seconds(before) <= frame.start:
         return []
     x = frame.x(before)
+    middle, centre = (LEFT + x) / 2, TOP + PLOT_H / 2
+    # Written upwards along the band, so a narrow band still holds it.
     return [
         (
             f'<g class="no-data"><rect x="{LEFT}" y="{TOP}" width="{x - LEFT:.1f}" '
-            f'height="{PLOT_H}" fill="url(#{ident}-gap)"/><text x="{(LEFT + x) / 2:.1f}" '
-            f'y="{TOP + PLOT_H / 2:.1f}" text-anchor="middle" font-size="11">'
-            f"no data before {_label(before)}</text></g>"
+            f'height="{PLOT_H}" fill="url(#{ident}-gap)"/><text x="{middle:.1f}" '
+            f'y="{centre + 4:.1f}" transform="rotate(-90 {middle:.1f} {centre:.1f})" '
+            f'text-anchor="middle" font-size="12">no data before {_label(before)}</text></g>'
         )
     ]
 
 
-def _legend(entries: Sequence[tuple[str, str]]) -> list[str]:
-    """One row of ``(swatch markup, name)`` pairs above the plot."""
-    parts = ['<g class="legend" font-size="12" fill="#000">']
-    x = LEFT
+def _legend(entries: Sequence[tuple[str, str]]) -> tuple[list[str], int]:
+    """``(swatch markup, name)`` pairs in rows under the plot, and the picture's height."""
+    parts = ['<g class="legend" font-size="13" fill="#000">']
+    x, row = LEFT, 0
     for swatch, name in entries:
+        width = 44 + 8 * len(clip_bytes(one_line(name), 40))
+        if x > LEFT and x + width > WIDTH:
+            x, row = LEFT, row + 1
         parts.append(
-            f'<g transform="translate({x} 8)">{swatch}<text x="30" y="11">{_text(name)}</text></g>'
+            f'<g transform="translate({x} {LEGEND_Y + 20 * row})">{swatch}'
+            f'<text x="30" y="12">{_short(name)}</text></g>'
         )
-        x += 40 + 7 * len(one_line(name))
+        x += width
     parts.append("</g>")
-    return parts
+    return parts, LEGEND_Y + 20 * (row + 1)
 
 
-def _svg(ident: str, title: str, desc: str, body: Sequence[str], defs: Sequence[str]) -> Markup:
+def _svg(
+    ident: str,
+    title: str,
+    desc: str,
+    body: Sequence[str],
+    defs: Sequence[str] = (),
+    height: int = HEIGHT,
+) -> Markup:
     defs_all = [
         (
             f'<pattern id="{ident}-gap" width="8" height="8" patternUnits="userSpaceOnUse">'
@@ -233,10 +253,10 @@ def _svg(ident: str, title: str, desc: str, body: Sequence[str], defs: Sequence[
     return Markup(  # noqa: S704
         f'<svg xmlns="http://www.w3.org/2000/svg" id="{ident}" role="img" '
         f'aria-labelledby="{ident}-title" aria-describedby="{ident}-desc" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
         f'font-family="system-ui, sans-serif"><title id="{ident}-title">{_text(title)}</title>'
         f'<desc id="{ident}-desc">{_text(desc)}</desc><defs>{"".join(defs_all)}</defs>'
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>{"".join(body)}</svg>'
+        f'<rect width="{WIDTH}" height="{height}" fill="#fff"/>{"".join(body)}</svg>'
     )
 
 
@@ -250,7 +270,7 @@ def _empty(ident: str, title: str, before: When | None) -> Chart:
         )
     ]
     table = Markup('<p class="chart-empty" id="{}-data">{}</p>').format(ident, message)
-    return Chart(_svg(ident, title, message, body, []), table)
+    return Chart(_svg(ident, title, message, body), table)
 
 
 def _table(ident: str, title: str, head: Sequence[str], rows: Sequence[Sequence[str]]) -> Markup:
@@ -322,7 +342,8 @@ def burnup_chart(
     table = _table(ident, title, ("Date", "Scope", "Started", "Completed"), rows)
     if markers:
         table += Markup('<p class="chart-markers">Markers: {}.</p>').format(_marker_note(markers))
-    return Chart(_svg(ident, title, desc, [*body, *_legend(legend)], []), table)
+    key, height = _legend(legend)
+    return Chart(_svg(ident, title, desc, [*body, *key], height=height), table)
 
 
 def stacked_area_chart(
@@ -389,4 +410,5 @@ def stacked_area_chart(
     table = _table(ident, title, head, rows)
     if markers:
         table += Markup('<p class="chart-markers">Markers: {}.</p>').format(_marker_note(markers))
-    return Chart(_svg(ident, title, desc, [*body, *_legend(legend)], defs), table)
+    key, height = _legend(legend)
+    return Chart(_svg(ident, title, desc, [*body, *key], defs, height), table)
