@@ -39,6 +39,16 @@ LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
 
 
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder carries the ``browser`` marker (``-m "not browser"``)."""
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
 @dataclass
 class OfflinePage:
     """A page opened from a file; ``requests`` lists every other URL it asked for."""

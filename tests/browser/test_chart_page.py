@@ -82,11 +82,20 @@ def sample(tmp_path: Path) -> Path:
 
 class TestChartPage:
     def test_charts_are_images_named_by_their_titles(self, open_offline, sample):
-        """Each chart is found by role and name; its accessibility snapshot is an image."""
+        """Each chart is found by role and name; assistive technology sees one described image."""
         opened = open_offline(sample)
         burnup = opened.page.get_by_role("img", name="Wallaby burn-up")
         expect(burnup).to_be_visible()
         expect(burnup).to_match_aria_snapshot('- img "Wallaby burn-up"')
+        assert burnup.aria_snapshot() == '- img "Wallaby burn-up"'
+        assert burnup.get_attribute("aria-describedby") == "burnup-desc"
+        assert (
+            opened.page.locator("#burnup-desc")
+            .text_content()
+            .startswith(
+                "From 2020-11-09 to 2021-01-25; on 2021-01-25: scope 62, started 33, completed 22."
+            )
+        )
         squash = opened.page.get_by_role("img", name="Bugs by status during the squash")
         expect(squash).to_be_visible()
         assert opened.requests == []

@@ -49,7 +49,7 @@ class TestBurnup:
     def test_lines_follow_the_points(self):
         """Each line's points map dates across the plot and counts up a 0-40 axis."""
         root = svg_of(burnup())
-        lines = {el.get("class"): el.get("points") for el in root.iterfind("svg:polyline", NS)}
+        lines = {el.get("class"): el.get("points") for el in root.iterfind(".//svg:polyline", NS)}
         assert lines == {
             "scope": "56.0,226.0 340.0,168.0 624.0,52.0",
             "started": "56.0,284.0 340.0,226.0 624.0,168.0",
@@ -62,11 +62,17 @@ class TestBurnup:
         root = svg_of(burnup())
         assert root.get("role") == "img"
         assert root.get("aria-labelledby") == "burnup-title"
-        assert root.find("svg:title", NS).text == "Wallaby burn-up"
-        assert root.find("svg:title", NS).get("id") == "burnup-title"
-        assert root.find("svg:desc", NS).text == (
+        assert root.find(".//svg:title", NS).text == "Wallaby burn-up"
+        assert root.find(".//svg:title", NS).get("id") == "burnup-title"
+        assert root.find(".//svg:desc", NS).text == (
             "From 2021-01-01 to 2021-01-21; on 2021-01-21: scope 40, started 20, completed 10."
         )
+
+    def test_only_title_and_desc_are_exposed(self):
+        """The drawing sits in one aria-hidden group; the title and desc are not hidden."""
+        root = svg_of(burnup())
+        assert [child.tag.split("}")[1] for child in root] == ["title", "desc", "defs", "g"]
+        assert root[3].get("aria-hidden") == "true"
 
     def test_the_table_holds_the_same_numbers(self):
         """One row per point: date, scope, started, completed."""
@@ -91,14 +97,14 @@ class TestBurnup:
             markers=[Marker(date(2021, 1, 7), "M-1"), Marker(date(2021, 1, 15), "squash")]
         )
         root = svg_of(chart)
-        group = root.find("svg:g[@class='markers']", NS)
-        assert [line.get("x1") for line in group.iterfind("svg:line", NS)] == ["226.4", "453.6"]
-        assert [t.text for t in group.iterfind("svg:text", NS)] == [
+        group = root.find(".//svg:g[@class='markers']", NS)
+        assert [line.get("x1") for line in group.iterfind(".//svg:line", NS)] == ["226.4", "453.6"]
+        assert [t.text for t in group.iterfind(".//svg:text", NS)] == [
             "M-1 2021-01-07",
             "squash 2021-01-15",
         ]
         assert "Markers: M-1 2021-01-07; squash 2021-01-15." in str(chart.table)
-        assert root.find("svg:desc", NS).text.endswith(
+        assert root.find(".//svg:desc", NS).text.endswith(
             "Markers: M-1 2021-01-07; squash 2021-01-15."
         )
 
@@ -106,23 +112,23 @@ class TestBurnup:
         """Labels of successive markers take three rows in turn, so neighbours do not overlap."""
         days = [date(2021, 1, d) for d in (5, 6, 7, 8)]
         root = svg_of(burnup(markers=[Marker(d, f"m{d.day}") for d in days]))
-        labels = root.find("svg:g[@class='markers']", NS).iterfind("svg:text", NS)
+        labels = root.find(".//svg:g[@class='markers']", NS).iterfind(".//svg:text", NS)
         assert [t.get("y") for t in labels] == ["24", "36", "48", "24"]
 
     def test_a_marker_outside_the_points_widens_the_dates(self):
         """A squash day after the last point still shows: the x axis reaches it."""
         root = svg_of(burnup(markers=[Marker(date(2021, 1, 31), "RC1")]))
-        assert root.find("svg:g[@class='markers']/svg:line", NS).get("x1") == "624.0"
-        scope = root.find("svg:polyline[@class='scope']", NS).get("points")
+        assert root.find(".//svg:g[@class='markers']/svg:line", NS).get("x1") == "624.0"
+        scope = root.find(".//svg:polyline[@class='scope']", NS).get("points")
         assert scope == "56.0,226.0 245.3,168.0 434.7,52.0"
 
     def test_no_points_says_there_is_no_data(self):
         """Told there is no data before a date, the chart says so instead of drawing zeros."""
         chart = burnup_chart([], chart_id="b", title="Burn-up", no_data_before=date(2021, 3, 1))
         root = svg_of(chart)
-        assert root.find("svg:polyline", NS) is None
+        assert root.find(".//svg:polyline", NS) is None
         assert texts(root) == ["No data before 2021-03-01."]
-        assert root.find("svg:desc", NS).text == "No data before 2021-03-01."
+        assert root.find(".//svg:desc", NS).text == "No data before 2021-03-01."
         assert (
             str(chart.table) == '<p class="chart-empty" id="b-data">No data before 2021-03-01.</p>'
         )
@@ -130,16 +136,16 @@ class TestBurnup:
     def test_the_span_before_the_data_is_labelled(self):
         """Points after ``no_data_before``'s start leave a hatched, labelled gap, not zeros."""
         root = svg_of(burnup(no_data_before=date(2021, 1, 11)))
-        gap = root.find("svg:g[@class='no-data']", NS)
-        assert gap.find("svg:rect", NS).get("width") == "284.0"
-        assert gap.find("svg:text", NS).text == "no data before 2021-01-11"
+        gap = root.find(".//svg:g[@class='no-data']", NS)
+        assert gap.find(".//svg:rect", NS).get("width") == "284.0"
+        assert gap.find(".//svg:text", NS).text == "no data before 2021-01-11"
 
     def test_a_single_point_is_drawn_as_dots(self):
         """One date: the point sits mid-plot, each series a dot (on a 0-3 axis)."""
         chart = burnup_chart(
             [BurnupPoint(date(2021, 1, 1), 3, 2, 1)], chart_id="one", title="One day"
         )
-        dots = svg_of(chart).findall("svg:circle", NS)
+        dots = svg_of(chart).findall(".//svg:circle", NS)
         assert [(d.get("class"), d.get("cx"), d.get("cy")) for d in dots] == [
             ("scope", "340.0", "52.0"),
             ("started", "340.0", "129.3"),
@@ -151,8 +157,8 @@ class TestBurnup:
         chart = burnup_chart(
             [BurnupPoint(date(2021, 1, 1), 1_234_567, 20_000, 0)], chart_id="big", title="Big"
         )
-        axis = svg_of(chart).find("svg:g[@class='axes']", NS)
-        assert [t.text for t in axis.iterfind("svg:text", NS)][:4] == ["0", "500k", "1M", "1.5M"]
+        axis = svg_of(chart).find(".//svg:g[@class='axes']", NS)
+        assert [t.text for t in axis.iterfind(".//svg:text", NS)][:4] == ["0", "500k", "1M", "1.5M"]
         assert [td.text for td in table_of(chart).iterfind("tbody/tr/td")] == [
             "1,234,567",
             "20,000",
@@ -185,8 +191,8 @@ class TestBurnup:
         )
         root = svg_of(chart)
         assert root.get("id") == "x-onload-alert-1"
-        assert root.find("svg:title", NS).text == SHOWN
-        assert root.find("svg:g[@class='markers']/svg:text", NS).text == f"{CLIPPED} 2021-01-01"
+        assert root.find(".//svg:title", NS).text == SHOWN
+        assert root.find(".//svg:g[@class='markers']/svg:text", NS).text == f"{CLIPPED} 2021-01-01"
         assert not any(el.tag.endswith("script") for el in root.iter())
         assert table_of(chart).find("caption").text == f"{SHOWN} (data)"
         assert "\x1b" not in str(chart.svg) + str(chart.table)
@@ -202,21 +208,23 @@ class TestStackedArea:
     def test_areas_stack_in_order(self):
         """The first series lies on the axis; the second stacks on top of it."""
         root = svg_of(squash())
-        areas = [(a.get("data-series"), a.get("points")) for a in root.iterfind("svg:polygon", NS)]
+        areas = [
+            (a.get("data-series"), a.get("points")) for a in root.iterfind(".//svg:polygon", NS)
+        ]
         assert areas == [
             ("0", "56.0,110.0 340.0,168.0 624.0,226.0 624.0,284.0 340.0,284.0 56.0,284.0"),
             ("1", "56.0,52.0 340.0,52.0 624.0,52.0 624.0,226.0 340.0,168.0 56.0,110.0"),
         ]
-        assert root.find("svg:desc", NS).text == (
+        assert root.find(".//svg:desc", NS).text == (
             "From 2021-01-14 00:00 to 2021-01-15 00:00; at 2021-01-15 00:00: New 10, In Progress 30."
         )
 
     def test_each_series_has_its_own_hatching_and_legend(self):
         """Fills refer to per-chart patterns; the legend names each series beside its swatch."""
         root = svg_of(squash())
-        patterns = [p.get("id") for p in root.iterfind("svg:defs/svg:pattern", NS)]
+        patterns = [p.get("id") for p in root.iterfind(".//svg:defs/svg:pattern", NS)]
         assert patterns == ["squash-gap", "squash-fill-0", "squash-fill-1"]
-        legend = root.find("svg:g[@class='legend']", NS)
+        legend = root.find(".//svg:g[@class='legend']", NS)
         assert [t.text for t in legend.iter(f"{{{NS['svg']}}}text")] == ["New", "In Progress"]
         assert [r.get("fill") for r in legend.iter(f"{{{NS['svg']}}}rect")] == [
             "url(#squash-fill-0)",
@@ -230,8 +238,8 @@ class TestStackedArea:
             [date(2021, 1, 1)], [Series(n, [1]) for n in names], chart_id="w", title="Wrap"
         )
         root = svg_of(chart)
-        legend = root.find("svg:g[@class='legend']", NS)
-        assert [g.get("transform") for g in legend.iterfind("svg:g", NS)] == [
+        legend = root.find(".//svg:g[@class='legend']", NS)
+        assert [g.get("transform") for g in legend.iterfind(".//svg:g", NS)] == [
             "translate(56 314)",
             "translate(124 314)",
             "translate(248 314)",
@@ -257,14 +265,14 @@ class TestStackedArea:
         chart = stacked_area_chart(
             [date(2021, 1, 14)], [Series("New", [5])], chart_id="one", title="One"
         )
-        assert svg_of(chart).find("svg:polygon", NS).get("points") == (
+        assert svg_of(chart).find(".//svg:polygon", NS).get("points") == (
             "320.0,90.7 360.0,90.7 360.0,284.0 320.0,284.0"
         )
 
     def test_no_times_says_there_is_no_data(self):
         """No snapshot yet: "No data." and no areas."""
         chart = stacked_area_chart([], [Series("New", [])], chart_id="e", title="Empty")
-        assert svg_of(chart).find("svg:polygon", NS) is None
+        assert svg_of(chart).find(".//svg:polygon", NS) is None
         assert texts(svg_of(chart)) == ["No data."]
 
     def test_counts_must_match_the_times(self):
@@ -283,8 +291,8 @@ class TestStackedArea:
             title="Hostile",
         )
         root = svg_of(chart)
-        assert root.find("svg:g[@class='legend']/svg:g/svg:text", NS).text == CLIPPED
-        assert SHOWN in root.find("svg:desc", NS).text
+        assert root.find(".//svg:g[@class='legend']/svg:g/svg:text", NS).text == CLIPPED
+        assert SHOWN in root.find(".//svg:desc", NS).text
         assert [th.text for th in table_of(chart).iterfind("thead/tr/th")] == [
             "Time",
             SHOWN,

@@ -250,13 +250,16 @@ def _svg(
         *defs,
     ]
     # Every text interpolated here or in ``body`` went through _text() or is a number.
+    # The drawing is aria-hidden: assistive technology reads the title, the desc and
+    # the table, not a jumble of tick labels.
     return Markup(  # noqa: S704
         f'<svg xmlns="http://www.w3.org/2000/svg" id="{ident}" role="img" '
         f'aria-labelledby="{ident}-title" aria-describedby="{ident}-desc" '
         f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
         f'font-family="system-ui, sans-serif"><title id="{ident}-title">{_text(title)}</title>'
         f'<desc id="{ident}-desc">{_text(desc)}</desc><defs>{"".join(defs_all)}</defs>'
-        f'<rect width="{WIDTH}" height="{height}" fill="#fff"/>{"".join(body)}</svg>'
+        f'<g aria-hidden="true"><rect width="{WIDTH}" height="{height}" fill="#fff"/>'
+        f"{''.join(body)}</g></svg>"
     )
 
 
