@@ -165,6 +165,11 @@ class TestBurnup:
             "0",
         ]
 
+    def test_negative_counts_are_refused(self):
+        """A count below zero is a ValueError, not a line under the axis."""
+        with pytest.raises(ValueError, match="burn-up counts must be >= 0"):
+            burnup_chart([BurnupPoint(date(2021, 1, 1), 1, -1, 0)], chart_id="n", title="n")
+
     def test_output_is_deterministic(self):
         """The same points, in any order, give byte-identical SVG and table."""
         first = burnup(markers=[Marker(date(2021, 1, 7), "M-1")])
@@ -300,6 +305,13 @@ class TestStackedArea:
         ]
         assert not any(el.tag.endswith("script") for el in root.iter())
 
+    def test_times_in_any_order_draw_the_same(self):
+        """Snapshots given out of order are sorted with their counts."""
+        times = [datetime(2021, 1, d, h, tzinfo=UTC) for d, h in ((15, 0), (14, 0), (14, 12))]
+        series = [Series("New", [10, 30, 20]), Series("In Progress", [30, 10, 20])]
+        shuffled = stacked_area_chart(times, series, chart_id="squash", title="Squash day")
+        assert (str(shuffled.svg), str(shuffled.table)) == (str(squash().svg), str(squash().table))
+
     def test_output_is_deterministic(self):
         """Two renderings of the same data are byte-identical."""
         assert str(squash().svg) == str(squash().svg)
@@ -333,6 +345,8 @@ class TestRender:
         template = environment().from_string(
             '{% extends "base.html" %}{% block content %}{{ chart }}{% endblock %}'
         )
-        page = template.render(title="T", chart=squash())
+        chart = squash()
+        page = template.render(title="T", chart=chart)
+        assert str(chart.figure()) in page
         assert '<figure class="chart"><svg xmlns="http://www.w3.org/2000/svg" id="squash"' in page
         assert '<div class="chart-table"><table class="chart-data" id="squash-data">' in page

@@ -85,9 +85,14 @@ class Chart:
     svg: Markup
     table: Markup
 
+    def figure(self) -> Markup:
+        """The SVG and its table in one ``<figure>`` (what ``{{ chart }}`` prints)."""
+        return Markup('<figure class="chart">{}<div class="chart-table">{}</div></figure>').format(
+            self.svg, self.table
+        )
+
     def __html__(self) -> str:
-        table = f'<div class="chart-table">{self.table}</div>'
-        return f'<figure class="chart">{self.svg}{table}</figure>'
+        return str(self.figure())
 
 
 def _text(value: str) -> Markup:
@@ -306,11 +311,14 @@ def burnup_chart(
 ) -> Chart:
     """Scope, started and completed over time, with a vertical line per marker.
 
-    ``points`` may come in any order (they are drawn by date). With no points the
+    ``points`` may come in any order (they are drawn by date); a negative count is a
+    :class:`ValueError`. With no points the
     chart says "No data before ``no_data_before``." instead of drawing zeros; with
     points, the span before ``no_data_before`` is hatched and labelled as such.
     """
     ident = _ident(chart_id)
+    if any(min(p.scope, p.started, p.completed) < 0 for p in points):
+        raise ValueError("burn-up counts must be >= 0")
     if not points:
         return _empty(ident, title, no_data_before)
     ordered = sorted(points, key=lambda p: _seconds(p.on))
@@ -359,7 +367,7 @@ def stacked_area_chart(
     markers: Sequence[Marker] = (),
     no_data_before: When | None = None,
 ) -> Chart:
-    """Counts per series stacked over ``times`` (ascending), the first series at the bottom.
+    """Counts per series stacked over ``times`` (any order), the first series at the bottom.
 
     Each series has one value per time point, none negative, else :class:`ValueError`.
     A single time point is drawn as one bar; no time points as "No data before …".
@@ -370,6 +378,9 @@ def stacked_area_chart(
             raise ValueError(f"series {one_line(one.name)!r} needs one count >= 0 per time point")
     if not times or not series:
         return _empty(ident, title, no_data_before)
+    order = sorted(range(len(times)), key=lambda i: _seconds(times[i]))
+    times = [times[i] for i in order]
+    series = [Series(one.name, [one.values[i] for i in order]) for one in series]
     totals = [sum(one.values[i] for one in series) for i in range(len(times))]
     extent = [*times, *(m.on for m in markers), *([no_data_before] if no_data_before else [])]
     frame = _frame(extent, max(totals))
