@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import PHONE
+from conftest import ARTIFACTS, PHONE
 from playwright.sync_api import expect
 
 from syncsvc.report.html import (
@@ -144,7 +145,7 @@ class TestChartPage:
         assert opened.requests == []
 
     def test_print_media_keeps_charts_whole(self, open_offline, sample):
-        """In print media figures do not break across pages and the page fits A4 width."""
+        """In print media figures do not break across pages; the A4 PDF has 2 to 4 pages."""
         opened = open_offline(sample)
         opened.page.emulate_media(media="print")
         style = opened.page.evaluate(
@@ -155,6 +156,11 @@ class TestChartPage:
         opened.page.set_viewport_size({"width": 700, "height": 1000})
         assert opened.scroll_width() <= 700
         expect(opened.page.get_by_role("img", name="Wallaby burn-up")).to_be_visible()
+        pdf = opened.page.pdf(format="A4")
+        assert pdf.startswith(b"%PDF-")
+        assert 2 <= len(re.findall(rb"/Type\s*/Page[^s]", pdf)) <= 4
+        (ARTIFACTS / "chart-page.pdf").write_bytes(pdf)
+        assert opened.requests == []
 
 
 class TestHarness:
