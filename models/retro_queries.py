@@ -135,6 +135,7 @@ def retro_facts(session: Session, ptg: RetroEvent, *, projects: Collection[str] 
             origin=ActionOrigin(row.origin),
             carried_from=row.carried_from_id,
             carried_to=tuple(sorted(carried_to.get(row.id, ()))),
+            dated=(day or first_day.get(row.event_id)) is not None,
         )
         for row, topic, day in rows
     )

@@ -14,12 +14,13 @@ from syncsvc import escape
 from syncsvc.cli.context import AppContext, app_context
 from syncsvc.models import db
 from syncsvc.models.retro_queries import SqlRetroReader
+from syncsvc.report.retro_html import render_retro
 from syncsvc.report.retro_service import retro_report
 from syncsvc.report.retro_text import markdown_lines
 from syncsvc.report.views import JSONValue
 
 RETRO_EPILOG = (
-    "Example: syncsvc retro --team manila --cycle wallaby --format markdown\n\n"
+    "Example: syncsvc retro --team manila --cycle wallaby --format html --out retro.html\n\n"
     "--until: now, a date (2021-04-14) or an ISO time; default now, or the cycle's "
     "release once it has passed. Figures count only what stored history says "
     "happened by then."
@@ -31,6 +32,7 @@ class RetroFormat(StrEnum):
 
     JSON = "json"
     MARKDOWN = "markdown"
+    HTML = "html"
 
 
 def build(
@@ -61,7 +63,8 @@ def retro(
     ] = None,
     until: Annotated[str | None, typer.Option("--until", help="DATE or now.")] = None,
     fmt: Annotated[
-        RetroFormat, typer.Option("--format", "-f", help="json or markdown (default).")
+        RetroFormat,
+        typer.Option("--format", "-f", help="markdown (default), json or html (one file)."),
     ] = RetroFormat.MARKDOWN,
     out: Annotated[Path | None, typer.Option("--out", help="Write to FILE.")] = None,
 ) -> None:
@@ -71,6 +74,8 @@ def retro(
     report = build(app_ctx, event=event, team=team, cycle=cycle, until=until)
     if fmt is RetroFormat.JSON:
         text = escape.json_text(json.dumps(report, indent=2, ensure_ascii=False))
+    elif fmt is RetroFormat.HTML:
+        text = render_retro(report).rstrip("\n")
     else:
         text = "\n".join(markdown_lines(report))
     if out is None:

@@ -45,6 +45,7 @@ class RetroAction:
     origin: ActionOrigin = ActionOrigin.SOURCE
     carried_from: int | None = None
     carried_to: tuple[int, ...] = ()  #: events this item was carried over into
+    dated: bool = False  #: ``committed_at`` is a day of the event, not when it was stored
 
 
 @dataclass(frozen=True, slots=True)

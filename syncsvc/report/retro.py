@@ -354,8 +354,10 @@ def build_retro(
 ) -> dict[str, JSONValue]:
     """The retrospective of ``facts`` as of ``until`` (aware), as documented JSON.
 
-    The first event of ``facts.events`` is the PTG. Commitments carried in count
-    from the PTG's first day (else the cycle's first week). Commitments made after
+    The first event of ``facts.events`` is the PTG. Its undated commitments and
+    those carried in count from the PTG's first day at the latest (else the
+    cycle's first week: a summary without dates imported after the cycle still
+    has a plan). Commitments made after
     ``until`` are left out; everything else is judged by what stored history says
     held at ``until``. ``previous`` is the previous cycle's ``completion`` object.
     """
@@ -366,7 +368,8 @@ def build_retro(
     carried_at = datetime.combine(opening, time(), UTC) if opening else None
     dated = [
         replace(a, committed_at=min(a.committed_at, carried_at))
-        if carried_at is not None and a.origin is ActionOrigin.CARRIED
+        if carried_at is not None
+        and (a.origin is ActionOrigin.CARRIED or (a.event_id == ptg.id and not a.dated))
         else a
         for a in facts.actions
     ]

@@ -9,7 +9,7 @@ from syncsvc.report.retro import BUCKETS
 from syncsvc.report.views import JSONValue
 
 DISCUSSION = ("Went well", "Didn't go well", "Actions")
-_LABEL = {
+LABELS = {
     "done": "done",
     "in_progress": "in progress",
     "stalled": "stalled",
@@ -51,7 +51,7 @@ def headline(completion: dict[str, JSONValue]) -> str:
 
 
 def _table(rows: list[JSONValue], key: str) -> list[str]:
-    head = [key.capitalize(), *(_LABEL[b] for b in BUCKETS), "completion"]
+    head = [key.capitalize(), *(LABELS[b] for b in BUCKETS), "completion"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in map(obj, rows):
         c = obj(row["completion"])
@@ -97,7 +97,7 @@ def markdown_lines(report: dict[str, JSONValue]) -> list[str]:
     lines += ["", "## Reviews", "", *_review_lines(obj(report["reviews"]))]
     lines += ["", "## Carry-over candidates", ""]
     lines += [
-        f"- #{c['id']} [{_LABEL.get(str(c['state']), '')}] {md(c['text'])}"
+        f"- #{c['id']} [{LABELS.get(str(c['state']), '')}] {md(c['text'])}"
         for c in map(obj, seq(report["carry_over"]))
     ] or ["- none"]
     for heading in DISCUSSION:
@@ -109,7 +109,7 @@ def _item_lines(items: list[dict[str, JSONValue]]) -> list[str]:
     lines: list[str] = []
     for item in items:
         owners = ", ".join(md(o) for o in seq(item["owners"])) or "unassigned"
-        state = _LABEL.get(str(item["state"]), str(item["state"]))
+        state = LABELS.get(str(item["state"]), str(item["state"]))
         evidence = ", ".join(md(obj(e)["url"] or obj(e)["artifact"]) for e in seq(item["evidence"]))
         carried = f" (carried from #{item['carried_from']})" if item["carried_from"] else ""
         tail = f" — {evidence}" if evidence else ""

@@ -160,3 +160,35 @@ class TestMarkOngoing:
         assert "no action with id 999" in result.stderr
         shown = json.loads(cli(demo_db, "show", "2", "-f", "json").stdout)
         assert shown["state"] == "open"
+
+
+HOSTILE = b"""Subject: Hostile PTG
+
+=== <b>Topic</b> ===
+Actions:
+- mallory will add <script>alert(1)</script> and <img src=http://example.invalid/x>
+"""
+
+
+class TestRetroHtml:
+    """`retro --format html`: one file, remote text escaped."""
+
+    def test_remote_text_is_escaped(self, db_url, tmp_path) -> None:
+        """Markup in a topic or action is text in the page: no script, image or bold."""
+        summary = tmp_path / "hostile.txt"
+        summary.write_bytes(HOSTILE)
+        assert (
+            cli(db_url, "import", str(summary), "--team", "manila", "--cycle", "xena").exit_code
+            == 0
+        )
+        out = tmp_path / "retro.html"
+        result = cli(
+            db_url, "retro", "--team", "manila", "--cycle", "xena", "-f", "html", "--out", str(out)
+        )
+        assert result.exit_code == 0, result.stderr
+        page = out.read_text()
+        assert "<script" not in page
+        assert "<img" not in page
+        assert "<b>" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert "&lt;b&gt;Topic&lt;/b&gt;" in page

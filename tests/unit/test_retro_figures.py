@@ -27,7 +27,7 @@ def action(ident: int, **kw: object) -> RetroAction:
     """A commitment of the PTG made on its first day unless told otherwise."""
     base: dict[str, object] = {
         "event_id": 1, "topic": "Topic A", "text": f"item {ident}", "owners": ("alice",),
-        "committed_at": at("2020-10-26"),
+        "committed_at": at("2020-10-26"), "dated": True,
     }  # fmt: skip
     base.update(kw)
     return RetroAction(ident, **base)  # type: ignore[arg-type]
