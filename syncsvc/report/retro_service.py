@@ -13,7 +13,7 @@ from syncsvc.errors import ConfigError
 from syncsvc.report.retro import build_retro, default_until, end_of
 from syncsvc.report.views import JSONValue
 from syncsvc.schedule.releases import Schedules
-from syncsvc.schedule.series import SERIES
+from syncsvc.schedule.series import SERIES, resolve
 
 
 class RetroReader(Protocol):
@@ -71,8 +71,12 @@ def retro_report(
     until: str | None = None,
 ) -> dict[str, JSONValue]:
     """The retrospective of a team's cycle as of ``until`` (default: ``now``, or the
-    cycle's release once passed), with the previous cycle's completion when stored."""
-    ptg = reader.find_ptg(event=event, team=team, cycle=cycle)
+    cycle's release once passed), with the previous cycle's completion when stored.
+
+    ``cycle`` is a series name or number (ConfigError, with the nearest name, for
+    anything else); ``event`` (an id or title) wins over ``team`` and ``cycle``.
+    """
+    ptg = reader.find_ptg(event=event, team=team, cycle=resolve(cycle) if cycle else None)
     schedule = schedules.get(ptg.cycle) if ptg.cycle else None
     cut = parse_until(until, now=now) or default_until(schedule, now=now)
     previous: dict[str, JSONValue] | None = None

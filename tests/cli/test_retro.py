@@ -110,6 +110,13 @@ class TestRetroJson:
         assert {i for i, s in states(report).items() if s == "done"} == {6, 9}
         assert report["burnup"][-1]["date"] == "2020-12-31"
 
+    def test_cycle_names_are_checked(self, demo_db) -> None:
+        """--cycle is a series name in any case; a typo is exit 2 with the nearest name."""
+        assert retro(demo_db, "--team", "manila", "--cycle", "Wallaby")["event"]["id"] == 1
+        result = cli(demo_db, "retro", "--cycle", "walaby")
+        assert result.exit_code == 2
+        assert "did you mean wallaby?" in result.stderr
+
     def test_bad_until_is_a_usage_error(self, demo_db) -> None:
         """An --until that is not now, a date or a time is exit 2 with one line."""
         result = cli(demo_db, "retro", "--until", "yesterday")
