@@ -253,8 +253,10 @@ class TestStackedArea:
         assert (root.get("height"), root.get("viewBox")) == ("354", "0 0 640 354")
 
     def test_short_windows_label_hours(self):
-        """A window of two days or less labels ticks with month-day and time."""
-        assert {"01-14 00:00", "01-14 12:00", "01-15 00:00"} <= set(texts(svg_of(squash())))
+        """Windows of two days or less label ticks with month-day and time, every other minor."""
+        axis = svg_of(squash()).find(".//svg:g[@class='axes']", NS)
+        dates = [(t.text, t.get("class")) for t in axis.iterfind("svg:text", NS)][-3:]
+        assert dates == [("01-14 00:00", None), ("01-14 12:00", "minor"), ("01-15 00:00", None)]
 
     def test_the_table_has_a_row_per_time_and_a_total(self):
         """Rows: time, one count per series, the total."""

@@ -169,12 +169,15 @@ def _axes(frame: _Frame, times: Sequence[When]) -> list[str]:
     picks = (
         ordered if len(ordered) <= 5 else [ordered[i * (len(ordered) - 1) // 4] for i in range(5)]
     )
-    for when in dict.fromkeys(picks):
+    # Every other date is "minor": a phone's stylesheet hides those labels.
+    for index, when in enumerate(dict.fromkeys(picks)):
         x = frame.x(when)
         anchor = "end" if x > WIDTH - RIGHT - 40 else "middle"
+        minor = ' class="minor"' if index % 2 else ""
         parts.append(
             f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP + PLOT_H}" y2="{TOP + PLOT_H + 4}" '
-            f'stroke="#000"/><text x="{x:.1f}" y="{TOP + PLOT_H + 18}" text-anchor="{anchor}">'
+            f'stroke="#000"/><text{minor} x="{x:.1f}" y="{TOP + PLOT_H + 18}" '
+            f'text-anchor="{anchor}">'
             f"{_label(when, short=short)}</text>"
         )
     parts.append(
