@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime
 
@@ -318,6 +321,35 @@ class TestStackedArea:
         """Two renderings of the same data are byte-identical."""
         assert str(squash().svg) == str(squash().svg)
         assert str(squash().table) == str(squash().table)
+
+
+SCRIPT = """
+from datetime import date, datetime
+from syncsvc.report.html import BurnupPoint, Marker, Series, burnup_chart, stacked_area_chart
+b = burnup_chart([BurnupPoint(date(2021, 1, d), d, d, 0) for d in (3, 1, 2)], chart_id="b",
+                 title="t", markers=[Marker(date(2021, 1, 2), "m"), Marker(date(2021, 1, 2), "a")])
+s = stacked_area_chart([date(2021, 1, 1), datetime(2021, 1, 1, 12)], [Series("n", [1, 2])],
+                       chart_id="s", title="t")
+print(b.figure(), s.figure())
+"""
+
+
+class TestDeterminism:
+    def test_string_hashing_does_not_change_the_output(self, tmp_path):
+        """Two interpreters with different hash seeds print byte-identical charts."""
+        outputs = {
+            subprocess.run(
+                [sys.executable, "-c", SCRIPT],
+                env={**os.environ, "PYTHONHASHSEED": seed},
+                cwd=tmp_path,  # not the repo root, whose bare syncsvc/ would shadow the package
+                capture_output=True,
+                check=True,
+                text=True,
+            ).stdout
+            for seed in ("1", "2")
+        }
+        assert len(outputs) == 1
+        assert '<svg xmlns="http://www.w3.org/2000/svg" id="b"' in outputs.pop()
 
 
 class TestRender:

@@ -164,7 +164,7 @@ def _axes(frame: _Frame, times: Sequence[When]) -> list[str]:
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ccc"/>'
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{_count(value)}</text>'
         )
-    ordered = sorted(set(times), key=_seconds)
+    ordered = sorted(dict.fromkeys(times), key=_seconds)
     short = frame.end - frame.start <= 2 * 86400 and isinstance(ordered[0], datetime)
     picks = (
         ordered if len(ordered) <= 5 else [ordered[i * (len(ordered) - 1) // 4] for i in range(5)]
