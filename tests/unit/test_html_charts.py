@@ -173,6 +173,20 @@ class TestBurnup:
         with pytest.raises(ValueError, match="burn-up counts must be >= 0"):
             burnup_chart([BurnupPoint(date(2021, 1, 1), 1, -1, 0)], chart_id="n", title="n")
 
+    def test_tick_labels_never_use_exponents(self):
+        """Axes up to billions read as plain compact numbers."""
+        for top, expected in (
+            (9_000, ["0", "5000", "10k"]),
+            (1_234, ["0", "500", "1000", "1500"]),
+            (48_000, ["0", "20k", "40k", "60k"]),
+            (3_750_000_000, ["0", "1G", "2G", "3G", "4G"]),
+        ):
+            chart = burnup_chart(
+                [BurnupPoint(date(2021, 1, 1), top, 0, 0)], chart_id="t", title="t"
+            )
+            axis = svg_of(chart).find(".//svg:g[@class='axes']", NS)
+            assert [t.text for t in axis.iterfind("svg:text", NS)][:-1] == expected
+
     def test_output_is_deterministic(self):
         """The same points, in any order, give byte-identical SVG and table."""
         first = burnup(markers=[Marker(date(2021, 1, 7), "M-1")])

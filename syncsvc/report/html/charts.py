@@ -122,7 +122,7 @@ def _count(value: int) -> str:
     for size, suffix in ((1_000_000_000, "G"), (1_000_000, "M"), (10_000, "k")):
         if value >= size:
             divisor = size if suffix != "k" else 1000
-            return f"{value / divisor:.3g}{suffix}"
+            return f"{value / divisor:.2f}".rstrip("0").rstrip(".") + suffix
     return str(value)
 
 
