@@ -118,6 +118,20 @@ class TestBurnup:
         labels = root.find(".//svg:g[@class='markers']", NS).iterfind(".//svg:text", NS)
         assert [t.get("y") for t in labels] == ["24", "36", "48", "24"]
 
+    def test_date_ticks_are_whole_days_across_the_axis(self):
+        """Five ticks split the dates evenly, rounded to whole days."""
+        axis = svg_of(burnup(markers=[Marker(date(2021, 1, 31), "RC1")])).find(
+            ".//svg:g[@class='axes']", NS
+        )
+        labels = [(t.get("x"), t.text) for t in axis.iterfind("svg:text", NS)][-5:]
+        assert labels == [
+            ("56.0", "2021-01-01"),
+            ("207.5", "2021-01-09"),
+            ("340.0", "2021-01-16"),
+            ("491.5", "2021-01-24"),
+            ("624.0", "2021-01-31"),
+        ]
+
     def test_a_marker_outside_the_points_widens_the_dates(self):
         """A squash day after the last point still shows: the x axis reaches it."""
         root = svg_of(burnup(markers=[Marker(date(2021, 1, 31), "RC1")]))
@@ -272,8 +286,14 @@ class TestStackedArea:
     def test_short_windows_label_hours(self):
         """Windows of two days or less label ticks with month-day and time, every other minor."""
         axis = svg_of(squash()).find(".//svg:g[@class='axes']", NS)
-        dates = [(t.text, t.get("class")) for t in axis.iterfind("svg:text", NS)][-3:]
-        assert dates == [("01-14 00:00", None), ("01-14 12:00", "minor"), ("01-15 00:00", None)]
+        dates = [(t.text, t.get("class")) for t in axis.iterfind("svg:text", NS)][-5:]
+        assert dates == [
+            ("01-14 00:00", None),
+            ("01-14 06:00", "minor"),
+            ("01-14 12:00", None),
+            ("01-14 18:00", "minor"),
+            ("01-15 00:00", None),
+        ]
 
     def test_the_table_has_a_row_per_time_and_a_total(self):
         """Rows: time, one count per series, the total."""
