@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -384,6 +386,20 @@ class TestDeterminism:
         }
         assert len(outputs) == 1
         assert '<svg xmlns="http://www.w3.org/2000/svg" id="b"' in outputs.pop()
+
+
+class TestPackaging:
+    def test_every_template_is_package_data(self):
+        """Each file under templates/ matches a package-data glob, so a wheel ships it."""
+        root = Path(__file__).resolve().parents[2]
+        setup = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+        globs = setup["package-data"]["syncsvc.report.html"]
+        folder = root / "syncsvc" / "report" / "html"
+        templates = [
+            p.relative_to(folder) for p in (folder / "templates").rglob("*") if p.is_file()
+        ]
+        assert Path("templates/base.html") in templates
+        assert [t for t in templates if not any(t.match(g) for g in globs)] == []
 
 
 class TestRender:
