@@ -424,6 +424,24 @@ class TestRender:
         assert '<p class="subtitle">ab</p>' in page
         assert "<script>" not in page
 
+    def test_links_from_remote_text_are_http_only(self):
+        """The http_url filter keeps http(s) URLs and turns javascript:, data: and junk into #."""
+        template = environment().from_string('<a href="{{ url | http_url }}">x</a>')
+        assert template.render(url="https://bugs.launchpad.net/manila/+bug/1") == (
+            '<a href="https://bugs.launchpad.net/manila/+bug/1">x</a>'
+        )
+        assert template.render(url='http://x/"><script>') == (
+            '<a href="http://x/&#34;&gt;&lt;script&gt;">x</a>'
+        )
+        for hostile in (
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "data:text/html,x",
+            "//x",
+            "https:",
+        ):
+            assert template.render(url=hostile) == '<a href="#">x</a>'
+
     def test_a_chart_renders_as_a_figure(self):
         """``{{ chart }}`` prints the SVG and its table inside one figure."""
         template = environment().from_string(
