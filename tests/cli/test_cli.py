@@ -241,7 +241,7 @@ class TestListing:
         src.write_text("=== T ===\nActions:\n- vkmc will fix *all* [bugs](x) \x1b[31mnow\n")
         run(runner, db_url, "import", str(src))
         md = run(runner, db_url, "actions", "--format", "markdown").stdout
-        assert r"- [ ] #1 vkmc will fix \*all\* \[bugs\]\(x\) now — vkmc" in md
+        assert r"- [ ] #1 vkmc will fix \*all\* \[bugs](x) now — vkmc" in md
         table = run(runner, db_url, "actions").stdout
         assert "\x1b" not in table
         assert "1 actions: 1 owned, 0 unassigned" in table

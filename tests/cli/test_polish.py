@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
@@ -16,7 +15,6 @@ def run(db_url: str, *args: str, **kwargs):
 class TestMarkdown:
     """`--format markdown` escapes only where Markdown would misread the text."""
 
-    @pytest.mark.xfail(strict=True, reason="issue 15: markdown escapes too much")
     def test_actions_keep_plain_punctuation(self, db_url, tmp_path) -> None:
         """No `\\#1` or `\\(vhari\\)` mid-line; emphasis, links and HTML are still inert."""
         src = tmp_path / "s.txt"

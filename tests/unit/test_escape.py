@@ -117,13 +117,11 @@ class TestMarkdownMinimal:
         (r"C:\path \*", r"C:\\path \\\*"),
     )
 
-    @pytest.mark.xfail(strict=True, reason="issue 15: markdown escapes too much")
     def test_escapes_only_what_renders(self) -> None:
         """Mid-line # ( ) + ! stay as written; line starts, emphasis, links, HTML are escaped."""
         got = [(text, escape.markdown(text)) for text, _ in self.CASES]
         assert got == list(self.CASES)
 
-    @pytest.mark.xfail(strict=True, reason="issue 15: markdown escapes too much")
     def test_urls_are_kept(self) -> None:
         """A bare URL (GitHub and most wikis autolink it) stays whole and unescaped."""
         url = "https://review.opendev.org/c/openstack/manila/+/758868/"
