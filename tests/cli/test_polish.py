@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
+
+
+def header_widths(table: str) -> dict[str, int]:
+    """A rich table's column widths by header, read from its header line."""
+    header = next(line for line in table.splitlines() if line.startswith("┃"))
+    return {cell.strip(): len(cell) - 2 for cell in header.strip("┃").split("┃")}
 
 
 def run(db_url: str, *args: str, **kwargs):
@@ -31,3 +40,35 @@ class TestMarkdown:
             r"- [ ] #1 vhari will close bug #1 (vhari) and \*all\* \[bugs](x) \<b>now\</b>"
             " — vhari"
         )
+
+
+class TestActionsTable:
+    """The Action column gets the width; URLs are never broken; events show their dates."""
+
+    @pytest.mark.xfail(strict=True, reason="issue 15: the Action column is ~30 wide")
+    def test_action_column_gets_the_width(self, imported) -> None:
+        """At 160 columns the Action column is the widest and the table uses the width."""
+        result = run(imported, "actions", env={"COLUMNS": "160"})
+        assert result.exit_code == 0, result.stderr
+        widths = header_widths(result.stdout)
+        assert widths["Action"] >= 50
+        assert widths["Action"] == max(widths.values())
+        assert max(len(line) for line in result.stdout.splitlines()) <= 160
+
+    @pytest.mark.xfail(strict=True, reason="issue 15: URLs break mid-string")
+    @pytest.mark.parametrize("columns", ["160", "100"])
+    def test_urls_stay_whole(self, imported, columns) -> None:
+        """Every URL the actions carry appears whole on one line of the table."""
+        result = run(imported, "actions", env={"COLUMNS": columns})
+        assert result.exit_code == 0, result.stderr
+        for url in ("https://review.opendev.org/758868/", "https://review.opendev.org/745206/"):
+            assert url in result.stdout
+
+    @pytest.mark.xfail(strict=True, reason="issue 15: events lack the event date")
+    def test_events_show_the_dates(self, imported) -> None:
+        """`events` shows the first and last day; JSON carries them as ISO dates."""
+        table = run(imported, "events").stdout
+        assert "2020-10-26..2020-10-30" in table
+        assert "Dates" in header_widths(table)
+        [event] = json.loads(run(imported, "events", "--format", "json").stdout)
+        assert (event["first_day"], event["last_day"]) == ("2020-10-26", "2020-10-30")
