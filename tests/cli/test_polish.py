@@ -45,7 +45,6 @@ class TestMarkdown:
 class TestActionsTable:
     """The Action column gets the width; URLs are never broken; events show their dates."""
 
-    @pytest.mark.xfail(strict=True, reason="issue 15: the Action column is ~30 wide")
     def test_action_column_gets_the_width(self, imported) -> None:
         """At 160 columns the Action column is the widest and the table uses the width."""
         result = run(imported, "actions", env={"COLUMNS": "160"})
@@ -55,7 +54,6 @@ class TestActionsTable:
         assert widths["Action"] == max(widths.values())
         assert max(len(line) for line in result.stdout.splitlines()) <= 160
 
-    @pytest.mark.xfail(strict=True, reason="issue 15: URLs break mid-string")
     @pytest.mark.parametrize("columns", ["160", "100"])
     def test_urls_stay_whole(self, imported, columns) -> None:
         """Every URL the actions carry appears whole on one line of the table."""
