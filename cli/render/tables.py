@@ -90,15 +90,27 @@ def actions(console: Console, found: Sequence[StoredAction], *, view: LinkView) 
     console.print(f"{len(found)} actions: {owned} owned, {len(found) - owned} unassigned")
 
 
+def event_dates(event: StoredEvent) -> str:
+    """ "2020-10-26..2020-10-30", one date for a one-day event, "" when no day is dated."""
+    if event.first_day is None or event.last_day is None:
+        return ""
+    if event.first_day == event.last_day:
+        return event.first_day.isoformat()
+    return f"{event.first_day.isoformat()}..{event.last_day.isoformat()}"
+
+
 def events(console: Console, found: Sequence[StoredEvent]) -> None:
     """Imported events with their counts."""
-    table = _table("ID", "Team", "Cycle", "Title", "Source", "Imported", "Topics", "Actions")
+    table = _table(
+        "ID", "Team", "Cycle", "Title", "Dates", "Source", "Imported", "Topics", "Actions"
+    )
     for e in found:
         table.add_row(
             str(e.id),
             t(e.team or ""),
             t(e.cycle or ""),
             t(e.title),
+            event_dates(e),
             str(e.source),
             f"{e.imported_at:%Y-%m-%d %H:%M}",
             str(e.topics),

@@ -62,7 +62,6 @@ class TestActionsTable:
         for url in ("https://review.opendev.org/758868/", "https://review.opendev.org/745206/"):
             assert url in result.stdout
 
-    @pytest.mark.xfail(strict=True, reason="issue 15: events lack the event date")
     def test_events_show_the_dates(self, imported) -> None:
         """`events` shows the first and last day; JSON carries them as ISO dates."""
         table = run(imported, "events").stdout
