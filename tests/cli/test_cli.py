@@ -383,7 +383,7 @@ class TestDemoAndHelp:
         """`init` writes a loadable example and refuses to overwrite it."""
         path = tmp_path / "syncsvc.toml"
         assert run(runner, db_url, "init", "--path", str(path)).exit_code == 0
-        assert 'team = "manila"' in path.read_text()
+        assert '# team = "manila"' in path.read_text()
         again = run(runner, db_url, "init", "--path", str(path))
         assert again.exit_code == 2
         assert "already exists" in again.stderr

@@ -125,7 +125,6 @@ class TestSyncWithoutConfig:
 class TestInit:
     """`init` writes where discovery reads, says where, and never overwrites."""
 
-    @pytest.mark.xfail(strict=True, reason="issue 15: init writes ./syncsvc.toml")
     def test_writes_the_user_config_that_discovery_reads(
         self, db_url, no_config, tmp_path, monkeypatch
     ) -> None:
@@ -139,7 +138,7 @@ class TestInit:
         text = written.read_text(encoding="utf-8")
         assert '# team = "manila"' in text
         assert '# cycle = "wallaby"' in text
-        written.write_text(text + '\nteam = "cinder"\n', encoding="utf-8")
+        written.write_text('team = "cinder"\n' + text, encoding="utf-8")
         src = tmp_path / "s.txt"
         src.write_text("=== T ===\nActions:\n- vkmc will fix it\n", encoding="utf-8")
         assert run(db_url, "import", str(src)).exit_code == 0
@@ -149,7 +148,6 @@ class TestInit:
         assert again.exit_code == 2
         assert again.stderr.strip() == f"error: {written} already exists; not overwriting it"
 
-    @pytest.mark.xfail(strict=True, reason="issue 15: init does not create folders")
     def test_path_writes_elsewhere(self, db_url, no_config, tmp_path) -> None:
         """`--path` writes there (folders created) and leaves the user config alone."""
         target = tmp_path / "elsewhere" / "team.toml"
