@@ -12,8 +12,8 @@ import typer
 
 from syncsvc.cli.context import AppContext, app_context
 from syncsvc.cli.exit_codes import ExitCode
-from syncsvc.cli.options import SourceChoice
-from syncsvc.cli.render import lines, tables
+from syncsvc.cli.options import DetailFormat, DetailFormatOption, SourceChoice
+from syncsvc.cli.render import lines, sync_json, tables
 from syncsvc.cli.render.text import t
 from syncsvc.cli.runs import sync_with
 from syncsvc.config import Config
@@ -25,6 +25,7 @@ Example (crontab, every 15 minutes):
   */15 * * * * syncsvc -q sync || logger -t syncsvc "sync failed: $?"
 
 Example: syncsvc sync --source gerrit --dry-run
+Example: syncsvc -q sync --format json > last-sync.json
 
 Example (record, then replay offline into another database):
   syncsvc sync --full --save-to ./recording
@@ -76,6 +77,7 @@ def sync(
             help="Replay a --save-to recording instead of contacting any host.",
         ),
     ] = None,
+    fmt: DetailFormatOption = DetailFormat.TABLE,
 ) -> None:
     """Poll Launchpad and Gerrit and record what moved (incremental, safe to overlap)."""
     app_ctx = app_context(ctx)
@@ -88,7 +90,11 @@ def sync(
         cache_dir=Path(platformdirs.user_cache_dir("syncsvc")), save_to=save_to,
         from_file=from_file,
     )  # fmt: skip
-    print_outcome(app_ctx, outcome)
+    if fmt is DetailFormat.JSON:
+        sync_json.sync_outcome(app_ctx.out, outcome)
+        lines.sync_failures(app_ctx.err, outcome.sync)
+    else:
+        print_outcome(app_ctx, outcome)
     raise typer.Exit(exit_code(outcome))
 
 

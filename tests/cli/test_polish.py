@@ -162,7 +162,6 @@ class TestInit:
 class TestSyncJson:
     """`sync --format json`: one documented object on stdout, nothing else there."""
 
-    @pytest.mark.xfail(strict=True, reason="issue 15: sync has no --format json")
     def test_sync_against_the_fakes(self, imported, servers, tmp_path) -> None:
         """Each scope's counts, the links' counts, and whether it failed, as JSON."""
         cfg = fakes_config(tmp_path, servers)
@@ -185,7 +184,6 @@ class TestSyncJson:
         assert set(data["links"]) == {"added", "updated", "unchanged", "transitions"}
         assert data["links"]["added"] > 0
 
-    @pytest.mark.xfail(strict=True, reason="issue 15: sync has no --format json")
     def test_failures_stay_on_stderr(self, imported, no_config, offline) -> None:
         """Offline: the JSON says which scopes failed and why; stderr keeps the error lines."""
         result = run(imported, "sync", "--format", "json")
