@@ -95,19 +95,18 @@ def relink(console: Console, report: RelinkReport) -> None:
 #: A requests/urllib3 error's root cause: "(Caused by NameResolutionError("...: why"))".
 _CAUSE = re.compile(r"\(Caused by \w+\((?P<why>.*)\)\)$")
 _ATTEMPTS = re.compile(r"failed after \d+ attempts")
-FAILURE_BYTES = 160
 
 
 def short_failure(error: str) -> str:
-    """A scope's error in a few words: "failed after 4 attempts: Failed to resolve 'host'
-    (…)" rather than the whole query and connection pool; else the message, clipped."""
+    """A scope's error on one line; a connection error in a few words ("failed after 4
+    attempts: Failed to resolve 'host' (…)") rather than the query and connection pool."""
     text = escape.one_line(error)
     if cause := _CAUSE.search(text):
         why = cause.group("why").strip("\"'")
         why = why.rpartition(">: ")[2] if ">: " in why else why.rpartition("): ")[2]
         attempts = _ATTEMPTS.search(text)
         text = f"{attempts.group()}: {why}" if attempts else why
-    return escape.clip_bytes(text, FAILURE_BYTES)
+    return text
 
 
 def sync_failures(console: Console, report: SyncReport) -> None:

@@ -194,3 +194,49 @@ class TestSyncJson:
         assert data["links_skipped"] == "scope-failed"
         assert all(s["error"] for s in data["scopes"])
         assert "error: gerrit referenced" in result.stderr
+
+
+def complete(line: str, **env: str) -> list[str]:
+    """What bash completion offers for ``line`` (the word under the cursor is the last)."""
+    words = line.split(" ")
+    result = CliRunner().invoke(
+        app,
+        [],
+        prog_name="syncsvc",
+        env={
+            "_SYNCSVC_COMPLETE": "complete_bash",
+            "COMP_WORDS": line,
+            "COMP_CWORD": str(len(words) - 1),
+            **env,
+        },
+    )
+    assert result.exit_code == 0, result.stderr
+    return result.stdout.split()
+
+
+class TestCompletion:
+    """TAB completes action ids from the database and `--since` values."""
+
+    def test_action_ids(self, imported) -> None:
+        """`show 1<TAB>` offers the current ids starting with 1, in order."""
+        assert complete(f"syncsvc --db {imported} show 1") == ["1", *map(str, range(10, 20))]
+        assert complete(f"syncsvc --db {imported} link confirm 2") == ["2", "20"]
+        assert complete(f"syncsvc --db {imported} mark x") == []
+
+    def test_action_ids_from_the_environment(self, imported) -> None:
+        """`$SYNCSVC_DATABASE_URL` names the database as it does for commands."""
+        assert complete("syncsvc show 2", SYNCSVC_DATABASE_URL=imported) == ["2", "20"]
+
+    def test_no_database_offers_nothing(self, tmp_path) -> None:
+        """A SQLite file that does not exist yet is not created by a TAB."""
+        missing = tmp_path / "none.sqlite"
+        assert complete(f"syncsvc --db sqlite:///{missing} show ") == []
+        assert not missing.exists()
+
+    def test_since_values(self) -> None:
+        """`--since l<TAB>` offers the keywords; `--since 2<TAB>` durations and dates."""
+        assert complete("syncsvc status --since l") == ["last-meeting", "last-run"]
+        offered = complete("syncsvc status --since 2")
+        assert offered[:2] == ["24h", "2w"]
+        assert len(offered) == 5
+        assert all(len(v) == 10 for v in offered[2:])
