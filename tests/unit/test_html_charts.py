@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import tomllib
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -115,6 +120,20 @@ class TestBurnup:
         labels = root.find(".//svg:g[@class='markers']", NS).iterfind(".//svg:text", NS)
         assert [t.get("y") for t in labels] == ["24", "36", "48", "24"]
 
+    def test_date_ticks_are_whole_days_across_the_axis(self):
+        """Five ticks split the dates evenly, rounded to whole days."""
+        axis = svg_of(burnup(markers=[Marker(date(2021, 1, 31), "RC1")])).find(
+            ".//svg:g[@class='axes']", NS
+        )
+        labels = [(t.get("x"), t.text) for t in axis.iterfind("svg:text", NS)][-5:]
+        assert labels == [
+            ("56.0", "2021-01-01"),
+            ("207.5", "2021-01-09"),
+            ("340.0", "2021-01-16"),
+            ("491.5", "2021-01-24"),
+            ("624.0", "2021-01-31"),
+        ]
+
     def test_a_marker_outside_the_points_widens_the_dates(self):
         """A squash day after the last point still shows: the x axis reaches it."""
         root = svg_of(burnup(markers=[Marker(date(2021, 1, 31), "RC1")]))
@@ -169,6 +188,20 @@ class TestBurnup:
         """A count below zero is a ValueError, not a line under the axis."""
         with pytest.raises(ValueError, match="burn-up counts must be >= 0"):
             burnup_chart([BurnupPoint(date(2021, 1, 1), 1, -1, 0)], chart_id="n", title="n")
+
+    def test_tick_labels_never_use_exponents(self):
+        """Axes up to billions read as plain compact numbers."""
+        for top, expected in (
+            (9_000, ["0", "5000", "10k"]),
+            (1_234, ["0", "500", "1000", "1500"]),
+            (48_000, ["0", "20k", "40k", "60k"]),
+            (3_750_000_000, ["0", "1G", "2G", "3G", "4G"]),
+        ):
+            chart = burnup_chart(
+                [BurnupPoint(date(2021, 1, 1), top, 0, 0)], chart_id="t", title="t"
+            )
+            axis = svg_of(chart).find(".//svg:g[@class='axes']", NS)
+            assert [t.text for t in axis.iterfind("svg:text", NS)][:-1] == expected
 
     def test_output_is_deterministic(self):
         """The same points, in any order, give byte-identical SVG and table."""
@@ -253,8 +286,16 @@ class TestStackedArea:
         assert (root.get("height"), root.get("viewBox")) == ("354", "0 0 640 354")
 
     def test_short_windows_label_hours(self):
-        """A window of two days or less labels ticks with month-day and time."""
-        assert {"01-14 00:00", "01-14 12:00", "01-15 00:00"} <= set(texts(svg_of(squash())))
+        """Windows of two days or less label ticks with month-day and time, every other minor."""
+        axis = svg_of(squash()).find(".//svg:g[@class='axes']", NS)
+        dates = [(t.text, t.get("class")) for t in axis.iterfind("svg:text", NS)][-5:]
+        assert dates == [
+            ("01-14 00:00", None),
+            ("01-14 06:00", "minor"),
+            ("01-14 12:00", None),
+            ("01-14 18:00", "minor"),
+            ("01-15 00:00", None),
+        ]
 
     def test_the_table_has_a_row_per_time_and_a_total(self):
         """Rows: time, one count per series, the total."""
@@ -318,6 +359,49 @@ class TestStackedArea:
         assert str(squash().table) == str(squash().table)
 
 
+SCRIPT = """
+from datetime import date, datetime
+from syncsvc.report.html import BurnupPoint, Marker, Series, burnup_chart, stacked_area_chart
+b = burnup_chart([BurnupPoint(date(2021, 1, d), d, d, 0) for d in (3, 1, 2)], chart_id="b",
+                 title="t", markers=[Marker(date(2021, 1, 2), "m"), Marker(date(2021, 1, 2), "a")])
+s = stacked_area_chart([date(2021, 1, 1), datetime(2021, 1, 1, 12)], [Series("n", [1, 2])],
+                       chart_id="s", title="t")
+print(b.figure(), s.figure())
+"""
+
+
+class TestDeterminism:
+    def test_string_hashing_does_not_change_the_output(self, tmp_path):
+        """Two interpreters with different hash seeds print byte-identical charts."""
+        outputs = {
+            subprocess.run(
+                [sys.executable, "-c", SCRIPT],
+                env={**os.environ, "PYTHONHASHSEED": seed},
+                cwd=tmp_path,  # not the repo root, whose bare syncsvc/ would shadow the package
+                capture_output=True,
+                check=True,
+                text=True,
+            ).stdout
+            for seed in ("1", "2")
+        }
+        assert len(outputs) == 1
+        assert '<svg xmlns="http://www.w3.org/2000/svg" id="b"' in outputs.pop()
+
+
+class TestPackaging:
+    def test_every_template_is_package_data(self):
+        """Each file under templates/ matches a package-data glob, so a wheel ships it."""
+        root = Path(__file__).resolve().parents[2]
+        setup = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+        globs = setup["package-data"]["syncsvc.report.html"]
+        folder = root / "syncsvc" / "report" / "html"
+        templates = [
+            p.relative_to(folder) for p in (folder / "templates").rglob("*") if p.is_file()
+        ]
+        assert Path("templates/base.html") in templates
+        assert [t for t in templates if not any(t.match(g) for g in globs)] == []
+
+
 class TestRender:
     def test_base_layout_is_self_contained(self):
         """The layout inlines its CSS, forbids loads by policy and carries no script or URL."""
@@ -339,6 +423,24 @@ class TestRender:
         )
         assert '<p class="subtitle">ab</p>' in page
         assert "<script>" not in page
+
+    def test_links_from_remote_text_are_http_only(self):
+        """The http_url filter keeps http(s) URLs and turns javascript:, data: and junk into #."""
+        template = environment().from_string('<a href="{{ url | http_url }}">x</a>')
+        assert template.render(url="https://bugs.launchpad.net/manila/+bug/1") == (
+            '<a href="https://bugs.launchpad.net/manila/+bug/1">x</a>'
+        )
+        assert template.render(url='http://x/"><script>') == (
+            '<a href="http://x/&#34;&gt;&lt;script&gt;">x</a>'
+        )
+        for hostile in (
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "data:text/html,x",
+            "//x",
+            "https:",
+        ):
+            assert template.render(url=hostile) == '<a href="#">x</a>'
 
     def test_a_chart_renders_as_a_figure(self):
         """``{{ chart }}`` prints the SVG and its table inside one figure."""

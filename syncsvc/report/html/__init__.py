@@ -12,7 +12,8 @@ and are rendered with :func:`render`, where ``burnup`` is a
 :class:`~syncsvc.report.html.charts.Chart`. Every value a template prints is
 escaped for HTML and has control characters removed (Unicode format characters
 such as bidi overrides are shown as ``\\u202e``); only :class:`markupsafe.Markup`
-(charts, :func:`markupsafe.escape` output) is printed as it is.
+(charts, :func:`markupsafe.escape` output) is printed as it is. Links built from
+remote text go through the ``http_url`` filter (anything but http(s) becomes ``#``).
 """
 
 from __future__ import annotations
@@ -39,9 +40,20 @@ __all__ = [
     "Series",
     "burnup_chart",
     "environment",
+    "http_url",
     "render",
     "stacked_area_chart",
 ]
+
+
+def http_url(value: str) -> str:
+    """``value`` when it is an http(s) URL, else ``"#"``: remote text never becomes a
+    ``javascript:`` or ``data:`` link. Templates use it as ``href="{{ url | http_url }}"``."""
+    text = shown(value).strip()
+    scheme, _, rest = text.partition(":")
+    if scheme.lower() in {"http", "https"} and rest.startswith("//") and len(rest) > 2:
+        return text
+    return "#"
 
 
 def _finalize(value: object) -> object:
@@ -54,7 +66,7 @@ def _finalize(value: object) -> object:
 @cache
 def environment() -> jinja2.Environment:
     """The report environment: package templates, autoescape on, undefined names fail."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("syncsvc.report.html", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -63,6 +75,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["http_url"] = http_url
+    return env
 
 
 def render(template: str, /, **context: object) -> str:

@@ -122,7 +122,7 @@ def _count(value: int) -> str:
     for size, suffix in ((1_000_000_000, "G"), (1_000_000, "M"), (10_000, "k")):
         if value >= size:
             divisor = size if suffix != "k" else 1000
-            return f"{value / divisor:.3g}{suffix}"
+            return f"{value / divisor:.2f}".rstrip("0").rstrip(".") + suffix
     return str(value)
 
 
@@ -156,6 +156,24 @@ def _frame(times: Sequence[When], top: int) -> _Frame:
     return _Frame(min(seconds), max(seconds), _ticks(top)[-1])
 
 
+def _date_ticks(frame: _Frame, first: When, *, timed: bool) -> list[When]:
+    """Up to five evenly spaced ticks across the frame: whole days for dated data,
+    whole minutes for timed data; one tick, ``first``, when the frame is a single instant.
+    """
+    if frame.end == frame.start:
+        return [first]
+    ticks: list[When] = []
+    for index in range(5):
+        seconds = frame.start + index * (frame.end - frame.start) / 4
+        if timed:
+            ticks.append(datetime.fromtimestamp(math.floor(seconds / 60 + 0.5) * 60, UTC))
+        else:
+            ticks.append(
+                datetime.fromtimestamp(math.floor(seconds / 86400 + 0.5) * 86400, UTC).date()
+            )
+    return list(dict.fromkeys(ticks))
+
+
 def _axes(frame: _Frame, times: Sequence[When]) -> list[str]:
     parts = ['<g class="axes" font-size="12" fill="#000">']
     for value in _ticks(frame.top):
@@ -164,17 +182,17 @@ def _axes(frame: _Frame, times: Sequence[When]) -> list[str]:
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ccc"/>'
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{_count(value)}</text>'
         )
-    ordered = sorted(set(times), key=_seconds)
-    short = frame.end - frame.start <= 2 * 86400 and isinstance(ordered[0], datetime)
-    picks = (
-        ordered if len(ordered) <= 5 else [ordered[i * (len(ordered) - 1) // 4] for i in range(5)]
-    )
-    for when in dict.fromkeys(picks):
+    timed = any(isinstance(t, datetime) for t in times)
+    short = timed and frame.end - frame.start <= 2 * 86400
+    # Every other date is "minor": a phone's stylesheet hides those labels.
+    for index, when in enumerate(_date_ticks(frame, times[0], timed=timed)):
         x = frame.x(when)
         anchor = "end" if x > WIDTH - RIGHT - 40 else "middle"
+        minor = ' class="minor"' if index % 2 else ""
         parts.append(
             f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP + PLOT_H}" y2="{TOP + PLOT_H + 4}" '
-            f'stroke="#000"/><text x="{x:.1f}" y="{TOP + PLOT_H + 18}" text-anchor="{anchor}">'
+            f'stroke="#000"/><text{minor} x="{x:.1f}" y="{TOP + PLOT_H + 18}" '
+            f'text-anchor="{anchor}">'
             f"{_label(when, short=short)}</text>"
         )
     parts.append(
