@@ -79,7 +79,12 @@ def link_refresh(ctx: typer.Context, wait: WaitOption = RELINK_WAIT) -> None:
 def mark(
     ctx: typer.Context,
     action_ids: Annotated[
-        list[int], typer.Argument(metavar="ID...", help="Action ids (see `actions`).")
+        list[int],
+        typer.Argument(
+            metavar="ID...",
+            help="Action ids (see `actions`).",
+            autocompletion=completion.action_ids,
+        ),
     ],
     state: Annotated[ActionState, typer.Argument(help="done, dropped, open or ongoing.")],
     force: Annotated[
