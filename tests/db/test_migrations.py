@@ -75,7 +75,7 @@ class TestUpgradeDowngrade:
         assert current_revision(bare_engine) is None
         upgrade(bare_engine)
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(bare_engine) == head_revision() == "0007"
+        assert current_revision(bare_engine) == head_revision() == "0008"
 
     def test_downgrade_base_then_upgrade_again(self, engine):
         """Downgrading to base drops every table, and upgrading again recreates them."""
@@ -84,7 +84,7 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) is None
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0007"
+        assert current_revision(engine) == "0008"
 
     def test_downgrade_0002_keeps_the_initial_schema_and_its_data(self, engine):
         """Downgrading to 0001 drops only the sync tables; events survive; upgrading restores them."""
@@ -100,12 +100,12 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) == "0001"
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0007"
+        assert current_revision(engine) == "0008"
         with engine.connect() as connection:
             assert connection.scalar(text("SELECT team FROM events")) == "manila"
 
     def test_upgrade_step_by_step(self, bare_engine):
-        """0001 up to 0007 one at a time gives the same tables as upgrading straight to head."""
+        """0001 up to 0008 one at a time gives the same tables as upgrading straight to head."""
         upgrade(bare_engine, "0001")
         assert set(inspect(bare_engine).get_table_names()) == {*TABLES, "alembic_version"}
         upgrade(bare_engine, "0002")
@@ -129,7 +129,7 @@ class TestUpgradeDowngrade:
         }
         upgrade(bare_engine, "0006")
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        upgrade(bare_engine, "0007")
+        upgrade(bare_engine, "0008")
         assert current_revision(bare_engine) == head_revision()
 
     def test_upgrade_twice_is_a_no_op(self, engine):
@@ -198,13 +198,41 @@ INSERT_MESSAGE = (
 )
 
 
+class TestMigration0008:
+    def test_upgrade_keeps_bugs_and_tasks_with_the_new_fields_unknown(self, bare_engine):
+        """Bugs and tasks from 0007 stay; their squash fields are NULL until next fetched."""
+        upgrade(bare_engine, "0007")
+        with bare_engine.begin() as connection:
+            connection.execute(text(INSERT_BUG))
+            connection.execute(text(INSERT_TASK))
+        upgrade(bare_engine, "0008")
+        with bare_engine.connect() as connection:
+            bug = connection.execute(
+                text("SELECT bug_id, date_created, message_count, duplicate_of FROM bugs")
+            ).one()
+            task = connection.execute(
+                text("SELECT bug_id, date_triaged, date_incomplete FROM bug_tasks")
+            ).one()
+        assert (tuple(bug), tuple(task)) == ((1855391, None, None, None), (1855391, None, None))
+
+    def test_downgrade_drops_exactly_the_new_columns(self, engine):
+        """Downgrading to 0007 removes the four bug and two task columns, nothing else."""
+        downgrade(engine, "0007")
+        bugs = {c["name"] for c in inspect(engine).get_columns("bugs")}
+        tasks = {c["name"] for c in inspect(engine).get_columns("bug_tasks")}
+        assert not {"date_created", "message_count", "duplicate_of", "remote_last_message"} & bugs
+        assert not {"date_triaged", "date_incomplete"} & tasks
+        assert {"private", "information_type"} <= bugs
+        assert "date_in_progress" in tasks
+
+
 class TestMigration0007:
     def test_upgrade_marks_stored_bugs_public_with_no_type(self, bare_engine):
         """Bugs from 0006 become not private, their information type unknown until fetched."""
         upgrade(bare_engine, "0006")
         with bare_engine.begin() as connection:
             connection.execute(text(INSERT_BUG))
-        upgrade(bare_engine, "0007")
+        upgrade(bare_engine, "0008")
         with bare_engine.connect() as connection:
             row = connection.execute(
                 text("SELECT bug_id, private, information_type FROM bugs")
@@ -460,7 +488,7 @@ class TestAlembicConfiguration:
         command.upgrade(config, "head")
         engine = open_engine(sqlite_url)
         try:
-            assert current_revision(engine) == "0007"
+            assert current_revision(engine) == "0008"
         finally:
             engine.dispose()
 
