@@ -73,6 +73,7 @@ from syncsvc.domain.records import (
     StoredEvent,
     Topic,
 )
+from syncsvc.domain.squash import SquashBug, SquashChange
 from syncsvc.domain.sync import HistoryEvent, SaveCounts, SourceName
 
 __all__ = [
@@ -130,6 +131,8 @@ __all__ = [
     "SourceKey",
     "SourceKind",
     "SourceName",
+    "SquashBug",
+    "SquashChange",
     "StoredAction",
     "StoredDecision",
     "StoredEvent",
