@@ -19,6 +19,7 @@ from syncsvc.cli.commands import (
     importing,
     links,
     people,
+    squash,
     status,
     sync,
 )
@@ -101,7 +102,19 @@ def main_options(
     _ = ctx.obj.config  # a broken config file fails every command, not only some
 
 
-for group in (importing, actions, admin, sync, status, decisions, links, people, drift, demo):
+for group in (
+    importing,
+    actions,
+    admin,
+    sync,
+    status,
+    decisions,
+    links,
+    people,
+    drift,
+    demo,
+    squash,
+):
     group.register(app)
 
 
