@@ -19,16 +19,32 @@ CODE_REVIEW = "Code-Review"
 def open_bug_tasks(session: Session, projects: Collection[str] = ()) -> list[SquashBug]:
     """The unresolved project tasks (series tasks left out) of visible bugs, with their
     bugs' fields, by bug id then project; only ``projects`` when given. One query."""
+    return bug_tasks(session, projects, open_only=True)
+
+
+def bug_tasks(
+    session: Session,
+    projects: Collection[str] = (),
+    *,
+    open_only: bool,
+    bug_ids: Collection[int] | None = None,
+) -> list[SquashBug]:
+    """Project tasks (series tasks left out) of visible bugs with their bugs' fields, by
+    bug id then project: unresolved ones only with ``open_only``; only ``projects`` and
+    ``bug_ids`` when given. One query."""
     stmt = (
         select(BugTaskRow, BugRow)
         .join(BugRow, BugRow.bug_id == BugTaskRow.bug_id)
         .where(BugRow.visible.is_(True))
-        .where(BugTaskRow.status.in_(sorted(UNRESOLVED_STATUSES)))
         .where(BugTaskRow.target.not_like("%/%"))
         .order_by(BugTaskRow.bug_id, BugTaskRow.target)
     )
+    if open_only:
+        stmt = stmt.where(BugTaskRow.status.in_(sorted(UNRESOLVED_STATUSES)))
     if projects:
         stmt = stmt.where(BugTaskRow.target.in_(sorted(projects)))
+    if bug_ids is not None:
+        stmt = stmt.where(BugTaskRow.bug_id.in_(sorted(bug_ids)))
     return [
         SquashBug(
             bug_id=bug.bug_id,

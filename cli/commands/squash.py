@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -13,23 +14,35 @@ import typer
 from rich.table import Table
 from sqlalchemy import make_url
 
+from syncsvc.cli.commands import squash_event
 from syncsvc.cli.commands.sync import print_outcome
 from syncsvc.cli.context import AppContext, app_context
 from syncsvc.cli.render import as_json
 from syncsvc.cli.render.text import t
 from syncsvc.cli.runs import sync_with
+from syncsvc.cli.squash_events import load_report, parse_when
+from syncsvc.cli.squash_events import start as start_event
 from syncsvc.config import GerritSettings, LaunchpadSettings, SquashSection, SyncSection
+from syncsvc.domain import SquashEvent
 from syncsvc.errors import ConfigError
 from syncsvc.models import db
 from syncsvc.models.squash_queries import open_bug_tasks, open_closing_changes
 from syncsvc.squash.plan import LIST_NAMES, PlanFilters, SquashPlan, build_plan, goal_lines
 from syncsvc.squash.plan import parse_goals as parse_goal_pairs
+from syncsvc.squash.report import status_lines
 from syncsvc.squash.rules import RuleSettings
 from syncsvc.squash.views import plan_json, signup_sheet
 from syncsvc.testing.squash_sample import (
+    FIRST_SYNC,
+    SQUASH_FROM,
     SQUASH_GERRIT_PROJECTS,
+    SQUASH_NAME,
     SQUASH_NOW,
     SQUASH_PROJECTS,
+    SQUASH_ROUNDS,
+    SQUASH_TAG,
+    SQUASH_TO,
+    apply_moves,
     squash_servers,
 )
 
@@ -155,32 +168,52 @@ def _tables(app_ctx: AppContext, found: SquashPlan) -> None:
     out.print(load)
 
 
+def _clock(when: datetime) -> Callable[[], datetime]:
+    return lambda: when
+
+
 def squash_demo(app_ctx: AppContext, scratch: Path) -> None:
-    """`demo --squash`: sync the squash sample's open bugs and changes from local fakes
-    into the demo database, then print the plan as of the sample's Monday."""
+    """`demo --squash`: sync the squash sample from local fakes with the clock set to
+    2021, print the plan, then run the sample squash day (a sync per round of
+    changes in its window) and print its status and report."""
     with squash_servers() as servers:
         lp_root, gerrit_url = servers.launchpad.service_root, servers.gerrit.url
-        # Reach back to the sample's 2021 changes, whatever today is.
-        lookback = (datetime.now(UTC) - SQUASH_NOW).days + 90
         cfg = msgspec.structs.replace(
             app_ctx.config,
             launchpad=LaunchpadSettings(lp_root, SQUASH_PROJECTS),
             gerrit=GerritSettings(gerrit_url, SQUASH_GERRIT_PROJECTS),
-            sync=SyncSection(allowed_hosts=(lp_root, gerrit_url), lookback_days=lookback),
+            sync=SyncSection(allowed_hosts=(lp_root, gerrit_url)),
             squash=SquashSection(open_bugs=True),
         )
-        outcome = sync_with(app_ctx, cfg, cache_dir=scratch / "cache")
-    print_outcome(app_ctx, outcome)
-    filters = PlanFilters(projects=SQUASH_PROJECTS, goals={"open": 130, "new": 10})
-    _tables(app_ctx, make_plan(app_ctx, filters, SQUASH_NOW))
+        cache = scratch / "cache"
+        print_outcome(app_ctx, sync_with(app_ctx, cfg, cache_dir=cache, now=_clock(FIRST_SYNC)))
+        filters = PlanFilters(projects=SQUASH_PROJECTS, goals={"open": 130, "new": 10})
+        _tables(app_ctx, make_plan(app_ctx, filters, SQUASH_NOW))
+        event = SquashEvent(
+            SQUASH_NAME,
+            parse_when(SQUASH_FROM, "--from"),
+            parse_when(SQUASH_TO, "--to"),
+            tag=SQUASH_TAG,
+            projects=SQUASH_PROJECTS,
+            goals=(("open", 130), ("new", 10)),
+        )
+        start_event(app_ctx, event, now=FIRST_SYNC)
+        for when, moves in SQUASH_ROUNDS:
+            apply_moves(servers.launchpad, moves, when)
+            sync_with(app_ctx, cfg, cache_dir=cache, now=_clock(when))
+    end = SQUASH_ROUNDS[-1][0]
+    for line in status_lines(load_report(app_ctx, SQUASH_NAME, now=end).report, now=end):
+        app_ctx.out.print(line, markup=False, highlight=False)
     db = shlex.quote(make_url(str(app_ctx.db_url)).render_as_string(hide_password=True))
     app_ctx.err.print(t("try next:"))
     at = SQUASH_NOW.isoformat()
     app_ctx.err.print(t(f"syncsvc --db {db} squash plan --at {at} --format markdown"))
-    app_ctx.err.print(t(f"syncsvc --db {db} squash plan --at {at} --format json"))
+    app_ctx.err.print(t(f"syncsvc --db {db} squash report {SQUASH_NAME} --format mail"))
+    app_ctx.err.print(t(f"syncsvc --db {db} squash report {SQUASH_NAME} --format json"))
 
 
 squash_app.command("plan", epilog=PLAN_EPILOG)(plan)
+squash_event.register(squash_app)
 
 
 def register(app: typer.Typer) -> None:

@@ -73,7 +73,13 @@ from syncsvc.domain.records import (
     StoredEvent,
     Topic,
 )
-from syncsvc.domain.squash import SquashBug, SquashChange
+from syncsvc.domain.squash import (
+    SquashBug,
+    SquashChange,
+    SquashEvent,
+    SquashSnapshot,
+    TaskChange,
+)
 from syncsvc.domain.sync import HistoryEvent, SaveCounts, SourceName
 
 __all__ = [
@@ -133,10 +139,13 @@ __all__ = [
     "SourceName",
     "SquashBug",
     "SquashChange",
+    "SquashEvent",
+    "SquashSnapshot",
     "StoredAction",
     "StoredDecision",
     "StoredEvent",
     "StoredIdentity",
+    "TaskChange",
     "Topic",
     "TopicRefs",
     "Transition",

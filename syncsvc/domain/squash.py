@@ -57,3 +57,39 @@ class SquashChange:
     code_review: int
     updated: datetime
     url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SquashEvent:
+    """A bug-squash event: a named window of UTC instants, an optional event tag, the
+    Launchpad projects it covers and its numeric goals (``{"open": 130}``)."""
+
+    name: str
+    starts_at: datetime
+    ends_at: datetime
+    tag: str | None = None
+    projects: tuple[str, ...] = ()
+    goals: tuple[tuple[str, int], ...] = ()
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SquashSnapshot:
+    """Counts taken by one sync in the window: ``open``, ``unassigned``,
+    ``status:<Status>`` and ``importance:<Importance>`` of the open tasks."""
+
+    taken_at: datetime
+    counts: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TaskChange:
+    """One stored change of a bug task's status, importance or assignee, dated by the
+    remote timestamp it carries."""
+
+    bug_id: int
+    target: str
+    field: str
+    old_value: str | None
+    new_value: str | None
+    changed_at: datetime

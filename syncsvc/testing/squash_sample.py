@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from syncsvc.domain import Account
+from syncsvc.testing.demo_servers import KEEP, update_task
 from syncsvc.testing.fake_gerrit import ChangeInfo, FakeGerrit, make_change
 from syncsvc.testing.fake_launchpad import FakeLaunchpad
 from syncsvc.testing.fake_launchpad_data import FakeMessage, FakeTask
@@ -27,6 +28,7 @@ SQUASH_BASE = 1930000
 PER_PROJECT = 60
 PEOPLE = ("sample-dev-a", "sample-dev-b", "sample-dev-c", "sample-dev-d")
 EASY = "low-hanging-fruit"
+SQUASH_TAG = "squash-sample"  # the sample squash's event tag, on manila-ui's stale bugs
 #: What each task is, in turn; ``i % 12`` picks one.
 KINDS = (
     "new",  # New, Undecided, tagged easy
@@ -87,6 +89,8 @@ def _add(lp: FakeLaunchpad, spec: SquashBugSpec) -> None:
     tags = [EASY] if kind in ("new", "confirmed", "incomplete-answered", "expiring") else []
     if kind == "unassigned-progress":
         tags = [EASY]
+    if kind == "stale" and spec.project == "manila-ui":
+        tags = [SQUASH_TAG]
     if kind == "new":
         status, importance = "New", "Undecided"
     elif kind == "triaged":
@@ -193,3 +197,72 @@ def squash_servers() -> Iterator[SquashServers]:
     with FakeGerrit(changes=squash_changes()) as gerrit, FakeLaunchpad() as launchpad:
         seed_squash_launchpad(launchpad)
         yield SquashServers(launchpad, gerrit)
+
+
+# --- the sample squash day: a window, and what people did in it ----------------------
+
+#: "As long as it is still Thursday somewhere": Thursday 00:00 at UTC+14 to Friday
+#: 00:00 at UTC-12 (2021-06-16 10:00 to 2021-06-18 12:00 UTC).
+SQUASH_NAME = "sample-squash"
+SQUASH_FROM = "2021-06-17T00:00:00+14:00"
+SQUASH_TO = "2021-06-18T00:00:00-12:00"
+#: The first sync, before the window: it reads every open bug.
+FIRST_SYNC = datetime(2021, 6, 15, 12, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One task change a person makes during the squash."""
+
+    bug_id: int
+    status: str | None = None
+    assignee: str | None = None
+
+
+def _moves(kind: str, count: int, skip: int = 0, **change: str) -> list[Move]:
+    return [Move(b, **change) for b in ids_of(kind)[skip : skip + count]]
+
+
+#: Sync times in the window and the changes made just before each (the first: none).
+SQUASH_ROUNDS: tuple[tuple[datetime, tuple[Move, ...]], ...] = (
+    (datetime(2021, 6, 16, 11, 0, tzinfo=UTC), ()),
+    (
+        datetime(2021, 6, 16, 20, 0, tzinfo=UTC),
+        (
+            *_moves("new", 8, status="Invalid"),
+            *_moves("confirmed", 6, status="Triaged"),
+            *_moves("triaged", 5, status="In Progress", assignee="sample-dev-b"),
+        ),
+    ),
+    (
+        datetime(2021, 6, 17, 14, 0, tzinfo=UTC),
+        (
+            *_moves("in-review", 10, status="Fix Released"),
+            *_moves("old-wishlist", 5, status="Won't Fix"),
+            *_moves("new", 7, skip=8, status="Confirmed"),
+        ),
+    ),
+    (
+        datetime(2021, 6, 18, 9, 0, tzinfo=UTC),
+        (
+            *_moves("expiring", 6, status="Expired"),
+            *_moves("incomplete-answered", 4, status="Confirmed"),
+            *_moves("triaged", 3, status="Fix Released"),
+        ),
+    ),
+)
+
+
+def apply_moves(lp: FakeLaunchpad, moves: tuple[Move, ...], when: datetime) -> None:
+    """Make ``moves`` on the fake at ``when`` (each a minute apart), as Launchpad would
+    record them."""
+    for step, move in enumerate(moves):
+        target = lp.bugs[move.bug_id].tasks[0].target
+        update_task(
+            lp,
+            move.bug_id,
+            target,
+            status=move.status,
+            assignee=KEEP if move.assignee is None else move.assignee,
+            when=when - timedelta(hours=1) + timedelta(minutes=step),
+        )

@@ -8,7 +8,14 @@ import pytest
 from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
-from syncsvc.testing.squash_sample import EXTRA_BUGS, SQUASH_NOW, ids_of
+from syncsvc.testing.squash_sample import (
+    EXTRA_BUGS,
+    SQUASH_GERRIT_PROJECTS,
+    SQUASH_NOW,
+    SQUASH_PROJECTS,
+    ids_of,
+    squash_servers,
+)
 
 AT = ["--at", SQUASH_NOW.isoformat()]
 ITEM_KEYS = [
@@ -18,11 +25,21 @@ ITEM_KEYS = [
 
 
 @pytest.fixture
-def squash_db(db_url, quiet_clients):
-    """A database after `syncsvc demo --squash` (the squash sample's open bugs synced)."""
-    result = CliRunner().invoke(app, ["--db", db_url, "demo", "--squash"])
+def squash_db(db_url, quiet_clients, tmp_path):
+    """A database after `syncsvc sync` with open_bugs on against the squash sample's fakes
+    (no squash day played)."""
+    with squash_servers() as servers:
+        lp, gerrit = servers.launchpad.service_root, servers.gerrit.url
+        config = tmp_path / "syncsvc.toml"
+        config.write_text(
+            f'[launchpad]\nservice_root = "{lp}"\nprojects = {list(SQUASH_PROJECTS)!r}\n'
+            f'[gerrit]\nurl = "{gerrit}"\nprojects = {list(SQUASH_GERRIT_PROJECTS)!r}\n'
+            f'[sync]\nallowed_hosts = ["{lp}", "{gerrit}"]\nlookback_days = 36500\n'
+            "[squash]\nopen_bugs = true\n",
+            encoding="utf-8",
+        )
+        result = CliRunner().invoke(app, ["--db", db_url, "--config", str(config), "sync"])
     assert result.exit_code == 0, result.stderr
-    assert "Totals: open 180 → 130, New 30 → 10" in result.stdout
     return db_url
 
 

@@ -53,7 +53,8 @@ SYNC_TABLES = {"bugs", "bug_tasks", "changes", "artifact_history", "sync_state"}
 COMMENT_TABLES = {"bug_messages"}
 LINK_TABLES = {"links", "action_state_history", "identities"}
 SOURCE_TABLES = {"event_sources"}
-ALL_TABLES = TABLES | SYNC_TABLES | LINK_TABLES | COMMENT_TABLES | SOURCE_TABLES
+SQUASH_TABLES = {"squash_events", "squash_snapshots", "squash_signups"}
+ALL_TABLES = TABLES | SYNC_TABLES | LINK_TABLES | COMMENT_TABLES | SOURCE_TABLES | SQUASH_TABLES
 INSERT_EVENT = (
     "INSERT INTO events (team, cycle, title, source, source_digest, imported_at)"
     " VALUES ('manila', 'wallaby', 'PTG', 'ptg', '', CURRENT_TIMESTAMP)"
@@ -124,12 +125,16 @@ class TestUpgradeDowngrade:
         }
         upgrade(bare_engine, "0005")
         assert set(inspect(bare_engine).get_table_names()) == {
-            *(ALL_TABLES - SOURCE_TABLES),
+            *(ALL_TABLES - SOURCE_TABLES - SQUASH_TABLES),
             "alembic_version",
         }
         upgrade(bare_engine, "0006")
-        assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
+        assert set(inspect(bare_engine).get_table_names()) == {
+            *(ALL_TABLES - SQUASH_TABLES),
+            "alembic_version",
+        }
         upgrade(bare_engine, "0008")
+        assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
         assert current_revision(bare_engine) == head_revision()
 
     def test_upgrade_twice_is_a_no_op(self, engine):
@@ -216,8 +221,13 @@ class TestMigration0008:
         assert (tuple(bug), tuple(task)) == ((1855391, None, None, None), (1855391, None, None))
 
     def test_downgrade_drops_exactly_the_new_columns(self, engine):
-        """Downgrading to 0007 removes the four bug and two task columns, nothing else."""
+        """Downgrading to 0007 removes the squash tables and the four bug and two task
+        columns, nothing else."""
         downgrade(engine, "0007")
+        assert set(inspect(engine).get_table_names()) == {
+            *(ALL_TABLES - SQUASH_TABLES),
+            "alembic_version",
+        }
         bugs = {c["name"] for c in inspect(engine).get_columns("bugs")}
         tasks = {c["name"] for c in inspect(engine).get_columns("bug_tasks")}
         assert not {"date_created", "message_count", "duplicate_of", "remote_last_message"} & bugs
@@ -396,6 +406,8 @@ class TestSchemaMatchesModels:
             "uq_identities_gerrit_account_id",
             "uq_identities_gerrit_username",
             "uq_identities_launchpad",
+            "uq_squash_events_name",
+            "uq_squash_signups_event_id_bug_id",
         }
         assert foreign == {
             "fk_actions_event_id_events",
