@@ -17,6 +17,11 @@ from syncsvc.models import db
 from syncsvc.schedule.releases import Schedules, load_schedules
 
 
+def user_config_dir() -> Path:
+    """Where discovery looks for ``syncsvc.toml`` and `init` writes it."""
+    return Path(platformdirs.user_config_dir("syncsvc"))
+
+
 def _stdout_console() -> Console:
     """Results console: the terminal's width, or 160 columns when piped (not 80)."""
     console = Console(highlight=False, soft_wrap=True)
@@ -53,11 +58,15 @@ class AppContext:
     _engine: Engine | None = None
 
     @property
+    def config_source(self) -> Path | None:
+        """The config file discovery finds (see :func:`config_path`), or ``None``."""
+        return config_path(self.config_file, user_config_dir())
+
+    @property
     def config(self) -> Config:
         """The loaded config file (defaults when there is none)."""
         if self._config is None:
-            path = config_path(self.config_file, Path(platformdirs.user_config_dir("syncsvc")))
-            self._config = load_config(path)
+            self._config = load_config(self.config_source)
         return self._config
 
     @property

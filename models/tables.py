@@ -76,8 +76,16 @@ class EventRow(Base):
         back_populates="event", order_by="TopicRow.position", cascade="all, delete-orphan"
     )
 
-    def to_record(self, *, topics: int, actions: int) -> StoredEvent:
-        """Return the domain record, with the given counts of current topics and actions."""
+    def to_record(
+        self,
+        *,
+        topics: int,
+        actions: int,
+        first_day: date | None = None,
+        last_day: date | None = None,
+    ) -> StoredEvent:
+        """Return the domain record, with the given counts of current topics and actions
+        and the event's first and last dated day."""
         return StoredEvent(
             id=self.id,
             team=self.team or None,
@@ -87,6 +95,8 @@ class EventRow(Base):
             imported_at=self.imported_at,
             topics=topics,
             actions=actions,
+            first_day=first_day,
+            last_day=last_day,
         )
 
 

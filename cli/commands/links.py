@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from syncsvc.cli import edits
+from syncsvc.cli import completion, edits
 from syncsvc.cli.context import app_context
 from syncsvc.cli.render import lines
 from syncsvc.cli.render.text import t
@@ -19,7 +19,12 @@ link_app = typer.Typer(
     epilog="Example: syncsvc link add 9 change:729292",
 )
 ArtifactArg = Annotated[str, typer.Argument(help="bug:N, change:N or blueprint:project/name.")]
-ActionArg = Annotated[int, typer.Argument(metavar="ID", help="Action id (see `actions`).")]
+ActionArg = Annotated[
+    int,
+    typer.Argument(
+        metavar="ID", help="Action id (see `actions`).", autocompletion=completion.action_ids
+    ),
+]
 WaitOption = Annotated[
     float,
     typer.Option("--wait", metavar="SECONDS", help="Seconds to wait for another relink."),

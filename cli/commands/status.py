@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from syncsvc.cli import queries
+from syncsvc.cli import completion, queries
 from syncsvc.cli.context import app_context
 from syncsvc.cli.options import OwnerOption, TopicOption
 from syncsvc.cli.render import as_json, lines, markdown, tables
@@ -34,7 +34,12 @@ class StatusFormat(StrEnum):
 
 def status(
     ctx: typer.Context,
-    since: Annotated[str, typer.Option("--since", help="Start of the window.")] = "7d",
+    since: Annotated[
+        str,
+        typer.Option(
+            "--since", help="Start of the window.", autocompletion=completion.since_values
+        ),
+    ] = "7d",
     owner: OwnerOption = None,
     topic: TopicOption = None,
     fmt: Annotated[
