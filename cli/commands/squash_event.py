@@ -15,7 +15,8 @@ from syncsvc.cli.context import app_context
 from syncsvc.cli.render import as_json
 from syncsvc.cli.render.text import t
 from syncsvc.domain import SquashEvent
-from syncsvc.errors import InputError
+from syncsvc.errors import ConfigError, InputError
+from syncsvc.squash.html import squash_html
 from syncsvc.squash.plan import parse_goals
 from syncsvc.squash.report import mail_text, progress, report_json, status_lines
 
@@ -103,14 +104,19 @@ class ReportFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
     MAIL = "mail"
+    HTML = "html"
 
 
 def report(
     ctx: typer.Context,
     name: NameArg,
     fmt: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="text (default), json or mail.")
+        ReportFormat,
+        typer.Option("--format", "-f", help="text (default), json, mail or html (needs --out)."),
     ] = ReportFormat.TEXT,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="html: write the page to this file.")
+    ] = None,
     include_private: Annotated[
         bool, typer.Option("--include-private", help="Count and list private bugs too.")
     ] = False,
@@ -118,10 +124,21 @@ def report(
 ) -> None:
     """The event's outcome from stored history: before/after against the goals,
     closures by route, sign-ups closed, per-person tally, fixes waiting on reviewers,
-    and the previous squash."""
+    and the previous squash; html writes one self-contained page with a stacked-area
+    chart of the window's snapshots."""
     app_ctx = app_context(ctx)
     loaded = squash_events.load_report(app_ctx, name, include_private=include_private, now=_now(at))
     out = app_ctx.out
+    if fmt is ReportFormat.HTML:
+        if out_file is None:
+            raise ConfigError("--format html needs --out FILE", hint="e.g. --out squash.html")
+        page = squash_html(loaded.report, loaded.tasks, loaded.changes)
+        try:
+            out_file.write_text(page, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{out_file}: cannot write ({exc.__class__.__name__})") from exc
+        out.print(t(f"wrote {out_file}"))
+        return
     if fmt is ReportFormat.JSON:
         as_json.print_json(out, report_json(loaded.report))
         return

@@ -90,6 +90,19 @@ class TestSquashEvent:
                                               "Undecided"]  # fmt: skip
         assert lines[lines.index("Critical") + 1] == "None."
 
+    def test_html_page(self, squash_db, tmp_path):
+        """--format html --out writes one page with the snapshots' chart; no --out is exit 2."""
+        page = tmp_path / "squash.html"
+        result = squash(squash_db, "report", SQUASH_NAME, "--format", "html", "--out",
+                        str(page), *AT)  # fmt: skip
+        assert result.stdout.strip() == f"wrote {page}"
+        text = page.read_text(encoding="utf-8")
+        assert "<title>Bug squash sample-squash</title>" in text
+        assert text.count('id="squash-status" role="img"') == 1
+        assert "<script" not in text
+        missing = squash(squash_db, "report", SQUASH_NAME, "--format", "html")
+        assert (missing.exit_code, "--format html needs --out FILE" in missing.stderr) == (2, True)
+
 
 class TestStart:
     def test_window_across_time_zones_and_errors(self, db_url):
