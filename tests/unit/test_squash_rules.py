@@ -12,6 +12,7 @@ from syncsvc.errors import ConfigError
 from syncsvc.squash import rules
 from syncsvc.squash.plan import PlanFilters, build_plan, goal_lines, parse_goals
 from syncsvc.squash.rules import RuleSettings
+from syncsvc.squash.views import signup_sheet
 
 NOW = datetime(2021, 6, 10, 12, 0, tzinfo=UTC)
 
@@ -191,3 +192,31 @@ class TestPlan:
         assert goal_lines(plan.totals, goals) == ["open 3 → 1", "New 1 → 0"]
         with pytest.raises(ConfigError, match="bad goal 'opne=1'"):
             parse_goals(["opne=1"])
+
+
+class TestSheet:
+    def test_etherpad_sheet_is_plain_and_inert(self):
+        """The etherpad sheet: plain '|' rows, titles on one line, pipes and controls gone."""
+        hostile = replace(bug(7, "New"), title="Crash | \x1b[31mred\x1b[0m\nnext *line*")
+        plan = build_plan([hostile], [], PlanFilters(), now=NOW)
+        lines = signup_sheet(plan, markdown=False, lists=("untriaged",))
+        assert lines == [
+            "Bug squash sign-up sheet",
+            "",
+            "Totals: open 1, New 1, Undecided 0",
+            "",
+            "== Untriaged (1) ==",
+            "",
+            (
+                "| https://bugs.launchpad.net/manila/+bug/7 | Crash / red next *line* | New "
+                "| Medium | 1 | |"
+            ),
+        ]
+
+    def test_markdown_sheet_escapes_titles(self):
+        """The Markdown sheet escapes what a renderer would misread in a title."""
+        hostile = replace(bug(7, "New"), title="[click](javascript:x) | <b>")
+        plan = build_plan([hostile], [], PlanFilters(), now=NOW)
+        row = signup_sheet(plan, markdown=True, lists=("untriaged",))[-1]
+        assert row.startswith("| [7](https://bugs.launchpad.net/manila/+bug/7) | ")
+        assert r"| \[click](javascript:x) \| \<b> |" in row
