@@ -19,6 +19,7 @@ owns the failure policy:
 Cost model (requests): login 2 with a cold ``cache_dir``, 0 with a warm one;
 :meth:`LaunchpadAdapter.search_tasks` ``ceil(N / 75)`` (at least 1);
 :meth:`LaunchpadAdapter.get_bugs` 2 per bug (the bug, its tasks);
+:meth:`LaunchpadAdapter.get_bug_entries` 1 per bug (the bug alone);
 :meth:`LaunchpadAdapter.get_bug_comments` 1 per bug (the bug), plus one page per 75
 messages for a bug with comments newer than the caller has;
 :meth:`LaunchpadAdapter.set_task_status` 2 (the task, the PATCH; 1 if already set),
@@ -232,6 +233,24 @@ class LaunchpadAdapter:
                 seen.add(bug_id)
                 yield self._get_bug(bug_id)
 
+    def get_bug_entries(self, ids: Iterable[int]) -> Iterator[Bug]:
+        """Yield each bug's own fields (no tasks) in the order given, duplicates skipped.
+
+        Tags, message count, dates and duplicate-ness live on the bug, not on the
+        tasks searchTasks returns. Costs 1 request per bug; a missing or private
+        bug is yielded with ``visible=False``. Raises RemoteError subclasses.
+        """
+        seen: set[int] = set()
+        for bug_id in ids:
+            if bug_id not in seen:
+                seen.add(bug_id)
+                what = f"Launchpad bug {bug_id}"
+                entry = self._call(partial(self._load_bug, bug_id), what)
+                if entry is None:
+                    yield Bug(bug_id, visible=False)
+                else:
+                    yield _convert(partial(self._to_bug, entry, ()), what)
+
     def get_bug_comments(
         self,
         ids: Iterable[int],
@@ -301,6 +320,7 @@ class LaunchpadAdapter:
         statuses: Sequence[str] = ALL_STATUSES,
         match_all_tags: bool = False,
         assignee: str | None = None,
+        omit_duplicates: bool = True,
     ) -> Iterator[BugTask]:
         """Yield the project's bug tasks, ordered by bug number, duplicates of other bugs omitted.
 
@@ -309,16 +329,17 @@ class LaunchpadAdapter:
         unrelated edits, so callers should query with an overlap and upsert.
         ``tags`` match any of them (all with ``match_all_tags``; ``-tag`` excludes).
         Every status in ``statuses`` is sent, since Launchpad otherwise returns
-        unresolved tasks only. Costs ``ceil(N / 75)`` requests (at least 1). Raises
-        ValueError at once for an unknown status; while iterating, RemoteNotFoundError
-        for an unknown project and the other RemoteError subclasses.
+        unresolved tasks only; ``omit_duplicates=False`` keeps duplicates too. Costs
+        ``ceil(N / 75)`` requests (at least 1). Raises ValueError at once for an
+        unknown status; while iterating, RemoteNotFoundError for an unknown project
+        and the other RemoteError subclasses.
         """
         unknown = [s for s in statuses if s not in _SEARCHABLE]
         if unknown or not statuses:
             raise ValueError(f"not searchable Launchpad statuses: {unknown or 'none given'}")
         params: dict[str, Any] = {
             "status": list(statuses),
-            "omit_duplicates": True,
+            "omit_duplicates": omit_duplicates,
             # Bug order does not change when bugs are edited during the poll, so
             # offset paging neither skips nor repeats tasks.
             "order_by": ["id"],
@@ -421,6 +442,12 @@ class LaunchpadAdapter:
             message_count=as_count(entry.message_count),
             private=bool(entry.private),
             information_type=str(entry.information_type) if entry.information_type else None,
+            date_created=as_datetime(entry.date_created),
+            duplicate_of=(
+                None
+                if entry.duplicate_of_link is None
+                else bug_id_from_link(str(entry.duplicate_of_link))
+            ),
         )
 
     def _to_task(self, entry: Any) -> BugTask:
@@ -438,6 +465,8 @@ class LaunchpadAdapter:
             date_in_progress=as_datetime(entry.date_in_progress),
             is_complete=bool(entry.is_complete),
             url=str(entry.web_link or ""),
+            date_triaged=as_datetime(entry.date_triaged),
+            date_incomplete=as_datetime(entry.date_incomplete),
         )
 
     def _to_message(self, bug_id: int, number: int, entry: Any) -> BugMessage:

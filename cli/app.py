@@ -21,6 +21,7 @@ from syncsvc.cli.commands import (
     links,
     people,
     retro,
+    squash,
     status,
     sync,
 )
@@ -105,7 +106,7 @@ def main_options(
 
 for group in (
     importing, actions, admin, sync, status, retro, carry, decisions, links, people, drift,
-    demo,
+    demo, squash,
 ):  # fmt: skip
     group.register(app)
 

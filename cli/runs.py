@@ -21,7 +21,9 @@ from syncsvc.cli.stores import SqlDatabase
 from syncsvc.cli.wiring import relink_settings, sync_settings
 from syncsvc.config import Config
 from syncsvc.errors import ConfigError
+from syncsvc.models import db
 from syncsvc.models.lock import DEFAULT_WAIT
+from syncsvc.models.squash_store import add_snapshots
 from syncsvc.sync.relink import RelinkReport
 from syncsvc.sync.service import SyncOutcome, refresh_links, sync_and_relink
 
@@ -39,6 +41,7 @@ def sync_with(
     cache_dir: Path,
     save_to: Path | None = None,
     from_file: Path | None = None,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> SyncOutcome:
     """Build the sources (``cfg``'s adapters, or a recording), then sync and relink under
     the sync lock.
@@ -49,6 +52,9 @@ def sync_with(
     given; InputError for a ``from_file`` recording that is missing, corrupt or
     lacks the source asked for (before the database is opened), or a ``save_to``
     directory that cannot be written.
+
+    A sync that saved every scope (not a dry run) then appends a snapshot to each
+    bug-squash event whose window holds ``now()``.
     """
     if save_to is not None and from_file is not None:
         raise ConfigError(
@@ -63,7 +69,7 @@ def sync_with(
         sources = (lambda: pair) if save_to is None else (lambda: recording(save_to, *pair))
         database = SqlDatabase(app_ctx.engine())
         with _progress(app_ctx) as progress, _stop_on_sigterm() as stop:
-            return sync_and_relink(
+            outcome = sync_and_relink(
                 database,
                 sources,
                 settings=sync_settings(cfg),
@@ -73,7 +79,12 @@ def sync_with(
                 wait=wait,
                 progress=progress,
                 stop=stop,
+                now=now,
             )
+    if not dry_run and not outcome.sync.failed:
+        with db.session_scope(app_ctx.engine()) as session:
+            add_snapshots(session, now=now())
+    return outcome
 
 
 def relink_with(

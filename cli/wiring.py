@@ -60,6 +60,7 @@ def sync_settings(cfg: Config) -> SyncSettings:
         gerrit_projects=cfg.gerrit.projects,
         overlap=timedelta(minutes=cfg.sync.overlap_minutes),
         lookback=timedelta(days=cfg.sync.lookback_days),
+        open_bugs=cfg.squash.open_bugs,
     )
 
 

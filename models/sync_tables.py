@@ -69,6 +69,12 @@ class BugRow(Base):
     comments_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     private: Mapped[bool] = mapped_column(Boolean, server_default=false())
     information_type: Mapped[str | None] = mapped_column(String(40))
+    # Bug-level fields a full bug read brings (0008); NULL for a bug only searched.
+    date_created: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message_count: Mapped[int | None] = mapped_column(Integer)
+    duplicate_of: Mapped[int | None] = mapped_column(Integer)
+    # Launchpad's own date_last_message, unlike date_last_message above (comment sync).
+    remote_last_message: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @staticmethod
     def columns_of(bug: Bug) -> dict[str, object]:
@@ -81,6 +87,10 @@ class BugRow(Base):
             "url": bug.url,
             "private": bug.private,
             "information_type": bug.information_type,
+            "date_created": bug.date_created,
+            "message_count": bug.message_count,
+            "duplicate_of": bug.duplicate_of,
+            "remote_last_message": bug.date_last_message,
         }
 
     def to_record(self, tasks: Iterable[BugTaskRow]) -> Bug:
@@ -160,6 +170,8 @@ class BugTaskRow(Base):
     date_fix_committed: Mapped[datetime | None] = mapped_column(UTCDateTime)
     date_fix_released: Mapped[datetime | None] = mapped_column(UTCDateTime)
     date_closed: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    date_triaged: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    date_incomplete: Mapped[datetime | None] = mapped_column(UTCDateTime)
     url: Mapped[str] = mapped_column(String(2000))
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -181,6 +193,8 @@ class BugTaskRow(Base):
             "date_fix_committed": task.date_fix_committed,
             "date_fix_released": task.date_fix_released,
             "date_closed": task.date_closed,
+            "date_triaged": task.date_triaged,
+            "date_incomplete": task.date_incomplete,
             "url": task.url,
         }
 
@@ -200,6 +214,8 @@ class BugTaskRow(Base):
             date_in_progress=self.date_in_progress,
             is_complete=self.is_complete,
             url=self.url,
+            date_triaged=self.date_triaged,
+            date_incomplete=self.date_incomplete,
         )
 
 

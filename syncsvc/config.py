@@ -37,6 +37,9 @@ GERRIT_URL = "https://review.opendev.org"
 OVERLAP_MINUTES = 10  # a sync asks again for what changed this long before its cursor
 LOOKBACK_DAYS = 90  # how far back the first sync of a project looks
 STALL_DAYS = 21  # linked open work idle longer than this is stalled
+LOW_HANGING_TAG = "low-hanging-fruit"
+# Launchpad accounts of the OpenStack infrastructure and its Gerrit hook.
+BOTS: tuple[str, ...] = ("hudson-openstack", "openstack-infra")
 SUGGEST_THRESHOLD = 0.5  # candidate links scoring at least this are suggested
 
 EXAMPLE_CONFIG = f"""\
@@ -105,6 +108,14 @@ time = "15:00"
 stall_days = {STALL_DAYS}
 # Candidate links scoring at least this are suggested (never confirmed).
 suggest_threshold = {SUGGEST_THRESHOLD}
+
+[squash]
+# Also keep every open bug of the [launchpad] projects for `syncsvc squash`: one
+# request per open bug on the first sync, then only bugs modified since.
+open_bugs = false
+# The tag that marks easy bugs, and accounts whose changes never count as work.
+low_hanging_tag = "{LOW_HANGING_TAG}"
+bots = ["hudson-openstack", "openstack-infra"]
 """
 
 
@@ -193,6 +204,14 @@ class StatusSection(_Section, frozen=True):
     suggest_threshold: Fraction = SUGGEST_THRESHOLD
 
 
+class SquashSection(_Section, frozen=True):
+    """The [squash] section: the open-bug sync and what squash lists treat specially."""
+
+    open_bugs: bool = False
+    low_hanging_tag: Text = LOW_HANGING_TAG
+    bots: Texts = BOTS
+
+
 class Config(_Section, frozen=True):
     """Settings read from the config file; every field has a safe default."""
 
@@ -207,6 +226,7 @@ class Config(_Section, frozen=True):
     imports: ImportSection = msgspec.field(default_factory=ImportSection, name="import")
     meeting: MeetingSection = msgspec.field(default_factory=MeetingSection)
     status: StatusSection = msgspec.field(default_factory=StatusSection)
+    squash: SquashSection = msgspec.field(default_factory=SquashSection)
 
     def allowed_hosts(self) -> AllowedHosts:
         """What sync may contact: ``[sync] allowed_hosts`` if given, else Launchpad's

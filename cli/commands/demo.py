@@ -6,12 +6,14 @@ import shlex
 import tempfile
 from importlib import resources
 from pathlib import Path
+from typing import Annotated
 
 import msgspec
 import typer
 from sqlalchemy import make_url
 
 from syncsvc.cli import queries
+from syncsvc.cli.commands.squash import squash_demo
 from syncsvc.cli.commands.sync import print_outcome
 from syncsvc.cli.context import app_context
 from syncsvc.cli.imports import parse_and_report, save_event
@@ -42,14 +44,26 @@ def demo_config(base: Config, *, gerrit_url: str, launchpad_root: str) -> Config
     )
 
 
-def demo(ctx: typer.Context) -> None:
+def demo(
+    ctx: typer.Context,
+    squash: Annotated[
+        bool,
+        typer.Option(
+            "--squash", help="Show a bug-squash plan on the squash sample data set instead."
+        ),
+    ] = False,
+) -> None:
     """Import the example summary, sync it against local fake Launchpad and Gerrit
-    servers loaded with sample data, and list the commitments with their work."""
+    servers loaded with sample data, and list the commitments with their work.
+    With --squash: sync the squash sample's open bugs and print `squash plan`."""
     app_ctx = app_context(ctx)
     scratch = Path(tempfile.mkdtemp(prefix="syncsvc-demo-"))
     if app_ctx.db_url is None:
         app_ctx.db_url = f"sqlite:///{scratch / 'demo.sqlite'}"
         app_ctx.err.print(t(f"demo database: {scratch / 'demo.sqlite'}"))
+    if squash:
+        squash_demo(app_ctx, scratch)
+        return
     data = resources.files("syncsvc.data").joinpath("example-summary.html").read_bytes()
     save_event(app_ctx, parse_and_report(app_ctx, data, team=None, cycle=None), data)
     with sample_servers() as servers:

@@ -73,6 +73,13 @@ from syncsvc.domain.records import (
     StoredEvent,
     Topic,
 )
+from syncsvc.domain.squash import (
+    SquashBug,
+    SquashChange,
+    SquashEvent,
+    SquashSnapshot,
+    TaskChange,
+)
 from syncsvc.domain.sync import HistoryEvent, SaveCounts, SourceName
 
 __all__ = [
@@ -130,10 +137,15 @@ __all__ = [
     "SourceKey",
     "SourceKind",
     "SourceName",
+    "SquashBug",
+    "SquashChange",
+    "SquashEvent",
+    "SquashSnapshot",
     "StoredAction",
     "StoredDecision",
     "StoredEvent",
     "StoredIdentity",
+    "TaskChange",
     "Topic",
     "TopicRefs",
     "Transition",

@@ -312,6 +312,8 @@ class BugTask:
     date_in_progress: datetime | None = None
     is_complete: bool = False
     url: str = ""
+    date_triaged: datetime | None = None
+    date_incomplete: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,6 +375,8 @@ class Bug:
     message_count: int | None = None
     private: bool = False
     information_type: str | None = None
+    date_created: datetime | None = None
+    duplicate_of: int | None = None  # the master bug when this one is a duplicate
 
 
 # --- Records that storage returns ---------------------------------------------------

@@ -42,6 +42,8 @@ from typing import TypeVar
 from syncsvc.config import LOOKBACK_DAYS, OVERLAP_MINUTES
 from syncsvc.domain import (
     CLOSED_CHANGE_STATUSES,
+    SEARCH_STATUSES,
+    UNRESOLVED_STATUSES,
     Bug,
     BugComments,
     BugTask,
@@ -50,7 +52,7 @@ from syncsvc.domain import (
 )
 from syncsvc.errors import RemoteError, StoppedError
 from syncsvc.reconcile.footers import GERRIT_EVIDENCE
-from syncsvc.sync.ports import BugSource, ChangeSource, SyncStore
+from syncsvc.sync.ports import BugSource, ChangeSource, OpenBugSource, SyncStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -65,6 +67,9 @@ class SyncSettings:
     overlap: timedelta = timedelta(minutes=OVERLAP_MINUTES)
     lookback: timedelta = timedelta(days=LOOKBACK_DAYS)
     batch_size: int = 100
+    #: Also keep every open bug of the Launchpad projects, with its bug-level fields
+    #: (``[squash] open_bugs``): the data bug-squash lists need.
+    open_bugs: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +258,63 @@ def _sync_launchpad(run: _Run, source: BugSource) -> None:
             return replace(report, comments=saved)
 
         run.guarded(SourceName.LAUNCHPAD, scope, poll)
+    if run.settings.open_bugs:
+        _sync_open_bugs(run, source, sorted(polled))
     comments.catch_up()
+
+
+# The first open-bug sync of a project reads what is still open; later ones every
+# status, so a bug closed meanwhile is seen closing.
+_OPEN = tuple(s for s in SEARCH_STATUSES if s in UNRESOLVED_STATUSES)
+
+
+def _sync_open_bugs(run: _Run, source: BugSource, projects: Sequence[str]) -> None:
+    """The ``open-bugs:<project>`` scopes: one paged search per project (duplicates
+    included), then one request per bug it returned for the bug's own fields (tags,
+    message count, dates, duplicate-ness). The first run searches the open statuses
+    with no date; later runs only bugs modified since the cursor (minus the
+    overlap), so a run where nothing changed costs one request per project."""
+    if not isinstance(source, OpenBugSource):  # a replayed recording has no bug entries
+        for project in projects:
+            run.reports.append(
+                ScopeReport(
+                    SourceName.LAUNCHPAD,
+                    f"open-bugs:{project}",
+                    skipped="source cannot read bug entries",
+                )
+            )
+        return
+    reader: OpenBugSource = source
+    for project in projects:
+        scope = f"open-bugs:{project}"
+
+        def poll(project: str = project, scope: str = scope) -> ScopeReport:
+            cursor = None if run.full else run.store.cursor(SourceName.LAUNCHPAD, scope)
+            since = cursor - run.settings.overlap if cursor is not None else None
+            statuses = SEARCH_STATUSES if since is not None else _OPEN
+            searched_at = run.now()
+            run.idle()
+            found = list(
+                reader.search_tasks(
+                    project, modified_since=since, statuses=statuses, omit_duplicates=False
+                )
+            )
+
+            def entries(batch: Sequence[BugTask]) -> _Write:
+                bugs = list(reader.get_bug_entries(sorted({t.bug_id for t in batch})))
+                return lambda observed: run.store.save_bugs(bugs, observed_at=observed)
+
+            counts, bugs = _save_batches(
+                run,
+                found,
+                run.store.save_bug_tasks,
+                cursor=None,
+                last_cursor=(SourceName.LAUNCHPAD, scope, searched_at),
+                prepare=entries,
+            )
+            return ScopeReport(SourceName.LAUNCHPAD, scope, len(found), counts + bugs, since)
+
+        run.guarded(SourceName.LAUNCHPAD, scope, poll)
 
 
 _Write = Callable[[datetime], SaveCounts]

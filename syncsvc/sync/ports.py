@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from syncsvc.domain import (
     Bug,
@@ -60,6 +60,29 @@ class BugSource(Protocol):
         not in ``known``; with ``pattern`` only comments whose subject or content
         matches are kept. Private or missing bugs come back with ``visible=False``.
         Raises RemoteError subclasses."""
+        ...
+
+
+@runtime_checkable
+class OpenBugSource(Protocol):
+    """What the open-bug sync (``[squash] open_bugs``) needs beyond :class:`BugSource`."""
+
+    def search_tasks(
+        self,
+        project: str,
+        *,
+        modified_since: datetime | None,
+        tags: Sequence[str] = (),
+        statuses: Sequence[str] = ...,
+        omit_duplicates: bool = True,
+    ) -> Iterator[BugTask]:
+        """As :meth:`BugSource.search_tasks`, limited to ``statuses``; with
+        ``omit_duplicates=False`` duplicates come too. Raises RemoteError subclasses."""
+        ...
+
+    def get_bug_entries(self, ids: Iterable[int]) -> Iterator[Bug]:
+        """Yield each bug's own fields (no tasks), in the order given; invisible ones
+        with ``visible=False``. One request per bug. Raises RemoteError subclasses."""
         ...
 
 

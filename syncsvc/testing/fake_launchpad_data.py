@@ -408,15 +408,32 @@ def _person_name(raw: Any) -> str:
 
 
 def _status_filter(params: Mapping[str, list[Any]]) -> set[str]:
+    """The statuses asked for; the two search-only Incomplete forms are kept as given."""
     if "status" not in params:
         return set(UNRESOLVED_STATUSES)
     wanted: set[str] = set()
     for status in params["status"]:
         if status not in SEARCHABLE_STATUSES:
             raise BadRequestError(f'status: Invalid value "{status}". Acceptable values are: ...')
-        incomplete = str(status).startswith(BugTaskStatus.INCOMPLETE)
-        wanted.add(BugTaskStatus.INCOMPLETE if incomplete else str(status))
+        wanted.add(str(status))
     return wanted
+
+
+def _status_matches(bug: FakeBug, task: FakeTask, wanted: set[str]) -> bool:
+    """Launchpad's rule: an Incomplete task has a response when a message on the bug is
+    newer than the task's ``date_incomplete``."""
+    if task.status in wanted:
+        return True
+    if task.status != BugTaskStatus.INCOMPLETE:
+        return False
+    since = task.dates.get("date_incomplete") or bug.date_last_updated
+    answered = any((m.date_created or bug.date_created) > since for m in bug.messages)
+    form = (
+        BugTaskStatus.INCOMPLETE_WITH_RESPONSE
+        if answered
+        else (BugTaskStatus.INCOMPLETE_WITHOUT_RESPONSE)
+    )
+    return str(form) in wanted
 
 
 def _tags_match(bug: FakeBug, tags: Sequence[Any], combinator: str) -> bool:
@@ -471,7 +488,7 @@ def search_tasks(
         and _tags_match(bug, params.get("tags", []), combinator)
         for task in bug.tasks
         if task.target == project
-        and task.status in statuses
+        and _status_matches(bug, task, statuses)
         and (not assignees or task.assignee in assignees)
     ]
     # Stable sorts from the last key to the first; bug id breaks ties like Launchpad.

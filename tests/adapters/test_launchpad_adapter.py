@@ -51,6 +51,7 @@ SAMPLE_TASK = BugTask(
     date_in_progress=datetime(2020, 11, 10, 6, 1, 2, 281730, tzinfo=UTC),
     is_complete=False,
     url="https://bugs.launchpad.net/manila/+bug/1855391",
+    date_triaged=datetime(2019, 12, 6, 14, 2, 30, 40133, tzinfo=UTC),
 )
 SAMPLE = Bug(
     bug_id=SAMPLE_BUG,
@@ -62,6 +63,7 @@ SAMPLE = Bug(
     date_last_message=datetime(2020, 11, 12, 15, 40, 51, 902114, tzinfo=UTC),
     message_count=3,
     information_type="Public",
+    date_created=datetime(2019, 12, 5, 9, 30, 11, 123456, tzinfo=UTC),
 )
 FIX_PROPOSED = BugMessage(
     bug_id=SAMPLE_BUG,

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from browser_kit import ARTIFACTS, LAPTOP
 from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,9 +35,6 @@ LAUNCH_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / ".artifacts" / "browser"
-LAPTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 375, "height": 740}
 
 
 HERE = Path(__file__).resolve().parent

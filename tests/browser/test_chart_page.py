@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, PHONE
+from browser_kit import ARTIFACTS, PHONE
 from playwright.sync_api import expect
 
 from syncsvc.report.html import (

@@ -53,7 +53,8 @@ SYNC_TABLES = {"bugs", "bug_tasks", "changes", "artifact_history", "sync_state"}
 COMMENT_TABLES = {"bug_messages"}
 LINK_TABLES = {"links", "action_state_history", "identities"}
 SOURCE_TABLES = {"event_sources"}
-ALL_TABLES = TABLES | SYNC_TABLES | LINK_TABLES | COMMENT_TABLES | SOURCE_TABLES
+SQUASH_TABLES = {"squash_events", "squash_snapshots", "squash_signups"}
+ALL_TABLES = TABLES | SYNC_TABLES | LINK_TABLES | COMMENT_TABLES | SOURCE_TABLES | SQUASH_TABLES
 INSERT_EVENT = (
     "INSERT INTO events (team, cycle, title, source, source_digest, imported_at)"
     " VALUES ('manila', 'wallaby', 'PTG', 'ptg', '', CURRENT_TIMESTAMP)"
@@ -124,12 +125,16 @@ class TestUpgradeDowngrade:
         }
         upgrade(bare_engine, "0005")
         assert set(inspect(bare_engine).get_table_names()) == {
-            *(ALL_TABLES - SOURCE_TABLES),
+            *(ALL_TABLES - SOURCE_TABLES - SQUASH_TABLES),
             "alembic_version",
         }
         upgrade(bare_engine, "0006")
+        assert set(inspect(bare_engine).get_table_names()) == {
+            *(ALL_TABLES - SQUASH_TABLES),
+            "alembic_version",
+        }
+        upgrade(bare_engine, "0008")
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        upgrade(bare_engine, "0007")
         upgrade(bare_engine, "0009")
         assert current_revision(bare_engine) == head_revision()
 
@@ -199,10 +204,43 @@ INSERT_MESSAGE = (
 )
 
 
+class TestMigration0008:
+    def test_upgrade_keeps_bugs_and_tasks_with_the_new_fields_unknown(self, bare_engine):
+        """Bugs and tasks from 0007 stay; their squash fields are NULL until next fetched."""
+        upgrade(bare_engine, "0007")
+        with bare_engine.begin() as connection:
+            connection.execute(text(INSERT_BUG))
+            connection.execute(text(INSERT_TASK))
+        upgrade(bare_engine, "0008")
+        with bare_engine.connect() as connection:
+            bug = connection.execute(
+                text("SELECT bug_id, date_created, message_count, duplicate_of FROM bugs")
+            ).one()
+            task = connection.execute(
+                text("SELECT bug_id, date_triaged, date_incomplete FROM bug_tasks")
+            ).one()
+        assert (tuple(bug), tuple(task)) == ((1855391, None, None, None), (1855391, None, None))
+
+    def test_downgrade_drops_exactly_the_new_columns(self, engine):
+        """Downgrading to 0007 removes the squash tables and the four bug and two task
+        columns, nothing else."""
+        downgrade(engine, "0007")
+        assert set(inspect(engine).get_table_names()) == {
+            *(ALL_TABLES - SQUASH_TABLES),
+            "alembic_version",
+        }
+        bugs = {c["name"] for c in inspect(engine).get_columns("bugs")}
+        tasks = {c["name"] for c in inspect(engine).get_columns("bug_tasks")}
+        assert not {"date_created", "message_count", "duplicate_of", "remote_last_message"} & bugs
+        assert not {"date_triaged", "date_incomplete"} & tasks
+        assert {"private", "information_type"} <= bugs
+        assert "date_in_progress" in tasks
+
+
 class TestMigration0009:
     def test_upgrade_allows_ongoing_and_carried_from(self, bare_engine):
         """After 0009 an action may be ongoing and name the action it was carried from."""
-        upgrade(bare_engine, "0007")
+        upgrade(bare_engine, "0008")
         upgrade(bare_engine, "0009")
         assert "carried_from_id" in _columns(bare_engine, "actions")
         checks = inspect(bare_engine).get_check_constraints("actions")
@@ -210,12 +248,12 @@ class TestMigration0009:
         assert "ongoing" in state["sqltext"]
 
     def test_downgrade_reopens_ongoing_and_drops_the_column(self, engine):
-        """Downgrading to 0007 turns ongoing actions open and removes carried_from_id."""
+        """Downgrading to 0008 turns ongoing actions open and removes carried_from_id."""
         with engine.begin() as connection:
             connection.execute(text(INSERT_ONGOING_EVENT))
             connection.execute(text(INSERT_ONGOING_TOPIC))
             connection.execute(text(INSERT_ONGOING_ACTION))
-        downgrade(engine, "0007")
+        downgrade(engine, "0008")
         assert "carried_from_id" not in _columns(engine, "actions")
         with engine.connect() as connection:
             assert connection.scalar(text("SELECT state FROM actions")) == "open"
@@ -242,7 +280,7 @@ class TestMigration0007:
         upgrade(bare_engine, "0006")
         with bare_engine.begin() as connection:
             connection.execute(text(INSERT_BUG))
-        upgrade(bare_engine, "0007")
+        upgrade(bare_engine, "0008")
         with bare_engine.connect() as connection:
             row = connection.execute(
                 text("SELECT bug_id, private, information_type FROM bugs")
@@ -407,6 +445,8 @@ class TestSchemaMatchesModels:
             "uq_identities_gerrit_username",
             "uq_identities_launchpad",
             "uq_actions_carried_from_id_event_id",
+            "uq_squash_events_name",
+            "uq_squash_signups_event_id_bug_id",
         }
         assert foreign == {
             "fk_actions_event_id_events",

@@ -275,5 +275,6 @@ class TestDefaultsDefinedOnce:
         assert example.sync.overlap_minutes == defaults.sync.overlap_minutes
         assert example.sync.lookback_days == defaults.sync.lookback_days
         assert example.status == defaults.status
+        assert example.squash == defaults.squash
         assert example.gerrit.url == defaults.gerrit.url
         assert example.launchpad.service_root == defaults.launchpad.service_root

@@ -21,6 +21,7 @@ TABLE_MODULES = (
     "syncsvc.models.tables",
     "syncsvc.models.sync_tables",
     "syncsvc.models.link_tables",
+    "syncsvc.models.squash_tables",
 )
 
 

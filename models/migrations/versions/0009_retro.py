@@ -1,7 +1,7 @@
 """Retrospective: ongoing commitments and carry-over.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-04 00:00:00
 
 Hand-reviewed.
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import context, op
 
 revision: str = "0009"
-down_revision: str | Sequence[str] | None = "0007"
+down_revision: str | Sequence[str] | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

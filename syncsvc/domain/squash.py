@@ -1,0 +1,95 @@
+"""Records the bug-squash lists read: one open bug task with its bug's fields, and one
+open Gerrit change that closes bugs.
+
+Storage builds them (``syncsvc.models.squash_queries``); the rules in
+``syncsvc.squash`` are pure functions over them. Titles are remote text, kept as
+written; whatever prints them escapes them for its medium.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SquashBug:
+    """One bug task (the bug's state in ``project``) with the bug's own fields.
+
+    ``date_last_message`` is Launchpad's (the newest comment or the description);
+    ``message_count`` counts the description too; ``duplicate_of`` is the master bug.
+    """
+
+    bug_id: int
+    title: str
+    project: str
+    status: str
+    importance: str
+    assignee: str | None = None
+    milestone: str | None = None
+    tags: tuple[str, ...] = ()
+    url: str = ""
+    private: bool = False
+    duplicate_of: int | None = None
+    message_count: int | None = None
+    date_created: datetime | None = None
+    date_triaged: datetime | None = None
+    date_incomplete: datetime | None = None
+    date_in_progress: datetime | None = None
+    date_fix_committed: datetime | None = None
+    date_last_updated: datetime | None = None
+    date_last_message: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SquashChange:
+    """An open Gerrit change and the bugs its commit message closes.
+
+    ``code_review`` is the most significant Code-Review vote on its current patch
+    set (0 when none); only people vote Code-Review, CI votes Verified.
+    ``updated`` is when the change last moved (the wait is counted from it).
+    """
+
+    number: int
+    project: str
+    owner: str | None
+    closes: tuple[int, ...]
+    code_review: int
+    updated: datetime
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SquashEvent:
+    """A bug-squash event: a named window of UTC instants, an optional event tag, the
+    Launchpad projects it covers and its numeric goals (``{"open": 130}``)."""
+
+    name: str
+    starts_at: datetime
+    ends_at: datetime
+    tag: str | None = None
+    projects: tuple[str, ...] = ()
+    goals: tuple[tuple[str, int], ...] = ()
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SquashSnapshot:
+    """Counts taken by one sync in the window: ``open``, ``unassigned``,
+    ``status:<Status>`` and ``importance:<Importance>`` of the open tasks."""
+
+    taken_at: datetime
+    counts: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TaskChange:
+    """One stored change of a bug task's status, importance or assignee, dated by the
+    remote timestamp it carries."""
+
+    bug_id: int
+    target: str
+    field: str
+    old_value: str | None
+    new_value: str | None
+    changed_at: datetime

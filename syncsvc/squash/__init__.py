@@ -1,0 +1,1 @@
+"""Bug-squash days: the planning lists (pure rules over stored bugs and changes)."""

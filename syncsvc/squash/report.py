@@ -1,0 +1,340 @@
+"""`squash status` and `squash report`: an event's outcome from syncsvc's own history.
+
+Pure functions over stored records: snapshots appended by each sync in the window,
+task changes dated by the remote timestamps they carry, sign-ups, and the tasks
+themselves for titles and links. Nothing is read from a task's current status for a
+past moment (the pitfall of reconstructing history from today's metadata).
+
+Attribution: a bug counts for the event when a status, importance or assignee change
+of one of its tasks is dated in the window, or when it carries the event tag.
+syncsvc does not read Launchpad's per-bug activity log, so a change is credited to
+the task's assignee as of that change (the last assignee change before it in the
+window, else the stored assignee); changes on unassigned tasks are credited to
+``(unassigned)``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from syncsvc import escape
+from syncsvc.domain import SquashBug, SquashEvent, SquashSnapshot, TaskChange
+from syncsvc.report.views import JSONValue
+from syncsvc.squash.plan import TOTALS
+from syncsvc.squash.rules import Listed
+from syncsvc.squash.views import lp_bug_url
+
+#: Closing statuses by route, in report order.
+ROUTES: dict[str, str] = {
+    "Fix Released": "fixed",
+    "Invalid": "invalid",
+    "Won't Fix": "wont_fix",
+    "Opinion": "invalid",
+    "Expired": "expired",
+    "Does Not Exist": "invalid",
+}
+ROUTE_NAMES = ("fixed", "invalid", "wont_fix", "duplicate", "expired")
+#: Per-person tally columns and the statuses that count for each.
+TALLY: dict[str, tuple[str, ...]] = {
+    "confirmed": ("Confirmed",),
+    "triaged": ("Triaged",),
+    "inquired": ("Incomplete",),
+    "rejected": ("Invalid", "Opinion", "Won't Fix"),
+    "resolved": ("Fix Released", "Fix Committed"),
+}
+IMPORTANCE_ORDER = ("Critical", "High", "Medium", "Low", "Wishlist", "Undecided")
+UNASSIGNED = "(unassigned)"
+IRC_LINE_BYTES = 400
+
+
+def totals_of(counts: Mapping[str, int]) -> dict[str, int]:
+    """A snapshot's counts as the plan's totals (``open``, ``new``, ``undecided`` …)."""
+    status = {
+        "new": "New",
+        "incomplete": "Incomplete",
+        "confirmed": "Confirmed",
+        "triaged": "Triaged",
+        "in_progress": "In Progress",
+        "fix_committed": "Fix Committed",
+    }
+    importance = {"undecided": "Undecided", "critical": "Critical", "high": "High"}
+    found = {"open": counts.get("open", 0), "unassigned": counts.get("unassigned", 0)}
+    found |= {k: counts.get(f"status:{v}", 0) for k, v in status.items()}
+    found |= {k: counts.get(f"importance:{v}", 0) for k, v in importance.items()}
+    return {name: found[name] for name in TOTALS}
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousSquash:
+    """What the report compares with: the previous event's headline numbers."""
+
+    name: str
+    starts_at: datetime
+    ends_at: datetime
+    closed: int
+    signed_up: int
+    closed_of_signed_up: int
+
+
+@dataclass(frozen=True, slots=True)
+class SquashReport:
+    """The event's outcome; see :func:`report_json` for the documented shape."""
+
+    event: SquashEvent
+    before: Mapping[str, int] | None
+    after: Mapping[str, int] | None
+    closed: Mapping[int, str]  # bug id → route
+    signed_up: Mapping[int, str]  # bug id → person (sheet, or assigned in the window)
+    people: Mapping[str, Mapping[str, int]]
+    attributed: frozenset[int]
+    follow_up: Sequence[Listed]
+    previous: PreviousSquash | None
+    snapshots: Sequence[SquashSnapshot]
+
+    @property
+    def closed_of_signed_up(self) -> int:
+        """How many signed-up bugs were closed."""
+        return sum(1 for b in self.signed_up if b in self.closed)
+
+    def percent(self) -> float | None:
+        """Closed of signed up, in % (one decimal), or ``None`` with no sign-up."""
+        if not self.signed_up:
+            return None
+        return round(100 * self.closed_of_signed_up / len(self.signed_up), 1)
+
+
+def _assignee_at(
+    change: TaskChange, changes: Sequence[TaskChange], tasks: Mapping[int, SquashBug]
+) -> str:
+    earlier = [
+        c
+        for c in changes
+        if c.field == "assignee"
+        and (c.bug_id, c.target) == (change.bug_id, change.target)
+        and c.changed_at <= change.changed_at
+    ]
+    if earlier:
+        return earlier[-1].new_value or UNASSIGNED
+    task = tasks.get(change.bug_id)
+    return (task.assignee if task is not None else None) or UNASSIGNED
+
+
+def build_report(
+    event: SquashEvent,
+    snapshots: Sequence[SquashSnapshot],
+    changes: Sequence[TaskChange],
+    tasks: Mapping[int, SquashBug],
+    sheet: Mapping[int, str],
+    *,
+    follow_up: Sequence[Listed] = (),
+    previous: PreviousSquash | None = None,
+) -> SquashReport:
+    """The report of ``event`` from its snapshots (oldest first), the task ``changes``
+    dated in its window (oldest first), the tasks of attributed bugs by bug id (for the
+    event tag, duplicates and titles), and the pasted sign-up ``sheet``."""
+    in_window = [c for c in changes if event.starts_at <= c.changed_at <= event.ends_at]
+    touched = {c.bug_id for c in in_window}
+    tagged = {b for b, task in tasks.items() if event.tag is not None and event.tag in task.tags}
+    attributed = frozenset(touched | tagged)
+    closed: dict[int, str] = {}
+    for change in in_window:
+        if change.field == "status" and change.bug_id in attributed:
+            route = ROUTES.get(change.new_value or "")
+            if route is not None:
+                closed[change.bug_id] = route
+            else:
+                closed.pop(change.bug_id, None)  # reopened later in the window
+    for bug_id in touched:
+        task = tasks.get(bug_id)
+        if task is not None and task.duplicate_of is not None:
+            closed[bug_id] = "duplicate"
+    signed = dict(sheet)
+    for change in in_window:
+        if change.field == "assignee" and change.new_value and change.bug_id not in signed:
+            signed[change.bug_id] = change.new_value  # assigned in the window: claimed
+    people: dict[str, Counter[str]] = {}
+    for change in in_window:
+        if change.field != "status":
+            continue
+        for column, statuses in TALLY.items():
+            if change.new_value in statuses:
+                person = _assignee_at(change, in_window, tasks)
+                people.setdefault(person, Counter())[column] += 1
+    return SquashReport(
+        event=event,
+        before=totals_of(dict(snapshots[0].counts)) if snapshots else None,
+        after=totals_of(dict(snapshots[-1].counts)) if snapshots else None,
+        closed=dict(sorted(closed.items())),
+        signed_up=dict(sorted(signed.items())),
+        people={
+            p: {column: tally[column] for column in TALLY} for p, tally in sorted(people.items())
+        },
+        attributed=attributed,
+        follow_up=follow_up,
+        previous=previous,
+        snapshots=snapshots,
+    )
+
+
+def _goals_json(report: SquashReport) -> dict[str, JSONValue]:
+    goals: dict[str, JSONValue] = {}
+    for name, goal in report.event.goals:
+        before = None if report.before is None else report.before.get(name)
+        after = None if report.after is None else report.after.get(name)
+        change = None if before is None or after is None else after - before
+        met = None if after is None else after <= goal
+        goals[name] = {"goal": goal, "before": before, "after": after, "change": change,
+                       "met": met}  # fmt: skip
+    return goals
+
+
+def report_json(report: SquashReport) -> dict[str, JSONValue]:
+    """``{"name", "from", "to", "goals", "before", "after", "closed_by_route",
+    "signed_up", "closed_of_signed_up", "people", "follow_up", "previous"}``."""
+    event = report.event
+    routes = Counter(report.closed.values())
+    previous = report.previous
+    return {
+        "name": event.name,
+        "from": event.starts_at.isoformat(),
+        "to": event.ends_at.isoformat(),
+        "goals": _goals_json(report),
+        "before": None if report.before is None else dict(report.before),
+        "after": None if report.after is None else dict(report.after),
+        "closed_by_route": {route: routes.get(route, 0) for route in ROUTE_NAMES},
+        "signed_up": [
+            {"bug": b, "person": p, "closed": b in report.closed}
+            for b, p in report.signed_up.items()
+        ],
+        "closed_of_signed_up": {
+            "closed": report.closed_of_signed_up,
+            "signed_up": len(report.signed_up),
+            "percent": report.percent(),
+        },
+        "people": [{"person": p, **dict(tally)} for p, tally in report.people.items()],
+        "follow_up": [
+            {
+                "bug": item.bug.bug_id,
+                "title": item.bug.title,
+                "project": item.bug.project,
+                "days_waiting": item.days,
+                "url": lp_bug_url(item.bug),
+            }
+            for item in report.follow_up
+        ],
+        "previous": None
+        if previous is None
+        else {
+            "name": previous.name,
+            "from": previous.starts_at.isoformat(),
+            "to": previous.ends_at.isoformat(),
+            "closed": previous.closed,
+            "signed_up": previous.signed_up,
+            "closed_of_signed_up": previous.closed_of_signed_up,
+        },
+    }
+
+
+def _closers(report: SquashReport, top: int = 3) -> str:
+    resolved = Counter(
+        {
+            p: sum(t.values()) - t.get("confirmed", 0) - t.get("triaged", 0)
+            for p, t in report.people.items()
+            if p != UNASSIGNED
+        }
+    )
+    best = [(p, n) for p, n in resolved.most_common() if n][:top]
+    return ", ".join(f"{p} ({n})" for p, n in best) or "none yet"
+
+
+def progress(
+    before: Mapping[str, int] | None, after: Mapping[str, int] | None, goals: Mapping[str, int]
+) -> list[str]:
+    """``["open 180 → 150 (goal 130)", …]`` for each goal (open, new and undecided when
+    none is set); ``?`` where no snapshot was taken."""
+    names = [n for n in TOTALS if n in goals] or ["open", "new", "undecided"]
+    found = []
+    for name in names:
+        first = "?" if before is None else str(before.get(name, 0))
+        last = "?" if after is None else str(after.get(name, 0))
+        goal = goals.get(name)
+        found.append(f"{name} {first} → {last}" + ("" if goal is None else f" (goal {goal})"))
+    return found
+
+
+def status_lines(report: SquashReport, *, now: datetime) -> list[str]:
+    """At most 10 IRC-safe lines (each at most 400 bytes): counts against the goals,
+    closures by route, sign-ups closed, and the top closers."""
+    event = report.event
+    counts = ", ".join(progress(report.before, report.after, dict(event.goals)))
+    routes = Counter(report.closed.values())
+    lines = [
+        f"squash {event.name}: {len(report.snapshots)} snapshots, last "
+        f"{report.snapshots[-1].taken_at:%Y-%m-%d %H:%M} UTC"
+        if report.snapshots
+        else f"squash {event.name}: no snapshot yet (run syncsvc sync during the window)",
+        f"counts: {counts}",
+        f"closed {len(report.closed)}: "
+        + ", ".join(f"{r.replace('_', ' ')} {routes.get(r, 0)}" for r in ROUTE_NAMES),
+        f"signed up {len(report.signed_up)}, closed {report.closed_of_signed_up}",
+        f"top closers: {_closers(report)}",
+    ]
+    if now > event.ends_at:
+        lines.append("the window has ended: see syncsvc squash report")
+    return [escape.clip_bytes(escape.one_line(line), IRC_LINE_BYTES) for line in lines[:10]]
+
+
+def mail_text(
+    report: SquashReport, tasks: Mapping[int, SquashBug], changes: Mapping[int, Sequence[int]]
+) -> list[str]:
+    """The report as a bug-deputy style mail body: overview counts, then sections
+    Critical to Undecided (each attributed bug with title, created, status, assignee,
+    link and active patch; "None." where empty), then the follow-up list."""
+    event = report.event
+    routes = Counter(report.closed.values())
+    before, after = report.before or {}, report.after or {}
+    window = f"{event.starts_at:%Y-%m-%d %H:%M} to {event.ends_at:%Y-%m-%d %H:%M} UTC"
+    lines = [f"Bug squash {event.name}: {window}", "", "Overview"]
+    for name in ("open", "new", "undecided", "critical", "high", "unassigned"):
+        goal = dict(event.goals).get(name)
+        shown = f"- {name}: {before.get(name, '?')} -> {after.get(name, '?')}"
+        lines.append(shown + ("" if goal is None else f" (goal {goal})"))
+    with_patch = sum(1 for b in report.attributed if changes.get(b))
+    lines.append(f"- bugs worked on: {len(report.attributed)}, with an active patch: {with_patch}")
+    lines.append(
+        f"- closed: {len(report.closed)} ("
+        + ", ".join(f"{r.replace('_', ' ')} {routes.get(r, 0)}" for r in ROUTE_NAMES)
+        + ")"
+    )
+    percent = report.percent()
+    lines.append(
+        f"- signed up: {len(report.signed_up)}, closed {report.closed_of_signed_up}"
+        + ("" if percent is None else f" ({percent}%)")
+    )
+    for importance in IMPORTANCE_ORDER:
+        lines += ["", importance]
+        found = sorted(
+            b for b in report.attributed if b in tasks and tasks[b].importance == importance
+        )
+        if not found:
+            lines.append("None.")
+        for bug_id in found:
+            task = tasks[bug_id]
+            created = "?" if task.date_created is None else f"{task.date_created:%Y-%m-%d}"
+            patch = ", ".join(str(n) for n in changes.get(bug_id, ())) or "none"
+            lines.append(f"- #{bug_id} {escape.one_line(task.title)}")
+            lines.append(
+                f"  created {created}, {task.status}, assignee {task.assignee or 'none'}, "
+                f"active patch: {patch}"
+            )
+            lines.append(f"  {lp_bug_url(task)}")
+    lines += ["", "Waiting on reviewers"]
+    lines += [
+        f"- #{i.bug.bug_id} {escape.one_line(i.bug.title)} ({i.days} days)"
+        for i in report.follow_up
+    ] or ["None."]
+    lines += ["", "Triage notes", ""]
+    return lines

@@ -1,0 +1,127 @@
+"""`squash start|status|signups|report` after `demo --squash` (a 2021 squash day replayed
+with an injected clock), per backend."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from syncsvc.cli.app import app
+from syncsvc.testing.squash_sample import SQUASH_NAME, ids_of
+
+AT = ["--at", "2021-06-18T12:00:00+00:00"]
+
+
+@pytest.fixture
+def squash_db(db_url, quiet_clients):
+    """A database after `syncsvc demo --squash`."""
+    result = CliRunner().invoke(app, ["--db", db_url, "demo", "--squash"])
+    assert result.exit_code == 0, result.stderr
+    assert "Totals: open 180 → 130, New 30 → 10" in result.stdout  # the plan, before the day
+    assert "squash sample-squash: 4 snapshots, last 2021-06-18 09:00 UTC" in result.stdout
+    return db_url
+
+
+def squash(db_url: str, *args: str, stdin: str | None = None):
+    """Run `syncsvc squash ARGS` on ``db_url``."""
+    return CliRunner().invoke(app, ["--db", db_url, "squash", *args], input=stdin)
+
+
+def report_json(db_url: str) -> dict:
+    """`squash report sample-squash --format json`, parsed."""
+    result = squash(db_url, "report", SQUASH_NAME, "--format", "json", *AT)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+class TestSquashEvent:
+    def test_report_from_the_window_history(self, squash_db):
+        """Before/after from the snapshots, closures by route, sign-ups by assignment."""
+        data = report_json(squash_db)
+        assert (data["from"], data["to"]) == ("2021-06-16T10:00:00+00:00",
+                                              "2021-06-18T12:00:00+00:00")  # fmt: skip
+        assert data["goals"]["open"] == {"goal": 130, "before": 180, "after": 148,
+                                         "change": -32, "met": False}  # fmt: skip
+        assert data["goals"]["new"]["after"] == 10
+        assert data["closed_by_route"] == {"fixed": 13, "invalid": 8, "wont_fix": 5,
+                                           "duplicate": 0, "expired": 6}  # fmt: skip
+        assert [s["bug"] for s in data["signed_up"]] == ids_of("triaged")[:5]
+        assert data["closed_of_signed_up"] == {"closed": 3, "signed_up": 5, "percent": 60.0}
+        assert {p["person"]: p["resolved"] for p in data["people"]} == {
+            "(unassigned)": 0, "sample-dev-b": 3, "sample-dev-c": 10}  # fmt: skip
+        assert [f["bug"] for f in data["follow_up"]] == ids_of("in-review")[10:]
+        assert data["previous"] is None
+
+    def test_status_is_short_and_irc_safe(self, squash_db):
+        """`status` prints at most 10 lines of at most 400 bytes, goals and closers."""
+        result = squash(squash_db, "status", SQUASH_NAME, *AT)
+        lines = result.stdout.splitlines()
+        assert lines[:2] == [
+            "squash sample-squash: 4 snapshots, last 2021-06-18 09:00 UTC",
+            "counts: open 180 → 148 (goal 130), new 30 → 10 (goal 10)",
+        ]
+        assert "top closers: sample-dev-c (10), sample-dev-b (3)" in lines
+        assert len(lines) <= 10
+        assert all(len(line.encode()) <= 400 for line in lines)
+
+    def test_signups_from_a_sheet_on_stdin(self, squash_db):
+        """A pasted sheet records who claimed what; closed of signed up follows it."""
+        fixed, untouched = ids_of("in-review")[0], ids_of("stale")[0]
+        sheet = (
+            f"| [{fixed}](https://bugs.launchpad.net/manila/+bug/{fixed}) | t | x | y | 1 | ana |\n"
+            f"| [{untouched}](https://bugs.launchpad.net/manila/+bug/{untouched}) | t | x | y | 1"
+            " | bo |\n"
+        )
+        result = squash(squash_db, "signups", SQUASH_NAME, "-", stdin=sheet)
+        assert result.stdout.strip() == "2 sign-ups read, 2 recorded"
+        data = report_json(squash_db)
+        assert data["closed_of_signed_up"] == {"closed": 4, "signed_up": 7, "percent": 57.1}
+
+    def test_mail_in_deputy_form(self, squash_db):
+        """The mail opens with the overview and has every importance section."""
+        result = squash(squash_db, "report", SQUASH_NAME, "--format", "mail", *AT)
+        lines = result.stdout.splitlines()
+        assert lines[0] == "Bug squash sample-squash: 2021-06-16 10:00 to 2021-06-18 12:00 UTC"
+        assert "- open: 180 -> 148 (goal 130)" in lines
+        assert [line for line in lines if line in ("Critical", "High", "Medium", "Low",
+                "Wishlist", "Undecided")] == ["Critical", "High", "Medium", "Low", "Wishlist",
+                                              "Undecided"]  # fmt: skip
+        assert lines[lines.index("Critical") + 1] == "None."
+
+    def test_html_page(self, squash_db, tmp_path):
+        """--format html --out writes one page with the snapshots' chart; no --out is exit 2."""
+        page = tmp_path / "squash.html"
+        result = squash(squash_db, "report", SQUASH_NAME, "--format", "html", "--out",
+                        str(page), *AT)  # fmt: skip
+        assert result.stdout.strip() == f"wrote {page}"
+        text = page.read_text(encoding="utf-8")
+        assert "<title>Bug squash sample-squash</title>" in text
+        assert text.count('id="squash-status" role="img"') == 1
+        assert "<script" not in text
+        missing = squash(squash_db, "report", SQUASH_NAME, "--format", "html")
+        assert (missing.exit_code, "--format html needs --out FILE" in missing.stderr) == (2, True)
+
+
+class TestStart:
+    def test_window_across_time_zones_and_errors(self, db_url):
+        """Offsets become UTC; a taken name and an empty window are exit 2, no event exit 5."""
+        start = ["start", "m3", "--from", "2021-06-17T00:00+14:00", "--to",
+                 "2021-06-18T00:00-12:00", "--goal", "open=130", "--project", "manila"]  # fmt: skip
+        result = squash(db_url, *start)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.strip() == (
+            "squash m3: 2021-06-16T10:00:00+00:00 to 2021-06-18T12:00:00+00:00 (UTC), "
+            "goals: open=130"
+        )
+        again = squash(db_url, *start)
+        assert (again.exit_code, "a squash named 'm3' exists" in again.stderr) == (2, True)
+        empty = squash(db_url, "start", "m4", "--from", "2021-06-18", "--to", "2021-06-17")
+        assert empty.exit_code == 2
+        missing = squash(db_url, "status", "nope")
+        assert (missing.exit_code, "no squash named 'nope'" in missing.stderr) == (5, True)
+        status = squash(db_url, "status", "m3", "--at", "2021-06-17T00:00Z")
+        assert status.stdout.splitlines()[0] == (
+            "squash m3: no snapshot yet (run syncsvc sync during the window)"
+        )
