@@ -1,0 +1,217 @@
+"""Commitment forms seen in the tuned corpus documents (issue 12), on short real-shaped snippets."""
+
+from __future__ import annotations
+
+import pytest
+
+from syncsvc.parse.summary import parse_summary
+
+
+def actions(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(text, owners) of each action the parser reads from ``text``."""
+    return [(a.text, tuple(a.owners)) for a in parse_summary(text).actions]
+
+
+def texts(text: str) -> list[str]:
+    """The action texts the parser reads from ``text``."""
+    return [t for t, _ in actions(text)]
+
+
+PIPERMAIL_PROSE = """\
+[openstack-dev] [Manila] PTG summary
+
+v1 API
+Everyone is in favor of removing the v1 API. I've sent a notice to the
+operators list about the removal plans and we will proceed with deletion
+during pike.
+
+There are some unsolved problems related to testing but we are committed
+to solving these and adding IPv6 support during Pike.
+"""
+
+LEADING_PHRASE = """\
+[openstack-dev] [glance] Barcelona summary
+
+1. glance_store refactoring (Fishbowl)
+
+The current interface is very image-centric.
+
+Short term, we'll patch the README in the repository to provide some
+context to people looking at glance_store.
+"""
+
+WE_ARE_GOING_TO = """\
+[keystone] PTG recap
+
+Cycle Retrospective
+-------------------
+
+We decided to hold monthly bug squash meetings. We're also going to
+experiment with having a weekly rotation of team members.
+"""
+
+ACTION_ITEM_PHRASE = """\
+[nova] Stein PTG summary
+
+Rocky retrospective
+We discussed the spec freeze. I have an action item to dig
+into whether the late regressions were related to it.
+
+Image locations
+Some of the operators present took the action item to propose a user story
+to the Product Working Group's repository.
+"""
+
+OTHER_VERBS = """\
+# Oslo cross-project discussion with Nova
+gmann agreed on providing a new flag for oslopolicy-sample-generator.
+
+# Neutron cross-project discussion with Nova
+ralonso accepted to provide a documentation explaining what backends sends which events.
+
+# Routed networks
+vsaienko, armando and kevinbenton are looking into the Neutron part of the configdrive problem.
+"""
+
+WHILE_CLAUSE = """\
+Atlanta PTG Summary: Ironic
+
+Boot from volume
+
+mgoddard and dtantsur volunteered to help with testing, while mjturek, hsiina and crushil volunteered to do some coding.
+"""
+
+PLAN_FOR_SERIES = """\
+Atlanta PTG Summary: Ironic (part 3)
+
+Deprecating the standalone ironic CLI
+
+We do not want to maintain two CLI in the long run.
+
+Plan for Pike
+  • Ensure complete feature parity between two clients.
+  • Only use openstack baremetal commands in the documentation.
+"""
+
+BRACKETED_HEADER = """\
+# Standalone Ansible Roles Status Update
+
+James provided an update on the current status of the roles.
+
+[Action Items]
+     - Prioritize review/merge of proposed patches[2] on this topic [tripleo-core]
+     - Finish the CI jobs for testing standalone roles and make them voting [Chandan/tripleo-ci-core]
+"""
+
+CAMEL_CASE_NICK = """\
+Improvement in project governance:
+===========================
+
+We discussed a few high-level criteria to monitor inactive projects. JayF will be working on this to list the
+exact criteria TC can monitor.
+"""
+
+OWNER_AFTER_COMMA = """\
+Rolling (online) upgrades between releases
+
+We also discussed fast-forward upgrades. We may need an explicit migration
+for VIFs from port.extra to port.internal_info, **rloo** will track this.
+"""
+
+
+@pytest.mark.xfail(strict=True, reason="clauses after 'and we' / 'but we' are not read")
+def test_clause_after_and_we_is_a_team_commitment() -> None:
+    """'..., and we will proceed ...' and '... but we are committed to ...' are team actions."""
+    found = texts(PIPERMAIL_PROSE)
+    assert any(t.startswith("we will proceed with deletion during pike") for t in found)
+    assert any(t.startswith("we are committed to solving these") for t in found)
+    assert len(found) == 2
+
+
+@pytest.mark.xfail(strict=True, reason="'we'll' after a leading phrase is not read")
+def test_we_will_after_a_leading_phrase() -> None:
+    """'Short term, we'll patch the README ...' is the team's action."""
+    assert actions(LEADING_PHRASE) == [
+        (
+            (
+                "Short term, we'll patch the README in the repository to provide some context "
+                "to people looking at glance_store."
+            ),
+            (),
+        )
+    ]
+
+
+@pytest.mark.xfail(strict=True, reason='"we\'re going to" is not read')
+def test_we_are_going_to() -> None:
+    """ "We're also going to experiment with ..." is the team's action."""
+    found = texts(WE_ARE_GOING_TO)
+    assert any(t.startswith("We're also going to experiment") for t in found)
+
+
+@pytest.mark.xfail(strict=True, reason="'took the action item to' is not read")
+def test_action_item_phrase_in_prose() -> None:
+    """'I have an action item to ...' and '... took the action item to ...' are actions."""
+    found = texts(ACTION_ITEM_PHRASE)
+    assert [t[:40] for t in found] == [
+        "I have an action item to dig into whethe",
+        "Some of the operators present took the a",
+    ]
+
+
+@pytest.mark.xfail(strict=True, reason="'agreed on', 'accepted to', 'are looking into'")
+def test_more_commitment_verbs_name_their_owners() -> None:
+    """'agreed on providing', 'accepted to provide' and 'are looking into' commit their subjects."""
+    assert [owners for _, owners in actions(OTHER_VERBS)] == [
+        ("gmann",),
+        ("ralonso",),
+        ("vsaienko", "armando", "kevinbenton"),
+    ]
+
+
+@pytest.mark.xfail(strict=True, reason="a 'while' clause's subject is not an owner")
+def test_while_clause_adds_its_subjects() -> None:
+    """'X and Y volunteered to ..., while Z volunteered to ...': all five own the item."""
+    assert [owners for _, owners in actions(WHILE_CLAUSE)] == [
+        ("mgoddard", "dtantsur", "mjturek", "hsiina", "crushil")
+    ]
+
+
+@pytest.mark.xfail(strict=True, reason="'Plan for <series>' is not an action header")
+def test_plan_for_a_series_heads_an_action_list() -> None:
+    """The items under 'Plan for Pike' are actions."""
+    assert texts(PLAN_FOR_SERIES) == [
+        "Ensure complete feature parity between two clients.",
+        "Only use openstack baremetal commands in the documentation.",
+    ]
+
+
+@pytest.mark.xfail(strict=True, reason="'[Action Items]' in brackets is not a header")
+def test_bracketed_action_items_header() -> None:
+    """'[Action Items]' heads an action list; a group in the trailing brackets is the team."""
+    assert actions(BRACKETED_HEADER) == [
+        ("Prioritize review/merge of proposed patches[2] on this topic [tripleo-core]", ()),
+        (
+            (
+                "Finish the CI jobs for testing standalone roles and make them voting "
+                "[Chandan/tripleo-ci-core]"
+            ),
+            ("chandan",),
+        ),
+    ]
+
+
+@pytest.mark.xfail(strict=True, reason="a CamelCase nick before 'will' is not read")
+def test_camel_case_nick_will() -> None:
+    """'JayF will be working on this ...' is owned by jayf."""
+    assert [(t[:25], o) for t, o in actions(CAMEL_CASE_NICK)] == [
+        ("JayF will be working on t", ("jayf",))
+    ]
+
+
+@pytest.mark.xfail(strict=True, reason="an owner named after a comma is not read")
+def test_owner_after_a_comma() -> None:
+    """'We may need X, **rloo** will track this.' is an action owned by rloo."""
+    found = actions(OWNER_AFTER_COMMA)
+    assert [o for _, o in found] == [("rloo",)]
+    assert found[0][0].startswith("We may need an explicit migration for VIFs")
