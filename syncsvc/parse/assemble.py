@@ -25,8 +25,10 @@ from syncsvc.parse.actions import (
     LOST_HEADER_CONFIDENCE,
     PROSE_CONFIDENCE,
     named_commitment,
+    prose_duty,
     reads_as_commitment,
     sentences,
+    team_clause,
     team_commitment,
     team_duty,
 )
@@ -374,6 +376,7 @@ def infer_actions(
                     _prose_action(item, sentence)
                     for sentence in sentences(item.text)
                     if team_commitment(sentence)
+                    or named_commitment(sentence, known=known, aliases=aliases)
                 )
         topic.actions.sort(key=lambda i: i.line)
         return
@@ -404,10 +407,14 @@ def infer_actions(
                 _move_to_actions(topic, item, PROSE_CONFIDENCE, moved)
         elif item.kind is ItemKind.PROSE:
             for sentence in sentences(item.text):
-                if named_commitment(sentence, known=known, aliases=aliases) or team_commitment(
-                    sentence
+                if (
+                    named_commitment(sentence, known=known, aliases=aliases)
+                    or team_commitment(sentence)
+                    or prose_duty(sentence)
                 ):
                     topic.actions.append(_prose_action(item, sentence))
+                elif (clause := team_clause(sentence)) is not None:
+                    topic.actions.append(_prose_action(item, clause))
     if moved:
         topic.discussion = [i for i in topic.discussion if id(i) not in moved]
     topic.actions.sort(key=lambda i: i.line)

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from syncsvc.parse.milestones import KNOWN_SERIES
+
 
 class LineKind(StrEnum):
     """How the parser read one line (shown by ``import --explain``)."""
@@ -133,6 +135,11 @@ _ACTIONS_BARE = re.compile(
     r"^(?:Actions?|Action\s+Items?(?:,\s*by\s+person)?|Action\s+Points?|Action\s+Plans?|AIs"
     r"|Next\s+Steps?|What\s+(?:will\s+we|we\s+will|we'll|should\s+we|we\s+should)\s+"
     r"(?:change|do\s+differently|improve))$",
+    re.IGNORECASE,
+)
+#: "Plan for Pike", "Goals for Queens": the work a team set itself for a named series.
+_SERIES_PLAN = re.compile(
+    r"^(?:goals?|plans?|work\s+items?)\s+for\s+(?:the\s+)?(?P<series>[a-z]+)(?:\s+(?:cycle|release))?:?$",
     re.IGNORECASE,
 )
 # "AI:"/"AR:" (action item / action required) and MeetBot's "#action" name one action.
@@ -335,7 +342,7 @@ def _read_simple(stripped: str, plain: str, indent: int) -> _Read:
         return _Read(LineKind.FOOTNOTE, f"{m.group('num')} {m.group('url')}")
     # Every etherpad line, section header and one-line marker starts with a word or
     # a "#", and has a ":" or a "#" near its start or is short ("Actions").
-    if (plain[0].isalpha() or plain[0] == "#") and (
+    if (plain[0].isalpha() or plain[0] == "#" or plain[0] == "[") and (
         ":" in plain[:48] or plain[0] == "#" or len(plain) <= 32
     ):
         if m := _ETHERPAD.match(plain):
@@ -384,6 +391,10 @@ def _section(text: str) -> tuple[LineKind, str] | None:
     if m := _ACTIONS.match(text):
         return LineKind.ACTIONS_HEADER, m.group("rest").strip()
     if _ACTIONS_BARE.match(text) or _ONE_ACTION.match(text):
+        return LineKind.ACTIONS_HEADER, ""
+    if text.startswith("[") and text.endswith("]") and _ACTIONS_BARE.match(text[1:-1].strip()):
+        return LineKind.ACTIONS_HEADER, ""  # "[Action Items]"
+    if (m := _SERIES_PLAN.match(text)) and m.group("series").lower() in KNOWN_SERIES:
         return LineKind.ACTIONS_HEADER, ""
     if m := _DECISIONS.match(text):
         return LineKind.DECISIONS_HEADER, m.group("rest").strip()
