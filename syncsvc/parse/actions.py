@@ -51,7 +51,11 @@ _IMPERATIVE = re.compile(
 )
 # "(mriedem) hangout for the resize work": an item that opens with its owner's nick.
 _ATTRIBUTED = re.compile(r"^\((?:[a-z][\w-]*)(?:\s*[/,&]\s*[a-z][\w-]*)*\)\s+\S")
-_TEAM_DUTY = re.compile(r"^(?:we|team|the team)\s+(?:need|needs|must|should)\s+to\b", re.IGNORECASE)
+_TEAM_DUTY = re.compile(
+    r"^(?:(?:next|then|also|finally|first|now|so),?\s+)?(?:we|team|the team)\s+"
+    r"(?:also\s+)?(?:need|needs|must|should)\s+to\b",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|;\s+")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:e\.g|i\.e|etc|vs|approx|cf|incl|resp)\.|\b[A-Z]\.)$", re.IGNORECASE
@@ -218,7 +222,8 @@ _TEAM_COMMITMENT = re.compile(
     r"(?:(?:we|the\s+team|tc|the\s+tc)"
     r"(?:\s*[\u2019']ll|[\u2019']re\s+(?:also\s+)?(?:going|committed)\s+to"
     r"|\s+(?:(?:all|also|then|have|had)\s+)?"
-    r"(?:agreed|decided|will|are\s+(?:also\s+)?going\s+to|is\s+going\s+to|are\s+committed\s+to))\b"
+    r"(?:agreed|decided|will|are\s+(?:also\s+)?(?:going|planning)\s+to|is\s+going\s+to"
+    r"|are\s+committed\s+to))\b"
     # "On the other side we decided to ...", "Short term, we'll ...": a short leading
     # phrase, then the commitment. Not a condition or a question: "if we decided to ..."
     # commits nobody.
@@ -260,7 +265,27 @@ def team_clause(sentence: str) -> str | None:
     """The first later clause of ``sentence`` that commits the team ("..., and we will X")."""
     for m in _WE_CLAUSE.finditer(sentence):
         clause = sentence[m.end() :]
-        if team_commitment(clause):
+        if team_commitment(clause) or prose_duty(clause):
+            return clause
+    return None
+
+
+#: "About the backends, ralonso accepted to ...": a clause after a comma, with its own subject.
+_COMMA = re.compile(r",\s+(?=[a-z])")
+#: The verbs a clause's subject commits with (not "has", which states a fact).
+_CLAUSE_VERB = re.compile(
+    r"^[\w\-]+(?:(?:,\s*|\s+and\s+)[\w\-]+)*\s+(?:will|'ll|volunteered|agreed|accepted"
+    r"|offered|signed\s+up|promised|(?:is|are)\s+looking\s+into)\b"
+)
+
+
+def named_clause(
+    sentence: str, *, known: Collection[str] = (), aliases: Mapping[str, str] | None = None
+) -> str | None:
+    """The first clause after a comma that commits a named person, if any."""
+    for m in _COMMA.finditer(sentence):
+        clause = sentence[m.end() :]
+        if _CLAUSE_VERB.match(clause) and named_commitment(clause, known=known, aliases=aliases):
             return clause
     return None
 

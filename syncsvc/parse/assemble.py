@@ -24,6 +24,7 @@ from syncsvc.errors import InputError
 from syncsvc.parse.actions import (
     LOST_HEADER_CONFIDENCE,
     PROSE_CONFIDENCE,
+    named_clause,
     named_commitment,
     prose_duty,
     reads_as_commitment,
@@ -148,6 +149,7 @@ class Assembler:
     section: _Section = _Section.NONE
     last: RawItem | None = None
     list_indent: int | None = None
+    section_items: int = 0  # items placed since the section opened
     group: int = 0
     open_etherpad: bool = False
     record_placements: bool = True
@@ -186,6 +188,7 @@ class Assembler:
 
     def _open_section(self, section: _Section) -> None:
         self.section, self.last, self.list_indent = section, None, None
+        self.section_items = 0
         self.group += 1
 
     def _on_blank(self, line: Line) -> None:
@@ -304,6 +307,7 @@ class Assembler:
             topic.discussion.append(item)
         if self.list_indent is None:
             self.list_indent = line.indent
+        self.section_items += 1
         self.last = item
         self._place(line, "item", item)
 
@@ -315,6 +319,10 @@ class Assembler:
         if self.topic is None:
             self.preamble.append(line.text)
             self._place(line, "preamble")
+            return
+        if self.section is _Section.ACTIONS and self.section_items == 0:
+            # "Goals for Pike" / blank / "finish the first case ...": a paragraph item.
+            self._add_item(line, ItemKind.ACTION)
             return
         if self.section in {_Section.ACTIONS, _Section.DECISIONS, _Section.CLOSED} or (
             _SIGN_OFF.match(line.text)
@@ -413,7 +421,9 @@ def infer_actions(
                     or prose_duty(sentence)
                 ):
                     topic.actions.append(_prose_action(item, sentence))
-                elif (clause := team_clause(sentence)) is not None:
+                elif (clause := team_clause(sentence)) is not None or (
+                    clause := named_clause(sentence, known=known, aliases=aliases)
+                ) is not None:
                     topic.actions.append(_prose_action(item, clause))
     if moved:
         topic.discussion = [i for i in topic.discussion if id(i) not in moved]

@@ -245,3 +245,41 @@ def test_prose_duty_but_not_caution_or_status_quo() -> None:
     assert texts(DUTY_AND_CAUTION) == [
         "We need to measure more to be able detect regressions early.",
     ]
+
+
+LATER_CLAUSES = """\
+[openstack-dev] [Manila] PTG summary
+
+Incompatible Features
+While no specific incompatibilities are known, we need to comprehensively test the
+combinations. Next, we need to update cinder to support FCoE. We are planning to
+announce the change this cycle. About specific events related to Neutron backends,
+ralonso accepted to provide a documentation. Sadly, attendance has fallen.
+"""
+
+PARAGRAPH_UNDER_GOALS = """\
+Atlanta PTG Summary: Ironic
+
+Boot from volume
+
+Goals for Pike
+
+finish the first (iSCSI using iPXE) case and the Nova part.
+"""
+
+
+def test_later_clauses_and_leading_adverbs() -> None:
+    """Clauses after a comma commit the team or a named person; a fact ('has fallen') does not."""
+    assert actions(LATER_CLAUSES) == [
+        ("we need to comprehensively test the combinations.", ()),
+        ("Next, we need to update cinder to support FCoE.", ()),
+        ("We are planning to announce the change this cycle.", ()),
+        ("ralonso accepted to provide a documentation.", ("ralonso",)),
+    ]
+
+
+def test_paragraph_right_under_an_action_header() -> None:
+    """The paragraph right under 'Goals for Pike' (after a blank line) is its action."""
+    assert texts(PARAGRAPH_UNDER_GOALS) == [
+        "finish the first (iSCSI using iPXE) case and the Nova part."
+    ]
