@@ -150,6 +150,7 @@ class Assembler:
     last: RawItem | None = None
     list_indent: int | None = None
     section_items: int = 0  # items placed since the section opened
+    soft_section: bool = False  # the open action list was headed "Plan for <series>"
     group: int = 0
     open_etherpad: bool = False
     record_placements: bool = True
@@ -188,7 +189,7 @@ class Assembler:
 
     def _open_section(self, section: _Section) -> None:
         self.section, self.last, self.list_indent = section, None, None
-        self.section_items = 0
+        self.section_items, self.soft_section = 0, False
         self.group += 1
 
     def _on_blank(self, line: Line) -> None:
@@ -232,6 +233,7 @@ class Assembler:
                 self._unplaced(line)
             return
         self._open_section(section)
+        self.soft_section = line.soft
         if section is _Section.ACTIONS:
             self.topic.explicit_actions = True
         self._place(line, "header")
@@ -320,6 +322,8 @@ class Assembler:
             self.preamble.append(line.text)
             self._place(line, "preamble")
             return
+        if self.soft_section and self.section is _Section.ACTIONS and self.section_items:
+            self._open_section(_Section.DISCUSSION)  # prose goes on after "Plan for Pike"
         if self.section is _Section.ACTIONS and self.section_items == 0:
             # "Goals for Pike" / blank / "finish the first case ...": a paragraph item.
             self._add_item(line, ItemKind.ACTION)

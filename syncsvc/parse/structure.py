@@ -58,6 +58,8 @@ class Line:
     kind: LineKind
     text: str
     indent: int = 0
+    #: An action header that does not end its topic's prose ("Plan for Pike").
+    soft: bool = False
 
 
 _MONTHS = {
@@ -249,6 +251,7 @@ class _Read:
     heading: _Heading | None = None
     numbered: bool = False
     number: int = 0
+    soft: bool = False
 
 
 def classify(text: str) -> Iterator[Line]:
@@ -264,7 +267,7 @@ def classify(text: str) -> Iterator[Line]:
     _decide_plain_titles(reads)
     _decide_indented_titles(reads)
     for read in reads:
-        yield Line(read.number, read.kind, read.text, read.indent)
+        yield Line(read.number, read.kind, read.text, read.indent, read.soft)
 
 
 def _read_line(index: int, raws: Sequence[str]) -> list[_Read]:
@@ -351,6 +354,8 @@ def _read_simple(stripped: str, plain: str, indent: int) -> _Read:
             return _Read(LineKind.ETHERPAD, m.group("rest").strip())
         if (section := _section(plain)) is not None:
             return _Read(section[0], section[1], indent)
+        if (m := _SERIES_PLAN.match(plain)) and m.group("series").lower() in KNOWN_SERIES:
+            return _Read(LineKind.ACTIONS_HEADER, "", indent, soft=True)
     if plain[:5].lower() == "topic" and (m := _TOPIC_PREFIX.match(plain)):
         return _Read(LineKind.TOPIC, m.group("label").strip())
     if (stripped[0] in _BULLET_CHARS or stripped[0].isdigit()) and (
@@ -394,8 +399,6 @@ def _section(text: str) -> tuple[LineKind, str] | None:
         return LineKind.ACTIONS_HEADER, ""
     if text.startswith("[") and text.endswith("]") and _ACTIONS_BARE.match(text[1:-1].strip()):
         return LineKind.ACTIONS_HEADER, ""  # "[Action Items]"
-    if (m := _SERIES_PLAN.match(text)) and m.group("series").lower() in KNOWN_SERIES:
-        return LineKind.ACTIONS_HEADER, ""
     if m := _DECISIONS.match(text):
         return LineKind.DECISIONS_HEADER, m.group("rest").strip()
     if _DECISIONS_BARE.match(text) or _ONE_DECISION.match(text):

@@ -283,3 +283,29 @@ def test_paragraph_right_under_an_action_header() -> None:
     assert texts(PARAGRAPH_UNDER_GOALS) == [
         "finish the first (iSCSI using iPXE) case and the Nova part."
     ]
+
+
+PROSE_AFTER_A_PLAN = """\
+Atlanta PTG Summary: Ironic
+
+Routed networks
+
+Goals for Pike
+  • model physical networks on Ironic ports,
+
+vsaienko, armando and kevinbenton are looking into the Neutron part of the configdrive problem.
+"""
+
+
+def test_prose_goes_on_after_a_series_plan() -> None:
+    """'Plan/Goals for <series>' does not end the topic: a later volunteer is still read."""
+    assert actions(PROSE_AFTER_A_PLAN) == [
+        ("model physical networks on Ironic ports,", ()),
+        (
+            (
+                "vsaienko, armando and kevinbenton are looking into the Neutron part of the "
+                "configdrive problem."
+            ),
+            ("vsaienko", "armando", "kevinbenton"),
+        ),
+    ]
