@@ -51,7 +51,11 @@ _IMPERATIVE = re.compile(
 )
 # "(mriedem) hangout for the resize work": an item that opens with its owner's nick.
 _ATTRIBUTED = re.compile(r"^\((?:[a-z][\w-]*)(?:\s*[/,&]\s*[a-z][\w-]*)*\)\s+\S")
-_TEAM_DUTY = re.compile(r"^(?:we|team|the team)\s+(?:need|needs|must|should)\s+to\b", re.IGNORECASE)
+_TEAM_DUTY = re.compile(
+    r"^(?:(?:next|then|also|finally|first|now|so),?\s+)?(?:we|team|the team)\s+"
+    r"(?:also\s+)?(?:need|needs|must|should)\s+to\b",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|;\s+")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:e\.g|i\.e|etc|vs|approx|cf|incl|resp)\.|\b[A-Z]\.)$", re.IGNORECASE
@@ -215,15 +219,30 @@ def named_commitment(
 #: "We agreed to ...", "we decided to ...", "We will ...": the team commits itself.
 _TEAM_COMMITMENT = re.compile(
     r"^(?:(?:so|and|then|also|here|finally|but|per\s+agreed[^,]{0,60}),?\s+)?"
-    r"(?:(?:we|the\s+team|tc|the\s+tc)\s+(?:(?:all|also|then|have|had)\s+)?"
-    r"(?:agreed|decided|will|'ll|are\s+going\s+to|is\s+going\s+to)\b"
-    # "On the other side we decided to ...": a short leading phrase, then the decision.
-    # Not a condition or a question: "if we decided to ..." commits nobody.
+    r"(?:(?:we|the\s+team|tc|the\s+tc)"
+    r"(?:\s*[\u2019']ll|[\u2019']re\s+(?:also\s+)?(?:going|committed)\s+to"
+    r"|\s+(?:(?:all|also|then|have|had)\s+)?"
+    r"(?:agreed|decided|will|are\s+(?:also\s+)?(?:going|planning)\s+to|is\s+going\s+to"
+    r"|are\s+committed\s+to))\b"
+    # "On the other side we decided to ...", "Short term, we'll ...": a short leading
+    # phrase, then the commitment. Not a condition or a question: "if we decided to ..."
+    # commits nobody.
     r"|(?!(?:if|whether|unless|what|how|why|where|when|once|until)\b)"
     r"(?:[a-z]+,?\s+){1,4}?we\s+(?:(?:also|then)\s+)?(?:agreed|decided)\b"
+    r"|(?:[a-z]+\s+){0,3}[a-z]+,\s+we(?:\s*[\u2019']ll|\s+will)\b"
     r"|(?:agreed|decided)\s+to\b)"
-    r"(?!\s+(?:be|have|see|not)\b)(?P<that>\s+(?:then\s+)?that\b)?",
+    # Not "be"/"have"/"see", and not "keep"/"continue": the status quo is no new work.
+    r"(?!\s+(?:be|have|see|not|keep|continue|stay|remain)\b)(?P<that>\s+(?:then\s+)?that\b)?",
     re.IGNORECASE,
+)
+#: "I have an action item to ...", "the operators took the action item to ...".
+_ACTION_ITEM_PHRASE = re.compile(
+    r"\b(?:have|has|had|took|take|takes|got)\s+(?:an|the)\s+action\s+items?\s+to\b",
+    re.IGNORECASE,
+)
+#: "..., and we will ...", "... but we are committed to ...": a clause with its own subject.
+_WE_CLAUSE = re.compile(
+    r"(?:,\s*(?:and|but|so)?|\s+(?:and|but|so))\s+(?=we\b|we[\u2019']ll\b)", re.IGNORECASE
 )
 _MODAL = re.compile(r"\b(?:should|will|'ll|need\s+to|must|going\s+to)\b", re.IGNORECASE)
 
@@ -234,15 +253,58 @@ def team_commitment(text: str) -> bool:
     "We agreed that X" commits only when X says what will be done ("... we
     should ..."); otherwise it is a decision, not work.
     """
+    if _ACTION_ITEM_PHRASE.search(text):
+        return True
     m = _TEAM_COMMITMENT.match(text.strip().lstrip("-*• "))
     if m is None:
         return False
     return not m.group("that") or bool(_MODAL.search(text, m.end()))
 
 
+def team_clause(sentence: str) -> str | None:
+    """The first later clause of ``sentence`` that commits the team ("..., and we will X")."""
+    for m in _WE_CLAUSE.finditer(sentence):
+        clause = sentence[m.end() :]
+        if team_commitment(clause) or prose_duty(clause):
+            return clause
+    return None
+
+
+#: "About the backends, ralonso accepted to ...": a clause after a comma, with its own subject.
+_COMMA = re.compile(r",\s+(?=[a-z])")
+#: The verbs a clause's subject commits with (not "has", which states a fact).
+_CLAUSE_VERB = re.compile(
+    r"^[\w\-]+(?:(?:,\s*|\s+and\s+)[\w\-]+)*\s+(?:will|'ll|volunteered|agreed|accepted"
+    r"|offered|signed\s+up|promised|(?:is|are)\s+looking\s+into)\b"
+)
+
+
+def named_clause(
+    sentence: str, *, known: Collection[str] = (), aliases: Mapping[str, str] | None = None
+) -> str | None:
+    """The first clause after a comma that commits a named person, if any."""
+    for m in _COMMA.finditer(sentence):
+        clause = sentence[m.end() :]
+        if _CLAUSE_VERB.match(clause) and named_commitment(clause, known=known, aliases=aliases):
+            return clause
+    return None
+
+
 def team_duty(text: str) -> bool:
     """Whether a list item opens "We need to ..." (the team's own to-do, not prose musing)."""
     return bool(_TEAM_DUTY.match(text.strip()))
+
+
+#: "We need to ensure ...", "we need to be careful": a caution, not a piece of work.
+_CAUTION = re.compile(
+    r"^\S+\s+\S+\s+to\s+(?:ensure|make\s+sure|be|keep|think|understand|consider|remember)\b",
+    re.IGNORECASE,
+)
+
+
+def prose_duty(sentence: str) -> bool:
+    """Whether a prose sentence opens "We need to <do something>" (not "to ensure", "to be")."""
+    return team_duty(sentence) and not _CAUTION.match(sentence.strip())
 
 
 def sentences(paragraph: str) -> list[str]:

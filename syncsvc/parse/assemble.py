@@ -24,9 +24,12 @@ from syncsvc.errors import InputError
 from syncsvc.parse.actions import (
     LOST_HEADER_CONFIDENCE,
     PROSE_CONFIDENCE,
+    named_clause,
     named_commitment,
+    prose_duty,
     reads_as_commitment,
     sentences,
+    team_clause,
     team_commitment,
     team_duty,
 )
@@ -146,6 +149,8 @@ class Assembler:
     section: _Section = _Section.NONE
     last: RawItem | None = None
     list_indent: int | None = None
+    section_items: int = 0  # items placed since the section opened
+    soft_section: bool = False  # the open action list was headed "Plan for <series>"
     group: int = 0
     open_etherpad: bool = False
     record_placements: bool = True
@@ -184,6 +189,7 @@ class Assembler:
 
     def _open_section(self, section: _Section) -> None:
         self.section, self.last, self.list_indent = section, None, None
+        self.section_items, self.soft_section = 0, False
         self.group += 1
 
     def _on_blank(self, line: Line) -> None:
@@ -227,6 +233,7 @@ class Assembler:
                 self._unplaced(line)
             return
         self._open_section(section)
+        self.soft_section = line.soft
         if section is _Section.ACTIONS:
             self.topic.explicit_actions = True
         self._place(line, "header")
@@ -302,6 +309,7 @@ class Assembler:
             topic.discussion.append(item)
         if self.list_indent is None:
             self.list_indent = line.indent
+        self.section_items += 1
         self.last = item
         self._place(line, "item", item)
 
@@ -313,6 +321,12 @@ class Assembler:
         if self.topic is None:
             self.preamble.append(line.text)
             self._place(line, "preamble")
+            return
+        if self.soft_section and self.section is _Section.ACTIONS and self.section_items:
+            self._open_section(_Section.DISCUSSION)  # prose goes on after "Plan for Pike"
+        if self.section is _Section.ACTIONS and self.section_items == 0:
+            # "Goals for Pike" / blank / "finish the first case ...": a paragraph item.
+            self._add_item(line, ItemKind.ACTION)
             return
         if self.section in {_Section.ACTIONS, _Section.DECISIONS, _Section.CLOSED} or (
             _SIGN_OFF.match(line.text)
@@ -374,6 +388,7 @@ def infer_actions(
                     _prose_action(item, sentence)
                     for sentence in sentences(item.text)
                     if team_commitment(sentence)
+                    or named_commitment(sentence, known=known, aliases=aliases)
                 )
         topic.actions.sort(key=lambda i: i.line)
         return
@@ -404,10 +419,16 @@ def infer_actions(
                 _move_to_actions(topic, item, PROSE_CONFIDENCE, moved)
         elif item.kind is ItemKind.PROSE:
             for sentence in sentences(item.text):
-                if named_commitment(sentence, known=known, aliases=aliases) or team_commitment(
-                    sentence
+                if (
+                    named_commitment(sentence, known=known, aliases=aliases)
+                    or team_commitment(sentence)
+                    or prose_duty(sentence)
                 ):
                     topic.actions.append(_prose_action(item, sentence))
+                elif (clause := team_clause(sentence)) is not None or (
+                    clause := named_clause(sentence, known=known, aliases=aliases)
+                ) is not None:
+                    topic.actions.append(_prose_action(item, clause))
     if moved:
         topic.discussion = [i for i in topic.discussion if id(i) not in moved]
     topic.actions.sort(key=lambda i: i.line)

@@ -36,7 +36,8 @@ _ELEMENT = re.compile(
 _SEPARATOR = re.compile(r"\s*(?:,\s*and\s+|,\s*|\s+and\s+|\s*/\s*|\s*&\s*|\s+or\s+)")
 _STRONG_VERB = re.compile(
     r"\s*(?:'ll\b|\s(?:will|has|have|shall|is going to|are going to|volunteered to|"
-    r"agreed to|offered to|signed up to|plans? to|promised to|took|takes|owns?)\b)"
+    r"agreed to|agreed on|accepted to|offered to|signed up to|plans? to|promised to|"
+    r"(?:is|are) looking into|took|takes|owns?)\b)"
     # "docs will be updated" is passive: its subject owns nothing ("will be proposing" is not).
     r"(?!\s+(?:be|been)\b(?!\s+\w+ing\b))",
 )
@@ -104,7 +105,8 @@ _VOLUNTEERS = re.compile(
 
 #: "Naser will be proposing ...": a capitalised name as written, alone before "will".
 _NAME_WILL = re.compile(
-    r"^(?P<name>[A-Z][a-z]{2,20})\s+(?:will|'ll)\b(?!\s+(?:be|been)\b(?!\s+\w+ing\b))(?!\s+not\b)"
+    r"^(?P<name>[A-Z][a-z]{2,20}[A-Z]?)\s+(?:will|'ll)\b"
+    r"(?!\s+(?:be|been)\b(?!\s+\w+ing\b))(?!\s+not\b)"
 )
 #: Capitalised words that open "X will ..." without naming a person.
 _NOT_NAMES = frozenset(
@@ -262,13 +264,20 @@ _SECOND_SUBJECT = re.compile(
 )
 
 
+#: "X volunteered to test, while Y and Z volunteered to code": a contrasting clause's subject.
+_WHILE_CLAUSE = re.compile(r",\s+while\s+(?P<rest>\S.*)$")
+
+
 def _second_subjects(text: str, known: Collection[str]) -> list[Person]:
     """Owners of later clauses of an item that already has one ("..., and then X to ...").
 
     A clause's subject counts when it is a known nick or follows "accordingly",
     "then" and the like, which mark a new clause rather than a list of objects.
+    A ", while X and Y volunteered to ..." clause adds its whole subject.
     """
     found: list[Person] = []
+    if (m := _WHILE_CLAUSE.search(text)) and (clause := _subject(m.group("rest"), known)):
+        found += [p for p in clause.people if p.nick not in GENERIC]
     for m in _SECOND_SUBJECT.finditer(text):
         nick = m.group("nick")
         if nick in GENERIC or nick in NOT_LABELS or is_project(nick):
@@ -333,6 +342,43 @@ def _lower_names(names: Mapping[str, str] | None) -> dict[str, str]:
     return {name: lowered[name] for name in sorted(lowered, key=len, reverse=True)}
 
 
+#: "We may need X, **rloo** will track this.": a bold or plain nick owning a closing clause.
+_CLAUSE_OWNER = re.compile(
+    rf",\s+(?:\*\*|__)?(?P<nick>{NICK})(?:\*\*|__)?\s+(?:will|'ll)\s+(?!be\b|not\b)\w"
+)
+
+
+#: "... make them voting [Chandan/tripleo-ci-core]": owners in brackets closing the item.
+_BRACKETED = re.compile(r"\[(?P<names>[A-Za-z][\w\-]*(?:\s*[/,&]\s*[A-Za-z][\w\-]*)*)\]\s*\.?$")
+
+
+def _bracketed_owners(text: str) -> list[Person]:
+    """People named in a closing ``[Name/group]``; "[All]" and groups ("x-core") mean the team."""
+    m = _BRACKETED.search(text)
+    if m is None:
+        return []
+    names = [n.strip().lower() for n in _PAREN_SPLIT.split(m.group("names")) if n.strip()]
+    return [
+        Person(n)
+        for n in names
+        if n not in GENERIC
+        and n not in NOT_OWNERSHIP
+        and not is_project(n)
+        and not re.search(r"(?:^|-)(?:core|team|sig|wg)$", n)
+    ]
+
+
+def _clause_owner(text: str) -> Person | None:
+    """The nick of a closing ", nick will ..." clause, if any (never a generic word)."""
+    m = _CLAUSE_OWNER.search(text)
+    if m is None:
+        return None
+    nick = m.group("nick")
+    if nick in GENERIC or nick in NOT_LABELS or is_project(nick):
+        return None
+    return Person(nick)
+
+
 def read_owners(
     text: str, *, known: Collection[str] = (), aliases: Mapping[str, str] | None = None
 ) -> OwnerReading:
@@ -350,6 +396,11 @@ def read_owners(
     if any(p.nick.lower() not in GENERIC for p in subject.people):
         subject.people += _second_subjects(text, known_lower)
     people, organisations = _parenthesised(text)
+    nobody = not any(p.nick.lower() not in GENERIC for p in subject.people) and not people
+    if nobody:
+        people = _bracketed_owners(text)
+    if nobody and not people and (clause := _clause_owner(text)):
+        people = [clause]
     if not subject.people and not people and (m := _TRAILING.search(text)):
         nicks = [n for n in _PAREN_SPLIT.split(m.group("nicks")) if n]
         if not any(n in GENERIC or n in NOT_OWNERSHIP or is_project(n) for n in nicks):
@@ -370,11 +421,16 @@ def read_commitment(
     known_lower = {k.lower() for k in known}
     subject = _subject(text, known_lower, _lower_names(aliases))
     if subject is not None:
-        return _reading(subject.people, subject.organisations)
+        reading = _reading(subject.people, subject.organisations)
+        if not reading.owners and (clause := _clause_owner(text)):
+            return _reading([clause], [])  # "We may need X, rloo will track this."
+        return reading
     if m := _PAREN_SUBJECT.search(text):
         nicks = [n for n in _PAREN_SPLIT.split(m.group("nicks")) if n not in NOT_OWNERSHIP]
         if nicks:
             return _reading([Person(n) for n in nicks], [])
+    if clause := _clause_owner(text):
+        return _reading([clause], [])
     return None
 
 

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from syncsvc.parse.milestones import KNOWN_SERIES
+
 
 class LineKind(StrEnum):
     """How the parser read one line (shown by ``import --explain``)."""
@@ -56,6 +58,8 @@ class Line:
     kind: LineKind
     text: str
     indent: int = 0
+    #: An action header that does not end its topic's prose ("Plan for Pike").
+    soft: bool = False
 
 
 _MONTHS = {
@@ -133,6 +137,11 @@ _ACTIONS_BARE = re.compile(
     r"^(?:Actions?|Action\s+Items?(?:,\s*by\s+person)?|Action\s+Points?|Action\s+Plans?|AIs"
     r"|Next\s+Steps?|What\s+(?:will\s+we|we\s+will|we'll|should\s+we|we\s+should)\s+"
     r"(?:change|do\s+differently|improve))$",
+    re.IGNORECASE,
+)
+#: "Plan for Pike", "Goals for Queens": the work a team set itself for a named series.
+_SERIES_PLAN = re.compile(
+    r"^(?:goals?|plans?|work\s+items?)\s+for\s+(?:the\s+)?(?P<series>[a-z]+)(?:\s+(?:cycle|release))?:?$",
     re.IGNORECASE,
 )
 # "AI:"/"AR:" (action item / action required) and MeetBot's "#action" name one action.
@@ -242,6 +251,7 @@ class _Read:
     heading: _Heading | None = None
     numbered: bool = False
     number: int = 0
+    soft: bool = False
 
 
 def classify(text: str) -> Iterator[Line]:
@@ -257,7 +267,7 @@ def classify(text: str) -> Iterator[Line]:
     _decide_plain_titles(reads)
     _decide_indented_titles(reads)
     for read in reads:
-        yield Line(read.number, read.kind, read.text, read.indent)
+        yield Line(read.number, read.kind, read.text, read.indent, read.soft)
 
 
 def _read_line(index: int, raws: Sequence[str]) -> list[_Read]:
@@ -335,7 +345,7 @@ def _read_simple(stripped: str, plain: str, indent: int) -> _Read:
         return _Read(LineKind.FOOTNOTE, f"{m.group('num')} {m.group('url')}")
     # Every etherpad line, section header and one-line marker starts with a word or
     # a "#", and has a ":" or a "#" near its start or is short ("Actions").
-    if (plain[0].isalpha() or plain[0] == "#") and (
+    if (plain[0].isalpha() or plain[0] == "#" or plain[0] == "[") and (
         ":" in plain[:48] or plain[0] == "#" or len(plain) <= 32
     ):
         if m := _ETHERPAD.match(plain):
@@ -344,6 +354,8 @@ def _read_simple(stripped: str, plain: str, indent: int) -> _Read:
             return _Read(LineKind.ETHERPAD, m.group("rest").strip())
         if (section := _section(plain)) is not None:
             return _Read(section[0], section[1], indent)
+        if (m := _SERIES_PLAN.match(plain)) and m.group("series").lower() in KNOWN_SERIES:
+            return _Read(LineKind.ACTIONS_HEADER, "", indent, soft=True)
     if plain[:5].lower() == "topic" and (m := _TOPIC_PREFIX.match(plain)):
         return _Read(LineKind.TOPIC, m.group("label").strip())
     if (stripped[0] in _BULLET_CHARS or stripped[0].isdigit()) and (
@@ -385,6 +397,8 @@ def _section(text: str) -> tuple[LineKind, str] | None:
         return LineKind.ACTIONS_HEADER, m.group("rest").strip()
     if _ACTIONS_BARE.match(text) or _ONE_ACTION.match(text):
         return LineKind.ACTIONS_HEADER, ""
+    if text.startswith("[") and text.endswith("]") and _ACTIONS_BARE.match(text[1:-1].strip()):
+        return LineKind.ACTIONS_HEADER, ""  # "[Action Items]"
     if m := _DECISIONS.match(text):
         return LineKind.DECISIONS_HEADER, m.group("rest").strip()
     if _DECISIONS_BARE.match(text) or _ONE_DECISION.match(text):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import re
 from pathlib import Path
 from typing import ClassVar
@@ -27,7 +26,15 @@ KEYS = {
     "notes",
 }
 ACTION_KEYS = {"text", "owners", "explicit", "optional"}
-KINDS = {"ptg-summary", "midcycle", "retrospective", "meetbot-minutes", "irc-log", "wiki"}
+KINDS = {
+    "ptg-summary",
+    "midcycle",
+    "retrospective",
+    "meetbot-minutes",
+    "meeting-notes",
+    "irc-log",
+    "wiki",
+}
 SPLITS = {"tuned", "held-back"}
 
 
@@ -80,14 +87,19 @@ class TestCorpusFiles:
         assert any("/archives/list/" in u for u in urls)  # HyperKitty
         assert {d.suffix for d in docs} == {".txt", ".html"}
 
-    def test_held_back_is_a_fifth_spread_over_teams(self) -> None:
-        """ceil(n/5) documents are held back: every 5th in sorted order, from several teams."""
+    def test_held_back_split_follows_the_recorded_rules(self) -> None:
+        """First 45 documents: every 5th held back; the second batch (batch2.lst): every 4th."""
         docs = documents()
-        splits = [annotation(d)["split"] for d in docs]
-        held = [d for d, s in zip(docs, splits, strict=True) if s == "held-back"]
-        assert len(held) == math.ceil(len(docs) / 5)
-        assert held == docs[4::5]
+        second = set((CORPUS / "batch2.lst").read_text(encoding="utf-8").split())
+        assert second <= {d.stem for d in docs}
+        first_batch = [d for d in docs if d.stem not in second]
+        second_batch = [d for d in docs if d.stem in second]
+        held = [d for d in docs if annotation(d)["split"] == "held-back"]
+        assert len(first_batch) == 45
+        assert held == sorted(first_batch[4::5] + second_batch[3::4])
         assert len({annotation(d)["team"] for d in held}) >= 5
+        required = [a for d in held for a in annotation(d)["actions"] if not a["optional"]]
+        assert len(required) >= 25
 
 
 class TestAnnotationSchema:
