@@ -27,7 +27,7 @@ from syncsvc.cli.wiring import relink_settings, request_budget, sync_settings
 from syncsvc.config import load_config
 from syncsvc.domain import SourceName
 from syncsvc.models.db import open_engine
-from syncsvc.models.scope_lock import ScopeClaims
+from syncsvc.models.scope_lock import ScopeClaims, scope_claims
 from syncsvc.models.sync_tables import BugTaskRow, ChangeRow, SyncStateRow
 from syncsvc.sync.engine import HELD
 from syncsvc.sync.ports import ScopeClaim
@@ -103,6 +103,27 @@ class TestTeamsOnTheCommandLine:
         rerun = cli(db_url, again, "sync")
         assert rerun.exit_code == 0, rerun.stderr
         assert ("launchpad", "project:manila") in _cursors(db_url)
+
+    def test_scope_locks_skip_a_scope_another_worker_holds(self, db_url, servers, tmp_path) -> None:
+        """With [sync] scope_locks on PostgreSQL, a scope held elsewhere is shown as held and
+        left alone (exit 0); on SQLite the setting changes nothing (file lock)."""
+        cfg = fakes_config(tmp_path, servers, extra="[sync]\nscope_locks = true")
+        engine = open_engine(db_url)
+        try:
+            with ExitStack() as stack:
+                claims = scope_claims(engine)  # None on SQLite
+                if claims is not None:
+                    other = stack.enter_context(claims)
+                    assert stack.enter_context(other.claim(SourceName.LAUNCHPAD, "project:manila"))
+                result = cli(db_url, cfg, "sync", "--format", "json")
+        finally:
+            engine.dispose()
+        assert result.exit_code == 0, result.stderr
+        scopes = {s["scope"]: s for s in json.loads(result.stdout)["scopes"]}
+        expected = HELD if db_url.startswith("postgresql") else None
+        assert scopes["project:manila"]["skipped"] == expected
+        assert (("launchpad", "project:manila") in _cursors(db_url)) is (expected is None)
+        assert ("launchpad", "project:manila-ui") in _cursors(db_url)
 
 
 # --- 60 teams, 4 workers, one PostgreSQL database ------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from syncsvc.adapters.budget import RequestBudget
-from syncsvc.cli.wiring import relink_settings, sync_settings
+from syncsvc.cli.wiring import relink_settings, request_budget, sync_settings
 from syncsvc.config import Config, load_config
 from syncsvc.errors import BudgetExhaustedError, ConfigError, ErrorKind
 
@@ -105,6 +105,14 @@ class TestTeams:
         assert (cfg.http.max_requests_per_run, cfg.http.min_interval_ms) == (40, 250)
         with pytest.raises(ConfigError, match="'max_requests_per_run' must be a positive"):
             _config(tmp_path, "[http]\nmax_requests_per_run = 0\n")
+
+
+def test_budget_from_the_http_section(tmp_path: Path) -> None:
+    """[http] gives the run's budget: its request limit and the interval in seconds."""
+    cfg = _config(tmp_path, "[http]\nmax_requests_per_run = 40\nmin_interval_ms = 250\n")
+    budget = request_budget(cfg)
+    assert (budget.max_requests, budget.min_interval) == (40, 0.25)
+    assert request_budget(_config(tmp_path, "")).max_requests is None
 
 
 class _Clock:
