@@ -69,13 +69,19 @@ def build_gerrit(cfg: Config, budget: RequestBudget | None = None) -> GerritAdap
 
 def sync_settings(cfg: Config, teams: Mapping[str, TeamSettings] | None = None) -> SyncSettings:
     """Engine settings for ``teams`` (default: every team of the config) and the [sync]
-    section: every team's Launchpad projects, and one Gerrit poll scope per team."""
-    chosen = cfg.all_teams() if teams is None else teams
+    section: every team's Launchpad projects, and one Gerrit poll scope per team; the
+    other teams' projects are polled elsewhere (referenced items there are left to them)."""
+    every = cfg.all_teams()
+    chosen = every if teams is None else teams
     groups = tuple(t.gerrit_projects for t in chosen.values() if t.gerrit_projects)
+    launchpad_projects = _union(t.launchpad_projects for t in chosen.values())
+    others = [t for name, t in every.items() if name not in chosen]
+    elsewhere = _union((*t.launchpad_projects, *t.gerrit_projects) for t in others)
     return SyncSettings(
-        launchpad_projects=_union(t.launchpad_projects for t in chosen.values()),
+        launchpad_projects=launchpad_projects,
         gerrit_projects=_union(groups),
         gerrit_groups=groups,
+        polled_elsewhere=elsewhere,
         overlap=timedelta(minutes=cfg.sync.overlap_minutes),
         lookback=timedelta(days=cfg.sync.lookback_days),
     )

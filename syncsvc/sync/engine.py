@@ -81,6 +81,9 @@ class SyncSettings:
     batch_size: int = 100
     # Gerrit's poll scopes: one per group of projects (a team's); () is one group of all.
     gerrit_groups: tuple[tuple[str, ...], ...] = ()
+    # Projects other runs poll (the other teams' with `sync --team`): a referenced item
+    # known to be in one of them is left to that poll, as if this run polled it.
+    polled_elsewhere: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +234,7 @@ def run_sync(
 
 def _sync_gerrit(run: _Run, source: ChangeSource) -> None:
     polled = set(run.settings.gerrit_projects)
+    covered = polled | set(run.settings.polled_elsewhere)
     referenced = run.store.referenced_changes()
     known = run.store.known_changes(referenced)
     todo = sorted(
@@ -238,7 +242,7 @@ def _sync_gerrit(run: _Run, source: ChangeSource) -> None:
         for n in referenced
         if run.full
         or n not in known
-        or (known[n][0] not in polled and known[n][1] not in CLOSED_CHANGE_STATUSES)
+        or (known[n][0] not in covered and known[n][1] not in CLOSED_CHANGE_STATUSES)
     )
 
     _fetch_referenced(run, SourceName.GERRIT, todo, source.get_changes, run.store.save_changes)
@@ -267,12 +271,13 @@ def _poll_gerrit(run: _Run, source: ChangeSource, projects: list[str]) -> None:
 
 def _sync_launchpad(run: _Run, source: BugSource) -> None:
     polled = set(run.settings.launchpad_projects)
+    covered = polled | set(run.settings.polled_elsewhere)
     referenced = run.store.referenced_bugs()
     known = run.store.known_bugs(referenced)
     todo = sorted(
         b
         for b in referenced
-        if run.full or b not in known or (not known[b][0] & polled and not known[b][1])
+        if run.full or b not in known or (not known[b][0] & covered and not known[b][1])
     )
     comments = _Comments(run, source, frozenset(referenced))
 

@@ -6,6 +6,7 @@ on the shared ``db_url`` (SQLite always, PostgreSQL when configured).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -15,13 +16,27 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from syncsvc.domain import Account, Bug, BugTask, Change, ChangeStatus, SourceName
+from syncsvc.domain import (
+    Account,
+    ActionItem,
+    Bug,
+    BugTask,
+    Change,
+    ChangeStatus,
+    Day,
+    Event,
+    Ref,
+    RefKind,
+    SourceName,
+    Topic,
+)
 from syncsvc.errors import BudgetExhaustedError
 from syncsvc.models.db import open_engine
 from syncsvc.models.scope_lock import ScopeClaims, scope_claims, scope_key
 from syncsvc.models.sync_store import SqlSyncStore
 from syncsvc.models.sync_tables import ChangeRow, SyncStateRow
 from syncsvc.sync.engine import BUDGET_SPENT, HELD, SyncSettings, run_sync
+from syncsvc.testing.storage import save_event
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -78,13 +93,16 @@ def _change(number: int, project: str, updated: datetime) -> Change:
 
 
 class _Gerrit:
-    """Changes in memory; polling ``refuse`` raises BudgetExhaustedError."""
+    """Changes in memory; polling ``refuse`` raises BudgetExhaustedError; records fetches."""
 
     def __init__(self, changes: Sequence[Change], refuse: str | None = None) -> None:
         self.changes, self.refuse = list(changes), refuse
+        self.fetched: list[int] = []
 
     def get_changes(self, numbers: Iterable[int], *, batch: int = 50) -> Iterator[Change]:
-        return iter(())
+        wanted = list(numbers)
+        self.fetched += wanted
+        return iter([c for c in self.changes if c.number in wanted])
 
     def changes_updated_since(self, projects: Sequence[str], since: datetime) -> Iterator[Change]:
         if self.refuse in projects:
@@ -185,3 +203,40 @@ class TestEngineScopes:
         assert launchpad.searched == []
         assert _numbers(engine) == [1]
         assert _cursors(engine) == {("gerrit", "projects:openstack/cinder"): T0}
+
+    def test_referenced_items_in_other_teams_projects_are_left_to_them(
+        self, engine: Engine
+    ) -> None:
+        """With `--team cinder`, an open change a commitment names in nova's project (polled
+        by nova's run) is not fetched again; without it, it is."""
+        day = Day("Day 1", T0.date())
+        action = ActionItem(
+            text="Review the change",
+            refs=(Ref(RefKind.CHANGE, "2", "https://review.opendev.org/2"),),
+        )
+        event = Event(
+            "cinder", "2024.1", "Cinder PTG", days=(day,),
+            topics=(Topic(title="Reviews", day=day, actions=(action,)),),
+        )  # fmt: skip
+        cinder = replace_settings(polled_elsewhere=())
+        with Session(engine, expire_on_commit=False) as session:
+            save_event(session, event, source_digest="0" * 64, now=T0)
+            session.commit()
+            store = SqlSyncStore(session)
+            first = _Gerrit(CHANGES)
+            run_sync(store, bugs=None, changes=first, settings=SETTINGS, now=lambda: T0)
+            alone, shared = _Gerrit(CHANGES), _Gerrit(CHANGES)
+            run_sync(store, bugs=None, changes=alone, settings=cinder, now=lambda: T0)
+            elsewhere = replace_settings(polled_elsewhere=("openstack/nova",))
+            run_sync(store, bugs=None, changes=shared, settings=elsewhere, now=lambda: T0)
+        assert (first.fetched, alone.fetched, shared.fetched) == ([2], [2], [])
+
+
+def replace_settings(**changes: object) -> SyncSettings:
+    """Cinder's team alone: its Gerrit project only, with ``changes``."""
+    return dataclasses.replace(
+        SETTINGS,
+        gerrit_projects=("openstack/cinder",),
+        gerrit_groups=(("openstack/cinder",),),
+        **changes,  # type: ignore[arg-type]
+    )

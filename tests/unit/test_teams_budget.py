@@ -86,6 +86,13 @@ class TestTeams:
             ("manila",),
             (("openstack/manila",),),
         )
+        assert settings.polled_elsewhere == (
+            "cinder",
+            "python-cinderclient",
+            "openstack/cinder",
+            "openstack/python-cinderclient",
+        )
+        assert sync_settings(cfg).polled_elsewhere == ()
 
     def test_unknown_team_is_a_config_error(self, tmp_path: Path) -> None:
         """An unknown team name is a ConfigError naming the configured teams."""
