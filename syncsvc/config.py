@@ -262,6 +262,14 @@ class Config(_Section, frozen=True):
             )
         return dict(sorted(teams.items()))
 
+    def default_cycle(self, team: str | None) -> str | None:
+        """The cycle for an import of ``team`` (else the config's ``team``): its
+        ``[teams.NAME] cycle`` when set, else the config's ``cycle``."""
+        settings = self.teams.get(team or self.team or "")
+        if settings is not None and settings.cycle is not None:
+            return settings.cycle
+        return self.cycle
+
     def teams_named(self, name: str | None) -> dict[str, TeamSettings]:
         """The team ``name`` (all of them for ``None``); ConfigError for an unknown one."""
         teams = self.all_teams()

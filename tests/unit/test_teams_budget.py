@@ -94,6 +94,15 @@ class TestTeams:
         )
         assert sync_settings(cfg).polled_elsewhere == ()
 
+    def test_a_teams_cycle_is_its_imports_default(self, tmp_path: Path) -> None:
+        """An import for cinder defaults to [teams.cinder] cycle; other teams to `cycle`."""
+        cfg = _config(tmp_path, 'cycle = "wallaby"\n' + TWO_TEAMS)
+        assert [cfg.default_cycle(t) for t in ("cinder", "manila", None)] == [
+            "2025.1",
+            "wallaby",
+            "wallaby",
+        ]
+
     def test_unknown_team_is_a_config_error(self, tmp_path: Path) -> None:
         """An unknown team name is a ConfigError naming the configured teams."""
         cfg = _config(tmp_path, TWO_TEAMS)
