@@ -9,7 +9,9 @@ Gerrit (requests under python-gerritclient) and URL imports (requests) share:
 * ``allowed``: the hosts a request (a redirect, a page link) may go to;
 * ``user_agent``: the ``User-Agent`` header;
 * ``sleep`` and ``clock``: what backoff waits with and what ``Retry-After``
-  dates are measured against, injectable so that tests never wait.
+  dates are measured against, injectable so that tests never wait;
+* ``budget``: the run's :class:`~syncsvc.adapters.budget.RequestBudget` (request
+  count and per-host interval), spent before every request sent, if any.
 
 Nothing here knows about a particular remote API. An adapter classifies each
 failure itself and raises :class:`TransientError` for the ones worth retrying;
@@ -33,6 +35,7 @@ from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
 from syncsvc import __version__
+from syncsvc.adapters.budget import RequestBudget
 from syncsvc.errors import RemoteUnavailableError
 from syncsvc.hosts import AllowedHosts
 
@@ -114,6 +117,7 @@ class HttpPolicy:
     user_agent: str = USER_AGENT
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], datetime] = _utc_now
+    budget: RequestBudget | None = None
 
     def replace(self, **changes: Any) -> HttpPolicy:
         """A copy with ``changes`` (field names as keywords)."""
@@ -180,6 +184,7 @@ class HttpPolicy:
             user_agent=self.user_agent,
             headers=headers,
             allowed=self.allowed,
+            budget=self.budget,
         )
 
 
@@ -192,10 +197,16 @@ class TimeoutHTTPAdapter(HTTPAdapter):
     """
 
     def __init__(
-        self, timeout: float, *, allowed: AllowedHosts | None = None, **kwargs: Any
+        self,
+        timeout: float,
+        *,
+        allowed: AllowedHosts | None = None,
+        budget: RequestBudget | None = None,
+        **kwargs: Any,
     ) -> None:
         self.timeout = timeout
         self.allowed = allowed
+        self.budget = budget
         super().__init__(**kwargs)
 
     def send(  # type: ignore[override]  # requests' stub types every keyword loosely
@@ -204,10 +215,12 @@ class TimeoutHTTPAdapter(HTTPAdapter):
         """Send ``request``, using the default timeout when the caller gave none.
 
         Raises :class:`~syncsvc.hosts.ForeignHostError` before sending anything to
-        a host outside ``allowed``.
+        a host outside ``allowed``, and BudgetExhaustedError when ``budget`` is spent.
         """
         if self.allowed is not None:
             self.allowed.check_followed(request.url or "")
+        if self.budget is not None:
+            self.budget.spend(request.url or "")
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.timeout
         return super().send(request, **kwargs)
@@ -220,14 +233,16 @@ def configure_session(
     user_agent: str = USER_AGENT,
     headers: Mapping[str, str] | None = None,
     allowed: AllowedHosts | None = None,
+    budget: RequestBudget | None = None,
 ) -> requests.Session:
     """Give ``session`` a default timeout on every request and a descriptive User-Agent;
-    with ``allowed``, every request (redirects included) is checked against it first.
+    with ``allowed``, every request (redirects included) is checked against it first;
+    with ``budget``, every request spends it.
 
     Libraries that wrap a session (python-gerritclient) never pass ``timeout=``,
     so the default is applied by the mounted transport adapter. Returns ``session``.
     """
-    adapter = TimeoutHTTPAdapter(timeout, allowed=allowed)
+    adapter = TimeoutHTTPAdapter(timeout, allowed=allowed, budget=budget)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = user_agent

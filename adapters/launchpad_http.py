@@ -92,11 +92,14 @@ class GuardedHttp(LaunchpadOAuthAwareHttp):  # type: ignore[misc]  # launchpadli
 
         Raises ForeignHostError, and nothing is sent, for a host outside the list;
         BadReplyError, with the answer's cache entry deleted, for JSON that does not parse;
-        launchpadlib's HTTPError for a 502/503 that outlasts the retries.
+        launchpadlib's HTTPError for a 502/503 that outlasts the retries;
+        BudgetExhaustedError, and nothing is sent, when the policy's budget is spent.
         """
         self.allowed.check_followed(str(uri))
         headers = self._with_user_agent(headers)
         for retry in range(len(BUSY_DELAYS) + 1):
+            if self.policy.budget is not None:
+                self.policy.budget.spend(str(uri))
             try:
                 response, content = super().request(
                     uri, method, body, headers, redirections, connection_type

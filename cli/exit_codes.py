@@ -18,6 +18,7 @@ class ExitCode(IntEnum):
     NOT_FOUND = 5  # the named action or event does not exist
     LOCKED = 6  # another run holds the lock
     STORAGE = 7  # the database cannot be reached or written
+    BUDGET = 8  # `sync` spent its request budget: stopped cleanly, scopes left for next run
     INTERRUPTED = 130  # Ctrl-C
     TERMINATED = 143  # SIGTERM: a sync stops after its current batch (128 + 15)
 
@@ -31,4 +32,5 @@ EXIT_FOR_KIND = {
     ErrorKind.LOCKED: ExitCode.LOCKED,
     ErrorKind.STORAGE: ExitCode.STORAGE,
     ErrorKind.STOPPED: ExitCode.TERMINATED,
+    ErrorKind.BUDGET: ExitCode.BUDGET,
 }

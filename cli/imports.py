@@ -49,18 +49,21 @@ def explain_input(
     cfg = app_ctx.config
     schedules = app_ctx.schedules()
     return explain(
-        data, team=team or cfg.team, cycle=checked_cycle(app_ctx, cycle, schedules),
+        data, team=team or cfg.team, cycle=checked_cycle(app_ctx, cycle, schedules, team),
         aliases=cfg.aliases, schedules=schedules,
     )  # fmt: skip
 
 
-def checked_cycle(app_ctx: AppContext, cycle: str | None, schedules: Schedules) -> str | None:
-    """The series ``--cycle`` (or the config's ``cycle``) names, or ``None`` for neither.
+def checked_cycle(
+    app_ctx: AppContext, cycle: str | None, schedules: Schedules, team: str | None = None
+) -> str | None:
+    """The series ``--cycle`` (else ``team``'s ``[teams.NAME] cycle``, else the config's
+    ``cycle``) names, or ``None`` for none of them.
 
     An unknown name is a :class:`ConfigError` (exit 2) suggesting the nearest one;
     a known series with no schedule is a warning: its milestones stay as written.
     """
-    given = cycle or app_ctx.config.cycle
+    given = cycle or app_ctx.config.default_cycle(team)
     if given is None:
         return None
     name = series.resolve(given)
@@ -86,7 +89,7 @@ def parse_and_report(
     event = parse_summary(
         data,
         team=team or cfg.team,
-        cycle=checked_cycle(app_ctx, cycle, schedules),
+        cycle=checked_cycle(app_ctx, cycle, schedules, team),
         known_nicks=cfg.aliases,
         schedules=schedules,
     )

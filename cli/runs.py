@@ -18,11 +18,12 @@ from syncsvc.cli.options import SourceChoice
 from syncsvc.cli.render.text import t
 from syncsvc.cli.sources import recording, remote_sources, replay_sources
 from syncsvc.cli.stores import SqlDatabase
-from syncsvc.cli.wiring import relink_settings, sync_settings
+from syncsvc.cli.wiring import relink_settings, request_budget, sync_settings
 from syncsvc.config import Config
 from syncsvc.errors import ConfigError
 from syncsvc.models import db
 from syncsvc.models.lock import DEFAULT_WAIT
+from syncsvc.models.scope_lock import scope_claims
 from syncsvc.models.squash_store import add_snapshots
 from syncsvc.sync.relink import RelinkReport
 from syncsvc.sync.service import SyncOutcome, refresh_links, sync_and_relink
@@ -42,9 +43,13 @@ def sync_with(
     save_to: Path | None = None,
     from_file: Path | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    team: str | None = None,
 ) -> SyncOutcome:
     """Build the sources (``cfg``'s adapters, or a recording), then sync and relink under
-    the sync lock.
+    the sync lock (or, with ``[sync] scope_locks`` on PostgreSQL, claiming each scope).
+
+    ``team`` syncs that team's projects only (ConfigError for an unknown one). The
+    adapters share one request budget (``[http]``).
 
     ``save_to`` also records what the adapters yield there, replacing an earlier
     recording once the lock is held; ``from_file`` replays a recording and
@@ -61,18 +66,22 @@ def sync_with(
             "--save-to and --from-file cannot be used together",
             hint="replay with --from-file DIR, or record with --save-to DIR",
         )
+    teams = cfg.teams_named(team)
     with ExitStack() as stack:
         if from_file is not None:
             pair = replay_sources(from_file, source)
         else:
-            pair = remote_sources(stack, cfg, source, cache_dir)
+            pair = remote_sources(stack, cfg, source, cache_dir, request_budget(cfg))
         sources = (lambda: pair) if save_to is None else (lambda: recording(save_to, *pair))
-        database = SqlDatabase(app_ctx.engine())
+        engine = app_ctx.engine()
+        database = SqlDatabase(engine)
+        claims = scope_claims(engine) if cfg.sync.scope_locks else None
+        claim = None if claims is None else stack.enter_context(claims).claim
         with _progress(app_ctx) as progress, _stop_on_sigterm() as stop:
             outcome = sync_and_relink(
                 database,
                 sources,
-                settings=sync_settings(cfg),
+                settings=sync_settings(cfg, teams),
                 links=relink_settings(cfg),
                 full=full,
                 dry_run=dry_run,
@@ -80,6 +89,7 @@ def sync_with(
                 progress=progress,
                 stop=stop,
                 now=now,
+                claim=claim,
             )
     if not dry_run and not outcome.sync.failed:
         with db.session_scope(app_ctx.engine()) as session:

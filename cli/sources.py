@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 from pathlib import Path
 
+from syncsvc.adapters.budget import RequestBudget
 from syncsvc.adapters.recording.replay import (
     FileBugSource,
     FileChangeSource,
@@ -22,15 +23,22 @@ from syncsvc.sync.ports import BugSource, ChangeSource
 Pair = tuple[BugSource | None, ChangeSource | None]
 
 
-def remote_sources(stack: ExitStack, cfg: Config, source: SourceChoice, cache_dir: Path) -> Pair:
-    """The configured adapters (hosts checked against the allow-list)."""
+def remote_sources(
+    stack: ExitStack,
+    cfg: Config,
+    source: SourceChoice,
+    cache_dir: Path,
+    budget: RequestBudget | None = None,
+) -> Pair:
+    """The configured adapters (hosts checked against the allow-list), both spending
+    ``budget`` if given."""
     bugs: BugSource | None = None
     changes: ChangeSource | None = None
     if source in {SourceChoice.ALL, SourceChoice.LAUNCHPAD}:
         # Referenced bugs are fetched even when no project is polled.
-        bugs = stack.enter_context(build_launchpad(cfg, cache_dir))
+        bugs = stack.enter_context(build_launchpad(cfg, cache_dir, budget))
     if source in {SourceChoice.ALL, SourceChoice.GERRIT}:
-        changes = stack.enter_context(build_gerrit(cfg))
+        changes = stack.enter_context(build_gerrit(cfg, budget))
     return bugs, changes
 
 

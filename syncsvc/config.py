@@ -41,6 +41,8 @@ LOW_HANGING_TAG = "low-hanging-fruit"
 # Launchpad accounts of the OpenStack infrastructure and its Gerrit hook.
 BOTS: tuple[str, ...] = ("hudson-openstack", "openstack-infra")
 SUGGEST_THRESHOLD = 0.5  # candidate links scoring at least this are suggested
+MIN_INTERVAL_MS = 0  # milliseconds between two requests to one host (0: no wait)
+DEFAULT_TEAM = "default"  # the team of a config without [teams] tables or `team`
 
 EXAMPLE_CONFIG = f"""\
 # syncsvc team configuration (TOML). Every key is optional.
@@ -92,6 +94,24 @@ projects = [
 # allowed_hosts = ["review.opendev.org", "api.launchpad.net"]
 overlap_minutes = {OVERLAP_MINUTES}
 lookback_days = {LOOKBACK_DAYS}
+# PostgreSQL only: several `sync` workers at once, each (source, scope) claimed
+# by one of them, instead of one sync at a time per database.
+# scope_locks = true
+
+# Several teams in one database (OpenStack-wide): one table per team, each with
+# its own projects; `syncsvc sync --team NAME` syncs one, `sync` all of them.
+# The [launchpad]/[gerrit] projects above, if any, are the team named by `team`.
+# [teams.cinder]
+# launchpad_projects = ["cinder", "python-cinderclient"]
+# gerrit_projects = ["openstack/cinder", "openstack/python-cinderclient"]
+# cycle = "2025.1"
+
+[http]
+# At most this many requests per `sync` run (unset: no limit); a run that spends
+# it stops cleanly (exit 8) and the next one continues from the cursors.
+# max_requests_per_run = 500
+# Milliseconds between two requests to the same host.
+min_interval_ms = {MIN_INTERVAL_MS}
 
 [import]
 # Hosts `syncsvc import URL` may fetch from besides the OpenStack mailing-list
@@ -141,6 +161,7 @@ FilePath = Annotated[Path, _must("be a path")]
 Url = Annotated[str, _must("be an http(s) URL")]
 NonNegative = Annotated[int, _must("be a non-negative integer", ge=0)]
 Positive = Annotated[int, _must("be a positive integer", ge=1)]
+Flag = Annotated[bool, _must("be true or false")]
 Fraction = Annotated[float, _must("be between 0 and 1", ge=0, le=1)]
 
 
@@ -182,6 +203,22 @@ class SyncSection(_Section, frozen=True):
     allowed_hosts: Texts | None = None
     overlap_minutes: NonNegative = OVERLAP_MINUTES
     lookback_days: NonNegative = LOOKBACK_DAYS
+    scope_locks: Flag = False
+
+
+class TeamSettings(_Section, frozen=True):
+    """A ``[teams.<name>]`` table: the team's projects and, optionally, its cycle."""
+
+    launchpad_projects: Texts = ()
+    gerrit_projects: Texts = ()
+    cycle: Text | None = None
+
+
+class HttpSection(_Section, frozen=True):
+    """The [http] section: how much and how fast a sync run may ask."""
+
+    max_requests_per_run: Positive | None = None
+    min_interval_ms: NonNegative = MIN_INTERVAL_MS
 
 
 class ImportSection(_Section, frozen=True):
@@ -223,10 +260,48 @@ class Config(_Section, frozen=True):
     launchpad: LaunchpadSettings = msgspec.field(default_factory=LaunchpadSettings)
     gerrit: GerritSettings = msgspec.field(default_factory=GerritSettings)
     sync: SyncSection = msgspec.field(default_factory=SyncSection)
+    http: HttpSection = msgspec.field(default_factory=HttpSection)
+    teams: Annotated[dict[str, TeamSettings], _must("be tables of teams")] = {}
     imports: ImportSection = msgspec.field(default_factory=ImportSection, name="import")
     meeting: MeetingSection = msgspec.field(default_factory=MeetingSection)
     status: StatusSection = msgspec.field(default_factory=StatusSection)
     squash: SquashSection = msgspec.field(default_factory=SquashSection)
+
+    def all_teams(self) -> dict[str, TeamSettings]:
+        """Every team, by name: the ``[teams.*]`` tables, plus the single-team form
+        (``[launchpad]``/``[gerrit]`` projects, named by ``team`` or "default") when
+        it lists any project. A ``[teams.*]`` table of that name adds its projects."""
+        teams = dict(self.teams)
+        if self.launchpad.projects or self.gerrit.projects:
+            name = self.team or DEFAULT_TEAM
+            extra = teams.get(name, TeamSettings(cycle=self.cycle))
+            teams[name] = msgspec.structs.replace(
+                extra,
+                launchpad_projects=_merged(self.launchpad.projects, extra.launchpad_projects),
+                gerrit_projects=_merged(self.gerrit.projects, extra.gerrit_projects),
+            )
+        return dict(sorted(teams.items()))
+
+    def default_cycle(self, team: str | None) -> str | None:
+        """The cycle for an import of ``team`` (else the config's ``team``): its
+        ``[teams.NAME] cycle`` when set, else the config's ``cycle``."""
+        settings = self.teams.get(team or self.team or "")
+        if settings is not None and settings.cycle is not None:
+            return settings.cycle
+        return self.cycle
+
+    def teams_named(self, name: str | None) -> dict[str, TeamSettings]:
+        """The team ``name`` (all of them for ``None``); ConfigError for an unknown one."""
+        teams = self.all_teams()
+        if name is None:
+            return teams
+        if name not in teams:
+            known = ", ".join(teams) or "none"
+            raise ConfigError(
+                f"unknown team '{name}' (configured teams: {known})",
+                hint="add a [teams.NAME] table to the config, or check --team",
+            )
+        return {name: teams[name]}
 
     def allowed_hosts(self) -> AllowedHosts:
         """What sync may contact: ``[sync] allowed_hosts`` if given, else Launchpad's
@@ -248,6 +323,10 @@ class Config(_Section, frozen=True):
     def check_host(self, url: str) -> None:
         """Raise :class:`ConfigError` unless sync may contact ``url``'s host."""
         self.allowed_hosts().check(url)
+
+
+def _merged(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*first, *second)))
 
 
 def config_target(explicit: Path | None, default_dir: Path) -> Path:

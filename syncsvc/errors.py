@@ -20,6 +20,7 @@ class ErrorKind(StrEnum):
     LOCKED = "locked"  # another run holds the lock (exit 6)
     STORAGE = "storage"  # the database cannot be reached or written (exit 7)
     STOPPED = "stopped"  # SIGTERM: stopped after the current batch (exit 143)
+    BUDGET = "budget"  # the run's request budget is spent (exit 8)
 
 
 class SyncError(Exception):
@@ -74,6 +75,12 @@ class StoppedError(SyncError):
     """A SIGTERM asked the run to stop; it stopped after its last committed batch."""
 
     kind = ErrorKind.STOPPED
+
+
+class BudgetExhaustedError(SyncError):
+    """The run spent its request budget (``[http] max_requests_per_run``); nothing was sent."""
+
+    kind = ErrorKind.BUDGET
 
 
 class RemoteError(SyncError):

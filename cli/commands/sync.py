@@ -31,16 +31,21 @@ Example (record, then replay offline into another database):
   syncsvc sync --full --save-to ./recording
   syncsvc --db sqlite:///copy.sqlite sync --from-file ./recording
 
-Exit codes: 0 done, 1 --dry-run found changes (links included), 3 a remote
-service failed (what succeeded is kept; links and states are not refreshed
-until a complete sync), 6 another sync holds the lock, 130 Ctrl-C, 143 SIGTERM
-(stops after the current batch).
+Example (several teams, one worker per team): syncsvc -q sync --team cinder
+
+Exit codes: 0 done, 1 --dry-run found changes (links included), 2 unknown
+--team, 3 a remote service failed (what succeeded is kept; links and states are
+not refreshed until a complete sync), 6 another sync holds the lock, 8 the
+request budget ([http] max_requests_per_run) is spent (stopped cleanly; the
+scopes left are listed), 130 Ctrl-C, 143 SIGTERM (stops after the current batch).
 """
 SKIPPED = {
     LinksSkipped.SCOPE_FAILED: "links not refreshed: a scope failed; the next complete sync "
     "relinks (or run `syncsvc link refresh`)",
     LinksSkipped.RELINK_RUNNING: "links not refreshed: another relink is running; the next "
     "sync or `syncsvc link refresh` takes this change into account",
+    LinksSkipped.BUDGET_SPENT: "links not refreshed: the request budget ran out; the next "
+    "complete sync relinks",
 }
 
 
@@ -77,6 +82,10 @@ def sync(
             help="Replay a --save-to recording instead of contacting any host.",
         ),
     ] = None,
+    team: Annotated[
+        str | None,
+        typer.Option("--team", metavar="NAME", help="Sync one [teams.NAME] team (default: all)."),
+    ] = None,
     fmt: DetailFormatOption = DetailFormat.TABLE,
 ) -> None:
     """Poll Launchpad and Gerrit and record what moved (incremental, safe to overlap)."""
@@ -88,11 +97,12 @@ def sync(
     outcome = sync_with(
         app_ctx, app_ctx.config, source=source, full=full, dry_run=dry_run, wait=wait,
         cache_dir=Path(platformdirs.user_cache_dir("syncsvc")), save_to=save_to,
-        from_file=from_file,
+        from_file=from_file, team=team,
     )  # fmt: skip
     if fmt is DetailFormat.JSON:
         sync_json.sync_outcome(app_ctx.out, outcome)
         lines.sync_failures(app_ctx.err, outcome.sync)
+        budget_left(app_ctx, outcome)
     else:
         print_outcome(app_ctx, outcome)
     raise typer.Exit(exit_code(outcome))
@@ -134,16 +144,30 @@ def print_outcome(app_ctx: AppContext, outcome: SyncOutcome) -> None:
     if app_ctx.verbosity >= 0:
         tables.sync_report(app_ctx.out, outcome.sync)
     lines.sync_failures(app_ctx.err, outcome.sync)
+    budget_left(app_ctx, outcome)
     if outcome.skipped is not None:
         app_ctx.err.print(SKIPPED[outcome.skipped])
     elif outcome.links is not None and app_ctx.verbosity >= 0:
         lines.relink(app_ctx.out, outcome.links)
 
 
+def budget_left(app_ctx: AppContext, outcome: SyncOutcome) -> None:
+    """One line on stderr naming the scopes a spent request budget left, if any."""
+    left = outcome.sync.left
+    if left:
+        names = ", ".join(f"{s.source} {s.scope}" for s in left)
+        app_ctx.err.print(
+            t(f"request budget spent: {len(left)} scopes left for the next run: {names}")
+        )
+
+
 def exit_code(outcome: SyncOutcome) -> ExitCode:
-    """3 if a scope failed, 1 if a dry run found changes (links included), else 0."""
+    """3 if a scope failed, 8 if the request budget left scopes, 1 if a dry run found
+    changes (links included), else 0."""
     if outcome.sync.failed:
         return ExitCode.REMOTE
+    if outcome.sync.left:
+        return ExitCode.BUDGET
     if outcome.sync.dry_run and outcome.has_changes:
         return ExitCode.CHANGES
     return ExitCode.OK

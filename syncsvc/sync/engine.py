@@ -26,6 +26,11 @@ are checked once in the ``comments`` scope.
 
 A remote failure in one scope is reported and the next scope still runs.
 
+Several workers: each scope runs inside ``claim(source, scope)``; a scope another
+worker holds is skipped (:data:`HELD`). A spent request budget ends the scope in
+hand without its uncommitted batch, and every later scope is skipped
+(:data:`BUDGET_SPENT`): the run stops cleanly with every cursor at a committed batch.
+
 No transaction is open while a request is in flight: reads end their transaction
 (:meth:`_Run.idle`) before each remote call, and each batch's writes begin after
 its requests and commit at once, so other commands can write during a sync.
@@ -34,7 +39,8 @@ its requests and commit at once, so other commands can write during a sync.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -50,12 +56,20 @@ from syncsvc.domain import (
     SaveCounts,
     SourceName,
 )
-from syncsvc.errors import RemoteError, StoppedError
+from syncsvc.errors import BudgetExhaustedError, RemoteError, StoppedError
 from syncsvc.reconcile.footers import GERRIT_EVIDENCE
-from syncsvc.sync.ports import BugSource, ChangeSource, OpenBugSource, SyncStore
+from syncsvc.sync.ports import BugSource, ChangeSource, OpenBugSource, ScopeClaim, SyncStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+HELD = "held by another worker"  # ScopeReport.skipped: another worker claimed the scope
+BUDGET_SPENT = "request budget spent"  # ScopeReport.skipped: left for the next run
+
+
+@contextmanager
+def always_claimed(_source: SourceName, _scope: str) -> Iterator[bool]:
+    """The claim of a run that is alone on its database (it holds the sync lock)."""
+    yield True
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +84,11 @@ class SyncSettings:
     #: Also keep every open bug of the Launchpad projects, with its bug-level fields
     #: (``[squash] open_bugs``): the data bug-squash lists need.
     open_bugs: bool = False
+    # Gerrit's poll scopes: one per group of projects (a team's); () is one group of all.
+    gerrit_groups: tuple[tuple[str, ...], ...] = ()
+    # Projects other runs poll (the other teams' with `sync --team`): a referenced item
+    # known to be in one of them is left to that poll, as if this run polled it.
+    polled_elsewhere: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +127,16 @@ class SyncReport:
         """Whether anything was (or, in a dry run, would be) inserted or changed."""
         return any(c.inserted or c.changed for s in self.scopes for c in (s.counts, s.comments))
 
+    @property
+    def left(self) -> tuple[ScopeReport, ...]:
+        """The scopes the request budget left for the next run."""
+        return tuple(s for s in self.scopes if s.skipped == BUDGET_SPENT)
+
+    @property
+    def held(self) -> tuple[ScopeReport, ...]:
+        """The scopes skipped because another worker held them."""
+        return tuple(s for s in self.scopes if s.skipped == HELD)
+
 
 @dataclass
 class _Run:
@@ -118,7 +147,9 @@ class _Run:
     now: Callable[[], datetime]
     progress: Callable[[str], None]
     stop: Callable[[], bool]
+    claim: ScopeClaim = always_claimed
     reports: list[ScopeReport] = field(default_factory=list)
+    spent: bool = False  # the request budget ran out: skip every later scope
 
     def finish_batch(self) -> None:
         if self.dry_run:
@@ -151,13 +182,25 @@ class _Run:
 
     def guarded(self, source: SourceName, scope: str, work: Callable[[], ScopeReport]) -> None:
         self.stop_if_asked()
+        if self.spent:
+            self.reports.append(ScopeReport(source, scope, skipped=BUDGET_SPENT))
+            return
         self.progress(f"{source} {scope}")
-        try:
-            report = work()
-        except RemoteError as exc:
-            self.store.rollback()
-            log.warning("%s %s failed: %s", source, scope, exc)
-            report = ScopeReport(source, scope, error=str(exc))
+        with self.claim(source, scope) as claimed:
+            if not claimed:
+                self.reports.append(ScopeReport(source, scope, skipped=HELD))
+                return
+            try:
+                report = work()
+            except BudgetExhaustedError as exc:
+                self.store.rollback()  # the batch in hand; committed ones keep their cursor
+                log.warning("%s %s stopped: %s", source, scope, exc)
+                self.spent = True
+                report = ScopeReport(source, scope, skipped=BUDGET_SPENT)
+            except RemoteError as exc:
+                self.store.rollback()
+                log.warning("%s %s failed: %s", source, scope, exc)
+                report = ScopeReport(source, scope, error=str(exc))
         self.reports.append(report)
 
 
@@ -172,6 +215,7 @@ def run_sync(
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     progress: Callable[[str], None] = lambda _msg: None,
     stop: Callable[[], bool] = lambda: False,
+    claim: ScopeClaim = always_claimed,
 ) -> SyncReport:
     """Poll the given sources into ``store``; return what happened per scope.
 
@@ -182,8 +226,9 @@ def run_sync(
     propagate (after the store's transaction is rolled back by the caller).
     ``stop`` is asked after every batch and before every scope: when it returns
     true the run raises :class:`StoppedError`, with every batch so far committed.
+    ``claim`` is held around each scope (see :data:`HELD` and :data:`BUDGET_SPENT`).
     """
-    run = _Run(store, settings, full, dry_run, now, progress, stop)
+    run = _Run(store, settings, full, dry_run, now, progress, stop, claim)
     started = now()
     if changes is not None:
         _sync_gerrit(run, changes)
@@ -194,6 +239,7 @@ def run_sync(
 
 def _sync_gerrit(run: _Run, source: ChangeSource) -> None:
     polled = set(run.settings.gerrit_projects)
+    covered = polled | set(run.settings.polled_elsewhere)
     referenced = run.store.referenced_changes()
     known = run.store.known_changes(referenced)
     todo = sorted(
@@ -201,18 +247,22 @@ def _sync_gerrit(run: _Run, source: ChangeSource) -> None:
         for n in referenced
         if run.full
         or n not in known
-        or (known[n][0] not in polled and known[n][1] not in CLOSED_CHANGE_STATUSES)
+        or (known[n][0] not in covered and known[n][1] not in CLOSED_CHANGE_STATUSES)
     )
 
     _fetch_referenced(run, SourceName.GERRIT, todo, source.get_changes, run.store.save_changes)
-    if not polled:
-        return
-    scope = "projects:" + ",".join(sorted(polled))
+    for group in run.settings.gerrit_groups or ((tuple(polled),) if polled else ()):
+        if group:
+            _poll_gerrit(run, source, sorted(set(group)))
+
+
+def _poll_gerrit(run: _Run, source: ChangeSource, projects: list[str]) -> None:
+    scope = "projects:" + ",".join(projects)
 
     def poll() -> ScopeReport:
         since = run.since(SourceName.GERRIT, scope)
         run.idle()
-        found = sorted(source.changes_updated_since(sorted(polled), since), key=lambda c: c.updated)
+        found = sorted(source.changes_updated_since(projects, since), key=lambda c: c.updated)
         counts, _ = _save_batches(
             run,
             found,
@@ -226,12 +276,13 @@ def _sync_gerrit(run: _Run, source: ChangeSource) -> None:
 
 def _sync_launchpad(run: _Run, source: BugSource) -> None:
     polled = set(run.settings.launchpad_projects)
+    covered = polled | set(run.settings.polled_elsewhere)
     referenced = run.store.referenced_bugs()
     known = run.store.known_bugs(referenced)
     todo = sorted(
         b
         for b in referenced
-        if run.full or b not in known or (not known[b][0] & polled and not known[b][1])
+        if run.full or b not in known or (not known[b][0] & covered and not known[b][1])
     )
     comments = _Comments(run, source, frozenset(referenced))
 

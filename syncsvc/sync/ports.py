@@ -8,7 +8,7 @@ adapters and storage can change behind them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
@@ -29,6 +29,10 @@ from syncsvc.domain import (
     Transition,
 )
 from syncsvc.domain.sync import SaveCounts, SourceName
+
+ScopeClaim = Callable[[SourceName, str], AbstractContextManager[bool]]
+"""Claims one (source, scope) for the ``with`` block: true when this run holds it (until
+the block ends, after the scope's last commit), false when another worker does."""
 
 
 class BugSource(Protocol):

@@ -9,14 +9,15 @@ never imports storage.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
 from syncsvc.config import STALL_DAYS, SUGGEST_THRESHOLD
 from syncsvc.errors import LockedError, StoppedError
-from syncsvc.sync.engine import SyncReport, SyncSettings, run_sync
-from syncsvc.sync.ports import BugSource, ChangeSource, SyncDatabase
+from syncsvc.sync.engine import SyncReport, SyncSettings, always_claimed, run_sync
+from syncsvc.sync.ports import BugSource, ChangeSource, ScopeClaim, SyncDatabase
 from syncsvc.sync.relink import RelinkReport, learn_identities, relink
 
 Sources = Callable[[], tuple[BugSource | None, ChangeSource | None]]
@@ -37,6 +38,7 @@ class LinksSkipped(StrEnum):
 
     SCOPE_FAILED = "scope-failed"
     RELINK_RUNNING = "relink-running"
+    BUDGET_SPENT = "budget-spent"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +94,13 @@ def sync_and_relink(
     progress: Callable[[str], None] = lambda _msg: None,
     stop: Callable[[], bool] = lambda: False,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    claim: ScopeClaim | None = None,
 ) -> SyncOutcome:
     """Take the sync lock, fetch and save, then relink before the lock is released.
+
+    With ``claim`` (several workers on one database) no sync lock is taken: each scope
+    is claimed on its own and one another worker holds is skipped. A run whose request
+    budget ran out skips the relink too (its data is incomplete).
 
     ``sources`` is called once the lock is held (a recording starts only then).
     Links and states are refreshed only from complete data: when a scope failed
@@ -103,7 +110,10 @@ def sync_and_relink(
     mode over the stored data, so the outcome lists the links a relink would add
     now. Raises LockedError when another sync keeps the lock for ``wait`` seconds.
     """
-    with database.sync_lock(wait=wait):
+    lock: AbstractContextManager[None] = (
+        database.sync_lock(wait=wait) if claim is None else nullcontext()
+    )
+    with lock:
         bugs, changes = sources()
         with database.sync_store() as store:
             report = run_sync(
@@ -116,11 +126,14 @@ def sync_and_relink(
                 now=now,
                 progress=progress,
                 stop=stop,
+                claim=claim or always_claimed,
             )
         if report.failed:
             # Links and states from half the data would record transitions at the wrong
             # time, and a later complete sync keeps them: relink only from complete data.
             return SyncOutcome(report, skipped=LinksSkipped.SCOPE_FAILED)
+        if report.left:
+            return SyncOutcome(report, skipped=LinksSkipped.BUDGET_SPENT)
         if stop():  # SIGTERM during the last batch: stop before the relink starts
             raise StoppedError(
                 "sync stopped by SIGTERM after its last committed batch",
