@@ -26,6 +26,7 @@ from syncsvc.domain import (
     Day,
     Event,
     ImportReport,
+    PendingKind,
     Ref,
     RefKind,
     SourceKey,
@@ -33,6 +34,7 @@ from syncsvc.domain import (
 )
 from syncsvc.errors import InputError, NotFoundError
 from syncsvc.models.db import insert_ignoring_conflicts
+from syncsvc.models.relink_pending import mark_pending
 from syncsvc.models.tables import (
     ActionOwnerRow,
     ActionRefRow,
@@ -138,6 +140,7 @@ def _save(
         session.flush()
         _drop_unused_days(row, keep=days.values())
         session.flush()
+        mark_pending(session, [(PendingKind.EVENT, row.id)])  # its commitments: relink them
     return replace(report, new_event=new_event)
 
 

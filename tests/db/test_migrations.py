@@ -54,9 +54,7 @@ COMMENT_TABLES = {"bug_messages"}
 LINK_TABLES = {"links", "action_state_history", "identities"}
 SOURCE_TABLES = {"event_sources"}
 RELINK_TABLES = {"relink_pending", "relink_checks", "relink_marks"}
-ALL_TABLES = (
-    TABLES | SYNC_TABLES | LINK_TABLES | COMMENT_TABLES | SOURCE_TABLES | RELINK_TABLES
-)
+ALL_TABLES = TABLES | SYNC_TABLES | LINK_TABLES | COMMENT_TABLES | SOURCE_TABLES | RELINK_TABLES
 INSERT_EVENT = (
     "INSERT INTO events (team, cycle, title, source, source_digest, imported_at)"
     " VALUES ('manila', 'wallaby', 'PTG', 'ptg', '', CURRENT_TIMESTAMP)"
