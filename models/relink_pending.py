@@ -105,9 +105,9 @@ def actions_owned_by(session: Session, nicks: Collection[str]) -> set[int]:
     return current_actions(session, owned)
 
 
-def candidate_seekers(session: Session) -> list[tuple[int, str]]:
-    """(id, action text and topic title) of the current actions that are not dropped
-    and have no confirmed link: the ones whose candidates a new record may change."""
+def candidate_seekers(session: Session) -> list[tuple[int, str, tuple[str, ...]]]:
+    """(id, action text and topic title, owner nicks) of the current actions that are not
+    dropped and have no confirmed link: those whose candidates a new record may change."""
     confirmed = exists().where(
         LinkRow.action_id == ActionRow.id, LinkRow.status == LinkStatus.CONFIRMED
     )
@@ -120,7 +120,17 @@ def candidate_seekers(session: Session) -> list[tuple[int, str]]:
             ~confirmed,
         )
     )
-    return [(action_id, f"{text} {title}") for action_id, text, title in session.execute(stmt)]
+    found = {action_id: f"{text} {title}" for action_id, text, title in session.execute(stmt)}
+    owners: dict[int, list[str]] = {}
+    nicks = (
+        select(ActionOwnerRow.action_id, PersonRow.nick)
+        .join(PersonRow, ActionOwnerRow.person_id == PersonRow.id)
+        .order_by(ActionOwnerRow.action_id, ActionOwnerRow.position)
+    )
+    for action_id, nick in session.execute(nicks):
+        if action_id in found:
+            owners.setdefault(action_id, []).append(nick)
+    return [(i, text, tuple(owners.get(i, ()))) for i, text in sorted(found.items())]
 
 
 def due_checks(session: Session, now: datetime) -> set[int]:

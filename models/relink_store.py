@@ -21,6 +21,7 @@ from syncsvc.domain import (
     Identity,
     Link,
     Pending,
+    PendingKind,
     Plan,
     Ref,
     StoredAction,
@@ -135,7 +136,7 @@ class SqlLinkStore:
     def owned_by(self, nicks: Collection[str]) -> set[int]:
         return pending.actions_owned_by(self._session, nicks)
 
-    def candidate_seekers(self) -> Sequence[tuple[int, str]]:
+    def candidate_seekers(self) -> Sequence[tuple[int, str, tuple[str, ...]]]:
         return pending.candidate_seekers(self._session)
 
     def settle(
@@ -145,8 +146,10 @@ class SqlLinkStore:
         *,
         fingerprint: str,
         everything: bool,
+        again: Collection[int],
     ) -> None:
         pending.clear_pending(self._session, covered)
+        pending.mark_pending(self._session, [(PendingKind.ACTION, i) for i in again])
         pending.replace_checks(self._session, checks, everything=everything)
         pending.set_mark(self._session, FINGERPRINT, fingerprint)
 

@@ -238,9 +238,9 @@ class LinkStore(Protocol):
         """Current actions owned by any of ``nicks`` (case-insensitive)."""
         ...
 
-    def candidate_seekers(self) -> Sequence[tuple[int, str]]:
-        """(id, action text and topic title) of current, not dropped actions with no
-        confirmed link."""
+    def candidate_seekers(self) -> Sequence[tuple[int, str, tuple[str, ...]]]:
+        """(id, action text and topic title, owner nicks) of current, not dropped
+        actions with no confirmed link."""
         ...
 
     def settle(
@@ -250,9 +250,11 @@ class LinkStore(Protocol):
         *,
         fingerprint: str,
         everything: bool,
+        again: Collection[int],
     ) -> None:
         """Delete the ``covered`` notes, set each judged action's recheck time (with
-        ``everything``, drop the others') and store ``fingerprint``."""
+        ``everything``, drop the others'), note the actions ``again`` for the next
+        relink and store ``fingerprint``."""
         ...
 
 

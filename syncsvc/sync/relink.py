@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -30,6 +31,7 @@ from syncsvc.domain import (
     Change,
     CommitmentState,
     LinkKind,
+    LinkStatus,
     Pending,
     PendingKind,
     Plan,
@@ -69,6 +71,8 @@ class RelinkReport:
         return self.plan.has_changes or bool(self.transitions)
 
 
+SUGGESTED = LinkStatus.SUGGESTED
+
 #: Bump when the reconciler's rules change: the next relink recomputes everything.
 RECONCILER_VERSION = 1
 
@@ -100,11 +104,39 @@ def recheck_at(action: StoredAction, assessed: Assessment, *, stall_days: int) -
     return None
 
 
-def _record_words(changes: Sequence[Change], bugs: Sequence[Bug]) -> frozenset[str]:
-    texts = [f"{c.subject} {(c.topic or '').replace('/', ' ')}" for c in changes]
-    texts += [" ".join(c.hashtags) for c in changes]
-    texts += [f"{b.title} {' '.join(b.tags)}" for b in bugs]
-    return words(" ".join(texts))
+def _record_words(changes: Sequence[Change], bugs: Sequence[Bug]) -> list[frozenset[str]]:
+    """The words each record is matched on, as :class:`CandidatePool` reads them."""
+    found = []
+    for c in changes:
+        text = f"{c.subject} {(c.topic or '').replace('/', ' ')}"
+        found.append(words(" ".join([text, *c.hashtags])))
+    found += [words(" ".join([b.title, *b.tags])) for b in bugs]
+    return found
+
+
+def _may_suggest(
+    seekers: Sequence[tuple[int, str, tuple[str, ...]]],
+    records: Sequence[frozenset[str]],
+    threshold: float,
+) -> set[int]:
+    """The seekers some record may now be suggested for: its word overlap alone, with the
+    best owner and type bonus, reaches ``threshold`` (the reconciler's score can be no
+    higher)."""
+    index: dict[str, list[tuple[int, int]]] = {}
+    for action_id, text, owners in seekers:
+        mine = words(text, drop={o.casefold() for o in owners})
+        for word in mine:
+            index.setdefault(word, []).append((action_id, len(mine)))
+    floor = threshold - OWNER_WEIGHT - HINT_WEIGHT - 0.001  # scores are rounded to 3 places
+    found: set[int] = set()
+    for theirs in records:
+        common: Counter[tuple[int, int]] = Counter()
+        for word in theirs:
+            common.update(index.get(word, ()))
+        for (action_id, size), shared in common.items():
+            if WORD_WEIGHT * 2 * shared / (size + len(theirs)) >= floor:
+                found.add(action_id)
+    return found
 
 
 def _edge_ends(changes: Sequence[Change], messages: Sequence[BugMessage]) -> set[Pending]:
@@ -117,7 +149,12 @@ def _edge_ends(changes: Sequence[Change], messages: Sequence[BugMessage]) -> set
 
 
 def _covered(
-    store: RelinkStore, pending: frozenset[Pending], learned: set[str], now: datetime
+    store: RelinkStore,
+    pending: frozenset[Pending],
+    learned: set[str],
+    *,
+    now: datetime,
+    threshold: float,
 ) -> set[int]:
     """The commitments an incremental relink must judge again (see the module docstring)."""
     changed = {int(ref) for kind, ref in pending if kind is PendingKind.CHANGE}
@@ -127,8 +164,8 @@ def _covered(
         records = store.changes(changed), store.bugs(bug_ids)
         ends = _edge_ends(records[0], store.messages(bug_ids))
         covered |= store.affected(frozenset(ends - pending))
-        mine = _record_words(*records)
-        covered |= {i for i, text in store.candidate_seekers() if words(text) & mine}
+        seekers = store.candidate_seekers()
+        covered |= _may_suggest(seekers, _record_words(*records), threshold)
     return covered
 
 
@@ -167,9 +204,9 @@ def relink(
     if full:
         actions = store.actions()
     else:
-        covered = _covered(store, pending, learned, now)
+        covered = _covered(store, pending, learned, now=now, threshold=threshold)
         if not covered:
-            store.settle(pending, {}, fingerprint=stamp, everything=False)
+            store.settle(pending, {}, fingerprint=stamp, everything=False, again=())
             return RelinkReport(0, 0, 0, 0, full=False, covered=0)
         actions = store.actions(covered)
     ids = [a.id for a in actions]
@@ -204,7 +241,11 @@ def relink(
     planned = plan_transitions(states, store.current_states(states), now=now, committed=committed)
     transitions = store.append_transitions(planned, now=now)
     checks = {a.id: recheck_at(a, states[a.id], stall_days=stall_days) for a in actions}
-    store.settle(pending, checks, fingerprint=stamp, everything=full)
+    # Stored links are the reconciler's input too (a new confirmed link is a parent of
+    # transitive ones): whoever's links this run changed is judged again by the next.
+    written = [*plan.add, *plan.update, *(v for v in plan.stale if v.status is SUGGESTED)]
+    again = {link.action_id for link in written}
+    store.settle(pending, checks, fingerprint=stamp, everything=full, again=again)
     return RelinkReport(
         added,
         updated,

@@ -121,7 +121,7 @@ class FakeLinkStore:
     def pending(self):
         return frozenset()
 
-    def settle(self, covered, checks, *, fingerprint, everything):
+    def settle(self, covered, checks, *, fingerprint, everything, again):
         self.log.append("settle")
 
     def event_start(self):
