@@ -23,6 +23,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+# The runs live beside their smoke test (tests/benchmarks), the data set in tests/.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "benchmarks"))
 from relink_baseline import as_json, format_table, run_benchmark, sizes
 

@@ -30,14 +30,24 @@ from syncsvc.domain import (
     BugMessage,
     Change,
     CommitmentState,
+    Identity,
     LinkKind,
     LinkStatus,
     Pending,
     PendingKind,
     Plan,
     StoredAction,
+    lp_project,
+    repo_name,
 )
-from syncsvc.reconcile.candidates import HINT_WEIGHT, OWNER_WEIGHT, WORD_WEIGHT, words
+from syncsvc.reconcile.candidates import (
+    HINT_WEIGHT,
+    OWNER_WEIGHT,
+    WORD_WEIGHT,
+    launchpad_owner_match,
+    type_hint,
+    words,
+)
 from syncsvc.reconcile.diff import MAX_CANDIDATES, diff
 from syncsvc.reconcile.footers import (
     EXPLICIT_CONFIDENCE,
@@ -104,37 +114,77 @@ def recheck_at(action: StoredAction, assessed: Assessment, *, stall_days: int) -
     return None
 
 
-def _record_words(changes: Sequence[Change], bugs: Sequence[Bug]) -> list[frozenset[str]]:
-    """The words each record is matched on, as :class:`CandidatePool` reads them."""
+@dataclass(frozen=True, slots=True)
+class _Record:
+    """A moved change or bug as the candidate pool matches it: its words, whether it is in a
+    team project, and who may own it (change: matching nicks; bug: task assignees)."""
+
+    words: frozenset[str]
+    team: bool
+    change_owners: frozenset[str] = frozenset()
+    assignees: tuple[str, ...] = ()
+
+
+def _records(
+    changes: Sequence[Change],
+    bugs: Sequence[Bug],
+    identities: Sequence[Identity],
+    team_projects: Sequence[str],
+) -> list[_Record]:
+    """The moved records, read as :class:`CandidatePool` reads them."""
+    team = {repo_name(p) for p in team_projects}
     found = []
     for c in changes:
         text = f"{c.subject} {(c.topic or '').replace('/', ' ')}"
-        found.append(words(" ".join([text, *c.hashtags])))
-    found += [words(" ".join([b.title, *b.tags])) for b in bugs]
+        nicks = {i.nick.casefold() for i in identities if i.matches_account(c.owner)}
+        nicks |= {c.owner.username.casefold()} if c.owner.username else set()
+        mine = words(" ".join([text, *c.hashtags]))
+        found.append(_Record(mine, repo_name(c.project) in team, change_owners=frozenset(nicks)))
+    for b in bugs:
+        targets = {lp_project(t.target) for t in b.tasks}
+        assignees = tuple(t.assignee for t in b.tasks if t.assignee)
+        mine = words(" ".join([b.title, *b.tags]))
+        found.append(_Record(mine, bool(targets & team), assignees=assignees))
     return found
+
+
+def _owns(record: _Record, owners: Sequence[str], identities: Sequence[Identity]) -> bool:
+    if any(o.casefold() in record.change_owners for o in owners):
+        return True
+    return any(launchpad_owner_match(owners, a, identities) for a in record.assignees)
 
 
 def _may_suggest(
     seekers: Sequence[tuple[int, str, tuple[str, ...]]],
-    records: Sequence[frozenset[str]],
+    records: Sequence[_Record],
+    identities: Sequence[Identity],
     threshold: float,
 ) -> set[int]:
-    """The seekers some record may now be suggested for: its word overlap alone, with the
-    best owner and type bonus, reaches ``threshold`` (the reconciler's score can be no
-    higher)."""
-    index: dict[str, list[tuple[int, int]]] = {}
+    """The seekers some moved record may now be suggested for: the most the reconciler's
+    score could be (word overlap, plus the owner bonus when an owner may hold it and the
+    type bonus when the wording hints at a type) reaches ``threshold``."""
+    index: dict[str, list[int]] = {}
+    size: dict[int, int] = {}
     for action_id, text, owners in seekers:
         mine = words(text, drop={o.casefold() for o in owners})
+        size[action_id] = len(mine)
         for word in mine:
-            index.setdefault(word, []).append((action_id, len(mine)))
-    floor = threshold - OWNER_WEIGHT - HINT_WEIGHT - 0.001  # scores are rounded to 3 places
+            index.setdefault(word, []).append(action_id)
+    about = {action_id: (text, owners) for action_id, text, owners in seekers}
+    floor = threshold - 0.001  # scores are rounded to 3 places
     found: set[int] = set()
-    for theirs in records:
-        common: Counter[tuple[int, int]] = Counter()
-        for word in theirs:
+    for record in records:
+        common: Counter[int] = Counter()
+        for word in record.words:
             common.update(index.get(word, ()))
-        for (action_id, size), shared in common.items():
-            if WORD_WEIGHT * 2 * shared / (size + len(theirs)) >= floor:
+        for action_id, shared in common.items():
+            text, owners = about[action_id]
+            best = WORD_WEIGHT * 2 * shared / (size[action_id] + len(record.words))
+            best += HINT_WEIGHT if type_hint(text) is not None else 0.0
+            if best + OWNER_WEIGHT < floor or action_id in found:
+                continue
+            owned = _owns(record, owners, identities)
+            if (record.team or owned) and best + OWNER_WEIGHT * owned >= floor:
                 found.add(action_id)
     return found
 
@@ -155,6 +205,7 @@ def _covered(
     *,
     now: datetime,
     threshold: float,
+    team_projects: Sequence[str],
 ) -> set[int]:
     """The commitments an incremental relink must judge again (see the module docstring)."""
     changed = {int(ref) for kind, ref in pending if kind is PendingKind.CHANGE}
@@ -164,8 +215,9 @@ def _covered(
         records = store.changes(changed), store.bugs(bug_ids)
         ends = _edge_ends(records[0], store.messages(bug_ids))
         covered |= store.affected(frozenset(ends - pending))
-        seekers = store.candidate_seekers()
-        covered |= _may_suggest(seekers, _record_words(*records), threshold)
+        identities = store.identities()
+        moved = _records(*records, identities, team_projects)
+        covered |= _may_suggest(store.candidate_seekers(), moved, identities, threshold)
     return covered
 
 
@@ -204,7 +256,9 @@ def relink(
     if full:
         actions = store.actions()
     else:
-        covered = _covered(store, pending, learned, now=now, threshold=threshold)
+        covered = _covered(
+            store, pending, learned, now=now, threshold=threshold, team_projects=team_projects
+        )
         if not covered:
             store.settle(pending, {}, fingerprint=stamp, everything=False, again=())
             return RelinkReport(0, 0, 0, 0, full=False, covered=0)
