@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from syncsvc.domain import ActionState, LinkStatus, Pending, PendingKind, RefKind
 from syncsvc.models.base import in_chunks, require_aware
+from syncsvc.models.db import insert_ignoring_conflicts
 from syncsvc.models.link_tables import LinkRow, RelinkCheckRow, RelinkMarkRow, RelinkPendingRow
 from syncsvc.models.sync_tables import BugTaskRow, ChangeRow
 from syncsvc.models.tables import (
@@ -31,21 +32,14 @@ from syncsvc.models.tables import (
 )
 
 
-def mark_pending(session: Session, items: Iterable[tuple[PendingKind | str, object]]) -> int:
-    """Note each (kind, ref) for the next relink (kept once); return how many were new."""
-    wanted = {(PendingKind(kind), str(ref)) for kind, ref in items}
-    if not wanted:
-        return 0
-    session.flush()
-    stored: set[Pending] = set()
-    for chunk in in_chunks(wanted):
-        keys = tuple_(RelinkPendingRow.kind, RelinkPendingRow.ref)
-        stmt = select(RelinkPendingRow.kind, RelinkPendingRow.ref).where(keys.in_(chunk))
-        stored |= {(PendingKind(k), r) for k, r in session.execute(stmt)}
-    new = sorted(wanted - stored)
-    if new:
-        session.execute(insert(RelinkPendingRow), [{"kind": k, "ref": r} for k, r in new])
-    return len(new)
+def mark_pending(session: Session, items: Iterable[tuple[PendingKind | str, object]]) -> None:
+    """Note each (kind, ref) for the next relink; a note already there stays as it is (two
+    writers may note the same record at once)."""
+    wanted = sorted({(PendingKind(kind).value, str(ref)) for kind, ref in items})
+    if wanted:
+        session.flush()
+        rows = [{"kind": kind, "ref": ref} for kind, ref in wanted]
+        insert_ignoring_conflicts(session, RelinkPendingRow, rows)
 
 
 def load_pending(session: Session) -> frozenset[Pending]:

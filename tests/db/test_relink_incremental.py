@@ -222,7 +222,7 @@ class TestWhatItCovers:
         relink_once(engine, seeded.settings, now=early, full=True)
         with Session(engine) as session:
             stmt = select(RelinkCheckRow.action_id, RelinkCheckRow.recheck_at)
-            due = dict(session.execute(stmt).tuples().all())
+            due = {row.action_id: row.recheck_at for row in session.execute(stmt)}
         assert due
         later = max(due.values()) + timedelta(days=1)
         report, _ = relink_once(engine, seeded.settings, now=later, full=False)
