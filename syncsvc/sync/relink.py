@@ -170,7 +170,9 @@ def _may_suggest(
         size[action_id] = len(mine)
         for word in mine:
             index.setdefault(word, []).append(action_id)
-    about = {action_id: (text, owners) for action_id, text, owners in seekers}
+    about = {
+        action_id: (owners, type_hint(text) is not None) for action_id, text, owners in seekers
+    }
     floor = threshold - 0.001  # scores are rounded to 3 places
     found: set[int] = set()
     for record in records:
@@ -178,9 +180,9 @@ def _may_suggest(
         for word in record.words:
             common.update(index.get(word, ()))
         for action_id, shared in common.items():
-            text, owners = about[action_id]
+            owners, hinted = about[action_id]
             best = WORD_WEIGHT * 2 * shared / (size[action_id] + len(record.words))
-            best += HINT_WEIGHT if type_hint(text) is not None else 0.0
+            best += HINT_WEIGHT if hinted else 0.0
             if best + OWNER_WEIGHT < floor or action_id in found:
                 continue
             owned = _owns(record, owners, identities)
@@ -251,8 +253,10 @@ def relink(
     full = full or dry_run or store.fingerprint() != stamp
     full = full or any(kind is PendingKind.ALL for kind, _ in pending)
     learned: set[str] = set()
+    changes: Sequence[Change] | None = None
     if full or any(kind in (PendingKind.CHANGE, PendingKind.EVENT) for kind, _ in pending):
-        learned = learn_nicks(store, now=now)
+        changes = store.changes()
+        learned = learn_nicks(store, now=now, changes=changes)
     if full:
         actions = store.actions()
     else:
@@ -264,7 +268,8 @@ def relink(
             return RelinkReport(0, 0, 0, 0, full=False, covered=0)
         actions = store.actions(covered)
     ids = [a.id for a in actions]
-    changes, bugs = store.changes(), store.bugs()
+    changes = store.changes() if changes is None else changes
+    bugs = store.bugs()
     plan = diff(
         actions,
         changes,
@@ -312,12 +317,14 @@ def relink(
     )
 
 
-def learn_nicks(store: IdentityStore, *, now: datetime) -> set[str]:
-    """Learn nick ↔ Gerrit identities (see :func:`learn_identities`); return the nicks
-    that got one."""
+def learn_nicks(
+    store: IdentityStore, *, now: datetime, changes: Sequence[Change] | None = None
+) -> set[str]:
+    """Learn nick ↔ Gerrit identities (see :func:`learn_identities`) from ``changes``
+    (default: every stored one); return the nicks that got one."""
     people = store.people()
     names = {nick: name for nick, name in people.items() if name}
-    owners = [change.owner for change in store.changes()]
+    owners = [change.owner for change in (store.changes() if changes is None else changes)]
     learned = learn(owners, people, names, store.stored_identities(), now=now)
     store.add_identities(learned)
     return {stored.identity.nick for stored in learned}
