@@ -98,12 +98,18 @@ def sync_with(
 
 
 def relink_with(
-    app_ctx: AppContext, cfg: Config, *, wait: float = RELINK_WAIT, now: datetime | None = None
+    app_ctx: AppContext,
+    cfg: Config,
+    *,
+    wait: float = RELINK_WAIT,
+    now: datetime | None = None,
+    full: bool = False,
 ) -> RelinkReport:
-    """Learn identities, recompute links and record states under the relink lock."""
+    """Learn identities, recompute links and record states under the relink lock (what
+    changed since the last relink, or everything with ``full``)."""
     database = SqlDatabase(app_ctx.engine())
     when = now or datetime.now(UTC)
-    return refresh_links(database, relink_settings(cfg), now=when, wait=wait)
+    return refresh_links(database, relink_settings(cfg), now=when, wait=wait, full=full)
 
 
 @contextmanager

@@ -14,11 +14,19 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from syncsvc.domain import ActionOrigin, ActionState, CommitmentState, EventSource, LinkStatus
+from syncsvc.domain import (
+    ActionOrigin,
+    ActionState,
+    CommitmentState,
+    EventSource,
+    LinkStatus,
+    PendingKind,
+)
 from syncsvc.domain.retro import CarriedItem, CarryReport
 from syncsvc.errors import InputError, NotFoundError
 from syncsvc.models.link_store import current_states
 from syncsvc.models.link_tables import LinkRow
+from syncsvc.models.relink_pending import mark_pending
 from syncsvc.models.tables import (
     ActionOwnerRow,
     ActionRefRow,
@@ -111,6 +119,8 @@ def carry_over(
                 new,
             )
         )
+    if any(item.new for item in items):  # the copies are new commitments to judge
+        mark_pending(session, [(PendingKind.EVENT, dest.id)])
     return CarryReport(origin.title, dest.title, dest.id, tuple(items))
 
 

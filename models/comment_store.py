@@ -14,8 +14,9 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from syncsvc.domain import Bug, BugComments, BugMessage, SaveCounts
+from syncsvc.domain import Bug, BugComments, BugMessage, PendingKind, SaveCounts
 from syncsvc.models.base import in_chunks, require_aware
+from syncsvc.models.relink_pending import mark_pending
 from syncsvc.models.sync_tables import BugMessageRow, BugRow
 
 
@@ -77,15 +78,20 @@ def save_bug_comments(
             session.add(bugs[bug_id])
         session.flush()
     counts = SaveCounts()
+    touched: list[tuple[PendingKind, int]] = []
     for bug_id, check in latest.items():
         bug = bugs[bug_id]
         if check.fetched:
-            counts += _replace(session, bug_id, check.messages, stored, now)
+            replaced = _replace(session, bug_id, check.messages, stored, now)
+            if replaced.inserted or replaced.changed:
+                touched.append((PendingKind.BUG, bug_id))
+            counts += replaced
             if bug.date_last_message != check.date_last_message or bug.comments_synced_at is None:
                 bug.date_last_message, bug.comments_synced_at = check.date_last_message, now
         elif bug.comments_synced_at is None:
             bug.date_last_message, bug.comments_synced_at = check.date_last_message, now
     session.flush()
+    mark_pending(session, touched)
     return counts
 
 
@@ -138,7 +144,13 @@ def _message_rows(session: Session, bug_ids: Iterable[int]) -> list[BugMessageRo
     return found
 
 
-def stored_messages(session: Session) -> list[BugMessage]:
-    """Every stored comment, by bug and number."""
+def stored_messages(session: Session, bug_ids: Iterable[int] | None = None) -> list[BugMessage]:
+    """Every stored comment, or those of ``bug_ids``, by bug and number."""
     stmt = select(BugMessageRow).order_by(BugMessageRow.bug_id, BugMessageRow.number)
-    return [row.to_record() for row in session.scalars(stmt)]
+    if bug_ids is None:
+        return [row.to_record() for row in session.scalars(stmt)]
+    return [
+        row.to_record()
+        for chunk in in_chunks(sorted(set(bug_ids)))
+        for row in session.scalars(stmt.where(BugMessageRow.bug_id.in_(chunk)))
+    ]

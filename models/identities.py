@@ -12,10 +12,11 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from syncsvc.domain import Identity, StoredIdentity
+from syncsvc.domain import Identity, PendingKind, StoredIdentity
 from syncsvc.errors import InputError
 from syncsvc.models.base import require_aware
 from syncsvc.models.link_tables import IdentityRow
+from syncsvc.models.relink_pending import mark_pending
 from syncsvc.models.sync_tables import ChangeRow
 
 
@@ -159,4 +160,6 @@ def set_identity(
     if launchpad is not None:
         mine.launchpad = launchpad
     session.flush()
+    # Who is who weighs in every commitment's candidates: the next relink is a full one.
+    mark_pending(session, [(PendingKind.ALL, "")])
     return mine.to_record()

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
-from contextlib import nullcontext
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol, TypeVar
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -26,6 +27,7 @@ from syncsvc.domain import (
     Day,
     Event,
     ImportReport,
+    PendingKind,
     Ref,
     RefKind,
     SourceKey,
@@ -33,6 +35,7 @@ from syncsvc.domain import (
 )
 from syncsvc.errors import InputError, NotFoundError
 from syncsvc.models.db import insert_ignoring_conflicts
+from syncsvc.models.relink_pending import mark_pending
 from syncsvc.models.tables import (
     ActionOwnerRow,
     ActionRefRow,
@@ -104,10 +107,38 @@ def save_event(
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    with session.no_autoflush if dry_run else nullcontext():
-        return _save(session, event, source or SourceKey(SourceKind.NAME, event.title),
-                     into=into, digest=source_digest, now=now, dry_run=dry_run,
-                     rules=rules)  # fmt: skip
+    if dry_run:
+        with session.no_autoflush:
+            return _save(session, event, source or SourceKey(SourceKind.NAME, event.title),
+                         into=into, digest=source_digest, now=now, dry_run=True,
+                         rules=rules)  # fmt: skip
+    with _watching_writes(session) as wrote:
+        report = _save(session, event, source or SourceKey(SourceKind.NAME, event.title),
+                       into=into, digest=source_digest, now=now, dry_run=False,
+                       rules=rules)  # fmt: skip
+    if wrote and report.event_id is not None:  # its commitments or topics changed: relink them
+        mark_pending(session, [(PendingKind.EVENT, report.event_id)])
+    return report
+
+
+@contextmanager
+def _watching_writes(session: Session) -> Iterator[list[bool]]:
+    """Yield a list that gets an item when a flush writes anything but the event's and its
+    sources' rows (a re-import of the same text only stamps the import time there)."""
+    wrote: list[bool] = []
+
+    def check(flushing: Session, _context: object, _instances: object) -> None:
+        bookkeeping = (EventRow, EventSourceRow)
+        changed = [*flushing.new, *flushing.deleted]
+        changed += [o for o in flushing.dirty if flushing.is_modified(o)]
+        if any(not isinstance(o, bookkeeping) for o in changed):
+            wrote.append(True)
+
+    sa_event.listen(session, "before_flush", check)
+    try:
+        yield wrote
+    finally:
+        sa_event.remove(session, "before_flush", check)
 
 
 def _save(

@@ -29,6 +29,7 @@ from syncsvc.domain import (
     LinkKind,
     LinkSource,
     LinkStatus,
+    PendingKind,
     Plan,
     Transition,
     id_order,
@@ -36,6 +37,7 @@ from syncsvc.domain import (
 from syncsvc.errors import InputError, NotFoundError
 from syncsvc.models.base import in_chunks, require_aware
 from syncsvc.models.link_tables import MANUAL, ActionStateHistoryRow, LinkRow
+from syncsvc.models.relink_pending import mark_pending
 from syncsvc.models.tables import ActionRow
 
 MANUAL_CONFIDENCE = 1.0  # a link a person added by hand
@@ -213,6 +215,7 @@ def set_link_status(
     elif (row.status, row.decided_by) != (status, decided_by):
         row.status, row.decided_by, row.updated_at = status, decided_by, now
     session.flush()
+    mark_pending(session, [(PendingKind.ACTION, action_id)])
     return row.to_record()
 
 

@@ -152,3 +152,41 @@ class IdentityRow(Base):
             email=self.email,
             launchpad=self.launchpad,
         )
+
+
+class RelinkPendingRow(Base):
+    """A record whose change the next relink must look at (``0010``).
+
+    ``kind`` is ``change`` or ``bug`` (``ref`` its number), ``action`` or ``event``
+    (``ref`` its id), or ``all`` (``ref`` empty: recompute everything). Written in
+    the same transaction as the change itself; deleted by the relink that covered it.
+    """
+
+    __tablename__ = "relink_pending"
+    __table_args__ = (
+        CheckConstraint("kind IN ('change', 'bug', 'action', 'event', 'all')", name="kind"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    ref: Mapped[str] = mapped_column(String(300), primary_key=True)
+
+
+class RelinkCheckRow(Base):
+    """When a commitment's state may change by the clock alone: its stall window runs
+    out or its due date passes (``0010``)."""
+
+    __tablename__ = "relink_checks"
+
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    recheck_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class RelinkMarkRow(Base):
+    """One named value the relink keeps between runs, such as its fingerprint (``0010``)."""
+
+    __tablename__ = "relink_marks"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

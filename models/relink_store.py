@@ -5,11 +5,12 @@ It conforms to the protocol structurally; tests/db checks that it does.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from syncsvc.domain import (
@@ -19,6 +20,8 @@ from syncsvc.domain import (
     CurrentState,
     Identity,
     Link,
+    Pending,
+    PendingKind,
     Plan,
     Ref,
     StoredAction,
@@ -26,7 +29,9 @@ from syncsvc.domain import (
     TopicRefs,
     Transition,
 )
+from syncsvc.models import relink_pending as pending
 from syncsvc.models import repo
+from syncsvc.models.base import in_chunks
 from syncsvc.models.comment_store import stored_messages
 from syncsvc.models.identities import add_identities, list_identities, load_identities
 from syncsvc.models.link_store import (
@@ -38,6 +43,8 @@ from syncsvc.models.link_store import (
 from syncsvc.models.sync_tables import BugRow, BugTaskRow, ChangeRow
 from syncsvc.models.tables import DayRow, PersonRow, TopicRefRow, TopicRow
 
+FINGERPRINT = "fingerprint"
+
 
 class SqlLinkStore:
     """Reads everything the reconciler needs in a few bulk queries; writes through
@@ -46,8 +53,8 @@ class SqlLinkStore:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def actions(self) -> Sequence[StoredAction]:
-        return repo.list_actions(self._session)
+    def actions(self, ids: Collection[int] | None = None) -> Sequence[StoredAction]:
+        return repo.list_actions(self._session, ids=ids)
 
     def topic_refs(self) -> TopicRefs:
         stmt = (
@@ -61,25 +68,40 @@ class SqlLinkStore:
             found[(event_id, title)].append(link.ref.to_record())
         return dict(found)
 
-    def changes(self) -> Sequence[Change]:
-        rows = self._session.scalars(select(ChangeRow).order_by(ChangeRow.number))
-        return [row.to_record() for row in rows]
+    def changes(self, numbers: Collection[int] | None = None) -> Sequence[Change]:
+        if numbers is None:
+            rows = self._session.scalars(select(ChangeRow).order_by(ChangeRow.number))
+            return [row.to_record() for row in rows]
+        found: list[Change] = []
+        for chunk in in_chunks(sorted(set(numbers))):
+            stmt = select(ChangeRow).where(ChangeRow.number.in_(chunk)).order_by(ChangeRow.number)
+            found.extend(row.to_record() for row in self._session.scalars(stmt))
+        return found
 
-    def bugs(self) -> Sequence[Bug]:
+    def bugs(self, ids: Collection[int] | None = None) -> Sequence[Bug]:
+        if ids is None:
+            return self._bugs(select(BugTaskRow), select(BugRow))
+        found: list[Bug] = []
+        for chunk in in_chunks(sorted(set(ids))):
+            tasks = select(BugTaskRow).where(BugTaskRow.bug_id.in_(chunk))
+            found.extend(self._bugs(tasks, select(BugRow).where(BugRow.bug_id.in_(chunk))))
+        return found
+
+    def _bugs(self, tasks_stmt: Select[BugTaskRow], bugs_stmt: Select[BugRow]) -> list[Bug]:
         tasks: dict[int, list[BugTaskRow]] = defaultdict(list)
-        for task in self._session.scalars(select(BugTaskRow).order_by(BugTaskRow.id)):
+        for task in self._session.scalars(tasks_stmt.order_by(BugTaskRow.id)):
             tasks[task.bug_id].append(task)
-        rows = self._session.scalars(select(BugRow).order_by(BugRow.bug_id))
+        rows = self._session.scalars(bugs_stmt.order_by(BugRow.bug_id))
         return [row.to_record(tasks[row.bug_id]) for row in rows]
 
-    def messages(self) -> Sequence[BugMessage]:
-        return stored_messages(self._session)
+    def messages(self, bug_ids: Collection[int] | None = None) -> Sequence[BugMessage]:
+        return stored_messages(self._session, bug_ids)
 
     def identities(self) -> Sequence[Identity]:
         return load_identities(self._session)
 
-    def links(self) -> Sequence[Link]:
-        return load_links(self._session)
+    def links(self, action_ids: Collection[int] | None = None) -> Sequence[Link]:
+        return load_links(self._session, action_ids)
 
     def event_start(self) -> date | None:
         return self._session.scalar(select(func.min(DayRow.date)))
@@ -93,6 +115,43 @@ class SqlLinkStore:
 
     def append_transitions(self, transitions: Sequence[Transition], *, now: datetime) -> int:
         return len(append_transitions(self._session, transitions, now=now))
+
+    def fingerprint(self) -> str | None:
+        return pending.get_mark(self._session, FINGERPRINT)
+
+    def global_inputs(self) -> str:
+        start = self.event_start()
+        projects = pending.known_projects(self._session)
+        return json.dumps([start.isoformat() if start else None, projects])
+
+    def pending(self) -> frozenset[Pending]:
+        return pending.load_pending(self._session)
+
+    def affected(self, items: Collection[Pending]) -> set[int]:
+        return pending.affected_actions(self._session, items) if items else set()
+
+    def due(self, now: datetime) -> set[int]:
+        return pending.due_checks(self._session, now)
+
+    def owned_by(self, nicks: Collection[str]) -> set[int]:
+        return pending.actions_owned_by(self._session, nicks)
+
+    def candidate_seekers(self) -> Sequence[tuple[int, str, tuple[str, ...]]]:
+        return pending.candidate_seekers(self._session)
+
+    def settle(
+        self,
+        covered: Collection[Pending],
+        checks: Mapping[int, datetime | None],
+        *,
+        fingerprint: str,
+        everything: bool,
+        again: Collection[int],
+    ) -> None:
+        pending.clear_pending(self._session, covered)
+        pending.mark_pending(self._session, [(PendingKind.ACTION, i) for i in again])
+        pending.replace_checks(self._session, checks, everything=everything)
+        pending.set_mark(self._session, FINGERPRINT, fingerprint)
 
     def people(self) -> Mapping[str, str | None]:
         return {p.nick: p.name for p in self._session.scalars(select(PersonRow))}

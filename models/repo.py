@@ -9,14 +9,17 @@ re-import rules (:data:`syncsvc.parse.reimport.REIMPORT`) from its caller.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from syncsvc.domain import ActionState, StoredAction, StoredDecision, StoredEvent
+from syncsvc.domain import ActionState, PendingKind, StoredAction, StoredDecision, StoredEvent
 from syncsvc.errors import InputError, NotFoundError
+from syncsvc.models.base import in_chunks
 from syncsvc.models.importer import save_event
+from syncsvc.models.relink_pending import mark_pending
 from syncsvc.models.tables import (
     ActionOwnerRow,
     ActionRefRow,
@@ -67,6 +70,7 @@ def set_state(
         action.state = ActionState(state)
         action.updated_at = now or datetime.now(UTC)
         session.flush()
+        mark_pending(session, [(PendingKind.ACTION, action_id)])
     return get_action(session, action_id)
 
 
@@ -93,12 +97,14 @@ def list_actions(
     unassigned: bool = False,
     event_id: int | None = None,
     include_removed: bool = False,
+    ids: Collection[int] | None = None,
 ) -> list[StoredAction]:
     """Return actions ordered by event, topic position and action position.
 
     Filters combine with AND: ``owner`` is a nick (case-insensitive), ``topic`` a
     case-insensitive substring of the topic title, ``unassigned`` keeps actions
-    without owners. Withdrawn actions are left out unless ``include_removed``. An
+    without owners; ``ids`` keeps only those actions (a relink's few). Withdrawn
+    actions are left out unless ``include_removed``. An
     event's sources come in import order, each in document order.
     """
     stmt = _actions_query()
@@ -113,6 +119,17 @@ def list_actions(
         stmt = stmt.where(ActionRow.event_id == event_id)
     if not include_removed:
         stmt = stmt.where(ActionRow.removed_at.is_(None))
+    if ids is not None:
+        found = [
+            a
+            for chunk in in_chunks(ids)
+            for a in _list(session, stmt.where(ActionRow.id.in_(chunk)))
+        ]
+        return sorted(found, key=lambda a: a.id)
+    return _list(session, stmt)
+
+
+def _list(session: Session, stmt: Select[ActionRow, str, str, date | None]) -> list[StoredAction]:
     stmt = stmt.order_by(
         EventRow.id, TopicRow.source_id, TopicRow.position, ActionRow.position, ActionRow.id
     )

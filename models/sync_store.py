@@ -29,6 +29,7 @@ from syncsvc.domain import (
     BugTaskStatus,
     Change,
     LinkKind,
+    PendingKind,
     RefKind,
     SaveCounts,
     SourceName,
@@ -36,6 +37,7 @@ from syncsvc.domain import (
 from syncsvc.models import comment_store
 from syncsvc.models.base import in_chunks, require_aware
 from syncsvc.models.link_store import confirmed_ids
+from syncsvc.models.relink_pending import mark_pending
 from syncsvc.models.sync_records import (
     INVISIBLE_BUG_STATE,
     VOTE_FIELD_PREFIX,
@@ -130,6 +132,7 @@ class _Batch:
         self.observed_at = require_aware(observed_at, "observed_at")
         self.counts: Counter[_Outcome] = Counter()
         self.history: list[dict[str, object]] = []
+        self.touched: set[tuple[PendingKind, int]] = set()
 
     def record(
         self, kind: ArtifactKind, key: str, field: str, old: object, new: object, at: datetime
@@ -152,6 +155,7 @@ class _Batch:
         key, now = bug_key(task.bug_id, task.target), self.observed_at
         values = BugTaskRow.columns_of(task)
         if row is None:
+            self.touched.add((PendingKind.BUG, task.bug_id))
             row = BugTaskRow(target=task.target, first_seen_at=now, updated_at=now, **values)
             row.bug = bug
             self.session.add(row)
@@ -163,6 +167,7 @@ class _Batch:
         old = _apply(row, values)
         if not old:
             return "unchanged"
+        self.touched.add((PendingKind.BUG, task.bug_id))
         row.updated_at = now
         for field in (f for f in _TASK_FIELDS if f in old):
             at = (_status_time(task) if field == HistoryField.STATUS else None) or now
@@ -173,6 +178,7 @@ class _Batch:
         """Insert or update one change row and record its history."""
         key, values, now = change_key(change.number), ChangeRow.columns_of(change), self.observed_at
         if row is None:
+            self.touched.add((PendingKind.CHANGE, change.number))
             row = ChangeRow(number=change.number, first_seen_at=now, fetched_at=now, **values)
             self.session.add(row)
             self.record(
@@ -182,6 +188,7 @@ class _Batch:
         old = _apply(row, values)
         if not old:
             return "unchanged"
+        self.touched.add((PendingKind.CHANGE, change.number))
         row.fetched_at = now
 
         def record(field: str, before: object, after: object) -> None:
@@ -207,6 +214,7 @@ class _Batch:
         self.session.flush()
         if self.history:
             self.session.execute(insert(ArtifactHistoryRow), self.history)
+        mark_pending(self.session, self.touched)  # for the next relink
         return SaveCounts(
             inserted=self.counts["inserted"],
             changed=self.counts["changed"],
@@ -321,6 +329,8 @@ class SqlSyncStore:
             written = [batch.task(tasks.get((bug.bug_id, t)), task, row) for t, task in own.items()]
             if outcome == "unchanged" and any(o != "unchanged" for o in written):
                 outcome = "changed"
+            if outcome != "unchanged":
+                batch.touched.add((PendingKind.BUG, bug.bug_id))
             batch.counts[outcome] += 1
         return batch.finish()
 

@@ -64,14 +64,22 @@ def link_reject(
     _decide(ctx, action_id, artifact, LinkStatus.REJECTED, wait)
 
 
-@link_app.command("refresh", epilog="Example: syncsvc link refresh")
-def link_refresh(ctx: typer.Context, wait: WaitOption = RELINK_WAIT) -> None:
+@link_app.command("refresh", epilog="Example: syncsvc link refresh --full")
+def link_refresh(
+    ctx: typer.Context,
+    wait: WaitOption = RELINK_WAIT,
+    full: Annotated[
+        bool, typer.Option("--full", help="Recompute every commitment, not only what changed.")
+    ] = False,
+) -> None:
     """Recompute links and states from stored data (sync does this after fetching).
 
-    Exit 6 when another relink keeps running for --wait seconds.
+    Covers what changed since the last relink (and what the clock changed);
+    --full recomputes everything. Exit 6 when another relink keeps running for
+    --wait seconds.
     """
     app_ctx = app_context(ctx)
-    report = relink_with(app_ctx, app_ctx.config, wait=wait)
+    report = relink_with(app_ctx, app_ctx.config, wait=wait, full=full)
     if app_ctx.verbosity >= 0:
         lines.relink(app_ctx.out, report)
 

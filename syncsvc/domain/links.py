@@ -224,3 +224,17 @@ class Assessment:
     state: CommitmentState
     reason: str
     since: datetime | None = None
+
+
+class PendingKind(StrEnum):
+    """What a note for the next relink names (see :mod:`syncsvc.sync.relink`)."""
+
+    CHANGE = "change"  # ref: the change number
+    BUG = "bug"  # ref: the bug id
+    ACTION = "action"  # ref: the action id
+    EVENT = "event"  # ref: the event id (an import touched its commitments)
+    ALL = "all"  # ref: empty; recompute everything (a person changed who is who)
+
+
+#: A note for the next relink: (kind, ref).
+Pending = tuple[PendingKind, str]

@@ -8,7 +8,7 @@ adapters and storage can change behind them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
@@ -22,6 +22,7 @@ from syncsvc.domain import (
     CurrentState,
     Identity,
     Link,
+    Pending,
     Plan,
     StoredAction,
     StoredIdentity,
@@ -187,32 +188,34 @@ class SyncStore(Protocol):
 class LinkStore(Protocol):
     """The stored data the reconciler reads and the writes it makes (one transaction)."""
 
-    def actions(self) -> Sequence[StoredAction]:
-        """Current (not removed) actions."""
+    def actions(self, ids: Collection[int] | None = None) -> Sequence[StoredAction]:
+        """Current (not removed) actions; only those among ``ids`` when given."""
         ...
 
     def topic_refs(self) -> TopicRefs:
         """(event id, topic title) → refs written in that topic's discussion."""
         ...
 
-    def changes(self) -> Sequence[Change]:
-        """Every stored Gerrit change."""
+    def changes(self, numbers: Collection[int] | None = None) -> Sequence[Change]:
+        """Every stored Gerrit change, or the stored ones among ``numbers``."""
         ...
 
-    def bugs(self) -> Sequence[Bug]:
-        """Every stored Launchpad bug with its tasks."""
+    def bugs(self, ids: Collection[int] | None = None) -> Sequence[Bug]:
+        """Every stored Launchpad bug with its tasks, or the stored ones among ``ids``."""
         ...
 
-    def messages(self) -> Sequence[BugMessage]:
-        """Stored bug comments carrying link evidence (may be empty)."""
+    def messages(self, bug_ids: Collection[int] | None = None) -> Sequence[BugMessage]:
+        """Stored bug comments carrying link evidence (may be empty), of every bug or
+        of ``bug_ids``."""
         ...
 
     def identities(self) -> Sequence[Identity]:
         """Known people: nick ↔ Gerrit ↔ Launchpad."""
         ...
 
-    def links(self) -> Sequence[Link]:
-        """Every stored link, including manual decisions."""
+    def links(self, action_ids: Collection[int] | None = None) -> Sequence[Link]:
+        """Every stored link, including manual decisions; only those of ``action_ids``
+        when given."""
         ...
 
     def event_start(self) -> date | None:
@@ -234,12 +237,60 @@ class LinkStore(Protocol):
         actions got rows."""
         ...
 
+    # --- what an incremental relink covers ---
+
+    def fingerprint(self) -> str | None:
+        """The fingerprint the last complete relink stored, if any."""
+        ...
+
+    def global_inputs(self) -> str:
+        """What every commitment's candidates hang on, as text: the first event day and
+        every project the stored records name. Cheap: a few aggregate queries."""
+        ...
+
+    def pending(self) -> frozenset[Pending]:
+        """The notes writers left for the next relink."""
+        ...
+
+    def affected(self, items: Collection[Pending]) -> set[int]:
+        """Current actions the notes concern: named, of a named event, or linked to
+        (any status), citing or in a topic citing a named change or bug."""
+        ...
+
+    def due(self, now: datetime) -> set[int]:
+        """Current actions whose recheck time is ``now`` or earlier."""
+        ...
+
+    def owned_by(self, nicks: Collection[str]) -> set[int]:
+        """Current actions owned by any of ``nicks`` (case-insensitive)."""
+        ...
+
+    def candidate_seekers(self) -> Sequence[tuple[int, str, tuple[str, ...]]]:
+        """(id, action text and topic title, owner nicks) of current, not dropped
+        actions with no confirmed link."""
+        ...
+
+    def settle(
+        self,
+        covered: Collection[Pending],
+        checks: Mapping[int, datetime | None],
+        *,
+        fingerprint: str,
+        everything: bool,
+        again: Collection[int],
+    ) -> None:
+        """Delete the ``covered`` notes, set each judged action's recheck time (with
+        ``everything``, drop the others'), note the actions ``again`` for the next
+        relink and store ``fingerprint``."""
+        ...
+
 
 class IdentityStore(Protocol):
     """What identity learning reads and writes (one transaction)."""
 
-    def changes(self) -> Sequence[Change]:
-        """Every stored Gerrit change (their owners are the accounts to learn from)."""
+    def changes(self, numbers: Collection[int] | None = None) -> Sequence[Change]:
+        """Every stored Gerrit change (their owners are the accounts to learn from), or
+        the stored ones among ``numbers``."""
         ...
 
     def people(self) -> Mapping[str, str | None]:

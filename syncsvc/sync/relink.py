@@ -2,21 +2,63 @@
 
 ``relink`` is what `syncsvc sync` does after fetching and what `syncsvc link
 refresh` does on its own. It reaches storage only through :class:`LinkStore`.
+
+It is incremental: writers note what they changed (a change, a bug, an action,
+an event) in the store, and a relink covers only the commitments those notes
+concern (linked to or citing the record, reaching it through a footer or comment
+edge, or sharing a word with it while they still look for candidates), plus
+those whose state the clock alone may change (a stall window running out, a due
+date passing). The notes are deleted in the relink's own transaction, so a relink
+that fails leaves them for the next one. A full recompute runs when the
+fingerprint changes (the reconciler's version and weights, the configuration,
+the first event day, the projects known) and when asked (`link refresh --full`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 from syncsvc.config import STALL_DAYS, SUGGEST_THRESHOLD
-from syncsvc.domain import Plan
-from syncsvc.reconcile.diff import diff
+from syncsvc.domain import (
+    Assessment,
+    Bug,
+    BugMessage,
+    Change,
+    CommitmentState,
+    Identity,
+    LinkKind,
+    LinkStatus,
+    Pending,
+    PendingKind,
+    Plan,
+    StoredAction,
+    lp_project,
+    repo_name,
+)
+from syncsvc.reconcile.candidates import (
+    HINT_WEIGHT,
+    OWNER_WEIGHT,
+    WORD_WEIGHT,
+    launchpad_owner_match,
+    type_hint,
+    words,
+)
+from syncsvc.reconcile.diff import MAX_CANDIDATES, diff
+from syncsvc.reconcile.footers import (
+    EXPLICIT_CONFIDENCE,
+    TOPIC_REF_CONFIDENCE,
+    TRANSITIVE_FACTOR,
+    collect_edges,
+)
 from syncsvc.reconcile.identities import learn_identities as learn
 from syncsvc.reconcile.state import assess
 from syncsvc.reconcile.transitions import plan_transitions
-from syncsvc.sync.ports import IdentityStore, LinkStore
+from syncsvc.sync.ports import IdentityStore, RelinkStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +72,8 @@ class RelinkReport:
     reasons: tuple[str, ...] = ()
     dry_run: bool = False
     plan: Plan = field(default_factory=Plan)
+    full: bool = True
+    covered: int | None = None  # commitments judged (None: not counted)
 
     @property
     def has_changes(self) -> bool:
@@ -37,31 +81,202 @@ class RelinkReport:
         return self.plan.has_changes or bool(self.transitions)
 
 
+SUGGESTED = LinkStatus.SUGGESTED
+
+#: Bump when the reconciler's rules change: the next relink recomputes everything.
+RECONCILER_VERSION = 1
+
+
+def fingerprint(
+    *, team_projects: Sequence[str], threshold: float, stall_days: int, inputs: str
+) -> str:
+    """What every commitment's links and state hang on, digested: the reconciler's version
+    and weights, the configuration and the store's global ``inputs``."""
+    parts = {
+        "version": RECONCILER_VERSION,
+        "weights": [WORD_WEIGHT, OWNER_WEIGHT, HINT_WEIGHT, MAX_CANDIDATES],
+        "confidence": [EXPLICIT_CONFIDENCE, TOPIC_REF_CONFIDENCE, TRANSITIVE_FACTOR],
+        "team_projects": sorted(team_projects),
+        "threshold": threshold,
+        "stall_days": stall_days,
+        "inputs": inputs,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def recheck_at(action: StoredAction, assessed: Assessment, *, stall_days: int) -> datetime | None:
+    """When the clock alone may change ``assessed``: in progress, the moment it has been
+    idle longer than ``stall_days``; not started with a due date, the day after it."""
+    if assessed.state == CommitmentState.IN_PROGRESS and assessed.since is not None:
+        return assessed.since + timedelta(days=stall_days, microseconds=1)
+    if assessed.state == CommitmentState.NOT_STARTED and action.due is not None:
+        return datetime.combine(action.due + timedelta(days=1), time(), UTC)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Record:
+    """A moved change or bug as the candidate pool matches it: its words, whether it is in a
+    team project, and who may own it (change: matching nicks; bug: task assignees)."""
+
+    words: frozenset[str]
+    team: bool
+    change_owners: frozenset[str] = frozenset()
+    assignees: tuple[str, ...] = ()
+
+
+def _records(
+    changes: Sequence[Change],
+    bugs: Sequence[Bug],
+    identities: Sequence[Identity],
+    team_projects: Sequence[str],
+) -> list[_Record]:
+    """The moved records, read as :class:`CandidatePool` reads them."""
+    team = {repo_name(p) for p in team_projects}
+    found = []
+    for c in changes:
+        text = f"{c.subject} {(c.topic or '').replace('/', ' ')}"
+        nicks = {i.nick.casefold() for i in identities if i.matches_account(c.owner)}
+        nicks |= {c.owner.username.casefold()} if c.owner.username else set()
+        mine = words(" ".join([text, *c.hashtags]))
+        found.append(_Record(mine, repo_name(c.project) in team, change_owners=frozenset(nicks)))
+    for b in bugs:
+        targets = {lp_project(t.target) for t in b.tasks}
+        assignees = tuple(t.assignee for t in b.tasks if t.assignee)
+        mine = words(" ".join([b.title, *b.tags]))
+        found.append(_Record(mine, bool(targets & team), assignees=assignees))
+    return found
+
+
+def _owns(record: _Record, owners: Sequence[str], identities: Sequence[Identity]) -> bool:
+    if any(o.casefold() in record.change_owners for o in owners):
+        return True
+    return any(launchpad_owner_match(owners, a, identities) for a in record.assignees)
+
+
+def _may_suggest(
+    seekers: Sequence[tuple[int, str, tuple[str, ...]]],
+    records: Sequence[_Record],
+    identities: Sequence[Identity],
+    threshold: float,
+) -> set[int]:
+    """The seekers some moved record may now be suggested for: the most the reconciler's
+    score could be (word overlap, plus the owner bonus when an owner may hold it and the
+    type bonus when the wording hints at a type) reaches ``threshold``."""
+    index: dict[str, list[int]] = {}
+    size: dict[int, int] = {}
+    for action_id, text, owners in seekers:
+        mine = words(text, drop={o.casefold() for o in owners})
+        size[action_id] = len(mine)
+        for word in mine:
+            index.setdefault(word, []).append(action_id)
+    about = {
+        action_id: (owners, type_hint(text) is not None) for action_id, text, owners in seekers
+    }
+    floor = threshold - 0.001  # scores are rounded to 3 places
+    found: set[int] = set()
+    for record in records:
+        common: Counter[int] = Counter()
+        for word in record.words:
+            common.update(index.get(word, ()))
+        for action_id, shared in common.items():
+            owners, hinted = about[action_id]
+            best = WORD_WEIGHT * 2 * shared / (size[action_id] + len(record.words))
+            best += HINT_WEIGHT if hinted else 0.0
+            if best + OWNER_WEIGHT < floor or action_id in found:
+                continue
+            owned = _owns(record, owners, identities)
+            if (record.team or owned) and best + OWNER_WEIGHT * owned >= floor:
+                found.add(action_id)
+    return found
+
+
+def _edge_ends(changes: Sequence[Change], messages: Sequence[BugMessage]) -> set[Pending]:
+    ends: set[Pending] = set()
+    for edge in collect_edges(changes, messages):
+        ends.add((PendingKind.CHANGE, str(edge.change)))
+        if edge.kind is LinkKind.BUG:
+            ends.add((PendingKind.BUG, edge.id))
+    return ends
+
+
+def _covered(
+    store: RelinkStore,
+    pending: frozenset[Pending],
+    learned: set[str],
+    *,
+    now: datetime,
+    threshold: float,
+    team_projects: Sequence[str],
+) -> set[int]:
+    """The commitments an incremental relink must judge again (see the module docstring)."""
+    changed = {int(ref) for kind, ref in pending if kind is PendingKind.CHANGE}
+    bug_ids = {int(ref) for kind, ref in pending if kind is PendingKind.BUG}
+    covered = store.affected(pending) | store.due(now) | store.owned_by(learned)
+    if changed or bug_ids:
+        records = store.changes(changed), store.bugs(bug_ids)
+        ends = _edge_ends(records[0], store.messages(bug_ids))
+        covered |= store.affected(frozenset(ends - pending))
+        identities = store.identities()
+        moved = _records(*records, identities, team_projects)
+        covered |= _may_suggest(store.candidate_seekers(), moved, identities, threshold)
+    return covered
+
+
 def relink(
-    store: LinkStore,
+    store: RelinkStore,
     *,
     team_projects: Sequence[str],
     now: datetime,
     threshold: float = SUGGEST_THRESHOLD,
     stall_days: int = STALL_DAYS,
     dry_run: bool = False,
+    full: bool = False,
 ) -> RelinkReport:
-    """Recompute links and commitment states from stored data.
+    """Learn identities, recompute links and commitment states from stored data.
 
     Idempotent: a second run with no new data adds, updates and records nothing.
     Commitments are judged by the bug tasks of ``team_projects`` when a bug has
-    any (another project's open task does not keep them in progress). With
-    ``dry_run`` nothing is written: the counts and ``plan`` say what would be.
+    any (another project's open task does not keep them in progress). Only the
+    commitments the store's pending notes and rechecks name are judged, unless
+    ``full``, the fingerprint changed or a note asks for everything; the result
+    equals a full recompute's. With ``dry_run`` nothing is written (and every
+    commitment is judged): the counts and ``plan`` say what would be.
     """
-    actions = store.actions()
-    changes, bugs = store.changes(), store.bugs()
+    stamp = fingerprint(
+        team_projects=team_projects,
+        threshold=threshold,
+        stall_days=stall_days,
+        inputs=store.global_inputs(),
+    )
+    pending = store.pending()
+    full = full or dry_run or store.fingerprint() != stamp
+    full = full or any(kind is PendingKind.ALL for kind, _ in pending)
+    learned: set[str] = set()
+    changes: Sequence[Change] | None = None
+    if full or any(kind in (PendingKind.CHANGE, PendingKind.EVENT) for kind, _ in pending):
+        changes = store.changes()
+        learned = learn_nicks(store, now=now, changes=changes)
+    if full:
+        actions = store.actions()
+    else:
+        covered = _covered(
+            store, pending, learned, now=now, threshold=threshold, team_projects=team_projects
+        )
+        if not covered:
+            store.settle(pending, {}, fingerprint=stamp, everything=False, again=())
+            return RelinkReport(0, 0, 0, 0, full=False, covered=0)
+        actions = store.actions(covered)
+    ids = [a.id for a in actions]
+    changes = store.changes() if changes is None else changes
+    bugs = store.bugs()
     plan = diff(
         actions,
         changes,
         bugs,
         store.messages(),
         store.identities(),
-        store.links(),
+        store.links(None if full else ids),
         team_projects=team_projects,
         event_start=store.event_start(),
         threshold=threshold,
@@ -69,9 +284,9 @@ def relink(
     )
     if dry_run:
         counts = (len(plan.add), len(plan.update), len(plan.unchanged), 0)
-        return RelinkReport(*counts, plan.reasons, dry_run=True, plan=plan)
+        return RelinkReport(*counts, plan.reasons, dry_run=True, plan=plan, covered=len(ids))
     added, updated = store.apply(plan, now=now)
-    links = store.links()
+    links = store.links(None if full else ids)
     by_number = {c.number: c for c in changes}
     by_id = {b.bug_id: b for b in bugs}
     states = {
@@ -84,7 +299,35 @@ def relink(
     committed = {a.id: datetime.combine(a.day, time(), UTC) for a in actions if a.day}
     planned = plan_transitions(states, store.current_states(states), now=now, committed=committed)
     transitions = store.append_transitions(planned, now=now)
-    return RelinkReport(added, updated, len(plan.unchanged), transitions, plan.reasons, plan=plan)
+    checks = {a.id: recheck_at(a, states[a.id], stall_days=stall_days) for a in actions}
+    # Stored links are the reconciler's input too (a new confirmed link is a parent of
+    # transitive ones): whoever's links this run changed is judged again by the next.
+    written = [*plan.add, *plan.update, *(v for v in plan.stale if v.status is SUGGESTED)]
+    again = {link.action_id for link in written}
+    store.settle(pending, checks, fingerprint=stamp, everything=full, again=again)
+    return RelinkReport(
+        added,
+        updated,
+        len(plan.unchanged),
+        transitions,
+        plan.reasons,
+        plan=plan,
+        full=full,
+        covered=len(ids),
+    )
+
+
+def learn_nicks(
+    store: IdentityStore, *, now: datetime, changes: Sequence[Change] | None = None
+) -> set[str]:
+    """Learn nick ↔ Gerrit identities (see :func:`learn_identities`) from ``changes``
+    (default: every stored one); return the nicks that got one."""
+    people = store.people()
+    names = {nick: name for nick, name in people.items() if name}
+    owners = [change.owner for change in (store.changes() if changes is None else changes)]
+    learned = learn(owners, people, names, store.stored_identities(), now=now)
+    store.add_identities(learned)
+    return {stored.identity.nick for stored in learned}
 
 
 def learn_identities(store: IdentityStore, *, now: datetime) -> int:

@@ -18,7 +18,7 @@ from syncsvc.config import STALL_DAYS, SUGGEST_THRESHOLD
 from syncsvc.errors import LockedError, StoppedError
 from syncsvc.sync.engine import SyncReport, SyncSettings, always_claimed, run_sync
 from syncsvc.sync.ports import BugSource, ChangeSource, ScopeClaim, SyncDatabase
-from syncsvc.sync.relink import RelinkReport, learn_identities, relink
+from syncsvc.sync.relink import RelinkReport, relink
 
 Sources = Callable[[], tuple[BugSource | None, ChangeSource | None]]
 
@@ -63,15 +63,16 @@ def refresh_links(
     now: datetime,
     wait: float,
     dry_run: bool = False,
+    full: bool = False,
 ) -> RelinkReport:
     """Learn identities, recompute links and record commitment states (one transaction).
 
     Holds the relink lock, so two relinks never run at once; raises LockedError
-    when another relink keeps it for ``wait`` seconds. ``dry_run`` writes nothing
-    and returns the plan it would apply.
+    when another relink keeps it for ``wait`` seconds. Covers only what changed
+    since the last relink unless ``full`` (see :mod:`syncsvc.sync.relink`).
+    ``dry_run`` writes nothing and returns the plan it would apply.
     """
     with database.relink_lock(wait=wait), database.link_store(dry_run=dry_run) as store:
-        learn_identities(store, now=now)
         return relink(
             store,
             team_projects=settings.team_projects,
@@ -79,6 +80,7 @@ def refresh_links(
             threshold=settings.threshold,
             stall_days=settings.stall_days,
             dry_run=dry_run,
+            full=full,
         )
 
 

@@ -54,7 +54,16 @@ COMMENT_TABLES = {"bug_messages"}
 LINK_TABLES = {"links", "action_state_history", "identities"}
 SOURCE_TABLES = {"event_sources"}
 SQUASH_TABLES = {"squash_events", "squash_snapshots", "squash_signups"}
-ALL_TABLES = TABLES | SYNC_TABLES | LINK_TABLES | COMMENT_TABLES | SOURCE_TABLES | SQUASH_TABLES
+RELINK_TABLES = {"relink_pending", "relink_checks", "relink_marks"}
+ALL_TABLES = (
+    TABLES
+    | SYNC_TABLES
+    | LINK_TABLES
+    | COMMENT_TABLES
+    | SOURCE_TABLES
+    | SQUASH_TABLES
+    | RELINK_TABLES
+)
 INSERT_EVENT = (
     "INSERT INTO events (team, cycle, title, source, source_digest, imported_at)"
     " VALUES ('manila', 'wallaby', 'PTG', 'ptg', '', CURRENT_TIMESTAMP)"
@@ -76,7 +85,7 @@ class TestUpgradeDowngrade:
         assert current_revision(bare_engine) is None
         upgrade(bare_engine)
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(bare_engine) == head_revision() == "0009"
+        assert current_revision(bare_engine) == head_revision() == "0010"
 
     def test_downgrade_base_then_upgrade_again(self, engine):
         """Downgrading to base drops every table, and upgrading again recreates them."""
@@ -85,7 +94,7 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) is None
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0009"
+        assert current_revision(engine) == "0010"
 
     def test_downgrade_0002_keeps_the_initial_schema_and_its_data(self, engine):
         """Downgrading to 0001 drops only the sync tables; events survive; upgrading restores them."""
@@ -101,12 +110,12 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) == "0001"
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0009"
+        assert current_revision(engine) == "0010"
         with engine.connect() as connection:
             assert connection.scalar(text("SELECT team FROM events")) == "manila"
 
     def test_upgrade_step_by_step(self, bare_engine):
-        """0001 up to 0009 one at a time gives the same tables as upgrading straight to head."""
+        """0001 up to 0010 one at a time gives the same tables as upgrading straight to head."""
         upgrade(bare_engine, "0001")
         assert set(inspect(bare_engine).get_table_names()) == {*TABLES, "alembic_version"}
         upgrade(bare_engine, "0002")
@@ -125,17 +134,22 @@ class TestUpgradeDowngrade:
         }
         upgrade(bare_engine, "0005")
         assert set(inspect(bare_engine).get_table_names()) == {
-            *(ALL_TABLES - SOURCE_TABLES - SQUASH_TABLES),
+            *(ALL_TABLES - SOURCE_TABLES - SQUASH_TABLES - RELINK_TABLES),
             "alembic_version",
         }
         upgrade(bare_engine, "0006")
         assert set(inspect(bare_engine).get_table_names()) == {
-            *(ALL_TABLES - SQUASH_TABLES),
+            *(ALL_TABLES - SQUASH_TABLES - RELINK_TABLES),
             "alembic_version",
         }
         upgrade(bare_engine, "0008")
-        assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
         upgrade(bare_engine, "0009")
+        assert set(inspect(bare_engine).get_table_names()) == {
+            *(ALL_TABLES - RELINK_TABLES),
+            "alembic_version",
+        }
+        upgrade(bare_engine, "0010")
+        assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
         assert current_revision(bare_engine) == head_revision()
 
     def test_upgrade_twice_is_a_no_op(self, engine):
@@ -226,7 +240,7 @@ class TestMigration0008:
         columns, nothing else."""
         downgrade(engine, "0007")
         assert set(inspect(engine).get_table_names()) == {
-            *(ALL_TABLES - SQUASH_TABLES),
+            *(ALL_TABLES - SQUASH_TABLES - RELINK_TABLES),
             "alembic_version",
         }
         bugs = {c["name"] for c in inspect(engine).get_columns("bugs")}
@@ -540,7 +554,7 @@ class TestAlembicConfiguration:
         command.upgrade(config, "head")
         engine = open_engine(sqlite_url)
         try:
-            assert current_revision(engine) == "0009"
+            assert current_revision(engine) == "0010"
         finally:
             engine.dispose()
 

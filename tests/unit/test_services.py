@@ -91,26 +91,38 @@ class FakeLinkStore:
     def add_identities(self, learned):
         return len(learned)
 
-    def actions(self):
+    def actions(self, ids=None):
         return []
 
     def topic_refs(self):
         return {}
 
-    def changes(self):
+    def changes(self, numbers=None):
         return []
 
-    def bugs(self):
+    def bugs(self, ids=None):
         return []
 
-    def messages(self):
+    def messages(self, bug_ids=None):
         return []
 
     def identities(self):
         return []
 
-    def links(self):
+    def links(self, action_ids=None):
         return []
+
+    def fingerprint(self):
+        return None
+
+    def global_inputs(self):
+        return ""
+
+    def pending(self):
+        return frozenset()
+
+    def settle(self, covered, checks, *, fingerprint, everything, again):
+        self.log.append("settle")
 
     def event_start(self):
         return None
@@ -152,7 +164,7 @@ def test_relink_runs_before_the_sync_lock_is_released() -> None:
     outcome = run(database)
     assert database.log == [
         "take sync", "sync store", "take relink", "link store dry_run=False",
-        "learn identities", "apply", "release relink", "release sync",
+        "learn identities", "apply", "settle", "release relink", "release sync",
     ]  # fmt: skip
     assert outcome.links is not None
     assert (outcome.skipped, outcome.has_changes) == (None, False)

@@ -1,0 +1,238 @@
+"""The incremental relink: what it covers, and that it ends where a full relink ends (issue 14)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from relinking import RELINK_AT, Seeded, move, relink_once, seed, snapshot
+from sqlalchemy import select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from syncsvc.domain import (
+    ActionItem,
+    ActionState,
+    Change,
+    ChangeStatus,
+    Day,
+    Event,
+    Footers,
+    LinkKind,
+    LinkStatus,
+    Ref,
+    RefKind,
+    Topic,
+)
+from syncsvc.models import repo
+from syncsvc.models.db import open_engine
+from syncsvc.models.link_store import set_link_status
+from syncsvc.models.link_tables import RelinkCheckRow
+from syncsvc.models.sync_store import SqlSyncStore
+from syncsvc.parse.reimport import REIMPORT
+from syncsvc.sync.service import RelinkSettings
+
+COMMITMENTS, CHANGES = 120, 300
+Step = Callable[[Engine], None]
+
+
+@pytest.fixture
+def twins(db_url: str, twin_db_url: str) -> Iterator[tuple[Engine, Engine, Seeded]]:
+    """Two databases seeded alike: one relinked incrementally, one always in full."""
+    first, second = open_engine(db_url), open_engine(twin_db_url)
+    seeded = seed(first, commitments=COMMITMENTS, changes=CHANGES, rounds=1)
+    seed(second, commitments=COMMITMENTS, changes=CHANGES, rounds=1)
+    yield first, second, seeded
+    first.dispose()
+    second.dispose()
+
+
+def _new_changes(rng: random.Random, seeded: Seeded, first: int, at: datetime) -> Step:
+    """Changes worded like commitments (candidates), some closing stored bugs (edges)."""
+    actions, bugs = seeded.data.actions, seeded.data.bugs
+    template = seeded.data.changes[0]
+    made = []
+    for number in range(first, first + 6):
+        action = rng.choice(actions)
+        footers = (
+            Footers(closes_bug=(str(rng.choice(bugs).bug_id),)) if rng.random() < 0.5 else None
+        )
+        made.append(
+            replace(
+                template,
+                number=number,
+                project=rng.choice(seeded.data.team_projects),
+                subject=action.text.split(" will ", 1)[-1],
+                status=ChangeStatus.NEW,
+                created=at - timedelta(days=2),
+                updated=at - timedelta(hours=3),
+                footers=footers or Footers(),
+            )
+        )
+
+    def step(engine: Engine) -> None:
+        with Session(engine) as session:
+            store = SqlSyncStore(session)
+            store.save_changes(made, observed_at=at)
+            store.commit()
+
+    return step
+
+
+def _closed_bugs(rng: random.Random, seeded: Seeded, at: datetime) -> Step:
+    """A few bugs' tasks fixed."""
+    picked = rng.sample(list(seeded.data.bugs), 4)
+    fixed = [
+        replace(
+            b,
+            tasks=tuple(
+                replace(t, status="Fix Released", is_complete=True, date_closed=at) for t in b.tasks
+            ),
+            date_last_updated=at,
+        )
+        for b in picked
+    ]
+
+    def step(engine: Engine) -> None:
+        with Session(engine) as session:
+            store = SqlSyncStore(session)
+            store.save_bugs(fixed, observed_at=at)
+            store.commit()
+
+    return step
+
+
+def _decisions(rng: random.Random, seeded: Seeded, at: datetime) -> Step:
+    """A person marks one commitment done and links another to a change by hand."""
+    done, linked = rng.sample(range(1, COMMITMENTS + 1), 2)
+    change: Change = rng.choice(seeded.data.changes)
+
+    def step(engine: Engine) -> None:
+        with Session(engine) as session:
+            repo.set_state(session, done, ActionState.DONE, now=at)
+            set_link_status(
+                session, linked, LinkKind.CHANGE, str(change.number), LinkStatus.CONFIRMED, now=at
+            )
+            session.commit()
+
+    return step
+
+
+def _import(rng: random.Random, seeded: Seeded, at: datetime, n: int) -> Step:
+    """A new summary with two commitments, one citing a stored change."""
+    change = rng.choice(seeded.data.changes)
+    day = Day("Day 1", at.date())
+    url = f"https://review.opendev.org/{change.number}"
+    items = (
+        ActionItem(
+            text=f"follow up on {url}", refs=(Ref(RefKind.CHANGE, str(change.number), url),)
+        ),
+        ActionItem(text=seeded.data.actions[n].text, position=1),
+    )
+    event = Event("synthetic", "xena", f"Follow-up meeting {n} (sample data)", days=(day,),
+                  topics=(Topic("Follow-ups", day=day, actions=items),))  # fmt: skip
+
+    def step(engine: Engine) -> None:
+        with Session(engine) as session:
+            repo.save_event(session, event, source_digest="x", now=at, rules=REIMPORT)
+            session.commit()
+
+    return step
+
+
+def _steps(rng: random.Random, seeded: Seeded, n: int, at: datetime) -> list[Step]:
+    moved = rng.randrange(1000)
+    steps: list[Step] = [
+        lambda engine: move(engine, seeded.data, share=0.03, seed=moved, at=at) and None,
+        _new_changes(rng, seeded, 990_000 + 10 * n, at),
+        _closed_bugs(rng, seeded, at),
+        _decisions(rng, seeded, at),
+    ]
+    if n % 2:
+        steps.append(_import(rng, seeded, at, n))
+    return steps
+
+
+class TestIncrementalEqualsFull:
+    def test_random_changes_give_the_links_and_states_of_a_full_relink(
+        self, twins: tuple[Engine, Engine, Seeded]
+    ) -> None:
+        """Round after round of moved, new and fixed records, marks, manual links, imports and
+        days passing, the incremental relink leaves the same link and state rows as a full
+        relink of the same data, while judging fewer commitments."""
+        incremental, full, seeded = twins
+        settings = seeded.settings
+        now = RELINK_AT
+        relink_once(incremental, settings, now=now, full=True)
+        relink_once(full, settings, now=now, full=True)
+        assert snapshot(incremental) == snapshot(full)
+        rng = random.Random(14)
+        judged = []
+        for n in range(6):
+            now += timedelta(days=rng.choice((1, 8, 23, 40)))
+            for step in _steps(rng, seeded, n, now):
+                step(incremental)
+                step(full)
+            report, _ = relink_once(incremental, settings, now=now, full=False)
+            relink_once(full, settings, now=now, full=True)
+            assert not report.full
+            judged.append(report.covered)
+            links, states = snapshot(incremental)
+            assert (links, states) == snapshot(full), f"round {n}"
+        assert max(c or 0 for c in judged) < COMMITMENTS
+        assert len(links) > 100
+        assert len(states) > COMMITMENTS
+
+
+class TestWhatItCovers:
+    def test_a_no_change_run_judges_nothing(self, engine: Engine) -> None:
+        """Once links settle, a relink with no new notes and no recheck due judges nothing."""
+        seeded = seed(engine, commitments=40, changes=80, rounds=0)
+        now = RELINK_AT
+        first, _ = relink_once(engine, seeded.settings, now=now, full=False)
+        assert first.full
+        assert first.covered == 40
+        reports = []
+        for _ in range(5):
+            now += timedelta(minutes=1)
+            reports.append(relink_once(engine, seeded.settings, now=now, full=False)[0])
+        assert reports[-1].covered == 0
+        assert not reports[-1].has_changes
+        assert not any(r.full for r in reports)
+
+    def test_a_new_setting_or_full_flag_recomputes_everything(self, engine: Engine) -> None:
+        """Another stall window changes the fingerprint: the next relink judges every
+        commitment; so does full=True (`link refresh --full`)."""
+        seeded = seed(engine, commitments=30, changes=60, rounds=0)
+        relink_once(engine, seeded.settings, now=RELINK_AT, full=False)
+        other = RelinkSettings(seeded.settings.team_projects, stall_days=30)
+        report, _ = relink_once(engine, other, now=RELINK_AT, full=False)
+        assert (report.full, report.covered) == (True, 30)
+        report, _ = relink_once(engine, other, now=RELINK_AT, full=True)
+        assert (report.full, report.covered) == (True, 30)
+
+    def test_a_running_out_stall_window_is_rechecked(self, engine: Engine) -> None:
+        """Commitments whose recheck time passes (a stall window running out, a due date
+        passing) are judged again and stall, with nothing else changed."""
+        seeded = seed(engine, commitments=16, changes=20, rounds=0)
+        early = datetime(2021, 5, 19, tzinfo=UTC)  # before every seeded due date
+        relink_once(engine, seeded.settings, now=early, full=True)
+        with Session(engine) as session:
+            stmt = select(RelinkCheckRow.action_id, RelinkCheckRow.recheck_at)
+            due = {row.action_id: row.recheck_at for row in session.execute(stmt)}
+        assert due
+        later = max(due.values()) + timedelta(days=1)
+        report, _ = relink_once(engine, seeded.settings, now=later, full=False)
+        assert not report.full
+        assert report.covered is not None
+        assert report.covered >= len(due)
+        with engine.connect() as connection:
+            stalled = set(
+                connection.scalars(
+                    text("SELECT action_id FROM action_state_history WHERE state = 'stalled'")
+                )
+            )
+        assert set(due) <= stalled
