@@ -7,6 +7,9 @@ from typing import Annotated
 
 import typer
 
+#: Seconds `link`, `mark` and `link refresh` wait for another relink (`--wait`).
+RELINK_WAIT = 60.0
+
 
 class ListFormat(StrEnum):
     """Output formats of list commands."""

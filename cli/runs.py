@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.text import Text
 
 from syncsvc.cli.context import AppContext
-from syncsvc.cli.options import SourceChoice
+from syncsvc.cli.options import RELINK_WAIT, SourceChoice
 from syncsvc.cli.render.text import t
 from syncsvc.cli.sources import recording, remote_sources, replay_sources
 from syncsvc.cli.stores import SqlDatabase
@@ -24,8 +24,6 @@ from syncsvc.errors import ConfigError
 from syncsvc.models.lock import DEFAULT_WAIT
 from syncsvc.sync.relink import RelinkReport
 from syncsvc.sync.service import SyncOutcome, refresh_links, sync_and_relink
-
-RELINK_WAIT = 60.0
 
 
 def sync_with(

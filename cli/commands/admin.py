@@ -9,11 +9,7 @@ import typer
 
 from syncsvc.cli.context import app_context
 from syncsvc.cli.options import DetailFormat, DetailFormatOption
-from syncsvc.cli.render import as_json
-from syncsvc.cli.render.text import t
-from syncsvc.config import EXAMPLE_CONFIG
 from syncsvc.errors import InputError
-from syncsvc.models import db
 
 db_app = typer.Typer(
     no_args_is_help=True,
@@ -27,6 +23,9 @@ def init(
     path: Annotated[Path, typer.Option("--path", help="Where to write it.")] = Path("syncsvc.toml"),
 ) -> None:
     """Write a commented example team config (never overwrites a file)."""
+    from syncsvc.cli.render.text import t
+    from syncsvc.config import EXAMPLE_CONFIG
+
     if path.exists():
         raise InputError(f"{path} already exists; not overwriting it")
     path.write_text(EXAMPLE_CONFIG, encoding="utf-8")
@@ -36,6 +35,8 @@ def init(
 @db_app.command("upgrade", epilog="Example: syncsvc --db postgresql+psycopg://h/db db upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Create or upgrade the database schema to this version's head."""
+    from syncsvc.models import db
+
     app_ctx = app_context(ctx)
     engine = app_ctx.engine(check_schema=False)
     db.upgrade(engine)
@@ -45,6 +46,9 @@ def db_upgrade(ctx: typer.Context) -> None:
 @db_app.command("current", epilog="Example: syncsvc db current")
 def db_current(ctx: typer.Context, fmt: DetailFormatOption = DetailFormat.TABLE) -> None:
     """Print the schema revision of the database and the one this version needs."""
+    from syncsvc.cli.render import as_json
+    from syncsvc.models import db
+
     app_ctx = app_context(ctx)
     engine = app_ctx.engine(check_schema=False)
     current = db.current_revision(engine)

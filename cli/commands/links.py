@@ -6,11 +6,8 @@ from typing import Annotated
 
 import typer
 
-from syncsvc.cli import edits
 from syncsvc.cli.context import app_context
-from syncsvc.cli.render import lines
-from syncsvc.cli.render.text import t
-from syncsvc.cli.runs import RELINK_WAIT, relink_with
+from syncsvc.cli.options import RELINK_WAIT
 from syncsvc.domain import ActionState, LinkStatus
 
 link_app = typer.Typer(
@@ -29,6 +26,9 @@ WaitOption = Annotated[
 def _decide(
     ctx: typer.Context, action_id: int, artifact: str, status: LinkStatus, wait: float
 ) -> None:
+    from syncsvc.cli import edits
+    from syncsvc.cli.render.text import t
+
     app_ctx = app_context(ctx)
     link = edits.decide(app_ctx, action_id, artifact, status)
     app_ctx.out.print(t(f"#{action_id} {link.kind}:{link.id} {link.status} (manual)"))
@@ -65,6 +65,9 @@ def link_refresh(ctx: typer.Context, wait: WaitOption = RELINK_WAIT) -> None:
 
     Exit 6 when another relink keeps running for --wait seconds.
     """
+    from syncsvc.cli.render import lines
+    from syncsvc.cli.runs import relink_with
+
     app_ctx = app_context(ctx)
     report = relink_with(app_ctx, app_ctx.config, wait=wait)
     if app_ctx.verbosity >= 0:
@@ -85,6 +88,9 @@ def mark(
     A withdrawn commitment (gone from the summary it came from) is refused
     (exit 2) unless --force.
     """
+    from syncsvc.cli import edits
+    from syncsvc.cli.render.text import t
+
     app_ctx = app_context(ctx)
     action = edits.mark(app_ctx, action_id, state, force=force)
     app_ctx.out.print(t(f"#{action.id} marked {action.state}"))

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import platformdirs
 import typer
 
 from syncsvc.cli.context import AppContext, app_context
 from syncsvc.cli.exit_codes import ExitCode
 from syncsvc.cli.options import SourceChoice
-from syncsvc.cli.render import lines, tables
-from syncsvc.cli.runs import sync_with
 from syncsvc.models.lock import DEFAULT_WAIT
-from syncsvc.sync.service import LinksSkipped, SyncOutcome
+
+if TYPE_CHECKING:
+    from syncsvc.sync.service import SyncOutcome
 
 SYNC_EPILOG = """\
 Example (crontab, every 15 minutes):
@@ -31,10 +30,11 @@ service failed (what succeeded is kept; links and states are not refreshed
 until a complete sync), 6 another sync holds the lock, 130 Ctrl-C, 143 SIGTERM
 (stops after the current batch).
 """
+#: Why links were not refreshed, by :class:`syncsvc.sync.service.LinksSkipped` value.
 SKIPPED = {
-    LinksSkipped.SCOPE_FAILED: "links not refreshed: a scope failed; the next complete sync "
+    "scope-failed": "links not refreshed: a scope failed; the next complete sync "
     "relinks (or run `syncsvc link refresh`)",
-    LinksSkipped.RELINK_RUNNING: "links not refreshed: another relink is running; the next "
+    "relink-running": "links not refreshed: another relink is running; the next "
     "sync or `syncsvc link refresh` takes this change into account",
 }
 
@@ -74,6 +74,10 @@ def sync(
     ] = None,
 ) -> None:
     """Poll Launchpad and Gerrit and record what moved (incremental, safe to overlap)."""
+    import platformdirs
+
+    from syncsvc.cli.runs import sync_with
+
     app_ctx = app_context(ctx)
     outcome = sync_with(
         app_ctx, app_ctx.config, source=source, full=full, dry_run=dry_run, wait=wait,
@@ -87,6 +91,8 @@ def sync(
 def print_outcome(app_ctx: AppContext, outcome: SyncOutcome) -> None:
     """The scopes' table and the relink's line (only the failures with ``-q``), then why
     links were not refreshed, if they were not."""
+    from syncsvc.cli.render import lines, tables
+
     if app_ctx.verbosity >= 0:
         tables.sync_report(app_ctx.out, outcome.sync)
     lines.sync_failures(app_ctx.err, outcome.sync)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
@@ -17,7 +18,6 @@ from syncsvc.domain import (
 )
 from syncsvc.models.link_store import StateChange
 from syncsvc.models.status_queries import LinkView
-from syncsvc.reconcile.drift import DriftItem
 from syncsvc.report.status import StatusReport
 from syncsvc.report.views import (
     JSONValue,
@@ -26,6 +26,9 @@ from syncsvc.report.views import (
     decision_json,
     event_json,
 )
+
+if TYPE_CHECKING:
+    from syncsvc.reconcile.drift import DriftItem  # the reconciler is `drift`'s alone
 
 
 def print_json(console: Console, data: JSONValue) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
@@ -12,7 +13,9 @@ from syncsvc.cli.render.text import due_cell, t, work_line
 from syncsvc.domain import StoredAction, StoredDecision, StoredEvent, StoredIdentity
 from syncsvc.models.status_queries import LinkView
 from syncsvc.report.status import StatusReport, item_line, sections, suggested_line
-from syncsvc.sync.engine import SyncReport
+
+if TYPE_CHECKING:  # types only: `status` prints without loading the sync
+    from syncsvc.sync.engine import SyncReport
 
 
 def _table(*columns: str, title: str | None = None) -> Table:
