@@ -37,7 +37,9 @@ def print_json(console: Console, data: JSONValue) -> None:
     Non-ASCII text stays readable; control and Cf characters are ``\\uXXXX``.
     """
     dumped = json.dumps(data, indent=2, ensure_ascii=False)
-    console.print(escape.json_text(dumped), markup=False, highlight=False)
+    # Written as it is: Rich's print would measure and wrap every line of a large
+    # report (and replace :emoji: codes in remote text) only to print it unchanged.
+    console.file.write(escape.json_text(dumped) + "\n")
 
 
 def actions(console: Console, found: Sequence[StoredAction], *, view: LinkView) -> None:
