@@ -22,6 +22,7 @@ from syncsvc.domain import (
 from syncsvc.models.base import require_aware
 from syncsvc.models.link_store import current_states, load_links
 from syncsvc.models.link_tables import ActionStateHistoryRow, LinkRow
+from syncsvc.models.sync_records import HistoryField
 from syncsvc.models.sync_store import artifact_states, get_bug, get_change
 from syncsvc.models.sync_tables import ArtifactHistoryRow, BugTaskRow, ChangeRow, SyncStateRow
 from syncsvc.models.tables import ActionOwnerRow, ActionRow, DayRow, PersonRow, TopicRow
@@ -73,7 +74,9 @@ class TaskDates:
 class StatusInputs:
     """The stored facts a status report is built from.
 
-    ``history`` is what syncs observed since the window's start;
+    ``history`` is what syncs observed since the window's start: the rows whose
+    ``changed_at`` is in the window, and every status row (their values tell
+    which remote dates a sync saw already);
     ``closed_changes`` (MERGED or ABANDONED, updated in the window) and ``tasks``
     (a status date in the window) are what
     :func:`syncsvc.report.history.status_history` reads the remote dates from.
@@ -123,7 +126,18 @@ def status_inputs(
                 ArtifactHistoryRow.new_value,
                 ArtifactHistoryRow.changed_at,
             )
-            .where(ArtifactHistoryRow.observed_at >= since)
+            .where(
+                ArtifactHistoryRow.observed_at >= since,
+                # what the window shows, and every status row: the remote dates of
+                # closed changes and tasks are left out when a sync saw that status
+                or_(
+                    and_(
+                        ArtifactHistoryRow.changed_at >= since,
+                        ArtifactHistoryRow.changed_at <= until,
+                    ),
+                    ArtifactHistoryRow.field == HistoryField.STATUS,
+                ),
+            )
             .order_by(ArtifactHistoryRow.observed_at, ArtifactHistoryRow.id)
         )
     ]
