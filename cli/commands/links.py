@@ -7,8 +7,7 @@ from typing import Annotated
 import typer
 
 from syncsvc.cli.context import app_context
-from syncsvc.cli.options import RELINK_WAIT
-from syncsvc.domain import ActionState, LinkStatus
+from syncsvc.cli.options import RELINK_WAIT, MarkState
 
 link_app = typer.Typer(
     no_args_is_help=True,
@@ -23,14 +22,13 @@ WaitOption = Annotated[
 ]
 
 
-def _decide(
-    ctx: typer.Context, action_id: int, artifact: str, status: LinkStatus, wait: float
-) -> None:
+def _decide(ctx: typer.Context, action_id: int, artifact: str, status: str, wait: float) -> None:
     from syncsvc.cli import edits
     from syncsvc.cli.render.text import t
+    from syncsvc.domain import LinkStatus
 
     app_ctx = app_context(ctx)
-    link = edits.decide(app_ctx, action_id, artifact, status)
+    link = edits.decide(app_ctx, action_id, artifact, LinkStatus(status))
     app_ctx.out.print(t(f"#{action_id} {link.kind}:{link.id} {link.status} (manual)"))
     edits.relink_after_change(app_ctx, wait=wait)
 
@@ -40,7 +38,7 @@ def link_add(
     ctx: typer.Context, action_id: ActionArg, artifact: ArtifactArg, wait: WaitOption = RELINK_WAIT
 ) -> None:
     """Link a commitment to a bug or change by hand (confirmed; never undone by sync)."""
-    _decide(ctx, action_id, artifact, LinkStatus.CONFIRMED, wait)
+    _decide(ctx, action_id, artifact, "confirmed", wait)
 
 
 @link_app.command("confirm", epilog="Example: syncsvc link confirm 13 change:760123")
@@ -48,7 +46,7 @@ def link_confirm(
     ctx: typer.Context, action_id: ActionArg, artifact: ArtifactArg, wait: WaitOption = RELINK_WAIT
 ) -> None:
     """Confirm a suggested link."""
-    _decide(ctx, action_id, artifact, LinkStatus.CONFIRMED, wait)
+    _decide(ctx, action_id, artifact, "confirmed", wait)
 
 
 @link_app.command("reject", epilog="Example: syncsvc link reject 13 change:760123")
@@ -56,7 +54,7 @@ def link_reject(
     ctx: typer.Context, action_id: ActionArg, artifact: ArtifactArg, wait: WaitOption = RELINK_WAIT
 ) -> None:
     """Reject a link; later syncs will not suggest it again."""
-    _decide(ctx, action_id, artifact, LinkStatus.REJECTED, wait)
+    _decide(ctx, action_id, artifact, "rejected", wait)
 
 
 @link_app.command("refresh", epilog="Example: syncsvc link refresh")
@@ -77,7 +75,7 @@ def link_refresh(ctx: typer.Context, wait: WaitOption = RELINK_WAIT) -> None:
 def mark(
     ctx: typer.Context,
     action_id: ActionArg,
-    state: Annotated[ActionState, typer.Argument(help="done, dropped or open.")],
+    state: Annotated[MarkState, typer.Argument(help="done, dropped or open.")],
     force: Annotated[
         bool, typer.Option("--force", help="Mark it even if it was withdrawn from its summary.")
     ] = False,
@@ -90,9 +88,10 @@ def mark(
     """
     from syncsvc.cli import edits
     from syncsvc.cli.render.text import t
+    from syncsvc.domain import ActionState
 
     app_ctx = app_context(ctx)
-    action = edits.mark(app_ctx, action_id, state, force=force)
+    action = edits.mark(app_ctx, action_id, ActionState(state), force=force)
     app_ctx.out.print(t(f"#{action.id} marked {action.state}"))
     edits.relink_after_change(app_ctx, wait=wait)
 

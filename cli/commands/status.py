@@ -9,7 +9,7 @@ import typer
 
 from syncsvc.cli.context import app_context
 from syncsvc.cli.options import OwnerOption, TopicOption
-from syncsvc.report.status import IRC_MAX_LINES
+from syncsvc.report.limits import IRC_MAX_LINES
 
 STATUS_EPILOG = (
     "Example: syncsvc status --since last-meeting --format irc\n\n"

@@ -9,8 +9,7 @@ import typer
 
 from syncsvc.cli.context import AppContext, app_context
 from syncsvc.cli.exit_codes import ExitCode
-from syncsvc.cli.options import SourceChoice
-from syncsvc.models.lock import DEFAULT_WAIT
+from syncsvc.cli.options import SYNC_WAIT, SourceChoice
 
 if TYPE_CHECKING:
     from syncsvc.sync.service import SyncOutcome
@@ -55,7 +54,7 @@ def sync(
     ] = False,
     wait: Annotated[
         float, typer.Option("--wait", help="Seconds to wait for another sync to finish.")
-    ] = DEFAULT_WAIT,
+    ] = SYNC_WAIT,
     save_to: Annotated[
         Path | None,
         typer.Option(

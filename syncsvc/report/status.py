@@ -18,9 +18,8 @@ from syncsvc import escape
 from syncsvc.domain import ArtifactKey, CommitmentState, LinkStatus
 from syncsvc.domain.sync import HistoryEvent
 from syncsvc.errors import ConfigError
+from syncsvc.report.limits import IRC_MAX_BYTES, IRC_MAX_LINES
 
-IRC_MAX_BYTES = 400
-IRC_MAX_LINES = 10
 LINKS_PER_ITEM = 2
 GERRIT_WEB = "https://review.opendev.org"
 LAUNCHPAD_BUGS = "https://bugs.launchpad.net/bugs"

@@ -109,3 +109,12 @@ class TestWiring:
 
         default = launchpad.DEFAULT_POLICY  # the tests' policies only never sleep
         assert wiring.LAUNCHPAD_HTTP.replace(sleep=default.sleep) == default
+
+    def test_option_constants_match_their_sources(self) -> None:
+        """The defaults and choices cli/options.py keeps for `--help` equal the originals."""
+        from syncsvc.cli import options  # noqa: PLC0415
+        from syncsvc.domain import ActionState  # noqa: PLC0415
+        from syncsvc.models.lock import DEFAULT_WAIT  # noqa: PLC0415
+
+        assert options.SYNC_WAIT == DEFAULT_WAIT
+        assert [s.value for s in options.MarkState] == [s.value for s in ActionState]
