@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Connection, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from syncsvc.domain import (
@@ -109,9 +109,10 @@ def status_inputs(
     quick.
     """
     since, until = require_aware(since, "since"), require_aware(until, "until")
+    sql = session.connection()  # Core rows: the ORM's row processing is not needed here
     new_links = {
         (action_id, str(kind), ref_id)
-        for action_id, kind, ref_id in session.execute(
+        for action_id, kind, ref_id in sql.execute(
             select(LinkRow.action_id, LinkRow.kind, LinkRow.ref_id).where(
                 LinkRow.created_at >= since, LinkRow.created_at <= until
             )
@@ -119,7 +120,7 @@ def status_inputs(
     }
     history = [
         HistoryEvent(key, field, value, at)
-        for key, field, value, at in session.execute(
+        for key, field, value, at in sql.execute(
             select(
                 ArtifactHistoryRow.artifact_key,
                 ArtifactHistoryRow.field,
@@ -155,14 +156,14 @@ def status_inputs(
         or_(*(and_(d >= since, d <= until) for d in dates))
     )
     return StatusInputs(
-        _actions(session, owner=owner, topic=topic),
-        [StatusLink(*row) for row in session.execute(_LINKS)],
-        _states_now(session),
-        _states_at(session, since),
+        _actions(sql, owner=owner, topic=topic),
+        [StatusLink(*row) for row in sql.execute(_LINKS)],
+        _states_now(sql),
+        _states_at(sql, since),
         history,
         new_links,
-        [ClosedChange(*row) for row in session.execute(closed)],
-        [TaskDates(*row) for row in session.execute(tasks)],
+        [ClosedChange(*row) for row in sql.execute(closed)],
+        [TaskDates(*row) for row in sql.execute(tasks)],
     )
 
 
@@ -171,7 +172,7 @@ _LINKS = select(LinkRow.action_id, LinkRow.kind, LinkRow.ref_id, LinkRow.status)
 )
 
 
-def _actions(session: Session, *, owner: str | None, topic: str | None) -> list[StatusAction]:
+def _actions(sql: Connection, *, owner: str | None, topic: str | None) -> list[StatusAction]:
     """The current actions (of ``owner``, in topics matching ``topic``), in
     ``repo.list_actions`` order, with their owners."""
     stmt = (
@@ -192,7 +193,7 @@ def _actions(session: Session, *, owner: str | None, topic: str | None) -> list[
     stmt = stmt.order_by(
         ActionRow.event_id, TopicRow.source_id, TopicRow.position, ActionRow.position, ActionRow.id
     )
-    found = session.execute(stmt).all()
+    found = sql.execute(stmt).all()
     owners: dict[int, list[str]] = {}
     nicks = (
         select(ActionOwnerRow.action_id, PersonRow.nick)
@@ -201,7 +202,7 @@ def _actions(session: Session, *, owner: str | None, topic: str | None) -> list[
         .where(ActionRow.removed_at.is_(None))
         .order_by(ActionOwnerRow.action_id, ActionOwnerRow.position)
     )
-    for action_id, nick in session.execute(nicks):
+    for action_id, nick in sql.execute(nicks):
         owners.setdefault(action_id, []).append(nick)
     return [
         StatusAction(action_id, title, text, tuple(owners.get(action_id, ())), day)
@@ -209,10 +210,10 @@ def _actions(session: Session, *, owner: str | None, topic: str | None) -> list[
     ]
 
 
-def _states_now(session: Session) -> dict[int, tuple[str, str]]:
+def _states_now(sql: Connection) -> dict[int, tuple[str, str]]:
     """Each action's latest state (its newest transition: rows are appended) and reason."""
     newest = select(func.max(ActionStateHistoryRow.id)).group_by(ActionStateHistoryRow.action_id)
-    rows = session.execute(
+    rows = sql.execute(
         select(
             ActionStateHistoryRow.action_id,
             ActionStateHistoryRow.state,
@@ -222,14 +223,14 @@ def _states_now(session: Session) -> dict[int, tuple[str, str]]:
     return {action_id: (str(state), reason) for action_id, state, reason in rows}
 
 
-def _states_at(session: Session, at: datetime) -> dict[int, str | None]:
+def _states_at(sql: Connection, at: datetime) -> dict[int, str | None]:
     """The state each action was in at ``at`` (its latest transition at or before it)."""
     newest = (
         select(func.max(ActionStateHistoryRow.id))
         .where(ActionStateHistoryRow.changed_at <= at)
         .group_by(ActionStateHistoryRow.action_id)
     )
-    rows = session.execute(
+    rows = sql.execute(
         select(ActionStateHistoryRow.action_id, ActionStateHistoryRow.state).where(
             ActionStateHistoryRow.id.in_(newest)
         )
