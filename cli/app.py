@@ -13,12 +13,14 @@ from syncsvc import __version__
 from syncsvc.cli.commands import (
     actions,
     admin,
+    carry,
     decisions,
     demo,
     drift,
     importing,
     links,
     people,
+    retro,
     status,
     sync,
 )
@@ -102,7 +104,10 @@ def main_options(
     _ = ctx.obj.config  # a broken config file fails every command, not only some
 
 
-for group in (importing, actions, admin, sync, status, decisions, links, people, drift, demo):
+for group in (
+    importing, actions, admin, sync, status, retro, carry, decisions, links, people, drift,
+    demo,
+):  # fmt: skip
     group.register(app)
 
 

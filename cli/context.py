@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import platformdirs
 from rich.console import Console
 
 from syncsvc import escape
@@ -21,6 +22,11 @@ if TYPE_CHECKING:
 
     from syncsvc.config import Config
     from syncsvc.schedule.releases import Schedules
+
+
+def user_config_dir() -> Path:
+    """Where discovery looks for ``syncsvc.toml`` and `init` writes it."""
+    return Path(platformdirs.user_config_dir("syncsvc"))
 
 
 def _stdout_console() -> Console:
@@ -59,15 +65,19 @@ class AppContext:
     _engine: Engine | None = None
 
     @property
+    def config_source(self) -> Path | None:
+        """The config file discovery finds (see :func:`config_path`), or ``None``."""
+        from syncsvc.config import config_path
+
+        return config_path(self.config_file, user_config_dir())
+
+    @property
     def config(self) -> Config:
         """The loaded config file (defaults when there is none)."""
         if self._config is None:
-            import platformdirs
+            from syncsvc.config import load_config
 
-            from syncsvc.config import config_path, load_config
-
-            path = config_path(self.config_file, Path(platformdirs.user_config_dir("syncsvc")))
-            self._config = load_config(path)
+            self._config = load_config(self.config_source)
         return self._config
 
     @property

@@ -50,10 +50,17 @@ def decide(app_ctx: AppContext, action_id: int, artifact: str, status: LinkStatu
         return set_link_status(session, action_id, kind, ident, status, now=datetime.now(UTC))
 
 
-def mark(app_ctx: AppContext, action_id: int, state: ActionState, *, force: bool) -> StoredAction:
-    """Mark a commitment done, dropped or open; a withdrawn one only with ``force``."""
+def mark(
+    app_ctx: AppContext, action_ids: Sequence[int], state: ActionState, *, force: bool
+) -> list[StoredAction]:
+    """Mark commitments done, dropped, open or ongoing, all or none (one transaction);
+    a withdrawn one only with ``force``. Each id counts once, in the order given."""
+    now = datetime.now(UTC)
     with db.session_scope(app_ctx.engine()) as session:
-        return repo.set_state(session, action_id, state, now=datetime.now(UTC), force=force)
+        return [
+            repo.set_state(session, action_id, state, now=now, force=force)
+            for action_id in dict.fromkeys(action_ids)
+        ]
 
 
 def set_person(

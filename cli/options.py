@@ -21,6 +21,7 @@ class MarkState(StrEnum):
     OPEN = "open"
     DONE = "done"
     DROPPED = "dropped"
+    ONGOING = "ongoing"
 
 
 class ListFormat(StrEnum):

@@ -377,13 +377,15 @@ class _Import:
             by_topic[action.topic_id].append(action)
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         seen: set[int] = set()
+        carried = self._carried()
         for topic, topic_row in zip(event.topics, topic_rows, strict=True):
             olds = by_topic[topic_row.id]
             slots = [ActionSlot(a.text, a.position, a.removed_at is not None) for a in olds]
             pairs = self.rules.match_actions([item.text for item in topic.actions], slots)
             matched = {i: olds[j] for i, j in pairs.items()}
             for position, item in enumerate(topic.actions):
-                action = matched.get(position) or ActionRow(
+                found = matched.get(position) or self._claim(carried, item.text, topic_row)
+                action = found or ActionRow(
                     event_id=self.row.id,
                     topic_id=topic_row.id,
                     state=ActionState.OPEN,
@@ -406,6 +408,30 @@ class _Import:
             withdrawn=withdrawn,
             source=self.source.to_key(),
         )
+
+    def _carried(self) -> list[ActionRow]:
+        """The event's carried-over actions: a summary that lists one again updates it."""
+        if self.row.id is None:
+            return []
+        stmt = (
+            select(ActionRow)
+            .where(ActionRow.event_id == self.row.id, ActionRow.origin == ActionOrigin.CARRIED)
+            .order_by(ActionRow.id)
+            .options(selectinload(ActionRow.owner_links).joinedload(ActionOwnerRow.person))
+            .options(selectinload(ActionRow.ref_links).joinedload(ActionRefRow.ref))
+        )
+        return list(self.session.scalars(stmt))
+
+    def _claim(self, carried: list[ActionRow], text: str, topic_row: TopicRow) -> ActionRow | None:
+        """The carried action ``text`` reads as (taken out of ``carried``), moved under
+        ``topic_row``; it stays carried, so no import withdraws it."""
+        slots = [ActionSlot(a.text, i, withdrawn=False) for i, a in enumerate(carried)]
+        pairs = self.rules.match_actions([text], slots) if carried else {}
+        if 0 not in pairs:
+            return None
+        action = carried.pop(pairs[0])
+        action.topic_id = topic_row.id
+        return action
 
     def apply(self, action: ActionRow, item: ActionItem) -> str:
         """Copy ``item`` onto ``action``; return ``created``, ``updated`` or ``unchanged``."""

@@ -151,9 +151,19 @@ def list_events(session: Session) -> list[StoredEvent]:
         .where(ActionRow.event_id == EventRow.id, ActionRow.removed_at.is_(None))
         .scalar_subquery()
     )
-    stmt = select(EventRow, topics, actions).order_by(EventRow.id)
-    rows = session.execute(stmt)
-    return [row.to_record(topics=n_topics, actions=n_actions) for row, n_topics, n_actions in rows]
+    days = select(
+        DayRow.event_id, func.min(DayRow.date).label("first"), func.max(DayRow.date).label("last")
+    )
+    dated = days.group_by(DayRow.event_id).subquery()
+    stmt = (
+        select(EventRow, topics, actions, dated.c.first, dated.c.last)
+        .outerjoin(dated, dated.c.event_id == EventRow.id)
+        .order_by(EventRow.id)
+    )
+    return [
+        row.to_record(topics=n_topics, actions=n_actions, first_day=first, last_day=last)
+        for row, n_topics, n_actions, first, last in session.execute(stmt)
+    ]
 
 
 def list_decisions(session: Session, event_id: int | None = None) -> list[StoredDecision]:

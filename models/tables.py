@@ -76,8 +76,16 @@ class EventRow(Base):
         back_populates="event", order_by="TopicRow.position", cascade="all, delete-orphan"
     )
 
-    def to_record(self, *, topics: int, actions: int) -> StoredEvent:
-        """Return the domain record, with the given counts of current topics and actions."""
+    def to_record(
+        self,
+        *,
+        topics: int,
+        actions: int,
+        first_day: date | None = None,
+        last_day: date | None = None,
+    ) -> StoredEvent:
+        """Return the domain record, with the given counts of current topics and actions
+        and the event's first and last dated day."""
         return StoredEvent(
             id=self.id,
             team=self.team or None,
@@ -87,6 +95,8 @@ class EventRow(Base):
             imported_at=self.imported_at,
             topics=topics,
             actions=actions,
+            first_day=first_day,
+            last_day=last_day,
         )
 
 
@@ -176,8 +186,9 @@ class ActionRow(Base):
 
     __tablename__ = "actions"
     __table_args__ = (
-        CheckConstraint("state IN ('open', 'done', 'dropped')", name="state"),
+        CheckConstraint("state IN ('open', 'done', 'dropped', 'ongoing')", name="state"),
         CheckConstraint("origin IN ('source', 'carried', 'manual')", name="origin"),
+        UniqueConstraint("carried_from_id", "event_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -199,6 +210,10 @@ class ActionRow(Base):
     origin: Mapped[ActionOrigin] = mapped_column(_ORIGIN, server_default=sql_text("'source'"))
     source_id: Mapped[int | None] = mapped_column(
         ForeignKey("event_sources.id", ondelete="SET NULL"), index=True
+    )
+    #: The action this one was carried over from (``origin`` is then ``carried``).
+    carried_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actions.id", ondelete="SET NULL"), index=True
     )
 
     topic: Mapped[TopicRow] = relationship()

@@ -42,9 +42,10 @@ SUGGEST_THRESHOLD = 0.5  # candidate links scoring at least this are suggested
 EXAMPLE_CONFIG = f"""\
 # syncsvc team configuration (TOML). Every key is optional.
 
-# Defaults for `syncsvc import` when the summary does not say.
-team = "manila"
-cycle = "wallaby"
+# Defaults for `syncsvc import` when the summary does not say: uncomment and
+# set them to your team and the current series, or pass --team/--cycle.
+# team = "manila"
+# cycle = "wallaby"
 
 # Database URL; SYNCSVC_DATABASE_URL and --db take precedence.
 # database = "postgresql+psycopg://syncsvc@localhost/syncsvc"
@@ -229,14 +230,22 @@ class Config(_Section, frozen=True):
         self.allowed_hosts().check(url)
 
 
-def config_path(explicit: Path | None, default_dir: Path) -> Path | None:
-    """The config file to read, or ``None`` when none is given and none exists."""
+def config_target(explicit: Path | None, default_dir: Path) -> Path:
+    """Where the config file is: ``explicit``, else ``$SYNCSVC_CONFIG``, else
+    ``syncsvc.toml`` in ``default_dir`` (whether or not it exists yet)."""
     if explicit is not None:
         return explicit
     if env := os.environ.get(CONFIG_ENV):
         return Path(env)
-    candidate = default_dir / "syncsvc.toml"
-    return candidate if candidate.is_file() else None
+    return default_dir / "syncsvc.toml"
+
+
+def config_path(explicit: Path | None, default_dir: Path) -> Path | None:
+    """The config file to read, or ``None`` when none is given and none exists."""
+    target = config_target(explicit, default_dir)
+    if explicit is not None or os.environ.get(CONFIG_ENV):
+        return target
+    return target if target.is_file() else None
 
 
 def load_config(path: Path | None) -> Config:

@@ -24,7 +24,16 @@ import re
 # the cursor, recolour or retitle a terminal, or inject IRC formatting codes.
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+#: Markdown syntax anywhere in a line: backslash, code, emphasis, link/image openers,
+#: HTML and autolinks, table cells, strikethrough; entity references (``&copy;``).
+_MARKDOWN_INLINE = re.compile(r"[\\`*\[<|~]|&(?=#?[0-9A-Za-z]+;)")
+#: ``_`` opens or closes emphasis unless it sits inside a word (``share_server_id``).
+_MARKDOWN_UNDERSCORES = re.compile(r"_+")
+_WORD_CHAR = re.compile(r"[^\W_]")
+#: Block syntax at the start of a line: heading, quote, list item or rule, ordered item.
+_MARKDOWN_LINE_START = re.compile(r"^(?:#+(?=\s|$)|>|[-+](?=\s|$|-))|^(\d{1,9})([.)])(?=\s|$)")
+#: A heading's closing ``#`` run: it would be dropped from a ``## title #`` line.
+_MARKDOWN_CLOSING_HASHES = re.compile(r"(?<=\s)#+$")
 #: Unicode category Cf (format characters) as of Unicode 15, plus the code points
 #: later versions may still assign in the same blocks; tests check it against
 #: ``unicodedata`` of the running Python.
@@ -117,9 +126,34 @@ def clip_bytes(text: str, limit: int, ellipsis: str = "...") -> str:
     return "".join(kept) + ellipsis
 
 
+def _underscores(match: re.Match[str]) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    inside = (
+        start > 0
+        and _WORD_CHAR.match(text, start - 1) is not None
+        and _WORD_CHAR.match(text, end) is not None
+    )
+    return match.group() if inside else "\\_" * (end - start)
+
+
+def _line_start(match: re.Match[str]) -> str:
+    if match.group(1) is not None:  # "12." or "3)": escape the delimiter
+        return f"{match.group(1)}\\{match.group(2)}"
+    return "\\" + match.group()
+
+
 def markdown(text: str) -> str:
-    """One-line text safe to put in Markdown (no links, emphasis or HTML)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text))
+    """One-line text safe to put in Markdown (no links, emphasis, HTML or blocks).
+
+    Only what a renderer would misread is escaped: ``#1`` and ``(vhari)`` mid-line
+    stay as written, bare URLs stay whole. A heading, quote or list marker at the
+    start, emphasis, code, link and image openers, HTML, table pipes, entity
+    references and strikethrough are escaped; control characters are gone.
+    """
+    line = _MARKDOWN_INLINE.sub(lambda m: "\\" + m.group(), one_line(text))
+    line = _MARKDOWN_UNDERSCORES.sub(_underscores, line)
+    line = _MARKDOWN_CLOSING_HASHES.sub(lambda m: "\\" + m.group(), line)
+    return _MARKDOWN_LINE_START.sub(_line_start, line, count=1)
 
 
 def html_text(text: str) -> str:

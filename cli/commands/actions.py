@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from syncsvc.cli import completion
 from syncsvc.cli.context import app_context
 from syncsvc.cli.options import (
     DetailFormat,
@@ -40,7 +41,12 @@ def actions(
 
 def show(
     ctx: typer.Context,
-    action_id: Annotated[int, typer.Argument(metavar="ID", help="Action id (see `actions`).")],
+    action_id: Annotated[
+        int,
+        typer.Argument(
+            metavar="ID", help="Action id (see `actions`).", autocompletion=completion.action_ids
+        ),
+    ],
     fmt: DetailFormatOption = DetailFormat.TABLE,
 ) -> None:
     """Show one commitment in full: links with their evidence, refs, state transitions,

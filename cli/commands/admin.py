@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from syncsvc.cli.context import app_context
+from syncsvc.cli.context import app_context, user_config_dir
 from syncsvc.cli.options import DetailFormat, DetailFormatOption
 from syncsvc.errors import InputError
 
@@ -20,16 +20,30 @@ db_app = typer.Typer(
 
 def init(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Option("--path", help="Where to write it.")] = Path("syncsvc.toml"),
+    path: Annotated[
+        Path | None,
+        typer.Option(
+            "--path",
+            help="Where to write it (default: where syncsvc looks, syncsvc.toml in the "
+            "user config directory, or --config/$SYNCSVC_CONFIG).",
+        ),
+    ] = None,
 ) -> None:
-    """Write a commented example team config (never overwrites a file)."""
+    """Write a commented example team config where syncsvc reads it (never overwrites)."""
     from syncsvc.cli.render.text import t
-    from syncsvc.config import EXAMPLE_CONFIG
+    from syncsvc.config import EXAMPLE_CONFIG, config_target
 
-    if path.exists():
-        raise InputError(f"{path} already exists; not overwriting it")
-    path.write_text(EXAMPLE_CONFIG, encoding="utf-8")
-    app_context(ctx).out.print(t(f"wrote {path}"))
+    app_ctx = app_context(ctx)
+    target = path or config_target(app_ctx.config_file, user_config_dir())
+    if target.exists():
+        raise InputError(f"{target} already exists; not overwriting it")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("x", encoding="utf-8") as file:
+            file.write(EXAMPLE_CONFIG)
+    except OSError as exc:
+        raise InputError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    app_ctx.out.print(t(f"wrote {target}"))
 
 
 @db_app.command("upgrade", epilog="Example: syncsvc --db postgresql+psycopg://h/db db upgrade")
@@ -60,5 +74,5 @@ def db_current(ctx: typer.Context, fmt: DetailFormatOption = DetailFormat.TABLE)
 
 def register(app: typer.Typer) -> None:
     """Add `init` and the `db` group to ``app``."""
-    app.command(epilog="Example: syncsvc init --path ./syncsvc.toml")(init)
+    app.command(epilog="Example: syncsvc init; syncsvc init --path ./team.toml")(init)
     app.add_typer(db_app, name="db")

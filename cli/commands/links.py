@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from syncsvc.cli import completion
 from syncsvc.cli.context import app_context
 from syncsvc.cli.options import RELINK_WAIT, MarkState
 
@@ -15,7 +16,12 @@ link_app = typer.Typer(
     epilog="Example: syncsvc link add 9 change:729292",
 )
 ArtifactArg = Annotated[str, typer.Argument(help="bug:N, change:N or blueprint:project/name.")]
-ActionArg = Annotated[int, typer.Argument(metavar="ID", help="Action id (see `actions`).")]
+ActionArg = Annotated[
+    int,
+    typer.Argument(
+        metavar="ID", help="Action id (see `actions`).", autocompletion=completion.action_ids
+    ),
+]
 WaitOption = Annotated[
     float,
     typer.Option("--wait", metavar="SECONDS", help="Seconds to wait for another relink."),
@@ -74,29 +80,37 @@ def link_refresh(ctx: typer.Context, wait: WaitOption = RELINK_WAIT) -> None:
 
 def mark(
     ctx: typer.Context,
-    action_id: ActionArg,
-    state: Annotated[MarkState, typer.Argument(help="done, dropped or open.")],
+    action_ids: Annotated[
+        list[int],
+        typer.Argument(
+            metavar="ID...",
+            help="Action ids (see `actions`).",
+            autocompletion=completion.action_ids,
+        ),
+    ],
+    state: Annotated[MarkState, typer.Argument(help="done, dropped, open or ongoing.")],
     force: Annotated[
         bool, typer.Option("--force", help="Mark it even if it was withdrawn from its summary.")
     ] = False,
     wait: WaitOption = RELINK_WAIT,
 ) -> None:
-    """Mark a commitment done or dropped by hand (or open again).
+    """Mark commitments done or dropped by hand, ongoing (a standing commitment that
+    `retro` leaves out of completion), or open again.
 
-    A withdrawn commitment (gone from the summary it came from) is refused
-    (exit 2) unless --force.
+    Several ids are marked together or not at all. A withdrawn commitment (gone
+    from the summary it came from) is refused (exit 2) unless --force.
     """
     from syncsvc.cli import edits
     from syncsvc.cli.render.text import t
     from syncsvc.domain import ActionState
 
     app_ctx = app_context(ctx)
-    action = edits.mark(app_ctx, action_id, ActionState(state), force=force)
-    app_ctx.out.print(t(f"#{action.id} marked {action.state}"))
+    for action in edits.mark(app_ctx, action_ids, ActionState(state), force=force):
+        app_ctx.out.print(t(f"#{action.id} marked {action.state}"))
     edits.relink_after_change(app_ctx, wait=wait)
 
 
 def register(app: typer.Typer) -> None:
     """Add the `link` group and `mark` to ``app``."""
     app.add_typer(link_app, name="link")
-    app.command(epilog="Example: syncsvc mark 11 done")(mark)
+    app.command(epilog="Example: syncsvc mark 11 12 done; syncsvc mark 4 ongoing")(mark)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from syncsvc.cli import completion
 from syncsvc.cli.context import app_context
 from syncsvc.cli.options import OwnerOption, TopicOption
 from syncsvc.report.limits import IRC_MAX_LINES
@@ -32,7 +33,12 @@ class StatusFormat(StrEnum):
 
 def status(
     ctx: typer.Context,
-    since: Annotated[str, typer.Option("--since", help="Start of the window.")] = "7d",
+    since: Annotated[
+        str,
+        typer.Option(
+            "--since", help="Start of the window.", autocompletion=completion.since_values
+        ),
+    ] = "7d",
     owner: OwnerOption = None,
     topic: TopicOption = None,
     fmt: Annotated[

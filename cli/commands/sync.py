@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
+from urllib.parse import urlsplit
 
 import typer
 
 from syncsvc.cli.context import AppContext, app_context
 from syncsvc.cli.exit_codes import ExitCode
-from syncsvc.cli.options import SYNC_WAIT, SourceChoice
+from syncsvc.cli.options import SYNC_WAIT, DetailFormat, DetailFormatOption, SourceChoice
 
 if TYPE_CHECKING:
+    from syncsvc.config import Config
     from syncsvc.sync.service import SyncOutcome
 
 SYNC_EPILOG = """\
@@ -19,6 +22,7 @@ Example (crontab, every 15 minutes):
   */15 * * * * syncsvc -q sync || logger -t syncsvc "sync failed: $?"
 
 Example: syncsvc sync --source gerrit --dry-run
+Example: syncsvc -q sync --format json > last-sync.json
 
 Example (record, then replay offline into another database):
   syncsvc sync --full --save-to ./recording
@@ -71,20 +75,61 @@ def sync(
             help="Replay a --save-to recording instead of contacting any host.",
         ),
     ] = None,
+    fmt: DetailFormatOption = DetailFormat.TABLE,
 ) -> None:
     """Poll Launchpad and Gerrit and record what moved (incremental, safe to overlap)."""
     import platformdirs
 
+    from syncsvc.cli.render import lines, sync_json
+    from syncsvc.cli.render.text import t
     from syncsvc.cli.runs import sync_with
 
     app_ctx = app_context(ctx)
+    if from_file is None and app_ctx.verbosity >= 0 and app_ctx.config_source is None:
+        app_ctx.err.print(t(no_config_notice(app_ctx.config, source)))
+    if app_ctx.verbosity <= 0:
+        quiet_retries()
     outcome = sync_with(
         app_ctx, app_ctx.config, source=source, full=full, dry_run=dry_run, wait=wait,
         cache_dir=Path(platformdirs.user_cache_dir("syncsvc")), save_to=save_to,
         from_file=from_file,
     )  # fmt: skip
-    print_outcome(app_ctx, outcome)
+    if fmt is DetailFormat.JSON:
+        sync_json.sync_outcome(app_ctx.out, outcome)
+        lines.sync_failures(app_ctx.err, outcome.sync)
+    else:
+        print_outcome(app_ctx, outcome)
     raise typer.Exit(exit_code(outcome))
+
+
+def no_config_notice(cfg: Config, source: SourceChoice) -> str:
+    """One line: no config file, so only what commitments name is fetched, and from where."""
+    hosts = {
+        SourceChoice.LAUNCHPAD: "Launchpad",
+        SourceChoice.GERRIT: urlsplit(cfg.gerrit.url).hostname or cfg.gerrit.url,
+    }
+    wanted = [name for choice, name in hosts.items() if source in {choice, SourceChoice.ALL}]
+    return (
+        "no config file found: syncing only the bugs and changes commitments name, "
+        f"from {' and '.join(wanted)}; `syncsvc init` configures projects"
+    )
+
+
+class _RetryNoise(logging.Filter):
+    """Drops the retries' warnings and the engine's repeat of a failure: the failed scope's
+    error line says it (``-v`` shows them)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        template = str(record.msg)
+        retry = template.endswith("; retry %d/%d in %.1fs")
+        repeat = record.name == "syncsvc.sync.engine" and template == "%s %s failed: %s"
+        return record.levelno > logging.WARNING or not (retry or repeat)
+
+
+def quiet_retries() -> None:
+    """Without ``-v``, each failure is only its one error line (see :class:`_RetryNoise`)."""
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_RetryNoise())
 
 
 def print_outcome(app_ctx: AppContext, outcome: SyncOutcome) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -94,11 +95,28 @@ def relink(console: Console, report: RelinkReport) -> None:
             )
 
 
+#: A requests/urllib3 error's root cause: "(Caused by NameResolutionError("...: why"))".
+_CAUSE = re.compile(r"\(Caused by \w+\((?P<why>.*)\)\)$")
+_ATTEMPTS = re.compile(r"failed after \d+ attempts")
+
+
+def short_failure(error: str) -> str:
+    """A scope's error on one line; a connection error in a few words ("failed after 4
+    attempts: Failed to resolve 'host' (…)") rather than the query and connection pool."""
+    text = escape.one_line(error)
+    if cause := _CAUSE.search(text):
+        why = cause.group("why").strip("\"'")
+        why = why.rpartition(">: ")[2] if ">: " in why else why.rpartition("): ")[2]
+        attempts = _ATTEMPTS.search(text)
+        text = f"{attempts.group()}: {why}" if attempts else why
+    return text
+
+
 def sync_failures(console: Console, report: SyncReport) -> None:
-    """One error line per failed scope."""
+    """One short error line per failed scope (``-v`` logs the whole message)."""
     for s in report.scopes:
         if s.error:
-            console.print(error_line(f"{s.source} {s.scope}: {s.error}"))
+            console.print(error_line(f"{s.source} {s.scope}: {short_failure(s.error)}"))
 
 
 def irc(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from syncsvc import escape
 from syncsvc.cli.render.text import due_cell, t, work_line
 from syncsvc.domain import StoredAction, StoredDecision, StoredEvent, StoredIdentity
 from syncsvc.models.status_queries import LinkView
@@ -25,38 +27,93 @@ def _table(*columns: str, title: str | None = None) -> Table:
     return table
 
 
+_URL = re.compile(r"https?://\S+")
+#: The actions table's narrow columns: the most each may take (they wrap at words).
+_NARROW = {"Topic": 20, "Owners": 16, "Due": 10, "Work": 24}
+_MIN_ACTION = 30
+
+
+def _action_width(console_width: int, rows: Sequence[Sequence[str]]) -> int:
+    """The Action column's width: what the other columns leave of the console, at least
+    the longest URL (up to half the console) and never under 30."""
+    border = 3 * 7 + 1  # 7 columns: a rule and a space each side
+    others = 0
+    for i, name in enumerate(("ID", "Topic", "Owners", "Due", "State")):
+        longest = max((len(row[i]) for row in rows), default=0)
+        others += min(max(longest, len(name)), _NARROW.get(name, longest + len(name)))
+    work = max((len(p) for row in rows for p in row[6].split("; ")), default=0)
+    others += min(max(work, len("Work")), _NARROW["Work"])
+    urls = max((len(u) for row in rows for u in _URL.findall(row[5])), default=0)
+    return max(_MIN_ACTION, min(urls, console_width // 2), console_width - border - others)
+
+
+def _whole_urls(text: str, width: int) -> str:
+    """``text`` with every URL longer than ``width`` shortened in the middle ("…"), so the
+    table never breaks a URL across lines."""
+
+    def shorten(match: re.Match[str]) -> str:
+        url = match.group()
+        if len(url) <= width:
+            return url
+        head = (width - 1) // 2
+        return f"{url[:head]}…{url[len(url) - (width - 1 - head) :]}"
+
+    return _URL.sub(shorten, text)
+
+
 def actions(console: Console, found: Sequence[StoredAction], *, view: LinkView) -> None:
-    """The actions as a table: id, day, topic, owners, due, state, text, work."""
-    table = Table(show_lines=False, expand=False)
-    for name in ("ID", "Day", "Topic", "Owners", "Due", "State", "Action", "Work"):
-        table.add_column(name, overflow="fold", min_width=30 if name == "Action" else None)
+    """The actions as a table: id, topic, owners, due, state, text, work.
+
+    The Action column takes what the narrow columns leave; URLs are never broken.
+    """
+    rows = []
     for a in found:
         progress = view.progress.get(a.id)
         state = str(a.state) if a.state != "open" or progress is None else progress
-        table.add_row(
-            str(a.id),
-            a.day.isoformat() if a.day else "",
-            t(a.topic),
-            t(", ".join(a.owners) or "(unassigned)"),
-            due_cell(a),
-            state,
-            t(a.text),
-            t(work_line(a, view)),
+        owners = ", ".join(a.owners) or "(unassigned)"
+        rows.append(
+            [str(a.id), a.topic, owners, due_cell(a).plain, state, a.text, work_line(a, view)]
         )
+    width = _action_width(console.width, [[escape.one_line(c) for c in row] for row in rows])
+    table = Table(show_lines=False, expand=False)
+    for name in ("ID", "Topic", "Owners", "Due", "State", "Action", "Work"):
+        if name == "Action":
+            table.add_column(name, width=width)
+        else:
+            narrow = _NARROW.get(name)
+            table.add_column(name, max_width=narrow, no_wrap=narrow is None, overflow="fold")
+    for a, row in zip(found, rows, strict=True):
+        work = Text("\n").join(t(part) for part in row[6].split("; ")) if row[6] else Text("")
+        table.add_row(
+            row[0], t(row[1]), t(row[2]), due_cell(a), row[4],
+            t(_whole_urls(escape.one_line(row[5]), width)), work,
+        )  # fmt: skip
     console.print(table)
     owned = sum(1 for a in found if a.owners)
     console.print(f"{len(found)} actions: {owned} owned, {len(found) - owned} unassigned")
 
 
+def event_dates(event: StoredEvent) -> str:
+    """ "2020-10-26..2020-10-30", one date for a one-day event, "" when no day is dated."""
+    if event.first_day is None or event.last_day is None:
+        return ""
+    if event.first_day == event.last_day:
+        return event.first_day.isoformat()
+    return f"{event.first_day.isoformat()}..{event.last_day.isoformat()}"
+
+
 def events(console: Console, found: Sequence[StoredEvent]) -> None:
     """Imported events with their counts."""
-    table = _table("ID", "Team", "Cycle", "Title", "Source", "Imported", "Topics", "Actions")
+    table = _table(
+        "ID", "Team", "Cycle", "Title", "Dates", "Source", "Imported", "Topics", "Actions"
+    )
     for e in found:
         table.add_row(
             str(e.id),
             t(e.team or ""),
             t(e.cycle or ""),
             t(e.title),
+            event_dates(e),
             str(e.source),
             f"{e.imported_at:%Y-%m-%d %H:%M}",
             str(e.topics),

@@ -55,6 +55,7 @@ class ActionState(StrEnum):
     OPEN = "open"
     DONE = "done"
     DROPPED = "dropped"
+    ONGOING = "ongoing"  # a standing commitment: tracked, never counted in completion
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,7 +440,11 @@ class StoredDecision:
 
 @dataclass(frozen=True, slots=True)
 class StoredEvent:
-    """An imported event with counts, as listed by ``syncsvc events``."""
+    """An imported event with counts, as listed by ``syncsvc events``.
+
+    ``first_day``/``last_day`` are the earliest and latest dated day headings
+    (``None`` when no day heading carries a date).
+    """
 
     id: int
     team: str | None
@@ -449,6 +454,8 @@ class StoredEvent:
     imported_at: datetime
     topics: int
     actions: int
+    first_day: date | None = None
+    last_day: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

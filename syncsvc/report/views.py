@@ -96,6 +96,8 @@ def event_json(event: StoredEvent) -> dict[str, JSONValue]:
         "imported_at": event.imported_at.isoformat(),
         "topics": event.topics,
         "actions": event.actions,
+        "first_day": event.first_day.isoformat() if event.first_day else None,
+        "last_day": event.last_day.isoformat() if event.last_day else None,
     }
 
 

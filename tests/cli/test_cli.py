@@ -241,7 +241,7 @@ class TestListing:
         src.write_text("=== T ===\nActions:\n- vkmc will fix *all* [bugs](x) \x1b[31mnow\n")
         run(runner, db_url, "import", str(src))
         md = run(runner, db_url, "actions", "--format", "markdown").stdout
-        assert r"- [ ] #1 vkmc will fix \*all\* \[bugs\]\(x\) now — vkmc" in md
+        assert r"- [ ] #1 vkmc will fix \*all\* \[bugs](x) now — vkmc" in md
         table = run(runner, db_url, "actions").stdout
         assert "\x1b" not in table
         assert "1 actions: 1 owned, 0 unassigned" in table
@@ -383,7 +383,7 @@ class TestDemoAndHelp:
         """`init` writes a loadable example and refuses to overwrite it."""
         path = tmp_path / "syncsvc.toml"
         assert run(runner, db_url, "init", "--path", str(path)).exit_code == 0
-        assert 'team = "manila"' in path.read_text()
+        assert '# team = "manila"' in path.read_text()
         again = run(runner, db_url, "init", "--path", str(path))
         assert again.exit_code == 2
         assert "already exists" in again.stderr

@@ -75,7 +75,7 @@ class TestUpgradeDowngrade:
         assert current_revision(bare_engine) is None
         upgrade(bare_engine)
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(bare_engine) == head_revision() == "0007"
+        assert current_revision(bare_engine) == head_revision() == "0009"
 
     def test_downgrade_base_then_upgrade_again(self, engine):
         """Downgrading to base drops every table, and upgrading again recreates them."""
@@ -84,7 +84,7 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) is None
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0007"
+        assert current_revision(engine) == "0009"
 
     def test_downgrade_0002_keeps_the_initial_schema_and_its_data(self, engine):
         """Downgrading to 0001 drops only the sync tables; events survive; upgrading restores them."""
@@ -100,12 +100,12 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) == "0001"
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0007"
+        assert current_revision(engine) == "0009"
         with engine.connect() as connection:
             assert connection.scalar(text("SELECT team FROM events")) == "manila"
 
     def test_upgrade_step_by_step(self, bare_engine):
-        """0001 up to 0007 one at a time gives the same tables as upgrading straight to head."""
+        """0001 up to 0009 one at a time gives the same tables as upgrading straight to head."""
         upgrade(bare_engine, "0001")
         assert set(inspect(bare_engine).get_table_names()) == {*TABLES, "alembic_version"}
         upgrade(bare_engine, "0002")
@@ -130,6 +130,7 @@ class TestUpgradeDowngrade:
         upgrade(bare_engine, "0006")
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
         upgrade(bare_engine, "0007")
+        upgrade(bare_engine, "0009")
         assert current_revision(bare_engine) == head_revision()
 
     def test_upgrade_twice_is_a_no_op(self, engine):
@@ -195,6 +196,43 @@ INSERT_MESSAGE = (
     " fetched_at) VALUES (1855391, 1, 'hudson-openstack', CURRENT_TIMESTAMP,"
     " 'Fix proposed to manila (master)', 'Review: https://review.opendev.org/702153',"
     " CURRENT_TIMESTAMP)"
+)
+
+
+class TestMigration0009:
+    def test_upgrade_allows_ongoing_and_carried_from(self, bare_engine):
+        """After 0009 an action may be ongoing and name the action it was carried from."""
+        upgrade(bare_engine, "0007")
+        upgrade(bare_engine, "0009")
+        assert "carried_from_id" in _columns(bare_engine, "actions")
+        checks = inspect(bare_engine).get_check_constraints("actions")
+        state = next(c for c in checks if c["name"] == "ck_actions_state")
+        assert "ongoing" in state["sqltext"]
+
+    def test_downgrade_reopens_ongoing_and_drops_the_column(self, engine):
+        """Downgrading to 0007 turns ongoing actions open and removes carried_from_id."""
+        with engine.begin() as connection:
+            connection.execute(text(INSERT_ONGOING_EVENT))
+            connection.execute(text(INSERT_ONGOING_TOPIC))
+            connection.execute(text(INSERT_ONGOING_ACTION))
+        downgrade(engine, "0007")
+        assert "carried_from_id" not in _columns(engine, "actions")
+        with engine.connect() as connection:
+            assert connection.scalar(text("SELECT state FROM actions")) == "open"
+
+
+INSERT_ONGOING_EVENT = (
+    "INSERT INTO events (id, team, cycle, title, source, source_digest, imported_at)"
+    " VALUES (1, 'manila', 'wallaby', 'PTG', 'ptg', '', CURRENT_TIMESTAMP)"
+)
+INSERT_ONGOING_TOPIC = (
+    "INSERT INTO topics (id, event_id, position, title, etherpads, discussion)"
+    " VALUES (1, 1, 0, 'Reviews', '[]', '[]')"
+)
+INSERT_ONGOING_ACTION = (
+    "INSERT INTO actions (id, event_id, topic_id, position, text, state, inferred,"
+    " created_at, updated_at) VALUES (1, 1, 1, 0, 'welcome feedback', 'ongoing', false,"
+    " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
 )
 
 
@@ -368,11 +406,13 @@ class TestSchemaMatchesModels:
             "uq_identities_gerrit_account_id",
             "uq_identities_gerrit_username",
             "uq_identities_launchpad",
+            "uq_actions_carried_from_id_event_id",
         }
         assert foreign == {
             "fk_actions_event_id_events",
             "fk_actions_topic_id_topics",
             "fk_actions_source_id_event_sources",
+            "fk_actions_carried_from_id_actions",
         }
         assert task_keys == {"fk_bug_tasks_bug_id_bugs"}
         assert message_keys == {"fk_bug_messages_bug_id_bugs"}
@@ -460,7 +500,7 @@ class TestAlembicConfiguration:
         command.upgrade(config, "head")
         engine = open_engine(sqlite_url)
         try:
-            assert current_revision(engine) == "0007"
+            assert current_revision(engine) == "0009"
         finally:
             engine.dispose()
 
@@ -485,6 +525,7 @@ class TestAlembicConfiguration:
         assert "SET version_num='0005'" in buffer.getvalue()
         assert "CREATE TABLE event_sources" in buffer.getvalue()
         assert "SET version_num='0006'" in buffer.getvalue()
+        assert "SET version_num='0009'" in buffer.getvalue()
 
 
 class TestPostgresSchemaIsolation:

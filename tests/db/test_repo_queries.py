@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
@@ -134,7 +134,7 @@ class TestSetState:
 
 class TestListEvents:
     def test_lists_events_with_counts(self, imported):
-        """Events are listed in import order with their topic and action counts."""
+        """Events are listed in import order with their topic and action counts and dates."""
         events = list_events(imported)
         assert events == [
             StoredEvent(
@@ -146,6 +146,8 @@ class TestListEvents:
                 imported_at=NOW,
                 topics=3,
                 actions=5,
+                first_day=date(2020, 10, 26),
+                last_day=date(2020, 10, 27),
             ),
             StoredEvent(
                 id=events[1].id,
@@ -156,6 +158,8 @@ class TestListEvents:
                 imported_at=NOW + timedelta(hours=1),
                 topics=1,
                 actions=2,
+                first_day=date(2020, 10, 26),
+                last_day=date(2020, 10, 27),
             ),
         ]
         assert events[0].imported_at.tzinfo is not None

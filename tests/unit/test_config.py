@@ -27,9 +27,9 @@ class TestLoadConfig:
     """Reading and validating the config file."""
 
     def test_example_config(self, tmp_path) -> None:
-        """The example `syncsvc init` writes loads with the Manila defaults."""
+        """The example `syncsvc init` writes loads with the Manila projects, no team or cycle."""
         cfg = load_config(write(tmp_path, EXAMPLE_CONFIG))
-        assert (cfg.team, cfg.cycle) == ("manila", "wallaby")
+        assert (cfg.team, cfg.cycle) == (None, None)
         assert cfg.aliases["gouthamr"] == "Goutham Pacha Ravi"
         assert cfg.launchpad.service_root == "https://api.launchpad.net/"
         assert cfg.launchpad.projects == ("manila", "python-manilaclient", "manila-ui")

@@ -92,3 +92,37 @@ class TestClip:
         """Text within the limit is returned as it is."""
         assert escape.clip_bytes("é" * 10, 20) == "é" * 10
         assert escape.clip_bytes("é" * 11, 20) == "é" * 8 + "..."
+
+
+class TestMarkdownMinimal:
+    """Markdown escapes only what a renderer would misread (issue 15)."""
+
+    CASES = (
+        ("fix bug #1 (vhari) a+b! {x}", "fix bug #1 (vhari) a+b! {x}"),
+        ("share_server_id and foo__bar", "share_server_id and foo__bar"),
+        ("#1 is not a heading", "#1 is not a heading"),
+        ("# heading", r"\# heading"),
+        ("- item", r"\- item"),
+        ("+ item", r"\+ item"),
+        ("---", r"\---"),
+        ("> quote", r"\> quote"),
+        ("12. ordered", r"12\. ordered"),
+        ("3) ordered", r"3\) ordered"),
+        ("fix *all* _bugs_ `now`", r"fix \*all\* \_bugs\_ \`now\`"),
+        ("[bugs](x) ![img](y)", r"\[bugs](x) !\[img](y)"),
+        ("<b>bold</b> <https://x.y>", r"\<b>bold\</b> \<https://x.y>"),
+        ("a | b ~~gone~~", r"a \| b \~\~gone\~\~"),
+        ("&copy; &#169; & fine", r"\&copy; \&#169; & fine"),
+        ("title #", r"title \#"),
+        (r"C:\path \*", r"C:\\path \\\*"),
+    )
+
+    def test_escapes_only_what_renders(self) -> None:
+        """Mid-line # ( ) + ! stay as written; line starts, emphasis, links, HTML are escaped."""
+        got = [(text, escape.markdown(text)) for text, _ in self.CASES]
+        assert got == list(self.CASES)
+
+    def test_urls_are_kept(self) -> None:
+        """A bare URL (GitHub and most wikis autolink it) stays whole and unescaped."""
+        url = "https://review.opendev.org/c/openstack/manila/+/758868/"
+        assert escape.markdown(f"land {url}") == f"land {url}"

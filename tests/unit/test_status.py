@@ -151,7 +151,7 @@ class TestFormats:
             [action(1, "fix *all* [bugs](x)")], [], {1: ("not-started", "")}, {}, [], set(),
             since=SINCE, until=NOW,
         )  # fmt: skip
-        assert markdown_lines(report)[-1] == r"- \#1 unassigned: fix \*all\* \[bugs\]\(x\)"
+        assert markdown_lines(report)[-1] == r"- #1 unassigned: fix \*all\* \[bugs](x)"
 
 
 class TestMeetingFormats:

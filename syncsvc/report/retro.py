@@ -1,0 +1,426 @@
+"""The PTL's cycle retrospective: planned vs done, burn-up, scope change, bugs, reviews.
+
+Pure: :func:`build_retro` computes every figure from :class:`RetroFacts` as of
+``until``, using only what happened at or before it by the stored (remote)
+timestamps, so a report for a past date does not change when later syncs add
+rows after that date. The result is plain JSON data (:data:`JSONValue`), the
+documented shape of ``syncsvc retro --format json``.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from syncsvc.domain import ActionOrigin, ActionState, ChangeStatus, CommitmentState
+from syncsvc.domain.retro import RetroAction, RetroEvent, RetroFacts, RetroLink
+from syncsvc.report.status import artifact_url
+from syncsvc.report.views import JSONValue
+from syncsvc.schedule.releases import SeriesSchedule
+
+#: Retrospective buckets, in the order they are shown.
+BUCKETS = (
+    "done",
+    "in_progress",
+    "stalled",
+    "never_started",
+    "dropped",
+    "withdrawn",
+    "ongoing",
+)
+#: Buckets left out of the completion denominator.
+EXCLUDED = ("dropped", "withdrawn", "ongoing")
+_FROM_STATE = {
+    CommitmentState.DONE: "done",
+    CommitmentState.IN_PROGRESS: "in_progress",
+    CommitmentState.STALLED: "stalled",
+    CommitmentState.NOT_STARTED: "never_started",
+    CommitmentState.DROPPED: "dropped",
+}
+_STARTED = frozenset({CommitmentState.IN_PROGRESS, CommitmentState.DONE})
+_CLOSED = frozenset({ChangeStatus.MERGED, ChangeStatus.ABANDONED})
+#: Milestone markers of a schedule (``w-1``) → the name a retrospective shows.
+MILESTONES = (
+    ("1", "M-1"),
+    ("2", "M-2"),
+    ("{team}-spec-freeze", "Spec freeze"),
+    ("3", "M-3"),
+    ("ff", "Feature freeze"),
+    ("rc1", "RC1"),
+    ("final", "Release"),
+)
+#: Launchpad importances counted apart in the weekly bug counts; the rest is "other".
+IMPORTANCES = ("Critical", "High", "Undecided")
+NO_REVIEW_MESSAGES = "review messages are not synced: only change creation and merge times are"
+
+
+def end_of(day: date) -> datetime:
+    """The last second of ``day`` in UTC."""
+    return datetime.combine(day, time(23, 59, 59), UTC)
+
+
+def cycle_start(schedule: SeriesSchedule | None) -> date | None:
+    """The first day of the cycle's countdown (its first ``R-<n>`` week), or ``None``."""
+    weeks = [w.start for w in schedule.weeks if w.in_cycle] if schedule is not None else []
+    return min(weeks, default=None)
+
+
+def default_until(schedule: SeriesSchedule | None, *, now: datetime) -> datetime:
+    """``now``, or the end of the cycle's release week once that has passed."""
+    week = schedule.milestone_week("final") if schedule is not None else None
+    if week is not None and end_of(week.end) < now:
+        return end_of(week.end)
+    return now
+
+
+def milestones(schedule: SeriesSchedule | None, team: str | None) -> list[JSONValue]:
+    """The cycle's milestone markers in date order: ``{"name", "marker", "date"}`` (the
+    last day of the milestone's week)."""
+    if schedule is None:
+        return []
+    found: list[dict[str, str]] = []
+    for marker, name in MILESTONES:
+        if "{team}" in marker and not team:
+            continue
+        wanted = marker.format(team=(team or "").lower())
+        week = schedule.milestone_week(wanted)
+        if week is not None:
+            found.append(
+                {"name": name, "marker": f"{schedule.prefix}-{wanted}", "date": str(week.end)}
+            )
+    return [dict(m) for m in sorted(found, key=lambda m: m["date"])]
+
+
+@dataclass(frozen=True, slots=True)
+class _Timeline:
+    """Each action's recorded states, oldest first, and when its linked changes were open."""
+
+    states: Mapping[int, Sequence[tuple[datetime, str]]]
+    open_work: Mapping[int, Sequence[tuple[datetime, datetime | None]]]
+
+    def at(self, action_id: int, when: datetime) -> str | None:
+        """The latest state entered at or before ``when``; a commitment still recorded
+        as not started counts as in progress while a linked change of it is open."""
+        found = None
+        for changed_at, state in self.states.get(action_id, ()):
+            if changed_at <= when:
+                found = state
+        if found in (None, CommitmentState.NOT_STARTED) and self._working(action_id, when):
+            return CommitmentState.IN_PROGRESS
+        return found
+
+    def _working(self, action_id: int, when: datetime) -> bool:
+        return any(
+            opened <= when and (closed is None or closed > when)
+            for opened, closed in self.open_work.get(action_id, ())
+        )
+
+    def started_by(self, action_id: int, when: datetime) -> bool:
+        """Whether the action was in progress or done at some point up to ``when``."""
+        return any(
+            changed_at <= when and state in _STARTED
+            for changed_at, state in self.states.get(action_id, ())
+        ) or any(opened <= when for opened, _ in self.open_work.get(action_id, ()))
+
+
+def _timeline(facts: RetroFacts) -> _Timeline:
+    states: dict[int, list[tuple[datetime, str]]] = {}
+    for t in sorted(facts.transitions, key=lambda t: t.changed_at):
+        states.setdefault(t.action_id, []).append((t.changed_at, t.state))
+    changes = {c.number: c for c in facts.changes}
+    work: dict[int, list[tuple[datetime, datetime | None]]] = {}
+    for link in facts.links:
+        change = changes.get(int(link.id)) if link.kind == "change" and link.id.isdigit() else None
+        if change is not None:
+            closed = (change.submitted or change.updated) if change.status in _CLOSED else None
+            work.setdefault(link.action_id, []).append((change.created, closed))
+    return _Timeline(states, work)
+
+
+def bucket(action: RetroAction, timeline: _Timeline, when: datetime) -> str:
+    """Where ``action`` stands at ``when`` (one of :data:`BUCKETS`)."""
+    if action.withdrawn_at is not None and action.withdrawn_at <= when:
+        return "withdrawn"
+    if action.state is ActionState.ONGOING:
+        return "ongoing"
+    state = timeline.at(action.id, when)
+    return _FROM_STATE.get(CommitmentState(state), "never_started") if state else "never_started"
+
+
+def completion(counts: Mapping[str, int]) -> dict[str, JSONValue]:
+    """``{"percent", "done", "counted", "total", **counts}``: done / (all - dropped -
+    withdrawn - ongoing), ``percent`` ``None`` when nothing counts."""
+    total = sum(counts.values())
+    counted = total - sum(counts.get(b, 0) for b in EXCLUDED)
+    done = counts.get("done", 0)
+    percent = round(100 * done / counted, 1) if counted else None
+    return {
+        "percent": percent,
+        "done": done,
+        "counted": counted,
+        "total": total,
+        **{b: counts.get(b, 0) for b in BUCKETS},
+    }
+
+
+def _evidence(links: Iterable[RetroLink]) -> list[JSONValue]:
+    return [
+        {"artifact": f"{link.kind}:{link.id}", "url": artifact_url(f"{link.kind}:{link.id}")}
+        for link in sorted(links, key=lambda v: (v.kind, v.id))
+    ]
+
+
+def _item(
+    action: RetroAction, where: str, links: Iterable[RetroLink], events: Mapping[int, RetroEvent]
+) -> dict[str, JSONValue]:
+    event = events.get(action.event_id)
+    return {
+        "id": action.id,
+        "event": event.title if event else None,
+        "topic": action.topic,
+        "text": action.text,
+        "owners": list(action.owners),
+        "state": where,
+        "carried_from": action.carried_from,
+        "carried_to": list(action.carried_to),
+        "evidence": _evidence(links),
+    }
+
+
+def _grouped(
+    rows: Sequence[tuple[RetroAction, dict[str, JSONValue]]],
+    key: str,
+    names: Sequence[str | None],
+) -> list[JSONValue]:
+    """One group per name: ``topic`` groups by topic (with the items in full);
+    ``owner`` by each owner (an action with two owners counts for both; ``None``
+    for the unassigned), with the items' ids."""
+    groups: list[JSONValue] = []
+    for name in names:
+        if key == "topic":
+            mine = [item for action, item in rows if action.topic == name]
+        elif name is None:
+            mine = [item for action, item in rows if not action.owners]
+        else:
+            mine = [item for action, item in rows if name in action.owners]
+        counts = {b: sum(1 for i in mine if i["state"] == b) for b in BUCKETS}
+        shown: list[JSONValue] = list(mine) if key == "topic" else [i["id"] for i in mine]
+        groups.append({key: name, "completion": completion(counts), "items": shown})
+    return groups
+
+
+def _in_scope(action: RetroAction, when: datetime) -> bool:
+    return action.committed_at <= when
+
+
+def _weeks(start: date, until: datetime) -> list[datetime]:
+    points: list[datetime] = []
+    day = start
+    while end_of(day) < until:
+        points.append(end_of(day))
+        day += timedelta(days=7)
+    points.append(until)
+    return points
+
+
+def burnup(
+    actions: Sequence[RetroAction], timeline: _Timeline, *, start: date, until: datetime
+) -> list[JSONValue]:
+    """Weekly points from ``start`` to ``until`` (the last point): ``scope`` counts the
+    commitments made by then less those withdrawn, dropped or ongoing; ``started``
+    those of the scope that were ever in progress or done; ``completed`` those done."""
+    series: list[JSONValue] = []
+    for when in _weeks(start, until):
+        scope = [
+            a for a in actions if _in_scope(a, when) and bucket(a, timeline, when) not in EXCLUDED
+        ]
+        series.append(
+            {
+                "date": str(when.date()),
+                "scope": len(scope),
+                "started": sum(1 for a in scope if timeline.started_by(a.id, when)),
+                "completed": sum(1 for a in scope if bucket(a, timeline, when) == "done"),
+            }
+        )
+    return series
+
+
+def _quartiles(values: Sequence[float]) -> tuple[float | None, float | None]:
+    if not values:
+        return None, None
+    if len(values) == 1:
+        return round(values[0], 1), round(values[0], 1)
+    q = statistics.quantiles(values, n=4, method="inclusive")
+    return round(statistics.median(values), 1), round(q[2], 1)
+
+
+def reviews(facts: RetroFacts, action_ids: set[int], until: datetime) -> dict[str, JSONValue]:
+    """Changes linked to the commitments and their time to merge in days (median, Q3).
+
+    Time to first review needs review messages, which syncs do not store: it is
+    ``None`` with a reason.
+    """
+    numbers = sorted(
+        {int(v.id) for v in facts.links if v.action_id in action_ids and v.kind == "change"}
+    )
+    by_number = {c.number: c for c in facts.changes}
+    known = [by_number[n] for n in numbers if n in by_number and by_number[n].created <= until]
+    merged = [
+        c
+        for c in known
+        if c.status is ChangeStatus.MERGED and c.submitted is not None and c.submitted <= until
+    ]
+    days = sorted((c.submitted - c.created).total_seconds() / 86400 for c in merged if c.submitted)
+    median, q3 = _quartiles(days)
+    return {
+        "linked_changes": len(numbers),
+        "known_changes": len(known),
+        "merged": len(merged),
+        "time_to_merge_days": {"median": median, "q3": q3},
+        "time_to_first_review_days": None,
+        "time_to_first_review_reason": NO_REVIEW_MESSAGES,
+    }
+
+
+def _closed_at(task_closed: datetime | None, released: datetime | None) -> datetime | None:
+    return task_closed or released
+
+
+def bugs(facts: RetroFacts, *, start: date, until: datetime) -> dict[str, JSONValue]:
+    """Weekly open bug tasks by importance, opened vs closed and the backlog at the start
+    and the end, from the stored tasks' remote dates. Weeks before the bug data starts
+    (``facts.bugs_since``) have ``None`` counts, never zeros."""
+    since = facts.bugs_since
+    note = (
+        "no bug data: no sync has stored a bug task"
+        if since is None
+        else f"no data before {since.date()}"
+    )
+    tasks = [t for t in facts.tasks if t.date_created is not None]
+
+    def open_at(when: datetime) -> dict[str, int] | None:
+        if since is None or when < since:
+            return None
+        counts = dict.fromkeys((*IMPORTANCES, "other"), 0)
+        for t in tasks:
+            closed = _closed_at(t.date_closed, t.date_fix_released) if t.is_complete else None
+            if (
+                t.date_created is not None
+                and t.date_created <= when
+                and (closed is None or closed > when)
+            ):
+                name = t.importance if t.importance in IMPORTANCES else "other"
+                counts[name] += 1
+        return counts
+
+    weekly: list[JSONValue] = []
+    for when in _weeks(start, until):
+        counts = open_at(when)
+        by_importance: dict[str, JSONValue] | None = None if counts is None else {**counts}
+        total = None if counts is None else sum(counts.values())
+        weekly.append({"date": str(when.date()), "open": total, "by_importance": by_importance})
+    begin = end_of(start)
+    window_known = since is not None and since <= begin
+    opened = closed = None
+    if window_known:
+        opened = sum(1 for t in tasks if t.date_created and begin < t.date_created <= until)
+        closed = sum(
+            1
+            for t in tasks
+            if t.is_complete
+            and (c := _closed_at(t.date_closed, t.date_fix_released)) is not None
+            and begin < c <= until
+        )
+    first, last = open_at(begin), open_at(until)
+    return {
+        "data_since": str(since.date()) if since else None,
+        "note": None if window_known else note,
+        "weekly": weekly,
+        "opened": opened,
+        "closed": closed,
+        "backlog_start": None if first is None else sum(first.values()),
+        "backlog_end": None if last is None else sum(last.values()),
+    }
+
+
+def build_retro(
+    facts: RetroFacts,
+    *,
+    until: datetime,
+    schedule: SeriesSchedule | None = None,
+    previous: dict[str, JSONValue] | None = None,
+) -> dict[str, JSONValue]:
+    """The retrospective of ``facts`` as of ``until`` (aware), as documented JSON.
+
+    The first event of ``facts.events`` is the PTG. Its undated commitments and
+    those carried in count from the PTG's first day at the latest (else the
+    cycle's first week: a summary without dates imported after the cycle still
+    has a plan). Commitments made after
+    ``until`` are left out; everything else is judged by what stored history says
+    held at ``until``. ``previous`` is the previous cycle's ``completion`` object.
+    """
+    ptg = facts.events[0]
+    events = {e.id: e for e in facts.events}
+    timeline = _timeline(facts)
+    opening = ptg.first_day or cycle_start(schedule)
+    carried_at = datetime.combine(opening, time(), UTC) if opening else None
+    dated = [
+        replace(a, committed_at=min(a.committed_at, carried_at))
+        if carried_at is not None
+        and (a.origin is ActionOrigin.CARRIED or (a.event_id == ptg.id and not a.dated))
+        else a
+        for a in facts.actions
+    ]
+    actions = sorted((a for a in dated if _in_scope(a, until)), key=lambda a: a.id)
+    ids = {a.id for a in actions}
+    links: dict[int, list[RetroLink]] = {}
+    for link in facts.links:
+        if link.action_id in ids:
+            links.setdefault(link.action_id, []).append(link)
+    rows = [(a, _item(a, bucket(a, timeline, until), links.get(a.id, ()), events)) for a in actions]
+    items = [item for _, item in rows]
+    counts = {b: sum(1 for i in items if i["state"] == b) for b in BUCKETS}
+    topics = list(dict.fromkeys(a.topic for a in actions))
+    owners: list[str | None] = [*sorted({o for a in actions for o in a.owners}, key=str.lower)]
+    if any(not a.owners for a in actions):
+        owners.append(None)
+    start = opening or min((a.committed_at.date() for a in actions), default=until.date())
+    ptg_end = end_of(max((a.committed_at.date() for a in actions if a.event_id == ptg.id),
+                         default=start))  # fmt: skip
+    unfinished = ("in_progress", "stalled", "never_started")
+    return {
+        "event": {"id": ptg.id, "title": ptg.title, "team": ptg.team, "cycle": ptg.cycle},
+        "until": until.isoformat(),
+        "completion": completion(counts) | {"previous": previous},
+        "topics": _grouped(rows, "topic", topics),
+        "owners": _grouped(rows, "owner", owners),
+        "burnup": burnup(actions, timeline, start=start, until=until),
+        "milestones": milestones(schedule, ptg.team),
+        "scope_change": {
+            "added_after_ptg": [
+                a.id
+                for a in actions
+                if a.origin is not ActionOrigin.CARRIED
+                and (a.event_id != ptg.id or a.committed_at > ptg_end)
+            ],
+            "carried_in": [a.id for a in actions if a.origin is ActionOrigin.CARRIED],
+            "withdrawn": [i["id"] for i in items if i["state"] == "withdrawn"],
+            "dropped": [i["id"] for i in items if i["state"] == "dropped"],
+        },
+        "bugs": bugs(facts, start=start, until=until),
+        "reviews": reviews(facts, ids, until),
+        "carry_over": [
+            {
+                "id": i["id"],
+                "topic": i["topic"],
+                "text": i["text"],
+                "owners": i["owners"],
+                "state": i["state"],
+                "carried_to": i["carried_to"],
+            }
+            for i in items
+            if i["state"] in unfinished
+        ],
+    }
