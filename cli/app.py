@@ -27,7 +27,6 @@ from syncsvc.cli.commands import (
 )
 from syncsvc.cli.context import AppContext
 from syncsvc.cli.exit_codes import EXIT_FOR_KIND, ExitCode
-from syncsvc.cli.render.text import error_line
 from syncsvc.errors import ConfigError, StorageError, SyncError
 
 
@@ -44,6 +43,8 @@ class _Group(TyperGroup):
             app_ctx = ctx.obj if isinstance(ctx.obj, AppContext) else AppContext()
             if app_ctx.debug:
                 raise
+            from syncsvc.cli.render.text import error_line
+
             app_ctx.err.print(error_line(exc, exc.hint))
             raise typer.Exit(EXIT_FOR_KIND[exc.kind]) from None
         except KeyboardInterrupt:

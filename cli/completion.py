@@ -2,7 +2,9 @@
 
 A TAB runs no command callback: the database URL is read from the parsed ``--db``
 (or ``$SYNCSVC_DATABASE_URL``), else the config file's ``database``, else the
-default SQLite file, which completion never creates.
+default SQLite file, which completion never creates. The config reader and the
+database are imported only by the completions that read them: every command's
+module imports this one, so `--help` would pay for them.
 """
 
 from __future__ import annotations
@@ -16,9 +18,6 @@ import typer
 
 from syncsvc import escape
 from syncsvc.cli.context import user_config_dir
-from syncsvc.config import config_path, load_config
-from syncsvc.errors import ConfigError
-from syncsvc.models.completion_queries import action_choices
 
 SINCE_CHOICES = (
     ("last-meeting", "since the weekly meeting (see the config)"),
@@ -32,6 +31,9 @@ HELP_CHARS = 60
 
 def _database_url(ctx: typer.Context) -> str:
     """The URL a command would use, without creating anything."""
+    from syncsvc.config import config_path, load_config
+    from syncsvc.errors import ConfigError
+
     params = ctx.find_root().params
     if url := params.get("db_url") or os.environ.get("SYNCSVC_DATABASE_URL", "").strip():
         return str(url)
@@ -45,6 +47,8 @@ def _database_url(ctx: typer.Context) -> str:
 
 def action_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """Action ids starting with what was typed, each with its text as the help."""
+    from syncsvc.models.completion_queries import action_choices
+
     return [
         (str(n), escape.one_line(text)[:HELP_CHARS])
         for n, text in action_choices(_database_url(ctx), incomplete)

@@ -1,4 +1,8 @@
-"""Per-invocation state: global options, config and a lazily opened database."""
+"""Per-invocation state: global options, config and a lazily opened database.
+
+Light on purpose: `--help` and tab completion import this module, so the config
+reader, the database module and the release schedules are imported when first used.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,18 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 from rich.console import Console
-from sqlalchemy import Engine
 
 from syncsvc import escape
-from syncsvc.config import Config, config_path, load_config
-from syncsvc.models import db
-from syncsvc.schedule.releases import Schedules, load_schedules
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from syncsvc.config import Config
+    from syncsvc.schedule.releases import Schedules
 
 
 def user_config_dir() -> Path:
@@ -60,22 +67,30 @@ class AppContext:
     @property
     def config_source(self) -> Path | None:
         """The config file discovery finds (see :func:`config_path`), or ``None``."""
+        from syncsvc.config import config_path
+
         return config_path(self.config_file, user_config_dir())
 
     @property
     def config(self) -> Config:
         """The loaded config file (defaults when there is none)."""
         if self._config is None:
+            from syncsvc.config import load_config
+
             self._config = load_config(self.config_source)
         return self._config
 
     @property
     def database_url(self) -> str:
         """``--db``, else the config's ``database``, else ``$SYNCSVC_DATABASE_URL``/default."""
+        from syncsvc.models import db
+
         return self.db_url or self.config.database or db.default_database_url()
 
     def engine(self, *, check_schema: bool = True) -> Engine:
         """The database engine; its schema is created/checked on first use."""
+        from syncsvc.models import db
+
         if self._engine is None:
             db.check_sqlite_folder(self.database_url)
             self._engine = db.open_engine(self.database_url)
@@ -85,6 +100,8 @@ class AppContext:
 
     def schedules(self) -> Schedules:
         """Bundled release schedules plus those the config adds."""
+        from syncsvc.schedule.releases import load_schedules
+
         return load_schedules(self.config.schedules)
 
     def configure_logging(self) -> None:

@@ -10,8 +10,9 @@ from pathlib import Path
 import platformdirs
 
 from syncsvc.cli.context import AppContext
+from syncsvc.cli.options import RELINK_WAIT
 from syncsvc.cli.render import lines
-from syncsvc.cli.runs import RELINK_WAIT, relink_with
+from syncsvc.cli.runs import relink_with
 from syncsvc.cli.wiring import build_launchpad
 from syncsvc.domain import ActionState, Identity, Link, LinkStatus, StoredAction
 from syncsvc.errors import ConfigError, InputError, LockedError, RemoteError

@@ -7,6 +7,22 @@ from typing import Annotated
 
 import typer
 
+#: Seconds `link`, `mark` and `link refresh` wait for another relink (`--wait`).
+RELINK_WAIT = 60.0
+#: Seconds a sync waits for another one (`sync --wait`): ``models.lock.DEFAULT_WAIT``,
+#: kept here so that the option does not load the database models (a test keeps them equal).
+SYNC_WAIT = 10.0
+
+
+class MarkState(StrEnum):
+    """`mark`'s choices: ``syncsvc.domain.ActionState``'s values (a test keeps them equal),
+    without loading the domain for `--help`."""
+
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+    ONGOING = "ongoing"
+
 
 class ListFormat(StrEnum):
     """Output formats of list commands."""

@@ -1,4 +1,8 @@
-"""Read services of the commands: each opens one snapshot and returns records."""
+"""Read services of the commands: each opens one snapshot and returns records.
+
+What only `show` and `drift` need (the wiring, the reconciler) is imported by them,
+so that `status` and `actions` start light.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,19 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from syncsvc.cli.context import AppContext
 from syncsvc.cli.stores import SqlStatusReader
-from syncsvc.cli.wiring import relink_settings
 from syncsvc.domain import StoredAction, StoredDecision, StoredEvent, StoredIdentity
 from syncsvc.models import db, repo
-from syncsvc.models.drift import drift_changes, drift_tasks
-from syncsvc.models.identities import list_identities
 from syncsvc.models.link_store import StateChange, state_history
 from syncsvc.models.status_queries import LinkView, link_view, linked_artifacts
-from syncsvc.reconcile.drift import DriftItem, drift
-from syncsvc.reconcile.state import action_branches
 from syncsvc.report.service import status_report
 from syncsvc.report.status import MeetingSlot, StatusReport
+
+if TYPE_CHECKING:
+    from syncsvc.reconcile.drift import DriftItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,9 @@ def actions(
 
 def action(app_ctx: AppContext, action_id: int) -> ActionDetail:
     """Action ``action_id`` in full; NotFoundError for an unknown id."""
+    from syncsvc.cli.wiring import relink_settings
+    from syncsvc.reconcile.state import action_branches
+
     judge = relink_settings(app_ctx.config)
     with db.read_scope(app_ctx.engine()) as session:
         found = repo.get_action(session, action_id)
@@ -82,12 +88,17 @@ def decisions(app_ctx: AppContext, event_id: int | None) -> list[StoredDecision]
 
 def people(app_ctx: AppContext) -> list[StoredIdentity]:
     """The identity map, confirmed rows first."""
+    from syncsvc.models.identities import list_identities
+
     with db.read_scope(app_ctx.engine()) as session:
         return list_identities(session)
 
 
 def drift_items(app_ctx: AppContext) -> list[DriftItem]:
     """Launchpad bug tasks whose state disagrees with Gerrit."""
+    from syncsvc.models.drift import drift_changes, drift_tasks
+    from syncsvc.reconcile.drift import drift
+
     with db.read_scope(app_ctx.engine()) as session:
         return drift(drift_changes(session), partial(drift_tasks, session))
 

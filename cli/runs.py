@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.text import Text
 
 from syncsvc.cli.context import AppContext
-from syncsvc.cli.options import SourceChoice
+from syncsvc.cli.options import RELINK_WAIT, SourceChoice
 from syncsvc.cli.render.text import t
 from syncsvc.cli.sources import recording, remote_sources, replay_sources
 from syncsvc.cli.stores import SqlDatabase
@@ -27,8 +27,6 @@ from syncsvc.models.scope_lock import scope_claims
 from syncsvc.models.squash_store import add_snapshots
 from syncsvc.sync.relink import RelinkReport
 from syncsvc.sync.service import SyncOutcome, refresh_links, sync_and_relink
-
-RELINK_WAIT = 60.0
 
 
 def sync_with(

@@ -9,17 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from syncsvc.models import db
 from syncsvc.models.lock import DEFAULT_LOCK, RELINK_LOCK, sync_lock
-from syncsvc.models.relink_store import SqlLinkStore
 from syncsvc.models.status_queries import StatusInputs, last_sync_run, status_inputs
-from syncsvc.models.sync_store import SqlSyncStore
 from syncsvc.report.service import StatusReader
-from syncsvc.sync.ports import RelinkStore, SyncDatabase, SyncStore
+
+if TYPE_CHECKING:
+    from syncsvc.sync.ports import RelinkStore, SyncDatabase, SyncStore
 
 
 class SqlDatabase:
@@ -37,12 +38,16 @@ class SqlDatabase:
 
     @contextmanager
     def sync_store(self) -> Iterator[SyncStore]:
+        from syncsvc.models.sync_store import SqlSyncStore  # only syncs write artifacts
+
         # The store commits batch by batch; closing the session discards the rest.
         with Session(db.writer(self._engine), expire_on_commit=False) as session:
             yield SqlSyncStore(session)
 
     @contextmanager
     def link_store(self, *, dry_run: bool) -> Iterator[RelinkStore]:
+        from syncsvc.models.relink_store import SqlLinkStore  # only relinks write links
+
         if not dry_run:
             with db.session_scope(self._engine) as session:
                 yield SqlLinkStore(session)

@@ -1,4 +1,8 @@
-"""Build the remote adapters from the configuration (only allowed hosts)."""
+"""Build the remote adapters from the configuration (only allowed hosts).
+
+launchpadlib and gerritclient are imported when an adapter is built, not with this
+module: `show` reads the relink settings without them.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +10,22 @@ import os
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from syncsvc.adapters import launchpad
 from syncsvc.adapters.budget import RequestBudget
-from syncsvc.adapters.gerrit import GerritAdapter
-from syncsvc.adapters.http import HttpPolicy
-from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
+from syncsvc.adapters.http import HttpPolicy, RetryPolicy
 from syncsvc.config import GERRIT_PASSWORD_ENV, Config, TeamSettings
 from syncsvc.secret_files import warn_if_too_open
 from syncsvc.sync.engine import SyncSettings
 from syncsvc.sync.service import RelinkSettings
 
-# How commands talk to each service (tests swap in policies that never wait).
-LAUNCHPAD_HTTP = launchpad.DEFAULT_POLICY
+if TYPE_CHECKING:
+    from syncsvc.adapters.gerrit import GerritAdapter
+    from syncsvc.adapters.launchpad import LaunchpadAdapter
+
+# How commands talk to each service (tests swap in policies that never wait); the
+# Launchpad one is the adapter's DEFAULT_POLICY, which a test keeps equal.
+LAUNCHPAD_HTTP = HttpPolicy(retry=RetryPolicy(attempts=3))
 GERRIT_HTTP = HttpPolicy()
 
 
@@ -37,6 +44,8 @@ def build_launchpad(
 ) -> LaunchpadAdapter:
     """A Launchpad adapter for the configured service root; it sends no request outside
     ``[sync] allowed_hosts`` (ConfigError here when the service root itself is outside)."""
+    from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
+
     cfg.check_host(cfg.launchpad.service_root)
     if cfg.launchpad.credentials_file is not None:
         warn_if_too_open(cfg.launchpad.credentials_file)
@@ -53,6 +62,8 @@ def build_launchpad(
 def build_gerrit(cfg: Config, budget: RequestBudget | None = None) -> GerritAdapter:
     """A Gerrit adapter for the configured URL, authenticated when a username is set,
     that sends no request outside ``[sync] allowed_hosts``."""
+    from syncsvc.adapters.gerrit import GerritAdapter
+
     cfg.check_host(cfg.gerrit.url)
     username = cfg.gerrit.username
     password_file = cfg.gerrit.password_file

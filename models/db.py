@@ -3,6 +3,9 @@
 The caller owns the unit of work: it opens an engine with :func:`open_engine`,
 makes sure the schema is current with :func:`ensure_schema` and wraps each unit of
 work in :func:`session_scope`. Repository functions never commit.
+
+Alembic is imported only to read or run migrations: a command on a database that
+is already at :data:`HEAD_REVISION` checks that with one query and never loads it.
 """
 
 from __future__ import annotations
@@ -12,13 +15,10 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
+from sqlalchemy import URL, Connection, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -27,11 +27,18 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from syncsvc.errors import ConfigError, SchemaOutdatedError, StorageError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 DATABASE_URL_ENV = "SYNCSVC_DATABASE_URL"
 SCRIPT_LOCATION = "syncsvc.models:migrations"
 SUPPORTED_URLS = "sqlite:///PATH and postgresql+psycopg://USER@HOST/DB"
 #: The (backend, driver) pairs syncsvc installs drivers for and is tested on.
 _SUPPORTED = frozenset({("sqlite", "pysqlite"), ("postgresql", "psycopg")})
+#: The newest migration's revision id, known without importing Alembic; a test keeps it
+#: equal to the head of models/migrations.
+HEAD_REVISION = "0010"
+VERSION_TABLE = "alembic_version"
 
 
 def default_database_url() -> str:
@@ -172,6 +179,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
     With ``connection``, ``env.py`` migrates on that connection; it must have no
     transaction open, and the migration commits on it.
     """
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
     if connection is not None:
@@ -186,6 +195,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         SchemaOutdatedError: the database is at a revision this syncsvc does not
             know (a newer version created it); nothing is changed.
     """
+    from alembic import command
+
     _refuse_unknown(current_revision(engine))
     with engine.connect() as connection:
         command.upgrade(alembic_config(connection), revision)
@@ -194,6 +205,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Run ``alembic downgrade <revision>`` on ``engine`` in one transaction."""
+    from alembic import command
+
     with engine.connect() as connection:
         command.downgrade(alembic_config(connection), revision)
         connection.commit()
@@ -201,18 +214,25 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 def current_revision(engine: Engine) -> str | None:
     """Return the revision the database is at, or ``None`` for an empty database."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def head_revision() -> str:
-    """Return the newest revision this version of syncsvc ships."""
+    """Return the newest revision this version of syncsvc ships (read from the scripts;
+    :data:`HEAD_REVISION` says the same without Alembic)."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "syncsvc ships at least one migration"
     return head
 
 
 def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     return {rev.revision for rev in script.walk_revisions()}
 
@@ -233,10 +253,15 @@ def ensure_schema(engine: Engine) -> None:
     upgraded automatically. Other backends are shared: the schema is never changed
     behind the operator's back.
 
+    The usual case, a database at :data:`HEAD_REVISION`, costs one query and no
+    Alembic import.
+
     Raises:
         SchemaOutdatedError: a non-SQLite database is behind head, or any
             database is at a revision this version of syncsvc does not know.
     """
+    if stored_revisions(engine) == {HEAD_REVISION}:
+        return
     head = head_revision()
     current = current_revision(engine)
     if current == head:
@@ -249,6 +274,16 @@ def ensure_schema(engine: Engine) -> None:
         f"database schema is at {current or 'base (empty)'}, syncsvc needs {head}",
         hint="run `syncsvc db upgrade`",
     )
+
+
+def stored_revisions(engine: Engine) -> set[str] | None:
+    """The revisions in the database's version table (Alembic's), read with plain SQL;
+    ``None`` when there is no version table."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table(VERSION_TABLE):
+            return None
+        rows = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}"))  # noqa: S608
+        return {str(row[0]) for row in rows}
 
 
 def insert_ignoring_conflicts(

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from syncsvc.cli import completion, queries
+from syncsvc.cli import completion
 from syncsvc.cli.context import app_context
 from syncsvc.cli.options import (
     DetailFormat,
@@ -16,7 +16,6 @@ from syncsvc.cli.options import (
     OwnerOption,
     TopicOption,
 )
-from syncsvc.cli.render import as_json, detail, markdown, tables
 
 
 def actions(
@@ -27,6 +26,9 @@ def actions(
     fmt: FormatOption = ListFormat.TABLE,
 ) -> None:
     """List commitments with owners, due dates and state."""
+    from syncsvc.cli import queries
+    from syncsvc.cli.render import as_json, markdown, tables
+
     app_ctx = app_context(ctx)
     found = queries.actions(app_ctx, owner=owner, topic=topic, unassigned=unassigned)
     show = {
@@ -49,6 +51,9 @@ def show(
 ) -> None:
     """Show one commitment in full: links with their evidence, refs, state transitions,
     earlier wordings."""
+    from syncsvc.cli import queries
+    from syncsvc.cli.render import as_json, detail
+
     app_ctx = app_context(ctx)
     found = queries.action(app_ctx, action_id)
     render = as_json.action_detail if fmt is DetailFormat.JSON else detail.action_detail
@@ -63,6 +68,9 @@ def show(
 
 def events(ctx: typer.Context, fmt: DetailFormatOption = DetailFormat.TABLE) -> None:
     """List imported events (PTGs, meetings) with their counts."""
+    from syncsvc.cli import queries
+    from syncsvc.cli.render import as_json, tables
+
     app_ctx = app_context(ctx)
     found, decided = queries.events(app_ctx)
     if fmt is DetailFormat.JSON:

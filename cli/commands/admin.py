@@ -9,11 +9,7 @@ import typer
 
 from syncsvc.cli.context import app_context, user_config_dir
 from syncsvc.cli.options import DetailFormat, DetailFormatOption
-from syncsvc.cli.render import as_json
-from syncsvc.cli.render.text import t
-from syncsvc.config import EXAMPLE_CONFIG, config_target
 from syncsvc.errors import InputError
-from syncsvc.models import db
 
 db_app = typer.Typer(
     no_args_is_help=True,
@@ -34,6 +30,9 @@ def init(
     ] = None,
 ) -> None:
     """Write a commented example team config where syncsvc reads it (never overwrites)."""
+    from syncsvc.cli.render.text import t
+    from syncsvc.config import EXAMPLE_CONFIG, config_target
+
     app_ctx = app_context(ctx)
     target = path or config_target(app_ctx.config_file, user_config_dir())
     if target.exists():
@@ -50,6 +49,8 @@ def init(
 @db_app.command("upgrade", epilog="Example: syncsvc --db postgresql+psycopg://h/db db upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Create or upgrade the database schema to this version's head."""
+    from syncsvc.models import db
+
     app_ctx = app_context(ctx)
     engine = app_ctx.engine(check_schema=False)
     db.upgrade(engine)
@@ -59,6 +60,9 @@ def db_upgrade(ctx: typer.Context) -> None:
 @db_app.command("current", epilog="Example: syncsvc db current")
 def db_current(ctx: typer.Context, fmt: DetailFormatOption = DetailFormat.TABLE) -> None:
     """Print the schema revision of the database and the one this version needs."""
+    from syncsvc.cli.render import as_json
+    from syncsvc.models import db
+
     app_ctx = app_context(ctx)
     engine = app_ctx.engine(check_schema=False)
     current = db.current_revision(engine)

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlalchemy.orm import Session
 
-from syncsvc.cli import edits
 from syncsvc.cli.context import AppContext, app_context
-from syncsvc.domain.retro import CarryReport
-from syncsvc.models import db
-from syncsvc.models.carry_store import carry_over
-from syncsvc.report.carry import etherpad_lines, next_series
+
+if TYPE_CHECKING:
+    from syncsvc.domain.retro import CarryReport
 
 CARRY_EPILOG = (
     'Example: syncsvc carry-over --from "Manila Wallaby PTG" --to "Manila Xena PTG" --dry-run\n\n'
@@ -24,6 +22,10 @@ CARRY_EPILOG = (
 
 def carry(app_ctx: AppContext, source: str, target: str, *, dry_run: bool) -> CarryReport:
     """Copy the unfinished commitments in one transaction (rolled back for a dry run)."""
+    from syncsvc.models import db
+    from syncsvc.models.carry_store import carry_over
+    from syncsvc.report.carry import next_series
+
     engine = app_ctx.engine()
     with Session(db.writer(engine), expire_on_commit=False) as session:
         report = carry_over(session, source, target, now=datetime.now(UTC), next_cycle=next_series)
@@ -42,6 +44,9 @@ def carry_over_command(
 ) -> None:
     """Copy the unfinished commitments of an event into the next one (keeping a link to
     each original) and print them as an etherpad list for the next PTG."""
+    from syncsvc.cli import edits
+    from syncsvc.report.carry import etherpad_lines
+
     app_ctx = app_context(ctx)
     report = carry(app_ctx, source, target, dry_run=dry_run)
     for line in etherpad_lines(report, dry_run=dry_run):

@@ -6,10 +6,8 @@ from typing import Annotated
 
 import typer
 
-from syncsvc.cli import queries
 from syncsvc.cli.context import app_context
 from syncsvc.cli.options import DetailFormat, DetailFormatOption
-from syncsvc.cli.render import as_json, tables
 
 
 def decisions(
@@ -20,6 +18,9 @@ def decisions(
     fmt: DetailFormatOption = DetailFormat.TABLE,
 ) -> None:
     """List decisions ("#agreed", "Agreed:", "Decisions:") per event and topic."""
+    from syncsvc.cli import queries
+    from syncsvc.cli.render import as_json, tables
+
     app_ctx = app_context(ctx)
     found = queries.decisions(app_ctx, event_id)
     (as_json.decisions if fmt is DetailFormat.JSON else tables.decisions)(app_ctx.out, found)

@@ -6,22 +6,15 @@ import shlex
 import tempfile
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import msgspec
 import typer
 from sqlalchemy import make_url
 
-from syncsvc.cli import queries
-from syncsvc.cli.commands.squash import squash_demo
-from syncsvc.cli.commands.sync import print_outcome
 from syncsvc.cli.context import app_context
-from syncsvc.cli.imports import parse_and_report, save_event
-from syncsvc.cli.render import tables
-from syncsvc.cli.render.text import t
-from syncsvc.cli.runs import sync_with
-from syncsvc.config import Config, GerritSettings, LaunchpadSettings, SyncSection
-from syncsvc.testing.demo_servers import sample_servers
+
+if TYPE_CHECKING:
+    from syncsvc.config import Config
 
 DEMO_LAUNCHPAD_PROJECTS = ("manila", "python-manilaclient", "manila-ui")
 DEMO_GERRIT_PROJECTS = (
@@ -36,6 +29,10 @@ DEMO_GERRIT_PROJECTS = (
 
 def demo_config(base: Config, *, gerrit_url: str, launchpad_root: str) -> Config:
     """``base`` pointed at the local fake servers, which are the only allowed hosts."""
+    import msgspec
+
+    from syncsvc.config import GerritSettings, LaunchpadSettings, SyncSection
+
     return msgspec.structs.replace(
         base,
         launchpad=LaunchpadSettings(launchpad_root, DEMO_LAUNCHPAD_PROJECTS),
@@ -56,6 +53,15 @@ def demo(
     """Import the example summary, sync it against local fake Launchpad and Gerrit
     servers loaded with sample data, and list the commitments with their work.
     With --squash: sync the squash sample's open bugs and print `squash plan`."""
+    from syncsvc.cli import queries
+    from syncsvc.cli.commands.squash import squash_demo
+    from syncsvc.cli.commands.sync import print_outcome
+    from syncsvc.cli.imports import parse_and_report, save_event
+    from syncsvc.cli.render import tables
+    from syncsvc.cli.render.text import t
+    from syncsvc.cli.runs import sync_with
+    from syncsvc.testing.demo_servers import sample_servers
+
     app_ctx = app_context(ctx)
     scratch = Path(tempfile.mkdtemp(prefix="syncsvc-demo-"))
     if app_ctx.db_url is None:

@@ -6,11 +6,8 @@ from typing import Annotated
 
 import typer
 
-from syncsvc.cli import edits, queries
 from syncsvc.cli.context import app_context
 from syncsvc.cli.options import DetailFormat, DetailFormatOption
-from syncsvc.cli.render import as_json
-from syncsvc.cli.render.text import t
 
 
 def drift(
@@ -33,6 +30,10 @@ def drift(
     records the new statuses. A Launchpad failure exits 3 after saying what was
     written.
     """
+    from syncsvc.cli import edits, queries
+    from syncsvc.cli.render import as_json
+    from syncsvc.cli.render.text import t
+
     app_ctx = app_context(ctx)
     if apply:
         edits.require_launchpad_credentials(app_ctx)  # before the database is opened

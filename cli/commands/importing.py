@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from syncsvc.cli.context import app_context
-from syncsvc.cli.imports import explain_input, parse_and_report, read_input, save_event
 from syncsvc.cli.options import (
     CycleOption,
     DetailFormat,
@@ -15,8 +14,6 @@ from syncsvc.cli.options import (
     DryRunOption,
     TeamOption,
 )
-from syncsvc.cli.render import lines
-from syncsvc.cli.render.text import t
 
 IMPORT_EPILOG = (
     "Example: syncsvc import wallaby-ptg.html --team manila; "
@@ -47,6 +44,10 @@ def import_(
     fmt: DetailFormatOption = DetailFormat.TABLE,
 ) -> None:
     """Read a PTG summary or meeting minutes and store its action items as commitments."""
+    from syncsvc.cli.imports import explain_input, parse_and_report, read_input, save_event
+    from syncsvc.cli.render import lines
+    from syncsvc.cli.render.text import t
+
     app_ctx = app_context(ctx)
     data = read_input(source, allowed=app_ctx.config.import_hosts())
     if explain_:

@@ -6,12 +6,9 @@ from typing import Annotated
 
 import typer
 
-from syncsvc.cli import completion, edits
+from syncsvc.cli import completion
 from syncsvc.cli.context import app_context
-from syncsvc.cli.render import lines
-from syncsvc.cli.render.text import t
-from syncsvc.cli.runs import RELINK_WAIT, relink_with
-from syncsvc.domain import ActionState, LinkStatus
+from syncsvc.cli.options import RELINK_WAIT, MarkState
 
 link_app = typer.Typer(
     no_args_is_help=True,
@@ -31,11 +28,13 @@ WaitOption = Annotated[
 ]
 
 
-def _decide(
-    ctx: typer.Context, action_id: int, artifact: str, status: LinkStatus, wait: float
-) -> None:
+def _decide(ctx: typer.Context, action_id: int, artifact: str, status: str, wait: float) -> None:
+    from syncsvc.cli import edits
+    from syncsvc.cli.render.text import t
+    from syncsvc.domain import LinkStatus
+
     app_ctx = app_context(ctx)
-    link = edits.decide(app_ctx, action_id, artifact, status)
+    link = edits.decide(app_ctx, action_id, artifact, LinkStatus(status))
     app_ctx.out.print(t(f"#{action_id} {link.kind}:{link.id} {link.status} (manual)"))
     edits.relink_after_change(app_ctx, wait=wait)
 
@@ -45,7 +44,7 @@ def link_add(
     ctx: typer.Context, action_id: ActionArg, artifact: ArtifactArg, wait: WaitOption = RELINK_WAIT
 ) -> None:
     """Link a commitment to a bug or change by hand (confirmed; never undone by sync)."""
-    _decide(ctx, action_id, artifact, LinkStatus.CONFIRMED, wait)
+    _decide(ctx, action_id, artifact, "confirmed", wait)
 
 
 @link_app.command("confirm", epilog="Example: syncsvc link confirm 13 change:760123")
@@ -53,7 +52,7 @@ def link_confirm(
     ctx: typer.Context, action_id: ActionArg, artifact: ArtifactArg, wait: WaitOption = RELINK_WAIT
 ) -> None:
     """Confirm a suggested link."""
-    _decide(ctx, action_id, artifact, LinkStatus.CONFIRMED, wait)
+    _decide(ctx, action_id, artifact, "confirmed", wait)
 
 
 @link_app.command("reject", epilog="Example: syncsvc link reject 13 change:760123")
@@ -61,7 +60,7 @@ def link_reject(
     ctx: typer.Context, action_id: ActionArg, artifact: ArtifactArg, wait: WaitOption = RELINK_WAIT
 ) -> None:
     """Reject a link; later syncs will not suggest it again."""
-    _decide(ctx, action_id, artifact, LinkStatus.REJECTED, wait)
+    _decide(ctx, action_id, artifact, "rejected", wait)
 
 
 @link_app.command("refresh", epilog="Example: syncsvc link refresh --full")
@@ -78,6 +77,9 @@ def link_refresh(
     --full recomputes everything. Exit 6 when another relink keeps running for
     --wait seconds.
     """
+    from syncsvc.cli.render import lines
+    from syncsvc.cli.runs import relink_with
+
     app_ctx = app_context(ctx)
     report = relink_with(app_ctx, app_ctx.config, wait=wait, full=full)
     if app_ctx.verbosity >= 0:
@@ -94,7 +96,7 @@ def mark(
             autocompletion=completion.action_ids,
         ),
     ],
-    state: Annotated[ActionState, typer.Argument(help="done, dropped, open or ongoing.")],
+    state: Annotated[MarkState, typer.Argument(help="done, dropped, open or ongoing.")],
     force: Annotated[
         bool, typer.Option("--force", help="Mark it even if it was withdrawn from its summary.")
     ] = False,
@@ -106,8 +108,12 @@ def mark(
     Several ids are marked together or not at all. A withdrawn commitment (gone
     from the summary it came from) is refused (exit 2) unless --force.
     """
+    from syncsvc.cli import edits
+    from syncsvc.cli.render.text import t
+    from syncsvc.domain import ActionState
+
     app_ctx = app_context(ctx)
-    for action in edits.mark(app_ctx, action_ids, state, force=force):
+    for action in edits.mark(app_ctx, action_ids, ActionState(state), force=force):
         app_ctx.out.print(t(f"#{action.id} marked {action.state}"))
     edits.relink_after_change(app_ctx, wait=wait)
 

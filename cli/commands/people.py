@@ -6,11 +6,8 @@ from typing import Annotated
 
 import typer
 
-from syncsvc.cli import edits, queries
 from syncsvc.cli.context import app_context
 from syncsvc.cli.options import DetailFormat, DetailFormatOption
-from syncsvc.cli.render import as_json, tables
-from syncsvc.cli.render.text import t
 
 people_app = typer.Typer(
     help="The identity map: IRC nick ↔ Gerrit account ↔ Launchpad name.",
@@ -24,6 +21,9 @@ def people(ctx: typer.Context, fmt: DetailFormatOption = DetailFormat.TABLE) -> 
     """List known people; `people set` confirms who a nick is."""
     if ctx.invoked_subcommand is not None:
         return
+    from syncsvc.cli import queries
+    from syncsvc.cli.render import as_json, tables
+
     app_ctx = app_context(ctx)
     render = as_json.people if fmt is DetailFormat.JSON else tables.people
     render(app_ctx.out, queries.people(app_ctx))
@@ -37,6 +37,9 @@ def people_set(
     launchpad: Annotated[str | None, typer.Option("--launchpad", help="Launchpad name.")] = None,
 ) -> None:
     """Confirm a nick's Gerrit account and/or Launchpad name (overrides learned ones)."""
+    from syncsvc.cli import edits
+    from syncsvc.cli.render.text import t
+
     app_ctx = app_context(ctx)
     who = edits.set_person(app_ctx, nick, gerrit=gerrit, launchpad=launchpad)
     gerrit_name, lp_name = who.gerrit_username or "-", who.launchpad or "-"

@@ -6,18 +6,15 @@ import json
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from syncsvc import escape
 from syncsvc.cli.context import AppContext, app_context
-from syncsvc.models import db
-from syncsvc.models.retro_queries import SqlRetroReader
-from syncsvc.report.retro_html import render_retro
-from syncsvc.report.retro_service import retro_report
-from syncsvc.report.retro_text import markdown_lines
-from syncsvc.report.views import JSONValue
+
+if TYPE_CHECKING:
+    from syncsvc.report.views import JSONValue
 
 RETRO_EPILOG = (
     "Example: syncsvc retro --team manila --cycle wallaby --format html --out retro.html\n\n"
@@ -44,6 +41,10 @@ def build(
     until: str | None,
 ) -> dict[str, JSONValue]:
     """The report of one team's cycle, read in one snapshot."""
+    from syncsvc.models import db
+    from syncsvc.models.retro_queries import SqlRetroReader
+    from syncsvc.report.retro_service import retro_report
+
     cfg = app_ctx.config
     projects = (*cfg.gerrit.projects, *cfg.launchpad.projects)
     with db.read_scope(app_ctx.engine()) as session:
@@ -70,6 +71,9 @@ def retro(
 ) -> None:
     """Planned vs done per topic and owner, burn-up, scope change, bugs and reviews of a
     team's cycle, as of --until."""
+    from syncsvc.report.retro_html import render_retro
+    from syncsvc.report.retro_text import markdown_lines
+
     app_ctx = app_context(ctx)
     report = build(app_ctx, event=event, team=team, cycle=cycle, until=until)
     if fmt is RetroFormat.JSON:

@@ -7,44 +7,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import msgspec
 import typer
-from rich.table import Table
 from sqlalchemy import make_url
 
 from syncsvc.cli.commands import squash_event
-from syncsvc.cli.commands.sync import print_outcome
 from syncsvc.cli.context import AppContext, app_context
-from syncsvc.cli.render import as_json
-from syncsvc.cli.render.text import t
-from syncsvc.cli.runs import sync_with
-from syncsvc.cli.squash_events import load_report, parse_when
-from syncsvc.cli.squash_events import start as start_event
-from syncsvc.config import GerritSettings, LaunchpadSettings, SquashSection, SyncSection
-from syncsvc.domain import SquashEvent
 from syncsvc.errors import ConfigError
-from syncsvc.models import db
-from syncsvc.models.squash_queries import open_bug_tasks, open_closing_changes
-from syncsvc.squash.plan import LIST_NAMES, PlanFilters, SquashPlan, build_plan, goal_lines
-from syncsvc.squash.plan import parse_goals as parse_goal_pairs
-from syncsvc.squash.report import status_lines
-from syncsvc.squash.rules import RuleSettings
-from syncsvc.squash.views import plan_json, signup_sheet
-from syncsvc.testing.squash_sample import (
-    FIRST_SYNC,
-    SQUASH_FROM,
-    SQUASH_GERRIT_PROJECTS,
-    SQUASH_NAME,
-    SQUASH_NOW,
-    SQUASH_PROJECTS,
-    SQUASH_ROUNDS,
-    SQUASH_TAG,
-    SQUASH_TO,
-    apply_moves,
-    squash_servers,
-)
+
+if TYPE_CHECKING:
+    from syncsvc.squash.plan import PlanFilters, SquashPlan
 
 squash_app = typer.Typer(
     help="Bug-squash days: plan from the stored open bugs.",
@@ -83,6 +56,11 @@ def _at(value: str | None) -> datetime:
 
 def make_plan(app_ctx: AppContext, filters: PlanFilters, now: datetime) -> SquashPlan:
     """The plan over the stored open bugs and changes (one read snapshot)."""
+    from syncsvc.models import db
+    from syncsvc.models.squash_queries import open_bug_tasks, open_closing_changes
+    from syncsvc.squash.plan import build_plan
+    from syncsvc.squash.rules import RuleSettings
+
     settings = RuleSettings(low_hanging_tag=app_ctx.config.squash.low_hanging_tag)
     with db.read_scope(app_ctx.engine()) as session:
         bugs = open_bug_tasks(session, filters.projects)
@@ -118,6 +96,12 @@ def plan(
     """The squash planning lists: untriaged, incomplete (answered), about to expire,
     stale In Progress, inactive assignees, inconsistent, fixes in review, candidates,
     and the per-person load; markdown and etherpad print a sign-up sheet."""
+    from syncsvc.cli.render import as_json
+    from syncsvc.cli.render.text import t
+    from syncsvc.squash.plan import PlanFilters
+    from syncsvc.squash.plan import parse_goals as parse_goal_pairs
+    from syncsvc.squash.views import plan_json, signup_sheet
+
     app_ctx = app_context(ctx)
     filters = PlanFilters(
         projects=tuple(project or app_ctx.config.launchpad.projects),
@@ -139,6 +123,11 @@ def plan(
 
 
 def _tables(app_ctx: AppContext, found: SquashPlan) -> None:
+    from rich.table import Table
+
+    from syncsvc.cli.render.text import t
+    from syncsvc.squash.plan import LIST_NAMES, goal_lines
+
     out = app_ctx.out
     out.print(t("Totals: " + ", ".join(goal_lines(found.totals, found.filters.goals))))
     for name in LIST_NAMES:
@@ -176,6 +165,31 @@ def squash_demo(app_ctx: AppContext, scratch: Path) -> None:
     """`demo --squash`: sync the squash sample from local fakes with the clock set to
     2021, print the plan, then run the sample squash day (a sync per round of
     changes in its window) and print its status and report."""
+    import msgspec
+
+    from syncsvc.cli.commands.sync import print_outcome
+    from syncsvc.cli.render.text import t
+    from syncsvc.cli.runs import sync_with
+    from syncsvc.cli.squash_events import load_report, parse_when
+    from syncsvc.cli.squash_events import start as start_event
+    from syncsvc.config import GerritSettings, LaunchpadSettings, SquashSection, SyncSection
+    from syncsvc.domain import SquashEvent
+    from syncsvc.squash.plan import PlanFilters
+    from syncsvc.squash.report import status_lines
+    from syncsvc.testing.squash_sample import (
+        FIRST_SYNC,
+        SQUASH_FROM,
+        SQUASH_GERRIT_PROJECTS,
+        SQUASH_NAME,
+        SQUASH_NOW,
+        SQUASH_PROJECTS,
+        SQUASH_ROUNDS,
+        SQUASH_TAG,
+        SQUASH_TO,
+        apply_moves,
+        squash_servers,
+    )
+
     with squash_servers() as servers:
         lp_root, gerrit_url = servers.launchpad.service_root, servers.gerrit.url
         cfg = msgspec.structs.replace(

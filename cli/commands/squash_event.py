@@ -10,15 +10,8 @@ from typing import Annotated
 
 import typer
 
-from syncsvc.cli import squash_events
 from syncsvc.cli.context import app_context
-from syncsvc.cli.render import as_json
-from syncsvc.cli.render.text import t
-from syncsvc.domain import SquashEvent
 from syncsvc.errors import ConfigError, InputError
-from syncsvc.squash.html import squash_html
-from syncsvc.squash.plan import parse_goals
-from syncsvc.squash.report import mail_text, progress, report_json, status_lines
 
 NameArg = Annotated[str, typer.Argument(help="The event's name, e.g. wallaby-m3.")]
 AtOption = Annotated[
@@ -33,6 +26,8 @@ START_EPILOG = (
 
 
 def _now(at: str | None) -> datetime:
+    from syncsvc.cli import squash_events
+
     return datetime.now(UTC) if at is None else squash_events.parse_when(at, "--at")
 
 
@@ -55,6 +50,11 @@ def start(
     --from 2021-06-17T00:00+14:00 --to 2021-06-18T00:00-12:00. Projects default to
     [launchpad] projects.
     """
+    from syncsvc.cli import squash_events
+    from syncsvc.cli.render.text import t
+    from syncsvc.domain import SquashEvent
+    from syncsvc.squash.plan import parse_goals
+
     app_ctx = app_context(ctx)
     event = SquashEvent(
         name=name,
@@ -75,6 +75,9 @@ def start(
 
 def status(ctx: typer.Context, name: NameArg, at: AtOption = None) -> None:
     """At most 10 IRC-safe lines: counts against the goals, closures, top closers."""
+    from syncsvc.cli import squash_events
+    from syncsvc.squash.report import status_lines
+
     app_ctx = app_context(ctx)
     now = _now(at)
     loaded = squash_events.load_report(app_ctx, name, now=now)
@@ -89,6 +92,9 @@ def signups(
 ) -> None:
     """Record who signed up for what from the sheet `squash plan --format markdown` (or
     etherpad) printed, with names in its "claimed by" column."""
+    from syncsvc.cli import squash_events
+    from syncsvc.cli.render.text import t
+
     app_ctx = app_context(ctx)
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
@@ -126,6 +132,12 @@ def report(
     closures by route, sign-ups closed, per-person tally, fixes waiting on reviewers,
     and the previous squash; html writes one self-contained page with a stacked-area
     chart of the window's snapshots."""
+    from syncsvc.cli import squash_events
+    from syncsvc.cli.render import as_json
+    from syncsvc.cli.render.text import t
+    from syncsvc.squash.html import squash_html
+    from syncsvc.squash.report import mail_text, progress, report_json, status_lines
+
     app_ctx = app_context(ctx)
     loaded = squash_events.load_report(app_ctx, name, include_private=include_private, now=_now(at))
     out = app_ctx.out

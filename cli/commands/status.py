@@ -7,11 +7,10 @@ from typing import Annotated
 
 import typer
 
-from syncsvc.cli import completion, queries
+from syncsvc.cli import completion
 from syncsvc.cli.context import app_context
 from syncsvc.cli.options import OwnerOption, TopicOption
-from syncsvc.cli.render import as_json, lines, markdown, tables
-from syncsvc.report.status import IRC_MAX_LINES
+from syncsvc.report.limits import IRC_MAX_LINES
 
 STATUS_EPILOG = (
     "Example: syncsvc status --since last-meeting --format irc\n\n"
@@ -56,6 +55,9 @@ def status(
 ) -> None:
     """Group commitments by what moved: completed, progressed, newly linked, stalled,
     not started."""
+    from syncsvc.cli import queries
+    from syncsvc.cli.render import as_json, lines, markdown, tables
+
     app_ctx = app_context(ctx)
     report = queries.status(app_ctx, since, owner=owner, topic=topic)
     out = app_ctx.out

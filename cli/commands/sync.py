@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
-import platformdirs
 import typer
 
 from syncsvc.cli.context import AppContext, app_context
 from syncsvc.cli.exit_codes import ExitCode
-from syncsvc.cli.options import DetailFormat, DetailFormatOption, SourceChoice
-from syncsvc.cli.render import lines, sync_json, tables
-from syncsvc.cli.render.text import t
-from syncsvc.cli.runs import sync_with
-from syncsvc.config import Config
-from syncsvc.models.lock import DEFAULT_WAIT
-from syncsvc.sync.service import LinksSkipped, SyncOutcome
+from syncsvc.cli.options import SYNC_WAIT, DetailFormat, DetailFormatOption, SourceChoice
+
+if TYPE_CHECKING:
+    from syncsvc.config import Config
+    from syncsvc.sync.service import SyncOutcome
 
 SYNC_EPILOG = """\
 Example (crontab, every 15 minutes):
@@ -39,12 +36,13 @@ not refreshed until a complete sync), 6 another sync holds the lock, 8 the
 request budget ([http] max_requests_per_run) is spent (stopped cleanly; the
 scopes left are listed), 130 Ctrl-C, 143 SIGTERM (stops after the current batch).
 """
+#: Why links were not refreshed, by :class:`syncsvc.sync.service.LinksSkipped` value.
 SKIPPED = {
-    LinksSkipped.SCOPE_FAILED: "links not refreshed: a scope failed; the next complete sync "
+    "scope-failed": "links not refreshed: a scope failed; the next complete sync "
     "relinks (or run `syncsvc link refresh`)",
-    LinksSkipped.RELINK_RUNNING: "links not refreshed: another relink is running; the next "
+    "relink-running": "links not refreshed: another relink is running; the next "
     "sync or `syncsvc link refresh` takes this change into account",
-    LinksSkipped.BUDGET_SPENT: "links not refreshed: the request budget ran out; the next "
+    "budget-spent": "links not refreshed: the request budget ran out; the next "
     "complete sync relinks",
 }
 
@@ -65,7 +63,7 @@ def sync(
     ] = False,
     wait: Annotated[
         float, typer.Option("--wait", help="Seconds to wait for another sync to finish.")
-    ] = DEFAULT_WAIT,
+    ] = SYNC_WAIT,
     save_to: Annotated[
         Path | None,
         typer.Option(
@@ -89,6 +87,12 @@ def sync(
     fmt: DetailFormatOption = DetailFormat.TABLE,
 ) -> None:
     """Poll Launchpad and Gerrit and record what moved (incremental, safe to overlap)."""
+    import platformdirs
+
+    from syncsvc.cli.render import lines, sync_json
+    from syncsvc.cli.render.text import t
+    from syncsvc.cli.runs import sync_with
+
     app_ctx = app_context(ctx)
     if from_file is None and app_ctx.verbosity >= 0 and app_ctx.config_source is None:
         app_ctx.err.print(t(no_config_notice(app_ctx.config, source)))
@@ -141,6 +145,8 @@ def quiet_retries() -> None:
 def print_outcome(app_ctx: AppContext, outcome: SyncOutcome) -> None:
     """The scopes' table and the relink's line (only the failures with ``-q``), then why
     links were not refreshed, if they were not."""
+    from syncsvc.cli.render import lines, tables
+
     if app_ctx.verbosity >= 0:
         tables.sync_report(app_ctx.out, outcome.sync)
     lines.sync_failures(app_ctx.err, outcome.sync)
@@ -153,6 +159,8 @@ def print_outcome(app_ctx: AppContext, outcome: SyncOutcome) -> None:
 
 def budget_left(app_ctx: AppContext, outcome: SyncOutcome) -> None:
     """One line on stderr naming the scopes a spent request budget left, if any."""
+    from syncsvc.cli.render.text import t
+
     left = outcome.sync.left
     if left:
         names = ", ".join(f"{s.source} {s.scope}" for s in left)

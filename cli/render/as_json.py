@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
@@ -17,7 +18,6 @@ from syncsvc.domain import (
 )
 from syncsvc.models.link_store import StateChange
 from syncsvc.models.status_queries import LinkView
-from syncsvc.reconcile.drift import DriftItem
 from syncsvc.report.status import StatusReport
 from syncsvc.report.views import (
     JSONValue,
@@ -27,6 +27,9 @@ from syncsvc.report.views import (
     event_json,
 )
 
+if TYPE_CHECKING:
+    from syncsvc.reconcile.drift import DriftItem  # the reconciler is `drift`'s alone
+
 
 def print_json(console: Console, data: JSONValue) -> None:
     """Print JSON as plain text (no colour, no wrapping) for machines.
@@ -34,7 +37,9 @@ def print_json(console: Console, data: JSONValue) -> None:
     Non-ASCII text stays readable; control and Cf characters are ``\\uXXXX``.
     """
     dumped = json.dumps(data, indent=2, ensure_ascii=False)
-    console.print(escape.json_text(dumped), markup=False, highlight=False)
+    # Written as it is: Rich's print would measure and wrap every line of a large
+    # report (and replace :emoji: codes in remote text) only to print it unchanged.
+    console.file.write(escape.json_text(dumped) + "\n")
 
 
 def actions(console: Console, found: Sequence[StoredAction], *, view: LinkView) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.text import Text
@@ -11,11 +12,13 @@ from syncsvc import escape
 from syncsvc.cli.render.as_json import import_counts
 from syncsvc.cli.render.text import counted, error_line, t
 from syncsvc.domain import Event, ImportReport
-from syncsvc.parse.explain import Explanation
 from syncsvc.report.status import StatusReport, counts_line, etherpad_lines, irc_lines
 from syncsvc.report.views import ParseSummary
-from syncsvc.sync.engine import SyncReport
-from syncsvc.sync.relink import RelinkReport
+
+if TYPE_CHECKING:  # types only: `status` prints without loading the parser or the sync
+    from syncsvc.parse.explain import Explanation
+    from syncsvc.sync.engine import SyncReport
+    from syncsvc.sync.relink import RelinkReport
 
 
 def import_report(console: Console, report: ImportReport, *, dry_run: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
@@ -14,7 +15,9 @@ from syncsvc.cli.render.text import due_cell, t, work_line
 from syncsvc.domain import StoredAction, StoredDecision, StoredEvent, StoredIdentity
 from syncsvc.models.status_queries import LinkView
 from syncsvc.report.status import StatusReport, item_line, sections, suggested_line
-from syncsvc.sync.engine import SyncReport
+
+if TYPE_CHECKING:  # types only: `status` prints without loading the sync
+    from syncsvc.sync.engine import SyncReport
 
 
 def _table(*columns: str, title: str | None = None) -> Table:
@@ -175,10 +178,12 @@ def status(console: Console, report: StatusReport, *, full: bool = False) -> Non
     """A heading per non-empty group, one line per commitment (unless ``full``, only
     the oldest few of the groups that did not move)."""
     console.print(f"What moved {report.since:%Y-%m-%d %H:%M} .. {report.until:%Y-%m-%d %H:%M} UTC")
+    lines: list[Text] = []  # printed at once: one print per line costs more than the report
     for section in sections(report, full=full):
-        console.print(Text(section.title, style="bold"))
-        for item in section.items:
-            console.print(Text("  ") + t(item_line(item)))
+        lines.append(Text(section.title, style="bold"))
+        lines.extend(Text("  ") + t(item_line(item)) for item in section.items)
+    if lines:
+        console.print(Text("\n").join(lines))
     if waiting := suggested_line(report):
         console.print(f"{waiting}: syncsvc link confirm|reject ID KIND:N")
     if not any(report.groups.values()):

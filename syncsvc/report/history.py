@@ -8,22 +8,45 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Protocol
 
-from syncsvc.domain import (
-    CLOSED_CHANGE_STATUSES,
-    ArtifactKey,
-    BugTask,
-    BugTaskStatus,
-    Change,
-)
+from syncsvc.domain import CLOSED_CHANGE_STATUSES, ArtifactKey, BugTaskStatus
 from syncsvc.domain.sync import HistoryEvent
 
 STATUS_FIELD = "status"
 
 
+class ChangeDates(Protocol):
+    """What :func:`remote_transitions` reads of a change (a ``Change`` has it)."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def submitted(self) -> datetime | None: ...
+    @property
+    def updated(self) -> datetime: ...
+
+
+class TaskDates(Protocol):
+    """What :func:`remote_transitions` reads of a bug task (a ``BugTask`` has it)."""
+
+    @property
+    def bug_id(self) -> int: ...
+    @property
+    def target(self) -> str: ...
+    @property
+    def date_in_progress(self) -> datetime | None: ...
+    @property
+    def date_fix_committed(self) -> datetime | None: ...
+    @property
+    def date_fix_released(self) -> datetime | None: ...
+
+
 def remote_transitions(
-    changes: Iterable[Change],
-    tasks: Iterable[BugTask],
+    changes: Iterable[ChangeDates],
+    tasks: Iterable[TaskDates],
     seen: Sequence[HistoryEvent],
     *,
     since: datetime,
@@ -59,8 +82,8 @@ def remote_transitions(
 
 def status_history(
     observed: Sequence[HistoryEvent],
-    changes: Iterable[Change],
-    tasks: Iterable[BugTask],
+    changes: Iterable[ChangeDates],
+    tasks: Iterable[TaskDates],
     *,
     since: datetime,
     until: datetime,

@@ -10,18 +10,25 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from syncsvc.domain import BugTask, Change, HistoryEvent, Link, StoredAction
-from syncsvc.report.history import status_history
-from syncsvc.report.status import MeetingSlot, StatusReport, build_status, resolve_since
+from syncsvc.domain import HistoryEvent
+from syncsvc.report.history import ChangeDates, TaskDates, status_history
+from syncsvc.report.status import (
+    ActionFacts,
+    LinkFacts,
+    MeetingSlot,
+    StatusReport,
+    build_status,
+    resolve_since,
+)
 
 
 class StatusFacts(Protocol):
     """The stored facts a status report is built from (see :func:`build_status`)."""
 
     @property
-    def actions(self) -> Sequence[StoredAction]: ...
+    def actions(self) -> Sequence[ActionFacts]: ...
     @property
-    def links(self) -> Sequence[Link]: ...
+    def links(self) -> Sequence[LinkFacts]: ...
     @property
     def states(self) -> Mapping[int, tuple[str, str]]: ...
     @property
@@ -32,10 +39,10 @@ class StatusFacts(Protocol):
     def new_links(self) -> set[tuple[int, str, str]]: ...
 
     @property
-    def closed_changes(self) -> Sequence[Change]: ...
+    def closed_changes(self) -> Sequence[ChangeDates]: ...
 
     @property
-    def tasks(self) -> Sequence[BugTask]: ...
+    def tasks(self) -> Sequence[TaskDates]: ...
 
 
 class StatusReader(Protocol):

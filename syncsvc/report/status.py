@@ -12,14 +12,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from syncsvc import escape
-from syncsvc.domain import ArtifactKey, CommitmentState, Link, LinkStatus, StoredAction
+from syncsvc.domain import ArtifactKey, CommitmentState, LinkStatus
 from syncsvc.domain.sync import HistoryEvent
 from syncsvc.errors import ConfigError
+from syncsvc.report.limits import IRC_MAX_BYTES, IRC_MAX_LINES
 
-IRC_MAX_BYTES = 400
-IRC_MAX_LINES = 10
 LINKS_PER_ITEM = 2
 GERRIT_WEB = "https://review.opendev.org"
 LAUNCHPAD_BUGS = "https://bugs.launchpad.net/bugs"
@@ -35,6 +35,34 @@ class Group(StrEnum):
     NEWLY_LINKED = "newly_linked"
     STALLED = "stalled"
     NOT_STARTED = "not_started"
+
+
+class ActionFacts(Protocol):
+    """What :func:`build_status` reads of a commitment (a ``StoredAction`` has it)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def topic(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def owners(self) -> tuple[str, ...]: ...
+    @property
+    def day(self) -> date | None: ...
+
+
+class LinkFacts(Protocol):
+    """What :func:`build_status` reads of a link (a ``Link`` has it)."""
+
+    @property
+    def action_id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def status(self) -> LinkStatus: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,8 +193,8 @@ def artifact_of(key: str) -> str:
 
 
 def build_status(
-    actions: Sequence[StoredAction],
-    links: Sequence[Link],
+    actions: Sequence[ActionFacts],
+    links: Sequence[LinkFacts],
     states: Mapping[int, tuple[str, str]],
     previous: Mapping[int, str | None],
     history: Sequence[HistoryEvent],
@@ -192,7 +220,10 @@ def build_status(
     for link in links:  # suggestions are not the team's work until someone confirms them
         if link.status is LinkStatus.CONFIRMED:
             linked.setdefault(link.action_id, []).append(f"{link.kind}:{link.id}")
-    confirmed_new = {k for k in new_links if status_of.get(k) is LinkStatus.CONFIRMED}
+    new_by_action: dict[int, list[str]] = {}  # one pass, not a scan of new_links per action
+    for action_id, kind, ident in sorted(new_links):
+        if status_of.get((action_id, kind, ident)) is LinkStatus.CONFIRMED:
+            new_by_action.setdefault(action_id, []).append(f"{kind}:{ident}")
     suggested = sum(1 for k in new_links if status_of.get(k) is LinkStatus.SUGGESTED)
     groups: dict[Group, list[StatusItem]] = {g: [] for g in Group}
     for action in sorted(actions, key=lambda a: a.id):
@@ -220,20 +251,16 @@ def build_status(
             reason,
             action.day,
             tuple(linked.get(action.id, [])),
-            tuple(f"{kind}:{ident}" for a, kind, ident in sorted(confirmed_new) if a == action.id),
+            tuple(new_by_action.get(action.id, ())),
         )
-        group = _group(action.id, state, before, movements, confirmed_new)
+        group = _group(state, before, movements, newly_linked=action.id in new_by_action)
         if group is not None:
             groups[group].append(item)
     return StatusReport(since, until, {g: tuple(items) for g, items in groups.items()}, suggested)
 
 
 def _group(
-    action_id: int,
-    state: str,
-    before: str | None,
-    movements: tuple[Movement, ...],
-    new_links: set[tuple[int, str, str]],
+    state: str, before: str | None, movements: tuple[Movement, ...], *, newly_linked: bool
 ) -> Group | None:
     if state == CommitmentState.DROPPED:
         return None
@@ -241,7 +268,7 @@ def _group(
         return Group.COMPLETED if before != CommitmentState.DONE else None
     if movements:
         return Group.PROGRESSED
-    if any(key[0] == action_id for key in new_links):
+    if newly_linked:
         return Group.NEWLY_LINKED
     if state == CommitmentState.STALLED:
         return Group.STALLED
@@ -294,7 +321,8 @@ def sections(report: StatusReport, *, full: bool = False) -> list[Section]:
             if not still:
                 shown.append(Section(group, items, len(items)))
                 continue
-            newly = tuple(i for i in items if i not in still)
+            still_ids = {i.id for i in still}
+            newly = tuple(i for i in items if i.id not in still_ids)
             if newly:
                 shown.append(Section(group, newly, len(newly), "newly stalled"))
             shown.append(_oldest(group, still, "still stalled"))

@@ -1,0 +1,120 @@
+"""`status`, `actions`, `--help` and tab completion start without the heavy libraries.
+
+Each command runs as its own process under ``python -X importtime``, as a user or a
+shell's TAB would run it; the imported top-level packages are read from that report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import import_example
+
+#: Only `sync`, `drift --apply`, `demo` and a schema upgrade need these.
+HEAVY = frozenset(
+    {"launchpadlib", "gerritclient", "wadllib", "lazr", "httplib2", "alembic", "mako", "numpy"}
+)
+SCRIPT = Path(sys.executable).parent / "syncsvc"
+
+
+def run(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> tuple[str, set[str]]:
+    """Run the installed `syncsvc` with ``args``; its stdout and the top-level packages
+    it imported."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", str(SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,  # a source checkout in the current directory must not shadow the package
+        env={**os.environ, "COLUMNS": "120", **(env or {})},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    imported = {
+        line.split("|")[-1].strip().split(".")[0]
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    return done.stdout, imported
+
+
+@pytest.fixture
+def migrated(sqlite_url: str, tmp_path: Path) -> str:
+    """A SQLite database at the newest schema, with the bundled example imported."""
+    import_example(sqlite_url, tmp_path)
+    return sqlite_url
+
+
+class TestLightImports:
+    """What the quick commands import."""
+
+    def test_help(self, tmp_path: Path) -> None:
+        """`syncsvc --help` lists the commands and imports none of the heavy packages."""
+        out, imported = run(tmp_path, "--help")
+        assert out.startswith("Usage: syncsvc ")
+        assert "│ status " in out or "  status " in out
+        assert imported & HEAVY == set()
+
+    def test_completion(self, tmp_path: Path) -> None:
+        """A TAB after `syncsvc st` offers `status` without the heavy packages."""
+        complete = {"_SYNCSVC_COMPLETE": "complete_bash", "COMP_WORDS": "syncsvc st"}
+        out, imported = run(tmp_path, env={**complete, "COMP_CWORD": "1"})
+        assert out.split() == ["status"]
+        assert imported & HEAVY == set()
+
+    @pytest.mark.parametrize("fmt", ["table", "json"])
+    def test_status_and_actions(self, migrated: str, tmp_path: Path, fmt: str) -> None:
+        """`status` and `actions` on a migrated database import none of the heavy packages."""
+        out, imported = run(
+            tmp_path, "--db", migrated, "status", "--since", "2020-10-26", "-f", fmt
+        )
+        if fmt == "table":
+            assert "Not started (" in out
+        else:
+            assert list(json.loads(out)["groups"]) == [
+                "completed", "progressed", "newly_linked", "stalled", "not_started"
+            ]  # fmt: skip
+        assert imported & HEAVY == set()
+        out, imported = run(tmp_path, "--db", migrated, "actions", "-f", fmt)
+        if fmt == "table":
+            assert out.endswith("20 actions: 13 owned, 7 unassigned\n")
+        else:
+            assert len(json.loads(out)) == 20
+        assert imported & HEAVY == set()
+
+
+class TestUpgradeStillWorks:
+    """Alembic is imported when the schema must be created."""
+
+    def test_empty_database_is_migrated(self, sqlite_url: str, tmp_path: Path) -> None:
+        """`status` on an empty SQLite file creates the schema, importing alembic to do so."""
+        out, imported = run(tmp_path, "--db", sqlite_url, "status", "-f", "counts")
+        assert (
+            out.strip() == "completed 0 · progressed 0 · newly linked 0 · stalled 0 · not started 0"
+        )
+        assert "alembic" in imported
+
+
+class TestWiring:
+    """The wiring builds adapters without importing them up front."""
+
+    def test_launchpad_policy_is_the_adapters_default(self) -> None:
+        """wiring.LAUNCHPAD_HTTP, kept without importing launchpadlib, equals the adapter's."""
+        from syncsvc.adapters import launchpad  # noqa: PLC0415 - the heavy import, on purpose
+        from syncsvc.cli import wiring  # noqa: PLC0415
+
+        default = launchpad.DEFAULT_POLICY  # the tests' policies only never sleep
+        assert wiring.LAUNCHPAD_HTTP.replace(sleep=default.sleep) == default
+
+    def test_option_constants_match_their_sources(self) -> None:
+        """The defaults and choices cli/options.py keeps for `--help` equal the originals."""
+        from syncsvc.cli import options  # noqa: PLC0415
+        from syncsvc.domain import ActionState  # noqa: PLC0415
+        from syncsvc.models.lock import DEFAULT_WAIT  # noqa: PLC0415
+
+        assert options.SYNC_WAIT == DEFAULT_WAIT
+        assert [s.value for s in options.MarkState] == [s.value for s in ActionState]
