@@ -66,6 +66,25 @@ class TestLightImports:
         assert out.split() == ["status"]
         assert imported & HEAVY == set()
 
+    @pytest.mark.parametrize(
+        "command",
+        [
+            ("squash", "plan"),
+            ("squash", "report"),
+            ("retro",),
+            ("carry-over",),
+            ("demo",),
+            ("sync",),
+            ("link", "refresh"),
+        ],
+    )
+    def test_command_help(self, tmp_path: Path, command: tuple[str, ...]) -> None:
+        """The help of the heavier commands (squash, retro, carry, demo, sync, link refresh)
+        imports none of the heavy packages either."""
+        out, imported = run(tmp_path, *command, "--help")
+        assert out.startswith(f"Usage: syncsvc {' '.join(command)} ")
+        assert imported & HEAVY == set()
+
     @pytest.mark.parametrize("fmt", ["table", "json"])
     def test_status_and_actions(self, migrated: str, tmp_path: Path, fmt: str) -> None:
         """`status` and `actions` on a migrated database import none of the heavy packages."""
@@ -118,3 +137,11 @@ class TestWiring:
 
         assert options.SYNC_WAIT == DEFAULT_WAIT
         assert [s.value for s in options.MarkState] == [s.value for s in ActionState]
+
+    def test_sync_skipped_lines_cover_every_reason(self) -> None:
+        """`sync`'s SKIPPED, keyed by plain strings, has a line for every LinksSkipped value."""
+        from syncsvc.cli.commands import sync  # noqa: PLC0415
+        from syncsvc.sync.service import LinksSkipped  # noqa: PLC0415
+
+        assert set(sync.SKIPPED) == {reason.value for reason in LinksSkipped}
+        assert "budget" in sync.SKIPPED[LinksSkipped.BUDGET_SPENT]
