@@ -11,9 +11,10 @@ Pure functions only.
 from __future__ import annotations
 
 import heapq
+import math
 import re
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -22,9 +23,7 @@ import numpy as np
 
 from syncsvc.domain import Account, Bug, Change, Identity, LinkKind, StoredAction
 from syncsvc.domain.keys import id_order, lp_project, repo_name
-from syncsvc.reconcile.postings import NO_POSITIONS, Postings, rank_floor
-
-WORD_WEIGHT, OWNER_WEIGHT, HINT_WEIGHT = 0.6, 0.25, 0.15
+from syncsvc.reconcile.postings import NO_POSITIONS, Floats, Mask, Positions, Postings, rank_floor
 
 
 def change_owner_match(
@@ -76,27 +75,51 @@ STOP_WORDS = frozenset(
 )
 _SYNONYMS = {"specification": "spec", "specifications": "spec", "documentation": "doc"}
 _WORD = re.compile(r"[a-z0-9]+")
+_COMPOUND = re.compile(r"\b([a-z]{3,})-([a-z]{1,3})\b")
 _SPEC = re.compile(r"\b(?:(?P<project>[a-z][\w-]*)\s+)?spec(?:s|ifications?)?\b", re.IGNORECASE)
 _TEMPEST = re.compile(r"\btempest\b", re.IGNORECASE)
-_CLIENT = re.compile(r"\b(?:[\w-]*client|osc|sdk)\b", re.IGNORECASE)
+# A client repository ("python-manilaclient", "cinderclient"), not a library's name
+# that ends in "-client" ("ceph-volume-client").
+_CLIENT = re.compile(r"(?<![\w-])(?:python-)?[a-z]*client\b|\b(?:osc|sdk)\b", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:no|not|without|never)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _EMAIL = re.compile(r"(?i:\be-?mails?\b|\bmailing[ -]lists?\b|\bopenstack-discuss\b)|\bML\b")
 
 
 def _stem(word: str) -> str:
+    """A light suffix stripper: remove/removes/removed/removing → remov, attach/attaching,
+    extend/extended; policies → policy."""
     word = _SYNONYMS.get(word, word)
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
+
+
+_STEMS: dict[str, str] = {}  # word → its stem, "" when it is never matched (a memo)
+
+
+def _stem_of(word: str) -> str:
+    """The stem :func:`words` keeps for ``word``, "" for a stop word, digits or a short word."""
+    if (stem := _STEMS.get(word)) is None:
+        stem = "" if len(word) < 3 or word.isdigit() or word in STOP_WORDS else _stem(word)
+        stem = "" if stem in STOP_WORDS else stem
+        if len(_STEMS) < 200_000:
+            _STEMS[word] = stem
+    return stem
 
 
 def words(text: str, drop: Collection[str] = ()) -> frozenset[str]:
     """Lower-cased, crudely stemmed words of ``text`` (3+ letters) without stop words,
     digits or the words in ``drop``."""
-    raw = (w for w in _WORD.findall(text.lower()) if len(w) > 2 and not w.isdigit())
-    stems = (_stem(w) for w in raw if w not in STOP_WORDS)
-    return frozenset(w for w in stems if w not in STOP_WORDS and w not in drop)
+    lowered = text.lower()
+    found = _WORD.findall(lowered)
+    if "-" in lowered:  # short compounds also join: "virtio-fs" is also "virtiofs"
+        found += ["".join(pair) for pair in _COMPOUND.findall(lowered)]
+    stems = ((w, _stem_of(w)) for w in found)
+    return frozenset(s for w, s in stems if s and w not in drop and s not in drop)
 
 
 class HintKind(StrEnum):
@@ -125,9 +148,11 @@ class TypeHint:
         )
 
     @property
-    def allows_bugs(self) -> bool:
-        """Whether a bug can be what the action is about (not for specs or e-mails)."""
-        return self.kind in (HintKind.TEMPEST, HintKind.CLIENT)
+    def filters(self) -> bool:
+        """Whether only records that fit the hint are candidates ("nova spec": only
+        nova-specs). Other hints are evidence, not a filter: a spec's implementation
+        is the commitment's work too."""
+        return self.kind is HintKind.SPEC and self.project is not None
 
     def accepts(self, project: str) -> bool:
         """Whether a repository/Launchpad project (short name) fits the hint."""
@@ -140,49 +165,148 @@ class TypeHint:
 
 def type_hint(text: str, known_projects: Collection[str] = ()) -> TypeHint | None:
     """The hint in an action's text. ``<word> spec`` names a project only when ``word``
-    (or ``word-specs``) is a known project; an e-mail counts only without another hint."""
-    specs = list(_SPEC.finditer(text))
+    (or ``word-specs``) is a known project; a negated spec ("no spec is necessary") is
+    no hint. An e-mail wins over every hint but a spec's."""
+    specs = [
+        m
+        for m in _SPEC.finditer(text)
+        if not _NEGATED.search(f"{text[: m.start()]}{m.group('project') or ''} ")
+    ]
     for match in specs:
         name = (match.group("project") or "").lower().removesuffix("-specs")
         if name and name in known_projects:
             return TypeHint(HintKind.SPEC, name)
     if specs:
         return TypeHint(HintKind.SPEC)
+    if _EMAIL.search(text):
+        return TypeHint(HintKind.NOTHING)
     for kind, pattern in ((HintKind.TEMPEST, _TEMPEST), (HintKind.CLIENT, _CLIENT)):
         if pattern.search(text):
             return TypeHint(kind)
-    return TypeHint(HintKind.NOTHING) if _EMAIL.search(text) else None
+    return None
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A change or bug that may be the work of a commitment, with its score breakdown."""
+    """A change or bug that may be the work of a commitment, with its score breakdown.
+
+    ``features`` are the model's inputs (cover, fit, rare, owner, hint), for fitting.
+    """
 
     kind: LinkKind
     id: str
     score: float
     evidence: str
+    features: tuple[float, ...] = field(default=(), compare=False)
+
+
+# The model: a logistic regression over four pieces of evidence, fitted on the tuning split
+# of the linking set (tests/data/linking; benchmarks/fit_linking.py prints the weights), so
+# a score of 0.8 is right about 8 times in 10 there:
+#   cover  the IDF weight of the shared words / the IDF weight of all the action's words
+#   fit    the IDF weight of the shared words / the IDF weight of all the record's words
+#   rare   the IDF weight of the shared words / the weight of a word no record uses
+#   owner  1 when an owner wrote the change or holds the bug
+#   hint   1 when the wording gave a type hint the record fits (spec, tempest, client)
+# The score is the logistic of BIAS plus each piece of evidence times its weight.
+BIAS, COVER_WEIGHT, FIT_WEIGHT, RARE_WEIGHT = -5.92, 0.0, 3.70, 2.52
+OWNER_WEIGHT, HINT_WEIGHT = 1.00, -0.57
+
+
+def probability(cover: float, fit: float, rare: float, *, owner: bool, hint: bool) -> float:
+    """The model's score for one record, rounded to 3 decimals."""
+    z = BIAS + COVER_WEIGHT * cover + FIT_WEIGHT * fit + RARE_WEIGHT * rare
+    z += OWNER_WEIGHT * owner + HINT_WEIGHT * hint
+    return round(1 / (1 + math.exp(-z)), 3)
+
+
+class WordWeights:
+    """Inverse document frequency of words over a team's changes and bugs.
+
+    ``ln((N + 1) / df)``: a word in every record ("manila", "share" for Manila)
+    weighs almost nothing, a word in one record weighs most; a word no team record
+    uses weighs ``ln(N + 2)``. The stop words of a team come from its own records.
+    """
+
+    def __init__(self, frequencies: Mapping[str, int], records: int) -> None:
+        self.records = records
+        self.unknown = math.log(records + 2)
+        self.idf = _Weights({w: math.log((records + 1) / n) for w, n in frequencies.items()})
+        self.idf.unknown = self.unknown
+
+    @classmethod
+    def count(cls, records: Iterable[frozenset[str]]) -> WordWeights:
+        """The weights of the words of ``records`` (one word set per record)."""
+        frequencies: dict[str, int] = defaultdict(int)
+        total = 0
+        for found in records:
+            total += 1
+            for word in found:
+                frequencies[word] += 1
+        return cls(frequencies, total)
+
+    def of(self, word: str) -> float:
+        """The weight of one word."""
+        return self.idf[word]
+
+    def total(self, found: Collection[str]) -> float:
+        """The summed weight of a word set (``fsum``: the same in any order)."""
+        return math.fsum(map(self.idf.__getitem__, found))
+
+
+class _Weights(dict[str, float]):
+    """Word → weight, with the weight of an unknown word for any other."""
+
+    unknown = 0.0
+
+    def __missing__(self, word: str) -> float:
+        return self.unknown
+
+
+def people_words(identities: Sequence[Identity]) -> frozenset[str]:
+    """The nicks and the words of the names of everyone in the identity map: a person's
+    name says who, not what, so it is never matched."""
+    found = {i.nick.casefold() for i in identities}
+    for identity in identities:
+        found |= words(identity.name or "")
+    return frozenset(found)
 
 
 def _score(
     kind: LinkKind,
     ident: str,
-    mine: frozenset[str],
+    mine: Mapping[str, float],
     theirs: frozenset[str],
     owner: str | None,
     hint: TypeHint | None,
+    weights: WordWeights,
 ) -> Candidate | None:
-    common = mine & theirs
+    common = sorted(mine.keys() & theirs)
     if not common:
         return None
-    overlap = 2 * len(common) / (len(mine) + len(theirs))
-    score = round(WORD_WEIGHT * overlap + OWNER_WEIGHT * bool(owner) + HINT_WEIGHT * bool(hint), 3)
+    shared = math.fsum(map(mine.__getitem__, common))
+    cover, fit = shared / math.fsum(mine.values()), shared / weights.total(theirs)
+    rare = shared / weights.unknown
+    score = probability(cover, fit, rare, owner=bool(owner), hint=hint is not None)
+    matched = ", ".join(f"{w} {mine[w]:.1f}" for w in common)
     evidence = (
-        f"words {overlap:.2f} [{', '.join(sorted(common))}] *{WORD_WEIGHT}"
-        f" + owner {owner or 'none'} *{OWNER_WEIGHT}"
-        f" + type {hint.label if hint else 'none'} *{HINT_WEIGHT} = {score:.2f}"
+        f"words [{matched}] cover {cover:.2f} of the action, {fit:.2f} of the {kind}"
+        f"; owner {owner or 'none'}; type {hint.label if hint else 'none'}; score {score:.2f}"
     )
-    return Candidate(kind, ident, score, evidence)
+    features = (cover, fit, rare, float(bool(owner)), float(hint is not None))
+    return Candidate(kind, ident, score, evidence, features)
+
+
+def change_words(change: Change) -> frozenset[str]:
+    """The words a change is matched on: subject, topic, hashtags and blueprint names."""
+    text = f"{change.subject} {(change.topic or '').replace('/', ' ')}"
+    blueprints = [b.rsplit("/", 1)[-1].replace("-", " ") for b in change.footers.blueprints]
+    return words(" ".join([text, *change.hashtags, *blueprints]))
+
+
+def bug_words(bug: Bug) -> frozenset[str]:
+    """The words a bug is matched on: title and tags."""
+    return words(" ".join([bug.title, *bug.tags]))
 
 
 def bug_activity(bug: Bug) -> datetime | None:
@@ -236,11 +360,28 @@ class _Index:
             {b.bug_id for b in self.bugs}
         ) == len(self.bugs)
         self.compared = 0
+        frequencies = {w: len(p) for w, p in change_by_word.items()}
+        for word, found in bug_by_word.items():
+            frequencies[word] = frequencies.get(word, 0) + len(found)
+        self.weights = WordWeights(frequencies, len(self.change_words) + len(self.bug_words))
+        self.people = people_words(pool.identities)
+        total = self.weights.total
+        # each record's summed word weight; -1.0 until needed for a record outside the team
+        self.change_totals = [-1.0] * len(self.changes)
+        for i, mine in self.change_words.items():
+            self.change_totals[i] = total(mine)
+        self.bug_totals = [-1.0] * len(self.bugs)
+        for i, mine in self.bug_words.items():
+            self.bug_totals[i] = total(mine)
         self.change_postings = Postings.build(
-            change_by_word, [len(self.change_words.get(i, ())) for i in range(len(self.changes))]
+            change_by_word,
+            [len(self.change_words.get(i, ())) for i in range(len(self.changes))],
+            [max(t, 0.0) for t in self.change_totals],
         )
         self.bug_postings = Postings.build(
-            bug_by_word, [len(self.bug_words.get(i, ())) for i in range(len(self.bugs))]
+            bug_by_word,
+            [len(self.bug_words.get(i, ())) for i in range(len(self.bugs))],
+            [max(t, 0.0) for t in self.bug_totals],
         )
         self.project_names = sorted(set(self.projects))
         ids = {name: n for n, name in enumerate(self.project_names)}
@@ -252,6 +393,19 @@ class _Index:
         self.bug_day = np.array([d.toordinal() if d else 0 for d in self.active], dtype=np.int64)
         self.bug_visible = np.array([b.visible for b in self.bugs], dtype=np.bool_)
         self.views: dict[tuple[LinkKind, date | None, TypeHint | None], Postings] = {}
+        self.hinted: dict[tuple[LinkKind, TypeHint], Mask] = {}
+
+    def fits(self, kind: LinkKind, hint: TypeHint) -> Mask:
+        """Which changes or bugs (a mask over pool positions) fit ``hint`` (cached)."""
+        if (found := self.hinted.get((kind, hint))) is None:
+            if kind is LinkKind.CHANGE:
+                names = np.array([hint.accepts(p) for p in self.project_names], dtype=np.bool_)
+                found = names[self.change_project]
+            else:
+                sets = [any(map(hint.accepts, t)) for t in self.target_sets]
+                found = np.array(sets, dtype=np.bool_)[self.bug_targets]
+            self.hinted[kind, hint] = found
+        return found
 
     def postings(self, kind: LinkKind, since: date | None, hint: TypeHint | None) -> Postings:
         """The word postings of the team's changes or bugs that pass the filters of
@@ -276,19 +430,28 @@ class _Index:
             view = self.views[key] = full.restrict(keep)
         return view
 
+    def change_total(self, i: int) -> float:
+        """The summed weight of a change's words (cached)."""
+        if (found := self.change_totals[i]) < 0:
+            found = self.change_totals[i] = self.weights.total(self.words_of_change(i))
+        return found
+
+    def bug_total(self, i: int) -> float:
+        """The summed weight of a bug's words (cached)."""
+        if (found := self.bug_totals[i]) < 0:
+            found = self.bug_totals[i] = self.weights.total(self.words_of_bug(i))
+        return found
+
     def words_of_change(self, i: int) -> frozenset[str]:
         """The words a change is matched on: subject, topic and hashtags."""
         if (found := self.change_words.get(i)) is None:
-            change = self.changes[i]
-            text = f"{change.subject} {(change.topic or '').replace('/', ' ')}"
-            found = self.change_words[i] = words(" ".join([text, *change.hashtags]))
+            found = self.change_words[i] = change_words(self.changes[i])
         return found
 
     def words_of_bug(self, i: int) -> frozenset[str]:
         """The words a bug is matched on: title and tags."""
         if (found := self.bug_words.get(i)) is None:
-            bug = self.bugs[i]
-            found = self.bug_words[i] = words(" ".join([bug.title, *bug.tags]))
+            found = self.bug_words[i] = bug_words(self.bugs[i])
         return found
 
     def owned_changes(self, owners: Sequence[str]) -> set[int]:
@@ -415,29 +578,34 @@ class CandidatePool:
         """Changes and bugs sharing at least one word with the action and its topic, best first.
 
         Pool: updated on or after ``since``, in a team project or by an owner, and
-        fitting the type hint (an e-mail finds nothing). Score = 0.6 * word overlap
-        (Dice) + 0.25 if an owner wrote/holds it + 0.15 if the wording gave a type hint.
-        With ``limit``, the ranking stops after ``limit`` distinct records.
+        fitting the type hint (an e-mail finds nothing). Words are weighted by their
+        IDF over the team's records; people's names and nicks are not words. The score
+        is the model's (see :func:`probability`). With ``limit``, the ranking stops after
+        ``limit`` distinct records.
         """
         hint = self.hint(action)
         if hint is not None and hint.kind is HintKind.NOTHING:
             return ()
-        mine = words(f"{action.text} {action.topic}", drop={o.casefold() for o in action.owners})
         ix = self._index()
+        drop = ix.people | {o.casefold() for o in action.owners}
+        mine = {w: ix.weights.of(w) for w in words(f"{action.text} {action.topic}", drop=drop)}
+        if not mine:
+            return ()
+        mine_total = math.fsum(mine.values())
+        only = hint if hint is not None and hint.filters else None
         owned, names = ix.owned_changes(action.owners), ix.launchpad_names(action.owners)
-        with_bugs = hint is None or hint.allows_bugs
+        with_bugs = only is None
         held = ix.held_bugs(names) if with_bugs else set()
         found = self._changes(ix, mine, since, hint, owned, owned)
         found += self._bugs(ix, mine, since, hint, held, held)
         # The other candidates share a word with the action and are ranked all at once
         # from the postings; only those that can make the ranking are scored one by one.
-        bonus = HINT_WEIGHT * bool(hint)
-        changes, overlap = ix.postings(LinkKind.CHANGE, since, hint).overlap(mine, owned)
-        change_ranks = WORD_WEIGHT * overlap + bonus
+        changes, shared, totals = ix.postings(LinkKind.CHANGE, since, only).weighted(mine, owned)
+        change_ranks = _ranks(ix, LinkKind.CHANGE, hint, changes, shared, mine_total, totals)
         bugs, bug_ranks = NO_POSITIONS, np.empty(0)
         if with_bugs:
-            bugs, overlap = ix.postings(LinkKind.BUG, since, hint).overlap(mine, held)
-            bug_ranks = WORD_WEIGHT * overlap + bonus
+            bugs, shared, totals = ix.postings(LinkKind.BUG, since, None).weighted(mine, held)
+            bug_ranks = _ranks(ix, LinkKind.BUG, hint, bugs, shared, mine_total, totals)
         ix.compared += len(owned) + len(held) + len(changes) + len(bugs)
         if limit is not None and ix.unique:
             exact = np.array([-entry[0][0] for entry in found])
@@ -452,15 +620,19 @@ class CandidatePool:
                 change = self.changes[i]
                 owner = ix.change_owner(action.owners, change.owner)
                 ident = str(change.number)
+                fits = hint is not None and hint.accepts(ix.projects[i])
             else:
                 owner, ident = ix.bug_owner(self.bugs[i], names), str(self.bugs[i].bug_id)
-            ranked.append(_score(kind, ident, mine, theirs, owner, hint))
+                fits = hint is not None and any(map(hint.accepts, ix.targets[i]))
+            ranked.append(
+                _score(kind, ident, mine, theirs, owner, hint if fits else None, ix.weights)
+            )
         return tuple(c for c in ranked if c is not None)
 
     @staticmethod
     def _changes(
         ix: _Index,
-        mine: frozenset[str],
+        mine: Mapping[str, float],
         since: date | None,
         hint: TypeHint | None,
         positions: Collection[int],
@@ -472,17 +644,19 @@ class CandidatePool:
             project = ix.projects[i]
             if (since and ix.updated[i] < since) or (project not in ix.team and i not in owned):
                 continue
-            if (hint is None or hint.accepts(project)) and (
-                common := mine & (theirs := ix.words_of_change(i))
+            fits = hint is not None and hint.accepts(project)
+            if (fits or hint is None or not hint.filters) and (
+                common := mine.keys() & (theirs := ix.words_of_change(i))
             ):
-                rank = _rank(mine, theirs, common, owner=i in owned, hint=hint is not None)
+                total = ix.change_total(i)
+                rank = _rank(ix, mine, total, common, owner=i in owned, hint=fits)
                 found.append(((-rank, "change", ix.order[i], i), LinkKind.CHANGE, i, theirs))
         return found
 
     @staticmethod
     def _bugs(
         ix: _Index,
-        mine: frozenset[str],
+        mine: Mapping[str, float],
         since: date | None,
         hint: TypeHint | None,
         positions: Collection[int],
@@ -495,20 +669,48 @@ class CandidatePool:
             if not bug.visible or (since and (active is None or active < since)):
                 continue
             owner = i in held
+            fits = hint is not None and any(map(hint.accepts, targets))
             if (
                 (targets & ix.team or owner)
-                and (hint is None or any(map(hint.accepts, targets)))
-                and (common := mine & (theirs := ix.words_of_bug(i)))
+                and (fits or hint is None or not hint.filters)
+                and (common := mine.keys() & (theirs := ix.words_of_bug(i)))
             ):
-                rank = _rank(mine, theirs, common, owner=owner, hint=hint is not None)
+                total = ix.bug_total(i)
+                rank = _rank(ix, mine, total, common, owner=owner, hint=fits)
                 key = (-rank, "bug", id_order(str(bug.bug_id)), i)
                 found.append((key, LinkKind.BUG, i, theirs))
         return found
 
 
 def _rank(
-    mine: frozenset[str], theirs: frozenset[str], common: frozenset[str], *, owner: bool, hint: bool
+    ix: _Index,
+    mine: Mapping[str, float],
+    total: float,
+    common: Collection[str],
+    *,
+    owner: bool,
+    hint: bool,
 ) -> float:
-    """The score :func:`_score` gives, without the evidence."""
-    overlap = 2 * len(common) / (len(mine) + len(theirs))
-    return round(WORD_WEIGHT * overlap + OWNER_WEIGHT * owner + HINT_WEIGHT * hint, 3)
+    """The score :func:`_score` gives, without the evidence (``total``: the record's weight)."""
+    shared = math.fsum(map(mine.__getitem__, common))
+    cover, fit = shared / math.fsum(mine.values()), shared / total
+    return probability(cover, fit, shared / ix.weights.unknown, owner=owner, hint=hint)
+
+
+def _ranks(
+    ix: _Index,
+    kind: LinkKind,
+    hint: TypeHint | None,
+    positions: Positions,
+    shared: Floats,
+    mine_total: float,
+    totals: Floats,
+) -> Floats:
+    """:func:`probability` for many records at once (no owner: owned records are scored
+    one by one), not rounded."""
+    z = BIAS + COVER_WEIGHT * shared / mine_total + FIT_WEIGHT * shared / totals
+    z = z + RARE_WEIGHT * shared / ix.weights.unknown
+    if hint is not None:
+        z = z + HINT_WEIGHT * ix.fits(kind, hint)[positions]
+    result: Floats = 1 / (1 + np.exp(-z))
+    return result
