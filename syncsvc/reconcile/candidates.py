@@ -18,6 +18,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 import numpy as np
 
@@ -209,8 +210,8 @@ class Candidate:
 #   owner  1 when an owner wrote the change or holds the bug
 #   hint   1 when the wording gave a type hint the record fits (spec, tempest, client)
 # The score is the logistic of BIAS plus each piece of evidence times its weight.
-BIAS, COVER_WEIGHT, FIT_WEIGHT, RARE_WEIGHT = -5.92, 0.0, 3.70, 2.52
-OWNER_WEIGHT, HINT_WEIGHT = 1.00, -0.57
+BIAS, COVER_WEIGHT, FIT_WEIGHT, RARE_WEIGHT = -5.92, 0.0, 3.71, 2.51
+OWNER_WEIGHT, HINT_WEIGHT = 0.99, -0.54
 
 
 def probability(cover: float, fit: float, rare: float, *, owner: bool, hint: bool) -> float:
@@ -218,6 +219,9 @@ def probability(cover: float, fit: float, rare: float, *, owner: bool, hint: boo
     z = BIAS + COVER_WEIGHT * cover + FIT_WEIGHT * fit + RARE_WEIGHT * rare
     z += OWNER_WEIGHT * owner + HINT_WEIGHT * hint
     return round(1 / (1 + math.exp(-z)), 3)
+
+
+STOP_WEIGHT = 1.05  # ln(1 / 0.35): a word in 35% of a team's records or more is a stop word
 
 
 class WordWeights:
@@ -248,6 +252,11 @@ class WordWeights:
     def of(self, word: str) -> float:
         """The weight of one word."""
         return self.idf[word]
+
+    def query(self, found: Collection[str]) -> dict[str, float]:
+        """An action's words with their weights, without the team's stop words: the words
+        in over a third of its records (weight below STOP_WEIGHT)."""
+        return {w: weight for w in found if (weight := self.idf[w]) >= STOP_WEIGHT}
 
     def total(self, found: Collection[str]) -> float:
         """The summed weight of a word set (``fsum``: the same in any order)."""
@@ -588,32 +597,33 @@ class CandidatePool:
             return ()
         ix = self._index()
         drop = ix.people | {o.casefold() for o in action.owners}
-        mine = {w: ix.weights.of(w) for w in words(f"{action.text} {action.topic}", drop=drop)}
+        mine = ix.weights.query(words(f"{action.text} {action.topic}", drop=drop))
         if not mine:
             return ()
-        mine_total = math.fsum(mine.values())
+        query = _Query(mine, frozenset(mine), math.fsum(mine.values()))
         only = hint if hint is not None and hint.filters else None
         owned, names = ix.owned_changes(action.owners), ix.launchpad_names(action.owners)
         with_bugs = only is None
         held = ix.held_bugs(names) if with_bugs else set()
-        found = self._changes(ix, mine, since, hint, owned, owned)
-        found += self._bugs(ix, mine, since, hint, held, held)
+        found = self._changes(ix, query, since, hint, owned, owned)
+        found += self._bugs(ix, query, since, hint, held, held)
         # The other candidates share a word with the action and are ranked all at once
         # from the postings; only those that can make the ranking are scored one by one.
         changes, shared, totals = ix.postings(LinkKind.CHANGE, since, only).weighted(mine, owned)
-        change_ranks = _ranks(ix, LinkKind.CHANGE, hint, changes, shared, mine_total, totals)
+        change_ranks = _logits(ix, LinkKind.CHANGE, hint, changes, shared, query.total, totals)
         bugs, bug_ranks = NO_POSITIONS, np.empty(0)
         if with_bugs:
             bugs, shared, totals = ix.postings(LinkKind.BUG, since, None).weighted(mine, held)
-            bug_ranks = _ranks(ix, LinkKind.BUG, hint, bugs, shared, mine_total, totals)
+            bug_ranks = _logits(ix, LinkKind.BUG, hint, bugs, shared, query.total, totals)
         ix.compared += len(owned) + len(held) + len(changes) + len(bugs)
         if limit is not None and ix.unique:
-            exact = np.array([-entry[0][0] for entry in found])
-            # Ranks are rounded to 3 decimals: keep what rounding could lift into the ranking.
-            floor = rank_floor(limit, change_ranks, bug_ranks, exact) - 0.002
+            # Ranked on the logit scale (no exp per record); scores are rounded to 3
+            # decimals: keep what rounding could lift into the ranking.
+            exact = np.array([_logit(-entry[0][0]) for entry in found])
+            floor = _lowered(rank_floor(limit, change_ranks, bug_ranks, exact, near=2.0))
             changes, bugs = changes[change_ranks >= floor], bugs[bug_ranks >= floor]
-        found += self._changes(ix, mine, since, hint, changes.tolist(), owned)
-        found += self._bugs(ix, mine, since, hint, bugs.tolist(), held)
+        found += self._changes(ix, query, since, hint, changes.tolist(), owned)
+        found += self._bugs(ix, query, since, hint, bugs.tolist(), held)
         ranked: list[Candidate | None] = []
         for _, kind, i, theirs in _best(found, limit, unique=ix.unique):
             if kind is LinkKind.CHANGE:
@@ -632,7 +642,7 @@ class CandidatePool:
     @staticmethod
     def _changes(
         ix: _Index,
-        mine: Mapping[str, float],
+        query: _Query,
         since: date | None,
         hint: TypeHint | None,
         positions: Collection[int],
@@ -646,17 +656,17 @@ class CandidatePool:
                 continue
             fits = hint is not None and hint.accepts(project)
             if (fits or hint is None or not hint.filters) and (
-                common := mine.keys() & (theirs := ix.words_of_change(i))
+                common := query.words & (theirs := ix.words_of_change(i))
             ):
                 total = ix.change_total(i)
-                rank = _rank(ix, mine, total, common, owner=i in owned, hint=fits)
+                rank = _rank(ix, query, total, common, owner=i in owned, hint=fits)
                 found.append(((-rank, "change", ix.order[i], i), LinkKind.CHANGE, i, theirs))
         return found
 
     @staticmethod
     def _bugs(
         ix: _Index,
-        mine: Mapping[str, float],
+        query: _Query,
         since: date | None,
         hint: TypeHint | None,
         positions: Collection[int],
@@ -673,18 +683,26 @@ class CandidatePool:
             if (
                 (targets & ix.team or owner)
                 and (fits or hint is None or not hint.filters)
-                and (common := mine.keys() & (theirs := ix.words_of_bug(i)))
+                and (common := query.words & (theirs := ix.words_of_bug(i)))
             ):
                 total = ix.bug_total(i)
-                rank = _rank(ix, mine, total, common, owner=owner, hint=fits)
+                rank = _rank(ix, query, total, common, owner=owner, hint=fits)
                 key = (-rank, "bug", id_order(str(bug.bug_id)), i)
                 found.append((key, LinkKind.BUG, i, theirs))
         return found
 
 
+class _Query(NamedTuple):
+    """An action's words: each one's weight, the set, the summed weight."""
+
+    weights: dict[str, float]
+    words: frozenset[str]
+    total: float
+
+
 def _rank(
     ix: _Index,
-    mine: Mapping[str, float],
+    query: _Query,
     total: float,
     common: Collection[str],
     *,
@@ -692,12 +710,12 @@ def _rank(
     hint: bool,
 ) -> float:
     """The score :func:`_score` gives, without the evidence (``total``: the record's weight)."""
-    shared = math.fsum(map(mine.__getitem__, common))
-    cover, fit = shared / math.fsum(mine.values()), shared / total
+    shared = math.fsum(map(query.weights.__getitem__, common))
+    cover, fit = shared / query.total, shared / total
     return probability(cover, fit, shared / ix.weights.unknown, owner=owner, hint=hint)
 
 
-def _ranks(
+def _logits(
     ix: _Index,
     kind: LinkKind,
     hint: TypeHint | None,
@@ -706,11 +724,27 @@ def _ranks(
     mine_total: float,
     totals: Floats,
 ) -> Floats:
-    """:func:`probability` for many records at once (no owner: owned records are scored
-    one by one), not rounded."""
-    z = BIAS + COVER_WEIGHT * shared / mine_total + FIT_WEIGHT * shared / totals
-    z = z + RARE_WEIGHT * shared / ix.weights.unknown
+    """The logit of :func:`probability` for many records at once (no owner: owned records
+    are scored one by one)."""
+    per_shared = COVER_WEIGHT / mine_total + RARE_WEIGHT / ix.weights.unknown
+    z: Floats = BIAS + shared * (per_shared + FIT_WEIGHT / totals)
     if hint is not None:
         z = z + HINT_WEIGHT * ix.fits(kind, hint)[positions]
-    result: Floats = 1 / (1 + np.exp(-z))
-    return result
+    return z
+
+
+_EDGE = 1e-9
+
+
+def _logit(p: float) -> float:
+    """The logit of a score, clipped away from 0 and 1."""
+    p = min(max(p, _EDGE), 1 - _EDGE)
+    return math.log(p / (1 - p))
+
+
+def _lowered(floor: float) -> float:
+    """The logit of the score 0.002 below the one at logit ``floor`` (-inf: no floor)."""
+    if math.isinf(floor):
+        return floor
+    p = 1 / (1 + math.exp(-min(max(floor, -40.0), 40.0))) - 0.002
+    return -math.inf if p <= 0 else _logit(p)

@@ -104,13 +104,13 @@ class Postings:
         return self.members[hit], sums[hit], self.totals[hit]
 
 
-def rank_floor(limit: int, *ranks: Floats) -> float:
+def rank_floor(limit: int, *ranks: Floats, near: float = 0.2) -> float:
     """The ``limit``-th best of all ``ranks`` (``-inf`` when there are no more than
     ``limit``): nothing below it can be among the best ``limit``."""
     every = np.concatenate(ranks)
     if len(every) <= limit:
         return -np.inf
-    # The best ranks are usually close to the top one: select among those first.
-    if len(near := every[every >= every.max() - 0.2]) >= limit:
-        every = near
+    # The best ranks are usually within ``near`` of the top one: select among those first.
+    if len(close := every[every >= every.max() - near]) >= limit:
+        every = close
     return float(np.partition(every, len(every) - limit)[len(every) - limit])

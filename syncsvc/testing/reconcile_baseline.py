@@ -232,7 +232,7 @@ class NaivePool(CandidatePool):
         )
         drop = people_words(self.identities) | {o.casefold() for o in action.owners}
         text = f"{action.text} {action.topic}"
-        mine = {w: weights.of(w) for w in words(text, drop=drop)}
+        mine = weights.query(words(text, drop=drop))
         if not mine:
             return ()
         only = hint is not None and hint.filters
