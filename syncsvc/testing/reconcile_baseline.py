@@ -48,16 +48,12 @@ from syncsvc.reconcile.candidates import (
     Candidate,
     CandidatePool,
     HintKind,
-    WordWeights,
     _score,
     bug_activity,
-    bug_words,
     change_owner_match,
-    change_words,
     launchpad_owner_match,
-    people_words,
-    words,
 )
+from syncsvc.reconcile.weights import WordWeights, bug_words, change_words, people_words, words
 
 DEFAULT_SIZES = ((1_000, 20_000), (5_000, 100_000), (10_000, 200_000))
 FIRST_CHANGE, FIRST_BUG = 700_000, 1_900_000
