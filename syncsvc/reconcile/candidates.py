@@ -33,6 +33,7 @@ from syncsvc.reconcile.weights import (
     FIT_WEIGHT,
     HINT_WEIGHT,
     RARE_WEIGHT,
+    WordStats,
     WordWeights,
     _logit,
     _lowered,
@@ -244,11 +245,16 @@ class _Index:
             {b.bug_id for b in self.bugs}
         ) == len(self.bugs)
         self.compared = 0
-        frequencies = {w: len(p) for w, p in change_by_word.items()}
-        for word, found in bug_by_word.items():
-            frequencies[word] = frequencies.get(word, 0) + len(found)
-        self.weights = WordWeights(frequencies, len(self.change_words) + len(self.bug_words))
-        self.people = people_words(pool.identities)
+        if pool.stats is None:
+            frequencies = {w: len(p) for w, p in change_by_word.items()}
+            for word, found in bug_by_word.items():
+                frequencies[word] = frequencies.get(word, 0) + len(found)
+            records = len(self.change_words) + len(self.bug_words)
+            pool_stats = WordStats(frequencies, records, people_words(pool.identities))
+        else:
+            pool_stats = pool.stats
+        self.weights = pool_stats.weights()
+        self.people = pool_stats.people
         total = self.weights.total
         # each record's summed word weight; -1.0 until needed for a record outside the team
         self.change_totals = [-1.0] * len(self.changes)
@@ -419,13 +425,15 @@ class CandidatePool:
     The pool indexes its records on first use (by word, owner account and
     assignee), so scoring an action costs the records that share a word with it
     or belong to an owner, not the whole pool. Do not mutate the sequences after
-    the first call.
+    the first call. Words weigh by ``stats`` when given (a relink's kept statistics),
+    else by the statistics of the records given.
     """
 
     changes: Sequence[Change]
     bugs: Sequence[Bug]
     identities: Sequence[Identity] = ()
     team_projects: Sequence[str] = ()
+    stats: WordStats | None = None  # None: those of the records given
     _cache: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def _index(self) -> _Index:

@@ -8,13 +8,16 @@ score. Pure functions only (one memo of stems).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from syncsvc.domain import Bug, Change, Identity
+from syncsvc.domain.keys import lp_project, repo_name
 
 STOP_WORDS = frozenset(
     """
@@ -184,3 +187,63 @@ class _Query(NamedTuple):
     weights: dict[str, float]
     words: frozenset[str]
     total: float
+
+
+@dataclass(frozen=True, slots=True)
+class WordStats:
+    """What word weights hang on beyond one action and one record: how many of the team's
+    records use each word, how many records there are, and the people's words (never
+    matched). A relink keeps them between runs (see :mod:`syncsvc.sync.relink`) so that
+    a new record changes only its own scores."""
+
+    frequencies: Mapping[str, int]
+    records: int
+    people: frozenset[str]
+
+    def weights(self) -> WordWeights:
+        """The word weights these statistics give."""
+        return WordWeights(self.frequencies, self.records)
+
+    def to_json(self) -> str:
+        """The statistics as JSON text (sorted: the same statistics, the same text)."""
+        return json.dumps(
+            {
+                "frequencies": dict(sorted(self.frequencies.items())),
+                "records": self.records,
+                "people": sorted(self.people),
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> WordStats:
+        """The statistics :meth:`to_json` wrote."""
+        found = json.loads(text)
+        frequencies = {str(w): int(n) for w, n in found["frequencies"].items()}
+        return cls(frequencies, int(found["records"]), frozenset(map(str, found["people"])))
+
+
+def team_record_words(
+    changes: Iterable[Change], bugs: Iterable[Bug], team_projects: Iterable[str]
+) -> list[frozenset[str]]:
+    """The word sets of the team's records: changes in a team repository and bugs with a
+    task on a team project (hidden ones included), as the candidate pool indexes them."""
+    team = frozenset(repo_name(p) for p in team_projects)
+    found = [change_words(c) for c in changes if repo_name(c.project) in team]
+    found += [bug_words(b) for b in bugs if {lp_project(t.target) for t in b.tasks} & team]
+    return found
+
+
+def word_stats(
+    changes: Sequence[Change],
+    bugs: Sequence[Bug],
+    identities: Sequence[Identity],
+    team_projects: Sequence[str],
+) -> WordStats:
+    """The statistics of the team's records now (what a pool without given statistics uses)."""
+    frequencies: dict[str, int] = defaultdict(int)
+    records = team_record_words(changes, bugs, team_projects)
+    for found in records:
+        for word in found:
+            frequencies[word] += 1
+    return WordStats(dict(frequencies), len(records), people_words(identities))
