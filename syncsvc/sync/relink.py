@@ -17,7 +17,8 @@ Candidate words weigh by statistics over the team's records (see
 :class:`syncsvc.reconcile.weights.WordStats`). Computed afresh, they would make
 every new record move every score; so the relink keeps them in the store and
 computes them again only with a full recompute of its own: when the fingerprint
-changes, when none are kept, or when the team's record count has moved by more
+changes, when none are kept, when a note asks for everything (a person's identity
+set: names are not words), or when the team's record count has moved by more
 than ``STATS_DRIFT`` since (`link refresh --full` judges every commitment with
 the kept ones). A full and an incremental relink of the same history thus use
 the same numbers, and a moved record changes only its own scores.
@@ -286,9 +287,9 @@ def relink(
     )
     pending = store.pending()
     kept = store.word_stats()
-    stats = None if kept is None or store.fingerprint() != stamp else WordStats.from_json(kept)
+    renew = store.fingerprint() != stamp or any(kind is PendingKind.ALL for kind, _ in pending)
+    stats = None if kept is None or renew else WordStats.from_json(kept)
     full = full or dry_run or stats is None
-    full = full or any(kind is PendingKind.ALL for kind, _ in pending)
     learned: set[str] = set()
     changes: Sequence[Change] | None = None
     bugs: Sequence[Bug] | None = None

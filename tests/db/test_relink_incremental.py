@@ -29,6 +29,7 @@ from syncsvc.domain import (
 )
 from syncsvc.models import repo
 from syncsvc.models.db import open_engine
+from syncsvc.models.identities import set_identity
 from syncsvc.models.link_store import set_link_status
 from syncsvc.models.link_tables import RelinkCheckRow, RelinkMarkRow
 from syncsvc.models.relink_store import WORD_STATS
@@ -299,3 +300,16 @@ class TestKeptWordStatistics:
         report, _ = relink_once(engine, seeded.settings, now=now, full=False)
         assert (report.full, report.covered) == (True, 20)
         assert _kept_stats(engine).records == kept.records + 2 + grown
+
+    def test_a_person_set_renews_the_statistics(self, engine: Engine) -> None:
+        """Setting an identity (a name is never a word) recomputes everything with fresh
+        statistics, whose people's words name the new nick."""
+        seeded = seed(engine, commitments=12, changes=30, rounds=0)
+        relink_once(engine, seeded.settings, now=RELINK_AT, full=True)
+        assert "zanzibarnick" not in _kept_stats(engine).people
+        with Session(engine) as session:
+            set_identity(session, "zanzibarnick", launchpad="zanzibar-lp", now=RELINK_AT)
+            session.commit()
+        report, _ = relink_once(engine, seeded.settings, now=RELINK_AT, full=False)
+        assert (report.full, report.covered) == (True, 12)
+        assert "zanzibarnick" in _kept_stats(engine).people
