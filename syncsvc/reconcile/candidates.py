@@ -16,7 +16,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -245,16 +245,12 @@ class _Index:
             {b.bug_id for b in self.bugs}
         ) == len(self.bugs)
         self.compared = 0
-        if pool.stats is None:
-            frequencies = {w: len(p) for w, p in change_by_word.items()}
-            for word, found in bug_by_word.items():
-                frequencies[word] = frequencies.get(word, 0) + len(found)
+        if (stats := pool.stats) is None:
+            frequencies = Counter({w: len(p) for w, p in change_by_word.items()})
+            frequencies.update({w: len(p) for w, p in bug_by_word.items()})
             records = len(self.change_words) + len(self.bug_words)
-            pool_stats = WordStats(frequencies, records, people_words(pool.identities))
-        else:
-            pool_stats = pool.stats
-        self.weights = pool_stats.weights()
-        self.people = pool_stats.people
+            stats = WordStats(frequencies, records, people_words(pool.identities))
+        self.weights, self.people = stats.weights(), stats.people
         total = self.weights.total
         # each record's summed word weight; -1.0 until needed for a record outside the team
         self.change_totals = [-1.0] * len(self.changes)
@@ -433,7 +429,7 @@ class CandidatePool:
     bugs: Sequence[Bug]
     identities: Sequence[Identity] = ()
     team_projects: Sequence[str] = ()
-    stats: WordStats | None = None  # None: those of the records given
+    stats: WordStats | None = None
     _cache: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def _index(self) -> _Index:
