@@ -44,6 +44,7 @@ from syncsvc.models.sync_tables import BugRow, BugTaskRow, ChangeRow
 from syncsvc.models.tables import DayRow, PersonRow, TopicRefRow, TopicRow
 
 FINGERPRINT = "fingerprint"
+WORD_STATS = "word_stats"
 
 
 class SqlLinkStore:
@@ -119,6 +120,9 @@ class SqlLinkStore:
     def fingerprint(self) -> str | None:
         return pending.get_mark(self._session, FINGERPRINT)
 
+    def word_stats(self) -> str | None:
+        return pending.get_mark(self._session, WORD_STATS)
+
     def global_inputs(self) -> str:
         start = self.event_start()
         projects = pending.known_projects(self._session)
@@ -147,11 +151,14 @@ class SqlLinkStore:
         fingerprint: str,
         everything: bool,
         again: Collection[int],
+        word_stats: str | None = None,
     ) -> None:
         pending.clear_pending(self._session, covered)
         pending.mark_pending(self._session, [(PendingKind.ACTION, i) for i in again])
         pending.replace_checks(self._session, checks, everything=everything)
         pending.set_mark(self._session, FINGERPRINT, fingerprint)
+        if word_stats is not None:
+            pending.set_mark(self._session, WORD_STATS, word_stats)
 
     def people(self) -> Mapping[str, str | None]:
         return {p.nick: p.name for p in self._session.scalars(select(PersonRow))}

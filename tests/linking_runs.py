@@ -31,6 +31,7 @@ from syncsvc.domain import (
     RefKind,
     StoredAction,
 )
+from syncsvc.reconcile.candidates import CandidatePool
 from syncsvc.reconcile.diff import diff
 
 # --- end of project imports
@@ -198,3 +199,22 @@ def suggest(run: EventRun, threshold: float) -> list[Suggestion]:
         )
         for link in plan.add
     ]
+
+
+def candidate_rows(run: EventRun) -> list[tuple[Suggestion, tuple[float, ...]]]:
+    """Every candidate of every commitment of one event, with the model's inputs (for
+    fitting the weights: benchmarks/fit_linking.py)."""
+    pool = CandidatePool(run.changes, run.bugs, run.identities, run.team_projects)
+    rows = []
+    for action in run.actions:
+        for cand in pool.score(action, run.event_start):
+            ident = (
+                run.change_id_of.get(int(cand.id), cand.id)
+                if cand.kind is LinkKind.CHANGE
+                else cand.id
+            )
+            found = Suggestion(
+                run.commitment_of[action.id], cand.kind.value, ident, cand.score, "candidate"
+            )
+            rows.append((found, cand.features))
+    return rows

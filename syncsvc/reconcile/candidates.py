@@ -1,19 +1,23 @@
 """Candidate links for commitments with no explicit id: scored, explainable guesses.
 
-A candidate is a change or bug that shares words with the action and its topic
-(after stop-word removal and crude stemming), boosted when an owner wrote or
-holds it (through the identity map) and when the wording hints at its type
-("spec" → ``*-specs`` repos, "nova spec" → ``nova-specs``; an e-mail to
-openstack-discuss finds nothing). The score breakdown is the link's evidence.
+A candidate is a team change or bug (or an owner's, anywhere) that shares words
+with the action and its topic, team commitments included. Words weigh their
+IDF over the team's records (see :mod:`syncsvc.reconcile.weights`); the score
+is a logistic model of how much of the record the shared words make up, their
+weight, whether an owner wrote or holds it (through the identity map) and
+whether it fits the wording's type hint ("spec" → ``*-specs`` repos; "nova
+spec" → only ``nova-specs``; an e-mail to openstack-discuss finds nothing).
+The words, their weights and each piece of evidence are the link's evidence.
 Pure functions only.
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 import re
-from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -22,9 +26,24 @@ import numpy as np
 
 from syncsvc.domain import Account, Bug, Change, Identity, LinkKind, StoredAction
 from syncsvc.domain.keys import id_order, lp_project, repo_name
-from syncsvc.reconcile.postings import NO_POSITIONS, Postings, rank_floor
-
-WORD_WEIGHT, OWNER_WEIGHT, HINT_WEIGHT = 0.6, 0.25, 0.15
+from syncsvc.reconcile.postings import NO_POSITIONS, Floats, Mask, Positions, Postings, rank_floor
+from syncsvc.reconcile.weights import (
+    BIAS,
+    COVER_WEIGHT,
+    FIT_WEIGHT,
+    HINT_WEIGHT,
+    RARE_WEIGHT,
+    WordStats,
+    WordWeights,
+    _logit,
+    _lowered,
+    _Query,
+    bug_words,
+    change_words,
+    people_words,
+    probability,
+    words,
+)
 
 
 def change_owner_match(
@@ -63,40 +82,13 @@ def launchpad_owner_match(
     return None
 
 
-STOP_WORDS = frozenset(
-    """
-    a an the and or but if of to in on at by for from with without into onto about as is are
-    was were be been being this that these those it its we our us they them their he she his
-    her you your will shall would should could can may might must need needs do does did done
-    not no yes all any some each other more most less also just only then than so such very
-    propose review merge work patch change add fix update use follow look get make take see
-    try help new via per etc team discuss discussion sure start continue whether there what
-    write send check investigate ensure keep find ask bring
-    """.split()
-)
-_SYNONYMS = {"specification": "spec", "specifications": "spec", "documentation": "doc"}
-_WORD = re.compile(r"[a-z0-9]+")
 _SPEC = re.compile(r"\b(?:(?P<project>[a-z][\w-]*)\s+)?spec(?:s|ifications?)?\b", re.IGNORECASE)
 _TEMPEST = re.compile(r"\btempest\b", re.IGNORECASE)
-_CLIENT = re.compile(r"\b(?:[\w-]*client|osc|sdk)\b", re.IGNORECASE)
+# A client repository ("python-manilaclient", "cinderclient"), not a library's name
+# that ends in "-client" ("ceph-volume-client").
+_CLIENT = re.compile(r"(?<![\w-])(?:python-)?[a-z]*client\b|\b(?:osc|sdk)\b", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:no|not|without|never)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _EMAIL = re.compile(r"(?i:\be-?mails?\b|\bmailing[ -]lists?\b|\bopenstack-discuss\b)|\bML\b")
-
-
-def _stem(word: str) -> str:
-    word = _SYNONYMS.get(word, word)
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
-def words(text: str, drop: Collection[str] = ()) -> frozenset[str]:
-    """Lower-cased, crudely stemmed words of ``text`` (3+ letters) without stop words,
-    digits or the words in ``drop``."""
-    raw = (w for w in _WORD.findall(text.lower()) if len(w) > 2 and not w.isdigit())
-    stems = (_stem(w) for w in raw if w not in STOP_WORDS)
-    return frozenset(w for w in stems if w not in STOP_WORDS and w not in drop)
 
 
 class HintKind(StrEnum):
@@ -125,9 +117,11 @@ class TypeHint:
         )
 
     @property
-    def allows_bugs(self) -> bool:
-        """Whether a bug can be what the action is about (not for specs or e-mails)."""
-        return self.kind in (HintKind.TEMPEST, HintKind.CLIENT)
+    def filters(self) -> bool:
+        """Whether only records that fit the hint are candidates ("nova spec": only
+        nova-specs). Other hints are evidence, not a filter: a spec's implementation
+        is the commitment's work too."""
+        return self.kind is HintKind.SPEC and self.project is not None
 
     def accepts(self, project: str) -> bool:
         """Whether a repository/Launchpad project (short name) fits the hint."""
@@ -140,49 +134,64 @@ class TypeHint:
 
 def type_hint(text: str, known_projects: Collection[str] = ()) -> TypeHint | None:
     """The hint in an action's text. ``<word> spec`` names a project only when ``word``
-    (or ``word-specs``) is a known project; an e-mail counts only without another hint."""
-    specs = list(_SPEC.finditer(text))
+    (or ``word-specs``) is a known project; a negated spec ("no spec is necessary") is
+    no hint. An e-mail wins over every hint but a spec's."""
+    specs = [
+        m
+        for m in _SPEC.finditer(text)
+        if not _NEGATED.search(f"{text[: m.start()]}{m.group('project') or ''} ")
+    ]
     for match in specs:
         name = (match.group("project") or "").lower().removesuffix("-specs")
         if name and name in known_projects:
             return TypeHint(HintKind.SPEC, name)
     if specs:
         return TypeHint(HintKind.SPEC)
+    if _EMAIL.search(text):
+        return TypeHint(HintKind.NOTHING)
     for kind, pattern in ((HintKind.TEMPEST, _TEMPEST), (HintKind.CLIENT, _CLIENT)):
         if pattern.search(text):
             return TypeHint(kind)
-    return TypeHint(HintKind.NOTHING) if _EMAIL.search(text) else None
+    return None
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A change or bug that may be the work of a commitment, with its score breakdown."""
+    """A change or bug that may be the work of a commitment, with its score breakdown.
+
+    ``features`` are the model's inputs (cover, fit, rare, owner, hint), for fitting.
+    """
 
     kind: LinkKind
     id: str
     score: float
     evidence: str
+    features: tuple[float, ...] = field(default=(), compare=False)
 
 
 def _score(
     kind: LinkKind,
     ident: str,
-    mine: frozenset[str],
+    mine: Mapping[str, float],
     theirs: frozenset[str],
     owner: str | None,
     hint: TypeHint | None,
+    weights: WordWeights,
 ) -> Candidate | None:
-    common = mine & theirs
+    common = sorted(mine.keys() & theirs)
     if not common:
         return None
-    overlap = 2 * len(common) / (len(mine) + len(theirs))
-    score = round(WORD_WEIGHT * overlap + OWNER_WEIGHT * bool(owner) + HINT_WEIGHT * bool(hint), 3)
+    shared = math.fsum(map(mine.__getitem__, common))
+    cover, fit = shared / math.fsum(mine.values()), shared / weights.total(theirs)
+    rare = shared / weights.unknown
+    score = probability(cover, fit, rare, owner=bool(owner), hint=hint is not None)
+    matched = ", ".join(f"{w} {mine[w]:.1f}" for w in common)
     evidence = (
-        f"words {overlap:.2f} [{', '.join(sorted(common))}] *{WORD_WEIGHT}"
-        f" + owner {owner or 'none'} *{OWNER_WEIGHT}"
-        f" + type {hint.label if hint else 'none'} *{HINT_WEIGHT} = {score:.2f}"
+        f"words [{matched}] cover {cover:.2f} of the action, {fit:.2f} of the {kind}"
+        f"; owner {owner or 'none'}; type {hint.label if hint else 'none'}; score {score:.2f}"
     )
-    return Candidate(kind, ident, score, evidence)
+    features = (cover, fit, rare, float(bool(owner)), float(hint is not None))
+    return Candidate(kind, ident, score, evidence, features)
 
 
 def bug_activity(bug: Bug) -> datetime | None:
@@ -236,11 +245,29 @@ class _Index:
             {b.bug_id for b in self.bugs}
         ) == len(self.bugs)
         self.compared = 0
+        if (stats := pool.stats) is None:
+            frequencies = Counter({w: len(p) for w, p in change_by_word.items()})
+            frequencies.update({w: len(p) for w, p in bug_by_word.items()})
+            records = len(self.change_words) + len(self.bug_words)
+            stats = WordStats(frequencies, records, people_words(pool.identities))
+        self.weights, self.people = stats.weights(), stats.people
+        total = self.weights.total
+        # each record's summed word weight; -1.0 until needed for a record outside the team
+        self.change_totals = [-1.0] * len(self.changes)
+        for i, mine in self.change_words.items():
+            self.change_totals[i] = total(mine)
+        self.bug_totals = [-1.0] * len(self.bugs)
+        for i, mine in self.bug_words.items():
+            self.bug_totals[i] = total(mine)
         self.change_postings = Postings.build(
-            change_by_word, [len(self.change_words.get(i, ())) for i in range(len(self.changes))]
+            change_by_word,
+            [len(self.change_words.get(i, ())) for i in range(len(self.changes))],
+            [max(t, 0.0) for t in self.change_totals],
         )
         self.bug_postings = Postings.build(
-            bug_by_word, [len(self.bug_words.get(i, ())) for i in range(len(self.bugs))]
+            bug_by_word,
+            [len(self.bug_words.get(i, ())) for i in range(len(self.bugs))],
+            [max(t, 0.0) for t in self.bug_totals],
         )
         self.project_names = sorted(set(self.projects))
         ids = {name: n for n, name in enumerate(self.project_names)}
@@ -252,6 +279,19 @@ class _Index:
         self.bug_day = np.array([d.toordinal() if d else 0 for d in self.active], dtype=np.int64)
         self.bug_visible = np.array([b.visible for b in self.bugs], dtype=np.bool_)
         self.views: dict[tuple[LinkKind, date | None, TypeHint | None], Postings] = {}
+        self.hinted: dict[tuple[LinkKind, TypeHint], Mask] = {}
+
+    def fits(self, kind: LinkKind, hint: TypeHint) -> Mask:
+        """Which changes or bugs (a mask over pool positions) fit ``hint`` (cached)."""
+        if (found := self.hinted.get((kind, hint))) is None:
+            if kind is LinkKind.CHANGE:
+                names = np.array([hint.accepts(p) for p in self.project_names], dtype=np.bool_)
+                found = names[self.change_project]
+            else:
+                sets = [any(map(hint.accepts, t)) for t in self.target_sets]
+                found = np.array(sets, dtype=np.bool_)[self.bug_targets]
+            self.hinted[kind, hint] = found
+        return found
 
     def postings(self, kind: LinkKind, since: date | None, hint: TypeHint | None) -> Postings:
         """The word postings of the team's changes or bugs that pass the filters of
@@ -276,19 +316,28 @@ class _Index:
             view = self.views[key] = full.restrict(keep)
         return view
 
+    def change_total(self, i: int) -> float:
+        """The summed weight of a change's words (cached)."""
+        if (found := self.change_totals[i]) < 0:
+            found = self.change_totals[i] = self.weights.total(self.words_of_change(i))
+        return found
+
+    def bug_total(self, i: int) -> float:
+        """The summed weight of a bug's words (cached)."""
+        if (found := self.bug_totals[i]) < 0:
+            found = self.bug_totals[i] = self.weights.total(self.words_of_bug(i))
+        return found
+
     def words_of_change(self, i: int) -> frozenset[str]:
         """The words a change is matched on: subject, topic and hashtags."""
         if (found := self.change_words.get(i)) is None:
-            change = self.changes[i]
-            text = f"{change.subject} {(change.topic or '').replace('/', ' ')}"
-            found = self.change_words[i] = words(" ".join([text, *change.hashtags]))
+            found = self.change_words[i] = change_words(self.changes[i])
         return found
 
     def words_of_bug(self, i: int) -> frozenset[str]:
         """The words a bug is matched on: title and tags."""
         if (found := self.bug_words.get(i)) is None:
-            bug = self.bugs[i]
-            found = self.bug_words[i] = words(" ".join([bug.title, *bug.tags]))
+            found = self.bug_words[i] = bug_words(self.bugs[i])
         return found
 
     def owned_changes(self, owners: Sequence[str]) -> set[int]:
@@ -372,13 +421,15 @@ class CandidatePool:
     The pool indexes its records on first use (by word, owner account and
     assignee), so scoring an action costs the records that share a word with it
     or belong to an owner, not the whole pool. Do not mutate the sequences after
-    the first call.
+    the first call. Words weigh by ``stats`` when given (a relink's kept statistics),
+    else by the statistics of the records given.
     """
 
     changes: Sequence[Change]
     bugs: Sequence[Bug]
     identities: Sequence[Identity] = ()
     team_projects: Sequence[str] = ()
+    stats: WordStats | None = None
     _cache: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def _index(self) -> _Index:
@@ -415,52 +466,62 @@ class CandidatePool:
         """Changes and bugs sharing at least one word with the action and its topic, best first.
 
         Pool: updated on or after ``since``, in a team project or by an owner, and
-        fitting the type hint (an e-mail finds nothing). Score = 0.6 * word overlap
-        (Dice) + 0.25 if an owner wrote/holds it + 0.15 if the wording gave a type hint.
-        With ``limit``, the ranking stops after ``limit`` distinct records.
+        fitting the type hint (an e-mail finds nothing). Words are weighted by their
+        IDF over the team's records; people's names and nicks are not words. The score
+        is the model's (see :func:`probability`). With ``limit``, the ranking stops after
+        ``limit`` distinct records.
         """
         hint = self.hint(action)
         if hint is not None and hint.kind is HintKind.NOTHING:
             return ()
-        mine = words(f"{action.text} {action.topic}", drop={o.casefold() for o in action.owners})
         ix = self._index()
+        drop = ix.people | {o.casefold() for o in action.owners}
+        mine = ix.weights.query(words(f"{action.text} {action.topic}", drop=drop))
+        if not mine:
+            return ()
+        query = _Query(mine, frozenset(mine), math.fsum(mine.values()))
+        only = hint if hint is not None and hint.filters else None
         owned, names = ix.owned_changes(action.owners), ix.launchpad_names(action.owners)
-        with_bugs = hint is None or hint.allows_bugs
+        with_bugs = only is None
         held = ix.held_bugs(names) if with_bugs else set()
-        found = self._changes(ix, mine, since, hint, owned, owned)
-        found += self._bugs(ix, mine, since, hint, held, held)
+        found = self._changes(ix, query, since, hint, owned, owned)
+        found += self._bugs(ix, query, since, hint, held, held)
         # The other candidates share a word with the action and are ranked all at once
         # from the postings; only those that can make the ranking are scored one by one.
-        bonus = HINT_WEIGHT * bool(hint)
-        changes, overlap = ix.postings(LinkKind.CHANGE, since, hint).overlap(mine, owned)
-        change_ranks = WORD_WEIGHT * overlap + bonus
+        changes, shared, totals = ix.postings(LinkKind.CHANGE, since, only).weighted(mine, owned)
+        change_ranks = _logits(ix, LinkKind.CHANGE, hint, changes, shared, query.total, totals)
         bugs, bug_ranks = NO_POSITIONS, np.empty(0)
         if with_bugs:
-            bugs, overlap = ix.postings(LinkKind.BUG, since, hint).overlap(mine, held)
-            bug_ranks = WORD_WEIGHT * overlap + bonus
+            bugs, shared, totals = ix.postings(LinkKind.BUG, since, None).weighted(mine, held)
+            bug_ranks = _logits(ix, LinkKind.BUG, hint, bugs, shared, query.total, totals)
         ix.compared += len(owned) + len(held) + len(changes) + len(bugs)
         if limit is not None and ix.unique:
-            exact = np.array([-entry[0][0] for entry in found])
-            # Ranks are rounded to 3 decimals: keep what rounding could lift into the ranking.
-            floor = rank_floor(limit, change_ranks, bug_ranks, exact) - 0.002
+            # Ranked on the logit scale (no exp per record); scores are rounded to 3
+            # decimals: keep what rounding could lift into the ranking.
+            exact = np.array([_logit(-entry[0][0]) for entry in found])
+            floor = _lowered(rank_floor(limit, change_ranks, bug_ranks, exact, near=2.0))
             changes, bugs = changes[change_ranks >= floor], bugs[bug_ranks >= floor]
-        found += self._changes(ix, mine, since, hint, changes.tolist(), owned)
-        found += self._bugs(ix, mine, since, hint, bugs.tolist(), held)
+        found += self._changes(ix, query, since, hint, changes.tolist(), owned)
+        found += self._bugs(ix, query, since, hint, bugs.tolist(), held)
         ranked: list[Candidate | None] = []
         for _, kind, i, theirs in _best(found, limit, unique=ix.unique):
             if kind is LinkKind.CHANGE:
                 change = self.changes[i]
                 owner = ix.change_owner(action.owners, change.owner)
                 ident = str(change.number)
+                fits = hint is not None and hint.accepts(ix.projects[i])
             else:
                 owner, ident = ix.bug_owner(self.bugs[i], names), str(self.bugs[i].bug_id)
-            ranked.append(_score(kind, ident, mine, theirs, owner, hint))
+                fits = hint is not None and any(map(hint.accepts, ix.targets[i]))
+            ranked.append(
+                _score(kind, ident, mine, theirs, owner, hint if fits else None, ix.weights)
+            )
         return tuple(c for c in ranked if c is not None)
 
     @staticmethod
     def _changes(
         ix: _Index,
-        mine: frozenset[str],
+        query: _Query,
         since: date | None,
         hint: TypeHint | None,
         positions: Collection[int],
@@ -472,17 +533,19 @@ class CandidatePool:
             project = ix.projects[i]
             if (since and ix.updated[i] < since) or (project not in ix.team and i not in owned):
                 continue
-            if (hint is None or hint.accepts(project)) and (
-                common := mine & (theirs := ix.words_of_change(i))
+            fits = hint is not None and hint.accepts(project)
+            if (fits or hint is None or not hint.filters) and (
+                common := query.words & (theirs := ix.words_of_change(i))
             ):
-                rank = _rank(mine, theirs, common, owner=i in owned, hint=hint is not None)
+                total = ix.change_total(i)
+                rank = _rank(ix, query, total, common, owner=i in owned, hint=fits)
                 found.append(((-rank, "change", ix.order[i], i), LinkKind.CHANGE, i, theirs))
         return found
 
     @staticmethod
     def _bugs(
         ix: _Index,
-        mine: frozenset[str],
+        query: _Query,
         since: date | None,
         hint: TypeHint | None,
         positions: Collection[int],
@@ -495,20 +558,47 @@ class CandidatePool:
             if not bug.visible or (since and (active is None or active < since)):
                 continue
             owner = i in held
+            fits = hint is not None and any(map(hint.accepts, targets))
             if (
                 (targets & ix.team or owner)
-                and (hint is None or any(map(hint.accepts, targets)))
-                and (common := mine & (theirs := ix.words_of_bug(i)))
+                and (fits or hint is None or not hint.filters)
+                and (common := query.words & (theirs := ix.words_of_bug(i)))
             ):
-                rank = _rank(mine, theirs, common, owner=owner, hint=hint is not None)
+                total = ix.bug_total(i)
+                rank = _rank(ix, query, total, common, owner=owner, hint=fits)
                 key = (-rank, "bug", id_order(str(bug.bug_id)), i)
                 found.append((key, LinkKind.BUG, i, theirs))
         return found
 
 
 def _rank(
-    mine: frozenset[str], theirs: frozenset[str], common: frozenset[str], *, owner: bool, hint: bool
+    ix: _Index,
+    query: _Query,
+    total: float,
+    common: Collection[str],
+    *,
+    owner: bool,
+    hint: bool,
 ) -> float:
-    """The score :func:`_score` gives, without the evidence."""
-    overlap = 2 * len(common) / (len(mine) + len(theirs))
-    return round(WORD_WEIGHT * overlap + OWNER_WEIGHT * owner + HINT_WEIGHT * hint, 3)
+    """The score :func:`_score` gives, without the evidence (``total``: the record's weight)."""
+    shared = math.fsum(map(query.weights.__getitem__, common))
+    cover, fit = shared / query.total, shared / total
+    return probability(cover, fit, shared / ix.weights.unknown, owner=owner, hint=hint)
+
+
+def _logits(
+    ix: _Index,
+    kind: LinkKind,
+    hint: TypeHint | None,
+    positions: Positions,
+    shared: Floats,
+    mine_total: float,
+    totals: Floats,
+) -> Floats:
+    """The logit of :func:`probability` for many records at once (no owner: owned records
+    are scored one by one)."""
+    per_shared = COVER_WEIGHT / mine_total + RARE_WEIGHT / ix.weights.unknown
+    z: Floats = BIAS + shared * (per_shared + FIT_WEIGHT / totals)
+    if hint is not None:
+        z = z + HINT_WEIGHT * ix.fits(kind, hint)[positions]
+    return z

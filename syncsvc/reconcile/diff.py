@@ -45,6 +45,7 @@ from syncsvc.reconcile.footers import (
     collect_edges,
     linkable_refs,
 )
+from syncsvc.reconcile.weights import WordStats
 
 MAX_CANDIDATES = 3
 CONFIRMED = LinkStatus.CONFIRMED
@@ -210,6 +211,7 @@ def diff(
     event_start: date | None,
     threshold: float = SUGGEST_THRESHOLD,
     topic_refs: TopicRefs | None = None,
+    stats: WordStats | None = None,
 ) -> Plan:
     """Compare the links the evidence supports with the ``existing`` (stored) links.
 
@@ -218,12 +220,13 @@ def diff(
     Candidates (for actions with no confirmed link that are not dropped) come
     from changes and bugs updated on or after ``event_start`` (else the action's
     day); at most three at or above ``threshold`` are suggested. Existing links
-    of actions not in ``actions`` are ignored. Deterministic: the same input
+    of actions not in ``actions`` are ignored. Words weigh by ``stats`` when given
+    (see :class:`CandidatePool`). Deterministic: the same input
     gives the same plan.
     """
     edges = collect_edges(changes, messages)
     by_target = _EdgeIndex(edges)
-    pool = CandidatePool(changes, bugs, identities, team_projects)
+    pool = CandidatePool(changes, bugs, identities, team_projects, stats)
     stored: dict[int, dict[LinkKey, Link]] = defaultdict(dict)
     for link in existing:
         stored[link.action_id][link.key] = link

@@ -9,7 +9,7 @@ instead of a Python loop over the records. Pure functions only.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,18 +29,32 @@ class Postings:
     """
 
     def __init__(
-        self, by_word: dict[str, Positions], lengths: Floats, members: Positions, local: Positions
+        self,
+        by_word: dict[str, Positions],
+        lengths: Floats,
+        members: Positions,
+        local: Positions,
+        totals: Floats | None = None,
     ) -> None:
         self.by_word, self.lengths = by_word, lengths
+        # each record's summed word weight (see :meth:`weighted`); the lengths without weights
+        self.totals = lengths if totals is None else totals
         # dense number → pool position, and pool position → dense number (-1: left out)
         self.members, self.local = members, local
 
     @classmethod
-    def build(cls, by_word: dict[str, list[int]], lengths: Sequence[int]) -> Postings:
-        """Postings from word → pool positions and each record's number of words."""
+    def build(
+        cls,
+        by_word: dict[str, list[int]],
+        lengths: Sequence[int],
+        totals: Sequence[float] | None = None,
+    ) -> Postings:
+        """Postings from word → pool positions, each record's number of words and, for
+        :meth:`weighted`, each record's summed word weight."""
         arrays = {w: np.array(p, dtype=np.int64) for w, p in by_word.items()}
         every = np.arange(len(lengths), dtype=np.int64)
-        return cls(arrays, np.array(lengths, dtype=np.float64), every, every)
+        weights = None if totals is None else np.array(totals, dtype=np.float64)
+        return cls(arrays, np.array(lengths, dtype=np.float64), every, every, weights)
 
     def restrict(self, keep: Mask) -> Postings:
         """The postings of the records ``keep`` selects (a mask over pool positions)."""
@@ -52,7 +66,7 @@ class Postings:
             renumbered = local[positions]
             if len(kept := renumbered[renumbered >= 0]):
                 by_word[word] = kept
-        return Postings(by_word, self.lengths[members], members, local)
+        return Postings(by_word, self.lengths[members], members, local, self.totals[members])
 
     def overlap(self, mine: frozenset[str], skip: Collection[int]) -> tuple[Positions, Floats]:
         """The records sharing a word with ``mine``, except the positions in ``skip``,
@@ -67,14 +81,36 @@ class Postings:
         found = (counts > 0).nonzero()[0]  # flatnonzero on integers is several times slower
         return self.members[found], 2 * counts[found] / (len(mine) + self.lengths[found])
 
+    def weighted(
+        self, mine: Mapping[str, float], skip: Collection[int]
+    ) -> tuple[Positions, Floats, Floats]:
+        """The records sharing a word with ``mine`` (word → weight, all weights > 0), except
+        the positions in ``skip``: their positions, the summed weight of the shared words,
+        and each one's total weight."""
+        found = [
+            (p, weight) for w, weight in mine.items() if (p := self.by_word.get(w)) is not None
+        ]
+        if not found:
+            return NO_POSITIONS, np.empty(0), np.empty(0)
+        positions = np.concatenate([p for p, _ in found])
+        weights = np.repeat([weight for _, weight in found], [len(p) for p, _ in found])
+        sums = np.bincount(positions, weights=weights, minlength=len(self.lengths)).astype(
+            np.float64, copy=False
+        )
+        if skip:
+            skipped = self.local[np.fromiter(skip, np.int64, len(skip))]
+            sums[skipped[skipped >= 0]] = 0
+        hit = (sums > 0).nonzero()[0]
+        return self.members[hit], sums[hit], self.totals[hit]
 
-def rank_floor(limit: int, *ranks: Floats) -> float:
+
+def rank_floor(limit: int, *ranks: Floats, near: float = 0.2) -> float:
     """The ``limit``-th best of all ``ranks`` (``-inf`` when there are no more than
     ``limit``): nothing below it can be among the best ``limit``."""
     every = np.concatenate(ranks)
     if len(every) <= limit:
         return -np.inf
-    # The best ranks are usually close to the top one: select among those first.
-    if len(near := every[every >= every.max() - 0.2]) >= limit:
-        every = near
+    # The best ranks are usually within ``near`` of the top one: select among those first.
+    if len(close := every[every >= every.max() - near]) >= limit:
+        every = close
     return float(np.partition(every, len(every) - limit)[len(every) - limit])

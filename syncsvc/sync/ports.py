@@ -243,6 +243,10 @@ class LinkStore(Protocol):
         """The fingerprint the last complete relink stored, if any."""
         ...
 
+    def word_stats(self) -> str | None:
+        """The word statistics (JSON) the relink keeps, if any."""
+        ...
+
     def global_inputs(self) -> str:
         """What every commitment's candidates hang on, as text: the first event day and
         every project the stored records name. Cheap: a few aggregate queries."""
@@ -278,10 +282,11 @@ class LinkStore(Protocol):
         fingerprint: str,
         everything: bool,
         again: Collection[int],
+        word_stats: str | None = None,
     ) -> None:
         """Delete the ``covered`` notes, set each judged action's recheck time (with
         ``everything``, drop the others'), note the actions ``again`` for the next
-        relink and store ``fingerprint``."""
+        relink and store ``fingerprint`` (and ``word_stats`` when given)."""
         ...
 
 

@@ -12,13 +12,23 @@ date passing). The notes are deleted in the relink's own transaction, so a relin
 that fails leaves them for the next one. A full recompute runs when the
 fingerprint changes (the reconciler's version and weights, the configuration,
 the first event day, the projects known) and when asked (`link refresh --full`).
+
+Candidate words weigh by statistics over the team's records (see
+:class:`syncsvc.reconcile.weights.WordStats`). Computed afresh, they would make
+every new record move every score; so the relink keeps them in the store and
+computes them again only with a full recompute of its own: when the fingerprint
+changes, when none are kept, when a note asks for everything (a person's identity
+set: names are not words), or when the team's record count has moved by more
+than ``STATS_DRIFT`` since (`link refresh --full` judges every commitment with
+the kept ones). A full and an incremental relink of the same history thus use
+the same numbers, and a moved record changes only its own scores.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -40,14 +50,7 @@ from syncsvc.domain import (
     lp_project,
     repo_name,
 )
-from syncsvc.reconcile.candidates import (
-    HINT_WEIGHT,
-    OWNER_WEIGHT,
-    WORD_WEIGHT,
-    launchpad_owner_match,
-    type_hint,
-    words,
-)
+from syncsvc.reconcile.candidates import launchpad_owner_match
 from syncsvc.reconcile.diff import MAX_CANDIDATES, diff
 from syncsvc.reconcile.footers import (
     EXPLICIT_CONFIDENCE,
@@ -58,6 +61,22 @@ from syncsvc.reconcile.footers import (
 from syncsvc.reconcile.identities import learn_identities as learn
 from syncsvc.reconcile.state import assess
 from syncsvc.reconcile.transitions import plan_transitions
+from syncsvc.reconcile.weights import (
+    BIAS,
+    COVER_WEIGHT,
+    FIT_WEIGHT,
+    HINT_WEIGHT,
+    OWNER_WEIGHT,
+    RARE_WEIGHT,
+    STOP_WEIGHT,
+    WordStats,
+    bug_words,
+    change_words,
+    probability,
+    team_record_words,
+    word_stats,
+    words,
+)
 from syncsvc.sync.ports import IdentityStore, RelinkStore
 
 
@@ -84,7 +103,11 @@ class RelinkReport:
 SUGGESTED = LinkStatus.SUGGESTED
 
 #: Bump when the reconciler's rules change: the next relink recomputes everything.
-RECONCILER_VERSION = 1
+RECONCILER_VERSION = 2
+
+#: The kept word statistics are computed again (with a full recompute) once the team's
+#: record count has moved by more than this share of the count they were computed over.
+STATS_DRIFT = 0.25
 
 
 def fingerprint(
@@ -94,7 +117,9 @@ def fingerprint(
     and weights, the configuration and the store's global ``inputs``."""
     parts = {
         "version": RECONCILER_VERSION,
-        "weights": [WORD_WEIGHT, OWNER_WEIGHT, HINT_WEIGHT, MAX_CANDIDATES],
+        "weights": [BIAS, COVER_WEIGHT, FIT_WEIGHT, RARE_WEIGHT, OWNER_WEIGHT, HINT_WEIGHT],
+        "stop_weight": STOP_WEIGHT,
+        "max_candidates": MAX_CANDIDATES,
         "confidence": [EXPLICIT_CONFIDENCE, TOPIC_REF_CONFIDENCE, TRANSITIVE_FACTOR],
         "team_projects": sorted(team_projects),
         "threshold": threshold,
@@ -135,16 +160,14 @@ def _records(
     team = {repo_name(p) for p in team_projects}
     found = []
     for c in changes:
-        text = f"{c.subject} {(c.topic or '').replace('/', ' ')}"
         nicks = {i.nick.casefold() for i in identities if i.matches_account(c.owner)}
         nicks |= {c.owner.username.casefold()} if c.owner.username else set()
-        mine = words(" ".join([text, *c.hashtags]))
-        found.append(_Record(mine, repo_name(c.project) in team, change_owners=frozenset(nicks)))
+        team_change = repo_name(c.project) in team
+        found.append(_Record(change_words(c), team_change, change_owners=frozenset(nicks)))
     for b in bugs:
         targets = {lp_project(t.target) for t in b.tasks}
         assignees = tuple(t.assignee for t in b.tasks if t.assignee)
-        mine = words(" ".join([b.title, *b.tags]))
-        found.append(_Record(mine, bool(targets & team), assignees=assignees))
+        found.append(_Record(bug_words(b), bool(targets & team), assignees=assignees))
     return found
 
 
@@ -154,41 +177,52 @@ def _owns(record: _Record, owners: Sequence[str], identities: Sequence[Identity]
     return any(launchpad_owner_match(owners, a, identities) for a in record.assignees)
 
 
+def _best_score(evidence: tuple[float, float, float], owner: Sequence[bool]) -> float:
+    """The model's best score for (cover, fit, rare) over the type hint and ``owner``."""
+    cover, fit, rare = evidence
+    return max(probability(cover, fit, rare, owner=o, hint=h) for o in owner for h in (False, True))
+
+
 def _may_suggest(
     seekers: Sequence[tuple[int, str, tuple[str, ...]]],
     records: Sequence[_Record],
     identities: Sequence[Identity],
     threshold: float,
+    stats: WordStats,
 ) -> set[int]:
-    """The seekers some moved record may now be suggested for: the most the reconciler's
-    score could be (word overlap, plus the owner bonus when an owner may hold it and the
-    type bonus when the wording hints at a type) reaches ``threshold``."""
+    """The seekers some moved record may now be suggested for: it shares a word with the
+    seeker's query and the model's score (the pool's, with the kept word statistics), at its
+    best over the type hint, and with the owner bonus when an owner may hold the record,
+    reaches ``threshold``. Other records' scores do not move: the statistics are kept."""
+    weights = stats.weights()
     index: dict[str, list[int]] = {}
-    size: dict[int, int] = {}
+    queries: dict[int, tuple[dict[str, float], float, tuple[str, ...]]] = {}
     for action_id, text, owners in seekers:
-        mine = words(text, drop={o.casefold() for o in owners})
-        size[action_id] = len(mine)
-        for word in mine:
-            index.setdefault(word, []).append(action_id)
-    about = {
-        action_id: (owners, type_hint(text) is not None) for action_id, text, owners in seekers
-    }
-    floor = threshold - 0.001  # scores are rounded to 3 places
+        mine = weights.query(words(text, drop=stats.people | {o.casefold() for o in owners}))
+        if mine:
+            queries[action_id] = (mine, math.fsum(mine.values()), owners)
+            for word in mine:
+                index.setdefault(word, []).append(action_id)
+    floor = threshold - 0.002  # scores are rounded to 3 places
     found: set[int] = set()
     for record in records:
-        common: Counter[int] = Counter()
-        for word in record.words:
-            common.update(index.get(word, ()))
-        for action_id, shared in common.items():
-            owners, hinted = about[action_id]
-            best = WORD_WEIGHT * 2 * shared / (size[action_id] + len(record.words))
-            best += HINT_WEIGHT if hinted else 0.0
-            if best + OWNER_WEIGHT < floor or action_id in found:
+        total = weights.total(record.words)
+        near = {action_id for word in record.words for action_id in index.get(word, ())}
+        for action_id in sorted(near - found):
+            mine, mine_total, owners = queries[action_id]
+            shared = math.fsum(mine[w] for w in mine.keys() & record.words)
+            evidence = (shared / mine_total, shared / total, shared / weights.unknown)
+            if _best_score(evidence, (False, True)) < floor:
                 continue
             owned = _owns(record, owners, identities)
-            if (record.team or owned) and best + OWNER_WEIGHT * owned >= floor:
+            if (record.team or owned) and _best_score(evidence, (owned,)) >= floor:
                 found.add(action_id)
     return found
+
+
+def _drifted(stats: WordStats, records: int) -> bool:
+    """Whether the team's record count moved too far from the kept statistics' count."""
+    return abs(records - stats.records) > STATS_DRIFT * stats.records
 
 
 def _edge_ends(changes: Sequence[Change], messages: Sequence[BugMessage]) -> set[Pending]:
@@ -208,6 +242,7 @@ def _covered(
     now: datetime,
     threshold: float,
     team_projects: Sequence[str],
+    stats: WordStats,
 ) -> set[int]:
     """The commitments an incremental relink must judge again (see the module docstring)."""
     changed = {int(ref) for kind, ref in pending if kind is PendingKind.CHANGE}
@@ -219,7 +254,8 @@ def _covered(
         covered |= store.affected(frozenset(ends - pending))
         identities = store.identities()
         moved = _records(*records, identities, team_projects)
-        covered |= _may_suggest(store.candidate_seekers(), moved, identities, threshold)
+        seekers = store.candidate_seekers()
+        covered |= _may_suggest(seekers, moved, identities, threshold, stats)
     return covered
 
 
@@ -250,18 +286,36 @@ def relink(
         inputs=store.global_inputs(),
     )
     pending = store.pending()
-    full = full or dry_run or store.fingerprint() != stamp
-    full = full or any(kind is PendingKind.ALL for kind, _ in pending)
+    kept = store.word_stats()
+    renew = store.fingerprint() != stamp or any(kind is PendingKind.ALL for kind, _ in pending)
+    stats = None if kept is None or renew else WordStats.from_json(kept)
+    full = full or dry_run or stats is None
     learned: set[str] = set()
     changes: Sequence[Change] | None = None
+    bugs: Sequence[Bug] | None = None
+    if stats is not None and any(k in (PendingKind.CHANGE, PendingKind.BUG) for k, _ in pending):
+        changes, bugs = store.changes(), store.bugs()
+        if _drifted(stats, len(team_record_words(changes, bugs, team_projects))):
+            stats, full = None, True
     if full or any(kind in (PendingKind.CHANGE, PendingKind.EVENT) for kind, _ in pending):
-        changes = store.changes()
+        changes = store.changes() if changes is None else changes
         learned = learn_nicks(store, now=now, changes=changes)
+    fresh = stats is None
+    if stats is None:
+        changes = store.changes() if changes is None else changes
+        bugs = store.bugs() if bugs is None else bugs
+        stats = word_stats(changes, bugs, store.identities(), team_projects)
     if full:
         actions = store.actions()
     else:
         covered = _covered(
-            store, pending, learned, now=now, threshold=threshold, team_projects=team_projects
+            store,
+            pending,
+            learned,
+            now=now,
+            threshold=threshold,
+            team_projects=team_projects,
+            stats=stats,
         )
         if not covered:
             store.settle(pending, {}, fingerprint=stamp, everything=False, again=())
@@ -269,7 +323,7 @@ def relink(
         actions = store.actions(covered)
     ids = [a.id for a in actions]
     changes = store.changes() if changes is None else changes
-    bugs = store.bugs()
+    bugs = store.bugs() if bugs is None else bugs
     plan = diff(
         actions,
         changes,
@@ -281,6 +335,7 @@ def relink(
         event_start=store.event_start(),
         threshold=threshold,
         topic_refs=store.topic_refs(),
+        stats=stats,
     )
     if dry_run:
         counts = (len(plan.add), len(plan.update), len(plan.unchanged), 0)
@@ -304,7 +359,14 @@ def relink(
     # transitive ones): whoever's links this run changed is judged again by the next.
     written = [*plan.add, *plan.update, *(v for v in plan.stale if v.status is SUGGESTED)]
     again = {link.action_id for link in written}
-    store.settle(pending, checks, fingerprint=stamp, everything=full, again=again)
+    store.settle(
+        pending,
+        checks,
+        fingerprint=stamp,
+        everything=full,
+        again=again,
+        word_stats=stats.to_json() if fresh else None,
+    )
     return RelinkReport(
         added,
         updated,

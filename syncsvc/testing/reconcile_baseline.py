@@ -52,8 +52,8 @@ from syncsvc.reconcile.candidates import (
     bug_activity,
     change_owner_match,
     launchpad_owner_match,
-    words,
 )
+from syncsvc.reconcile.weights import WordWeights, bug_words, change_words, people_words, words
 
 DEFAULT_SIZES = ((1_000, 20_000), (5_000, 100_000), (10_000, 200_000))
 FIRST_CHANGE, FIRST_BUG = 700_000, 1_900_000
@@ -221,19 +221,29 @@ class NaivePool(CandidatePool):
         hint = self.hint(action)
         if hint is not None and hint.kind is HintKind.NOTHING:
             return ()
-        mine = words(f"{action.text} {action.topic}", drop={o.casefold() for o in action.owners})
         team = {repo_name(p) for p in self.team_projects}
+        weights = WordWeights.count(
+            [change_words(c) for c in self.changes if repo_name(c.project) in team]
+            + [bug_words(b) for b in self.bugs if {lp_project(t.target) for t in b.tasks} & team]
+        )
+        drop = people_words(self.identities) | {o.casefold() for o in action.owners}
+        text = f"{action.text} {action.topic}"
+        mine = weights.query(words(text, drop=drop))
+        if not mine:
+            return ()
+        only = hint is not None and hint.filters
         found: list[Candidate | None] = []
         for change in self.changes:
             project = repo_name(change.project)
             owner = change_owner_match(action.owners, change.owner, self.identities)
             if (since and change.updated.date() < since) or (project not in team and not owner):
                 continue
-            if hint is None or hint.accepts(project):
-                text = f"{change.subject} {(change.topic or '').replace('/', ' ')}"
-                theirs = words(" ".join([text, *change.hashtags]))
-                found.append(_score(LinkKind.CHANGE, str(change.number), mine, theirs, owner, hint))
-        for bug in self.bugs if hint is None or hint.allows_bugs else ():
+            fits = hint if hint is not None and hint.accepts(project) else None
+            if fits is not None or not only:
+                ident = str(change.number)
+                theirs = change_words(change)
+                found.append(_score(LinkKind.CHANGE, ident, mine, theirs, owner, fits, weights))
+        for bug in () if only else self.bugs:
             targets = {lp_project(t.target) for t in bug.tasks}
             owners = (
                 launchpad_owner_match(action.owners, t.assignee, self.identities) for t in bug.tasks
@@ -242,9 +252,12 @@ class NaivePool(CandidatePool):
             active = bug_activity(bug)
             if not bug.visible or (since and (active is None or active.date() < since)):
                 continue
-            if (targets & team or owner) and (hint is None or any(map(hint.accepts, targets))):
-                theirs = words(" ".join([bug.title, *bug.tags]))
-                found.append(_score(LinkKind.BUG, str(bug.bug_id), mine, theirs, owner, hint))
+            if targets & team or owner:
+                fits = hint if hint is not None and any(map(hint.accepts, targets)) else None
+                ident = str(bug.bug_id)
+                found.append(
+                    _score(LinkKind.BUG, ident, mine, bug_words(bug), owner, fits, weights)
+                )
         ranked = (c for c in found if c is not None)
         return tuple(sorted(ranked, key=lambda c: (-c.score, c.kind.value, id_order(c.id))))
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
+from syncsvc.models.db import open_engine
 
 
 def refresh(db_url: str, *args: str) -> tuple[int, int, int, int]:
@@ -29,5 +31,10 @@ class TestLinkRefreshFull:
         assert runs[-1] == (0, 0, 0, 0)
         new, updated, unchanged, moved = refresh(demo_db, "--full")
         assert (new, updated, moved) == (0, 0, 0)
-        assert unchanged > 10
+        engine = open_engine(demo_db)
+        with engine.connect() as connection:
+            stored = connection.scalar(text("SELECT count(*) FROM links"))
+        engine.dispose()
+        assert unchanged == stored
+        assert unchanged > 5
         assert refresh(demo_db) == (0, 0, 0, 0)

@@ -29,10 +29,13 @@ from syncsvc.domain import (
 )
 from syncsvc.models import repo
 from syncsvc.models.db import open_engine
+from syncsvc.models.identities import set_identity
 from syncsvc.models.link_store import set_link_status
-from syncsvc.models.link_tables import RelinkCheckRow
+from syncsvc.models.link_tables import RelinkCheckRow, RelinkMarkRow
+from syncsvc.models.relink_store import WORD_STATS
 from syncsvc.models.sync_store import SqlSyncStore
 from syncsvc.parse.reimport import REIMPORT
+from syncsvc.reconcile.weights import WordStats
 from syncsvc.sync.service import RelinkSettings
 
 COMMITMENTS, CHANGES = 120, 300
@@ -236,3 +239,77 @@ class TestWhatItCovers:
                 )
             )
         assert set(due) <= stalled
+
+
+def _kept_stats(engine: Engine) -> WordStats:
+    """The word statistics the relink keeps in relink_marks."""
+    with Session(engine) as session:
+        stmt = select(RelinkMarkRow.value).where(RelinkMarkRow.name == WORD_STATS)
+        value = session.scalar(stmt)
+    assert value is not None
+    return WordStats.from_json(value)
+
+
+def _save_team_changes(engine: Engine, seeded: Seeded, numbers: range, at: datetime) -> None:
+    """New changes in team projects that changes already name (a project no record named
+    yet would change the fingerprint), worded like commitments."""
+    template = seeded.data.changes[0]
+    named = {c.project for c in seeded.data.changes}
+    projects = [p for p in seeded.data.team_projects if p in named]
+    made = [
+        replace(
+            template,
+            number=number,
+            project=projects[number % len(projects)],
+            subject=seeded.data.actions[number % len(seeded.data.actions)].text,
+            created=at - timedelta(days=1),
+            updated=at - timedelta(hours=1),
+        )
+        for number in numbers
+    ]
+    with Session(engine) as session:
+        store = SqlSyncStore(session)
+        store.save_changes(made, observed_at=at)
+        store.commit()
+
+
+class TestKeptWordStatistics:
+    def test_new_records_keep_the_statistics_until_the_record_count_drifts(
+        self, engine: Engine
+    ) -> None:
+        """A few new team changes are judged with the statistics of the last full relink
+        (`--full` keeps them too); once the team's records grow by over a quarter, the relink
+        recomputes everything with statistics over the records now stored."""
+        seeded = seed(engine, commitments=20, changes=40, rounds=0)
+        now = RELINK_AT
+        first, _ = relink_once(engine, seeded.settings, now=now, full=False)
+        kept = _kept_stats(engine)
+        assert first.full
+        assert kept.records > 8
+        _save_team_changes(engine, seeded, range(900_000, 900_002), now)
+        now += timedelta(hours=1)
+        report, _ = relink_once(engine, seeded.settings, now=now, full=False)
+        assert not report.full
+        assert _kept_stats(engine) == kept
+        report, _ = relink_once(engine, seeded.settings, now=now, full=True)
+        assert report.full
+        assert _kept_stats(engine) == kept
+        grown = kept.records // 4 + 1
+        _save_team_changes(engine, seeded, range(910_000, 910_000 + grown), now)
+        now += timedelta(hours=1)
+        report, _ = relink_once(engine, seeded.settings, now=now, full=False)
+        assert (report.full, report.covered) == (True, 20)
+        assert _kept_stats(engine).records == kept.records + 2 + grown
+
+    def test_a_person_set_renews_the_statistics(self, engine: Engine) -> None:
+        """Setting an identity (a name is never a word) recomputes everything with fresh
+        statistics, whose people's words name the new nick."""
+        seeded = seed(engine, commitments=12, changes=30, rounds=0)
+        relink_once(engine, seeded.settings, now=RELINK_AT, full=True)
+        assert "zanzibarnick" not in _kept_stats(engine).people
+        with Session(engine) as session:
+            set_identity(session, "zanzibarnick", launchpad="zanzibar-lp", now=RELINK_AT)
+            session.commit()
+        report, _ = relink_once(engine, seeded.settings, now=RELINK_AT, full=False)
+        assert (report.full, report.covered) == (True, 12)
+        assert "zanzibarnick" in _kept_stats(engine).people

@@ -43,6 +43,20 @@ class TestPostings:
         }
         assert as_dict(postings().overlap(frozenset({"affinity"}), ())) == {}
 
+    def test_weighted_sums_the_shared_words_weights(self) -> None:
+        """Each record sharing a word gets the summed weight of the shared words and its total."""
+        by_word: dict[str, list[int]] = {}
+        for i, found in enumerate(RECORDS):
+            for word in sorted(found):
+                by_word.setdefault(word, []).append(i)
+        totals = [2.5, 1.0, 4.0, 0.0, 1.5]
+        built = Postings.build(by_word, [len(w) for w in RECORDS], totals)
+        view = built.restrict(np.array([True, True, True, False, False]))
+        positions, sums, whole = view.weighted({"quota": 1.5, "replica": 2.0}, {1})
+        assert positions.tolist() == [0, 2]
+        assert sums.tolist() == [1.5, 3.5]
+        assert whole.tolist() == [2.5, 4.0]
+
     def test_restrict_keeps_pool_positions(self) -> None:
         """A restricted view answers with the pool's positions, never the dense ones."""
         view = postings().restrict(np.array([False, True, True, False, True]))

@@ -118,10 +118,13 @@ class FakeLinkStore:
     def global_inputs(self):
         return ""
 
+    def word_stats(self):
+        return None
+
     def pending(self):
         return frozenset()
 
-    def settle(self, covered, checks, *, fingerprint, everything, again):
+    def settle(self, covered, checks, *, fingerprint, everything, again, word_stats=None):
         self.log.append("settle")
 
     def event_start(self):

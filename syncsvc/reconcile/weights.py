@@ -1,0 +1,249 @@
+"""Words and their weights for candidate links: tokens, stems, IDF, and the fitted model.
+
+``words`` turns text into the stems a commitment and a record are matched on;
+``WordWeights`` weighs them by inverse document frequency over a team's own
+records; ``probability`` is the logistic model that turns the evidence into a
+score. Pure functions only (one memo of stems).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from syncsvc.domain import Bug, Change, Identity
+from syncsvc.domain.keys import lp_project, repo_name
+
+STOP_WORDS = frozenset(
+    """
+    a an the and or but if of to in on at by for from with without into onto about as is are
+    was were be been being this that these those it its we our us they them their he she his
+    her you your will shall would should could can may might must need needs do does did done
+    not no yes all any some each other more most less also just only then than so such very
+    propose review merge work patch change add fix update use follow look get make take see
+    try help new via per etc team discuss discussion sure start continue whether there what
+    write send check investigate ensure keep find ask bring
+    """.split()
+)
+_SYNONYMS = {"specification": "spec", "specifications": "spec", "documentation": "doc"}
+_WORD = re.compile(r"[a-z0-9]+")
+_COMPOUND = re.compile(r"\b([a-z]{3,})-([a-z]{1,3})\b")
+
+
+def _stem(word: str) -> str:
+    """A light suffix stripper: remove/removes/removed/removing → remov, attach/attaching,
+    extend/extended; policies → policy."""
+    word = _SYNONYMS.get(word, word)
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
+
+
+_STEMS: dict[str, str] = {}  # word → its stem, "" when it is never matched (a memo)
+
+
+def _stem_of(word: str) -> str:
+    """The stem :func:`words` keeps for ``word``, "" for a stop word, digits or a short word."""
+    if (stem := _STEMS.get(word)) is None:
+        stem = "" if len(word) < 3 or word.isdigit() or word in STOP_WORDS else _stem(word)
+        stem = "" if stem in STOP_WORDS else stem
+        if len(_STEMS) < 200_000:
+            _STEMS[word] = stem
+    return stem
+
+
+def words(text: str, drop: Collection[str] = ()) -> frozenset[str]:
+    """Lower-cased, crudely stemmed words of ``text`` (3+ letters) without stop words,
+    digits or the words in ``drop``."""
+    lowered = text.lower()
+    found = _WORD.findall(lowered)
+    if "-" in lowered:  # short compounds also join: "virtio-fs" is also "virtiofs"
+        found += ["".join(pair) for pair in _COMPOUND.findall(lowered)]
+    stems = ((w, _stem_of(w)) for w in found)
+    return frozenset(s for w, s in stems if s and w not in drop and s not in drop)
+
+
+# The model: a logistic regression over four pieces of evidence, fitted on the tuning split
+# of the linking set (tests/data/linking; benchmarks/fit_linking.py prints the weights), so
+# a score of 0.8 is right about 8 times in 10 there:
+#   cover  the IDF weight of the shared words / the IDF weight of all the action's words
+#   fit    the IDF weight of the shared words / the IDF weight of all the record's words
+#   rare   the IDF weight of the shared words / the weight of a word no record uses
+#   owner  1 when an owner wrote the change or holds the bug
+#   hint   1 when the wording gave a type hint the record fits (spec, tempest, client)
+# The score is the logistic of BIAS plus each piece of evidence times its weight.
+BIAS, COVER_WEIGHT, FIT_WEIGHT, RARE_WEIGHT = -5.92, 0.0, 3.71, 2.51
+OWNER_WEIGHT, HINT_WEIGHT = 0.99, -0.54
+
+
+def probability(cover: float, fit: float, rare: float, *, owner: bool, hint: bool) -> float:
+    """The model's score for one record, rounded to 3 decimals."""
+    z = BIAS + COVER_WEIGHT * cover + FIT_WEIGHT * fit + RARE_WEIGHT * rare
+    z += OWNER_WEIGHT * owner + HINT_WEIGHT * hint
+    return round(1 / (1 + math.exp(-z)), 3)
+
+
+STOP_WEIGHT = 1.05  # ln(1 / 0.35): a word in 35% of a team's records or more is a stop word
+
+
+class WordWeights:
+    """Inverse document frequency of words over a team's changes and bugs.
+
+    ``ln((N + 1) / df)``: a word in every record ("manila", "share" for Manila)
+    weighs almost nothing, a word in one record weighs most; a word no team record
+    uses weighs ``ln(N + 2)``. The stop words of a team come from its own records.
+    """
+
+    def __init__(self, frequencies: Mapping[str, int], records: int) -> None:
+        self.records = records
+        self.unknown = math.log(records + 2)
+        self.idf = _Weights({w: math.log((records + 1) / n) for w, n in frequencies.items()})
+        self.idf.unknown = self.unknown
+
+    @classmethod
+    def count(cls, records: Iterable[frozenset[str]]) -> WordWeights:
+        """The weights of the words of ``records`` (one word set per record)."""
+        frequencies: dict[str, int] = defaultdict(int)
+        total = 0
+        for found in records:
+            total += 1
+            for word in found:
+                frequencies[word] += 1
+        return cls(frequencies, total)
+
+    def of(self, word: str) -> float:
+        """The weight of one word."""
+        return self.idf[word]
+
+    def query(self, found: Collection[str]) -> dict[str, float]:
+        """An action's words with their weights, without the team's stop words: the words
+        in over a third of its records (weight below STOP_WEIGHT)."""
+        return {w: weight for w in found if (weight := self.idf[w]) >= STOP_WEIGHT}
+
+    def total(self, found: Collection[str]) -> float:
+        """The summed weight of a word set (``fsum``: the same in any order)."""
+        return math.fsum(map(self.idf.__getitem__, found))
+
+
+class _Weights(dict[str, float]):
+    """Word → weight, with the weight of an unknown word for any other."""
+
+    unknown = 0.0
+
+    def __missing__(self, word: str) -> float:
+        return self.unknown
+
+
+def people_words(identities: Sequence[Identity]) -> frozenset[str]:
+    """The nicks and the words of the names of everyone in the identity map: a person's
+    name says who, not what, so it is never matched."""
+    found = {i.nick.casefold() for i in identities}
+    for identity in identities:
+        found |= words(identity.name or "")
+    return frozenset(found)
+
+
+_EDGE = 1e-9
+
+
+def _logit(p: float) -> float:
+    """The logit of a score, clipped away from 0 and 1."""
+    p = min(max(p, _EDGE), 1 - _EDGE)
+    return math.log(p / (1 - p))
+
+
+def _lowered(floor: float) -> float:
+    """The logit of the score 0.002 below the one at logit ``floor`` (-inf: no floor)."""
+    if math.isinf(floor):
+        return floor
+    p = 1 / (1 + math.exp(-min(max(floor, -40.0), 40.0))) - 0.002
+    return -math.inf if p <= 0 else _logit(p)
+
+
+def change_words(change: Change) -> frozenset[str]:
+    """The words a change is matched on: subject, topic, hashtags and blueprint names."""
+    text = f"{change.subject} {(change.topic or '').replace('/', ' ')}"
+    blueprints = [b.rsplit("/", 1)[-1].replace("-", " ") for b in change.footers.blueprints]
+    return words(" ".join([text, *change.hashtags, *blueprints]))
+
+
+def bug_words(bug: Bug) -> frozenset[str]:
+    """The words a bug is matched on: title and tags."""
+    return words(" ".join([bug.title, *bug.tags]))
+
+
+class _Query(NamedTuple):
+    """An action's words: each one's weight, the set, the summed weight."""
+
+    weights: dict[str, float]
+    words: frozenset[str]
+    total: float
+
+
+@dataclass(frozen=True, slots=True)
+class WordStats:
+    """What word weights hang on beyond one action and one record: how many of the team's
+    records use each word, how many records there are, and the people's words (never
+    matched). A relink keeps them between runs (see :mod:`syncsvc.sync.relink`) so that
+    a new record changes only its own scores."""
+
+    frequencies: Mapping[str, int]
+    records: int
+    people: frozenset[str]
+
+    def weights(self) -> WordWeights:
+        """The word weights these statistics give."""
+        return WordWeights(self.frequencies, self.records)
+
+    def to_json(self) -> str:
+        """The statistics as JSON text (sorted: the same statistics, the same text)."""
+        return json.dumps(
+            {
+                "frequencies": dict(sorted(self.frequencies.items())),
+                "records": self.records,
+                "people": sorted(self.people),
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> WordStats:
+        """The statistics :meth:`to_json` wrote."""
+        found = json.loads(text)
+        frequencies = {str(w): int(n) for w, n in found["frequencies"].items()}
+        return cls(frequencies, int(found["records"]), frozenset(map(str, found["people"])))
+
+
+def team_record_words(
+    changes: Iterable[Change], bugs: Iterable[Bug], team_projects: Iterable[str]
+) -> list[frozenset[str]]:
+    """The word sets of the team's records: changes in a team repository and bugs with a
+    task on a team project (hidden ones included), as the candidate pool indexes them."""
+    team = frozenset(repo_name(p) for p in team_projects)
+    found = [change_words(c) for c in changes if repo_name(c.project) in team]
+    found += [bug_words(b) for b in bugs if {lp_project(t.target) for t in b.tasks} & team]
+    return found
+
+
+def word_stats(
+    changes: Sequence[Change],
+    bugs: Sequence[Bug],
+    identities: Sequence[Identity],
+    team_projects: Sequence[str],
+) -> WordStats:
+    """The statistics of the team's records now (what a pool without given statistics uses)."""
+    frequencies: dict[str, int] = defaultdict(int)
+    records = team_record_words(changes, bugs, team_projects)
+    for found in records:
+        for word in found:
+            frequencies[word] += 1
+    return WordStats(dict(frequencies), len(records), people_words(identities))
