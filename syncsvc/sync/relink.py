@@ -50,7 +50,6 @@ from syncsvc.domain import (
     lp_project,
     repo_name,
 )
-from syncsvc.reconcile.candidates import launchpad_owner_match
 from syncsvc.reconcile.diff import MAX_CANDIDATES, diff
 from syncsvc.reconcile.footers import (
     EXPLICIT_CONFIDENCE,
@@ -59,6 +58,7 @@ from syncsvc.reconcile.footers import (
     collect_edges,
 )
 from syncsvc.reconcile.identities import learn_identities as learn
+from syncsvc.reconcile.owner_match import launchpad_owner_match
 from syncsvc.reconcile.state import assess
 from syncsvc.reconcile.transitions import plan_transitions
 from syncsvc.reconcile.weights import (

@@ -50,9 +50,8 @@ from syncsvc.reconcile.candidates import (
     HintKind,
     _score,
     bug_activity,
-    change_owner_match,
-    launchpad_owner_match,
 )
+from syncsvc.reconcile.owner_match import change_owner_match, launchpad_owner_match
 from syncsvc.reconcile.weights import WordWeights, bug_words, change_words, people_words, words
 
 DEFAULT_SIZES = ((1_000, 20_000), (5_000, 100_000), (10_000, 200_000))
