@@ -1,10 +1,17 @@
-"""`syncsvc sync` against a naive launchpadlib/python-gerritclient script, request by request.
+"""`syncsvc sync` against two stateless scripts, request by request, with latency injected.
 
-Both talk to the same local fake Launchpad and Gerrit (the bundled SAMPLE data plus
-a synthetic data set built with the fakes' builders), and every request either
-makes is counted by the fakes. Three scenarios, each run by both: a first sync
-of a fresh database, a re-sync when nothing changed, and a re-sync after
-:func:`syncsvc.testing.demo_servers.apply_sample_movement`.
+All three talk to the same local fake Launchpad and Gerrit (the bundled SAMPLE
+data plus a synthetic data set built with the fakes' builders), which wait
+``latency_ms`` before every answer, as a real round trip would, and count every
+request. Four scenarios, each run by all three: a first sync of a fresh
+database, a re-sync when nothing changed, a re-sync after
+:func:`syncsvc.testing.demo_servers.apply_sample_movement`, and a re-sync after
+1% of the synthetic bug tasks and changes moved (:func:`move_one_percent`).
+
+The contenders: syncsvc (:func:`our_sync`); the naive per-item script
+(:func:`naive_sync`), which follows every link; and a competent stateless script
+(:func:`competent_sync`), which reads ``*_link`` attributes instead of following
+them, pages Gerrit and batches ``change:`` queries.
 
 :func:`run_benchmark` and :func:`format_table` are what ``benchmarks/bench_sync.py``
 prints; ``tests/benchmarks/test_sync_baseline.py`` runs them on a tiny data set and
@@ -31,7 +38,7 @@ from syncsvc.cli.commands.demo import DEMO_GERRIT_PROJECTS, DEMO_LAUNCHPAD_PROJE
 from syncsvc.cli.context import AppContext
 from syncsvc.cli.runs import sync_with
 from syncsvc.config import Config
-from syncsvc.domain import Account, ActionItem, Day, Event, Ref, RefKind, Topic
+from syncsvc.domain import SEARCH_STATUSES, Account, ActionItem, Day, Event, Ref, RefKind, Topic
 from syncsvc.models import db, repo
 from syncsvc.parse.reimport import REIMPORT
 from syncsvc.testing.dataset import (
@@ -40,7 +47,12 @@ from syncsvc.testing.dataset import (
     sample_gerrit_dataset,
     sample_launchpad_dataset,
 )
-from syncsvc.testing.demo_servers import SampleServers, apply_sample_movement
+from syncsvc.testing.demo_servers import (
+    SampleServers,
+    apply_sample_movement,
+    update_change,
+    update_task,
+)
 from syncsvc.testing.fake_gerrit import ChangeInfo, FakeGerrit, make_change
 from syncsvc.testing.fake_launchpad import FakeLaunchpad, FakeTask
 
@@ -86,21 +98,20 @@ class Measure:
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One scenario, run by syncsvc and by the naive script."""
+    """One scenario, run by syncsvc, the naive script and the competent script."""
 
     scenario: str
     ours: Measure
     naive: Measure
+    competent: Measure
 
-    @property
-    def request_ratio(self) -> float:
-        """How many times more requests the naive script made."""
-        return self.naive.requests / max(self.ours.requests, 1)
+    def request_ratio(self, other: Measure) -> float:
+        """How many times more requests ``other`` made than syncsvc."""
+        return other.requests / max(self.ours.requests, 1)
 
-    @property
-    def time_ratio(self) -> float:
-        """How many times longer the naive script took."""
-        return self.naive.seconds / max(self.ours.seconds, 1e-9)
+    def time_ratio(self, other: Measure) -> float:
+        """How many times longer ``other`` took than syncsvc."""
+        return other.seconds / max(self.ours.seconds, 1e-9)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +122,8 @@ class DataSet:
     changes: int
     referenced_bugs: tuple[int, ...]
     referenced_changes: tuple[int, ...]
+    synthetic_tasks: int = 0
+    synthetic_changes: int = 0
 
 
 def measure(servers: SampleServers, work: Callable[[], object]) -> Measure:
@@ -152,11 +165,14 @@ def _synthetic_change(i: int, *, tasks: int, changes: int, owners: Sequence[Acco
 
 
 @contextmanager
-def benchmark_servers(*, tasks: int, changes: int) -> Iterator[tuple[SampleServers, DataSet]]:
+def benchmark_servers(
+    *, tasks: int, changes: int, latency: float = 0.0
+) -> Iterator[tuple[SampleServers, DataSet]]:
     """The sample fakes plus ``tasks`` synthetic bugs (one task each) and ``changes`` changes.
 
     All synthetic records are SAMPLE data: made-up titles, spread over the
-    configured projects, statuses, people and milestones.
+    configured projects, statuses, people and milestones. Both fakes wait
+    ``latency`` seconds before answering each request.
     """
     sample_changes = sample_gerrit_dataset()
     sample_bugs = sample_launchpad_dataset()
@@ -188,6 +204,9 @@ def benchmark_servers(*, tasks: int, changes: int) -> Iterator[tuple[SampleServe
                 date_created=_when(i, tasks) - timedelta(days=5),
                 date_last_updated=_when(i, tasks),
             )
+        if latency > 0:
+            gerrit.add_fault(delay=latency, times=None)
+            launchpad.delay(latency, times=None)
         servers = SampleServers(
             gerrit_url=gerrit.url,
             launchpad_service_root=launchpad.service_root,
@@ -200,6 +219,8 @@ def benchmark_servers(*, tasks: int, changes: int) -> Iterator[tuple[SampleServe
             changes=changes + len(sample_changes),
             referenced_bugs=tuple(FIRST_SYNTHETIC_BUG + i for i in range(0, tasks, 15)),
             referenced_changes=tuple(FIRST_SYNTHETIC_CHANGE + i for i in range(0, changes, 17)),
+            synthetic_tasks=tasks,
+            synthetic_changes=changes,
         )
         yield servers, data
 
@@ -240,11 +261,15 @@ def prepare_database(db_url: str, data: DataSet) -> None:
 # --- the two contenders -----------------------------------------------------------------
 
 
-def our_sync(servers: SampleServers, db_url: str, cache_dir: Path) -> None:
+def our_sync(servers: SampleServers, db_url: str, cache_dir: Path) -> int:
     """One `syncsvc sync` invocation, as cron would run it (a new context each time)."""
-    cfg = demo_config(
-        Config(), gerrit_url=servers.gerrit_url, launchpad_root=servers.launchpad_service_root
-    )
+    return sync_once(servers.gerrit_url, servers.launchpad_service_root, db_url, cache_dir)
+
+
+def sync_once(gerrit_url: str, launchpad_root: str, db_url: str, cache_dir: Path) -> int:
+    """`syncsvc sync` with the demo projects at these fakes; returns how many records it
+    fetched (bugs, tasks, changes). Raises RuntimeError when a scope failed."""
+    cfg = demo_config(Config(), gerrit_url=gerrit_url, launchpad_root=launchpad_root)
     app_ctx = AppContext(db_url=db_url, verbosity=-1)
     try:
         report = sync_with(app_ctx, cfg, cache_dir=cache_dir).sync
@@ -253,6 +278,7 @@ def our_sync(servers: SampleServers, db_url: str, cache_dir: Path) -> None:
     if report.failed:
         failures = [f"{s.source} {s.scope}: {s.error}" for s in report.scopes if s.error]
         raise RuntimeError(f"syncsvc sync failed: {failures}")
+    return sum(s.fetched for s in report.scopes if s.scope != "comments")
 
 
 def naive_sync(servers: SampleServers, data: DataSet, launchpadlib_dir: Path) -> int:
@@ -306,6 +332,75 @@ def naive_sync(servers: SampleServers, data: DataSet, launchpadlib_dir: Path) ->
     return rows
 
 
+def competent_sync(servers: SampleServers, data: DataSet, launchpadlib_dir: Path) -> int:
+    """A careful stateless script; returns how many rows it read.
+
+    Launchpad: log in, then page each project's ``searchTasks`` with every status
+    and read each task's fields, taking the bug id, assignee and milestone from
+    ``bug_link``, ``assignee_link`` and ``milestone_link`` (strings, never
+    followed); for each referenced bug, ``lp.bugs[id]`` and its tasks. Gerrit:
+    the referenced changes in one ``change:A OR change:B ...`` query per 50, then
+    each project paged at ``n=100`` until ``_more_changes`` is gone. No cursor:
+    every run reads everything again.
+    """
+    rows = 0
+    lp = Launchpad.login_anonymously(
+        "competent-bench",
+        service_root=servers.launchpad_service_root,
+        version="devel",
+        launchpadlib_dir=str(launchpadlib_dir),
+        proxy_info=None,
+    )
+    for name in DEMO_LAUNCHPAD_PROJECTS:
+        for task in lp.projects[name].searchTasks(status=list(SEARCH_STATUSES)):
+            _ = (task.title, task.status, task.importance, task.bug_link)
+            _ = (task.assignee_link, task.milestone_link, task.date_closed)
+            rows += 1
+    for bug_id in data.referenced_bugs:
+        bug = lp.bugs[bug_id]
+        _ = bug.title, bug.tags
+        for task in bug.bug_tasks:
+            _ = task.status, task.importance, task.bug_target_name, task.assignee_link
+            rows += 1
+    connection = gerrit_client.connect(servers.gerrit_url)
+    connection.session.trust_env = False  # the fake is local: no proxy from the environment
+    changes = gerrit_client.get_client("change", connection=connection)
+    numbers = list(data.referenced_changes)
+    for start in range(0, len(numbers), 50):
+        query = "+OR+".join(f"change:{n}" for n in numbers[start : start + 50])
+        rows += len(changes.get_all([query], options=NAIVE_GERRIT_OPTIONS, limit=50))
+    for project in DEMO_GERRIT_PROJECTS:
+        skip = 0
+        while True:
+            page = changes.get_all(
+                [f"project:{project}"], options=NAIVE_GERRIT_OPTIONS, limit=100, skip=skip
+            )
+            rows += len(page)
+            skip += len(page)
+            if not page or not page[-1].get("_more_changes"):
+                break
+    connection.session.close()
+    return rows
+
+
+def move_one_percent(servers: SampleServers, data: DataSet, *, when: datetime) -> None:
+    """Move 1% of the synthetic bug tasks and changes (at least one each), evenly spread.
+
+    Each moved task gets the next status; each moved change a Code-Review +1 from
+    another account. Both are stamped ``when``, so an incremental poll sees them.
+    """
+    people = [servers.accounts[name] for name in sorted(servers.accounts)]
+    for i in range(0, data.synthetic_tasks, 100):  # every 100th: 1%, at least one
+        bug = servers.launchpad.bugs[FIRST_SYNTHETIC_BUG + i]
+        task = bug.tasks[0]
+        status = TASK_STATUSES[(TASK_STATUSES.index(task.status) + 1) % len(TASK_STATUSES)]
+        update_task(servers.launchpad, bug.id, task.target, status=status, when=when)
+    for i in range(0, data.synthetic_changes, 100):
+        voter = people[(i + 2) % len(people)]
+        number = FIRST_SYNTHETIC_CHANGE + i
+        update_change(servers.gerrit, number, updated=when, votes={"Code-Review": [(voter, 1)]})
+
+
 # --- the run ----------------------------------------------------------------------------
 
 
@@ -321,37 +416,60 @@ def no_retry_sleep() -> Iterator[None]:
 
 
 def run_benchmark(
-    work_dir: Path, *, tasks: int = 300, changes: int = 500, db_url: str | None = None
+    work_dir: Path,
+    *,
+    tasks: int = 300,
+    changes: int = 500,
+    db_url: str | None = None,
+    latency_ms: float = 50.0,
 ) -> tuple[DataSet, list[Row]]:
-    """Run the three scenarios for both contenders; ``db_url`` must name an empty database."""
+    """Run the four scenarios for the three contenders; ``db_url`` must name an empty database.
+
+    Every request to either fake waits ``latency_ms`` first.
+    """
     db_url = db_url or f"sqlite:///{work_dir / 'bench.sqlite'}"
-    with no_retry_sleep(), benchmark_servers(tasks=tasks, changes=changes) as (servers, data):
+    with (
+        no_retry_sleep(),
+        benchmark_servers(tasks=tasks, changes=changes, latency=latency_ms / 1000) as (
+            servers,
+            data,
+        ),
+    ):
         prepare_database(db_url, data)
 
-        def ours() -> Measure:
-            return measure(servers, lambda: our_sync(servers, db_url, work_dir / "ours-cache"))
+        def row(scenario: str) -> Row:
+            ours = measure(servers, lambda: our_sync(servers, db_url, work_dir / "ours-cache"))
+            naive = measure(servers, lambda: naive_sync(servers, data, work_dir / "naive-cache"))
+            competent = measure(
+                servers, lambda: competent_sync(servers, data, work_dir / "competent-cache")
+            )
+            return Row(scenario, ours, naive, competent)
 
-        def naive() -> Measure:
-            return measure(servers, lambda: naive_sync(servers, data, work_dir / "naive-cache"))
-
-        rows = [Row("first sync (cold cache)", ours(), naive())]
-        rows.append(Row("re-sync, nothing changed", ours(), naive()))
+        rows = [row("first sync (cold cache)"), row("re-sync, nothing changed")]
         apply_sample_movement(servers)
-        rows.append(Row("re-sync after sample movement", ours(), naive()))
+        rows.append(row("re-sync after sample movement"))
+        move_one_percent(servers, data, when=datetime.now(UTC))
+        rows.append(row("re-sync after 1% moved"))
     return data, rows
 
 
+def _cell(m: Measure) -> str:
+    return f"{m.seconds:.2f} | {m.requests} ({m.launchpad}+{m.gerrit})"
+
+
 def format_table(rows: Sequence[Row]) -> str:
-    """A Markdown table: seconds and requests (Launchpad + Gerrit) per contender, and ratios."""
+    """A Markdown table: seconds and requests (Launchpad + Gerrit) per contender, and the
+    ratios naive/syncsvc and competent/syncsvc (above 1 favours syncsvc)."""
     header = (
-        "| scenario | syncsvc s | syncsvc requests (LP+Gerrit) | naive s"
-        " | naive requests (LP+Gerrit) | requests naive/syncsvc | time naive/syncsvc |"
+        "| scenario | syncsvc s | syncsvc requests (LP+Gerrit) | naive s | naive requests"
+        " | competent s | competent requests | requests naive/syncsvc | time naive/syncsvc"
+        " | requests competent/syncsvc | time competent/syncsvc |"
     )
-    lines = [header, "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [header, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     lines += [
-        f"| {r.scenario} | {r.ours.seconds:.2f} | {r.ours.requests} "
-        f"({r.ours.launchpad}+{r.ours.gerrit}) | {r.naive.seconds:.2f} | {r.naive.requests} "
-        f"({r.naive.launchpad}+{r.naive.gerrit}) | {r.request_ratio:.1f}x | {r.time_ratio:.1f}x |"
+        f"| {r.scenario} | {_cell(r.ours)} | {_cell(r.naive)} | {_cell(r.competent)} "
+        f"| {r.request_ratio(r.naive):.1f}x | {r.time_ratio(r.naive):.1f}x "
+        f"| {r.request_ratio(r.competent):.1f}x | {r.time_ratio(r.competent):.1f}x |"
         for r in rows
     ]
     return "\n".join(lines)

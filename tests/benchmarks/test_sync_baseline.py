@@ -1,28 +1,47 @@
 """The sync benchmark end to end on a tiny data set (request counts, no timing).
 
-benchmarks/bench_sync.py prints what sync_baseline (beside this test) measures.
+benchmarks/bench_sync.py prints what sync_baseline and sync_rss (beside this test) measure.
 """
 
 from __future__ import annotations
 
 import sync_baseline as bench
+import sync_rss
 
 
 class TestBenchmarkSmoke:
-    """The benchmark's three scenarios run against the fakes and count requests."""
+    """The benchmark's four scenarios run against the fakes and count requests."""
 
     def test_tiny_run(self, tmp_path) -> None:
-        """syncsvc makes fewer requests than the naive script in every scenario."""
-        data, rows = bench.run_benchmark(tmp_path, tasks=6, changes=8)
+        """syncsvc makes fewer requests than either stateless script in every scenario."""
+        data, rows = bench.run_benchmark(tmp_path, tasks=6, changes=8, latency_ms=0)
         assert (len(data.referenced_bugs), len(data.referenced_changes)) == (1, 1)
         assert [r.scenario for r in rows] == [
             "first sync (cold cache)",
             "re-sync, nothing changed",
             "re-sync after sample movement",
+            "re-sync after 1% moved",
         ]
         # Launchpad: login, 1 bug + its tasks, 3 searches; Gerrit: referenced + one poll page.
-        assert [(r.ours.launchpad, r.ours.gerrit) for r in rows] == [(7, 2), (3, 1), (3, 1)]
-        assert all(r.request_ratio > 1 for r in rows)
+        # The 1% moved include the referenced bug: its comment check.
+        assert [(r.ours.launchpad, r.ours.gerrit) for r in rows] == [(7, 2), (3, 1), (3, 1), (4, 1)]
+        # Competent: login, 3 searches, bug + tasks; 1 batched change query, 5 project pages.
+        assert [(r.competent.launchpad, r.competent.gerrit) for r in rows] == [
+            (10, 7), (8, 7), (8, 7), (8, 7),
+        ]  # fmt: skip
+        assert all(r.request_ratio(r.naive) > r.request_ratio(r.competent) > 1 for r in rows)
         table = bench.format_table(rows).splitlines()
-        assert len(table) == 5
+        assert len(table) == 6
         assert table[2].startswith("| first sync (cold cache) | ")
+        assert table[0].count("|") == table[2].count("|") == 12
+
+    def test_peak_rss_of_a_tiny_sync(self, tmp_path) -> None:
+        """A sync child process fetches every served record and reports a peak RSS."""
+        floor = sync_rss.floor_mb()
+        row = sync_rss.measure_rss(tmp_path, tasks=4, changes=5)
+        # 48 polled tasks and changes (4 sample records are older than the event or outside
+        # the polled projects), plus the referenced bug and change, fetched before the polls.
+        assert (row.tasks, row.changes, row.fetched) == (16, 36, 50)
+        assert row.peak_mb >= floor > 0
+        table = sync_rss.format_rss(floor, [row]).splitlines()
+        assert table[-1].startswith("| 16 | 36 | 50 | ")
