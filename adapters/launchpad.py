@@ -451,22 +451,25 @@ class LaunchpadAdapter:
         )
 
     def _to_task(self, entry: Any) -> BugTask:
+        """The task of a collection entry, read from the JSON its page already holds:
+        reading each field through launchpadlib costs a lookup in the WADL per field."""
+        data = _representation(entry)
         return BugTask(
-            bug_id=bug_id_from_link(str(entry.bug_link)),
-            target=str(entry.bug_target_name),
-            status=str(entry.status),
-            importance=str(entry.importance),
-            assignee=self._name(entry.assignee_link, "~"),
-            milestone=self._name(entry.milestone_link, "+milestone/"),
-            date_created=as_datetime(entry.date_created),
-            date_closed=as_datetime(entry.date_closed),
-            date_fix_committed=as_datetime(entry.date_fix_committed),
-            date_fix_released=as_datetime(entry.date_fix_released),
-            date_in_progress=as_datetime(entry.date_in_progress),
-            is_complete=bool(entry.is_complete),
-            url=str(entry.web_link or ""),
-            date_triaged=as_datetime(entry.date_triaged),
-            date_incomplete=as_datetime(entry.date_incomplete),
+            bug_id=bug_id_from_link(str(data["bug_link"])),
+            target=str(data["bug_target_name"]),
+            status=str(data["status"]),
+            importance=str(data["importance"]),
+            assignee=self._name(data.get("assignee_link"), "~"),
+            milestone=self._name(data.get("milestone_link"), "+milestone/"),
+            date_created=as_datetime(data.get("date_created")),
+            date_closed=as_datetime(data.get("date_closed")),
+            date_fix_committed=as_datetime(data.get("date_fix_committed")),
+            date_fix_released=as_datetime(data.get("date_fix_released")),
+            date_in_progress=as_datetime(data.get("date_in_progress")),
+            is_complete=bool(data.get("is_complete")),
+            url=str(data.get("web_link") or ""),
+            date_triaged=as_datetime(data.get("date_triaged")),
+            date_incomplete=as_datetime(data.get("date_incomplete")),
         )
 
     def _to_message(self, bug_id: int, number: int, entry: Any) -> BugMessage:
@@ -567,6 +570,14 @@ def _convert(func: Callable[[], T], what: str) -> T:
         return func()
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise unexpected(f"{what}: {exc}") from exc
+
+
+def _representation(entry: Any) -> Mapping[str, Any]:
+    """The JSON object launchpadlib built ``entry`` from (a collection page's entry)."""
+    data = getattr(getattr(entry, "_wadl_resource", None), "representation", None)
+    if not isinstance(data, Mapping):
+        raise unexpected("a collection entry without its JSON representation")
+    return data
 
 
 def _slice(collection: Any, start: int) -> list[Any]:
