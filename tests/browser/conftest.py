@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from browser_kit import ARTIFACTS, LAPTOP
+from browser_kit import LAPTOP, artifact
 from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -57,8 +57,7 @@ class OfflinePage:
 
     def screenshot(self, name: str) -> Path:
         """Save a full-page PNG as ``.artifacts/browser/NAME.png`` and return its path."""
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        path = ARTIFACTS / f"{name}.png"
+        path = artifact(f"{name}.png")
         self.page.screenshot(path=str(path), full_page=True)
         return path
 

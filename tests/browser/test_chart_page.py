@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from browser_kit import ARTIFACTS, PHONE
+from browser_kit import PHONE, artifact
 from playwright.sync_api import expect
 
 from syncsvc.report.html import (
@@ -159,7 +159,7 @@ class TestChartPage:
         pdf = opened.page.pdf(format="A4")
         assert pdf.startswith(b"%PDF-")
         assert 2 <= len(re.findall(rb"/Type\s*/Page[^s]", pdf)) <= 4
-        (ARTIFACTS / "chart-page.pdf").write_bytes(pdf)
+        artifact("chart-page.pdf").write_bytes(pdf)
         assert opened.requests == []
 
 
