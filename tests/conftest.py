@@ -10,31 +10,103 @@ dropped afterwards.
 
 from __future__ import annotations
 
+import hashlib
 import os
-import uuid
+import sqlite3
 from collections.abc import Callable, Collection, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, make_url
+from helpers import POSTGRES_URL_ENV, private_schema, quieten
+from lazr.restfulclient._browser import Browser
+from sqlalchemy import Engine
 from sqlalchemy import event as sa_event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
+from wadllib.application import Application
 
-from syncsvc.adapters.http import no_wait
-from syncsvc.cli import wiring
 from syncsvc.domain import ActionItem, Day, Event, Milestone, Person, Ref, RefKind, Topic
-from syncsvc.models.db import open_engine, upgrade
+from syncsvc.models import db
+from syncsvc.models.db import open_engine
 from syncsvc.testing.demo_servers import SampleServers, sample_servers
 
-POSTGRES_URL_ENV = "SYNCSVC_TEST_DATABASE_URL"
 DATA = Path(__file__).resolve().parent / "data"
 
 # Output is checked as cron sees it (piped, 160 columns). pytest-xdist's workers set
 # COLUMNS=80, which would make rich wrap tables differently under `-n`.
 for _name in ("COLUMNS", "LINES"):
     os.environ.pop(_name, None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def wadl_parsed_once_per_server() -> Iterator[None]:
+    """launchpadlib parses the 1.5 MB WADL at every login (about 0.25 s); here a login
+    that gets the very bytes an earlier one got reuses that parse.
+
+    Every request is still sent and checked, so the fakes and the adapters see what
+    they always see; only the parse of an identical answer is shared. The fakes put
+    their own URL into the WADL, so a new fake server's WADL is parsed afresh.
+    """
+    original = Browser.get_wadl_application
+    parsed: dict[tuple[str, bytes], Application] = {}
+
+    def get_wadl_application(self: Browser, url: object) -> Application:
+        response, content = self._request(url, media_type="application/vnd.sun.wadl+xml")
+        del response
+        if not isinstance(content, bytes):
+            content = content.encode("utf-8")
+        key = (str(url), hashlib.sha256(content).digest())
+        if key not in parsed:
+            if len(parsed) >= 4:
+                parsed.clear()
+            parsed[key] = Application(str(url), content)
+        return parsed[key]
+
+    Browser.get_wadl_application = get_wadl_application
+    yield
+    Browser.get_wadl_application = original
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sqlite_head_schema_copied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """An empty SQLite database brought to head gets a copy of one migrated once per test
+    process (SQLite's backup API), instead of running the ten migrations again (~0.15 s).
+
+    Only ``syncsvc.models.db.upgrade(engine)`` to head on a database with no tables
+    is served so: the CLI's automatic upgrade, ``db upgrade`` and the ``engine`` fixture.
+    Migration tests import ``upgrade`` themselves and run every step for real, as do
+    PostgreSQL databases and any upgrade to a named revision.
+    """
+    original = db.upgrade
+    template = tmp_path_factory.mktemp("schema") / "head.sqlite"
+
+    def upgrade_from_template(engine: Engine, revision: str = "head") -> None:
+        path = engine.url.database
+        if engine.dialect.name != "sqlite" or revision != "head" or path in (None, "", ":memory:"):
+            original(engine, revision)
+            return
+        with engine.connect() as connection:
+            empty = not sa_inspect(connection).get_table_names()
+        if not empty:
+            original(engine, revision)
+            return
+        if not template.exists():
+            made = open_engine(f"sqlite:///{template}")
+            original(made)
+            made.dispose()
+        source, target = sqlite3.connect(template), sqlite3.connect(str(path))
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+        engine.dispose()  # pooled connections may hold the empty file's schema
+
+    db.upgrade = upgrade_from_template
+    yield
+    db.upgrade = original
 
 
 @pytest.fixture(scope="session")
@@ -47,10 +119,7 @@ def reference_summary() -> Path:
 def quiet_clients(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The commands' HTTP policies never wait; launchpadlib's cache in tmp; no Gerrit
     password from the environment."""
-    monkeypatch.setattr(wiring, "GERRIT_HTTP", wiring.GERRIT_HTTP.replace(sleep=no_wait))
-    monkeypatch.setattr(wiring, "LAUNCHPAD_HTTP", wiring.LAUNCHPAD_HTTP.replace(sleep=no_wait))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("SYNCSVC_GERRIT_PASSWORD", raising=False)
+    quieten(monkeypatch, tmp_path)
 
 
 @pytest.fixture
@@ -64,23 +133,6 @@ def servers(quiet_clients: None) -> Iterator[SampleServers]:
 def sqlite_url(tmp_path) -> str:
     """A URL for a fresh SQLite file."""
     return f"sqlite:///{tmp_path / 'syncsvc.sqlite'}"
-
-
-@contextmanager
-def private_schema(base: str) -> Iterator[str]:
-    """A URL on ``base`` whose connections use a fresh schema, dropped on exit."""
-    schema = f"syncsvc_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    # psycopg passes ``options`` to the server: this schema alone is on search_path.
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
 
 
 @pytest.fixture
@@ -120,7 +172,7 @@ def bare_engine(db_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def engine(bare_engine: Engine) -> Engine:
     """An engine on a database upgraded to the head revision."""
-    upgrade(bare_engine)
+    db.upgrade(bare_engine)
     return bare_engine
 
 

@@ -8,14 +8,19 @@ example imported, and a session on a database URL. Fixtures that go with them
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
+import pytest
+from sqlalchemy import create_engine, make_url
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
+from syncsvc.adapters.http import no_wait
+from syncsvc.cli import wiring
 from syncsvc.cli.app import app
 from syncsvc.models.db import open_engine, upgrade
 from syncsvc.testing.demo_servers import SampleServers
@@ -101,3 +106,31 @@ def session_on(db_url: str) -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
+
+
+POSTGRES_URL_ENV = "SYNCSVC_TEST_DATABASE_URL"
+
+
+@contextmanager
+def private_schema(base: str) -> Iterator[str]:
+    """A URL on ``base`` whose connections use a fresh schema, dropped on exit."""
+    schema = f"syncsvc_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    # psycopg passes ``options`` to the server: this schema alone is on search_path.
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+def quieten(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """What ``quiet_clients`` does, for fixtures of a wider scope."""
+    monkeypatch.setattr(wiring, "GERRIT_HTTP", wiring.GERRIT_HTTP.replace(sleep=no_wait))
+    monkeypatch.setattr(wiring, "LAUNCHPAD_HTTP", wiring.LAUNCHPAD_HTTP.replace(sleep=no_wait))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("SYNCSVC_GERRIT_PASSWORD", raising=False)

@@ -4,8 +4,10 @@ with an injected clock), per backend."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
+from helpers import POSTGRES_URL_ENV, private_schema, quieten, upgrade_postgresql
 from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
@@ -17,11 +19,34 @@ AT = ["--at", "2021-06-18T12:00:00+00:00"]
 @pytest.fixture
 def squash_db(db_url, quiet_clients):
     """A database after `syncsvc demo --squash`."""
+    return demo_squash(db_url)
+
+
+def demo_squash(db_url: str) -> str:
+    """Run `syncsvc demo --squash` on ``db_url``, check its summary and return the URL."""
     result = CliRunner().invoke(app, ["--db", db_url, "demo", "--squash"])
     assert result.exit_code == 0, result.stderr
     assert "Totals: open 180 → 130, New 30 → 10" in result.stdout  # the plan, before the day
     assert "squash sample-squash: 4 snapshots, last 2021-06-18 09:00 UTC" in result.stdout
     return db_url
+
+
+@pytest.fixture(
+    scope="class", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def read_only_squash_db(request, tmp_path_factory):
+    """One database after `syncsvc demo --squash` per backend, for tests that only read it."""
+    folder = tmp_path_factory.mktemp("squash")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        quieten(monkeypatch, folder)
+        if request.param == "sqlite":
+            yield demo_squash(f"sqlite:///{folder / 'syncsvc.sqlite'}")
+            return
+        base = os.environ.get(POSTGRES_URL_ENV)
+        if not base:
+            pytest.skip(f"PostgreSQL tests need {POSTGRES_URL_ENV}")
+        with private_schema(base) as url:
+            yield demo_squash(upgrade_postgresql(url))
 
 
 def squash(db_url: str, *args: str, stdin: str | None = None):
@@ -37,9 +62,11 @@ def report_json(db_url: str) -> dict:
 
 
 class TestSquashEvent:
-    def test_report_from_the_window_history(self, squash_db):
+    """The read-only checks share one demo database per backend; sign-ups write their own."""
+
+    def test_report_from_the_window_history(self, read_only_squash_db):
         """Before/after from the snapshots, closures by route, sign-ups by assignment."""
-        data = report_json(squash_db)
+        data = report_json(read_only_squash_db)
         assert (data["from"], data["to"]) == ("2021-06-16T10:00:00+00:00",
                                               "2021-06-18T12:00:00+00:00")  # fmt: skip
         assert data["goals"]["open"] == {"goal": 130, "before": 180, "after": 148,
@@ -54,7 +81,8 @@ class TestSquashEvent:
         assert [f["bug"] for f in data["follow_up"]] == ids_of("in-review")[10:]
         assert data["previous"] is None
 
-    def test_status_is_short_and_irc_safe(self, squash_db):
+    def test_status_is_short_and_irc_safe(self, read_only_squash_db):
+        squash_db = read_only_squash_db
         """`status` prints at most 10 lines of at most 400 bytes, goals and closers."""
         result = squash(squash_db, "status", SQUASH_NAME, *AT)
         lines = result.stdout.splitlines()
@@ -79,7 +107,8 @@ class TestSquashEvent:
         data = report_json(squash_db)
         assert data["closed_of_signed_up"] == {"closed": 4, "signed_up": 7, "percent": 57.1}
 
-    def test_mail_in_deputy_form(self, squash_db):
+    def test_mail_in_deputy_form(self, read_only_squash_db):
+        squash_db = read_only_squash_db
         """The mail opens with the overview and has every importance section."""
         result = squash(squash_db, "report", SQUASH_NAME, "--format", "mail", *AT)
         lines = result.stdout.splitlines()
@@ -90,7 +119,8 @@ class TestSquashEvent:
                                               "Undecided"]  # fmt: skip
         assert lines[lines.index("Critical") + 1] == "None."
 
-    def test_html_page(self, squash_db, tmp_path):
+    def test_html_page(self, read_only_squash_db, tmp_path):
+        squash_db = read_only_squash_db
         """--format html --out writes one page with the snapshots' chart; no --out is exit 2."""
         page = tmp_path / "squash.html"
         result = squash(squash_db, "report", SQUASH_NAME, "--format", "html", "--out",

@@ -14,6 +14,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import time_machine
 from helpers import cli, import_example, upgrade_postgresql
@@ -102,6 +103,52 @@ def dump(db_url: str) -> dict[str, list[tuple[object, ...]]]:
     finally:
         engine.dispose()
     return tables
+
+
+def _replace_hosts(value: object, hosts: dict[str, str]) -> object:
+    """``value`` with each host:port in ``hosts`` replaced by its name, at any depth."""
+    if isinstance(value, str):
+        for netloc, name in hosts.items():
+            value = value.replace(netloc, name)
+        return value
+    if isinstance(value, list | tuple):
+        return type(value)(_replace_hosts(v, hosts) for v in value)
+    if isinstance(value, dict):
+        return {k: _replace_hosts(v, hosts) for k, v in value.items()}
+    return value
+
+
+def portable_dump(db_url: str, servers: SampleServers) -> dict[str, list[tuple[object, ...]]]:
+    """:func:`dump` with the fakes' host:port (a new pair per test) named ``<gerrit>`` and
+    ``<launchpad>``, so dumps made against different fake servers compare."""
+    hosts = {
+        urlsplit(servers.gerrit_url).netloc: "<gerrit>",
+        urlsplit(servers.launchpad_service_root).netloc: "<launchpad>",
+    }
+    return {
+        table: sorted((tuple(_replace_hosts(v, hosts) for v in row) for row in rows), key=repr)
+        for table, rows in dump(db_url).items()
+    }
+
+
+_FAULT_FREE: dict[str, dict[str, list[tuple[object, ...]]]] = {}
+
+
+def fault_free_dump(
+    twin_db_url: str, cfg: Path, busy: SampleServers, directory: Path
+) -> dict[str, list[tuple[object, ...]]]:
+    """What a fault-free import and sync of the busy fakes leave, as a :func:`portable_dump`.
+
+    The clock is frozen and the busy data fixed, so every test would get the same
+    result: it is made once per test process and backend, on ``twin_db_url``.
+    """
+    backend = twin_db_url.split(":", 1)[0]
+    if backend not in _FAULT_FREE:
+        clean = prepared(twin_db_url, directory)
+        code, stderr = frozen(clean, cfg, "sync")
+        assert code == 0, stderr
+        _FAULT_FREE[backend] = portable_dump(clean, busy)
+    return _FAULT_FREE[backend]
 
 
 FROZEN = datetime(2021, 7, 1, 12, 0, tzinfo=UTC)  # the one instant of every compared run
