@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, time
 from typing import Literal
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from syncsvc.domain import (
@@ -54,6 +54,7 @@ from syncsvc.models.sync_tables import (
     BugTaskRow,
     ChangeRow,
     SyncStateRow,
+    UnreturnedChangeRow,
 )
 from syncsvc.models.tables import ActionRefRow, ActionRow, DayRow, RefRow, TopicRefRow, TopicRow
 
@@ -355,13 +356,50 @@ class SqlSyncStore:
         return batch.finish()
 
     def save_changes(self, changes: Sequence[Change], *, observed_at: datetime) -> SaveCounts:
-        """Upsert changes on their number with history of status, patch set and votes."""
+        """Upsert changes on their number with history of status, patch set and votes;
+        a change stored for the first time is no longer recorded as unreturned."""
         batch = _Batch(self._session, observed_at)
         latest = {change.number: change for change in changes}
         rows = _changes_by_number(self._session, latest.keys())
         for number, change in latest.items():
             batch.counts[batch.change(rows.get(number), change)] += 1
+        for chunk in in_chunks(set(latest) - set(rows)):  # a new change was returned at last
+            self._session.execute(
+                delete(UnreturnedChangeRow).where(UnreturnedChangeRow.number.in_(chunk))
+            )
         return batch.finish()
+
+    def unreturned_changes(self, numbers: Iterable[int], *, asked_after: datetime) -> set[int]:
+        """Those of ``numbers`` that Gerrit did not return when last asked, after
+        ``asked_after``."""
+        asked_after = require_aware(asked_after, "asked_after")
+        found: set[int] = set()
+        for chunk in in_chunks(set(numbers)):
+            found.update(
+                self._session.scalars(
+                    select(UnreturnedChangeRow.number).where(
+                        UnreturnedChangeRow.number.in_(chunk),
+                        UnreturnedChangeRow.last_asked_at > asked_after,
+                    )
+                )
+            )
+        return found
+
+    def record_unreturned_changes(self, numbers: Iterable[int], *, asked_at: datetime) -> None:
+        """Record that Gerrit did not return ``numbers`` when asked at ``asked_at``."""
+        asked_at = require_aware(asked_at, "asked_at")
+        wanted = set(numbers)
+        for chunk in in_chunks(wanted):
+            rows = self._session.scalars(
+                select(UnreturnedChangeRow).where(UnreturnedChangeRow.number.in_(chunk))
+            )
+            for row in rows:
+                row.last_asked_at, row.times = asked_at, row.times + 1
+                wanted.discard(row.number)
+        self._session.add_all(
+            UnreturnedChangeRow(number=n, first_asked_at=asked_at, last_asked_at=asked_at, times=1)
+            for n in sorted(wanted)
+        )
 
     def set_cursor(
         self, source: SourceName, scope: str, last_seen: datetime, *, ran_at: datetime

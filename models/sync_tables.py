@@ -353,6 +353,19 @@ class ArtifactHistoryRow(Base):
         )
 
 
+class UnreturnedChangeRow(Base):
+    """A referenced change number Gerrit did not return when asked (it does not exist,
+    or it is not visible to us): asked again only once :data:`UNRETURNED_RETRY` has
+    passed since ``last_asked_at``; the row goes when the change is stored."""
+
+    __tablename__ = "unreturned_changes"
+
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    first_asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    times: Mapped[int] = mapped_column(Integer)
+
+
 class SyncStateRow(Base):
     """The incremental-sync cursor of one (source, scope), e.g. (gerrit, openstack/cinder)."""
 

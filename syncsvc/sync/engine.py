@@ -53,6 +53,7 @@ from syncsvc.domain import (
     Bug,
     BugComments,
     BugTask,
+    Change,
     SaveCounts,
     SourceName,
 )
@@ -64,6 +65,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 HELD = "held by another worker"  # ScopeReport.skipped: another worker claimed the scope
 BUDGET_SPENT = "request budget spent"  # ScopeReport.skipped: left for the next run
+#: A referenced change Gerrit did not return (it does not exist or is not visible to
+#: us) is asked for again once this has passed, not on every run.
+UNRETURNED_RETRY = timedelta(days=1)
 
 
 @contextmanager
@@ -250,7 +254,19 @@ def _sync_gerrit(run: _Run, source: ChangeSource) -> None:
         or (known[n][0] not in covered and known[n][1] not in CLOSED_CHANGE_STATUSES)
     )
 
-    _fetch_referenced(run, SourceName.GERRIT, todo, source.get_changes, run.store.save_changes)
+    if not run.full:  # asked lately and not returned: not every run (`--full` asks again)
+        lately = run.store.unreturned_changes(todo, asked_after=run.now() - UNRETURNED_RETRY)
+        todo = [n for n in todo if n not in lately]
+
+    def fetch(numbers: Sequence[int]) -> Iterator[Change]:
+        returned: set[int] = set()
+        for change in source.get_changes(numbers):
+            returned.add(change.number)
+            yield change
+        if not run.dry_run and (unreturned := set(numbers) - returned):
+            run.store.record_unreturned_changes(unreturned, asked_at=run.now())
+
+    _fetch_referenced(run, SourceName.GERRIT, todo, fetch, run.store.save_changes)
     for group in run.settings.gerrit_groups or ((tuple(polled),) if polled else ()):
         if group:
             _poll_gerrit(run, source, sorted(set(group)))

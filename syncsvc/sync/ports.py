@@ -129,6 +129,16 @@ class SyncStore(Protocol):
         """For the stored ones among ``ids``: bug id → (task targets, all tasks complete)."""
         ...
 
+    def unreturned_changes(self, numbers: Iterable[int], *, asked_after: datetime) -> set[int]:
+        """Those of ``numbers`` that Gerrit did not return when last asked, after
+        ``asked_after`` (they do not exist or are not visible to us)."""
+        ...
+
+    def record_unreturned_changes(self, numbers: Iterable[int], *, asked_at: datetime) -> None:
+        """Record that Gerrit did not return ``numbers`` when asked at ``asked_at``;
+        saving a change clears its record. Takes effect at :meth:`commit`."""
+        ...
+
     def earliest_event_day(self) -> datetime | None:
         """Start (00:00 UTC) of the earliest day of any stored event, if any."""
         ...

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from helpers import cli, fakes_config, session_on
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -17,7 +18,7 @@ from syncsvc.domain import Bug
 from syncsvc.models.db import open_engine
 from syncsvc.models.lock import sync_lock
 from syncsvc.models.sync_store import artifact_states, get_bug, get_change
-from syncsvc.models.sync_tables import BugMessageRow, BugTaskRow, ChangeRow
+from syncsvc.models.sync_tables import BugMessageRow, BugTaskRow, ChangeRow, UnreturnedChangeRow
 from syncsvc.testing.demo_servers import (
     add_comment,
     apply_sample_movement,
@@ -359,3 +360,39 @@ def get_stored_bug(db_url: str, bug_id: int) -> Bug:
         bug = get_bug(session, bug_id)
     assert bug is not None
     return bug
+
+
+def unreturned(db_url: str) -> list[tuple[int, int]]:
+    """(number, times asked) of each change recorded as not returned by Gerrit."""
+    with session_on(db_url) as session:
+        rows = session.execute(select(UnreturnedChangeRow.number, UnreturnedChangeRow.times))
+        return sorted((number, times) for number, times in rows)
+
+
+class TestUnreturnedChange:
+    """A referenced change Gerrit never returns is asked for once a day, not every run."""
+
+    def test_asked_again_after_a_day_or_with_full(self, imported, servers, tmp_path) -> None:
+        """The next runs skip it (1 Gerrit request, the poll); a day later, or with
+        --full, it is asked for again; once it exists it is stored and forgotten."""
+        cfg = fakes_config(tmp_path, servers)
+        assert cli(imported, cfg, "link", "add", "20", "change:999999").exit_code == 0
+        assert cli(imported, cfg, "sync").exit_code == 0
+        asked = [r for r in servers.gerrit.requests if "change:999999" in " ".join(r.params["q"])]
+        assert len(asked) == 1
+        assert unreturned(imported) == [(999999, 1)]
+        requests_made(servers)
+        assert cli(imported, cfg, "sync").exit_code == 0
+        assert requests_made(servers) == (3, 1)  # the poll alone
+        with time_machine.travel(datetime.now(UTC) + timedelta(hours=25)):
+            assert cli(imported, cfg, "sync").exit_code == 0
+            assert requests_made(servers)[1] == 2  # the referenced batch asks again
+            assert unreturned(imported) == [(999999, 2)]
+            assert cli(imported, cfg, "sync", "--full").exit_code == 0
+            asked = [r for r in servers.gerrit.requests if "999999" in " ".join(r.params["q"])]
+            assert len(asked) == 1
+            assert unreturned(imported) == [(999999, 3)]
+            servers.gerrit.add_change(make_change(999999, project="openstack/nova-specs"))
+            assert cli(imported, cfg, "sync", "--full").exit_code == 0
+        assert unreturned(imported) == []
+        assert action_links(imported, 20)["999999"]["state"] == "NEW"

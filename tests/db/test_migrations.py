@@ -55,6 +55,7 @@ LINK_TABLES = {"links", "action_state_history", "identities"}
 SOURCE_TABLES = {"event_sources"}
 SQUASH_TABLES = {"squash_events", "squash_snapshots", "squash_signups"}
 RELINK_TABLES = {"relink_pending", "relink_checks", "relink_marks"}
+UNRETURNED_TABLES = {"unreturned_changes"}
 ALL_TABLES = (
     TABLES
     | SYNC_TABLES
@@ -63,6 +64,7 @@ ALL_TABLES = (
     | SOURCE_TABLES
     | SQUASH_TABLES
     | RELINK_TABLES
+    | UNRETURNED_TABLES
 )
 INSERT_EVENT = (
     "INSERT INTO events (team, cycle, title, source, source_digest, imported_at)"
@@ -85,7 +87,7 @@ class TestUpgradeDowngrade:
         assert current_revision(bare_engine) is None
         upgrade(bare_engine)
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(bare_engine) == head_revision() == "0010"
+        assert current_revision(bare_engine) == head_revision() == "0011"
 
     def test_downgrade_base_then_upgrade_again(self, engine):
         """Downgrading to base drops every table, and upgrading again recreates them."""
@@ -94,7 +96,7 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) is None
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0010"
+        assert current_revision(engine) == "0011"
 
     def test_downgrade_0002_keeps_the_initial_schema_and_its_data(self, engine):
         """Downgrading to 0001 drops only the sync tables; events survive; upgrading restores them."""
@@ -110,12 +112,12 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) == "0001"
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0010"
+        assert current_revision(engine) == "0011"
         with engine.connect() as connection:
             assert connection.scalar(text("SELECT team FROM events")) == "manila"
 
     def test_upgrade_step_by_step(self, bare_engine):
-        """0001 up to 0010 one at a time gives the same tables as upgrading straight to head."""
+        """0001 up to 0011 one at a time gives the same tables as upgrading straight to head."""
         upgrade(bare_engine, "0001")
         assert set(inspect(bare_engine).get_table_names()) == {*TABLES, "alembic_version"}
         upgrade(bare_engine, "0002")
@@ -134,21 +136,26 @@ class TestUpgradeDowngrade:
         }
         upgrade(bare_engine, "0005")
         assert set(inspect(bare_engine).get_table_names()) == {
-            *(ALL_TABLES - SOURCE_TABLES - SQUASH_TABLES - RELINK_TABLES),
+            *(ALL_TABLES - SOURCE_TABLES - SQUASH_TABLES - RELINK_TABLES - UNRETURNED_TABLES),
             "alembic_version",
         }
         upgrade(bare_engine, "0006")
         assert set(inspect(bare_engine).get_table_names()) == {
-            *(ALL_TABLES - SQUASH_TABLES - RELINK_TABLES),
+            *(ALL_TABLES - SQUASH_TABLES - RELINK_TABLES - UNRETURNED_TABLES),
             "alembic_version",
         }
         upgrade(bare_engine, "0008")
         upgrade(bare_engine, "0009")
         assert set(inspect(bare_engine).get_table_names()) == {
-            *(ALL_TABLES - RELINK_TABLES),
+            *(ALL_TABLES - RELINK_TABLES - UNRETURNED_TABLES),
             "alembic_version",
         }
         upgrade(bare_engine, "0010")
+        assert set(inspect(bare_engine).get_table_names()) == {
+            *(ALL_TABLES - UNRETURNED_TABLES),
+            "alembic_version",
+        }
+        upgrade(bare_engine, "0011")
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
         assert current_revision(bare_engine) == head_revision()
 
@@ -240,7 +247,7 @@ class TestMigration0008:
         columns, nothing else."""
         downgrade(engine, "0007")
         assert set(inspect(engine).get_table_names()) == {
-            *(ALL_TABLES - SQUASH_TABLES - RELINK_TABLES),
+            *(ALL_TABLES - SQUASH_TABLES - RELINK_TABLES - UNRETURNED_TABLES),
             "alembic_version",
         }
         bugs = {c["name"] for c in inspect(engine).get_columns("bugs")}
@@ -554,7 +561,7 @@ class TestAlembicConfiguration:
         command.upgrade(config, "head")
         engine = open_engine(sqlite_url)
         try:
-            assert current_revision(engine) == "0010"
+            assert current_revision(engine) == "0011"
         finally:
             engine.dispose()
 

@@ -59,6 +59,12 @@ class FakeSyncStore:
     def known_changes(self, numbers):
         return {}
 
+    def unreturned_changes(self, numbers, *, asked_after):
+        return set()
+
+    def record_unreturned_changes(self, numbers, *, asked_at):
+        return None
+
     def save_changes(self, changes, *, observed_at):
         return SaveCounts()
 
