@@ -53,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     seconds = time.perf_counter() - start
     print(corpus_score.report(rows))
     print(f"\n{len(rows)} documents ({args.split}) parsed and scored in {seconds:.2f} s")
+    for split, (right, total) in corpus_score.team_detection(
+        args.corpus, SPLIT_CHOICES[args.split]
+    ).items():
+        print(f"team named as annotated, {split}: {right}/{total}")
     if args.json is not None:
         data = corpus_score.as_json(rows, args.corpus, seconds)
         args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

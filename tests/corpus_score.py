@@ -278,3 +278,26 @@ def as_json(rows: Sequence[Row], corpus: Path, seconds: float) -> dict[str, Any]
         "teams": groups("team"),
         "all": _score_json(total(r.score for r in rows)),
     }
+
+
+def team_detection(corpus: Path, splits: Iterable[str] = SPLITS) -> dict[str, tuple[int, int]]:
+    """Per split: (documents whose team the parser names as annotated, documents read).
+
+    A document the parser rejects has no team, so it counts as a miss.
+    """
+    from syncsvc.errors import InputError  # noqa: PLC0415 - beside the call, as in _parse
+    from syncsvc.parse.summary import parse_summary  # noqa: PLC0415
+
+    wanted, found = set(splits), {}
+    for doc in documents(corpus):
+        annotation = json.loads(doc.with_suffix(".json").read_text(encoding="utf-8"))
+        if annotation["split"] not in wanted:
+            continue
+        raw = doc.read_text(encoding="utf-8")
+        try:
+            team = parse_summary(raw.split("\n", 1)[1] if "\n" in raw else "").team
+        except InputError:
+            team = None
+        right, total = found.get(annotation["split"], (0, 0))
+        found[annotation["split"]] = (right + (team == annotation["team"]), total + 1)
+    return found

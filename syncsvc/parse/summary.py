@@ -70,6 +70,19 @@ _TEAM = re.compile(
     r"|\b(?P<d>[A-Z][\w-]+)(?:'s)?\s+(?:project\s+)?team\b"
 )
 _NOT_TEAMS = frozenset({"the", "virtual", "openstack", "our", "this", "last", "next", "a"})
+#: Cities that hosted a PTG or Summit: "Atlanta PTG" names the place, not the team.
+_PLACES = frozenset(
+    "atlanta austin barcelona berlin boston denver dublin hongkong paris shanghai sydney"
+    " tokyo vancouver".split()
+)
+#: How much of a summary's start may link the team's etherpad (its greeting may be a "topic").
+HEAD_CHARS = 2000
+_NOT_TEAM_WORDS = frozenset(KNOWN_SERIES) | _NOT_TEAMS | _PLACES
+#: A team's PTG etherpad: "etherpad.opendev.org/p/neutron-bobcat-ptg" (not "/p/r.e70a…").
+_ETHERPAD = re.compile(
+    r"etherpad\.(?:openstack|opendev)\.org/p/(?P<team>[a-z][a-z0-9]+)[-_](?P<rest>[\w.-]*)",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(r"\b(20[1-3]\d)\b")
 
 
@@ -259,7 +272,13 @@ def read_summary(
         days = [
             Day(d.label, d.date or parse_day_date(d.label, year or ptg.year, ptg)) for d in days
         ]
-    team = (team or _tagged_team(asm.preamble) or _find_team(intro) or "").lower() or None
+    team = (
+        team
+        or _tagged_team(asm.preamble)
+        or _find_team(intro)
+        or _etherpad_team(text[:HEAD_CHARS])
+        or ""
+    ).lower() or None
 
     known = _known(known_nicks, aliases)
     for raw_topic in asm.topics:
@@ -384,7 +403,18 @@ def _find_cycle(intro: str, days: list[Day], schedules: Schedules) -> str | None
 def _find_team(intro: str) -> str | None:
     for m in _TEAM.finditer(intro):
         team: str = m.group("a") or m.group("c") or m.group("b") or m.group("d")
-        if team.lower() not in KNOWN_SERIES and team.lower() not in _NOT_TEAMS:
+        if team.lower() not in _NOT_TEAM_WORDS:
+            return team
+    return None
+
+
+def _etherpad_team(intro: str) -> str | None:
+    """The team whose PTG etherpad the introduction links ("…/p/cyborg-ptg-pike")."""
+    for m in _ETHERPAD.finditer(intro):
+        team, rest = m.group("team").lower(), m.group("rest").lower()
+        if team in _NOT_TEAM_WORDS or team == "ptg":
+            continue
+        if "ptg" in rest or any(series in rest for series in KNOWN_SERIES):
             return team
     return None
 

@@ -62,6 +62,35 @@ Actions:
 - gouthamr will write the spec
 """
 
+CITY_PTG = """\
+Atlanta PTG Summary: Ironic (part 1)
+
+=== Ongoing work ===
+Actions:
+- dtantsur will write the spec
+"""
+
+ETHERPAD_GREETING = """\
+Hello Neutrinos:
+
+This is a quick summary of the PTG sessions last week. This is the etherpad used: \
+https://etherpad.opendev.org/p/neutron-bobcat-ptg
+
+Retrospective.
+  * To be improved: CI stability
+Actions:
+- ralonsoh will propose the fix
+"""
+
+READ_ONLY_PAD = """\
+Hey folks,
+The notes are in a read-only etherpad: https://etherpad.opendev.org/p/r.3d37f484b24bb04159
+
+=== Quotas ===
+Actions:
+- gibi will write the spec
+"""
+
 REPOSITORIES = """\
 === UI ===
 Actions:
@@ -141,6 +170,16 @@ class TestOwnersAndTeamFromContext:
         """'[manila] ... Victoria Cycle PTG' is the manila team, not 'cycle'."""
         event = parse_summary(TEAM_TAG)
         assert (event.team, event.cycle) == ("manila", "victoria")
+
+    def test_a_host_city_is_not_a_team(self) -> None:
+        """'Atlanta PTG Summary' names where the PTG was, so no team is guessed from it."""
+        assert parse_summary(CITY_PTG).team is None
+
+    def test_team_from_its_ptg_etherpad(self) -> None:
+        """A greeting read as a topic still lets the linked '/p/neutron-bobcat-ptg' name
+        the team; a read-only pad ('/p/r.3d37…') names none."""
+        assert parse_summary(ETHERPAD_GREETING).team == "neutron"
+        assert parse_summary(READ_ONLY_PAD).team is None
 
     def test_repositories_are_never_owners(self) -> None:
         """'manila-ui will ...' and 'python-novaclient will ...' are unassigned."""
