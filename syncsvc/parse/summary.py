@@ -414,7 +414,8 @@ def _etherpad_team(intro: str) -> str | None:
         team, rest = m.group("team").lower(), m.group("rest").lower()
         if team in _NOT_TEAM_WORDS or team == "ptg":
             continue
-        if "ptg" in rest or any(series in rest for series in KNOWN_SERIES):
+        words = re.split(r"[-_.]", rest)
+        if any(w.endswith("ptg") or w in KNOWN_SERIES for w in words):  # "vptg", "bobcat"
             return team
     return None
 
