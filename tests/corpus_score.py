@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -183,21 +183,28 @@ def documents(corpus: Path) -> list[Path]:
     return sorted(p for p in corpus.iterdir() if p.suffix in {".txt", ".html"})
 
 
-def measure(corpus: Path, splits: Iterable[str] = SPLITS) -> list[Row]:
-    """Parse and score the documents of ``corpus`` in ``splits`` (others are not even parsed)."""
+def annotated(corpus: Path, splits: Iterable[str]) -> Iterator[tuple[Path, dict[str, Any], str]]:
+    """(document, its annotation, its text without the source URL line) of each document
+    in ``splits``, in name order."""
     wanted = set(splits)
-    rows = []
     for doc in documents(corpus):
         annotation = json.loads(doc.with_suffix(".json").read_text(encoding="utf-8"))
-        if annotation["split"] not in wanted:
-            continue
-        raw = doc.read_text(encoding="utf-8")
-        body = raw.split("\n", 1)[1] if "\n" in raw else ""  # drop the source URL line
-        extracted = _parse(body, doc.name)
-        rows.append(
-            Row(doc.name, annotation["team"], annotation["split"], score(annotation, extracted))
+        if annotation["split"] in wanted:
+            raw = doc.read_text(encoding="utf-8")
+            yield doc, annotation, raw.split("\n", 1)[1] if "\n" in raw else ""
+
+
+def measure(corpus: Path, splits: Iterable[str] = SPLITS) -> list[Row]:
+    """Parse and score the documents of ``corpus`` in ``splits`` (others are not even parsed)."""
+    return [
+        Row(
+            doc.name,
+            annotation["team"],
+            annotation["split"],
+            score(annotation, _parse(body, doc.name)),
         )
-    return rows
+        for doc, annotation, body in annotated(corpus, splits)
+    ]
 
 
 def _pct(value: float | None) -> str:
@@ -288,14 +295,10 @@ def team_detection(corpus: Path, splits: Iterable[str] = SPLITS) -> dict[str, tu
     from syncsvc.errors import InputError  # noqa: PLC0415 - beside the call, as in _parse
     from syncsvc.parse.summary import parse_summary  # noqa: PLC0415
 
-    wanted, found = set(splits), {}
-    for doc in documents(corpus):
-        annotation = json.loads(doc.with_suffix(".json").read_text(encoding="utf-8"))
-        if annotation["split"] not in wanted:
-            continue
-        raw = doc.read_text(encoding="utf-8")
+    found: dict[str, tuple[int, int]] = {}
+    for _doc, annotation, body in annotated(corpus, splits):
         try:
-            team = parse_summary(raw.split("\n", 1)[1] if "\n" in raw else "").team
+            team = parse_summary(body).team
         except InputError:
             team = None
         right, total = found.get(annotation["split"], (0, 0))
