@@ -72,7 +72,7 @@ def wadl_parsed_once_per_server() -> Iterator[None]:
 @pytest.fixture(scope="session", autouse=True)
 def sqlite_head_schema_copied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """An empty SQLite database brought to head gets a copy of one migrated once per test
-    process (SQLite's backup API), instead of running the ten migrations again (~0.15 s).
+    process (SQLite's backup API), instead of running every migration again (~0.15 s).
 
     Only ``syncsvc.models.db.upgrade(engine)`` to head on a database with no tables
     is served so: the CLI's automatic upgrade, ``db upgrade`` and the ``engine`` fixture.
