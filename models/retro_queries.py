@@ -18,6 +18,7 @@ from syncsvc.domain.retro import (
 )
 from syncsvc.errors import InputError, NotFoundError
 from syncsvc.models.link_tables import ActionStateHistoryRow, LinkRow
+from syncsvc.models.squash_store import events_on
 from syncsvc.models.sync_tables import BugRow, BugTaskRow, ChangeRow
 from syncsvc.models.tables import ActionOwnerRow, ActionRow, DayRow, EventRow, TopicRow
 
@@ -169,6 +170,7 @@ def retro_facts(session: Session, ptg: RetroEvent, *, projects: Collection[str] 
         changes=changes,
         tasks=tuple(t.to_record() for t in tasks),
         bugs_since=min((t.first_seen_at for t in tasks), default=None),
+        squash_events=tuple(events_on(session, projects)),
     )
 
 

@@ -68,6 +68,19 @@ def get_event(session: Session, name: str) -> SquashEvent | None:
     return None if row is None else _record(row)
 
 
+def events_on(session: Session, projects: Collection[str] = ()) -> list[SquashEvent]:
+    """Every event, oldest first, that covers one of ``projects`` (Launchpad names, any
+    case) or names no project; every event when ``projects`` is empty."""
+    names = {p.rpartition("/")[2].lower() for p in projects}
+    rows = session.scalars(
+        select(SquashEventRow).order_by(SquashEventRow.starts_at, SquashEventRow.id)
+    )
+    found = [_record(row) for row in rows]
+    return [
+        e for e in found if not names or not e.projects or names & {p.lower() for p in e.projects}
+    ]
+
+
 def previous_event(session: Session, event: SquashEvent) -> SquashEvent | None:
     """The latest event that ended before ``event`` started, if any."""
     row = session.scalar(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from syncsvc.domain.records import ActionOrigin, ActionState, BugTask, Change
+from syncsvc.domain.squash import SquashEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,8 @@ class RetroFacts:
     """Everything stored about one cycle's commitments, bugs and reviews.
 
     ``tasks`` are the bug tasks of the team's projects; ``bugs_since`` when the
-    bug data starts (the first sync that stored a task; ``None``: never synced).
+    bug data starts (the first sync that stored a task; ``None``: never synced);
+    ``squash_events`` the bug-squash events on the team's projects, any time.
     """
 
     events: tuple[RetroEvent, ...]
@@ -83,6 +85,7 @@ class RetroFacts:
     changes: tuple[Change, ...] = ()
     tasks: tuple[BugTask, ...] = ()
     bugs_since: datetime | None = None
+    squash_events: tuple[SquashEvent, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

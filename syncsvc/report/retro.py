@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from syncsvc.domain import ActionOrigin, ActionState, ChangeStatus, CommitmentState
+from syncsvc.domain import ActionOrigin, ActionState, BugTask, ChangeStatus, CommitmentState
 from syncsvc.domain.retro import RetroAction, RetroEvent, RetroFacts, RetroLink
 from syncsvc.report.status import artifact_url
 from syncsvc.report.views import JSONValue
@@ -288,10 +288,74 @@ def _closed_at(task_closed: datetime | None, released: datetime | None) -> datet
     return task_closed or released
 
 
+def _open_at(
+    tasks: Sequence[BugTask], since: datetime | None, when: datetime
+) -> dict[str, int] | None:
+    """Open tasks at ``when`` by importance (``IMPORTANCES`` and "other"), from their remote
+    dates; ``None`` before the bug data starts (``since``), never zeros."""
+    if since is None or when < since:
+        return None
+    counts = dict.fromkeys((*IMPORTANCES, "other"), 0)
+    for t in tasks:
+        closed = _closed_at(t.date_closed, t.date_fix_released) if t.is_complete else None
+        if (
+            t.date_created is not None
+            and t.date_created <= when
+            and (closed is None or closed > when)
+        ):
+            counts[t.importance if t.importance in IMPORTANCES else "other"] += 1
+    return counts
+
+
+def _closed_between(tasks: Sequence[BugTask], begin: datetime, end: datetime) -> int:
+    """How many tasks were closed after ``begin`` and at or before ``end``."""
+    return sum(
+        1
+        for t in tasks
+        if t.is_complete
+        and (c := _closed_at(t.date_closed, t.date_fix_released)) is not None
+        and begin < c <= end
+    )
+
+
+def _total(counts: dict[str, int] | None) -> int | None:
+    return None if counts is None else sum(counts.values())
+
+
+def squash_results(
+    facts: RetroFacts, tasks: Sequence[BugTask], *, start: date, until: datetime
+) -> list[JSONValue]:
+    """Each bug-squash event of the cycle (its window meets ``start``..``until``): open
+    tasks of its projects when it began and when it ended (or at ``until``, if earlier),
+    and how many were closed in between; counts are ``None`` where bug data is missing."""
+    found: list[JSONValue] = []
+    begin_of_cycle = datetime.combine(start, time(), UTC)
+    for event in sorted(facts.squash_events, key=lambda e: (e.starts_at, e.name)):
+        if event.ends_at < begin_of_cycle or event.starts_at > until:
+            continue
+        names = {p.lower() for p in event.projects}
+        mine = [t for t in tasks if not names or t.target.lower() in names]
+        end = min(event.ends_at, until)
+        before = _total(_open_at(mine, facts.bugs_since, event.starts_at))
+        known = before is not None
+        found.append(
+            {
+                "name": event.name,
+                "from": event.starts_at.isoformat(),
+                "to": event.ends_at.isoformat(),
+                "open_before": before,
+                "open_after": _total(_open_at(mine, facts.bugs_since, end)),
+                "closed": _closed_between(mine, event.starts_at, end) if known else None,
+                "ongoing": until < event.ends_at,
+            }
+        )
+    return found
+
+
 def bugs(facts: RetroFacts, *, start: date, until: datetime) -> dict[str, JSONValue]:
-    """Weekly open bug tasks by importance, opened vs closed and the backlog at the start
-    and the end, from the stored tasks' remote dates. Weeks before the bug data starts
-    (``facts.bugs_since``) have ``None`` counts, never zeros."""
+    """Weekly open bug tasks by importance, opened vs closed, the backlog at the start
+    and the end, and the cycle's squash days, from the stored tasks' remote dates. Weeks
+    before the bug data starts (``facts.bugs_since``) have ``None`` counts, never zeros."""
     since = facts.bugs_since
     note = (
         "no bug data: no sync has stored a bug task"
@@ -299,49 +363,28 @@ def bugs(facts: RetroFacts, *, start: date, until: datetime) -> dict[str, JSONVa
         else f"no data before {since.date()}"
     )
     tasks = [t for t in facts.tasks if t.date_created is not None]
-
-    def open_at(when: datetime) -> dict[str, int] | None:
-        if since is None or when < since:
-            return None
-        counts = dict.fromkeys((*IMPORTANCES, "other"), 0)
-        for t in tasks:
-            closed = _closed_at(t.date_closed, t.date_fix_released) if t.is_complete else None
-            if (
-                t.date_created is not None
-                and t.date_created <= when
-                and (closed is None or closed > when)
-            ):
-                name = t.importance if t.importance in IMPORTANCES else "other"
-                counts[name] += 1
-        return counts
-
     weekly: list[JSONValue] = []
     for when in _weeks(start, until):
-        counts = open_at(when)
+        counts = _open_at(tasks, since, when)
         by_importance: dict[str, JSONValue] | None = None if counts is None else {**counts}
-        total = None if counts is None else sum(counts.values())
-        weekly.append({"date": str(when.date()), "open": total, "by_importance": by_importance})
+        weekly.append(
+            {"date": str(when.date()), "open": _total(counts), "by_importance": by_importance}
+        )
     begin = end_of(start)
     window_known = since is not None and since <= begin
     opened = closed = None
     if window_known:
         opened = sum(1 for t in tasks if t.date_created and begin < t.date_created <= until)
-        closed = sum(
-            1
-            for t in tasks
-            if t.is_complete
-            and (c := _closed_at(t.date_closed, t.date_fix_released)) is not None
-            and begin < c <= until
-        )
-    first, last = open_at(begin), open_at(until)
+        closed = _closed_between(tasks, begin, until)
     return {
         "data_since": str(since.date()) if since else None,
         "note": None if window_known else note,
         "weekly": weekly,
         "opened": opened,
         "closed": closed,
-        "backlog_start": None if first is None else sum(first.values()),
-        "backlog_end": None if last is None else sum(last.values()),
+        "backlog_start": _total(_open_at(tasks, since, begin)),
+        "backlog_end": _total(_open_at(tasks, since, until)),
+        "squash": squash_results(facts, tasks, start=start, until=until),
     }
 
 

@@ -7,7 +7,7 @@ renderer (:mod:`syncsvc.report.html`) escapes every value and draws the charts.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from syncsvc.report.html import (
     BurnupPoint,
@@ -19,7 +19,7 @@ from syncsvc.report.html import (
     stacked_area_chart,
 )
 from syncsvc.report.retro import BUCKETS, IMPORTANCES
-from syncsvc.report.retro_text import DISCUSSION, LABELS, headline, obj, seq
+from syncsvc.report.retro_text import DISCUSSION, LABELS, headline, obj, seq, squash_line
 from syncsvc.report.views import JSONValue
 
 
@@ -28,7 +28,7 @@ def _int(value: JSONValue) -> int:
 
 
 def burnup(report: dict[str, JSONValue], title: str) -> Chart:
-    """The burn-up chart with the cycle's milestones as markers."""
+    """The burn-up chart with the cycle's milestones and squash days as markers."""
     points = [
         BurnupPoint(date.fromisoformat(str(p["date"])), _int(p["scope"]), _int(p["started"]),
                     _int(p["completed"]))
@@ -39,6 +39,10 @@ def burnup(report: dict[str, JSONValue], title: str) -> Chart:
         names.setdefault(str(m["date"]), []).append(str(m["name"]))
     # Milestones of one week (M-3 and feature freeze) share one line and one label.
     markers = [Marker(date.fromisoformat(day), " / ".join(n)) for day, n in names.items()]
+    markers += [
+        Marker(datetime.fromisoformat(str(e["from"])).date(), f"Squash: {e['name']}")
+        for e in map(obj, seq(obj(report["bugs"])["squash"]))
+    ]
     return burnup_chart(points, chart_id="burnup", title=title, markers=markers)
 
 
@@ -75,6 +79,7 @@ def render_retro(report: dict[str, JSONValue]) -> str:
         previous=headline(obj(previous)) if previous is not None else None,
         burnup=burnup(report, f"{event['title']} burn-up"),
         bugs_chart=bug_chart(report) or "",
+        squash_lines=[squash_line(obj(e)) for e in seq(obj(report["bugs"])["squash"])],
         counted=[i for i in items if i["state"] != "ongoing"],
         ongoing=[i for i in items if i["state"] == "ongoing"],
         scope_change=[(k.replace("_", " "), seq(scope[k])) for k in scope],

@@ -117,6 +117,19 @@ def _item_lines(items: list[dict[str, JSONValue]]) -> list[str]:
     return lines
 
 
+def squash_line(event: dict[str, JSONValue]) -> str:
+    """One squash day's result, plain text: ``Squash NAME (DAY): open 180 → 150, closed
+    30``; "no data" where the bug data starts later, "(still running)" before its end."""
+
+    def known(value: JSONValue) -> str:
+        return "no data" if value is None else str(value)
+
+    day = str(event["from"])[:10]
+    text = f"Squash {event['name']} ({day}): open {known(event['open_before'])} → "
+    text += f"{known(event['open_after'])}, closed {known(event['closed'])}"
+    return text + (" (still running)" if event["ongoing"] else "")
+
+
 def _bug_lines(bugs: dict[str, JSONValue]) -> list[str]:
     lines: list[str] = []
     if bugs["note"]:
@@ -125,6 +138,7 @@ def _bug_lines(bugs: dict[str, JSONValue]) -> list[str]:
         lines.append(f"- backlog: {md(bugs['backlog_start'])} → {md(bugs['backlog_end'])}")
     if bugs["opened"] is not None:
         lines.append(f"- opened {bugs['opened']}, closed {bugs['closed']}")
+    lines += [f"- {md(squash_line(obj(e)))}" for e in seq(bugs["squash"])]
     return lines or ["No bug data."]
 
 

@@ -110,6 +110,27 @@ class TestRetroJson:
         assert {i for i, s in states(report).items() if s == "done"} == {6, 9}
         assert report["burnup"][-1]["date"] == "2020-12-31"
 
+    def test_squash_days_of_the_cycle(self, demo_db) -> None:
+        """A squash day stored with `squash start` is listed under bugs, with no counts
+        before the bug data starts, and marked on the HTML burn-up."""
+        started = cli(
+            demo_db, "squash", "start", "m2-squash",
+            "--from", "2021-01-21T00:00:00Z", "--to", "2021-01-22T00:00:00Z",
+        )  # fmt: skip
+        assert started.exit_code == 0, started.stderr
+        assert retro(demo_db)["bugs"]["squash"] == [
+            {
+                "name": "m2-squash", "from": "2021-01-21T00:00:00+00:00",
+                "to": "2021-01-22T00:00:00+00:00", "open_before": None, "open_after": None,
+                "closed": None, "ongoing": False,
+            }
+        ]  # fmt: skip
+        assert retro(demo_db, "--until", "2020-12-31")["bugs"]["squash"] == []
+        markdown = cli(demo_db, "retro").stdout
+        assert "- Squash m2-squash (2021-01-21): open no data → no data, closed no data" in markdown
+        page = cli(demo_db, "retro", "--format", "html").stdout
+        assert "Squash: m2-squash 2021-01-21" in page
+
     def test_cycle_names_are_checked(self, demo_db) -> None:
         """--cycle is a series name in any case; a typo is exit 2 with the nearest name."""
         assert retro(demo_db, "--team", "manila", "--cycle", "Wallaby")["event"]["id"] == 1

@@ -11,6 +11,7 @@ from syncsvc.errors import InputError
 from syncsvc.models.squash_store import (
     add_snapshots,
     create_event,
+    events_on,
     get_event,
     previous_event,
     save_signups,
@@ -76,3 +77,19 @@ class TestSquashStore:
         assert save_signups(session, event.id, [(8, "bo")]) == 0
         session.commit()
         assert signups(session, event.id) == {7: "cy", 8: "bo"}
+
+    def test_events_on_the_team_projects(self, session):
+        """Events covering a team project (any case) or naming none, oldest first; all of
+        them when no project is given."""
+        for name, days, projects in (
+            ("later", 30, ("Manila",)), ("nova-only", 0, ("nova",)), ("all", 10, ()),
+            ("first", -5, ("manila", "nova")),
+        ):  # fmt: skip
+            start = START + timedelta(days)
+            create_event(session, SquashEvent(name, start, start + timedelta(1), projects=projects),
+                         now=START)  # fmt: skip
+        session.commit()
+        assert [e.name for e in events_on(session, ["openstack/manila"])] == [
+            "first", "all", "later",
+        ]  # fmt: skip
+        assert [e.name for e in events_on(session)] == ["first", "nova-only", "all", "later"]
