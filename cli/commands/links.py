@@ -8,7 +8,7 @@ import typer
 
 from syncsvc.cli import completion
 from syncsvc.cli.context import app_context
-from syncsvc.cli.options import RELINK_WAIT, MarkState
+from syncsvc.cli.options import RELINK_WAIT, DetailFormat, DetailFormatOption, MarkState
 
 link_app = typer.Typer(
     no_args_is_help=True,
@@ -61,6 +61,42 @@ def link_reject(
 ) -> None:
     """Reject a link; later syncs will not suggest it again."""
     _decide(ctx, action_id, artifact, "rejected", wait)
+
+
+@link_app.command("review", epilog="Example: syncsvc link review --limit 20")
+def link_review(
+    ctx: typer.Context,
+    fmt: DetailFormatOption = DetailFormat.TABLE,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="At most this many links.")
+    ] = None,
+    wait: WaitOption = RELINK_WAIT,
+) -> None:
+    """Walk the suggested links, most confident first, and confirm (y), reject (n) or
+    skip (s) each with one key; q stops.
+
+    Each card shows the commitment, the change or bug, its page and the evidence
+    that suggested it. Decisions are stored as they are made and never undone by
+    a sync; one relink follows. Without a terminal the keys are read from standard
+    input. --format json lists the queue and decides nothing.
+    """
+    import sys
+
+    from syncsvc.cli import edits, review
+    from syncsvc.cli.render import as_json
+
+    app_ctx = app_context(ctx)
+    items = review.queue(app_ctx, limit)
+    if fmt is DetailFormat.JSON:
+        as_json.review_queue(app_ctx.out, items)
+        return
+    if not items:
+        app_ctx.out.print("No suggested links wait for review.")
+        return
+    tally = review.walk(app_ctx, items, lambda: review.read_key(sys.stdin))
+    app_ctx.out.print(tally.line())
+    if tally.decided:
+        edits.relink_after_change(app_ctx, wait=wait)
 
 
 @link_app.command("refresh", epilog="Example: syncsvc link refresh --full")

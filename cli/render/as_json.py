@@ -11,6 +11,7 @@ from rich.console import Console
 from syncsvc import escape
 from syncsvc.domain import (
     ImportReport,
+    QueuedLink,
     StoredAction,
     StoredDecision,
     StoredEvent,
@@ -203,3 +204,26 @@ def revisions(console: Console, current: str | None, needs: str | None) -> None:
     """The object of `db current --format json`."""
     up_to_date = current is not None and current == needs
     print_json(console, {"current": current, "needs": needs, "up_to_date": up_to_date})
+
+
+def review_queue(console: Console, items: Sequence[QueuedLink]) -> None:
+    """The JSON array of `link review --format json`, most confident first."""
+    print_json(
+        console,
+        [
+            {
+                "action": item.action_id,
+                "topic": item.topic,
+                "text": item.action_text,
+                "kind": str(item.kind),
+                "id": item.id,
+                "confidence": item.confidence,
+                "evidence": item.evidence,
+                "title": item.title,
+                "project": item.project,
+                "state": item.state,
+                "url": item.url,
+            }
+            for item in items
+        ],
+    )

@@ -238,3 +238,21 @@ class PendingKind(StrEnum):
 
 #: A note for the next relink: (kind, ref).
 Pending = tuple[PendingKind, str]
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedLink:
+    """A suggested link waiting for a person, with what they need to decide it: the
+    commitment's words and the artifact's title, project, state and page."""
+
+    action_id: int
+    action_text: str
+    topic: str
+    kind: LinkKind
+    id: str
+    confidence: float
+    evidence: str
+    title: str | None  #: the change's subject or the bug's title (``None``: not stored)
+    project: str | None
+    state: str | None
+    url: str | None
