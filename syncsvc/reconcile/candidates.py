@@ -42,6 +42,7 @@ from syncsvc.reconcile.weights import (
     change_words,
     people_words,
     probability,
+    surface_forms,
     words,
 )
 
@@ -140,6 +141,7 @@ def _score(
     owner: str | None,
     hint: TypeHint | None,
     weights: WordWeights,
+    shown: Mapping[str, str],
 ) -> Candidate | None:
     common = sorted(mine.keys() & theirs)
     if not common:
@@ -148,7 +150,7 @@ def _score(
     cover, fit = shared / math.fsum(mine.values()), shared / weights.total(theirs)
     rare = shared / weights.unknown
     score = probability(cover, fit, rare, owner=bool(owner), hint=hint is not None)
-    matched = ", ".join(f"{w} {mine[w]:.1f}" for w in common)
+    matched = ", ".join(f"{shown.get(w, w)} {mine[w]:.1f}" for w in common)
     evidence = (
         f"words [{matched}] cover {cover:.2f} of the action, {fit:.2f} of the {kind}"
         f"; owner {owner or 'none'}; type {hint.label if hint else 'none'}; score {score:.2f}"
@@ -439,7 +441,8 @@ class CandidatePool:
             return ()
         ix = self._index()
         drop = ix.people | {o.casefold() for o in action.owners}
-        mine = ix.weights.query(words(f"{action.text} {action.topic}", drop=drop))
+        text = f"{action.text} {action.topic}"
+        mine = ix.weights.query(words(text, drop=drop))
         if not mine:
             return ()
         query = _Query(mine, frozenset(mine), math.fsum(mine.values()))
@@ -467,6 +470,7 @@ class CandidatePool:
         found += self._changes(ix, query, since, hint, changes.tolist(), owned)
         found += self._bugs(ix, query, since, hint, bugs.tolist(), held)
         ranked: list[Candidate | None] = []
+        shown = surface_forms(text)
         for _, kind, i, theirs in _best(found, limit, unique=ix.unique):
             if kind is LinkKind.CHANGE:
                 change = self.changes[i]
@@ -477,7 +481,7 @@ class CandidatePool:
                 owner, ident = ix.bug_owner(self.bugs[i], names), str(self.bugs[i].bug_id)
                 fits = hint is not None and any(map(hint.accepts, ix.targets[i]))
             ranked.append(
-                _score(kind, ident, mine, theirs, owner, hint if fits else None, ix.weights)
+                _score(kind, ident, mine, theirs, owner, hint if fits else None, ix.weights, shown)
             )
         return tuple(c for c in ranked if c is not None)
 

@@ -16,6 +16,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import snowballstemmer
+
 from syncsvc.domain import Bug, Change, Identity
 from syncsvc.domain.keys import lp_project, repo_name
 
@@ -35,41 +37,46 @@ _WORD = re.compile(r"[a-z0-9]+")
 _COMPOUND = re.compile(r"\b([a-z]{3,})-([a-z]{1,3})\b")
 
 
-def _stem(word: str) -> str:
-    """A light suffix stripper: remove/removes/removed/removing → remov, attach/attaching,
-    extend/extended; policies → policy."""
-    word = _SYNONYMS.get(word, word)
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-            word = word[: -len(suffix)]
-            break
-    return word[:-1] if len(word) > 4 and word.endswith("e") else word
-
-
+_STEMMER = snowballstemmer.stemmer("english")
+#: The stop words' stems: "proposed" and "updates" are stop words too.
+_STOP_STEMS = frozenset(_STEMMER.stemWords(sorted(STOP_WORDS)))
 _STEMS: dict[str, str] = {}  # word → its stem, "" when it is never matched (a memo)
 
 
 def _stem_of(word: str) -> str:
-    """The stem :func:`words` keeps for ``word``, "" for a stop word, digits or a short word."""
+    """The stem :func:`words` keeps for ``word`` (Snowball's English stemmer, as Sphinx's
+    search uses): "" for a stop word, digits or a short word; "specification" is "spec"
+    and "documentation" is "doc"."""
     if (stem := _STEMS.get(word)) is None:
-        stem = "" if len(word) < 3 or word.isdigit() or word in STOP_WORDS else _stem(word)
-        stem = "" if stem in STOP_WORDS else stem
+        if len(word) < 3 or word.isdigit() or word in STOP_WORDS:
+            stem = ""
+        else:
+            stem = _SYNONYMS.get(word) or _STEMMER.stemWord(word)
+            stem = "" if stem in _STOP_STEMS else stem
         if len(_STEMS) < 200_000:
             _STEMS[word] = stem
     return stem
 
 
 def words(text: str, drop: Collection[str] = ()) -> frozenset[str]:
-    """Lower-cased, crudely stemmed words of ``text`` (3+ letters) without stop words,
-    digits or the words in ``drop``."""
+    """Lower-cased, stemmed words of ``text`` (3+ letters) without stop words, digits or
+    the words in ``drop``; a short compound is also one word ("virtio-fs": ``virtiof``)."""
     lowered = text.lower()
     found = _WORD.findall(lowered)
     if "-" in lowered:  # short compounds also join: "virtio-fs" is also "virtiofs"
         found += ["".join(pair) for pair in _COMPOUND.findall(lowered)]
     stems = ((w, _stem_of(w)) for w in found)
     return frozenset(s for w, s in stems if s and w not in drop and s not in drop)
+
+
+def surface_forms(text: str) -> dict[str, str]:
+    """Each stem of ``text`` with the first word that gave it, for evidence a person reads
+    ("affinity", not the stem "affin")."""
+    found: dict[str, str] = {}
+    for word in _WORD.findall(text.lower()):
+        if (stem := _stem_of(word)) and stem not in found:
+            found[stem] = word
+    return found
 
 
 # The model: a logistic regression over four pieces of evidence, fitted on the tuning split
@@ -81,8 +88,8 @@ def words(text: str, drop: Collection[str] = ()) -> frozenset[str]:
 #   owner  1 when an owner wrote the change or holds the bug
 #   hint   1 when the wording gave a type hint the record fits (spec, tempest, client)
 # The score is the logistic of BIAS plus each piece of evidence times its weight.
-BIAS, COVER_WEIGHT, FIT_WEIGHT, RARE_WEIGHT = -5.92, 0.0, 3.71, 2.51
-OWNER_WEIGHT, HINT_WEIGHT = 0.99, -0.54
+BIAS, COVER_WEIGHT, FIT_WEIGHT, RARE_WEIGHT = -5.70, -0.16, 3.86, 2.20
+OWNER_WEIGHT, HINT_WEIGHT = 1.18, -0.85
 
 
 def probability(cover: float, fit: float, rare: float, *, owner: bool, hint: bool) -> float:

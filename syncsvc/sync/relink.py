@@ -103,7 +103,7 @@ class RelinkReport:
 SUGGESTED = LinkStatus.SUGGESTED
 
 #: Bump when the reconciler's rules change: the next relink recomputes everything.
-RECONCILER_VERSION = 2
+RECONCILER_VERSION = 3
 
 #: The kept word statistics are computed again (with a full recompute) once the team's
 #: record count has moved by more than this share of the count they were computed over.

@@ -52,7 +52,14 @@ from syncsvc.reconcile.candidates import (
     bug_activity,
 )
 from syncsvc.reconcile.owner_match import change_owner_match, launchpad_owner_match
-from syncsvc.reconcile.weights import WordWeights, bug_words, change_words, people_words, words
+from syncsvc.reconcile.weights import (
+    WordWeights,
+    bug_words,
+    change_words,
+    people_words,
+    surface_forms,
+    words,
+)
 
 DEFAULT_SIZES = ((1_000, 20_000), (5_000, 100_000), (10_000, 200_000))
 FIRST_CHANGE, FIRST_BUG = 700_000, 1_900_000
@@ -228,6 +235,7 @@ class NaivePool(CandidatePool):
         drop = people_words(self.identities) | {o.casefold() for o in action.owners}
         text = f"{action.text} {action.topic}"
         mine = weights.query(words(text, drop=drop))
+        shown = surface_forms(text)
         if not mine:
             return ()
         only = hint is not None and hint.filters
@@ -241,7 +249,9 @@ class NaivePool(CandidatePool):
             if fits is not None or not only:
                 ident = str(change.number)
                 theirs = change_words(change)
-                found.append(_score(LinkKind.CHANGE, ident, mine, theirs, owner, fits, weights))
+                found.append(
+                    _score(LinkKind.CHANGE, ident, mine, theirs, owner, fits, weights, shown)
+                )
         for bug in () if only else self.bugs:
             targets = {lp_project(t.target) for t in bug.tasks}
             owners = (
@@ -255,7 +265,7 @@ class NaivePool(CandidatePool):
                 fits = hint if hint is not None and any(map(hint.accepts, targets)) else None
                 ident = str(bug.bug_id)
                 found.append(
-                    _score(LinkKind.BUG, ident, mine, bug_words(bug), owner, fits, weights)
+                    _score(LinkKind.BUG, ident, mine, bug_words(bug), owner, fits, weights, shown)
                 )
         ranked = (c for c in found if c is not None)
         return tuple(sorted(ranked, key=lambda c: (-c.score, c.kind.value, id_order(c.id))))
