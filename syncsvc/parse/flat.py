@@ -15,6 +15,7 @@ import re
 
 #: Longer than any line a person writes: only a flattened page has lines like this.
 _FLAT_LINE = 400
+_LONG_LINE = re.compile(rf"[^\n]{{{_FLAT_LINE + 1}}}")
 _LABELS = r"(?:AI|AR|ACTION|Action\s+items?|Agreed|Agreement|Decision)"
 #: "... decisions. Eventlet Removal (dviroel) ===== We reviewed ...": an underlined title.
 _GLUED_TITLE = re.compile(r"(?<=[.!?\]:])\s+(?P<title>[A-Z][^.!?=\n]{1,80}?)\s+(?P<rule>={4,})\s+")
@@ -34,7 +35,7 @@ def unflatten_page(text: str) -> str:
     Lines of ordinary length are left alone, and so is text without a flattened
     line or an emphasised label; idempotent.
     """
-    if len(text) > _FLAT_LINE:
+    if _LONG_LINE.search(text):
         lines = text.split("\n")
         for i, line in enumerate(lines):
             if len(line) > _FLAT_LINE and ("====" in line or ":" in line):
