@@ -244,16 +244,23 @@ _ACTION_ITEM_PHRASE = re.compile(
 _WE_CLAUSE = re.compile(
     r"(?:,\s*(?:and|but|so)?|\s+(?:and|but|so))\s+(?=we\b|we[\u2019']ll\b)", re.IGNORECASE
 )
-_MODAL = re.compile(r"\b(?:should|will|'ll|need\s+to|must|going\s+to)\b", re.IGNORECASE)
+_MODAL = re.compile(r"\b(?:should|will|'ll|needs?\s+to|must|going\s+to)\b", re.IGNORECASE)
+#: "Our next step in keystone is to ...", "The next steps are to ...": the team's own plan.
+_NEXT_STEP = re.compile(
+    r"^(?:(?:so|and|then)\s+)?(?:our|the(?:\s+team[\u2019']s)?)\s+next\s+steps?"
+    r"(?:\s+(?:in|for|on)\s+[\w.-]+)?\s+(?:is|are|will\s+be)\s+to\s+(?!be\b|see\b|wait\b)\w",
+    re.IGNORECASE,
+)
 
 
 def team_commitment(text: str) -> bool:
     """Whether ``text`` commits the team as a whole ("We agreed to ...", "we will ...").
 
     "We agreed that X" commits only when X says what will be done ("... we
-    should ..."); otherwise it is a decision, not work.
+    should ...", "... needs to be migrated"); otherwise it is a decision, not
+    work. "Our next step is to ..." commits the team too.
     """
-    if _ACTION_ITEM_PHRASE.search(text):
+    if _ACTION_ITEM_PHRASE.search(text) or _NEXT_STEP.match(text.strip()):
         return True
     m = _TEAM_COMMITMENT.match(text.strip().lstrip("-*• "))
     if m is None:

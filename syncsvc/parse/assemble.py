@@ -45,6 +45,8 @@ _LINKISH = re.compile(r"https?://|\[\d{1,3}\]")
 _MORE_LINKS = re.compile(
     r"^(?:(?:and|&|,)\s*)?(?:https?://|\[\d{1,3}\])|^(?:and|&|,)$", re.IGNORECASE
 )
+#: A preamble line that can title a topic: short, not a sentence or a greeting.
+_PREAMBLE_TITLE = re.compile(r"^.{3,120}(?<![.,;:!?])$")
 _SIGN_OFF = re.compile(
     r"^(?:thanks|thank you(?: all)?|many thanks|cheers|regards|best(?: regards)?|kind regards"
     r"|see you[\w ]{0,20}|happy hacking)[,.!]*$",
@@ -250,6 +252,10 @@ class Assembler:
         self._header(line, _Section.DECISIONS, ItemKind.DECISION)
 
     def _one_liner(self, line: Line, kind: ItemKind) -> None:
+        if self.topic is None and not self.days and kind is ItemKind.ACTION:
+            # "AI: ..." before any heading (a reply quoting an item): a topic of its own.
+            title = next((t for t in self.preamble if _PREAMBLE_TITLE.match(t)), "Summary")
+            self._on_topic(Line(line.number, LineKind.TOPIC, title))
         if self.topic is None or self.section is _Section.CLOSED:
             self._unplaced(line)
             return

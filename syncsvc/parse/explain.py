@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from syncsvc.domain import ActionItem, Event
 from syncsvc.parse.actions import ActionContext
 from syncsvc.parse.assemble import ItemKind, Placement, RawItem, commitment_hints
+from syncsvc.parse.flat import unflatten_page
 from syncsvc.parse.minutes import log_line_role, looks_like_meeting, parse_meeting, unflatten_log
 from syncsvc.parse.normalise import decode, normalise
 from syncsvc.parse.owners import NICK
@@ -69,7 +70,9 @@ def explain(
     Lines come in document order; a heading glued to other text gives two
     entries with the same number.
     """
-    text = unflatten_log(normalise(decode(source) if isinstance(source, bytes) else source))
+    text = unflatten_page(
+        unflatten_log(normalise(decode(source) if isinstance(source, bytes) else source))
+    )
     if aliases is None and isinstance(known_nicks, Mapping):
         aliases = {str(k): str(v) for k, v in known_nicks.items()}
     schedules = schedules if schedules is not None else load_schedules()

@@ -60,6 +60,13 @@ GENERIC = frozenset(
     others other group subteam subteams
     """.split()
 )
+#: Sentence connectives ("however, work has slowed"): they open a clause, never name anyone.
+CONNECTIVES = frozenset(
+    """
+    however moreover meanwhile furthermore otherwise instead therefore thus hence still
+    additionally besides nevertheless nonetheless overall unfortunately fortunately
+    """.split()
+)
 #: Words that turn a parenthesis into praise or commentary, not ownership.
 NOT_OWNERSHIP = frozenset(
     """
@@ -103,9 +110,10 @@ _VOLUNTEERS = re.compile(
 )
 
 
-#: "Naser will be proposing ...": a capitalised name as written, alone before "will".
+#: "Naser will be proposing ...", "TheJulia will revise ...": a capitalised name or
+#: camel-case nick as written, alone before "will".
 _NAME_WILL = re.compile(
-    r"^(?P<name>[A-Z][a-z]{2,20}[A-Z]?)\s+(?:will|'ll)\b"
+    r"^(?P<name>[A-Z][a-z]{2,20}[A-Z]?|[A-Z][a-z]{1,10}[A-Z][a-z]{2,20})\s+(?:will|'ll)\b"
     r"(?!\s+(?:be|been)\b(?!\s+\w+ing\b))(?!\s+not\b)"
 )
 #: Capitalised words that open "X will ..." without naming a person.
@@ -188,6 +196,8 @@ def _element(
     else:
         token = match.group("nick")
         lowered = token.lower()
+        if lowered in CONNECTIVES:
+            return None
         if lowered in ORGANISATIONS:
             subject.organisations.append(token)
         elif is_project(lowered):
@@ -218,7 +228,10 @@ def _subject(
             or is_project(name)
             or _NOUN_ENDING.search(name)
         ):
-            return _Subject([Person(name)], [])
+            written = m.group("name")
+            # A camel-case nick ("TheJulia") keeps its case; a first name is lowered.
+            camel = any(c.isupper() for c in written[1:-1])
+            return _Subject([Person(written if camel else name)], [])
     pos = 0
     subject = _Subject([], [])
     names = names or {}

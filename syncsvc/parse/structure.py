@@ -153,7 +153,8 @@ _DECISIONS = re.compile(
 )
 _DECISIONS_BARE = re.compile(r"^(?:Decisions(?:\s+made)?|Agreements|Agreed)$", re.IGNORECASE)
 _ONE_DECISION = re.compile(
-    r"^(?:#agreed\b:?|#?Agreed\s*:|Decision\s*:|Resolved\s*:)\s*(?P<rest>.*)$", re.IGNORECASE
+    r"^(?:#agreed\b:?|#?Agree(?:d|ment)\s*:|Decision\s*:|Resolved\s*:)\s*(?P<rest>.*)$",
+    re.IGNORECASE,
 )
 _DISCUSSION = re.compile(
     r"^(?:Discussion(?:\s+(?:Items?|Points?|Notes))?|Summary|Notes|Discussed|Key\s+Points)"

@@ -42,6 +42,7 @@ from syncsvc.parse.assemble import (
     infer_actions,
     too_many_actions,
 )
+from syncsvc.parse.flat import unflatten_page
 from syncsvc.parse.milestones import KNOWN_SERIES
 from syncsvc.parse.minutes import looks_like_meeting, parse_meeting, unflatten_log
 from syncsvc.parse.normalise import decode, normalise
@@ -120,7 +121,9 @@ def parse_summary(
     ``aliases`` too. Raises :class:`InputError` when the text has no topics and
     no actions, and for more than ``MAX_ACTIONS`` actions or ``MAX_TOPICS`` topics.
     """
-    text = unflatten_log(normalise(decode(source) if isinstance(source, bytes) else source))
+    text = unflatten_page(
+        unflatten_log(normalise(decode(source) if isinstance(source, bytes) else source))
+    )
     if aliases is None and isinstance(known_nicks, Mapping):
         aliases = {str(k): str(v) for k, v in known_nicks.items()}
     schedules = schedules if schedules is not None else load_schedules()
