@@ -22,6 +22,7 @@ import requests
 from syncsvc.adapters import gerrit_workarounds as workarounds
 from syncsvc.adapters.http import HttpPolicy, TransientError
 from syncsvc.domain import Account, Change, ChangeStatus, footers_from_message
+from syncsvc.domain.reviews import ChangeReviews, ReviewEvent, ReviewKind, main_vote, votes_in
 from syncsvc.errors import (
     ConfigError,
     RemoteAuthError,
@@ -41,6 +42,8 @@ QUERY_OPTIONS = (
     "LABELS",
     "SKIP_DIFFSTAT",
 )
+# Review messages: the votes are in the messages' text, so no label option is needed.
+REVIEW_OPTIONS = ("MESSAGES", "DETAILED_ACCOUNTS")
 VOTE_LABELS = ("Verified", "Code-Review", "Workflow")
 # Label ranges on review.opendev.org. LABELS replies carry no ``values`` (only
 # DETAILED_LABELS does), so "rejected"/"approved" are mapped to these min/max.
@@ -125,6 +128,41 @@ def parse_change(info: Mapping[str, Any], *, base_url: str) -> Change:
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RemoteError(f"malformed ChangeInfo from Gerrit: {exc!r}") from exc
+
+
+def parse_reviews(info: Mapping[str, Any]) -> ChangeReviews:
+    """Translate one ChangeInfo queried with REVIEW_OPTIONS into :class:`ChangeReviews`.
+
+    Each ChangeMessageInfo becomes a :class:`ReviewEvent` (the text itself is not
+    kept, only the votes its first line records). Raises RemoteError when a
+    required field is missing or malformed.
+    """
+    try:
+        number = int(info["_number"])
+        events = []
+        for message in info.get("messages") or ():
+            author = message.get("author")
+            vote = main_vote(votes_in(str(message.get("message") or "")))
+            events.append(
+                ReviewEvent(
+                    change_number=number,
+                    message_id=str(message["id"]),
+                    at=parse_timestamp(message["date"]),
+                    author=parse_account(author) if author else None,
+                    kind=ReviewKind.VOTE if vote else ReviewKind.MESSAGE,
+                    label=vote[0] if vote else None,
+                    value=vote[1] if vote else None,
+                    tag=message.get("tag") or None,
+                )
+            )
+        return ChangeReviews(
+            number=number,
+            updated=parse_timestamp(info["updated"]),
+            status=ChangeStatus(info["status"]),
+            events=tuple(events),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise RemoteError(f"malformed ChangeInfo messages from Gerrit: {exc!r}") from exc
 
 
 def _query_value(value: str) -> str:
@@ -216,16 +254,21 @@ class GerritAdapter:
         return self._paginate(query, page_size)
 
     def _paginate(self, query: str, page_size: int) -> Iterator[Change]:
-        encoded = workarounds.encoded_query(query)
         seen: set[int] = set()
-        skip = 0
-        while True:
-            page = self._query_page(query, encoded, limit=page_size, skip=skip)
+        for page in self._pages(query, page_size, QUERY_OPTIONS):
             for info in page:
                 change = parse_change(info, base_url=self.base_url)
                 if change.number not in seen:
                     seen.add(change.number)
                     yield change
+
+    def _pages(self, query: str, page_size: int, options: Sequence[str]) -> Iterator[list[Any]]:
+        """Each page of ``query``'s results with ``o=options``, until no ``_more_changes``."""
+        encoded = workarounds.encoded_query(query)
+        skip = 0
+        while True:
+            page = self._query_page(query, encoded, limit=page_size, skip=skip, options=options)
+            yield page
             if not page or not page[-1].get("_more_changes"):
                 return
             skip += len(page)
@@ -247,6 +290,31 @@ class GerritAdapter:
             for chunk in chunks
         )
 
+    def get_reviews(
+        self, numbers: Iterable[int], *, batch: int = MAX_BATCH
+    ) -> Iterator[ChangeReviews]:
+        """Yield the review messages of the changes with these numbers, ``batch`` per request.
+
+        Each batch is one ``change:A OR change:B ...`` query with only
+        ``o=MESSAGES`` and ``o=DETAILED_ACCOUNTS`` (paged like :meth:`iter_changes`);
+        each change comes once, with its ``updated`` and ``status`` as read. Numbers
+        that do not exist or are not visible are silently absent. Raises the same
+        errors as :meth:`iter_changes`; RemoteError for a malformed reply.
+        """
+        if batch < 1:
+            raise ValueError("batch must be positive")
+        unique = list(dict.fromkeys(int(n) for n in numbers))
+        seen: set[int] = set()
+        for start in range(0, len(unique), batch):
+            chunk = unique[start : start + batch]
+            query = " OR ".join(f"change:{n}" for n in chunk)
+            for page in self._pages(query, len(chunk), REVIEW_OPTIONS):
+                for info in page:
+                    found = parse_reviews(info)
+                    if found.number not in seen:
+                        seen.add(found.number)
+                        yield found
+
     def changes_updated_since(self, projects: Sequence[str], since: datetime) -> Iterator[Change]:
         """Yield changes in ``projects`` updated at or after ``since``, newest first.
 
@@ -264,12 +332,14 @@ class GerritAdapter:
         stamp = since.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
         return self.iter_changes(f'({terms}) after:"{stamp}"')
 
-    def _query_page(self, query: str, encoded: str, *, limit: int, skip: int) -> list[Any]:
+    def _query_page(
+        self, query: str, encoded: str, *, limit: int, skip: int, options: Sequence[str]
+    ) -> list[Any]:
         what = f"Gerrit query {query!r} (n={limit}, S={skip})"
         # The same path and parameters as ChangeClient.get_all([encoded], ...), but
         # through get_request_raw so that the status and body are handled here.
         path = f"{self._changes.api_path}?q={encoded}"
-        params: dict[str, Any] = {"o": list(QUERY_OPTIONS), "n": limit}
+        params: dict[str, Any] = {"o": list(options), "n": limit}
         if skip:
             params["S"] = skip
 

@@ -18,6 +18,7 @@ from syncsvc.domain.retro import (
 )
 from syncsvc.errors import InputError, NotFoundError
 from syncsvc.models.link_tables import ActionStateHistoryRow, LinkRow
+from syncsvc.models.review_store import review_events, reviews_read
 from syncsvc.models.squash_store import events_on
 from syncsvc.models.sync_tables import BugRow, BugTaskRow, ChangeRow
 from syncsvc.models.tables import ActionOwnerRow, ActionRow, DayRow, EventRow, TopicRow
@@ -102,8 +103,9 @@ def _committed(day: date | None, fallback: date | None, created: datetime) -> da
 
 def retro_facts(session: Session, ptg: RetroEvent, *, projects: Collection[str] = ()) -> RetroFacts:
     """The PTG's commitments plus those of later meetings of its team and cycle (withdrawn
-    ones included), their state history and confirmed links, the linked changes, and
-    the bug tasks of ``projects`` (every project's when empty)."""
+    ones included), their state history and confirmed links, the linked changes with
+    their stored review messages, and the bug tasks of ``projects`` (every project's
+    when empty)."""
     events = [ptg, *_meetings(session, ptg)]
     first_day = {e.id: e.first_day for e in events}
     rows = session.execute(
@@ -162,6 +164,7 @@ def retro_facts(session: Session, ptg: RetroEvent, *, projects: Collection[str] 
         for row in session.scalars(select(ChangeRow).where(ChangeRow.number.in_(numbers)))
     )
     tasks = _tasks(session, projects)
+    stored = {c.number for c in changes}
     return RetroFacts(
         events=tuple(events),
         actions=actions,
@@ -171,6 +174,8 @@ def retro_facts(session: Session, ptg: RetroEvent, *, projects: Collection[str] 
         tasks=tuple(t.to_record() for t in tasks),
         bugs_since=min((t.first_seen_at for t in tasks), default=None),
         squash_events=tuple(events_on(session, projects)),
+        review_events=tuple(review_events(session, stored)),
+        reviews_read=frozenset(reviews_read(session, stored)),
     )
 
 

@@ -34,7 +34,8 @@ from syncsvc.domain import (
     SaveCounts,
     SourceName,
 )
-from syncsvc.models import comment_store
+from syncsvc.domain.reviews import ChangeReviews
+from syncsvc.models import comment_store, review_store
 from syncsvc.models.base import in_chunks, require_aware
 from syncsvc.models.link_store import confirmed_ids
 from syncsvc.models.relink_pending import mark_pending
@@ -300,6 +301,14 @@ class SqlSyncStore:
     ) -> SaveCounts:
         """Record comment checks (see :func:`.comment_store.save_bug_comments`)."""
         return comment_store.save_bug_comments(self._session, found, observed_at=observed_at)
+
+    def reviews_due(self) -> dict[int, tuple[datetime, str]]:
+        """Linked changes whose messages must be read (see :func:`.review_store.reviews_due`)."""
+        return review_store.reviews_due(self._session)
+
+    def save_reviews(self, found: Sequence[ChangeReviews], *, observed_at: datetime) -> SaveCounts:
+        """Save review events and read marks (see :func:`.review_store.save_reviews`)."""
+        return review_store.save_reviews(self._session, found, observed_at=observed_at)
 
     def cursor(self, source: SourceName, scope: str) -> datetime | None:
         """The last remote update time recorded for (source, scope), or ``None``."""

@@ -40,10 +40,14 @@ STALL_DAYS = 21  # linked open work idle longer than this is stalled
 LOW_HANGING_TAG = "low-hanging-fruit"
 # Launchpad accounts of the OpenStack infrastructure and its Gerrit hook.
 BOTS: tuple[str, ...] = ("hudson-openstack", "openstack-infra")
+# Gerrit accounts (username or full name) of CI systems: their messages and votes are
+# no review. OpenDev's Zuul and its elastic-recheck bot; third-party CIs are per team.
+GERRIT_CI_ACCOUNTS: tuple[str, ...] = ("zuul", "elastic-recheck")
 SUGGEST_THRESHOLD = 0.5  # candidate links scoring at least this are suggested
 MIN_INTERVAL_MS = 0  # milliseconds between two requests to one host (0: no wait)
 DEFAULT_TEAM = "default"  # the team of a config without [teams] tables or `team`
 
+_CI = ", ".join(f'"{name}"' for name in GERRIT_CI_ACCOUNTS)
 EXAMPLE_CONFIG = f"""\
 # syncsvc team configuration (TOML). Every key is optional.
 
@@ -85,6 +89,9 @@ projects = [
 # password (or set SYNCSVC_GERRIT_PASSWORD). The password is never stored.
 # username = "jdoe"
 # password_file = "~/.config/syncsvc/gerrit-password"
+# CI accounts (usernames or full names): their messages and votes are no review
+# in `retro`'s time to first review. Add your third-party CIs.
+ci_accounts = [{_CI}]
 
 [sync]
 # Only these hosts are ever contacted by `sync`, `drift --apply` and the like,
@@ -184,6 +191,7 @@ class GerritSettings(_Section, frozen=True):
     projects: Texts = ()
     username: Text | None = None
     password_file: FilePath | None = None
+    ci_accounts: Texts = GERRIT_CI_ACCOUNTS
 
     def password(self) -> str | None:
         """The HTTP password from ``$SYNCSVC_GERRIT_PASSWORD`` or ``password_file``."""

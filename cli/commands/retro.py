@@ -51,7 +51,7 @@ def build(
         return retro_report(
             SqlRetroReader(session, projects), schedules=app_ctx.schedules(),
             now=datetime.now(UTC), event=event, team=team or cfg.team,
-            cycle=cycle or cfg.cycle, until=until,
+            cycle=cycle or cfg.cycle, until=until, ci_accounts=cfg.gerrit.ci_accounts,
         )  # fmt: skip
 
 

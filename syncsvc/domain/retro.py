@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from syncsvc.domain.records import ActionOrigin, ActionState, BugTask, Change
+from syncsvc.domain.reviews import ReviewEvent
 from syncsvc.domain.squash import SquashEvent
 
 
@@ -75,7 +76,9 @@ class RetroFacts:
 
     ``tasks`` are the bug tasks of the team's projects; ``bugs_since`` when the
     bug data starts (the first sync that stored a task; ``None``: never synced);
-    ``squash_events`` the bug-squash events on the team's projects, any time.
+    ``squash_events`` the bug-squash events on the team's projects, any time;
+    ``review_events`` the stored messages of the linked changes, and ``reviews_read``
+    the numbers of those whose messages a sync has read (the others are unknown).
     """
 
     events: tuple[RetroEvent, ...]
@@ -86,6 +89,8 @@ class RetroFacts:
     tasks: tuple[BugTask, ...] = ()
     bugs_since: datetime | None = None
     squash_events: tuple[SquashEvent, ...] = ()
+    review_events: tuple[ReviewEvent, ...] = ()
+    reviews_read: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,12 +10,14 @@ documented shape of ``syncsvc retro --format json``.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
+from syncsvc.config import GERRIT_CI_ACCOUNTS
 from syncsvc.domain import ActionOrigin, ActionState, BugTask, ChangeStatus, CommitmentState
 from syncsvc.domain.retro import RetroAction, RetroEvent, RetroFacts, RetroLink
+from syncsvc.domain.reviews import ReviewEvent, first_review
 from syncsvc.report.status import artifact_url
 from syncsvc.report.views import JSONValue
 from syncsvc.schedule.releases import SeriesSchedule
@@ -53,7 +55,9 @@ MILESTONES = (
 )
 #: Launchpad importances counted apart in the weekly bug counts; the rest is "other".
 IMPORTANCES = ("Critical", "High", "Undecided")
-NO_REVIEW_MESSAGES = "review messages are not synced: only change creation and merge times are"
+NO_REVIEW_MESSAGES = (
+    "the linked changes' review messages were never read: run `syncsvc sync` to read them"
+)
 
 
 def end_of(day: date) -> datetime:
@@ -256,11 +260,21 @@ def _quartiles(values: Sequence[float]) -> tuple[float | None, float | None]:
     return round(statistics.median(values), 1), round(q[2], 1)
 
 
-def reviews(facts: RetroFacts, action_ids: set[int], until: datetime) -> dict[str, JSONValue]:
-    """Changes linked to the commitments and their time to merge in days (median, Q3).
+def reviews(
+    facts: RetroFacts,
+    action_ids: set[int],
+    until: datetime,
+    ci_accounts: Collection[str] = GERRIT_CI_ACCOUNTS,
+) -> dict[str, JSONValue]:
+    """Changes linked to the commitments, their time to merge and to first review in days
+    (median, Q3), as of ``until``.
 
-    Time to first review needs review messages, which syncs do not store: it is
-    ``None`` with a reason.
+    A change's first review is its earliest message or Code-Review/Workflow vote at or
+    before ``until`` by someone other than its owner and ``ci_accounts``
+    (:func:`~syncsvc.domain.reviews.is_review`). Only changes whose messages a sync
+    has read count (``unread``: the others); those with no review by ``until`` are
+    ``unreviewed``. When no linked change's messages were ever read, the figure is
+    ``None`` with the reason.
     """
     numbers = sorted(
         {int(v.id) for v in facts.links if v.action_id in action_ids and v.kind == "change"}
@@ -274,13 +288,29 @@ def reviews(facts: RetroFacts, action_ids: set[int], until: datetime) -> dict[st
     ]
     days = sorted((c.submitted - c.created).total_seconds() / 86400 for c in merged if c.submitted)
     median, q3 = _quartiles(days)
+    read = [c for c in known if c.number in facts.reviews_read]
+    events: dict[int, list[ReviewEvent]] = {}
+    for event in facts.review_events:
+        events.setdefault(event.change_number, []).append(event)
+    waits: list[float] = []
+    for change in read:
+        owner = change.owner.account_id
+        first = first_review(events.get(change.number, ()), owner, ci_accounts, until=until)
+        if first is not None:
+            waits.append((first - change.created).total_seconds() / 86400)
+    never_read = bool(known) and not read
+    first_median, first_q3 = _quartiles(sorted(waits))
     return {
         "linked_changes": len(numbers),
         "known_changes": len(known),
         "merged": len(merged),
         "time_to_merge_days": {"median": median, "q3": q3},
-        "time_to_first_review_days": None,
-        "time_to_first_review_reason": NO_REVIEW_MESSAGES,
+        "time_to_first_review_days": None
+        if never_read
+        else {"median": first_median, "q3": first_q3},
+        "unreviewed": None if never_read else len(read) - len(waits),
+        "unread": len(known) - len(read),
+        "time_to_first_review_reason": NO_REVIEW_MESSAGES if never_read else None,
     }
 
 
@@ -394,6 +424,7 @@ def build_retro(
     until: datetime,
     schedule: SeriesSchedule | None = None,
     previous: dict[str, JSONValue] | None = None,
+    ci_accounts: Collection[str] = GERRIT_CI_ACCOUNTS,
 ) -> dict[str, JSONValue]:
     """The retrospective of ``facts`` as of ``until`` (aware), as documented JSON.
 
@@ -402,7 +433,8 @@ def build_retro(
     cycle's first week: a summary without dates imported after the cycle still
     has a plan). Commitments made after
     ``until`` are left out; everything else is judged by what stored history says
-    held at ``until``. ``previous`` is the previous cycle's ``completion`` object.
+    held at ``until``. ``previous`` is the previous cycle's ``completion`` object;
+    ``ci_accounts`` are the Gerrit accounts whose messages are no review.
     """
     ptg = facts.events[0]
     events = {e.id: e for e in facts.events}
@@ -453,7 +485,7 @@ def build_retro(
             "dropped": [i["id"] for i in items if i["state"] == "dropped"],
         },
         "bugs": bugs(facts, start=start, until=until),
-        "reviews": reviews(facts, ids, until),
+        "reviews": reviews(facts, ids, until, ci_accounts),
         "carry_over": [
             {
                 "id": i["id"],

@@ -19,7 +19,15 @@ from syncsvc.report.html import (
     stacked_area_chart,
 )
 from syncsvc.report.retro import BUCKETS, IMPORTANCES
-from syncsvc.report.retro_text import DISCUSSION, LABELS, headline, obj, seq, squash_line
+from syncsvc.report.retro_text import (
+    DISCUSSION,
+    LABELS,
+    first_review_text,
+    headline,
+    obj,
+    seq,
+    squash_line,
+)
 from syncsvc.report.views import JSONValue
 
 
@@ -80,6 +88,7 @@ def render_retro(report: dict[str, JSONValue]) -> str:
         burnup=burnup(report, f"{event['title']} burn-up"),
         bugs_chart=bug_chart(report) or "",
         squash_lines=[squash_line(obj(e)) for e in seq(obj(report["bugs"])["squash"])],
+        first_review=first_review_text(obj(report["reviews"])),
         counted=[i for i in items if i["state"] != "ongoing"],
         ongoing=[i for i in items if i["state"] == "ongoing"],
         scope_change=[(k.replace("_", " "), seq(scope[k])) for k in scope],

@@ -5,9 +5,11 @@ The core reaches storage only through :class:`RetroReader`.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, date, datetime
 from typing import Protocol
 
+from syncsvc.config import GERRIT_CI_ACCOUNTS
 from syncsvc.domain.retro import RetroEvent, RetroFacts
 from syncsvc.errors import ConfigError
 from syncsvc.report.retro import build_retro, default_until, end_of
@@ -69,9 +71,11 @@ def retro_report(
     team: str | None = None,
     cycle: str | None = None,
     until: str | None = None,
+    ci_accounts: Collection[str] = GERRIT_CI_ACCOUNTS,
 ) -> dict[str, JSONValue]:
     """The retrospective of a team's cycle as of ``until`` (default: ``now``, or the
-    cycle's release once passed), with the previous cycle's completion when stored.
+    cycle's release once passed), with the previous cycle's completion when stored;
+    ``ci_accounts`` are the Gerrit accounts whose messages are no review.
 
     ``cycle`` is a series name or number (ConfigError, with the nearest name, for
     anything else); ``event`` (an id or title) wins over ``team`` and ``cycle``.
@@ -92,4 +96,6 @@ def retro_report(
         assert isinstance(completion, dict)
         previous = {"cycle": earlier, "event": before.title, **completion}
         previous.pop("previous", None)
-    return build_retro(reader.facts(ptg), until=cut, schedule=schedule, previous=previous)
+    return build_retro(
+        reader.facts(ptg), until=cut, schedule=schedule, previous=previous, ci_accounts=ci_accounts
+    )

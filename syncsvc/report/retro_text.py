@@ -142,11 +142,25 @@ def _bug_lines(bugs: dict[str, JSONValue]) -> list[str]:
     return lines or ["No bug data."]
 
 
+def first_review_text(reviews: dict[str, JSONValue]) -> str:
+    """``median 1.5, Q3 6.5; 1 not reviewed yet`` (plain text), or why there is no figure."""
+    days = reviews["time_to_first_review_days"]
+    if days is None:
+        return str(reviews["time_to_first_review_reason"])
+    found = obj(days)
+    median = "n/a" if found["median"] is None else found["median"]
+    q3 = "n/a" if found["q3"] is None else found["q3"]
+    text = f"median {median}, Q3 {q3}; {reviews['unreviewed']} not reviewed yet"
+    if reviews["unread"]:
+        text += f"; the messages of {reviews['unread']} not read yet"
+    return text
+
+
 def _review_lines(reviews: dict[str, JSONValue]) -> list[str]:
     merge = obj(reviews["time_to_merge_days"])
     linked, merged = reviews["linked_changes"], reviews["merged"]
     return [
         f"- changes linked to commitments: {linked}, merged: {merged}",
         f"- time to merge (days): median {md(merge['median'])}, Q3 {md(merge['q3'])}",
-        f"- time to first review: {md(reviews['time_to_first_review_reason'])}",
+        f"- time to first review (days): {md(first_review_text(reviews))}",
     ]

@@ -29,6 +29,7 @@ from syncsvc.domain import (
     TopicRefs,
     Transition,
 )
+from syncsvc.domain.reviews import ChangeReviews
 from syncsvc.domain.sync import SaveCounts, SourceName
 
 ScopeClaim = Callable[[SourceName, str], AbstractContextManager[bool]]
@@ -104,6 +105,17 @@ class ChangeSource(Protocol):
         ...
 
 
+@runtime_checkable
+class ReviewSource(Protocol):
+    """What the review-message step needs beyond :class:`ChangeSource`."""
+
+    def get_reviews(self, numbers: Iterable[int], *, batch: int = 50) -> Iterator[ChangeReviews]:
+        """Yield the messages of the named changes (missing ones are skipped), each once,
+        with the change's ``updated`` and ``status`` as read. Raises RemoteError
+        subclasses."""
+        ...
+
+
 class SyncStore(Protocol):
     """The database as the sync engine sees it (``syncsvc.models.sync_store``).
 
@@ -150,6 +162,18 @@ class SyncStore(Protocol):
 
     def unsynced_comment_bugs(self, ids: Iterable[int]) -> set[int]:
         """The stored, visible bugs among ``ids`` whose comments were never synced."""
+        ...
+
+    def reviews_due(self) -> dict[int, tuple[datetime, str]]:
+        """The stored changes a current action has a confirmed link to whose messages must
+        be read: never read, or read when the change was last updated earlier than its
+        stored ``updated`` while it was open. Number → (stored updated, status)."""
+        ...
+
+    def save_reviews(self, found: Sequence[ChangeReviews], *, observed_at: datetime) -> SaveCounts:
+        """Upsert each change's review events on (change, message id) and record that its
+        messages were read as of its ``updated`` and ``status``. Counts events; idempotent.
+        Takes effect at :meth:`commit`."""
         ...
 
     def cursor(self, source: SourceName, scope: str) -> datetime | None:

@@ -10,17 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 
 from syncsvc.config import STALL_DAYS, SUGGEST_THRESHOLD
+from syncsvc.domain import SourceName
 from syncsvc.errors import LockedError, StoppedError
-from syncsvc.sync.engine import SyncReport, SyncSettings, always_claimed, run_sync
+from syncsvc.sync.engine import (
+    BUDGET_SPENT,
+    REVIEWS,
+    ScopeReport,
+    SyncReport,
+    SyncSettings,
+    always_claimed,
+    run_reviews,
+    run_sync,
+)
 from syncsvc.sync.ports import BugSource, ChangeSource, ScopeClaim, SyncDatabase
 from syncsvc.sync.relink import RelinkReport, relink
 
 Sources = Callable[[], tuple[BugSource | None, ChangeSource | None]]
+REVIEWS_AFTER_FAILURE = "a scope failed"  # the reviews scope's `skipped`: left for the next run
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +115,12 @@ def sync_and_relink(
     is claimed on its own and one another worker holds is skipped. A run whose request
     budget ran out skips the relink too (its data is incomplete).
 
+    Then, with a Gerrit source, the ``gerrit reviews`` scope reads the review messages
+    of the linked changes that moved (:func:`~syncsvc.sync.engine.run_reviews`), with
+    the links just refreshed (or the stored ones, when the relink did not run); it is
+    the last scope of the outcome's report, skipped when the budget was spent or a
+    scope failed.
+
     ``sources`` is called once the lock is held (a recording starts only then).
     Links and states are refreshed only from complete data: when a scope failed
     they are left as they are. A relink another process keeps running for
@@ -130,19 +147,47 @@ def sync_and_relink(
                 stop=stop,
                 claim=claim or always_claimed,
             )
-        if report.failed:
-            # Links and states from half the data would record transitions at the wrong
-            # time, and a later complete sync keeps them: relink only from complete data.
-            return SyncOutcome(report, skipped=LinksSkipped.SCOPE_FAILED)
-        if report.left:
-            return SyncOutcome(report, skipped=LinksSkipped.BUDGET_SPENT)
-        if stop():  # SIGTERM during the last batch: stop before the relink starts
-            raise StoppedError(
-                "sync stopped by SIGTERM after its last committed batch",
-                hint="run it again: it continues from the committed cursors",
-            )
-        try:
-            relinked = refresh_links(database, links, now=now(), wait=wait, dry_run=dry_run)
-        except LockedError:
-            return SyncOutcome(report, skipped=LinksSkipped.RELINK_RUNNING)
-        return SyncOutcome(report, relinked)
+        outcome = _relinked(database, report, links, now=now, wait=wait, dry_run=dry_run, stop=stop)
+        if changes is None:
+            return outcome
+        if report.left:  # the budget is spent: the review messages wait for the next run
+            reviews = ScopeReport(SourceName.GERRIT, REVIEWS, skipped=BUDGET_SPENT)
+        elif report.failed:  # as the relink: not from a run whose data is incomplete
+            reviews = ScopeReport(SourceName.GERRIT, REVIEWS, skipped=REVIEWS_AFTER_FAILURE)
+        else:
+            with database.sync_store() as store:
+                reviews = run_reviews(
+                    store, changes, settings=settings, dry_run=dry_run, now=now,
+                    progress=progress, stop=stop, claim=claim or always_claimed,
+                )  # fmt: skip
+        scopes = (*outcome.sync.scopes, reviews)
+        return replace(outcome, sync=replace(outcome.sync, scopes=scopes, finished_at=now()))
+
+
+def _relinked(
+    database: SyncDatabase,
+    report: SyncReport,
+    links: RelinkSettings,
+    *,
+    now: Callable[[], datetime],
+    wait: float,
+    dry_run: bool,
+    stop: Callable[[], bool],
+) -> SyncOutcome:
+    """Relink after a complete sync (see :func:`sync_and_relink`), or say why not."""
+    if report.failed:
+        # Links and states from half the data would record transitions at the wrong
+        # time, and a later complete sync keeps them: relink only from complete data.
+        return SyncOutcome(report, skipped=LinksSkipped.SCOPE_FAILED)
+    if report.left:
+        return SyncOutcome(report, skipped=LinksSkipped.BUDGET_SPENT)
+    if stop():  # SIGTERM during the last batch: stop before the relink starts
+        raise StoppedError(
+            "sync stopped by SIGTERM after its last committed batch",
+            hint="run it again: it continues from the committed cursors",
+        )
+    try:
+        relinked = refresh_links(database, links, now=now(), wait=wait, dry_run=dry_run)
+    except LockedError:
+        return SyncOutcome(report, skipped=LinksSkipped.RELINK_RUNNING)
+    return SyncOutcome(report, relinked)

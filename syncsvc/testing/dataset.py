@@ -9,7 +9,8 @@ text (commit message, description, comment) may be a list of lines.
 Gerrit: ``{"accounts": {username: {"account_id", "name", "email"}}, "changes":
 [...]}``; a change holds :func:`~syncsvc.testing.fake_gerrit.make_change`'s
 arguments (``owner`` a username, ``labels`` ``{label: [[username, value]]}``,
-``messages`` ``[[username, text]]``) plus ``submitter`` (MERGED only). A JSON
+``messages`` ``[[username, text, date?, tag?]]``, undated ones at ``updated``) plus
+``submitter`` (MERGED only). A JSON
 list of stored ChangeInfo dicts (``tests/data/gerrit/*.json``) loads as is.
 
 Launchpad: ``{"people", "projects", "milestones", "bugs"}``, lists of the
@@ -33,7 +34,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from syncsvc.domain import Account, BugTaskStatus, ChangeStatus
-from syncsvc.testing.fake_gerrit import LABEL_RANGES, ChangeInfo, FakeGerrit, make_change
+from syncsvc.testing.fake_gerrit import (
+    LABEL_RANGES,
+    ChangeInfo,
+    FakeGerrit,
+    Message,
+    make_change,
+)
 from syncsvc.testing.fake_launchpad import (
     FakeBug,
     FakeLaunchpad,
@@ -253,7 +260,8 @@ def _gerrit_change(entry: Any, accounts: Mapping[str, Account], where: str) -> C
         change_id=change_id,
         patch_sets=int(fields.get("patch_sets", 1)),
         messages=[
-            (who(a, "message author"), _text(t, where)) for a, t in fields.get("messages", ())
+            _gerrit_message(m, who, (created, updated), f"{where}: messages[{i}]")
+            for i, m in enumerate(fields.get("messages", ()))
         ],
     )
     if "submitter" in fields:
@@ -261,6 +269,29 @@ def _gerrit_change(entry: Any, accounts: Mapping[str, Account], where: str) -> C
             raise DatasetError(f"{where}: only a MERGED change has a submitter")
         info["submitter"] = account_info(who(fields["submitter"], "submitter"))
     return info
+
+
+def _gerrit_message(
+    entry: Any,
+    who: Callable[[Any, str], Account],
+    span: tuple[datetime, datetime],
+    where: str,
+) -> Message:
+    """``[username, text]``, optionally ``+ [date]`` (within the change's created..updated)
+    and ``+ [tag]``, as a :data:`~syncsvc.testing.fake_gerrit.Message`."""
+    if not isinstance(entry, list) or not 2 <= len(entry) <= 4:
+        raise DatasetError(f"{where}: expected [author, text, date?, tag?]")
+    author, text = who(entry[0], "message author"), _text(entry[1], where)
+    if len(entry) == 2:
+        return (author, text)
+    when = _when(entry[2], f"{where}: date")
+    if not span[0] <= when <= span[1]:
+        raise DatasetError(f"{where}: date is outside the change's created..updated")
+    if len(entry) == 3:
+        return (author, text, when)
+    if entry[3] is not None and not isinstance(entry[3], str):
+        raise DatasetError(f"{where}: tag must be a string")
+    return (author, text, when, entry[3])
 
 
 def _check_commit_message(message: str, subject: str, change_id: Any, where: str) -> None:

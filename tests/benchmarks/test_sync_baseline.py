@@ -22,9 +22,12 @@ class TestBenchmarkSmoke:
             "re-sync after sample movement",
             "re-sync after 1% moved",
         ]
-        # Launchpad: login, 1 bug + its tasks, 3 searches; Gerrit: referenced + one poll page.
-        # The 1% moved include the referenced bug: its comment check.
-        assert [(r.ours.launchpad, r.ours.gerrit) for r in rows] == [(7, 2), (3, 1), (3, 1), (4, 1)]
+        # Launchpad: login, 1 bug + its tasks, 3 searches; Gerrit: referenced + one poll page,
+        # plus one batched review-message read of the linked changes on the first sync.
+        # The 1% moved include the referenced bug (its comment check) and the referenced
+        # change (updated while open: its messages are read again). Nothing moved: none.
+        assert [(r.ours.launchpad, r.ours.gerrit) for r in rows] == [(7, 3), (3, 1), (3, 1), (4, 2)]
+        assert [r.ours.reviews for r in rows] == [1, 0, 0, 1]
         # Competent: login, 3 searches, bug + tasks; 1 batched change query, 5 project pages.
         assert [(r.competent.launchpad, r.competent.gerrit) for r in rows] == [
             (10, 7), (8, 7), (8, 7), (8, 7),
@@ -33,7 +36,8 @@ class TestBenchmarkSmoke:
         table = bench.format_table(rows).splitlines()
         assert len(table) == 6
         assert table[2].startswith("| first sync (cold cache) | ")
-        assert table[0].count("|") == table[2].count("|") == 12
+        assert table[0].count("|") == table[2].count("|") == 13
+        assert table[3].endswith("| 0 |")  # no review-message request when nothing changed
 
     def test_peak_rss_of_a_tiny_sync(self, tmp_path) -> None:
         """A sync child process fetches every served record and reports a peak RSS."""

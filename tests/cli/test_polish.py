@@ -192,7 +192,9 @@ class TestSyncJson:
         assert data["failed"] is True
         assert data["links"] is None
         assert data["links_skipped"] == "scope-failed"
-        assert all(s["error"] for s in data["scopes"])
+        fetches = [s for s in data["scopes"] if s["scope"] != "reviews"]
+        assert all(s["error"] for s in fetches)
+        assert data["scopes"][-1]["skipped"] == "a scope failed"  # no review step after that
         assert "error: gerrit referenced" in result.stderr
 
 

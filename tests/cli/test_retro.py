@@ -86,8 +86,13 @@ class TestRetroJson:
         reviews = report["reviews"]
         assert (reviews["linked_changes"], reviews["merged"]) == (8, 6)
         assert reviews["time_to_merge_days"] == {"median": 20.6, "q3": 164.8}
-        assert reviews["time_to_first_review_days"] is None
-        assert "not synced" in reviews["time_to_first_review_reason"]
+        # Days from creation to the first message or vote by someone other than the owner
+        # and Zuul (sample data): 775024 1.39, 758868 1.47, 771234 2.63, 762950 4.22,
+        # 745206 5.05, 729292 6.31, 778230 7.21, 702153 13.22. Median (4.22 + 5.05) / 2;
+        # Q3 (inclusive) 6.31 + 0.25 * (7.21 - 6.31).
+        assert reviews["time_to_first_review_days"] == {"median": 4.6, "q3": 6.5}
+        assert (reviews["unreviewed"], reviews["unread"]) == (0, 0)
+        assert reviews["time_to_first_review_reason"] is None
         bugs = report["bugs"]
         assert bugs["note"] == f"no data before {bugs['data_since']}"
         assert {w["open"] for w in bugs["weekly"]} == {None}
@@ -109,6 +114,9 @@ class TestRetroJson:
         assert report["until"] == "2020-12-31T23:59:59+00:00"
         assert {i for i, s in states(report).items() if s == "done"} == {6, 9}
         assert report["burnup"][-1]["date"] == "2020-12-31"
+        # The five changes created by then: 1.47, 4.22, 5.05, 6.31 and 13.22 days.
+        assert report["reviews"]["known_changes"] == 5
+        assert report["reviews"]["time_to_first_review_days"] == {"median": 5.1, "q3": 6.3}
 
     def test_squash_days_of_the_cycle(self, demo_db) -> None:
         """A squash day stored with `squash start` is listed under bugs, with no counts
@@ -158,6 +166,7 @@ class TestRetroMarkdown:
         assert "| Sub teams | 1 | 0 | 0 | 1 | 0 | 0 | 0 | 50.0 % |" in text
         for heading in ("## Went well", "## Didn't go well", "## Actions", "## Burn-up"):
             assert heading in text
+        assert "- time to first review (days): median 4.6, Q3 6.5; 0 not reviewed yet" in text
         assert text.rstrip().endswith("## Actions")
 
 

@@ -61,8 +61,8 @@ class TestSyncEndToEnd:
         first = cli(imported, cfg, "sync")
         assert first.exit_code == 0, first.stderr
         # Launchpad: WADL + root, bug + tasks, its comments (bug + 1 page), 3 searches;
-        # Gerrit: referenced + poll.
-        assert requests_made(servers) == (9, 2)
+        # Gerrit: referenced + poll + one review-message read of the 8 linked changes.
+        assert requests_made(servers) == (9, 3)
         assert states(imported, cfg) == {
             "change:758868": "MERGED",
             "change:745206": "MERGED",
@@ -248,7 +248,8 @@ class TestLinkedByHand:
         assert action_links(imported, 20)["763712"]["state"] is None  # not stored yet
         result = cli(imported, cfg, "sync")
         assert result.exit_code == 0, result.stderr
-        assert requests_made(servers) == (3, 2)  # the referenced batch now names 763712
+        # The referenced batch now names 763712, and its review messages are read once.
+        assert requests_made(servers) == (3, 3)
         link = action_links(imported, 20)["763712"]
         assert (link["source"], link["status"], link["state"]) == ("manual", "confirmed", "NEW")
         listed = json.loads(
@@ -279,7 +280,7 @@ class TestCommentSync:
         cfg = fakes_config(tmp_path, servers)
         assert cli(imported, cfg, "sync").exit_code == 0
         assert comment_reads(servers) == ["/devel/bugs/1855391/messages"]  # untracked: none
-        assert requests_made(servers) == (9, 2)
+        assert requests_made(servers) == (9, 3)  # Gerrit: + the linked changes' messages
         assert comment_rows(imported) == HOOK_COMMENTS_1855391  # chat and release note dropped
         stored = get_stored_bug(imported, 1855391)
         assert stored.date_last_message == datetime(2021, 3, 25, 16, 2, 19, tzinfo=UTC)

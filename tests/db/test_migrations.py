@@ -56,6 +56,7 @@ SOURCE_TABLES = {"event_sources"}
 SQUASH_TABLES = {"squash_events", "squash_snapshots", "squash_signups"}
 RELINK_TABLES = {"relink_pending", "relink_checks", "relink_marks"}
 UNRETURNED_TABLES = {"unreturned_changes"}
+REVIEW_TABLES = {"review_events", "review_reads"}
 ALL_TABLES = (
     TABLES
     | SYNC_TABLES
@@ -65,6 +66,7 @@ ALL_TABLES = (
     | SQUASH_TABLES
     | RELINK_TABLES
     | UNRETURNED_TABLES
+    | REVIEW_TABLES
 )
 INSERT_EVENT = (
     "INSERT INTO events (team, cycle, title, source, source_digest, imported_at)"
@@ -87,7 +89,7 @@ class TestUpgradeDowngrade:
         assert current_revision(bare_engine) is None
         upgrade(bare_engine)
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(bare_engine) == head_revision() == "0011"
+        assert current_revision(bare_engine) == head_revision() == "0012"
 
     def test_downgrade_base_then_upgrade_again(self, engine):
         """Downgrading to base drops every table, and upgrading again recreates them."""
@@ -96,7 +98,7 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) is None
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0011"
+        assert current_revision(engine) == "0012"
 
     def test_downgrade_0002_keeps_the_initial_schema_and_its_data(self, engine):
         """Downgrading to 0001 drops only the sync tables; events survive; upgrading restores them."""
@@ -112,12 +114,12 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) == "0001"
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0011"
+        assert current_revision(engine) == "0012"
         with engine.connect() as connection:
             assert connection.scalar(text("SELECT team FROM events")) == "manila"
 
     def test_upgrade_step_by_step(self, bare_engine):
-        """0001 up to 0011 one at a time gives the same tables as upgrading straight to head."""
+        """0001 up to 0012 one at a time gives the same tables as upgrading straight to head."""
         upgrade(bare_engine, "0001")
         assert set(inspect(bare_engine).get_table_names()) == {*TABLES, "alembic_version"}
         upgrade(bare_engine, "0002")
@@ -136,26 +138,38 @@ class TestUpgradeDowngrade:
         }
         upgrade(bare_engine, "0005")
         assert set(inspect(bare_engine).get_table_names()) == {
-            *(ALL_TABLES - SOURCE_TABLES - SQUASH_TABLES - RELINK_TABLES - UNRETURNED_TABLES),
+            *(
+                ALL_TABLES
+                - SOURCE_TABLES
+                - SQUASH_TABLES
+                - RELINK_TABLES
+                - UNRETURNED_TABLES
+                - REVIEW_TABLES
+            ),
             "alembic_version",
         }
         upgrade(bare_engine, "0006")
         assert set(inspect(bare_engine).get_table_names()) == {
-            *(ALL_TABLES - SQUASH_TABLES - RELINK_TABLES - UNRETURNED_TABLES),
+            *(ALL_TABLES - SQUASH_TABLES - RELINK_TABLES - UNRETURNED_TABLES - REVIEW_TABLES),
             "alembic_version",
         }
         upgrade(bare_engine, "0008")
         upgrade(bare_engine, "0009")
         assert set(inspect(bare_engine).get_table_names()) == {
-            *(ALL_TABLES - RELINK_TABLES - UNRETURNED_TABLES),
+            *(ALL_TABLES - RELINK_TABLES - UNRETURNED_TABLES - REVIEW_TABLES),
             "alembic_version",
         }
         upgrade(bare_engine, "0010")
         assert set(inspect(bare_engine).get_table_names()) == {
-            *(ALL_TABLES - UNRETURNED_TABLES),
+            *(ALL_TABLES - UNRETURNED_TABLES - REVIEW_TABLES),
             "alembic_version",
         }
         upgrade(bare_engine, "0011")
+        assert set(inspect(bare_engine).get_table_names()) == {
+            *(ALL_TABLES - REVIEW_TABLES),
+            "alembic_version",
+        }
+        upgrade(bare_engine, "0012")
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
         assert current_revision(bare_engine) == head_revision()
 
@@ -247,7 +261,7 @@ class TestMigration0008:
         columns, nothing else."""
         downgrade(engine, "0007")
         assert set(inspect(engine).get_table_names()) == {
-            *(ALL_TABLES - SQUASH_TABLES - RELINK_TABLES - UNRETURNED_TABLES),
+            *(ALL_TABLES - SQUASH_TABLES - RELINK_TABLES - UNRETURNED_TABLES - REVIEW_TABLES),
             "alembic_version",
         }
         bugs = {c["name"] for c in inspect(engine).get_columns("bugs")}
@@ -440,6 +454,38 @@ def _decoded(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
+class TestMigration0012:
+    def test_upgrade_keeps_changes_and_leaves_their_messages_unread(self, bare_engine):
+        """Changes stored at 0011 stay; no review event or read mark exists for them yet."""
+        upgrade(bare_engine, "0011")
+        with bare_engine.begin() as connection:
+            connection.execute(text(INSERT_CHANGE))
+        upgrade(bare_engine, "0012")
+        with bare_engine.connect() as connection:
+            assert connection.scalar(text("SELECT number FROM changes")) == 745206
+            assert connection.scalar(text("SELECT count(*) FROM review_events")) == 0
+            assert connection.scalar(text("SELECT count(*) FROM review_reads")) == 0
+
+    def test_downgrade_drops_exactly_the_two_tables(self, engine):
+        """Downgrading to 0011 removes review_events and review_reads, nothing else."""
+        downgrade(engine, "0011")
+        assert set(inspect(engine).get_table_names()) == {
+            *(ALL_TABLES - REVIEW_TABLES),
+            "alembic_version",
+        }
+
+
+INSERT_CHANGE = (
+    "INSERT INTO changes (number, project, branch, subject, status, hashtags,"
+    " owner_account_id, votes, closes_bug, partial_bug, related_bug, blueprints,"
+    " created, updated, url, first_seen_at, fetched_at) VALUES (745206, 'openstack/manila',"
+    " 'master', 'Remove deprecated config and auth', 'MERGED', '[]', 1000101, '[]', '[]',"
+    " '[]', '[]', '[]', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP,"
+    " 'https://review.opendev.org/c/openstack/manila/+/745206', CURRENT_TIMESTAMP,"
+    " CURRENT_TIMESTAMP)"
+)
+
+
 class TestSchemaMatchesModels:
     def test_autogenerate_finds_no_difference(self, engine):
         """Autogenerate (with type comparison) sees no difference between migrations and models."""
@@ -468,6 +514,7 @@ class TestSchemaMatchesModels:
             "uq_actions_carried_from_id_event_id",
             "uq_squash_events_name",
             "uq_squash_signups_event_id_bug_id",
+            "uq_review_events_change_number_message_id",
         }
         assert foreign == {
             "fk_actions_event_id_events",
@@ -561,7 +608,7 @@ class TestAlembicConfiguration:
         command.upgrade(config, "head")
         engine = open_engine(sqlite_url)
         try:
-            assert current_revision(engine) == "0011"
+            assert current_revision(engine) == "0012"
         finally:
             engine.dispose()
 

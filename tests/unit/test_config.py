@@ -277,4 +277,7 @@ class TestDefaultsDefinedOnce:
         assert example.status == defaults.status
         assert example.squash == defaults.squash
         assert example.gerrit.url == defaults.gerrit.url
+        assert (
+            example.gerrit.ci_accounts == defaults.gerrit.ci_accounts == ("zuul", "elastic-recheck")
+        )
         assert example.launchpad.service_root == defaults.launchpad.service_root
