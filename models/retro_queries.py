@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from syncsvc.domain import ActionOrigin, ActionState, EventSource, LinkStatus
+from syncsvc.domain import ActionOrigin, ActionState, EventSource, LinkStatus, TaskChange
 from syncsvc.domain.retro import (
     RetroAction,
     RetroEvent,
@@ -20,7 +20,8 @@ from syncsvc.errors import InputError, NotFoundError
 from syncsvc.models.link_tables import ActionStateHistoryRow, LinkRow
 from syncsvc.models.review_store import review_events, reviews_read
 from syncsvc.models.squash_store import events_on
-from syncsvc.models.sync_tables import BugRow, BugTaskRow, ChangeRow
+from syncsvc.models.sync_records import ArtifactKind
+from syncsvc.models.sync_tables import ArtifactHistoryRow, BugRow, BugTaskRow, ChangeRow
 from syncsvc.models.tables import ActionOwnerRow, ActionRow, DayRow, EventRow, TopicRow
 
 
@@ -174,9 +175,31 @@ def retro_facts(session: Session, ptg: RetroEvent, *, projects: Collection[str] 
         tasks=tuple(t.to_record() for t in tasks),
         bugs_since=min((t.first_seen_at for t in tasks), default=None),
         squash_events=tuple(events_on(session, projects)),
+        task_changes=tuple(_importance_changes(session, {(t.bug_id, t.target) for t in tasks})),
         review_events=tuple(review_events(session, stored)),
         reviews_read=frozenset(reviews_read(session, stored)),
     )
+
+
+def _importance_changes(session: Session, tasks: Collection[tuple[int, str]]) -> list[TaskChange]:
+    """The stored importance changes of ``tasks`` ((bug id, target) pairs), oldest first."""
+    stmt = (
+        select(ArtifactHistoryRow)
+        .where(
+            ArtifactHistoryRow.artifact_kind == ArtifactKind.BUG_TASK,
+            ArtifactHistoryRow.field == "importance",
+        )
+        .order_by(ArtifactHistoryRow.changed_at, ArtifactHistoryRow.id)
+    )
+    found = []
+    for row in session.scalars(stmt):
+        head, _, target = row.artifact_key.partition("/")
+        bug_id = int(head.removeprefix("bug:"))
+        if (bug_id, target) in tasks:
+            found.append(
+                TaskChange(bug_id, target, row.field, row.old_value, row.new_value, row.changed_at)
+            )
+    return found
 
 
 def _tasks(session: Session, projects: Collection[str]) -> Sequence[BugTaskRow]:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from syncsvc.domain.records import ActionOrigin, ActionState, BugTask, Change
 from syncsvc.domain.reviews import ReviewEvent
-from syncsvc.domain.squash import SquashEvent
+from syncsvc.domain.squash import SquashEvent, TaskChange
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +77,10 @@ class RetroFacts:
     ``tasks`` are the bug tasks of the team's projects; ``bugs_since`` when the
     bug data starts (the first sync that stored a task; ``None``: never synced);
     ``squash_events`` the bug-squash events on the team's projects, any time;
-    ``review_events`` the stored messages of the linked changes, and ``reviews_read``
-    the numbers of those whose messages a sync has read (the others are unknown).
+    ``task_changes`` the stored importance changes of the tasks (a week counts a task
+    under its importance of that week); ``review_events`` the stored messages of the
+    linked changes, and ``reviews_read`` the numbers of those whose messages a sync has
+    read (the others are unknown).
     """
 
     events: tuple[RetroEvent, ...]
@@ -89,6 +91,7 @@ class RetroFacts:
     tasks: tuple[BugTask, ...] = ()
     bugs_since: datetime | None = None
     squash_events: tuple[SquashEvent, ...] = ()
+    task_changes: tuple[TaskChange, ...] = ()  #: stored importance changes of ``tasks``
     review_events: tuple[ReviewEvent, ...] = ()
     reviews_read: frozenset[int] = frozenset()
 

@@ -15,7 +15,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from syncsvc.config import GERRIT_CI_ACCOUNTS
-from syncsvc.domain import ActionOrigin, ActionState, BugTask, ChangeStatus, CommitmentState
+from syncsvc.domain import (
+    ActionOrigin,
+    ActionState,
+    BugTask,
+    ChangeStatus,
+    CommitmentState,
+    TaskChange,
+)
 from syncsvc.domain.retro import RetroAction, RetroEvent, RetroFacts, RetroLink
 from syncsvc.domain.reviews import ReviewEvent, first_review
 from syncsvc.report.status import artifact_url
@@ -318,11 +325,37 @@ def _closed_at(task_closed: datetime | None, released: datetime | None) -> datet
     return task_closed or released
 
 
+#: A task's stored importance changes, oldest first, by (bug id, target).
+ImportanceHistory = Mapping[tuple[int, str], Sequence[TaskChange]]
+
+
+def importance_history(changes: Iterable[TaskChange]) -> dict[tuple[int, str], list[TaskChange]]:
+    """The importance changes of each task, oldest first (other fields are left out)."""
+    found: dict[tuple[int, str], list[TaskChange]] = {}
+    for change in sorted(changes, key=lambda c: c.changed_at):
+        if change.field == "importance":
+            found.setdefault((change.bug_id, change.target), []).append(change)
+    return found
+
+
+def importance_at(task: BugTask, history: ImportanceHistory, when: datetime) -> str:
+    """The task's importance at ``when``: the latest stored change at or before it, else
+    the value the first later change replaced, else today's."""
+    changes = history.get((task.bug_id, task.target), ())
+    before = [c for c in changes if c.changed_at <= when]
+    if before:
+        return before[-1].new_value or task.importance
+    return (changes[0].old_value or task.importance) if changes else task.importance
+
+
 def _open_at(
-    tasks: Sequence[BugTask], since: datetime | None, when: datetime
+    tasks: Sequence[BugTask],
+    since: datetime | None,
+    when: datetime,
+    history: ImportanceHistory | None = None,
 ) -> dict[str, int] | None:
-    """Open tasks at ``when`` by importance (``IMPORTANCES`` and "other"), from their remote
-    dates; ``None`` before the bug data starts (``since``), never zeros."""
+    """Open tasks at ``when`` by their importance then (``IMPORTANCES`` and "other"), from
+    their remote dates; ``None`` before the bug data starts (``since``), never zeros."""
     if since is None or when < since:
         return None
     counts = dict.fromkeys((*IMPORTANCES, "other"), 0)
@@ -333,7 +366,8 @@ def _open_at(
             and t.date_created <= when
             and (closed is None or closed > when)
         ):
-            counts[t.importance if t.importance in IMPORTANCES else "other"] += 1
+            importance = importance_at(t, history or {}, when)
+            counts[importance if importance in IMPORTANCES else "other"] += 1
     return counts
 
 
@@ -383,9 +417,10 @@ def squash_results(
 
 
 def bugs(facts: RetroFacts, *, start: date, until: datetime) -> dict[str, JSONValue]:
-    """Weekly open bug tasks by importance, opened vs closed, the backlog at the start
-    and the end, and the cycle's squash days, from the stored tasks' remote dates. Weeks
-    before the bug data starts (``facts.bugs_since``) have ``None`` counts, never zeros."""
+    """Weekly open bug tasks by their importance that week (from the stored importance
+    changes), opened vs closed, the backlog at the start and the end, and the cycle's
+    squash days, from the stored tasks' remote dates. Weeks before the bug data starts
+    (``facts.bugs_since``) have ``None`` counts, never zeros."""
     since = facts.bugs_since
     note = (
         "no bug data: no sync has stored a bug task"
@@ -393,9 +428,10 @@ def bugs(facts: RetroFacts, *, start: date, until: datetime) -> dict[str, JSONVa
         else f"no data before {since.date()}"
     )
     tasks = [t for t in facts.tasks if t.date_created is not None]
+    history = importance_history(facts.task_changes)
     weekly: list[JSONValue] = []
     for when in _weeks(start, until):
-        counts = _open_at(tasks, since, when)
+        counts = _open_at(tasks, since, when, history)
         by_importance: dict[str, JSONValue] | None = None if counts is None else {**counts}
         weekly.append(
             {"date": str(when.date()), "open": _total(counts), "by_importance": by_importance}
