@@ -22,18 +22,31 @@ from syncsvc.models.link_store import set_link_status
 from syncsvc.reconcile.drift import DriftItem
 
 
-def relink_after_change(app_ctx: AppContext, *, wait: float = RELINK_WAIT) -> None:
+def relink_after_change(
+    app_ctx: AppContext, *, wait: float = RELINK_WAIT, same_settings: bool = False
+) -> None:
     """Relink after a stored change and print the summary line (none with ``-q``).
 
     When another relink keeps the lock for ``wait`` seconds the change stays saved;
     a note on stderr says the next relink (a sync or `link refresh`) takes it up.
+    With ``same_settings`` (a link decision) a database last relinked with another
+    config's projects or thresholds is not recomputed with this one's, which would
+    drop the suggestions those projects gave: a note says the next relink takes the
+    change up.
     """
     try:
-        report = relink_with(app_ctx, app_ctx.config, wait=wait)
+        report = relink_with(app_ctx, app_ctx.config, wait=wait, same_settings=same_settings)
     except LockedError:
         app_ctx.err.print(
             "links not refreshed: another relink is running; the next sync or "
             "`syncsvc link refresh` takes this change into account"
+        )
+        return
+    if report.deferred:
+        app_ctx.err.print(
+            "links not refreshed: the last relink used other projects or thresholds than "
+            "this config's; the next sync or `syncsvc link refresh` takes this change into "
+            "account"
         )
         return
     if app_ctx.verbosity >= 0:

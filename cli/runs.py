@@ -102,12 +102,16 @@ def relink_with(
     wait: float = RELINK_WAIT,
     now: datetime | None = None,
     full: bool = False,
+    same_settings: bool = False,
 ) -> RelinkReport:
     """Learn identities, recompute links and record states under the relink lock (what
-    changed since the last relink, or everything with ``full``)."""
+    changed since the last relink, or everything with ``full``; ``same_settings``: only
+    when the config's settings are those of the last relink)."""
     database = SqlDatabase(app_ctx.engine())
     when = now or datetime.now(UTC)
-    return refresh_links(database, relink_settings(cfg), now=when, wait=wait, full=full)
+    return refresh_links(
+        database, relink_settings(cfg), now=when, wait=wait, full=full, same_settings=same_settings
+    )
 
 
 @contextmanager

@@ -36,7 +36,7 @@ def _decide(ctx: typer.Context, action_id: int, artifact: str, status: str, wait
     app_ctx = app_context(ctx)
     link = edits.decide(app_ctx, action_id, artifact, LinkStatus(status))
     app_ctx.out.print(t(f"#{action_id} {link.kind}:{link.id} {link.status} (manual)"))
-    edits.relink_after_change(app_ctx, wait=wait)
+    edits.relink_after_change(app_ctx, wait=wait, same_settings=True)
 
 
 @link_app.command("add", epilog="Example: syncsvc link add 6 change:758868")
@@ -96,7 +96,7 @@ def link_review(
     tally = review.walk(app_ctx, items, lambda: review.read_key(sys.stdin))
     app_ctx.out.print(tally.line())
     if tally.decided:
-        edits.relink_after_change(app_ctx, wait=wait)
+        edits.relink_after_change(app_ctx, wait=wait, same_settings=True)
 
 
 @link_app.command("refresh", epilog="Example: syncsvc link refresh --full")

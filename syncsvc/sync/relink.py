@@ -93,6 +93,7 @@ class RelinkReport:
     plan: Plan = field(default_factory=Plan)
     full: bool = True
     covered: int | None = None  # commitments judged (None: not counted)
+    deferred: bool = False  # nothing done: the settings differ from the last relink's
 
     @property
     def has_changes(self) -> bool:
@@ -268,6 +269,7 @@ def relink(
     stall_days: int = STALL_DAYS,
     dry_run: bool = False,
     full: bool = False,
+    same_settings: bool = False,
 ) -> RelinkReport:
     """Learn identities, recompute links and commitment states from stored data.
 
@@ -277,7 +279,10 @@ def relink(
     commitments the store's pending notes and rechecks name are judged, unless
     ``full``, the fingerprint changed or a note asks for everything; the result
     equals a full recompute's. With ``dry_run`` nothing is written (and every
-    commitment is judged): the counts and ``plan`` say what would be.
+    commitment is judged): the counts and ``plan`` say what would be. With
+    ``same_settings``, a store last relinked with other settings (another config's
+    projects or thresholds) is left alone: the report is ``deferred`` and the
+    pending notes wait for the next relink.
     """
     stamp = fingerprint(
         team_projects=team_projects,
@@ -285,6 +290,8 @@ def relink(
         stall_days=stall_days,
         inputs=store.global_inputs(),
     )
+    if same_settings and store.fingerprint() not in (None, stamp):
+        return RelinkReport(0, 0, 0, 0, full=False, deferred=True)
     pending = store.pending()
     kept = store.word_stats()
     renew = store.fingerprint() != stamp or any(kind is PendingKind.ALL for kind, _ in pending)

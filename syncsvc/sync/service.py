@@ -75,13 +75,15 @@ def refresh_links(
     wait: float,
     dry_run: bool = False,
     full: bool = False,
+    same_settings: bool = False,
 ) -> RelinkReport:
     """Learn identities, recompute links and record commitment states (one transaction).
 
     Holds the relink lock, so two relinks never run at once; raises LockedError
     when another relink keeps it for ``wait`` seconds. Covers only what changed
     since the last relink unless ``full`` (see :mod:`syncsvc.sync.relink`).
-    ``dry_run`` writes nothing and returns the plan it would apply.
+    ``dry_run`` writes nothing and returns the plan it would apply; ``same_settings``
+    defers when the store was last relinked with other settings (see ``relink``).
     """
     with database.relink_lock(wait=wait), database.link_store(dry_run=dry_run) as store:
         return relink(
@@ -92,6 +94,7 @@ def refresh_links(
             stall_days=settings.stall_days,
             dry_run=dry_run,
             full=full,
+            same_settings=same_settings,
         )
 
 

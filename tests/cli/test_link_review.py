@@ -124,3 +124,29 @@ class TestReviewKeys:
         text = "\n".join(line.plain for line in card(item, 1, 1))
         assert not {"\x1b", "\x07"} & set(text)
         assert text.splitlines()[1].startswith("  change 5 NEW p: ")
+
+
+class TestOtherSettings:
+    """A decision made under another config does not recompute links with its projects."""
+
+    def test_decision_without_the_team_config_keeps_the_suggestions(
+        self, demo_db, team_config
+    ) -> None:
+        """Without a config (no team projects), a confirm is stored, the relink is left to
+        the next sync with a note, and the other suggestions stay; a relink with the team's
+        config then takes the decision up (a confirmed commitment seeks no more candidates)."""
+        before = queue(demo_db, team_config)
+        first = before[0]
+        result = CliRunner().invoke(
+            app, ["--db", demo_db, "link", "confirm", str(first["action"]), f"change:{first['id']}"]
+        )
+        assert result.exit_code == 0, result.stderr
+        assert "confirmed (manual)" in result.stdout
+        assert "links not refreshed: the last relink used other projects" in result.stderr
+        assert queue(demo_db, team_config) == before[1:]
+        refreshed = cli(demo_db, team_config, "link", "refresh")
+        assert refreshed.exit_code == 0, refreshed.stderr
+        assert queue(demo_db, team_config) == [
+            i for i in before[1:] if i["action"] != first["action"]
+        ]
+        assert links(demo_db, team_config, first["action"])[f"change:{first['id']}"] == "confirmed"
