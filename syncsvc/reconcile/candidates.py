@@ -17,7 +17,7 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -141,7 +141,9 @@ def _score(
     owner: str | None,
     hint: TypeHint | None,
     weights: WordWeights,
+    *,
     shown: Mapping[str, str],
+    where: str,
 ) -> Candidate | None:
     common = sorted(mine.keys() & theirs)
     if not common:
@@ -153,10 +155,23 @@ def _score(
     matched = ", ".join(f"{shown.get(w, w)} {mine[w]:.1f}" for w in common)
     evidence = (
         f"words [{matched}] cover {cover:.2f} of the action, {fit:.2f} of the {kind}"
-        f"; owner {owner or 'none'}; type {hint.label if hint else 'none'}; score {score:.2f}"
+        f"; owner {owner or 'none'}; {where}; type {hint.label if hint else 'none'}"
+        f"; score {score:.2f}"
     )
     features = (cover, fit, rare, float(bool(owner)), float(hint is not None))
     return Candidate(kind, ident, score, evidence, features)
+
+
+def where(projects: Iterable[str], day: date | None, since: date | None) -> str:
+    """Where and when a record is, for evidence: ``project manila-specs, 12 days after the
+    event`` (``updated 2021-03-02`` without an event day)."""
+    place = f"project {', '.join(sorted(projects)) or 'none'}"
+    if day is None:
+        return place
+    if since is None:
+        return f"{place}, updated {day.isoformat()}"
+    days = (day - since).days
+    return f"{place}, {days} day{'' if days == 1 else 's'} after the event"
 
 
 def bug_activity(bug: Bug) -> datetime | None:
@@ -477,12 +492,15 @@ class CandidatePool:
                 owner = ix.change_owner(action.owners, change.owner)
                 ident = str(change.number)
                 fits = hint is not None and hint.accepts(ix.projects[i])
+                place = where([ix.projects[i]], ix.updated[i], since)
             else:
                 owner, ident = ix.bug_owner(self.bugs[i], names), str(self.bugs[i].bug_id)
                 fits = hint is not None and any(map(hint.accepts, ix.targets[i]))
+                place = where(ix.targets[i], ix.active[i], since)
             ranked.append(
-                _score(kind, ident, mine, theirs, owner, hint if fits else None, ix.weights, shown)
-            )
+                _score(kind, ident, mine, theirs, owner, hint if fits else None, ix.weights,
+                       shown=shown, where=place)
+            )  # fmt: skip
         return tuple(c for c in ranked if c is not None)
 
     @staticmethod

@@ -50,6 +50,7 @@ from syncsvc.reconcile.candidates import (
     HintKind,
     _score,
     bug_activity,
+    where,
 )
 from syncsvc.reconcile.owner_match import change_owner_match, launchpad_owner_match
 from syncsvc.reconcile.weights import (
@@ -249,9 +250,11 @@ class NaivePool(CandidatePool):
             if fits is not None or not only:
                 ident = str(change.number)
                 theirs = change_words(change)
+                place = where([project], change.updated.date(), since)
                 found.append(
-                    _score(LinkKind.CHANGE, ident, mine, theirs, owner, fits, weights, shown)
-                )
+                    _score(LinkKind.CHANGE, ident, mine, theirs, owner, fits, weights,
+                           shown=shown, where=place)
+                )  # fmt: skip
         for bug in () if only else self.bugs:
             targets = {lp_project(t.target) for t in bug.tasks}
             owners = (
@@ -264,9 +267,11 @@ class NaivePool(CandidatePool):
             if targets & team or owner:
                 fits = hint if hint is not None and any(map(hint.accepts, targets)) else None
                 ident = str(bug.bug_id)
+                place = where(targets, active.date() if active else None, since)
                 found.append(
-                    _score(LinkKind.BUG, ident, mine, bug_words(bug), owner, fits, weights, shown)
-                )
+                    _score(LinkKind.BUG, ident, mine, bug_words(bug), owner, fits, weights,
+                           shown=shown, where=place)
+                )  # fmt: skip
         ranked = (c for c in found if c is not None)
         return tuple(sorted(ranked, key=lambda c: (-c.score, c.kind.value, id_order(c.id))))
 

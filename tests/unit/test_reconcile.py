@@ -36,6 +36,7 @@ from syncsvc.reconcile.candidates import (
     HintKind,
     TypeHint,
     type_hint,
+    where,
     words,
 )
 from syncsvc.reconcile.diff import diff
@@ -125,14 +126,15 @@ AFFINITY_SPEC = change(
 )  # fmt: skip
 AFFINITY_SPEC_EVIDENCE = (
     "words [affinity 3.3, hints 3.3, specification 2.2] cover 1.00 of the action, 0.71 of"
-    " the change; owner carthaca (email); type spec→*-specs; score 0.95"
+    " the change; owner carthaca (email); project manila-specs, 10 days after the event;"
+    " type spec→*-specs; score 0.95"
 )
 BACKUP_SPEC = change(800003, "Add spec for share backups", project="openstack/manila-specs")
 # The team's older changes (before the event: never candidates), so that word weights are
 # what a team's history gives them: "share" is in most of them and weighs little.
 BACKUP_SPEC_EVIDENCE = (
     "words [specification 2.2] cover 0.25 of the action, 0.38 of the change; owner none;"
-    " type spec→*-specs; score 0.03"
+    " project manila-specs, 10 days after the event; type spec→*-specs; score 0.03"
 )
 BACKGROUND = tuple(
     change(810000 + n, subject, updated=datetime(2020, 9, 1, tzinfo=UTC))
@@ -401,10 +403,12 @@ class TestCandidates:
         assert plan.add == (
             link(3, C, "800001", LinkSource.CANDIDATE, 0.764, SUGGESTED,
                  "words [affinity 2.3, hints 2.3, specification 2.0] cover 1.00 of the action,"
-                 " 0.64 of the change; owner carthaca (email); type spec→*-specs; score 0.76"),
+                 " 0.64 of the change; owner carthaca (email); project manila-specs, 10 days after"
+                 " the event; type spec→*-specs; score 0.76"),
             link(3, C, "800002", LinkSource.CANDIDATE, 0.509, SUGGESTED,
                  "words [affinity 2.3, hints 2.3] cover 0.70 of the action, 0.45 of the change;"
-                 " owner carthaca (email); type none; score 0.51"),
+                 " owner carthaca (email); project manila, 10 days after the event; type none;"
+                 " score 0.51"),
         )  # fmt: skip
 
     def test_score_breakdown(self):
@@ -445,7 +449,8 @@ class TestCandidates:
             (
                 "action 3: best candidate change 800003 scored 0.04 < threshold 0.50"
                 " (words [specification 2.6] cover 0.28 of the action, 0.42 of the change;"
-                " owner none; type spec→*-specs; score 0.04)"
+                " owner none; project manila-specs, 10 days after the event; type spec→*-specs;"
+                " score 0.04)"
             ),
         )
 
@@ -473,7 +478,8 @@ class TestCandidates:
                 0.198,
                 (
                     "words [affinity 3.3] cover 0.36 of the action, 0.48 of the change;"
-                    " owner carthaca (email); type spec→nova-specs; score 0.20"
+                    " owner carthaca (email); project nova-specs, 10 days after the event;"
+                    " type spec→nova-specs; score 0.20"
                 ),
             )
         ]
@@ -510,7 +516,8 @@ class TestCandidates:
         assert plan.add == (
             link(6, B, "1900001", LinkSource.CANDIDATE, 0.993, SUGGESTED,
                  "words [affinity 3.3, hints 3.3, ignored 3.3] cover 1.00 of the action, 0.79 of"
-                 " the bug; owner carthaca (launchpad); type none; score 0.99"),
+                 " the bug; owner carthaca (launchpad); project manila, 36 days after the event;"
+                 " type none; score 0.99"),
         )  # fmt: skip
 
     @pytest.mark.parametrize(
@@ -545,6 +552,17 @@ class TestCandidates:
         assert words("remove attach virtiofs") == {"remov", "attach", "virtiof"}
         assert words("annotate consistent") == words("annotations consistency")
         assert words("proposed updates reviewing") == frozenset()  # stop words, inflected
+
+    def test_evidence_says_where_and_when(self):
+        """A record's projects and how long after the event it moved, for a person judging."""
+        assert where(["manila-specs"], date(2020, 11, 5), EVENT_DAY) == (
+            "project manila-specs, 10 days after the event"
+        )
+        assert where(["nova", "manila"], date(2020, 10, 27), EVENT_DAY) == (
+            "project manila, nova, 1 day after the event"
+        )
+        assert where(["manila"], date(2021, 3, 2), None) == "project manila, updated 2021-03-02"
+        assert where([], None, EVENT_DAY) == "project none"
 
     def test_evidence_shows_the_words_as_written(self):
         """Stems are matched, but the evidence names the action's own words."""
