@@ -81,6 +81,7 @@ class TestTeamsOnTheCommandLine:
         assert set(_cursors(db_url)) <= {
             ("gerrit", "projects:openstack/manila"),
             ("launchpad", "project:manila"),
+            ("launchpad", "blueprints:manila"),
         }
         assert ("launchpad", "project:manila") in _cursors(db_url)
 
