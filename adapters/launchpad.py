@@ -22,6 +22,7 @@ Cost model (requests): login 2 with a cold ``cache_dir``, 0 with a warm one;
 :meth:`LaunchpadAdapter.get_bug_entries` 1 per bug (the bug alone);
 :meth:`LaunchpadAdapter.get_bug_comments` 1 per bug (the bug), plus one page per 75
 messages for a bug with comments newer than the caller has;
+:meth:`LaunchpadAdapter.get_blueprints` ``ceil(N / 75)`` (at least 1);
 :meth:`LaunchpadAdapter.set_task_status` 2 (the task, the PATCH; 1 if already set),
 the only write, which needs ``credentials_file``.
 Bug ids come from ``bug_link`` and person/milestone names from the ``~name`` and
@@ -53,6 +54,7 @@ from launchpadlib.credentials import RequestTokenAuthorizationEngine
 from lazr.restfulclient.errors import HTTPError
 
 from syncsvc.adapters.http import HttpPolicy, RetryPolicy, TransientError
+from syncsvc.adapters.launchpad_blueprints import specifications, to_blueprint
 from syncsvc.adapters.launchpad_http import BadReplyError, guarded_launchpad
 from syncsvc.adapters.launchpad_values import (
     as_count,
@@ -72,6 +74,7 @@ from syncsvc.domain import (
     BugMessage,
     BugTask,
 )
+from syncsvc.domain.blueprints import Blueprint
 from syncsvc.errors import (
     ConfigError,
     RemoteAuthError,
@@ -361,6 +364,17 @@ class LaunchpadAdapter:
         collection = self._call(lambda: target.searchTasks(**params), what)
         for entry in self._entries(collection, what):
             yield _convert(partial(self._to_task, entry), what)
+
+    def get_blueprints(self, project: str) -> Iterator[Blueprint]:
+        """Yield every blueprint of ``project`` (``all_specifications``, obsolete ones too),
+        in Launchpad's order. Costs ``ceil(N / 75)`` requests (at least 1). Raises, while
+        iterating, RemoteNotFoundError for an unknown project and the other RemoteError
+        subclasses; see :mod:`~syncsvc.adapters.launchpad_blueprints`."""
+        what = f"Launchpad blueprints of {project}"
+        collection = specifications(self._root, self.api_root, project)
+        for entry in self._entries(collection, what):
+            data = _representation(entry)
+            yield _convert(partial(to_blueprint, project, data, self._name), what)
 
     def set_task_status(self, bug_id: int, target: str, status: str) -> bool:
         """Set bug ``bug_id``'s task on ``target`` (``manila``, ``manila/wallaby``) to ``status``.

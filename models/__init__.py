@@ -20,6 +20,20 @@ Importing the package registers every table on ``Base.metadata``, so Alembic's
 autogenerate and ``metadata.create_all`` always see the whole schema.
 """
 
-from syncsvc.models import link_tables, review_tables, squash_tables, sync_tables, tables
+from syncsvc.models import (
+    blueprint_tables,
+    link_tables,
+    review_tables,
+    squash_tables,
+    sync_tables,
+    tables,
+)
 
-__all__ = ["link_tables", "review_tables", "squash_tables", "sync_tables", "tables"]
+__all__ = [
+    "blueprint_tables",
+    "link_tables",
+    "review_tables",
+    "squash_tables",
+    "sync_tables",
+    "tables",
+]

@@ -34,8 +34,9 @@ from syncsvc.domain import (
     SaveCounts,
     SourceName,
 )
+from syncsvc.domain.blueprints import Blueprint
 from syncsvc.domain.reviews import ChangeReviews
-from syncsvc.models import comment_store, review_store
+from syncsvc.models import blueprint_store, comment_store, review_store
 from syncsvc.models.base import in_chunks, require_aware
 from syncsvc.models.link_store import confirmed_ids
 from syncsvc.models.relink_pending import mark_pending
@@ -309,6 +310,10 @@ class SqlSyncStore:
     def save_reviews(self, found: Sequence[ChangeReviews], *, observed_at: datetime) -> SaveCounts:
         """Save review events and read marks (see :func:`.review_store.save_reviews`)."""
         return review_store.save_reviews(self._session, found, observed_at=observed_at)
+
+    def save_blueprints(self, found: Sequence[Blueprint], *, observed_at: datetime) -> SaveCounts:
+        """Upsert blueprints (see :func:`.blueprint_store.save_blueprints`)."""
+        return blueprint_store.save_blueprints(self._session, found, observed_at=observed_at)
 
     def cursor(self, source: SourceName, scope: str) -> datetime | None:
         """The last remote update time recorded for (source, scope), or ``None``."""

@@ -29,6 +29,7 @@ from syncsvc.domain import (
     TopicRefs,
     Transition,
 )
+from syncsvc.domain.blueprints import Blueprint
 from syncsvc.domain.reviews import ChangeReviews
 from syncsvc.domain.sync import SaveCounts, SourceName
 
@@ -116,6 +117,16 @@ class ReviewSource(Protocol):
         ...
 
 
+@runtime_checkable
+class BlueprintSource(Protocol):
+    """What the blueprint scopes need from Launchpad beyond :class:`BugSource`."""
+
+    def get_blueprints(self, project: str) -> Iterator[Blueprint]:
+        """Yield every blueprint of ``project``, obsolete ones included (one paged read).
+        Raises RemoteError subclasses."""
+        ...
+
+
 class SyncStore(Protocol):
     """The database as the sync engine sees it (``syncsvc.models.sync_store``).
 
@@ -174,6 +185,10 @@ class SyncStore(Protocol):
         """Upsert each change's review events on (change, message id) and record that its
         messages were read as of its ``updated`` and ``status``. Counts events; idempotent.
         Takes effect at :meth:`commit`."""
+        ...
+
+    def save_blueprints(self, found: Sequence[Blueprint], *, observed_at: datetime) -> SaveCounts:
+        """Upsert blueprints on (project, name); count inserted, changed, unchanged."""
         ...
 
     def cursor(self, source: SourceName, scope: str) -> datetime | None:

@@ -17,6 +17,7 @@ from enum import StrEnum
 from syncsvc.config import STALL_DAYS, SUGGEST_THRESHOLD
 from syncsvc.domain import SourceName
 from syncsvc.errors import LockedError, StoppedError
+from syncsvc.sync.blueprints import run_blueprints
 from syncsvc.sync.engine import (
     BUDGET_SPENT,
     REVIEWS,
@@ -118,11 +119,13 @@ def sync_and_relink(
     is claimed on its own and one another worker holds is skipped. A run whose request
     budget ran out skips the relink too (its data is incomplete).
 
-    Then, with a Gerrit source, the ``gerrit reviews`` scope reads the review messages
-    of the linked changes that moved (:func:`~syncsvc.sync.engine.run_reviews`), with
-    the links just refreshed (or the stored ones, when the relink did not run); it is
-    the last scope of the outcome's report, skipped when the budget was spent or a
-    scope failed.
+    With a Launchpad source, each project's ``blueprints:<project>`` scope follows the
+    other scopes (at most one paged read a day, :mod:`~syncsvc.sync.blueprints`), unless
+    the budget ran out. Then, with a Gerrit source, the ``gerrit reviews`` scope reads
+    the review messages of the linked changes that moved
+    (:func:`~syncsvc.sync.engine.run_reviews`), with the links just refreshed (or the
+    stored ones, when the relink did not run); it is the last scope of the outcome's
+    report, skipped when the budget was spent or a scope failed.
 
     ``sources`` is called once the lock is held (a recording starts only then).
     Links and states are refreshed only from complete data: when a scope failed
@@ -150,6 +153,12 @@ def sync_and_relink(
                 stop=stop,
                 claim=claim or always_claimed,
             )
+            if bugs is not None and not report.left:
+                blueprints = run_blueprints(
+                    store, bugs, settings=settings, full=full, dry_run=dry_run, now=now,
+                    progress=progress, stop=stop, claim=claim or always_claimed,
+                )  # fmt: skip
+                report = replace(report, scopes=(*report.scopes, *blueprints), finished_at=now())
         outcome = _relinked(database, report, links, now=now, wait=wait, dry_run=dry_run, stop=stop)
         if changes is None:
             return outcome

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from syncsvc.domain import Account, BugTaskStatus, ChangeStatus
+from syncsvc.domain.blueprints import DefinitionStatus, ImplementationStatus
 from syncsvc.testing.fake_gerrit import (
     LABEL_RANGES,
     ChangeInfo,
@@ -48,9 +49,18 @@ from syncsvc.testing.fake_launchpad import (
     FakeMilestone,
     FakePerson,
     FakeProject,
+    FakeSpecification,
     FakeTask,
 )
-from syncsvc.testing.fake_launchpad_data import IMPORTANCES, TASK_STATUSES, wadl_fields
+from syncsvc.testing.fake_launchpad_data import (
+    IMPORTANCES,
+    SAMPLE_DATE,
+    TASK_STATUSES,
+    wadl_fields,
+)
+
+DEFINITION_STATUSES: tuple[str, ...] = tuple(DefinitionStatus)
+IMPLEMENTATION_STATUSES: tuple[str, ...] = tuple(ImplementationStatus)
 
 SAMPLE_PACKAGE = "syncsvc.data"
 GERRIT_SAMPLE = "sample/gerrit-changes.json"
@@ -319,6 +329,7 @@ class LaunchpadDataset:
     projects: tuple[FakeProject, ...] = ()
     milestones: tuple[FakeMilestone, ...] = ()
     bugs: tuple[FakeBug, ...] = ()
+    blueprints: tuple[FakeSpecification, ...] = ()
 
     def bug(self, bug_id: int) -> FakeBug:
         """The bug ``bug_id``; KeyError if the data set has none."""
@@ -336,7 +347,7 @@ def load_launchpad_dataset(source: Source) -> LaunchpadDataset:
     milestones, repeated bug ids and duplicates of bugs not in the set.
     """
     data, label = _read(source)
-    keys = ("people", "projects", "milestones", "bugs")
+    keys = ("people", "projects", "milestones", "bugs", "blueprints")
     doc = _fields(data, label, keys, ())
     people = [_person(p, f"{label}: people[{i}]") for i, p in enumerate(doc.get("people", ()))]
     projects = [
@@ -359,7 +370,13 @@ def load_launchpad_dataset(source: Source) -> LaunchpadDataset:
     for bug in bugs.values():
         if bug.duplicate_of is not None and bug.duplicate_of not in bugs:
             raise DatasetError(f"{label}: bug {bug.id} duplicates unknown bug {bug.duplicate_of}")
-    return LaunchpadDataset(tuple(people), tuple(projects), tuple(milestones), tuple(bugs.values()))
+    blueprints = tuple(
+        _malformed(_blueprint, entry, known, f"{label}: blueprints[{i}]")
+        for i, entry in enumerate(doc.get("blueprints", ()))
+    )
+    return LaunchpadDataset(
+        tuple(people), tuple(projects), tuple(milestones), tuple(bugs.values()), blueprints
+    )
 
 
 def sample_launchpad_dataset() -> LaunchpadDataset:
@@ -393,6 +410,8 @@ def apply_launchpad_dataset(fake: FakeLaunchpad, dataset: LaunchpadDataset) -> N
             subscribers=bug.subscribers,
             heat=bug.heat,
         )
+    for blueprint in dataset.blueprints:
+        fake.add_specification(copy.deepcopy(blueprint))
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,6 +455,38 @@ def _milestone(entry: Any, where: str) -> FakeMilestone:
         None if targeted is None else _when(targeted, f"{where}: date_targeted"),
         bool(fields.get("is_active", True)),
         fields.get("code_name"),
+    )
+
+
+def _blueprint(entry: Any, known: _Known, where: str) -> FakeSpecification:
+    allowed = (
+        "project name title definition_status implementation_status milestone assignee"
+        " owner date_created date_started date_completed".split()
+    )
+    fields = _fields(entry, where, allowed, ("project", "name", "title"))
+    project = str(fields["project"])
+    if project not in known.projects:
+        raise DatasetError(f"{where}: project {project!r} is not declared in projects")
+    milestone = fields.get("milestone")
+    if milestone is not None and (project, milestone) not in known.milestones:
+        raise DatasetError(f"{where}: milestone {milestone!r} is not declared in milestones")
+
+    def when(name: str) -> datetime | None:
+        value = fields.get(name)
+        return None if value is None else _when(value, f"{where}: {name}")
+
+    return FakeSpecification(
+        project,
+        str(fields["name"]),
+        _text(fields["title"], f"{where}: title"),
+        _one_of(fields.get("definition_status", "New"), DEFINITION_STATUSES, where),
+        _one_of(fields.get("implementation_status", "Unknown"), IMPLEMENTATION_STATUSES, where),
+        None if milestone is None else str(milestone),
+        None if fields.get("assignee") is None else known.person(fields["assignee"], where),
+        known.person(fields.get("owner", "sample-reporter"), where),
+        date_created=when("date_created") or SAMPLE_DATE,
+        date_started=when("date_started"),
+        date_completed=when("date_completed"),
     )
 
 

@@ -9,12 +9,14 @@ same ``launchpadlib_dir`` costs no request. ``devel`` is served with the same
 
 Served below ``/<version>/``: ``bugs/<id>``, ``bugs/<id>/bug_tasks``,
 ``bugs/<id>/messages``, ``bugs/<id>/comments/<n>``, ``~<person>``,
-``<project>``, ``<project>?ws.op=searchTasks``, ``<project>/+milestone/<name>``
-and ``<target>/+bug/<id>``. Entries carry an ``ETag`` (their ``http_etag``) and
-answer ``If-None-Match`` with 304; pages carry ``total_size``, ``start``,
-``entries`` and ``next_collection_link``/``prev_collection_link`` that keep the
-other query parameters. Private bugs answer 404 (or ``private_status``) to
-anonymous callers. A caller whose OAuth token was accepted with
+``<project>``, ``<project>?ws.op=searchTasks``, ``<project>/+milestone/<name>``,
+``<target>/+bug/<id>``, and a project's blueprints (devel fields, see
+:mod:`~syncsvc.testing.fake_launchpad_specs`): ``<project>/all_specifications``,
+``<project>/valid_specifications`` and ``<project>/+spec/<name>``. Entries carry an
+``ETag`` (their ``http_etag``) and answer ``If-None-Match`` with 304; pages carry
+``total_size``, ``start``, ``entries`` and ``next_collection_link``/
+``prev_collection_link`` that keep the other query parameters. Private bugs answer
+404 (or ``private_status``) to anonymous callers. A caller whose OAuth token was accepted with
 :meth:`FakeLaunchpad.add_token` may ``PATCH`` a task's ``status``, ``importance``,
 ``assignee_link`` or ``milestone_link`` as ``lp_save()`` sends it (see
 :mod:`~syncsvc.testing.fake_launchpad_write`); anonymous writes answer 401, other
@@ -68,6 +70,7 @@ from syncsvc.testing.fake_launchpad_http import (
     ServedError,
     page,
 )
+from syncsvc.testing.fake_launchpad_specs import FakeSpecification, render_specification
 from syncsvc.testing.fake_launchpad_write import write_task
 
 __all__ = [
@@ -77,6 +80,7 @@ __all__ = [
     "FakeMilestone",
     "FakePerson",
     "FakeProject",
+    "FakeSpecification",
     "FakeTask",
     "RecordedRequest",
 ]
@@ -92,6 +96,8 @@ _ROUTES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("comment", r"bugs/(\d+)/comments/(\d+)"),
         ("person", r"~([^/]+)"),
         ("milestone", r"([^/~+][^/]*)/\+milestone/([^/]+)"),
+        ("specs", r"([^/~+][^/]*)/(all|valid)_specifications"),
+        ("spec", r"([^/~+][^/]*)/\+spec/([^/]+)"),
         ("task", r"([^/~+][^/]*(?:/[^/+]+)?)/\+bug/(\d+)"),
         ("project", r"([^/~+][^/]*)"),
     )
@@ -118,6 +124,7 @@ class FakeLaunchpad:
         self.projects: dict[str, FakeProject] = {}
         self.milestones: dict[tuple[str, str], FakeMilestone] = {}
         self.bugs: dict[int, FakeBug] = {}
+        self.specifications: dict[tuple[str, str], FakeSpecification] = {}
         self.tokens: dict[str, str] = {}
         # Where next/prev_collection_link point (None: this server); e.g. a foreign host.
         self.link_root: str | None = None
@@ -314,6 +321,18 @@ class FakeLaunchpad:
             self.bugs[bug_id] = bug
         return bug
 
+    def add_specification(self, spec: FakeSpecification) -> FakeSpecification:
+        """Store (or replace) a blueprint; its project, milestone and people are registered."""
+        self.add_project(spec.project)
+        if spec.milestone is not None:
+            self.add_milestone(spec.project, spec.milestone)
+        for person in (spec.assignee, spec.owner):
+            if person is not None:
+                self.add_person(person)
+        with self._lock:
+            self.specifications[(spec.project, spec.name)] = spec
+        return spec
+
     def add_token(self, token: str, person: str) -> None:
         """Accept OAuth access token ``token`` as ``person`` (who may see private bugs)."""
         self.add_person(person)
@@ -413,6 +432,14 @@ class FakeLaunchpad:
             bug = self._bug(args[0], viewer)
             messages = [renderer.message(bug, i) for i in range(len(bug.messages) + 1)]
             return self._page(messages, path, query, f"{renderer.api}#message-page-resource")
+        if kind == "specs":
+            with self._lock:
+                if args[0] not in self.projects:
+                    raise ServedError(404, f"Object: <Launchpad>, name: {args[0]!r}")
+                specs = [s for s in self.specifications.values() if s.project == args[0]]
+            wanted = [s for s in specs if args[1] == "all" or s.valid]
+            entries = [render_specification(renderer, s) for s in wanted]
+            return self._page(entries, path, query, f"{renderer.api}#specification-page-resource")
         entry = self._entry(renderer, kind, args, viewer)
         if entry["http_etag"] in headers.get("if-none-match", ""):
             return Response(304, headers={"ETag": entry["http_etag"]})
@@ -443,6 +470,8 @@ class FakeLaunchpad:
                 return renderer.project(self.projects[args[0]])
             if kind == "milestone" and (args[0], args[1]) in self.milestones:
                 return renderer.milestone(self.milestones[(args[0], args[1])])
+            if kind == "spec" and (args[0], args[1]) in self.specifications:
+                return render_specification(renderer, self.specifications[(args[0], args[1])])
         raise not_found
 
     def _patch(

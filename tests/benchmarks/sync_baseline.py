@@ -85,12 +85,14 @@ CHANGE_STATUSES = ("NEW", "NEW", "MERGED", "ABANDONED")
 @dataclass(frozen=True, slots=True)
 class Measure:
     """One run: wall-clock seconds and the requests each fake server received; ``reviews``
-    counts the Gerrit requests that asked for review messages (``o=MESSAGES``)."""
+    counts the Gerrit requests that asked for review messages (``o=MESSAGES``),
+    ``blueprints`` the Launchpad requests for blueprint pages (``*_specifications``)."""
 
     seconds: float
     launchpad: int
     gerrit: int
     reviews: int = 0
+    blueprints: int = 0
 
     @property
     def requests(self) -> int:
@@ -136,7 +138,9 @@ def measure(servers: SampleServers, work: Callable[[], object]) -> Measure:
     work()
     seconds = time.perf_counter() - started
     reviews = sum(1 for r in servers.gerrit.requests if "MESSAGES" in r.params.get("o", []))
-    return Measure(seconds, len(servers.launchpad.requests), len(servers.gerrit.requests), reviews)
+    lp = servers.launchpad.requests
+    blueprints = sum(1 for r in lp if r.path.endswith("_specifications"))
+    return Measure(seconds, len(lp), len(servers.gerrit.requests), reviews, blueprints)
 
 
 # --- the data set -----------------------------------------------------------------------
@@ -464,19 +468,20 @@ def _cell(m: Measure) -> str:
 def format_table(rows: Sequence[Row]) -> str:
     """A Markdown table: seconds and requests (Launchpad + Gerrit) per contender, the
     ratios naive/syncsvc and competent/syncsvc (above 1 favours syncsvc), and how many of
-    syncsvc's Gerrit requests read review messages (included in its requests)."""
+    syncsvc's Gerrit requests read review messages and of its Launchpad requests read
+    blueprint pages (both included in its requests)."""
     header = (
         "| scenario | syncsvc s | syncsvc requests (LP+Gerrit) | naive s | naive requests"
         " | competent s | competent requests | requests naive/syncsvc | time naive/syncsvc"
         " | requests competent/syncsvc | time competent/syncsvc"
-        " | syncsvc review-message requests |"
+        " | syncsvc review-message requests | syncsvc blueprint requests |"
     )
-    lines = [header, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [header, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     lines += [
         f"| {r.scenario} | {_cell(r.ours)} | {_cell(r.naive)} | {_cell(r.competent)} "
         f"| {r.request_ratio(r.naive):.1f}x | {r.time_ratio(r.naive):.1f}x "
         f"| {r.request_ratio(r.competent):.1f}x | {r.time_ratio(r.competent):.1f}x "
-        f"| {r.ours.reviews} |"
+        f"| {r.ours.reviews} | {r.ours.blueprints} |"
         for r in rows
     ]
     return "\n".join(lines)

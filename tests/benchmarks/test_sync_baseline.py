@@ -22,12 +22,19 @@ class TestBenchmarkSmoke:
             "re-sync after sample movement",
             "re-sync after 1% moved",
         ]
-        # Launchpad: login, 1 bug + its tasks, 3 searches; Gerrit: referenced + one poll page,
-        # plus one batched review-message read of the linked changes on the first sync.
+        # Launchpad: login, 1 bug + its tasks, 3 searches, and on the first sync one blueprint
+        # page per project (3; later runs are within the day); Gerrit: referenced + one poll
+        # page, plus one batched review-message read of the linked changes on the first sync.
         # The 1% moved include the referenced bug (its comment check) and the referenced
         # change (updated while open: its messages are read again). Nothing moved: none.
-        assert [(r.ours.launchpad, r.ours.gerrit) for r in rows] == [(7, 3), (3, 1), (3, 1), (4, 2)]
+        assert [(r.ours.launchpad, r.ours.gerrit) for r in rows] == [
+            (10, 3),
+            (3, 1),
+            (3, 1),
+            (4, 2),
+        ]
         assert [r.ours.reviews for r in rows] == [1, 0, 0, 1]
+        assert [r.ours.blueprints for r in rows] == [3, 0, 0, 0]
         # Competent: login, 3 searches, bug + tasks; 1 batched change query, 5 project pages.
         assert [(r.competent.launchpad, r.competent.gerrit) for r in rows] == [
             (10, 7), (8, 7), (8, 7), (8, 7),
@@ -36,16 +43,18 @@ class TestBenchmarkSmoke:
         table = bench.format_table(rows).splitlines()
         assert len(table) == 6
         assert table[2].startswith("| first sync (cold cache) | ")
-        assert table[0].count("|") == table[2].count("|") == 13
-        assert table[3].endswith("| 0 |")  # no review-message request when nothing changed
+        assert table[0].count("|") == table[2].count("|") == 14
+        assert table[2].endswith("| 1 | 3 |")  # a review read and the 3 blueprint pages
+        assert table[3].endswith("| 0 | 0 |")  # nothing changed: no review or blueprint read
 
     def test_peak_rss_of_a_tiny_sync(self, tmp_path) -> None:
         """A sync child process fetches every served record and reports a peak RSS."""
         floor = sync_rss.floor_mb()
         row = sync_rss.measure_rss(tmp_path, tasks=4, changes=5)
         # 48 polled tasks and changes (4 sample records are older than the event or outside
-        # the polled projects), plus the referenced bug and change, fetched before the polls.
-        assert (row.tasks, row.changes, row.fetched) == (16, 36, 50)
+        # the polled projects), plus the referenced bug and change, fetched before the polls,
+        # and the 7 sample blueprints of manila.
+        assert (row.tasks, row.changes, row.fetched) == (16, 36, 57)
         assert row.peak_mb >= floor > 0
         table = sync_rss.format_rss(floor, [row]).splitlines()
-        assert table[-1].startswith("| 16 | 36 | 50 | ")
+        assert table[-1].startswith("| 16 | 36 | 57 | ")

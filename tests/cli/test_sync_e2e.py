@@ -60,9 +60,10 @@ class TestSyncEndToEnd:
         cfg = fakes_config(tmp_path, servers)
         first = cli(imported, cfg, "sync")
         assert first.exit_code == 0, first.stderr
-        # Launchpad: WADL + root, bug + tasks, its comments (bug + 1 page), 3 searches;
-        # Gerrit: referenced + poll + one review-message read of the 8 linked changes.
-        assert requests_made(servers) == (9, 3)
+        # Launchpad: WADL + root, bug + tasks, its comments (bug + 1 page), 3 searches,
+        # one blueprint page per project (3); Gerrit: referenced + poll + one
+        # review-message read of the 8 linked changes.
+        assert requests_made(servers) == (12, 3)
         assert states(imported, cfg) == {
             "change:758868": "MERGED",
             "change:745206": "MERGED",
@@ -280,7 +281,8 @@ class TestCommentSync:
         cfg = fakes_config(tmp_path, servers)
         assert cli(imported, cfg, "sync").exit_code == 0
         assert comment_reads(servers) == ["/devel/bugs/1855391/messages"]  # untracked: none
-        assert requests_made(servers) == (9, 3)  # Gerrit: + the linked changes' messages
+        # Launchpad: + 3 blueprint pages; Gerrit: + the linked changes' messages
+        assert requests_made(servers) == (12, 3)
         assert comment_rows(imported) == HOOK_COMMENTS_1855391  # chat and release note dropped
         stored = get_stored_bug(imported, 1855391)
         assert stored.date_last_message == datetime(2021, 3, 25, 16, 2, 19, tzinfo=UTC)

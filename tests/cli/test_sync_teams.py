@@ -81,6 +81,7 @@ class TestTeamsOnTheCommandLine:
         assert set(_cursors(db_url)) <= {
             ("gerrit", "projects:openstack/manila"),
             ("launchpad", "project:manila"),
+            ("launchpad", "blueprints:manila"),
         }
         assert ("launchpad", "project:manila") in _cursors(db_url)
 
@@ -227,6 +228,7 @@ def test_sixty_teams_four_workers_one_database(
     assert not any(outcome.sync.failed or outcome.sync.left for outcome, _ in results)
     expected = {("gerrit", f"projects:openstack/team{n:02d}") for n in range(TEAMS)}
     expected |= {("launchpad", f"project:team{n:02d}") for n in range(TEAMS)}
+    expected |= {("launchpad", f"blueprints:team{n:02d}") for n in range(TEAMS)}
     assert expected <= set(watch.synced)
     cursors = _cursors(db_url)
     assert set(cursors) == expected

@@ -57,6 +57,7 @@ SQUASH_TABLES = {"squash_events", "squash_snapshots", "squash_signups"}
 RELINK_TABLES = {"relink_pending", "relink_checks", "relink_marks"}
 UNRETURNED_TABLES = {"unreturned_changes"}
 REVIEW_TABLES = {"review_events", "review_reads"}
+BLUEPRINT_TABLES = {"blueprints"}
 ALL_TABLES = (
     TABLES
     | SYNC_TABLES
@@ -67,6 +68,7 @@ ALL_TABLES = (
     | RELINK_TABLES
     | UNRETURNED_TABLES
     | REVIEW_TABLES
+    | BLUEPRINT_TABLES
 )
 INSERT_EVENT = (
     "INSERT INTO events (team, cycle, title, source, source_digest, imported_at)"
@@ -89,7 +91,7 @@ class TestUpgradeDowngrade:
         assert current_revision(bare_engine) is None
         upgrade(bare_engine)
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(bare_engine) == head_revision() == "0012"
+        assert current_revision(bare_engine) == head_revision() == "0013"
 
     def test_downgrade_base_then_upgrade_again(self, engine):
         """Downgrading to base drops every table, and upgrading again recreates them."""
@@ -98,7 +100,7 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) is None
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0012"
+        assert current_revision(engine) == "0013"
 
     def test_downgrade_0002_keeps_the_initial_schema_and_its_data(self, engine):
         """Downgrading to 0001 drops only the sync tables; events survive; upgrading restores them."""
@@ -114,12 +116,12 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) == "0001"
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0012"
+        assert current_revision(engine) == "0013"
         with engine.connect() as connection:
             assert connection.scalar(text("SELECT team FROM events")) == "manila"
 
     def test_upgrade_step_by_step(self, bare_engine):
-        """0001 up to 0012 one at a time gives the same tables as upgrading straight to head."""
+        """0001 up to 0013 one at a time gives the same tables as upgrading straight to head."""
         upgrade(bare_engine, "0001")
         assert set(inspect(bare_engine).get_table_names()) == {*TABLES, "alembic_version"}
         upgrade(bare_engine, "0002")
@@ -145,31 +147,44 @@ class TestUpgradeDowngrade:
                 - RELINK_TABLES
                 - UNRETURNED_TABLES
                 - REVIEW_TABLES
+                - BLUEPRINT_TABLES
             ),
             "alembic_version",
         }
         upgrade(bare_engine, "0006")
         assert set(inspect(bare_engine).get_table_names()) == {
-            *(ALL_TABLES - SQUASH_TABLES - RELINK_TABLES - UNRETURNED_TABLES - REVIEW_TABLES),
+            *(
+                ALL_TABLES
+                - SQUASH_TABLES
+                - RELINK_TABLES
+                - UNRETURNED_TABLES
+                - REVIEW_TABLES
+                - BLUEPRINT_TABLES
+            ),
             "alembic_version",
         }
         upgrade(bare_engine, "0008")
         upgrade(bare_engine, "0009")
         assert set(inspect(bare_engine).get_table_names()) == {
-            *(ALL_TABLES - RELINK_TABLES - UNRETURNED_TABLES - REVIEW_TABLES),
+            *(ALL_TABLES - RELINK_TABLES - UNRETURNED_TABLES - REVIEW_TABLES - BLUEPRINT_TABLES),
             "alembic_version",
         }
         upgrade(bare_engine, "0010")
         assert set(inspect(bare_engine).get_table_names()) == {
-            *(ALL_TABLES - UNRETURNED_TABLES - REVIEW_TABLES),
+            *(ALL_TABLES - UNRETURNED_TABLES - REVIEW_TABLES - BLUEPRINT_TABLES),
             "alembic_version",
         }
         upgrade(bare_engine, "0011")
         assert set(inspect(bare_engine).get_table_names()) == {
-            *(ALL_TABLES - REVIEW_TABLES),
+            *(ALL_TABLES - REVIEW_TABLES - BLUEPRINT_TABLES),
             "alembic_version",
         }
         upgrade(bare_engine, "0012")
+        assert set(inspect(bare_engine).get_table_names()) == {
+            *(ALL_TABLES - BLUEPRINT_TABLES),
+            "alembic_version",
+        }
+        upgrade(bare_engine, "0013")
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
         assert current_revision(bare_engine) == head_revision()
 
@@ -261,7 +276,14 @@ class TestMigration0008:
         columns, nothing else."""
         downgrade(engine, "0007")
         assert set(inspect(engine).get_table_names()) == {
-            *(ALL_TABLES - SQUASH_TABLES - RELINK_TABLES - UNRETURNED_TABLES - REVIEW_TABLES),
+            *(
+                ALL_TABLES
+                - SQUASH_TABLES
+                - RELINK_TABLES
+                - UNRETURNED_TABLES
+                - REVIEW_TABLES
+                - BLUEPRINT_TABLES
+            ),
             "alembic_version",
         }
         bugs = {c["name"] for c in inspect(engine).get_columns("bugs")}
@@ -470,7 +492,27 @@ class TestMigration0012:
         """Downgrading to 0011 removes review_events and review_reads, nothing else."""
         downgrade(engine, "0011")
         assert set(inspect(engine).get_table_names()) == {
-            *(ALL_TABLES - REVIEW_TABLES),
+            *(ALL_TABLES - REVIEW_TABLES - BLUEPRINT_TABLES),
+            "alembic_version",
+        }
+
+
+class TestMigration0013:
+    def test_upgrade_keeps_changes_and_adds_an_empty_blueprints_table(self, bare_engine):
+        """Changes stored at 0012 stay; the blueprints table starts empty."""
+        upgrade(bare_engine, "0012")
+        with bare_engine.begin() as connection:
+            connection.execute(text(INSERT_CHANGE))
+        upgrade(bare_engine, "0013")
+        with bare_engine.connect() as connection:
+            assert connection.scalar(text("SELECT number FROM changes")) == 745206
+            assert connection.scalar(text("SELECT count(*) FROM blueprints")) == 0
+
+    def test_downgrade_drops_exactly_the_blueprints_table(self, engine):
+        """Downgrading to 0012 removes blueprints, nothing else."""
+        downgrade(engine, "0012")
+        assert set(inspect(engine).get_table_names()) == {
+            *(ALL_TABLES - BLUEPRINT_TABLES),
             "alembic_version",
         }
 
@@ -515,6 +557,7 @@ class TestSchemaMatchesModels:
             "uq_squash_events_name",
             "uq_squash_signups_event_id_bug_id",
             "uq_review_events_change_number_message_id",
+            "uq_blueprints_project_name",
         }
         assert foreign == {
             "fk_actions_event_id_events",
@@ -608,7 +651,7 @@ class TestAlembicConfiguration:
         command.upgrade(config, "head")
         engine = open_engine(sqlite_url)
         try:
-            assert current_revision(engine) == "0012"
+            assert current_revision(engine) == "0013"
         finally:
             engine.dispose()
 
