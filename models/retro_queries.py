@@ -17,6 +17,7 @@ from syncsvc.domain.retro import (
     RetroTransition,
 )
 from syncsvc.errors import InputError, NotFoundError
+from syncsvc.models.blueprint_store import stored_blueprints
 from syncsvc.models.link_tables import ActionStateHistoryRow, LinkRow
 from syncsvc.models.review_store import review_events, reviews_read
 from syncsvc.models.squash_store import events_on
@@ -178,6 +179,9 @@ def retro_facts(session: Session, ptg: RetroEvent, *, projects: Collection[str] 
         task_changes=tuple(_importance_changes(session, {(t.bug_id, t.target) for t in tasks})),
         review_events=tuple(review_events(session, stored)),
         reviews_read=frozenset(reviews_read(session, stored)),
+        blueprints=tuple(
+            stored_blueprints(session, {p.rpartition("/")[2] for p in projects} or None)
+        ),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from syncsvc.domain.blueprints import Blueprint
 from syncsvc.domain.records import ActionOrigin, ActionState, BugTask, Change
 from syncsvc.domain.reviews import ReviewEvent
 from syncsvc.domain.squash import SquashEvent, TaskChange
@@ -94,6 +95,7 @@ class RetroFacts:
     task_changes: tuple[TaskChange, ...] = ()  #: stored importance changes of ``tasks``
     review_events: tuple[ReviewEvent, ...] = ()
     reviews_read: frozenset[int] = frozenset()
+    blueprints: tuple[Blueprint, ...] = ()  #: the team's projects' Launchpad blueprints
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from syncsvc.domain import (
 )
 from syncsvc.domain.retro import RetroAction, RetroEvent, RetroFacts, RetroLink
 from syncsvc.domain.reviews import ReviewEvent, first_review
+from syncsvc.report.retro_blueprints import blueprints
 from syncsvc.report.status import artifact_url
 from syncsvc.report.views import JSONValue
 from syncsvc.schedule.releases import SeriesSchedule
@@ -522,6 +523,7 @@ def build_retro(
         },
         "bugs": bugs(facts, start=start, until=until),
         "reviews": reviews(facts, ids, until, ci_accounts),
+        "blueprints": blueprints(facts, cycle=ptg.cycle, until=until),
         "carry_over": [
             {
                 "id": i["id"],

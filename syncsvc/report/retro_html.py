@@ -22,6 +22,7 @@ from syncsvc.report.retro import BUCKETS, IMPORTANCES
 from syncsvc.report.retro_text import (
     DISCUSSION,
     LABELS,
+    blueprint_headline,
     first_review_text,
     headline,
     obj,
@@ -88,6 +89,7 @@ def render_retro(report: dict[str, JSONValue]) -> str:
         burnup=burnup(report, f"{event['title']} burn-up"),
         bugs_chart=bug_chart(report) or "",
         squash_lines=[squash_line(obj(e)) for e in seq(obj(report["bugs"])["squash"])],
+        blueprint_headline=blueprint_headline(obj(report["blueprints"])),
         first_review=first_review_text(obj(report["reviews"])),
         counted=[i for i in items if i["state"] != "ongoing"],
         ongoing=[i for i in items if i["state"] == "ongoing"],

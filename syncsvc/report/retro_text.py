@@ -4,6 +4,8 @@ remote text is escaped for Markdown."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from syncsvc import escape
 from syncsvc.report.retro import BUCKETS
 from syncsvc.report.views import JSONValue
@@ -95,6 +97,7 @@ def markdown_lines(report: dict[str, JSONValue]) -> list[str]:
         lines.append(f"- {key.replace('_', ' ')}: {ids}")
     lines += ["", "## Bugs", "", *_bug_lines(obj(report["bugs"]))]
     lines += ["", "## Reviews", "", *_review_lines(obj(report["reviews"]))]
+    lines += ["", "## Blueprints", "", *blueprint_lines(obj(report["blueprints"]), md)]
     lines += ["", "## Carry-over candidates", ""]
     lines += [
         f"- #{c['id']} [{LABELS.get(str(c['state']), '')}] {md(c['text'])}"
@@ -154,6 +157,26 @@ def first_review_text(reviews: dict[str, JSONValue]) -> str:
     if reviews["unread"]:
         text += f"; the messages of {reviews['unread']} not read yet"
     return text
+
+
+def blueprint_headline(figures: dict[str, JSONValue]) -> str:
+    """``5 approved of 6 targeted, 3 implemented (60.0 %)``, or that none was targeted."""
+    if not figures["targeted"]:
+        return "No blueprint targeted to this cycle's milestones."
+    share = figures["completion"]
+    done = f"{figures['implemented']} implemented" + (f" ({share} %)" if share is not None else "")
+    return f"{figures['approved']} approved of {figures['targeted']} targeted, {done}"
+
+
+def blueprint_lines(figures: dict[str, JSONValue], escape: Callable[[JSONValue], str]) -> list[str]:
+    """The headline, then one line per targeted blueprint: milestone, name, title, status."""
+    lines = [blueprint_headline(figures)]
+    for item in map(obj, seq(figures["items"])):
+        mark = "x" if item["implemented"] else " "
+        name = f"{escape(item['milestone'])} {escape(item['name'])}: {escape(item['title'])}"
+        status = f"{escape(item['definition'])} / {escape(item['implementation'])}"
+        lines.append(f"- [{mark}] {name} ({status})")
+    return lines
 
 
 def _review_lines(reviews: dict[str, JSONValue]) -> list[str]:

@@ -10,7 +10,7 @@ from syncsvc.cli.app import app
 
 KEYS = {
     "event", "until", "completion", "topics", "owners", "burnup", "milestones",
-    "scope_change", "bugs", "reviews", "carry_over",
+    "scope_change", "bugs", "reviews", "blueprints", "carry_over",
 }  # fmt: skip
 RELEASE = "2021-04-16T23:59:59+00:00"  # the end of wallaby's release week
 
@@ -138,6 +138,25 @@ class TestRetroJson:
         assert "- Squash m2-squash (2021-01-21): open no data → no data, closed no data" in markdown
         page = cli(demo_db, "retro", "--format", "html").stdout
         assert "Squash: m2-squash 2021-01-21" in page
+
+    def test_blueprints_of_the_cycle(self, demo_db) -> None:
+        """The sample's Wallaby blueprints: 6 targeted, 5 approved (not the obsolete one),
+        3 implemented, 60 %; Markdown says the same."""
+        figures = retro(demo_db)["blueprints"]
+        assert {k: figures[k] for k in ("targeted", "approved", "implemented", "completion")} == {
+            "targeted": 6, "approved": 5, "implemented": 3, "completion": 60.0,
+        }  # fmt: skip
+        assert [(b["name"], b["implemented"]) for b in figures["items"]] == [
+            ("cephfs-legacy-snapshot-mode", False),
+            ("share-network-security-service-update", True),
+            ("privsep-migration", True),
+            ("secure-rbac", False),
+            ("share-metadata-api", False),
+            ("share-network-subnet-update", True),
+        ]
+        markdown = cli(demo_db, "retro").stdout
+        assert "5 approved of 6 targeted, 3 implemented (60.0 %)" in markdown
+        assert "- [x] wallaby-3 privsep-migration: Migrate from rootwrap to privsep" in markdown
 
     def test_cycle_names_are_checked(self, demo_db) -> None:
         """--cycle is a series name in any case; a typo is exit 2 with the nearest name."""
