@@ -20,6 +20,7 @@ from syncsvc.domain import (
     StoredAction,
 )
 from syncsvc.models.base import require_aware
+from syncsvc.models.blueprint_store import blueprint_states
 from syncsvc.models.link_store import current_states, load_links
 from syncsvc.models.link_tables import ActionStateHistoryRow, LinkRow
 from syncsvc.models.sync_records import HistoryField
@@ -262,7 +263,10 @@ def link_view(session: Session, actions: list[StoredAction]) -> LinkView:
     keys |= {f"{r.kind}:{r.id}" for a in actions for r in a.refs}
     wanted = {k for k in keys if (p := ArtifactKey.parse_or_none(k)) and p.target is None}
     progress = {i: str(c.state) for i, c in current_states(session, ids).items()}
-    return LinkView(links, artifact_states(session, wanted), progress)
+    states = artifact_states(session, wanted)
+    named = {v.id for group in links.values() for v in group if v.kind is LinkKind.BLUEPRINT}
+    states |= {f"blueprint:{i}": b.state for i, b in blueprint_states(session, named).items()}
+    return LinkView(links, states, progress)
 
 
 def linked_artifacts(

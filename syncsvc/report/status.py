@@ -16,6 +16,7 @@ from typing import Protocol
 
 from syncsvc import escape
 from syncsvc.domain import ArtifactKey, CommitmentState, LinkStatus
+from syncsvc.domain.blueprints import blueprint_url
 from syncsvc.domain.sync import HistoryEvent
 from syncsvc.errors import ConfigError
 from syncsvc.report.limits import IRC_MAX_BYTES, IRC_MAX_LINES
@@ -364,8 +365,13 @@ def suggested_line(report: StatusReport) -> str | None:
 
 
 def artifact_url(artifact: str) -> str | None:
-    """Where a person opens a linked artifact: a Gerrit change or a Launchpad bug; ``None``
+    """Where a person opens a linked artifact: a Gerrit change, a Launchpad bug or a
+    blueprint named with its project (``blueprint:manila/privsep-migration``); ``None``
     for anything else."""
+    kind, _, ident = artifact.partition(":")
+    if kind == "blueprint" and ident.count("/") == 1 and all(ident.split("/")):
+        project, name = ident.split("/")
+        return blueprint_url(project, name)
     key = ArtifactKey.parse_or_none(artifact)
     if key is None:
         return None

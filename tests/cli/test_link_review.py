@@ -12,6 +12,7 @@ from syncsvc.cli.app import app
 from syncsvc.cli.commands.demo import DEMO_GERRIT_PROJECTS, DEMO_LAUNCHPAD_PROJECTS
 from syncsvc.cli.review import card
 from syncsvc.domain import LinkKind, QueuedLink
+from syncsvc.report.status import artifact_url
 
 
 @pytest.fixture
@@ -150,3 +151,24 @@ class TestOtherSettings:
             i for i in before[1:] if i["action"] != first["action"]
         ]
         assert links(demo_db, team_config, first["action"])[f"change:{first['id']}"] == "confirmed"
+
+
+class TestBlueprintLinks:
+    """A blueprint link shows the stored blueprint's state and its page."""
+
+    def test_show_names_the_blueprint_state(self, demo_db, team_config) -> None:
+        """A blueprint linked by hand shows 'Approved / Implemented' from the demo's sync."""
+        added = cli(demo_db, team_config, "link", "add", "12", "blueprint:manila/privsep-migration")
+        assert added.exit_code == 0, added.stderr
+        shown = json.loads(cli(demo_db, team_config, "show", "12", "-f", "json").stdout)
+        found = [v for v in shown["links"] if v["kind"] == "blueprint"]
+        assert [(v["id"], v["status"], v["state"]) for v in found] == [
+            ("manila/privsep-migration", "confirmed", "Approved / Implemented")
+        ]
+
+    def test_blueprint_page(self) -> None:
+        """A blueprint named with its project has a page; a bare name has none."""
+        assert artifact_url("blueprint:manila/privsep-migration") == (
+            "https://blueprints.launchpad.net/manila/+spec/privsep-migration"
+        )
+        assert artifact_url("blueprint:privsep-migration") is None
