@@ -462,6 +462,9 @@ class LaunchpadAdapter:
                 if entry.duplicate_of_link is None
                 else bug_id_from_link(str(entry.duplicate_of_link))
             ),
+            # Set exactly when searchTasks(has_patch=True) would find the bug: read
+            # here, from the entry already fetched, it costs no request.
+            latest_patch_uploaded=as_datetime(entry.latest_patch_uploaded),
         )
 
     def _to_task(self, entry: Any) -> BugTask:

@@ -66,6 +66,7 @@ def bug_tasks(
             date_fix_committed=task.date_fix_committed,
             date_last_updated=bug.date_last_updated,
             date_last_message=bug.remote_last_message or bug.date_last_message,
+            has_patch=bug.latest_patch_uploaded is not None,
         )
         for task, bug in session.execute(stmt)
     ]

@@ -75,6 +75,8 @@ class BugRow(Base):
     duplicate_of: Mapped[int | None] = mapped_column(Integer)
     # Launchpad's own date_last_message, unlike date_last_message above (comment sync).
     remote_last_message: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the newest patch was attached (0012); NULL: no patch, or never read.
+    latest_patch_uploaded: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @staticmethod
     def columns_of(bug: Bug) -> dict[str, object]:
@@ -91,6 +93,7 @@ class BugRow(Base):
             "message_count": bug.message_count,
             "duplicate_of": bug.duplicate_of,
             "remote_last_message": bug.date_last_message,
+            "latest_patch_uploaded": bug.latest_patch_uploaded,
         }
 
     def to_record(self, tasks: Iterable[BugTaskRow]) -> Bug:

@@ -119,7 +119,9 @@ def _decode(tp: object, value: object, what: str) -> object:
 # Fields added to a record after recordings of it were made: a recording without them
 # reads with the field's default (every other field stays required).
 _ADDED_LATER: dict[type[object], frozenset[str]] = {
-    Bug: frozenset({"private", "information_type", "date_created", "duplicate_of"}),
+    Bug: frozenset(
+        {"private", "information_type", "date_created", "duplicate_of", "latest_patch_uploaded"}
+    ),
     BugTask: frozenset({"date_triaged", "date_incomplete"}),
 }
 

@@ -362,6 +362,10 @@ class Bug:
     written and ``message_count`` counts them, description included: as Launchpad
     reports them on a fetched bug; on a stored bug, the date its stored comments
     are synced to (``None``: not synced yet) and no count.
+
+    ``latest_patch_uploaded`` is when the newest attachment flagged as a patch was
+    added (``None``: no patch, or not read): Launchpad's ``has_patch`` search filter
+    matches exactly the bugs where it is set.
     """
 
     bug_id: int
@@ -377,6 +381,7 @@ class Bug:
     information_type: str | None = None
     date_created: datetime | None = None
     duplicate_of: int | None = None  # the master bug when this one is a duplicate
+    latest_patch_uploaded: datetime | None = None
 
 
 # --- Records that storage returns ---------------------------------------------------

@@ -17,7 +17,8 @@ class SquashBug:
     """One bug task (the bug's state in ``project``) with the bug's own fields.
 
     ``date_last_message`` is Launchpad's (the newest comment or the description);
-    ``message_count`` counts the description too; ``duplicate_of`` is the master bug.
+    ``message_count`` counts the description too; ``duplicate_of`` is the master bug;
+    ``has_patch``: a patch is attached to the bug on Launchpad.
     """
 
     bug_id: int
@@ -39,6 +40,7 @@ class SquashBug:
     date_fix_committed: datetime | None = None
     date_last_updated: datetime | None = None
     date_last_message: datetime | None = None
+    has_patch: bool = False
 
 
 @dataclass(frozen=True, slots=True)

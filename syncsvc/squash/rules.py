@@ -16,8 +16,9 @@ The rules follow the OpenStack bug-triage routines:
   assignee; Fix Committed for more than 30 days;
 * ``fix_in_review``: an open change closes it; the submitter is waited on when the
   latest patch set has a -1 or -2 Code-Review (CI's Verified never counts);
-* ``candidates``: the low-hanging-fruit tag, Confirmed or Triaged and unassigned,
-  or a Wishlist bug older than 365 days.
+* ``candidates``: the low-hanging-fruit tag, Confirmed or Triaged and unassigned, a
+  patch attached on Launchpad (its ``has_patch`` search filter), or a Wishlist bug
+  older than 365 days.
 
 "Days idle" count from the later of ``date_last_updated`` and ``date_last_message``.
 """
@@ -38,6 +39,7 @@ STALE_IN_PROGRESS_DAYS = 14
 INACTIVE_ASSIGNEE_DAYS = 90
 LONG_FIX_COMMITTED_DAYS = 30
 OLD_WISHLIST_DAYS = 365
+PATCH_NOTE = "patch attached"
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,14 +200,16 @@ def fix_in_review(
 def candidates(
     bugs: Sequence[SquashBug], now: datetime, settings: RuleSettings = RuleSettings()
 ) -> list[Listed]:
-    """The low-hanging-fruit tag; Confirmed or Triaged and unassigned; Wishlist bugs older
-    than 365 days. ``note`` says which (the first that applies)."""
+    """The low-hanging-fruit tag; Confirmed or Triaged and unassigned; a patch attached;
+    Wishlist bugs older than 365 days. ``note`` says which (the first that applies)."""
     found = []
     for bug in bugs:
         if settings.low_hanging_tag in bug.tags:
             found.append(Listed(bug, note=settings.low_hanging_tag))
         elif bug.status in ("Confirmed", "Triaged") and bug.assignee is None:
             found.append(Listed(bug, note=f"{bug.status}, unassigned"))
+        elif bug.has_patch:
+            found.append(Listed(bug, note=PATCH_NOTE))
         elif bug.importance == "Wishlist" and _older(bug.date_created, now, OLD_WISHLIST_DAYS):
             found.append(Listed(bug, note="old Wishlist"))
     return _sorted(found)

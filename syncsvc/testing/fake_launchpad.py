@@ -48,6 +48,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from syncsvc.testing.fake_launchpad_data import (
     WADL_BASE,
     BadRequestError,
+    FakeAttachment,
     FakeBug,
     FakeMessage,
     FakeMilestone,
@@ -74,6 +75,7 @@ from syncsvc.testing.fake_launchpad_specs import FakeSpecification, render_speci
 from syncsvc.testing.fake_launchpad_write import write_task
 
 __all__ = [
+    "FakeAttachment",
     "FakeBug",
     "FakeLaunchpad",
     "FakeMessage",
@@ -289,6 +291,7 @@ class FakeLaunchpad:
         duplicate_of: int | None = None,
         subscribers: Iterable[str] = (),
         heat: int = 6,
+        attachments: Iterable[FakeAttachment] = (),
     ) -> FakeBug:
         """Store a bug; people, projects and milestones it names are registered as needed."""
         bug = FakeBug(
@@ -304,11 +307,12 @@ class FakeLaunchpad:
             duplicate_of=duplicate_of,
             subscribers=tuple(subscribers),
             heat=heat,
+            attachments=list(attachments),
         )
         if date_created is not None:
             bug.date_created = date_created
         bug.date_last_updated = date_last_updated or bug.date_created
-        for name in {owner, *(m.owner for m in bug.messages)}:
+        for name in {owner, *(m.owner for m in bug.messages), *(a.owner for a in bug.attachments)}:
             self.add_person(name)
         for task in bug.tasks:
             self.add_project(task.project)

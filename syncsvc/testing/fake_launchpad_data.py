@@ -6,7 +6,8 @@ entries carry ``self_link``, ``web_link``, ``resource_type_link`` and
 present (``null`` when the fake has no value) and ``*_collection_link`` fields
 point below the entry; dates are ISO 8601 with ``+00:00``. The search follows
 Launchpad's ``searchTasks`` semantics: no ``status`` means unresolved tasks only,
-``modified_since`` is a strict ``>`` on the bug's ``date_last_updated``,
+``modified_since`` is a strict ``>`` on the bug's ``date_last_updated``, ``has_patch``
+keeps bugs with an attachment of type Patch,
 duplicates are omitted by default and private bugs are hidden from anonymous
 callers.
 """
@@ -153,6 +154,17 @@ class FakeMessage:
 
 
 @dataclass
+class FakeAttachment:
+    """A file attached to a bug; ``is_patch`` is Launchpad's attachment type Patch (else
+    Unspecified). Only its type and date matter to the fake."""
+
+    title: str
+    is_patch: bool = True
+    owner: str = "sample-reporter"
+    date_created: datetime = SAMPLE_DATE
+
+
+@dataclass
 class FakeBug:
     """A bug with its tasks and comments (message 0 is the description)."""
 
@@ -170,6 +182,13 @@ class FakeBug:
     duplicate_of: int | None = None
     heat: int = 6
     subscribers: tuple[str, ...] = ()  # people who may see it when private
+    attachments: list[FakeAttachment] = field(default_factory=list)
+
+    @property
+    def latest_patch_uploaded(self) -> datetime | None:
+        """When the newest patch was attached (Launchpad keeps this on the bug, and its
+        ``has_patch`` search matches the bugs where it is set), or ``None``."""
+        return max((a.date_created for a in self.attachments if a.is_patch), default=None)
 
     def visible_to(self, person: str | None) -> bool:
         """Whether ``person`` (``None``: anonymous) may see this bug."""
@@ -305,6 +324,7 @@ class Renderer:
             "duplicate_of_link": None
             if bug.duplicate_of is None
             else self.bug_link(bug.duplicate_of),
+            "latest_patch_uploaded": lp_time(bug.latest_patch_uploaded),
         }
         return self._entry("bug", self.bug_link(bug.id), f"{self.bugs_root}bugs/{bug.id}", values)
 
@@ -475,6 +495,9 @@ def search_tasks(
         raise BadRequestError(f'tags_combinator: Invalid value "{combinator}".')
     omit_duplicates = params.get("omit_duplicates", [True])[0] not in (False, "false")
     assignees = {_person_name(a) for a in params.get("assignee", [])}
+    # Launchpad turns has_patch into "an attachment of type Patch", i.e. the bug's
+    # latest_patch_uploaded is set; has_patch=false filters nothing.
+    has_patch = params.get("has_patch", [False])[0] in (True, "true")
     order_by = [str(o) for o in params.get("order_by", ["-importance"])]
     for key in order_by:
         if key.lstrip("-") not in _SORT_KEYS:
@@ -485,6 +508,7 @@ def search_tasks(
         if bug.visible_to(viewer)
         and (since is None or bug.date_last_updated > since)
         and not (omit_duplicates and bug.duplicate_of is not None)
+        and not (has_patch and bug.latest_patch_uploaded is None)
         and _tags_match(bug, params.get("tags", []), combinator)
         for task in bug.tasks
         if task.target == project

@@ -19,7 +19,7 @@ from syncsvc.domain import Account
 from syncsvc.testing.demo_servers import KEEP, update_task
 from syncsvc.testing.fake_gerrit import ChangeInfo, FakeGerrit, make_change
 from syncsvc.testing.fake_launchpad import FakeLaunchpad
-from syncsvc.testing.fake_launchpad_data import FakeMessage, FakeTask
+from syncsvc.testing.fake_launchpad_data import FakeAttachment, FakeMessage, FakeTask
 
 SQUASH_NOW = datetime(2021, 6, 14, 12, 0, tzinfo=UTC)
 SQUASH_PROJECTS = ("manila", "python-manilaclient", "manila-ui")
@@ -36,7 +36,7 @@ KINDS = (
     "triaged",  # Triaged, unassigned
     "incomplete-answered",  # Incomplete, answered after it went Incomplete, tagged easy
     "expiring",  # Incomplete, unassigned, idle 52-58 days, tagged easy
-    "stale",  # In Progress 30 days, assigned, no open change
+    "stale",  # In Progress 30 days, assigned, no open change, a patch attached on Launchpad
     "in-review",  # In Progress, an open change with no -1
     "submitter",  # In Progress, an open change with a -1 Code-Review
     "inactive",  # Confirmed, assigned, quiet for 120 days
@@ -86,6 +86,7 @@ def _add(lp: FakeLaunchpad, spec: SquashBugSpec) -> None:
     status, importance, assignee = "Confirmed", ("High", "Medium", "Low")[spec.index % 3], None
     updated, created, dates = _ago(2 + spec.index % 5), _ago(200 + spec.index), {}
     messages: list[FakeMessage] = []
+    attachments: list[FakeAttachment] = []
     tags = [EASY] if kind in ("new", "confirmed", "incomplete-answered", "expiring") else []
     if kind == "unassigned-progress":
         tags = [EASY]
@@ -105,6 +106,8 @@ def _add(lp: FakeLaunchpad, spec: SquashBugSpec) -> None:
     elif kind in ("stale", "in-review", "submitter"):
         status, assignee = "In Progress", person
         dates = {"date_in_progress": _ago(30)}
+        if kind == "stale":  # the fix sits on Launchpad as a patch, never proposed in Gerrit
+            attachments = [FakeAttachment("fix.patch", owner=person, date_created=_ago(25))]
     elif kind == "inactive":
         assignee, updated = person, _ago(120)
     elif kind == "unassigned-progress":
@@ -124,6 +127,7 @@ def _add(lp: FakeLaunchpad, spec: SquashBugSpec) -> None:
         messages=messages,
         date_created=min(created, updated),
         date_last_updated=updated,
+        attachments=attachments,
     )
 
 

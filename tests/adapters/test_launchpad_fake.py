@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -16,7 +17,7 @@ from fake_launchpad_fixture import (
     seed_samples,
 )
 
-from syncsvc.testing.fake_launchpad import FakeLaunchpad, FakeTask
+from syncsvc.testing.fake_launchpad import FakeAttachment, FakeLaunchpad, FakeTask
 from syncsvc.testing.fake_launchpad_data import wadl_fields
 
 JSON = {"Accept": "application/json"}
@@ -236,6 +237,25 @@ class TestSearch:
         _, default = _search(fake_lp)
         _, kept = _search(fake_lp, omit_duplicates="false")
         assert (default["total_size"], kept["total_size"]) == (1, 2)
+
+    def test_has_patch_keeps_bugs_with_a_patch_attachment(self, fake_lp):
+        """has_patch=true keeps the bugs with an attachment of type Patch (not any file),
+        exactly those whose entry shows latest_patch_uploaded; false filters nothing."""
+        when = datetime(2021, 5, 3, 9, 30, tzinfo=UTC)
+        patch = FakeAttachment("fix.diff", date_created=when)
+        log = FakeAttachment("console.log", is_patch=False, date_created=when)
+        fake_lp.add_bug(1900061, "Patched", tasks=[FakeTask("manila")], attachments=[log, patch])
+        fake_lp.add_bug(1900062, "Logs only", tasks=[FakeTask("manila")], attachments=[log])
+        _, patched = _search(fake_lp, has_patch="true")
+        _, everything = _search(fake_lp, has_patch="false")
+        assert [e["bug_link"].rsplit("/", 1)[1] for e in patched["entries"]] == ["1900061"]
+        assert everything["total_size"] == 3
+        _, bug = _get(fake_lp, "/devel/bugs/1900061")
+        _, other = _get(fake_lp, "/devel/bugs/1900062")
+        assert (bug["latest_patch_uploaded"], other["latest_patch_uploaded"]) == (
+            "2021-05-03T09:30:00+00:00",
+            None,
+        )
 
 
 class TestFaultsAndLifecycle:

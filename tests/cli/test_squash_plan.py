@@ -73,7 +73,7 @@ class TestSquashPlan:
         )
         assert listed(data, "fix_in_review") == sorted(ids_of("in-review") + ids_of("submitter"))
         easy = ("new", "confirmed", "triaged", "incomplete-answered", "expiring")
-        kinds = (*easy, "unassigned-progress", "old-wishlist")
+        kinds = (*easy, "stale", "unassigned-progress", "old-wishlist")
         assert listed(data, "candidates") == sorted(b for k in kinds for b in ids_of(k))
         assert data["totals"]["open"] == 180
 
@@ -110,7 +110,7 @@ class TestSquashPlan:
         lines = result.stdout.splitlines()
         assert lines[:3] == ["# Bug squash sign-up sheet", "", "Totals: open 60 → 40"]
         assert "| bug | title | status | importance | days idle | claimed by |" in lines
-        assert "warning: 35 candidate bugs: a squash works best on about 100 to 500" in (
+        assert "warning: 40 candidate bugs: a squash works best on about 100 to 500" in (
             result.stderr
         )
 

@@ -91,7 +91,7 @@ class TestUpgradeDowngrade:
         assert current_revision(bare_engine) is None
         upgrade(bare_engine)
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(bare_engine) == head_revision() == "0013"
+        assert current_revision(bare_engine) == head_revision() == "0014"
 
     def test_downgrade_base_then_upgrade_again(self, engine):
         """Downgrading to base drops every table, and upgrading again recreates them."""
@@ -100,7 +100,7 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) is None
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0013"
+        assert current_revision(engine) == "0014"
 
     def test_downgrade_0002_keeps_the_initial_schema_and_its_data(self, engine):
         """Downgrading to 0001 drops only the sync tables; events survive; upgrading restores them."""
@@ -116,12 +116,12 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) == "0001"
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0013"
+        assert current_revision(engine) == "0014"
         with engine.connect() as connection:
             assert connection.scalar(text("SELECT team FROM events")) == "manila"
 
     def test_upgrade_step_by_step(self, bare_engine):
-        """0001 up to 0013 one at a time gives the same tables as upgrading straight to head."""
+        """0001 up to 0014 one at a time gives the same tables as upgrading straight to head."""
         upgrade(bare_engine, "0001")
         assert set(inspect(bare_engine).get_table_names()) == {*TABLES, "alembic_version"}
         upgrade(bare_engine, "0002")
@@ -186,6 +186,9 @@ class TestUpgradeDowngrade:
         }
         upgrade(bare_engine, "0013")
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
+        assert "latest_patch_uploaded" not in _columns(bare_engine, "bugs")
+        upgrade(bare_engine, "0014")
+        assert "latest_patch_uploaded" in _columns(bare_engine, "bugs")
         assert current_revision(bare_engine) == head_revision()
 
     def test_upgrade_twice_is_a_no_op(self, engine):
@@ -292,6 +295,25 @@ class TestMigration0008:
         assert not {"date_triaged", "date_incomplete"} & tasks
         assert {"private", "information_type"} <= bugs
         assert "date_in_progress" in tasks
+
+
+class TestMigration0014:
+    def test_upgrade_keeps_bugs_with_no_patch_known(self, bare_engine):
+        """Bugs from 0013 stay; their latest patch time is NULL until the bug is next read."""
+        upgrade(bare_engine, "0013")
+        with bare_engine.begin() as connection:
+            connection.execute(text(INSERT_BUG))
+        upgrade(bare_engine, "0014")
+        with bare_engine.connect() as connection:
+            rows = connection.execute(text("SELECT bug_id, latest_patch_uploaded FROM bugs"))
+            assert [tuple(row) for row in rows] == [(1855391, None)]
+
+    def test_downgrade_drops_only_the_new_column(self, engine):
+        """Downgrading to 0013 removes ``bugs.latest_patch_uploaded`` and nothing else."""
+        before = _columns(engine, "bugs")
+        downgrade(engine, "0013")
+        assert _columns(engine, "bugs") == before - {"latest_patch_uploaded"}
+        assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
 
 
 class TestMigration0009:
@@ -651,7 +673,7 @@ class TestAlembicConfiguration:
         command.upgrade(config, "head")
         engine = open_engine(sqlite_url)
         try:
-            assert current_revision(engine) == "0013"
+            assert current_revision(engine) == "0014"
         finally:
             engine.dispose()
 

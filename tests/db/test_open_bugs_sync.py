@@ -15,7 +15,7 @@ from syncsvc.models.sync_store import SqlSyncStore
 from syncsvc.models.sync_tables import BugRow, BugTaskRow
 from syncsvc.sync.engine import SyncSettings, run_sync
 from syncsvc.testing.fake_launchpad import FakeLaunchpad
-from syncsvc.testing.fake_launchpad_data import FakeMessage, FakeTask
+from syncsvc.testing.fake_launchpad_data import FakeAttachment, FakeMessage, FakeTask
 
 T0 = datetime(2021, 6, 1, tzinfo=UTC)
 NOW = datetime(2021, 6, 10, 12, 0, tzinfo=UTC)
@@ -107,6 +107,31 @@ class TestOpenBugSync:
             ("open-bugs:manila", 0),
         ]
         assert [r.query.get("ws.op") for r in fake_lp.requests] == [["searchTasks"]] * 2
+
+    def test_a_patch_attached_is_stored_at_no_extra_request(self, engine, adapter, fake_lp):
+        """latest_patch_uploaded comes with the bug entry the sync reads anyway: the first
+        sync stores it for the bug with a patch (not for a plain attachment), and a patch
+        attached later arrives with the bug's modified_since read; the request count per
+        sync is one search plus one entry per bug returned, as without patches."""
+        when = T0 + timedelta(days=2)
+        fake_lp.bugs[2000001].attachments = [FakeAttachment("trace.txt", is_patch=False)]
+        fake_lp.bugs[2000002].attachments = [FakeAttachment("fix.patch", date_created=when)]
+        fake_lp.clear_requests()
+        _sync(engine, adapter)
+        first = [r.path.split("/devel/", 1)[1] for r in fake_lp.requests]
+        assert first == ["manila", "manila", "bugs/2000001", "bugs/2000002"]
+        later = NOW + timedelta(minutes=30)
+        bug = fake_lp.bugs[2000001]
+        bug.attachments.append(FakeAttachment("fix-2.patch", date_created=later))
+        bug.date_last_updated = later
+        fake_lp.clear_requests()
+        _sync(engine, adapter, now=NOW + timedelta(hours=1))
+        second = [r.path.split("/devel/", 1)[1] for r in fake_lp.requests]
+        assert second == ["manila", "manila", "bugs/2000001"]
+        with Session(engine) as session:
+            rows = session.execute(select(BugRow.bug_id, BugRow.latest_patch_uploaded)).all()
+        stored = {row.bug_id: row.latest_patch_uploaded for row in rows}
+        assert stored == {2000001: later, 2000002: when}
 
     def test_a_bug_closed_later_is_seen_closing(self, engine, adapter, fake_lp):
         """A later run searches every status, so a bug fixed meanwhile is stored fixed."""

@@ -129,19 +129,28 @@ class TestRules:
         ]
 
     def test_candidates(self):
-        """Tagged easy, Confirmed/Triaged unassigned, or Wishlist over a year old."""
+        """Tagged easy, Confirmed/Triaged unassigned, a patch attached, or Wishlist over a
+        year old; the first reason that applies is the one shown."""
         bugs = [
             bug(1, "New", tags=("low-hanging-fruit",)),
             bug(2, "Triaged"),
             bug(3, "Confirmed", assignee="dev"),
             bug(4, "New", "Wishlist", date_created=ago(400)),
             bug(5, "New", "Wishlist", date_created=ago(100)),
+            bug(6, "In Progress", assignee="dev", has_patch=True),
+            bug(7, "New", "Wishlist", date_created=ago(400), has_patch=True),
+            bug(8, "Confirmed", has_patch=True),
+            bug(9, "New", tags=("low-hanging-fruit",), has_patch=True),
         ]
         found = rules.candidates(bugs, NOW)
         assert [(i.bug.bug_id, i.note) for i in found] == [
             (1, "low-hanging-fruit"),
             (2, "Triaged, unassigned"),
             (4, "old Wishlist"),
+            (6, "patch attached"),
+            (7, "patch attached"),
+            (8, "Confirmed, unassigned"),
+            (9, "low-hanging-fruit"),
         ]
 
     def test_load_per_person(self):
