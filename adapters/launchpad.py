@@ -23,6 +23,7 @@ Cost model (requests): login 2 with a cold ``cache_dir``, 0 with a warm one;
 :meth:`LaunchpadAdapter.get_bug_comments` 1 per bug (the bug), plus one page per 75
 messages for a bug with comments newer than the caller has;
 :meth:`LaunchpadAdapter.get_blueprints` ``ceil(N / 75)`` (at least 1);
+:meth:`LaunchpadAdapter.get_bug_activity` 1 per bug (one page per 75 log lines);
 :meth:`LaunchpadAdapter.set_task_status` 2 (the task, the PATCH; 1 if already set),
 the only write, which needs ``credentials_file``.
 Bug ids come from ``bug_link`` and person/milestone names from the ``~name`` and
@@ -45,22 +46,30 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, NoReturn, Self, TypeVar
+from typing import Any, Self, TypeVar
 from urllib.parse import urlsplit
 
 import httplib2
 from launchpadlib import uris
-from launchpadlib.credentials import RequestTokenAuthorizationEngine
 from lazr.restfulclient.errors import HTTPError
 
 from syncsvc.adapters.http import HttpPolicy, RetryPolicy, TransientError
+from syncsvc.adapters.launchpad_activity import ActivityPage, activity_log, activity_page
 from syncsvc.adapters.launchpad_blueprints import specifications, to_blueprint
-from syncsvc.adapters.launchpad_http import BadReplyError, guarded_launchpad
+from syncsvc.adapters.launchpad_http import (
+    BadReplyError,
+    NoInteractiveAuthorization,
+    guarded_launchpad,
+)
 from syncsvc.adapters.launchpad_values import (
     as_count,
     as_datetime,
     bug_id_from_link,
+    convert,
     name_from_link,
+    raise_for_status,
+    representation,
+    slice_of,
     unexpected,
 )
 from syncsvc.domain import (
@@ -70,6 +79,7 @@ from syncsvc.domain import (
     INCOMPLETE_SEARCH_FORMS,
     SEARCH_STATUSES,
     Bug,
+    BugActivityLog,
     BugComments,
     BugMessage,
     BugTask,
@@ -80,7 +90,6 @@ from syncsvc.errors import (
     RemoteAuthError,
     RemoteError,
     RemoteNotFoundError,
-    RemoteUnavailableError,
 )
 from syncsvc.hosts import AllowedHosts, ForeignHostError
 
@@ -119,21 +128,6 @@ class LaunchpadConfig:
     application_name: str = "syncsvc"
     proxy_from_environment: bool = False
     http: HttpPolicy = field(default_factory=lambda: DEFAULT_POLICY)
-
-
-class _NoInteractiveAuthorization(RequestTokenAuthorizationEngine):  # type: ignore[misc]
-    """Refuse to open a browser or prompt: a batch tool must fail instead."""
-
-    def __init__(self, service_root: str, application_name: str, credentials_file: Path) -> None:
-        super().__init__(service_root, application_name=application_name)
-        self.credentials_file = credentials_file
-
-    def __call__(self, *_credentials_and_store: object) -> NoReturn:
-        raise RemoteAuthError(
-            f"Launchpad credentials in {self.credentials_file} are missing, "
-            "expired or not valid for this application",
-            hint="create the file once with launchpadlib's login_with(..., credentials_file=...)",
-        )
 
 
 class LaunchpadAdapter:
@@ -205,7 +199,7 @@ class LaunchpadAdapter:
         try:
             if cfg.credentials_file is None:
                 return launchpad.login_anonymously(cfg.application_name, **options)
-            engine = _NoInteractiveAuthorization(
+            engine = NoInteractiveAuthorization(
                 cfg.service_root, cfg.application_name, cfg.credentials_file
             )
             return launchpad.login_with(
@@ -252,7 +246,7 @@ class LaunchpadAdapter:
                 if entry is None:
                     yield Bug(bug_id, visible=False)
                 else:
-                    yield _convert(partial(self._to_bug, entry, ()), what)
+                    yield convert(partial(self._to_bug, entry, ()), what)
 
     def get_bug_comments(
         self,
@@ -286,7 +280,7 @@ class LaunchpadAdapter:
         entry = self._call(partial(self._load_bug, bug_id), what)
         if entry is None:
             return BugComments(bug_id, visible=False)
-        last, count = _convert(
+        last, count = convert(
             lambda: (as_datetime(entry.date_last_message), as_count(entry.message_count)), what
         )
         if last is None or (known is not None and last <= known):
@@ -306,13 +300,51 @@ class LaunchpadAdapter:
         """The collection's messages, numbered in order, that match ``pattern`` (if any)."""
         what = f"Launchpad bug {bug_id} comments"
         for number, entry in enumerate(self._entries(collection, what)):
-            message = _convert(partial(self._to_message, bug_id, number, entry), what)
+            message = convert(partial(self._to_message, bug_id, number, entry), what)
             if (
                 pattern is None
                 or pattern.search(message.subject)
                 or pattern.search(message.content)
             ):
                 yield message
+
+    def get_bug_activity(self, ids: Iterable[int]) -> Iterator[BugActivityLog]:
+        """Yield each bug's whole activity log, oldest first, in the order given,
+        duplicates skipped.
+
+        The log is read straight from ``bugs/<id>/activity``: 1 request per bug (one
+        per 75 lines). A bug that does not exist or is private to us (404/401/403)
+        is yielded with ``visible=False``; a log that ends short of its
+        ``total_size`` is a RemoteError. Raises RemoteError subclasses as usual.
+        """
+        seen: set[int] = set()
+        for bug_id in ids:
+            if bug_id not in seen:
+                seen.add(bug_id)
+                yield self._get_activity(bug_id)
+
+    def _get_activity(self, bug_id: int) -> BugActivityLog:
+        what = f"Launchpad bug {bug_id} activity"
+        link: str | None = f"{self.api_root}bugs/{bug_id}/activity"
+        pages: list[ActivityPage] = []
+        while link is not None:
+            data = self._call(partial(self._load_page, link), what)
+            if data is None:
+                return BugActivityLog(bug_id, visible=False)
+            pages.append(convert(partial(activity_page, bug_id, data), what))
+            link = pages[-1].next_link
+        return activity_log(bug_id, pages, what)
+
+    def _load_page(self, link: str) -> Mapping[str, Any] | None:
+        """The JSON of a collection page loaded by its URL (1 request), or ``None`` when
+        it is missing or private to us. launchpadlib's ``load`` wraps a page as an
+        entry, whose representation is the page as served."""
+        try:
+            return representation(self._root.load(link))
+        except HTTPError as exc:
+            if exc.response.status in (401, 403, 404):
+                return None
+            raise
 
     def search_tasks(
         self,
@@ -363,7 +395,7 @@ class LaunchpadAdapter:
         target = self._root.projects(project)  # lazy: the search is the first request
         collection = self._call(lambda: target.searchTasks(**params), what)
         for entry in self._entries(collection, what):
-            yield _convert(partial(self._to_task, entry), what)
+            yield convert(partial(self._to_task, entry), what)
 
     def get_blueprints(self, project: str) -> Iterator[Blueprint]:
         """Yield every blueprint of ``project`` (``all_specifications``, obsolete ones too),
@@ -373,8 +405,8 @@ class LaunchpadAdapter:
         what = f"Launchpad blueprints of {project}"
         collection = specifications(self._root, self.api_root, project)
         for entry in self._entries(collection, what):
-            data = _representation(entry)
-            yield _convert(partial(to_blueprint, project, data, self._name), what)
+            data = representation(entry)
+            yield convert(partial(to_blueprint, project, data, self._name), what)
 
     def set_task_status(self, bug_id: int, target: str, status: str) -> bool:
         """Set bug ``bug_id``'s task on ``target`` (``manila``, ``manila/wallaby``) to ``status``.
@@ -436,12 +468,12 @@ class LaunchpadAdapter:
             return Bug(bug_id, visible=False)
         try:
             tasks = tuple(
-                _convert(partial(self._to_task, task), what)
+                convert(partial(self._to_task, task), what)
                 for task in self._entries(self._call(lambda: entry.bug_tasks, what), what)
             )
         except RemoteNotFoundError:  # made private between the two requests
             return Bug(bug_id, visible=False)
-        return _convert(partial(self._to_bug, entry, tasks), what)
+        return convert(partial(self._to_bug, entry, tasks), what)
 
     def _to_bug(self, entry: Any, tasks: tuple[BugTask, ...]) -> Bug:
         return Bug(
@@ -470,7 +502,7 @@ class LaunchpadAdapter:
     def _to_task(self, entry: Any) -> BugTask:
         """The task of a collection entry, read from the JSON its page already holds:
         reading each field through launchpadlib costs a lookup in the WADL per field."""
-        data = _representation(entry)
+        data = representation(entry)
         return BugTask(
             bug_id=bug_id_from_link(str(data["bug_link"])),
             target=str(data["bug_target_name"]),
@@ -531,7 +563,8 @@ class LaunchpadAdapter:
         total = total_size if isinstance(total_size, int) else None  # not a total_size_link
         start = 0
         while total is None or start < total:
-            page = self._call(partial(_slice, collection, start), f"{what} from {start}")
+            fetch = partial(slice_of, collection, start, PAGE_SIZE)
+            page = self._call(fetch, f"{what} from {start}")
             yield from page
             start += len(page)
             if total is None and len(page) < PAGE_SIZE:
@@ -552,7 +585,7 @@ class LaunchpadAdapter:
                 status = int(exc.response.status)
                 if status in _RETRIED_STATUSES:
                     raise TransientError(f"HTTP {status}") from exc
-                _raise_for_status(status, what, exc)
+                raise_for_status(status, what, exc)
             except (TimeoutError, ConnectionError, http.client.HTTPException) as exc:
                 raise TransientError(type(exc).__name__) from exc
             except httplib2.ServerNotFoundError as exc:
@@ -563,39 +596,3 @@ class LaunchpadAdapter:
                 raise TransientError(str(exc)) from exc
 
         return self._policy.call(attempt, what=what, logger=_log)
-
-
-def _raise_for_status(status: int, what: str, exc: Exception) -> NoReturn:
-    if status == 404:
-        raise RemoteNotFoundError(f"{what}: not found (HTTP 404)") from exc
-    if status in (401, 403):
-        raise RemoteAuthError(
-            f"{what}: refused (HTTP {status})",
-            hint="check the Launchpad credentials file, or read public data anonymously",
-        ) from exc
-    if status in (502, 503):
-        raise RemoteUnavailableError(
-            f"{what}: HTTP {status} after launchpadlib's retries",
-            hint="Launchpad is down or overloaded; try again later",
-        ) from exc
-    raise RemoteError(f"{what}: HTTP {status}") from exc
-
-
-def _convert(func: Callable[[], T], what: str) -> T:
-    """Build a record from an entry; a missing or mistyped field is a RemoteError."""
-    try:
-        return func()
-    except (AttributeError, KeyError, TypeError, ValueError) as exc:
-        raise unexpected(f"{what}: {exc}") from exc
-
-
-def _representation(entry: Any) -> Mapping[str, Any]:
-    """The JSON object launchpadlib built ``entry`` from (a collection page's entry)."""
-    data = getattr(getattr(entry, "_wadl_resource", None), "representation", None)
-    if not isinstance(data, Mapping):
-        raise unexpected("a collection entry without its JSON representation")
-    return data
-
-
-def _slice(collection: Any, start: int) -> list[Any]:
-    return list(collection[start : start + PAGE_SIZE])

@@ -29,14 +29,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from pathlib import Path
+from typing import Any, NoReturn
 from xml.parsers.expat import ExpatError, ParserCreate
 
 from httplib2 import DEFAULT_MAX_REDIRECTS, iri2uri, urlnorm
+from launchpadlib.credentials import RequestTokenAuthorizationEngine
 from launchpadlib.launchpad import Launchpad, LaunchpadOAuthAwareHttp
 from lazr.restfulclient.errors import error_for
 
 from syncsvc.adapters.http import HttpPolicy
+from syncsvc.errors import RemoteAuthError
 from syncsvc.hosts import AllowedHosts, ForeignHostError
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
@@ -178,3 +181,18 @@ def _is_json(content: bytes, method: str) -> bool:
     except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
         return False
     return True
+
+
+class NoInteractiveAuthorization(RequestTokenAuthorizationEngine):  # type: ignore[misc]
+    """Refuse to open a browser or prompt: a batch tool must fail instead."""
+
+    def __init__(self, service_root: str, application_name: str, credentials_file: Path) -> None:
+        super().__init__(service_root, application_name=application_name)
+        self.credentials_file = credentials_file
+
+    def __call__(self, *_credentials_and_store: object) -> NoReturn:
+        raise RemoteAuthError(
+            f"Launchpad credentials in {self.credentials_file} are missing, "
+            "expired or not valid for this application",
+            hint="create the file once with launchpadlib's login_with(..., credentials_file=...)",
+        )

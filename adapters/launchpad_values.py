@@ -1,4 +1,5 @@
-"""Launchpad's field values as Python values: links to ids and names, counts, dates.
+"""Launchpad's field values as Python values: links to ids and names, counts, dates;
+and the domain error for a failed request or an answer of the wrong shape.
 
 Pure functions over what launchpadlib hands back (strings, datetimes or None), so
 the adapter's conversions stay short and each rule is stated once.
@@ -6,10 +7,14 @@ the adapter's conversions stay short and each rule is stated once.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from syncsvc.errors import RemoteError
+from syncsvc.errors import RemoteAuthError, RemoteError, RemoteNotFoundError, RemoteUnavailableError
+
+T = TypeVar("T")
 
 
 def unexpected(detail: str) -> RemoteError:
@@ -45,3 +50,41 @@ def as_datetime(value: object) -> datetime | None:
         return None
     when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return when.astimezone(UTC) if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def raise_for_status(status: int, what: str, exc: Exception) -> NoReturn:
+    """Raise the domain error for a final HTTP ``status`` of a Launchpad request."""
+    if status == 404:
+        raise RemoteNotFoundError(f"{what}: not found (HTTP 404)") from exc
+    if status in (401, 403):
+        raise RemoteAuthError(
+            f"{what}: refused (HTTP {status})",
+            hint="check the Launchpad credentials file, or read public data anonymously",
+        ) from exc
+    if status in (502, 503):
+        raise RemoteUnavailableError(
+            f"{what}: HTTP {status} after launchpadlib's retries",
+            hint="Launchpad is down or overloaded; try again later",
+        ) from exc
+    raise RemoteError(f"{what}: HTTP {status}") from exc
+
+
+def convert(func: Callable[[], T], what: str) -> T:
+    """Build a record from an entry; a missing or mistyped field is a RemoteError."""
+    try:
+        return func()
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise unexpected(f"{what}: {exc}") from exc
+
+
+def representation(entry: Any) -> Mapping[str, Any]:
+    """The JSON object launchpadlib built ``entry`` from (a collection page's entry)."""
+    data = getattr(getattr(entry, "_wadl_resource", None), "representation", None)
+    if not isinstance(data, Mapping):
+        raise unexpected("a collection entry without its JSON representation")
+    return data
+
+
+def slice_of(collection: Any, start: int, page_size: int) -> list[Any]:
+    """Entries ``start`` to ``start + page_size`` of a launchpadlib collection (1 page)."""
+    return list(collection[start : start + page_size])

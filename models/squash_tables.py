@@ -1,14 +1,16 @@
-"""Typed ORM models of bug-squash events: the event, its snapshots and its sign-ups.
+"""Typed ORM models of bug-squash events: the event, its snapshots and its sign-ups;
+and the bug activity log lines the per-person tally reads.
 
-Private to :mod:`syncsvc.models`, like :mod:`.tables`; :mod:`.squash_store` turns rows
-into :mod:`syncsvc.domain` records. These tables arrived in ``0008``.
+Private to :mod:`syncsvc.models`, like :mod:`.tables`; :mod:`.squash_store` and
+:mod:`.activity_store` turn rows into :mod:`syncsvc.domain` records. The event tables
+arrived in ``0008``, ``bug_activity`` in ``0015``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from syncsvc.models.base import Base, UTCDateTime
@@ -55,3 +57,28 @@ class SquashSignupRow(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("squash_events.id", ondelete="CASCADE"))
     bug_id: Mapped[int] = mapped_column(Integer)
     person: Mapped[str] = mapped_column(String(200))
+
+
+class BugActivityRow(Base):
+    """One line of a bug's Launchpad activity log, keyed by (bug, its place in the log).
+
+    Read only for bugs touched in an active or recent squash window; ``person`` is the
+    Launchpad name of who made the change, ``what`` Launchpad's ``whatchanged``
+    (``manila: status``); values are remote text kept as written. No secrets: the log
+    is what Launchpad shows on the bug's public activity page.
+    """
+
+    __tablename__ = "bug_activity"
+    __table_args__ = (
+        UniqueConstraint("bug_id", "position"),
+        Index("ix_bug_activity_changed_at", "changed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bug_id: Mapped[int] = mapped_column(ForeignKey("bugs.bug_id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    person: Mapped[str | None] = mapped_column(String(200))
+    what: Mapped[str] = mapped_column(Text)
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Literal
 
 from sqlalchemy import delete, func, insert, or_, select
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from syncsvc.domain import (
     UNFIXED_CLOSED_STATUSES,
     Bug,
+    BugActivityLog,
     BugComments,
     BugTask,
     BugTaskStatus,
@@ -36,7 +37,7 @@ from syncsvc.domain import (
 )
 from syncsvc.domain.blueprints import Blueprint
 from syncsvc.domain.reviews import ChangeReviews
-from syncsvc.models import blueprint_store, comment_store, review_store
+from syncsvc.models import activity_store, blueprint_store, comment_store, review_store
 from syncsvc.models.base import in_chunks, require_aware
 from syncsvc.models.link_store import confirmed_ids
 from syncsvc.models.relink_pending import mark_pending
@@ -314,6 +315,17 @@ class SqlSyncStore:
     def save_blueprints(self, found: Sequence[Blueprint], *, observed_at: datetime) -> SaveCounts:
         """Upsert blueprints (see :func:`.blueprint_store.save_blueprints`)."""
         return blueprint_store.save_blueprints(self._session, found, observed_at=observed_at)
+
+    def activity_due(self, *, now: datetime, grace: timedelta) -> dict[int, datetime]:
+        """Bugs whose activity log a squash window wants read (see
+        :func:`.activity_store.activity_due`)."""
+        return activity_store.activity_due(self._session, now=now, grace=grace)
+
+    def save_bug_activity(
+        self, logs: Sequence[BugActivityLog], *, synced_to: Mapping[int, datetime]
+    ) -> SaveCounts:
+        """Store activity logs (see :func:`.activity_store.save_bug_activity`)."""
+        return activity_store.save_bug_activity(self._session, logs, synced_to=synced_to)
 
     def cursor(self, source: SourceName, scope: str) -> datetime | None:
         """The last remote update time recorded for (source, scope), or ``None``."""

@@ -75,8 +75,10 @@ class BugRow(Base):
     duplicate_of: Mapped[int | None] = mapped_column(Integer)
     # Launchpad's own date_last_message, unlike date_last_message above (comment sync).
     remote_last_message: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # When the newest patch was attached (0012); NULL: no patch, or never read.
+    # When the newest patch was attached (0014); NULL: no patch, or never read.
     latest_patch_uploaded: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The date_last_updated its activity rows (0015) were read at; NULL: never read.
+    activity_synced_to: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @staticmethod
     def columns_of(bug: Bug) -> dict[str, object]:

@@ -77,6 +77,8 @@ from syncsvc.domain.records import (
     Topic,
 )
 from syncsvc.domain.squash import (
+    ActivityEntry,
+    BugActivityLog,
     SquashBug,
     SquashChange,
     SquashEvent,
@@ -103,11 +105,13 @@ __all__ = [
     "ActionRevision",
     "ActionSlot",
     "ActionState",
+    "ActivityEntry",
     "ArtifactKey",
     "ArtifactKind",
     "Assessment",
     "BlueprintFooter",
     "Bug",
+    "BugActivityLog",
     "BugComments",
     "BugFooter",
     "BugMessage",

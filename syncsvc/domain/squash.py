@@ -1,5 +1,5 @@
-"""Records the bug-squash lists read: one open bug task with its bug's fields, and one
-open Gerrit change that closes bugs.
+"""Records the bug-squash lists read: one open bug task with its bug's fields, one
+open Gerrit change that closes bugs, and the lines of a bug's Launchpad activity log.
 
 Storage builds them (``syncsvc.models.squash_queries``); the rules in
 ``syncsvc.squash`` are pure functions over them. Titles are remote text, kept as
@@ -95,3 +95,38 @@ class TaskChange:
     old_value: str | None
     new_value: str | None
     changed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityEntry:
+    """One line of a bug's Launchpad activity log: who changed what, when.
+
+    ``what`` is Launchpad's ``whatchanged``: ``manila: status``, ``manila: importance``
+    and ``manila: assignee`` for a task (``manila/wallaby: status`` for a series task),
+    ``tags``, ``marked as duplicate`` … for the bug. ``person`` is the Launchpad name
+    (``None`` when the log does not say). Values are remote text, kept as written
+    (an assignee reads ``Display Name (name)``).
+    """
+
+    bug_id: int
+    changed_at: datetime
+    person: str | None
+    what: str
+    old_value: str | None = None
+    new_value: str | None = None
+
+    @property
+    def task_field(self) -> tuple[str, str] | None:
+        """``(target, field)`` for a task change (``manila: status``), else ``None``."""
+        target, sep, name = self.what.rpartition(": ")
+        return (target, name) if sep and target and name else None
+
+
+@dataclass(frozen=True, slots=True)
+class BugActivityLog:
+    """A bug's whole activity log, oldest first, as read at one moment; ``visible`` is
+    false for a bug that is private to us or gone (nothing else is known then)."""
+
+    bug_id: int
+    entries: tuple[ActivityEntry, ...] = ()
+    visible: bool = True

@@ -30,6 +30,9 @@ service runs after the relink so that the links are fresh: a linked change is re
 once, again only when its stored ``updated`` moved while it was open, never once it
 was read merged or abandoned, so a sync where nothing moved reads none.
 
+With ``open_bugs``, the ``activity`` scope then reads the Launchpad activity log of
+bugs touched in a squash window (:mod:`syncsvc.sync.activity`).
+
 A remote failure in one scope is reported and the next scope still runs.
 
 Several workers: each scope runs inside ``claim(source, scope)``; a scope another
@@ -49,6 +52,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import TypeVar
 
 from syncsvc.config import LOOKBACK_DAYS, OVERLAP_MINUTES
@@ -67,7 +71,9 @@ from syncsvc.domain import (
 from syncsvc.domain.reviews import ChangeReviews
 from syncsvc.errors import BudgetExhaustedError, RemoteError, StoppedError
 from syncsvc.reconcile.footers import GERRIT_EVIDENCE
+from syncsvc.sync.activity import ACTIVITY_GRACE, SCOPE, read_logs
 from syncsvc.sync.ports import (
+    ActivitySource,
     BugSource,
     ChangeSource,
     OpenBugSource,
@@ -110,6 +116,7 @@ class SyncSettings:
     # Projects other runs poll (the other teams' with `sync --team`): a referenced item
     # known to be in one of them is left to that poll, as if this run polled it.
     polled_elsewhere: tuple[str, ...] = ()
+    activity_grace: timedelta = ACTIVITY_GRACE
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,6 +396,7 @@ def _sync_launchpad(run: _Run, source: BugSource) -> None:
         run.guarded(SourceName.LAUNCHPAD, scope, poll)
     if run.settings.open_bugs:
         _sync_open_bugs(run, source, sorted(polled))
+        _sync_activity(run, source)
     comments.catch_up()
 
 
@@ -444,6 +452,20 @@ def _sync_open_bugs(run: _Run, source: BugSource, projects: Sequence[str]) -> No
             return ScopeReport(SourceName.LAUNCHPAD, scope, len(found), counts + bugs, since)
 
         run.guarded(SourceName.LAUNCHPAD, scope, poll)
+
+
+def _sync_activity(run: _Run, source: BugSource) -> None:
+    """The ``activity`` scope, when a squash window wants logs read (:mod:`.activity`)."""
+    due = run.store.activity_due(now=run.now(), grace=run.settings.activity_grace)
+    if not due or not isinstance(source, ActivitySource):  # a recording has no logs
+        return
+    read = partial(read_logs, run.store, source, due, batch_size=run.settings.batch_size)
+
+    def work() -> ScopeReport:
+        counts = read(before_requests=run.idle, after_batch=run.finish_batch)
+        return ScopeReport(SourceName.LAUNCHPAD, SCOPE, len(due), counts)
+
+    run.guarded(SourceName.LAUNCHPAD, SCOPE, work)
 
 
 _Write = Callable[[datetime], SaveCounts]

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol, runtime_checkable
 
 from syncsvc.domain import (
     Bug,
+    BugActivityLog,
     BugComments,
     BugMessage,
     BugTask,
@@ -90,6 +91,17 @@ class OpenBugSource(Protocol):
     def get_bug_entries(self, ids: Iterable[int]) -> Iterator[Bug]:
         """Yield each bug's own fields (no tasks), in the order given; invisible ones
         with ``visible=False``. One request per bug. Raises RemoteError subclasses."""
+        ...
+
+
+@runtime_checkable
+class ActivitySource(Protocol):
+    """What reading bug activity logs for squash windows needs beyond :class:`BugSource`."""
+
+    def get_bug_activity(self, ids: Iterable[int]) -> Iterator[BugActivityLog]:
+        """Yield each bug's whole activity log (oldest first), in the order given,
+        duplicates skipped; invisible bugs with ``visible=False``. One request per bug
+        (per 75 log lines). Raises RemoteError subclasses."""
         ...
 
 
@@ -193,6 +205,19 @@ class SyncStore(Protocol):
 
     def cursor(self, source: SourceName, scope: str) -> datetime | None:
         """The last remote update time seen for (source, scope), or ``None``."""
+        ...
+
+    def activity_due(self, *, now: datetime, grace: timedelta) -> dict[int, datetime]:
+        """Bug id → stored ``date_last_updated`` of the bugs whose activity log a squash
+        window wants (window started, ended at most ``grace`` before ``now``; a task in
+        its projects; updated since its start) and that was not read at that date."""
+        ...
+
+    def save_bug_activity(
+        self, logs: Sequence[BugActivityLog], *, synced_to: Mapping[int, datetime]
+    ) -> SaveCounts:
+        """Store each visible bug's log (upserted on the bug and the line's place) and
+        mark each bug of ``logs`` read at ``synced_to[bug_id]``. Idempotent."""
         ...
 
     def save_bugs(self, bugs: Sequence[Bug], *, observed_at: datetime) -> SaveCounts:

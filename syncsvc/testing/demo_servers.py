@@ -36,6 +36,7 @@ from syncsvc.testing.fake_launchpad_data import (
     IMPORTANCES,
     STATUS_DATES,
     TASK_STATUSES,
+    task_activity,
 )
 from syncsvc.testing.fake_launchpad_write import shown_dates
 
@@ -45,6 +46,7 @@ class _Keep(Enum):
 
 
 KEEP = _Keep.KEEP  # update_task: leave the assignee or milestone as it is
+DEFAULT_ACTOR = "sample-triager"  # update_task: who made a change no one is named for
 
 # What apply_sample_movement changes (all SAMPLE events).
 MOVED_CHANGE = 775513  # gouthamr's secure RBAC defaults: NEW -> MERGED
@@ -208,6 +210,7 @@ def update_task(
     milestone: str | Literal[_Keep.KEEP] | None = KEEP,
     when: datetime | None = None,
     comment: tuple[str, str] | None = None,
+    by: str | None = None,
 ) -> FakeBug:
     """Move bug ``bug_id``'s task on ``target`` on, as Launchpad records it, and return the bug.
 
@@ -216,7 +219,9 @@ def update_task(
     for the change: ``date_<status>``, ``date_left_new``, ``date_closed`` (cleared,
     with ``date_left_closed`` set, on reopening) and ``date_assigned``. Earlier
     dates keep their values. ``assignee``/``milestone`` ``None`` clears them;
-    ``comment`` is ``(person, text)``. New people and milestones are registered.
+    ``comment`` is ``(person, text)``. The bug's activity log gets a line per changed
+    status, importance and assignee, made by ``by`` (default: the comment's author,
+    else ``sample-triager``). New people and milestones are registered.
     Raises KeyError for an unknown bug or target, ValueError for a bad status.
     """
     moment = _now(when)
@@ -259,7 +264,10 @@ def update_task(
         fake.add_person(comment[0])
         messages.append(FakeMessage(comment[1], owner=comment[0], date_created=moment))
     tasks = [*bug.tasks[:index], new_task, *bug.tasks[index + 1 :]]
-    moved = replace(bug, tasks=tasks, messages=messages, date_last_updated=moment)
+    person = by or (comment[0] if comment is not None else DEFAULT_ACTOR)
+    fake.add_person(person)
+    lines = [*bug.activity, *task_activity(task, new_task, person=person, when=moment)]
+    moved = replace(bug, tasks=tasks, messages=messages, date_last_updated=moment, activity=lines)
     fake.bugs[bug_id] = moved  # one assignment: a request sees the old bug or the new one
     return moved
 

@@ -8,8 +8,8 @@ same ``launchpadlib_dir`` costs no request. ``devel`` is served with the same
 1.0 WADL: fields that exist only in devel are invisible to clients of the fake.
 
 Served below ``/<version>/``: ``bugs/<id>``, ``bugs/<id>/bug_tasks``,
-``bugs/<id>/messages``, ``bugs/<id>/comments/<n>``, ``~<person>``,
-``<project>``, ``<project>?ws.op=searchTasks``, ``<project>/+milestone/<name>``,
+``bugs/<id>/messages``, ``bugs/<id>/comments/<n>``, ``bugs/<id>/activity``,
+``~<person>``, ``<project>``, ``<project>?ws.op=searchTasks``, ``<project>/+milestone/<name>``,
 ``<target>/+bug/<id>``, and a project's blueprints (devel fields, see
 :mod:`~syncsvc.testing.fake_launchpad_specs`): ``<project>/all_specifications``,
 ``<project>/valid_specifications`` and ``<project>/+spec/<name>``. Entries carry an
@@ -20,7 +20,8 @@ Served below ``/<version>/``: ``bugs/<id>``, ``bugs/<id>/bug_tasks``,
 :meth:`FakeLaunchpad.add_token` may ``PATCH`` a task's ``status``, ``importance``,
 ``assignee_link`` or ``milestone_link`` as ``lp_save()`` sends it (see
 :mod:`~syncsvc.testing.fake_launchpad_write`); anonymous writes answer 401, other
-writes 405. Every request (a write with its body) is recorded in
+writes 405; a write appends the lines Launchpad would log to the bug's activity.
+Every request (a write with its body) is recorded in
 :attr:`FakeLaunchpad.requests`, writes also in :attr:`~FakeLaunchpad.writes`;
 :meth:`FakeLaunchpad.fail`, :meth:`~FakeLaunchpad.delay`, :meth:`~FakeLaunchpad.reset`,
 :meth:`~FakeLaunchpad.redirect` and :meth:`~FakeLaunchpad.corrupt` inject faults;
@@ -40,6 +41,7 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
@@ -48,6 +50,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from syncsvc.testing.fake_launchpad_data import (
     WADL_BASE,
     BadRequestError,
+    FakeActivity,
     FakeAttachment,
     FakeBug,
     FakeMessage,
@@ -60,6 +63,7 @@ from syncsvc.testing.fake_launchpad_data import (
     etag_for,
     search_tasks,
     shipped_wadl,
+    task_activity,
 )
 from syncsvc.testing.fake_launchpad_http import (
     FakeHTTPServer,
@@ -75,6 +79,7 @@ from syncsvc.testing.fake_launchpad_specs import FakeSpecification, render_speci
 from syncsvc.testing.fake_launchpad_write import write_task
 
 __all__ = [
+    "FakeActivity",
     "FakeAttachment",
     "FakeBug",
     "FakeLaunchpad",
@@ -95,6 +100,7 @@ _ROUTES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("bug", r"bugs/(\d+)"),
         ("bug_tasks", r"bugs/(\d+)/bug_tasks"),
         ("messages", r"bugs/(\d+)/messages"),
+        ("activity", r"bugs/(\d+)/activity"),
         ("comment", r"bugs/(\d+)/comments/(\d+)"),
         ("person", r"~([^/]+)"),
         ("milestone", r"([^/~+][^/]*)/\+milestone/([^/]+)"),
@@ -444,6 +450,10 @@ class FakeLaunchpad:
             wanted = [s for s in specs if args[1] == "all" or s.valid]
             entries = [render_specification(renderer, s) for s in wanted]
             return self._page(entries, path, query, f"{renderer.api}#specification-page-resource")
+        if kind == "activity":
+            bug = self._bug(args[0], viewer)
+            lines = [renderer.activity(bug, i) for i in range(len(bug.activity))]
+            return self._page(lines, path, query, f"{renderer.api}#bug_activity-page-resource")
         entry = self._entry(renderer, kind, args, viewer)
         if entry["http_etag"] in headers.get("if-none-match", ""):
             return Response(304, headers={"ETag": entry["http_etag"]})
@@ -496,9 +506,13 @@ class FakeLaunchpad:
             bug = self._bug(bug_id, viewer)
             with self._lock:
                 people, milestones = set(self.people), set(self.milestones)
+            now = self.clock()
             moved, entry = write_task(
-                renderer, bug, target, headers, body, now=self.clock(), known=(people, milestones)
+                renderer, bug, target, headers, body, now=now, known=(people, milestones)
             )
+            before, after = (next(t for t in b.tasks if t.target == target) for b in (bug, moved))
+            lines = task_activity(before, after, person=viewer, when=now)
+            moved = replace(moved, activity=[*bug.activity, *lines])
             with self._lock:
                 self.bugs[bug.id] = moved  # one assignment: readers see old or new
         return Response(

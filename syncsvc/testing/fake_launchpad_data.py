@@ -164,6 +164,40 @@ class FakeAttachment:
     date_created: datetime = SAMPLE_DATE
 
 
+@dataclass(frozen=True)
+class FakeActivity:
+    """One line of a bug's activity log (``bug_activity``): ``what`` is Launchpad's
+    ``whatchanged`` (``manila: status``); ``person`` made the change."""
+
+    date_changed: datetime
+    person: str
+    what: str
+    old_value: str | None = None
+    new_value: str | None = None
+    message: str | None = None
+
+
+def shown_person(name: str | None) -> str | None:
+    """How an activity value names a person: Launchpad's ``Display Name (name)``."""
+    return None if name is None else f"{name.replace('-', ' ').title()} ({name})"
+
+
+def task_activity(
+    before: FakeTask, after: FakeTask, *, person: str, when: datetime
+) -> list[FakeActivity]:
+    """The activity lines Launchpad records when ``person`` changes a task from
+    ``before`` to ``after`` at ``when``: one per changed status, importance, assignee."""
+    found = []
+    for field_name, old, new in (
+        ("status", before.status, after.status),
+        ("importance", before.importance, after.importance),
+        ("assignee", shown_person(before.assignee), shown_person(after.assignee)),
+    ):
+        if old != new:
+            found.append(FakeActivity(when, person, f"{after.target}: {field_name}", old, new))
+    return found
+
+
 @dataclass
 class FakeBug:
     """A bug with its tasks and comments (message 0 is the description)."""
@@ -183,6 +217,7 @@ class FakeBug:
     heat: int = 6
     subscribers: tuple[str, ...] = ()  # people who may see it when private
     attachments: list[FakeAttachment] = field(default_factory=list)
+    activity: list[FakeActivity] = field(default_factory=list)  # oldest first
 
     @property
     def latest_patch_uploaded(self) -> datetime | None:
@@ -362,6 +397,23 @@ class Renderer:
         values |= {key: lp_time(when) for key, when in task.dates.items()}
         path = f"{task.target}/+bug/{bug.id}"
         return self._entry("bug_task", f"{self.api}{path}", f"{self.bugs_root}{path}", values)
+
+    def activity(self, bug: FakeBug, index: int) -> JSONDict:
+        """A ``#bug_activity`` entry (line ``index`` of the bug's log). Launchpad has no
+        page per line: both links point at the bug's activity."""
+        line = bug.activity[index]
+        values: JSONDict = {
+            "bug_link": self.bug_link(bug.id),
+            "datechanged": lp_time(line.date_changed),
+            "person_link": self.person_link(line.person),
+            "whatchanged": line.what,
+            "oldvalue": line.old_value,
+            "newvalue": line.new_value,
+            "message": line.message,
+        }
+        self_link = f"{self.bug_link(bug.id)}/activity"
+        web_link = f"{self.bugs_root}bugs/{bug.id}/+activity"
+        return self._entry("bug_activity", self_link, web_link, values)
 
     def message(self, bug: FakeBug, index: int) -> JSONDict:
         """A ``#message`` entry; index 0 is the bug description."""

@@ -29,7 +29,7 @@ from syncsvc.adapters.launchpad import (
     LaunchpadConfig,
 )
 from syncsvc.adapters.launchpad_values import name_from_link
-from syncsvc.domain import Bug, BugComments, BugMessage, BugTask
+from syncsvc.domain import ActivityEntry, Bug, BugActivityLog, BugComments, BugMessage, BugTask
 from syncsvc.errors import (
     ConfigError,
     RemoteAuthError,
@@ -38,7 +38,7 @@ from syncsvc.errors import (
     RemoteUnavailableError,
 )
 from syncsvc.reconcile.footers import GERRIT_EVIDENCE
-from syncsvc.testing.fake_launchpad import FakeLaunchpad
+from syncsvc.testing.fake_launchpad import FakeActivity, FakeLaunchpad
 
 SAMPLE_TASK = BugTask(
     bug_id=SAMPLE_BUG,
@@ -273,6 +273,51 @@ class TestBugComments:
             BugComments(1, visible=False),
             BugComments(SAMPLE_BUG, visible=False),
         ]
+
+
+class TestBugActivity:
+    T = datetime(2021, 6, 17, 9, 0, tzinfo=UTC)
+
+    def test_log_oldest_first_one_request_per_page(self, adapter, fake_lp):
+        """The whole log comes back as records, read straight from bugs/<id>/activity: one
+        request per 75 lines (80 lines: 2), no bug entry and no person fetched."""
+        lines = [
+            FakeActivity(self.T + timedelta(minutes=i), f"dev-{i % 3}", "manila: importance",
+                         "Low" if i % 2 else "High", "High" if i % 2 else "Low")
+            for i in range(79)
+        ]  # fmt: skip
+        lines.append(FakeActivity(self.T + timedelta(hours=2), "ana", "manila: assignee", None,
+                                  "Bob (bob)", message="sample"))  # fmt: skip
+        fake_lp.bugs[SAMPLE_BUG].activity = lines
+        [log] = adapter.get_bug_activity([SAMPLE_BUG, SAMPLE_BUG])
+        assert len(log.entries) == 80
+        assert log.entries[0] == ActivityEntry(
+            SAMPLE_BUG, self.T, "dev-0", "manila: importance", "High", "Low"
+        )
+        assert log.entries[-1] == ActivityEntry(
+            SAMPLE_BUG, self.T + timedelta(hours=2), "ana", "manila: assignee", None, "Bob (bob)"
+        )
+        assert [(r.path, r.query.get("ws.start")) for r in fake_lp.requests] == [
+            (f"/devel/bugs/{SAMPLE_BUG}/activity", None),
+            (f"/devel/bugs/{SAMPLE_BUG}/activity", ["75"]),
+        ]
+
+    def test_private_and_missing_bugs_are_not_visible(self, adapter, fake_lp):
+        """A private bug (to anonymous) and a missing one come back not visible, 1 request each."""
+        found = list(adapter.get_bug_activity([PRIVATE_BUG, 99]))
+        assert found == [
+            BugActivityLog(PRIVATE_BUG, visible=False),
+            BugActivityLog(99, visible=False),
+        ]
+        assert len(fake_lp.requests) == 2
+
+    def test_a_log_page_that_keeps_arriving_broken_fails_after_retries(self, adapter, fake_lp):
+        """A page whose JSON arrives cut short is asked again, then the read fails."""
+        fake_lp.bugs[SAMPLE_BUG].activity = [FakeActivity(self.T, "ana", "tags", "", "api")]
+        fake_lp.corrupt(match="/activity", times=None)
+        with pytest.raises(RemoteError, match="activity"):
+            list(adapter.get_bug_activity([SAMPLE_BUG]))
+        assert fake_lp.count(f"bugs/{SAMPLE_BUG}/activity") > 1
 
 
 class TestSearchTasks:

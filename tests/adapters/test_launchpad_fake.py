@@ -17,7 +17,7 @@ from fake_launchpad_fixture import (
     seed_samples,
 )
 
-from syncsvc.testing.fake_launchpad import FakeAttachment, FakeLaunchpad, FakeTask
+from syncsvc.testing.fake_launchpad import FakeActivity, FakeAttachment, FakeLaunchpad, FakeTask
 from syncsvc.testing.fake_launchpad_data import wadl_fields
 
 JSON = {"Accept": "application/json"}
@@ -256,6 +256,42 @@ class TestSearch:
             "2021-05-03T09:30:00+00:00",
             None,
         )
+
+
+class TestActivity:
+    def test_activity_is_a_collection_of_bug_activity_entries(self, fake_lp):
+        """The bug links its log; the log is a page (total_size, start, entries) whose
+        entries carry exactly the WADL's bug_activity fields."""
+        when = datetime(2021, 6, 17, 9, 0, tzinfo=UTC)
+        fake_lp.bugs[SAMPLE_BUG].activity = [
+            FakeActivity(when, "ana", "manila: status", "New", "Confirmed"),
+        ]
+        api = fake_lp.api_root()
+        _, bug = _get(fake_lp, f"/devel/bugs/{SAMPLE_BUG}")
+        assert bug["activity_collection_link"] == f"{api}bugs/{SAMPLE_BUG}/activity"
+        response, page = _get(fake_lp, bug["activity_collection_link"])
+        assert response.status == 200
+        assert (page["total_size"], page["start"]) == (1, 0)
+        assert page["resource_type_link"] == f"{api}#bug_activity-page-resource"
+        [entry] = page["entries"]
+        assert set(entry) == set(wadl_fields("bug_activity-full"))
+        assert _without_etags(entry) | {"self_link": None, "web_link": None} == {
+            "self_link": None,
+            "web_link": None,
+            "resource_type_link": f"{api}#bug_activity",
+            "bug_link": f"{api}bugs/{SAMPLE_BUG}",
+            "datechanged": "2021-06-17T09:00:00+00:00",
+            "person_link": f"{api}~ana",
+            "whatchanged": "manila: status",
+            "oldvalue": "New",
+            "newvalue": "Confirmed",
+            "message": None,
+        }
+
+    def test_private_bug_activity_is_404_to_anonymous(self, fake_lp):
+        """A private bug's log is as hidden as the bug."""
+        response, _ = _get(fake_lp, f"/devel/bugs/{PRIVATE_BUG}/activity")
+        assert response.status == 404
 
 
 class TestFaultsAndLifecycle:

@@ -58,6 +58,7 @@ RELINK_TABLES = {"relink_pending", "relink_checks", "relink_marks"}
 UNRETURNED_TABLES = {"unreturned_changes"}
 REVIEW_TABLES = {"review_events", "review_reads"}
 BLUEPRINT_TABLES = {"blueprints"}
+ACTIVITY_TABLES = {"bug_activity"}
 ALL_TABLES = (
     TABLES
     | SYNC_TABLES
@@ -70,6 +71,8 @@ ALL_TABLES = (
     | REVIEW_TABLES
     | BLUEPRINT_TABLES
 )
+#: Every table at head; ALL_TABLES is the schema up to 0014.
+HEAD_TABLES = ALL_TABLES | ACTIVITY_TABLES
 INSERT_EVENT = (
     "INSERT INTO events (team, cycle, title, source, source_digest, imported_at)"
     " VALUES ('manila', 'wallaby', 'PTG', 'ptg', '', CURRENT_TIMESTAMP)"
@@ -90,8 +93,8 @@ class TestUpgradeDowngrade:
         """Upgrading an empty database creates every table and records the head revision."""
         assert current_revision(bare_engine) is None
         upgrade(bare_engine)
-        assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(bare_engine) == head_revision() == "0014"
+        assert set(inspect(bare_engine).get_table_names()) == {*HEAD_TABLES, "alembic_version"}
+        assert current_revision(bare_engine) == head_revision() == "0015"
 
     def test_downgrade_base_then_upgrade_again(self, engine):
         """Downgrading to base drops every table, and upgrading again recreates them."""
@@ -99,8 +102,8 @@ class TestUpgradeDowngrade:
         assert inspect(engine).get_table_names() == ["alembic_version"]
         assert current_revision(engine) is None
         upgrade(engine)
-        assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0014"
+        assert set(inspect(engine).get_table_names()) == {*HEAD_TABLES, "alembic_version"}
+        assert current_revision(engine) == "0015"
 
     def test_downgrade_0002_keeps_the_initial_schema_and_its_data(self, engine):
         """Downgrading to 0001 drops only the sync tables; events survive; upgrading restores them."""
@@ -115,13 +118,13 @@ class TestUpgradeDowngrade:
         assert set(inspect(engine).get_table_names()) == {*TABLES, "alembic_version"}
         assert current_revision(engine) == "0001"
         upgrade(engine)
-        assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0014"
+        assert set(inspect(engine).get_table_names()) == {*HEAD_TABLES, "alembic_version"}
+        assert current_revision(engine) == "0015"
         with engine.connect() as connection:
             assert connection.scalar(text("SELECT team FROM events")) == "manila"
 
     def test_upgrade_step_by_step(self, bare_engine):
-        """0001 up to 0014 one at a time gives the same tables as upgrading straight to head."""
+        """0001 up to 0015 one at a time gives the same tables as upgrading straight to head."""
         upgrade(bare_engine, "0001")
         assert set(inspect(bare_engine).get_table_names()) == {*TABLES, "alembic_version"}
         upgrade(bare_engine, "0002")
@@ -189,6 +192,10 @@ class TestUpgradeDowngrade:
         assert "latest_patch_uploaded" not in _columns(bare_engine, "bugs")
         upgrade(bare_engine, "0014")
         assert "latest_patch_uploaded" in _columns(bare_engine, "bugs")
+        assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
+        upgrade(bare_engine, "0015")
+        assert set(inspect(bare_engine).get_table_names()) == {*HEAD_TABLES, "alembic_version"}
+        assert "activity_synced_to" in _columns(bare_engine, "bugs")
         assert current_revision(bare_engine) == head_revision()
 
     def test_upgrade_twice_is_a_no_op(self, engine):
@@ -309,10 +316,42 @@ class TestMigration0014:
             assert [tuple(row) for row in rows] == [(1855391, None)]
 
     def test_downgrade_drops_only_the_new_column(self, engine):
-        """Downgrading to 0013 removes ``bugs.latest_patch_uploaded`` and nothing else."""
+        """Downgrading to 0013 removes ``bugs.latest_patch_uploaded`` and what 0015 added."""
         before = _columns(engine, "bugs")
         downgrade(engine, "0013")
-        assert _columns(engine, "bugs") == before - {"latest_patch_uploaded"}
+        assert _columns(engine, "bugs") == before - {"latest_patch_uploaded", "activity_synced_to"}
+        assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
+
+
+class TestMigration0015:
+    def test_upgrade_keeps_bugs_with_no_activity_read(self, bare_engine):
+        """Bugs from 0014 stay, marked as never having had their activity log read."""
+        upgrade(bare_engine, "0014")
+        with bare_engine.begin() as connection:
+            connection.execute(text(INSERT_BUG))
+        upgrade(bare_engine, "0015")
+        with bare_engine.connect() as connection:
+            rows = connection.execute(text("SELECT bug_id, activity_synced_to FROM bugs"))
+            assert [tuple(row) for row in rows] == [(1855391, None)]
+            assert connection.scalar(text("SELECT count(*) FROM bug_activity")) == 0
+
+    def test_activity_line_is_unique_per_bug_and_place(self, engine):
+        """Two lines at the same place of one bug's log are refused."""
+        line = (
+            "INSERT INTO bug_activity (bug_id, position, changed_at, person, what)"
+            " VALUES (1855391, 0, CURRENT_TIMESTAMP, 'ana', 'manila: status')"
+        )
+        with engine.begin() as connection:
+            connection.execute(text(INSERT_BUG))
+            connection.execute(text(line))
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(text(line))
+
+    def test_downgrade_drops_exactly_the_table_and_column(self, engine):
+        """Downgrading to 0014 removes ``bug_activity`` and ``bugs.activity_synced_to`` only."""
+        before = _columns(engine, "bugs")
+        downgrade(engine, "0014")
+        assert _columns(engine, "bugs") == before - {"activity_synced_to"}
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
 
 
@@ -560,10 +599,11 @@ class TestSchemaMatchesModels:
     def test_constraints_carry_convention_names(self, engine):
         """Unique and foreign-key constraints are named by the naming convention."""
         inspector = inspect(engine)
-        uniques = {u["name"] for t in ALL_TABLES for u in inspector.get_unique_constraints(t)}
+        uniques = {u["name"] for t in HEAD_TABLES for u in inspector.get_unique_constraints(t)}
         foreign = {f["name"] for f in inspector.get_foreign_keys("actions")}
         task_keys = {f["name"] for f in inspector.get_foreign_keys("bug_tasks")}
         message_keys = {f["name"] for f in inspector.get_foreign_keys("bug_messages")}
+        activity_keys = {f["name"] for f in inspector.get_foreign_keys("bug_activity")}
         assert uniques == {
             "uq_event_sources_kind_key",
             "uq_days_event_id_position",
@@ -578,6 +618,7 @@ class TestSchemaMatchesModels:
             "uq_actions_carried_from_id_event_id",
             "uq_squash_events_name",
             "uq_squash_signups_event_id_bug_id",
+            "uq_bug_activity_bug_id_position",
             "uq_review_events_change_number_message_id",
             "uq_blueprints_project_name",
         }
@@ -589,6 +630,7 @@ class TestSchemaMatchesModels:
         }
         assert task_keys == {"fk_bug_tasks_bug_id_bugs"}
         assert message_keys == {"fk_bug_messages_bug_id_bugs"}
+        assert activity_keys == {"fk_bug_activity_bug_id_bugs"}
 
     def test_history_indexes(self, engine):
         """artifact_history is indexed by artifact and by observation time."""
@@ -673,7 +715,7 @@ class TestAlembicConfiguration:
         command.upgrade(config, "head")
         engine = open_engine(sqlite_url)
         try:
-            assert current_revision(engine) == "0014"
+            assert current_revision(engine) == "0015"
         finally:
             engine.dispose()
 
@@ -715,7 +757,7 @@ class TestPostgresSchemaIsolation:
                     ),
                     {"s": schema},
                 )
-                assert {row[0] for row in rows} == {*ALL_TABLES, "alembic_version"}
+                assert {row[0] for row in rows} == {*HEAD_TABLES, "alembic_version"}
             assert str(schema).startswith("syncsvc_test_")
         finally:
             engine.dispose()

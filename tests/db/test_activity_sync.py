@@ -1,0 +1,125 @@
+"""Bug activity logs read for squash windows: the real adapter on the fake Launchpad,
+the real engine and store, on every configured backend."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from syncsvc.adapters.http import HttpPolicy, RetryPolicy
+from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
+from syncsvc.domain import SquashEvent
+from syncsvc.models.squash_store import create_event
+from syncsvc.models.squash_tables import BugActivityRow
+from syncsvc.models.sync_store import SqlSyncStore
+from syncsvc.sync.engine import SyncSettings, run_sync
+from syncsvc.testing.demo_servers import update_task
+from syncsvc.testing.fake_launchpad import FakeLaunchpad
+from syncsvc.testing.fake_launchpad_data import FakeTask
+
+START = datetime(2021, 6, 16, 10, 0, tzinfo=UTC)
+END = datetime(2021, 6, 18, 12, 0, tzinfo=UTC)
+BEFORE = START - timedelta(days=1)
+SETTINGS = SyncSettings(launchpad_projects=("manila",), open_bugs=True)
+
+
+@pytest.fixture
+def fake_lp():
+    """Three open manila bugs last changed before the window, one python-manilaclient bug."""
+    with FakeLaunchpad() as lp:
+        for bug_id in (2100001, 2100002, 2100003):
+            lp.add_bug(
+                bug_id, f"Bug {bug_id}", tasks=[FakeTask("manila")], date_last_updated=BEFORE
+            )
+        lp.add_bug(2100004, "Client", tasks=[FakeTask("python-manilaclient")])
+        yield lp
+
+
+@pytest.fixture
+def adapter(fake_lp, tmp_path):
+    """An anonymous, logged-in adapter on the fake that never waits."""
+    policy = HttpPolicy(timeout=2.0, retry=RetryPolicy(attempts=2), sleep=lambda _s: None)
+    config = LaunchpadConfig(fake_lp.service_root, tmp_path / "launchpadlib", http=policy)
+    with LaunchpadAdapter(config) as lp:
+        lp.connect()
+        yield lp
+
+
+def _sync(engine, adapter, now):
+    with Session(engine) as session:
+        return run_sync(
+            SqlSyncStore(session), bugs=adapter, changes=None, settings=SETTINGS, now=lambda: now
+        )
+
+
+def _event(engine, *, starts_at=START, ends_at=END):
+    with Session(engine) as session:
+        event = SquashEvent("thursday", starts_at, ends_at, projects=("manila",))
+        create_event(session, event, now=BEFORE)
+        session.commit()
+
+
+def _activity_requests(fake_lp):
+    return sorted(r.path.rsplit("/bugs/", 1)[1] for r in fake_lp.requests if "/activity" in r.path)
+
+
+def _rows(engine):
+    with Session(engine) as session:
+        return [
+            (r.bug_id, r.position, r.changed_at, r.person, r.what, r.old_value, r.new_value)
+            for r in session.scalars(
+                select(BugActivityRow).order_by(BugActivityRow.bug_id, BugActivityRow.position)
+            )
+        ]
+
+
+class TestActivitySync:
+    def test_logs_of_bugs_touched_in_the_window_are_read_once(self, engine, adapter, fake_lp):
+        """In the window only the bugs changed since it started have their log read, one
+        request each; a re-sync with no change reads none; a bug changed again is read
+        again, alone."""
+        _event(engine)
+        _sync(engine, adapter, BEFORE)  # before the window: no log is read
+        assert _activity_requests(fake_lp) == []
+        t1, t2 = START + timedelta(hours=2), START + timedelta(hours=3)
+        update_task(fake_lp, 2100001, "manila", status="Confirmed", by="ana", when=t1)
+        update_task(fake_lp, 2100002, "manila", status="Invalid", by="hudson-openstack", when=t2)
+        fake_lp.clear_requests()
+        report = _sync(engine, adapter, START + timedelta(hours=4))
+        assert _activity_requests(fake_lp) == ["2100001/activity", "2100002/activity"]
+        scope = next(s for s in report.scopes if s.scope == "activity")
+        assert (scope.fetched, scope.counts.inserted, scope.error) == (2, 2, None)
+        assert _rows(engine) == [
+            (2100001, 0, t1, "ana", "manila: status", "New", "Confirmed"),
+            (2100002, 0, t2, "hudson-openstack", "manila: status", "New", "Invalid"),
+        ]
+        fake_lp.clear_requests()
+        report = _sync(engine, adapter, START + timedelta(hours=5))
+        assert _activity_requests(fake_lp) == []
+        assert "activity" not in [s.scope for s in report.scopes]
+        assert len(fake_lp.requests) == 2  # the two searches, as without squash events
+        t3 = START + timedelta(hours=6)
+        update_task(fake_lp, 2100001, "manila", status="Triaged", assignee="bob", by="ana", when=t3)
+        fake_lp.clear_requests()
+        _sync(engine, adapter, START + timedelta(hours=7))
+        assert _activity_requests(fake_lp) == ["2100001/activity"]
+        assert _rows(engine)[1:3] == [
+            (2100001, 1, t3, "ana", "manila: status", "Confirmed", "Triaged"),
+            (2100001, 2, t3, "ana", "manila: assignee", None, "Bob (bob)"),
+        ]
+
+    def test_no_event_or_an_old_one_reads_no_log(self, engine, adapter, fake_lp):
+        """Without a squash window near the clock nothing is read, however bugs change."""
+        _event(engine, starts_at=START - timedelta(days=30), ends_at=END - timedelta(days=30))
+        update_task(fake_lp, 2100001, "manila", status="Confirmed", by="ana", when=START)
+        fake_lp.clear_requests()
+        report = _sync(engine, adapter, START + timedelta(hours=1))
+        assert _activity_requests(fake_lp) == []
+        assert [s.scope for s in report.scopes] == [
+            "referenced",
+            "project:manila",
+            "open-bugs:manila",
+        ]
