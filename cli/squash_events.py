@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -11,6 +12,7 @@ from syncsvc.cli.context import AppContext
 from syncsvc.domain import SquashBug, SquashEvent
 from syncsvc.errors import ConfigError, NotFoundError
 from syncsvc.models import db
+from syncsvc.models.activity_store import activity_lines
 from syncsvc.models.squash_queries import bug_tasks, open_bug_tasks, open_closing_changes
 from syncsvc.models.squash_store import (
     create_event,
@@ -77,7 +79,13 @@ class LoadedReport:
 
 
 def _report(
-    session: Session, event: SquashEvent, *, include_private: bool, now: datetime, deep: bool
+    session: Session,
+    event: SquashEvent,
+    *,
+    include_private: bool,
+    now: datetime,
+    deep: bool,
+    bots: Collection[str],
 ) -> LoadedReport:
     assert event.id is not None
     changes = task_changes(session, event.starts_at, event.ends_at, event.projects)
@@ -109,7 +117,7 @@ def _report(
         before = previous_event(session, event)
         if before is not None:
             earlier = _report(session, before, include_private=include_private, now=now,
-                              deep=False).report  # fmt: skip
+                              deep=False, bots=bots).report  # fmt: skip
             previous = PreviousSquash(
                 before.name,
                 before.starts_at,
@@ -126,6 +134,8 @@ def _report(
         signups(session, event.id),
         follow_up=follow_up,
         previous=previous,
+        activity=activity_lines(session, tasks.keys(), event.starts_at, event.ends_at),
+        bots=bots,
     )
     return LoadedReport(report, tasks, closing)
 
@@ -133,7 +143,11 @@ def _report(
 def load_report(
     app_ctx: AppContext, name: str, *, include_private: bool = False, now: datetime
 ) -> LoadedReport:
-    """The event's report from one read snapshot; NotFoundError (exit 5) for no such event."""
+    """The event's report from one read snapshot; NotFoundError (exit 5) for no such event.
+    The tally leaves out the configured bots (``[squash] bots``)."""
+    bots = app_ctx.config.squash.bots
     with db.read_scope(app_ctx.engine()) as session:
         event = _event(session, name)
-        return _report(session, event, include_private=include_private, now=now, deep=True)
+        return _report(
+            session, event, include_private=include_private, now=now, deep=True, bots=bots
+        )

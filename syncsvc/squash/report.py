@@ -7,24 +7,28 @@ past moment (the pitfall of reconstructing history from today's metadata).
 
 Attribution: a bug counts for the event when a status, importance or assignee change
 of one of its tasks is dated in the window, or when it carries the event tag.
-syncsvc does not read Launchpad's per-bug activity log, so a change is credited to
-the task's assignee as of that change (the last assignee change before it in the
-window, else the stored assignee); changes on unassigned tasks are credited to
-``(unassigned)``.
+
+The per-person tally (:mod:`.tally`) credits the person Launchpad's activity log names
+for each status change in the window (the sync reads the log of bugs touched in a
+squash window). A bot's change (``[squash] bots``), and a stored change no log line
+covers, go to the task's assignee as of that change (``(unassigned)`` when there is
+none); :attr:`SquashReport.unlogged` counts the latter, and the text and HTML reports
+say so.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from syncsvc import escape
-from syncsvc.domain import SquashBug, SquashEvent, SquashSnapshot, TaskChange
+from syncsvc.domain import ActivityEntry, SquashBug, SquashEvent, SquashSnapshot, TaskChange
 from syncsvc.report.views import JSONValue
 from syncsvc.squash.plan import TOTALS
 from syncsvc.squash.rules import Listed
+from syncsvc.squash.tally import UNASSIGNED, person_tally
 from syncsvc.squash.views import lp_bug_url
 
 #: Closing statuses by route, in report order.
@@ -37,16 +41,7 @@ ROUTES: dict[str, str] = {
     "Does Not Exist": "invalid",
 }
 ROUTE_NAMES = ("fixed", "invalid", "wont_fix", "duplicate", "expired")
-#: Per-person tally columns and the statuses that count for each.
-TALLY: dict[str, tuple[str, ...]] = {
-    "confirmed": ("Confirmed",),
-    "triaged": ("Triaged",),
-    "inquired": ("Incomplete",),
-    "rejected": ("Invalid", "Opinion", "Won't Fix"),
-    "resolved": ("Fix Released", "Fix Committed"),
-}
 IMPORTANCE_ORDER = ("Critical", "High", "Medium", "Low", "Wishlist", "Undecided")
-UNASSIGNED = "(unassigned)"
 IRC_LINE_BYTES = 400
 
 
@@ -93,6 +88,8 @@ class SquashReport:
     follow_up: Sequence[Listed]
     previous: PreviousSquash | None
     snapshots: Sequence[SquashSnapshot]
+    #: Counted status changes no activity line covers (credited to the assignee).
+    unlogged: int = 0
 
     @property
     def closed_of_signed_up(self) -> int:
@@ -106,22 +103,6 @@ class SquashReport:
         return round(100 * self.closed_of_signed_up / len(self.signed_up), 1)
 
 
-def _assignee_at(
-    change: TaskChange, changes: Sequence[TaskChange], tasks: Mapping[int, SquashBug]
-) -> str:
-    earlier = [
-        c
-        for c in changes
-        if c.field == "assignee"
-        and (c.bug_id, c.target) == (change.bug_id, change.target)
-        and c.changed_at <= change.changed_at
-    ]
-    if earlier:
-        return earlier[-1].new_value or UNASSIGNED
-    task = tasks.get(change.bug_id)
-    return (task.assignee if task is not None else None) or UNASSIGNED
-
-
 def build_report(
     event: SquashEvent,
     snapshots: Sequence[SquashSnapshot],
@@ -131,10 +112,13 @@ def build_report(
     *,
     follow_up: Sequence[Listed] = (),
     previous: PreviousSquash | None = None,
+    activity: Sequence[ActivityEntry] = (),
+    bots: Collection[str] = (),
 ) -> SquashReport:
     """The report of ``event`` from its snapshots (oldest first), the task ``changes``
     dated in its window (oldest first), the tasks of attributed bugs by bug id (for the
-    event tag, duplicates and titles), and the pasted sign-up ``sheet``."""
+    event tag, duplicates and titles), and the pasted sign-up ``sheet``; the tally
+    from the ``activity`` lines of those bugs (oldest first), ``bots`` left out."""
     in_window = [c for c in changes if event.starts_at <= c.changed_at <= event.ends_at]
     touched = {c.bug_id for c in in_window}
     tagged = {b for b, task in tasks.items() if event.tag is not None and event.tag in task.tags}
@@ -155,27 +139,24 @@ def build_report(
     for change in in_window:
         if change.field == "assignee" and change.new_value and change.bug_id not in signed:
             signed[change.bug_id] = change.new_value  # assigned in the window: claimed
-    people: dict[str, Counter[str]] = {}
-    for change in in_window:
-        if change.field != "status":
-            continue
-        for column, statuses in TALLY.items():
-            if change.new_value in statuses:
-                person = _assignee_at(change, in_window, tasks)
-                people.setdefault(person, Counter())[column] += 1
+    lines = [
+        a
+        for a in activity
+        if event.starts_at <= a.changed_at <= event.ends_at and a.bug_id in tasks
+    ]
+    tally = person_tally(in_window, lines, tasks, projects=event.projects, bots=frozenset(bots))
     return SquashReport(
         event=event,
         before=totals_of(dict(snapshots[0].counts)) if snapshots else None,
         after=totals_of(dict(snapshots[-1].counts)) if snapshots else None,
         closed=dict(sorted(closed.items())),
         signed_up=dict(sorted(signed.items())),
-        people={
-            p: {column: tally[column] for column in TALLY} for p, tally in sorted(people.items())
-        },
+        people=tally.people,
         attributed=attributed,
         follow_up=follow_up,
         previous=previous,
         snapshots=snapshots,
+        unlogged=tally.unlogged,
     )
 
 

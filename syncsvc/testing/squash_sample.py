@@ -216,15 +216,21 @@ FIRST_SYNC = datetime(2021, 6, 15, 12, 0, tzinfo=UTC)
 
 @dataclass(frozen=True, slots=True)
 class Move:
-    """One task change a person makes during the squash."""
+    """One task change ``by`` a person (or a bot) during the squash."""
 
     bug_id: int
     status: str | None = None
     assignee: str | None = None
+    by: str = "sample-dev-a"
 
 
 def _moves(kind: str, count: int, skip: int = 0, **change: str) -> list[Move]:
     return [Move(b, **change) for b in ids_of(kind)[skip : skip + count]]
+
+
+#: Launchpad's account that expires old Incomplete bugs; the Gerrit hook's, which sets
+#: Fix Released when a fix merges (one of the default ``[squash] bots``).
+JANITOR, GERRIT_HOOK, INFRA = "janitor", "hudson-openstack", "openstack-infra"
 
 
 #: Sync times in the window and the changes made just before each (the first: none).
@@ -233,25 +239,25 @@ SQUASH_ROUNDS: tuple[tuple[datetime, tuple[Move, ...]], ...] = (
     (
         datetime(2021, 6, 16, 20, 0, tzinfo=UTC),
         (
-            *_moves("new", 8, status="Invalid"),
-            *_moves("confirmed", 6, status="Triaged"),
-            *_moves("triaged", 5, status="In Progress", assignee="sample-dev-b"),
+            *_moves("new", 8, status="Invalid", by="sample-dev-a"),
+            *_moves("confirmed", 6, status="Triaged", by="sample-dev-c"),
+            *_moves("triaged", 5, status="In Progress", assignee="sample-dev-b", by="sample-dev-b"),
         ),
     ),
     (
         datetime(2021, 6, 17, 14, 0, tzinfo=UTC),
         (
-            *_moves("in-review", 10, status="Fix Released"),
-            *_moves("old-wishlist", 5, status="Won't Fix"),
-            *_moves("new", 7, skip=8, status="Confirmed"),
+            *_moves("in-review", 10, status="Fix Released", by=GERRIT_HOOK),
+            *_moves("old-wishlist", 5, status="Won't Fix", by="sample-dev-d"),
+            *_moves("new", 7, skip=8, status="Confirmed", by="sample-dev-c"),
         ),
     ),
     (
         datetime(2021, 6, 18, 9, 0, tzinfo=UTC),
         (
-            *_moves("expiring", 6, status="Expired"),
-            *_moves("incomplete-answered", 4, status="Confirmed"),
-            *_moves("triaged", 3, status="Fix Released"),
+            *_moves("expiring", 6, status="Expired", by=JANITOR),
+            *_moves("incomplete-answered", 4, status="Confirmed", by="sample-dev-a"),
+            *_moves("triaged", 3, status="Fix Released", by=INFRA),
         ),
     ),
 )
@@ -259,7 +265,7 @@ SQUASH_ROUNDS: tuple[tuple[datetime, tuple[Move, ...]], ...] = (
 
 def apply_moves(lp: FakeLaunchpad, moves: tuple[Move, ...], when: datetime) -> None:
     """Make ``moves`` on the fake at ``when`` (each a minute apart), as Launchpad would
-    record them."""
+    record them (the bug's activity log names who made each)."""
     for step, move in enumerate(moves):
         target = lp.bugs[move.bug_id].tasks[0].target
         update_task(
@@ -269,4 +275,5 @@ def apply_moves(lp: FakeLaunchpad, moves: tuple[Move, ...], when: datetime) -> N
             status=move.status,
             assignee=KEEP if move.assignee is None else move.assignee,
             when=when - timedelta(hours=1) + timedelta(minutes=step),
+            by=move.by,
         )

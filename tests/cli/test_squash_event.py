@@ -8,9 +8,11 @@ import os
 
 import pytest
 from helpers import POSTGRES_URL_ENV, private_schema, quieten, upgrade_postgresql
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
+from syncsvc.models.db import open_engine
 from syncsvc.testing.squash_sample import SQUASH_NAME, ids_of
 
 AT = ["--at", "2021-06-18T12:00:00+00:00"]
@@ -76,10 +78,59 @@ class TestSquashEvent:
                                            "duplicate": 0, "expired": 6}  # fmt: skip
         assert [s["bug"] for s in data["signed_up"]] == ids_of("triaged")[:5]
         assert data["closed_of_signed_up"] == {"closed": 3, "signed_up": 5, "percent": 60.0}
-        assert {p["person"]: p["resolved"] for p in data["people"]} == {
-            "(unassigned)": 0, "sample-dev-b": 3, "sample-dev-c": 10}  # fmt: skip
+        assert data["people"] == [
+            {"person": "sample-dev-a", "confirmed": 4, "triaged": 0, "inquired": 0,
+             "rejected": 8, "resolved": 0},
+            {"person": "sample-dev-b", "confirmed": 0, "triaged": 0, "inquired": 0,
+             "rejected": 0, "resolved": 3},
+            {"person": "sample-dev-c", "confirmed": 7, "triaged": 6, "inquired": 0,
+             "rejected": 0, "resolved": 10},
+            {"person": "sample-dev-d", "confirmed": 0, "triaged": 0, "inquired": 0,
+             "rejected": 5, "resolved": 0},
+        ]  # fmt: skip
         assert [f["bug"] for f in data["follow_up"]] == ids_of("in-review")[10:]
         assert data["previous"] is None
+
+    def test_activity_logs_of_the_moved_bugs_are_stored(self, read_only_squash_db):
+        """The syncs in the window stored the activity log of every bug moved in it: each
+        line with who made it (bots included; the report leaves them out)."""
+        engine = open_engine(read_only_squash_db)
+        try:
+            with engine.connect() as connection:
+                rows = connection.execute(
+                    text("SELECT person, count(*), count(DISTINCT bug_id) FROM bug_activity"
+                         " GROUP BY person ORDER BY person")
+                ).all()  # fmt: skip
+                moved = connection.execute(
+                    text("SELECT bug_id, position, person, what, old_value, new_value"
+                         f" FROM bug_activity WHERE bug_id = {ids_of('triaged')[0]}"
+                         " ORDER BY position")
+                ).all()  # fmt: skip
+        finally:
+            engine.dispose()
+        assert [tuple(r) for r in rows] == [
+            ("hudson-openstack", 10, 10),
+            ("janitor", 6, 6),
+            ("openstack-infra", 3, 3),
+            ("sample-dev-a", 12, 12),
+            ("sample-dev-b", 10, 5),
+            ("sample-dev-c", 13, 13),
+            ("sample-dev-d", 5, 5),
+        ]
+        first = ids_of("triaged")[0]
+        assert [tuple(r) for r in moved] == [
+            (first, 0, "sample-dev-b", "manila: status", "Triaged", "In Progress"),
+            (first, 1, "sample-dev-b", "manila: assignee", None, "Sample Dev B (sample-dev-b)"),
+            (first, 2, "openstack-infra", "manila: status", "In Progress", "Fix Released"),
+        ]
+
+    def test_text_report_names_the_people(self, read_only_squash_db):
+        """The text report prints each person's tally and no note about unlogged changes
+        (every change in the window has its log line)."""
+        result = squash(read_only_squash_db, "report", SQUASH_NAME, *AT)
+        lines = result.stdout.splitlines()
+        assert "sample-dev-d: confirmed 0, triaged 0, inquired 0, rejected 5, resolved 0" in lines
+        assert not [line for line in lines if "no activity log line" in line]
 
     def test_status_is_short_and_irc_safe(self, read_only_squash_db):
         squash_db = read_only_squash_db
@@ -90,7 +141,7 @@ class TestSquashEvent:
             "squash sample-squash: 4 snapshots, last 2021-06-18 09:00 UTC",
             "counts: open 180 → 148 (goal 130), new 30 → 10 (goal 10)",
         ]
-        assert "top closers: sample-dev-c (10), sample-dev-b (3)" in lines
+        assert "top closers: sample-dev-c (10), sample-dev-a (8), sample-dev-d (5)" in lines
         assert len(lines) <= 10
         assert all(len(line.encode()) <= 400 for line in lines)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from syncsvc.adapters.http import HttpPolicy, RetryPolicy
@@ -19,6 +19,17 @@ from syncsvc.sync.engine import SyncSettings, run_sync
 from syncsvc.testing.demo_servers import update_task
 from syncsvc.testing.fake_launchpad import FakeLaunchpad
 from syncsvc.testing.fake_launchpad_data import FakeTask
+from syncsvc.testing.squash_sample import (
+    FIRST_SYNC,
+    SQUASH_FROM,
+    SQUASH_NAME,
+    SQUASH_PROJECTS,
+    SQUASH_ROUNDS,
+    SQUASH_TO,
+    apply_moves,
+    ids_of,
+    squash_servers,
+)
 
 START = datetime(2021, 6, 16, 10, 0, tzinfo=UTC)
 END = datetime(2021, 6, 18, 12, 0, tzinfo=UTC)
@@ -123,3 +134,46 @@ class TestActivitySync:
             "project:manila",
             "open-bugs:manila",
         ]
+
+
+class TestSampleSquashRequests:
+    def test_each_round_reads_the_log_of_the_bugs_it_moved_only(self, engine, tmp_path):
+        """On the squash sample (180 open tasks), each sync in the window reads one log
+        per bug moved since the previous sync (19, 22 and 13; a bug moved again is read
+        again) and a sync with no change reads none: it costs the two searches per
+        project it costs without a squash event."""
+        settings = SyncSettings(launchpad_projects=SQUASH_PROJECTS, open_bugs=True)
+        policy = HttpPolicy(timeout=5.0, retry=RetryPolicy(attempts=2), sleep=lambda _s: None)
+        with squash_servers() as servers:
+            lp = servers.launchpad
+            config = LaunchpadConfig(lp.service_root, tmp_path / "launchpadlib", http=policy)
+            with LaunchpadAdapter(config) as adapter, Session(engine) as session:
+                store = SqlSyncStore(session)
+
+                def sync(now):
+                    lp.clear_requests()
+                    run_sync(store, bugs=adapter, changes=None, settings=settings,
+                             now=lambda: now)  # fmt: skip
+                    return _activity_requests(lp), len(lp.requests)
+
+                sync(FIRST_SYNC)
+                window = (SQUASH_FROM, SQUASH_TO)
+                starts, ends = (datetime.fromisoformat(w).astimezone(UTC) for w in window)
+                create_event(
+                    session,
+                    SquashEvent(SQUASH_NAME, starts, ends, projects=SQUASH_PROJECTS),
+                    now=FIRST_SYNC,
+                )
+                session.commit()
+                read = []
+                for when, moves in SQUASH_ROUNDS:
+                    apply_moves(lp, moves, when)
+                    read.append(sync(when)[0])
+                quiet = sync(SQUASH_ROUNDS[-1][0] + timedelta(hours=1))
+                lines = session.scalar(select(func.count()).select_from(BugActivityRow))
+        assert [len(r) for r in read] == [0, 19, 22, 13]
+        for (_, moves), asked in zip(SQUASH_ROUNDS, read, strict=True):
+            assert asked == sorted({f"{m.bug_id}/activity" for m in moves})
+        assert {f"{b}/activity" for b in ids_of("triaged")[:3]} <= set(read[1]) & set(read[3])
+        assert quiet == ([], 2 * len(SQUASH_PROJECTS))
+        assert lines == 59
