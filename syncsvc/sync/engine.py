@@ -25,10 +25,8 @@ after the bug was last polled, or a database from before comments were synced)
 are checked once in the ``comments`` scope.
 
 Review messages (time to first review) are read for the changes commitments are
-confirmed-linked to, in the ``reviews`` scope (:func:`run_reviews`), which the sync
-service runs after the relink so that the links are fresh: a linked change is read
-once, again only when its stored ``updated`` moved while it was open, never once it
-was read merged or abandoned, so a sync where nothing moved reads none.
+confirmed-linked to, in the ``reviews`` scope (see :mod:`syncsvc.sync.reviews`), which
+the sync service runs after the relink so that the links are fresh.
 
 With ``open_bugs``, the ``activity`` scope then reads the Launchpad activity log of
 bugs touched in a squash window (:mod:`syncsvc.sync.activity`).
@@ -64,11 +62,9 @@ from syncsvc.domain import (
     BugComments,
     BugTask,
     Change,
-    ChangeStatus,
     SaveCounts,
     SourceName,
 )
-from syncsvc.domain.reviews import ChangeReviews
 from syncsvc.errors import BudgetExhaustedError, RemoteError, StoppedError
 from syncsvc.reconcile.footers import GERRIT_EVIDENCE
 from syncsvc.sync.activity import ACTIVITY_GRACE, SCOPE, read_logs
@@ -77,7 +73,6 @@ from syncsvc.sync.ports import (
     BugSource,
     ChangeSource,
     OpenBugSource,
-    ReviewSource,
     ScopeClaim,
     SyncStore,
 )
@@ -89,8 +84,6 @@ BUDGET_SPENT = "request budget spent"  # ScopeReport.skipped: left for the next 
 #: A referenced change Gerrit did not return (it does not exist or is not visible to
 #: us) is asked for again once this has passed, not on every run.
 UNRETURNED_RETRY = timedelta(days=1)
-REVIEWS = "reviews"  # the scope that reads linked changes' review messages
-NO_REVIEW_SOURCE = "source cannot read review messages"  # a replayed recording
 
 
 @contextmanager
@@ -312,51 +305,6 @@ def _poll_gerrit(run: _Run, source: ChangeSource, projects: list[str]) -> None:
         return ScopeReport(SourceName.GERRIT, scope, len(found), counts, since)
 
     run.guarded(SourceName.GERRIT, scope, poll)
-
-
-def run_reviews(
-    store: SyncStore,
-    source: ChangeSource,
-    *,
-    settings: SyncSettings,
-    dry_run: bool = False,
-    now: Callable[[], datetime] = lambda: datetime.now(UTC),
-    progress: Callable[[str], None] = lambda _msg: None,
-    stop: Callable[[], bool] = lambda: False,
-    claim: ScopeClaim = always_claimed,
-) -> ScopeReport:
-    """The ``gerrit reviews`` scope: read and save the messages of the linked changes the
-    store says are due (:meth:`SyncStore.reviews_due`), ``settings.batch_size`` changes
-    per committed batch (the adapter asks 50 per request).
-
-    ``fetched`` counts the changes read, ``counts`` the events saved. A change Gerrit
-    does not return is marked read as stored, so it is not asked for on every run.
-    Guarded like :func:`run_sync`'s scopes: a remote failure is the report's ``error``,
-    a spent budget its ``skipped``; a source that cannot read messages is skipped.
-    """
-    if not isinstance(source, ReviewSource):
-        return ScopeReport(SourceName.GERRIT, REVIEWS, skipped=NO_REVIEW_SOURCE)
-    reader: ReviewSource = source
-    run = _Run(store, settings, full=False, dry_run=dry_run, now=now, progress=progress,
-               stop=stop, claim=claim)  # fmt: skip
-
-    def work() -> ScopeReport:
-        due = run.store.reviews_due()
-        if not due:
-            return ScopeReport(SourceName.GERRIT, REVIEWS, skipped="no linked change moved")
-        fetched, total = 0, SaveCounts()
-        for batch in _chunks(sorted(due), run.settings.batch_size):
-            run.idle()
-            found = {r.number: r for r in reader.get_reviews(batch)}
-            fetched += len(found)
-            for n in batch:
-                found.setdefault(n, ChangeReviews(n, due[n][0], ChangeStatus(due[n][1])))
-            total += run.store.save_reviews(list(found.values()), observed_at=run.now())
-            run.finish_batch()
-        return ScopeReport(SourceName.GERRIT, REVIEWS, fetched, total)
-
-    run.guarded(SourceName.GERRIT, REVIEWS, work)
-    return run.reports[-1]
 
 
 def _sync_launchpad(run: _Run, source: BugSource) -> None:

@@ -20,16 +20,15 @@ from syncsvc.errors import LockedError, StoppedError
 from syncsvc.sync.blueprints import run_blueprints
 from syncsvc.sync.engine import (
     BUDGET_SPENT,
-    REVIEWS,
     ScopeReport,
     SyncReport,
     SyncSettings,
     always_claimed,
-    run_reviews,
     run_sync,
 )
 from syncsvc.sync.ports import BugSource, ChangeSource, ScopeClaim, SyncDatabase
 from syncsvc.sync.relink import RelinkReport, relink
+from syncsvc.sync.reviews import REVIEWS, run_reviews
 
 Sources = Callable[[], tuple[BugSource | None, ChangeSource | None]]
 REVIEWS_AFTER_FAILURE = "a scope failed"  # the reviews scope's `skipped`: left for the next run
@@ -123,7 +122,7 @@ def sync_and_relink(
     other scopes (at most one paged read a day, :mod:`~syncsvc.sync.blueprints`), unless
     the budget ran out. Then, with a Gerrit source, the ``gerrit reviews`` scope reads
     the review messages of the linked changes that moved
-    (:func:`~syncsvc.sync.engine.run_reviews`), with the links just refreshed (or the
+    (:func:`~syncsvc.sync.reviews.run_reviews`), with the links just refreshed (or the
     stored ones, when the relink did not run); it is the last scope of the outcome's
     report, skipped when the budget was spent or a scope failed.
 
