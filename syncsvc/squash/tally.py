@@ -16,6 +16,11 @@ assignee; ``(unassigned)`` when there is none):
 A log line covers a stored change when it is on the same task, sets the same status,
 and is dated no later than the change (a stored change is dated by Launchpad's task
 date, or by when the sync saw it when the task carries none).
+
+Marking a bug a duplicate is bug-wide (``marked as duplicate`` in the log, no task
+status changes): it counts as ``inquired`` with marking a task Incomplete, as the
+issue's "marked incomplete or duplicate" column has it, for the person the log names
+(a bot's marking counts for nobody).
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from datetime import datetime
 
 from syncsvc.domain import ActivityEntry, SquashBug, TaskChange
 
+#: The activity log's ``whatchanged`` when someone marks the bug a duplicate.
+MARKED_DUPLICATE = "marked as duplicate"
 #: Per-person tally columns and the statuses that count for each.
 TALLY: dict[str, tuple[str, ...]] = {
     "confirmed": ("Confirmed",),
@@ -91,6 +98,10 @@ def person_tally(
 
     logged: list[tuple[int, str, str | None, ActivityEntry]] = []
     for line in activity:
+        if line.what == MARKED_DUPLICATE:
+            if line.person is not None and line.person not in bots:
+                credit(line.person, "inquired")
+            continue
         task = line.task_field
         if task is None or task[1] != "status" or (projects and task[0] not in projects):
             continue

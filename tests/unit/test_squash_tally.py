@@ -97,6 +97,18 @@ class TestPersonTally:
         }
         assert tally.unlogged == 1
 
+    def test_marking_a_duplicate_counts_as_inquired(self):
+        """'marked as duplicate' is bug-wide: it credits the person in 'inquired', a bot's
+        marking nobody, and an unmarking nothing."""
+        log = [
+            line(2, "ana", "", "1", 1, what="marked as duplicate"),
+            line(5, "openstack-infra", "", "1", 2, what="marked as duplicate"),
+            line(6, "bob", "1", "", 3, what="removed duplicate marker"),
+        ]
+        tally = person_tally([], log, TASKS, projects=("manila",), bots=BOTS)
+        assert tally.people == {"ana": EMPTY | {"inquired": 1}}
+        assert tally.unlogged == 0
+
     def test_the_note_says_how_many(self):
         """The report's note counts the changes credited by the older rule."""
         assert unlogged_note(1) == (
