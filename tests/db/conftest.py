@@ -1,4 +1,5 @@
-"""Storage fixtures: stored events to query."""
+"""Storage fixtures: stored events to query, and a Launchpad adapter on a module's
+``fake_lp`` fake server."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from syncsvc.adapters.http import HttpPolicy, RetryPolicy
+from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
 from syncsvc.testing.storage import save_event
 
 NOW = datetime(2020, 11, 2, 12, 0, tzinfo=UTC)
@@ -25,3 +28,13 @@ def imported(session, sample_event):
     )
     save_event(session, nova, source_digest=DIGEST, now=NOW + timedelta(hours=1))
     return session
+
+
+@pytest.fixture
+def adapter(fake_lp, tmp_path):
+    """An anonymous, logged-in adapter on the module's ``fake_lp`` that never waits."""
+    policy = HttpPolicy(timeout=2.0, retry=RetryPolicy(attempts=2), sleep=lambda _s: None)
+    config = LaunchpadConfig(fake_lp.service_root, tmp_path / "launchpadlib", http=policy)
+    with LaunchpadAdapter(config) as lp:
+        lp.connect()
+        yield lp

@@ -49,16 +49,6 @@ def fake_lp():
         yield lp
 
 
-@pytest.fixture
-def adapter(fake_lp, tmp_path):
-    """An anonymous, logged-in adapter on the fake that never waits."""
-    policy = HttpPolicy(timeout=2.0, retry=RetryPolicy(attempts=2), sleep=lambda _s: None)
-    config = LaunchpadConfig(fake_lp.service_root, tmp_path / "launchpadlib", http=policy)
-    with LaunchpadAdapter(config) as lp:
-        lp.connect()
-        yield lp
-
-
 def _sync(engine, adapter, now):
     with Session(engine) as session:
         return run_sync(

@@ -9,8 +9,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from syncsvc.adapters.http import HttpPolicy, RetryPolicy
-from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
 from syncsvc.models.sync_store import SqlSyncStore
 from syncsvc.models.sync_tables import BugRow, BugTaskRow
 from syncsvc.sync.engine import SyncSettings, run_sync
@@ -44,16 +42,6 @@ def fake_lp():
         lp.add_bug(2000003, "Fixed long ago", tasks=[FakeTask("manila", "Fix Released", "High")])
         lp.add_bug(2000004, "Embargoed", tasks=[FakeTask("manila", "New")], private=True)
         lp.add_bug(2000005, "Client bug", tasks=[FakeTask("python-manilaclient", "New")])
-        yield lp
-
-
-@pytest.fixture
-def adapter(fake_lp, tmp_path):
-    """An anonymous adapter on the fake that never waits."""
-    policy = HttpPolicy(timeout=2.0, retry=RetryPolicy(attempts=2), sleep=lambda _s: None)
-    config = LaunchpadConfig(fake_lp.service_root, tmp_path / "launchpadlib", http=policy)
-    with LaunchpadAdapter(config) as lp:
-        lp.connect()
         yield lp
 
 
