@@ -41,7 +41,7 @@ from __future__ import annotations
 import http.client
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -54,7 +54,7 @@ from launchpadlib import uris
 from lazr.restfulclient.errors import HTTPError
 
 from syncsvc.adapters.http import HttpPolicy, RetryPolicy, TransientError
-from syncsvc.adapters.launchpad_activity import ActivityPage, activity_log, activity_page
+from syncsvc.adapters.launchpad_activity import read_activity
 from syncsvc.adapters.launchpad_blueprints import specifications, to_blueprint
 from syncsvc.adapters.launchpad_http import (
     BadReplyError,
@@ -308,32 +308,29 @@ class LaunchpadAdapter:
             ):
                 yield message
 
-    def get_bug_activity(self, ids: Iterable[int]) -> Iterator[BugActivityLog]:
+    def get_bug_activity(
+        self, ids: Iterable[int], *, comments: Collection[int] = ()
+    ) -> Iterator[BugActivityLog]:
         """Yield each bug's whole activity log, oldest first, in the order given,
-        duplicates skipped.
+        duplicates skipped; for the bugs in ``comments``, a comment line per comment
+        after it (:func:`.launchpad_activity.activity_log`).
 
         The log is read straight from ``bugs/<id>/activity``: 1 request per bug (one
-        per 75 lines). A bug that does not exist or is private to us (404/401/403)
-        is yielded with ``visible=False``; a log that ends short of its
-        ``total_size`` is a RemoteError. Raises RemoteError subclasses as usual.
+        per 75 lines), and as much for ``bugs/<id>/messages``. A bug that does not
+        exist or is private to us (404/401/403) is yielded with ``visible=False``; a log
+        that ends short of its ``total_size`` is a RemoteError. Raises RemoteError
+        subclasses as usual.
         """
         seen: set[int] = set()
         for bug_id in ids:
             if bug_id not in seen:
                 seen.add(bug_id)
-                yield self._get_activity(bug_id)
+                yield read_activity(
+                    self._call_load_page, self.api_root, bug_id, comments=bug_id in comments
+                )
 
-    def _get_activity(self, bug_id: int) -> BugActivityLog:
-        what = f"Launchpad bug {bug_id} activity"
-        link: str | None = f"{self.api_root}bugs/{bug_id}/activity"
-        pages: list[ActivityPage] = []
-        while link is not None:
-            data = self._call(partial(self._load_page, link), what)
-            if data is None:
-                return BugActivityLog(bug_id, visible=False)
-            pages.append(convert(partial(activity_page, bug_id, data), what))
-            link = pages[-1].next_link
-        return activity_log(bug_id, pages, what)
+    def _call_load_page(self, link: str, what: str) -> Mapping[str, Any] | None:
+        return self._call(partial(self._load_page, link), what)
 
     def _load_page(self, link: str) -> Mapping[str, Any] | None:
         """The JSON of a collection page loaded by its URL (1 request), or ``None`` when

@@ -12,7 +12,7 @@ from syncsvc.cli.context import AppContext
 from syncsvc.domain import SquashBug, SquashEvent
 from syncsvc.errors import ConfigError, NotFoundError
 from syncsvc.models import db
-from syncsvc.models.activity_store import activity_lines
+from syncsvc.models.activity_store import activity_lines, activity_synced
 from syncsvc.models.squash_queries import bug_tasks, open_bug_tasks, open_closing_changes
 from syncsvc.models.squash_store import (
     create_event,
@@ -90,7 +90,9 @@ def _report(
     assert event.id is not None
     changes = task_changes(session, event.starts_at, event.ends_at, event.projects)
     everything = bug_tasks(session, event.projects, open_only=False)
-    wanted = {c.bug_id for c in changes}
+    lines = activity_lines(session, {t.bug_id for t in everything}, event.starts_at,
+                           event.ends_at)  # fmt: skip
+    wanted = {c.bug_id for c in changes} | {a.bug_id for a in lines}
     if event.tag is not None:
         wanted |= {b.bug_id for b in everything if event.tag in b.tags}
     tasks: dict[int, SquashBug] = {}
@@ -134,7 +136,8 @@ def _report(
         signups(session, event.id),
         follow_up=follow_up,
         previous=previous,
-        activity=activity_lines(session, tasks.keys(), event.starts_at, event.ends_at),
+        activity=[a for a in lines if a.bug_id in tasks],
+        logged=activity_synced(session, tasks.keys()),
         bots=bots,
     )
     return LoadedReport(report, tasks, closing)

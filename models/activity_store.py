@@ -12,19 +12,22 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from syncsvc.domain import ActivityEntry, BugActivityLog, SaveCounts
+from syncsvc.domain import ActivityEntry, BugActivityLog, LogDue, SaveCounts
 from syncsvc.models.base import in_chunks, require_aware
 from syncsvc.models.squash_tables import BugActivityRow, SquashEventRow
 from syncsvc.models.sync_tables import BugRow, BugTaskRow
 
 
-def activity_due(session: Session, *, now: datetime, grace: timedelta) -> dict[int, datetime]:
-    """Bug id → stored ``date_last_updated`` of the visible bugs whose activity log is
-    wanted and not read at that date yet.
+def activity_due(session: Session, *, now: datetime, grace: timedelta) -> dict[int, LogDue]:
+    """Bug id → what to read of the visible bugs whose activity log is wanted and not
+    read at their stored ``date_last_updated`` yet.
 
     Wanted: a task in the projects of a squash event (every project when it names
     none) whose window has started and ended no more than ``grace`` before ``now``,
     and a ``date_last_updated`` at or after that window's start (the bug moved since).
+    Its comments are wanted too when Launchpad's ``date_last_message`` (as last read)
+    is at or after the start of such a window (the same holds at every later read, so
+    the stored comment lines are never dropped by a read without them).
     """
     now = require_aware(now, "now")
     events = session.scalars(
@@ -32,10 +35,10 @@ def activity_due(session: Session, *, now: datetime, grace: timedelta) -> dict[i
             SquashEventRow.starts_at <= now, SquashEventRow.ends_at >= now - grace
         )
     ).all()
-    due: dict[int, datetime] = {}
+    due: dict[int, LogDue] = {}
     for event in events:
         stmt = (
-            select(BugRow.bug_id, BugRow.date_last_updated)
+            select(BugRow.bug_id, BugRow.date_last_updated, BugRow.remote_last_message)
             .join(BugTaskRow, BugTaskRow.bug_id == BugRow.bug_id)
             .where(BugRow.visible.is_(True))
             .where(BugRow.date_last_updated >= event.starts_at)
@@ -48,8 +51,12 @@ def activity_due(session: Session, *, now: datetime, grace: timedelta) -> dict[i
         )
         if event.projects:
             stmt = stmt.where(BugTaskRow.target.in_(sorted(event.projects)))
-        # The date filter above already drops undated bugs; the check narrows the type.
-        due.update({b: when for b, when in session.execute(stmt) if when is not None})
+        for bug_id, updated, message in session.execute(stmt):
+            if updated is None:  # dropped by the date filter; the check narrows the type
+                continue
+            said = message is not None and message >= event.starts_at
+            earlier = due.get(bug_id)
+            due[bug_id] = LogDue(updated, said or (earlier is not None and earlier.comments))
     return dict(sorted(due.items()))
 
 
@@ -100,17 +107,15 @@ def save_bug_activity(
     return SaveCounts(inserted=inserted, changed=changed, unchanged=unchanged)
 
 
-def activity_read(session: Session, bug_ids: Collection[int]) -> set[int]:
-    """Those of ``bug_ids`` whose activity log has been read at least once."""
-    found: set[int] = set()
+def activity_synced(session: Session, bug_ids: Collection[int]) -> dict[int, datetime]:
+    """Those of ``bug_ids`` whose activity log has been read: the ``date_last_updated``
+    it was read at (the log covers the bug's changes up to then)."""
+    found: dict[int, datetime] = {}
     for chunk in in_chunks(set(bug_ids)):
-        found.update(
-            session.scalars(
-                select(BugRow.bug_id).where(
-                    BugRow.bug_id.in_(chunk), BugRow.activity_synced_to.is_not(None)
-                )
-            )
+        stmt = select(BugRow.bug_id, BugRow.activity_synced_to).where(
+            BugRow.bug_id.in_(chunk), BugRow.activity_synced_to.is_not(None)
         )
+        found.update((b, when) for b, when in session.execute(stmt) if when is not None)
     return found
 
 

@@ -30,6 +30,7 @@ from syncsvc.domain import (
     BugTaskStatus,
     Change,
     LinkKind,
+    LogDue,
     PendingKind,
     RefKind,
     SaveCounts,
@@ -316,7 +317,7 @@ class SqlSyncStore:
         """Upsert blueprints (see :func:`.blueprint_store.save_blueprints`)."""
         return blueprint_store.save_blueprints(self._session, found, observed_at=observed_at)
 
-    def activity_due(self, *, now: datetime, grace: timedelta) -> dict[int, datetime]:
+    def activity_due(self, *, now: datetime, grace: timedelta) -> dict[int, LogDue]:
         """Bugs whose activity log a squash window wants read (see
         :func:`.activity_store.activity_due`)."""
         return activity_store.activity_due(self._session, now=now, grace=grace)

@@ -38,8 +38,9 @@ OVERLAP_MINUTES = 10  # a sync asks again for what changed this long before its 
 LOOKBACK_DAYS = 90  # how far back the first sync of a project looks
 STALL_DAYS = 21  # linked open work idle longer than this is stalled
 LOW_HANGING_TAG = "low-hanging-fruit"
-# Launchpad accounts of the OpenStack infrastructure and its Gerrit hook.
-BOTS: tuple[str, ...] = ("hudson-openstack", "openstack-infra")
+# Launchpad accounts of the OpenStack infrastructure and its Gerrit hook, and Launchpad's
+# own janitor, which expires old Incomplete bugs.
+BOTS: tuple[str, ...] = ("hudson-openstack", "openstack-infra", "janitor")
 # Gerrit accounts (username or full name) of CI systems: their messages and votes are
 # no review. OpenDev's Zuul and its elastic-recheck bot; third-party CIs are per team.
 GERRIT_CI_ACCOUNTS: tuple[str, ...] = ("zuul", "elastic-recheck")
@@ -142,7 +143,7 @@ suggest_threshold = {SUGGEST_THRESHOLD}
 open_bugs = false
 # The tag that marks easy bugs, and accounts whose changes never count as work.
 low_hanging_tag = "{LOW_HANGING_TAG}"
-bots = ["hudson-openstack", "openstack-infra"]
+bots = ["hudson-openstack", "openstack-infra", "janitor"]
 """
 
 

@@ -136,8 +136,7 @@ def report(
     from syncsvc.cli.render import as_json
     from syncsvc.cli.render.text import t
     from syncsvc.squash.html import squash_html
-    from syncsvc.squash.report import mail_text, progress, report_json, status_lines
-    from syncsvc.squash.tally import unlogged_note
+    from syncsvc.squash.report import mail_text, notes, progress, report_json, status_lines
 
     app_ctx = app_context(ctx)
     loaded = squash_events.load_report(app_ctx, name, include_private=include_private, now=_now(at))
@@ -168,8 +167,8 @@ def report(
         out.print(t(f"  {line}"))
     for person, tally in found.people.items():
         out.print(t(f"  {person}: " + ", ".join(f"{k} {v}" for k, v in tally.items())))
-    if found.unlogged:
-        out.print(t(f"  {unlogged_note(found.unlogged)}"))
+    for line in notes(found):
+        out.print(t(f"  {line}"))
     for item in found.follow_up:
         out.print(t(f"  waiting on reviewers: #{item.bug.bug_id} ({item.days} days)"))
 

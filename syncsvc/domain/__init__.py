@@ -77,8 +77,10 @@ from syncsvc.domain.records import (
     Topic,
 )
 from syncsvc.domain.squash import (
+    COMMENTED,
     ActivityEntry,
     BugActivityLog,
+    LogDue,
     SquashBug,
     SquashChange,
     SquashEvent,
@@ -90,6 +92,7 @@ from syncsvc.domain.sync import HistoryEvent, SaveCounts, SourceName
 __all__ = [
     "CLOSED_CHANGE_STATUSES",
     "CLOSED_STATUSES",
+    "COMMENTED",
     "FIXED_STATUSES",
     "INCOMPLETE_SEARCH_FORMS",
     "MAX_INPUT_BYTES",
@@ -134,6 +137,7 @@ __all__ = [
     "LinkKind",
     "LinkSource",
     "LinkStatus",
+    "LogDue",
     "Milestone",
     "Pending",
     "PendingKind",

@@ -97,6 +97,10 @@ class TaskChange:
     changed_at: datetime
 
 
+#: ``ActivityEntry.what`` of a comment line (never a ``whatchanged`` of Launchpad's).
+COMMENTED = "(comment)"
+
+
 @dataclass(frozen=True, slots=True)
 class ActivityEntry:
     """One line of a bug's Launchpad activity log: who changed what, when.
@@ -106,6 +110,10 @@ class ActivityEntry:
     ``tags``, ``marked as duplicate`` … for the bug. ``person`` is the Launchpad name
     (``None`` when the log does not say). Values are remote text, kept as written
     (an assignee reads ``Display Name (name)``).
+
+    Launchpad's log has no line for a comment. syncsvc adds one per comment it read
+    (:data:`COMMENTED`, the commenter, the comment's date) after the log's own lines,
+    so a squash report can tell who touched a bug.
     """
 
     bug_id: int
@@ -120,6 +128,16 @@ class ActivityEntry:
         """``(target, field)`` for a task change (``manila: status``), else ``None``."""
         target, sep, name = self.what.rpartition(": ")
         return (target, name) if sep and target and name else None
+
+
+@dataclass(frozen=True, slots=True)
+class LogDue:
+    """A bug whose activity log a squash window wants read: its ``date_last_updated``
+    (what the read is marked at) and whether its comments are wanted too (its last
+    message is dated at or after the window's start)."""
+
+    updated: datetime
+    comments: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 
 from syncsvc.domain import SquashBug
 from syncsvc.report.html import Series, render, stacked_area_chart
-from syncsvc.squash.report import IMPORTANCE_ORDER, ROUTE_NAMES, SquashReport
-from syncsvc.squash.tally import TALLY, unlogged_note
+from syncsvc.squash.report import IMPORTANCE_ORDER, ROUTE_NAMES, SquashReport, notes
+from syncsvc.squash.tally import TALLY
 from syncsvc.squash.views import lp_bug_url
 
 #: The stacked bands, bottom first, and the snapshot counts each adds up.
@@ -79,7 +79,7 @@ def squash_html(
         percent=report.percent(),
         people=list(report.people.items()),
         tally_columns=list(TALLY),
-        unlogged=unlogged_note(report.unlogged) if report.unlogged else "",
+        notes=notes(report),
         follow_up=[
             {"bug": i.bug.bug_id, "title": i.bug.title, "days": i.days, "url": lp_bug_url(i.bug)}
             for i in report.follow_up

@@ -5,8 +5,12 @@ task changes dated by the remote timestamps they carry, sign-ups, and the tasks
 themselves for titles and links. Nothing is read from a task's current status for a
 past moment (the pitfall of reconstructing history from today's metadata).
 
-Attribution: a bug counts for the event when a status, importance or assignee change
-of one of its tasks is dated in the window, or when it carries the event tag.
+Attribution: a bug counts for the event when it carries the event tag, or when a person
+touched it in the window: a status, importance or assignee change of one of its tasks in
+the event's projects, a duplicate marking, or a comment, by someone who is not a bot
+(``[squash] bots``). Who made a change is read from the bug's activity log (with its
+comments); a stored change the log does not cover yet (never read, or read before the
+change) counts as a person's, the only reading the stored record allows.
 
 The per-person tally (:mod:`.tally`) credits the person Launchpad's activity log names
 for each status change in the window (the sync reads the log of bugs touched in a
@@ -24,11 +28,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from syncsvc import escape
-from syncsvc.domain import ActivityEntry, SquashBug, SquashEvent, SquashSnapshot, TaskChange
+from syncsvc.domain import (
+    COMMENTED,
+    ActivityEntry,
+    SquashBug,
+    SquashEvent,
+    SquashSnapshot,
+    TaskChange,
+)
 from syncsvc.report.views import JSONValue
 from syncsvc.squash.plan import TOTALS
 from syncsvc.squash.rules import Listed
-from syncsvc.squash.tally import UNASSIGNED, person_tally
+from syncsvc.squash.tally import MARKED_DUPLICATE, UNASSIGNED, person_tally, unlogged_note
 from syncsvc.squash.views import lp_bug_url
 
 #: Closing statuses by route, in report order.
@@ -90,6 +101,8 @@ class SquashReport:
     snapshots: Sequence[SquashSnapshot]
     #: Counted status changes no activity line covers (credited to the assignee).
     unlogged: int = 0
+    #: Bugs changed in the window by bots alone (not tagged): not counted.
+    bots_only: int = 0
 
     @property
     def closed_of_signed_up(self) -> int:
@@ -113,19 +126,25 @@ def build_report(
     follow_up: Sequence[Listed] = (),
     previous: PreviousSquash | None = None,
     activity: Sequence[ActivityEntry] = (),
+    logged: Mapping[int, datetime] | None = None,
     bots: Collection[str] = (),
 ) -> SquashReport:
     """The report of ``event`` from its snapshots (oldest first), the task ``changes``
-    dated in its window (oldest first), the tasks of attributed bugs by bug id (for the
-    event tag, duplicates and titles), and the pasted sign-up ``sheet``; the tally
-    from the ``activity`` lines of those bugs (oldest first), ``bots`` left out."""
-    in_window = [c for c in changes if event.starts_at <= c.changed_at <= event.ends_at]
-    touched = {c.bug_id for c in in_window}
+    dated in its window (oldest first), the tasks of the bugs that may count by bug id
+    (for the event tag, duplicates and titles), and the pasted sign-up ``sheet``; who
+    touched what from the ``activity`` lines of those bugs (oldest first, comment lines
+    included) and ``logged`` (bug id → the ``date_last_updated`` its log was read at;
+    none: no log read, so every stored change counts), ``bots`` left out."""
+    window = [c for c in changes if event.starts_at <= c.changed_at <= event.ends_at]
+    lines = [a for a in activity if event.starts_at <= a.changed_at <= event.ends_at]
+    touched = touched_bugs(window, lines, logged or {}, projects=event.projects, bots=bots)
     tagged = {b for b, task in tasks.items() if event.tag is not None and event.tag in task.tags}
-    attributed = frozenset(touched | tagged)
+    attributed = frozenset((touched | tagged) & tasks.keys())
+    moved = ({c.bug_id for c in window} | {a.bug_id for a in lines}) & tasks.keys()
+    in_window = [c for c in window if c.bug_id in attributed]
     closed: dict[int, str] = {}
     for change in in_window:
-        if change.field == "status" and change.bug_id in attributed:
+        if change.field == "status":
             route = ROUTES.get(change.new_value or "")
             if route is not None:
                 closed[change.bug_id] = route
@@ -139,11 +158,7 @@ def build_report(
     for change in in_window:
         if change.field == "assignee" and change.new_value and change.bug_id not in signed:
             signed[change.bug_id] = change.new_value  # assigned in the window: claimed
-    lines = [
-        a
-        for a in activity
-        if event.starts_at <= a.changed_at <= event.ends_at and a.bug_id in tasks
-    ]
+    lines = [a for a in lines if a.bug_id in attributed]
     tally = person_tally(in_window, lines, tasks, projects=event.projects, bots=frozenset(bots))
     return SquashReport(
         event=event,
@@ -157,7 +172,41 @@ def build_report(
         previous=previous,
         snapshots=snapshots,
         unlogged=tally.unlogged,
+        bots_only=len(moved - attributed),
     )
+
+
+#: Task fields whose change touches a bug (with a comment and a duplicate marking).
+TOUCHING_FIELDS = ("status", "importance", "assignee")
+
+
+def touched_bugs(
+    changes: Sequence[TaskChange],
+    activity: Sequence[ActivityEntry],
+    logged: Mapping[int, datetime],
+    *,
+    projects: Collection[str] = (),
+    bots: Collection[str] = (),
+) -> set[int]:
+    """The bugs a person touched, from the window's stored task ``changes`` and activity
+    lines: a line of a status, importance or assignee change (of a task in ``projects``,
+    when given), a duplicate marking or a comment, by someone not in ``bots``; and a
+    stored change its bug's log does not cover (``logged``: bug id → the date the log
+    was read at), since nothing says a bot made it."""
+    touched = {
+        c.bug_id for c in changes if c.bug_id not in logged or c.changed_at > logged[c.bug_id]
+    }
+    for line in activity:
+        if line.person is not None and line.person in bots:
+            continue
+        task = line.task_field
+        if line.what in (COMMENTED, MARKED_DUPLICATE) or (
+            task is not None
+            and task[1] in TOUCHING_FIELDS
+            and (not projects or task[0] in projects)
+        ):
+            touched.add(line.bug_id)
+    return touched
 
 
 def _goals_json(report: SquashReport) -> dict[str, JSONValue]:
@@ -268,6 +317,18 @@ def status_lines(report: SquashReport, *, now: datetime) -> list[str]:
     return [escape.clip_bytes(escape.one_line(line), IRC_LINE_BYTES) for line in lines[:10]]
 
 
+def notes(report: SquashReport, prefix: str = "") -> list[str]:
+    """What the counts leave out or rest on: bugs only bots changed, and status changes
+    the tally credited without an activity line (nothing when both are 0)."""
+    found = []
+    if report.bots_only:
+        bugs = "bug" if report.bots_only == 1 else "bugs"
+        found.append(f"{prefix}not counted: {report.bots_only} {bugs} changed only by bots")
+    if report.unlogged:
+        found.append(prefix + unlogged_note(report.unlogged))
+    return found
+
+
 def mail_text(
     report: SquashReport, tasks: Mapping[int, SquashBug], changes: Mapping[int, Sequence[int]]
 ) -> list[str]:
@@ -295,6 +356,7 @@ def mail_text(
         f"- signed up: {len(report.signed_up)}, closed {report.closed_of_signed_up}"
         + ("" if percent is None else f" ({percent}%)")
     )
+    lines += notes(report, "- ")
     for importance in IMPORTANCE_ORDER:
         lines += ["", importance]
         found = sorted(

@@ -23,6 +23,7 @@ from syncsvc.domain import (
     CurrentState,
     Identity,
     Link,
+    LogDue,
     Pending,
     Plan,
     StoredAction,
@@ -98,10 +99,14 @@ class OpenBugSource(Protocol):
 class ActivitySource(Protocol):
     """What reading bug activity logs for squash windows needs beyond :class:`BugSource`."""
 
-    def get_bug_activity(self, ids: Iterable[int]) -> Iterator[BugActivityLog]:
+    def get_bug_activity(
+        self, ids: Iterable[int], *, comments: Collection[int] = ()
+    ) -> Iterator[BugActivityLog]:
         """Yield each bug's whole activity log (oldest first), in the order given,
-        duplicates skipped; invisible bugs with ``visible=False``. One request per bug
-        (per 75 log lines). Raises RemoteError subclasses."""
+        duplicates skipped, with a comment line per comment after it for the bugs in
+        ``comments``; invisible bugs with ``visible=False``. One request per bug (per 75
+        log lines), one more (per 75 comments) for a bug in ``comments``. Raises
+        RemoteError subclasses."""
         ...
 
 
@@ -207,10 +212,10 @@ class SyncStore(Protocol):
         """The last remote update time seen for (source, scope), or ``None``."""
         ...
 
-    def activity_due(self, *, now: datetime, grace: timedelta) -> dict[int, datetime]:
-        """Bug id → stored ``date_last_updated`` of the bugs whose activity log a squash
-        window wants (window started, ended at most ``grace`` before ``now``; a task in
-        its projects; updated since its start) and that was not read at that date."""
+    def activity_due(self, *, now: datetime, grace: timedelta) -> dict[int, LogDue]:
+        """Bug id → what to read of the bugs whose activity log a squash window wants
+        (window started, ended at most ``grace`` before ``now``; a task in its projects;
+        updated since its start) and that was not read at their ``date_last_updated``."""
         ...
 
     def save_bug_activity(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from syncsvc.domain import Account
-from syncsvc.testing.demo_servers import KEEP, update_task
+from syncsvc.testing.demo_servers import KEEP, add_comment, update_task
 from syncsvc.testing.fake_gerrit import ChangeInfo, FakeGerrit, make_change
 from syncsvc.testing.fake_launchpad import FakeLaunchpad
 from syncsvc.testing.fake_launchpad_data import FakeAttachment, FakeMessage, FakeTask
@@ -216,12 +216,14 @@ FIRST_SYNC = datetime(2021, 6, 15, 12, 0, tzinfo=UTC)
 
 @dataclass(frozen=True, slots=True)
 class Move:
-    """One task change ``by`` a person (or a bot) during the squash."""
+    """One task change ``by`` a person (or a bot) during the squash, or a ``comment``
+    by them (then nothing else changes)."""
 
     bug_id: int
     status: str | None = None
     assignee: str | None = None
     by: str = "sample-dev-a"
+    comment: str | None = None
 
 
 def _moves(kind: str, count: int, skip: int = 0, **change: str) -> list[Move]:
@@ -232,6 +234,9 @@ def _moves(kind: str, count: int, skip: int = 0, **change: str) -> list[Move]:
 #: Fix Released when a fix merges (one of the default ``[squash] bots``).
 JANITOR, GERRIT_HOOK, INFRA = "janitor", "hudson-openstack", "openstack-infra"
 
+
+FIX_MERGED = "The fix merged; thanks for the reviews."
+STILL_ON_IT = "Are you still working on this? Otherwise I can take it."
 
 #: Sync times in the window and the changes made just before each (the first: none).
 SQUASH_ROUNDS: tuple[tuple[datetime, tuple[Move, ...]], ...] = (
@@ -250,6 +255,11 @@ SQUASH_ROUNDS: tuple[tuple[datetime, tuple[Move, ...]], ...] = (
             *_moves("in-review", 10, status="Fix Released", by=GERRIT_HOOK),
             *_moves("old-wishlist", 5, status="Won't Fix", by="sample-dev-d"),
             *_moves("new", 7, skip=8, status="Confirmed", by="sample-dev-c"),
+            # Six of the ten fixes get a word from their author: only those count for the
+            # event (the hook's closing alone is a bot's change).
+            *_moves("in-review", 6, comment=FIX_MERGED, by="sample-dev-c"),
+            # A comment alone touches a bug: these count, though nothing else moved.
+            *_moves("inactive", 2, comment=STILL_ON_IT, by="sample-dev-d"),
         ),
     ),
     (
@@ -267,6 +277,10 @@ def apply_moves(lp: FakeLaunchpad, moves: tuple[Move, ...], when: datetime) -> N
     """Make ``moves`` on the fake at ``when`` (each a minute apart), as Launchpad would
     record them (the bug's activity log names who made each)."""
     for step, move in enumerate(moves):
+        moment = when - timedelta(hours=1) + timedelta(minutes=step)
+        if move.comment is not None:
+            add_comment(lp, move.bug_id, move.by, move.comment, when=moment)
+            continue
         target = lp.bugs[move.bug_id].tasks[0].target
         update_task(
             lp,
@@ -274,6 +288,6 @@ def apply_moves(lp: FakeLaunchpad, moves: tuple[Move, ...], when: datetime) -> N
             target,
             status=move.status,
             assignee=KEEP if move.assignee is None else move.assignee,
-            when=when - timedelta(hours=1) + timedelta(minutes=step),
+            when=moment,
             by=move.by,
         )

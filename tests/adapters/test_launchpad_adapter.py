@@ -29,7 +29,15 @@ from syncsvc.adapters.launchpad import (
     LaunchpadConfig,
 )
 from syncsvc.adapters.launchpad_values import name_from_link
-from syncsvc.domain import ActivityEntry, Bug, BugActivityLog, BugComments, BugMessage, BugTask
+from syncsvc.domain import (
+    COMMENTED,
+    ActivityEntry,
+    Bug,
+    BugActivityLog,
+    BugComments,
+    BugMessage,
+    BugTask,
+)
 from syncsvc.errors import (
     ConfigError,
     RemoteAuthError,
@@ -39,6 +47,7 @@ from syncsvc.errors import (
 )
 from syncsvc.reconcile.footers import GERRIT_EVIDENCE
 from syncsvc.testing.fake_launchpad import FakeActivity, FakeLaunchpad
+from syncsvc.testing.fake_launchpad_data import FakeMessage
 
 SAMPLE_TASK = BugTask(
     bug_id=SAMPLE_BUG,
@@ -301,6 +310,29 @@ class TestBugActivity:
             (f"/devel/bugs/{SAMPLE_BUG}/activity", None),
             (f"/devel/bugs/{SAMPLE_BUG}/activity", ["75"]),
         ]
+
+    def test_comments_become_lines_after_the_log(self, adapter, fake_lp):
+        """For a bug in ``comments``, each comment (not the description) adds a line after
+        the log's own: who wrote it and when, from bugs/<id>/messages (1 more request);
+        another bug costs no message read."""
+        fake_lp.bugs[SAMPLE_BUG].activity = [FakeActivity(self.T, "ana", "tags", "", "api")]
+        fake_lp.bugs[SAMPLE_BUG].messages = [
+            FakeMessage("Still happening?", owner="bob", date_created=self.T + timedelta(hours=1)),
+            FakeMessage("Yes, on master.", owner="carl", date_created=self.T + timedelta(hours=3)),
+        ]
+        [log] = adapter.get_bug_activity([SAMPLE_BUG], comments={SAMPLE_BUG, 7})
+        assert log.entries == (
+            ActivityEntry(SAMPLE_BUG, self.T, "ana", "tags", "", "api"),
+            ActivityEntry(SAMPLE_BUG, self.T + timedelta(hours=1), "bob", COMMENTED),
+            ActivityEntry(SAMPLE_BUG, self.T + timedelta(hours=3), "carl", COMMENTED),
+        )
+        assert [r.path for r in fake_lp.requests] == [
+            f"/devel/bugs/{SAMPLE_BUG}/activity",
+            f"/devel/bugs/{SAMPLE_BUG}/messages",
+        ]
+        fake_lp.clear_requests()
+        [plain] = adapter.get_bug_activity([SAMPLE_BUG])
+        assert (len(plain.entries), len(fake_lp.requests)) == (1, 1)
 
     def test_private_and_missing_bugs_are_not_visible(self, adapter, fake_lp):
         """A private bug (to anonymous) and a missing one come back not visible, 1 request each."""

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from syncsvc.adapters.http import HttpPolicy, RetryPolicy
 from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
-from syncsvc.domain import SquashEvent
+from syncsvc.domain import COMMENTED, SquashEvent
 from syncsvc.models.squash_store import create_event
 from syncsvc.models.squash_tables import BugActivityRow
 from syncsvc.models.sync_store import SqlSyncStore
@@ -63,8 +63,8 @@ def _event(engine, *, starts_at=START, ends_at=END):
         session.commit()
 
 
-def _activity_requests(fake_lp):
-    return sorted(r.path.rsplit("/bugs/", 1)[1] for r in fake_lp.requests if "/activity" in r.path)
+def _activity_requests(fake_lp, kind="activity"):
+    return sorted(r.path.rsplit("/bugs/", 1)[1] for r in fake_lp.requests if f"/{kind}" in r.path)
 
 
 def _rows(engine):
@@ -129,9 +129,10 @@ class TestActivitySync:
 class TestSampleSquashRequests:
     def test_each_round_reads_the_log_of_the_bugs_it_moved_only(self, engine, tmp_path):
         """On the squash sample (180 open tasks), each sync in the window reads one log
-        per bug moved since the previous sync (19, 22 and 13; a bug moved again is read
-        again) and a sync with no change reads none: it costs the two searches per
-        project it costs without a squash event."""
+        per bug moved since the previous sync (19, 24 and 13; a bug moved again is read
+        again), and the comments of those commented on in the window (8, in the third
+        round); a sync with no change reads none: it costs the two searches per project
+        it costs without a squash event."""
         settings = SyncSettings(launchpad_projects=SQUASH_PROJECTS, open_bugs=True)
         policy = HttpPolicy(timeout=5.0, retry=RetryPolicy(attempts=2), sleep=lambda _s: None)
         with squash_servers() as servers:
@@ -144,7 +145,11 @@ class TestSampleSquashRequests:
                     lp.clear_requests()
                     run_sync(store, bugs=adapter, changes=None, settings=settings,
                              now=lambda: now)  # fmt: skip
-                    return _activity_requests(lp), len(lp.requests)
+                    return (
+                        _activity_requests(lp),
+                        len(lp.requests),
+                        _activity_requests(lp, "messages"),
+                    )
 
                 sync(FIRST_SYNC)
                 window = (SQUASH_FROM, SQUASH_TO)
@@ -155,15 +160,23 @@ class TestSampleSquashRequests:
                     now=FIRST_SYNC,
                 )
                 session.commit()
-                read = []
+                read, said = [], []
                 for when, moves in SQUASH_ROUNDS:
                     apply_moves(lp, moves, when)
-                    read.append(sync(when)[0])
+                    logs, _, comments = sync(when)
+                    read.append(logs)
+                    said.append(comments)
                 quiet = sync(SQUASH_ROUNDS[-1][0] + timedelta(hours=1))
                 lines = session.scalar(select(func.count()).select_from(BugActivityRow))
-        assert [len(r) for r in read] == [0, 19, 22, 13]
+                commented = session.scalars(
+                    select(BugActivityRow.person).where(BugActivityRow.what == COMMENTED)
+                ).all()
+        assert [len(r) for r in read] == [0, 19, 24, 13]
         for (_, moves), asked in zip(SQUASH_ROUNDS, read, strict=True):
             assert asked == sorted({f"{m.bug_id}/activity" for m in moves})
         assert {f"{b}/activity" for b in ids_of("triaged")[:3]} <= set(read[1]) & set(read[3])
-        assert quiet == ([], 2 * len(SQUASH_PROJECTS))
-        assert lines == 59
+        assert said[2] == sorted(f"{m.bug_id}/messages" for m in SQUASH_ROUNDS[2][1] if m.comment)
+        assert [len(s) for s in said] == [0, 0, 8, 0]
+        assert quiet == ([], 2 * len(SQUASH_PROJECTS), [])
+        assert lines == 59 + 8
+        assert sorted(commented) == ["sample-dev-c"] * 6 + ["sample-dev-d"] * 2

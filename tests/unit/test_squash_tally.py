@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from syncsvc.domain import ActivityEntry, SquashBug, SquashEvent, TaskChange
-from syncsvc.squash.report import build_report
+from syncsvc.domain import COMMENTED, ActivityEntry, SquashBug, SquashEvent, TaskChange
+from syncsvc.squash.report import build_report, notes, touched_bugs
 from syncsvc.squash.tally import person_tally, unlogged_note
 
 START = datetime(2021, 6, 16, 10, 0, tzinfo=UTC)
@@ -129,3 +129,51 @@ class TestReportTally:
         found = build_report(event, [], CHANGES, TASKS, {}, activity=log, bots=BOTS)
         assert sorted(found.people) == ["(unassigned)", "ana", "bob", "carl", "dev-c"]
         assert (found.people["ana"]["confirmed"], found.unlogged) == (1, 1)
+
+
+#: Every bug's log read after its last change, except bug 5's (never read) and bug 7's
+#: (read before its change at hour 8).
+LOGGED = {1: at(10), 2: at(10), 3: at(10), 4: at(10), 6: at(10), 7: at(3)}
+
+
+class TestTouched:
+    """Which bugs a person touched: the log's people, comments, bots left out."""
+
+    def test_people_comments_and_uncovered_changes_touch_bots_do_not(self):
+        """A person's status or importance line, a comment, a duplicate marking and a
+        change the log does not cover touch a bug; a bot's line, another project's task
+        line and a tag change do not."""
+        log = [
+            *LOG,
+            ActivityEntry(4, at(2), "fay", COMMENTED),
+            ActivityEntry(4, at(3), "hudson-openstack", COMMENTED),
+            ActivityEntry(8, at(2), "gil", "marked as duplicate", None, "1"),
+            ActivityEntry(9, at(2), "hal", "tags", "", "low-hanging-fruit"),
+            line(10, "ivy", "Undecided", "Low", 2, what="manila: importance"),
+            line(11, "janitor", "Incomplete", "Expired", 2),
+        ]
+        changes = [*CHANGES, stored(7, "New", "Confirmed", 8)]
+        found = touched_bugs(changes, log, LOGGED, projects=("manila",),
+                             bots=(*BOTS, "janitor"))  # fmt: skip
+        # 3: only openstack-infra's line; 6: its manila line is erin's (dora's is cinder's).
+        assert sorted(found) == [1, 2, 4, 5, 6, 7, 8, 10]
+
+    def test_report_counts_what_people_touched_and_says_what_bots_did_alone(self):
+        """The merge bot's closing alone does not count (noted in the report's notes); a
+        comment alone makes a bug count, with no closing."""
+        event = SquashEvent("m3", START, END, projects=("manila",))
+        tasks = {**TASKS, 4: task(4)}
+        log = [*LOG, ActivityEntry(4, at(2), "fay", COMMENTED)]
+        found = build_report(event, [], CHANGES, tasks, {}, activity=log, bots=BOTS,
+                             logged=LOGGED)  # fmt: skip
+        assert sorted(found.attributed) == [1, 2, 4, 5, 6]
+        assert found.closed == {5: "wont_fix"}
+        assert "dev-c" not in found.people  # bug 3's fix was the bot's alone
+        assert found.bots_only == 1
+        assert notes(found, "- ") == [
+            "- not counted: 1 bug changed only by bots",
+            (
+                "- 1 status change with no activity log line read: credited to the task's "
+                "assignee at the change"
+            ),
+        ]
