@@ -1,8 +1,10 @@
 """Save and read Launchpad blueprints (the ``blueprints`` table).
 
-A sync upserts each project's blueprints on (project, name); no history is kept
-beyond Launchpad's own dates (``date_created``, ``date_completed``), which is what
-the retrospective's "implemented as of" reads. Nothing here commits.
+A sync upserts each project's blueprints on (project, name) and appends a
+``blueprint_history`` row for each tracked field (definition and implementation
+status, milestone) it sees change, dated when it saw it: Launchpad keeps no date for
+those, and the retrospective for a past day undoes the changes seen after it.
+Nothing here commits.
 """
 
 from __future__ import annotations
@@ -10,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from syncsvc.domain import SaveCounts
-from syncsvc.domain.blueprints import Blueprint
+from syncsvc.domain.blueprints import TRACKED_FIELDS, Blueprint, BlueprintChange
 from syncsvc.models.base import in_chunks, require_aware
-from syncsvc.models.blueprint_tables import BlueprintRow
+from syncsvc.models.blueprint_tables import BlueprintChangeRow, BlueprintRow
 
 _FIELDS = (
     "title",
@@ -61,6 +63,18 @@ def save_blueprints(
             inserted += 1
             continue
         differs = [f for f in _FIELDS if getattr(row, f) != getattr(blueprint, f)]
+        session.add_all(
+            BlueprintChangeRow(
+                project=row.project,
+                name=row.name,
+                field=name,
+                old_value=getattr(row, name),
+                new_value=getattr(blueprint, name),
+                observed_at=observed_at,
+            )
+            for name in differs
+            if name in TRACKED_FIELDS
+        )
         for name in differs:
             setattr(row, name, getattr(blueprint, name))
         row.last_seen = observed_at
@@ -76,6 +90,28 @@ def stored_blueprints(session: Session, projects: Collection[str] | None = None)
     if projects is not None:
         stmt = stmt.where(BlueprintRow.project.in_(sorted(projects)))
     return [row.to_record() for row in session.scalars(stmt)]
+
+
+def blueprint_changes(
+    session: Session, projects: Collection[str] | None = None
+) -> list[BlueprintChange]:
+    """The tracked changes syncs saw (of ``projects``' blueprints when given), oldest
+    first."""
+    stmt = select(BlueprintChangeRow).order_by(
+        BlueprintChangeRow.observed_at, BlueprintChangeRow.id
+    )
+    if projects is not None:
+        stmt = stmt.where(BlueprintChangeRow.project.in_(sorted(projects)))
+    return [row.to_record() for row in session.scalars(stmt)]
+
+
+def first_seen(session: Session, projects: Collection[str] | None = None) -> datetime | None:
+    """When a sync first saved a blueprint (of ``projects`` when given): the history
+    starts then."""
+    stmt = select(func.min(BlueprintRow.first_seen))
+    if projects is not None:
+        stmt = stmt.where(BlueprintRow.project.in_(sorted(projects)))
+    return session.scalar(stmt)
 
 
 def blueprint_states(session: Session, ids: Iterable[str]) -> dict[str, Blueprint]:

@@ -1,4 +1,5 @@
-"""The typed ORM model of Launchpad blueprints (migration ``0013``).
+"""The typed ORM model of Launchpad blueprints (migration ``0013``) and the changes
+syncs saw (``0016``).
 
 Private to :mod:`syncsvc.models`: :mod:`.blueprint_store` turns rows into
 :class:`syncsvc.domain.blueprints.Blueprint` records.
@@ -8,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from syncsvc.domain.blueprints import Blueprint
+from syncsvc.domain.blueprints import Blueprint, BlueprintChange
 from syncsvc.models.base import Base, UTCDateTime
 
 
@@ -55,4 +56,27 @@ class BlueprintRow(Base):
             date_completed=self.date_completed,
             is_complete=self.is_complete,
             url=self.url,
+        )
+
+
+class BlueprintChangeRow(Base):
+    """A tracked field of a blueprint seen changed by a sync (migration ``0016``):
+    append-only, dated when the sync saw it. Keyed by (project, name) like
+    :class:`BlueprintRow`, so a blueprint's history survives its row being rebuilt."""
+
+    __tablename__ = "blueprint_history"
+    __table_args__ = (Index("ix_blueprint_history_blueprint", "project", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(255))
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(String(100))
+    new_value: Mapped[str | None] = mapped_column(String(100))
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def to_record(self) -> BlueprintChange:
+        """The row as a domain record."""
+        return BlueprintChange(
+            self.project, self.name, self.field, self.old_value, self.new_value, self.observed_at
         )

@@ -17,7 +17,7 @@ from syncsvc.domain.retro import (
     RetroTransition,
 )
 from syncsvc.errors import InputError, NotFoundError
-from syncsvc.models.blueprint_store import stored_blueprints
+from syncsvc.models.blueprint_store import blueprint_changes, first_seen, stored_blueprints
 from syncsvc.models.link_tables import ActionStateHistoryRow, LinkRow
 from syncsvc.models.review_store import review_events, reviews_read
 from syncsvc.models.squash_store import events_on
@@ -167,6 +167,7 @@ def retro_facts(session: Session, ptg: RetroEvent, *, projects: Collection[str] 
     )
     tasks = _tasks(session, projects)
     stored = {c.number for c in changes}
+    lp_projects = {p.rpartition("/")[2] for p in projects} or None
     return RetroFacts(
         events=tuple(events),
         actions=actions,
@@ -179,9 +180,9 @@ def retro_facts(session: Session, ptg: RetroEvent, *, projects: Collection[str] 
         task_changes=tuple(_importance_changes(session, {(t.bug_id, t.target) for t in tasks})),
         review_events=tuple(review_events(session, stored)),
         reviews_read=frozenset(reviews_read(session, stored)),
-        blueprints=tuple(
-            stored_blueprints(session, {p.rpartition("/")[2] for p in projects} or None)
-        ),
+        blueprints=tuple(stored_blueprints(session, lp_projects)),
+        blueprint_changes=tuple(blueprint_changes(session, lp_projects)),
+        blueprints_since=first_seen(session, lp_projects),
     )
 
 

@@ -8,7 +8,8 @@ is stored rather than refused; the enums name the ones the rules use.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -80,3 +81,44 @@ class Blueprint:
 def blueprint_url(project: str, name: str) -> str:
     """The blueprint's web page on Launchpad."""
     return f"https://blueprints.launchpad.net/{project}/+spec/{name}"
+
+
+#: The fields whose changes a sync records (:class:`BlueprintChange`): what decides
+#: whether a blueprint is targeted, approved and implemented as of a past day.
+TRACKED_FIELDS = ("definition_status", "implementation_status", "milestone")
+
+
+@dataclass(frozen=True, slots=True)
+class BlueprintChange:
+    """A tracked field of a blueprint seen changed by a sync, dated when it was seen
+    (Launchpad keeps no date for a definition status or a milestone)."""
+
+    project: str
+    name: str
+    field: str  #: one of :data:`TRACKED_FIELDS`
+    old_value: str | None
+    new_value: str | None
+    observed_at: datetime
+
+
+def as_of(blueprint: Blueprint, changes: Sequence[BlueprintChange], when: datetime) -> Blueprint:
+    """``blueprint`` with its tracked fields as they were at ``when``: the stored values
+    with the ``changes`` seen after ``when`` undone (``changes``: its own, any order).
+    Before the first sync that saw it, that is its first seen state."""
+    later = sorted(
+        (c for c in changes if c.observed_at > when and c.field in TRACKED_FIELDS),
+        key=lambda c: c.observed_at,
+        reverse=True,
+    )
+    values: dict[str, str | None] = {f: getattr(blueprint, f) for f in TRACKED_FIELDS}
+    for change in later:
+        values[change.field] = change.old_value
+    definition, implementation = values["definition_status"], values["implementation_status"]
+    if definition is None or implementation is None:
+        return blueprint  # a change row without an old status: keep what is known
+    return replace(
+        blueprint,
+        definition_status=definition,
+        implementation_status=implementation,
+        milestone=values["milestone"],
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from syncsvc.domain.blueprints import Blueprint
+from syncsvc.domain.blueprints import Blueprint, BlueprintChange
 from syncsvc.domain.records import ActionOrigin, ActionState, BugTask, Change
 from syncsvc.domain.reviews import ReviewEvent
 from syncsvc.domain.squash import SquashEvent, TaskChange
@@ -96,6 +96,8 @@ class RetroFacts:
     review_events: tuple[ReviewEvent, ...] = ()
     reviews_read: frozenset[int] = frozenset()
     blueprints: tuple[Blueprint, ...] = ()  #: the team's projects' Launchpad blueprints
+    blueprint_changes: tuple[BlueprintChange, ...] = ()  #: their changes syncs saw
+    blueprints_since: datetime | None = None  #: when a sync first saved one of them
 
 
 @dataclass(frozen=True, slots=True)

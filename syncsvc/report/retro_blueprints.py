@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from syncsvc.domain.blueprints import Blueprint, DefinitionStatus, ImplementationStatus
+from syncsvc.domain.blueprints import (
+    Blueprint,
+    BlueprintChange,
+    DefinitionStatus,
+    ImplementationStatus,
+    as_of,
+)
 from syncsvc.domain.retro import RetroFacts
 from syncsvc.report.views import JSONValue
 
@@ -17,12 +23,22 @@ def in_series(milestone: str | None, cycle: str | None) -> bool:
 
 
 def blueprints(facts: RetroFacts, *, cycle: str | None, until: datetime) -> dict[str, JSONValue]:
-    """The cycle's blueprints as PTLs count them: targeted to one of the cycle's
-    milestones, approved among those, implemented among the approved (Launchpad marked
-    them complete at or before ``until``); completion = implemented / approved. The
-    definition status is the one the last sync stored: Launchpad keeps no date for it."""
+    """The cycle's blueprints as PTLs count them, as of ``until``: targeted to one of
+    the cycle's milestones, approved among those, implemented among the approved
+    (Launchpad marked them complete at or before ``until``); completion = implemented /
+    approved. Launchpad keeps no date for a definition status or a milestone, so each
+    blueprint's are the stored ones with the changes syncs saw after ``until`` undone;
+    ``since`` says when the first sync saw them (before it, the first state seen)."""
+    changes: dict[tuple[str, str], list[BlueprintChange]] = {}
+    for change in facts.blueprint_changes:
+        changes.setdefault((change.project, change.name), []).append(change)
+    known = [
+        as_of(b, changes.get((b.project, b.name), ()), until)
+        for b in facts.blueprints
+        if b.date_created is None or b.date_created <= until
+    ]
     targeted = sorted(
-        (b for b in facts.blueprints if in_series(b.milestone, cycle)),
+        (b for b in known if in_series(b.milestone, cycle)),
         key=lambda b: (b.milestone or "", b.project, b.name),
     )
     approved = [b for b in targeted if b.definition_status == DefinitionStatus.APPROVED]
@@ -36,7 +52,10 @@ def blueprints(facts: RetroFacts, *, cycle: str | None, until: datetime) -> dict
 
     implemented = [b for b in approved if done(b)]
     share = round(100 * len(implemented) / len(approved), 1) if approved else None
+    since = facts.blueprints_since
     return {
+        "since": None if since is None else since.isoformat(),
+        "before_first_sync": since is not None and until < since,
         "targeted": len(targeted),
         "approved": len(approved),
         "implemented": len(implemented),

@@ -160,12 +160,16 @@ def first_review_text(reviews: dict[str, JSONValue]) -> str:
 
 
 def blueprint_headline(figures: dict[str, JSONValue]) -> str:
-    """``5 approved of 6 targeted, 3 implemented (60.0 %)``, or that none was targeted."""
+    """``5 approved of 6 targeted, 3 implemented (60.0 %)``, or that none was targeted;
+    for a day before the first blueprint sync, a note that the statuses are as first seen."""
     if not figures["targeted"]:
         return "No blueprint targeted to this cycle's milestones."
     share = figures["completion"]
     done = f"{figures['implemented']} implemented" + (f" ({share} %)" if share is not None else "")
-    return f"{figures['approved']} approved of {figures['targeted']} targeted, {done}"
+    found = f"{figures['approved']} approved of {figures['targeted']} targeted, {done}"
+    if figures.get("before_first_sync"):
+        found += f" (statuses as first synced, {str(figures['since'])[:10]}: none known before)"
+    return found
 
 
 def blueprint_lines(figures: dict[str, JSONValue], escape: Callable[[JSONValue], str]) -> list[str]:

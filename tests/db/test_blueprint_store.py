@@ -14,8 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from syncsvc.domain import SaveCounts
-from syncsvc.domain.blueprints import Blueprint
-from syncsvc.models.blueprint_store import blueprint_states, save_blueprints, stored_blueprints
+from syncsvc.domain.blueprints import Blueprint, BlueprintChange
+from syncsvc.models.blueprint_store import (
+    blueprint_changes,
+    blueprint_states,
+    first_seen,
+    save_blueprints,
+    stored_blueprints,
+)
 from syncsvc.models.blueprint_tables import BlueprintRow
 
 NOW = datetime(2021, 3, 1, 9, 0, tzinfo=UTC)
@@ -62,6 +68,24 @@ class TestSaveBlueprints:
         assert save_blueprints(session, [done], observed_at=LATER) == SaveCounts(changed=1)
         assert stored_blueprints(session) == [done]
         assert session.scalar(select(BlueprintRow.id).where(BlueprintRow.name == "x")) is None
+
+    def test_tracked_changes_are_kept_with_when_they_were_seen(self, session: Session):
+        """A status or milestone change appends a history row dated when the sync saw
+        it; a title change updates the row only; an unchanged save adds nothing."""
+        save_blueprints(session, [PRIVSEP], observed_at=NOW)
+        moved = replace(PRIVSEP, definition_status="Obsolete", milestone="xena-1", title="T")
+        save_blueprints(session, [moved], observed_at=LATER)
+        save_blueprints(session, [moved], observed_at=LATER + timedelta(days=1))
+        old = (PRIVSEP.definition_status, PRIVSEP.milestone)
+        assert blueprint_changes(session) == [
+            BlueprintChange("manila", "privsep-migration", "definition_status", old[0],
+                            "Obsolete", LATER),
+            BlueprintChange("manila", "privsep-migration", "milestone", old[1], "xena-1",
+                            LATER),
+        ]  # fmt: skip
+        assert blueprint_changes(session, ["python-manilaclient"]) == []
+        assert first_seen(session) == NOW
+        assert first_seen(session, ["python-manilaclient"]) is None
 
     def test_naive_observed_at_is_refused(self, session: Session):
         """A naive observation time is a programming error."""

@@ -72,7 +72,8 @@ ALL_TABLES = (
     | BLUEPRINT_TABLES
 )
 #: Every table at head; ALL_TABLES is the schema up to 0014.
-HEAD_TABLES = ALL_TABLES | ACTIVITY_TABLES
+BLUEPRINT_HISTORY_TABLES = {"blueprint_history"}
+HEAD_TABLES = ALL_TABLES | ACTIVITY_TABLES | BLUEPRINT_HISTORY_TABLES
 INSERT_EVENT = (
     "INSERT INTO events (team, cycle, title, source, source_digest, imported_at)"
     " VALUES ('manila', 'wallaby', 'PTG', 'ptg', '', CURRENT_TIMESTAMP)"
@@ -94,7 +95,7 @@ class TestUpgradeDowngrade:
         assert current_revision(bare_engine) is None
         upgrade(bare_engine)
         assert set(inspect(bare_engine).get_table_names()) == {*HEAD_TABLES, "alembic_version"}
-        assert current_revision(bare_engine) == head_revision() == "0015"
+        assert current_revision(bare_engine) == head_revision() == "0016"
 
     def test_downgrade_base_then_upgrade_again(self, engine):
         """Downgrading to base drops every table, and upgrading again recreates them."""
@@ -103,7 +104,7 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) is None
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*HEAD_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0015"
+        assert current_revision(engine) == "0016"
 
     def test_downgrade_0002_keeps_the_initial_schema_and_its_data(self, engine):
         """Downgrading to 0001 drops only the sync tables; events survive; upgrading restores them."""
@@ -119,12 +120,12 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) == "0001"
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*HEAD_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0015"
+        assert current_revision(engine) == "0016"
         with engine.connect() as connection:
             assert connection.scalar(text("SELECT team FROM events")) == "manila"
 
     def test_upgrade_step_by_step(self, bare_engine):
-        """0001 up to 0015 one at a time gives the same tables as upgrading straight to head."""
+        """0001 up to 0016 one at a time gives the same tables as upgrading straight to head."""
         upgrade(bare_engine, "0001")
         assert set(inspect(bare_engine).get_table_names()) == {*TABLES, "alembic_version"}
         upgrade(bare_engine, "0002")
@@ -194,8 +195,14 @@ class TestUpgradeDowngrade:
         assert "latest_patch_uploaded" in _columns(bare_engine, "bugs")
         assert set(inspect(bare_engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
         upgrade(bare_engine, "0015")
-        assert set(inspect(bare_engine).get_table_names()) == {*HEAD_TABLES, "alembic_version"}
+        assert set(inspect(bare_engine).get_table_names()) == {
+            *ALL_TABLES,
+            *ACTIVITY_TABLES,
+            "alembic_version",
+        }
         assert "activity_synced_to" in _columns(bare_engine, "bugs")
+        upgrade(bare_engine, "0016")
+        assert set(inspect(bare_engine).get_table_names()) == {*HEAD_TABLES, "alembic_version"}
         assert current_revision(bare_engine) == head_revision()
 
     def test_upgrade_twice_is_a_no_op(self, engine):
@@ -353,6 +360,42 @@ class TestMigration0015:
         downgrade(engine, "0014")
         assert _columns(engine, "bugs") == before - {"activity_synced_to"}
         assert set(inspect(engine).get_table_names()) == {*ALL_TABLES, "alembic_version"}
+
+
+class TestMigration0016:
+    def test_upgrade_keeps_blueprints_with_no_history(self, bare_engine):
+        """Blueprints from 0015 stay; the history starts empty and takes rows after it."""
+        upgrade(bare_engine, "0015")
+        blueprint = (
+            "INSERT INTO blueprints (project, name, title, definition_status,"
+            " implementation_status, is_complete, url, first_seen, last_seen) VALUES"
+            " ('manila', 'affinity', 'Affinity', 'Approved', 'Started', false, '',"
+            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        )
+        with bare_engine.begin() as connection:
+            connection.execute(text(blueprint))
+        upgrade(bare_engine, "0016")
+        with bare_engine.begin() as connection:
+            assert connection.scalar(text("SELECT count(*) FROM blueprint_history")) == 0
+            connection.execute(
+                text(
+                    "INSERT INTO blueprint_history (project, name, field, old_value, new_value,"
+                    " observed_at) VALUES ('manila', 'affinity', 'definition_status',"
+                    " 'Review', 'Approved', CURRENT_TIMESTAMP)"
+                )
+            )
+            rows = connection.execute(text("SELECT name, field, new_value FROM blueprint_history"))
+            assert [tuple(r) for r in rows] == [("affinity", "definition_status", "Approved")]
+            assert connection.scalar(text("SELECT name FROM blueprints")) == "affinity"
+
+    def test_downgrade_drops_exactly_the_table(self, engine):
+        """Downgrading to 0015 removes ``blueprint_history`` only."""
+        downgrade(engine, "0015")
+        assert set(inspect(engine).get_table_names()) == {
+            *ALL_TABLES,
+            *ACTIVITY_TABLES,
+            "alembic_version",
+        }
 
 
 class TestMigration0009:
@@ -715,7 +758,7 @@ class TestAlembicConfiguration:
         command.upgrade(config, "head")
         engine = open_engine(sqlite_url)
         try:
-            assert current_revision(engine) == "0015"
+            assert current_revision(engine) == "0016"
         finally:
             engine.dispose()
 

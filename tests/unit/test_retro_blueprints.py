@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from syncsvc.domain.blueprints import Blueprint
+from syncsvc.domain.blueprints import Blueprint, BlueprintChange
 from syncsvc.domain.retro import RetroEvent, RetroFacts
 from syncsvc.report.retro_blueprints import blueprints, in_series
 from syncsvc.report.retro_text import blueprint_headline
@@ -56,6 +57,39 @@ class TestBlueprints:
         early = blueprints(FACTS, cycle="wallaby", until=datetime(2021, 1, 31, tzinfo=UTC))
         assert (early["implemented"], early["completion"]) == (1, 33.3)
         assert blueprint_headline(early) == "3 approved of 4 targeted, 1 implemented (33.3 %)"
+
+    def test_statuses_and_milestones_as_of_the_cut(self) -> None:
+        """Changes a sync saw after the cut are undone: a blueprint approved later was not
+        approved then, one moved to Wallaby later was not targeted then; changes seen
+        before the cut stand. Before the first sync, the note says so."""
+        seen = datetime(2020, 11, 1, tzinfo=UTC)
+        facts = replace(
+            FACTS,
+            blueprint_changes=(
+                BlueprintChange("manila", "a", "milestone", "victoria-3", "wallaby-1",
+                                datetime(2020, 11, 10, tzinfo=UTC)),
+                BlueprintChange("manila", "c", "definition_status", "Review", "Approved",
+                                datetime(2021, 2, 1, tzinfo=UTC)),
+                BlueprintChange("manila", "b", "milestone", "xena-1", "wallaby-3",
+                                datetime(2021, 3, 1, tzinfo=UTC)),
+            ),
+            blueprints_since=seen,
+        )  # fmt: skip
+        january = blueprints(facts, cycle="wallaby", until=datetime(2021, 1, 31, tzinfo=UTC))
+        assert [(i["name"], i["definition"]) for i in january["items"]] == [
+            ("a", "Approved"), ("d", "Pending Approval"), ("c", "Review"),
+        ]  # fmt: skip
+        assert (january["approved"], january["implemented"], january["since"]) == (
+            1, 1, "2020-11-01T00:00:00+00:00",
+        )  # fmt: skip
+        assert not january["before_first_sync"]
+        at_release = blueprints(facts, cycle="wallaby", until=datetime(2021, 4, 16, tzinfo=UTC))
+        assert (at_release["targeted"], at_release["approved"]) == (4, 3)
+        october = blueprints(facts, cycle="wallaby", until=datetime(2020, 10, 30, tzinfo=UTC))
+        assert october["before_first_sync"]
+        assert blueprint_headline(october).endswith(
+            "(statuses as first synced, 2020-11-01: none known before)"
+        )
 
     def test_no_blueprint(self) -> None:
         """A cycle with no targeted blueprint says so, with no percentage."""
