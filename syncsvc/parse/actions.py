@@ -229,7 +229,8 @@ _TEAM_COMMITMENT = re.compile(
     # commits nobody.
     r"|(?!(?:if|whether|unless|what|how|why|where|when|once|until)\b)"
     r"(?:[a-z]+,?\s+){1,4}?we\s+(?:(?:also|then)\s+)?(?:agreed|decided)\b"
-    r"|(?:[a-z]+\s+){0,3}[a-z]+,\s+we(?:\s*[\u2019']ll|\s+will)\b"
+    # "In a couple of weeks, we will ...": up to five words of time or place first.
+    r"|(?!(?:if|whether|unless|once|until|when)\b)(?:[a-z]+\s+){0,4}[a-z]+,\s+we(?:\s*[\u2019']ll|\s+will)\b"
     r"|(?:agreed|decided)\s+to\b)"
     # Not "be"/"have"/"see", and not "keep"/"continue": the status quo is no new work.
     r"(?!\s+(?:be|have|see|not|keep|continue|stay|remain)\b)(?P<that>\s+(?:then\s+)?that\b)?",

@@ -34,6 +34,7 @@ from syncsvc.parse.actions import (
     team_duty,
 )
 from syncsvc.parse.owners import read_commitment
+from syncsvc.parse.sender import first_person_commitment
 from syncsvc.parse.structure import Line, LineKind
 
 #: A PTG summary has tens of topics; each costs about 2 kB once read, so a
@@ -377,7 +378,11 @@ _SECTION_ITEMS = {_Section.ACTIONS: ItemKind.ACTION, _Section.DECISIONS: ItemKin
 
 
 def infer_actions(
-    topic: RawTopic, *, known: Collection[str], aliases: Mapping[str, str] | None = None
+    topic: RawTopic,
+    *,
+    known: Collection[str],
+    aliases: Mapping[str, str] | None = None,
+    sender: str | None = None,
 ) -> None:
     """Find unmarked commitments in ``topic`` and add them to its actions.
 
@@ -385,17 +390,19 @@ def infer_actions(
     a topic with explicit actions the author chose them, so a named commitment
     elsewhere is only a hint (see :func:`commitment_hints`); a team decision in
     its prose ("We decided to document the steps.") is still the team's work,
-    and is kept.
+    and is kept, and so is the writer's own "I will ..." (owned by ``sender``,
+    the mail's sender when known).
     """
     if topic.explicit_actions:
         for item in topic.discussion:
             if item.kind is ItemKind.PROSE:
-                topic.actions.extend(
-                    _prose_action(item, sentence)
-                    for sentence in sentences(item.text)
-                    if team_commitment(sentence)
-                    or named_commitment(sentence, known=known, aliases=aliases)
-                )
+                for sentence in sentences(item.text):
+                    if first_person_commitment(sentence):
+                        topic.actions.append(_prose_action(item, sentence, sender))
+                    elif team_commitment(sentence) or named_commitment(
+                        sentence, known=known, aliases=aliases
+                    ):
+                        topic.actions.append(_prose_action(item, sentence))
         topic.actions.sort(key=lambda i: i.line)
         return
     moved: set[int] = set()  # ids of moved items; the discussion is rebuilt once
@@ -425,7 +432,9 @@ def infer_actions(
                 _move_to_actions(topic, item, PROSE_CONFIDENCE, moved)
         elif item.kind is ItemKind.PROSE:
             for sentence in sentences(item.text):
-                if (
+                if first_person_commitment(sentence):
+                    topic.actions.append(_prose_action(item, sentence, sender))
+                elif (
                     named_commitment(sentence, known=known, aliases=aliases)
                     or team_commitment(sentence)
                     or prose_duty(sentence)
@@ -440,8 +449,12 @@ def infer_actions(
     topic.actions.sort(key=lambda i: i.line)
 
 
-def _prose_action(item: RawItem, sentence: str) -> RawItem:
-    """An inferred action for one committing ``sentence`` of the prose ``item``."""
+def _prose_action(item: RawItem, sentence: str, writer: str | None = None) -> RawItem:
+    """An inferred action for one committing ``sentence`` of the prose ``item``.
+
+    ``writer`` owns a first-person sentence ("I will ..."); without it the
+    owners are read from the sentence.
+    """
     return RawItem(
         sentence,
         item.line,
@@ -451,6 +464,7 @@ def _prose_action(item: RawItem, sentence: str) -> RawItem:
         list(item.lines),
         inferred=True,
         confidence=PROSE_CONFIDENCE,
+        owners=(writer,) if writer else None,
     )
 
 

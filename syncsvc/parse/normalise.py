@@ -65,6 +65,9 @@ _HEADER_FIELD = re.compile(r"^\s*(?:From|Sent|To|Cc|Date|Subject|Reply-To)\s*:",
 _SIGNATURE = re.compile(r"^--\s?$")
 _SIGNATURE_MAX_LINES = 10
 _FOOTER_RULE = re.compile(r"^\s*_{10,}\s*$")
+#: pipermail's note for a scrubbed attachment: this rule, then "An HTML attachment was
+#: scrubbed..." and its "URL: <...>" line.
+_NEXT_PART = re.compile(r"^\s*-{5,}\s*next\s+part\s*-{5,}\s*$", re.IGNORECASE)
 _FOOTER_WORDS = re.compile(
     r"mailing list|listinfo|unsubscribe|lists\.openstack\.org", re.IGNORECASE
 )
@@ -337,6 +340,13 @@ def _block_end(depths: list[int], start: int) -> int:
 
 def _drop_footers(contents: list[str], depths: list[int], keep: list[bool]) -> None:
     for i, content in enumerate(contents):
+        if "next part" in content and _NEXT_PART.match(content):
+            j = i + 1
+            while j < len(contents) and contents[j].strip():
+                j += 1
+            for k in range(i, j):
+                keep[k] = False
+            continue
         if "__________" not in content or not _FOOTER_RULE.match(content):
             continue
         end = _block_end(depths, i)

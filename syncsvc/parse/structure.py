@@ -134,7 +134,8 @@ _ACTIONS = re.compile(
     re.IGNORECASE,
 )
 _ACTIONS_BARE = re.compile(
-    r"^(?:Actions?|Action\s+Items?(?:,\s*by\s+person)?|Action\s+Points?|Action\s+Plans?|AIs"
+    r"^(?:Actions?|Action\s+Items?(?:,\s*by\s+person|\s+(?:registry|register|tracker|list|log))?"
+    r"|Action\s+Points?|Action\s+Plans?|AIs"
     r"|Next\s+Steps?|What\s+(?:will\s+we|we\s+will|we'll|should\s+we|we\s+should)\s+"
     r"(?:change|do\s+differently|improve))$",
     re.IGNORECASE,
@@ -464,7 +465,7 @@ def _decide_numbered_topics(reads: list[_Read]) -> None:
     in_list = _in_lists(reads)
     for n, start in enumerate(candidates):
         end = candidates[n + 1] if n + 1 < len(candidates) else len(reads)
-        if in_list[start] or _next_to_numbered(reads, start):
+        if in_list[start] or _next_to_numbered(reads, start) or _wraps_on(reads, start):
             continue  # a numbered list of items, not titles
         block = reads[start + 1 : end]
         if any(_heads_block(r) for r in block) or _has_paragraph(block):
@@ -537,6 +538,20 @@ def _decide_indented_titles(reads: list[_Read]) -> None:
                 }
             ):
                 read.kind, read.text = LineKind.TOPIC, read.text.rstrip(":").rstrip()
+
+
+#: A numbered line this long that runs on into the next line is a wrapped sentence.
+_WRAPPED_TITLE_CHARS = 60
+
+
+def _wraps_on(reads: list[_Read], i: int) -> bool:
+    """Whether numbered line ``i`` is a long sentence wrapped onto the next line (an item)."""
+    return (
+        len(reads[i].text) > _WRAPPED_TITLE_CHARS
+        and i + 1 < len(reads)
+        and reads[i + 1].kind is LineKind.TEXT
+        and reads[i + 1].indent == 0
+    )
 
 
 def _next_to_numbered(reads: list[_Read], i: int) -> bool:

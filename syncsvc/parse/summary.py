@@ -48,6 +48,7 @@ from syncsvc.parse.minutes import looks_like_meeting, parse_meeting, unflatten_l
 from syncsvc.parse.normalise import decode, normalise
 from syncsvc.parse.owners import is_project, read_commitment, read_owners
 from syncsvc.parse.refs import find_refs, find_urls
+from syncsvc.parse.sender import find_sender
 from syncsvc.parse.structure import Line, LineKind, classify, parse_date, parse_day_date
 from syncsvc.schedule.releases import Schedules, load_schedules
 
@@ -288,8 +289,9 @@ def read_summary(
         for item in raw_topic.actions:
             known.update(n.lower() for n in read_owners(item.text).owners)
     known |= _context_nicks(asm, known)
+    sender = find_sender(text.split("\n"))
     for raw_topic in asm.topics:
-        infer_actions(raw_topic, known=known, aliases=aliases)
+        infer_actions(raw_topic, known=known, aliases=aliases, sender=sender)
     for raw_topic in asm.topics:
         _prose_decisions(raw_topic)
     if whole and not any(t.actions or t.decisions for t in asm.topics):

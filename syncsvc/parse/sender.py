@@ -1,0 +1,64 @@
+"""Who sent a mail, and first-person commitments that the sender owns ("I will ...").
+
+A summary mail says "I'll see with infra if we can get a periodic job": the
+commitment is the sender's. The archive copy names the sender in its header
+line (pipermail: "Thomas Herve therve at redhat.com") or the mail signs off
+("Thanks, Mark"). The owner is the address's local part when it reads as the
+sender's nick (it holds their first name or surname: "therve" for Thomas
+Herve), else the name as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Lines from the top in which an archive page shows its "Name address" header line.
+_HEADER_LINES = 8
+#: pipermail's obfuscated From line: "Thomas Herve therve at redhat.com".
+_FROM = re.compile(
+    r"^(?P<name>[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){0,3})"
+    r"\s+(?P<local>[\w.%+-]+)\s+at\s+[\w-]+(?:\.[\w-]+)+\s*$"
+)
+_NICK_SHAPED = re.compile(r"^[a-z][a-z0-9_-]{1,30}$")
+#: A one-line sign-off: "Thanks, Mark", "Cheers, Jay".
+_SIGN_OFF = re.compile(
+    r"^(?i:thanks|thank\s+you|cheers|regards|best\s+regards|kind\s+regards|best)\s*,?\s+"
+    r"(?P<name>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?)\s*[.!]?$"
+)
+#: "I will ...", "I'll gladly ...": the writer commits. Not the mail talking about
+#: itself ("I'll try to summarize", "I will do my best", "I'm going to give a summary"),
+#: nor a state ("I will be out", "I'll have ...") or a hope.
+_FIRST_PERSON = re.compile(
+    r"^(?:(?:so|and|then|also|next|meanwhile),?\s+)?I(?:\s+will|\s*['\u2019]ll)\s+"
+    r"(?:(?:also|then|gladly|happily|personally|now)\s+)?"
+    r"(?!(?:try|attempt|do\s+my\s+best|give|summari[sz]e|cover|have|not|probably|need"
+    r"|let|keep|continue|stay|remain|hope|leave\s+it\s+(?:at|there)|see\s+you|miss)\b)"
+    r"(?!be\s+(?!\w+ing\b))[a-z]+\b"
+)
+
+
+def find_sender(lines: list[str]) -> str | None:
+    """The sender of a mail, from its archive header line or else its last sign-off."""
+    for line in lines[:_HEADER_LINES]:
+        if m := _FROM.match(line.strip()):
+            return _owner_name(m.group("name"), m.group("local"))
+    sign_off = None
+    for line in lines:
+        if m := _SIGN_OFF.match(line.strip()):
+            sign_off = m.group("name")
+    return sign_off
+
+
+def _owner_name(name: str, local: str) -> str:
+    """The local part when it is the sender's nick ("therve"), else the name as written."""
+    nick = local.lower()
+    if _NICK_SHAPED.match(nick) and any(
+        len(part) > 2 and part.lower() in nick for part in name.split()
+    ):
+        return nick
+    return name
+
+
+def first_person_commitment(sentence: str) -> bool:
+    """Whether ``sentence`` commits its writer ("I will leave this open for a week")."""
+    return bool(_FIRST_PERSON.match(sentence.strip()))
