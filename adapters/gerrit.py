@@ -50,6 +50,11 @@ VOTE_LABELS = ("Verified", "Code-Review", "Workflow")
 LABEL_RANGES = {"Code-Review": (-2, 2), "Verified": (-2, 2), "Workflow": (-1, 1)}
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_BATCH = 50  # ``change:`` terms per OR query, to keep URLs short
+# Gerrit's default query limit ("Query Limit" capability, Documentation/access-control.txt:
+# "the default hard-coded value of 500"). Ask for whole pages of it explicitly, as zuul
+# does (n=500); a server that caps lower answers shorter pages with ``_more_changes``
+# and paging goes on from there.
+PAGE_SIZE = 500
 
 _TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?")
 _PLAIN_VALUE = re.compile(r"[\w./^*+-]+")
@@ -319,7 +324,8 @@ class GerritAdapter:
         """Yield changes in ``projects`` updated at or after ``since``, newest first.
 
         Queries ``(project:A OR project:B) after:"YYYY-MM-DD hh:mm:ss"`` with
-        ``since`` in UTC truncated to the second (``after:`` is inclusive). The
+        ``since`` in UTC truncated to the second (``after:`` is inclusive), in pages
+        of :data:`PAGE_SIZE` (one request per 500 changes). The
         caller subtracts its own safety margin from its cursor. ``since`` must
         be timezone-aware (ValueError otherwise). No projects: no request.
         Raises the same errors as :meth:`iter_changes`.
@@ -330,7 +336,7 @@ class GerritAdapter:
             return iter(())
         terms = " OR ".join(f"project:{_query_value(p)}" for p in projects)
         stamp = since.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
-        return self.iter_changes(f'({terms}) after:"{stamp}"')
+        return self.iter_changes(f'({terms}) after:"{stamp}"', page_size=PAGE_SIZE)
 
     def _query_page(
         self, query: str, encoded: str, *, limit: int, skip: int, options: Sequence[str]

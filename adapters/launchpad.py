@@ -17,7 +17,7 @@ owns the failure policy:
   :class:`~syncsvc.errors.RemoteError` (anything else).
 
 Cost model (requests): login 2 with a cold ``cache_dir``, 0 with a warm one;
-:meth:`LaunchpadAdapter.search_tasks` ``ceil(N / 75)`` (at least 1);
+:meth:`LaunchpadAdapter.search_tasks` ``ceil(N / 300)`` (at least 1);
 :meth:`LaunchpadAdapter.get_bugs` 2 per bug (the bug, its tasks);
 :meth:`LaunchpadAdapter.get_bug_entries` 1 per bug (the bug alone);
 :meth:`LaunchpadAdapter.get_bug_comments` 1 per bug (the bug), plus one page per 75
@@ -61,6 +61,8 @@ from syncsvc.adapters.launchpad_http import (
     NoInteractiveAuthorization,
     guarded_launchpad,
 )
+from syncsvc.adapters.launchpad_search import PAGE_SIZE as SEARCH_PAGE_SIZE
+from syncsvc.adapters.launchpad_search import search_collection
 from syncsvc.adapters.launchpad_values import (
     as_count,
     as_datetime,
@@ -362,7 +364,7 @@ class LaunchpadAdapter:
         ``tags`` match any of them (all with ``match_all_tags``; ``-tag`` excludes).
         Every status in ``statuses`` is sent, since Launchpad otherwise returns
         unresolved tasks only; ``omit_duplicates=False`` keeps duplicates too. Costs
-        ``ceil(N / 75)`` requests (at least 1). Raises ValueError at once for an
+        ``ceil(N / 300)`` requests (at least 1). Raises ValueError at once for an
         unknown status; while iterating, RemoteNotFoundError for an unknown project
         and the other RemoteError subclasses.
         """
@@ -389,9 +391,10 @@ class LaunchpadAdapter:
 
     def _search(self, project: str, params: dict[str, Any]) -> Iterator[BugTask]:
         what = f"Launchpad searchTasks on {project}"
-        target = self._root.projects(project)  # lazy: the search is the first request
-        collection = self._call(lambda: target.searchTasks(**params), what)
-        for entry in self._entries(collection, what):
+        target = self._root.projects(project)  # lazy: lp_refresh is the first request
+        pages = search_collection(target, self.api_root, params, page_size=SEARCH_PAGE_SIZE)
+        self._call(pages.lp_refresh, what)
+        for entry in self._entries(pages, what, SEARCH_PAGE_SIZE):
             yield convert(partial(self._to_task, entry), what)
 
     def get_blueprints(self, project: str) -> Iterator[Blueprint]:
@@ -547,10 +550,10 @@ class LaunchpadAdapter:
 
     # --- paging and errors -------------------------------------------------------
 
-    def _entries(self, collection: Any, what: str) -> Iterator[Any]:
+    def _entries(self, collection: Any, what: str, size: int = PAGE_SIZE) -> Iterator[Any]:
         """Yield a collection's entries page by page, retrying each page on its own.
 
-        Pages are read as slices of ``PAGE_SIZE`` so that a page that fails can be
+        Pages are read as slices of ``size`` so that a page that fails can be
         fetched again without restarting the collection; this costs the same
         requests as iterating it. With a known ``total_size`` a short page is not
         the end: reading goes on from there, and an empty page before the total
@@ -560,11 +563,11 @@ class LaunchpadAdapter:
         total = total_size if isinstance(total_size, int) else None  # not a total_size_link
         start = 0
         while total is None or start < total:
-            fetch = partial(slice_of, collection, start, PAGE_SIZE)
+            fetch = partial(slice_of, collection, start, size)
             page = self._call(fetch, f"{what} from {start}")
             yield from page
             start += len(page)
-            if total is None and len(page) < PAGE_SIZE:
+            if total is None and len(page) < size:
                 break
             if not page:
                 raise RemoteError(

@@ -1,10 +1,13 @@
 """The sync engine: poll Launchpad and Gerrit and store what changed.
 
-For each source the engine (1) fetches the bugs/changes that commitments
-reference explicitly and that project polling will not cover, then (2) polls
-each configured project incrementally from its cursor minus an overlap.
-Every write is an upsert on the remote natural key, so overlap and re-runs
-never duplicate; the store appends history rows for what really changed.
+For each source the engine (1) polls each configured project incrementally from
+its cursor minus an overlap, then (2) fetches the bugs/changes that commitments
+reference explicitly and that no poll covers or returned. Polling first spares a
+first sync a request per referenced record that a poll returns anyway: a polled
+change is stored whole, and a referenced bug a search returns has its entry read
+in the search's batch (see :class:`~syncsvc.sync.tracked.Awaited`). Every write is
+an upsert on the remote natural key, so overlap and re-runs never duplicate; the
+store appends history rows for what really changed.
 
 Cursors: Gerrit results are sorted by ``updated`` here and saved in batches,
 each batch committing its cursor in the same transaction, so a failure leaves
@@ -16,8 +19,8 @@ Bug comments (the Gerrit hook's "Fix proposed to ..." notes, evidence for links)
 are kept for *tracked* bugs only: those commitments reference or are linked to
 by a confirmed link. Before a Launchpad batch is written, the tracked bugs in it
 whose ``date_last_message`` is later than the stored one have their comments
-read (see :class:`_Comments`), and they are saved in the batch's transaction, so
-the cursor never passes a bug whose comments were not stored. A fetched bug
+read (see :class:`~syncsvc.sync.tracked.Comments`), and they are saved in the
+batch's transaction, so the cursor never passes a bug whose comments were not stored. A fetched bug
 carries its ``date_last_message``, so an unchanged one costs no request; a
 searched task does not, so a tracked bug a search returns (it changed) costs one
 request to read it. Tracked bugs whose comments were never synced (a link made
@@ -58,15 +61,12 @@ from syncsvc.domain import (
     CLOSED_CHANGE_STATUSES,
     SEARCH_STATUSES,
     UNRESOLVED_STATUSES,
-    Bug,
-    BugComments,
     BugTask,
     Change,
     SaveCounts,
     SourceName,
 )
 from syncsvc.errors import BudgetExhaustedError, RemoteError, StoppedError
-from syncsvc.reconcile.footers import GERRIT_EVIDENCE
 from syncsvc.sync.activity import ACTIVITY_GRACE, SCOPE, read_logs
 from syncsvc.sync.ports import (
     ActivitySource,
@@ -76,6 +76,7 @@ from syncsvc.sync.ports import (
     ScopeClaim,
     SyncStore,
 )
+from syncsvc.sync.tracked import Awaited, Comments, Write, noting
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -283,14 +284,22 @@ def _sync_gerrit(run: _Run, source: ChangeSource) -> None:
         if not run.dry_run and (unreturned := set(numbers) - returned):
             run.store.record_unreturned_changes(unreturned, asked_at=run.now())
 
-    _fetch_referenced(run, SourceName.GERRIT, todo, fetch, run.store.save_changes)
+    # Poll first: a referenced change a poll returned is stored whole (the same query
+    # options), so only the ones no poll returned are asked for by number.
+    polled_now: set[int] = set()
     for group in run.settings.gerrit_groups or ((tuple(polled),) if polled else ()):
         if group:
-            _poll_gerrit(run, source, sorted(set(group)))
+            _poll_gerrit(run, source, sorted(set(group)), polled_now)
+    todo = [n for n in todo if n not in polled_now]
+    _fetch_referenced(run, SourceName.GERRIT, todo, fetch, run.store.save_changes)
 
 
-def _poll_gerrit(run: _Run, source: ChangeSource, projects: list[str]) -> None:
+def _poll_gerrit(run: _Run, source: ChangeSource, projects: list[str], saved: set[int]) -> None:
+    """Poll one group of projects; add the numbers of the changes it saved to ``saved``."""
     scope = "projects:" + ",".join(projects)
+
+    def note(batch: Sequence[Change]) -> Write:
+        return noting(saved, {c.number for c in batch})
 
     def poll() -> ScopeReport:
         since = run.since(SourceName.GERRIT, scope)
@@ -301,6 +310,7 @@ def _poll_gerrit(run: _Run, source: ChangeSource, projects: list[str]) -> None:
             found,
             run.store.save_changes,
             cursor=lambda batch: (SourceName.GERRIT, scope, max(c.updated for c in batch)),
+            prepare=note,
         )
         return ScopeReport(SourceName.GERRIT, scope, len(found), counts, since)
 
@@ -317,11 +327,10 @@ def _sync_launchpad(run: _Run, source: BugSource) -> None:
         for b in referenced
         if run.full or b not in known or (not known[b][0] & covered and not known[b][1])
     )
-    comments = _Comments(run, source, frozenset(referenced))
-
-    _fetch_referenced(
-        run, SourceName.LAUNCHPAD, todo, source.get_bugs, run.store.save_bugs, comments.of_bugs
-    )
+    comments = Comments(run, source, frozenset(referenced))
+    # Poll first: a referenced bug a search returns is read in the search's batch (see
+    # _Awaited); only the ones no search returned are fetched whole afterwards.
+    awaited = Awaited(run, source, comments, frozenset(todo))
     for project in sorted(polled):
         scope = f"project:{project}"
 
@@ -330,22 +339,28 @@ def _sync_launchpad(run: _Run, source: BugSource) -> None:
             searched_at = run.now()
             run.idle()
             found = list(source.search_tasks(project, modified_since=since))
+            awaited.bug_counts = SaveCounts()
             counts, saved = _save_batches(
                 run,
                 found,
                 run.store.save_bug_tasks,
                 cursor=None,
                 last_cursor=(SourceName.LAUNCHPAD, scope, searched_at),
-                prepare=comments.of_tasks,
+                prepare=awaited.of_tasks,
             )
+            counts += awaited.bug_counts
             report = ScopeReport(SourceName.LAUNCHPAD, scope, len(found), counts, since)
             return replace(report, comments=saved)
 
         run.guarded(SourceName.LAUNCHPAD, scope, poll)
+    rest = [b for b in todo if b not in awaited.done]
+    _fetch_referenced(
+        run, SourceName.LAUNCHPAD, rest, source.get_bugs, run.store.save_bugs, comments.of_bugs
+    )
     if run.settings.open_bugs:
         _sync_open_bugs(run, source, sorted(polled))
         _sync_activity(run, source)
-    comments.catch_up()
+    _catch_up_comments(run, comments)
 
 
 # The first open-bug sync of a project reads what is still open; later ones every
@@ -385,7 +400,7 @@ def _sync_open_bugs(run: _Run, source: BugSource, projects: Sequence[str]) -> No
                 )
             )
 
-            def entries(batch: Sequence[BugTask]) -> _Write:
+            def entries(batch: Sequence[BugTask]) -> Write:
                 bugs = list(reader.get_bug_entries(sorted({t.bug_id for t in batch})))
                 return lambda observed: run.store.save_bugs(bugs, observed_at=observed)
 
@@ -416,87 +431,21 @@ def _sync_activity(run: _Run, source: BugSource) -> None:
     run.guarded(SourceName.LAUNCHPAD, SCOPE, work)
 
 
-_Write = Callable[[datetime], SaveCounts]
+def _catch_up_comments(run: _Run, comments: Comments) -> None:
+    """The ``comments`` scope: tracked bugs whose comments were never synced."""
+    pending = sorted(run.store.unsynced_comment_bugs(comments.tracked) - comments.checked)
+    if not pending:
+        return
 
+    def work() -> ScopeReport:
+        total = SaveCounts()
+        for batch in _chunks(pending, run.settings.batch_size):
+            write = comments.of_ids(batch)
+            total += write(run.now())
+            run.finish_batch()
+        return ScopeReport(SourceName.LAUNCHPAD, "comments", len(pending), comments=total)
 
-@dataclass
-class _Comments:
-    """Reads and saves the Gerrit-evidence comments of tracked bugs, batch by batch.
-
-    Each ``of_*`` method does its requests at once and returns what writes the
-    result into the batch's transaction; every bug is checked at most once a run.
-    """
-
-    run: _Run
-    source: BugSource
-    tracked: frozenset[int]
-    checked: set[int] = field(default_factory=set)
-
-    def of_bugs(self, batch: Sequence[Bug]) -> _Write:
-        """Check the visible tracked bugs of a fetched batch: only those whose
-        ``date_last_message`` is later than the stored one cost requests (none when
-        their ``message_count`` says there is no comment)."""
-        wanted = [
-            b
-            for b in batch
-            if b.visible and b.bug_id in self.tracked and b.bug_id not in self.checked
-        ]
-        known = self._known([b.bug_id for b in wanted])
-        found: list[BugComments] = []
-        ask: list[int] = []
-        for bug in wanted:
-            last, synced = bug.date_last_message, known.get(bug.bug_id)
-            if last is None or (synced is not None and last <= synced):
-                found.append(BugComments(bug.bug_id, last))
-            elif bug.message_count is not None and bug.message_count <= 1:
-                found.append(BugComments(bug.bug_id, last, fetched=True))
-            else:
-                ask.append(bug.bug_id)
-        found += self._read(ask, known)
-        return self._writer([b.bug_id for b in wanted], found)
-
-    def of_tasks(self, batch: Sequence[BugTask]) -> _Write:
-        """Check the tracked bugs of a batch of searched tasks (1 request each)."""
-        return self.of_ids(sorted({t.bug_id for t in batch} & self.tracked - self.checked))
-
-    def of_ids(self, ids: Sequence[int]) -> _Write:
-        """Check these bugs (1 request each, more for the ones with new comments)."""
-        return self._writer(ids, self._read(ids, self._known(ids)))
-
-    def catch_up(self) -> None:
-        """The ``comments`` scope: tracked bugs whose comments were never synced."""
-        pending = sorted(self.run.store.unsynced_comment_bugs(self.tracked) - self.checked)
-        if not pending:
-            return
-
-        def work() -> ScopeReport:
-            total = SaveCounts()
-            for batch in _chunks(pending, self.run.settings.batch_size):
-                write = self.of_ids(batch)
-                total += write(self.run.now())
-                self.run.finish_batch()
-            return ScopeReport(SourceName.LAUNCHPAD, "comments", len(pending), comments=total)
-
-        self.run.guarded(SourceName.LAUNCHPAD, "comments", work)
-
-    def _known(self, ids: Sequence[int]) -> dict[int, datetime]:
-        return {} if self.run.full or not ids else self.run.store.comment_dates(ids)
-
-    def _read(self, ids: Sequence[int], known: dict[int, datetime]) -> list[BugComments]:
-        if not ids:
-            return []
-        self.run.idle()
-        return list(self.source.get_bug_comments(ids, known=known, pattern=GERRIT_EVIDENCE))
-
-    def _writer(self, ids: Sequence[int], found: Sequence[BugComments]) -> _Write:
-        def write(observed: datetime) -> SaveCounts:
-            counts = SaveCounts()
-            if found:
-                counts = self.run.store.save_bug_comments(found, observed_at=observed)
-            self.checked.update(ids)
-            return counts
-
-        return write
+    run.guarded(SourceName.LAUNCHPAD, "comments", work)
 
 
 def _fetch_referenced(
@@ -505,7 +454,7 @@ def _fetch_referenced(
     todo: Sequence[int],
     fetch: Callable[[Sequence[int]], Iterable[T]],
     save: Callable[..., SaveCounts],
-    prepare: Callable[[Sequence[T]], _Write] | None = None,
+    prepare: Callable[[Sequence[T]], Write] | None = None,
 ) -> None:
     """The "referenced" scope: fetch and save what commitments name that polling misses."""
 
@@ -527,7 +476,7 @@ def _save_batches(
     *,
     cursor: Callable[[Sequence[T]], tuple[SourceName, str, datetime]] | None,
     last_cursor: tuple[SourceName, str, datetime] | None = None,
-    prepare: Callable[[Sequence[T]], _Write] | None = None,
+    prepare: Callable[[Sequence[T]], Write] | None = None,
 ) -> tuple[SaveCounts, SaveCounts]:
     """Save ``items`` in batches, committing each with its cursor; return the counts
     of the items and of what ``prepare`` wrote.

@@ -11,6 +11,7 @@ from fake_launchpad_fixture import SAMPLE_BUG, add_population, seed_samples
 from launchpadlib.credentials import AccessToken, Credentials
 from lazr.restfulclient.authorize.oauth import SystemWideConsumer
 
+from syncsvc.adapters import launchpad as launchpad_adapter
 from syncsvc.adapters.gerrit import GerritAdapter
 from syncsvc.adapters.http import HttpPolicy, RetryPolicy, no_wait
 from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
@@ -73,14 +74,15 @@ def credentials_file(tmp_path):
 class TestLaunchpad:
     """Every launchpadlib request, page link and redirect is checked before it is sent."""
 
-    def test_next_page_on_another_host_is_refused(self, make_lp, fake_lp, peer):
-        """A next_collection_link to 127.0.0.2 fails the search; the peer hears nothing."""
-        add_population(fake_lp, 7, project="sample-project")
-        fake_lp.page_size = 2
+    def test_next_page_on_another_host_is_never_followed(self, make_lp, fake_lp, peer, monkeypatch):
+        """A search asks for each page itself (ws.start on its own URL), so a
+        next_collection_link to 127.0.0.2 is never followed: the peer hears nothing."""
+        monkeypatch.setattr(launchpad_adapter, "SEARCH_PAGE_SIZE", 2)
+        bugs = add_population(fake_lp, 7, project="sample-project")
         fake_lp.link_root = peer.url
         adapter = make_lp()
-        with pytest.raises(RemoteError, match=rf"{peer.url} is not in allowed_hosts"):
-            list(adapter.search_tasks("sample-project", modified_since=None))
+        found = [t.bug_id for t in adapter.search_tasks("sample-project", modified_since=None)]
+        assert found == [b.id for b in bugs]
         assert peer.requests == []
 
     def test_redirect_to_another_host_is_refused_with_credentials(
@@ -106,8 +108,9 @@ class TestLaunchpad:
         bug_reads = [r.status for r in fake_lp.requests if r.path == f"/devel/bugs/{SAMPLE_BUG}"]
         assert bug_reads == [301, 200]
 
-    def test_page_short_of_the_total_is_never_the_end(self, make_lp, fake_lp):
+    def test_page_short_of_the_total_is_never_the_end(self, make_lp, fake_lp, monkeypatch):
         """Bugs vanishing between two pages leave a gap: the search fails, it does not end."""
+        monkeypatch.setattr(launchpad_adapter, "SEARCH_PAGE_SIZE", 75)
         add_population(fake_lp, 100, project="sample-project")
 
         def hide_five(_method: str, target: str) -> None:

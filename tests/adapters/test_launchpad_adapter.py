@@ -354,19 +354,21 @@ class TestBugActivity:
 
 class TestSearchTasks:
     def test_paging_costs_one_request_per_page(self, adapter, fake_lp):
-        """160 tasks at 75 per page cost 3 requests and no bug or person fetches."""
-        bugs = add_population(fake_lp, 159)  # plus sample bug 1855391: 160 public tasks
+        """660 tasks at 300 per page (Launchpad's maximum) cost 3 requests and no bug or
+        person fetches."""
+        bugs = add_population(fake_lp, 659)  # plus sample bug 1855391: 660 public tasks
         tasks = list(adapter.search_tasks("manila", modified_since=None))
         assert [t.bug_id for t in tasks] == [SAMPLE_BUG] + [b.id for b in bugs]
-        assert len(fake_lp.requests) == math.ceil(160 / 75) == 3
+        assert len(fake_lp.requests) == math.ceil(660 / 300) == 3
         assert {r.path for r in fake_lp.requests} == {"/devel/manila"}
         assert fake_lp.count("bugs/") == fake_lp.count("~") == 0
-        assert [r.query.get("ws.start") for r in fake_lp.requests] == [None, ["75"], ["150"]]
+        assert [r.query.get("ws.start") for r in fake_lp.requests] == [None, ["300"], ["600"]]
+        assert [r.query.get("ws.size") for r in fake_lp.requests] == [["300"]] * 3
 
     def test_exact_multiple_of_page_size_needs_no_extra_request(self, adapter, fake_lp):
-        """150 tasks take exactly 2 pages: total_size ends the paging."""
-        add_population(fake_lp, 149)
-        assert len(list(adapter.search_tasks("manila", modified_since=None))) == 150
+        """600 tasks take exactly 2 pages: total_size ends the paging."""
+        add_population(fake_lp, 599)
+        assert len(list(adapter.search_tasks("manila", modified_since=None))) == 600
         assert len(fake_lp.requests) == 2
 
     def test_every_status_is_requested(self, adapter, fake_lp):
@@ -485,8 +487,9 @@ class TestFailures:
             list(adapter.get_bugs([SAMPLE_BUG]))
         assert ([r.status for r in fake_lp.requests], sleeps) == ([500, 500, 500], [1.0, 2.0])
 
-    def test_failed_page_is_fetched_again_alone(self, adapter, fake_lp, sleeps):
+    def test_failed_page_is_fetched_again_alone(self, adapter, fake_lp, sleeps, monkeypatch):
         """A 500 on page 2 retries that page only; no task is lost or repeated."""
+        monkeypatch.setattr(launchpad_adapter, "SEARCH_PAGE_SIZE", 75)
         add_population(fake_lp, 159)
         fake_lp.fail(500, match="ws.start=75")
         tasks = list(adapter.search_tasks("manila", modified_since=None))

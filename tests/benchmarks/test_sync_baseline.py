@@ -22,13 +22,15 @@ class TestBenchmarkSmoke:
             "re-sync after sample movement",
             "re-sync after 1% moved",
         ]
-        # Launchpad: login, 1 bug + its tasks, 3 searches, and on the first sync one blueprint
-        # page per project (3; later runs are within the day); Gerrit: referenced + one poll
-        # page, plus one batched review-message read of the linked changes on the first sync.
+        # Launchpad: login, 3 searches, the referenced bug's entry where its search returns it
+        # (it was the bug + its tasks, read before the polls), and on the first sync one
+        # blueprint page per project (3; later runs are within the day); Gerrit: one poll page
+        # (it returns the referenced change, so no query by number), plus one batched
+        # review-message read of the linked changes on the first sync.
         # The 1% moved include the referenced bug (its comment check) and the referenced
         # change (updated while open: its messages are read again). Nothing moved: none.
         assert [(r.ours.launchpad, r.ours.gerrit) for r in rows] == [
-            (10, 3),
+            (9, 2),
             (3, 1),
             (3, 1),
             (4, 2),
@@ -52,9 +54,9 @@ class TestBenchmarkSmoke:
         floor = sync_rss.floor_mb()
         row = sync_rss.measure_rss(tmp_path, tasks=4, changes=5)
         # 48 polled tasks and changes (4 sample records are older than the event or outside
-        # the polled projects), plus the referenced bug and change, fetched before the polls,
-        # and the 7 sample blueprints of manila.
-        assert (row.tasks, row.changes, row.fetched) == (16, 36, 57)
+        # the polled projects; the polls return the referenced bug and change, so nothing is
+        # fetched by number), and the 7 sample blueprints of manila.
+        assert (row.tasks, row.changes, row.fetched) == (16, 36, 55)
         assert row.peak_mb >= floor > 0
         table = sync_rss.format_rss(floor, [row]).splitlines()
-        assert table[-1].startswith("| 16 | 36 | 57 | ")
+        assert table[-1].startswith("| 16 | 36 | 55 | ")

@@ -60,10 +60,11 @@ class TestSyncEndToEnd:
         cfg = fakes_config(tmp_path, servers)
         first = cli(imported, cfg, "sync")
         assert first.exit_code == 0, first.stderr
-        # Launchpad: WADL + root, bug + tasks, its comments (bug + 1 page), 3 searches,
-        # one blueprint page per project (3); Gerrit: referenced + poll + one
-        # review-message read of the 8 linked changes.
-        assert requests_made(servers) == (12, 3)
+        # Launchpad: WADL + root, 3 searches, the referenced bug's entry where its search
+        # returns it (it was bug + tasks + the bug again for its comments, read before the
+        # polls), its comments (1 page), one blueprint page per project (3); Gerrit: poll +
+        # referenced (governance, not polled) + one review-message read of the 8 linked changes.
+        assert requests_made(servers) == (11, 3)
         assert states(imported, cfg) == {
             "change:758868": "MERGED",
             "change:745206": "MERGED",
@@ -84,14 +85,18 @@ class TestSyncEndToEnd:
         assert history[0]["actions"] == 20
 
     def test_paging_over_several_pages(self, imported, servers, tmp_path) -> None:
-        """160 more changes and 160 more tasks are read page by page, then not again."""
+        """480 more changes and 300 more tasks are read page by page, then not again."""
         start = datetime(2021, 1, 4, tzinfo=UTC)
-        for i in range(160):
+        for i in range(480):
             when = start + timedelta(hours=i)
             servers.gerrit.add_change(make_change(790000 + i, created=when, updated=when))
-            servers.launchpad.add_bug(
-                1950000 + i, f"sample bug {i}", tasks=[FakeTask("manila")], date_last_updated=when
-            )
+            if i < 300:
+                servers.launchpad.add_bug(
+                    1950000 + i,
+                    f"sample bug {i}",
+                    tasks=[FakeTask("manila")],
+                    date_last_updated=when,
+                )
         cfg = fakes_config(tmp_path, servers)
         result = cli(imported, cfg, "sync")
         assert result.exit_code == 0, result.stderr
@@ -99,18 +104,20 @@ class TestSyncEndToEnd:
         searches = [
             r.path for r in servers.launchpad.requests if r.query.get("ws.op") == ["searchTasks"]
         ]
-        # Gerrit: 28 + 160 changes at 100 a page; Launchpad manila: 7 + 160 tasks at 75 a page.
-        assert [r.params.get("S") for r in polls] == [None, ["100"]]
+        # Gerrit: 28 + 480 changes at 500 a page (its default query limit); Launchpad
+        # manila: 7 + 300 tasks at 300 a page (its largest batch).
+        assert [(r.params.get("n"), r.params.get("S")) for r in polls] == [
+            (["500"], None), (["500"], ["500"]),
+        ]  # fmt: skip
         assert sorted(searches) == [
-            "/devel/manila", "/devel/manila", "/devel/manila", "/devel/manila-ui",
-            "/devel/python-manilaclient",
+            "/devel/manila", "/devel/manila", "/devel/manila-ui", "/devel/python-manilaclient",
         ]  # fmt: skip
         with session_on(imported) as session:
             changes = session.scalar(select(func.count()).select_from(ChangeRow))
             tasks = session.scalar(select(func.count()).select_from(BugTaskRow))
-        # 28 polled + 160 new + 758868 (referenced, in a project not polled);
-        # tasks: manila 7 + 160, manila-ui 1, python-manilaclient 2.
-        assert (changes, tasks) == (189, 170)
+        # 28 polled + 480 new + 758868 (referenced, in a project not polled);
+        # tasks: manila 7 + 300, manila-ui 1, python-manilaclient 2.
+        assert (changes, tasks) == (509, 310)
         again = cli(imported, cfg, "sync")
         assert again.exit_code == 0, again.stderr
         assert "│ 0   │ 0       │" in again.stdout
@@ -131,8 +138,8 @@ class TestSyncEndToEnd:
         assert result.exit_code == 3
         errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
         assert [line.split(":")[1].strip() for line in errors] == [
-            "gerrit referenced",
             "gerrit projects",
+            "gerrit referenced",
         ]
 
     def test_dry_run_exits_1_and_keeps_nothing(self, imported, servers, tmp_path) -> None:
@@ -282,7 +289,7 @@ class TestCommentSync:
         assert cli(imported, cfg, "sync").exit_code == 0
         assert comment_reads(servers) == ["/devel/bugs/1855391/messages"]  # untracked: none
         # Launchpad: + 3 blueprint pages; Gerrit: + the linked changes' messages
-        assert requests_made(servers) == (12, 3)
+        assert requests_made(servers) == (11, 3)
         assert comment_rows(imported) == HOOK_COMMENTS_1855391  # chat and release note dropped
         stored = get_stored_bug(imported, 1855391)
         assert stored.date_last_message == datetime(2021, 3, 25, 16, 2, 19, tzinfo=UTC)

@@ -113,10 +113,11 @@ class TestSaveAndReplay:
         calls = [(c["file"], c["complete"], c["projects"]) for c in manifest["calls"]]
         assert (manifest["format"], manifest["version"]) == ("syncsvc-replay", 2)
         assert manifest["sources"] == ["gerrit", "launchpad"]
+        # Polls first; the referenced bug is read whole (a recording has no bug entries)
+        # in the batch of the search that returned it, then its comments.
         assert calls == [
-            ("001-gerrit-get_changes.jsonl", True, []),
             (
-                "002-gerrit-changes_updated_since.jsonl",
+                "001-gerrit-changes_updated_since.jsonl",
                 True,
                 [
                     "openstack/manila",
@@ -126,9 +127,10 @@ class TestSaveAndReplay:
                     "openstack/python-manilaclient",
                 ],
             ),
-            ("003-launchpad-get_bugs.jsonl", True, []),
-            ("004-launchpad-get_bug_comments.jsonl", True, []),
-            ("005-launchpad-search_tasks.jsonl", True, ["manila"]),
+            ("002-gerrit-get_changes.jsonl", True, []),
+            ("003-launchpad-search_tasks.jsonl", True, ["manila"]),
+            ("004-launchpad-get_bugs.jsonl", True, []),
+            ("005-launchpad-get_bug_comments.jsonl", True, []),
             ("006-launchpad-search_tasks.jsonl", True, ["manila-ui"]),
             ("007-launchpad-search_tasks.jsonl", True, ["python-manilaclient"]),
         ]
@@ -224,18 +226,18 @@ class TestReplayErrors:
         [
             (lambda d: (d / "manifest.json").write_text("{not json"), "not a usable recording"),
             (
-                lambda d: (d / "005-launchpad-search_tasks.jsonl").write_text(""),
-                "005-launchpad-search_tasks.jsonl: 0 records, the manifest says",
+                lambda d: (d / "003-launchpad-search_tasks.jsonl").write_text(""),
+                "003-launchpad-search_tasks.jsonl: 0 records, the manifest says",
             ),
             (
-                lambda d: replace_line(d / "002-gerrit-changes_updated_since.jsonl", 2, "{}"),
-                "002-gerrit-changes_updated_since.jsonl:2: record: missing number, project",
+                lambda d: replace_line(d / "001-gerrit-changes_updated_since.jsonl", 2, "{}"),
+                "001-gerrit-changes_updated_since.jsonl:2: record: missing number, project",
             ),
             (
-                lambda d: replace_line(d / "003-launchpad-get_bugs.jsonl", 1, "[1"),
-                "003-launchpad-get_bugs.jsonl:1: not JSON",
+                lambda d: replace_line(d / "004-launchpad-get_bugs.jsonl", 1, "[1"),
+                "004-launchpad-get_bugs.jsonl:1: not JSON",
             ),
-            (lambda d: (d / "003-launchpad-get_bugs.jsonl").unlink(), "cannot read"),
+            (lambda d: (d / "004-launchpad-get_bugs.jsonl").unlink(), "cannot read"),
         ],
     )
     def test_corrupt_recording(self, recorded, sqlite_url, damage, message) -> None:

@@ -120,8 +120,8 @@ class TestActivitySync:
         report = _sync(engine, adapter, START + timedelta(hours=1))
         assert _activity_requests(fake_lp) == []
         assert [s.scope for s in report.scopes] == [
-            "referenced",
             "project:manila",
+            "referenced",
             "open-bugs:manila",
         ]
 

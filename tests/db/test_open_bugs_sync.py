@@ -90,8 +90,8 @@ class TestOpenBugSync:
         fake_lp.clear_requests()
         report = _sync(engine, adapter, now=NOW + timedelta(hours=1))
         assert [(s.scope, s.fetched) for s in report.scopes] == [
-            ("referenced", 0),
             ("project:manila", 0),
+            ("referenced", 0),
             ("open-bugs:manila", 0),
         ]
         assert [r.query.get("ws.op") for r in fake_lp.requests] == [["searchTasks"]] * 2
@@ -135,7 +135,7 @@ class TestOpenBugSync:
     def test_off_by_default(self, engine, adapter, fake_lp):
         """Without ``open_bugs`` no open-bugs scope runs and no bug entry is read."""
         report = _sync(engine, adapter, SyncSettings(launchpad_projects=("manila",)))
-        assert [s.scope for s in report.scopes] == ["referenced", "project:manila"]
+        assert [s.scope for s in report.scopes] == ["project:manila", "referenced"]
         assert fake_lp.count("bugs/") == 0
 
 

@@ -224,15 +224,17 @@ class TestRunSync:
             T0 + timedelta(hours=4)
         )
         assert committed(engine)["cursors"][(SourceName.LAUNCHPAD, "project:manila")] == T0
-        assert gerrit.calls[1] == (
-            "poll", ("openstack/manila",), datetime(2020, 10, 26, tzinfo=UTC),
-        )  # fmt: skip
+        # Polls first, then what no poll returned (the governance change).
+        assert gerrit.calls == [
+            ("poll", ("openstack/manila",), datetime(2020, 10, 26, tzinfo=UTC)),
+            ("get", (758868,)),
+        ]
         assert [(s.source, s.scope, s.fetched, s.counts.inserted) for s in report.scopes] == [
-            ("gerrit", "referenced", 1, 1),
             ("gerrit", "projects:openstack/manila", 5, 5),
-            ("launchpad", "referenced", 1, 1),
-            # The search finds the task the referenced scope has just stored with its bug.
-            ("launchpad", "project:manila", 1, 0),
+            ("gerrit", "referenced", 1, 1),
+            # The search returned the referenced bug: read whole in its batch.
+            ("launchpad", "project:manila", 1, 1),
+            ("launchpad", "referenced", 0, 0),
         ]
         assert (report.failed, report.changed) == (False, True)
 
@@ -254,7 +256,7 @@ class TestRunSync:
             ("search", "manila", T0 - timedelta(minutes=10)),
             ("comments", (1855391,), {}),
         ]
-        assert report.scopes[0].skipped == "all known or polled"
+        assert report.scopes[1].skipped == "all known or polled"
         assert report.changed is False
 
     def test_failure_keeps_cursor_at_last_committed_batch(self, gerrit, store_for, engine) -> None:
@@ -262,7 +264,7 @@ class TestRunSync:
         store = store_for(fail_on_save_call=3)
         report = run_sync(store, bugs=None, changes=gerrit, settings=SETTINGS, now=lambda: T0)
         assert report.failed
-        assert "simulated failure" in report.scopes[1].error
+        assert "simulated failure" in report.scopes[0].error
         assert committed(engine)["cursors"][(SourceName.GERRIT, "projects:openstack/manila")] == (
             T0 + timedelta(hours=3)
         )
@@ -275,7 +277,7 @@ class TestRunSync:
         gerrit.fail = True
         store = store_for(set(), {1855391})
         report = run_sync(store, bugs=launchpad, changes=gerrit, settings=SETTINGS, now=lambda: T0)
-        assert [s.error for s in report.scopes] == [None, "Gerrit returned 503", None, None]
+        assert [s.error for s in report.scopes] == ["Gerrit returned 503", None, None, None]
         assert set(committed(engine)["bugs"]) == {1855391}
 
     def test_dry_run_writes_nothing(self, gerrit, launchpad, store_for, engine) -> None:
@@ -297,8 +299,8 @@ class TestRunSync:
         gerrit.calls.clear()
         run_sync(store, bugs=None, changes=gerrit, settings=SETTINGS, full=True, now=lambda: T0)
         assert gerrit.calls == [
-            ("get", (758868,)),
             ("poll", ("openstack/manila",), datetime(2020, 10, 26, tzinfo=UTC)),
+            ("get", (758868,)),
         ]
 
 
@@ -335,8 +337,8 @@ class TestComments:
             1855391: BugComments(1855391, T0 - timedelta(days=2), (FIX_PROPOSED,), fetched=True)
         }
         assert [(s.scope, s.comments.inserted) for s in report.scopes] == [
-            ("referenced", 1),
-            ("project:manila", 0),
+            ("project:manila", 1),
+            ("referenced", 0),
         ]
 
     def test_unchanged_date_costs_nothing_and_a_new_comment_is_read(
@@ -401,3 +403,85 @@ class TestComments:
         )
         assert report.scopes[0].comments.inserted == 1
         assert committed(engine)["comments"] == {}
+
+
+class EntryLaunchpadSource(FakeLaunchpadSource):
+    """A source that can also read bug entries alone (as the Launchpad adapter can)."""
+
+    def get_bug_entries(self, ids: Iterable[int]) -> Iterator[Bug]:
+        ids = list(ids)
+        self.calls.append(("entries", tuple(ids)))
+        return iter([replace(self.bugs[i], tasks=()) for i in ids])
+
+    def search_tasks(
+        self, project, *, modified_since, tags=(), statuses=(), omit_duplicates=True
+    ) -> Iterator[BugTask]:
+        return super().search_tasks(project, modified_since=modified_since, tags=tags)
+
+
+MANILA_TASK = BugTask(1855391, "manila", "In Progress", "Medium", assignee="haixin")
+CLIENT_TASK = BugTask(1855391, "python-manilaclient", "New", "Low")
+
+
+@pytest.fixture
+def entries() -> EntryLaunchpadSource:
+    """Bug 1855391 with a manila task and a task in a project nobody polls."""
+    bug = Bug(
+        1855391, "extend", tags=("api",), tasks=(MANILA_TASK, CLIENT_TASK),
+        date_last_message=T0 - timedelta(days=1), message_count=1,
+    )  # fmt: skip
+    return EntryLaunchpadSource([bug])
+
+
+class TestPollFirst:
+    """What a poll returned is not fetched again by the referenced scope."""
+
+    def test_referenced_change_a_poll_returned_is_not_asked_for(
+        self, gerrit, store_for, engine
+    ) -> None:
+        """Only the referenced change outside the polled projects is asked for by number."""
+        store = store_for({745202, 758868})
+        run_sync(store, bugs=None, changes=gerrit, settings=SETTINGS, now=lambda: T0)
+        assert gerrit.calls == [
+            ("poll", ("openstack/manila",), datetime(2020, 10, 26, tzinfo=UTC)),
+            ("get", (758868,)),
+        ]
+        assert committed(engine)["changes"][745202] == gerrit.changes[745202]
+
+    def test_referenced_bug_a_search_returned_costs_its_entry(
+        self, entries, store_for, engine
+    ) -> None:
+        """The bug's entry is read in the search's batch (its fields and comment date), not
+        the bug and its tasks; the task in the unpolled project is left out."""
+        store = store_for(set(), {1855391})
+        report = run_sync(store, bugs=entries, changes=None, settings=SETTINGS, now=lambda: T0)
+        assert entries.calls == [
+            ("search", "manila", datetime(2020, 10, 26, tzinfo=UTC)),
+            ("entries", (1855391,)),
+        ]
+        stored = committed(engine)["bugs"][1855391]
+        assert (stored.title, stored.tags, stored.tasks) == ("extend", ("api",), (MANILA_TASK,))
+        assert stored.date_last_message == T0 - timedelta(days=1)
+        assert committed(engine)["comments"] == {
+            1855391: BugComments(1855391, T0 - timedelta(days=1), (), fetched=True)
+        }
+        assert [
+            (s.scope, s.fetched, s.counts.inserted, s.counts.changed) for s in report.scopes
+        ] == [
+            ("project:manila", 1, 1, 1),
+            ("referenced", 0, 0, 0),
+        ]
+
+    def test_full_reads_the_whole_bug_in_the_search_batch(self, entries, store_for, engine) -> None:
+        """--full reads the bug with all its tasks, once, where the search returned it."""
+        store = store_for(set(), {1855391})
+        run_sync(store, bugs=entries, changes=None, settings=SETTINGS, full=True, now=lambda: T0)
+        assert entries.calls == [
+            ("search", "manila", datetime(2020, 10, 26, tzinfo=UTC)),
+            ("get", (1855391,)),
+        ]
+        tasks = committed(engine)["bugs"][1855391].tasks
+        assert sorted((t.target, t.status) for t in tasks) == [
+            ("manila", "In Progress"),
+            ("python-manilaclient", "New"),
+        ]

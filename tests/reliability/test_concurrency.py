@@ -45,7 +45,7 @@ def test_writes_during_a_sync_request_commit_at_once(
         result = cli(imported, cfg, "sync")
     finally:
         engine.dispose()
-    assert outcomes == ["ok", "ok", "ok"]  # referenced + poll + the linked changes' reviews
+    assert outcomes == ["ok", "ok", "ok"]  # poll + referenced + the linked changes' reviews
     assert result.exit_code == 0, result.stderr
     listed = CliRunner().invoke(app, ["--db", imported, "actions", "--format", "json"])
     actions = json.loads(listed.stdout)

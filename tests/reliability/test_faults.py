@@ -12,7 +12,7 @@ from syncsvc.testing.fake_gerrit import RecordedRequest
 
 
 def fail_gerrit_after_first_request(servers: SampleServers) -> None:
-    """Let the referenced batch through, then answer every Gerrit request with a 500."""
+    """Let the first request (the poll) through, then answer every Gerrit request with a 500."""
     seen: list[RecordedRequest] = []
 
     def hook(request: RecordedRequest) -> None:

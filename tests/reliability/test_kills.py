@@ -46,7 +46,8 @@ def test_sigterm_stops_after_the_current_batch_with_exit_143(
     """SIGTERM during the Gerrit poll: the batch in hand is committed, the run exits 143 with
     one line, and a rerun equals an uninterrupted sync."""
     stopped = prepared(db_url, tmp_path / "a")
-    child = sync_and_signal(stopped, cfg, busy, tmp_path, after=2, signum=signal.SIGTERM)
+    # The poll comes first and is one request (n=500): signal as it arrives.
+    child = sync_and_signal(stopped, cfg, busy, tmp_path, after=1, signum=signal.SIGTERM)
     assert child.returncode == 143, child.stderr
     assert "stopped by SIGTERM after its last committed batch" in child.stderr
     assert len(child.stderr.strip().splitlines()) == 1, child.stderr
@@ -54,6 +55,6 @@ def test_sigterm_stops_after_the_current_batch_with_exit_143(
     with engine.connect() as connection:
         saved = connection.scalar(select(func.count()).select_from(ChangeRow))
     engine.dispose()
-    assert saved == 2 + 100  # the referenced changes, then one batch of the poll
+    assert saved == 100  # one batch of the poll
     assert frozen(stopped, cfg, "sync")[0] == 0
     assert portable_dump(stopped, busy) == fault_free_dump(twin_db_url, cfg, busy, tmp_path / "b")
