@@ -11,6 +11,8 @@ import pytest
 from helpers import fakes_config, import_example, upgrade_postgresql
 from reliability_kit import add_busy_data
 
+from syncsvc.adapters import gerrit as gerrit_adapter
+from syncsvc.adapters import launchpad as launchpad_adapter
 from syncsvc.adapters.http import no_wait
 from syncsvc.cli import wiring
 from syncsvc.testing.demo_servers import SampleServers
@@ -66,3 +68,11 @@ def quick_adapters(monkeypatch: pytest.MonkeyPatch) -> None:
         wiring, "GERRIT_HTTP", wiring.GERRIT_HTTP.replace(sleep=no_wait, timeout=0.3)
     )
     monkeypatch.setattr(wiring, "LAUNCHPAD_HTTP", wiring.LAUNCHPAD_HTTP.replace(sleep=no_wait))
+
+
+@pytest.fixture
+def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Poll pages of Launchpad's and Gerrit's default sizes (75 tasks, 100 changes), not
+    the largest the servers allow, so the busy data needs several pages of each."""
+    monkeypatch.setattr(launchpad_adapter, "SEARCH_PAGE_SIZE", launchpad_adapter.PAGE_SIZE)
+    monkeypatch.setattr(gerrit_adapter, "PAGE_SIZE", 100)

@@ -69,7 +69,7 @@ FAULTS: dict[str, tuple[Fault, int]] = {  # name: (inject, exit code of the faul
 
 
 @pytest.mark.parametrize("name", list(FAULTS))
-@pytest.mark.usefixtures("quick_adapters")
+@pytest.mark.usefixtures("quick_adapters", "small_pages")
 def test_fault_then_clean_rerun_equals_a_fault_free_run(
     name: str, db_url: str, twin_db_url: str, busy: SampleServers, cfg: Path, tmp_path: Path
 ) -> None:
