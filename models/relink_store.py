@@ -21,7 +21,6 @@ from syncsvc.domain import (
     Identity,
     Link,
     Pending,
-    PendingKind,
     Plan,
     Ref,
     StoredAction,
@@ -150,11 +149,9 @@ class SqlLinkStore:
         *,
         fingerprint: str,
         everything: bool,
-        again: Collection[int],
         word_stats: str | None = None,
     ) -> None:
         pending.clear_pending(self._session, covered)
-        pending.mark_pending(self._session, [(PendingKind.ACTION, i) for i in again])
         pending.replace_checks(self._session, checks, everything=everything)
         pending.set_mark(self._session, FINGERPRINT, fingerprint)
         if word_stats is not None:

@@ -151,14 +151,21 @@ def _derive(
         found.offer(
             LINKABLE[ref.kind], ref.id, LinkSource.EXPLICIT, confidence, CONFIRMED, evidence
         )
+    # Every confirmed link is the parent of transitive ones, the ones found here included,
+    # level by level until none is new: one relink reaches what repeated relinks of the same
+    # data would (a stored confirmed link is never changed, so it is a parent as stored).
     parents = [v for v in found.links.values() if v.status is CONFIRMED]
     parents += [v for k, v in stored.items() if v.status is CONFIRMED and k not in found.links]
-    for parent in sorted(parents, key=lambda v: _key_order(v.key)):
-        confidence = parent.confidence * TRANSITIVE_FACTOR
-        for kind, ident, edge in edges.targets(parent):
-            status = CONFIRMED if edge.strong else LinkStatus.SUGGESTED
-            evidence = f"via {parent.kind} {parent.id} ({parent.source}): {edge.evidence}"
-            found.offer(kind, ident, LinkSource.TRANSITIVE, confidence, status, evidence)
+    expanded: set[LinkKey] = set()
+    while parents:
+        for parent in sorted(parents, key=lambda v: _key_order(v.key)):
+            expanded.add(parent.key)
+            confidence = parent.confidence * TRANSITIVE_FACTOR
+            for kind, ident, edge in edges.targets(parent):
+                status = CONFIRMED if edge.strong else LinkStatus.SUGGESTED
+                evidence = f"via {parent.kind} {parent.id} ({parent.source}): {edge.evidence}"
+                found.offer(kind, ident, LinkSource.TRANSITIVE, confidence, status, evidence)
+        parents = [v for k, v in found.links.items() if v.status is CONFIRMED and k not in expanded]
     return found
 
 

@@ -431,7 +431,31 @@ def _sync_activity(run: _Run, source: BugSource) -> None:
     run.guarded(SourceName.LAUNCHPAD, SCOPE, work)
 
 
-def _catch_up_comments(run: _Run, comments: Comments) -> None:
+LINKED_COMMENTS = "linked-comments"  # the comments scope that follows the relink
+
+
+def run_linked_comments(
+    store: SyncStore,
+    source: BugSource,
+    *,
+    settings: SyncSettings,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    progress: Callable[[str], None] = lambda _msg: None,
+    stop: Callable[[], bool] = lambda: False,
+    claim: ScopeClaim = always_claimed,
+) -> ScopeReport | None:
+    """The ``linked-comments`` scope, run after a relink: check the comments of the tracked
+    bugs whose comments were never synced (the bugs the relink just linked), so the next
+    run with nothing new has none left to check. ``None`` when there were none; guarded
+    like :func:`run_sync`'s scopes."""
+    run = _Run(store, settings, full=False, dry_run=False, now=now, progress=progress,
+               stop=stop, claim=claim)  # fmt: skip
+    _catch_up_comments(run, Comments(run, source, frozenset(store.referenced_bugs())),
+                       scope=LINKED_COMMENTS)  # fmt: skip
+    return run.reports[-1] if run.reports else None
+
+
+def _catch_up_comments(run: _Run, comments: Comments, *, scope: str = "comments") -> None:
     """The ``comments`` scope: tracked bugs whose comments were never synced."""
     pending = sorted(run.store.unsynced_comment_bugs(comments.tracked) - comments.checked)
     if not pending:
@@ -443,9 +467,9 @@ def _catch_up_comments(run: _Run, comments: Comments) -> None:
             write = comments.of_ids(batch)
             total += write(run.now())
             run.finish_batch()
-        return ScopeReport(SourceName.LAUNCHPAD, "comments", len(pending), comments=total)
+        return ScopeReport(SourceName.LAUNCHPAD, scope, len(pending), comments=total)
 
-    run.guarded(SourceName.LAUNCHPAD, "comments", work)
+    run.guarded(SourceName.LAUNCHPAD, scope, work)
 
 
 def _fetch_referenced(

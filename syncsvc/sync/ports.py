@@ -360,12 +360,11 @@ class LinkStore(Protocol):
         *,
         fingerprint: str,
         everything: bool,
-        again: Collection[int],
         word_stats: str | None = None,
     ) -> None:
         """Delete the ``covered`` notes, set each judged action's recheck time (with
-        ``everything``, drop the others'), note the actions ``again`` for the next
-        relink and store ``fingerprint`` (and ``word_stats`` when given)."""
+        ``everything``, drop the others') and store ``fingerprint`` (and ``word_stats``
+        when given)."""
         ...
 
 

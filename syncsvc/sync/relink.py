@@ -42,7 +42,6 @@ from syncsvc.domain import (
     CommitmentState,
     Identity,
     LinkKind,
-    LinkStatus,
     Pending,
     PendingKind,
     Plan,
@@ -101,10 +100,8 @@ class RelinkReport:
         return self.plan.has_changes or bool(self.transitions)
 
 
-SUGGESTED = LinkStatus.SUGGESTED
-
 #: Bump when the reconciler's rules change: the next relink recomputes everything.
-RECONCILER_VERSION = 3
+RECONCILER_VERSION = 4
 
 #: The kept word statistics are computed again (with a full recompute) once the team's
 #: record count has moved by more than this share of the count they were computed over.
@@ -325,7 +322,7 @@ def relink(
             stats=stats,
         )
         if not covered:
-            store.settle(pending, {}, fingerprint=stamp, everything=False, again=())
+            store.settle(pending, {}, fingerprint=stamp, everything=False)
             return RelinkReport(0, 0, 0, 0, full=False, covered=0)
         actions = store.actions(covered)
     ids = [a.id for a in actions]
@@ -362,16 +359,11 @@ def relink(
     planned = plan_transitions(states, store.current_states(states), now=now, committed=committed)
     transitions = store.append_transitions(planned, now=now)
     checks = {a.id: recheck_at(a, states[a.id], stall_days=stall_days) for a in actions}
-    # Stored links are the reconciler's input too (a new confirmed link is a parent of
-    # transitive ones): whoever's links this run changed is judged again by the next.
-    written = [*plan.add, *plan.update, *(v for v in plan.stale if v.status is SUGGESTED)]
-    again = {link.action_id for link in written}
     store.settle(
         pending,
         checks,
         fingerprint=stamp,
         everything=full,
-        again=again,
         word_stats=stats.to_json() if fresh else None,
     )
     return RelinkReport(

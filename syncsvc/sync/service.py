@@ -24,6 +24,7 @@ from syncsvc.sync.engine import (
     SyncReport,
     SyncSettings,
     always_claimed,
+    run_linked_comments,
     run_sync,
 )
 from syncsvc.sync.ports import BugSource, ChangeSource, ScopeClaim, SyncDatabase
@@ -120,7 +121,10 @@ def sync_and_relink(
 
     With a Launchpad source, each project's ``blueprints:<project>`` scope follows the
     other scopes (at most one paged read a day, :mod:`~syncsvc.sync.blueprints`), unless
-    the budget ran out. Then, with a Gerrit source, the ``gerrit reviews`` scope reads
+    the budget ran out. After a relink (not in a dry run), the ``launchpad linked-comments``
+    scope checks the comments of the bugs it linked (:func:`run_linked_comments`), and
+    one more relink follows when that saved any, so the next run with nothing new has
+    nothing left to read. Then, with a Gerrit source, the ``gerrit reviews`` scope reads
     the review messages of the linked changes that moved
     (:func:`~syncsvc.sync.reviews.run_reviews`), with the links just refreshed (or the
     stored ones, when the relink did not run); it is the last scope of the outcome's
@@ -159,6 +163,14 @@ def sync_and_relink(
                 )  # fmt: skip
                 report = replace(report, scopes=(*report.scopes, *blueprints), finished_at=now())
         outcome = _relinked(database, report, links, now=now, wait=wait, dry_run=dry_run, stop=stop)
+        if bugs is not None and outcome.links is not None and not dry_run:
+            with database.sync_store() as store:
+                checked = run_linked_comments(
+                    store, bugs, settings=settings, now=now, progress=progress, stop=stop,
+                    claim=claim or always_claimed,
+                )  # fmt: skip
+            if checked is not None:
+                outcome = _with_comments(database, outcome, checked, links, now=now, wait=wait)
         if changes is None:
             return outcome
         if report.left:  # the budget is spent: the review messages wait for the next run
@@ -173,6 +185,36 @@ def sync_and_relink(
                 )  # fmt: skip
         scopes = (*outcome.sync.scopes, reviews)
         return replace(outcome, sync=replace(outcome.sync, scopes=scopes, finished_at=now()))
+
+
+def _with_comments(
+    database: SyncDatabase,
+    outcome: SyncOutcome,
+    checked: ScopeReport,
+    links: RelinkSettings,
+    *,
+    now: Callable[[], datetime],
+    wait: float,
+) -> SyncOutcome:
+    """Add the ``linked-comments`` scope to the outcome; when it saved comments (evidence
+    for links), relink once more and add that relink's counts to the first one's."""
+    sync = replace(outcome.sync, scopes=(*outcome.sync.scopes, checked), finished_at=now())
+    saved = checked.comments.inserted or checked.comments.changed
+    if outcome.links is None or checked.error or not saved:
+        return replace(outcome, sync=sync)
+    try:
+        again = refresh_links(database, links, now=now(), wait=wait)
+    except LockedError:  # the comments' relink notes wait for the next relink
+        return replace(outcome, sync=sync)
+    first = outcome.links
+    merged = replace(
+        first,
+        added=first.added + again.added,
+        updated=first.updated + again.updated,
+        transitions=first.transitions + again.transitions,
+        reasons=(*first.reasons, *again.reasons),
+    )
+    return SyncOutcome(sync, merged)
 
 
 def _relinked(

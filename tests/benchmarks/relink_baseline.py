@@ -56,8 +56,8 @@ def _row(name: str, run: tuple[RelinkReport, float]) -> Row:
 
 
 def settle(engine: Engine, settings: RelinkSettings, now: datetime, *, most: int = 20) -> datetime:
-    """Relink incrementally, a minute apart, until a run judges nothing (new confirmed links
-    are parents of transitive ones, so links settle over a few runs); return the last time."""
+    """Relink incrementally, a minute apart, until a run judges nothing (a commitment whose
+    due date or stall window passed is judged once more); return the last time."""
     for _ in range(most):
         now += timedelta(minutes=1)
         report, _seconds = relink_once(engine, settings, now=now, full=False)

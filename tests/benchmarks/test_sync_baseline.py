@@ -8,6 +8,12 @@ from __future__ import annotations
 import sync_baseline as bench
 import sync_rss
 
+from syncsvc.cli.commands.demo import DEMO_GERRIT_PROJECTS, demo_config
+from syncsvc.cli.context import AppContext
+from syncsvc.cli.runs import sync_with
+from syncsvc.config import Config
+from syncsvc.sync.engine import LINKED_COMMENTS
+
 
 class TestBenchmarkSmoke:
     """The benchmark's four scenarios run against the fakes and count requests."""
@@ -60,3 +66,42 @@ class TestBenchmarkSmoke:
         assert row.peak_mb >= floor > 0
         table = sync_rss.format_rss(floor, [row]).splitlines()
         assert table[-1].startswith("| 16 | 36 | 55 | ")
+
+
+class TestFirstSyncSettles:
+    """What the first sync's relink links is read in that run, so a second one only polls."""
+
+    def test_no_change_resync_makes_only_its_polls(self, tmp_path) -> None:
+        """The bugs the relink linked through footers get their comment check in the first
+        run; the second run makes 3 searches and 1 poll page and its relink judges nothing."""
+        db_url = f"sqlite:///{tmp_path / 'settle.sqlite'}"
+        with bench.benchmark_servers(tasks=30, changes=40) as (servers, data):
+            bench.prepare_database(db_url, data)
+            outcomes, counts = [], []
+            for _ in range(2):
+                servers.launchpad.clear_requests()
+                servers.gerrit.requests.clear()
+                cfg = demo_config(
+                    Config(),
+                    gerrit_url=servers.gerrit_url,
+                    launchpad_root=servers.launchpad_service_root,
+                )
+                ctx = AppContext(db_url=db_url, verbosity=-1)
+                try:
+                    outcomes.append(sync_with(ctx, cfg, cache_dir=tmp_path / "cache"))
+                finally:
+                    ctx.close()
+                counts.append((len(servers.launchpad.requests), len(servers.gerrit.requests)))
+        first, second = outcomes
+        linked = [s for s in first.sync.scopes if s.scope == LINKED_COMMENTS]
+        # Changes 900017 and 900034 (referenced) close bugs 1990017 and 1990004 (not
+        # referenced): the relink links them, and each costs one comment check.
+        assert [(s.source, s.fetched, s.error) for s in linked] == [("launchpad", 2, None)]
+        assert first.links is not None
+        assert first.links.added > 0
+        assert counts[1] == (3, 1)
+        assert second.links is not None
+        assert (second.links.added, second.links.covered) == (0, 0)
+        assert [s.scope for s in second.sync.scopes if s.fetched and s.scope != "reviews"] == [
+            "projects:" + ",".join(sorted(DEMO_GERRIT_PROJECTS))
+        ]

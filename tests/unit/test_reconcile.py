@@ -212,6 +212,25 @@ class TestExplicitLinks:
             (C, "697427", LinkSource.EXPLICIT, 1.0, CONFIRMED),
         ]
 
+    def test_transitive_links_reach_their_closure_in_one_diff(self):
+        """A change's bug's other fixing change (a backport) links in the same diff, and a
+        second diff over the first one's links changes nothing."""
+        act = action(1, "merge https://review.opendev.org/697427/")
+        backport = change(
+            700001, branch="stable/victoria", footers=Footers(closes_bug=("1855391",))
+        )
+        first = run([act], [EXTEND_CHANGE, backport])
+        assert [(v.kind, v.id, v.source, v.confidence, v.evidence) for v in first.add] == [
+            (B, "1855391", LinkSource.TRANSITIVE, 0.9,
+             "via change 697427 (explicit): change 697427 footer Closes-Bug: #1855391"),
+            (C, "697427", LinkSource.EXPLICIT, 1.0,
+             "action text refers to https://review.opendev.org/697427/"),
+            (C, "700001", LinkSource.TRANSITIVE, 0.81,
+             "via bug 1855391 (transitive): change 700001 footer Closes-Bug: #1855391"),
+        ]  # fmt: skip
+        second = run([act], [EXTEND_CHANGE, backport], existing=first.add)
+        assert (second.add, second.update, second.unchanged) == ((), (), first.add)
+
     def test_related_footer_is_only_suggested(self):
         """A change that is only Related-Bug is suggested, never confirmed."""
         related = change(697428, footers=Footers(related_bug=("1855391",)))

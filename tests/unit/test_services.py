@@ -130,7 +130,7 @@ class FakeLinkStore:
     def pending(self):
         return frozenset()
 
-    def settle(self, covered, checks, *, fingerprint, everything, again, word_stats=None):
+    def settle(self, covered, checks, *, fingerprint, everything, word_stats=None):
         self.log.append("settle")
 
     def event_start(self):
