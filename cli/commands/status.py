@@ -55,11 +55,11 @@ def status(
 ) -> None:
     """Group commitments by what moved: completed, progressed, newly linked, stalled,
     not started."""
-    from syncsvc.cli import queries
+    from syncsvc.cli import status_read
     from syncsvc.cli.render import as_json, lines, markdown, tables
 
     app_ctx = app_context(ctx)
-    report = queries.status(app_ctx, since, owner=owner, topic=topic)
+    report = status_read.status(app_ctx, since, owner=owner, topic=topic)
     out = app_ctx.out
     if fmt is StatusFormat.JSON:
         as_json.status(out, report)
