@@ -11,7 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Connection, Date, Integer, String, and_, column, func, or_, select, table
+from sqlalchemy import (
+    Connection,
+    Date,
+    Integer,
+    String,
+    and_,
+    case,
+    column,
+    func,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.orm import Session
 
 from syncsvc.domain import ChangeStatus, HistoryEvent, LinkKind, LinkStatus
@@ -207,8 +219,7 @@ def status_inputs(
     return StatusInputs(
         _actions(sql, owner=owner, topic=topic),
         [StatusLink(*row) for row in sql.execute(_ALL_LINKS)],
-        _states_now(sql),
-        _states_at(sql, since),
+        *_states(sql, since),
         observed,
         new_links,
         [ClosedChange(*row) for row in sql.execute(closed)],
@@ -267,22 +278,39 @@ def _actions(sql: Connection, *, owner: str | None, topic: str | None) -> list[S
     ]
 
 
-def _states_now(sql: Connection) -> dict[int, tuple[str, str]]:
-    """Each action's latest state (its newest transition: rows are appended) and reason."""
+def _states(
+    sql: Connection, at: datetime
+) -> tuple[dict[int, tuple[str, str]], dict[int, str | None]]:
+    """Each action's latest state and reason (its newest transition: rows are appended),
+    and the state it was in at ``at`` (its newest transition at or before ``at``; actions
+    without one are left out).
+
+    One pass over the history finds both transitions' ids, instead of one grouping
+    query for each.
+    """
     states = _STATES.c
-    newest = select(func.max(states.id)).group_by(states.action_id)
-    rows = sql.execute(
-        select(states.action_id, states.state, states.reason).where(states.id.in_(newest))
+    ids = (
+        select(
+            states.action_id,
+            func.max(states.id).label("now_id"),
+            func.max(case((states.changed_at <= at, states.id))).label("at_id"),
+        )
+        .group_by(states.action_id)
+        .subquery()
     )
-    return {action_id: (state, reason) for action_id, state, reason in rows}
-
-
-def _states_at(sql: Connection, at: datetime) -> dict[int, str | None]:
-    """The state each action was in at ``at`` (its latest transition at or before it)."""
-    states = _STATES.c
-    newest = select(func.max(states.id)).where(states.changed_at <= at).group_by(states.action_id)
-    rows = sql.execute(select(states.action_id, states.state).where(states.id.in_(newest)))
-    return dict(rows.all())
+    now, then = _STATES.alias("state_now"), _STATES.alias("state_then")
+    rows = sql.execute(
+        select(ids.c.action_id, now.c.state, now.c.reason, then.c.state).select_from(
+            ids.join(now, now.c.id == ids.c.now_id).outerjoin(then, then.c.id == ids.c.at_id)
+        )
+    )
+    current: dict[int, tuple[str, str]] = {}
+    previous: dict[int, str | None] = {}
+    for action_id, state, reason, state_at in rows:
+        current[action_id] = (state, reason)
+        if state_at is not None:
+            previous[action_id] = state_at
+    return current, previous
 
 
 def last_sync_run(session: Session) -> datetime | None:
