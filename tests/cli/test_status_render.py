@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 from datetime import UTC, date, datetime
 
@@ -10,6 +11,7 @@ from rich.console import Console
 
 from syncsvc import escape
 from syncsvc.cli.render import tables
+from syncsvc.cli.status_read import collector_paused
 from syncsvc.report.status import Group, Movement, StatusItem, StatusReport
 
 HOSTILE = (
@@ -73,3 +75,32 @@ class TestPlainStatusLines:
         for text in HOSTILE:
             once = escape.one_line(text)
             assert escape.one_line(once) == once
+
+
+class TestCollectorPaused:
+    """`status` pauses the cyclic garbage collector only for its own work."""
+
+    def test_paused_inside_and_restored_after(self) -> None:
+        """Inside the block the collector is off; after it, on again (also after an error)."""
+        seen: list[bool] = []
+
+        def work() -> None:
+            with collector_paused():
+                seen.append(gc.isenabled())
+                raise KeyError("boom")
+
+        assert gc.isenabled()
+        with pytest.raises(KeyError):
+            work()
+        assert seen == [False]
+        assert gc.isenabled()
+
+    def test_a_disabled_collector_stays_disabled(self) -> None:
+        """A collector someone else turned off is left off."""
+        gc.disable()
+        try:
+            with collector_paused():
+                pass
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
