@@ -10,6 +10,7 @@ from sqlalchemy import exc as sa_exc
 from typer.core import TyperGroup
 
 from syncsvc import __version__
+from syncsvc.cli import coercion
 from syncsvc.cli.commands import (
     actions,
     admin,
@@ -31,7 +32,12 @@ from syncsvc.errors import ConfigError, StorageError, SyncError
 
 
 class _Group(TyperGroup):
-    """Turns :class:`SyncError` into one red line and a documented exit code."""
+    """Turns :class:`SyncError` into one red line and a documented exit code, and
+    coerces plain option values without pydantic (see :mod:`syncsvc.cli.coercion`)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer's click.Context
+        coercion.install(self, ctx)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:  # typer's vendored click.Context
         try:

@@ -13,13 +13,10 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from syncsvc.cli.context import AppContext
-from syncsvc.cli.stores import SqlStatusReader
 from syncsvc.domain import StoredAction, StoredDecision, StoredEvent, StoredIdentity
 from syncsvc.models import db, repo
 from syncsvc.models.link_store import StateChange, state_history
-from syncsvc.models.status_queries import LinkView, link_view, linked_artifacts
-from syncsvc.report.service import status_report
-from syncsvc.report.status import MeetingSlot, StatusReport
+from syncsvc.models.link_view import LinkView, link_view, linked_artifacts
 
 if TYPE_CHECKING:
     from syncsvc.reconcile.drift import DriftItem
@@ -101,20 +98,3 @@ def drift_items(app_ctx: AppContext) -> list[DriftItem]:
 
     with db.read_scope(app_ctx.engine()) as session:
         return drift(drift_changes(session), partial(drift_tasks, session))
-
-
-def status(
-    app_ctx: AppContext, since: str, *, owner: str | None, topic: str | None
-) -> StatusReport:
-    """What moved since ``since``, for the actions of ``owner`` and ``topic``."""
-    meeting = app_ctx.config.meeting
-    slot = (
-        MeetingSlot.parse(meeting.weekday, meeting.time)
-        if meeting.weekday and meeting.time
-        else None
-    )
-    with db.read_scope(app_ctx.engine()) as session:
-        return status_report(
-            SqlStatusReader(session), since, now=datetime.now(UTC), meeting=slot, owner=owner,
-            topic=topic,
-        )  # fmt: skip

@@ -1,4 +1,5 @@
-"""The database behind the core's ports: locks, stores and the status reader.
+"""The database behind the core's ports: locks and stores (the status reader is in
+:mod:`syncsvc.cli.status_read`).
 
 The core (``syncsvc.sync.service``, ``syncsvc.report.service``) never imports
 storage; these small adapters hand it the SQL stores of ``syncsvc.models``.
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -16,8 +16,6 @@ from sqlalchemy.orm import Session
 
 from syncsvc.models import db
 from syncsvc.models.lock import DEFAULT_LOCK, RELINK_LOCK, sync_lock
-from syncsvc.models.status_queries import StatusInputs, last_sync_run, status_inputs
-from syncsvc.report.service import StatusReader
 
 if TYPE_CHECKING:
     from syncsvc.sync.ports import RelinkStore, SyncDatabase, SyncStore
@@ -58,22 +56,3 @@ class SqlDatabase:
     @staticmethod
     def _implements_the_port(engine: Engine) -> SyncDatabase:
         return SqlDatabase(engine)
-
-
-class SqlStatusReader:
-    """:class:`~syncsvc.report.service.StatusReader` on one read-only session."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def last_sync_run(self) -> datetime | None:
-        return last_sync_run(self._session)
-
-    def status_inputs(
-        self, *, since: datetime, until: datetime, owner: str | None, topic: str | None
-    ) -> StatusInputs:
-        return status_inputs(self._session, since=since, until=until, owner=owner, topic=topic)
-
-    @staticmethod
-    def _implements_the_port(session: Session) -> StatusReader:
-        return SqlStatusReader(session)

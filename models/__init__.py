@@ -16,24 +16,9 @@ Storage only loads and saves: the rules (drift, identity learning, re-import
 matching, state transitions, status history) are pure functions in the core,
 and this package imports nothing from ``syncsvc`` but ``domain`` and ``errors``.
 
-Importing the package registers every table on ``Base.metadata``, so Alembic's
-autogenerate and ``metadata.create_all`` always see the whole schema.
+Importing the package registers no table: each module imports the tables it uses
+(a table module also imports those its foreign keys name), so a command loads only
+its own. :mod:`syncsvc.models.schema` registers every table on ``Base.metadata``, for
+Alembic's autogenerate and the schema tests; :mod:`.status_queries` reads with
+lightweight Core ``table()`` clauses and loads no mapped class at all.
 """
-
-from syncsvc.models import (
-    blueprint_tables,
-    link_tables,
-    review_tables,
-    squash_tables,
-    sync_tables,
-    tables,
-)
-
-__all__ = [
-    "blueprint_tables",
-    "link_tables",
-    "review_tables",
-    "squash_tables",
-    "sync_tables",
-    "tables",
-]

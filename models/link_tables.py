@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from syncsvc.domain import CommitmentState, Identity, Link, LinkKind, LinkSource, LinkStatus
+from syncsvc.models import tables as _fk_targets  # noqa: F401 - registers ``actions``, which the foreign keys name
 from syncsvc.models.base import Base, UTCDateTime, value_enum
 
 _KIND = value_enum(LinkKind)

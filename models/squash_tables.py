@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from syncsvc.models import sync_tables as _fk_targets  # noqa: F401 - registers ``bugs``, which the foreign keys name
 from syncsvc.models.base import Base, UTCDateTime
 
 

@@ -1,32 +1,103 @@
-"""Everything `syncsvc status` reads, in a handful of bulk queries."""
+"""Everything `syncsvc status` reads, in a handful of bulk queries.
+
+The queries name their columns with lightweight Core ``table()`` clauses, not the
+mapped classes: importing the table modules (declarative classes, their enums and
+constraints) cost `status` more than its queries did. Only the columns a report
+reads are selected, and the window is applied in SQL.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import (
+    Connection,
+    Date,
+    Integer,
+    String,
+    and_,
+    case,
+    column,
+    func,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.orm import Session
 
-from syncsvc.domain import (
-    ArtifactKey,
-    Bug,
-    Change,
-    ChangeStatus,
-    HistoryEvent,
-    Link,
-    LinkKind,
-    LinkStatus,
-    StoredAction,
+from syncsvc.domain import ChangeStatus, HistoryEvent, LinkKind, LinkStatus
+from syncsvc.models.base import UTCDateTime, require_aware, value_enum
+
+_TIME = UTCDateTime()
+_ACTIONS = table(
+    "actions",
+    column("id", Integer),
+    column("event_id", Integer),
+    column("topic_id", Integer),
+    column("position", Integer),
+    column("text", String),
+    column("removed_at", _TIME),
 )
-from syncsvc.models.base import require_aware
-from syncsvc.models.blueprint_store import blueprint_states
-from syncsvc.models.link_store import current_states, load_links
-from syncsvc.models.link_tables import ActionStateHistoryRow, LinkRow
-from syncsvc.models.sync_records import HistoryField
-from syncsvc.models.sync_store import artifact_states, get_bug, get_change
-from syncsvc.models.sync_tables import ArtifactHistoryRow, BugTaskRow, ChangeRow, SyncStateRow
-from syncsvc.models.tables import ActionOwnerRow, ActionRow, DayRow, PersonRow, TopicRow
+_TOPICS = table(
+    "topics",
+    column("id", Integer),
+    column("source_id", Integer),
+    column("day_id", Integer),
+    column("position", Integer),
+    column("title", String),
+)
+_DAYS = table("days", column("id", Integer), column("date", Date))
+_PEOPLE = table("people", column("id", Integer), column("nick", String))
+_OWNERS = table(
+    "action_owners",
+    column("action_id", Integer),
+    column("person_id", Integer),
+    column("position", Integer),
+)
+_LINKS = table(
+    "links",
+    column("action_id", Integer),
+    column("kind", value_enum(LinkKind)),
+    column("ref_id", String),
+    column("status", value_enum(LinkStatus)),
+    column("created_at", _TIME),
+)
+_STATES = table(
+    "action_state_history",
+    column("id", Integer),
+    column("action_id", Integer),
+    column("state", String),
+    column("reason", String),
+    column("changed_at", _TIME),
+)
+_HISTORY = table(
+    "artifact_history",
+    column("id", Integer),
+    column("artifact_key", String),
+    column("field", String),
+    column("new_value", String),
+    column("changed_at", _TIME),
+    column("observed_at", _TIME),
+)
+_CHANGES = table(
+    "changes",
+    column("number", Integer),
+    column("status", value_enum(ChangeStatus)),
+    column("submitted", _TIME),
+    column("updated", _TIME),
+)
+_TASKS = table(
+    "bug_tasks",
+    column("bug_id", Integer),
+    column("target", String),
+    column("date_in_progress", _TIME),
+    column("date_fix_committed", _TIME),
+    column("date_fix_released", _TIME),
+)
+_SYNC_STATE = table("sync_state", column("last_run_at", _TIME))
+#: ``artifact_history.field`` of a status change (``HistoryField.STATUS``).
+_STATUS_FIELD = "status"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,97 +182,93 @@ def status_inputs(
     """
     since, until = require_aware(since, "since"), require_aware(until, "until")
     sql = session.connection()  # Core rows: the ORM's row processing is not needed here
+    links, history = _LINKS.c, _HISTORY.c
     new_links = {
         (action_id, str(kind), ref_id)
         for action_id, kind, ref_id in sql.execute(
-            select(LinkRow.action_id, LinkRow.kind, LinkRow.ref_id).where(
-                LinkRow.created_at >= since, LinkRow.created_at <= until
+            select(links.action_id, links.kind, links.ref_id).where(
+                links.created_at >= since, links.created_at <= until
             )
         )
     }
-    history = [
+    observed = [
         HistoryEvent(key, field, value, at)
         for key, field, value, at in sql.execute(
-            select(
-                ArtifactHistoryRow.artifact_key,
-                ArtifactHistoryRow.field,
-                ArtifactHistoryRow.new_value,
-                ArtifactHistoryRow.changed_at,
-            )
+            select(history.artifact_key, history.field, history.new_value, history.changed_at)
             .where(
-                ArtifactHistoryRow.observed_at >= since,
+                history.observed_at >= since,
                 # what the window shows, and every status row: the remote dates of
                 # closed changes and tasks are left out when a sync saw that status
                 or_(
-                    and_(
-                        ArtifactHistoryRow.changed_at >= since,
-                        ArtifactHistoryRow.changed_at <= until,
-                    ),
-                    ArtifactHistoryRow.field == HistoryField.STATUS,
+                    and_(history.changed_at >= since, history.changed_at <= until),
+                    history.field == _STATUS_FIELD,
                 ),
             )
-            .order_by(ArtifactHistoryRow.observed_at, ArtifactHistoryRow.id)
+            .order_by(history.observed_at, history.id)
         )
     ]
-    closed = select(ChangeRow.number, ChangeRow.status, ChangeRow.submitted, ChangeRow.updated)
-    closed = closed.where(
-        ChangeRow.status.in_([ChangeStatus.MERGED, ChangeStatus.ABANDONED]),
-        ChangeRow.updated >= since,
+    changes, tasks = _CHANGES.c, _TASKS.c
+    closed = select(changes.number, changes.status, changes.submitted, changes.updated).where(
+        changes.status.in_([ChangeStatus.MERGED, ChangeStatus.ABANDONED]),
+        changes.updated >= since,
     )
-    dates = (
-        BugTaskRow.date_in_progress,
-        BugTaskRow.date_fix_committed,
-        BugTaskRow.date_fix_released,
-    )
-    tasks = select(BugTaskRow.bug_id, BugTaskRow.target, *dates).where(
+    dates = (tasks.date_in_progress, tasks.date_fix_committed, tasks.date_fix_released)
+    dated = select(tasks.bug_id, tasks.target, *dates).where(
         or_(*(and_(d >= since, d <= until) for d in dates))
     )
     return StatusInputs(
         _actions(sql, owner=owner, topic=topic),
-        [StatusLink(*row) for row in sql.execute(_LINKS)],
-        _states_now(sql),
-        _states_at(sql, since),
-        history,
+        [StatusLink(*row) for row in sql.execute(_ALL_LINKS)],
+        *_states(sql, since),
+        observed,
         new_links,
         [ClosedChange(*row) for row in sql.execute(closed)],
-        [TaskDates(*row) for row in sql.execute(tasks)],
+        [TaskDates(*row) for row in sql.execute(dated)],
     )
 
 
-_LINKS = select(LinkRow.action_id, LinkRow.kind, LinkRow.ref_id, LinkRow.status).order_by(
-    LinkRow.action_id, LinkRow.kind, LinkRow.ref_id
+_ALL_LINKS = select(_LINKS.c.action_id, _LINKS.c.kind, _LINKS.c.ref_id, _LINKS.c.status).order_by(
+    _LINKS.c.action_id, _LINKS.c.kind, _LINKS.c.ref_id
 )
 
 
 def _actions(sql: Connection, *, owner: str | None, topic: str | None) -> list[StatusAction]:
     """The current actions (of ``owner``, in topics matching ``topic``), in
     ``repo.list_actions`` order, with their owners."""
+    actions, topics, days = _ACTIONS.c, _TOPICS.c, _DAYS.c
+    owners_, people = _OWNERS.c, _PEOPLE.c
     stmt = (
-        select(ActionRow.id, TopicRow.title, ActionRow.text, DayRow.date)
-        .join(TopicRow, ActionRow.topic_id == TopicRow.id)
-        .outerjoin(DayRow, TopicRow.day_id == DayRow.id)
-        .where(ActionRow.removed_at.is_(None))
+        select(actions.id, topics.title, actions.text, days.date)
+        .select_from(
+            _ACTIONS.join(_TOPICS, actions.topic_id == topics.id).outerjoin(
+                _DAYS, topics.day_id == days.id
+            )
+        )
+        .where(actions.removed_at.is_(None))
     )
     if owner is not None:
         owned = (
-            select(ActionOwnerRow.action_id)
-            .join(PersonRow, ActionOwnerRow.person_id == PersonRow.id)
-            .where(func.lower(PersonRow.nick) == owner.lower())
+            select(owners_.action_id)
+            .select_from(_OWNERS.join(_PEOPLE, owners_.person_id == people.id))
+            .where(func.lower(people.nick) == owner.lower())
         )
-        stmt = stmt.where(ActionRow.id.in_(owned))
+        stmt = stmt.where(actions.id.in_(owned))
     if topic is not None:
-        stmt = stmt.where(func.lower(TopicRow.title).contains(topic.lower(), autoescape=True))
+        stmt = stmt.where(func.lower(topics.title).contains(topic.lower(), autoescape=True))
     stmt = stmt.order_by(
-        ActionRow.event_id, TopicRow.source_id, TopicRow.position, ActionRow.position, ActionRow.id
+        actions.event_id, topics.source_id, topics.position, actions.position, actions.id
     )
     found = sql.execute(stmt).all()
     owners: dict[int, list[str]] = {}
     nicks = (
-        select(ActionOwnerRow.action_id, PersonRow.nick)
-        .join(PersonRow, ActionOwnerRow.person_id == PersonRow.id)
-        .join(ActionRow, ActionRow.id == ActionOwnerRow.action_id)
-        .where(ActionRow.removed_at.is_(None))
-        .order_by(ActionOwnerRow.action_id, ActionOwnerRow.position)
+        select(owners_.action_id, people.nick)
+        .select_from(
+            _OWNERS.join(_PEOPLE, owners_.person_id == people.id).join(
+                _ACTIONS, actions.id == owners_.action_id
+            )
+        )
+        .where(actions.removed_at.is_(None))
+        .order_by(owners_.action_id, owners_.position)
     )
     for action_id, nick in sql.execute(nicks):
         owners.setdefault(action_id, []).append(nick)
@@ -211,76 +278,42 @@ def _actions(sql: Connection, *, owner: str | None, topic: str | None) -> list[S
     ]
 
 
-def _states_now(sql: Connection) -> dict[int, tuple[str, str]]:
-    """Each action's latest state (its newest transition: rows are appended) and reason."""
-    newest = select(func.max(ActionStateHistoryRow.id)).group_by(ActionStateHistoryRow.action_id)
-    rows = sql.execute(
+def _states(
+    sql: Connection, at: datetime
+) -> tuple[dict[int, tuple[str, str]], dict[int, str | None]]:
+    """Each action's latest state and reason (its newest transition: rows are appended),
+    and the state it was in at ``at`` (its newest transition at or before ``at``; actions
+    without one are left out).
+
+    One pass over the history finds both transitions' ids, instead of one grouping
+    query for each.
+    """
+    states = _STATES.c
+    ids = (
         select(
-            ActionStateHistoryRow.action_id,
-            ActionStateHistoryRow.state,
-            ActionStateHistoryRow.reason,
-        ).where(ActionStateHistoryRow.id.in_(newest))
+            states.action_id,
+            func.max(states.id).label("now_id"),
+            func.max(case((states.changed_at <= at, states.id))).label("at_id"),
+        )
+        .group_by(states.action_id)
+        .subquery()
     )
-    return {action_id: (str(state), reason) for action_id, state, reason in rows}
-
-
-def _states_at(sql: Connection, at: datetime) -> dict[int, str | None]:
-    """The state each action was in at ``at`` (its latest transition at or before it)."""
-    newest = (
-        select(func.max(ActionStateHistoryRow.id))
-        .where(ActionStateHistoryRow.changed_at <= at)
-        .group_by(ActionStateHistoryRow.action_id)
-    )
+    now, then = _STATES.alias("state_now"), _STATES.alias("state_then")
     rows = sql.execute(
-        select(ActionStateHistoryRow.action_id, ActionStateHistoryRow.state).where(
-            ActionStateHistoryRow.id.in_(newest)
+        select(ids.c.action_id, now.c.state, now.c.reason, then.c.state).select_from(
+            ids.join(now, now.c.id == ids.c.now_id).outerjoin(then, then.c.id == ids.c.at_id)
         )
     )
-    return {action_id: str(state) for action_id, state in rows}
+    current: dict[int, tuple[str, str]] = {}
+    previous: dict[int, str | None] = {}
+    for action_id, state, reason, state_at in rows:
+        current[action_id] = (state, reason)
+        if state_at is not None:
+            previous[action_id] = state_at
+    return current, previous
 
 
 def last_sync_run(session: Session) -> datetime | None:
     """When any sync last ran on this database (for ``--since last-run``)."""
-    return session.scalar(select(func.max(SyncStateRow.last_run_at)))
-
-
-@dataclass(frozen=True, slots=True)
-class LinkView:
-    """Links, artifact states and commitment states for a set of actions."""
-
-    links: dict[int, list[Link]]
-    artifact_states: dict[str, str]
-    progress: dict[int, str]
-
-
-def link_view(session: Session, actions: list[StoredAction]) -> LinkView:
-    """Three bulk reads: the actions' links, their artifacts' states, their progress."""
-    ids = [a.id for a in actions]
-    links: dict[int, list[Link]] = {}
-    for link in load_links(session, ids):
-        links.setdefault(link.action_id, []).append(link)
-    keys = {f"{link.kind}:{link.id}" for group in links.values() for link in group}
-    keys |= {f"{r.kind}:{r.id}" for a in actions for r in a.refs}
-    wanted = {k for k in keys if (p := ArtifactKey.parse_or_none(k)) and p.target is None}
-    progress = {i: str(c.state) for i, c in current_states(session, ids).items()}
-    states = artifact_states(session, wanted)
-    named = {v.id for group in links.values() for v in group if v.kind is LinkKind.BLUEPRINT}
-    states |= {f"blueprint:{i}": b.state for i, b in blueprint_states(session, named).items()}
-    return LinkView(links, states, progress)
-
-
-def linked_artifacts(
-    session: Session, links: list[Link]
-) -> tuple[dict[int, Change], dict[int, Bug]]:
-    """The stored changes and bugs ``links`` point at, by number and bug id."""
-    changes = {
-        int(link.id): change
-        for link in links
-        if link.kind == "change" and (change := get_change(session, int(link.id))) is not None
-    }
-    bugs = {
-        int(link.id): bug
-        for link in links
-        if link.kind == "bug" and (bug := get_bug(session, int(link.id))) is not None
-    }
-    return changes, bugs
+    last: datetime | None = session.scalar(select(func.max(_SYNC_STATE.c.last_run_at)))
+    return last

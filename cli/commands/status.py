@@ -55,25 +55,26 @@ def status(
 ) -> None:
     """Group commitments by what moved: completed, progressed, newly linked, stalled,
     not started."""
-    from syncsvc.cli import queries
+    from syncsvc.cli import status_read
     from syncsvc.cli.render import as_json, lines, markdown, tables
 
     app_ctx = app_context(ctx)
-    report = queries.status(app_ctx, since, owner=owner, topic=topic)
-    out = app_ctx.out
-    if fmt is StatusFormat.JSON:
-        as_json.status(out, report)
-    elif fmt is StatusFormat.COUNTS:
-        lines.counts(out, report)
-    elif fmt is StatusFormat.IRC:
-        cap = max_lines if max_lines is not None else (None if show_all else IRC_MAX_LINES)
-        lines.irc(out, report, full=show_all, max_lines=cap)
-    elif fmt is StatusFormat.ETHERPAD:
-        lines.etherpad(out, report, full=show_all)
-    elif fmt is StatusFormat.MARKDOWN:
-        markdown.status(out, report, full=show_all)
-    else:
-        tables.status(out, report, full=show_all)
+    with status_read.collector_paused():
+        report = status_read.status(app_ctx, since, owner=owner, topic=topic)
+        out = app_ctx.out
+        if fmt is StatusFormat.JSON:
+            as_json.status(out, report)
+        elif fmt is StatusFormat.COUNTS:
+            lines.counts(out, report)
+        elif fmt is StatusFormat.IRC:
+            cap = max_lines if max_lines is not None else (None if show_all else IRC_MAX_LINES)
+            lines.irc(out, report, full=show_all, max_lines=cap)
+        elif fmt is StatusFormat.ETHERPAD:
+            lines.etherpad(out, report, full=show_all)
+        elif fmt is StatusFormat.MARKDOWN:
+            markdown.status(out, report, full=show_all)
+        else:
+            tables.status(out, report, full=show_all)
 
 
 def register(app: typer.Typer) -> None:

@@ -17,8 +17,6 @@ from syncsvc.domain import (
     StoredEvent,
     StoredIdentity,
 )
-from syncsvc.models.link_store import StateChange
-from syncsvc.models.status_queries import LinkView
 from syncsvc.report.status import StatusReport
 from syncsvc.report.views import (
     JSONValue,
@@ -28,7 +26,9 @@ from syncsvc.report.views import (
     event_json,
 )
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: `status` prints without loading the mapped tables
+    from syncsvc.models.link_store import StateChange
+    from syncsvc.models.link_view import LinkView
     from syncsvc.reconcile.drift import DriftItem  # the reconciler is `drift`'s alone
 
 

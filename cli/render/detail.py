@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
@@ -11,8 +12,10 @@ from rich.text import Text
 from syncsvc.cli.render.text import t
 from syncsvc.domain import StoredAction
 from syncsvc.models.link_store import StateChange
-from syncsvc.models.status_queries import LinkView
 from syncsvc.report.views import action_detail_json
+
+if TYPE_CHECKING:  # types only: `status` prints without loading the mapped tables
+    from syncsvc.models.link_view import LinkView
 
 
 def action_detail(

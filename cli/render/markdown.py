@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from syncsvc import escape
 from syncsvc.cli.render.text import work_line
 from syncsvc.domain import StoredAction
-from syncsvc.models.status_queries import LinkView
 from syncsvc.report.status import StatusReport, markdown_lines
+
+if TYPE_CHECKING:  # types only: `status` prints without loading the mapped tables
+    from syncsvc.models.link_view import LinkView
 
 
 def actions(console: Console, found: Sequence[StoredAction], *, view: LinkView) -> None:

@@ -6,11 +6,15 @@ objects, so a summary cannot inject terminal escapes or rich markup.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 
 from syncsvc import escape
 from syncsvc.domain import RefKind, StoredAction
-from syncsvc.models.status_queries import LinkView
+
+if TYPE_CHECKING:  # types only: `status` prints without loading the mapped tables
+    from syncsvc.models.link_view import LinkView
 
 
 def t(value: object) -> Text:

@@ -17,14 +17,13 @@ from sqlalchemy import Connection, make_url
 # Alembic loads this file outside any package, so the imports are absolute; mypy
 # checks the source tree as a top-level ``models`` package (pyproject maps it to
 # ``syncsvc.models`` only when installed) and cannot resolve them.
-from syncsvc.models import tables  # type: ignore[import-not-found,unused-ignore]  # noqa: F401
-from syncsvc.models.base import Base  # type: ignore[import-not-found,unused-ignore]
 from syncsvc.models.db import (  # type: ignore[import-not-found,unused-ignore]
     check_sqlite_foreign_keys,
     default_database_url,
     open_engine,
     set_sqlite_foreign_keys,
 )
+from syncsvc.models.schema import Base  # type: ignore[import-not-found,unused-ignore]
 
 config = context.config
 target_metadata = Base.metadata

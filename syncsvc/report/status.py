@@ -212,10 +212,7 @@ def build_status(
     at most one group: completed, progressed, newly linked, stalled, not started;
     dropped ones and ones with nothing to report are left out. Order: action id.
     """
-    by_artifact: dict[str, list[HistoryEvent]] = {}
-    for event in history:
-        if since <= event.changed_at <= until:
-            by_artifact.setdefault(artifact_of(event.key), []).append(event)
+    moves = _movements_by_artifact(history, since=since, until=until)
     linked: dict[int, list[str]] = {}
     status_of = {(link.action_id, str(link.kind), link.id): link.status for link in links}
     for link in links:  # suggestions are not the team's work until someone confirms them
@@ -227,20 +224,13 @@ def build_status(
             new_by_action.setdefault(action_id, []).append(f"{kind}:{ident}")
     suggested = sum(1 for k in new_links if status_of.get(k) is LinkStatus.SUGGESTED)
     groups: dict[Group, list[StatusItem]] = {g: [] for g in Group}
+    not_started = (CommitmentState.NOT_STARTED.value, "")
     for action in sorted(actions, key=lambda a: a.id):
-        state, reason = states.get(action.id, (CommitmentState.NOT_STARTED.value, ""))
+        state, reason = states.get(action.id, not_started)
         before = previous.get(action.id)
-        movements = tuple(
-            sorted(
-                (
-                    Movement(artifact, text, e.changed_at)
-                    for artifact in linked.get(action.id, [])
-                    for e in by_artifact.get(artifact, [])
-                    if (text := describe(e)) is not None
-                ),
-                key=lambda m: (m.at, m.artifact),
-            )
-        )
+        artifacts = linked.get(action.id, [])
+        moved = [m for artifact in artifacts for m in moves.get(artifact, ())]
+        movements = tuple(sorted(moved, key=_when)) if moved else ()
         item = StatusItem(
             action.id,
             action.topic,
@@ -251,13 +241,34 @@ def build_status(
             movements,
             reason,
             action.day,
-            tuple(linked.get(action.id, [])),
+            tuple(artifacts),
             tuple(new_by_action.get(action.id, ())),
         )
         group = _group(state, before, movements, newly_linked=action.id in new_by_action)
         if group is not None:
             groups[group].append(item)
     return StatusReport(since, until, {g: tuple(items) for g, items in groups.items()}, suggested)
+
+
+def _movements_by_artifact(
+    history: Sequence[HistoryEvent], *, since: datetime, until: datetime
+) -> dict[str, list[Movement]]:
+    """The movements of each artifact (``change:745206``, ``bug:1855391``) in ``[since,
+    until]``, in ``history`` order; each row is parsed and described once, however
+    many commitments link its artifact."""
+    moves: dict[str, list[Movement]] = {}
+    whole: dict[str, str] = {}  # history key → artifact, parsed once per key
+    for event in history:
+        if since <= event.changed_at <= until and (text := describe(event)) is not None:
+            artifact = whole.get(event.key)
+            if artifact is None:
+                artifact = whole[event.key] = artifact_of(event.key)
+            moves.setdefault(artifact, []).append(Movement(artifact, text, event.changed_at))
+    return moves
+
+
+def _when(movement: Movement) -> tuple[datetime, str]:
+    return movement.at, movement.artifact
 
 
 def _group(
