@@ -44,6 +44,7 @@ from syncsvc.models.tables import DayRow, PersonRow, TopicRefRow, TopicRow
 
 FINGERPRINT = "fingerprint"
 WORD_STATS = "word_stats"
+_SLICE = 1000  # rows per fetch when reading a whole table
 
 
 class SqlLinkStore:
@@ -70,8 +71,12 @@ class SqlLinkStore:
 
     def changes(self, numbers: Collection[int] | None = None) -> Sequence[Change]:
         if numbers is None:
-            rows = self._session.scalars(select(ChangeRow).order_by(ChangeRow.number))
-            return [row.to_record() for row in rows]
+            # In slices: a plain ORM result would hold every row object at once, twice the
+            # size of the records themselves (issue 14's peak RSS).
+            stmt = select(ChangeRow).order_by(ChangeRow.number)
+            rows = self._session.scalars(stmt.execution_options(yield_per=_SLICE))
+            shared: dict[object, object] = {}
+            return [row.to_record(shared) for row in rows]
         found: list[Change] = []
         for chunk in in_chunks(sorted(set(numbers))):
             stmt = select(ChangeRow).where(ChangeRow.number.in_(chunk)).order_by(ChangeRow.number)

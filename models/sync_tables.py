@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TypeVar, cast
 
 from sqlalchemy import (
     JSON,
@@ -39,6 +40,8 @@ from syncsvc.domain import (
 )
 from syncsvc.models.base import Base, UTCDateTime, value_enum
 from syncsvc.models.sync_records import ArtifactKind, HistoryRow
+
+T = TypeVar("T")
 
 _CHANGE_STATUS = value_enum(ChangeStatus)
 _ARTIFACT_KIND = value_enum(ArtifactKind)
@@ -290,34 +293,44 @@ class ChangeRow(Base):
             "url": change.url,
         }
 
-    def to_record(self) -> Change:
-        """Return the domain record."""
+    def to_record(self, shared: dict[object, object] | None = None) -> Change:
+        """Return the domain record. With ``shared``, equal values that repeat across
+        changes (project, branch, topic, owner, votes, footer bugs) are one object kept in
+        it: a relink holds every change at once, and they repeat a lot."""
+
+        def one(value: T) -> T:
+            return value if shared is None else cast("T", shared.setdefault(value, value))
+
+        change_id = self.change_id
+        footer_id = change_id if self.footer_change_id == change_id else self.footer_change_id
         return Change(
             number=self.number,
-            project=self.project,
-            branch=self.branch,
+            project=one(self.project),
+            branch=one(self.branch),
             subject=self.subject,
             status=ChangeStatus(self.status),
-            owner=Account(
-                account_id=self.owner_account_id,
-                username=self.owner_username,
-                name=self.owner_name,
-                email=self.owner_email,
+            owner=one(
+                Account(
+                    account_id=self.owner_account_id,
+                    username=self.owner_username,
+                    name=self.owner_name,
+                    email=self.owner_email,
+                )
             ),
             created=self.created,
             updated=self.updated,
             submitted=self.submitted,
-            topic=self.topic,
-            hashtags=tuple(self.hashtags),
-            change_id=self.change_id,
+            topic=one(self.topic),
+            hashtags=one(tuple(self.hashtags)),
+            change_id=change_id,
             current_patch_set=self.current_patch_set,
-            votes=tuple((str(label), int(value)) for label, value in self.votes),
-            footers=Footers(
-                closes_bug=tuple(self.closes_bug),
-                partial_bug=tuple(self.partial_bug),
-                related_bug=tuple(self.related_bug),
-                blueprints=tuple(self.blueprints),
-                change_id=self.footer_change_id,
+            votes=one(tuple((str(label), int(value)) for label, value in self.votes)),
+            footers=Footers(  # its Change-Id is the change's own: no two alike
+                closes_bug=one(tuple(self.closes_bug)),
+                partial_bug=one(tuple(self.partial_bug)),
+                related_bug=one(tuple(self.related_bug)),
+                blueprints=one(tuple(self.blueprints)),
+                change_id=footer_id,
             ),
             url=self.url,
         )

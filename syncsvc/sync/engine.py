@@ -9,7 +9,8 @@ in the search's batch (see :class:`~syncsvc.sync.tracked.Awaited`). Every write 
 an upsert on the remote natural key, so overlap and re-runs never duplicate; the
 store appends history rows for what really changed.
 
-Cursors: Gerrit results are sorted by ``updated`` here and saved in batches,
+Cursors: Gerrit results are put aside in a temporary file as they come
+(:mod:`syncsvc.sync.spill`), then saved oldest ``updated`` first in batches,
 each batch committing its cursor in the same transaction, so a failure leaves
 the cursor at the last committed batch. Launchpad's search is ordered by bug id
 (stable paging), so no earlier point is safe: its cursor is the time the search
@@ -76,6 +77,7 @@ from syncsvc.sync.ports import (
     ScopeClaim,
     SyncStore,
 )
+from syncsvc.sync.spill import Spilled
 from syncsvc.sync.tracked import Awaited, Comments, Write, noting
 
 log = logging.getLogger(__name__)
@@ -304,14 +306,15 @@ def _poll_gerrit(run: _Run, source: ChangeSource, projects: list[str], saved: se
     def poll() -> ScopeReport:
         since = run.since(SourceName.GERRIT, scope)
         run.idle()
-        found = sorted(source.changes_updated_since(projects, since), key=lambda c: c.updated)
-        counts, _ = _save_batches(
-            run,
-            found,
-            run.store.save_changes,
-            cursor=lambda batch: (SourceName.GERRIT, scope, max(c.updated for c in batch)),
-            prepare=note,
-        )
+        # Put aside, not listed: a poll of 200,000 changes would hold them all in memory.
+        with Spilled(source.changes_updated_since(projects, since), _updated) as found:
+            counts, _ = _save_batches(
+                run,
+                found,
+                run.store.save_changes,
+                cursor=lambda batch: (SourceName.GERRIT, scope, max(c.updated for c in batch)),
+                prepare=note,
+            )
         return ScopeReport(SourceName.GERRIT, scope, len(found), counts, since)
 
     run.guarded(SourceName.GERRIT, scope, poll)
@@ -495,7 +498,7 @@ def _fetch_referenced(
 
 def _save_batches(
     run: _Run,
-    items: Sequence[T],
+    items: Iterable[T],
     save: Callable[..., SaveCounts],
     *,
     cursor: Callable[[Sequence[T]], tuple[SourceName, str, datetime]] | None,
@@ -510,8 +513,10 @@ def _save_batches(
     failure in it leaves the batch and the cursor uncommitted.
     """
     total, extra = SaveCounts(), SaveCounts()
-    batches = list(_chunks(items, run.settings.batch_size)) or [[]]
-    for index, batch in enumerate(batches):
+    batches = iter(_chunks(items, run.settings.batch_size))
+    following: list[T] | None = next(batches, [])  # no items: one empty batch, the last
+    while following is not None:
+        batch, following = following, next(batches, None)
         write = prepare(batch) if prepare is not None and batch else None
         observed = run.now()
         if batch:
@@ -519,12 +524,16 @@ def _save_batches(
         if write is not None:
             extra += write(observed)
         mark = cursor(batch) if cursor is not None and batch else None
-        if last_cursor is not None and index == len(batches) - 1:
+        if last_cursor is not None and following is None:
             mark = last_cursor
         if mark is not None:
             run.store.set_cursor(*mark, ran_at=observed)
         run.finish_batch()
     return total, extra
+
+
+def _updated(change: Change) -> datetime:
+    return change.updated
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterable[list[T]]:

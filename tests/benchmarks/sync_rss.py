@@ -2,10 +2,11 @@
 
 The fakes (:func:`sync_baseline.benchmark_servers`, no latency) run in this
 process; the sync runs in a child process started with this file as its script,
-and its peak RSS is read from ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``
-once it has exited. That figure is the largest of every child waited for so far,
-so :func:`measure_rss` runs the import-only floor first and the sizes in the
-order given (ascending, for honest figures).
+and the child reports its own peak RSS (``VmHWM`` in ``/proc/self/status``) on
+exit. ``ru_maxrss`` would not do: Linux carries the parent's high-water mark
+into a child across ``fork``/``exec``, so a child of this process (which holds
+the fakes' data) would report at least this process's size. Where there is no
+``/proc`` the child falls back to its ``ru_maxrss``.
 """
 
 from __future__ import annotations
@@ -36,16 +37,27 @@ class RssRow:
     peak_mb: float
 
 
-def _child_peak_mb() -> float:
+def own_peak_mb() -> float:
+    """This process's peak RSS in MB since its ``exec`` (``VmHWM``), else ``ru_maxrss``."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
     # Linux reports ru_maxrss in KiB.
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def floor_mb() -> float:
     """Peak RSS of a child that only imports what the sync imports."""
-    code = f"import sys; sys.path.insert(0, {str(HERE)!r}); {FLOOR}"
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=HERE)
-    return _child_peak_mb()
+    code = (
+        f"import sys; sys.path.insert(0, {str(HERE)!r}); {FLOOR}; "
+        "from sync_rss import own_peak_mb; print(own_peak_mb())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], check=True, cwd=HERE, capture_output=True, text=True
+    )
+    return float(done.stdout)
 
 
 def measure_rss(work_dir: Path, *, tasks: int, changes: int) -> RssRow:
@@ -63,8 +75,10 @@ def measure_rss(work_dir: Path, *, tasks: int, changes: int) -> RssRow:
             text=True,
         )
         seconds = time.perf_counter() - started
-    fetched = int(json.loads(done.stdout)["fetched"])
-    return RssRow(data.bug_tasks, data.changes, fetched, seconds, _child_peak_mb())
+    reported = json.loads(done.stdout)
+    return RssRow(
+        data.bug_tasks, data.changes, int(reported["fetched"]), seconds, reported["peak_mb"]
+    )
 
 
 def format_rss(floor: float, rows: Sequence[RssRow]) -> str:
@@ -85,7 +99,7 @@ def format_rss(floor: float, rows: Sequence[RssRow]) -> str:
 def _child(argv: Sequence[str]) -> None:
     gerrit_url, launchpad_root, db_url, cache_dir = argv
     fetched = sync_once(gerrit_url, launchpad_root, db_url, Path(cache_dir))
-    sys.stdout.write(json.dumps({"fetched": fetched}) + "\n")
+    sys.stdout.write(json.dumps({"fetched": fetched, "peak_mb": own_peak_mb()}) + "\n")
 
 
 if __name__ == "__main__":  # the child: this file's folder is already on sys.path

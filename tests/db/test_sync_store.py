@@ -32,6 +32,7 @@ from syncsvc.domain import (
     SourceName,
 )
 from syncsvc.models.link_store import apply_plan
+from syncsvc.models.relink_store import SqlLinkStore
 from syncsvc.models.repo import list_actions
 from syncsvc.models.sync_records import INVISIBLE_BUG_STATE, ArtifactKind, HistoryRow
 from syncsvc.models.sync_store import (
@@ -400,6 +401,16 @@ class TestReads:
         store.commit()
         assert get_bug(session, 1855391) == BUG
         assert get_change(session, 745206) == CHANGE
+
+    def test_relink_reads_every_change_sharing_repeated_values(self, store, session):
+        """The relink's read of every change equals the saved records, one owner object shared."""
+        other = replace(CHANGE, number=745207, change_id=None, footers=Footers())
+        store.save_changes([CHANGE, other], observed_at=NOW)
+        store.commit()
+        read = SqlLinkStore(session).changes()
+        assert list(read) == [CHANGE, other]
+        assert read[0].owner is read[1].owner
+        assert read[0].project is read[1].project
 
     def test_unknown_ids_read_as_none(self, session):
         """get_bug/get_change return None for what is not stored."""
