@@ -11,7 +11,8 @@ goes to Typer's own coercion, so its results and error messages stay Typer's.
 
 This leans on private names of Typer (``_TyperParameter._runtime_param``,
 ``typer._coercion``, ``typer._param_types``); :func:`install` does nothing with a
-Typer that lacks them.
+Typer that lacks them, or with another series than the one tested
+(:data:`TESTED_TYPER`), whose private names may mean something else.
 """
 
 from __future__ import annotations
@@ -20,11 +21,18 @@ from enum import Enum
 from types import ModuleType
 from typing import Any
 
+import typer
+
+#: The Typer series whose private names this module was written and tested against.
+TESTED_TYPER = "0.29."
+
 _coercion: ModuleType | None
 try:
     from typer import _coercion
     from typer._param_types import coerce_cli_choice
 except ImportError:  # a Typer before 0.29 coerces without pydantic: nothing to do
+    _coercion = None
+if not typer.__version__.startswith(TESTED_TYPER):  # other private names: leave Typer be
     _coercion = None
 
 #: What :meth:`PlainCoercion.plain` returns for a value Typer must coerce.
