@@ -375,6 +375,8 @@ _PAREN_BY = re.compile(
 
 def _named_doers(text: str) -> list[Person]:
     """Whoever "(to be proposed by dims)" or "... assigned it to Josh" names."""
+    if "by " not in text and "assigned" not in text:  # most items name neither
+        return []
     if m := _PAREN_BY.search(text):
         nicks = [n for n in _PAREN_SPLIT.split(m.group("nicks")) if n]
         return [Person(n) for n in nicks if n not in GENERIC and not is_project(n)]
