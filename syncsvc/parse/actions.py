@@ -20,6 +20,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from syncsvc.domain import ActionItem, Person, Ref
+from syncsvc.parse.commitments import not_a_commitment
 from syncsvc.parse.milestones import KNOWN_SERIES, find_milestone, resolve_dates
 from syncsvc.parse.owners import (
     GENERIC,
@@ -200,6 +201,8 @@ def reads_as_commitment(
     imperative opening ("propose …", "follow up with …") and "we need to …".
     """
     text = text.strip()
+    if not_a_commitment(text):  # a question, or a backlog entry with its status
+        return False
     return (
         read_commitment(text, known=known, aliases=aliases) is not None
         or bool(_IMPERATIVE.match(text))
@@ -245,6 +248,9 @@ _ACTION_ITEM_PHRASE = re.compile(
 _WE_CLAUSE = re.compile(
     r"(?:,\s*(?:and|but|so)?|\s+(?:and|but|so))\s+(?=we\b|we[\u2019']ll\b)", re.IGNORECASE
 )
+#: Subjects of a "that ... will" clause that commit someone.
+_DOERS = frozenset({"we", "they", "i", "you", "everyone", "team", "tc"})
+_PASSIVE = re.compile(r"\s+(?:need\s+to\s+)?be\s+\w+(?:ed|en|ne|wn)\b")
 _MODAL = re.compile(r"\b(?:should|will|'ll|needs?\s+to|must|going\s+to)\b", re.IGNORECASE)
 #: "Our next step in keystone is to ...", "The next steps are to ...": the team's own plan.
 _NEXT_STEP = re.compile(
@@ -266,7 +272,22 @@ def team_commitment(text: str) -> bool:
     m = _TEAM_COMMITMENT.match(text.strip().lstrip("-*• "))
     if m is None:
         return False
-    return not m.group("that") or bool(_MODAL.search(text, m.end()))
+    if not m.group("that"):
+        return True
+    modal = _MODAL.search(text, m.end())
+    if modal is None:
+        return False
+    if modal.group().lower() not in ("will", "'ll"):
+        return True
+    # "... that new scaling tests will provide results" states an outcome; work has
+    # someone as the subject ("that we will", "that gmann will") or is passive
+    # ("that the docs will be updated").
+    subject = text[m.end() : modal.start()].split()
+    return (
+        len(subject) == 1
+        or any(w.lower() in _DOERS for w in subject)
+        or bool(_PASSIVE.match(text, modal.end()))
+    )
 
 
 def team_clause(sentence: str) -> str | None:

@@ -33,8 +33,9 @@ from syncsvc.parse.actions import (
     team_commitment,
     team_duty,
 )
+from syncsvc.parse.commitments import tracking_item, unmarked_duty
 from syncsvc.parse.owners import read_commitment
-from syncsvc.parse.sender import first_person_commitment
+from syncsvc.parse.sender import first_person_commitment, with_writer
 from syncsvc.parse.structure import Line, LineKind
 
 #: A PTG summary has tens of topics; each costs about 2 kB once read, so a
@@ -399,9 +400,9 @@ def infer_actions(
                 for sentence in sentences(item.text):
                     if first_person_commitment(sentence):
                         topic.actions.append(_prose_action(item, sentence, sender))
-                    elif team_commitment(sentence) or named_commitment(
-                        sentence, known=known, aliases=aliases
-                    ):
+                    elif named_commitment(sentence, known=known, aliases=aliases):
+                        topic.actions.append(_named_action(item, sentence, known, aliases, sender))
+                    elif team_commitment(sentence):
                         topic.actions.append(_prose_action(item, sentence))
         topic.actions.sort(key=lambda i: i.line)
         return
@@ -422,9 +423,17 @@ def infer_actions(
         if id(item) in moved:
             continue
         if item.kind is ItemKind.DISCUSSION:
+            if (split := _commitments_in(item, known, aliases, sender)) is not None:
+                topic.actions.extend(split)  # "X will do A. Y will do B.": two actions
+                continue
             parts = _bullet_parts(item.text)
             named = [p for p in parts if named_commitment(p, known=known, aliases=aliases)]
-            if team_duty(item.text) or named or any(map(team_commitment, parts)):
+            if (
+                team_duty(item.text)
+                or tracking_item(item.text)
+                or named
+                or any(map(team_commitment, parts))
+            ):
                 if named and named[0] is not parts[0]:
                     # "Topic words. Naser will X.": the later sentence names the owner.
                     reading = read_commitment(named[0], known=known, aliases=aliases)
@@ -432,13 +441,13 @@ def infer_actions(
                 _move_to_actions(topic, item, PROSE_CONFIDENCE, moved)
         elif item.kind is ItemKind.PROSE:
             for sentence in sentences(item.text):
+                if sentence.endswith("?"):  # a question commits nobody
+                    continue
                 if first_person_commitment(sentence):
                     topic.actions.append(_prose_action(item, sentence, sender))
-                elif (
-                    named_commitment(sentence, known=known, aliases=aliases)
-                    or team_commitment(sentence)
-                    or prose_duty(sentence)
-                ):
+                elif named_commitment(sentence, known=known, aliases=aliases):
+                    topic.actions.append(_named_action(item, sentence, known, aliases, sender))
+                elif team_commitment(sentence) or prose_duty(sentence) or unmarked_duty(sentence):
                     topic.actions.append(_prose_action(item, sentence))
                 elif (clause := team_clause(sentence)) is not None or (
                     clause := named_clause(sentence, known=known, aliases=aliases)
@@ -466,6 +475,50 @@ def _prose_action(item: RawItem, sentence: str, writer: str | None = None) -> Ra
         confidence=PROSE_CONFIDENCE,
         owners=(writer,) if writer else None,
     )
+
+
+def _named_action(
+    item: RawItem,
+    sentence: str,
+    known: Collection[str],
+    aliases: Mapping[str, str] | None,
+    sender: str | None,
+) -> RawItem:
+    """The action for a sentence that names its owners; "X and I will" adds the writer."""
+    action = _prose_action(item, sentence)
+    if sender and with_writer(sentence):
+        reading = read_commitment(sentence, known=known, aliases=aliases)
+        others = reading.owners if reading else ()
+        action.owners = (*others, sender)
+    return action
+
+
+#: "2022 User Survey result: knikolla and I will ...": a label before the first sentence.
+_LABEL = re.compile(r"^[^:.!?]{2,60}:\s+(?=\S)")
+
+
+def _commitments_in(
+    item: RawItem,
+    known: Collection[str],
+    aliases: Mapping[str, str] | None,
+    sender: str | None,
+) -> list[RawItem] | None:
+    """One action per sentence of a list item that holds two or more named commitments.
+
+    "Survey: knikolla and I will analyse it. jungleboyj will document the process."
+    holds two, owned by different people; as one action it would have one owner
+    set. ``None`` when the item holds fewer than two.
+    """
+    if ". " not in item.text:
+        return None
+    found = []
+    for index, sentence in enumerate(sentences(item.text)):
+        bare = _LABEL.sub("", sentence, count=1) if index == 0 else sentence
+        if first_person_commitment(bare):
+            found.append(_prose_action(item, bare, sender))
+        elif named_commitment(bare, known=known, aliases=aliases):
+            found.append(_named_action(item, bare, known, aliases, sender))
+    return found if len(found) >= 2 else None
 
 
 def _bullet_parts(text: str) -> list[str]:

@@ -361,6 +361,30 @@ _CLAUSE_OWNER = re.compile(
 )
 
 
+#: "I've updated the blueprint and assigned it to Josh": the name owns the work.
+_ASSIGNED = re.compile(
+    rf"\bassigned\s+(?:it|this|them|that|the\s+[\w-]+(?:\s+[\w-]+)?)\s+to\s+"
+    rf"(?P<name>[A-Z][a-z]{{1,20}}|{NICK})\b(?!\s+(?:team|group)\b)"
+)
+#: "(to be proposed by dims)": a parenthesis that names who does the item.
+_PAREN_BY = re.compile(
+    rf"\(\s*to\s+be\s+(?:[a-z]+ed|done|written|run|taken|led|driven)\s+by\s+"
+    rf"(?P<nicks>{NICK}(?:\s*[/,&]\s*{NICK})*)\s*\)"
+)
+
+
+def _named_doers(text: str) -> list[Person]:
+    """Whoever "(to be proposed by dims)" or "... assigned it to Josh" names."""
+    if "by " not in text and "assigned" not in text:  # most items name neither
+        return []
+    if m := _PAREN_BY.search(text):
+        nicks = [n for n in _PAREN_SPLIT.split(m.group("nicks")) if n]
+        return [Person(n) for n in nicks if n not in GENERIC and not is_project(n)]
+    if (m := _ASSIGNED.search(text)) and m.group("name").lower() not in GENERIC:
+        return [Person(m.group("name"))]
+    return []
+
+
 #: "... make them voting [Chandan/tripleo-ci-core]": owners in brackets closing the item.
 _BRACKETED = re.compile(r"\[(?P<names>[A-Za-z][\w\-]*(?:\s*[/,&]\s*[A-Za-z][\w\-]*)*)\]\s*\.?$")
 
@@ -414,6 +438,8 @@ def read_owners(
         people = _bracketed_owners(text)
     if nobody and not people and (clause := _clause_owner(text)):
         people = [clause]
+    if nobody and not people:
+        people = _named_doers(text)
     if not subject.people and not people and (m := _TRAILING.search(text)):
         nicks = [n for n in _PAREN_SPLIT.split(m.group("nicks")) if n]
         if not any(n in GENERIC or n in NOT_OWNERSHIP or is_project(n) for n in nicks):
@@ -444,6 +470,8 @@ def read_commitment(
             return _reading([Person(n) for n in nicks], [])
     if clause := _clause_owner(text):
         return _reading([clause], [])
+    if doers := _named_doers(text):
+        return _reading(doers, [])
     return None
 
 

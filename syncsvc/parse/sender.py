@@ -16,7 +16,7 @@ import re
 _HEADER_LINES = 8
 #: pipermail's obfuscated From line: "Thomas Herve therve at redhat.com".
 _FROM = re.compile(
-    r"^(?P<name>[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){0,3})"
+    r"^(?P<name>[A-Za-z][\w'\u2019.-]*(?:\s+[A-Za-z][\w'\u2019.-]*){0,3})"
     r"\s+(?P<local>[\w.%+-]+)\s+at\s+[\w-]+(?:\.[\w-]+)+\s*$"
 )
 _NICK_SHAPED = re.compile(r"^[a-z][a-z0-9_-]{1,30}$")
@@ -32,8 +32,16 @@ _FIRST_PERSON = re.compile(
     r"^(?:(?:so|and|then|also|next|meanwhile),?\s+)?I(?:\s+will|\s*['\u2019]ll)\s+"
     r"(?:(?:also|then|gladly|happily|personally|now)\s+)?"
     r"(?!(?:try|attempt|do\s+my\s+best|give|summari[sz]e|cover|have|not|probably|need"
-    r"|let|keep|continue|stay|remain|hope|leave\s+it\s+(?:at|there)|see\s+you|miss)\b)"
+    r"|let|keep|continue|stay|remain|hope|leave\s+it\s+(?:at|there)|see\s+you|miss"
+    # Remarks on the text itself: "I will note that ...", "I'll say this ...".
+    r"|note|say|admit|confess)\b)"
     r"(?!be\s+(?!\w+ing\b))[a-z]+\b"
+    # "I have an action item to dig into ...": the writer's own action item.
+    r"|^I\s+(?:have|had|took|got)\s+(?:an|the)\s+action\s+items?\s+to\b"
+)
+#: "knikolla and I will ...": the writer commits together with the others named.
+_WITH_WRITER = re.compile(
+    r"^[\w-]+(?:,\s*[\w-]+)*,?\s+and\s+I(?:\s+will|\s*['\u2019]ll|\s+am\s+going\s+to)\b"
 )
 
 
@@ -62,3 +70,8 @@ def _owner_name(name: str, local: str) -> str:
 def first_person_commitment(sentence: str) -> bool:
     """Whether ``sentence`` commits its writer ("I will leave this open for a week")."""
     return bool(_FIRST_PERSON.match(sentence.strip()))
+
+
+def with_writer(sentence: str) -> bool:
+    """Whether ``sentence`` commits the writer together with others ("knikolla and I will")."""
+    return bool(_WITH_WRITER.match(sentence.strip()))
