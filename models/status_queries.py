@@ -193,22 +193,20 @@ def status_inputs(
             )
         ).all()
     }
-    observed = [
-        HistoryEvent(key, field, value, at)
-        for key, field, value, at in sql.execute(
-            select(history.artifact_key, history.field, history.new_value, history.changed_at)
-            .where(
-                history.observed_at >= since,
-                # what the window shows, and every status row: the remote dates of
-                # closed changes and tasks are left out when a sync saw that status
-                or_(
-                    and_(history.changed_at >= since, history.changed_at <= until),
-                    history.field == _STATUS_FIELD,
-                ),
-            )
-            .order_by(history.observed_at, history.id)
-        ).all()
-    ]
+    seen = (
+        select(history.artifact_key, history.field, history.new_value, history.changed_at)
+        .where(
+            history.observed_at >= since,
+            # what the window shows, and every status row: the remote dates of
+            # closed changes and tasks are left out when a sync saw that status
+            or_(
+                and_(history.changed_at >= since, history.changed_at <= until),
+                history.field == _STATUS_FIELD,
+            ),
+        )
+        .order_by(history.observed_at, history.id)
+    )
+    observed = list(map(HistoryEvent._make, sql.execute(seen).all()))
     changes, tasks = _CHANGES.c, _TASKS.c
     closed = select(changes.number, changes.status, changes.submitted, changes.updated).where(
         changes.status.in_([ChangeStatus.MERGED, ChangeStatus.ABANDONED]),
