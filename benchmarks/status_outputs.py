@@ -65,7 +65,8 @@ def write_outputs(
     written = []
     for name, extra in VARIANTS:
         args = list(extra) if "--since" in extra else ["--since", since, *extra]
-        argv = [python, "-c", _FROZEN, now, "--db", database, "status", *args]
+        # -P: the current directory (a source checkout) must not shadow the installed package
+        argv = [python, "-P", "-c", _FROZEN, now, "--db", database, "status", *args]
         done = subprocess.run(argv, env=env, capture_output=True, check=False)
         path = out / f"{name}.txt"
         path.write_bytes(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import (
     Connection,
@@ -100,9 +101,13 @@ _SYNC_STATE = table("sync_state", column("last_run_at", _TIME))
 _STATUS_FIELD = "status"
 
 
-@dataclass(frozen=True, slots=True)
-class StatusAction:
-    """What a status line shows of a commitment."""
+class StatusAction(NamedTuple):
+    """What a status line shows of a commitment.
+
+    The read's per-row records are named tuples: at 10,000 commitments, building frozen
+    dataclasses (one ``object.__setattr__`` per field) cost `status` more than reading
+    their rows.
+    """
 
     id: int
     topic: str
@@ -111,8 +116,7 @@ class StatusAction:
     day: date | None
 
 
-@dataclass(frozen=True, slots=True)
-class StatusLink:
+class StatusLink(NamedTuple):
     """A link as status groups it: whose, to what, and whether it is confirmed."""
 
     action_id: int
@@ -121,8 +125,7 @@ class StatusLink:
     status: LinkStatus
 
 
-@dataclass(frozen=True, slots=True)
-class ClosedChange:
+class ClosedChange(NamedTuple):
     """A merged or abandoned change and the dates that say when it closed."""
 
     number: int
@@ -131,8 +134,7 @@ class ClosedChange:
     updated: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class TaskDates:
+class TaskDates(NamedTuple):
     """The status dates Launchpad keeps on a bug task."""
 
     bug_id: int
@@ -189,24 +191,22 @@ def status_inputs(
             select(links.action_id, links.kind, links.ref_id).where(
                 links.created_at >= since, links.created_at <= until
             )
-        )
+        ).all()
     }
-    observed = [
-        HistoryEvent(key, field, value, at)
-        for key, field, value, at in sql.execute(
-            select(history.artifact_key, history.field, history.new_value, history.changed_at)
-            .where(
-                history.observed_at >= since,
-                # what the window shows, and every status row: the remote dates of
-                # closed changes and tasks are left out when a sync saw that status
-                or_(
-                    and_(history.changed_at >= since, history.changed_at <= until),
-                    history.field == _STATUS_FIELD,
-                ),
-            )
-            .order_by(history.observed_at, history.id)
+    seen = (
+        select(history.artifact_key, history.field, history.new_value, history.changed_at)
+        .where(
+            history.observed_at >= since,
+            # what the window shows, and every status row: the remote dates of
+            # closed changes and tasks are left out when a sync saw that status
+            or_(
+                and_(history.changed_at >= since, history.changed_at <= until),
+                history.field == _STATUS_FIELD,
+            ),
         )
-    ]
+        .order_by(history.observed_at, history.id)
+    )
+    observed = list(map(HistoryEvent._make, sql.execute(seen).all()))
     changes, tasks = _CHANGES.c, _TASKS.c
     closed = select(changes.number, changes.status, changes.submitted, changes.updated).where(
         changes.status.in_([ChangeStatus.MERGED, ChangeStatus.ABANDONED]),
@@ -218,12 +218,12 @@ def status_inputs(
     )
     return StatusInputs(
         _actions(sql, owner=owner, topic=topic),
-        [StatusLink(*row) for row in sql.execute(_ALL_LINKS)],
+        list(map(StatusLink._make, sql.execute(_ALL_LINKS).all())),
         *_states(sql, since),
         observed,
         new_links,
-        [ClosedChange(*row) for row in sql.execute(closed)],
-        [TaskDates(*row) for row in sql.execute(dated)],
+        list(map(ClosedChange._make, sql.execute(closed).all())),
+        list(map(TaskDates._make, sql.execute(dated).all())),
     )
 
 
@@ -233,8 +233,13 @@ _ALL_LINKS = select(_LINKS.c.action_id, _LINKS.c.kind, _LINKS.c.ref_id, _LINKS.c
 
 
 def _actions(sql: Connection, *, owner: str | None, topic: str | None) -> list[StatusAction]:
-    """The current actions (of ``owner``, in topics matching ``topic``), in
-    ``repo.list_actions`` order, with their owners."""
+    """The current actions (of ``owner``, in topics matching ``topic``), by id, with
+    their owners.
+
+    By id, not in ``repo.list_actions`` order: the report orders by id, and the id order
+    is the table's own, so SQLite sorts nothing. Owners are read for every action (the
+    removed ones' are a few rows more than a join to ``actions`` would keep).
+    """
     actions, topics, days = _ACTIONS.c, _TOPICS.c, _DAYS.c
     owners_, people = _OWNERS.c, _PEOPLE.c
     stmt = (
@@ -255,25 +260,18 @@ def _actions(sql: Connection, *, owner: str | None, topic: str | None) -> list[S
         stmt = stmt.where(actions.id.in_(owned))
     if topic is not None:
         stmt = stmt.where(func.lower(topics.title).contains(topic.lower(), autoescape=True))
-    stmt = stmt.order_by(
-        actions.event_id, topics.source_id, topics.position, actions.position, actions.id
-    )
-    found = sql.execute(stmt).all()
+    found = sql.execute(stmt.order_by(actions.id)).all()
     owners: dict[int, list[str]] = {}
     nicks = (
         select(owners_.action_id, people.nick)
-        .select_from(
-            _OWNERS.join(_PEOPLE, owners_.person_id == people.id).join(
-                _ACTIONS, actions.id == owners_.action_id
-            )
-        )
-        .where(actions.removed_at.is_(None))
+        .select_from(_OWNERS.join(_PEOPLE, owners_.person_id == people.id))
         .order_by(owners_.action_id, owners_.position)
     )
-    for action_id, nick in sql.execute(nicks):
+    for action_id, nick in sql.execute(nicks).all():
         owners.setdefault(action_id, []).append(nick)
+    no_owners: tuple[str, ...] = ()
     return [
-        StatusAction(action_id, title, text, tuple(owners.get(action_id, ())), day)
+        StatusAction(action_id, title, text, tuple(owners.get(action_id, no_owners)), day)
         for action_id, title, text, day in found
     ]
 
@@ -303,7 +301,7 @@ def _states(
         select(ids.c.action_id, now.c.state, now.c.reason, then.c.state).select_from(
             ids.join(now, now.c.id == ids.c.now_id).outerjoin(then, then.c.id == ids.c.at_id)
         )
-    )
+    ).all()
     current: dict[int, tuple[str, str]] = {}
     previous: dict[int, str | None] = {}
     for action_id, state, reason, state_at in rows:

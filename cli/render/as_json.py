@@ -9,14 +9,6 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from syncsvc import escape
-from syncsvc.domain import (
-    ImportReport,
-    QueuedLink,
-    StoredAction,
-    StoredDecision,
-    StoredEvent,
-    StoredIdentity,
-)
 from syncsvc.report.status import StatusReport
 from syncsvc.report.views import (
     JSONValue,
@@ -27,6 +19,14 @@ from syncsvc.report.views import (
 )
 
 if TYPE_CHECKING:  # types only: `status` prints without loading the mapped tables
+    from syncsvc.domain import (
+        ImportReport,
+        QueuedLink,
+        StoredAction,
+        StoredDecision,
+        StoredEvent,
+        StoredIdentity,
+    )
     from syncsvc.models.link_store import StateChange
     from syncsvc.models.link_view import LinkView
     from syncsvc.reconcile.drift import DriftItem  # the reconciler is `drift`'s alone

@@ -11,11 +11,11 @@ from rich.text import Text
 from syncsvc import escape
 from syncsvc.cli.render.as_json import import_counts
 from syncsvc.cli.render.text import counted, error_line, t
-from syncsvc.domain import Event, ImportReport
 from syncsvc.report.status import StatusReport, counts_line, etherpad_lines, irc_lines
 from syncsvc.report.views import ParseSummary
 
 if TYPE_CHECKING:  # types only: `status` prints without loading the parser or the sync
+    from syncsvc.domain import Event, ImportReport
     from syncsvc.parse.explain import Explanation
     from syncsvc.sync.engine import SyncReport
     from syncsvc.sync.relink import RelinkReport

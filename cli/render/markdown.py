@@ -9,10 +9,10 @@ from rich.console import Console
 
 from syncsvc import escape
 from syncsvc.cli.render.text import work_line
-from syncsvc.domain import StoredAction
 from syncsvc.report.status import StatusReport, markdown_lines
 
 if TYPE_CHECKING:  # types only: `status` prints without loading the mapped tables
+    from syncsvc.domain import StoredAction
     from syncsvc.models.link_view import LinkView
 
 

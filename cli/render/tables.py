@@ -12,10 +12,10 @@ from rich.text import Text
 
 from syncsvc import escape
 from syncsvc.cli.render.text import due_cell, t, work_line
-from syncsvc.domain import StoredAction, StoredDecision, StoredEvent, StoredIdentity
 from syncsvc.report.status import StatusReport, item_line, sections, suggested_line
 
 if TYPE_CHECKING:  # types only: `status` prints without loading the sync
+    from syncsvc.domain import StoredAction, StoredDecision, StoredEvent, StoredIdentity
     from syncsvc.models.link_view import LinkView
     from syncsvc.sync.engine import SyncReport
 

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from syncsvc import escape
-from syncsvc.domain import RefKind, StoredAction
 
 if TYPE_CHECKING:  # types only: `status` prints without loading the mapped tables
+    from syncsvc.domain import StoredAction
     from syncsvc.models.link_view import LinkView
 
 
@@ -42,6 +42,11 @@ def due_cell(action: StoredAction) -> Text:
     return t(action.milestone or "")
 
 
+#: ``RefKind.BUG`` and ``RefKind.CHANGE`` (a StrEnum member equals its value): the refs a
+#: sync reads, kept as strings so that rendering imports no record class
+_SYNCED_REFS = frozenset({"bug", "change"})
+
+
 def work_line(action: StoredAction, view: LinkView) -> str:
     """The action's bugs and changes with their state: "change 745206 MERGED".
 
@@ -59,7 +64,7 @@ def work_line(action: StoredAction, view: LinkView) -> str:
             parts.append(f"{mark}{link.kind} {link.id} {states.get(key, '')}".rstrip())
     for ref in action.refs:
         key = f"{ref.kind}:{ref.id}"
-        if ref.kind in {RefKind.BUG, RefKind.CHANGE} and key not in seen:
+        if ref.kind in _SYNCED_REFS and key not in seen:
             seen.add(key)
             parts.append(f"{ref.kind} {ref.id} {states.get(key, 'not synced')}")
     return "; ".join(parts)

@@ -3,91 +3,214 @@
 Pure data and small pure helpers: no I/O, no ORM objects, no raw remote JSON.
 Import from here (``from syncsvc.domain import Link``); the submodules only
 group the definitions.
+
+The package imports a submodule on first use of one of its names (PEP 562), so a
+command that needs a few enums (``syncsvc status``) does not pay for every record
+class.
 """
 
 from __future__ import annotations
 
-from syncsvc.domain.footers import (
-    BlueprintFooter,
-    BugFooter,
-    find_blueprint_footers,
-    find_bug_footers,
-    footers_from_message,
-)
-from syncsvc.domain.keys import ArtifactKey, ArtifactKind, id_order, lp_project, repo_name
-from syncsvc.domain.links import (
-    STRONG_RELATIONS,
-    Assessment,
-    CommitmentState,
-    CurrentState,
-    Edge,
-    Identity,
-    Link,
-    LinkKey,
-    LinkKind,
-    LinkSource,
-    LinkStatus,
-    Pending,
-    PendingKind,
-    Plan,
-    QueuedLink,
-    Relation,
-    StoredIdentity,
-    TopicRefs,
-    Transition,
-)
-from syncsvc.domain.records import (
-    CLOSED_CHANGE_STATUSES,
-    CLOSED_STATUSES,
-    FIXED_STATUSES,
-    INCOMPLETE_SEARCH_FORMS,
-    MAX_INPUT_BYTES,
-    OPEN_STATUSES,
-    SEARCH_STATUSES,
-    TASK_STATUSES,
-    UNFIXED_CLOSED_STATUSES,
-    UNRESOLVED_STATUSES,
-    Account,
-    ActionItem,
-    ActionOrigin,
-    ActionRevision,
-    ActionSlot,
-    ActionState,
-    Bug,
-    BugComments,
-    BugMessage,
-    BugTask,
-    BugTaskStatus,
-    Change,
-    ChangeStatus,
-    Day,
-    Event,
-    EventSource,
-    Footers,
-    ImportReport,
-    Milestone,
-    Person,
-    Ref,
-    RefKind,
-    SourceKey,
-    SourceKind,
-    StoredAction,
-    StoredDecision,
-    StoredEvent,
-    Topic,
-)
-from syncsvc.domain.squash import (
-    COMMENTED,
-    ActivityEntry,
-    BugActivityLog,
-    LogDue,
-    SquashBug,
-    SquashChange,
-    SquashEvent,
-    SquashSnapshot,
-    TaskChange,
-)
-from syncsvc.domain.sync import HistoryEvent, SaveCounts, SourceName
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from syncsvc.domain.footers import (
+        BlueprintFooter,
+        BugFooter,
+        find_blueprint_footers,
+        find_bug_footers,
+        footers_from_message,
+    )
+    from syncsvc.domain.keys import (
+        ArtifactKey,
+        ArtifactKind,
+        id_order,
+        lp_project,
+        repo_name,
+    )
+    from syncsvc.domain.links import (
+        STRONG_RELATIONS,
+        Assessment,
+        CurrentState,
+        Edge,
+        Identity,
+        Link,
+        LinkKey,
+        LinkSource,
+        Pending,
+        PendingKind,
+        Plan,
+        QueuedLink,
+        Relation,
+        StoredIdentity,
+        TopicRefs,
+        Transition,
+    )
+    from syncsvc.domain.records import (
+        MAX_INPUT_BYTES,
+        Account,
+        ActionItem,
+        ActionOrigin,
+        ActionRevision,
+        ActionSlot,
+        ActionState,
+        Bug,
+        BugComments,
+        BugMessage,
+        BugTask,
+        Change,
+        Day,
+        Event,
+        EventSource,
+        Footers,
+        ImportReport,
+        Milestone,
+        Person,
+        Ref,
+        RefKind,
+        SourceKey,
+        SourceKind,
+        StoredAction,
+        StoredDecision,
+        StoredEvent,
+        Topic,
+    )
+    from syncsvc.domain.squash import (
+        COMMENTED,
+        ActivityEntry,
+        BugActivityLog,
+        LogDue,
+        SquashBug,
+        SquashChange,
+        SquashEvent,
+        SquashSnapshot,
+        TaskChange,
+    )
+    from syncsvc.domain.statuses import (
+        CLOSED_CHANGE_STATUSES,
+        CLOSED_STATUSES,
+        FIXED_STATUSES,
+        INCOMPLETE_SEARCH_FORMS,
+        OPEN_STATUSES,
+        SEARCH_STATUSES,
+        TASK_STATUSES,
+        UNFIXED_CLOSED_STATUSES,
+        UNRESOLVED_STATUSES,
+        BugTaskStatus,
+        ChangeStatus,
+        CommitmentState,
+        LinkKind,
+        LinkStatus,
+    )
+    from syncsvc.domain.sync import (
+        HistoryEvent,
+        SaveCounts,
+        SourceName,
+    )
+
+#: Name → the submodule that defines it.
+_WHERE: dict[str, str] = {
+    "BlueprintFooter": "footers",
+    "BugFooter": "footers",
+    "find_blueprint_footers": "footers",
+    "find_bug_footers": "footers",
+    "footers_from_message": "footers",
+    "ArtifactKey": "keys",
+    "ArtifactKind": "keys",
+    "id_order": "keys",
+    "lp_project": "keys",
+    "repo_name": "keys",
+    "Assessment": "links",
+    "CurrentState": "links",
+    "Edge": "links",
+    "Identity": "links",
+    "Link": "links",
+    "LinkKey": "links",
+    "LinkSource": "links",
+    "Pending": "links",
+    "PendingKind": "links",
+    "Plan": "links",
+    "QueuedLink": "links",
+    "Relation": "links",
+    "STRONG_RELATIONS": "links",
+    "StoredIdentity": "links",
+    "TopicRefs": "links",
+    "Transition": "links",
+    "Account": "records",
+    "ActionItem": "records",
+    "ActionOrigin": "records",
+    "ActionRevision": "records",
+    "ActionSlot": "records",
+    "ActionState": "records",
+    "Bug": "records",
+    "BugComments": "records",
+    "BugMessage": "records",
+    "BugTask": "records",
+    "Change": "records",
+    "Day": "records",
+    "Event": "records",
+    "EventSource": "records",
+    "Footers": "records",
+    "ImportReport": "records",
+    "MAX_INPUT_BYTES": "records",
+    "Milestone": "records",
+    "Person": "records",
+    "Ref": "records",
+    "RefKind": "records",
+    "SourceKey": "records",
+    "SourceKind": "records",
+    "StoredAction": "records",
+    "StoredDecision": "records",
+    "StoredEvent": "records",
+    "Topic": "records",
+    "ActivityEntry": "squash",
+    "BugActivityLog": "squash",
+    "COMMENTED": "squash",
+    "LogDue": "squash",
+    "SquashBug": "squash",
+    "SquashChange": "squash",
+    "SquashEvent": "squash",
+    "SquashSnapshot": "squash",
+    "TaskChange": "squash",
+    "BugTaskStatus": "statuses",
+    "CLOSED_CHANGE_STATUSES": "statuses",
+    "CLOSED_STATUSES": "statuses",
+    "ChangeStatus": "statuses",
+    "CommitmentState": "statuses",
+    "FIXED_STATUSES": "statuses",
+    "INCOMPLETE_SEARCH_FORMS": "statuses",
+    "LinkKind": "statuses",
+    "LinkStatus": "statuses",
+    "OPEN_STATUSES": "statuses",
+    "SEARCH_STATUSES": "statuses",
+    "TASK_STATUSES": "statuses",
+    "UNFIXED_CLOSED_STATUSES": "statuses",
+    "UNRESOLVED_STATUSES": "statuses",
+    "HistoryEvent": "sync",
+    "SaveCounts": "sync",
+    "SourceName": "sync",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Import the submodule defining ``name`` on first use and keep the name here."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # __import__ rather than importlib.import_module: ``python -X importtime`` reports
+    # only imports made through the import statement's machinery, and the tests
+    # read that report (tests/cli/test_light_imports.py)
+    qualified = f"{__name__}.{module}"
+    __import__(qualified)
+    value = getattr(sys.modules[qualified], name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_WHERE})
+
 
 __all__ = [
     "CLOSED_CHANGE_STATUSES",

@@ -14,14 +14,7 @@ from syncsvc.domain.records import (
     Account,
     Ref,
 )
-
-
-class LinkKind(StrEnum):
-    """What a link points at."""
-
-    BUG = "bug"
-    CHANGE = "change"
-    BLUEPRINT = "blueprint"
+from syncsvc.domain.statuses import CommitmentState, LinkKind, LinkStatus
 
 
 class LinkSource(StrEnum):
@@ -34,14 +27,6 @@ class LinkSource(StrEnum):
     TRANSITIVE = "transitive"
     CANDIDATE = "candidate"
     MANUAL = "manual"
-
-
-class LinkStatus(StrEnum):
-    """Whether a link is established, proposed, or refused by a person."""
-
-    CONFIRMED = "confirmed"
-    SUGGESTED = "suggested"
-    REJECTED = "rejected"
 
 
 class Relation(StrEnum):
@@ -183,16 +168,6 @@ class Plan:
     def has_changes(self) -> bool:
         """Whether applying the plan would write anything."""
         return bool(self.add or self.update or self.stale)
-
-
-class CommitmentState(StrEnum):
-    """Where a commitment stands."""
-
-    NOT_STARTED = "not-started"
-    IN_PROGRESS = "in-progress"
-    STALLED = "stalled"
-    DONE = "done"
-    DROPPED = "dropped"
 
 
 class CurrentState(NamedTuple):

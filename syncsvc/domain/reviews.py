@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from syncsvc.domain.records import Account, ChangeStatus
+from syncsvc.domain.records import Account
+from syncsvc.domain.statuses import ChangeStatus
 
 #: Labels whose votes are a reviewer's judgement (``Verified`` is CI's).
 REVIEW_LABELS = ("Code-Review", "Workflow")

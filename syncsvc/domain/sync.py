@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class SourceName(StrEnum):
@@ -35,9 +36,12 @@ class SaveCounts:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryEvent:
-    """An artifact history row reduced to what status needs (see models' HistoryRow)."""
+class HistoryEvent(NamedTuple):
+    """An artifact history row reduced to what status needs (see models' HistoryRow).
+
+    A named tuple: `status` reads thousands of them, and a tuple is built three times
+    as quickly as a frozen dataclass.
+    """
 
     key: str  # "change:745206" or "bug:1855391/manila"
     field: str  # "status", "created", "patch_set", "assignee", "vote:Code-Review", …

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from syncsvc.domain import BugMessage, Change, Ref, RefKind
 from syncsvc.domain.links import (
     Edge,
-    LinkKind,
     LinkSource,
     Relation,
 )
+from syncsvc.domain.statuses import LinkKind
 from syncsvc.parse.refs import find_refs
 
 EXPLICIT_CONFIDENCE = 1.0

@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Protocol
+from operator import attrgetter
+from typing import NamedTuple, Protocol
 
 from syncsvc import escape
 from syncsvc.domain import ArtifactKey, CommitmentState, LinkStatus
@@ -66,9 +67,12 @@ class LinkFacts(Protocol):
     def status(self) -> LinkStatus: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Movement:
-    """One observed change of a linked artifact: ``change:745206`` became ``MERGED``."""
+class Movement(NamedTuple):
+    """One observed change of a linked artifact: ``change:745206`` became ``MERGED``.
+
+    A named tuple, not a frozen dataclass: a report at 10,000 commitments makes one per
+    history row in the window, and a tuple is three times quicker to build.
+    """
 
     artifact: str
     what: str
@@ -225,29 +229,36 @@ def build_status(
     suggested = sum(1 for k in new_links if status_of.get(k) is LinkStatus.SUGGESTED)
     groups: dict[Group, list[StatusItem]] = {g: [] for g in Group}
     not_started = (CommitmentState.NOT_STARTED.value, "")
-    for action in sorted(actions, key=lambda a: a.id):
+    for action in sorted(actions, key=_BY_ID):
         state, reason = states.get(action.id, not_started)
+        if state == CommitmentState.DROPPED:  # never reported (see _group): skip the work
+            continue
         before = previous.get(action.id)
-        artifacts = linked.get(action.id, [])
+        artifacts: Sequence[str] = linked.get(action.id, ())
         moved = [m for artifact in artifacts for m in moves.get(artifact, ())]
         movements = tuple(sorted(moved, key=_when)) if moved else ()
-        item = StatusItem(
-            action.id,
-            action.topic,
-            action.text,
-            action.owners,
-            state,
-            before,
-            movements,
-            reason,
-            action.day,
-            tuple(artifacts),
-            tuple(new_by_action.get(action.id, ())),
-        )
         group = _group(state, before, movements, newly_linked=action.id in new_by_action)
-        if group is not None:
-            groups[group].append(item)
+        if group is None:  # nothing to report: no item to build
+            continue
+        groups[group].append(
+            StatusItem(
+                action.id,
+                action.topic,
+                action.text,
+                action.owners,
+                state,
+                before,
+                movements,
+                reason,
+                action.day,
+                tuple(artifacts),
+                tuple(new_by_action.get(action.id, ())),
+            )
+        )
     return StatusReport(since, until, {g: tuple(items) for g, items in groups.items()}, suggested)
+
+
+_BY_ID = attrgetter("id")
 
 
 def _movements_by_artifact(

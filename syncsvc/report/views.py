@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from syncsvc.domain import Event, Link, StoredAction, StoredDecision, StoredEvent
+if TYPE_CHECKING:
+    from syncsvc.domain import Event, Link, StoredAction, StoredDecision, StoredEvent
 
 JSONValue = str | int | float | bool | None | list["JSONValue"] | dict[str, "JSONValue"]
 
