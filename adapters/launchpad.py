@@ -44,6 +44,7 @@ import http.client
 import logging
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -63,7 +64,7 @@ from syncsvc.adapters.launchpad_http import (
     NoInteractiveAuthorization,
     guarded_launchpad,
 )
-from syncsvc.adapters.launchpad_pool import DEFAULT_WORKERS, ReadPool, twin_session
+from syncsvc.adapters.launchpad_pool import DEFAULT_WORKERS, ReadPool, in_background, twin_session
 from syncsvc.adapters.launchpad_search import PAGE_SIZE as SEARCH_PAGE_SIZE
 from syncsvc.adapters.launchpad_search import search_collection
 from syncsvc.adapters.launchpad_values import (
@@ -152,6 +153,7 @@ class LaunchpadAdapter:
         self._lp: Any = None
         self._names: dict[str, str | None] = {}
         self._pool: ReadPool[LaunchpadAdapter] | None = None
+        self._login: Future[Any] | None = None
         try:
             root = uris.lookup_service_root(config.service_root)
         except ValueError as exc:
@@ -171,11 +173,23 @@ class LaunchpadAdapter:
         Raises ConfigError for an unusable service root, RemoteAuthError for
         missing or rejected credentials and other RemoteError subclasses as usual.
         """
+        if self._login is not None:  # started by connect_soon: its session or its error
+            login, self._login = self._login, None
+            self._lp = login.result()
         if self._lp is None:
-            self._lp = self._call(self._login, "Launchpad login")
+            self._lp = self._call(self._log_in, "Launchpad login")
+
+    def connect_soon(self) -> None:
+        """Start the login on a thread of its own; the next call waits for it (and raises
+        what it raised). Not with a request budget, whose requests stay in call order."""
+        if self._lp is None and self._login is None and self._policy.budget is None:
+            self._login = in_background(partial(self._call, self._log_in, "Launchpad login"))
 
     def close(self) -> None:
         """Close pooled connections; a later call logs in again (from the warm cache)."""
+        login, self._login = self._login, None
+        if login is not None and login.exception() is None:  # noqa: LOG004  # waits for it
+            self._lp = login.result()
         if self._pool is not None:
             self._pool.close()
             self._pool = None
@@ -197,7 +211,7 @@ class LaunchpadAdapter:
         self.connect()
         return self._lp
 
-    def _login(self) -> Any:
+    def _log_in(self) -> Any:
         cfg = self._config
         options: dict[str, Any] = {
             "service_root": cfg.service_root,

@@ -76,6 +76,7 @@ from syncsvc.sync.ports import (
     OpenBugSource,
     ScopeClaim,
     SyncStore,
+    WarmUp,
 )
 from syncsvc.sync.spill import Spilled
 from syncsvc.sync.tracked import Awaited, Comments, Write, noting
@@ -254,6 +255,8 @@ def run_sync(
     """
     run = _Run(store, settings, full, dry_run, now, progress, stop, claim)
     started = now()
+    if changes is not None and isinstance(bugs, WarmUp):
+        bugs.connect_soon()  # Launchpad's login overlaps the Gerrit polls
     if changes is not None:
         _sync_gerrit(run, changes)
     if bugs is not None:
