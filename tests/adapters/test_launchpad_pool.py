@@ -9,9 +9,11 @@ from fake_launchpad_fixture import PRIVATE_BUG, SAMPLE_BUG, add_population, seed
 from launchpadlib.credentials import AccessToken, Credentials
 from lazr.restfulclient.authorize.oauth import SystemWideConsumer
 
+from syncsvc.adapters.budget import RequestBudget
 from syncsvc.adapters.http import HttpPolicy, RetryPolicy
 from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
 from syncsvc.adapters.launchpad_pool import ReadPool
+from syncsvc.errors import RemoteError
 from syncsvc.testing.fake_launchpad import FakeLaunchpad
 
 SECURITY_TEAM = "sample-security"
@@ -143,3 +145,35 @@ class TestPooledReads:
         ]
         assert all('oauth_token="sample-token"' in r.headers["authorization"] for r in requests)
         assert all(r.headers["user-agent"].startswith("syncsvc") for r in requests)
+
+
+class TestConnectSoon:
+    """connect_soon: the login on a thread of its own; the next call waits for it."""
+
+    def test_background_login_serves_the_next_call(self, fake_lp, tmp_path):
+        """The login runs once (2 requests, cold cache), then the read uses its session."""
+        with _adapter(fake_lp, tmp_path / "cache", workers=4) as lp:
+            lp.connect_soon()
+            entries = list(lp.get_bug_entries([SAMPLE_BUG]))
+        assert [(b.bug_id, b.visible) for b in entries] == [(SAMPLE_BUG, True)]
+        assert [r.path for r in fake_lp.requests] == ["/devel/", "/devel/", "/devel/bugs/1855391"]
+
+    def test_a_failed_background_login_is_raised_by_the_next_call(self, fake_lp, tmp_path):
+        """A login refused in the background raises in the next call; a later call logs in."""
+        fake_lp.fail(500, times=None)
+        with _adapter(fake_lp, tmp_path / "cache", workers=4) as lp:
+            lp.connect_soon()
+            with pytest.raises(RemoteError, match="login"):
+                list(lp.get_bug_entries([SAMPLE_BUG]))
+            assert {r.path for r in fake_lp.requests} == {"/devel/"}
+            fake_lp.clear_faults()
+            entries = list(lp.get_bug_entries([SAMPLE_BUG]))
+        assert [(b.bug_id, b.visible) for b in entries] == [(SAMPLE_BUG, True)]
+
+    def test_no_background_login_with_a_request_budget(self, fake_lp, tmp_path):
+        """With a request budget the login waits for the first call: nothing is sent before."""
+        policy = HttpPolicy(timeout=5.0, budget=RequestBudget(10))
+        config = LaunchpadConfig(fake_lp.service_root, tmp_path / "cache", http=policy)
+        with LaunchpadAdapter(config) as lp:
+            lp.connect_soon()
+        assert fake_lp.requests == []
