@@ -29,8 +29,10 @@ the only write, which needs ``credentials_file``.
 Bug ids come from ``bug_link`` and person/milestone names from the ``~name`` and
 ``+milestone/<name>`` parts of their links, so no per-task request is made.
 
-One adapter (one launchpadlib ``Launchpad``, whose on-disk cache is not
-thread-safe) per thread. No request leaves ``allowed_hosts`` (default: the
+One adapter (one launchpadlib ``Launchpad``, which is not thread-safe) per thread;
+the per-bug reads of one call run on the adapter's own pool of ``read_workers``
+threads, each with a copy of the session (:mod:`~syncsvc.adapters.launchpad_pool`),
+and come back in the order asked. No request leaves ``allowed_hosts`` (default: the
 service root's own scheme, host and port), whatever Launchpad links or
 redirects to (see :mod:`~syncsvc.adapters.launchpad_http`); a page that ends
 short of the collection's ``total_size`` fails the read instead of ending it.
@@ -42,6 +44,7 @@ import http.client
 import logging
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -61,11 +64,13 @@ from syncsvc.adapters.launchpad_http import (
     NoInteractiveAuthorization,
     guarded_launchpad,
 )
+from syncsvc.adapters.launchpad_pool import DEFAULT_WORKERS, ReadPool, in_background, twin_session
 from syncsvc.adapters.launchpad_search import PAGE_SIZE as SEARCH_PAGE_SIZE
 from syncsvc.adapters.launchpad_search import search_collection
 from syncsvc.adapters.launchpad_values import (
     as_count,
     as_datetime,
+    bug_from_json,
     bug_id_from_link,
     convert,
     name_from_link,
@@ -96,6 +101,7 @@ from syncsvc.errors import (
 from syncsvc.hosts import AllowedHosts, ForeignHostError
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 _log = logging.getLogger(__name__)
 
@@ -120,7 +126,8 @@ class LaunchpadConfig:
     OAuth token file and never prompts; without it, access is anonymous. The
     environment's ``http_proxy`` is ignored unless ``proxy_from_environment``.
     ``http`` is the timeout, retries, User-Agent and allowed hosts (``allowed``
-    ``None``: the service root's origin).
+    ``None``: the service root's origin). ``read_workers`` bounds the per-bug reads in
+    flight at once (:mod:`~syncsvc.adapters.launchpad_pool`; 1: one after another).
     """
 
     service_root: str
@@ -130,6 +137,7 @@ class LaunchpadConfig:
     application_name: str = "syncsvc"
     proxy_from_environment: bool = False
     http: HttpPolicy = field(default_factory=lambda: DEFAULT_POLICY)
+    read_workers: int = DEFAULT_WORKERS
 
 
 class LaunchpadAdapter:
@@ -144,6 +152,8 @@ class LaunchpadAdapter:
         self._policy = config.http
         self._lp: Any = None
         self._names: dict[str, str | None] = {}
+        self._pool: ReadPool[LaunchpadAdapter] | None = None
+        self._login: Future[Any] | None = None
         try:
             root = uris.lookup_service_root(config.service_root)
         except ValueError as exc:
@@ -163,11 +173,26 @@ class LaunchpadAdapter:
         Raises ConfigError for an unusable service root, RemoteAuthError for
         missing or rejected credentials and other RemoteError subclasses as usual.
         """
+        if self._login is not None:  # started by connect_soon: its session or its error
+            login, self._login = self._login, None
+            self._lp = login.result()
         if self._lp is None:
-            self._lp = self._call(self._login, "Launchpad login")
+            self._lp = self._call(self._log_in, "Launchpad login")
+
+    def connect_soon(self) -> None:
+        """Start the login on a thread of its own; the next call waits for it (and raises
+        what it raised). Not with a request budget, whose requests stay in call order."""
+        if self._lp is None and self._login is None and self._policy.budget is None:
+            self._login = in_background(partial(self._call, self._log_in, "Launchpad login"))
 
     def close(self) -> None:
         """Close pooled connections; a later call logs in again (from the warm cache)."""
+        login, self._login = self._login, None
+        if login is not None and login.exception() is None:  # noqa: LOG004  # waits for it
+            self._lp = login.result()
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
         if self._lp is not None:
             # launchpadlib has no close(); its httplib2.Http keeps keep-alive sockets.
             http = getattr(getattr(self._lp, "_browser", None), "_connection", None)
@@ -186,7 +211,7 @@ class LaunchpadAdapter:
         self.connect()
         return self._lp
 
-    def _login(self) -> Any:
+    def _log_in(self) -> Any:
         cfg = self._config
         options: dict[str, Any] = {
             "service_root": cfg.service_root,
@@ -226,11 +251,7 @@ class LaunchpadAdapter:
         per visible bug, 1 per invisible one. Raises RemoteUnavailableError when
         retries run out, RemoteAuthError for bad credentials.
         """
-        seen: set[int] = set()
-        for bug_id in ids:
-            if bug_id not in seen:
-                seen.add(bug_id)
-                yield self._get_bug(bug_id)
+        return self._each(ids, LaunchpadAdapter._get_bug)
 
     def get_bug_entries(self, ids: Iterable[int]) -> Iterator[Bug]:
         """Yield each bug's own fields (no tasks) in the order given, duplicates skipped.
@@ -239,16 +260,14 @@ class LaunchpadAdapter:
         tasks searchTasks returns. Costs 1 request per bug; a missing or private
         bug is yielded with ``visible=False``. Raises RemoteError subclasses.
         """
-        seen: set[int] = set()
-        for bug_id in ids:
-            if bug_id not in seen:
-                seen.add(bug_id)
-                what = f"Launchpad bug {bug_id}"
-                entry = self._call(partial(self._load_bug, bug_id), what)
-                if entry is None:
-                    yield Bug(bug_id, visible=False)
-                else:
-                    yield convert(partial(self._to_bug, entry, ()), what)
+        return self._each(ids, LaunchpadAdapter._get_entry)
+
+    def _get_entry(self, bug_id: int) -> Bug:
+        what = f"Launchpad bug {bug_id}"
+        entry = self._call(partial(self._load_bug, bug_id), what)
+        if entry is None:
+            return Bug(bug_id, visible=False)
+        return convert(partial(bug_from_json, representation(entry)), what)
 
     def get_bug_comments(
         self,
@@ -269,11 +288,31 @@ class LaunchpadAdapter:
         ``visible=False``. Raises RemoteUnavailableError when retries run out,
         RemoteAuthError for bad credentials.
         """
-        seen: set[int] = set()
-        for bug_id in ids:
-            if bug_id not in seen:
-                seen.add(bug_id)
-                yield self._get_comments(bug_id, known.get(bug_id), pattern)
+
+        def read(adapter: LaunchpadAdapter, bug_id: int) -> BugComments:
+            return adapter._get_comments(bug_id, known.get(bug_id), pattern)
+
+        return self._each(ids, read)
+
+    def _each(self, ids: Iterable[int], read: Callable[[LaunchpadAdapter, int], T]) -> Iterator[T]:
+        """``read(adapter, id)`` for each id in order, duplicates skipped; with more than
+        one id, on the read pool's threads, each with its own session (see
+        :mod:`~syncsvc.adapters.launchpad_pool`). Nothing is requested until iterated."""
+        unique = list(dict.fromkeys(ids))
+        if len(unique) <= 1 or self._config.read_workers <= 1:
+            for bug_id in unique:
+                yield read(self, bug_id)
+            return
+        self.connect()  # the twins copy this session
+        if self._pool is None:
+            self._pool = ReadPool(self._twin, workers=self._config.read_workers)
+        yield from self._pool.map(read, unique)
+
+    def _twin(self) -> LaunchpadAdapter:
+        """An adapter for one pool thread: this one's settings, a copy of its session."""
+        twin = LaunchpadAdapter(self._config)
+        twin._lp = twin_session(self._lp)
+        return twin
 
     def _get_comments(
         self, bug_id: int, known: datetime | None, pattern: re.Pattern[str] | None
@@ -282,8 +321,10 @@ class LaunchpadAdapter:
         entry = self._call(partial(self._load_bug, bug_id), what)
         if entry is None:
             return BugComments(bug_id, visible=False)
+        data = representation(entry)
         last, count = convert(
-            lambda: (as_datetime(entry.date_last_message), as_count(entry.message_count)), what
+            lambda: (as_datetime(data["date_last_message"]), as_count(data["message_count"])),
+            what,
         )
         if last is None or (known is not None and last <= known):
             return BugComments(bug_id, last)
@@ -473,31 +514,7 @@ class LaunchpadAdapter:
             )
         except RemoteNotFoundError:  # made private between the two requests
             return Bug(bug_id, visible=False)
-        return convert(partial(self._to_bug, entry, tasks), what)
-
-    def _to_bug(self, entry: Any, tasks: tuple[BugTask, ...]) -> Bug:
-        return Bug(
-            bug_id=int(entry.id),
-            title=str(entry.title),
-            tags=tuple(str(t) for t in entry.tags or ()),
-            tasks=tasks,
-            date_last_updated=as_datetime(entry.date_last_updated),
-            visible=True,
-            url=str(entry.web_link or ""),
-            date_last_message=as_datetime(entry.date_last_message),
-            message_count=as_count(entry.message_count),
-            private=bool(entry.private),
-            information_type=str(entry.information_type) if entry.information_type else None,
-            date_created=as_datetime(entry.date_created),
-            duplicate_of=(
-                None
-                if entry.duplicate_of_link is None
-                else bug_id_from_link(str(entry.duplicate_of_link))
-            ),
-            # Set exactly when searchTasks(has_patch=True) would find the bug: read
-            # here, from the entry already fetched, it costs no request.
-            latest_patch_uploaded=as_datetime(entry.latest_patch_uploaded),
-        )
+        return convert(partial(bug_from_json, representation(entry), tasks), what)
 
     def _to_task(self, entry: Any) -> BugTask:
         """The task of a collection entry, read from the JSON its page already holds:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, NoReturn, TypeVar
 from urllib.parse import unquote, urlsplit
 
+from syncsvc.domain import Bug, BugTask
 from syncsvc.errors import RemoteAuthError, RemoteError, RemoteNotFoundError, RemoteUnavailableError
 
 T = TypeVar("T")
@@ -88,3 +89,26 @@ def representation(entry: Any) -> Mapping[str, Any]:
 def slice_of(collection: Any, start: int, page_size: int) -> list[Any]:
     """Entries ``start`` to ``start + page_size`` of a launchpadlib collection (1 page)."""
     return list(collection[start : start + page_size])
+
+
+def bug_from_json(data: Mapping[str, Any], tasks: tuple[BugTask, ...] = ()) -> Bug:
+    """A visible bug from its entry's JSON (``bugs/<id>``), with ``tasks``."""
+    duplicate_of = data.get("duplicate_of_link")
+    return Bug(
+        bug_id=int(data["id"]),
+        title=str(data["title"]),
+        tags=tuple(str(t) for t in data.get("tags") or ()),
+        tasks=tasks,
+        date_last_updated=as_datetime(data.get("date_last_updated")),
+        visible=True,
+        url=str(data.get("web_link") or ""),
+        date_last_message=as_datetime(data.get("date_last_message")),
+        message_count=as_count(data.get("message_count")),
+        private=bool(data.get("private")),
+        information_type=str(data["information_type"]) if data.get("information_type") else None,
+        date_created=as_datetime(data.get("date_created")),
+        duplicate_of=None if duplicate_of is None else bug_id_from_link(str(duplicate_of)),
+        # Set exactly when searchTasks(has_patch=True) would find the bug: read here,
+        # from the entry already fetched, it costs no request.
+        latest_patch_uploaded=as_datetime(data.get("latest_patch_uploaded")),
+    )

@@ -76,6 +76,7 @@ from syncsvc.sync.ports import (
     OpenBugSource,
     ScopeClaim,
     SyncStore,
+    WarmUp,
 )
 from syncsvc.sync.spill import Spilled
 from syncsvc.sync.tracked import Awaited, Comments, Write, noting
@@ -251,9 +252,13 @@ def run_sync(
     ``stop`` is asked after every batch and before every scope: when it returns
     true the run raises :class:`StoppedError`, with every batch so far committed.
     ``claim`` is held around each scope (see :data:`HELD` and :data:`BUDGET_SPENT`).
+    A Launchpad source that can warm up (:class:`~syncsvc.sync.ports.WarmUp`) logs in
+    while Gerrit is polled; every write stays on this thread, in the same order.
     """
     run = _Run(store, settings, full, dry_run, now, progress, stop, claim)
     started = now()
+    if changes is not None and isinstance(bugs, WarmUp):
+        bugs.connect_soon()  # Launchpad's login overlaps the Gerrit polls
     if changes is not None:
         _sync_gerrit(run, changes)
     if bugs is not None:

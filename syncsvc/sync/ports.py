@@ -110,6 +110,16 @@ class ActivitySource(Protocol):
         ...
 
 
+@runtime_checkable
+class WarmUp(Protocol):
+    """A source that can get ready (log in) on a thread of its own while another source
+    is read; its next call waits for that."""
+
+    def connect_soon(self) -> None:
+        """Start getting ready in the background; errors surface on the next call."""
+        ...
+
+
 class ChangeSource(Protocol):
     """Gerrit as the engine sees it (``syncsvc.adapters.gerrit``)."""
 

@@ -5,9 +5,13 @@ benchmarks/bench_sync.py prints what sync_baseline and sync_rss (beside this tes
 
 from __future__ import annotations
 
+from functools import partial
+
+import sqlalchemy as sa
 import sync_baseline as bench
 import sync_rss
 
+from syncsvc.adapters import launchpad
 from syncsvc.cli.commands.demo import DEMO_GERRIT_PROJECTS, demo_config
 from syncsvc.cli.context import AppContext
 from syncsvc.cli.runs import sync_with
@@ -105,3 +109,74 @@ class TestFirstSyncSettles:
         assert [s.scope for s in second.sync.scopes if s.fetched and s.scope != "reviews"] == [
             "projects:" + ",".join(sorted(DEMO_GERRIT_PROJECTS))
         ]
+
+
+def _dump(db_url: str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the synced tables, without the columns stamped with the clock."""
+    engine = sa.create_engine(db_url)
+    try:
+        meta = sa.MetaData()
+        meta.reflect(engine, only=SYNCED_TABLES)
+        with engine.connect() as conn:
+            return {
+                name: sorted(
+                    conn.execute(
+                        sa.select(*(c for c in meta.tables[name].c if not _stamped(c.name)))
+                    ).all(),
+                    key=repr,
+                )
+                for name in SYNCED_TABLES
+            }
+    finally:
+        engine.dispose()
+
+
+def _stamped(column: str) -> bool:
+    """Whether the column holds when this run saw something (its clock, not the data)."""
+    return column.endswith("_at") or column in {"first_seen", "last_seen"}
+
+
+SYNCED_TABLES = (
+    "bugs",
+    "bug_tasks",
+    "bug_messages",
+    "changes",
+    "artifact_history",
+    "links",
+    "action_state_history",
+    "review_events",
+    "blueprints",
+)
+
+
+class TestThreadedReadsChangeNothing:
+    """The per-bug reads on threads and the early login store what one by one stores."""
+
+    def test_first_and_second_sync_equal_a_sequential_run(self, tmp_path, monkeypatch) -> None:
+        """Two syncs with 4 read threads and with 1 leave the same rows and make the same
+        requests."""
+        results = []
+        with bench.benchmark_servers(tasks=30, changes=40) as (servers, data):
+            for workers in (1, 4):
+                config = partial(launchpad.LaunchpadConfig, read_workers=workers)
+                monkeypatch.setattr(launchpad, "LaunchpadConfig", config)
+                db_url = f"sqlite:///{tmp_path / f'w{workers}.sqlite'}"
+                bench.prepare_database(db_url, data)
+                requests = []
+                for run in range(2):
+                    servers.launchpad.clear_requests()
+                    servers.gerrit.requests.clear()
+                    bench.sync_once(
+                        servers.gerrit_url,
+                        servers.launchpad_service_root,
+                        db_url,
+                        tmp_path / f"cache{workers}",
+                    )
+                    paths = sorted(r.path for r in servers.launchpad.requests)
+                    requests.append((run, paths, len(servers.gerrit.requests)))
+                results.append((_dump(db_url), requests))
+        (sequential, asked_one_by_one), (threaded, asked_on_threads) = results
+        assert sum(len(rows) for rows in sequential.values()) > 100
+        assert sequential["links"]
+        assert threaded == sequential
+        assert asked_on_threads == asked_one_by_one

@@ -1,0 +1,179 @@
+"""Per-bug Launchpad reads on a thread pool: the same records, requests and order as one by one."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from fake_launchpad_fixture import PRIVATE_BUG, SAMPLE_BUG, add_population, seed_samples
+from launchpadlib.credentials import AccessToken, Credentials
+from lazr.restfulclient.authorize.oauth import SystemWideConsumer
+
+from syncsvc.adapters.budget import RequestBudget
+from syncsvc.adapters.http import HttpPolicy, RetryPolicy
+from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
+from syncsvc.adapters.launchpad_pool import ReadPool
+from syncsvc.errors import RemoteError
+from syncsvc.testing.fake_launchpad import FakeLaunchpad
+
+SECURITY_TEAM = "sample-security"
+
+
+class Worker:
+    """A pool worker that records its reads and whether it was closed."""
+
+    def __init__(self) -> None:
+        self.closed = 0
+
+    def close(self) -> None:
+        """Count the close."""
+        self.closed += 1
+
+
+class TestReadPool:
+    """ReadPool.map: results in key order, a bounded number in flight, failures in turn."""
+
+    def test_results_keep_the_order_of_the_keys_while_reads_overlap(self):
+        """Two reads are in flight together (the barrier needs both), results come in order."""
+        pool: ReadPool[Worker] = ReadPool(Worker, workers=2)
+        both = threading.Barrier(2, timeout=10)
+
+        def read(_worker: Worker, key: int) -> str:
+            if key in (1, 2):
+                both.wait()  # breaks (and fails the test) unless 1 and 2 run at once
+            return f"bug {key}"
+
+        try:
+            assert list(pool.map(read, [1, 2, 3, 4, 5])) == [f"bug {k}" for k in (1, 2, 3, 4, 5)]
+        finally:
+            pool.close()
+
+    def test_a_failed_read_is_raised_in_turn_and_no_later_read_starts(self):
+        """Key 2 fails: key 1's result comes first, then the error; 4 and 5 are never read."""
+        pool: ReadPool[Worker] = ReadPool(Worker, workers=2)
+        started: list[int] = []
+        lock = threading.Lock()
+
+        def read(_worker: Worker, key: int) -> int:
+            with lock:
+                started.append(key)
+            if key == 2:
+                raise LookupError("bug 2 is gone")
+            return key
+
+        got: list[int] = []
+        with pytest.raises(LookupError, match="bug 2 is gone"):
+            got.extend(pool.map(read, [1, 2, 3, 4, 5]))
+        pool.close()
+        assert got == [1]
+        assert sorted(started) == [1, 2, 3]
+
+    def test_close_closes_every_worker_once(self):
+        """Each thread's worker is made once and closed once by close()."""
+        made: list[Worker] = []
+
+        def make() -> Worker:
+            made.append(Worker())
+            return made[-1]
+
+        pool = ReadPool(make, workers=3)
+        assert sorted(pool.map(lambda _w, key: key * 2, range(9))) == [2 * k for k in range(9)]
+        pool.close()
+        assert 1 <= len(made) <= 3
+        assert [w.closed for w in made] == [1] * len(made)
+
+
+@pytest.fixture
+def fake_lp():
+    """A running FakeLaunchpad holding the sample bugs and 12 more."""
+    with FakeLaunchpad() as lp:
+        seed_samples(lp)
+        add_population(lp, 12)
+        yield lp
+
+
+def _adapter(fake_lp: FakeLaunchpad, cache, *, workers: int, **options) -> LaunchpadAdapter:
+    policy = HttpPolicy(timeout=5.0, retry=RetryPolicy(attempts=3), sleep=lambda _s: None)
+    return LaunchpadAdapter(
+        LaunchpadConfig(fake_lp.service_root, cache, http=policy, read_workers=workers, **options)
+    )
+
+
+def _read_all(fake_lp: FakeLaunchpad, tmp_path, workers: int, **options):
+    ids = [SAMPLE_BUG, PRIVATE_BUG, 1, *sorted(b for b in fake_lp.bugs if b >= 1900100)]
+    with _adapter(fake_lp, tmp_path / f"cache-{workers}", workers=workers, **options) as lp:
+        lp.connect()
+        fake_lp.clear_requests()
+        entries = list(lp.get_bug_entries([*ids, SAMPLE_BUG]))
+        comments = list(lp.get_bug_comments(ids, known={}))
+        bugs = list(lp.get_bugs(ids[:4]))
+    requests = fake_lp.requests
+    fake_lp.clear_requests()
+    return (entries, comments, bugs), requests
+
+
+class TestPooledReads:
+    """get_bug_entries, get_bug_comments and get_bugs on 4 threads against one by one."""
+
+    def test_same_records_and_requests_as_one_by_one(self, fake_lp, tmp_path):
+        """The pooled reads return what sequential ones do, with the same requests."""
+        one_by_one, sequential = _read_all(fake_lp, tmp_path, workers=1)
+        pooled, parallel = _read_all(fake_lp, tmp_path, workers=4)
+        assert pooled == one_by_one
+        entries = pooled[0]
+        assert [b.bug_id for b in entries][:3] == [SAMPLE_BUG, PRIVATE_BUG, 1]
+        assert [b.visible for b in entries][:3] == [True, False, False]
+        assert len(entries) == 15  # the repeated SAMPLE_BUG is read once
+        assert sorted((r.method, r.path) for r in parallel) == sorted(
+            (r.method, r.path) for r in sequential
+        )
+
+    def test_pool_threads_sign_with_the_sessions_token(self, fake_lp, tmp_path):
+        """With an OAuth token every pooled request is signed with it: the private bug shows."""
+        fake_lp.add_token("sample-token", SECURITY_TEAM)
+        credentials = Credentials(None)
+        credentials.consumer = SystemWideConsumer("syncsvc")
+        credentials.access_token = AccessToken("sample-token", "sample-secret")
+        path = tmp_path / "creds"
+        credentials.save_to_path(str(path))
+        (entries, _comments, _bugs), requests = _read_all(
+            fake_lp, tmp_path, workers=4, credentials_file=path
+        )
+        assert [(b.bug_id, b.visible) for b in entries[:2]] == [
+            (SAMPLE_BUG, True),
+            (PRIVATE_BUG, True),
+        ]
+        assert all('oauth_token="sample-token"' in r.headers["authorization"] for r in requests)
+        assert all(r.headers["user-agent"].startswith("syncsvc") for r in requests)
+
+
+class TestConnectSoon:
+    """connect_soon: the login on a thread of its own; the next call waits for it."""
+
+    def test_background_login_serves_the_next_call(self, fake_lp, tmp_path):
+        """The login runs once (2 requests, cold cache), then the read uses its session."""
+        with _adapter(fake_lp, tmp_path / "cache", workers=4) as lp:
+            lp.connect_soon()
+            entries = list(lp.get_bug_entries([SAMPLE_BUG]))
+        assert [(b.bug_id, b.visible) for b in entries] == [(SAMPLE_BUG, True)]
+        assert [r.path for r in fake_lp.requests] == ["/devel/", "/devel/", "/devel/bugs/1855391"]
+
+    def test_a_failed_background_login_is_raised_by_the_next_call(self, fake_lp, tmp_path):
+        """A login refused in the background raises in the next call; a later call logs in."""
+        fake_lp.fail(500, times=None)
+        with _adapter(fake_lp, tmp_path / "cache", workers=4) as lp:
+            lp.connect_soon()
+            with pytest.raises(RemoteError, match="login"):
+                list(lp.get_bug_entries([SAMPLE_BUG]))
+            assert {r.path for r in fake_lp.requests} == {"/devel/"}
+            fake_lp.clear_faults()
+            entries = list(lp.get_bug_entries([SAMPLE_BUG]))
+        assert [(b.bug_id, b.visible) for b in entries] == [(SAMPLE_BUG, True)]
+
+    def test_no_background_login_with_a_request_budget(self, fake_lp, tmp_path):
+        """With a request budget the login waits for the first call: nothing is sent before."""
+        policy = HttpPolicy(timeout=5.0, budget=RequestBudget(10))
+        config = LaunchpadConfig(fake_lp.service_root, tmp_path / "cache", http=policy)
+        with LaunchpadAdapter(config) as lp:
+            lp.connect_soon()
+        assert fake_lp.requests == []
