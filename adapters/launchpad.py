@@ -71,12 +71,12 @@ from syncsvc.adapters.launchpad_values import (
     as_count,
     as_datetime,
     bug_from_json,
-    bug_id_from_link,
     convert,
     name_from_link,
     raise_for_status,
     representation,
     slice_of,
+    task_from_json,
     unexpected,
 )
 from syncsvc.domain import (
@@ -436,7 +436,7 @@ class LaunchpadAdapter:
         pages = search_collection(target, self.api_root, params, page_size=SEARCH_PAGE_SIZE)
         self._call(pages.lp_refresh, what)
         for entry in self._entries(pages, what, SEARCH_PAGE_SIZE):
-            yield convert(partial(self._to_task, entry), what)
+            yield convert(partial(task_from_json, representation(entry), self._name), what)
 
     def get_blueprints(self, project: str) -> Iterator[Blueprint]:
         """Yield every blueprint of ``project`` (``all_specifications``, obsolete ones too),
@@ -509,34 +509,12 @@ class LaunchpadAdapter:
             return Bug(bug_id, visible=False)
         try:
             tasks = tuple(
-                convert(partial(self._to_task, task), what)
+                convert(partial(task_from_json, representation(task), self._name), what)
                 for task in self._entries(self._call(lambda: entry.bug_tasks, what), what)
             )
         except RemoteNotFoundError:  # made private between the two requests
             return Bug(bug_id, visible=False)
         return convert(partial(bug_from_json, representation(entry), tasks), what)
-
-    def _to_task(self, entry: Any) -> BugTask:
-        """The task of a collection entry, read from the JSON its page already holds:
-        reading each field through launchpadlib costs a lookup in the WADL per field."""
-        data = representation(entry)
-        return BugTask(
-            bug_id=bug_id_from_link(str(data["bug_link"])),
-            target=str(data["bug_target_name"]),
-            status=str(data["status"]),
-            importance=str(data["importance"]),
-            assignee=self._name(data.get("assignee_link"), "~"),
-            milestone=self._name(data.get("milestone_link"), "+milestone/"),
-            date_created=as_datetime(data.get("date_created")),
-            date_closed=as_datetime(data.get("date_closed")),
-            date_fix_committed=as_datetime(data.get("date_fix_committed")),
-            date_fix_released=as_datetime(data.get("date_fix_released")),
-            date_in_progress=as_datetime(data.get("date_in_progress")),
-            is_complete=bool(data.get("is_complete")),
-            url=str(data.get("web_link") or ""),
-            date_triaged=as_datetime(data.get("date_triaged")),
-            date_incomplete=as_datetime(data.get("date_incomplete")),
-        )
 
     def _to_message(self, bug_id: int, number: int, entry: Any) -> BugMessage:
         created = as_datetime(entry.date_created)

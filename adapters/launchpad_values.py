@@ -112,3 +112,28 @@ def bug_from_json(data: Mapping[str, Any], tasks: tuple[BugTask, ...] = ()) -> B
         # from the entry already fetched, it costs no request.
         latest_patch_uploaded=as_datetime(data.get("latest_patch_uploaded")),
     )
+
+
+def task_from_json(
+    data: Mapping[str, Any], name: Callable[[str | None, str], str | None]
+) -> BugTask:
+    """The task in a task entry's JSON, as a collection page already holds it: reading
+    each field through launchpadlib costs a lookup in the WADL per field. ``name``
+    turns a person or milestone link into its name (``"~"``, ``"+milestone/"``)."""
+    return BugTask(
+        bug_id=bug_id_from_link(str(data["bug_link"])),
+        target=str(data["bug_target_name"]),
+        status=str(data["status"]),
+        importance=str(data["importance"]),
+        assignee=name(data.get("assignee_link"), "~"),
+        milestone=name(data.get("milestone_link"), "+milestone/"),
+        date_created=as_datetime(data.get("date_created")),
+        date_closed=as_datetime(data.get("date_closed")),
+        date_fix_committed=as_datetime(data.get("date_fix_committed")),
+        date_fix_released=as_datetime(data.get("date_fix_released")),
+        date_in_progress=as_datetime(data.get("date_in_progress")),
+        is_complete=bool(data.get("is_complete")),
+        url=str(data.get("web_link") or ""),
+        date_triaged=as_datetime(data.get("date_triaged")),
+        date_incomplete=as_datetime(data.get("date_incomplete")),
+    )
