@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from functools import reduce
 
 import numpy as np
 
@@ -435,6 +436,20 @@ class CandidatePool:
                 found | {k.removesuffix("-specs") for k in found}
             )
         return known
+
+    def changes_with(self, found: Collection[str]) -> Positions:
+        """Positions of the team's changes whose words hold every word of ``found``."""
+        by_word = self._index().change_postings.by_word
+        hits = [by_word.get(w, NO_POSITIONS) for w in dict.fromkeys(found)]
+        return reduce(np.intersect1d, hits) if hits else NO_POSITIONS
+
+    def people(self) -> frozenset[str]:
+        """The people's words (names, nicks) that are never matched."""
+        return self._index().people
+
+    def weight(self, word: str) -> float:
+        """A word's IDF weight over the team's records (the pool's word statistics)."""
+        return self._index().weights.of(word)
 
     def hint(self, action: StoredAction) -> TypeHint | None:
         """The type hint of the action's text, with this pool's projects as known names."""
