@@ -172,7 +172,8 @@ def where(projects: Iterable[str], day: date | None, since: date | None) -> str:
     if since is None:
         return f"{place}, updated {day.isoformat()}"
     days = (day - since).days
-    return f"{place}, {days} day{'' if days == 1 else 's'} after the event"
+    side = "after" if days >= 0 else "before"
+    return f"{place}, {abs(days)} day{'' if abs(days) == 1 else 's'} {side} the event"
 
 
 def bug_activity(bug: Bug) -> datetime | None:

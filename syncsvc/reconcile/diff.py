@@ -293,7 +293,10 @@ def diff(
             group = grouper.members(action, seeds, since) if seeds else []
             _offer_group(found, group, threshold)
             if seeds:
-                own = [Member(s.number, s.confidence, s.label) for s in seeds]
+                own = [
+                    Member(s.number, s.confidence, f"its change {s.number} ({s.label})")
+                    for s in seeds
+                ]
                 by_topic[action.event_id, action.topic][action.id] = own + group
         derived.append((action, old, found))
     for action, old, found in derived:
