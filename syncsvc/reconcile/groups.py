@@ -11,8 +11,8 @@ this run's candidates at or above the suggest threshold. The seed's
 - a blueprint (``Implements:`` / ``Partially-Implements:``), a bug footer or its
   Gerrit topic, when the seed is confirmed or scored :data:`STRONG_SEED` or more;
 - a phrase of two or more words that is also in one clause of the commitment's
-  text or topic ("secure RBAC", "remove six") and whose rarest word is not common
-  in the team's records.
+  text or topic ("secure RBAC", "remove six"), none of them a stop word of the
+  team and the rarest not common in its records.
 
 Neighbours are suggested (never confirmed) at :data:`GROUP_CONFIDENCE`, with the
 seed and the shared key as evidence. A commitment that continues an effort
@@ -36,7 +36,7 @@ from itertools import pairwise
 from syncsvc.domain import Change, StoredAction
 from syncsvc.domain.keys import repo_name
 from syncsvc.reconcile.candidates import CandidatePool, where
-from syncsvc.reconcile.weights import clauses, stems, surface_forms
+from syncsvc.reconcile.weights import STOP_WEIGHT, clauses, stems, surface_forms
 
 #: A neighbour's confidence: on the linking set's tuning split (benchmarks/bench_linking.py)
 #: all 77 neighbours suggested were right (78/79 with one right and one wrong added: 0.99);
@@ -187,10 +187,12 @@ class Grouper:
         return sorted(best.values(), key=lambda m: (-m.confidence, m.number))
 
     def _with_run(self, run: tuple[str, ...]) -> list[int]:
-        """Team changes whose subject holds ``run``; none when even the run's rarest word is in
-        more than MAX_SHARE of the team's records (by the pool's word statistics, so that a
-        new record moves no other group)."""
-        if max(map(self.pool.weight, run)) < RARE_PHRASE:
+        """Team changes whose subject holds ``run``; none when a word of the run is one of the
+        team's stop words ("share server" for Manila) or even its rarest word is in more than
+        MAX_SHARE of the team's records (by the pool's word statistics, so that a new record
+        moves no other group)."""
+        weights = [self.pool.weight(w) for w in run]
+        if min(weights) < STOP_WEIGHT or max(weights) < RARE_PHRASE:
             return []
         positions = self.pool.changes_with(run).tolist()
         return [i for i in positions if _contains(self._subject(i), run)]
