@@ -270,7 +270,7 @@ def diff(
         stored[link.action_id][link.key] = link
     buckets: dict[str, list[Link]] = defaultdict(list)
     reasons: list[str] = []
-    grouper = Grouper(pool)
+    grouper = Grouper(pool, edges)
     derived: list[tuple[StoredAction, dict[LinkKey, Link], _Derivation]] = []
     by_topic: dict[tuple[int, str], dict[int, list[Member]]] = defaultdict(dict)
     for action in sorted(actions, key=lambda a: a.id):

@@ -32,8 +32,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
+from operator import attrgetter
 
-from syncsvc.domain import Change, StoredAction
+from syncsvc.domain import Change, Edge, LinkKind, StoredAction
 from syncsvc.domain.keys import repo_name
 from syncsvc.reconcile.candidates import CandidatePool, where
 from syncsvc.reconcile.weights import STOP_WEIGHT, clauses, stems, surface_forms
@@ -114,27 +115,47 @@ class Member:
 
 
 class Grouper:
-    """The team's changes by blueprint, bug footer and Gerrit topic (indexed on first use);
-    phrases are looked up in the candidate pool's word postings."""
+    """Finds a seed's neighbours: through ``edges`` (the change ↔ bug/blueprint edges the
+    reconciler collected) for footers, an index of Gerrit topics, and the candidate pool's
+    word postings for phrases (each built on first use)."""
 
-    def __init__(self, pool: CandidatePool) -> None:
-        self.pool = pool
-        self._keys: dict[tuple[str, str], list[int]] | None = None
-        self._position: dict[int, int] = {}
+    def __init__(self, pool: CandidatePool, edges: Sequence[Edge] = ()) -> None:
+        self.pool, self.edges = pool, edges
         self._team: frozenset[str] = frozenset(repo_name(p) for p in pool.team_projects)
+        self._position: dict[int, int] | None = None
+        self._keys: dict[tuple[str, str], list[int]] | None = None
         self._stems: dict[int, tuple[str, ...]] = {}
 
+    def _positions(self) -> dict[int, int]:
+        """Change number → position in the pool (the first of a number)."""
+        if self._position is None:
+            numbers = list(map(attrgetter("number"), self.pool.changes))
+            last = range(len(numbers) - 1, -1, -1)
+            self._position = dict(zip(reversed(numbers), last, strict=True))
+        return self._position
+
     def _index(self) -> dict[tuple[str, str], list[int]]:
+        """Positions by footer key (from the edges) and by Gerrit topic."""
         if self._keys is None:
+            position = self._positions()
             keys: dict[tuple[str, str], list[int]] = defaultdict(list)
+            for edge in self.edges:
+                if (at := position.get(edge.change)) is not None:
+                    kind = "bug" if edge.kind is LinkKind.BUG else "blueprint"
+                    keys[kind, edge.id.rsplit("/", 1)[-1].casefold()].append(at)
             for i, change in enumerate(self.pool.changes):
-                self._position.setdefault(change.number, i)
-                if repo_name(change.project) not in self._team:
-                    continue
-                for key in _footer_keys(change):
-                    keys[key].append(i)
+                if change.topic:
+                    keys["topic", change.topic].append(i)
             self._keys = keys
         return self._keys
+
+    def _footer_members(self, change: Change) -> list[tuple[int, str]]:
+        """The changes sharing a footer key or the Gerrit topic with ``change``."""
+        keys = self._index()
+        found: list[tuple[int, str]] = []
+        for key in _footer_keys(change):
+            found += [(i, _key_label(key)) for i in dict.fromkeys(keys.get(key, ()))]
+        return found
 
     def _subject(self, i: int) -> tuple[str, ...]:
         if (found := self._stems.get(i)) is None:
@@ -148,25 +169,30 @@ class Grouper:
         since: date | None,
     ) -> list[Member]:
         """The neighbours of ``seeds`` for ``action`` (not the seeds themselves), best first."""
-        keys = self._index()
-        text = f"{action.text} {action.topic}"
+        position = self._positions()
         drop = self.pool.people() | {o.casefold() for o in action.owners}
         mine = [*clauses(action.text, drop), *clauses(action.topic, drop)]
-        shown = surface_forms(text)
         seeds = list(seeds)
         numbers = {s.number for s in seeds}
         best: dict[int, Member] = {}
         for seed in seeds:
-            if (at := self._position.get(seed.number)) is None:
+            if (at := position.get(seed.number)) is None:
                 continue
             change = self.pool.changes[at]
             if repo_name(change.project) not in self._team:
                 continue
             found: list[tuple[int, str]] = []
             if seed.confidence >= STRONG_SEED:
-                for key in _footer_keys(change):
-                    found += [(i, _key_label(key)) for i in keys.get(key, ())]
-            runs = {r for clause in mine for r in common_runs(clause, self._subject(at))}
+                found += self._footer_members(change)
+            subject = self._subject(at)
+            theirs = set(subject)
+            runs = {
+                r
+                for clause in mine
+                if len(theirs.intersection(clause)) > 1
+                for r in common_runs(clause, subject)
+            }
+            shown = surface_forms(f"{action.text} {action.topic}") if runs else {}
             for run in sorted(runs):
                 phrase = " ".join(shown.get(s, s) for s in run)
                 found += [(i, f"subject phrase {phrase!r}") for i in self._with_run(run)]
@@ -175,6 +201,8 @@ class Grouper:
             for i, why in found:
                 other = self.pool.changes[i]
                 if other.number in numbers or (start and other.updated.date() < start):
+                    continue
+                if repo_name(other.project) not in self._team:
                     continue
                 if other.number in best and best[other.number].confidence >= confidence:
                     continue
@@ -209,6 +237,7 @@ def group_keys(change: Change) -> set[tuple[str, ...]]:
 
 
 def _footer_keys(change: Change) -> list[tuple[str, str]]:
+    """A change's blueprints, bug footers and Gerrit topic, as :class:`Grouper` keys them."""
     footers = change.footers
     keys = [("blueprint", b.rsplit("/", 1)[-1].casefold()) for b in footers.blueprints]
     bugs = (*footers.closes_bug, *footers.partial_bug, *footers.related_bug)
