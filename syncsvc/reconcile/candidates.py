@@ -205,7 +205,10 @@ class _Index:
             self.by_nick[identity.nick.casefold()].append(identity)
         self.by_account: dict[tuple[str, str], list[int]] = defaultdict(list)
         change_by_word: dict[str, list[int]] = defaultdict(list)
+        self.by_topic: dict[str, list[int]] = defaultdict(list)  # Gerrit topic → positions
         for i, change in enumerate(self.changes):
+            if change.topic:
+                self.by_topic[change.topic].append(i)
             account = change.owner
             for key in (("username", account.username), ("email", account.email)):
                 if key[1]:
@@ -438,11 +441,20 @@ class CandidatePool:
             )
         return known
 
-    def changes_with(self, found: Collection[str]) -> Positions:
-        """Positions of the team's changes whose words hold every word of ``found``."""
-        by_word = self._index().change_postings.by_word
+    def changes_with(self, found: Collection[str], since: date | None = None) -> Positions:
+        """Positions of the team's changes whose words hold every word of ``found``, updated
+        on or after ``since``."""
+        ix = self._index()
+        by_word = ix.change_postings.by_word
         hits = [by_word.get(w, NO_POSITIONS) for w in dict.fromkeys(found)]
-        return reduce(np.intersect1d, hits) if hits else NO_POSITIONS
+        if not hits:
+            return NO_POSITIONS
+        both = reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), hits)
+        return both[ix.change_day[both] >= since.toordinal()] if since else both
+
+    def with_topic(self, topic: str) -> Sequence[int]:
+        """Positions of the changes with this Gerrit topic."""
+        return self._index().by_topic.get(topic, ())
 
     def people(self) -> frozenset[str]:
         """The people's words (names, nicks) that are never matched."""

@@ -135,7 +135,7 @@ class Grouper:
         return self._position
 
     def _index(self) -> dict[tuple[str, str], list[int]]:
-        """Positions by footer key (from the edges) and by Gerrit topic."""
+        """Positions by footer key (from the edges)."""
         if self._keys is None:
             position = self._positions()
             keys: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -143,9 +143,6 @@ class Grouper:
                 if (at := position.get(edge.change)) is not None:
                     kind = "bug" if edge.kind is LinkKind.BUG else "blueprint"
                     keys[kind, edge.id.rsplit("/", 1)[-1].casefold()].append(at)
-            for i, change in enumerate(self.pool.changes):
-                if change.topic:
-                    keys["topic", change.topic].append(i)
             self._keys = keys
         return self._keys
 
@@ -154,7 +151,8 @@ class Grouper:
         keys = self._index()
         found: list[tuple[int, str]] = []
         for key in _footer_keys(change):
-            found += [(i, _key_label(key)) for i in dict.fromkeys(keys.get(key, ()))]
+            hits = self.pool.with_topic(key[1]) if key[0] == "topic" else keys.get(key, ())
+            found += [(i, _key_label(key)) for i in dict.fromkeys(hits)]
         return found
 
     def _subject(self, i: int) -> tuple[str, ...]:
@@ -170,10 +168,13 @@ class Grouper:
     ) -> list[Member]:
         """The neighbours of ``seeds`` for ``action`` (not the seeds themselves), best first."""
         position = self._positions()
-        drop = self.pool.people() | {o.casefold() for o in action.owners}
-        mine = [*clauses(action.text, drop), *clauses(action.topic, drop)]
+        people, owners = self.pool.people(), {o.casefold() for o in action.owners}
+        mine = [*clauses(action.text, people), *clauses(action.topic, people)]
+        if owners:
+            mine = [tuple(w for w in clause if w not in owners) for clause in mine]
         seeds = list(seeds)
         numbers = {s.number for s in seeds}
+        start = since - LOOKBACK if since and continues(action.text) else since
         best: dict[int, Member] = {}
         for seed in seeds:
             if (at := position.get(seed.number)) is None:
@@ -195,9 +196,9 @@ class Grouper:
             shown = surface_forms(f"{action.text} {action.topic}") if runs else {}
             for run in sorted(runs):
                 phrase = " ".join(shown.get(s, s) for s in run)
-                found += [(i, f"subject phrase {phrase!r}") for i in self._with_run(run)]
+                hits = self._with_run(run, start)
+                found += [(i, f"subject phrase {phrase!r}") for i in hits]
             confidence = GROUP_CONFIDENCE
-            start = since - LOOKBACK if since and continues(action.text) else since
             for i, why in found:
                 other = self.pool.changes[i]
                 if other.number in numbers or (start and other.updated.date() < start):
@@ -214,15 +215,15 @@ class Grouper:
                 best[other.number] = Member(other.number, confidence, evidence)
         return sorted(best.values(), key=lambda m: (-m.confidence, m.number))
 
-    def _with_run(self, run: tuple[str, ...]) -> list[int]:
-        """Team changes whose subject holds ``run``; none when a word of the run is one of the
-        team's stop words ("share server" for Manila) or even its rarest word is in more than
-        MAX_SHARE of the team's records (by the pool's word statistics, so that a new record
-        moves no other group)."""
+    def _with_run(self, run: tuple[str, ...], since: date | None) -> list[int]:
+        """Team changes updated on or after ``since`` whose subject holds ``run``; none when
+        a word of the run is one of the team's stop words ("share server" for Manila) or even
+        its rarest word is in more than MAX_SHARE of the team's records (by the pool's word
+        statistics, so that a new record moves no other group)."""
         weights = [self.pool.weight(w) for w in run]
         if min(weights) < STOP_WEIGHT or max(weights) < RARE_PHRASE:
             return []
-        positions = self.pool.changes_with(run).tolist()
+        positions = self.pool.changes_with(run, since).tolist()
         return [i for i in positions if _contains(self._subject(i), run)]
 
 
