@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from functools import reduce
 
 import numpy as np
 
@@ -171,7 +172,8 @@ def where(projects: Iterable[str], day: date | None, since: date | None) -> str:
     if since is None:
         return f"{place}, updated {day.isoformat()}"
     days = (day - since).days
-    return f"{place}, {days} day{'' if days == 1 else 's'} after the event"
+    side = "after" if days >= 0 else "before"
+    return f"{place}, {abs(days)} day{'' if abs(days) == 1 else 's'} {side} the event"
 
 
 def bug_activity(bug: Bug) -> datetime | None:
@@ -203,7 +205,10 @@ class _Index:
             self.by_nick[identity.nick.casefold()].append(identity)
         self.by_account: dict[tuple[str, str], list[int]] = defaultdict(list)
         change_by_word: dict[str, list[int]] = defaultdict(list)
+        self.by_topic: dict[str, list[int]] = defaultdict(list)  # Gerrit topic → positions
         for i, change in enumerate(self.changes):
+            if change.topic:
+                self.by_topic[change.topic].append(i)
             account = change.owner
             for key in (("username", account.username), ("email", account.email)):
                 if key[1]:
@@ -435,6 +440,29 @@ class CandidatePool:
                 found | {k.removesuffix("-specs") for k in found}
             )
         return known
+
+    def changes_with(self, found: Collection[str], since: date | None = None) -> Positions:
+        """Positions of the team's changes whose words hold every word of ``found``, updated
+        on or after ``since``."""
+        ix = self._index()
+        by_word = ix.change_postings.by_word
+        hits = [by_word.get(w, NO_POSITIONS) for w in dict.fromkeys(found)]
+        if not hits:
+            return NO_POSITIONS
+        both = reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), hits)
+        return both[ix.change_day[both] >= since.toordinal()] if since else both
+
+    def with_topic(self, topic: str) -> Sequence[int]:
+        """Positions of the changes with this Gerrit topic."""
+        return self._index().by_topic.get(topic, ())
+
+    def people(self) -> frozenset[str]:
+        """The people's words (names, nicks) that are never matched."""
+        return self._index().people
+
+    def weight(self, word: str) -> float:
+        """A word's IDF weight over the team's records (the pool's word statistics)."""
+        return self._index().weights.of(word)
 
     def hint(self, action: StoredAction) -> TypeHint | None:
         """The type hint of the action's text, with this pool's projects as known names."""

@@ -45,6 +45,7 @@ from syncsvc.reconcile.footers import (
     collect_edges,
     linkable_refs,
 )
+from syncsvc.reconcile.groups import Grouper, Member, Seed, inherited
 from syncsvc.reconcile.weights import WordStats
 
 MAX_CANDIDATES = 3
@@ -190,6 +191,36 @@ def _suggest(found: _Derivation, candidates: Sequence[Candidate], threshold: flo
         )
 
 
+def _seeds(found: _Derivation, stored: Mapping[LinkKey, Link], threshold: float) -> list[Seed]:
+    """The changes an action is linked to with confidence: confirmed links (derived or stored)
+    and this run's candidates at or above ``threshold`` (a stored suggestion is no evidence:
+    it may be last run's group member)."""
+    seeds: dict[int, Seed] = {}
+    confirmed = [v for v in stored.values() if v.status is CONFIRMED]
+    for link in [*found.links.values(), *confirmed]:
+        if link.kind is not LinkKind.CHANGE or not link.id.isdigit():
+            continue
+        if link.status is CONFIRMED:
+            label = f"confirmed {link.source}"
+        elif link.source is LinkSource.CANDIDATE and link.confidence >= threshold:
+            label = f"candidate {link.confidence:.2f}"
+        else:
+            continue
+        number = int(link.id)
+        if number not in seeds or seeds[number].confidence < link.confidence:
+            seeds[number] = Seed(number, link.confidence, label)
+    return sorted(seeds.values(), key=lambda s: (-s.confidence, s.number))
+
+
+def _offer_group(found: _Derivation, members: Sequence[Member], threshold: float) -> None:
+    """Suggest a group's members at or above ``threshold`` (never confirmed: a person
+    confirms each)."""
+    for m in (m for m in members if m.confidence >= threshold):
+        status = LinkStatus.SUGGESTED
+        found.offer(LinkKind.CHANGE, str(m.number), LinkSource.CANDIDATE, m.confidence, status,
+                    m.evidence)  # fmt: skip
+
+
 def _compare(before: Link | None, after: Link | None) -> tuple[str, Link, str | None]:
     """Which plan bucket a stored/derived pair goes to, the link to put there, and why."""
     if before is not None and before.is_decision:
@@ -239,11 +270,15 @@ def diff(
         stored[link.action_id][link.key] = link
     buckets: dict[str, list[Link]] = defaultdict(list)
     reasons: list[str] = []
+    grouper = Grouper(pool, edges)
+    derived: list[tuple[StoredAction, dict[LinkKey, Link], _Derivation]] = []
+    by_topic: dict[tuple[int, str], dict[int, list[Member]]] = defaultdict(dict)
     for action in sorted(actions, key=lambda a: a.id):
         old = stored.get(action.id, {})
         refs = (topic_refs or {}).get((action.event_id, action.topic), ())
         found = _derive(action, old, refs, by_target, reasons)
         links = [*found.links.values(), *old.values()]
+        since = event_start or action.day
         if action.state is not ActionState.DROPPED and all(
             v.status is not CONFIRMED for v in links
         ):
@@ -252,8 +287,22 @@ def diff(
             # _suggest reads the ranking only up to MAX_CANDIDATES records that are neither
             # derived nor rejected, plus one: the best one when none reach the threshold.
             limit = MAX_CANDIDATES + len(found.links) + len(found.rejected) + 1
-            since = event_start or action.day
             _suggest(found, pool.score(action, since, limit=limit), threshold)
+        if action.state is not ActionState.DROPPED:
+            seeds = _seeds(found, old, threshold)
+            group = grouper.members(action, seeds, since) if seeds else []
+            _offer_group(found, group, threshold)
+            if seeds:
+                own = [
+                    Member(s.number, s.confidence, f"its change {s.number} ({s.label})")
+                    for s in seeds
+                ]
+                by_topic[action.event_id, action.topic][action.id] = own + group
+        derived.append((action, old, found))
+    for action, old, found in derived:
+        if action.state is not ActionState.DROPPED and not found.links and not old:
+            siblings = by_topic.get((action.event_id, action.topic), {})
+            _offer_group(found, inherited(action, siblings), threshold)
         for key in sorted(set(old) | set(found.links), key=_key_order):
             bucket, link, why = _compare(old.get(key), found.links.get(key))
             buckets[bucket].append(link)

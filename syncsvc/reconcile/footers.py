@@ -130,6 +130,10 @@ def parse_bug_message(message: BugMessage) -> FixMessage | None:
 def change_edges(change: Change) -> tuple[Edge, ...]:
     """Edges from a change's footers (bugs, then blueprints) and its topic."""
     n, footers = change.number, change.footers
+    if not (change.topic or footers.closes_bug or footers.blueprints) and not (
+        footers.partial_bug or footers.related_bug
+    ):
+        return ()  # most changes have neither: skip building the empty lists
     edges = [
         Edge(
             n,

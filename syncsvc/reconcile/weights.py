@@ -69,6 +69,22 @@ def words(text: str, drop: Collection[str] = ()) -> frozenset[str]:
     return frozenset(s for w, s in stems if s and w not in drop and s not in drop)
 
 
+_CLAUSE = re.compile(r"[.,;:!?()\[\]\"]+\s|[;!?()\[\]\"]")
+
+
+def stems(text: str, drop: Collection[str] = ()) -> tuple[str, ...]:
+    """The stems of :func:`words` in the order they appear (repeats kept, no compounds):
+    what phrases ("secure RBAC", "remove six") are read from."""
+    found = ((w, _stem_of(w)) for w in _WORD.findall(text.lower()))
+    return tuple(s for w, s in found if s and w not in drop and s not in drop)
+
+
+def clauses(text: str, drop: Collection[str] = ()) -> list[tuple[str, ...]]:
+    """:func:`stems` of each clause of ``text`` (split at punctuation): a phrase never
+    spans two clauses."""
+    return [found for part in _CLAUSE.split(text) if (found := stems(part, drop))]
+
+
 def surface_forms(text: str) -> dict[str, str]:
     """Each stem of ``text`` with the first word that gave it, for evidence a person reads
     ("affinity", not the stem "affin")."""

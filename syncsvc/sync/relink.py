@@ -6,9 +6,11 @@ refresh` does on its own. It reaches storage only through :class:`LinkStore`.
 It is incremental: writers note what they changed (a change, a bug, an action,
 an event) in the store, and a relink covers only the commitments those notes
 concern (linked to or citing the record, reaching it through a footer or comment
-edge, or sharing a word with it while they still look for candidates), plus
-those whose state the clock alone may change (a stall window running out, a due
-date passing). The notes are deleted in the relink's own transaction, so a relink
+edge, sharing a word with it while they still look for candidates, or linked to
+a change it may share a group with: a footer, Gerrit topic or subject phrase),
+plus those whose state the clock alone may change (a stall window running out, a
+due date passing), and the other commitments of their topics (a commitment may
+take its topic's groups). The notes are deleted in the relink's own transaction, so a relink
 that fails leaves them for the next one. A full recompute runs when the
 fingerprint changes (the reconciler's version and weights, the configuration,
 the first event day, the projects known) and when asked (`link refresh --full`).
@@ -56,6 +58,7 @@ from syncsvc.reconcile.footers import (
     TRANSITIVE_FACTOR,
     collect_edges,
 )
+from syncsvc.reconcile.groups import group_keys
 from syncsvc.reconcile.identities import learn_identities as learn
 from syncsvc.reconcile.owner_match import launchpad_owner_match
 from syncsvc.reconcile.state import assess
@@ -101,7 +104,7 @@ class RelinkReport:
 
 
 #: Bump when the reconciler's rules change: the next relink recomputes everything.
-RECONCILER_VERSION = 4
+RECONCILER_VERSION = 5
 
 #: The kept word statistics are computed again (with a full recompute) once the team's
 #: record count has moved by more than this share of the count they were computed over.
@@ -232,6 +235,31 @@ def _edge_ends(changes: Sequence[Change], messages: Sequence[BugMessage]) -> set
     return ends
 
 
+def _group_reach(moved: Sequence[Change], changes: Sequence[Change]) -> set[Pending]:
+    """The changes a moved change may share a group with (a footer key, the Gerrit topic or a
+    subject phrase; see :func:`group_keys`): their commitments' groups may gain or lose it."""
+    keys = set().union(*map(group_keys, moved))
+    near = {w for key in keys if key[0] == "phrase" for w in key[1:]}
+    found: set[Pending] = set()
+    for change in changes:
+        footers = change.footers
+        maybe = bool(change.topic or footers.blueprints or footers.closes_bug)
+        maybe = maybe or bool(footers.partial_bug or footers.related_bug)
+        if (maybe or near & words(change.subject)) and group_keys(change) & keys:
+            found.add((PendingKind.CHANGE, str(change.number)))
+    return found
+
+
+def _with_siblings(store: RelinkStore, covered: set[int]) -> set[int]:
+    """``covered`` and the other commitments of their topics: a commitment that points back
+    at its topic takes the groups of its siblings, so they are judged together."""
+    if not covered:
+        return covered
+    actions = store.actions()
+    topics = {(a.event_id, a.topic) for a in actions if a.id in covered}
+    return covered | {a.id for a in actions if (a.event_id, a.topic) in topics}
+
+
 def _covered(
     store: RelinkStore,
     pending: frozenset[Pending],
@@ -241,8 +269,10 @@ def _covered(
     threshold: float,
     team_projects: Sequence[str],
     stats: WordStats,
+    changes: Sequence[Change] | None = None,
 ) -> set[int]:
-    """The commitments an incremental relink must judge again (see the module docstring)."""
+    """The commitments an incremental relink must judge again (see the module docstring);
+    ``changes``: every stored change, when already read."""
     changed = {int(ref) for kind, ref in pending if kind is PendingKind.CHANGE}
     bug_ids = {int(ref) for kind, ref in pending if kind is PendingKind.BUG}
     covered = store.affected(pending) | store.due(now) | store.owned_by(learned)
@@ -254,7 +284,10 @@ def _covered(
         moved = _records(*records, identities, team_projects)
         seekers = store.candidate_seekers()
         covered |= _may_suggest(seekers, moved, identities, threshold, stats)
-    return covered
+        if records[0]:
+            every = store.changes() if changes is None else changes
+            covered |= store.affected(frozenset(_group_reach(records[0], every)))
+    return _with_siblings(store, covered)
 
 
 def relink(
@@ -320,6 +353,7 @@ def relink(
             threshold=threshold,
             team_projects=team_projects,
             stats=stats,
+            changes=changes,
         )
         if not covered:
             store.settle(pending, {}, fingerprint=stamp, everything=False)

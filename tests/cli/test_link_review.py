@@ -48,10 +48,10 @@ class TestReviewQueue:
     """The queue as JSON: suggested links only, most confident first, with what to judge."""
 
     def test_json_lists_the_demo_suggestions_best_first(self, demo_db, team_config) -> None:
-        """The demo's 12 suggestions, ordered by confidence, each with the commitment's
+        """The demo's 17 suggestions, ordered by confidence, each with the commitment's
         text, the change's title, project, state and evidence; nothing is decided."""
         found = queue(demo_db, team_config)
-        assert len(found) == 12
+        assert len(found) == 17
         confidences = [item["confidence"] for item in found]
         assert confidences == sorted(confidences, reverse=True)
         first = found[0]
@@ -65,6 +65,16 @@ class TestReviewQueue:
         assert first["url"].endswith("/c/openstack/manila/+/768801")
         specs = {(i["action"], i["id"]) for i in found if i["project"] == "openstack/manila-specs"}
         assert {(19, "763780"), (14, "760021")} <= specs
+        grouped = {
+            (i["action"], i["id"]): i["evidence"] for i in found if "group of" in i["evidence"]
+        }
+        assert sorted(grouped) == [
+            (9, "765510"), (9, "772020"), (9, "773310"), (12, "765432"), (13, "765432"),
+        ]  # fmt: skip
+        assert grouped[9, "765510"].startswith(
+            "group of change 729292 (confirmed explicit): shares its blueprint"
+            " share-network-security-service-update; project manila"
+        )
         assert queue(demo_db, team_config) == found
 
     def test_limit(self, demo_db, team_config) -> None:
@@ -89,8 +99,8 @@ class TestReviewKeys:
         assert [line for line in out.splitlines() if line.startswith("  → ")] == [
             "  → skipped", "  → confirmed", "  → rejected",
         ]  # fmt: skip
-        assert "confirmed 1, rejected 1, skipped 1, 9 left" in out
-        assert f"[2/12] #{second['action']} " in out
+        assert "confirmed 1, rejected 1, skipped 1, 14 left" in out
+        assert f"[2/17] #{second['action']} " in out
         key = f"{second['kind']}:{second['id']}"
         assert links(demo_db, team_config, second["action"])[key] == "confirmed"
         key = f"{third['kind']}:{third['id']}"
@@ -105,7 +115,7 @@ class TestReviewKeys:
         before = queue(demo_db, team_config)
         result = cli(demo_db, team_config, "link", "review", keys="")
         assert result.exit_code == 0, result.stderr
-        assert "confirmed 0, rejected 0, skipped 0, 12 left" in result.stdout
+        assert "confirmed 0, rejected 0, skipped 0, 17 left" in result.stdout
         assert "links:" not in result.stdout  # no relink without a decision
         assert queue(demo_db, team_config) == before
 

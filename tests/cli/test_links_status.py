@@ -224,7 +224,7 @@ class TestStatusForTheMeeting:
         assert 1 < len(lines) <= 10
         assert (
             lines[-1]
-            == "#info not shown: stalled 3, not started 13, suggested links 12 (syncsvc status --all)"
+            == "#info not shown: stalled 3, not started 13, suggested links 17 (syncsvc status --all)"
         )
         assert all(line.startswith(("#info ", "#link ")) for line in lines)
         assert all(len(line.encode()) <= 400 for line in lines)

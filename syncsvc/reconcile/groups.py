@@ -1,0 +1,272 @@
+"""Grouped suggestions: the rest of an effort, once one of its changes is linked.
+
+Large commitments are carried out by many changes across repositories and by
+several people ("implement secure RBAC for X" for thirty X, "remove six of dir
+Y"). Scoring each change against the commitment's few words finds one or two of
+them; the others are found through the one that was found. A commitment's
+*seed* is a change it is linked to with confidence: a confirmed link, or one of
+this run's candidates at or above the suggest threshold. The seed's
+*neighbours* are the team's changes in the window that share with it:
+
+- a blueprint (``Implements:`` / ``Partially-Implements:``), a bug footer or its
+  Gerrit topic, when the seed is confirmed or scored :data:`STRONG_SEED` or more;
+- a phrase of two or more words that is also in one clause of the commitment's
+  text or topic ("secure RBAC", "remove six"), none of them a stop word of the
+  team and the rarest not common in its records.
+
+Neighbours are suggested (never confirmed) at :data:`GROUP_CONFIDENCE`, with the
+seed and the shared key as evidence. A commitment that continues an effort
+("finish", "continue", "keep") also takes neighbours from up to :data:`LOOKBACK`
+before the window. A commitment that points back at its topic ("this effort",
+"these changes") and found nothing of its own takes the groups of the other
+commitments of the same topic, at :data:`INHERIT_FACTOR` of their confidence.
+Pure functions only.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import pairwise
+from operator import attrgetter
+
+from syncsvc.domain import Change, Edge, LinkKind, StoredAction
+from syncsvc.domain.keys import repo_name
+from syncsvc.reconcile.candidates import CandidatePool, where
+from syncsvc.reconcile.weights import STOP_WEIGHT, clauses, stems, surface_forms
+
+#: A neighbour's confidence: on the linking set's tuning split (benchmarks/bench_linking.py)
+#: all 77 neighbours suggested were right (78/79 with one right and one wrong added: 0.99);
+#: set lower, as three large efforts gave most of them.
+GROUP_CONFIDENCE = 0.95
+#: Footers and Gerrit topics tie a change to the seed, not to the commitment's words: they
+#: group only around a seed this sure (or confirmed).
+STRONG_SEED = 0.8
+#: A group taken from another commitment of the same topic: its confidence times this.
+INHERIT_FACTOR = 0.95
+#: A neighbour of a commitment that continues an effort ("finish removing six", "continue
+#: adding annotations") may predate the window by this much: the effort was under way at the
+#: event. Otherwise older work is another attempt, not the commitment's.
+LOOKBACK = timedelta(days=28)
+_CONTINUES = re.compile(r"\b(?:finish|continu|keep|complet|resum)\w*", re.IGNORECASE)
+#: A phrase whose rarest word is in more than this share of the team's records is too common
+#: to group by.
+MAX_SHARE = 0.15
+RARE_PHRASE = math.log(1 / MAX_SHARE)
+_POINTS_BACK = re.compile(
+    r"\b(?:this|these|those)\s+(?:efforts?|work|changes?|patch(?:es)?|specs?|"
+    r"specifications?|proposals?|features?)\b",
+    re.IGNORECASE,
+)
+
+
+def points_back(text: str) -> bool:
+    """Whether an action's text refers to its topic's work ("this effort", "these changes")."""
+    return _POINTS_BACK.search(text) is not None
+
+
+def continues(text: str) -> bool:
+    """Whether an action carries on an effort under way ("finish", "continue", "keep")."""
+    return _CONTINUES.search(text) is not None
+
+
+def common_runs(mine: Sequence[str], theirs: Sequence[str]) -> set[tuple[str, ...]]:
+    """The maximal runs of two or more stems found in both sequences, in order."""
+    found: set[tuple[str, ...]] = set()
+    longest = [[0] * (len(theirs) + 1) for _ in range(len(mine) + 1)]
+    for i, a in enumerate(mine, 1):
+        for j, b in enumerate(theirs, 1):
+            if a == b:
+                longest[i][j] = longest[i - 1][j - 1] + 1
+    for i in range(1, len(mine) + 1):
+        for j in range(1, len(theirs) + 1):
+            n = longest[i][j]
+            ends = i == len(mine) or j == len(theirs) or longest[i + 1][j + 1] == 0
+            if n >= 2 and ends:
+                found.add(tuple(mine[i - n : i]))
+    return found
+
+
+def _contains(sequence: Sequence[str], run: tuple[str, ...]) -> bool:
+    n = len(run)
+    return any(tuple(sequence[i : i + n]) == run for i in range(len(sequence) - n + 1))
+
+
+@dataclass(frozen=True, slots=True)
+class Seed:
+    """A change a commitment is linked to with confidence, and how it was linked."""
+
+    number: int
+    confidence: float
+    label: str  # "candidate 0.52", "confirmed explicit"
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A neighbour of a seed: a change to suggest with the group."""
+
+    number: int
+    confidence: float
+    evidence: str
+
+
+class Grouper:
+    """Finds a seed's neighbours: through ``edges`` (the change ↔ bug/blueprint edges the
+    reconciler collected) for footers, an index of Gerrit topics, and the candidate pool's
+    word postings for phrases (each built on first use)."""
+
+    def __init__(self, pool: CandidatePool, edges: Sequence[Edge] = ()) -> None:
+        self.pool, self.edges = pool, edges
+        self._team: frozenset[str] = frozenset(repo_name(p) for p in pool.team_projects)
+        self._position: dict[int, int] | None = None
+        self._keys: dict[tuple[str, str], list[int]] | None = None
+        self._stems: dict[int, tuple[str, ...]] = {}
+
+    def _positions(self) -> dict[int, int]:
+        """Change number → position in the pool (the first of a number)."""
+        if self._position is None:
+            numbers = list(map(attrgetter("number"), self.pool.changes))
+            last = range(len(numbers) - 1, -1, -1)
+            self._position = dict(zip(reversed(numbers), last, strict=True))
+        return self._position
+
+    def _index(self) -> dict[tuple[str, str], list[int]]:
+        """Positions by footer key (from the edges)."""
+        if self._keys is None:
+            position = self._positions()
+            keys: dict[tuple[str, str], list[int]] = defaultdict(list)
+            for edge in self.edges:
+                if (at := position.get(edge.change)) is not None:
+                    kind = "bug" if edge.kind is LinkKind.BUG else "blueprint"
+                    keys[kind, edge.id.rsplit("/", 1)[-1].casefold()].append(at)
+            self._keys = keys
+        return self._keys
+
+    def _footer_members(self, change: Change) -> list[tuple[int, str]]:
+        """The changes sharing a footer key or the Gerrit topic with ``change``."""
+        keys = self._index()
+        found: list[tuple[int, str]] = []
+        for key in _footer_keys(change):
+            hits = self.pool.with_topic(key[1]) if key[0] == "topic" else keys.get(key, ())
+            found += [(i, _key_label(key)) for i in dict.fromkeys(hits)]
+        return found
+
+    def _subject(self, i: int) -> tuple[str, ...]:
+        if (found := self._stems.get(i)) is None:
+            found = self._stems[i] = stems(self.pool.changes[i].subject)
+        return found
+
+    def members(
+        self,
+        action: StoredAction,
+        seeds: Iterable[Seed],
+        since: date | None,
+    ) -> list[Member]:
+        """The neighbours of ``seeds`` for ``action`` (not the seeds themselves), best first."""
+        position = self._positions()
+        people, owners = self.pool.people(), {o.casefold() for o in action.owners}
+        mine = [*clauses(action.text, people), *clauses(action.topic, people)]
+        if owners:
+            mine = [tuple(w for w in clause if w not in owners) for clause in mine]
+        seeds = list(seeds)
+        numbers = {s.number for s in seeds}
+        start = since - LOOKBACK if since and continues(action.text) else since
+        best: dict[int, Member] = {}
+        for seed in seeds:
+            if (at := position.get(seed.number)) is None:
+                continue
+            change = self.pool.changes[at]
+            if repo_name(change.project) not in self._team:
+                continue
+            found: list[tuple[int, str]] = []
+            if seed.confidence >= STRONG_SEED:
+                found += self._footer_members(change)
+            subject = self._subject(at)
+            theirs = set(subject)
+            runs = {
+                r
+                for clause in mine
+                if len(theirs.intersection(clause)) > 1
+                for r in common_runs(clause, subject)
+            }
+            shown = surface_forms(f"{action.text} {action.topic}") if runs else {}
+            for run in sorted(runs):
+                phrase = " ".join(shown.get(s, s) for s in run)
+                hits = self._with_run(run, start)
+                found += [(i, f"subject phrase {phrase!r}") for i in hits]
+            confidence = GROUP_CONFIDENCE
+            for i, why in found:
+                other = self.pool.changes[i]
+                if other.number in numbers or (start and other.updated.date() < start):
+                    continue
+                if repo_name(other.project) not in self._team:
+                    continue
+                if other.number in best and best[other.number].confidence >= confidence:
+                    continue
+                place = where([repo_name(other.project)], other.updated.date(), since)
+                evidence = (
+                    f"group of change {seed.number} ({seed.label}): shares its {why}"
+                    f"; {place}; score {confidence:.2f}"
+                )
+                best[other.number] = Member(other.number, confidence, evidence)
+        return sorted(best.values(), key=lambda m: (-m.confidence, m.number))
+
+    def _with_run(self, run: tuple[str, ...], since: date | None) -> list[int]:
+        """Team changes updated on or after ``since`` whose subject holds ``run``; none when
+        a word of the run is one of the team's stop words ("share server" for Manila) or even
+        its rarest word is in more than MAX_SHARE of the team's records (by the pool's word
+        statistics, so that a new record moves no other group)."""
+        weights = [self.pool.weight(w) for w in run]
+        if min(weights) < STOP_WEIGHT or max(weights) < RARE_PHRASE:
+            return []
+        positions = self.pool.changes_with(run, since).tolist()
+        return [i for i in positions if _contains(self._subject(i), run)]
+
+
+def group_keys(change: Change) -> set[tuple[str, ...]]:
+    """What ties ``change`` to a group: its footer keys and Gerrit topic, and each pair of
+    adjacent stems of its subject (every phrase a group is keyed on holds one). A change can
+    join or leave a group only of a seed that shares one of these."""
+    found: set[tuple[str, ...]] = set(_footer_keys(change))
+    subject = stems(change.subject)
+    found |= {("phrase", a, b) for a, b in pairwise(subject)}
+    return found
+
+
+def _footer_keys(change: Change) -> list[tuple[str, str]]:
+    """A change's blueprints, bug footers and Gerrit topic, as :class:`Grouper` keys them."""
+    footers = change.footers
+    keys = [("blueprint", b.rsplit("/", 1)[-1].casefold()) for b in footers.blueprints]
+    bugs = (*footers.closes_bug, *footers.partial_bug, *footers.related_bug)
+    keys += [("bug", b) for b in dict.fromkeys(bugs)]
+    if change.topic:
+        keys.append(("topic", change.topic))
+    return keys
+
+
+def _key_label(key: tuple[str, str]) -> str:
+    kind, value = key
+    return {"blueprint": "blueprint", "bug": "bug footer", "topic": "Gerrit topic"}[kind] + (
+        f" {value}"
+    )
+
+
+def inherited(action: StoredAction, siblings: Mapping[int, Sequence[Member]]) -> list[Member]:
+    """The groups of the other commitments of ``action``'s topic (``siblings``: action id →
+    its seeds and members as members), when the action points back at its topic."""
+    if not points_back(action.text):
+        return []
+    best: dict[int, Member] = {}
+    for other, group in sorted(siblings.items()):
+        if other == action.id:
+            continue
+        for m in group:
+            confidence = round(m.confidence * INHERIT_FACTOR, 3)
+            if m.number not in best or best[m.number].confidence < confidence:
+                evidence = f"from action {other} of the same topic: {m.evidence}"
+                best[m.number] = Member(m.number, confidence, evidence)
+    return sorted(best.values(), key=lambda m: (-m.confidence, m.number))
