@@ -36,7 +36,7 @@ from syncsvc.domain import (
     id_order,
 )
 from syncsvc.domain.links import Plan, TopicRefs
-from syncsvc.reconcile.candidates import Candidate, CandidatePool, HintKind
+from syncsvc.reconcile.candidates import Candidate, CandidatePool
 from syncsvc.reconcile.footers import (
     EXPLICIT_CONFIDENCE,
     LINKABLE,
@@ -46,6 +46,7 @@ from syncsvc.reconcile.footers import (
     linkable_refs,
 )
 from syncsvc.reconcile.groups import Grouper, Member, Seed, inherited
+from syncsvc.reconcile.hints import HintKind
 from syncsvc.reconcile.weights import WordStats
 
 MAX_CANDIDATES = 3

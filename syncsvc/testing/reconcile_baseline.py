@@ -47,11 +47,11 @@ from syncsvc.reconcile import diff as reconcile
 from syncsvc.reconcile.candidates import (
     Candidate,
     CandidatePool,
-    HintKind,
     _score,
     bug_activity,
     where,
 )
+from syncsvc.reconcile.hints import HintKind
 from syncsvc.reconcile.owner_match import change_owner_match, launchpad_owner_match
 from syncsvc.reconcile.weights import (
     WordWeights,

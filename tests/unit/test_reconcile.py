@@ -33,13 +33,11 @@ from syncsvc.domain import (
 from syncsvc.reconcile.candidates import (
     Candidate,
     CandidatePool,
-    HintKind,
-    TypeHint,
-    type_hint,
     where,
     words,
 )
 from syncsvc.reconcile.diff import diff
+from syncsvc.reconcile.hints import HintKind, TypeHint, type_hint
 from syncsvc.reconcile.state import assess, branch_states
 from syncsvc.reconcile.weights import surface_forms
 
