@@ -215,8 +215,13 @@ def _seeds(found: _Derivation, stored: Mapping[LinkKey, Link], threshold: float)
 
 def _offer_group(found: _Derivation, members: Sequence[Member], threshold: float) -> None:
     """Suggest a group's members at or above ``threshold`` (never confirmed: a person
-    confirms each)."""
+    confirms each). A member already linked through its own record (an explicit ref, a
+    footer, a transitive hop) keeps that link: it names the evidence, the group only
+    the neighbourhood."""
     for m in (m for m in members if m.confidence >= threshold):
+        key = (found.action.id, LinkKind.CHANGE, str(m.number))
+        if (known := found.links.get(key)) is not None and known.source is not LinkSource.CANDIDATE:
+            continue
         status = LinkStatus.SUGGESTED
         found.offer(LinkKind.CHANGE, str(m.number), LinkSource.CANDIDATE, m.confidence, status,
                     m.evidence)  # fmt: skip
