@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 from collections.abc import Callable, Collection, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date
@@ -21,9 +20,9 @@ from pathlib import Path
 import pytest
 from helpers import POSTGRES_URL_ENV, private_schema, quieten
 from lazr.restfulclient._browser import Browser
+from schema_templates import HeadSchemaTemplates
 from sqlalchemy import Engine
 from sqlalchemy import event as sa_event
-from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 from wadllib.application import Application
 
@@ -70,41 +69,12 @@ def wadl_parsed_once_per_server() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def sqlite_head_schema_copied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """An empty SQLite database brought to head gets a copy of one migrated once per test
-    process (SQLite's backup API), instead of running every migration again (~0.15 s).
-
-    Only ``syncsvc.models.db.upgrade(engine)`` to head on a database with no tables
-    is served so: the CLI's automatic upgrade, ``db upgrade`` and the ``engine`` fixture.
-    Migration tests import ``upgrade`` themselves and run every step for real, as do
-    PostgreSQL databases and any upgrade to a named revision.
-    """
+def head_schema_from_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """An empty database brought to head is served from one real migration per test
+    process (see :mod:`schema_templates`), instead of running every migration again."""
     original = db.upgrade
-    template = tmp_path_factory.mktemp("schema") / "head.sqlite"
-
-    def upgrade_from_template(engine: Engine, revision: str = "head") -> None:
-        path = engine.url.database
-        if engine.dialect.name != "sqlite" or revision != "head" or path in (None, "", ":memory:"):
-            original(engine, revision)
-            return
-        with engine.connect() as connection:
-            empty = not sa_inspect(connection).get_table_names()
-        if not empty:
-            original(engine, revision)
-            return
-        if not template.exists():
-            made = open_engine(f"sqlite:///{template}")
-            original(made)
-            made.dispose()
-        source, target = sqlite3.connect(template), sqlite3.connect(str(path))
-        try:
-            source.backup(target)
-        finally:
-            source.close()
-            target.close()
-        engine.dispose()  # pooled connections may hold the empty file's schema
-
-    db.upgrade = upgrade_from_template
+    templates = HeadSchemaTemplates(original, tmp_path_factory.mktemp("schema"))
+    db.upgrade = templates.upgrade
     yield
     db.upgrade = original
 
