@@ -235,8 +235,10 @@ _TEAM_COMMITMENT = re.compile(
     # "In a couple of weeks, we will ...": up to five words of time or place first.
     r"|(?!(?:if|whether|unless|once|until|when)\b)(?:[a-z]+\s+){0,4}[a-z]+,\s+we(?:\s*[\u2019']ll|\s+will)\b"
     r"|(?:agreed|decided)\s+to\b)"
-    # Not "be"/"have"/"see", and not "keep"/"continue": the status quo is no new work.
-    r"(?!\s+(?:be|have|see|not|keep|continue|stay|remain)\b)(?P<that>\s+(?:then\s+)?that\b)?",
+    # Not "be"/"have"/"see", and not "keep"/"continue": the status quo is no new work;
+    # "we are committed to supporting the community" states a stance, not a task.
+    r"(?!\s+(?:be|have|see|not|keep|continue|stay|remain|supporting|serving|helping)\b)"
+    r"(?P<that>\s+(?:then\s+)?that\b)?",
     re.IGNORECASE,
 )
 #: "I have an action item to ...", "the operators took the action item to ...".
@@ -290,8 +292,22 @@ def team_commitment(text: str) -> bool:
     )
 
 
+#: "Please feel free to add items ... and we'll cover them": the clause waits on the reader.
+_INVITATION = re.compile(
+    r"^(?:please\s+)?(?:feel\s+free\s+to|do\s+not\s+hesitate|don[\u2019']t\s+hesitate"
+    r"|if\s+(?:you|anyone|someone)\b)",
+    re.IGNORECASE,
+)
+
+
 def team_clause(sentence: str) -> str | None:
-    """The first later clause of ``sentence`` that commits the team ("..., and we will X")."""
+    """The first later clause of ``sentence`` that commits the team ("..., and we will X").
+
+    Not after an invitation or a condition on the reader ("Feel free to add
+    items and we'll cover them").
+    """
+    if _INVITATION.match(sentence.strip()):
+        return None
     for m in _WE_CLAUSE.finditer(sentence):
         clause = sentence[m.end() :]
         if team_commitment(clause) or prose_duty(clause):
@@ -299,8 +315,9 @@ def team_clause(sentence: str) -> str | None:
     return None
 
 
-#: "About the backends, ralonso accepted to ...": a clause after a comma, with its own subject.
-_COMMA = re.compile(r",\s+(?=[a-z])")
+#: "About the backends, ralonso accepted to ...": a clause after a comma, with its own subject;
+#: "Arpit would like to preview it, Jim will review ...": a capitalised name before "will".
+_COMMA = re.compile(r",\s+(?=[a-z]|[A-Z][a-z]{2,20}\s+(?:will|'ll)\b)")
 #: The verbs a clause's subject commits with (not "has", which states a fact).
 _CLAUSE_VERB = re.compile(
     r"^[\w\-]+(?:(?:,\s*|\s+and\s+)[\w\-]+)*\s+(?:will|'ll|volunteered|agreed|accepted"

@@ -37,6 +37,7 @@ from syncsvc.parse.commitments import tracking_item, unmarked_duty
 from syncsvc.parse.owners import read_commitment
 from syncsvc.parse.sender import first_person_commitment, with_writer
 from syncsvc.parse.structure import Line, LineKind
+from syncsvc.parse.subjects import pronoun_commitment
 
 #: A PTG summary has tens of topics; each costs about 2 kB once read, so a
 #: 10 MB file of nothing but headings (200k topics) would need over 400 MB.
@@ -428,6 +429,12 @@ def infer_actions(
                 continue
             parts = _bullet_parts(item.text)
             named = [p for p in parts if named_commitment(p, known=known, aliases=aliases)]
+            if named and named[0] is not parts[0] and _discussion_first(item.text):
+                # "Costs may not differ much, ... (a discussion). Jim will X.": the sentence.
+                topic.actions.append(_named_action(item, named[0], known, aliases, sender))
+                continue
+            if not named and (clause := named_clause(item.text, known=known, aliases=aliases)):
+                named = [clause]  # "Arpit would like to preview it, Jim will review ..."
             if (
                 team_duty(item.text)
                 or tracking_item(item.text)
@@ -453,6 +460,8 @@ def infer_actions(
                     clause := named_clause(sentence, known=known, aliases=aliases)
                 ) is not None:
                     topic.actions.append(_prose_action(item, clause))
+                elif (taken_up := pronoun_commitment(sentence)) is not None:
+                    topic.actions.append(_prose_action(item, *taken_up))  # "..., and he plans to"
     if moved:
         topic.discussion = [i for i in topic.discussion if id(i) not in moved]
     topic.actions.sort(key=lambda i: i.line)
@@ -493,6 +502,9 @@ def _named_action(
     return action
 
 
+#: More words than a topic label has: a bullet's first sentence that is discussion.
+_DISCUSSION_WORDS = 12
+
 #: "2022 User Survey result: knikolla and I will ...": a label before the first sentence.
 _LABEL = re.compile(r"^[^:.!?]{2,60}:\s+(?=\S)")
 
@@ -519,6 +531,11 @@ def _commitments_in(
         elif named_commitment(bare, known=known, aliases=aliases):
             found.append(_named_action(item, bare, known, aliases, sender))
     return found if len(found) >= 2 else None
+
+
+def _discussion_first(text: str) -> bool:
+    """Whether a bullet opens with a sentence of discussion, longer than a topic label."""
+    return len(sentences(text)[0].split()) > _DISCUSSION_WORDS
 
 
 def _bullet_parts(text: str) -> list[str]:

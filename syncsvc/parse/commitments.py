@@ -20,10 +20,14 @@ import re
 
 #: A leading phrase before the subject ("After the organisations offered hardware, ...");
 #: never a condition or a question ("If the group decided to ..." commits nobody).
-_LEAD = r"(?:(?!(?:if|whether|unless|once|until|when|what|how|why|where)\b)[^,;.?]{3,80},\s+)?"
+_LEAD = (
+    r"(?:(?!(?:if|whether|unless|once|until|when|what|how|why|where)\b)[^,;.?]{3,80},\s+"
+    # "This week the work group will ...": a time phrase, often written without a comma.
+    r"|(?i:(?:this|next|later\s+this|early\s+next)\s+(?:week|month|cycle|year|release)\s+))?"
+)
 #: A group as the subject: "the group", "the two teams", "Cyborg contributors".
 _GROUP = (
-    r"(?:(?i:the\s+(?:two\s+|both\s+)?(?:group|groups|teams|sig|wg|working\s+group|committee)"
+    r"(?:(?i:the\s+(?:two\s+|both\s+)?(?:group|groups|teams|sig|wg|work(?:ing)?\s+group|committee)"
     r"|both\s+teams)|[A-Z][\w-]+\s+(?i:contributors|developers|cores|maintainers))"
 )
 _GROUP_COMMITMENT = re.compile(

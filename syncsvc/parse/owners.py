@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from syncsvc.domain import Person
 from syncsvc.parse.milestones import KNOWN_SERIES
+from syncsvc.parse.subjects import full_name_owners
 
 NICK = r"[a-z][a-z0-9_\-\[\]\\^{}|`]*"
 _NICK_RE = re.compile(NICK)
@@ -439,7 +440,7 @@ def read_owners(
     if nobody and not people and (clause := _clause_owner(text)):
         people = [clause]
     if nobody and not people:
-        people = _named_doers(text)
+        people = _named_doers(text) or [Person(n) for n in full_name_owners(text)]
     if not subject.people and not people and (m := _TRAILING.search(text)):
         nicks = [n for n in _PAREN_SPLIT.split(m.group("nicks")) if n]
         if not any(n in GENERIC or n in NOT_OWNERSHIP or is_project(n) for n in nicks):
@@ -472,6 +473,8 @@ def read_commitment(
         return _reading([clause], [])
     if doers := _named_doers(text):
         return _reading(doers, [])
+    if firsts := full_name_owners(text):  # "Jim Baker and Scot Steele will ..."
+        return _reading([Person(n) for n in firsts], [])
     return None
 
 

@@ -113,7 +113,7 @@ _WIKI_INSIDE = re.compile(r"^(?P<before>.*?[^=\s])\s*(?P<heading>={3,6}\s*[^=\s]
 _DASHED = re.compile(r"^-{2,}\s+(?P<label>[^-\s].*?)\s+-{2,}$")
 _ATX = re.compile(r"^(?P<marks>#{1,6})\s+(?P<label>\S.*?)(?:\s+#+)?$")
 _RULE = re.compile(r"^\s*(?:[-=_~*]\s*){3,}$")
-_UNDERLINE = re.compile(r"^\s*(?P<c>[=-])(?P=c){2,}\s*$")
+_UNDERLINE = re.compile(r"^\s*(?P<c>[=~-])(?P=c){2,}\s*$")
 _TOPIC_PREFIX = re.compile(
     r"^Topic(?:\s+\d{1,2})?\s*[:.\-\u2013]\s*(?P<label>\S.*)$", re.IGNORECASE
 )
@@ -288,11 +288,11 @@ def _read_raw(index: int, raws: Sequence[str]) -> list[_Read]:
         return [_Read(LineKind.BLANK, "")]
     # Cheap first-character tests keep the per-line regex work small (see benchmarks/).
     first = stripped[0]
-    if first in "=-" and _UNDERLINE.match(raw) and index > 0 and _is_setext_title(raws[index - 1]):
+    if first in "=-~" and _UNDERLINE.match(raw) and index > 0 and _is_setext_title(raws[index - 1]):
         return [_Read(LineKind.RULE, stripped)]
     following = raws[index + 1].lstrip()[:1] if index + 1 < len(raws) else ""
-    if following in {"=", "-"} and _UNDERLINE.match(raws[index + 1]) and _is_setext_title(raw):
-        level = 1 if following == "=" else 2
+    if following in {"=", "-", "~"} and _UNDERLINE.match(raws[index + 1]) and _is_setext_title(raw):
+        level = {"=": 1, "-": 2}.get(following, 3)
         label = _unemphasise(stripped)
         return [_section_or(label, _Read(LineKind.TEXT, label, 0, _Heading(label, level)))]
     if first in "-=_~*" and _RULE.match(raw):

@@ -1,0 +1,81 @@
+"""Subjects that the parser's nick-based reading of a commitment misses.
+
+Two forms the sixth corpus batch showed (issue 12):
+
+* a pronoun that takes up a person named earlier in the sentence, as TC
+  summaries write people: "gmaan (Ghanshyam Maan) reported that SRBAC is
+  reaching saturation and he plans to remove the option this cycle." The
+  clause is the work, owned by the nick before the full name;
+* full names as the subject, as meeting notes on a wiki write them: "Jim
+  Baker and Scot Steele will prepare the presentation materials". The owners
+  are the lower-case first names (what the corpus annotates when the text
+  gives no nick). A page that renders its user mentions as links loses the
+  space after them when flattened ("Jim Bakerand Scot Steelewill continue"),
+  so the space before "and" and "will" may be missing.
+
+Pure functions over one sentence; the callers decide where they apply. No
+import from :mod:`syncsvc.parse.owners`, which uses this module.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: An IRC nick as summaries write it (lower case first).
+_NICK = r"[a-z][a-z0-9_\-]*"
+#: "gmaan (Ghanshyam Maan)": a nick, then the person's full name in parentheses.
+_NICK_NAME = re.compile(
+    rf"(?:^|[\s,;:])(?P<nick>{_NICK})\s+\((?P<name>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){{1,3}})\)"
+)
+#: "... and he plans to remove ...": a clause whose subject is a pronoun.
+_PRONOUN_CLAUSE = re.compile(
+    r"(?:,\s*(?:and\s+)?|\s+and\s+)(?P<clause>(?:he|she)\s+"
+    r"(?:will|[\u2019']ll|plans?\s+to|intends?\s+to|is\s+going\s+to|volunteered\s+to"
+    r"|offered\s+to|agreed\s+to|promised\s+to)\s+(?!(?:be|have|see|not|keep|continue)\b)"
+    r"[a-z]{3,}\b.*)$",
+    re.IGNORECASE,
+)
+
+
+def pronoun_commitment(sentence: str) -> tuple[str, str] | None:
+    """The committing clause and its owner, for "nick (Full Name) ... and he plans to X".
+
+    The pronoun must follow one person written as "nick (Full Name)" in the same
+    sentence; with none, or with two such people, nobody is sure to be meant.
+    """
+    clause = _PRONOUN_CLAUSE.search(sentence)
+    if clause is None:
+        return None
+    people = {m.group("nick") for m in _NICK_NAME.finditer(sentence, 0, clause.start())}
+    if len(people) != 1:
+        return None
+    return clause.group("clause").strip(), people.pop()
+
+
+#: "Jim Baker": a first and a last name. The last name is matched lazily so that a
+#: name run into "and" or "will" ("Bakerand", "Steelewill") still ends at the word.
+_FULL_NAME = (
+    r"(?!(?:The|This|That|These|Those|New|Next|Our|Your|Their|Each|Every|All|Both|Some|Any"
+    r"|Most|Many|Other|Open|North|South|East|West)\s)(?P<first{i}>[A-Z][a-z]{{1,20}})\s"
+    r"(?!(?:Team|Teams|Group|Committee|Board|Project|Foundation|Cores?|Community|Users"
+    r"|Operators|Members|Staff)\b)(?:[A-Z][a-z]{{1,20}}?)"
+)
+_FULL_NAMES = re.compile(
+    "^"
+    + _FULL_NAME.format(i=0)
+    + "".join(
+        rf"(?:\s*(?:,\s*(?:and\s+)?|and\s+|&\s*){_FULL_NAME.format(i=i)})?" for i in (1, 2, 3)
+    )
+    + r"\s*(?:will|[\u2019']ll|volunteered\s+to|offered\s+to|agreed\s+to|signed\s+up\s+to)\b"
+    # "will be updated" is passive and commits nobody; "will be meeting" does.
+    r"(?!\s+(?:be|been)\b(?!\s+\w+ing\b))(?!\s+not\b)"
+)
+
+
+def full_name_owners(text: str) -> list[str]:
+    """The lower-case first names of "First Last (and First Last) will ..." at ``text``'s start."""
+    m = _FULL_NAMES.match(text.strip())
+    if m is None:
+        return []
+    firsts = (m.group(f"first{i}") for i in range(4))
+    return [f.lower() for f in firsts if f]
