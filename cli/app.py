@@ -2,38 +2,68 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.main
 from sqlalchemy import exc as sa_exc
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from syncsvc import __version__
 from syncsvc.cli import coercion
-from syncsvc.cli.commands import (
-    actions,
-    admin,
-    carry,
-    decisions,
-    demo,
-    drift,
-    importing,
-    links,
-    people,
-    retro,
-    squash,
-    status,
-    sync,
-)
 from syncsvc.cli.context import AppContext
 from syncsvc.cli.exit_codes import EXIT_FOR_KIND, ExitCode
+from syncsvc.cli.lazy_commands import COMMANDS, LazyCommands, Listed
 from syncsvc.errors import ConfigError, StorageError, SyncError
 
 
 class _Group(TyperGroup):
-    """Turns :class:`SyncError` into one red line and a documented exit code, and
-    coerces plain option values without pydantic (see :mod:`syncsvc.cli.coercion`)."""
+    """Turns :class:`SyncError` into one red line and a documented exit code, coerces
+    plain option values without pydantic (see :mod:`syncsvc.cli.coercion`), and builds
+    only the command that runs (see :mod:`syncsvc.cli.lazy_commands`)."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        added = dict(self.commands)  # any registered on the app itself
+        self.commands = LazyCommands(COMMANDS, _build)
+        self.commands.update(added)
+        self._listing = False
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:  # typer's click.Context
+        """The command ``cmd_name``, built on first use; while `--help` or a TAB lists
+        the commands, a stand-in with the listed name, help and hidden flag."""
+        commands = self.commands
+        if self._listing and isinstance(commands, LazyCommands):
+            entry = commands.listed(cmd_name)
+            if entry is not None and cmd_name not in commands.built():
+                return TyperCommand(name=entry.name, help=entry.summary, hidden=entry.hidden)
+        command = commands.get(cmd_name)
+        if command is not None:
+            coercion.install(command, ctx)
+        return command
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        del ctx  # the names are known without it
+        return list(self.commands)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        with self._listed():
+            super().format_commands(ctx, formatter)
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> Any:
+        with self._listed():
+            return super().shell_complete(ctx, incomplete)
+
+    @contextmanager
+    def _listed(self) -> Iterator[None]:
+        self._listing = True
+        try:
+            yield
+        finally:
+            self._listing = False
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer's click.Context
         coercion.install(self, ctx)
@@ -111,11 +141,28 @@ def main_options(
     _ = ctx.obj.config  # a broken config file fails every command, not only some
 
 
-for group in (
-    importing, actions, admin, sync, status, retro, carry, decisions, links, people, drift,
-    demo, squash,
-):  # fmt: skip
-    group.register(app)
+def _build(entry: Listed) -> Any:
+    """The click command of ``entry``, built as Typer builds it for the whole app."""
+    scratch = typer.Typer()
+    # __import__, not importlib.import_module: `python -X importtime` reports only the former
+    __import__(entry.module, fromlist=["register"]).register(scratch)
+    for info in scratch.registered_commands:
+        callback_name = info.callback.__name__ if info.callback is not None else ""
+        if (info.name or typer.main.get_command_name(callback_name)) == entry.name:
+            return typer.main.get_command_from_info(
+                info,
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
+            )
+    for group_info in scratch.registered_groups:
+        if group_info.name == entry.name:
+            return typer.main.get_group_from_info(
+                group_info,
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
+                suggest_commands=app.suggest_commands,
+            )
+    raise LookupError(f"{entry.module}.register adds no command {entry.name!r}")
 
 
 def main() -> None:

@@ -23,6 +23,8 @@ from typing import Any
 
 import typer
 
+from syncsvc.cli.lazy_commands import LazyCommands
+
 #: The Typer series whose private names this module was written and tested against.
 TESTED_TYPER = "0.29."
 
@@ -96,10 +98,12 @@ def _plain_int(value: Any, low: float | None, high: float | None) -> Any:
 def install(command: Any, ctx: Any) -> None:
     """Give ``command``'s parameters, and those of its subcommands, :class:`PlainCoercion`.
 
-    ``ctx`` is the top command's context: its help option names make each command's
-    ``--help`` option (created once, then cached by the command). Parameters that
-    already coerced a value keep theirs. A no-op for parameters that are not Typer's
-    (no ``type_descriptor``), and with a Typer without ``_coercion``.
+    Of a lazy group (:class:`LazyCommands`), only the subcommands built so far: the group
+    calls this again for each one it builds. ``ctx`` is the top command's context: its
+    help option names make each command's ``--help`` option (created once, then cached
+    by the command). Parameters that already coerced a value keep theirs. A no-op for
+    parameters that are not Typer's (no ``type_descriptor``), and with a Typer without
+    ``_coercion``.
     """
     if _coercion is None:
         return
@@ -110,5 +114,8 @@ def install(command: Any, ctx: Any) -> None:
         descriptor = getattr(param, "type_descriptor", None)
         if descriptor is not None and getattr(param, "_runtime_param", "absent") is None:
             param._runtime_param = PlainCoercion(descriptor)  # noqa: SLF001 - see the docstring
-    for sub in getattr(command, "commands", {}).values():
+    subcommands = getattr(command, "commands", {})
+    if isinstance(subcommands, LazyCommands):  # the ones built so far: get_command does the rest
+        subcommands = subcommands.built()
+    for sub in subcommands.values():
         install(sub, ctx)

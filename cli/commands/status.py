@@ -56,24 +56,33 @@ def status(
     """Group commitments by what moved: completed, progressed, newly linked, stalled,
     not started."""
     from syncsvc.cli import status_read
-    from syncsvc.cli.render import as_json, lines, markdown, tables
 
     app_ctx = app_context(ctx)
     with status_read.collector_paused():
         report = status_read.status(app_ctx, since, owner=owner, topic=topic)
         out = app_ctx.out
+        # each format imports its own renderer only: the others' modules cost the start
         if fmt is StatusFormat.JSON:
+            from syncsvc.cli.render import as_json
+
             as_json.status(out, report)
-        elif fmt is StatusFormat.COUNTS:
-            lines.counts(out, report)
-        elif fmt is StatusFormat.IRC:
-            cap = max_lines if max_lines is not None else (None if show_all else IRC_MAX_LINES)
-            lines.irc(out, report, full=show_all, max_lines=cap)
-        elif fmt is StatusFormat.ETHERPAD:
-            lines.etherpad(out, report, full=show_all)
+        elif fmt in (StatusFormat.COUNTS, StatusFormat.IRC, StatusFormat.ETHERPAD):
+            from syncsvc.cli.render import lines
+
+            if fmt is StatusFormat.COUNTS:
+                lines.counts(out, report)
+            elif fmt is StatusFormat.IRC:
+                cap = max_lines if max_lines is not None else (None if show_all else IRC_MAX_LINES)
+                lines.irc(out, report, full=show_all, max_lines=cap)
+            else:
+                lines.etherpad(out, report, full=show_all)
         elif fmt is StatusFormat.MARKDOWN:
+            from syncsvc.cli.render import markdown
+
             markdown.status(out, report, full=show_all)
         else:
+            from syncsvc.cli.render import tables
+
             tables.status(out, report, full=show_all)
 
 

@@ -71,6 +71,11 @@ def run_modules(
     return done.stdout, imported
 
 
+def command_modules(modules: set[str]) -> set[str]:
+    """The command modules (``syncsvc.cli.commands.*``) among ``modules``."""
+    return {name for name in modules if name.startswith("syncsvc.cli.commands.")}
+
+
 @pytest.fixture
 def migrated(sqlite_url: str, tmp_path: Path) -> str:
     """A SQLite database at the newest schema, with the bundled example imported."""
@@ -82,18 +87,22 @@ class TestLightImports:
     """What the quick commands import."""
 
     def test_help(self, tmp_path: Path) -> None:
-        """`syncsvc --help` lists the commands and imports none of the heavy packages."""
-        out, imported = run(tmp_path, "--help")
+        """`syncsvc --help` lists the commands from the table: it imports none of the
+        heavy packages, and no command module."""
+        out, modules = run_modules(tmp_path, "--help")
         assert out.startswith("Usage: syncsvc ")
         assert "│ status " in out or "  status " in out
-        assert imported & HEAVY == set()
+        assert {name.split(".")[0] for name in modules} & HEAVY == set()
+        assert command_modules(modules) == set()
 
     def test_completion(self, tmp_path: Path) -> None:
-        """A TAB after `syncsvc st` offers `status` without the heavy packages."""
+        """A TAB after `syncsvc st` offers `status` without the heavy packages, and
+        without importing a command module."""
         complete = {"_SYNCSVC_COMPLETE": "complete_bash", "COMP_WORDS": "syncsvc st"}
-        out, imported = run(tmp_path, env={**complete, "COMP_CWORD": "1"})
+        out, modules = run_modules(tmp_path, env={**complete, "COMP_CWORD": "1"})
         assert out.split() == ["status"]
-        assert imported & HEAVY == set()
+        assert {name.split(".")[0] for name in modules} & HEAVY == set()
+        assert command_modules(modules) == set()
 
     @pytest.mark.parametrize(
         "command",
@@ -149,6 +158,7 @@ class TestLightImports:
         assert "Not started" in out or '"not_started"' in out or "#info" in out
         top_level = {name.split(".")[0] for name in modules}
         assert (modules | top_level) & NOT_FOR_STATUS == set()
+        assert command_modules(modules) == {"syncsvc.cli.commands.status"}
 
 
 class TestUpgradeStillWorks:
