@@ -15,7 +15,6 @@ import re
 
 #: Longer than any line a person writes: only a flattened page has lines like this.
 _FLAT_LINE = 400
-_LONG_LINE = re.compile(rf"[^\n]{{{_FLAT_LINE + 1}}}")
 _LABELS = r"(?:AI|AR|ACTION|Action\s+items?|Agreed|Agreement|Decision)"
 #: "... decisions. Eventlet Removal (dviroel) ===== We reviewed ...": an underlined title.
 _GLUED_TITLE = re.compile(r"(?<=[.!?\]:])\s+(?P<title>[A-Z][^.!?=\n]{1,80}?)\s+(?P<rule>={4,})\s+")
@@ -35,8 +34,10 @@ def unflatten_page(text: str) -> str:
     Lines of ordinary length are left alone, and so is text without a flattened
     line or an emphasised label; idempotent.
     """
-    if _LONG_LINE.search(text):
-        lines = text.split("\n")
+    # Measuring the lines is linear; a regex search for a long run of non-newlines
+    # rescans every line from each of its characters.
+    lines = text.split("\n") if len(text) > _FLAT_LINE else []
+    if any(len(line) > _FLAT_LINE for line in lines):
         for i, line in enumerate(lines):
             if len(line) > _FLAT_LINE and ("====" in line or ":" in line):
                 titled = (
