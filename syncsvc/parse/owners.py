@@ -137,7 +137,8 @@ _NOUN_ENDING = re.compile(
 def is_project(token: str) -> bool:
     """Whether ``token`` names a project or a repository (``manila-ui``, ``python-novaclient``)."""
     lowered = token.lower()
-    return lowered in PROJECTS or _REPOSITORY.match(lowered) is not None
+    # Every repository form has a "-": most tokens are ruled out without the regex.
+    return lowered in PROJECTS or ("-" in lowered and _REPOSITORY.match(lowered) is not None)
 
 
 @dataclass(frozen=True, slots=True)
