@@ -19,7 +19,7 @@ same shape.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
 from syncsvc.domain import Person
@@ -428,8 +428,39 @@ def read_owners(
     → carloss). Companies are returned as ``organisations``, not owners. Never
     guesses: no owner → empty tuple.
     """
-    known_lower = {k.lower() for k in known}
-    names = _lower_names(aliases)
+    return _owners(text, {k.lower() for k in known}, _lower_names(aliases))
+
+
+class _Lookups(Collection[str]):
+    """No known nicks, recording each word looked up among them."""
+
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+
+    def __contains__(self, word: object) -> bool:
+        if isinstance(word, str):
+            self.words.add(word)
+        return False
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+def read_owners_looked_up(text: str) -> tuple[OwnerReading, frozenset[str]]:
+    """:func:`read_owners` of ``text`` with no known nicks, and the words it looked up.
+
+    The words are those the reading asked the known nicks about: known nicks
+    that (lower-cased) include none of them give the same reading, so it can be
+    kept once more nicks are known instead of reading the text again.
+    """
+    lookups = _Lookups()
+    return _owners(text, lookups, {}), frozenset(lookups.words)
+
+
+def _owners(text: str, known_lower: Collection[str], names: Mapping[str, str]) -> OwnerReading:
     subject = _subject(text, known_lower, names) or _labelled(text) or _Subject([], [])
     if any(p.nick.lower() not in GENERIC for p in subject.people):
         subject.people += _second_subjects(text, known_lower)
