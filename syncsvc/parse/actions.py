@@ -187,6 +187,8 @@ def refs_with_footnotes(text: str, footnotes: Mapping[str, tuple[Ref, ...]]) -> 
 
     ``footnotes`` are the refs of each footnote, as :func:`footnote_refs` reads them.
     """
+    if not footnotes or "[" not in text:  # most text points at no footnote
+        return find_refs(text)
     refs = list(find_refs(text))
     for mark in _FOOTNOTE_MARK.findall(text):
         if mark in footnotes:
