@@ -282,19 +282,23 @@ _SECOND_SUBJECT = re.compile(
 _WHILE_CLAUSE = re.compile(r",\s+while\s+(?P<rest>\S.*)$")
 
 
-def _second_subjects(text: str, known: Collection[str]) -> list[Person]:
+def _second_subjects(
+    text: str, known: Collection[str], named: Collection[str] = ()
+) -> list[Person]:
     """Owners of later clauses of an item that already has one ("..., and then X to ...").
 
     A clause's subject counts when it is a known nick or follows "accordingly",
     "then" and the like, which mark a new clause rather than a list of objects.
     A ", while X and Y volunteered to ..." clause adds its whole subject.
+    ``named`` are the nicks the item's subject names already: naming one again
+    adds no owner, so it is not looked up among the known nicks.
     """
     found: list[Person] = []
     if (m := _WHILE_CLAUSE.search(text)) and (clause := _subject(m.group("rest"), known)):
         found += [p for p in clause.people if p.nick not in GENERIC]
     for m in _SECOND_SUBJECT.finditer(text):
         nick = m.group("nick")
-        if nick in GENERIC or nick in NOT_LABELS or is_project(nick):
+        if nick in GENERIC or nick in NOT_LABELS or nick in named or is_project(nick):
             continue
         if m.group("adverb") or nick in known:
             found.append(Person(nick))
@@ -463,7 +467,8 @@ def read_owners_looked_up(text: str) -> tuple[OwnerReading, frozenset[str]]:
 def _owners(text: str, known_lower: Collection[str], names: Mapping[str, str]) -> OwnerReading:
     subject = _subject(text, known_lower, names) or _labelled(text) or _Subject([], [])
     if any(p.nick.lower() not in GENERIC for p in subject.people):
-        subject.people += _second_subjects(text, known_lower)
+        named = {p.nick for p in subject.people}
+        subject.people += _second_subjects(text, known_lower, named)
     people, organisations = _parenthesised(text)
     nobody = not any(p.nick.lower() not in GENERIC for p in subject.people) and not people
     if nobody:

@@ -96,3 +96,10 @@ class TestLookedUp:
         assert reading.owners == ()
         assert looked_up == {"rosmaita"}
         assert read_owners("rosmaita to follow up", known={"Rosmaita"}).owners == ("rosmaita",)
+
+    def test_subject_named_again_is_not_looked_up(self) -> None:
+        """'X and Y will …' names Y in the subject: the later-clause reading needs no lookup."""
+        reading, looked_up = read_owners_looked_up("dviroel and carloss will review it")
+        assert reading.owners == ("dviroel", "carloss")
+        assert looked_up == set()
+        assert read_owners("dviroel and carloss will review it", known={"carloss"}) == reading
