@@ -130,6 +130,8 @@ def find_milestone(
         if m.group()[0].isupper():
             add(m, m["series"].lower(), None, bare=True)
 
+    if len(found) == 1:  # the usual case: nothing to weigh it against
+        return found[0][3]
     kept = [c for c in found if not any(_inside(c, other) for other in found)]
     if not kept:
         return None
