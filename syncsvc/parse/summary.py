@@ -46,7 +46,13 @@ from syncsvc.parse.flat import unflatten_page
 from syncsvc.parse.milestones import KNOWN_SERIES
 from syncsvc.parse.minutes import looks_like_meeting, parse_meeting, unflatten_log
 from syncsvc.parse.normalise import decode, normalise
-from syncsvc.parse.owners import is_project, read_commitment, read_owners, read_owners_looked_up
+from syncsvc.parse.owners import (
+    OwnerReading,
+    is_project,
+    read_commitment,
+    read_owners,
+    read_owners_looked_up,
+)
 from syncsvc.parse.refs import find_refs, find_urls
 from syncsvc.parse.sender import find_sender
 from syncsvc.parse.structure import Line, LineKind, classify, parse_date, parse_day_date
@@ -285,7 +291,7 @@ def read_summary(
     ).lower() or None
 
     known = _known(known_nicks, aliases)
-    readings = {}
+    readings: dict[str, tuple[OwnerReading, frozenset[str]]] = {}
     for raw_topic in asm.topics:
         for item in raw_topic.actions:
             readings[item.text] = read_owners_looked_up(item.text)
