@@ -111,7 +111,7 @@ def find_milestone(
     for m in _matches_at(_SERIES_EVENT, masked, series_at):
         add(m, m["series"].lower(), _event_name(m["what"], spec_freeze))
     # Each search below runs only on text that has what its form needs ("W-1" a "-"
-    # and a digit, "M-2" and "spec freeze" a digit or "freeze", "2020.10" a digit).
+    # and a digit, "M-2" and "spec freeze" a digit or "freeze", "2020.10" a digit and a ".").
     for m in _SHORTHAND.finditer(masked) if digit and "-" in masked else ():
         series = _series_for_letter(m["letter"], hint)
         if series is not None:
@@ -124,7 +124,7 @@ def find_milestone(
         else:
             name = "ff" if m["ff"] else spec_freeze
         add(m, hint, name)
-    for m in _ADVISORY.finditer(masked) if digit else ():
+    for m in _ADVISORY.finditer(masked) if digit and "." in masked else ():
         add(m, None, None)
     for m in _matches_at(_BARE, masked, series_at):
         if m.group()[0].isupper():
