@@ -26,6 +26,7 @@ from syncsvc.parse.owners import (
     GENERIC,
     NICK,
     NOT_LABELS,
+    OwnerReading,
     is_project,
     read_commitment,
     read_owners,
@@ -77,6 +78,9 @@ class ActionContext:
     known: set[str] = field(default_factory=set)
     aliases: Mapping[str, str] = field(default_factory=dict)
     footnotes: Mapping[str, tuple[Ref, ...]] = field(default_factory=dict)
+    #: Readings of item texts with no known nicks, and the words each looked up
+    #: (see :func:`syncsvc.parse.owners.read_owners_looked_up`), to keep when they hold.
+    readings: Mapping[str, tuple[OwnerReading, frozenset[str]]] = field(default_factory=dict)
 
 
 def build_action(
@@ -101,7 +105,7 @@ def build_action(
     known: Collection[str] = ctx.known
     if labelled and (nick := _unseen_nick(text)) is not None:
         known = {*known, nick}
-    reading = read_owners(text, known=known, aliases=ctx.aliases)
+    reading = _reading(text, known, ctx)
     milestone = find_milestone(text, series_hint=ctx.cycle, team=ctx.team)
     if milestone is not None and is_past(milestone.series, ctx.cycle):
         milestone = None
@@ -119,6 +123,14 @@ def build_action(
         organisations=reading.organisations,
     )
     return action, reading.people
+
+
+def _reading(text: str, known: Collection[str], ctx: ActionContext) -> OwnerReading:
+    """The owners of ``text``: its reading with no known nicks when ``known`` cannot change it."""
+    kept = ctx.readings.get(text) if not ctx.aliases else None
+    if kept is not None and (not kept[1] or kept[1].isdisjoint({k.lower() for k in known})):
+        return kept[0]
+    return read_owners(text, known=known, aliases=ctx.aliases)
 
 
 #: "gmann to start ...": an explicit item opening with a nick-shaped word and "to <verb>".
@@ -175,6 +187,8 @@ def refs_with_footnotes(text: str, footnotes: Mapping[str, tuple[Ref, ...]]) -> 
 
     ``footnotes`` are the refs of each footnote, as :func:`footnote_refs` reads them.
     """
+    if not footnotes or "[" not in text:  # most text points at no footnote
+        return find_refs(text)
     refs = list(find_refs(text))
     for mark in _FOOTNOTE_MARK.findall(text):
         if mark in footnotes:

@@ -19,7 +19,6 @@ import re
 
 #: Longer than any line a person writes: only a flattened page has lines like this.
 _FLAT_LINE = 400
-_LONG_LINE = re.compile(rf"[^\n]{{{_FLAT_LINE + 1}}}")
 _LABELS = r"(?:AI|AR|ACTION|Action\s+items?|Agreed|Agreement|Decision)"
 #: Labels a flattened line is cut before: the markers, "Action Items:" and "Discussion:".
 _CUT_LABELS = r"(?:AI|AR|ACTION|(?i:Action\s+items?)|Agreed|Agreement|Decision|Discussion)"
@@ -48,8 +47,10 @@ def unflatten_page(text: str) -> str:
     Lines of ordinary length are left alone, and so is text without a flattened
     line or an emphasised label; idempotent.
     """
-    if _LONG_LINE.search(text):
-        lines = text.split("\n")
+    # Measuring the lines is linear; a regex search for a long run of non-newlines
+    # rescans every line from each of its characters.
+    lines = text.split("\n") if len(text) > _FLAT_LINE else []
+    if any(len(line) > _FLAT_LINE for line in lines):
         for i, line in enumerate(lines):
             if len(line) > _FLAT_LINE:
                 lines[i] = _cut(line)

@@ -57,10 +57,11 @@ _GENERIC = re.compile(
     _FLAGS,
 )
 # The forms that name a series all start at a series name written as a word; every
-# other form has a digit or "freeze".
+# other form has a digit or "freeze" ("FREEZE" lower-cases to it, and no other
+# character matches its letters case-insensitively).
 _SERIES_WORD = re.compile(rf"\b(?:{_SERIES})\b", _FLAGS)
 _SERIES_WORD_LOWER = re.compile(rf"\b(?:{_SERIES})\b")
-_DIGIT_OR_FREEZE = re.compile(r"\d|freeze", _FLAGS)
+_DIGIT = re.compile(r"\d")
 _ADVISORY = re.compile(r"\b\d{4}\.\d{2}\s+(?:interop\s+)?(?:advisory|guideline)\b", _FLAGS)
 _BARE = re.compile(rf"\b(?P<series>{_SERIES})\b(?!-\w)", _FLAGS)
 _RELATION = re.compile(
@@ -87,7 +88,9 @@ def find_milestone(
     # there. No such form has a second series name inside it, so this finds what a
     # search of the whole text with each form would.
     series_at = _series_starts(masked)
-    if not series_at and _DIGIT_OR_FREEZE.search(masked) is None:
+    digit = _DIGIT.search(masked) is not None
+    freeze = "freeze" in masked.lower()
+    if not series_at and not digit and not freeze:
         return None
     hint = series_hint.strip().lower() if series_hint and series_hint.strip() else None
     spec_freeze = f"{team.strip().lower()}-spec-freeze" if team and team.strip() else "spec-freeze"
@@ -107,11 +110,13 @@ def find_milestone(
         add(m, m["series"].lower(), _number(m["num"] or m["num2"], m["rc"]))
     for m in _matches_at(_SERIES_EVENT, masked, series_at):
         add(m, m["series"].lower(), _event_name(m["what"], spec_freeze))
-    for m in _SHORTHAND.finditer(masked):
+    # Each search below runs only on text that has what its form needs ("W-1" a "-"
+    # and a digit, "M-2" and "spec freeze" a digit or "freeze", "2020.10" a digit and a ".").
+    for m in _SHORTHAND.finditer(masked) if digit and "-" in masked else ():
         series = _series_for_letter(m["letter"], hint)
         if series is not None:
             add(m, series, _number(m["num"], m["rc"]))
-    for m in _GENERIC.finditer(masked):
+    for m in _GENERIC.finditer(masked) if digit or freeze else ():
         if m["m"] is not None and hint is None:
             continue  # a bare "M-1" without a cycle is too ambiguous to keep
         if m["ms"] or m["m"]:
@@ -119,12 +124,14 @@ def find_milestone(
         else:
             name = "ff" if m["ff"] else spec_freeze
         add(m, hint, name)
-    for m in _ADVISORY.finditer(masked):
+    for m in _ADVISORY.finditer(masked) if digit and "." in masked else ():
         add(m, None, None)
     for m in _matches_at(_BARE, masked, series_at):
         if m.group()[0].isupper():
             add(m, m["series"].lower(), None, bare=True)
 
+    if len(found) == 1:  # the usual case: nothing to weigh it against
+        return found[0][3]
     kept = [c for c in found if not any(_inside(c, other) for other in found)]
     if not kept:
         return None

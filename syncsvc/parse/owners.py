@@ -19,7 +19,7 @@ same shape.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
 from syncsvc.domain import Person
@@ -138,7 +138,8 @@ _NOUN_ENDING = re.compile(
 def is_project(token: str) -> bool:
     """Whether ``token`` names a project or a repository (``manila-ui``, ``python-novaclient``)."""
     lowered = token.lower()
-    return lowered in PROJECTS or _REPOSITORY.match(lowered) is not None
+    # Every repository form has a "-": most tokens are ruled out without the regex.
+    return lowered in PROJECTS or ("-" in lowered and _REPOSITORY.match(lowered) is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,19 +283,23 @@ _SECOND_SUBJECT = re.compile(
 _WHILE_CLAUSE = re.compile(r",\s+while\s+(?P<rest>\S.*)$")
 
 
-def _second_subjects(text: str, known: Collection[str]) -> list[Person]:
+def _second_subjects(
+    text: str, known: Collection[str], named: Collection[str] = ()
+) -> list[Person]:
     """Owners of later clauses of an item that already has one ("..., and then X to ...").
 
     A clause's subject counts when it is a known nick or follows "accordingly",
     "then" and the like, which mark a new clause rather than a list of objects.
     A ", while X and Y volunteered to ..." clause adds its whole subject.
+    ``named`` are the nicks the item's subject names already: naming one again
+    adds no owner, so it is not looked up among the known nicks.
     """
     found: list[Person] = []
     if (m := _WHILE_CLAUSE.search(text)) and (clause := _subject(m.group("rest"), known)):
         found += [p for p in clause.people if p.nick not in GENERIC]
     for m in _SECOND_SUBJECT.finditer(text):
         nick = m.group("nick")
-        if nick in GENERIC or nick in NOT_LABELS or is_project(nick):
+        if nick in GENERIC or nick in NOT_LABELS or nick in named or is_project(nick):
             continue
         if m.group("adverb") or nick in known:
             found.append(Person(nick))
@@ -428,11 +433,43 @@ def read_owners(
     → carloss). Companies are returned as ``organisations``, not owners. Never
     guesses: no owner → empty tuple.
     """
-    known_lower = {k.lower() for k in known}
-    names = _lower_names(aliases)
+    return _owners(text, {k.lower() for k in known}, _lower_names(aliases))
+
+
+class _Lookups(Collection[str]):
+    """No known nicks, recording each word looked up among them."""
+
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+
+    def __contains__(self, word: object) -> bool:
+        if isinstance(word, str):
+            self.words.add(word)
+        return False
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+def read_owners_looked_up(text: str) -> tuple[OwnerReading, frozenset[str]]:
+    """:func:`read_owners` of ``text`` with no known nicks, and the words it looked up.
+
+    The words are those the reading asked the known nicks about: known nicks
+    that (lower-cased) include none of them give the same reading, so it can be
+    kept once more nicks are known instead of reading the text again.
+    """
+    lookups = _Lookups()
+    return _owners(text, lookups, {}), frozenset(lookups.words)
+
+
+def _owners(text: str, known_lower: Collection[str], names: Mapping[str, str]) -> OwnerReading:
     subject = _subject(text, known_lower, names) or _labelled(text) or _Subject([], [])
     if any(p.nick.lower() not in GENERIC for p in subject.people):
-        subject.people += _second_subjects(text, known_lower)
+        named = {p.nick for p in subject.people}
+        subject.people += _second_subjects(text, known_lower, named)
     people, organisations = _parenthesised(text)
     nobody = not any(p.nick.lower() not in GENERIC for p in subject.people) and not people
     if nobody:

@@ -58,6 +58,8 @@ def find_refs(text: str) -> tuple[Ref, ...]:
                 (match.start(), Ref(RefKind.BUG, num, f"https://bugs.launchpad.net/bugs/{num}"))
             )
         found.sort(key=lambda item: item[0])
+    if not found:
+        return ()
     seen: set[tuple[RefKind, str]] = set()
     refs: list[Ref] = []
     for _, ref in found:

@@ -46,7 +46,13 @@ from syncsvc.parse.flat import unflatten_page
 from syncsvc.parse.milestones import KNOWN_SERIES
 from syncsvc.parse.minutes import looks_like_meeting, parse_meeting, unflatten_log
 from syncsvc.parse.normalise import decode, normalise
-from syncsvc.parse.owners import is_project, read_commitment, read_owners
+from syncsvc.parse.owners import (
+    OwnerReading,
+    is_project,
+    read_commitment,
+    read_owners,
+    read_owners_looked_up,
+)
 from syncsvc.parse.refs import find_refs, find_urls
 from syncsvc.parse.sender import find_sender
 from syncsvc.parse.structure import Line, LineKind, classify, parse_date, parse_day_date
@@ -285,9 +291,11 @@ def read_summary(
     ).lower() or None
 
     known = _known(known_nicks, aliases)
+    readings: dict[str, tuple[OwnerReading, frozenset[str]]] = {}
     for raw_topic in asm.topics:
         for item in raw_topic.actions:
-            known.update(n.lower() for n in read_owners(item.text).owners)
+            readings[item.text] = read_owners_looked_up(item.text)
+            known.update(n.lower() for n in readings[item.text][0].owners)
     known |= _context_nicks(asm, known)
     sender = find_sender(text.split("\n"))
     for raw_topic in asm.topics:
@@ -300,7 +308,7 @@ def read_summary(
         raise InputError(too_many_actions())
 
     refs_by_footnote = footnote_refs(asm.footnotes)
-    ctx = ActionContext(schedules, cycle, team, known, aliases or {}, refs_by_footnote)
+    ctx = ActionContext(schedules, cycle, team, known, aliases or {}, refs_by_footnote, readings)
     warnings: list[str] = []
     people: dict[str, Person] = {}
     topics = []

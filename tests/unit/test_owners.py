@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from syncsvc.domain import Person
-from syncsvc.parse.owners import read_owners
+from syncsvc.parse.owners import read_owners, read_owners_looked_up
 
 
 class TestOwnerForms:
@@ -79,3 +79,27 @@ class TestUnassigned:
     def test_unassigned(self, text: str) -> None:
         """Generic subjects, passives, praise and commentary name no owner."""
         assert read_owners(text).owners == ()
+
+
+class TestLookedUp:
+    """A reading with no known nicks reports the words it asked them about."""
+
+    def test_reading_without_lookups_holds_for_any_known(self) -> None:
+        """'nick will …' asks nothing of the known nicks, so its reading holds for all of them."""
+        reading, looked_up = read_owners_looked_up("gouthamr will review the spec")
+        assert (reading, looked_up) == (read_owners("gouthamr will review the spec"), set())
+        assert read_owners("gouthamr will review the spec", known={"x"}) == reading
+
+    def test_weak_form_reports_its_nick(self) -> None:
+        """'nick to …' asks whether the nick is known: a reading that a known nick changes."""
+        reading, looked_up = read_owners_looked_up("rosmaita to follow up")
+        assert reading.owners == ()
+        assert looked_up == {"rosmaita"}
+        assert read_owners("rosmaita to follow up", known={"Rosmaita"}).owners == ("rosmaita",)
+
+    def test_subject_named_again_is_not_looked_up(self) -> None:
+        """'X and Y will …' names Y in the subject: the later-clause reading needs no lookup."""
+        reading, looked_up = read_owners_looked_up("dviroel and carloss will review it")
+        assert reading.owners == ("dviroel", "carloss")
+        assert looked_up == set()
+        assert read_owners("dviroel and carloss will review it", known={"carloss"}) == reading
