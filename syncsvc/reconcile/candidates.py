@@ -379,6 +379,23 @@ class CandidatePool:
         both = reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), hits)
         return both[ix.change_day[both] >= since.toordinal()] if since else both
 
+    def authored(self, account: Account) -> Sequence[int]:
+        """Positions of the changes written by the person of ``account`` (by e-mail, else
+        name, else username)."""
+        by_account = self._index().by_account
+        for key in (("email", account.email), ("name", account.name)):
+            if key[1]:
+                return by_account.get((key[0], key[1].casefold()), ())
+        return by_account.get(("username", (account.username or "").casefold()), ())
+
+    def owned(self, owners: Sequence[str]) -> set[int]:
+        """Positions of the changes an owner wrote (through the identity map)."""
+        return self._index().owned_changes(owners)
+
+    def words_at(self, i: int) -> frozenset[str]:
+        """The words the change at position ``i`` is matched on."""
+        return self._index().words_of_change(i)
+
     def with_topic(self, topic: str) -> Sequence[int]:
         """Positions of the changes with this Gerrit topic."""
         return self._index().by_topic.get(topic, ())

@@ -14,7 +14,7 @@ No I/O: callers pass every record in and apply the plan themselves.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -45,7 +45,7 @@ from syncsvc.reconcile.footers import (
     collect_edges,
     linkable_refs,
 )
-from syncsvc.reconcile.groups import Grouper, Member, Seed, inherited
+from syncsvc.reconcile.groups import GROUP_CONFIDENCE, Grouper, Member, Seed, inherited
 from syncsvc.reconcile.hints import HintKind
 from syncsvc.reconcile.weights import WordStats
 
@@ -299,8 +299,15 @@ def diff(
             group = grouper.members(action, seeds, since) if seeds else []
             _offer_group(found, group, threshold)
             if seeds:
+                # A seed whose neighbours joined is as sure as they are, for its siblings.
+                anchors = Counter(m.seed for m in group)
                 own = [
-                    Member(s.number, s.confidence, f"its change {s.number} ({s.label})")
+                    Member(
+                        s.number,
+                        max(s.confidence, GROUP_CONFIDENCE) if anchors[s.number] else s.confidence,
+                        f"its change {s.number} ({s.label}"
+                        + (f", with {anchors[s.number]} neighbours)" if anchors[s.number] else ")"),
+                    )
                     for s in seeds
                 ]
                 by_topic[action.event_id, action.topic][action.id] = own + group

@@ -12,8 +12,13 @@ this run's candidates at or above the suggest threshold. The seed's
   Gerrit topic, when the seed is confirmed or scored :data:`STRONG_SEED` or more;
 - a phrase of two or more words that is also in one clause of the commitment's
   text or topic ("secure RBAC", "remove six"), none of them a stop word of the
-  team and the rarest not common in its records.
+  team and the rarest not common in its records (the neighbour's subject may
+  have :data:`GAP` words between two of the phrase's: "remove all usage of six").
 
+Once a seed has neighbours, its group's *people* (the authors of two or more of
+its changes, and an owner who wrote one) bring their other changes in the
+group's repositories that share a rare word of the commitment or of the group's
+phrase ("policy", "rbac"): an effort's clean-ups rarely repeat its phrase.
 Neighbours are suggested (never confirmed) at :data:`GROUP_CONFIDENCE`, with the
 seed and the shared key as evidence. A commitment that continues an effort
 ("finish", "continue", "keep") also takes neighbours from up to :data:`LOOKBACK`
@@ -28,16 +33,15 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import pairwise
 from operator import attrgetter
 
-from syncsvc.domain import Change, Edge, LinkKind, StoredAction
+from syncsvc.domain import Account, Change, Edge, LinkKind, StoredAction
 from syncsvc.domain.keys import repo_name
 from syncsvc.reconcile.candidates import CandidatePool, where
-from syncsvc.reconcile.weights import STOP_WEIGHT, clauses, stems, surface_forms
+from syncsvc.reconcile.weights import STOP_WEIGHT, clauses, stems, surface_forms, words
 
 #: A neighbour's confidence: on the linking set's tuning split (benchmarks/bench_linking.py)
 #: all 77 neighbours suggested were right (78/79 with one right and one wrong added: 0.99);
@@ -53,10 +57,22 @@ INHERIT_FACTOR = 0.95
 #: event. Otherwise older work is another attempt, not the commitment's.
 LOOKBACK = timedelta(days=28)
 _CONTINUES = re.compile(r"\b(?:finish|continu|keep|complet|resum)\w*", re.IGNORECASE)
+#: A neighbour's subject may hold a phrase with this many other words between two of its
+#: words ("Remove all usage of six library" holds "remove six"; stop words are not counted).
+GAP = 1
 #: A phrase whose rarest word is in more than this share of the team's records is too common
 #: to group by.
 MAX_SHARE = 0.15
 RARE_PHRASE = math.log(1 / MAX_SHARE)
+#: A change by one of a group's people joins it when it shares with the commitment a word in
+#: under 5% of the team's records ("policy" for Manila; not "api", in 6%).
+PERSON_WORD = math.log(1 / 0.05)
+#: Such a member's confidence: on the tuning split all 16 were right (three efforts: secure
+#: RBAC, CephFS, NVMe-oF), as the phrase members were; the same confidence as theirs.
+PERSON_CONFIDENCE = GROUP_CONFIDENCE
+#: An effort person's change joins the group from this long before its first change on: older
+#: work of theirs is earlier, other work ("Ceph matrix support doc" before the ceph-mgr switch).
+LEAD = timedelta(days=14)
 _POINTS_BACK = re.compile(
     r"\b(?:this|these|those)\s+(?:efforts?|work|changes?|patch(?:es)?|specs?|"
     r"specifications?|proposals?|features?)\b",
@@ -91,9 +107,22 @@ def common_runs(mine: Sequence[str], theirs: Sequence[str]) -> set[tuple[str, ..
     return found
 
 
-def _contains(sequence: Sequence[str], run: tuple[str, ...]) -> bool:
-    n = len(run)
-    return any(tuple(sequence[i : i + n]) == run for i in range(len(sequence) - n + 1))
+def _contains(sequence: Sequence[str], run: tuple[str, ...], gap: int = GAP) -> bool:
+    """Whether ``sequence`` holds the words of ``run`` in order, at most ``gap`` other words
+    between two of them ("remove all usage of six" holds "remove six")."""
+    for start, word in enumerate(sequence):
+        if word != run[0]:
+            continue
+        at, ok = start, True
+        for want in run[1:]:
+            window = sequence[at + 1 : at + 2 + gap]
+            if want not in window:
+                ok = False
+                break
+            at += 1 + window.index(want)
+        if ok:
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +141,7 @@ class Member:
     number: int
     confidence: float
     evidence: str
+    seed: int = 0  # the seed it is a neighbour of (0: none)
 
 
 class Grouper:
@@ -176,6 +206,7 @@ class Grouper:
         numbers = {s.number for s in seeds}
         start = since - LOOKBACK if since and continues(action.text) else since
         best: dict[int, Member] = {}
+        phrases: set[str] = set()  # the rarest word of each phrase grouped on
         for seed in seeds:
             if (at := position.get(seed.number)) is None:
                 continue
@@ -195,6 +226,7 @@ class Grouper:
             }
             shown = surface_forms(f"{action.text} {action.topic}") if runs else {}
             for run in sorted(runs):
+                phrases.add(max(run, key=self.pool.weight))
                 phrase = " ".join(shown.get(s, s) for s in run)
                 hits = self._with_run(run, start)
                 found += [(i, f"subject phrase {phrase!r}") for i in hits]
@@ -212,8 +244,73 @@ class Grouper:
                     f"group of change {seed.number} ({seed.label}): shares its {why}"
                     f"; {place}; score {confidence:.2f}"
                 )
-                best[other.number] = Member(other.number, confidence, evidence)
+                best[other.number] = Member(other.number, confidence, evidence, seed.number)
+        if best:
+            for m in self._by_people(action, seeds, best, phrases, (start, since)):
+                best.setdefault(m.number, m)
         return sorted(best.values(), key=lambda m: (-m.confidence, m.number))
+
+    def _by_people(
+        self,
+        action: StoredAction,
+        seeds: Sequence[Seed],
+        best: Mapping[int, Member],
+        phrases: Collection[str],
+        window: tuple[date | None, date | None],
+    ) -> list[Member]:
+        """The other changes of the effort's people: the authors of two or more of the group's
+        changes (seeds included) and an owner who wrote one of them. Their changes in the
+        group's repositories and the window, from :data:`LEAD` before the group's first change
+        on, that share with the commitment a word rare in the team's records ("policy",
+        "mgr") or the rarest word of a phrase the group shares ("rbac") join at
+        :data:`PERSON_CONFIDENCE`: the policy clean-ups of the secure RBAC effort never say
+        "secure RBAC". ``window``: the group's start (earlier for a continuing effort) and
+        the event day."""
+        start, since = window
+        position, changes = self._positions(), self.pool.changes
+        numbers = {s.number for s in seeds if s.number in position} | set(best)
+        group = [position[n] for n in numbers if n in position]
+        anchor = {m.seed: s for s in seeds for m in best.values() if m.seed == s.number}
+        owned = self.pool.owned(action.owners) if action.owners else set()
+        authors: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for i in group:
+            authors[author_key(changes[i].owner)].append(i)
+        repos = {repo_name(changes[i].project) for i in group}
+        first = min(changes[i].updated.date() for i in group) - LEAD
+        start = max(start, first) if start else first
+        people = self.pool.people() | {o.casefold() for o in action.owners}
+        rare = {
+            w
+            for w in words(f"{action.text} {action.topic}", drop=people)
+            if w in phrases or self.pool.weight(w) >= PERSON_WORD
+        }
+        if not rare or not anchor:
+            return []
+        seed = min(anchor.values(), key=lambda s: (-s.confidence, s.number))
+        found: list[Member] = []
+        for mine in sorted(authors.values()):
+            if len(mine) < 2 and not owned.intersection(mine):
+                continue
+            who = changes[mine[0]].owner
+            for i in self.pool.authored(who):
+                other = changes[i]
+                repo = repo_name(other.project)
+                if other.number in numbers or repo not in repos or repo not in self._team:
+                    continue
+                if start and other.updated.date() < start:
+                    continue
+                if not (shared := sorted(rare & self.pool.words_at(i))):
+                    continue
+                shown = surface_forms(f"{action.text} {action.topic}")
+                said = ", ".join(repr(shown.get(w, w)) for w in shared)
+                place = where([repo], other.updated.date(), since)
+                evidence = (
+                    f"group of change {seed.number} ({seed.label}): by {who.name or who.email}"
+                    f", who wrote {len(mine)} of its changes; shares {said} with the action"
+                    f"; {place}; score {PERSON_CONFIDENCE:.2f}"
+                )
+                found.append(Member(other.number, PERSON_CONFIDENCE, evidence, seed.number))
+        return found
 
     def _with_run(self, run: tuple[str, ...], since: date | None) -> list[int]:
         """Team changes updated on or after ``since`` whose subject holds ``run``; none when
@@ -227,13 +324,22 @@ class Grouper:
         return [i for i in positions if _contains(self._subject(i), run)]
 
 
+def author_key(account: Account) -> tuple[str, str]:
+    """Who wrote a change, as :meth:`CandidatePool.authored` looks people up: a group's
+    people are keyed so."""
+    for kind, value in (("email", account.email), ("name", account.name)):
+        if value:
+            return kind, value.casefold()
+    return "username", (account.username or "").casefold()
+
+
 def group_keys(change: Change) -> set[tuple[str, ...]]:
     """What ties ``change`` to a group: its footer keys and Gerrit topic, and each pair of
-    adjacent stems of its subject (every phrase a group is keyed on holds one). A change can
-    join or leave a group only of a seed that shares one of these."""
+    stems of its subject at most :data:`GAP` words apart (every phrase a group is keyed on
+    holds one). A change can join or leave a group only of a seed that shares one of these."""
     found: set[tuple[str, ...]] = set(_footer_keys(change))
     subject = stems(change.subject)
-    found |= {("phrase", a, b) for a, b in pairwise(subject)}
+    found |= {("phrase", a, b) for i, a in enumerate(subject) for b in subject[i + 1 : i + 2 + GAP]}
     return found
 
 

@@ -45,10 +45,11 @@ _STEMS: dict[str, str] = {}  # word → its stem, "" when it is never matched (a
 
 def _stem_of(word: str) -> str:
     """The stem :func:`words` keeps for ``word`` (Snowball's English stemmer, as Sphinx's
-    search uses): "" for a stop word, digits or a short word; "specification" is "spec"
-    and "documentation" is "doc"."""
+    search uses): "" for a stop word, digits or a word of two letters ("s3" is kept);
+    "specification" is "spec" and "documentation" is "doc"."""
     if (stem := _STEMS.get(word)) is None:
-        if len(word) < 3 or word.isdigit() or word in STOP_WORDS:
+        # a short word is kept only when it mixes letters and digits ("s3", "v2": names)
+        if len(word) < (3 if word.isalpha() else 2) or word.isdigit() or word in STOP_WORDS:
             stem = ""
         else:
             stem = _SYNONYMS.get(word) or _STEMMER.stemWord(word)
@@ -59,8 +60,9 @@ def _stem_of(word: str) -> str:
 
 
 def words(text: str, drop: Collection[str] = ()) -> frozenset[str]:
-    """Lower-cased, stemmed words of ``text`` (3+ letters) without stop words, digits or
-    the words in ``drop``; a short compound is also one word ("virtio-fs": ``virtiof``)."""
+    """Lower-cased, stemmed words of ``text`` (3+ letters, or 2+ with a digit: "s3") without
+    stop words, digits or the words in ``drop``; a short compound is also one word
+    ("virtio-fs": ``virtiof``)."""
     lowered = text.lower()
     found = _WORD.findall(lowered)
     if "-" in lowered:  # short compounds also join: "virtio-fs" is also "virtiofs"

@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -58,7 +59,7 @@ from syncsvc.reconcile.footers import (
     TRANSITIVE_FACTOR,
     collect_edges,
 )
-from syncsvc.reconcile.groups import group_keys
+from syncsvc.reconcile.groups import RARE_PHRASE, author_key, group_keys
 from syncsvc.reconcile.identities import learn_identities as learn
 from syncsvc.reconcile.owner_match import launchpad_owner_match
 from syncsvc.reconcile.state import assess
@@ -104,7 +105,7 @@ class RelinkReport:
 
 
 #: Bump when the reconciler's rules change: the next relink recomputes everything.
-RECONCILER_VERSION = 5
+RECONCILER_VERSION = 6
 
 #: The kept word statistics are computed again (with a full recompute) once the team's
 #: record count has moved by more than this share of the count they were computed over.
@@ -250,6 +251,34 @@ def _group_reach(moved: Sequence[Change], changes: Sequence[Change]) -> set[Pend
     return found
 
 
+def _people_reach(
+    store: RelinkStore, moved: Sequence[Change], changes: Sequence[Change], stats: WordStats
+) -> set[int]:
+    """The commitments a moved change may join as the work of one of a group's people (see
+    :meth:`Grouper.members`): those linked to two other changes by its author (one, when
+    the commitment has owners) whose words share with the moved change's one that is rare
+    enough to group by (``RARE_PHRASE``)."""
+    near: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for change in moved:
+        near[author_key(change.owner)] |= change_words(change)
+    theirs = {str(c.number): author_key(c.owner) for c in changes if author_key(c.owner) in near}
+    pending = frozenset((PendingKind.CHANGE, number) for number in theirs)
+    if not (linked := store.affected(pending)):
+        return set()
+    by_author: dict[int, Counter[tuple[str, str]]] = defaultdict(Counter)
+    for link in store.links(linked):
+        if link.kind is LinkKind.CHANGE and (who := theirs.get(link.id)) is not None:
+            by_author[link.action_id][who] += 1
+    weights = stats.weights()
+    every = {w for w in set().union(*near.values()) if weights.of(w) >= RARE_PHRASE}
+    return {
+        a.id
+        for a in store.actions(linked)
+        if max(by_author[a.id].values(), default=0) >= (1 if a.owners else 2)
+        and words(f"{a.text} {a.topic}") & every
+    }
+
+
 def _with_siblings(store: RelinkStore, covered: set[int]) -> set[int]:
     """``covered`` and the other commitments of their topics: a commitment that points back
     at its topic takes the groups of its siblings, so they are judged together."""
@@ -287,6 +316,7 @@ def _covered(
         if records[0]:
             every = store.changes() if changes is None else changes
             covered |= store.affected(frozenset(_group_reach(records[0], every)))
+            covered |= _people_reach(store, records[0], every, stats)
     return _with_siblings(store, covered)
 
 

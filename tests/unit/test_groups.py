@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from test_reconcile import REJECTED, SUGGESTED, action, change, link, run
 
 from syncsvc.domain import Account, Footers, LinkKind, LinkSource, Ref, RefKind
-from syncsvc.reconcile.groups import common_runs, continues, points_back
+from syncsvc.reconcile.groups import common_runs, continues, group_keys, points_back
 
 TOPIC = "Secure RBAC improvements"
 _LETTERS = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike".split()
@@ -58,6 +58,23 @@ class TestPhrases:
         }
         assert common_runs(("six",), ("six",)) == set()
 
+    def test_a_phrase_may_have_one_word_between_its_words(self) -> None:
+        """'Remove all usage of six library' holds 'remove six' (one word between), and is
+        keyed so for the incremental relink; words two apart make no phrase key."""
+        keys = group_keys(change(1, "Remove all usage of six library"))
+        assert {k for k in keys if k[0] == "phrase"} == {
+            ("phrase", "remov", "usag"), ("phrase", "remov", "six"),
+            ("phrase", "usag", "six"), ("phrase", "usag", "librari"),
+            ("phrase", "six", "librari"),
+        }  # fmt: skip
+        six = change(900030, "Remove all usage of six library")
+        seed = change(900031, "Remove six", owner=GOUTHAMR)
+        finish = action(13, "Finish removing six from the client", owners=("gouthamr",))
+        found = added(run([finish], [*BACKGROUND, seed, six]), 13)
+        assert found["900030"][1].startswith(
+            "group of change 900031 (candidate 0.95): shares its subject phrase 'removing six'"
+        )
+
     def test_pointing_back_and_continuing(self) -> None:
         """Demonstratives point back at the topic; 'finish'/'continue' carry an effort on."""
         assert [points_back(t) for t in ("complete this effort", "review these changes",
@@ -85,6 +102,24 @@ class TestGroups:
         assert sorted(found) == ["900001", "900002", "900003", "900004", "900005", "900010"]
         assert found["900010"][1].endswith("16 days before the event; score 0.95")
 
+    def test_the_effort_people_bring_their_other_work_on_its_words(self) -> None:
+        """The owner wrote the seed: their 'policy' clean-up (a rare word of the action) joins
+        the group, naming who and which word; not their change sharing no rare word, nor
+        someone else's 'policy' change."""
+        cleanup = change(900020, "Clean up some policy code", owner=GOUTHAMR)
+        typo = change(900021, "Fix a typo in the admin guide", owner=GOUTHAMR)
+        other = change(900022, "Clean up old policy code", owner=Account(8, "bob", "Bob"))
+        found = added(run([PROPOSE], [*CHANGES, cleanup, typo, other]), 10)
+        assert sorted(found) == ["900001", "900002", "900003", "900004", "900005", "900020"]
+        assert found["900020"] == (
+            0.95,
+            (
+                "group of change 900001 (candidate 0.90): by Goutham Pacha Ravi, who wrote 1 of"
+                " its changes; shares 'policy' with the action; project manila, 10 days after"
+                " the event; score 0.95"
+            ),
+        )
+
     def test_a_sibling_pointing_back_takes_the_topic_group(self) -> None:
         """'this effort' with nothing of its own takes action 10's seed and group, a little
         lower; a sibling that names its own work ('JSON policy file') takes nothing."""
@@ -92,7 +127,11 @@ class TestGroups:
         taken = added(plan, 11)
         assert sorted(taken) == sorted(added(plan, 10))
         assert taken["900001"] == (
-            0.853, "from action 10 of the same topic: its change 900001 (candidate 0.90)"
+            0.902,
+            (
+                "from action 10 of the same topic: its change 900001 (candidate 0.90, with 4"
+                " neighbours)"
+            ),
         )  # fmt: skip
         assert taken["900002"] == (
             0.902, f"from action 10 of the same topic: {MEMBER_EVIDENCE.replace('900003', '900002')}"

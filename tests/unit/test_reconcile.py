@@ -570,6 +570,12 @@ class TestCandidates:
         assert words("annotate consistent") == words("annotations consistency")
         assert words("proposed updates reviewing") == frozenset()  # stop words, inflected
 
+    def test_short_names_with_a_digit_are_words(self):
+        """'S3' and 'v2' name things and are kept; two letters or a number alone are not."""
+        assert words("created s3 backup driver for API v2 on 12 os") == {
+            "s3", "creat", "backup", "driver", "api", "v2",
+        }  # fmt: skip
+
     def test_evidence_says_where_and_when(self):
         """A record's projects and how long after the event it moved, for a person judging."""
         assert where(["manila-specs"], date(2020, 11, 5), EVENT_DAY) == (
