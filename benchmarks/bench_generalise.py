@@ -16,7 +16,11 @@ the batch arrived. For every batch ``b`` this prints, on ``b``'s tuned documents
 ``--write`` fits the model on every tuned document and writes
 ``syncsvc/parse/fallback_weights.py`` with the chosen threshold: the lowest of
 the swept thresholds at which the items the fallback adds to the pre-batch
-parsers are at least 95% precise over all batches.
+parsers are at least 95% precise over all batches. A nested table then shows
+each batch's additions at the threshold the other five batches would choose,
+so that figure is not selected on the batch it reports. The fallback is
+switched on (``ACCEPTED``) only when those nested additions include right items
+and are at least 90% precise.
 
 Usage::
 
@@ -61,6 +65,8 @@ ARRIVED = {
 THRESHOLDS = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 #: The precision the fallback's own additions must reach on the proxy.
 TARGET = 0.95
+#: The precision its additions must keep in the nested proxy for it to be switched on.
+ACCEPT = 0.9
 L2 = 1.0
 WEIGHTS_FILE = ROOT / "syncsvc" / "parse" / "fallback_weights.py"
 
@@ -277,7 +283,60 @@ def added_precision(totals: Mapping[str, corpus_score.Score], base: str, more: s
     return (m.matched - b.matched) / counted if counted else None
 
 
-def write_weights(model: tuple[dict[str, float], float], threshold: float, docs: int) -> None:
+def additions(
+    docs: Sequence[Doc],
+    before: Mapping[str, list[str] | None],
+    models: Mapping[str, tuple[dict[str, float], float]],
+    threshold: float,
+) -> dict[str, tuple[int, int]]:
+    """Per batch: (items the fallback adds over the pre-batch parser that match, items counted)."""
+    out: dict[str, tuple[int, int]] = {}
+    for doc in docs:
+        base = _score(doc, before[doc.path.name])
+        more = _score(doc, with_fallback(doc, before[doc.path.name], models[doc.batch], threshold))
+        right, counted = out.get(doc.batch, (0, 0))
+        out[doc.batch] = (
+            right + more.matched - base.matched,
+            counted + (more.extracted - more.optional_hits) - (base.extracted - base.optional_hits),
+        )
+    return out
+
+
+def lowest_threshold(
+    sweep: Mapping[float, Mapping[str, tuple[int, int]]], leave_out: str | None = None
+) -> float | None:
+    """The lowest swept threshold whose additions, over the batches but ``leave_out``,
+    are at least ``TARGET`` precise (None when none is)."""
+    for threshold in sorted(sweep):
+        parts = [v for b, v in sweep[threshold].items() if b != leave_out]
+        right, counted = sum(p[0] for p in parts), sum(p[1] for p in parts)
+        if counted and right / counted >= TARGET:
+            return threshold
+    return None
+
+
+def nested(
+    docs: Sequence[Doc],
+    sweep: Mapping[float, Mapping[str, tuple[int, int]]],
+) -> tuple[int, int]:
+    """Print each batch's additions at the threshold the OTHER batches choose; return the sums."""
+    print(f"\n{'batch':<8}{'threshold':>10}{'added right/counted':>22}")
+    right_all = counted_all = 0
+    for batch in ARRIVED:
+        threshold = lowest_threshold(sweep, leave_out=batch)
+        if threshold is None:
+            print(f"{batch:<8}{'none':>10}{'0/0':>22}")
+            continue
+        right, counted = sweep[threshold].get(batch, (0, 0))
+        right_all, counted_all = right_all + right, counted_all + counted
+        print(f"{batch:<8}{threshold:>10}{f'{right}/{counted}':>22}")
+    print(f"{'total':<8}{'':>10}{f'{right_all}/{counted_all}':>22}  ({len(docs)} documents)")
+    return right_all, counted_all
+
+
+def write_weights(
+    model: tuple[dict[str, float], float], threshold: float, docs: int, *, accepted: bool
+) -> None:
     """Write the fitted model as a Python module the parser imports."""
     weights, bias = model
     lines = [
@@ -292,6 +351,8 @@ def write_weights(model: tuple[dict[str, float], float], threshold: float, docs:
         "}",
         f"BIAS = {bias:.4f}",
         f"THRESHOLD = {threshold}",
+        "#: Whether the nested proxy showed the fallback adding right items; off, it adds nothing.",
+        f"ACCEPTED = {accepted}",
         "",
     ]
     WEIGHTS_FILE.write_text("\n".join(lines), encoding="utf-8")
@@ -308,24 +369,24 @@ def main(argv: Sequence[str] | None = None) -> None:
     models = {b: fit([r for d in docs if d.batch != b for r in rows[d.path.name]]) for b in ARRIVED}
     before = old_parses(docs, args.corpus)
     now = now_parses(docs)
-    chosen = None
-    print(f"{'threshold':>9} {'added over before: right/all':>30} {'prec':>6}")
-    for threshold in THRESHOLDS:
-        totals = proxy(docs, before, now, models, threshold, show=False)
-        prec = added_precision(totals, "before", "+fb")
-        added = totals["+fb"].matched - totals["before"].matched
-        counted = totals["+fb"].extracted - totals["before"].extracted
-        shown = "-" if prec is None else f"{prec:.0%}"
-        print(f"{threshold:>9} {added:>20}/{counted:<9} {shown:>6}")
-        if chosen is None and prec is not None and prec >= TARGET:
-            chosen = threshold
-    chosen = chosen if chosen is not None else math.inf
+    sweep = {t: additions(docs, before, models, t) for t in THRESHOLDS}
+    print(f"{'threshold':>9} {'added over before: right/counted':>34}")
+    for threshold, parts in sweep.items():
+        right, counted = sum(p[0] for p in parts.values()), sum(p[1] for p in parts.values())
+        shown = f"{right / counted:.0%}" if counted else "-"
+        print(f"{threshold:>9} {f'{right}/{counted}':>26} {shown:>7}")
+    found = lowest_threshold(sweep)
+    chosen = found if found is not None else math.inf
     print(f"\nchosen threshold: {chosen}\n")
     if math.isfinite(chosen):
         proxy(docs, before, now, models, chosen, show=True)
+    print("\nnested: each batch at the threshold the other five batches choose")
+    right, counted = nested(docs, sweep)
+    accepted = math.isfinite(chosen) and right > 0 and right / counted >= ACCEPT
+    print(f"\naccepted (nested additions right and at least {ACCEPT:.0%} precise): {accepted}")
     if args.write:
         model = fit([r for d in docs for r in rows[d.path.name]])
-        write_weights(model, chosen if math.isfinite(chosen) else 1.0, len(docs))
+        write_weights(model, chosen if math.isfinite(chosen) else 1.0, len(docs), accepted=accepted)
         print(f"\nwrote {WEIGHTS_FILE.relative_to(ROOT)}")
 
 

@@ -12,7 +12,8 @@ The weights are fitted offline on the corpus's tuned documents by
 ``benchmarks/bench_generalise.py`` and shipped in
 :mod:`syncsvc.parse.fallback_weights`. The caller adds what this finds only
 where the rules found nothing like it, flagged ``inferred`` with
-:data:`FALLBACK_CONFIDENCE`. The work per sentence is a handful of regular
+:data:`FALLBACK_CONFIDENCE`, and only once the leave-one-batch-out proxy has
+accepted the model (``fallback_weights.ACCEPTED``). The work per sentence is a handful of regular
 expression searches, so the whole pass is linear in the text.
 """
 
@@ -58,18 +59,21 @@ _NOT_NAME = (
     r"(?!(?i:We|The|This|That|These|Those|It|They|There|He|She|I|Our|My|Some|All|Each|Any"
     r"|Everyone|Someone|Nobody|Nothing|Who|What|It's|Also|So|And|Then|Here|Now)\b)"
 )
-_NAME = r"(?:[A-Z][a-z]+|[a-z][\w-]{1,20}\d*)"
-_PERSON_TO = re.compile(
-    "^" + _NOT_NAME + _NAME + r"(?:\s+(?:and|&|,)\s*" + _NAME + r")*\s+to\s+[a-z]{3,}"
+_NAME = (
+    r"(?:[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?|[a-z][\w-]{1,20}\d*)"
+    r"(?:\s*\([^()]{2,40}\))?"  # "gmaan (Ghanshyam Maan)"
 )
+_NAMES = _NAME + r"(?:\s*(?:,|\band\b|&)\s*" + _NAME + r")*"
+_PERSON_TO = re.compile("^" + _NOT_NAME + _NAMES + r"\s+to\s+[a-z]{3,}")
 _PERSON_WILL = re.compile(
-    "^" + _NOT_NAME + r"(?:[A-Z][a-z]+\s+[A-Z][a-z]+|" + _NAME + r")\s+"
-    r"(?:will|is\s+going\s+to|plans\s+to|volunteered|agreed\s+to|offered\s+to|needs\s+to"
-    r"|should|said\s+(?:he|she|they)\s+will)\b"
+    "^" + _NOT_NAME + _NAMES + r"\s+"
+    r"(?:will|is\s+going\s+to|plans\s+to|volunteered|agreed|offered\s+to|accepted\s+to"
+    r"|needs\s+to|should|took|(?:is|are)\s+(?:looking|working)|said\s+(?:he|she|they)\s+will)\b"
 )
 _GROUP = re.compile(
-    r"^(?:so,?\s+|and\s+|also,?\s+|then,?\s+)?(?:we|the\s+team|the\s+group|the\s+community"
-    r"|everyone|someone|cores|the\s+cores|[A-Z][\w-]+\s+(?:team|cores|contributors|sig))\b",
+    r"^(?:[^,;.?]{2,40},\s+)?(?:so,?\s+|and\s+|also,?\s+|then,?\s+|next,?\s+)?"
+    r"(?:we|the\s+(?:two\s+|both\s+)?(?:team|teams|group|groups|community|cores|sig|wg)"
+    r"|both\s+teams|everyone|someone|cores|[A-Z][\w-]+\s+(?:team|cores|contributors|sig))\b",
     re.IGNORECASE,
 )
 _FIRST_PERSON = re.compile(r"\bI(?:\s+will|'ll|\s+plan\s+to|\s+am\s+going\s+to)\b")
@@ -84,6 +88,7 @@ _COMMIT_VERB = re.compile(
 _NICK_PARENS = re.compile(
     r"[(\[]\s*@?[A-Za-z][\w-]{1,20}(?:\s*[,/&]\s*@?[A-Za-z][\w-]{1,20})*\s*[)\]]"
 )
+_BY_PERSON = re.compile(r"\bby\s+@?[A-Za-z][\w-]{1,20}\s*[)\]]")
 _MARKER = re.compile(r"^\s*(?:#?action\b|ai\s*:|ar\s*:|todo\b|to-do\b)", re.IGNORECASE)
 _PAST = re.compile(
     r"\b(?:was|were|did|had|discussed|talked|presented|mentioned|showed|explained|noted"
@@ -166,6 +171,7 @@ def features(sentence: Sentence) -> list[str]:
         ("to_verb", bool(_TO_VERB.search(bare))),
         ("commit_verb", bool(_COMMIT_VERB.search(bare))),
         ("nick_parens", bool(_NICK_PARENS.search(bare))),
+        ("by_person", bool(_BY_PERSON.search(bare))),
         ("marker", bool(_MARKER.match(bare))),
         ("question", "?" in bare),
         ("past", bool(_PAST.search(bare))),
@@ -304,12 +310,13 @@ def find_commitments(
 def add_fallback_actions(text: str, topics: Sequence[RawTopic]) -> int:
     """Add the commitments the rules missed to ``topics``; return how many were added.
 
-    Each found sentence goes to the last topic that starts at or before its
-    line, as an inferred action with :data:`FALLBACK_CONFIDENCE`. Sentences
-    that are the same item as one of the topics' actions or decisions are not
-    added.
+    Nothing is added while the shipped model is not ``ACCEPTED`` (see
+    ``benchmarks/bench_generalise.py``). Each found sentence goes to the last
+    topic that starts at or before its line, as an inferred action with
+    :data:`FALLBACK_CONFIDENCE`. Sentences that are the same item as one of
+    the topics' actions or decisions are not added.
     """
-    if not topics:
+    if not topics or not fallback_weights.ACCEPTED:
         return 0
     taken = [i.text for t in topics for i in (*t.actions, *t.decisions)]
     found = find_commitments(text, taken)

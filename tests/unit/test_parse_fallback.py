@@ -104,6 +104,7 @@ def test_parser_keeps_a_document_whose_only_commitment_the_fallback_finds(
     """A headless text the rules reject is read when the fallback finds a commitment: inferred, 0.4."""
     with pytest.raises(InputError):
         parse_summary(HEADLESS, fallback=False)
+    monkeypatch.setattr(fallback_weights, "ACCEPTED", True)
     monkeypatch.setattr(fallback_weights, "THRESHOLD", 0.7)
     event = parse_summary(HEADLESS)
     assert [(a.text, a.inferred, a.confidence) for a in event.actions] == [
@@ -120,9 +121,20 @@ def test_parser_keeps_a_document_whose_only_commitment_the_fallback_finds(
 
 def test_parser_adds_nothing_the_rules_found(monkeypatch: pytest.MonkeyPatch) -> None:
     """With any threshold, items the rules read are kept once and stay explicit."""
+    monkeypatch.setattr(fallback_weights, "ACCEPTED", True)
     monkeypatch.setattr(fallback_weights, "THRESHOLD", 0.0)
     text = "=== Gate ===\n\nActions:\n* Jim will review the time line and update the spec.\n"
     actions = parse_summary(text).actions
     assert [(a.text, a.inferred) for a in actions] == [
         ("Jim will review the time line and update the spec.", False)
     ]
+
+
+def test_parser_adds_nothing_while_the_model_is_not_accepted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With ACCEPTED off the headless text stays rejected, whatever the threshold."""
+    monkeypatch.setattr(fallback_weights, "ACCEPTED", False)
+    monkeypatch.setattr(fallback_weights, "THRESHOLD", 0.0)
+    with pytest.raises(InputError):
+        parse_summary(HEADLESS)
