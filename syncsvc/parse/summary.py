@@ -42,6 +42,7 @@ from syncsvc.parse.assemble import (
     infer_actions,
     too_many_actions,
 )
+from syncsvc.parse.fallback import add_fallback_actions
 from syncsvc.parse.flat import unflatten_page
 from syncsvc.parse.milestones import KNOWN_SERIES
 from syncsvc.parse.minutes import looks_like_meeting, parse_meeting, unflatten_log
@@ -116,6 +117,7 @@ def parse_summary(
     known_nicks: Collection[str] = (),
     schedules: Schedules | None = None,
     aliases: Mapping[str, str] | None = None,
+    fallback: bool = True,
 ) -> Event:
     """Parse a PTG summary, MeetBot minutes or an IRC meeting log into an :class:`Event`.
 
@@ -127,6 +129,8 @@ def parse_summary(
     subject as its nick. A mapping passed as ``known_nicks`` is used as
     ``aliases`` too. Raises :class:`InputError` when the text has no topics and
     no actions, and for more than ``MAX_ACTIONS`` actions or ``MAX_TOPICS`` topics.
+    ``fallback=False`` leaves out the sentence classifier's additions
+    (:mod:`syncsvc.parse.fallback`), to measure the rules alone.
     """
     text = unflatten_page(
         unflatten_log(normalise(decode(source) if isinstance(source, bytes) else source))
@@ -145,6 +149,7 @@ def parse_summary(
         schedules=schedules,
         aliases=aliases,
         placements=False,
+        fallback=fallback,
     ).event
 
 
@@ -251,6 +256,7 @@ def read_summary(
     schedules: Schedules | None = None,
     aliases: Mapping[str, str] | None = None,
     placements: bool = True,
+    fallback: bool = True,
 ) -> SummaryReading:
     """Read normalised ``text`` as a PTG summary, keeping every line's placement.
 
@@ -302,6 +308,8 @@ def read_summary(
         infer_actions(raw_topic, known=known, aliases=aliases, sender=sender)
     for raw_topic in asm.topics:
         _prose_decisions(raw_topic)
+    if fallback:
+        add_fallback_actions(text, asm.topics)
     if whole and not any(t.actions or t.decisions for t in asm.topics):
         raise InputError(NO_STRUCTURE)
     if sum(len(t.actions) for t in asm.topics) > MAX_ACTIONS:  # before reading them all
