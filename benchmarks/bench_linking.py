@@ -34,8 +34,18 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 # The loader, the scoring and the domain records live beside the tests (tests/linking_*.py);
 # tests/linking_runs.py holds the only lines that name syncsvc modules.
-from linking_runs import DEFAULT_THRESHOLD, build_runs, suggest  # noqa: E402
-from linking_score import BAND_MIN, Metrics, Truth, evaluate, explicit_summary, is_right, truths  # noqa: E402
+from linking_runs import DEFAULT_THRESHOLD, build_runs, candidate_rows, suggest  # noqa: E402
+from linking_score import (  # noqa: E402
+    BAND_MIN,
+    Metrics,
+    Truth,
+    evaluate,
+    explicit_summary,
+    is_right,
+    rank_counts,
+    seed_ranks,
+    truths,
+)
 from linking_set import HistoryMissingError, LinkingSet, load  # noqa: E402
 
 # --- report -------------------------------------------------------------------------------
@@ -106,6 +116,34 @@ def format_report(
     return "\n".join(lines)
 
 
+def format_ranks(data: LinkingSet, threshold: float, *, identities: bool = True) -> str:
+    """Where the base scorer (no groups, no threshold, no limit) ranks each commitment's
+    first right record: counts per split and owned/team, then each tuning commitment
+    (the held-back split's commitments are never shown one by one)."""
+    rows = [s for r in build_runs(data, identities=identities) for s, _ in candidate_rows(r)]
+    all_truths = truths(data)
+    ranks = seed_ranks(rows, all_truths)
+    heads = list(rank_counts((), threshold))
+    lines = [
+        (
+            f"Base scorer: rank of the first right record per commitment with work"
+            f" (threshold {threshold:.2f})\n"
+        ),
+        f"| group | {' | '.join(heads)} |",
+        f"|---|{'---:|' * len(heads)}",
+    ]
+    for name, group in groups(all_truths)[1:7]:
+        counts = rank_counts((r for k, r in ranks.items() if k in group), threshold)
+        lines.append(f"| {name} | {' | '.join(str(counts[h]) for h in heads)} |")
+    lines += ["", "| tuning commitment | owned | rank | score |", "|---|---|---:|---:|"]
+    for commitment, r in sorted(ranks.items()):
+        truth = all_truths[commitment]
+        if truth.split == "tuning":
+            score = "-" if r.score is None else f"{r.score:.2f}"
+            lines.append(f"| {commitment} | {truth.owned} | {r.rank or '-'} | {score} |")
+    return "\n".join(lines)
+
+
 def run(data: LinkingSet, threshold: float, *, identities: bool = True) -> dict[str, object]:
     """Everything the report shows, as JSON-ready values."""
     found = [s for r in build_runs(data, identities=identities) for s in suggest(r, threshold)]
@@ -165,6 +203,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-identities", action="store_true", help="run without the nick -> name identity map"
     )
+    parser.add_argument(
+        "--ranks",
+        action="store_true",
+        help="also rank each commitment's first right record by the base scorer",
+    )
     args = parser.parse_args(argv)
     try:
         data = load()
@@ -178,6 +221,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f" identity map {'on' if not args.no_identities else 'off'}\n"
     )
     print(result["report"])
+    if args.ranks:
+        print("\n" + format_ranks(data, args.threshold, identities=not args.no_identities))
     if args.json:
         args.json.write_text(json.dumps(_json(result, data), indent=1) + "\n", encoding="utf-8")
     return 0

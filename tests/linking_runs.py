@@ -33,6 +33,8 @@ from syncsvc.domain import (
 )
 from syncsvc.reconcile.candidates import CandidatePool
 from syncsvc.reconcile.diff import diff
+from syncsvc.reconcile.weights import STOP_WEIGHT as STOP
+from syncsvc.reconcile.weights import words
 
 # --- end of project imports
 
@@ -218,3 +220,21 @@ def candidate_rows(run: EventRun) -> list[tuple[Suggestion, tuple[float, ...]]]:
             )
             rows.append((found, cand.features))
     return rows
+
+
+def commitment_words(run: EventRun) -> dict[str, dict[str, float]]:
+    """Each commitment's words with the weights the candidate pool gives them (people's
+    names and the team's stop words left out), by commitment id."""
+    pool = CandidatePool(run.changes, run.bugs, run.identities, run.team_projects)
+    found = {}
+    for action in run.actions:
+        drop = pool.people() | {o.casefold() for o in action.owners}
+        mine = words(f"{action.text} {action.topic}", drop=drop)
+        weights = {w: pool.weight(w) for w in mine}
+        found[run.commitment_of[action.id]] = {w: v for w, v in weights.items() if v >= STOP}
+    return found
+
+
+def text_words(text: str) -> frozenset[str]:
+    """The stems the candidate pool matches ``text`` on."""
+    return words(text)

@@ -183,3 +183,47 @@ def truths(data: LinkingSet) -> dict[str, Truth]:
             hard_negatives=frozenset(n for n, _ in label.hard_negatives),
         )
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class SeedRank:
+    """Where a commitment's first right base candidate ranks among all its candidates
+    (1 is first; ``None``: no right record shares a word) and its score."""
+
+    rank: int | None
+    score: float | None
+
+
+def seed_ranks(
+    candidates: Iterable[Suggestion], truths: Mapping[str, Truth]
+) -> dict[str, SeedRank]:
+    """For each commitment with labelled work, the rank and score of its first right
+    candidate in ``candidates`` (the base scorer's whole ranking: no threshold, no limit,
+    no groups). Ties keep the order given."""
+    by_commitment: dict[str, list[Suggestion]] = defaultdict(list)
+    for s in candidates:
+        by_commitment[s.commitment].append(s)
+    found = {}
+    for commitment, truth in truths.items():
+        if not truth.positives:
+            continue
+        ranked = sorted(by_commitment.get(commitment, ()), key=lambda s: -s.confidence)
+        first = next(((n, s) for n, s in enumerate(ranked, 1) if is_right(s, truth)), None)
+        found[commitment] = (
+            SeedRank(first[0], first[1].confidence) if first else SeedRank(None, None)
+        )
+    return found
+
+
+def rank_counts(ranks: Iterable[SeedRank], threshold: float) -> dict[str, int]:
+    """How many first right candidates rank 1 at or above ``threshold``, 1 under it, 2, 3,
+    lower, or not at all."""
+    counts = dict.fromkeys(("1, suggested", "1, under", "2", "3", "4+", "none"), 0)
+    for r in ranks:
+        if r.rank is None or r.score is None:
+            counts["none"] += 1
+        elif r.rank == 1:
+            counts["1, suggested" if r.score >= threshold else "1, under"] += 1
+        else:
+            counts[str(r.rank) if r.rank <= 3 else "4+"] += 1
+    return counts

@@ -252,6 +252,38 @@ class TestScoring:
         m = linking_score.evaluate([], {"c": linking_score.Truth(positives=frozenset())})
         assert (m.precision, m.recall, m.silent_rate) == (None, None, 1.0)
 
+    def test_seed_ranks_and_counts(self) -> None:
+        """The first right candidate's rank and score per commitment with work, and the counts."""
+        s, t = linking_score.Suggestion, linking_score.Truth
+        truths = {
+            "a": t(positives=frozenset({"Ia"})),
+            "b": t(positives=frozenset({"Ib"})),
+            "c": t(positives=frozenset({"Ic"})),
+            "d": t(positives=frozenset()),  # no work: not ranked
+        }
+        candidates = [
+            s("a", "change", "Iz", 0.3, "candidate"),
+            s("a", "change", "Ia", 0.7, "candidate"),
+            s("b", "change", "Iz", 0.6, "candidate"),
+            s("b", "change", "Iy", 0.5, "candidate"),
+            s("b", "change", "Ib", 0.2, "candidate"),
+            s("d", "change", "Iz", 0.9, "candidate"),
+        ]
+        ranks = linking_score.seed_ranks(candidates, truths)
+        assert ranks == {
+            "a": linking_score.SeedRank(1, 0.7),
+            "b": linking_score.SeedRank(3, 0.2),
+            "c": linking_score.SeedRank(None, None),
+        }
+        assert linking_score.rank_counts(ranks.values(), 0.8) == {
+            "1, suggested": 0,
+            "1, under": 1,
+            "2": 0,
+            "3": 1,
+            "4+": 0,
+            "none": 1,
+        }
+
 
 @needs_history
 class TestRunsOnTheSet:
