@@ -33,6 +33,7 @@ from syncsvc.parse.actions import (
     team_commitment,
     team_duty,
 )
+from syncsvc.parse.agenda_forms import announces_list
 from syncsvc.parse.commitments import tracking_item, unmarked_duty
 from syncsvc.parse.owners import read_commitment
 from syncsvc.parse.sender import first_person_commitment, with_writer
@@ -448,8 +449,8 @@ def infer_actions(
                 _move_to_actions(topic, item, PROSE_CONFIDENCE, moved)
         elif item.kind is ItemKind.PROSE:
             for sentence in sentences(item.text):
-                if sentence.endswith("?"):  # a question commits nobody
-                    continue
+                if sentence.endswith("?") or announces_list(sentence):
+                    continue  # a question, or "we will go through the following steps"
                 if first_person_commitment(sentence):
                     topic.actions.append(_prose_action(item, sentence, sender))
                 elif named_commitment(sentence, known=known, aliases=aliases):

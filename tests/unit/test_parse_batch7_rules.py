@@ -1,0 +1,179 @@
+"""Rules for forms the seventh corpus batch showed (issue 12): short real-shaped snippets of each."""
+
+from __future__ import annotations
+
+import pytest
+
+from syncsvc.errors import InputError
+from syncsvc.parse.agenda_forms import (
+    agenda_entry,
+    announces_list,
+    coordinated_agreement,
+    led_decision,
+)
+from syncsvc.parse.commitments import not_a_commitment, unmarked_duty
+from syncsvc.parse.summary import parse_summary
+
+BOARD_MAIL = """\
+[Foundation] Board Meeting - May 30th
+
+Hi everyone,
+
+The Board of Directors had a telephone meeting today. The meeting lasted two hours.
+
+Following that, there was a detailed discussion covering ways to increase training. The \
+Board did not reach a final consensus on any specific programs, but agreed that several \
+proposals should be refined and detailed for presentation in an upcoming Board meeting.
+"""
+
+SESSION_TEXT = """\
+During the Board+TC+UC strategy workshop we decided to work on how we can address \
+unanswered requirements. Our goal was to have a session at the Forum around this.
+How to Prioritize
+Here there were a number of suggestions for capturing requirements.
+"""
+
+AGENDA = """\
+Infra Team Meeting Agenda
+
+== Agenda for next meeting ==
+
+* Announcements
+* Actions from last meeting
+* Topics
+** Mailman upgrades (clarkb 20210824)
+** Gitea upgrade (clarkb 20210824)
+* Open discussion
+"""
+
+BOARD_AGENDA = """\
+Board of Directors - July 22, 2014 Meeting
+
+Contribution Agreement Model
+To arrive at a decision on proposals to change the model, we will go through the \
+following steps over the course of the next two board meetings. The July meeting will \
+be used to educate the Directors.
+"""
+
+
+class TestLedDecision:
+    """A team decision after a leading phrase of place or time."""
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "During the Board+TC+UC strategy workshop we decided to work on unanswered needs.",
+            "At the last PTG we agreed to drop the old job.",
+            "After the summit, we decided to move the meeting.",
+        ],
+    )
+    def test_reads_a_decision_to_do_work(self, sentence: str) -> None:
+        """ "During X we decided to <verb>" is the team's commitment."""
+        assert led_decision(sentence) is True
+        assert unmarked_duty(sentence) is True
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "During the session we decided to keep the current schedule.",
+            "If during the session we decided to drop it, nobody would object.",
+            "During the session we discussed the options.",
+        ],
+    )
+    def test_not_the_status_quo_a_condition_or_a_report(self, sentence: str) -> None:
+        """Keeping things as they are, a condition and a report are not decisions to work."""
+        assert led_decision(sentence) is False
+
+    def test_document_with_only_that_decision_is_read(self) -> None:
+        """A session text with no headings is no longer rejected: its decision is the action."""
+        event = parse_summary(SESSION_TEXT)
+        texts = [a.text for a in event.actions]
+        expected = (
+            "During the Board+TC+UC strategy workshop we decided to work on how we can "
+            "address unanswered requirements."
+        )
+        assert texts == [expected]
+        assert event.actions[0].owners == ()
+
+
+class TestCoordinatedAgreement:
+    """A group that did one thing "but agreed" to another."""
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            (
+                "The Board did not reach a consensus on any programs, but agreed that several "
+                "proposals should be refined for an upcoming meeting."
+            ),
+            "The team looked at both designs and agreed to write a spec for the second one.",
+        ],
+    )
+    def test_commits_the_group(self, sentence: str) -> None:
+        """The coordinated clause commits the group named at the start."""
+        assert coordinated_agreement(sentence) is True
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "The Board met for two hours, but agreed that the plan is fine.",
+            "The team reviewed the patch and agreed to keep the old name.",
+            "we met and agreed that proposals should be refined",
+        ],
+    )
+    def test_a_stance_or_the_status_quo_commits_nobody(self, sentence: str) -> None:
+        """An agreement on a state, no new work, or no named group at the start, is not work."""
+        assert coordinated_agreement(sentence) is False
+
+    def test_board_mail_keeps_the_sentence(self) -> None:
+        """The mail, rejected before, yields the sentence as a team action."""
+        event = parse_summary(BOARD_MAIL)
+        assert [a.text[:40] for a in event.actions] == ["The Board did not reach a final consensu"]
+        assert "but agreed that several proposals should be refined" in event.actions[0].text
+
+
+class TestAgendaLines:
+    """An agenda's fixed entries and a sentence announcing a list are not commitments."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Open discussion",
+            "Actions from last meeting",
+            "Roll call",
+            "Review of action items from the previous meeting",
+            "*Open floor*",
+        ],
+    )
+    def test_fixed_entries(self, text: str) -> None:
+        """ "Open discussion" reads as "open ..." (an imperative) but is an agenda entry."""
+        assert agenda_entry(text) is True
+        assert not_a_commitment(text) is True
+
+    def test_real_items_are_not_entries(self) -> None:
+        """An item that opens a bug, or follows up on actions, is still work."""
+        assert agenda_entry("Open a bug for the discussion") is False
+        assert agenda_entry("Follow up on actions from last meeting with the board") is False
+
+    def test_agenda_yields_no_action(self) -> None:
+        """The agenda's last entry "Open discussion" is no longer a lost-header action."""
+        event = parse_summary(AGENDA)
+        assert [a.text for a in event.actions] == []
+        assert [t.title for t in event.topics] == ["Agenda for next meeting"]
+
+    @pytest.mark.parametrize(
+        ("sentence", "expected"),
+        [
+            ("We will go through the following steps over the next two meetings.", True),
+            ("We will discuss the following topics:", True),
+            ("We will follow up on the spec next week.", False),
+        ],
+    )
+    def test_announces_list(self, sentence: str, expected: bool) -> None:
+        """A sentence that announces the list after it commits nobody to work."""
+        assert announces_list(sentence) is expected
+
+    def test_board_agenda_invents_nothing(self) -> None:
+        """With its only "commitment" an announced list, the agenda is rejected, not misread."""
+        with pytest.raises(InputError, match="no PTG structure found"):
+            parse_summary(BOARD_AGENDA)
