@@ -12,6 +12,7 @@ from syncsvc.parse.agenda_forms import (
     led_decision,
 )
 from syncsvc.parse.commitments import not_a_commitment, unmarked_duty
+from syncsvc.parse.owners import read_commitment
 from syncsvc.parse.summary import parse_summary
 
 BOARD_MAIL = """\
@@ -177,3 +178,33 @@ class TestAgendaLines:
         """With its only "commitment" an announced list, the agenda is rejected, not misread."""
         with pytest.raises(InputError, match="no PTG structure found"):
             parse_summary(BOARD_AGENDA)
+
+
+class TestPerfectTense:
+    """ "X has <past participle>" reports what happened; "X has the action" still commits."""
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "openstack has clearly gained a large amount of mind share in the marketplace.",
+            "The spec has been merged already.",
+            "mriedem has done the review.",
+        ],
+    )
+    def test_perfect_tense_names_no_owner(self, sentence: str) -> None:
+        """A report in the perfect tense is not read as its subject's commitment."""
+        assert read_commitment(sentence) is None
+
+    @pytest.mark.parametrize(
+        ("sentence", "owner"),
+        [
+            ("mriedem has the action to update the spec.", "mriedem"),
+            ("gmann has volunteered to write the goal.", "gmann"),
+            ("rosmaita will put up a patch.", "rosmaita"),
+        ],
+    )
+    def test_commitments_keep_their_owner(self, sentence: str, owner: str) -> None:
+        """ "has the action", "has volunteered to" and "will" still name the owner."""
+        reading = read_commitment(sentence)
+        assert reading is not None
+        assert reading.owners == (owner,)
