@@ -200,6 +200,7 @@ class TestPerfectTense:
         [
             ("mriedem has the action to update the spec.", "mriedem"),
             ("gmann has volunteered to write the goal.", "gmann"),
+            ("gman0 has started working on the code.", "gman0"),
             ("rosmaita will put up a patch.", "rosmaita"),
         ],
     )
