@@ -18,6 +18,7 @@ where they apply.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 #: "During the Board+TC+UC strategy workshop we decided to ...": a leading phrase of
 #: place or time (up to ~60 characters, no comma needed), then the team's decision.
@@ -68,3 +69,58 @@ def agenda_entry(text: str) -> bool:
 def announces_list(sentence: str) -> bool:
     """Whether a sentence announces a list ("we will go through the following steps")."""
     return bool(_ANNOUNCES_LIST.search(sentence))
+
+
+#: "*** Will coordinate with Kata": MediaWiki list markup, its depth the number of stars.
+_WIKI_DEEP_BULLET = re.compile(r"^(?P<stars>\*{2,})[ \t]+(?=\S)", re.MULTILINE)
+
+
+def wiki_bullets(text: str) -> str:
+    """Indent MediaWiki's nested list markup ("** item", "*** item") as nested bullets.
+
+    Agendas written for the wiki and mailed as they are ("* Topics", "** Topic
+    (clarkb 20210824)", "*** a note") nest by the number of stars; "**bold**"
+    (no space after the stars) is left alone. Idempotent.
+    """
+    if "\n**" not in text and not text.startswith("**"):
+        return text
+    return _WIKI_DEEP_BULLET.sub(lambda m: "  " * (len(m.group("stars")) - 1) + "* ", text)
+
+
+#: "Will coordinate with Kata ...", "Need to delete external ids ...": an agenda note
+#: with its subject dropped.
+_SUBJECTLESS_DUTY = re.compile(
+    r"^(?P<will>will|need\s+to|needs\s+to)\s+"
+    r"(?!(?:be|have|see|not|probably|likely|also\s+be|need)\b)[a-z]{3,}",
+    re.IGNORECASE,
+)
+#: "Mailman upgrades (clarkb 20210824)": an agenda topic's proposer and the date added.
+_PROPOSER = re.compile(r"\((?P<nick>[a-z][\w-]{1,30})\s+\d{8}\)\s*$")
+
+
+def subjectless_duty(text: str) -> bool:
+    """Whether a list item is a to-do with its subject dropped ("Will coordinate with ...")."""
+    return bool(_SUBJECTLESS_DUTY.match(text.strip()))
+
+
+def speaks_for_proposer(text: str) -> bool:
+    """Whether a subject-less item is the proposer's own ("Will ..."), not the team's "Need to"."""
+    m = _SUBJECTLESS_DUTY.match(text.strip())
+    return m is not None and m.group("will").lower() == "will"
+
+
+def proposers(items: Sequence[tuple[int, str]]) -> list[str | None]:
+    """For each (indent, text) list item, the nick of the agenda topic it sits under.
+
+    A topic line ends with its proposer and date ("Gerrit cleanups (clarkb
+    20210824)"); the notes indented under it inherit that nick.
+    """
+    stack: list[tuple[int, str | None]] = []
+    found: list[str | None] = []
+    for indent, text in items:
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        found.append(stack[-1][1] if stack else None)
+        m = _PROPOSER.search(text)
+        stack.append((indent, m.group("nick") if m else (stack[-1][1] if stack else None)))
+    return found

@@ -10,6 +10,9 @@ from syncsvc.parse.agenda_forms import (
     announces_list,
     coordinated_agreement,
     led_decision,
+    proposers,
+    subjectless_duty,
+    wiki_bullets,
 )
 from syncsvc.parse.commitments import not_a_commitment, unmarked_duty
 from syncsvc.parse.owners import read_commitment
@@ -209,3 +212,69 @@ class TestPerfectTense:
         reading = read_commitment(sentence)
         assert reading is not None
         assert reading.owners == (owner,)
+
+
+WIKI_AGENDA = """\
+Infra Team Meeting Agenda for August 24, 2021
+
+== Agenda for next meeting ==
+
+* Announcements
+
+* Topics
+** Mailman Ansible and Server Upgrades (clarkb 20210824)
+*** has been snapshotted and upgraded to focal. Testing is happening now.
+*** Will coordinate with Kata to do the upgrade this week hopefully.
+** Gerrit Account cleanups (fungi 20210824)
+*** Need to delete external ids for the recent batch of account retirements.
+*** Still struggling with the old accounts.
+
+* Open discussion
+"""
+
+
+class TestWikiAgenda:
+    """A MediaWiki agenda mailed as is: "**" nesting, proposers in parentheses, bare to-dos."""
+
+    def test_stars_become_nested_bullets(self) -> None:
+        """ "** x" and "*** y" are indented by depth; "**bold**" is left alone."""
+        text = "* Topics\n** Topic (clarkb 20210824)\n*** a note\n**bold** text"
+        assert wiki_bullets(text) == (
+            "* Topics\n  * Topic (clarkb 20210824)\n    * a note\n**bold** text"
+        )
+        assert wiki_bullets(wiki_bullets(text)) == wiki_bullets(text)
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Will coordinate with Kata to do the upgrade this week hopefully.", True),
+            ("Need to delete external ids for the recent batch of retirements.", True),
+            ("Will be discussed next week.", False),
+            ("Need to have more reviewers", False),
+            ("Willing reviewers are welcome", False),
+        ],
+    )
+    def test_subjectless_duty(self, text: str, expected: bool) -> None:
+        """A bare "Will <verb>"/"Need to <verb>" note is a to-do; a passive or a state is not."""
+        assert subjectless_duty(text) is expected
+
+    def test_proposers_are_inherited_by_depth(self) -> None:
+        """Notes under "Topic (nick date)" carry that nick; a sibling topic resets it."""
+        items = [
+            (0, "Topics"),
+            (2, "Upgrades (clarkb 20210824)"),
+            (4, "a note"),
+            (2, "Cleanups (fungi 20210824)"),
+            (4, "another"),
+            (0, "Open discussion"),
+        ]
+        assert proposers(items) == [None, None, "clarkb", None, "fungi", None]
+
+    def test_agenda_actions_and_owners(self) -> None:
+        """ "Will ..." is the proposer's; "Need to ..." is the team's; status notes are not work."""
+        event = parse_summary(WIKI_AGENDA)
+        got = [(a.text[:30], a.owners) for a in event.actions]
+        assert got == [
+            ("Will coordinate with Kata to d", ("clarkb",)),
+            ("Need to delete external ids fo", ()),
+        ]
