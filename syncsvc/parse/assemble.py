@@ -33,6 +33,12 @@ from syncsvc.parse.actions import (
     team_commitment,
     team_duty,
 )
+from syncsvc.parse.agenda_forms import (
+    announces_list,
+    proposers,
+    speaks_for_proposer,
+    subjectless_duty,
+)
 from syncsvc.parse.commitments import tracking_item, unmarked_duty
 from syncsvc.parse.owners import read_commitment
 from syncsvc.parse.sender import first_person_commitment, with_writer
@@ -420,10 +426,16 @@ def infer_actions(
         ):
             for item in last_group:
                 _move_to_actions(topic, item, LOST_HEADER_CONFIDENCE, moved)
+    owners_above = dict(zip(map(id, topic.discussion), _proposers(topic), strict=True))
     for item in topic.discussion:
         if id(item) in moved:
             continue
-        if item.kind is ItemKind.DISCUSSION:
+        if item.kind is ItemKind.DISCUSSION and subjectless_duty(item.text):
+            # "*** Will coordinate with Kata" under "** Upgrades (clarkb 20210824)".
+            proposer = owners_above[id(item)] if speaks_for_proposer(item.text) else None
+            item.owners = (proposer,) if proposer else ()
+            _move_to_actions(topic, item, PROSE_CONFIDENCE, moved)
+        elif item.kind is ItemKind.DISCUSSION:
             if (split := _commitments_in(item, known, aliases, sender)) is not None:
                 topic.actions.extend(split)  # "X will do A. Y will do B.": two actions
                 continue
@@ -448,8 +460,8 @@ def infer_actions(
                 _move_to_actions(topic, item, PROSE_CONFIDENCE, moved)
         elif item.kind is ItemKind.PROSE:
             for sentence in sentences(item.text):
-                if sentence.endswith("?"):  # a question commits nobody
-                    continue
+                if sentence.endswith("?") or announces_list(sentence):
+                    continue  # a question, or "we will go through the following steps"
                 if first_person_commitment(sentence):
                     topic.actions.append(_prose_action(item, sentence, sender))
                 elif named_commitment(sentence, known=known, aliases=aliases):
@@ -465,6 +477,11 @@ def infer_actions(
     if moved:
         topic.discussion = [i for i in topic.discussion if id(i) not in moved]
     topic.actions.sort(key=lambda i: i.line)
+
+
+def _proposers(topic: RawTopic) -> list[str | None]:
+    """The agenda proposer ("(clarkb 20210824)") above each discussion item, if any."""
+    return proposers([(i.indent, i.text) for i in topic.discussion])
 
 
 def _prose_action(item: RawItem, sentence: str, writer: str | None = None) -> RawItem:

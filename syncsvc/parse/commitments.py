@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from syncsvc.parse.agenda_forms import agenda_entry, coordinated_agreement, led_decision
+
 #: A leading phrase before the subject ("After the organisations offered hardware, ...");
 #: never a condition or a question ("If the group decided to ..." commits nobody).
 _LEAD = (
@@ -79,6 +81,8 @@ def unmarked_duty(sentence: str) -> bool:
         group_commitment(text)
         or bool(_RELATIVE_DUTY.search(text))
         or bool(_NEED_DELIVERABLE.match(text))
+        or led_decision(text)  # "During the workshop we decided to ..."
+        or coordinated_agreement(text)  # "The Board ..., but agreed that X should be done"
     )
 
 
@@ -88,6 +92,7 @@ def tracking_item(text: str) -> bool:
 
 
 def not_a_commitment(text: str) -> bool:
-    """Whether an item only looks like a commitment: a question or a backlog entry's status."""
+    """Whether an item only looks like a commitment: a question, a backlog entry's status
+    or an agenda's fixed entry ("Open discussion")."""
     text = text.strip()
-    return text.endswith("?") or bool(_STATUS.search(text))
+    return text.endswith("?") or bool(_STATUS.search(text)) or agenda_entry(text)

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from syncsvc.parse.agenda_forms import wiki_bullets
+
 #: Longer than any line a person writes: only a flattened page has lines like this.
 _FLAT_LINE = 400
 _LABELS = r"(?:AI|AR|ACTION|Action\s+items?|Agreed|Agreement|Decision)"
@@ -57,7 +59,7 @@ def unflatten_page(text: str) -> str:
         text = "\n".join(lines)
     if "*:" in text or "_:" in text:
         text = _EMPHASISED_LABEL.sub(r"\g<lead>\g<label>", text)
-    return text
+    return wiki_bullets(text)
 
 
 def _cut(line: str) -> str:

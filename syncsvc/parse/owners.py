@@ -36,7 +36,12 @@ _ELEMENT = re.compile(
 )
 _SEPARATOR = re.compile(r"\s*(?:,\s*and\s+|,\s*|\s+and\s+|\s*/\s*|\s*&\s*|\s+or\s+)")
 _STRONG_VERB = re.compile(
-    r"\s*(?:'ll\b|\s(?:will|has|have|shall|is going to|are going to|volunteered to|"
+    r"\s*(?:'ll\b|\s(?:will|shall|is going to|are going to|volunteered to|"
+    # "has the action", not the perfect tense: "openstack has clearly gained ..." reports
+    # ("has started working on" is work under way, kept).
+    r"(?:has|have)(?!\s+(?:\w+ly\s+)?"
+    r"(?!(?:volunteered|agreed|offered|promised|signed|started|committed)\b)"
+    r"(?:\w+ed|been|done|gone|seen|grown|known|shown|made|had)\b)|"
     r"agreed to|agreed on|accepted to|offered to|signed up to|plans? to|promised to|"
     r"(?:is|are) looking into|took|takes|owns?)\b)"
     # "docs will be updated" is passive: its subject owns nothing ("will be proposing" is not).
