@@ -32,10 +32,12 @@ Bug ids come from ``bug_link`` and person/milestone names from the ``~name`` and
 One adapter (one launchpadlib ``Launchpad``, which is not thread-safe) per thread;
 the per-bug reads of one call run on the adapter's own pool of ``read_workers``
 threads, each with a copy of the session (:mod:`~syncsvc.adapters.launchpad_pool`),
-and come back in the order asked. No request leaves ``allowed_hosts`` (default: the
-service root's own scheme, host and port), whatever Launchpad links or
-redirects to (see :mod:`~syncsvc.adapters.launchpad_http`); a page that ends
-short of the collection's ``total_size`` fails the read instead of ending it.
+and come back in the order asked; a later scope's search or blueprint read can start
+there ahead of its turn (:meth:`LaunchpadAdapter.search_tasks_ahead`). No request
+leaves ``allowed_hosts`` (default: the service root's own scheme, host and port),
+whatever Launchpad links or redirects to (see :mod:`~syncsvc.adapters.launchpad_http`);
+a page that ends short of the collection's ``total_size`` fails the read instead of
+ending it.
 """
 
 from __future__ import annotations
