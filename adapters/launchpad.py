@@ -32,10 +32,12 @@ Bug ids come from ``bug_link`` and person/milestone names from the ``~name`` and
 One adapter (one launchpadlib ``Launchpad``, which is not thread-safe) per thread;
 the per-bug reads of one call run on the adapter's own pool of ``read_workers``
 threads, each with a copy of the session (:mod:`~syncsvc.adapters.launchpad_pool`),
-and come back in the order asked. No request leaves ``allowed_hosts`` (default: the
-service root's own scheme, host and port), whatever Launchpad links or
-redirects to (see :mod:`~syncsvc.adapters.launchpad_http`); a page that ends
-short of the collection's ``total_size`` fails the read instead of ending it.
+and come back in the order asked; a later scope's search or blueprint read can start
+there ahead of its turn (:meth:`LaunchpadAdapter.search_tasks_ahead`). No request
+leaves ``allowed_hosts`` (default: the service root's own scheme, host and port),
+whatever Launchpad links or redirects to (see :mod:`~syncsvc.adapters.launchpad_http`);
+a page that ends short of the collection's ``total_size`` fails the read instead of
+ending it.
 """
 
 from __future__ import annotations
@@ -154,6 +156,7 @@ class LaunchpadAdapter:
         self._names: dict[str, str | None] = {}
         self._pool: ReadPool[LaunchpadAdapter] | None = None
         self._login: Future[Any] | None = None
+        self._started: Future[Any] | None = None  # the background login, kept for the pool
         try:
             root = uris.lookup_service_root(config.service_root)
         except ValueError as exc:
@@ -182,8 +185,9 @@ class LaunchpadAdapter:
     def connect_soon(self) -> None:
         """Start the login on a thread of its own; the next call waits for it (and raises
         what it raised). Not with a request budget, whose requests stay in call order."""
-        if self._lp is None and self._login is None and self._policy.budget is None:
+        if self._lp is None and self._login is None and not self._in_call_order():
             self._login = in_background(partial(self._call, self._log_in, "Launchpad login"))
+            self._started = self._login
 
     def close(self) -> None:
         """Close pooled connections; a later call logs in again (from the warm cache)."""
@@ -193,6 +197,7 @@ class LaunchpadAdapter:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+        self._started = None
         if self._lp is not None:
             # launchpadlib has no close(); its httplib2.Http keeps keep-alive sockets.
             http = getattr(getattr(self._lp, "_browser", None), "_connection", None)
@@ -304,14 +309,57 @@ class LaunchpadAdapter:
                 yield read(self, bug_id)
             return
         self.connect()  # the twins copy this session
+        yield from self._reads().map(read, unique)
+
+    def search_tasks_ahead(
+        self, project: str, *, modified_since: datetime | None
+    ) -> Future[list[BugTask]] | None:
+        """Start :meth:`search_tasks` of ``project`` (every status) on the read pool and
+        return its future, or ``None`` when reads must stay in call order (a request
+        budget, or one read worker): the caller then searches in its turn. Starts the
+        login in the background if nothing has logged in yet."""
+
+        def search(adapter: LaunchpadAdapter) -> list[BugTask]:
+            return list(adapter.search_tasks(project, modified_since=modified_since))
+
+        return self._ahead(search)
+
+    def blueprints_ahead(self, project: str) -> Future[list[Blueprint]] | None:
+        """Start :meth:`get_blueprints` of ``project`` on the read pool, as
+        :meth:`search_tasks_ahead` does."""
+
+        def read(adapter: LaunchpadAdapter) -> list[Blueprint]:
+            return list(adapter.get_blueprints(project))
+
+        return self._ahead(read)
+
+    def _ahead(self, read: Callable[[LaunchpadAdapter], T]) -> Future[T] | None:
+        if self._in_call_order() or self._config.read_workers <= 1:
+            return None
+        self.connect_soon()
+        return self._reads().submit(read)
+
+    def _in_call_order(self) -> bool:
+        """Whether requests must be sent in call order: with a limited request budget, a
+        read started early could spend what an earlier scope needs. A per-host interval
+        alone does not: concurrent requests queue for their slots (``RequestBudget.spend``)."""
+        budget = self._policy.budget
+        return budget is not None and budget.max_requests is not None
+
+    def _reads(self) -> ReadPool[LaunchpadAdapter]:
         if self._pool is None:
             self._pool = ReadPool(self._twin, workers=self._config.read_workers)
-        yield from self._pool.map(read, unique)
+        return self._pool
 
     def _twin(self) -> LaunchpadAdapter:
-        """An adapter for one pool thread: this one's settings, a copy of its session."""
+        """An adapter for one pool thread: this one's settings, a copy of its session
+        (waiting for the background login, if one is under way), its name cache."""
         twin = LaunchpadAdapter(self._config)
-        twin._lp = twin_session(self._lp)
+        session = self._lp
+        if session is None and self._started is not None:
+            session = self._started.result()  # its error, if it failed, fails the read
+        twin._lp = twin_session(session)
+        twin._names = self._names
         return twin
 
     def _get_comments(

@@ -9,7 +9,9 @@ shares the parsed description, the credentials and the on-disk cache, and has it
 own HTTP connection (built by the same ``httpFactory``, so the same policy,
 allow-list and request budget apply). :class:`ReadPool` runs reads on its threads,
 each with its own twin, at most ``workers`` in flight, and yields the results in
-the order asked, so a caller sees what a sequential loop would have returned.
+the order asked, so a caller sees what a sequential loop would have returned;
+:meth:`ReadPool.submit` starts one read ahead of its turn (a later scope's search)
+on the same threads.
 """
 
 from __future__ import annotations
@@ -86,15 +88,24 @@ class ReadPool(Generic[W]):
         self._made: list[W] = []
         self._executor: ThreadPoolExecutor | None = None
 
+    def submit(self, read: Callable[[W], T]) -> Future[T]:
+        """Start ``read(worker)`` on a pool thread; the future holds its result or error.
+        It shares the threads (and their limit) with :meth:`map`'s reads."""
+        return self._started().submit(self._run_one, read)
+
+    def _started(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="launchpad")
+            return self._executor
+
     def map(self, read: Callable[[W, K], T], keys: Sequence[K]) -> Iterator[T]:
         """Yield ``read(worker, key)`` for each key, in the order of ``keys``.
 
         At most ``workers`` reads are in flight; a read's exception is raised when its
         turn comes, after the reads still in flight have ended, and no later read starts.
         """
-        if self._executor is None:
-            self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="launchpad")
-        executor, pending = self._executor, iter(keys)
+        executor, pending = self._started(), iter(keys)
         flight: deque[Future[T]] = deque()
         try:
             for key in pending:
@@ -113,19 +124,26 @@ class ReadPool(Generic[W]):
             wait(flight)
 
     def _run(self, read: Callable[[W, K], T], key: K) -> T:
+        return read(self._worker(), key)
+
+    def _run_one(self, read: Callable[[W], T]) -> T:
+        return read(self._worker())
+
+    def _worker(self) -> W:
         worker: W | None = getattr(self._local, "worker", None)
         if worker is None:
             worker = self._make()
             self._local.worker = worker
             with self._lock:
                 self._made.append(worker)
-        return read(worker, key)
+        return worker
 
     def close(self) -> None:
         """Wait for the threads to end and close every worker's connection."""
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
         with self._lock:
             made, self._made = self._made, []
         for worker in made:

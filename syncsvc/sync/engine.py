@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -74,6 +75,7 @@ from syncsvc.sync.ports import (
     BugSource,
     ChangeSource,
     OpenBugSource,
+    ReadAhead,
     ScopeClaim,
     SyncStore,
     WarmUp,
@@ -88,6 +90,8 @@ BUDGET_SPENT = "request budget spent"  # ScopeReport.skipped: left for the next 
 #: A referenced change Gerrit did not return (it does not exist or is not visible to
 #: us) is asked for again once this has passed, not on every run.
 UNRETURNED_RETRY = timedelta(days=1)
+Started = tuple[datetime | None, datetime, Future[list[BugTask]]]
+"""A search started ahead of its scope's turn: since, when it was started, its result."""
 
 
 @contextmanager
@@ -241,6 +245,7 @@ def run_sync(
     progress: Callable[[str], None] = lambda _msg: None,
     stop: Callable[[], bool] = lambda: False,
     claim: ScopeClaim = always_claimed,
+    read_ahead: bool = False,
 ) -> SyncReport:
     """Poll the given sources into ``store``; return what happened per scope.
 
@@ -254,15 +259,23 @@ def run_sync(
     ``claim`` is held around each scope (see :data:`HELD` and :data:`BUDGET_SPENT`).
     A Launchpad source that can warm up (:class:`~syncsvc.sync.ports.WarmUp`) logs in
     while Gerrit is polled; every write stays on this thread, in the same order.
+    With ``read_ahead`` (only for a run alone on its database: a claimed scope's reads
+    must wait for its claim), a source that can (:class:`~syncsvc.sync.ports.ReadAhead`)
+    starts every Launchpad project's search at once, before Gerrit is polled, and each
+    scope takes its result in its turn; the source declines when a request budget
+    keeps reads in call order.
     """
     run = _Run(store, settings, full, dry_run, now, progress, stop, claim)
     started = now()
     if changes is not None and isinstance(bugs, WarmUp):
         bugs.connect_soon()  # Launchpad's login overlaps the Gerrit polls
+    ahead: dict[str, Started] = {}
+    if read_ahead and bugs is not None:  # the searches too
+        ahead = _searches_ahead(run, bugs, sorted(set(settings.launchpad_projects)))
     if changes is not None:
         _sync_gerrit(run, changes)
     if bugs is not None:
-        _sync_launchpad(run, bugs)
+        _sync_launchpad(run, bugs, ahead)
     return SyncReport(started, now(), tuple(run.reports), dry_run)
 
 
@@ -325,7 +338,7 @@ def _poll_gerrit(run: _Run, source: ChangeSource, projects: list[str], saved: se
     run.guarded(SourceName.GERRIT, scope, poll)
 
 
-def _sync_launchpad(run: _Run, source: BugSource) -> None:
+def _sync_launchpad(run: _Run, source: BugSource, ahead: dict[str, Started]) -> None:
     polled = set(run.settings.launchpad_projects)
     covered = polled | set(run.settings.polled_elsewhere)
     referenced = run.store.referenced_bugs()
@@ -343,10 +356,16 @@ def _sync_launchpad(run: _Run, source: BugSource) -> None:
         scope = f"project:{project}"
 
         def poll(project: str = project, scope: str = scope) -> ScopeReport:
-            since = run.since(SourceName.LAUNCHPAD, scope)
-            searched_at = run.now()
-            run.idle()
-            found = list(source.search_tasks(project, modified_since=since))
+            started = ahead.pop(project, None)
+            if started is not None:
+                since, searched_at, search = started
+                run.idle()
+                found = search.result()  # raises, in this scope's turn, what the search did
+            else:
+                since = run.since(SourceName.LAUNCHPAD, scope)
+                searched_at = run.now()
+                run.idle()
+                found = list(source.search_tasks(project, modified_since=since))
             awaited.bug_counts = SaveCounts()
             counts, saved = _save_batches(
                 run,
@@ -369,6 +388,25 @@ def _sync_launchpad(run: _Run, source: BugSource) -> None:
         _sync_open_bugs(run, source, sorted(polled))
         _sync_activity(run, source)
     _catch_up_comments(run, comments)
+
+
+def _searches_ahead(run: _Run, source: BugSource, projects: Sequence[str]) -> dict[str, Started]:
+    """Start every project's search at once (:class:`~syncsvc.sync.ports.ReadAhead`); empty
+    when the source cannot or declines. Each cursor is read first and the read
+    transaction ended, so none is open while the searches are in flight; the time a
+    search was started is its scope's cursor, as in a search started in its turn."""
+    if not isinstance(source, ReadAhead):
+        return {}
+    since = {p: run.since(SourceName.LAUNCHPAD, f"project:{p}") for p in projects}
+    run.idle()
+    started: dict[str, Started] = {}
+    for project in projects:
+        at = run.now()
+        search = source.search_tasks_ahead(project, modified_since=since[project])
+        if search is None:  # reads in call order (a request budget): each in its turn
+            break
+        started[project] = (since[project], at, search)
+    return started
 
 
 # The first open-bug sync of a project reads what is still open; later ones every

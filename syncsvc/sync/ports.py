@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from typing import Protocol, runtime_checkable
@@ -107,6 +108,23 @@ class ActivitySource(Protocol):
         ``comments``; invisible bugs with ``visible=False``. One request per bug (per 75
         log lines), one more (per 75 comments) for a bug in ``comments``. Raises
         RemoteError subclasses."""
+        ...
+
+
+@runtime_checkable
+class ReadAhead(Protocol):
+    """A source that can start a later scope's read before its turn, on threads of its
+    own (each with its own connection); ``None`` when its reads must stay in call order
+    (a request budget). The future raises, in the scope's turn, what the read raised."""
+
+    def search_tasks_ahead(
+        self, project: str, *, modified_since: datetime | None
+    ) -> Future[list[BugTask]] | None:
+        """Start ``search_tasks(project, modified_since=...)`` (every status) and list it."""
+        ...
+
+    def blueprints_ahead(self, project: str) -> Future[list[Blueprint]] | None:
+        """Start ``get_blueprints(project)`` and list it."""
         ...
 
 

@@ -17,7 +17,7 @@ from enum import StrEnum
 from syncsvc.config import STALL_DAYS, SUGGEST_THRESHOLD
 from syncsvc.domain import SourceName
 from syncsvc.errors import LockedError, StoppedError
-from syncsvc.sync.blueprints import run_blueprints
+from syncsvc.sync.blueprints import run_blueprints, start_blueprints
 from syncsvc.sync.engine import (
     BUDGET_SPENT,
     ScopeReport,
@@ -143,7 +143,13 @@ def sync_and_relink(
     )
     with lock:
         bugs, changes = sources()
+        ahead = claim is None  # alone on the database: later scopes' reads may start early
         with database.sync_store() as store:
+            blueprint_reads = (
+                start_blueprints(store, bugs, settings=settings, full=full, now=now)
+                if ahead and bugs is not None
+                else {}
+            )
             report = run_sync(
                 store,
                 bugs=bugs,
@@ -155,11 +161,13 @@ def sync_and_relink(
                 progress=progress,
                 stop=stop,
                 claim=claim or always_claimed,
+                read_ahead=ahead,
             )
             if bugs is not None and not report.left:
                 blueprints = run_blueprints(
                     store, bugs, settings=settings, full=full, dry_run=dry_run, now=now,
                     progress=progress, stop=stop, claim=claim or always_claimed,
+                    started=blueprint_reads,
                 )  # fmt: skip
                 report = replace(report, scopes=(*report.scopes, *blueprints), finished_at=now())
         outcome = _relinked(database, report, links, now=now, wait=wait, dry_run=dry_run, stop=stop)

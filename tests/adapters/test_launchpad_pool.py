@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 
 import pytest
 from fake_launchpad_fixture import PRIVATE_BUG, SAMPLE_BUG, add_population, seed_samples
@@ -177,3 +178,53 @@ class TestConnectSoon:
         with LaunchpadAdapter(config) as lp:
             lp.connect_soon()
         assert fake_lp.requests == []
+
+
+class TestReadAhead:
+    """search_tasks_ahead: a later scope's search starts at once, on the read pool."""
+
+    def test_searches_started_ahead_overlap_and_equal_searches_in_turn(self, fake_lp, tmp_path):
+        """Two searches are in flight together (the barrier needs both); each equals the
+        same search made in its turn, request for request."""
+        both = threading.Barrier(2, timeout=10)
+        searches: list[str] = []
+
+        def hook(_method: str, target: str) -> None:
+            if "searchTasks" in target and len(searches) < 2:
+                searches.append(target)
+                both.wait()  # breaks (and fails the read) unless both searches run at once
+
+        fake_lp.on_request(hook)
+        since = datetime(2021, 1, 1, 5, tzinfo=UTC)
+        with _adapter(fake_lp, tmp_path / "cache", workers=4) as lp:
+            first = lp.search_tasks_ahead("manila", modified_since=None)
+            second = lp.search_tasks_ahead("manila", modified_since=since)
+            assert first is not None
+            assert second is not None
+            ahead = (first.result(), second.result())
+            requests = sorted(r.path for r in fake_lp.requests)
+            fake_lp.clear_requests()
+            in_turn = (
+                list(lp.search_tasks("manila", modified_since=None)),
+                list(lp.search_tasks("manila", modified_since=since)),
+            )
+        assert ahead == in_turn
+        assert [len(found) for found in ahead] == [13, 7]
+        assert requests == ["/devel/", "/devel/", "/devel/manila", "/devel/manila"]
+        assert sorted(r.path for r in fake_lp.requests) == ["/devel/manila", "/devel/manila"]
+
+    def test_reads_stay_in_call_order_with_a_limited_budget(self, fake_lp, tmp_path):
+        """With a request budget nothing starts ahead (None) and nothing is sent; a per-host
+        interval alone lets it start (the budget's slots keep the interval)."""
+        limited = HttpPolicy(timeout=5.0, budget=RequestBudget(10))
+        config = LaunchpadConfig(fake_lp.service_root, tmp_path / "a", http=limited)
+        with LaunchpadAdapter(config) as lp:
+            assert lp.search_tasks_ahead("manila", modified_since=None) is None
+            assert lp.blueprints_ahead("manila") is None
+        assert fake_lp.requests == []
+        paced = HttpPolicy(timeout=5.0, budget=RequestBudget(None, min_interval=0.0))
+        config = LaunchpadConfig(fake_lp.service_root, tmp_path / "b", http=paced)
+        with LaunchpadAdapter(config) as lp:
+            search = lp.search_tasks_ahead("manila", modified_since=None)
+            assert search is not None
+            assert [t.bug_id for t in search.result()][:1] == [SAMPLE_BUG]

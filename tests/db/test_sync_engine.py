@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -484,4 +485,106 @@ class TestPollFirst:
         assert sorted((t.target, t.status) for t in tasks) == [
             ("manila", "In Progress"),
             ("python-manilaclient", "New"),
+        ]
+
+
+class AheadLaunchpadSource(FakeLaunchpadSource):
+    """Starts each search ahead (ReadAhead): the search runs when asked and its future
+    holds its tasks, or ``failing``'s error; calls go to a log shared with Gerrit."""
+
+    def __init__(self, bugs: list[Bug], log: list[tuple], failing: str | None = None) -> None:
+        super().__init__(bugs)
+        self.calls = log
+        self.failing = failing
+
+    def search_tasks_ahead(
+        self, project: str, *, modified_since: datetime | None
+    ) -> Future[list[BugTask]]:
+        self.calls.append(("ahead", project, modified_since))
+        future: Future[list[BugTask]] = Future()
+        if project == self.failing:
+            future.set_exception(RemoteUnavailableError("Launchpad returned 503"))
+        else:
+            future.set_result(
+                [t for b in self.bugs.values() for t in b.tasks if t.target == project]
+            )
+        return future
+
+    def blueprints_ahead(self, project: str) -> None:
+        """Blueprints are not the engine's: never started here."""
+        raise AssertionError("the engine starts no blueprint read")
+
+
+TWO_PROJECTS = replace(SETTINGS, launchpad_projects=("manila", "python-manilaclient"))
+
+
+class TestReadAhead:
+    """run_sync(read_ahead=True): every project's search starts before Gerrit is polled."""
+
+    @pytest.fixture
+    def both(self, gerrit) -> tuple[FakeGerritSource, AheadLaunchpadSource]:
+        """Gerrit and a Launchpad source with a bug in each project, sharing one call log."""
+        manila = BugTask(1855391, "manila", "In Progress", "Medium", assignee="haixin")
+        client = BugTask(1900001, "python-manilaclient", "New", "Low")
+        gerrit.calls = []
+        bugs = [Bug(1855391, "extend", tasks=(manila,)), Bug(1900001, "client", tasks=(client,))]
+        return gerrit, AheadLaunchpadSource(bugs, gerrit.calls)
+
+    def test_searches_start_before_the_gerrit_poll_and_store_the_same(
+        self, both, store_for, engine
+    ) -> None:
+        """Both searches start first (from each scope's cursor); the rows, cursors and scope
+        reports are those of a sync that searches in each scope's turn."""
+        gerrit, launchpad = both
+        store = store_for({758868}, {1855391})
+        report = run_sync(store, bugs=launchpad, changes=gerrit, settings=TWO_PROJECTS,
+                          now=lambda: T0, read_ahead=True)  # fmt: skip
+        start = datetime(2020, 10, 26, tzinfo=UTC)
+        assert gerrit.calls == [
+            ("ahead", "manila", start),
+            ("ahead", "python-manilaclient", start),
+            ("poll", ("openstack/manila",), start),
+            ("get", (758868,)),
+            ("get", (1855391,)),  # the referenced bug, read in its search's batch
+        ]
+        held = committed(engine)
+        assert sorted(held["tasks"]) == [(1855391, "manila"), (1900001, "python-manilaclient")]
+        assert held["cursors"][(SourceName.LAUNCHPAD, "project:manila")] == T0
+        assert held["cursors"][(SourceName.LAUNCHPAD, "project:python-manilaclient")] == T0
+        assert [(s.scope, s.fetched, s.counts.inserted, s.error) for s in report.scopes] == [
+            ("projects:openstack/manila", 5, 5, None),
+            ("referenced", 1, 1, None),
+            ("project:manila", 1, 1, None),
+            ("project:python-manilaclient", 1, 1, None),
+            ("referenced", 0, 0, None),
+        ]
+
+    def test_a_failed_search_fails_its_scope_in_turn(self, both, store_for, engine) -> None:
+        """The first project's search failed ahead: its scope reports the error and keeps
+        no cursor; the next project is saved as usual, and the referenced bug the failed
+        search would have returned is fetched whole, as after a search failed in turn."""
+        gerrit, launchpad = both
+        launchpad.failing = "manila"
+        store = store_for(set(), {1855391})
+        report = run_sync(store, bugs=launchpad, changes=gerrit, settings=TWO_PROJECTS,
+                          now=lambda: T0, read_ahead=True)  # fmt: skip
+        errors = {s.scope: s.error for s in report.scopes}
+        assert errors["project:manila"] == "Launchpad returned 503"
+        assert errors["project:python-manilaclient"] is None
+        held = committed(engine)
+        assert (SourceName.LAUNCHPAD, "project:manila") not in held["cursors"]
+        assert sorted(held["tasks"]) == [(1855391, "manila"), (1900001, "python-manilaclient")]
+        assert [c for c in gerrit.calls if c[0] == "get"] == [("get", (1855391,))]
+
+    def test_without_read_ahead_each_search_waits_for_its_turn(
+        self, both, store_for, engine
+    ) -> None:
+        """read_ahead off (a claimed or budgeted run): the searches follow the Gerrit poll."""
+        gerrit, launchpad = both
+        store = store_for(set(), set())
+        run_sync(store, bugs=launchpad, changes=gerrit, settings=TWO_PROJECTS, now=lambda: T0)
+        assert [c[0] for c in gerrit.calls] == ["poll", "search", "search"]
+        assert sorted(committed(engine)["tasks"]) == [
+            (1855391, "manila"),
+            (1900001, "python-manilaclient"),
         ]

@@ -225,16 +225,25 @@ def wait_for_requests(
 
 
 def sync_and_signal(
-    db_url: str, cfg: Path, servers: SampleServers, tmp_path: Path, *, after: int, signum: int
+    db_url: str,
+    cfg: Path,
+    servers: SampleServers,
+    tmp_path: Path,
+    *,
+    after: int,
+    signum: int,
+    gerrit_only: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     """Run `syncsvc sync` in a child (clock frozen) and send it ``signum`` as its request
-    number ``after`` arrives (the fakes hold each request ``LATENCY`` seconds)."""
+    number ``after`` (counting Gerrit's alone with ``gerrit_only``) arrives (the fakes
+    hold each request ``LATENCY`` seconds)."""
     child = start_sync(db_url, cfg, servers, tmp_path)
     done = threading.Event()
 
     def watch() -> None:
         while not done.is_set() and child.poll() is None:
-            if requests_seen(servers) >= after:
+            seen = len(servers.gerrit.requests) if gerrit_only else requests_seen(servers)
+            if seen >= after:
                 child.send_signal(signum)
                 return
             time.sleep(0.002)  # polling a counter, not waiting for a result
