@@ -47,10 +47,8 @@ import logging
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from pathlib import Path
 from typing import Any, Self, TypeVar
 from urllib.parse import urlsplit
 
@@ -58,15 +56,21 @@ import httplib2
 from launchpadlib import uris
 from lazr.restfulclient.errors import HTTPError
 
-from syncsvc.adapters.http import HttpPolicy, RetryPolicy, TransientError
+from syncsvc.adapters.http import TransientError
 from syncsvc.adapters.launchpad_activity import read_activity
 from syncsvc.adapters.launchpad_blueprints import specifications, to_blueprint
+from syncsvc.adapters.launchpad_config import (
+    ALL_STATUSES,
+    DEFAULT_POLICY,
+    PAGE_SIZE,
+    LaunchpadConfig,
+)
 from syncsvc.adapters.launchpad_http import (
     BadReplyError,
     NoInteractiveAuthorization,
     guarded_launchpad,
 )
-from syncsvc.adapters.launchpad_pool import DEFAULT_WORKERS, ReadPool, in_background, twin_session
+from syncsvc.adapters.launchpad_pool import ReadPool, in_background, twin_session
 from syncsvc.adapters.launchpad_search import PAGE_SIZE as SEARCH_PAGE_SIZE
 from syncsvc.adapters.launchpad_search import search_collection
 from syncsvc.adapters.launchpad_values import (
@@ -82,11 +86,7 @@ from syncsvc.adapters.launchpad_values import (
     unexpected,
 )
 from syncsvc.domain import (
-    CLOSED_STATUSES as CLOSED,
-)
-from syncsvc.domain import (
     INCOMPLETE_SEARCH_FORMS,
-    SEARCH_STATUSES,
     Bug,
     BugActivityLog,
     BugComments,
@@ -102,44 +102,16 @@ from syncsvc.errors import (
 )
 from syncsvc.hosts import AllowedHosts, ForeignHostError
 
+# The configuration lives in launchpad_config; callers import it from here too.
+__all__ = ["ALL_STATUSES", "DEFAULT_POLICY", "PAGE_SIZE", "LaunchpadAdapter", "LaunchpadConfig"]
+
 T = TypeVar("T")
 K = TypeVar("K")
 
 _log = logging.getLogger(__name__)
 
-# Every status searchTasks accepts for a task (it rejects "Unknown"). Without an
-# explicit ``status`` Launchpad returns unresolved tasks only.
-ALL_STATUSES: tuple[str, ...] = SEARCH_STATUSES
-CLOSED_STATUSES: tuple[str, ...] = tuple(s for s in SEARCH_STATUSES if s in CLOSED)
 _SEARCHABLE = frozenset((*ALL_STATUSES, *INCOMPLETE_SEARCH_FORMS))
-PAGE_SIZE = 75  # Launchpad's default batch size; pages are requested at this size
 _RETRIED_STATUSES = frozenset({408, 429, 500, 504})
-#: Three tries per read: launchpadlib already retries 502/503 six times below this.
-DEFAULT_POLICY = HttpPolicy(retry=RetryPolicy(attempts=3))
-
-
-@dataclass(frozen=True, slots=True)
-class LaunchpadConfig:
-    """Where and how to reach Launchpad.
-
-    ``service_root`` is the API root without the version (``https://api.launchpad.net/``
-    or an alias such as ``production``). ``cache_dir`` is launchpadlib's directory
-    (WADL and HTTP cache). With ``credentials_file`` the adapter logs in with that
-    OAuth token file and never prompts; without it, access is anonymous. The
-    environment's ``http_proxy`` is ignored unless ``proxy_from_environment``.
-    ``http`` is the timeout, retries, User-Agent and allowed hosts (``allowed``
-    ``None``: the service root's origin). ``read_workers`` bounds the per-bug reads in
-    flight at once (:mod:`~syncsvc.adapters.launchpad_pool`; 1: one after another).
-    """
-
-    service_root: str
-    cache_dir: Path
-    version: str = "devel"
-    credentials_file: Path | None = None
-    application_name: str = "syncsvc"
-    proxy_from_environment: bool = False
-    http: HttpPolicy = field(default_factory=lambda: DEFAULT_POLICY)
-    read_workers: int = DEFAULT_WORKERS
 
 
 class LaunchpadAdapter:
