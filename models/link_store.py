@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from syncsvc.domain import (
@@ -100,6 +100,25 @@ def load_links(session: Session, action_ids: Iterable[int] | None = None) -> lis
     return sorted((row.to_record() for row in _link_rows(session, ids)), key=_link_order)
 
 
+_INSERT_SLICE = 1000  # new link rows per INSERT
+
+
+def _new_row(link: Link, now: datetime) -> dict[str, object]:
+    """The column values of a link the reconciler adds."""
+    return {
+        "action_id": link.action_id,
+        "kind": link.kind,
+        "ref_id": link.id,
+        "source": link.source,
+        "confidence": link.confidence,
+        "status": link.status,
+        "evidence": link.evidence,
+        "decided_by": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
 def apply_plan(session: Session, plan: Plan, *, now: datetime) -> ApplyCounts:
     """Write ``plan``: insert ``add``, update ``update``, delete ``stale`` suggestions.
 
@@ -115,23 +134,16 @@ def apply_plan(session: Session, plan: Plan, *, now: datetime) -> ApplyCounts:
     action_ids = {key[0] for key in (*wanted, *stale)}
     stored = {_row_key(row): row for row in _link_rows(session, action_ids)}
     counts: Counter[str] = Counter()
+    # New links go in as plain INSERTs, a slice at a time, in the plan's order: an ORM object
+    # per link would stay in the session until commit (issue 14's peak RSS).
+    batch: list[dict[str, object]] = []
     for key, link in wanted.items():
         row = stored.get(key)
         if row is None:
-            session.add(
-                LinkRow(
-                    action_id=link.action_id,
-                    kind=link.kind,
-                    ref_id=link.id,
-                    source=link.source,
-                    confidence=link.confidence,
-                    status=link.status,
-                    evidence=link.evidence,
-                    decided_by=None,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+            batch.append(_new_row(link, now))
+            if len(batch) == _INSERT_SLICE:
+                session.execute(insert(LinkRow), batch)
+                batch = []
             counts["added"] += 1
         elif row.is_manual_decision:
             counts["kept"] += 1
@@ -142,6 +154,8 @@ def apply_plan(session: Session, plan: Plan, *, now: datetime) -> ApplyCounts:
             row.status, row.evidence = link.status, link.evidence
             row.updated_at = now
             counts["updated"] += 1
+    if batch:
+        session.execute(insert(LinkRow), batch)
     for key in stale:
         row = stored.get(key)
         if row is None:
