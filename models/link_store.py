@@ -14,11 +14,11 @@ changed by :func:`apply_plan`, whatever the plan says.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from syncsvc.domain import (
@@ -72,6 +72,9 @@ class ApplyCounts:
         return bool(self.added or self.updated or self.removed)
 
 
+_INSERT_SLICE = 1000  # link rows per INSERT, and per fetch when reading links
+
+
 def _link_order(link: Link) -> tuple[int, str, tuple[int, str]]:
     return (link.action_id, link.kind.value, id_order(link.id))
 
@@ -93,11 +96,60 @@ def _link_rows(session: Session, action_ids: Collection[int] | None) -> list[Lin
     return rows
 
 
+_LINK_COLUMNS = (
+    LinkRow.action_id,
+    LinkRow.kind,
+    LinkRow.ref_id,
+    LinkRow.source,
+    LinkRow.confidence,
+    LinkRow.status,
+    LinkRow.evidence,
+)
+
+
+def _link_records(session: Session, action_ids: Collection[int] | None) -> Iterator[Link]:
+    """The links :meth:`LinkRow.to_record` gives, read as columns a slice at a time: no ORM
+    object per link (a relink reads every link of every commitment; issue 14's peak RSS)."""
+    stmt = select(*_LINK_COLUMNS).execution_options(yield_per=_INSERT_SLICE)
+    chunks = (
+        [stmt]
+        if action_ids is None
+        else [stmt.where(LinkRow.action_id.in_(chunk)) for chunk in in_chunks(set(action_ids))]
+    )
+    for part in chunks:
+        for action_id, kind, ref_id, source, confidence, status, evidence in session.execute(part):
+            yield Link(
+                action_id=action_id,
+                kind=LinkKind(kind),
+                id=ref_id,
+                source=LinkSource(source),
+                confidence=confidence,
+                status=LinkStatus(status),
+                evidence=evidence,
+            )
+
+
 def load_links(session: Session, action_ids: Iterable[int] | None = None) -> list[Link]:
     """Stored links (every status) of ``action_ids``, or of every action; sorted by
     (action, kind, id) like :class:`~syncsvc.reconcile.diff.Plan`."""
     ids = None if action_ids is None else set(action_ids)
-    return sorted((row.to_record() for row in _link_rows(session, ids)), key=_link_order)
+    return sorted(_link_records(session, ids), key=_link_order)
+
+
+def _new_row(link: Link, now: datetime) -> dict[str, object]:
+    """The column values of a link the reconciler adds."""
+    return {
+        "action_id": link.action_id,
+        "kind": link.kind,
+        "ref_id": link.id,
+        "source": link.source,
+        "confidence": link.confidence,
+        "status": link.status,
+        "evidence": link.evidence,
+        "decided_by": None,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def apply_plan(session: Session, plan: Plan, *, now: datetime) -> ApplyCounts:
@@ -115,23 +167,16 @@ def apply_plan(session: Session, plan: Plan, *, now: datetime) -> ApplyCounts:
     action_ids = {key[0] for key in (*wanted, *stale)}
     stored = {_row_key(row): row for row in _link_rows(session, action_ids)}
     counts: Counter[str] = Counter()
+    # New links go in as plain INSERTs, a slice at a time, in the plan's order: an ORM object
+    # per link would stay in the session until commit (issue 14's peak RSS).
+    batch: list[dict[str, object]] = []
     for key, link in wanted.items():
         row = stored.get(key)
         if row is None:
-            session.add(
-                LinkRow(
-                    action_id=link.action_id,
-                    kind=link.kind,
-                    ref_id=link.id,
-                    source=link.source,
-                    confidence=link.confidence,
-                    status=link.status,
-                    evidence=link.evidence,
-                    decided_by=None,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+            batch.append(_new_row(link, now))
+            if len(batch) == _INSERT_SLICE:
+                session.execute(insert(LinkRow), batch)
+                batch = []
             counts["added"] += 1
         elif row.is_manual_decision:
             counts["kept"] += 1
@@ -142,6 +187,8 @@ def apply_plan(session: Session, plan: Plan, *, now: datetime) -> ApplyCounts:
             row.status, row.evidence = link.status, link.evidence
             row.updated_at = now
             counts["updated"] += 1
+    if batch:
+        session.execute(insert(LinkRow), batch)
     for key in stale:
         row = stored.get(key)
         if row is None:

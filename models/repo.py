@@ -129,11 +129,16 @@ def list_actions(
     return _list(session, stmt)
 
 
+_ACTION_SLICE = 500  # actions per fetch
+
+
 def _list(session: Session, stmt: Select[ActionRow, str, str, date | None]) -> list[StoredAction]:
     stmt = stmt.order_by(
         EventRow.id, TopicRow.source_id, TopicRow.position, ActionRow.position, ActionRow.id
     )
-    rows = session.execute(stmt)
+    # In slices: a relink reads every action, and the rows of all at once (with their owners
+    # and refs) weigh four times the records (issue 14's peak RSS).
+    rows = session.execute(stmt.execution_options(yield_per=_ACTION_SLICE))
     return [action.to_record(event=e, topic=t, day=d) for action, t, e, d in rows]
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -120,19 +121,27 @@ class _Index:
     def __init__(self, pool: CandidatePool) -> None:
         self.team = frozenset(repo_name(p) for p in pool.team_projects)
         self.changes, self.bugs = list(pool.changes), list(pool.bugs)
-        self.projects = [repo_name(c.project) for c in self.changes]
-        self.updated = [c.updated.date() for c in self.changes]
+        names: dict[str, str] = {}  # one string per project name, not one per change
+        self.projects = [
+            names.setdefault(n, n) for n in (repo_name(c.project) for c in self.changes)
+        ]
+        self.change_day = np.fromiter(
+            (c.updated.date().toordinal() for c in self.changes), np.int64, len(self.changes)
+        )
         self.targets = [frozenset(lp_project(t.target) for t in b.tasks) for b in self.bugs]
-        self.order = [id_order(str(c.number)) for c in self.changes]
         self.active = [(a.date() if (a := bug_activity(b)) else None) for b in self.bugs]
-        self.change_words: dict[int, frozenset[str]] = {}
+        self.change_words: dict[int, frozenset[str]] = {}  # changes outside the team, as read
         self.bug_words: dict[int, frozenset[str]] = {}
         self.by_nick: dict[str, list[Identity]] = defaultdict(list)
         for identity in pool.identities:
             self.by_nick[identity.nick.casefold()].append(identity)
         self.by_account: dict[tuple[str, str], list[int]] = defaultdict(list)
-        change_by_word: dict[str, list[int]] = defaultdict(list)
         self.by_topic: dict[str, list[int]] = defaultdict(list)  # Gerrit topic → positions
+        # The team's changes' words as word ids, one slice per change (ends[i - 1]:ends[i]):
+        # a frozenset of words per change would weigh ten times as much (issue 14's peak RSS).
+        self.vocabulary: list[str] = []
+        word_ids: dict[str, int] = {}
+        used, ends = array("i"), array("q")
         for i, change in enumerate(self.changes):
             if change.topic:
                 self.by_topic[change.topic].append(i)
@@ -143,8 +152,23 @@ class _Index:
             if account.name:
                 self.by_account["name", account.name.casefold()].append(i)
             if self.projects[i] in self.team:
-                for word in self.words_of_change(i):
-                    change_by_word[word].append(i)
+                for word in change_words(change):
+                    if (n := word_ids.get(word)) is None:
+                        n = word_ids[word] = len(self.vocabulary)
+                        self.vocabulary.append(word)
+                    used.append(n)
+            ends.append(len(used))
+        self.word_ids = np.frombuffer(used, dtype=np.int32) if used else np.empty(0, np.int32)
+        self.word_ends = np.frombuffer(ends, dtype=np.int64) if ends else np.empty(0, np.int64)
+        self.word_starts = np.concatenate((np.zeros(1, np.int64), self.word_ends))[:-1]
+        # word → the team changes using it, ascending (a stable sort keeps the positions' order)
+        owner_of = np.repeat(np.arange(len(self.changes)), self.word_ends - self.word_starts)
+        by_id = np.argsort(self.word_ids, kind="stable")
+        cuts = np.searchsorted(self.word_ids[by_id], np.arange(len(self.vocabulary) + 1))
+        change_by_word = {
+            word: owner_of[by_id[cuts[n] : cuts[n + 1]]] for n, word in enumerate(self.vocabulary)
+        }
+        team_changes = sum(p in self.team for p in self.projects)
         self.by_assignee: dict[str, list[int]] = defaultdict(list)
         bug_by_word: dict[str, list[int]] = defaultdict(list)
         for i, bug in enumerate(self.bugs):
@@ -160,21 +184,26 @@ class _Index:
         if (stats := pool.stats) is None:
             frequencies = Counter({w: len(p) for w, p in change_by_word.items()})
             frequencies.update({w: len(p) for w, p in bug_by_word.items()})
-            records = len(self.change_words) + len(self.bug_words)
+            records = team_changes + len(self.bug_words)
             stats = WordStats(frequencies, records, people_words(pool.identities))
         self.weights, self.people = stats.weights(), stats.people
         total = self.weights.total
         # each record's summed word weight; -1.0 until needed for a record outside the team
-        self.change_totals = [-1.0] * len(self.changes)
-        for i, mine in self.change_words.items():
-            self.change_totals[i] = total(mine)
+        idf = [self.weights.of(w) for w in self.vocabulary]
+        self.change_totals = np.full(len(self.changes), -1.0)
+        for i, project in enumerate(self.projects):
+            if project in self.team:
+                mine = self.word_ids[self.word_starts[i] : self.word_ends[i]].tolist()
+                self.change_totals[i] = math.fsum(map(idf.__getitem__, mine))
         self.bug_totals = [-1.0] * len(self.bugs)
-        for i, mine in self.bug_words.items():
-            self.bug_totals[i] = total(mine)
-        self.change_postings = Postings.build(
+        for i, words_of in self.bug_words.items():
+            self.bug_totals[i] = total(words_of)
+        self.change_postings = Postings(
             change_by_word,
-            [len(self.change_words.get(i, ())) for i in range(len(self.changes))],
-            [max(t, 0.0) for t in self.change_totals],
+            (self.word_ends - self.word_starts).astype(np.float64),
+            np.arange(len(self.changes), dtype=np.int64),
+            np.arange(len(self.changes), dtype=np.int64),
+            np.maximum(self.change_totals, 0.0),
         )
         self.bug_postings = Postings.build(
             bug_by_word,
@@ -184,7 +213,6 @@ class _Index:
         self.project_names = sorted(set(self.projects))
         ids = {name: n for n, name in enumerate(self.project_names)}
         self.change_project = np.array([ids[p] for p in self.projects], dtype=np.int64)
-        self.change_day = np.array([d.toordinal() for d in self.updated], dtype=np.int64)
         self.target_sets = list(dict.fromkeys(self.targets))
         sets = {targets: n for n, targets in enumerate(self.target_sets)}
         self.bug_targets = np.array([sets[t] for t in self.targets], dtype=np.int64)
@@ -228,10 +256,19 @@ class _Index:
             view = self.views[key] = full.restrict(keep)
         return view
 
+    def updated(self, i: int) -> date:
+        """The day a change was last updated."""
+        return date.fromordinal(int(self.change_day[i]))
+
+    def order(self, i: int) -> tuple[int, str]:
+        """A change's number as :func:`id_order` sorts it."""
+        return id_order(str(self.changes[i].number))
+
     def change_total(self, i: int) -> float:
         """The summed weight of a change's words (cached)."""
-        if (found := self.change_totals[i]) < 0:
-            found = self.change_totals[i] = self.weights.total(self.words_of_change(i))
+        if (found := float(self.change_totals[i])) < 0:
+            found = self.weights.total(self.words_of_change(i))
+            self.change_totals[i] = found
         return found
 
     def bug_total(self, i: int) -> float:
@@ -242,6 +279,9 @@ class _Index:
 
     def words_of_change(self, i: int) -> frozenset[str]:
         """The words a change is matched on: subject, topic and hashtags."""
+        if self.projects[i] in self.team:
+            mine = self.word_ids[self.word_starts[i] : self.word_ends[i]].tolist()
+            return frozenset(map(self.vocabulary.__getitem__, mine))
         if (found := self.change_words.get(i)) is None:
             found = self.change_words[i] = change_words(self.changes[i])
         return found
@@ -464,7 +504,7 @@ class CandidatePool:
                 owner = ix.change_owner(action.owners, change.owner)
                 ident = str(change.number)
                 fits = hint is not None and hint.accepts(ix.projects[i])
-                place = where([ix.projects[i]], ix.updated[i], since)
+                place = where([ix.projects[i]], ix.updated(i), since)
             else:
                 owner, ident = ix.bug_owner(self.bugs[i], names), str(self.bugs[i].bug_id)
                 fits = hint is not None and any(map(hint.accepts, ix.targets[i]))
@@ -488,7 +528,9 @@ class CandidatePool:
         found: list[_Ranked] = []
         for i in positions:
             project = ix.projects[i]
-            if (since and ix.updated[i] < since) or (project not in ix.team and i not in owned):
+            if (since and ix.change_day[i] < since.toordinal()) or (
+                project not in ix.team and i not in owned
+            ):
                 continue
             fits = hint is not None and hint.accepts(project)
             if (fits or hint is None or not hint.filters) and (
@@ -496,7 +538,7 @@ class CandidatePool:
             ):
                 total = ix.change_total(i)
                 rank = _rank(ix, query, total, common, owner=i in owned, hint=fits)
-                found.append(((-rank, "change", ix.order[i], i), LinkKind.CHANGE, i, theirs))
+                found.append(((-rank, "change", ix.order(i), i), LinkKind.CHANGE, i, theirs))
         return found
 
     @staticmethod

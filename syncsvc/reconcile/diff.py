@@ -18,6 +18,8 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+import numpy as np
+
 from syncsvc.config import SUGGEST_THRESHOLD
 from syncsvc.domain import (
     ActionState,
@@ -45,7 +47,15 @@ from syncsvc.reconcile.footers import (
     collect_edges,
     linkable_refs,
 )
-from syncsvc.reconcile.groups import GROUP_CONFIDENCE, Grouper, Member, Seed, inherited
+from syncsvc.reconcile.groups import (
+    GROUP_CONFIDENCE,
+    INT64_MAX,
+    INT64_MIN,
+    Grouper,
+    Member,
+    Seed,
+    inherited,
+)
 from syncsvc.reconcile.hints import HintKind
 from syncsvc.reconcile.weights import WordStats
 
@@ -115,18 +125,44 @@ class _EdgeIndex:
     (by kind and the name after the last ``/``, ignoring case). Lists keep the edges' order."""
 
     def __init__(self, edges: Sequence[Edge]) -> None:
-        self.bugs_of: dict[str, list[Edge]] = defaultdict(list)
+        self.edges = edges
         self.changes_of: dict[tuple[LinkKind, str], list[Edge]] = defaultdict(list)
         for e in edges:
-            if e.kind is LinkKind.BUG:
-                self.bugs_of[str(e.change)].append(e)
             self.changes_of[e.kind, e.id.rsplit("/", 1)[-1].casefold()].append(e)
+        # A change's bug edges: positions in ``edges`` sorted by change number (stable, so in
+        # the edges' order), not a list per change (issue 14's peak RSS).
+        bug_edges: list[int] = []
+        self.beyond: dict[str, list[Edge]] = defaultdict(list)  # numbers no int64 holds
+        for i, e in enumerate(edges):
+            if e.kind is LinkKind.BUG:
+                if INT64_MIN <= e.change <= INT64_MAX:
+                    bug_edges.append(i)
+                else:
+                    self.beyond[str(e.change)].append(e)
+        numbers = np.array([edges[i].change for i in bug_edges], dtype=np.int64)
+        order = np.argsort(numbers, kind="stable")
+        self.bug_numbers = numbers[order]
+        self.bug_edges = np.array(bug_edges, dtype=np.int64)[order]
+
+    def bugs_of(self, change: str) -> list[Edge]:
+        """The bug edges of the change whose number is written ``change``, in edge order."""
+        try:
+            number = int(change)
+        except ValueError:
+            return []
+        if str(number) != change:
+            return []
+        if not INT64_MIN <= number <= INT64_MAX:
+            return list(self.beyond.get(change, ()))
+        start = np.searchsorted(self.bug_numbers, number, "left")
+        end = np.searchsorted(self.bug_numbers, number, "right")
+        return [self.edges[i] for i in self.bug_edges[start:end].tolist()]
 
     def targets(self, parent: Link) -> list[tuple[LinkKind, str, Edge]]:
         """What ``parent`` reaches through one edge: a bug's or blueprint's changes, a change's
         bugs."""
         if parent.kind is LinkKind.CHANGE:
-            return [(e.kind, e.id, e) for e in self.bugs_of.get(parent.id, ())]
+            return [(e.kind, e.id, e) for e in self.bugs_of(parent.id)]
         name = parent.id.rsplit("/", 1)[-1].casefold()
         return [
             (LinkKind.CHANGE, str(e.change), e)

@@ -36,7 +36,9 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from operator import attrgetter
+
+import numpy as np
+from numpy.typing import NDArray
 
 from syncsvc.domain import Account, Change, Edge, LinkKind, StoredAction
 from syncsvc.domain.keys import repo_name
@@ -73,6 +75,7 @@ PERSON_CONFIDENCE = GROUP_CONFIDENCE
 #: An effort person's change joins the group from this long before its first change on: older
 #: work of theirs is earlier, other work ("Ceph matrix support doc" before the ceph-mgr switch).
 LEAD = timedelta(days=14)
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # change numbers outside are in no array
 _POINTS_BACK = re.compile(
     r"\b(?:this|these|those)\s+(?:efforts?|work|changes?|patch(?:es)?|specs?|"
     r"specifications?|proposals?|features?)\b",
@@ -152,25 +155,42 @@ class Grouper:
     def __init__(self, pool: CandidatePool, edges: Sequence[Edge] = ()) -> None:
         self.pool, self.edges = pool, edges
         self._team: frozenset[str] = frozenset(repo_name(p) for p in pool.team_projects)
-        self._position: dict[int, int] | None = None
+        self._numbers: tuple[NDArray[np.int64], NDArray[np.int64]] | None = None
         self._keys: dict[tuple[str, str], list[int]] | None = None
         self._stems: dict[int, tuple[str, ...]] = {}
 
-    def _positions(self) -> dict[int, int]:
-        """Change number → position in the pool (the first of a number)."""
-        if self._position is None:
-            numbers = list(map(attrgetter("number"), self.pool.changes))
-            last = range(len(numbers) - 1, -1, -1)
-            self._position = dict(zip(reversed(numbers), last, strict=True))
-        return self._position
+    def _by_number(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """The pool's change numbers sorted, and the position of each (the first of a number
+        first): arrays, not a dict of every change (issue 14's peak RSS)."""
+        if self._numbers is None:
+            changes = self.pool.changes
+            numbers = np.fromiter((c.number for c in changes), np.int64, len(changes))
+            order = np.argsort(numbers, kind="stable")
+            self._numbers = numbers[order], order
+        return self._numbers
+
+    def _positions(self, numbers: Sequence[int]) -> list[int | None]:
+        """The pool position of the first change with each number (None: not in the pool)."""
+        ordered, order = self._by_number()
+        found: list[int | None] = [None] * len(numbers)
+        fits = [k for k, n in enumerate(numbers) if INT64_MIN <= n <= INT64_MAX]
+        if not len(ordered) or not fits:
+            return found
+        wanted = np.array([numbers[k] for k in fits], dtype=np.int64)
+        at = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
+        hits = (ordered[at] == wanted).tolist()
+        for k, position, hit in zip(fits, order[at].tolist(), hits, strict=True):
+            if hit:
+                found[k] = position
+        return found
 
     def _index(self) -> dict[tuple[str, str], list[int]]:
         """Positions by footer key (from the edges)."""
         if self._keys is None:
-            position = self._positions()
             keys: dict[tuple[str, str], list[int]] = defaultdict(list)
-            for edge in self.edges:
-                if (at := position.get(edge.change)) is not None:
+            positions = self._positions([edge.change for edge in self.edges])
+            for edge, at in zip(self.edges, positions, strict=True):
+                if at is not None:
                     kind = "bug" if edge.kind is LinkKind.BUG else "blueprint"
                     keys[kind, edge.id.rsplit("/", 1)[-1].casefold()].append(at)
             self._keys = keys
@@ -197,7 +217,6 @@ class Grouper:
         since: date | None,
     ) -> list[Member]:
         """The neighbours of ``seeds`` for ``action`` (not the seeds themselves), best first."""
-        position = self._positions()
         people, owners = self.pool.people(), {o.casefold() for o in action.owners}
         mine = [*clauses(action.text, people), *clauses(action.topic, people)]
         if owners:
@@ -207,8 +226,8 @@ class Grouper:
         start = since - LOOKBACK if since and continues(action.text) else since
         best: dict[int, Member] = {}
         phrases: set[str] = set()  # the rarest word of each phrase grouped on
-        for seed in seeds:
-            if (at := position.get(seed.number)) is None:
+        for seed, at in zip(seeds, self._positions([s.number for s in seeds]), strict=True):
+            if at is None:
                 continue
             change = self.pool.changes[at]
             if repo_name(change.project) not in self._team:
@@ -267,7 +286,11 @@ class Grouper:
         "secure RBAC". ``window``: the group's start (earlier for a continuing effort) and
         the event day."""
         start, since = window
-        position, changes = self._positions(), self.pool.changes
+        changes = self.pool.changes
+        asked = list(dict.fromkeys([*(s.number for s in seeds), *best]))
+        position = {
+            n: at for n, at in zip(asked, self._positions(asked), strict=True) if at is not None
+        }
         numbers = {s.number for s in seeds if s.number in position} | set(best)
         group = [position[n] for n in numbers if n in position]
         anchor = {m.seed: s for s in seeds for m in best.values() if m.seed == s.number}

@@ -12,7 +12,7 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -248,15 +248,24 @@ class WordStats:
         return cls(frequencies, int(found["records"]), frozenset(map(str, found["people"])))
 
 
+def team_records(
+    changes: Iterable[Change], bugs: Iterable[Bug], team_projects: Iterable[str]
+) -> int:
+    """How many records :func:`team_record_words` gives word sets for, without making them."""
+    team = frozenset(repo_name(p) for p in team_projects)
+    found = sum(repo_name(c.project) in team for c in changes)
+    return found + sum(bool({lp_project(t.target) for t in b.tasks} & team) for b in bugs)
+
+
 def team_record_words(
     changes: Iterable[Change], bugs: Iterable[Bug], team_projects: Iterable[str]
-) -> list[frozenset[str]]:
-    """The word sets of the team's records: changes in a team repository and bugs with a
-    task on a team project (hidden ones included), as the candidate pool indexes them."""
+) -> Iterator[frozenset[str]]:
+    """The word sets of the team's records, one at a time: changes in a team repository and
+    bugs with a task on a team project (hidden ones included), as the candidate pool indexes
+    them."""
     team = frozenset(repo_name(p) for p in team_projects)
-    found = [change_words(c) for c in changes if repo_name(c.project) in team]
-    found += [bug_words(b) for b in bugs if {lp_project(t.target) for t in b.tasks} & team]
-    return found
+    yield from (change_words(c) for c in changes if repo_name(c.project) in team)
+    yield from (bug_words(b) for b in bugs if {lp_project(t.target) for t in b.tasks} & team)
 
 
 def word_stats(
@@ -265,10 +274,13 @@ def word_stats(
     identities: Sequence[Identity],
     team_projects: Sequence[str],
 ) -> WordStats:
-    """The statistics of the team's records now (what a pool without given statistics uses)."""
+    """The statistics of the team's records now (what a pool without given statistics uses),
+    counted one record at a time: every record's word set at once weighs more than the
+    statistics (issue 14's peak RSS)."""
     frequencies: dict[str, int] = defaultdict(int)
-    records = team_record_words(changes, bugs, team_projects)
-    for found in records:
+    records = 0
+    for found in team_record_words(changes, bugs, team_projects):
+        records += 1
         for word in found:
             frequencies[word] += 1
-    return WordStats(dict(frequencies), len(records), people_words(identities))
+    return WordStats(dict(frequencies), records, people_words(identities))

@@ -76,7 +76,7 @@ from syncsvc.reconcile.weights import (
     bug_words,
     change_words,
     probability,
-    team_record_words,
+    team_records,
     word_stats,
     words,
 )
@@ -362,7 +362,7 @@ def relink(
     bugs: Sequence[Bug] | None = None
     if stats is not None and any(k in (PendingKind.CHANGE, PendingKind.BUG) for k, _ in pending):
         changes, bugs = store.changes(), store.bugs()
-        if _drifted(stats, len(team_record_words(changes, bugs, team_projects))):
+        if _drifted(stats, team_records(changes, bugs, team_projects)):
             stats, full = None, True
     if full or any(kind in (PendingKind.CHANGE, PendingKind.EVENT) for kind, _ in pending):
         changes = store.changes() if changes is None else changes
