@@ -78,13 +78,14 @@ try:
     from syncsvc.parse.summary import parse_summary
 except ImportError:
     from syncsvc.parser import parse_summary
+from syncsvc.errors import InputError
 out = {}
 for path in sys.argv[2:]:
     raw = open(path, encoding="utf-8").read()
     body = raw.split("\\n", 1)[1] if "\\n" in raw else ""
     try:
         out[path] = [a.text for a in parse_summary(body).actions]
-    except Exception:
+    except InputError:  # the parser of that time refused the document
         out[path] = None
 print(json.dumps(out))
 """
