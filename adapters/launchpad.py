@@ -72,7 +72,7 @@ from syncsvc.adapters.launchpad_http import (
 )
 from syncsvc.adapters.launchpad_pool import ReadPool, in_background, twin_session
 from syncsvc.adapters.launchpad_search import PAGE_SIZE as SEARCH_PAGE_SIZE
-from syncsvc.adapters.launchpad_search import search_collection
+from syncsvc.adapters.launchpad_search import entries_in_pages, search_collection
 from syncsvc.adapters.launchpad_values import (
     as_count,
     as_datetime,
@@ -81,7 +81,6 @@ from syncsvc.adapters.launchpad_values import (
     name_from_link,
     raise_for_status,
     representation,
-    slice_of,
     task_from_json,
     unexpected,
 )
@@ -97,7 +96,6 @@ from syncsvc.domain.blueprints import Blueprint
 from syncsvc.errors import (
     ConfigError,
     RemoteAuthError,
-    RemoteError,
     RemoteNotFoundError,
 )
 from syncsvc.hosts import AllowedHosts, ForeignHostError
@@ -566,29 +564,8 @@ class LaunchpadAdapter:
     # --- paging and errors -------------------------------------------------------
 
     def _entries(self, collection: Any, what: str, size: int = PAGE_SIZE) -> Iterator[Any]:
-        """Yield a collection's entries page by page, retrying each page on its own.
-
-        Pages are read as slices of ``size`` so that a page that fails can be
-        fetched again without restarting the collection; this costs the same
-        requests as iterating it. With a known ``total_size`` a short page is not
-        the end: reading goes on from there, and an empty page before the total
-        is a RemoteError (entries vanished while paging, so offsets shifted).
-        """
-        total_size = self._call(partial(getattr, collection, "total_size", None), what)
-        total = total_size if isinstance(total_size, int) else None  # not a total_size_link
-        start = 0
-        while total is None or start < total:
-            fetch = partial(slice_of, collection, start, size)
-            page = self._call(fetch, f"{what} from {start}")
-            yield from page
-            start += len(page)
-            if total is None and len(page) < size:
-                break
-            if not page:
-                raise RemoteError(
-                    f"{what}: incomplete: {start} of {total} entries before an empty page",
-                    hint="entries changed while the pages were read; the next run reads again",
-                )
+        """A collection's entries, page by page, each page retried on its own."""
+        return entries_in_pages(collection, what, size, self._call)
 
     def _call(self, func: Callable[[], T], what: str) -> T:
         """Run ``func`` with the retry policy; map launchpadlib failures to domain errors."""

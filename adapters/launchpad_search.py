@@ -7,12 +7,13 @@ links at that size. lazr.restful serves up to its ``max_batch_size`` per page
 so the search URL is built here as launchpadlib builds it (the WADL method checks
 and encodes every parameter, JSON for all but option-typed ones) with
 ``ws.size`` added; the next links keep it. The collection is lazy: nothing is
-requested until it is read (:meth:`~syncsvc.adapters.launchpad.LaunchpadAdapter._entries`).
+requested until it is read (:func:`entries_in_pages`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from json import dumps
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -21,7 +22,8 @@ from lazr.restfulclient._json import DatetimeJSONEncoder
 from lazr.restfulclient.resource import Collection
 from wadllib.application import Resource as WadlResource
 
-from syncsvc.adapters.launchpad_values import unexpected
+from syncsvc.adapters.launchpad_values import slice_of, unexpected
+from syncsvc.errors import RemoteError
 
 #: lazr.restful's max_batch_size on Launchpad: the most entries one page may hold.
 PAGE_SIZE = 300
@@ -55,3 +57,31 @@ def _with_size(url: str, size: int) -> str:
     parts = urlsplit(url)
     query = f"{parts.query}&" if parts.query else ""
     return urlunsplit(parts._replace(query=query + urlencode({"ws.size": size})))
+
+
+def entries_in_pages(
+    collection: Any, what: str, size: int, call: Callable[[Callable[[], Any], str], Any]
+) -> Iterator[Any]:
+    """Yield a collection's entries page by page, each page read through ``call`` (the
+    adapter's retry policy and error mapping) on its own.
+
+    Pages are read as slices of ``size`` so that a page that fails can be
+    fetched again without restarting the collection; this costs the same
+    requests as iterating it. With a known ``total_size`` a short page is not
+    the end: reading goes on from there, and an empty page before the total
+    is a RemoteError (entries vanished while paging, so offsets shifted).
+    """
+    total_size = call(partial(getattr, collection, "total_size", None), what)
+    total = total_size if isinstance(total_size, int) else None  # not a total_size_link
+    start = 0
+    while total is None or start < total:
+        page = call(partial(slice_of, collection, start, size), f"{what} from {start}")
+        yield from page
+        start += len(page)
+        if total is None and len(page) < size:
+            break
+        if not page:
+            raise RemoteError(
+                f"{what}: incomplete: {start} of {total} entries before an empty page",
+                hint="entries changed while the pages were read; the next run reads again",
+            )

@@ -17,15 +17,16 @@ import heapq
 import math
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from functools import reduce
 
 import numpy as np
 
 from syncsvc.domain import Account, Bug, Change, Identity, LinkKind, StoredAction
 from syncsvc.domain.keys import id_order, lp_project, repo_name
+from syncsvc.reconcile.evidence import Candidate, bug_activity, score_candidate, where
 from syncsvc.reconcile.hints import HintKind, TypeHint, type_hint
 from syncsvc.reconcile.postings import NO_POSITIONS, Floats, Mask, Positions, Postings, rank_floor
 from syncsvc.reconcile.weights import (
@@ -35,7 +36,6 @@ from syncsvc.reconcile.weights import (
     HINT_WEIGHT,
     RARE_WEIGHT,
     WordStats,
-    WordWeights,
     _logit,
     _lowered,
     _Query,
@@ -46,69 +46,6 @@ from syncsvc.reconcile.weights import (
     surface_forms,
     words,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A change or bug that may be the work of a commitment, with its score breakdown.
-
-    ``features`` are the model's inputs (cover, fit, rare, owner, hint), for fitting.
-    """
-
-    kind: LinkKind
-    id: str
-    score: float
-    evidence: str
-    features: tuple[float, ...] = field(default=(), compare=False)
-
-
-def _score(
-    kind: LinkKind,
-    ident: str,
-    mine: Mapping[str, float],
-    theirs: frozenset[str],
-    owner: str | None,
-    hint: TypeHint | None,
-    weights: WordWeights,
-    *,
-    shown: Mapping[str, str],
-    where: str,
-) -> Candidate | None:
-    common = sorted(mine.keys() & theirs)
-    if not common:
-        return None
-    shared = math.fsum(map(mine.__getitem__, common))
-    cover, fit = shared / math.fsum(mine.values()), shared / weights.total(theirs)
-    rare = shared / weights.unknown
-    score = probability(cover, fit, rare, owner=bool(owner), hint=hint is not None)
-    matched = ", ".join(f"{shown.get(w, w)} {mine[w]:.1f}" for w in common)
-    evidence = (
-        f"words [{matched}] cover {cover:.2f} of the action, {fit:.2f} of the {kind}"
-        f"; owner {owner or 'none'}; {where}; type {hint.label if hint else 'none'}"
-        f"; score {score:.2f}"
-    )
-    features = (cover, fit, rare, float(bool(owner)), float(hint is not None))
-    return Candidate(kind, ident, score, evidence, features)
-
-
-def where(projects: Iterable[str], day: date | None, since: date | None) -> str:
-    """Where and when a record is, for evidence: ``project manila-specs, 12 days after the
-    event`` (``updated 2021-03-02`` without an event day)."""
-    place = f"project {', '.join(sorted(projects)) or 'none'}"
-    if day is None:
-        return place
-    if since is None:
-        return f"{place}, updated {day.isoformat()}"
-    days = (day - since).days
-    side = "after" if days >= 0 else "before"
-    return f"{place}, {abs(days)} day{'' if abs(days) == 1 else 's'} {side} the event"
-
-
-def bug_activity(bug: Bug) -> datetime | None:
-    """The bug's latest known activity: its last update or a task's latest status date."""
-    stamps = [bug.date_last_updated]
-    stamps += [d for t in bug.tasks for d in (t.date_created, t.date_in_progress, t.date_closed)]
-    return max((s for s in stamps if s is not None), default=None)
 
 
 class _Index:
@@ -510,8 +447,10 @@ class CandidatePool:
                 fits = hint is not None and any(map(hint.accepts, ix.targets[i]))
                 place = where(ix.targets[i], ix.active[i], since)
             ranked.append(
-                _score(kind, ident, mine, theirs, owner, hint if fits else None, ix.weights,
-                       shown=shown, where=place)
+                score_candidate(
+                    kind, ident, mine, theirs, owner, hint if fits else None, ix.weights,
+                    shown=shown, where=place,
+                )
             )  # fmt: skip
         return tuple(c for c in ranked if c is not None)
 

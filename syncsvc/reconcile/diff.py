@@ -38,7 +38,8 @@ from syncsvc.domain import (
     id_order,
 )
 from syncsvc.domain.links import Plan, TopicRefs
-from syncsvc.reconcile.candidates import Candidate, CandidatePool
+from syncsvc.reconcile.candidates import CandidatePool
+from syncsvc.reconcile.evidence import Candidate
 from syncsvc.reconcile.footers import (
     EXPLICIT_CONFIDENCE,
     LINKABLE,

@@ -42,7 +42,8 @@ from numpy.typing import NDArray
 
 from syncsvc.domain import Account, Change, Edge, LinkKind, StoredAction
 from syncsvc.domain.keys import repo_name
-from syncsvc.reconcile.candidates import CandidatePool, where
+from syncsvc.reconcile.candidates import CandidatePool
+from syncsvc.reconcile.evidence import where
 from syncsvc.reconcile.weights import STOP_WEIGHT, clauses, stems, surface_forms, words
 
 #: A neighbour's confidence: on the linking set's tuning split (benchmarks/bench_linking.py)

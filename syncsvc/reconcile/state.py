@@ -27,7 +27,7 @@ from syncsvc.domain import (
     lp_project,
     repo_name,
 )
-from syncsvc.reconcile.candidates import bug_activity
+from syncsvc.reconcile.evidence import bug_activity
 
 
 @dataclass(frozen=True, slots=True)

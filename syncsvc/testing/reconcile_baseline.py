@@ -44,13 +44,8 @@ from syncsvc.domain import (
     repo_name,
 )
 from syncsvc.reconcile import diff as reconcile
-from syncsvc.reconcile.candidates import (
-    Candidate,
-    CandidatePool,
-    _score,
-    bug_activity,
-    where,
-)
+from syncsvc.reconcile.candidates import CandidatePool
+from syncsvc.reconcile.evidence import Candidate, bug_activity, score_candidate, where
 from syncsvc.reconcile.hints import HintKind
 from syncsvc.reconcile.owner_match import change_owner_match, launchpad_owner_match
 from syncsvc.reconcile.weights import (
@@ -252,7 +247,7 @@ class NaivePool(CandidatePool):
                 theirs = change_words(change)
                 place = where([project], change.updated.date(), since)
                 found.append(
-                    _score(LinkKind.CHANGE, ident, mine, theirs, owner, fits, weights,
+                    score_candidate(LinkKind.CHANGE, ident, mine, theirs, owner, fits, weights,
                            shown=shown, where=place)
                 )  # fmt: skip
         for bug in () if only else self.bugs:
@@ -269,7 +264,7 @@ class NaivePool(CandidatePool):
                 ident = str(bug.bug_id)
                 place = where(targets, active.date() if active else None, since)
                 found.append(
-                    _score(LinkKind.BUG, ident, mine, bug_words(bug), owner, fits, weights,
+                    score_candidate(LinkKind.BUG, ident, mine, bug_words(bug), owner, fits, weights,
                            shown=shown, where=place)
                 )  # fmt: skip
         ranked = (c for c in found if c is not None)

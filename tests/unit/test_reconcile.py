@@ -30,13 +30,9 @@ from syncsvc.domain import (
     Relation,
     StoredAction,
 )
-from syncsvc.reconcile.candidates import (
-    Candidate,
-    CandidatePool,
-    where,
-    words,
-)
+from syncsvc.reconcile.candidates import CandidatePool, words
 from syncsvc.reconcile.diff import diff
+from syncsvc.reconcile.evidence import Candidate, where
 from syncsvc.reconcile.hints import HintKind, TypeHint, type_hint
 from syncsvc.reconcile.state import assess, branch_states
 from syncsvc.reconcile.weights import surface_forms

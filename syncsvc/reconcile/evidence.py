@@ -1,0 +1,82 @@
+"""A candidate link and its evidence: the score breakdown a suggestion explains itself with.
+
+The pure pieces of :mod:`syncsvc.reconcile.candidates` that other modules (the groups,
+the state, the baselines) use too: the :class:`Candidate` record, the scoring of one
+record with its evidence line, and how a record's place and time read in evidence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from syncsvc.domain import Bug, LinkKind
+from syncsvc.reconcile.hints import TypeHint
+from syncsvc.reconcile.weights import WordWeights, probability
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A change or bug that may be the work of a commitment, with its score breakdown.
+
+    ``features`` are the model's inputs (cover, fit, rare, owner, hint), for fitting.
+    """
+
+    kind: LinkKind
+    id: str
+    score: float
+    evidence: str
+    features: tuple[float, ...] = field(default=(), compare=False)
+
+
+def score_candidate(
+    kind: LinkKind,
+    ident: str,
+    mine: Mapping[str, float],
+    theirs: frozenset[str],
+    owner: str | None,
+    hint: TypeHint | None,
+    weights: WordWeights,
+    *,
+    shown: Mapping[str, str],
+    where: str,
+) -> Candidate | None:
+    """The candidate ``ident`` of ``kind`` scored on the words it shares with ``mine``,
+    with its evidence line; None when they share no word."""
+    common = sorted(mine.keys() & theirs)
+    if not common:
+        return None
+    shared = math.fsum(map(mine.__getitem__, common))
+    cover, fit = shared / math.fsum(mine.values()), shared / weights.total(theirs)
+    rare = shared / weights.unknown
+    score = probability(cover, fit, rare, owner=bool(owner), hint=hint is not None)
+    matched = ", ".join(f"{shown.get(w, w)} {mine[w]:.1f}" for w in common)
+    evidence = (
+        f"words [{matched}] cover {cover:.2f} of the action, {fit:.2f} of the {kind}"
+        f"; owner {owner or 'none'}; {where}; type {hint.label if hint else 'none'}"
+        f"; score {score:.2f}"
+    )
+    features = (cover, fit, rare, float(bool(owner)), float(hint is not None))
+    return Candidate(kind, ident, score, evidence, features)
+
+
+def where(projects: Iterable[str], day: date | None, since: date | None) -> str:
+    """Where and when a record is, for evidence: ``project manila-specs, 12 days after the
+    event`` (``updated 2021-03-02`` without an event day)."""
+    place = f"project {', '.join(sorted(projects)) or 'none'}"
+    if day is None:
+        return place
+    if since is None:
+        return f"{place}, updated {day.isoformat()}"
+    days = (day - since).days
+    side = "after" if days >= 0 else "before"
+    return f"{place}, {abs(days)} day{'' if abs(days) == 1 else 's'} {side} the event"
+
+
+def bug_activity(bug: Bug) -> datetime | None:
+    """The bug's latest known activity: its last update or a task's latest status date."""
+    stamps = [bug.date_last_updated]
+    stamps += [d for t in bug.tasks for d in (t.date_created, t.date_in_progress, t.date_closed)]
+    return max((s for s in stamps if s is not None), default=None)
