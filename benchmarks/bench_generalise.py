@@ -22,6 +22,11 @@ so that figure is not selected on the batch it reports. The fallback is
 switched on (``ACCEPTED``) only when those nested additions include right items
 and are at least 90% precise.
 
+The *rescue* is the same model run only on the documents the pre-batch parser
+rejected ("no PTG structure found"), where the alternative to its reading is an
+error. Its sweep and nested check follow the same rules, over those documents
+only; the parser would run it before rejecting once the nested check accepts it.
+
 Usage::
 
     .venv/bin/python benchmarks/bench_generalise.py
@@ -290,10 +295,17 @@ def additions(
     before: Mapping[str, list[str] | None],
     models: Mapping[str, tuple[dict[str, float], float]],
     threshold: float,
+    *,
+    rejected_only: bool = False,
 ) -> dict[str, tuple[int, int]]:
-    """Per batch: (items the fallback adds over the pre-batch parser that match, items counted)."""
+    """Per batch: (items the fallback adds over the pre-batch parser that match, items counted).
+
+    ``rejected_only``: only in the documents the pre-batch parser rejected (the rescue).
+    """
     out: dict[str, tuple[int, int]] = {}
     for doc in docs:
+        if rejected_only and before[doc.path.name] is not None:
+            continue
         base = _score(doc, before[doc.path.name])
         more = _score(doc, with_fallback(doc, before[doc.path.name], models[doc.batch], threshold))
         right, counted = out.get(doc.batch, (0, 0))
@@ -360,6 +372,35 @@ def write_weights(
     WEIGHTS_FILE.write_text("\n".join(lines), encoding="utf-8")
 
 
+def rescue(
+    docs: Sequence[Doc],
+    before: Mapping[str, list[str] | None],
+    models: Mapping[str, tuple[dict[str, float], float]],
+) -> bool:
+    """Print the rescue's sweep and nested check: the fallback run only on the documents the
+    pre-batch parsers rejected, where the alternative is an error, not a clean reading.
+    Return whether the nested check would accept it (same rule as the fallback's)."""
+    rejected = [d for d in docs if before[d.path.name] is None]
+    with_items = sum(1 for d in rejected if _score(d, []).annotated)
+    print(
+        f"\nrescue: the {len(rejected)} documents the pre-batch parsers rejected "
+        f"({with_items} with annotated items)"
+    )
+    sweep = {t: additions(docs, before, models, t, rejected_only=True) for t in THRESHOLDS}
+    print(f"{'threshold':>9} {'found in rejected: right/counted':>34}")
+    for threshold, parts in sweep.items():
+        right, counted = sum(p[0] for p in parts.values()), sum(p[1] for p in parts.values())
+        shown = f"{right / counted:.0%}" if counted else "-"
+        print(f"{threshold:>9} {f'{right}/{counted}':>26} {shown:>7}")
+    found = lowest_threshold(sweep)
+    print(f"rescue threshold: {found}")
+    print("nested: each batch's rejected documents at the threshold the other batches choose")
+    right, counted = nested(rejected, sweep)
+    accepted = found is not None and right > 0 and right / counted >= ACCEPT
+    print(f"rescue accepted (nested finds right and at least {ACCEPT:.0%} precise): {accepted}")
+    return accepted
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Fit the fallback per left-out batch, print the proxy, optionally write the weights."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
@@ -386,6 +427,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     right, counted = nested(docs, sweep)
     accepted = math.isfinite(chosen) and right > 0 and right / counted >= ACCEPT
     print(f"\naccepted (nested additions right and at least {ACCEPT:.0%} precise): {accepted}")
+    rescue(docs, before, models)
     if args.write:
         model = fit([r for d in docs for r in rows[d.path.name]])
         write_weights(model, chosen if math.isfinite(chosen) else 1.0, len(docs), accepted=accepted)
