@@ -21,7 +21,7 @@ from syncsvc.reconcile.weights import WordWeights, probability
 class Candidate:
     """A change or bug that may be the work of a commitment, with its score breakdown.
 
-    ``features`` are the model's inputs (cover, fit, rare, owner, hint), for fitting.
+    ``features`` are the model's inputs (cover, fit, rare, owner, hint, body), for fitting.
     """
 
     kind: LinkKind
@@ -42,23 +42,30 @@ def score_candidate(
     *,
     shown: Mapping[str, str],
     where: str,
+    body: frozenset[str] = frozenset(),
 ) -> Candidate | None:
-    """The candidate ``ident`` of ``kind`` scored on the words it shares with ``mine``,
+    """The candidate ``ident`` of ``kind`` scored on the words it shares with ``mine``, in
+    its own words (``theirs``) or only in its commit-message body (``body``: weighed less),
     with its evidence line; None when they share no word."""
     common = sorted(mine.keys() & theirs)
-    if not common:
+    extra = sorted((mine.keys() & body) - theirs) if body else []
+    if not common and not extra:
         return None
-    shared = math.fsum(map(mine.__getitem__, common))
-    cover, fit = shared / math.fsum(mine.values()), shared / weights.total(theirs)
+    shared, mine_total = math.fsum(map(mine.__getitem__, common)), math.fsum(mine.values())
+    total = weights.total(theirs)
+    cover, fit = shared / mine_total, (shared / total if total else 0.0)
     rare = shared / weights.unknown
-    score = probability(cover, fit, rare, owner=bool(owner), hint=hint is not None)
+    in_body = math.fsum(map(mine.__getitem__, extra)) / mine_total
+    score = probability(cover, fit, rare, owner=bool(owner), hint=hint is not None, body=in_body)
     matched = ", ".join(f"{shown.get(w, w)} {mine[w]:.1f}" for w in common)
+    body_matched = ", ".join(f"{shown.get(w, w)} {mine[w]:.1f}" for w in extra)
+    said = f"words [{matched}]" + (f", body words [{body_matched}]" if extra else "")
     evidence = (
-        f"words [{matched}] cover {cover:.2f} of the action, {fit:.2f} of the {kind}"
+        f"{said} cover {cover:.2f} of the action, {fit:.2f} of the {kind}"
         f"; owner {owner or 'none'}; {where}; type {hint.label if hint else 'none'}"
         f"; score {score:.2f}"
     )
-    features = (cover, fit, rare, float(bool(owner)), float(hint is not None))
+    features = (cover, fit, rare, float(bool(owner)), float(hint is not None), in_body)
     return Candidate(kind, ident, score, evidence, features)
 
 
