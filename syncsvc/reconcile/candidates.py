@@ -271,11 +271,11 @@ class _Index:
 
     def words_of_body(self, i: int) -> frozenset[str]:
         """The words only a change's commit-message body holds (see :func:`body_words`)."""
+        if not self.changes[i].body:
+            return frozenset()
         if self.projects[i] in self.team:
             mine = self.body_ids[self.body_bounds[i] : self.body_bounds[i + 1]].tolist()
             return frozenset(map(self.vocabulary.__getitem__, mine))
-        if not self.changes[i].body:
-            return frozenset()
         return body_words(self.changes[i], self.words_of_change(i))
 
     def words_of_bug(self, i: int) -> frozenset[str]:

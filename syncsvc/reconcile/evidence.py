@@ -57,13 +57,16 @@ def score_candidate(
     rare = shared / weights.unknown
     in_body = math.fsum(map(mine.__getitem__, extra)) / mine_total
     score = probability(cover, fit, rare, owner=bool(owner), hint=hint is not None, body=in_body)
-    matched = ", ".join(f"{shown.get(w, w)} {mine[w]:.1f}" for w in common)
-    body_matched = ", ".join(f"{shown.get(w, w)} {mine[w]:.1f}" for w in extra)
-    said = f"words [{matched}]" + (f", body words [{body_matched}]" if extra else "")
+    said = []
+    if common:
+        matched = ", ".join(f"{shown.get(w, w)} {mine[w]:.1f}" for w in common)
+        said.append(f"words [{matched}] cover {cover:.2f} of the action, {fit:.2f} of the {kind}")
+    if extra:
+        matched = ", ".join(f"{shown.get(w, w)} {mine[w]:.1f}" for w in extra)
+        said.append(f"body words [{matched}] cover {in_body:.2f} of the action")
     evidence = (
-        f"{said} cover {cover:.2f} of the action, {fit:.2f} of the {kind}"
-        f"; owner {owner or 'none'}; {where}; type {hint.label if hint else 'none'}"
-        f"; score {score:.2f}"
+        f"{'; '.join(said)}; owner {owner or 'none'}; {where}"
+        f"; type {hint.label if hint else 'none'}; score {score:.2f}"
     )
     features = (cover, fit, rare, float(bool(owner)), float(hint is not None), in_body)
     return Candidate(kind, ident, score, evidence, features)

@@ -451,6 +451,52 @@ class TestCandidates:
             assert pool.score(action_, EVENT_DAY, limit=limit) == full[:limit]
         assert pool.score(action_, date(2021, 1, 1), limit=3) == ()
 
+    def test_a_body_only_change_is_a_weaker_candidate(self):
+        """A change holding the action's words only in its commit-message body is a candidate,
+        explained as body words, and scores below one holding them in its subject."""
+        in_body = replace(
+            change(800005, "Add a scheduler filter for shares"),
+            body="Lets a share ask for affinity with its peers through scheduler hints.",
+        )
+        in_subject = change(800006, "Add a scheduler filter for share affinity hints")
+        pool = CandidatePool([*BACKGROUND, in_body, in_subject], [], IDENTITIES, TEAM)
+        assert [(c.id, c.score, c.evidence) for c in pool.score(CARTHACA_ACTION, EVENT_DAY)] == [
+            ("800006", 0.6,
+             ("words [affinity 3.3, hints 3.3] cover 0.67 of the action, 0.59 of the change;"
+             " owner none; project manila, 10 days after the event; type none; score 0.60")),
+            ("800005", 0.269,
+             ("body words [affinity 3.3, hints 3.3] cover 0.67 of the action; owner none;"
+             " project manila, 10 days after the event; type none; score 0.27")),
+        ]  # fmt: skip
+
+    def test_body_words_add_to_subject_words(self):
+        """A body holding the action's other words lifts a change that shares one in its
+        subject; the words already in the subject count once."""
+        plain = change(800007, "Share affinity scheduler filter")
+        told = replace(plain, number=800008, body="Adds affinity and anti-affinity hints.")
+        pool = CandidatePool([*BACKGROUND, plain, told], [], IDENTITIES, TEAM)
+        found = {c.id: c for c in pool.score(CARTHACA_ACTION, EVENT_DAY)}
+        assert found["800008"].score > found["800007"].score
+        assert "body words [hints 3.3]" in found["800008"].evidence
+        assert found["800008"].features[:3] == found["800007"].features[:3]
+        assert found["800008"].features[5] > 0 == found["800007"].features[5]
+
+    def test_limited_ranking_with_bodies_is_the_head_of_the_full_one(self):
+        """Body-only and subject candidates ranked together: a limited ranking keeps the full
+        ranking's order."""
+        action_ = action(9, "zorya will fix the quota scheduler", owners=("zorya",))
+        changes = [
+            replace(change(830000 + n, "Tidy up"), body="Quota scheduler races " * (n % 3))
+            for n in range(30)
+        ]
+        changes += [change(831000 + n, ["Quota", "Scheduler quota"][n % 2]) for n in range(10)]
+        older = [replace(c, number=c.number + 1000 * k) for k in range(6) for c in BACKGROUND]
+        pool = CandidatePool([*older, *changes], [], IDENTITIES, TEAM)
+        full = pool.score(action_, EVENT_DAY)
+        assert len(full) == 30  # the twenty with a body and the ten with a subject
+        for limit in (1, 5, 10, 11, 20, 29):
+            assert pool.score(action_, EVENT_DAY, limit=limit) == full[:limit]
+
     def test_below_threshold_is_explained(self):
         """Nothing above the threshold: no link, and a reason naming the best candidate."""
         plan = run([CARTHACA_ACTION], [*BACKGROUND, BACKUP_SPEC])
