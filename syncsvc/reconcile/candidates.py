@@ -26,11 +26,17 @@ import numpy as np
 
 from syncsvc.domain import Account, Bug, Change, Identity, LinkKind, StoredAction
 from syncsvc.domain.keys import id_order, lp_project, repo_name
-from syncsvc.reconcile.evidence import Candidate, bug_activity, score_candidate, where
+from syncsvc.reconcile.evidence import (
+    Candidate,
+    bug_activity,
+    logits,
+    rank_of,
+    score_candidate,
+    where,
+)
 from syncsvc.reconcile.hints import HintKind, TypeHint, type_hint
 from syncsvc.reconcile.postings import (
     NO_POSITIONS,
-    Floats,
     Mask,
     Positions,
     Postings,
@@ -39,12 +45,6 @@ from syncsvc.reconcile.postings import (
     word_slices,
 )
 from syncsvc.reconcile.weights import (
-    BIAS,
-    BODY_WEIGHT,
-    COVER_WEIGHT,
-    FIT_WEIGHT,
-    HINT_WEIGHT,
-    RARE_WEIGHT,
     WordStats,
     _logit,
     _lowered,
@@ -53,7 +53,6 @@ from syncsvc.reconcile.weights import (
     bug_words,
     change_words,
     people_words,
-    probability,
     surface_forms,
     words,
 )
@@ -482,13 +481,17 @@ class CandidatePool:
         if len(bodies):  # changes sharing a word only in their body are candidates too
             changes, shared, body_shared = merged(changes, shared, bodies, in_body)
             totals = ix.change_totals[changes]
-        change_ranks = _logits(
-            ix, LinkKind.CHANGE, hint, changes, (shared, body_shared), query.total, totals
+        hinted = ix.fits(LinkKind.CHANGE, hint)[changes] if hint is not None else None
+        change_ranks = logits(
+            (shared, body_shared), query.total, totals, unknown=ix.weights.unknown, fits=hinted
         )
         bugs, bug_ranks = NO_POSITIONS, np.empty(0)
         if with_bugs:
             bugs, shared, totals = ix.postings(LinkKind.BUG, since, None).weighted(mine, held)
-            bug_ranks = _logits(ix, LinkKind.BUG, hint, bugs, (shared, None), query.total, totals)
+            hinted = ix.fits(LinkKind.BUG, hint)[bugs] if hint is not None else None
+            bug_ranks = logits(
+                (shared, None), query.total, totals, unknown=ix.weights.unknown, fits=hinted
+            )
         ix.compared += len(owned) + len(held) + len(changes) + len(bugs)
         if limit is not None and ix.unique:
             # Ranked on the logit scale (no exp per record); scores are rounded to 3
@@ -543,7 +546,9 @@ class CandidatePool:
             extra = query.words & (body := ix.words_of_body(i))
             if common or extra:
                 total = ix.change_total(i)
-                rank = _rank(ix, query, total, (common, extra), owner=i in owned, hint=fits)
+                rank = rank_of(
+                    query, ix.weights, total, (common, extra), owner=i in owned, hint=fits
+                )
                 key = (-rank, "change", ix.order(i), i)
                 found.append((key, LinkKind.CHANGE, i, theirs, body))
         return found
@@ -571,49 +576,7 @@ class CandidatePool:
                 and (common := query.words & (theirs := ix.words_of_bug(i)))
             ):
                 total = ix.bug_total(i)
-                rank = _rank(ix, query, total, (common, ()), owner=owner, hint=fits)
+                rank = rank_of(query, ix.weights, total, (common, ()), owner=owner, hint=fits)
                 key = (-rank, "bug", id_order(str(bug.bug_id)), i)
                 found.append((key, LinkKind.BUG, i, theirs, frozenset()))
         return found
-
-
-def _rank(
-    ix: _Index,
-    query: _Query,
-    total: float,
-    common: tuple[Collection[str], Collection[str]],
-    *,
-    owner: bool,
-    hint: bool,
-) -> float:
-    """The score :func:`score_candidate` gives, without the evidence (``total``: the record's
-    weight; ``common``: the words shared in its own words, and only in its body)."""
-    shared = math.fsum(map(query.weights.__getitem__, common[0]))
-    cover, fit = shared / query.total, (shared / total if total else 0.0)
-    body = math.fsum(map(query.weights.__getitem__, common[1])) / query.total
-    rare = shared / ix.weights.unknown
-    return probability(cover, fit, rare, owner=owner, hint=hint, body=body)
-
-
-def _logits(
-    ix: _Index,
-    kind: LinkKind,
-    hint: TypeHint | None,
-    positions: Positions,
-    shared: tuple[Floats, Floats | None],
-    mine_total: float,
-    totals: Floats,
-) -> Floats:
-    """The logit of :func:`probability` for many records at once (no owner: owned records
-    are scored one by one); ``shared``: the shared weight in the records' own words and, for
-    changes, only in their bodies."""
-    per_shared = COVER_WEIGHT / mine_total + RARE_WEIGHT / ix.weights.unknown
-    own, body = shared
-    if body is None:
-        z: Floats = BIAS + own * (per_shared + FIT_WEIGHT / totals)
-    else:
-        fit = np.divide(own, totals, out=np.zeros(len(own)), where=totals > 0)
-        z = BIAS + own * per_shared + FIT_WEIGHT * fit + body * (BODY_WEIGHT / mine_total)
-    if hint is not None:
-        z = z + HINT_WEIGHT * ix.fits(kind, hint)[positions]
-    return z
