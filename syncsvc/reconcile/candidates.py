@@ -1,12 +1,14 @@
 """Candidate links for commitments with no explicit id: scored, explainable guesses.
 
 A candidate is a team change or bug (or an owner's, anywhere) that shares words
-with the action and its topic, team commitments included. Words weigh their
+with the action and its topic, team commitments included: in its own words or,
+for a change, only in its commit-message body (weaker evidence). Words weigh their
 IDF over the team's records (see :mod:`syncsvc.reconcile.weights`); the score
 is a logistic model of how much of the record the shared words make up, their
-weight, whether an owner wrote or holds it (through the identity map) and
-whether it fits the wording's type hint ("spec" → ``*-specs`` repos; "nova
-spec" → only ``nova-specs``; an e-mail to openstack-discuss finds nothing).
+weight, how much of the action a change's body adds, whether an owner wrote or
+holds it (through the identity map) and whether it fits the wording's type hint
+("spec" → ``*-specs`` repos; "nova spec" → only ``nova-specs``; an e-mail to
+openstack-discuss finds nothing).
 The words, their weights and each piece of evidence are the link's evidence.
 Pure functions only.
 """
