@@ -21,7 +21,7 @@ import requests
 
 from syncsvc.adapters import gerrit_workarounds as workarounds
 from syncsvc.adapters.http import HttpPolicy, TransientError
-from syncsvc.domain import Account, Change, ChangeStatus, footers_from_message
+from syncsvc.domain import Account, Change, ChangeStatus, footers_from_message, message_body
 from syncsvc.domain.reviews import ChangeReviews, ReviewEvent, ReviewKind, main_vote, votes_in
 from syncsvc.errors import (
     ConfigError,
@@ -35,6 +35,7 @@ from syncsvc.hosts import AllowedHosts, ForeignHostError
 logger = logging.getLogger(__name__)
 
 # Only what Change needs: each option costs the server work (recipes/gerrit.md).
+# CURRENT_COMMIT brings the commit message: its footers and its body (text evidence).
 QUERY_OPTIONS = (
     "CURRENT_REVISION",
     "CURRENT_COMMIT",
@@ -113,6 +114,7 @@ def parse_change(info: Mapping[str, Any], *, base_url: str) -> Change:
         revisions = info.get("revisions") or {}
         revision = revisions.get(info.get("current_revision", ""), {})
         labels = info.get("labels") or {}
+        message = revision.get("commit", {}).get("message", "")
         return Change(
             number=number,
             project=project,
@@ -128,8 +130,9 @@ def parse_change(info: Mapping[str, Any], *, base_url: str) -> Change:
             change_id=info.get("change_id"),
             current_patch_set=revision.get("_number"),
             votes=tuple((n, label_value(n, labels[n])) for n in VOTE_LABELS if n in labels),
-            footers=footers_from_message(revision.get("commit", {}).get("message", "")),
+            footers=footers_from_message(message),
             url=f"{base_url}/c/{project}/+/{number}",
+            body=message_body(message),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RemoteError(f"malformed ChangeInfo from Gerrit: {exc!r}") from exc

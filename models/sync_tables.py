@@ -263,6 +263,8 @@ class ChangeRow(Base):
     url: Mapped[str] = mapped_column(String(2000))
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)  # as in BugRow
+    # The commit message's body as text evidence, bounded (0017; "" for changes stored before).
+    body: Mapped[str] = mapped_column(Text, server_default="")
 
     @staticmethod
     def columns_of(change: Change) -> dict[str, object]:
@@ -291,6 +293,7 @@ class ChangeRow(Base):
             "updated": change.updated,
             "submitted": change.submitted,
             "url": change.url,
+            "body": change.body,
         }
 
     def to_record(self, shared: dict[object, object] | None = None) -> Change:
@@ -333,6 +336,7 @@ class ChangeRow(Base):
                 change_id=footer_id,
             ),
             url=self.url,
+            body=self.body,
         )
 
 

@@ -30,6 +30,7 @@ from syncsvc.domain import (
     Ref,
     RefKind,
     StoredAction,
+    message_body,
 )
 from syncsvc.reconcile.candidates import CandidatePool
 from syncsvc.reconcile.diff import diff
@@ -39,6 +40,7 @@ from syncsvc.reconcile.weights import words
 # --- end of project imports
 
 DEFAULT_THRESHOLD = StatusSection().suggest_threshold
+BODIES = True  # whether changes carry their commit-message bodies (as the Gerrit adapter's do)
 
 
 def _when(text: str) -> datetime:
@@ -78,6 +80,7 @@ def to_change(record: ChangeRecord) -> Change:
             blueprints=footers.get("blueprints", ()),
             change_id=record.change_id,
         ),
+        body=message_body(record.message) if BODIES else "",
     )
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         find_blueprint_footers,
         find_bug_footers,
         footers_from_message,
+        message_body,
     )
     from syncsvc.domain.keys import (
         ArtifactKey,
@@ -116,6 +117,7 @@ _WHERE: dict[str, str] = {
     "find_blueprint_footers": "footers",
     "find_bug_footers": "footers",
     "footers_from_message": "footers",
+    "message_body": "footers",
     "ArtifactKey": "keys",
     "ArtifactKind": "keys",
     "id_order": "keys",
@@ -291,5 +293,6 @@ __all__ = [
     "footers_from_message",
     "id_order",
     "lp_project",
+    "message_body",
     "repo_name",
 ]

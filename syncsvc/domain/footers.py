@@ -12,7 +12,8 @@ Two grammars are read, and a footer either of them accepts counts:
   numbers (``#1, 2 3``, ``LP#4``) or ``blueprint x``/``bp x``/``bp:x``/a bare name;
 * ``Change-Id: I<40 hex digits>`` (the last one wins, as in Gerrit).
 
-:func:`footers_from_message` gives the domain :class:`Footers` of a message.
+:func:`footers_from_message` gives the domain :class:`Footers` of a message, and
+:func:`message_body` the rest of its body, as text evidence for candidate links.
 Pure functions only: no I/O.
 """
 
@@ -179,3 +180,28 @@ def footers_from_message(message: str) -> Footers:
         blueprints=tuple(dict.fromkeys([*keyed.blueprints, *blueprints])),
         change_id=change_ids[-1] if change_ids else None,
     )
+
+
+#: The most of a commit message's body kept as text evidence, in characters. The first
+#: paragraphs say what a change does; what runs past 2 KB is mostly tracebacks, test output
+#: and lists. Bodies are read at every relink, with every change in memory at once, so each
+#: is bounded (real ones average under 400 characters, footers left out).
+BODY_LIMIT = 2048
+_FOOTER_LINE = re.compile(r"[ \t]*[A-Za-z][\w-]*:\s")  # "Change-Id: ...", "Signed-off-by: ..."
+
+
+def message_body(message: str) -> str:
+    """A commit message's body as text evidence: the lines after the subject line without
+    footer lines ("Closes-Bug: ...", "Change-Id: ...") and lines holding a URL, joined by
+    single spaces and cut to :data:`BODY_LIMIT` characters."""
+    lines = message.splitlines()[1:]
+    kept = " ".join(
+        text
+        for line in lines
+        if (text := line.strip()) and "://" not in text and not _FOOTER_LINE.match(text)
+    )
+    if len(kept) <= BODY_LIMIT:
+        return kept
+    cut = kept[:BODY_LIMIT]
+    # do not end in the middle of a word: a cut word is another word
+    return cut.rsplit(" ", 1)[0] if " " in cut and not kept[BODY_LIMIT].isspace() else cut

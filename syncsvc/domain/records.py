@@ -234,6 +234,9 @@ class Change:
     votes: tuple[tuple[str, int], ...] = ()  # (label, most significant value)
     footers: Footers = field(default_factory=Footers)
     url: str = ""
+    # The commit message's body as text evidence (see footers.message_body): no subject
+    # line, footers or URLs, at most BODY_LIMIT characters.
+    body: str = ""
 
 
 @dataclass(frozen=True, slots=True)

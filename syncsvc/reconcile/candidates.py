@@ -1,12 +1,14 @@
 """Candidate links for commitments with no explicit id: scored, explainable guesses.
 
 A candidate is a team change or bug (or an owner's, anywhere) that shares words
-with the action and its topic, team commitments included. Words weigh their
+with the action and its topic, team commitments included: in its own words or,
+for a change, only in its commit-message body (weaker evidence). Words weigh their
 IDF over the team's records (see :mod:`syncsvc.reconcile.weights`); the score
 is a logistic model of how much of the record the shared words make up, their
-weight, whether an owner wrote or holds it (through the identity map) and
-whether it fits the wording's type hint ("spec" → ``*-specs`` repos; "nova
-spec" → only ``nova-specs``; an e-mail to openstack-discuss finds nothing).
+weight, how much of the action a change's body adds, whether an owner wrote or
+holds it (through the identity map) and whether it fits the wording's type hint
+("spec" → ``*-specs`` repos; "nova spec" → only ``nova-specs``; an e-mail to
+openstack-discuss finds nothing).
 The words, their weights and each piece of evidence are the link's evidence.
 Pure functions only.
 """
@@ -26,23 +28,33 @@ import numpy as np
 
 from syncsvc.domain import Account, Bug, Change, Identity, LinkKind, StoredAction
 from syncsvc.domain.keys import id_order, lp_project, repo_name
-from syncsvc.reconcile.evidence import Candidate, bug_activity, score_candidate, where
+from syncsvc.reconcile.evidence import (
+    Candidate,
+    bug_activity,
+    logits,
+    rank_of,
+    score_candidate,
+    where,
+)
 from syncsvc.reconcile.hints import HintKind, TypeHint, type_hint
-from syncsvc.reconcile.postings import NO_POSITIONS, Floats, Mask, Positions, Postings, rank_floor
+from syncsvc.reconcile.postings import (
+    NO_POSITIONS,
+    Mask,
+    Positions,
+    Postings,
+    merged,
+    rank_floor,
+    word_slices,
+)
 from syncsvc.reconcile.weights import (
-    BIAS,
-    COVER_WEIGHT,
-    FIT_WEIGHT,
-    HINT_WEIGHT,
-    RARE_WEIGHT,
     WordStats,
     _logit,
     _lowered,
     _Query,
+    body_words,
     bug_words,
     change_words,
     people_words,
-    probability,
     surface_forms,
     words,
 )
@@ -79,6 +91,8 @@ class _Index:
         self.vocabulary: list[str] = []
         word_ids: dict[str, int] = {}
         used, ends = array("i"), array("q")
+        # The words only their commit-message bodies hold, the same way (team changes only).
+        body_used, body_ends = array("i"), array("q")
         for i, change in enumerate(self.changes):
             if change.topic:
                 self.by_topic[change.topic].append(i)
@@ -89,12 +103,19 @@ class _Index:
             if account.name:
                 self.by_account["name", account.name.casefold()].append(i)
             if self.projects[i] in self.team:
-                for word in change_words(change):
+                subject = change_words(change)
+                for word in subject:
                     if (n := word_ids.get(word)) is None:
                         n = word_ids[word] = len(self.vocabulary)
                         self.vocabulary.append(word)
                     used.append(n)
+                for word in body_words(change, subject):
+                    if (n := word_ids.get(word)) is None:
+                        n = word_ids[word] = len(self.vocabulary)
+                        self.vocabulary.append(word)
+                    body_used.append(n)
             ends.append(len(used))
+            body_ends.append(len(body_used))
         self.word_ids = np.frombuffer(used, dtype=np.int32) if used else np.empty(0, np.int32)
         self.word_ends = np.frombuffer(ends, dtype=np.int64) if ends else np.empty(0, np.int64)
         self.word_starts = np.concatenate((np.zeros(1, np.int64), self.word_ends))[:-1]
@@ -103,8 +124,13 @@ class _Index:
         by_id = np.argsort(self.word_ids, kind="stable")
         cuts = np.searchsorted(self.word_ids[by_id], np.arange(len(self.vocabulary) + 1))
         change_by_word = {
-            word: owner_of[by_id[cuts[n] : cuts[n + 1]]] for n, word in enumerate(self.vocabulary)
+            word: owner_of[by_id[cuts[n] : cuts[n + 1]]]
+            for n, word in enumerate(self.vocabulary)
+            if cuts[n + 1] > cuts[n]
         }
+        self.body_ids, self.body_bounds, body_by_word = word_slices(
+            body_used, body_ends, len(self.vocabulary)
+        )
         team_changes = sum(p in self.team for p in self.projects)
         self.by_assignee: dict[str, list[int]] = defaultdict(list)
         bug_by_word: dict[str, list[int]] = defaultdict(list)
@@ -142,6 +168,13 @@ class _Index:
             np.arange(len(self.changes), dtype=np.int64),
             np.maximum(self.change_totals, 0.0),
         )
+        every = np.arange(len(self.changes), dtype=np.int64)
+        self.body_postings = Postings(
+            {self.vocabulary[n]: p for n, p in body_by_word.items()},
+            np.diff(self.body_bounds).astype(np.float64),
+            every,
+            every,
+        )
         self.bug_postings = Postings.build(
             bug_by_word,
             [len(self.bug_words.get(i, ())) for i in range(len(self.bugs))],
@@ -156,6 +189,7 @@ class _Index:
         self.bug_day = np.array([d.toordinal() if d else 0 for d in self.active], dtype=np.int64)
         self.bug_visible = np.array([b.visible for b in self.bugs], dtype=np.bool_)
         self.views: dict[tuple[LinkKind, date | None, TypeHint | None], Postings] = {}
+        self.body_views: dict[tuple[date | None, TypeHint | None], Postings] = {}
         self.hinted: dict[tuple[LinkKind, TypeHint], Mask] = {}
 
     def fits(self, kind: LinkKind, hint: TypeHint) -> Mask:
@@ -193,6 +227,19 @@ class _Index:
             view = self.views[key] = full.restrict(keep)
         return view
 
+    def body_view(self, since: date | None, hint: TypeHint | None) -> Postings:
+        """The body postings of the team changes :meth:`postings` gives for changes (cached;
+        empty, and so free, when no change has a body)."""
+        if not self.body_postings.by_word:
+            return self.body_postings
+        key = (since, hint)
+        if (view := self.body_views.get(key)) is None:
+            members = self.postings(LinkKind.CHANGE, since, hint).members
+            keep = np.zeros(len(self.changes), dtype=np.bool_)
+            keep[members] = True
+            view = self.body_views[key] = self.body_postings.restrict(keep)
+        return view
+
     def updated(self, i: int) -> date:
         """The day a change was last updated."""
         return date.fromordinal(int(self.change_day[i]))
@@ -222,6 +269,15 @@ class _Index:
         if (found := self.change_words.get(i)) is None:
             found = self.change_words[i] = change_words(self.changes[i])
         return found
+
+    def words_of_body(self, i: int) -> frozenset[str]:
+        """The words only a change's commit-message body holds (see :func:`body_words`)."""
+        if not self.changes[i].body:
+            return frozenset()
+        if self.projects[i] in self.team:
+            mine = self.body_ids[self.body_bounds[i] : self.body_bounds[i + 1]].tolist()
+            return frozenset(map(self.vocabulary.__getitem__, mine))
+        return body_words(self.changes[i], self.words_of_change(i))
 
     def words_of_bug(self, i: int) -> frozenset[str]:
         """The words a bug is matched on: title and tags."""
@@ -282,9 +338,12 @@ class _Index:
         return None
 
 
-# (sort key, kind, position in the pool, the record's words); the key ends with the
-# position so that equal candidates keep the pool's order, as a stable sort would.
-_Ranked = tuple[tuple[float, str, tuple[int, str], int], LinkKind, int, frozenset[str]]
+# (sort key, kind, position in the pool, the record's words, its body's other words); the
+# key ends with the position so that equal candidates keep the pool's order, as a stable
+# sort would.
+_Ranked = tuple[
+    tuple[float, str, tuple[int, str], int], LinkKind, int, frozenset[str], frozenset[str]
+]
 
 
 def _best(found: list[_Ranked], limit: int | None, *, unique: bool) -> list[_Ranked]:
@@ -419,11 +478,22 @@ class CandidatePool:
         # The other candidates share a word with the action and are ranked all at once
         # from the postings; only those that can make the ranking are scored one by one.
         changes, shared, totals = ix.postings(LinkKind.CHANGE, since, only).weighted(mine, owned)
-        change_ranks = _logits(ix, LinkKind.CHANGE, hint, changes, shared, query.total, totals)
+        bodies, in_body, _ = ix.body_view(since, only).weighted(mine, owned)
+        body_shared = None
+        if len(bodies):  # changes sharing a word only in their body are candidates too
+            changes, shared, body_shared = merged(changes, shared, bodies, in_body)
+            totals = ix.change_totals[changes]
+        hinted = ix.fits(LinkKind.CHANGE, hint)[changes] if hint is not None else None
+        change_ranks = logits(
+            (shared, body_shared), query.total, totals, unknown=ix.weights.unknown, fits=hinted
+        )
         bugs, bug_ranks = NO_POSITIONS, np.empty(0)
         if with_bugs:
             bugs, shared, totals = ix.postings(LinkKind.BUG, since, None).weighted(mine, held)
-            bug_ranks = _logits(ix, LinkKind.BUG, hint, bugs, shared, query.total, totals)
+            hinted = ix.fits(LinkKind.BUG, hint)[bugs] if hint is not None else None
+            bug_ranks = logits(
+                (shared, None), query.total, totals, unknown=ix.weights.unknown, fits=hinted
+            )
         ix.compared += len(owned) + len(held) + len(changes) + len(bugs)
         if limit is not None and ix.unique:
             # Ranked on the logit scale (no exp per record); scores are rounded to 3
@@ -435,7 +505,7 @@ class CandidatePool:
         found += self._bugs(ix, query, since, hint, bugs.tolist(), held)
         ranked: list[Candidate | None] = []
         shown = surface_forms(text)
-        for _, kind, i, theirs in _best(found, limit, unique=ix.unique):
+        for _, kind, i, theirs, body in _best(found, limit, unique=ix.unique):
             if kind is LinkKind.CHANGE:
                 change = self.changes[i]
                 owner = ix.change_owner(action.owners, change.owner)
@@ -449,7 +519,7 @@ class CandidatePool:
             ranked.append(
                 score_candidate(
                     kind, ident, mine, theirs, owner, hint if fits else None, ix.weights,
-                    shown=shown, where=place,
+                    shown=shown, where=place, body=body,
                 )
             )  # fmt: skip
         return tuple(c for c in ranked if c is not None)
@@ -472,12 +542,17 @@ class CandidatePool:
             ):
                 continue
             fits = hint is not None and hint.accepts(project)
-            if (fits or hint is None or not hint.filters) and (
-                common := query.words & (theirs := ix.words_of_change(i))
-            ):
+            if not (fits or hint is None or not hint.filters):
+                continue
+            common = query.words & (theirs := ix.words_of_change(i))
+            extra = query.words & (body := ix.words_of_body(i))
+            if common or extra:
                 total = ix.change_total(i)
-                rank = _rank(ix, query, total, common, owner=i in owned, hint=fits)
-                found.append(((-rank, "change", ix.order(i), i), LinkKind.CHANGE, i, theirs))
+                rank = rank_of(
+                    query, ix.weights, total, (common, extra), owner=i in owned, hint=fits
+                )
+                key = (-rank, "change", ix.order(i), i)
+                found.append((key, LinkKind.CHANGE, i, theirs, body))
         return found
 
     @staticmethod
@@ -503,40 +578,7 @@ class CandidatePool:
                 and (common := query.words & (theirs := ix.words_of_bug(i)))
             ):
                 total = ix.bug_total(i)
-                rank = _rank(ix, query, total, common, owner=owner, hint=fits)
+                rank = rank_of(query, ix.weights, total, (common, ()), owner=owner, hint=fits)
                 key = (-rank, "bug", id_order(str(bug.bug_id)), i)
-                found.append((key, LinkKind.BUG, i, theirs))
+                found.append((key, LinkKind.BUG, i, theirs, frozenset()))
         return found
-
-
-def _rank(
-    ix: _Index,
-    query: _Query,
-    total: float,
-    common: Collection[str],
-    *,
-    owner: bool,
-    hint: bool,
-) -> float:
-    """The score :func:`_score` gives, without the evidence (``total``: the record's weight)."""
-    shared = math.fsum(map(query.weights.__getitem__, common))
-    cover, fit = shared / query.total, shared / total
-    return probability(cover, fit, shared / ix.weights.unknown, owner=owner, hint=hint)
-
-
-def _logits(
-    ix: _Index,
-    kind: LinkKind,
-    hint: TypeHint | None,
-    positions: Positions,
-    shared: Floats,
-    mine_total: float,
-    totals: Floats,
-) -> Floats:
-    """The logit of :func:`probability` for many records at once (no owner: owned records
-    are scored one by one)."""
-    per_shared = COVER_WEIGHT / mine_total + RARE_WEIGHT / ix.weights.unknown
-    z: Floats = BIAS + shared * (per_shared + FIT_WEIGHT / totals)
-    if hint is not None:
-        z = z + HINT_WEIGHT * ix.fits(kind, hint)[positions]
-    return z

@@ -2,26 +2,40 @@
 
 The pure pieces of :mod:`syncsvc.reconcile.candidates` that other modules (the groups,
 the state, the baselines) use too: the :class:`Candidate` record, the scoring of one
-record with its evidence line, and how a record's place and time read in evidence.
+record with its evidence line (and without it, one record or many at once, for ranking),
+and how a record's place and time read in evidence.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import numpy as np
+
 from syncsvc.domain import Bug, LinkKind
 from syncsvc.reconcile.hints import TypeHint
-from syncsvc.reconcile.weights import WordWeights, probability
+from syncsvc.reconcile.postings import Floats, Mask
+from syncsvc.reconcile.weights import (
+    BIAS,
+    BODY_WEIGHT,
+    COVER_WEIGHT,
+    FIT_WEIGHT,
+    HINT_WEIGHT,
+    RARE_WEIGHT,
+    WordWeights,
+    _Query,
+    probability,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A change or bug that may be the work of a commitment, with its score breakdown.
 
-    ``features`` are the model's inputs (cover, fit, rare, owner, hint), for fitting.
+    ``features`` are the model's inputs (cover, fit, rare, owner, hint, body), for fitting.
     """
 
     kind: LinkKind
@@ -42,23 +56,33 @@ def score_candidate(
     *,
     shown: Mapping[str, str],
     where: str,
+    body: frozenset[str] = frozenset(),
 ) -> Candidate | None:
-    """The candidate ``ident`` of ``kind`` scored on the words it shares with ``mine``,
+    """The candidate ``ident`` of ``kind`` scored on the words it shares with ``mine``, in
+    its own words (``theirs``) or only in its commit-message body (``body``: weighed less),
     with its evidence line; None when they share no word."""
     common = sorted(mine.keys() & theirs)
-    if not common:
+    extra = sorted((mine.keys() & body) - theirs) if body else []
+    if not common and not extra:
         return None
-    shared = math.fsum(map(mine.__getitem__, common))
-    cover, fit = shared / math.fsum(mine.values()), shared / weights.total(theirs)
+    shared, mine_total = math.fsum(map(mine.__getitem__, common)), math.fsum(mine.values())
+    total = weights.total(theirs)
+    cover, fit = shared / mine_total, (shared / total if total else 0.0)
     rare = shared / weights.unknown
-    score = probability(cover, fit, rare, owner=bool(owner), hint=hint is not None)
-    matched = ", ".join(f"{shown.get(w, w)} {mine[w]:.1f}" for w in common)
+    in_body = math.fsum(map(mine.__getitem__, extra)) / mine_total
+    score = probability(cover, fit, rare, owner=bool(owner), hint=hint is not None, body=in_body)
+    said = []
+    if common:
+        matched = ", ".join(f"{shown.get(w, w)} {mine[w]:.1f}" for w in common)
+        said.append(f"words [{matched}] cover {cover:.2f} of the action, {fit:.2f} of the {kind}")
+    if extra:
+        matched = ", ".join(f"{shown.get(w, w)} {mine[w]:.1f}" for w in extra)
+        said.append(f"body words [{matched}] cover {in_body:.2f} of the action")
     evidence = (
-        f"words [{matched}] cover {cover:.2f} of the action, {fit:.2f} of the {kind}"
-        f"; owner {owner or 'none'}; {where}; type {hint.label if hint else 'none'}"
-        f"; score {score:.2f}"
+        f"{'; '.join(said)}; owner {owner or 'none'}; {where}"
+        f"; type {hint.label if hint else 'none'}; score {score:.2f}"
     )
-    features = (cover, fit, rare, float(bool(owner)), float(hint is not None))
+    features = (cover, fit, rare, float(bool(owner)), float(hint is not None), in_body)
     return Candidate(kind, ident, score, evidence, features)
 
 
@@ -80,3 +104,44 @@ def bug_activity(bug: Bug) -> datetime | None:
     stamps = [bug.date_last_updated]
     stamps += [d for t in bug.tasks for d in (t.date_created, t.date_in_progress, t.date_closed)]
     return max((s for s in stamps if s is not None), default=None)
+
+
+def rank_of(
+    query: _Query,
+    weights: WordWeights,
+    total: float,
+    common: tuple[Collection[str], Collection[str]],
+    *,
+    owner: bool,
+    hint: bool,
+) -> float:
+    """The score :func:`score_candidate` gives, without the evidence (``total``: the record's
+    weight; ``common``: the words shared in its own words, and only in its body)."""
+    shared = math.fsum(map(query.weights.__getitem__, common[0]))
+    cover, fit = shared / query.total, (shared / total if total else 0.0)
+    body = math.fsum(map(query.weights.__getitem__, common[1])) / query.total
+    rare = shared / weights.unknown
+    return probability(cover, fit, rare, owner=owner, hint=hint, body=body)
+
+
+def logits(
+    shared: tuple[Floats, Floats | None],
+    mine_total: float,
+    totals: Floats,
+    *,
+    unknown: float,
+    fits: Mask | None,
+) -> Floats:
+    """The logit of :func:`probability` for many records at once (no owner: owned records
+    are scored one by one); ``shared``: the shared weight in the records' own words and, for
+    changes, only in their bodies; ``fits``: which records fit the type hint (None: no hint)."""
+    per_shared = COVER_WEIGHT / mine_total + RARE_WEIGHT / unknown
+    own, body = shared
+    if body is None:
+        z: Floats = BIAS + own * (per_shared + FIT_WEIGHT / totals)
+    else:
+        fit = np.divide(own, totals, out=np.zeros(len(own)), where=totals > 0)
+        z = BIAS + own * per_shared + FIT_WEIGHT * fit + body * (BODY_WEIGHT / mine_total)
+    if fits is not None:
+        z = z + HINT_WEIGHT * fits
+    return z

@@ -9,6 +9,7 @@ instead of a Python loop over the records. Pure functions only.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
@@ -114,3 +115,35 @@ def rank_floor(limit: int, *ranks: Floats, near: float = 0.2) -> float:
     if len(close := every[every >= every.max() - near]) >= limit:
         every = close
     return float(np.partition(every, len(every) - limit)[len(every) - limit])
+
+
+def word_slices(
+    used: array[int], ends: array[int], vocabulary: int
+) -> tuple[NDArray[np.int32], Positions, dict[int, Positions]]:
+    """Records' word ids in one array (record ``i``'s: ``bounds[i]:bounds[i + 1]``), the
+    bounds, and word id → the records using it, ascending."""
+    ids = np.frombuffer(used, dtype=np.int32) if used else np.empty(0, np.int32)
+    found = np.frombuffer(ends, dtype=np.int64) if ends else np.empty(0, np.int64)
+    bounds = np.concatenate((np.zeros(1, np.int64), found))
+    if not len(ids):
+        return ids, bounds, {}
+    owner_of = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
+    by_id = np.argsort(ids, kind="stable")
+    cuts = np.searchsorted(ids[by_id], np.arange(vocabulary + 1))
+    return (
+        ids,
+        bounds,
+        {n: owner_of[by_id[cuts[n] : cuts[n + 1]]] for n in np.unique(ids).tolist()},
+    )
+
+
+def merged(
+    positions: Positions, shared: Floats, bodies: Positions, in_body: Floats
+) -> tuple[Positions, Floats, Floats]:
+    """The union of two ascending position arrays, with each one's shared weight in the
+    record's own words and in its body only (0.0 where a record is not in one of them)."""
+    every = np.union1d(positions, bodies)
+    own, body = np.zeros(len(every)), np.zeros(len(every))
+    own[np.searchsorted(every, positions)] = shared
+    body[np.searchsorted(every, bodies)] = in_body
+    return every, own, body

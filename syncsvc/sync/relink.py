@@ -66,6 +66,7 @@ from syncsvc.reconcile.state import assess
 from syncsvc.reconcile.transitions import plan_transitions
 from syncsvc.reconcile.weights import (
     BIAS,
+    BODY_WEIGHT,
     COVER_WEIGHT,
     FIT_WEIGHT,
     HINT_WEIGHT,
@@ -73,6 +74,7 @@ from syncsvc.reconcile.weights import (
     RARE_WEIGHT,
     STOP_WEIGHT,
     WordStats,
+    body_words,
     bug_words,
     change_words,
     probability,
@@ -105,7 +107,7 @@ class RelinkReport:
 
 
 #: Bump when the reconciler's rules change: the next relink recomputes everything.
-RECONCILER_VERSION = 6
+RECONCILER_VERSION = 7
 
 #: The kept word statistics are computed again (with a full recompute) once the team's
 #: record count has moved by more than this share of the count they were computed over.
@@ -119,7 +121,15 @@ def fingerprint(
     and weights, the configuration and the store's global ``inputs``."""
     parts = {
         "version": RECONCILER_VERSION,
-        "weights": [BIAS, COVER_WEIGHT, FIT_WEIGHT, RARE_WEIGHT, OWNER_WEIGHT, HINT_WEIGHT],
+        "weights": [
+            BIAS,
+            COVER_WEIGHT,
+            FIT_WEIGHT,
+            RARE_WEIGHT,
+            OWNER_WEIGHT,
+            HINT_WEIGHT,
+            BODY_WEIGHT,
+        ],
         "stop_weight": STOP_WEIGHT,
         "max_candidates": MAX_CANDIDATES,
         "confidence": [EXPLICIT_CONFIDENCE, TOPIC_REF_CONFIDENCE, TRANSITIVE_FACTOR],
@@ -143,13 +153,15 @@ def recheck_at(action: StoredAction, assessed: Assessment, *, stall_days: int) -
 
 @dataclass(frozen=True, slots=True)
 class _Record:
-    """A moved change or bug as the candidate pool matches it: its words, whether it is in a
-    team project, and who may own it (change: matching nicks; bug: task assignees)."""
+    """A moved change or bug as the candidate pool matches it: its words (and a change's
+    body's other words), whether it is in a team project, and who may own it (change:
+    matching nicks; bug: task assignees)."""
 
     words: frozenset[str]
     team: bool
     change_owners: frozenset[str] = frozenset()
     assignees: tuple[str, ...] = ()
+    body: frozenset[str] = frozenset()
 
 
 def _records(
@@ -165,7 +177,9 @@ def _records(
         nicks = {i.nick.casefold() for i in identities if i.matches_account(c.owner)}
         nicks |= {c.owner.username.casefold()} if c.owner.username else set()
         team_change = repo_name(c.project) in team
-        found.append(_Record(change_words(c), team_change, change_owners=frozenset(nicks)))
+        subject = change_words(c)
+        body = body_words(c, subject)
+        found.append(_Record(subject, team_change, change_owners=frozenset(nicks), body=body))
     for b in bugs:
         targets = {lp_project(t.target) for t in b.tasks}
         assignees = tuple(t.assignee for t in b.tasks if t.assignee)
@@ -179,10 +193,14 @@ def _owns(record: _Record, owners: Sequence[str], identities: Sequence[Identity]
     return any(launchpad_owner_match(owners, a, identities) for a in record.assignees)
 
 
-def _best_score(evidence: tuple[float, float, float], owner: Sequence[bool]) -> float:
-    """The model's best score for (cover, fit, rare) over the type hint and ``owner``."""
-    cover, fit, rare = evidence
-    return max(probability(cover, fit, rare, owner=o, hint=h) for o in owner for h in (False, True))
+def _best_score(evidence: tuple[float, float, float, float], owner: Sequence[bool]) -> float:
+    """The model's best score for (cover, fit, rare, body) over the type hint and ``owner``."""
+    cover, fit, rare, body = evidence
+    return max(
+        probability(cover, fit, rare, owner=o, hint=h, body=body)
+        for o in owner
+        for h in (False, True)
+    )
 
 
 def _may_suggest(
@@ -209,11 +227,15 @@ def _may_suggest(
     found: set[int] = set()
     for record in records:
         total = weights.total(record.words)
-        near = {action_id for word in record.words for action_id in index.get(word, ())}
+        near = {
+            action_id for word in record.words | record.body for action_id in index.get(word, ())
+        }
         for action_id in sorted(near - found):
             mine, mine_total, owners = queries[action_id]
             shared = math.fsum(mine[w] for w in mine.keys() & record.words)
-            evidence = (shared / mine_total, shared / total, shared / weights.unknown)
+            in_body = math.fsum(mine[w] for w in mine.keys() & record.body) / mine_total
+            fit = shared / total if total else 0.0
+            evidence = (shared / mine_total, fit, shared / weights.unknown, in_body)
             if _best_score(evidence, (False, True)) < floor:
                 continue
             owned = _owns(record, owners, identities)

@@ -50,6 +50,7 @@ from syncsvc.reconcile.hints import HintKind
 from syncsvc.reconcile.owner_match import change_owner_match, launchpad_owner_match
 from syncsvc.reconcile.weights import (
     WordWeights,
+    body_words,
     bug_words,
     change_words,
     people_words,
@@ -246,9 +247,10 @@ class NaivePool(CandidatePool):
                 ident = str(change.number)
                 theirs = change_words(change)
                 place = where([project], change.updated.date(), since)
+                body = body_words(change, theirs)
                 found.append(
                     score_candidate(LinkKind.CHANGE, ident, mine, theirs, owner, fits, weights,
-                           shown=shown, where=place)
+                           shown=shown, where=place, body=body)
                 )  # fmt: skip
         for bug in () if only else self.bugs:
             targets = {lp_project(t.target) for t in bug.tasks}

@@ -266,6 +266,10 @@ class TestRecords:
             votes=(("Verified", 2), ("Code-Review", 2), ("Workflow", 1)),
             footers=Footers(change_id="I148225926cd249a0dd8d1f8c02b22ed06487f405"),
             url=f"{fake_gerrit.url}/c/openstack/manila/+/745206",
+            body=(  # the message without its subject line and footers
+                "Sample body: the real commit message was not captured offline. Only the"
+                " project, subject, owner, Change-Id, dates and patch set count are facts."
+            ),
         )
         assert change.updated.utcoffset() == timedelta(0)
 

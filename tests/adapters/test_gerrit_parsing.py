@@ -8,7 +8,8 @@ import pytest
 
 from syncsvc.adapters.gerrit import label_value, parse_change, parse_timestamp
 from syncsvc.adapters.http import RetryPolicy, parse_retry_after
-from syncsvc.domain import Footers, footers_from_message
+from syncsvc.domain import Footers, footers_from_message, message_body
+from syncsvc.domain.footers import BODY_LIMIT
 from syncsvc.errors import RemoteError
 
 CHANGE_ID = "I148225926cd249a0dd8d1f8c02b22ed06487f405"
@@ -100,6 +101,29 @@ class TestFooters:
     def test_empty_message(self):
         """No message means no footers."""
         assert footers_from_message("") == Footers()
+
+
+class TestMessageBody:
+    def test_subject_footers_and_urls_are_left_out(self):
+        """The body keeps the prose after the subject line, joined; footers and URLs go."""
+        message = (
+            "Add affinity filter\n\nShares can ask to land near\nor away from others.\n\n"
+            "See https://review.opendev.org/c/openstack/manila-specs/+/1 for the spec.\n\n"
+            f"Partially-Implements: bp affinity\nChange-Id: {CHANGE_ID}\n"
+            "Signed-off-by: Ana <ana@example.org>\n"
+        )
+        assert message_body(message) == "Shares can ask to land near or away from others."
+
+    def test_a_long_body_is_cut_at_a_word(self):
+        """A body longer than BODY_LIMIT keeps its first words, no cut word at the end."""
+        body = message_body("Subject\n\n" + "affinity " * 1000)
+        assert len(body) <= BODY_LIMIT
+        assert body.split(" ")[-1] == "affinity"
+        assert body.split(" ") == ["affinity"] * len(body.split(" "))
+
+    def test_a_subject_alone_has_no_body(self):
+        """A one-line message (or none) has an empty body."""
+        assert (message_body("Fix typo"), message_body("")) == ("", "")
 
 
 class TestVotes:

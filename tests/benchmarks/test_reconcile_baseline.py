@@ -5,6 +5,8 @@ benchmarks/bench_reconcile.py prints what syncsvc.testing.reconcile_baseline mea
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from syncsvc.reconcile.candidates import CandidatePool
 from syncsvc.testing import reconcile_baseline as bench
 
@@ -31,6 +33,25 @@ class TestBenchReconcileSmoke:
                 expected = scan.score(action, bench.EVENT_START)
                 assert pool.score(action, bench.EVENT_START) == expected
                 assert pool.score(action, bench.EVENT_START, limit=3) == expected[:3]
+
+    def test_pool_ranking_matches_the_scan_with_bodies(self) -> None:
+        """With commit bodies (every third change's holds another action's words), the
+        indexed pool still ranks every action's candidates exactly as the scan does."""
+        data = bench.generate(40, 300, seed=3)
+        texts = [a.text.split(" will ", 1)[-1] for a in data.actions]
+        changes = [
+            replace(c, body=f"As agreed: {texts[n % len(texts)]}.") if n % 3 == 0 else c
+            for n, c in enumerate(data.changes)
+        ]
+        args = (changes, data.bugs, data.identities, data.team_projects)
+        pool, scan = CandidatePool(*args), bench.NaivePool(*args)
+        with_body = 0
+        for action in data.actions:
+            expected = scan.score(action, bench.EVENT_START)
+            with_body += sum("body words [" in c.evidence for c in expected)
+            assert pool.score(action, bench.EVENT_START) == expected
+            assert pool.score(action, bench.EVENT_START, limit=3) == expected[:3]
+        assert with_body > 40
 
     def test_measure_and_table(self) -> None:
         """measure() checks both paths on a sample and the table has one row per size."""

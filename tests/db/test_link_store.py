@@ -666,7 +666,7 @@ class TestMigration0003:
         later |= {"review_events", "review_reads"}  # from 0012
         later |= {"blueprints"}  # from 0013
         later |= {"bug_activity"}  # from 0015
-        later |= {"blueprint_history"}  # from 0016
+        later |= {"blueprint_history"}  # from 0016 (0017 adds a column, no table)
         before = set(inspect(engine).get_table_names()) - later
         downgrade(engine, "0002")
         assert current_revision(engine) == "0002"

@@ -95,7 +95,7 @@ class TestUpgradeDowngrade:
         assert current_revision(bare_engine) is None
         upgrade(bare_engine)
         assert set(inspect(bare_engine).get_table_names()) == {*HEAD_TABLES, "alembic_version"}
-        assert current_revision(bare_engine) == head_revision() == "0016"
+        assert current_revision(bare_engine) == head_revision() == "0017"
 
     def test_downgrade_base_then_upgrade_again(self, engine):
         """Downgrading to base drops every table, and upgrading again recreates them."""
@@ -104,7 +104,7 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) is None
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*HEAD_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0016"
+        assert current_revision(engine) == "0017"
 
     def test_downgrade_0002_keeps_the_initial_schema_and_its_data(self, engine):
         """Downgrading to 0001 drops only the sync tables; events survive; upgrading restores them."""
@@ -120,12 +120,12 @@ class TestUpgradeDowngrade:
         assert current_revision(engine) == "0001"
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) == {*HEAD_TABLES, "alembic_version"}
-        assert current_revision(engine) == "0016"
+        assert current_revision(engine) == "0017"
         with engine.connect() as connection:
             assert connection.scalar(text("SELECT team FROM events")) == "manila"
 
     def test_upgrade_step_by_step(self, bare_engine):
-        """0001 up to 0016 one at a time gives the same tables as upgrading straight to head."""
+        """0001 up to 0017 one at a time gives the same tables as upgrading straight to head."""
         upgrade(bare_engine, "0001")
         assert set(inspect(bare_engine).get_table_names()) == {*TABLES, "alembic_version"}
         upgrade(bare_engine, "0002")
@@ -203,6 +203,8 @@ class TestUpgradeDowngrade:
         assert "activity_synced_to" in _columns(bare_engine, "bugs")
         upgrade(bare_engine, "0016")
         assert set(inspect(bare_engine).get_table_names()) == {*HEAD_TABLES, "alembic_version"}
+        upgrade(bare_engine, "0017")
+        assert "body" in _columns(bare_engine, "changes")
         assert current_revision(bare_engine) == head_revision()
 
     def test_upgrade_twice_is_a_no_op(self, engine):
@@ -632,6 +634,25 @@ INSERT_CHANGE = (
 )
 
 
+class TestMigration0017:
+    def test_upgrade_gives_stored_changes_an_empty_body(self, bare_engine):
+        """A change stored before 0017 keeps its row and reads an empty body after it."""
+        upgrade(bare_engine, "0016")
+        with bare_engine.begin() as connection:
+            connection.execute(text(INSERT_CHANGE))
+        upgrade(bare_engine, "0017")
+        with bare_engine.connect() as connection:
+            rows = connection.execute(text("SELECT number, subject, body FROM changes"))
+            assert [tuple(r) for r in rows] == [(745206, "Remove deprecated config and auth", "")]
+
+    def test_downgrade_drops_exactly_the_column(self, engine):
+        """Downgrading to 0016 removes ``changes.body`` only."""
+        before = _columns(engine, "changes")
+        downgrade(engine, "0016")
+        assert _columns(engine, "changes") == before - {"body"}
+        assert set(inspect(engine).get_table_names()) == {*HEAD_TABLES, "alembic_version"}
+
+
 class TestSchemaMatchesModels:
     def test_autogenerate_finds_no_difference(self, engine):
         """Autogenerate (with type comparison) sees no difference between migrations and models."""
@@ -758,7 +779,7 @@ class TestAlembicConfiguration:
         command.upgrade(config, "head")
         engine = open_engine(sqlite_url)
         try:
-            assert current_revision(engine) == "0016"
+            assert current_revision(engine) == "0017"
         finally:
             engine.dispose()
 

@@ -32,7 +32,7 @@ from syncsvc.models.db import open_engine
 from syncsvc.models.identities import set_identity
 from syncsvc.models.link_store import set_link_status
 from syncsvc.models.link_tables import RelinkCheckRow, RelinkMarkRow
-from syncsvc.models.relink_store import WORD_STATS
+from syncsvc.models.relink_store import WORD_STATS, SqlLinkStore
 from syncsvc.models.sync_store import SqlSyncStore
 from syncsvc.parse.reimport import REIMPORT
 from syncsvc.reconcile.weights import WordStats
@@ -54,7 +54,8 @@ def twins(db_url: str, twin_db_url: str) -> Iterator[tuple[Engine, Engine, Seede
 
 
 def _new_changes(rng: random.Random, seeded: Seeded, first: int, at: datetime) -> Step:
-    """Changes worded like commitments (candidates), some closing stored bugs (edges)."""
+    """Changes worded like commitments (candidates) in their subject or only in their commit
+    body (every other one), some closing stored bugs (edges)."""
     actions, bugs = seeded.data.actions, seeded.data.bugs
     template = seeded.data.changes[0]
     made = []
@@ -68,7 +69,8 @@ def _new_changes(rng: random.Random, seeded: Seeded, first: int, at: datetime) -
                 template,
                 number=number,
                 project=rng.choice(seeded.data.team_projects),
-                subject=action.text.split(" will ", 1)[-1],
+                subject=action.text.split(" will ", 1)[-1] if number % 2 else "Follow-up",
+                body="" if number % 2 else f"As agreed: {action.text.split(' will ', 1)[-1]}.",
                 status=ChangeStatus.NEW,
                 created=at - timedelta(days=2),
                 updated=at - timedelta(hours=3),
@@ -239,6 +241,44 @@ class TestWhatItCovers:
                 )
             )
         assert set(due) <= stalled
+
+
+class TestBodies:
+    @pytest.mark.parametrize("pick", [3, 11, 25])
+    def test_a_change_worded_only_in_its_body_is_judged(self, engine: Engine, pick: int) -> None:
+        """A new change whose commit-message body, not its subject, holds a commitment's
+        words: the incremental relink suggests it, as a full relink does."""
+        seeded = seed(engine, commitments=40, changes=80, rounds=0)
+        relink_once(engine, seeded.settings, now=RELINK_AT, full=True)
+        named = {c.project for c in seeded.data.changes}
+        project = next(p for p in seeded.data.team_projects if p in named)
+        with Session(engine) as session:  # as stored: the seeding names the topics its own way
+            action = next(a for a in SqlLinkStore(session).actions() if a.id == pick)
+        wanted = f"{action.topic}: {action.text.split(' will ', 1)[-1]}"
+        made = replace(
+            seeded.data.changes[0],
+            number=990_001,
+            project=project,
+            subject="Follow-up",
+            body=f"As agreed: {wanted}.",
+            footers=Footers(),
+            topic=None,
+            created=RELINK_AT,
+            updated=RELINK_AT + timedelta(hours=1),
+        )
+        later = RELINK_AT + timedelta(hours=2)
+        with Session(engine) as session:
+            store = SqlSyncStore(session)
+            store.save_changes([made], observed_at=later)
+            store.commit()
+        report, _ = relink_once(engine, seeded.settings, now=later, full=False)
+        assert not report.full
+        incremental = snapshot(engine)
+        relink_once(engine, seeded.settings, now=later, full=True)
+        assert snapshot(engine) == incremental
+        found = [row for row in incremental[0] if row[2] == "990001"]
+        assert found
+        assert all("body words [" in str(row[6]) for row in found)
 
 
 def _kept_stats(engine: Engine) -> WordStats:

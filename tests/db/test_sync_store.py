@@ -402,6 +402,17 @@ class TestReads:
         assert get_bug(session, 1855391) == BUG
         assert get_change(session, 745206) == CHANGE
 
+    def test_a_change_body_round_trips_and_a_new_body_is_a_change(self, store, session):
+        """The body is stored and read back; a re-fetch with another body updates the row."""
+        with_body = replace(CHANGE, body="Removes the options deprecated in Ussuri.")
+        store.save_changes([with_body], observed_at=NOW)
+        store.commit()
+        assert get_change(session, 745206) == with_body
+        longer = replace(with_body, body=f"{with_body.body} And their auth plugins.")
+        assert store.save_changes([longer], observed_at=LATER) == SaveCounts(changed=1)
+        store.commit()
+        assert get_change(session, 745206).body == longer.body
+
     def test_relink_reads_every_change_sharing_repeated_values(self, store, session):
         """The relink's read of every change equals the saved records, one owner object shared."""
         other = replace(CHANGE, number=745207, change_id=None, footers=Footers())

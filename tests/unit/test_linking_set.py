@@ -170,6 +170,15 @@ class TestData:
             assert len(c.message) <= 1_210, c.change_id
             assert "@" in c.author_email, c.change_id
 
+    def test_changes_carry_their_commit_bodies(self, data) -> None:
+        """The domain changes carry the message's body as the Gerrit adapter reads it: no
+        subject line, no footers; most real changes have one."""
+        changes = [linking_runs.to_change(c) for c in data.changes]
+        bodies = [linking_runs.message_body(c.message) for c in data.changes]
+        assert [c.body for c in changes] == bodies
+        assert not any("Change-Id:" in c.body or "Signed-off-by:" in c.body for c in changes)
+        assert sum(bool(c.body) for c in changes) > 0.8 * len(changes)
+
     def test_numbers_are_unique_and_never_look_real(self, data) -> None:
         """Synthetic numbers do not collide with each other or with the real ones."""
         numbers = [c.number for c in data.changes]
