@@ -353,12 +353,15 @@ def log_line_role(line: str) -> str | None:
     """The ``--explain`` role of a raw IRC log line, or ``None`` when it is no log line.
 
     ``topic``, ``action``, ``agreed`` and ``link`` for those MeetBot commands,
+    ``action`` for a speaker's commitment in chatter ("jorgem, no. I'll follow up"),
     ``chatter`` for everything else said in the channel.
     """
     m = _LOG_LINE.match(line)
     if m is None:
         return None
     command = _COMMAND.match(m.group("msg").strip())
+    if command is None and m.group("nick") and spoken_commitments(m.group("msg").strip()):
+        return "action"
     if command is None or not command.group("arg").strip():
         return "chatter"
     return _LOG_ROLES.get(command.group("cmd").lower(), "chatter")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from syncsvc.parse.minutes import log_line_role
 from syncsvc.parse.sender import spoken_commitments
 from syncsvc.parse.subjects import mentioned_owner
 from syncsvc.parse.summary import parse_summary
@@ -77,3 +78,11 @@ class TestSpokenCommitments:
     def test_found(self, message: str, found: list[tuple[str, str | None]]) -> None:
         """First-person commitments (not remarks, states or mid-clause 'I'll') and reports."""
         assert spoken_commitments(message) == found
+
+    def test_explain_role(self) -> None:
+        """--explain labels a speaker's commitment 'action', other chatter 'chatter'."""
+        assert (
+            log_line_role("14:03:30 <sballe_> jorgem, no. I'll follow up with blogan") == "action"
+        )
+        assert log_line_role("14:03:31 <sballe_> jorgem, lol") == "chatter"
+        assert log_line_role("14:03:32 I'll follow up with blogan") is None
