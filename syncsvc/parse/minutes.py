@@ -16,6 +16,11 @@ in it, even inside another word. Here the text is read first (``nick will …``,
 ``nick to …`` with the attendees as known nicks, ``nick: …`` at the start);
 only when that names nobody does MeetBot's assignment count, and then only
 for attendees whose nick is a whole word of the action.
+
+A raw log's chatter can commit its speaker without any command ("jorgem, no.
+I'll follow up with blogan"): such a line is kept as an inferred action owned
+by the nick that said it, or by the attendee a line reports ("dhellmann said
+he'd do it post meeting"). A log without nicks has no speaker to own it.
 """
 
 from __future__ import annotations
@@ -27,10 +32,11 @@ from datetime import date
 
 from syncsvc.domain import ActionItem, Day, Event, EventSource, Person, Topic
 from syncsvc.errors import InputError
-from syncsvc.parse.actions import ActionContext, build_action
+from syncsvc.parse.actions import PROSE_CONFIDENCE, ActionContext, build_action
 from syncsvc.parse.assemble import MAX_ACTIONS, too_many_actions
 from syncsvc.parse.owners import NICK, mentioned_nicks, read_owners
 from syncsvc.parse.refs import find_refs
+from syncsvc.parse.sender import spoken_commitments
 
 NO_TOPIC = "(no topic)"
 
@@ -105,6 +111,7 @@ class _Meeting:
     topics: list[_Topic] = field(default_factory=list)
     present: list[str] = field(default_factory=list)
     by_person: dict[str, list[str]] = field(default_factory=dict)
+    spoken: dict[str, str] = field(default_factory=dict)
 
     def topic(self) -> _Topic:
         if not self.topics:
@@ -152,8 +159,13 @@ def parse_meeting(
     for position, raw in enumerate(meeting.topics):
         actions: list[ActionItem] = []
         for index, text_ in enumerate(raw.actions):
-            owners = meeting_owners(text_, present, meeting.by_person.get(text_, ()), known)
-            action, named = build_action(text_, index, ctx, owners=owners)
+            if (speaker := meeting.spoken.get(text_)) is not None:
+                action, named = build_action(
+                    text_, index, ctx, inferred=True, confidence=PROSE_CONFIDENCE, owners=(speaker,)
+                )
+            else:
+                owners = meeting_owners(text_, present, meeting.by_person.get(text_, ()), known)
+                action, named = build_action(text_, index, ctx, owners=owners)
             actions.append(action)
             people.update({p.nick: p for p in named})
         topics.append(
@@ -290,6 +302,7 @@ def _read_log(text: str) -> _Meeting:
     meeting = _Meeting()
     started = "#startmeeting" not in text.lower()  # a log cut to the meeting has no start
     last: tuple[list[str], str] | None = None
+    reported: list[tuple[_Topic, str, str]] = []
     for chairs in _CHAIRS.finditer(text):  # MeetBot's own lines name the chairs
         meeting.present.extend(n for n in chairs.group("nicks").split() if n not in meeting.present)
     for line in text.split("\n"):
@@ -303,6 +316,9 @@ def _read_log(text: str) -> _Meeting:
             meeting.present.append(nick)
         command = _COMMAND.match(msg)
         if command is None:
+            if started and nick is not None and nick.lower() not in _BOTS:
+                for said, owner in spoken_commitments(msg):
+                    reported.append((meeting.topic(), said, owner or nick))
             continue
         cmd, arg = command.group("cmd").lower(), command.group("arg").strip()
         if cmd == "startmeeting":
@@ -321,6 +337,11 @@ def _read_log(text: str) -> _Meeting:
             topic = meeting.topic()
             bucket = {"action": topic.actions, "agreed": topic.decisions}.get(cmd, topic.discussion)
             last = (bucket, arg)
+    speakers = {n.lower(): n for n in meeting.present}
+    for topic, said, owner in reported:  # a reported owner counts once they have spoken
+        if owner.lower() in speakers and said not in meeting.spoken:
+            topic.actions.append(said)
+            meeting.spoken[said] = speakers[owner.lower()]
     return meeting
 
 
@@ -332,12 +353,15 @@ def log_line_role(line: str) -> str | None:
     """The ``--explain`` role of a raw IRC log line, or ``None`` when it is no log line.
 
     ``topic``, ``action``, ``agreed`` and ``link`` for those MeetBot commands,
+    ``action`` for a speaker's commitment in chatter ("jorgem, no. I'll follow up"),
     ``chatter`` for everything else said in the channel.
     """
     m = _LOG_LINE.match(line)
     if m is None:
         return None
     command = _COMMAND.match(m.group("msg").strip())
+    if command is None and m.group("nick") and spoken_commitments(m.group("msg").strip()):
+        return "action"
     if command is None or not command.group("arg").strip():
         return "chatter"
     return _LOG_ROLES.get(command.group("cmd").lower(), "chatter")

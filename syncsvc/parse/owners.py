@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from syncsvc.domain import Person
 from syncsvc.parse.milestones import KNOWN_SERIES
-from syncsvc.parse.subjects import full_name_owners
+from syncsvc.parse.subjects import full_name_owners, mentioned_owner
 
 NICK = r"[a-z][a-z0-9_\-\[\]\\^{}|`]*"
 _NICK_RE = re.compile(NICK)
@@ -483,6 +483,8 @@ def _owners(text: str, known_lower: Collection[str], names: Mapping[str, str]) -
         people = [clause]
     if nobody and not people:
         people = _named_doers(text) or [Person(n) for n in full_name_owners(text)]
+    if nobody and not people and (first := mentioned_owner(text)):
+        people = [Person(first)]  # "Kenny Paul set time and cadence ...": a task list's mention
     if not subject.people and not people and (m := _TRAILING.search(text)):
         nicks = [n for n in _PAREN_SPLIT.split(m.group("nicks")) if n]
         if not any(n in GENERIC or n in NOT_OWNERSHIP or is_project(n) for n in nicks):

@@ -1,5 +1,9 @@
 """Who sent a mail, and first-person commitments that the sender owns ("I will ...").
 
+In an IRC log the speaker is the writer: "jorgem, no. I'll follow up with
+blogan" commits the nick that said it, and "dhellmann said he'd do it post
+meeting" reports a commitment of another speaker (see :func:`spoken_commitments`).
+
 A summary mail says "I'll see with infra if we can get a periodic job": the
 commitment is the sender's. The archive copy names the sender in its header
 line (pipermail: "Thomas Herve therve at redhat.com") or the mail signs off
@@ -75,3 +79,29 @@ def first_person_commitment(sentence: str) -> bool:
 def with_writer(sentence: str) -> bool:
     """Whether ``sentence`` commits the writer together with others ("knikolla and I will")."""
     return bool(_WITH_WRITER.match(sentence.strip()))
+
+
+#: Where a speaker's own "I will ..." starts in an IRC message: at its start, or after a
+#: sentence end or a comma ("jorgem, no. I'll follow up", "if nobody objects, I'll rev it").
+_SPOKEN_START = re.compile(r"(?:^|(?<=[.!?;,])\s+)(?=I(?:\s+will|\s*['\u2019]ll)\b)")
+_SPOKEN_END = re.compile(r"(?<=[.!?])\s+")
+#: "dhellmann said he'd do it post meeting": a commitment reported for a named person.
+_REPORTED = re.compile(
+    r"(?:^|(?<=[.!?;])\s+)(?P<nick>[A-Za-z][\w-]*)\s+said\s+(?:he|she|they)"
+    r"(?:['\u2019]d|\s+would|\s+will)\s+(?!(?:not|be|have|try|like|love|prefer)\b)[a-z]+\b[^.!?]*"
+)
+
+
+def spoken_commitments(message: str) -> list[tuple[str, str | None]]:
+    """``(text, owner)`` of the commitments in one IRC message.
+
+    ``owner`` is ``None`` for the speaker's own "I will ..." and the nick for a
+    reported one ("dhellmann said he'd do it"); the caller checks that nick spoke.
+    """
+    found: list[tuple[str, str | None]] = []
+    for m in _SPOKEN_START.finditer(message):
+        clause = _SPOKEN_END.split(message[m.end() :], maxsplit=1)[0].strip()
+        if first_person_commitment(clause):
+            found.append((clause, None))
+    found.extend((m.group(0).strip(), m.group("nick")) for m in _REPORTED.finditer(message))
+    return found

@@ -11,7 +11,11 @@ Two forms the sixth corpus batch showed (issue 12):
   are the lower-case first names (what the corpus annotates when the text
   gives no nick). A page that renders its user mentions as links loses the
   space after them when flattened ("Jim Bakerand Scot Steelewill continue"),
-  so the space before "and" and "will" may be missing.
+  so the space before "and" and "will" may be missing. A Confluence task list
+  renders a mention as the full name before the task's verb ("Kenny Paul set
+  time and cadence for future meetings"), sometimes with a stray " ." where
+  the mention's link was ("Kenny Paul .  Provide the list of companies"); see
+  :func:`mentioned_owner`, for action items only.
 
 Pure functions over one sentence; the callers decide where they apply. No
 import from :mod:`syncsvc.parse.owners`, which uses this module.
@@ -79,3 +83,22 @@ def full_name_owners(text: str) -> list[str]:
         return []
     firsts = (m.group(f"first{i}") for i in range(4))
     return [f.lower() for f in firsts if f]
+
+
+#: Task verbs that follow a mentioned name in a task list; a short list, so that an
+#: imperative over a capitalised name ("Fix Nova tests") is never read as a person.
+_TASK_VERB = (
+    r"(?:set|sets|send|sends|provide|provides|schedule|schedules|share|shares|review|reviews"
+    r"|update|updates|draft|drafts|prepare|prepares|create|creates|write|writes|check|checks"
+    r"|contact|contacts|reach|reaches|follow|follows|investigate|investigates|propose"
+    r"|proposes|organi[sz]e|organi[sz]es|ping|pings|collect|collects|circulate|circulates)"
+)
+_MENTIONED = re.compile(
+    "^" + _FULL_NAME.format(i=0) + rf"\s*(?:\.\s+[A-Z][a-z]+\b|\s{_TASK_VERB}\b)"
+)
+
+
+def mentioned_owner(item: str) -> str | None:
+    """The lower-case first name of a task written "First Last <task verb> ..."."""
+    m = _MENTIONED.match(item.strip())
+    return m.group("first0").lower() if m else None

@@ -88,7 +88,7 @@ class TestCorpusFiles:
         assert {d.suffix for d in docs} == {".txt", ".html"}
 
     def test_held_back_split_follows_the_recorded_rules(self) -> None:
-        """First 45 documents: every 5th held back; each later batch (batch2-7.lst): every 4th."""
+        """First 45 documents: every 5th held back; each later batch (batch2-8.lst): every 4th."""
         docs = documents()
         second = set((CORPUS / "batch2.lst").read_text(encoding="utf-8").split())
         third = set((CORPUS / "batch3.lst").read_text(encoding="utf-8").split())
@@ -96,14 +96,23 @@ class TestCorpusFiles:
         fifth = set((CORPUS / "batch5.lst").read_text(encoding="utf-8").split())
         sixth = set((CORPUS / "batch6.lst").read_text(encoding="utf-8").split())
         seventh = set((CORPUS / "batch7.lst").read_text(encoding="utf-8").split())
-        later = second | third | fourth | fifth | sixth | seventh
+        eighth = set((CORPUS / "batch8.lst").read_text(encoding="utf-8").split())
+        later = second | third | fourth | fifth | sixth | seventh | eighth
         assert later <= {d.stem for d in docs}
-        sizes = [len(second), len(third), len(fourth), len(fifth), len(sixth), len(seventh)]
+        sizes = [
+            len(second),
+            len(third),
+            len(fourth),
+            len(fifth),
+            len(sixth),
+            len(seventh),
+            len(eighth),
+        ]
         assert len(later) == sum(sizes)  # no stem in two
         first_batch = [d for d in docs if d.stem not in later]
         batches = [
             [d for d in docs if d.stem in batch]
-            for batch in (second, third, fourth, fifth, sixth, seventh)
+            for batch in (second, third, fourth, fifth, sixth, seventh, eighth)
         ]
         held = [d for d in docs if annotation(d)["split"] == "held-back"]
         assert len(first_batch) == 45

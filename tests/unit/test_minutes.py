@@ -130,6 +130,40 @@ class TestRawLogs:
             parse_summary(text)
 
 
+class TestSpokenCommitments:
+    """A speaker's own "I will ..." and a reported "nick said he'd ..." in a raw log's chatter."""
+
+    LOG = (
+        "14:00:06 <jorgem> #startmeeting lbaas\n"
+        "14:00:56 <sballe_> jorgem, I would like to add one item to the agenda.\n"
+        "14:03:30 <sballe_> jorgem, no. I'll follow up with blogan\n"
+        "14:03:31 <russellb> about ready for another revision.  dhellmann said he'd do it later\n"
+        "14:03:32 <ttx> I'll note we have one noted absence.\n"
+        "14:03:33 <ttx> mikal said he would look, and nobody said they'd check\n"
+        "14:03:52 <dhellmann> yeah, I have the update ready\n"
+        "14:03:53 <mordred> cool. if nobody objects, I'll rev and have it ready for next week\n"
+    )
+
+    def test_speaker_owns_first_person_commitment(self) -> None:
+        """Each commitment is an inferred action of its speaker, or of the attendee reported."""
+        event = parse_summary(self.LOG)
+        assert [(a.text, a.owners, a.inferred, a.confidence) for a in event.actions] == [
+            ("I'll follow up with blogan", ("sballe_",), True, 0.5),
+            ("dhellmann said he'd do it later", ("dhellmann",), True, 0.5),
+            ("I'll rev and have it ready for next week", ("mordred",), True, 0.5),
+        ]
+
+    def test_log_without_nicks_has_no_speaker(self) -> None:
+        """A flattened log that lost its nicks keeps no chatter commitment: nobody owns it."""
+        text = (
+            "10:00:00 #startmeeting tc\n10:00:03 #topic Roll Call\n10:00:04 o/\n"
+            "10:00:06 #topic vPTG\n10:00:07 I will send a summary later.\n"
+        )
+        event = parse_summary(text)
+        assert [t.title for t in event.topics] == ["Roll Call", "vPTG"]
+        assert event.actions == ()
+
+
 class TestMeetingOwners:
     """Owners of meeting actions: read first, MeetBot's assignment by whole word only."""
 
