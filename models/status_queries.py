@@ -148,9 +148,10 @@ class TaskDates(NamedTuple):
 class StatusInputs:
     """The stored facts a status report is built from.
 
-    ``history`` is what syncs observed since the window's start: the rows whose
-    ``changed_at`` is in the window, and every status row (their values tell
-    which remote dates a sync saw already);
+    ``history`` is what syncs observed since the window's start and dated in the
+    window; ``known_statuses`` the (key, status) of every status row observed since
+    the window's start, whenever dated (they tell which remote dates a sync saw
+    already; read apart, as plain strings, since most of them fall outside the window);
     ``closed_changes`` (MERGED or ABANDONED, updated in the window) and ``tasks``
     (a status date in the window) are what
     :func:`syncsvc.report.history.status_history` reads the remote dates from.
@@ -162,6 +163,7 @@ class StatusInputs:
     previous: dict[int, str | None]
     history: list[HistoryEvent]
     new_links: set[tuple[int, str, str]]
+    known_statuses: set[tuple[str, str | None]]
     closed_changes: list[ClosedChange]
     tasks: list[TaskDates]
 
@@ -197,16 +199,17 @@ def status_inputs(
         select(history.artifact_key, history.field, history.new_value, history.changed_at)
         .where(
             history.observed_at >= since,
-            # what the window shows, and every status row: the remote dates of
-            # closed changes and tasks are left out when a sync saw that status
-            or_(
-                and_(history.changed_at >= since, history.changed_at <= until),
-                history.field == _STATUS_FIELD,
-            ),
+            history.changed_at >= since,
+            history.changed_at <= until,
         )
         .order_by(history.observed_at, history.id)
     )
     observed = list(map(HistoryEvent._make, sql.execute(seen).all()))
+    # the status rows' values tell which remote dates a sync saw already: strings only
+    statuses = select(history.artifact_key, history.new_value).where(
+        history.observed_at >= since, history.field == _STATUS_FIELD
+    )
+    known: set[tuple[str, str | None]] = set(map(tuple, sql.execute(statuses).all()))
     changes, tasks = _CHANGES.c, _TASKS.c
     closed = select(changes.number, changes.status, changes.submitted, changes.updated).where(
         changes.status.in_([ChangeStatus.MERGED, ChangeStatus.ABANDONED]),
@@ -222,6 +225,7 @@ def status_inputs(
         *_states(sql, since),
         observed,
         new_links,
+        known,
         list(map(ClosedChange._make, sql.execute(closed).all())),
         list(map(TaskDates._make, sql.execute(dated).all())),
     )

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import cache
 from operator import attrgetter
 from typing import NamedTuple, Protocol
 
@@ -80,9 +81,7 @@ class Movement(NamedTuple):
 
     def text(self) -> str:
         """ "change 745206 MERGED 2020-12-10"."""
-        key = ArtifactKey.parse_or_none(self.artifact)
-        label = self.artifact if key is None else key.label
-        return f"{label} {self.what} {self.at:%Y-%m-%d}"
+        return f"{_label(self.artifact)} {self.what} {self.at:%Y-%m-%d}"
 
 
 class StatusItem(NamedTuple):
@@ -386,6 +385,7 @@ def item_line(item: StatusItem) -> str:
     return escape.one_line(f"#{item.id} {owners}: {item.text}{tail}")
 
 
+@cache  # a report names the same few artifacts many times
 def _label(artifact: str) -> str:
     key = ArtifactKey.parse_or_none(artifact)
     return artifact if key is None else key.label
