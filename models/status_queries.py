@@ -25,10 +25,9 @@ from sqlalchemy import (
     select,
     table,
 )
-from sqlalchemy.orm import Session
 
 from syncsvc.domain import ChangeStatus, HistoryEvent, LinkKind, LinkStatus
-from syncsvc.models.base import UTCDateTime, require_aware, value_enum
+from syncsvc.models.column_types import UTCDateTime, require_aware, value_enum
 
 _TIME = UTCDateTime()
 _ACTIONS = table(
@@ -169,7 +168,7 @@ class StatusInputs:
 
 
 def status_inputs(
-    session: Session,
+    sql: Connection,
     *,
     since: datetime,
     until: datetime,
@@ -185,7 +184,6 @@ def status_inputs(
     quick.
     """
     since, until = require_aware(since, "since"), require_aware(until, "until")
-    sql = session.connection()  # Core rows: the ORM's row processing is not needed here
     links, history = _LINKS.c, _HISTORY.c
     new_links = {
         (action_id, str(kind), ref_id)
@@ -315,7 +313,7 @@ def _states(
     return current, previous
 
 
-def last_sync_run(session: Session) -> datetime | None:
+def last_sync_run(sql: Connection) -> datetime | None:
     """When any sync last ran on this database (for ``--since last-run``)."""
-    last: datetime | None = session.scalar(select(func.max(_SYNC_STATE.c.last_run_at)))
+    last: datetime | None = sql.scalar(select(func.max(_SYNC_STATE.c.last_run_at)))
     return last
