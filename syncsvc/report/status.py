@@ -65,7 +65,7 @@ class LinkFacts(Protocol):
     @property
     def id(self) -> str: ...
     @property
-    def status(self) -> LinkStatus: ...
+    def status(self) -> str: ...  # a LinkStatus value
 
 
 class Movement(NamedTuple):
@@ -220,7 +220,7 @@ def build_status(
     """
     moves = _movements_by_artifact(history, since=since, until=until)
     linked: dict[int, list[str]] = {}
-    status_of: dict[tuple[int, str, str], LinkStatus] = {}
+    status_of: dict[tuple[int, str, str], str] = {}
     confirmed = LinkStatus.CONFIRMED
     for link in links:  # suggestions are not the team's work until someone confirms them
         kind, status = str(link.kind), link.status
