@@ -1,8 +1,9 @@
 """The read behind `syncsvc status`: one snapshot, the SQL status reader, the report.
 
 Kept apart from :mod:`syncsvc.cli.queries` and :mod:`syncsvc.cli.stores` so that
-`status` loads neither the mapped tables nor the locks: only
-:mod:`syncsvc.models.status_queries`, which reads through lightweight Core clauses.
+`status` loads neither the mapped tables nor the locks, nor ``sqlalchemy.orm``: only
+:mod:`syncsvc.models.status_queries`, which reads through lightweight Core clauses on a
+Core connection.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from syncsvc.cli.context import AppContext
 from syncsvc.models import db
@@ -41,22 +42,22 @@ def collector_paused() -> Iterator[None]:
 
 
 class SqlStatusReader:
-    """:class:`~syncsvc.report.service.StatusReader` on one read-only session."""
+    """:class:`~syncsvc.report.service.StatusReader` on one read-only connection."""
 
-    def __init__(self, session: Session) -> None:
-        self._session = session
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
 
     def last_sync_run(self) -> datetime | None:
-        return last_sync_run(self._session)
+        return last_sync_run(self._connection)
 
     def status_inputs(
         self, *, since: datetime, until: datetime, owner: str | None, topic: str | None
     ) -> StatusInputs:
-        return status_inputs(self._session, since=since, until=until, owner=owner, topic=topic)
+        return status_inputs(self._connection, since=since, until=until, owner=owner, topic=topic)
 
     @staticmethod
-    def _implements_the_port(session: Session) -> StatusReader:
-        return SqlStatusReader(session)
+    def _implements_the_port(connection: Connection) -> StatusReader:
+        return SqlStatusReader(connection)
 
 
 def status(
@@ -69,8 +70,8 @@ def status(
         if meeting.weekday and meeting.time
         else None
     )
-    with db.read_scope(app_ctx.engine()) as session:
+    with db.read_connection(app_ctx.engine()) as connection:
         return status_report(
-            SqlStatusReader(session), since, now=datetime.now(UTC), meeting=slot, owner=owner,
+            SqlStatusReader(connection), since, now=datetime.now(UTC), meeting=slot, owner=owner,
             topic=topic,
         )  # fmt: skip

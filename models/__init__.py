@@ -20,5 +20,6 @@ Importing the package registers no table: each module imports the tables it uses
 (a table module also imports those its foreign keys name), so a command loads only
 its own. :mod:`syncsvc.models.schema` registers every table on ``Base.metadata``, for
 Alembic's autogenerate and the schema tests; :mod:`.status_queries` reads with
-lightweight Core ``table()`` clauses and loads no mapped class at all.
+lightweight Core ``table()`` clauses on a Core connection (``db.read_connection``) and
+loads no mapped class, nor ``sqlalchemy.orm``, at all.
 """

@@ -21,13 +21,13 @@ import platformdirs
 from sqlalchemy import URL, Connection, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from syncsvc.errors import ConfigError, SchemaOutdatedError, StorageError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.orm import DeclarativeBase, Session
 
 DATABASE_URL_ENV = "SYNCSVC_DATABASE_URL"
 SCRIPT_LOCATION = "syncsvc.models:migrations"
@@ -314,6 +314,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     The transaction may write (see :func:`writer`); commands that only read use
     :func:`read_scope`, which never waits for a writer.
     """
+    from sqlalchemy.orm import Session  # here: `status` reads without the ORM
+
     with Session(writer(engine), expire_on_commit=False) as session, session.begin():
         yield session
 
@@ -321,5 +323,20 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 @contextmanager
 def read_scope(engine: Engine) -> Iterator[Session]:
     """Yield a ``Session`` for reads only: one consistent snapshot, rolled back at the end."""
+    from sqlalchemy.orm import Session  # here: `status` reads without the ORM
+
     with Session(engine, expire_on_commit=False) as session:
         yield session  # closing the session rolls its transaction back
+
+
+@contextmanager
+def read_connection(engine: Engine) -> Iterator[Connection]:
+    """Yield a Core ``Connection`` for reads only: one transaction, so one consistent
+    snapshot, rolled back at the end, as :func:`read_scope` does.
+
+    For reads through Core statements (`status`): importing ``sqlalchemy.orm``, which a
+    ``Session`` needs, costs about 0.1 s of a command's start.
+    """
+    with engine.connect() as connection:
+        connection.begin()  # closing the connection rolls this transaction back
+        yield connection

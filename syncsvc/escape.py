@@ -82,6 +82,8 @@ def shown(text: str) -> str:
 
 def one_line(text: str) -> str:
     """:func:`plain` text folded onto one line, with Cf characters as ``\\uXXXX``."""
+    if text.isascii() and text.isprintable():  # no escape, control or Cf character
+        return " ".join(text.split())
     return _CF.sub(_visible, " ".join(plain(text).split()))
 
 

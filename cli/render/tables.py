@@ -177,26 +177,30 @@ def sync_report(console: Console, report: SyncReport) -> None:
 def status(console: Console, report: StatusReport, *, full: bool = False) -> None:
     """A heading per non-empty group, one line per commitment (unless ``full``, only
     the oldest few of the groups that did not move)."""
-    console.print(f"What moved {report.since:%Y-%m-%d %H:%M} .. {report.until:%Y-%m-%d %H:%M} UTC")
+    header = f"What moved {report.since:%Y-%m-%d %H:%M} .. {report.until:%Y-%m-%d %H:%M} UTC"
     shown = sections(report, full=full)
+    waiting = suggested_line(report)
+    tail = [f"{waiting}: syncsvc link confirm|reject ID KIND:N"] if waiting else []
+    if not any(report.groups.values()):
+        tail.append("nothing moved")
     if console.color_system is None and console.soft_wrap and not console.record:
         # Rich would write these lines as they are (no colour system: no styles; soft
-        # wrap: no wrapping), after making, measuring and splitting a Text per line:
-        # 0.1 s at 10,000 commitments. item_line's text is escaped already.
-        plain = []
+        # wrap: no wrapping; no markup or emoji code in them), after making, measuring
+        # and splitting a Text per line: 0.1 s at 10,000 commitments, and its first print
+        # alone loads and sets up its markup and emoji handling. item_line's text is
+        # escaped already.
+        plain = [header]
         for section in shown:
             plain.append(section.title)
             plain.extend(f"  {item_line(item)}" for item in section.items)
-        if plain:
-            console.file.write("\n".join(plain) + "\n")
-    else:
-        lines: list[Text] = []  # printed at once: one print per line costs more
-        for section in shown:
-            lines.append(Text(section.title, style="bold"))
-            lines.extend(Text("  ") + t(item_line(item)) for item in section.items)
-        if lines:
-            console.print(Text("\n").join(lines))
-    if waiting := suggested_line(report):
-        console.print(f"{waiting}: syncsvc link confirm|reject ID KIND:N")
-    if not any(report.groups.values()):
-        console.print("nothing moved")
+        console.file.write("\n".join([*plain, *tail]) + "\n")
+        return
+    console.print(header)
+    lines: list[Text] = []  # printed at once: one print per line costs more
+    for section in shown:
+        lines.append(Text(section.title, style="bold"))
+        lines.extend(Text("  ") + t(item_line(item)) for item in section.items)
+    if lines:
+        console.print(Text("\n").join(lines))
+    for line in tail:
+        console.print(line)

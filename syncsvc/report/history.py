@@ -6,7 +6,7 @@ Pure functions over records; the storage loads them
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -51,15 +51,18 @@ def remote_transitions(
     *,
     since: datetime,
     until: datetime,
+    known: Collection[tuple[str, str | None]] | None = None,
 ) -> list[HistoryEvent]:
     """Status changes the remote dates put in ``[since, until]`` but no sync observed
-    (``seen``).
+    (``seen``, or ``known``: the (key, status) pairs of the status rows syncs observed
+    since ``since``, when the caller read those apart from ``seen``).
 
     A change merged before the first sync is stored already MERGED: Gerrit's
     ``submitted`` still says when (else its last update). Likewise a bug task's
     ``date_in_progress``, ``date_fix_committed`` and ``date_fix_released``.
     """
-    known = {(e.key, e.new_value) for e in seen if e.field == STATUS_FIELD}
+    if known is None:
+        known = {(e.key, e.new_value) for e in seen if e.field == STATUS_FIELD}
     found: list[HistoryEvent] = []
     for change in changes:
         if change.status not in CLOSED_CHANGE_STATUSES:
@@ -87,6 +90,9 @@ def status_history(
     *,
     since: datetime,
     until: datetime,
+    known: Collection[tuple[str, str | None]] | None = None,
 ) -> list[HistoryEvent]:
-    """The ``observed`` history followed by the :func:`remote_transitions` it lacks."""
-    return [*observed, *remote_transitions(changes, tasks, observed, since=since, until=until)]
+    """The ``observed`` history followed by the :func:`remote_transitions` it lacks
+    (``known``: see there)."""
+    found = remote_transitions(changes, tasks, observed, since=since, until=until, known=known)
+    return [*observed, *found]

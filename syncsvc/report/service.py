@@ -6,7 +6,7 @@ Storage filters by owner and topic (in SQL); the core reaches it only through
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -37,6 +37,12 @@ class StatusFacts(Protocol):
     def history(self) -> Sequence[HistoryEvent]: ...
     @property
     def new_links(self) -> set[tuple[int, str, str]]: ...
+
+    @property
+    def known_statuses(self) -> Collection[tuple[str, str | None]] | None:
+        """The (key, status) of every status row observed since the window's start, or
+        ``None`` when ``history`` holds those rows."""
+        ...
 
     @property
     def closed_changes(self) -> Sequence[ChangeDates]: ...
@@ -74,8 +80,9 @@ def status_report(
     since = resolve_since(since_spec, now=now, last_run=reader.last_sync_run(), meeting=meeting)
     facts = reader.status_inputs(since=since, until=now, owner=owner, topic=topic)
     history = status_history(
-        facts.history, facts.closed_changes, facts.tasks, since=since, until=now
-    )
+        facts.history, facts.closed_changes, facts.tasks, since=since, until=now,
+        known=facts.known_statuses,
+    )  # fmt: skip
     return build_status(
         facts.actions, facts.links, facts.states, facts.previous, history, facts.new_links,
         since=since, until=now,

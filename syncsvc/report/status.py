@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import cache
 from operator import attrgetter
 from typing import NamedTuple, Protocol
 
@@ -64,7 +65,7 @@ class LinkFacts(Protocol):
     @property
     def id(self) -> str: ...
     @property
-    def status(self) -> LinkStatus: ...
+    def status(self) -> str: ...  # a LinkStatus value
 
 
 class Movement(NamedTuple):
@@ -80,14 +81,15 @@ class Movement(NamedTuple):
 
     def text(self) -> str:
         """ "change 745206 MERGED 2020-12-10"."""
-        key = ArtifactKey.parse_or_none(self.artifact)
-        label = self.artifact if key is None else key.label
-        return f"{label} {self.what} {self.at:%Y-%m-%d}"
+        return f"{_label(self.artifact)} {self.what} {self.at:%Y-%m-%d}"
 
 
-@dataclass(frozen=True, slots=True)
-class StatusItem:
-    """One commitment in a status report."""
+class StatusItem(NamedTuple):
+    """One commitment in a status report.
+
+    A named tuple, not a frozen dataclass: a report at 10,000 commitments builds one for
+    each of thousands of commitments, and a tuple is several times quicker to build.
+    """
 
     id: int
     topic: str
@@ -218,31 +220,59 @@ def build_status(
     """
     moves = _movements_by_artifact(history, since=since, until=until)
     linked: dict[int, list[str]] = {}
-    status_of = {(link.action_id, str(link.kind), link.id): link.status for link in links}
+    status_of: dict[tuple[int, str, str], str] = {}
+    confirmed = LinkStatus.CONFIRMED
     for link in links:  # suggestions are not the team's work until someone confirms them
-        if link.status is LinkStatus.CONFIRMED:
-            linked.setdefault(link.action_id, []).append(f"{link.kind}:{link.id}")
+        kind, status = str(link.kind), link.status
+        status_of[(link.action_id, kind, link.id)] = status
+        if status == confirmed:
+            linked.setdefault(link.action_id, []).append(f"{kind}:{link.id}")
     new_by_action: dict[int, list[str]] = {}  # one pass, not a scan of new_links per action
     for action_id, kind, ident in sorted(new_links):
-        if status_of.get((action_id, kind, ident)) is LinkStatus.CONFIRMED:
+        if status_of.get((action_id, kind, ident)) == confirmed:
             new_by_action.setdefault(action_id, []).append(f"{kind}:{ident}")
-    suggested = sum(1 for k in new_links if status_of.get(k) is LinkStatus.SUGGESTED)
+    suggested = sum(1 for k in new_links if status_of.get(k) == LinkStatus.SUGGESTED)
     groups: dict[Group, list[StatusItem]] = {g: [] for g in Group}
-    not_started = (CommitmentState.NOT_STARTED.value, "")
+    # a commitment's group: done (and not done at since) completed, else moved
+    # progressed, else newly linked, stalled, not started; anything else has nothing to
+    # report. Decided inline: this loop runs once per commitment.
+    done, stalled = str(CommitmentState.DONE), str(CommitmentState.STALLED)
+    dropped, not_started = str(CommitmentState.DROPPED), str(CommitmentState.NOT_STARTED)
+    completed, progressed = groups[Group.COMPLETED], groups[Group.PROGRESSED]
+    newly_linked, still = groups[Group.NEWLY_LINKED], groups[Group.STALLED]
+    waiting = groups[Group.NOT_STARTED]
+    no_state = (not_started, "")
+    no_links: tuple[str, ...] = ()
     for action in sorted(actions, key=_BY_ID):
-        state, reason = states.get(action.id, not_started)
-        if state == CommitmentState.DROPPED:  # never reported (see _group): skip the work
+        action_id = action.id
+        state, reason = states.get(action_id, no_state)
+        if state == dropped:  # never reported
             continue
-        before = previous.get(action.id)
-        artifacts: Sequence[str] = linked.get(action.id, ())
-        moved = [m for artifact in artifacts for m in moves.get(artifact, ())]
-        movements = tuple(sorted(moved, key=_when)) if moved else ()
-        group = _group(state, before, movements, newly_linked=action.id in new_by_action)
-        if group is None:  # nothing to report: no item to build
+        before = previous.get(action_id)
+        artifacts: Sequence[str] = linked.get(action_id, no_links)
+        movements: tuple[Movement, ...] = ()
+        if artifacts:
+            moved = [m for artifact in artifacts if artifact in moves for m in moves[artifact]]
+            if moved:
+                movements = tuple(sorted(moved, key=_when)) if len(moved) > 1 else (moved[0],)
+        new = new_by_action.get(action_id)
+        if state == done:
+            if before == done:
+                continue
+            into = completed
+        elif movements:
+            into = progressed
+        elif new is not None:
+            into = newly_linked
+        elif state == stalled:
+            into = still
+        elif state == not_started:
+            into = waiting
+        else:  # nothing to report: no item to build
             continue
-        groups[group].append(
+        into.append(
             StatusItem(
-                action.id,
+                action_id,
                 action.topic,
                 action.text,
                 action.owners,
@@ -252,7 +282,7 @@ def build_status(
                 reason,
                 action.day,
                 tuple(artifacts),
-                tuple(new_by_action.get(action.id, ())),
+                no_links if new is None else tuple(new),
             )
         )
     return StatusReport(since, until, {g: tuple(items) for g, items in groups.items()}, suggested)
@@ -280,24 +310,6 @@ def _movements_by_artifact(
 
 def _when(movement: Movement) -> tuple[datetime, str]:
     return movement.at, movement.artifact
-
-
-def _group(
-    state: str, before: str | None, movements: tuple[Movement, ...], *, newly_linked: bool
-) -> Group | None:
-    if state == CommitmentState.DROPPED:
-        return None
-    if state == CommitmentState.DONE:
-        return Group.COMPLETED if before != CommitmentState.DONE else None
-    if movements:
-        return Group.PROGRESSED
-    if newly_linked:
-        return Group.NEWLY_LINKED
-    if state == CommitmentState.STALLED:
-        return Group.STALLED
-    if state == CommitmentState.NOT_STARTED:
-        return Group.NOT_STARTED
-    return None
 
 
 #: Groups shown in full by default: what moved. The others are counted, with the oldest.
@@ -373,6 +385,7 @@ def item_line(item: StatusItem) -> str:
     return escape.one_line(f"#{item.id} {owners}: {item.text}{tail}")
 
 
+@cache  # a report names the same few artifacts many times
 def _label(artifact: str) -> str:
     key = ArtifactKey.parse_or_none(artifact)
     return artifact if key is None else key.label

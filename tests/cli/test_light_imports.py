@@ -19,11 +19,14 @@ from helpers import import_example
 HEAVY = frozenset(
     {"launchpadlib", "gerritclient", "wadllib", "lazr", "httplib2", "alembic", "mako", "numpy"}
 )
-#: `status` reads through Core clauses, coerces its options without pydantic and takes
-#: only the status enums, artifact keys and history rows from the lazy domain package.
+#: `status` reads through Core clauses on a Core connection (no ORM session), coerces its
+#: options without pydantic and takes only the status enums, artifact keys and history
+#: rows from the lazy domain package.
 NOT_FOR_STATUS = frozenset(
     {
         "pydantic",
+        "sqlalchemy.orm",
+        "syncsvc.models.base",
         "syncsvc.domain.records",
         "syncsvc.domain.links",
         "syncsvc.domain.footers",
@@ -149,9 +152,9 @@ class TestLightImports:
     def test_status_loads_no_mapped_table_nor_pydantic(
         self, migrated: str, tmp_path: Path, args: tuple[str, ...]
     ) -> None:
-        """`status` imports neither pydantic nor a mapped table module, the repository,
-        the locks or the domain's record classes, and still reports the example's
-        commitments."""
+        """`status` imports neither pydantic nor the ORM, a mapped table module, the
+        repository, the locks or the domain's record classes, and still reports the
+        example's commitments."""
         out, modules = run_modules(
             tmp_path, "--db", migrated, "status", "--since", "2020-10-26", *args
         )

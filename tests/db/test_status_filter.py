@@ -11,7 +11,7 @@ NOW = datetime(2020, 11, 2, 12, 0, tzinfo=UTC)
 
 def window(session, **filters):
     """The actions ``status_inputs`` returns for the week up to NOW, as (topic, owners)."""
-    facts = status_inputs(session, since=NOW - timedelta(days=7), until=NOW, **filters)
+    facts = status_inputs(session.connection(), since=NOW - timedelta(days=7), until=NOW, **filters)
     return [(a.topic, a.owners) for a in facts.actions]
 
 

@@ -75,3 +75,12 @@ class TestRemoteTransitions:
             *seen,
             HistoryEvent("bug:1855391/manila", "status", "In Progress", INSIDE),
         ]
+
+    def test_known_statuses_read_apart_replace_the_seen_rows(self):
+        """``known`` pairs (status rows read apart from the window's rows) leave out what they name."""
+        merged = change(745206, ChangeStatus.MERGED, submitted=INSIDE)
+        abandoned = change(745207, ChangeStatus.ABANDONED)
+        known = {("change:745206", "MERGED")}
+        assert remote_transitions(
+            [merged, abandoned], [], [], since=SINCE, until=UNTIL, known=known
+        ) == [HistoryEvent("change:745207", "status", "ABANDONED", INSIDE)]

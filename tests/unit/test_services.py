@@ -216,6 +216,7 @@ class Facts:
     previous: dict = field(default_factory=dict)
     history: tuple = ()
     new_links: set = field(default_factory=set)
+    known_statuses: None = None
     closed_changes: tuple = ()
     tasks: tuple = ()
 
