@@ -304,7 +304,9 @@ class LinkStore(Protocol):
         ...
 
     def changes(self, numbers: Collection[int] | None = None) -> Sequence[Change]:
-        """Every stored Gerrit change, or the stored ones among ``numbers``."""
+        """Every stored Gerrit change, or the stored ones among ``numbers``, as the
+        reconciler reads them: a store may leave out what it never reads (the URL, the
+        Change-Ids, the patch set and votes, at their defaults; ``created`` as ``updated``)."""
         ...
 
     def bugs(self, ids: Collection[int] | None = None) -> Sequence[Bug]:
@@ -401,7 +403,7 @@ class IdentityStore(Protocol):
 
     def changes(self, numbers: Collection[int] | None = None) -> Sequence[Change]:
         """Every stored Gerrit change (their owners are the accounts to learn from), or
-        the stored ones among ``numbers``."""
+        the stored ones among ``numbers``, as :meth:`LinkStore.changes` reads them."""
         ...
 
     def people(self) -> Mapping[str, str | None]:
