@@ -41,6 +41,7 @@ from syncsvc.models.link_store import (
     append_transitions,
     apply_plan,
     current_states,
+    load_confirmed_links,
     load_links,
 )
 from syncsvc.models.sync_tables import BugRow, BugTaskRow, ChangeRow
@@ -176,6 +177,9 @@ class SqlLinkStore:
 
     def links(self, action_ids: Collection[int] | None = None) -> Sequence[Link]:
         return load_links(self._session, action_ids)
+
+    def confirmed_links(self, action_ids: Collection[int] | None = None) -> Sequence[Link]:
+        return load_confirmed_links(self._session, action_ids)
 
     def event_start(self) -> date | None:
         return self._session.scalar(select(func.min(DayRow.date)))

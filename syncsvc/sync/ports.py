@@ -327,6 +327,11 @@ class LinkStore(Protocol):
         when given."""
         ...
 
+    def confirmed_links(self, action_ids: Collection[int] | None = None) -> Sequence[Link]:
+        """The confirmed links, as :meth:`links` orders them, of ``action_ids`` when given:
+        what commitment states are judged on (a store may leave the evidence out)."""
+        ...
+
     def event_start(self) -> date | None:
         """The first day of the earliest event (candidates must be newer)."""
         ...
