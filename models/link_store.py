@@ -136,6 +136,35 @@ def load_links(session: Session, action_ids: Iterable[int] | None = None) -> lis
     return sorted(_link_records(session, ids), key=_link_order)
 
 
+def load_confirmed_links(session: Session, action_ids: Iterable[int] | None = None) -> list[Link]:
+    """The confirmed links of ``action_ids`` (or of every action) without their evidence
+    (``""``), sorted as :func:`load_links` sorts: what commitment states are judged on."""
+    stmt = select(
+        LinkRow.action_id, LinkRow.kind, LinkRow.ref_id, LinkRow.source, LinkRow.confidence
+    ).where(LinkRow.status == LinkStatus.CONFIRMED)
+    stmt = stmt.execution_options(yield_per=_INSERT_SLICE)
+    ids = None if action_ids is None else set(action_ids)
+    parts = (
+        [stmt]
+        if ids is None
+        else [stmt.where(LinkRow.action_id.in_(chunk)) for chunk in in_chunks(ids)]
+    )
+    found = [
+        Link(
+            action_id,
+            LinkKind(kind),
+            ref_id,
+            LinkSource(source),
+            confidence,
+            LinkStatus.CONFIRMED,
+            "",
+        )
+        for part in parts
+        for action_id, kind, ref_id, source, confidence in session.execute(part)
+    ]
+    return sorted(found, key=_link_order)
+
+
 def _new_row(link: Link, now: datetime) -> dict[str, object]:
     """The column values of a link the reconciler adds."""
     return {

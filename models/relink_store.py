@@ -9,15 +9,19 @@ import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from syncsvc.domain import (
+    Account,
     Bug,
     BugMessage,
     Change,
+    ChangeStatus,
     CurrentState,
+    Footers,
     Identity,
     Link,
     Pending,
@@ -37,6 +41,7 @@ from syncsvc.models.link_store import (
     append_transitions,
     apply_plan,
     current_states,
+    load_confirmed_links,
     load_links,
 )
 from syncsvc.models.sync_tables import BugRow, BugTaskRow, ChangeRow
@@ -45,6 +50,67 @@ from syncsvc.models.tables import DayRow, PersonRow, TopicRefRow, TopicRow
 FINGERPRINT = "fingerprint"
 WORD_STATS = "word_stats"
 _SLICE = 1000  # rows per fetch when reading a whole table
+T = TypeVar("T")
+
+
+#: What the relink reads of a change (see :func:`_relink_change`).
+_RELINK_COLUMNS = (
+    ChangeRow.number,
+    ChangeRow.project,
+    ChangeRow.branch,
+    ChangeRow.subject,
+    ChangeRow.status,
+    ChangeRow.topic,
+    ChangeRow.hashtags,
+    ChangeRow.owner_account_id,
+    ChangeRow.owner_username,
+    ChangeRow.owner_name,
+    ChangeRow.owner_email,
+    ChangeRow.closes_bug,
+    ChangeRow.partial_bug,
+    ChangeRow.related_bug,
+    ChangeRow.blueprints,
+    ChangeRow.updated,
+    ChangeRow.submitted,
+    ChangeRow.body,
+)
+
+
+def _relink_change(row: Row[*tuple[Any, ...]], shared: dict[object, object]) -> Change:
+    """A change as the relink reads it (see :meth:`LinkStore.changes`): its URL, Change-Ids,
+    patch set and votes left out, ``created`` the same object as ``updated``; values that
+    repeat across changes (project, branch, topic, owner, hashtags, footers) shared."""
+
+    def one(value: T) -> T:
+        return cast("T", shared.setdefault(value, value))
+
+    owner = Account(
+        account_id=row.owner_account_id,
+        username=row.owner_username,
+        name=row.owner_name,
+        email=row.owner_email,
+    )
+    footers = Footers(
+        closes_bug=one(tuple(row.closes_bug)),
+        partial_bug=one(tuple(row.partial_bug)),
+        related_bug=one(tuple(row.related_bug)),
+        blueprints=one(tuple(row.blueprints)),
+    )
+    return Change(
+        number=row.number,
+        project=one(row.project),
+        branch=one(row.branch),
+        subject=row.subject,
+        status=ChangeStatus(row.status),
+        owner=one(owner),
+        created=row.updated,
+        updated=row.updated,
+        submitted=row.submitted,
+        topic=one(row.topic),
+        hashtags=one(tuple(row.hashtags)),
+        footers=one(footers),
+        body=row.body,
+    )
 
 
 class SqlLinkStore:
@@ -70,17 +136,21 @@ class SqlLinkStore:
         return dict(found)
 
     def changes(self, numbers: Collection[int] | None = None) -> Sequence[Change]:
+        # The columns the reconciler reads, a slice at a time, with repeated values shared:
+        # ORM rows would hold every column, and every row at once (issue 14's peak RSS).
+        shared: dict[object, object] = {}
         if numbers is None:
-            # In slices: a plain ORM result would hold every row object at once, twice the
-            # size of the records themselves (issue 14's peak RSS).
-            stmt = select(ChangeRow).order_by(ChangeRow.number)
-            rows = self._session.scalars(stmt.execution_options(yield_per=_SLICE))
-            shared: dict[object, object] = {}
-            return [row.to_record(shared) for row in rows]
+            stmt = select(*_RELINK_COLUMNS).order_by(ChangeRow.number)
+            rows = self._session.execute(stmt.execution_options(yield_per=_SLICE))
+            return [_relink_change(row, shared) for row in rows]
         found: list[Change] = []
         for chunk in in_chunks(sorted(set(numbers))):
-            stmt = select(ChangeRow).where(ChangeRow.number.in_(chunk)).order_by(ChangeRow.number)
-            found.extend(row.to_record() for row in self._session.scalars(stmt))
+            stmt = (
+                select(*_RELINK_COLUMNS)
+                .where(ChangeRow.number.in_(chunk))
+                .order_by(ChangeRow.number)
+            )
+            found.extend(_relink_change(row, shared) for row in self._session.execute(stmt))
         return found
 
     def bugs(self, ids: Collection[int] | None = None) -> Sequence[Bug]:
@@ -107,6 +177,9 @@ class SqlLinkStore:
 
     def links(self, action_ids: Collection[int] | None = None) -> Sequence[Link]:
         return load_links(self._session, action_ids)
+
+    def confirmed_links(self, action_ids: Collection[int] | None = None) -> Sequence[Link]:
+        return load_confirmed_links(self._session, action_ids)
 
     def event_start(self) -> date | None:
         return self._session.scalar(select(func.min(DayRow.date)))

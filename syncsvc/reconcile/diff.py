@@ -56,6 +56,7 @@ from syncsvc.reconcile.groups import (
     Member,
     Seed,
     inherited,
+    points_back,
 )
 from syncsvc.reconcile.hints import HintKind
 from syncsvc.reconcile.weights import WordStats
@@ -316,6 +317,13 @@ def diff(
     grouper = Grouper(pool, edges)
     derived: list[tuple[StoredAction, dict[LinkKey, Link], _Derivation]] = []
     by_topic: dict[tuple[int, str], dict[int, list[Member]]] = defaultdict(dict)
+    # Only an action that points back at its topic takes its siblings' groups: keep the
+    # groups of those topics alone (issue 14's peak RSS).
+    inheriting = {
+        (a.event_id, a.topic)
+        for a in actions
+        if a.state is not ActionState.DROPPED and points_back(a.text)
+    }
     for action in sorted(actions, key=lambda a: a.id):
         old = stored.get(action.id, {})
         refs = (topic_refs or {}).get((action.event_id, action.topic), ())
@@ -335,7 +343,7 @@ def diff(
             seeds = _seeds(found, old, threshold)
             group = grouper.members(action, seeds, since) if seeds else []
             _offer_group(found, group, threshold)
-            if seeds:
+            if seeds and (action.event_id, action.topic) in inheriting:
                 # A seed whose neighbours joined is as sure as they are, for its siblings.
                 anchors = Counter(m.seed for m in group)
                 own = [

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -157,7 +158,7 @@ class Grouper:
         self.pool, self.edges = pool, edges
         self._team: frozenset[str] = frozenset(repo_name(p) for p in pool.team_projects)
         self._numbers: tuple[NDArray[np.int64], NDArray[np.int64]] | None = None
-        self._keys: dict[tuple[str, str], list[int]] | None = None
+        self._keys: dict[tuple[str, str], array[int]] | None = None
         self._stems: dict[int, tuple[str, ...]] = {}
 
     def _by_number(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -185,8 +186,9 @@ class Grouper:
                 found[k] = position
         return found
 
-    def _index(self) -> dict[tuple[str, str], list[int]]:
-        """Positions by footer key (from the edges)."""
+    def _index(self) -> dict[tuple[str, str], array[int]]:
+        """Positions by footer key (from the edges), in the edges' order: arrays, not lists
+        of int objects (issue 14's peak RSS)."""
         if self._keys is None:
             keys: dict[tuple[str, str], list[int]] = defaultdict(list)
             positions = self._positions([edge.change for edge in self.edges])
@@ -194,7 +196,7 @@ class Grouper:
                 if at is not None:
                     kind = "bug" if edge.kind is LinkKind.BUG else "blueprint"
                     keys[kind, edge.id.rsplit("/", 1)[-1].casefold()].append(at)
-            self._keys = keys
+            self._keys = {key: array("q", found) for key, found in keys.items()}
         return self._keys
 
     def _footer_members(self, change: Change) -> list[tuple[int, str]]:

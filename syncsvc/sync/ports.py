@@ -304,7 +304,9 @@ class LinkStore(Protocol):
         ...
 
     def changes(self, numbers: Collection[int] | None = None) -> Sequence[Change]:
-        """Every stored Gerrit change, or the stored ones among ``numbers``."""
+        """Every stored Gerrit change, or the stored ones among ``numbers``, as the
+        reconciler reads them: a store may leave out what it never reads (the URL, the
+        Change-Ids, the patch set and votes, at their defaults; ``created`` as ``updated``)."""
         ...
 
     def bugs(self, ids: Collection[int] | None = None) -> Sequence[Bug]:
@@ -323,6 +325,11 @@ class LinkStore(Protocol):
     def links(self, action_ids: Collection[int] | None = None) -> Sequence[Link]:
         """Every stored link, including manual decisions; only those of ``action_ids``
         when given."""
+        ...
+
+    def confirmed_links(self, action_ids: Collection[int] | None = None) -> Sequence[Link]:
+        """The confirmed links, as :meth:`links` orders them, of ``action_ids`` when given:
+        what commitment states are judged on (a store may leave the evidence out)."""
         ...
 
     def event_start(self) -> date | None:
@@ -401,7 +408,7 @@ class IdentityStore(Protocol):
 
     def changes(self, numbers: Collection[int] | None = None) -> Sequence[Change]:
         """Every stored Gerrit change (their owners are the accounts to learn from), or
-        the stored ones among ``numbers``."""
+        the stored ones among ``numbers``, as :meth:`LinkStore.changes` reads them."""
         ...
 
     def people(self) -> Mapping[str, str | None]:

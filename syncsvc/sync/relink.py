@@ -44,6 +44,7 @@ from syncsvc.domain import (
     Change,
     CommitmentState,
     Identity,
+    Link,
     LinkKind,
     Pending,
     PendingKind,
@@ -431,12 +432,21 @@ def relink(
         counts = (len(plan.add), len(plan.update), len(plan.unchanged), 0)
         return RelinkReport(*counts, plan.reasons, dry_run=True, plan=plan, covered=len(ids))
     added, updated = store.apply(plan, now=now)
-    links = store.links(None if full else ids)
+    # States hang on confirmed links alone: read those, without their evidence, per action.
+    confirmed: dict[int, list[Link]] = defaultdict(list)
+    for link in store.confirmed_links(None if full else ids):
+        confirmed[link.action_id].append(link)
     by_number = {c.number: c for c in changes}
     by_id = {b.bug_id: b for b in bugs}
     states = {
         action.id: assess(
-            action, links, by_number, by_id, now=now, stall_days=stall_days, projects=team_projects
+            action,
+            confirmed.get(action.id, []),
+            by_number,
+            by_id,
+            now=now,
+            stall_days=stall_days,
+            projects=team_projects,
         )
         for action in actions
     }

@@ -10,6 +10,7 @@ from a Manila PTG summary; every other value (bug and change numbers from
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from inspect import signature
@@ -52,6 +53,7 @@ from syncsvc.models.link_store import (
     append_transitions,
     apply_plan,
     current_states,
+    load_confirmed_links,
     load_links,
     set_link_status,
     state_history,
@@ -152,6 +154,16 @@ class TestApplyPlan:
             (a, "change", "755556", "confirmed", None, NOW, NOW),
             (b, "change", "758868", "suggested", None, NOW, NOW),
         ]
+
+    def test_confirmed_links_load_sorted_without_evidence(self, session, action_ids):
+        """Only confirmed links load for states, sorted as load_links sorts, evidence left out."""
+        a, b = action_ids[0], action_ids[1]
+        apply_plan(session, Plan(add=(candidate(b), spec_link(a), bug_link(a))), now=NOW)
+        bare = [replace(link, evidence="") for link in (bug_link(a), spec_link(a))]
+        assert load_confirmed_links(session) == bare
+        assert load_confirmed_links(session, [a, b]) == bare
+        assert load_confirmed_links(session, [b]) == []
+        assert SqlLinkStore(session).confirmed_links([a]) == bare
 
     def test_applying_the_same_plan_twice_changes_nothing(
         self, session, action_ids, sql_statements

@@ -393,6 +393,20 @@ class TestCursor:
         assert store.cursor(SourceName.GERRIT, "openstack/manila") is None
 
 
+def _as_relink_reads(change: Change) -> Change:
+    """``change`` without what the relink's store leaves out (see ``LinkStore.changes``)."""
+    footers = replace(change.footers, change_id=None)
+    return replace(
+        change,
+        created=change.updated,
+        change_id=None,
+        current_patch_set=None,
+        votes=(),
+        footers=footers,
+        url="",
+    )
+
+
 class TestReads:
     def test_get_bug_and_get_change_round_trip(self, store, session):
         """The stored bug and change read back equal to the saved domain records."""
@@ -414,14 +428,25 @@ class TestReads:
         assert get_change(session, 745206).body == longer.body
 
     def test_relink_reads_every_change_sharing_repeated_values(self, store, session):
-        """The relink's read of every change equals the saved records, one owner object shared."""
-        other = replace(CHANGE, number=745207, change_id=None, footers=Footers())
-        store.save_changes([CHANGE, other], observed_at=NOW)
+        """The relink's read of every change holds what the reconciler reads, values shared."""
+        other = replace(CHANGE, number=745207, change_id=None, footers=Footers(), body="Why.")
+        third = replace(other, number=745208, topic=None)
+        store.save_changes([CHANGE, other, third], observed_at=NOW)
         store.commit()
         read = SqlLinkStore(session).changes()
-        assert list(read) == [CHANGE, other]
-        assert read[0].owner is read[1].owner
+        assert list(read) == [_as_relink_reads(c) for c in (CHANGE, other, third)]
+        assert read[0].owner is read[1].owner is read[2].owner
         assert read[0].project is read[1].project
+        assert read[1].footers is read[2].footers
+
+    def test_relink_reads_some_changes_as_it_reads_every_one(self, store, session):
+        """Reading changes by number gives the same records as the read of every change."""
+        other = replace(CHANGE, number=745207, topic="bug/1855391")
+        store.save_changes([CHANGE, other], observed_at=NOW)
+        store.commit()
+        link_store = SqlLinkStore(session)
+        assert list(link_store.changes([745207, 1])) == [link_store.changes()[1]]
+        assert link_store.changes([745207])[0] == _as_relink_reads(other)
 
     def test_unknown_ids_read_as_none(self, session):
         """get_bug/get_change return None for what is not stored."""

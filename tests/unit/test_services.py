@@ -118,6 +118,9 @@ class FakeLinkStore:
     def links(self, action_ids=None):
         return []
 
+    def confirmed_links(self, action_ids=None):
+        return []
+
     def fingerprint(self):
         return None
 
