@@ -373,6 +373,15 @@ def write_weights(
     WEIGHTS_FILE.write_text("\n".join(lines), encoding="utf-8")
 
 
+def print_sweep(sweep: Mapping[float, Mapping[str, tuple[int, int]]], heading: str) -> None:
+    """Print each swept threshold's summed (right, counted) and their precision."""
+    print(f"{'threshold':>9} {heading:>34}")
+    for threshold, parts in sweep.items():
+        right, counted = sum(p[0] for p in parts.values()), sum(p[1] for p in parts.values())
+        shown = f"{right / counted:.0%}" if counted else "-"
+        print(f"{threshold:>9} {f'{right}/{counted}':>26} {shown:>7}")
+
+
 def rescue(
     docs: Sequence[Doc],
     before: Mapping[str, list[str] | None],
@@ -388,11 +397,7 @@ def rescue(
         f"({with_items} with annotated items)"
     )
     sweep = {t: additions(docs, before, models, t, rejected_only=True) for t in THRESHOLDS}
-    print(f"{'threshold':>9} {'found in rejected: right/counted':>34}")
-    for threshold, parts in sweep.items():
-        right, counted = sum(p[0] for p in parts.values()), sum(p[1] for p in parts.values())
-        shown = f"{right / counted:.0%}" if counted else "-"
-        print(f"{threshold:>9} {f'{right}/{counted}':>26} {shown:>7}")
+    print_sweep(sweep, "found in rejected: right/counted")
     found = lowest_threshold(sweep)
     print(f"rescue threshold: {found}")
     print("nested: each batch's rejected documents at the threshold the other batches choose")
@@ -414,11 +419,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     before = old_parses(docs, args.corpus)
     now = now_parses(docs)
     sweep = {t: additions(docs, before, models, t) for t in THRESHOLDS}
-    print(f"{'threshold':>9} {'added over before: right/counted':>34}")
-    for threshold, parts in sweep.items():
-        right, counted = sum(p[0] for p in parts.values()), sum(p[1] for p in parts.values())
-        shown = f"{right / counted:.0%}" if counted else "-"
-        print(f"{threshold:>9} {f'{right}/{counted}':>26} {shown:>7}")
+    print_sweep(sweep, "added over before: right/counted")
     found = lowest_threshold(sweep)
     chosen = found if found is not None else math.inf
     print(f"\nchosen threshold: {chosen}\n")
