@@ -13,6 +13,7 @@ import itertools
 import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, wait
 from datetime import UTC, datetime
 from typing import Any, Self
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 import requests
 
 from syncsvc.adapters import gerrit_workarounds as workarounds
+from syncsvc.adapters.background import in_background
 from syncsvc.adapters.http import HttpPolicy, TransientError
 from syncsvc.domain import Account, Change, ChangeStatus, footers_from_message, message_body
 from syncsvc.domain.reviews import ChangeReviews, ReviewEvent, ReviewKind, main_vote, votes_in
@@ -191,7 +193,8 @@ class GerritAdapter:
     are retried per its ``retry``, waiting with its ``sleep``. No request (a
     redirect included) goes outside its ``allowed`` hosts (default: the server's
     own scheme, host and port); a redirect elsewhere is a ForeignHostError, not
-    retried. Not thread-safe.
+    retried. Not thread-safe: while a read started by :meth:`reviews_ahead` is in
+    flight, take its result before making another call.
 
     Raises ConfigError for a bad URL, a URL outside the allowed hosts, credentials
     in the URL or half-given credentials.
@@ -229,6 +232,7 @@ class GerritAdapter:
         self._api, self._changes = workarounds.connect(
             self.base_url, username=username, password=password, policy=policy
         )
+        self._ahead: Future[list[ChangeReviews]] | None = None
 
     def __repr__(self) -> str:
         mode = "authenticated" if self.authenticated else "anonymous"
@@ -241,7 +245,10 @@ class GerritAdapter:
         self.close()
 
     def close(self) -> None:
-        """Close pooled connections."""
+        """Close pooled connections, once a read started ahead has ended."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            wait([ahead])
         self._api.session.close()
 
     def iter_changes(self, query: str, *, page_size: int = 100) -> Iterator[Change]:
@@ -322,6 +329,18 @@ class GerritAdapter:
                     if found.number not in seen:
                         seen.add(found.number)
                         yield found
+
+    def reviews_ahead(self, numbers: Sequence[int]) -> Future[list[ChangeReviews]] | None:
+        """Start :meth:`get_reviews` of ``numbers`` on a thread of its own and return its
+        future (its result or error), or ``None`` when requests must stay in call order (a
+        limited request budget: a read started early could spend what an earlier call
+        needs). No other call may be made on this adapter until the future is done."""
+        budget = self.policy.budget
+        if budget is not None and budget.max_requests is not None:
+            return None
+        wanted = list(numbers)
+        self._ahead = in_background(lambda: list(self.get_reviews(wanted)), name="gerrit-reviews")
+        return self._ahead
 
     def changes_updated_since(self, projects: Sequence[str], since: datetime) -> Iterator[Change]:
         """Yield changes in ``projects`` updated at or after ``since``, newest first.

@@ -56,6 +56,7 @@ import httplib2
 from launchpadlib import uris
 from lazr.restfulclient.errors import HTTPError
 
+from syncsvc.adapters.background import in_background
 from syncsvc.adapters.http import TransientError
 from syncsvc.adapters.launchpad_activity import read_activity
 from syncsvc.adapters.launchpad_blueprints import specifications, to_blueprint
@@ -70,7 +71,7 @@ from syncsvc.adapters.launchpad_http import (
     NoInteractiveAuthorization,
     guarded_launchpad,
 )
-from syncsvc.adapters.launchpad_pool import ReadPool, in_background, twin_session
+from syncsvc.adapters.launchpad_pool import ReadPool, twin_session
 from syncsvc.adapters.launchpad_search import PAGE_SIZE as SEARCH_PAGE_SIZE
 from syncsvc.adapters.launchpad_search import entries_in_pages, search_collection
 from syncsvc.adapters.launchpad_values import (
@@ -156,7 +157,9 @@ class LaunchpadAdapter:
         """Start the login on a thread of its own; the next call waits for it (and raises
         what it raised). Not with a request budget, whose requests stay in call order."""
         if self._lp is None and self._login is None and not self._in_call_order():
-            self._login = in_background(partial(self._call, self._log_in, "Launchpad login"))
+            self._login = in_background(
+                partial(self._call, self._log_in, "Launchpad login"), name="launchpad-login"
+            )
             self._started = self._login
 
     def close(self) -> None:

@@ -40,21 +40,6 @@ K = TypeVar("K")
 T = TypeVar("T")
 
 
-def in_background(call: Callable[[], T]) -> Future[T]:
-    """Run ``call`` on a daemon thread of its own; the future holds its result or error."""
-    future: Future[T] = Future()
-
-    def run() -> None:
-        if future.set_running_or_notify_cancel():
-            try:
-                future.set_result(call())
-            except BaseException as exc:  # noqa: BLE001  # handed to whoever waits
-                future.set_exception(exc)
-
-    threading.Thread(target=run, name="launchpad-login", daemon=True).start()
-    return future
-
-
 def twin_session(session: Any) -> Any:
     """A copy of the launchpadlib ``session`` with its own HTTP connection (no request
     is made, no WADL parsed); it shares everything else, which is read-only once logged in.

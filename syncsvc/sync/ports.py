@@ -163,6 +163,18 @@ class ReviewSource(Protocol):
 
 
 @runtime_checkable
+class ReviewsAhead(Protocol):
+    """A review source that can start reading messages before the reviews scope's turn,
+    on a thread of its own, while another host is read; ``None`` when its reads must
+    stay in call order (a request budget). The source takes no other call until the
+    future is done; the future raises, in the scope's turn, what the read raised."""
+
+    def reviews_ahead(self, numbers: Sequence[int]) -> Future[list[ChangeReviews]] | None:
+        """Start ``list(get_reviews(numbers))``."""
+        ...
+
+
+@runtime_checkable
 class BlueprintSource(Protocol):
     """What the blueprint scopes need from Launchpad beyond :class:`BugSource`."""
 

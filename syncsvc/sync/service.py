@@ -29,7 +29,7 @@ from syncsvc.sync.engine import (
 )
 from syncsvc.sync.ports import BugSource, ChangeSource, ScopeClaim, SyncDatabase
 from syncsvc.sync.relink import RelinkReport, relink
-from syncsvc.sync.reviews import REVIEWS, run_reviews
+from syncsvc.sync.reviews import REVIEWS, StartedReviews, run_reviews, start_reviews
 
 Sources = Callable[[], tuple[BugSource | None, ChangeSource | None]]
 REVIEWS_AFTER_FAILURE = "a scope failed"  # the reviews scope's `skipped`: left for the next run
@@ -128,7 +128,9 @@ def sync_and_relink(
     the review messages of the linked changes that moved
     (:func:`~syncsvc.sync.reviews.run_reviews`), with the links just refreshed (or the
     stored ones, when the relink did not run); it is the last scope of the outcome's
-    report, skipped when the budget was spent or a scope failed.
+    report, skipped when the budget was spent or a scope failed. Alone on its database
+    (no ``claim``), a sync starts that read right after the relink, so that it overlaps
+    the comment checks (:func:`~syncsvc.sync.reviews.start_reviews`).
 
     ``sources`` is called once the lock is held (a recording starts only then).
     Links and states are refreshed only from complete data: when a scope failed
@@ -171,28 +173,63 @@ def sync_and_relink(
                 )  # fmt: skip
                 report = replace(report, scopes=(*report.scopes, *blueprints), finished_at=now())
         outcome = _relinked(database, report, links, now=now, wait=wait, dry_run=dry_run, stop=stop)
-        if bugs is not None and outcome.links is not None and not dry_run:
+        started: StartedReviews | None = None
+        overlap = bugs is not None and outcome.links is not None and not dry_run
+        if ahead and overlap and changes is not None:  # beside Launchpad's comment checks
             with database.sync_store() as store:
-                checked = run_linked_comments(
-                    store, bugs, settings=settings, now=now, progress=progress, stop=stop,
-                    claim=claim or always_claimed,
-                )  # fmt: skip
-            if checked is not None:
-                outcome = _with_comments(database, outcome, checked, links, now=now, wait=wait)
-        if changes is None:
-            return outcome
-        if report.left:  # the budget is spent: the review messages wait for the next run
-            reviews = ScopeReport(SourceName.GERRIT, REVIEWS, skipped=BUDGET_SPENT)
-        elif report.failed:  # as the relink: not from a run whose data is incomplete
-            reviews = ScopeReport(SourceName.GERRIT, REVIEWS, skipped=REVIEWS_AFTER_FAILURE)
-        else:
-            with database.sync_store() as store:
-                reviews = run_reviews(
-                    store, changes, settings=settings, dry_run=dry_run, now=now,
-                    progress=progress, stop=stop, claim=claim or always_claimed,
-                )  # fmt: skip
-        scopes = (*outcome.sync.scopes, reviews)
-        return replace(outcome, sync=replace(outcome.sync, scopes=scopes, finished_at=now()))
+                started = start_reviews(store, changes)
+        try:
+            return _after_relink(
+                database, outcome, bugs, changes, started, settings=settings, links=links,
+                dry_run=dry_run, wait=wait, progress=progress, stop=stop, now=now, claim=claim,
+            )  # fmt: skip
+        finally:
+            if started is not None:  # the source takes no other call while it reads
+                started.settle()
+
+
+def _after_relink(
+    database: SyncDatabase,
+    outcome: SyncOutcome,
+    bugs: BugSource | None,
+    changes: ChangeSource | None,
+    started: StartedReviews | None,
+    *,
+    settings: SyncSettings,
+    links: RelinkSettings,
+    dry_run: bool,
+    wait: float,
+    progress: Callable[[str], None],
+    stop: Callable[[], bool],
+    now: Callable[[], datetime],
+    claim: ScopeClaim | None,
+) -> SyncOutcome:
+    """The scopes that follow the relink (see :func:`sync_and_relink`): the linked bugs'
+    comment checks (and one more relink when they saved any), then the review messages,
+    taken from ``started`` where that read was started after the relink."""
+    report = outcome.sync
+    if bugs is not None and outcome.links is not None and not dry_run:
+        with database.sync_store() as store:
+            checked = run_linked_comments(
+                store, bugs, settings=settings, now=now, progress=progress, stop=stop,
+                claim=claim or always_claimed,
+            )  # fmt: skip
+        if checked is not None:
+            outcome = _with_comments(database, outcome, checked, links, now=now, wait=wait)
+    if changes is None:
+        return outcome
+    if report.left:  # the budget is spent: the review messages wait for the next run
+        reviews = ScopeReport(SourceName.GERRIT, REVIEWS, skipped=BUDGET_SPENT)
+    elif report.failed:  # as the relink: not from a run whose data is incomplete
+        reviews = ScopeReport(SourceName.GERRIT, REVIEWS, skipped=REVIEWS_AFTER_FAILURE)
+    else:
+        with database.sync_store() as store:
+            reviews = run_reviews(
+                store, changes, settings=settings, dry_run=dry_run, now=now,
+                progress=progress, stop=stop, claim=claim or always_claimed, started=started,
+            )  # fmt: skip
+    scopes = (*outcome.sync.scopes, reviews)
+    return replace(outcome, sync=replace(outcome.sync, scopes=scopes, finished_at=now()))
 
 
 def _with_comments(

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from syncsvc.adapters.budget import RequestBudget
 from syncsvc.adapters.gerrit import REVIEW_OPTIONS, GerritAdapter, parse_reviews
 from syncsvc.adapters.http import HttpPolicy, RetryPolicy
 from syncsvc.domain import Account, ChangeStatus
@@ -120,3 +121,42 @@ class TestParseReviews:
                 "messages": [{"id": "m1", "message": "x"}]}  # fmt: skip
         with pytest.raises(RemoteError, match="malformed"):
             parse_reviews(info)
+
+
+class TestReviewsAhead:
+    """reviews_ahead starts get_reviews on a thread of its own, unless a budget holds
+    requests in call order."""
+
+    def test_the_started_read_gives_what_get_reviews_gives(self, adapter_for) -> None:
+        """The future holds the same reviews as a read in turn, in one batched request."""
+        with FakeGerrit(changes=[reviewed(760100), reviewed(760101)]) as fake:
+            adapter = adapter_for(fake.url)
+            read = adapter.reviews_ahead([760101, 760100, 760199])
+            assert read is not None
+            early = read.result(timeout=10)
+            sent = [r.params["q"] for r in fake.requests]
+            in_turn = list(adapter.get_reviews([760101, 760100, 760199]))
+        assert early == in_turn
+        assert [r.number for r in early] == [760101, 760100]
+        assert sent == [["change:760101 OR change:760100 OR change:760199"]]
+
+    def test_a_request_budget_keeps_reads_in_call_order(self) -> None:
+        """With a limited budget nothing is started and nothing is sent."""
+        policy = HttpPolicy(retry=RetryPolicy(attempts=1), budget=RequestBudget(max_requests=9))
+        with FakeGerrit(changes=[reviewed(760100)]) as fake:
+            adapter = GerritAdapter(fake.url, policy=policy)
+            try:
+                assert adapter.reviews_ahead([760100]) is None
+            finally:
+                adapter.close()
+            assert fake.requests == []
+
+    def test_close_waits_for_the_started_read(self, adapter_for) -> None:
+        """Closing the adapter lets a started read end first: its result is whole."""
+        with FakeGerrit(changes=[reviewed(760100)]) as fake:
+            adapter = adapter_for(fake.url)
+            read = adapter.reviews_ahead([760100])
+            assert read is not None
+            adapter.close()
+            assert read.done()
+            assert [r.number for r in read.result()] == [760100]
