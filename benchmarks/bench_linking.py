@@ -13,6 +13,7 @@ and scores what it adds against the labels:
 
     .venv/bin/python benchmarks/bench_linking.py
     .venv/bin/python benchmarks/bench_linking.py --threshold 0.3 --json linking.json
+    .venv/bin/python benchmarks/bench_linking.py --misses  # the tuning split's misses, and why
 
 The history is read from outside the repository (``SYNCSVC_LINKING_HISTORY`` or
 ``shared/linking`` beside it). See tests/data/linking/README.md. Not part of the
@@ -27,6 +28,7 @@ import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,10 +40,12 @@ from linking_runs import DEFAULT_THRESHOLD, build_runs, candidate_rows, suggest 
 from linking_score import (  # noqa: E402
     BAND_MIN,
     Metrics,
+    Suggestion,
     Truth,
     evaluate,
     explicit_summary,
     is_right,
+    misses,
     rank_counts,
     seed_ranks,
     truths,
@@ -144,6 +148,37 @@ def format_ranks(data: LinkingSet, threshold: float, *, identities: bool = True)
     return "\n".join(lines)
 
 
+def format_misses(
+    data: LinkingSet, found: Sequence[Suggestion], threshold: float, *, identities: bool = True
+) -> str:
+    """Each tuning commitment's labelled changes that no candidate suggestion found: where
+    the base scorer ranks each and why it was missed (the held-back split's commitments are
+    never shown one by one)."""
+    rows = [s for r in build_runs(data, identities=identities) for s, _ in candidate_rows(r)]
+    tuning = {k: t for k, t in truths(data).items() if t.split == "tuning"}
+    by_id = {c.change_id: c for c in data.changes}
+    start = {c.id: data.event_starts[c.event] for c in data.commitments}
+    lines = [
+        (
+            f"Tuning positives not suggested (threshold {threshold:.2f}; rank and score by the"
+            " base scorer)\n"
+        ),
+        "| commitment | owned | change | repository | days after the event | rank | score | why |",
+        "|---|---|---|---|---:|---:|---:|---|",
+    ]
+    for m in misses(found, rows, tuning, threshold):
+        change = by_id[m.ident]
+        merged = date.fromisoformat(change.merged[:10])
+        days = (merged - date.fromisoformat(start[m.commitment])).days
+        score = "-" if m.score is None else f"{m.score:.2f}"
+        lines.append(
+            f"| {m.commitment} | {tuning[m.commitment].owned} | {change.subject[:60]}"
+            f" | {change.project.rsplit('/', 1)[-1]} | {days} | {m.rank or '-'} | {score}"
+            f" | {m.cause} |"
+        )
+    return "\n".join(lines)
+
+
 def run(data: LinkingSet, threshold: float, *, identities: bool = True) -> dict[str, object]:
     """Everything the report shows, as JSON-ready values."""
     found = [s for r in build_runs(data, identities=identities) for s in suggest(r, threshold)]
@@ -208,6 +243,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="also rank each commitment's first right record by the base scorer",
     )
+    parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="also list the tuning split's positives not suggested, with rank and cause",
+    )
     args = parser.parse_args(argv)
     try:
         data = load()
@@ -223,6 +263,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(result["report"])
     if args.ranks:
         print("\n" + format_ranks(data, args.threshold, identities=not args.no_identities))
+    if args.misses:
+        found = result["suggestions"]
+        assert isinstance(found, list)
+        print("\n" + format_misses(data, found, args.threshold, identities=not args.no_identities))
     if args.json:
         args.json.write_text(json.dumps(_json(result, data), indent=1) + "\n", encoding="utf-8")
     return 0

@@ -227,3 +227,60 @@ def rank_counts(ranks: Iterable[SeedRank], threshold: float) -> dict[str, int]:
         else:
             counts[str(r.rank) if r.rank <= 3 else "4+"] += 1
     return counts
+
+
+@dataclass(frozen=True, slots=True)
+class Miss:
+    """A labelled positive change no candidate suggestion found: where the base scorer
+    ranks it among the commitment's candidates (``None``: not a candidate), its score, and
+    why it was not suggested."""
+
+    commitment: str
+    ident: str
+    rank: int | None
+    score: float | None
+    cause: str
+
+
+#: The causes :func:`misses` tells apart, in the order it checks them.
+LINKED = "linked explicitly: no candidates scored"
+NO_WORD = "not a candidate: shares no word, or outside the window"
+CAPPED = "at or above the threshold, cut by the cap"
+UNDER = "under the threshold"
+
+
+def misses(
+    suggestions: Iterable[Suggestion],
+    candidates: Iterable[Suggestion],
+    truths: Mapping[str, Truth],
+    threshold: float,
+) -> list[Miss]:
+    """Each positive change of the commitments in ``truths`` that no candidate suggestion
+    found, with its rank and score in ``candidates`` (the base scorer's whole ranking) and
+    the cause: the commitment has an explicit link (the reconciler scores no candidates
+    then), the change is not a candidate, it scored at or above ``threshold`` but others took
+    the commitment's places, or it scored under ``threshold``. Ordered by commitment, then
+    rank (unranked last), then ident. Ranks count every candidate, bugs included, as
+    :func:`seed_ranks` does."""
+    given = list(suggestions)
+    linked = {s.commitment for s in given if s.source != CANDIDATE}
+    found = {(s.commitment, s.ident) for s in given if s.source == CANDIDATE}
+    ranking: dict[str, list[Suggestion]] = defaultdict(list)
+    for s in candidates:
+        ranking[s.commitment].append(s)
+    missed = []
+    for commitment, truth in sorted(truths.items()):
+        ranked = sorted(ranking.get(commitment, ()), key=lambda s: -s.confidence)
+        place = {s.ident: (n, s.confidence) for n, s in reversed(list(enumerate(ranked, 1)))}
+        for ident in truth.positives:
+            if (commitment, ident) in found:
+                continue
+            rank, score = place.get(ident, (None, None))
+            if commitment in linked:
+                cause = LINKED
+            elif rank is None or score is None:
+                cause = NO_WORD
+            else:
+                cause = CAPPED if score >= threshold else UNDER
+            missed.append(Miss(commitment, ident, rank, score, cause))
+    return sorted(missed, key=lambda m: (m.commitment, m.rank is None, m.rank or 0, m.ident))

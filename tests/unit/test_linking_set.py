@@ -293,6 +293,35 @@ class TestScoring:
             "none": 1,
         }
 
+    def test_misses_give_rank_score_and_cause(self) -> None:
+        """Each positive not suggested, ranked among every candidate, with the cause."""
+        s, t = linking_score.Suggestion, linking_score.Truth
+        truths = {
+            "a": t(positives=frozenset({"Ia", "Ib", "Ic", "Id"})),
+            "b": t(positives=frozenset({"Ie"})),
+            "c": t(positives=frozenset()),  # no work: nothing to miss
+        }
+        suggestions = [
+            s("a", "change", "Ia", 0.9, "candidate"),
+            s("a", "change", "Iz", 0.8, "candidate"),
+            s("b", "change", "Iq", 1.0, "explicit"),
+        ]
+        candidates = [
+            s("a", "change", "Ia", 0.9, "candidate"),
+            s("a", "change", "Iz", 0.8, "candidate"),
+            s("a", "bug", "7", 0.7, "candidate"),
+            s("a", "change", "Ib", 0.6, "candidate"),
+            s("a", "change", "Ic", 0.2, "candidate"),
+            s("b", "change", "Ie", 0.3, "candidate"),
+        ]
+        m = linking_score.Miss
+        assert linking_score.misses(suggestions, candidates, truths, 0.5) == [
+            m("a", "Ib", 4, 0.6, linking_score.CAPPED),
+            m("a", "Ic", 5, 0.2, linking_score.UNDER),
+            m("a", "Id", None, None, linking_score.NO_WORD),
+            m("b", "Ie", 1, 0.3, linking_score.LINKED),
+        ]
+
 
 @needs_history
 class TestRunsOnTheSet:
