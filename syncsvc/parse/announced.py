@@ -72,6 +72,10 @@ _MONTHS_AND_DAYS = frozenset(
 )
 #: A line this long that is not yet an item was wrapped by the mailer (as structure.py).
 _WRAPPED_CHARS = 60
+#: The most lines one item is wrapped over; it also keeps a hostile block linear.
+_ITEM_LINES = 6
+#: The most lines an announcing sentence that ends in ":" is read back over.
+_ANNOUNCEMENT_LINES = 3
 
 
 def announces_actions(sentence: str) -> bool:
@@ -176,6 +180,8 @@ class _Entry:
 
 def _continues(entry: _Entry, following: str) -> bool:
     """Whether line ``following`` wraps on from ``entry`` rather than starting a new line."""
+    if len(entry.texts) >= _ITEM_LINES:
+        return False
     found = _last_parens(entry.text)
     if found is None:
         # "... can leverage policy" / "(Peter, yathi)": the owners wrapped onto the next
@@ -199,7 +205,8 @@ def _block_items(lines: Sequence[Line], start: int) -> dict[int, tuple[str, ...]
     found: dict[int, tuple[str, ...]] = {}
     entries: list[_Entry] = []
     joinable = False  # whether the next text line may wrap on from the last entry
-    for line in [*lines[start:], None]:
+    for index in range(start, len(lines) + 1):
+        line = lines[index] if index < len(lines) else None
         if line is not None and line.kind is LineKind.BULLET:
             joinable = False  # a note under an item ends the item
         elif line is not None and line.kind is LineKind.TEXT:
@@ -254,8 +261,8 @@ def _announcement_end(lines: Sequence[Line], start: int, end: int) -> int | None
         return None
     for index, text in enumerate(texts):
         if text.endswith(":"):
-            last = _SENTENCE_END.split(" ".join(texts[: index + 1]))[-1]
-            if announces_actions(last):
+            window = " ".join(texts[max(0, index + 1 - _ANNOUNCEMENT_LINES) : index + 1])
+            if announces_actions(_SENTENCE_END.split(window)[-1]):
                 return start + index + 1
     if any(map(announces_actions, _SENTENCE_END.split(paragraph))):
         return end
