@@ -41,8 +41,14 @@ from syncsvc.parse.milestones import KNOWN_SERIES
 from syncsvc.parse.owners import GENERIC, NOT_LABELS, NOT_OWNERSHIP, ORGANISATIONS, is_project
 from syncsvc.parse.structure import Line, LineKind
 
-#: Any mention of action items or points: the cheap test before reading paragraphs.
+#: Any mention of action items or points: the test before reading paragraphs.
 _MENTION = re.compile(r"action\s+(?:items?|points?)", re.IGNORECASE)
+#: The same test over a whole document, in two patterns with literal prefixes ("ction",
+#: "CTION") that ``re`` skips ahead to: a case-insensitive search costs ~5 ms per MB.
+_MENTION_IN_TEXT = (
+    re.compile(r"ction\s+(?:[Ii][Tt][Ee][Mm]|[Pp][Oo][Ii][Nn][Tt])"),
+    re.compile(r"CTION\s+(?:[Ii][Tt][Ee][Mm]|[Pp][Oo][Ii][Nn][Tt])"),
+)
 #: "These are the spec action items from ...", "Here are the action items",
 #: "Action items from the meeting:": a sentence that presents a list of action items.
 _ANNOUNCES = re.compile(
@@ -231,16 +237,16 @@ def _block_items(lines: Sequence[Line], start: int) -> dict[int, tuple[str, ...]
 def announced_actions(text: str, lines: Sequence[Line]) -> dict[int, tuple[str, ...]]:
     """The items of every announced action list in ``lines``, by first line number.
 
-    ``lines`` are the classified lines of the normalised ``text`` (which is only
-    searched once, so that a document that never mentions action items costs
-    one regular expression search). A paragraph (text lines between
+    ``lines`` are the classified lines of the normalised ``text`` (searched
+    first, so that a document that never mentions action items costs two quick
+    regular expression searches). A paragraph (text lines between
     blank lines) announces a list when one of its sentences does (see
     :func:`announces_actions`); the block starts after the paragraph, or right
     after a line that ends the announcing sentence with ":". Each item maps to
     its owners, as :func:`item_owners` reads them.
     """
     found: dict[int, tuple[str, ...]] = {}
-    if not _MENTION.search(text):
+    if not any(pattern.search(text) for pattern in _MENTION_IN_TEXT):
         return found
     start = 0
     while start < len(lines):

@@ -179,6 +179,15 @@ class TestAnnouncedLists:
             ("Update the driver matrix (ann, tim)", ("ann", "tim"), False),
         ]
 
+    @pytest.mark.parametrize(
+        "announcement",
+        ["HERE ARE THE ACTION ITEMS:", "Here are the Action Points:", "Here are the ACTION Items:"],
+    )
+    def test_announcement_in_any_case(self, announcement: str) -> None:
+        """The announcement is read in upper, title or mixed case."""
+        text = f"## Call\n\n{announcement}\nFix the volume test (Peter)\n"
+        assert _lines(text) == [("Fix the volume test (Peter)", ("peter",), False)]
+
     def test_heading_ends_the_block(self) -> None:
         """A heading after the list ends it: the lines under it are read as before."""
         text = (
