@@ -33,6 +33,7 @@ from syncsvc.parse.actions import (
     resolve_footnote_marks,
     sentences,
 )
+from syncsvc.parse.announced import announced_actions, as_actions
 from syncsvc.parse.assemble import (
     MAX_ACTIONS,
     Assembler,
@@ -266,8 +267,11 @@ def read_summary(
     """
     schedules = schedules if schedules is not None else load_schedules()
     asm = Assembler(record_placements=placements)
+    lines = list(classify(text))
+    if announced := announced_actions(text, lines):  # "These are the action items ..."
+        lines = as_actions(lines, announced)
     headless: list[Line] | None = []  # the lines, kept only while no topic has been seen
-    for line in classify(text):
+    for line in lines:
         asm.feed(line)
         if headless is not None:
             if asm.topics:
@@ -300,6 +304,10 @@ def read_summary(
     readings: dict[str, tuple[OwnerReading, frozenset[str]]] = {}
     for raw_topic in asm.topics:
         for item in raw_topic.actions:
+            if item.line in announced:  # its owners are the list of people it ends with
+                item.owners = announced[item.line]
+                known.update(n.lower() for n in item.owners)
+                continue
             readings[item.text] = read_owners_looked_up(item.text)
             known.update(n.lower() for n in readings[item.text][0].owners)
     known |= _context_nicks(asm, known)

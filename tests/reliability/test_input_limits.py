@@ -115,6 +115,27 @@ SHAPES = [
         name="inferred-commitments",
     ),
     _shape(
+        "'Here are the action items:\\n' + fill('Do the thing (alice, bob)\\n', 3 * MB)",
+        "refused: more than 10000 actions; is this really a PTG summary?",
+        name="announced-items",
+    ),
+    _shape(
+        "'Here are the action items:\\n' + fill('a long line of an item wrapped by the"
+        " mailer, its owners still to come\\n', 3 * MB)",
+        "refused: no PTG structure found: expected topic headings such as '=== Title ==='",
+        name="announced-wrapped-lines",
+    ),
+    _shape(
+        "fill('Here are the action items.\\n\\n', 3 * MB)",
+        "refused: no PTG structure found: expected topic headings such as '=== Title ==='",
+        name="announcements",
+    ),
+    _shape(
+        "'These are the action items from the call\\n' + fill('and more of them:\\n', 3 * MB)",
+        "refused: no PTG structure found: expected topic headings such as '=== Title ==='",
+        name="announcement-colon-lines",
+    ),
+    _shape(
         "fill('12:00:01 <carloss> #action carloss do the thing\\n', 3 * MB)",
         "refused: more than 10000 actions; is this really a PTG summary?",
         name="irc-log",
