@@ -332,9 +332,11 @@ def team_clause(sentence: str) -> str | None:
 #: "About the backends, ralonso accepted to ...": a clause after a comma, with its own subject;
 #: "Arpit would like to preview it, Jim will review ...": a capitalised name before "will".
 _COMMA = re.compile(r",\s+(?=[a-z]|[A-Z][a-z]{2,20}\s+(?:will|'ll)\b)")
-#: The verbs a clause's subject commits with (not "has", which states a fact).
+#: The verbs a clause's subject commits with (not "has", which states a fact). The
+#: subject names at most 8 people: matched from every comma of a sentence, an unbounded
+#: list made a long run of "name," lines quadratic. Matched in place (``match(text, pos)``).
 _CLAUSE_VERB = re.compile(
-    r"^[\w\-]+(?:(?:,\s*|\s+and\s+)[\w\-]+)*\s+(?:will|'ll|volunteered|agreed|accepted"
+    r"[\w\-]+(?:(?:,\s*|\s+and\s+)[\w\-]+){0,7}\s+(?:will|'ll|volunteered|agreed|accepted"
     r"|offered|signed\s+up|promised|(?:is|are)\s+looking\s+into)\b"
 )
 
@@ -344,8 +346,10 @@ def named_clause(
 ) -> str | None:
     """The first clause after a comma that commits a named person, if any."""
     for m in _COMMA.finditer(sentence):
+        if not _CLAUSE_VERB.match(sentence, m.end()):
+            continue
         clause = sentence[m.end() :]
-        if _CLAUSE_VERB.match(clause) and named_commitment(clause, known=known, aliases=aliases):
+        if named_commitment(clause, known=known, aliases=aliases):
             return clause
     return None
 

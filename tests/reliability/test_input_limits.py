@@ -136,6 +136,11 @@ SHAPES = [
         name="announcement-colon-lines",
     ),
     _shape(
+        "'=== Topic ===\\nWe talked about it with\\n' + fill('bob,\\n', 3 * MB) + 'and others.\\n'",
+        "1 topics, 0 actions",
+        name="comma-after-comma",
+    ),
+    _shape(
         "fill('12:00:01 <carloss> #action carloss do the thing\\n', 3 * MB)",
         "refused: more than 10000 actions; is this really a PTG summary?",
         name="irc-log",
