@@ -357,6 +357,9 @@ def diff(
                 ]
                 by_topic[action.event_id, action.topic][action.id] = own + group
         derived.append((action, old, found))
+    # The pool, the grouper and the edge index are done with: free them before the plan's
+    # links and reasons are put together (issue 14's peak RSS).
+    del pool, grouper, by_target
     for action, old, found in derived:
         if action.state is not ActionState.DROPPED and not found.links and not old:
             siblings = by_topic.get((action.event_id, action.topic), {})
