@@ -82,8 +82,8 @@ class _Index:
         self.by_nick: dict[str, list[Identity]] = defaultdict(list)
         for identity in pool.identities:
             self.by_nick[identity.nick.casefold()].append(identity)
-        self.by_account: dict[tuple[str, str], list[int]] = defaultdict(list)
-        self.by_topic: dict[str, list[int]] = defaultdict(list)  # Gerrit topic → positions
+        by_account: dict[tuple[str, str], list[int]] = defaultdict(list)
+        by_topic: dict[str, list[int]] = defaultdict(list)  # Gerrit topic → positions
         # The team's changes' words as word ids, one slice per change (ends[i - 1]:ends[i]):
         # a frozenset of words per change would weigh ten times as much (issue 14's peak RSS).
         self.vocabulary: list[str] = []
@@ -98,13 +98,13 @@ class _Index:
             numbers.append(change.number)
             bodies.append(bool(change.body))
             if change.topic:
-                self.by_topic[change.topic].append(i)
+                by_topic[change.topic].append(i)
             account = change.owner
             for key in (("username", account.username), ("email", account.email)):
                 if key[1]:
-                    self.by_account[key[0], key[1].casefold()].append(i)
+                    by_account[key[0], key[1].casefold()].append(i)
             if account.name:
-                self.by_account["name", account.name.casefold()].append(i)
+                by_account["name", account.name.casefold()].append(i)
             if self.projects[i] in self.team:
                 subject = change_words(change)
                 for word in subject:
@@ -119,6 +119,9 @@ class _Index:
                     body_used.append(n)
             ends.append(len(used))
             body_ends.append(len(body_used))
+        # Positions as arrays, not lists of int objects (issue 14's peak RSS).
+        self.by_account = {key: array("q", found) for key, found in by_account.items()}
+        self.by_topic = {topic: array("q", found) for topic, found in by_topic.items()}
         self.change_day = np.array(days, dtype=np.int64)
         self.has_body = np.array(bodies, dtype=np.bool_)
         try:  # a change's number without making its record; int64 when they all fit
