@@ -36,7 +36,6 @@ from syncsvc.domain import (
 from syncsvc.models import relink_pending as pending
 from syncsvc.models import repo
 from syncsvc.models.base import in_chunks
-from syncsvc.models.change_columns import ChangeColumns
 from syncsvc.models.comment_store import stored_messages
 from syncsvc.models.identities import add_identities, list_identities, load_identities
 from syncsvc.models.link_store import (
@@ -212,18 +211,20 @@ class SqlLinkStore:
 
     def changes(self, numbers: Collection[int] | None = None) -> Sequence[Change]:
         # The columns the reconciler reads, a slice at a time, with repeated values shared:
-        # ORM rows would hold every column, and every row at once; every change is held as
-        # columns, not records (issue 14's peak RSS).
+        # ORM rows would hold every column, and every row at once (issue 14's peak RSS).
         shared: dict[object, object] = {}
-        found = ChangeColumns()
-        stmt = select(*_RELINK_COLUMNS).order_by(ChangeRow.number)
         if numbers is None:
-            for row in self._session.execute(stmt.execution_options(yield_per=_SLICE)):
-                found.append(_relink_change(row, shared))
-        for chunk in in_chunks(sorted(set(numbers or ()))):
-            for row in self._session.execute(stmt.where(ChangeRow.number.in_(chunk))):
-                found.append(_relink_change(row, shared))
-        found.seal()
+            stmt = select(*_RELINK_COLUMNS).order_by(ChangeRow.number)
+            rows = self._session.execute(stmt.execution_options(yield_per=_SLICE))
+            return [_relink_change(row, shared) for row in rows]
+        found: list[Change] = []
+        for chunk in in_chunks(sorted(set(numbers))):
+            stmt = (
+                select(*_RELINK_COLUMNS)
+                .where(ChangeRow.number.in_(chunk))
+                .order_by(ChangeRow.number)
+            )
+            found.extend(_relink_change(row, shared) for row in self._session.execute(stmt))
         return found
 
     def bugs(self, ids: Collection[int] | None = None) -> Sequence[Bug]:

@@ -32,7 +32,7 @@ import hashlib
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
@@ -354,36 +354,15 @@ def _numeric_ids(links: Iterable[Link], kind: LinkKind) -> set[int]:
     return found
 
 
-class _ByNumber(Mapping[int, Change]):
-    """Changes by number (the last of a number), each taken from the sequence when looked
-    up: a store may hold them as columns, not records (issue 14's peak RSS)."""
-
-    def __init__(self, changes: Sequence[Change]) -> None:
-        self._changes = changes
-        self._at = {change.number: i for i, change in enumerate(changes)}
-
-    def __getitem__(self, number: int) -> Change:
-        return self._changes[self._at[number]]
-
-    def __contains__(self, number: object) -> bool:
-        return number in self._at
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._at)
-
-    def __len__(self) -> int:
-        return len(self._at)
-
-
 def _linked_records(
     store: RelinkStore, confirmed: Iterable[Sequence[Link]]
-) -> tuple[Mapping[int, Change], dict[int, Bug]]:
+) -> tuple[dict[int, Change], dict[int, Bug]]:
     """The stored changes and bugs the ``confirmed`` links name, by number and bug id: all
     that :func:`assess` looks up."""
     links = [link for mine in confirmed for link in mine]
     changes = store.changes(_numeric_ids(links, LinkKind.CHANGE))
     bugs = store.bugs(_numeric_ids(links, LinkKind.BUG))
-    return _ByNumber(changes), {b.bug_id: b for b in bugs}
+    return {c.number: c for c in changes}, {b.bug_id: b for b in bugs}
 
 
 def relink(
