@@ -11,13 +11,14 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from syncsvc.domain import (
     Account,
     Bug,
     BugMessage,
+    BugTask,
     Change,
     ChangeStatus,
     CurrentState,
@@ -113,6 +114,79 @@ def _relink_change(row: Row[*tuple[Any, ...]], shared: dict[object, object]) -> 
     )
 
 
+_TASK_COLUMNS = (
+    BugTaskRow.bug_id,
+    BugTaskRow.target,
+    BugTaskRow.status,
+    BugTaskRow.importance,
+    BugTaskRow.assignee,
+    BugTaskRow.milestone,
+    BugTaskRow.date_created,
+    BugTaskRow.date_closed,
+    BugTaskRow.date_fix_committed,
+    BugTaskRow.date_fix_released,
+    BugTaskRow.date_in_progress,
+    BugTaskRow.is_complete,
+    BugTaskRow.url,
+    BugTaskRow.date_triaged,
+    BugTaskRow.date_incomplete,
+)
+_BUG_COLUMNS = (
+    BugRow.bug_id,
+    BugRow.title,
+    BugRow.tags,
+    BugRow.date_last_updated,
+    BugRow.visible,
+    BugRow.url,
+    BugRow.date_last_message,
+    BugRow.private,
+    BugRow.information_type,
+)
+
+
+def _relink_task(row: Row[*tuple[Any, ...]], shared: dict[object, object]) -> BugTask:
+    """A bug task as :meth:`BugTaskRow.to_record` gives it, its repeated strings shared."""
+
+    def one(value: T) -> T:
+        return cast("T", shared.setdefault(value, value))
+
+    return BugTask(
+        bug_id=row.bug_id,
+        target=one(row.target),
+        status=one(row.status),
+        importance=one(row.importance),
+        assignee=one(row.assignee),
+        milestone=one(row.milestone),
+        date_created=row.date_created,
+        date_closed=row.date_closed,
+        date_fix_committed=row.date_fix_committed,
+        date_fix_released=row.date_fix_released,
+        date_in_progress=row.date_in_progress,
+        is_complete=row.is_complete,
+        url=row.url,
+        date_triaged=row.date_triaged,
+        date_incomplete=row.date_incomplete,
+    )
+
+
+def _relink_bug(
+    row: Row[*tuple[Any, ...]], tasks: tuple[BugTask, ...], shared: dict[object, object]
+) -> Bug:
+    """A bug as :meth:`BugRow.to_record` gives it with ``tasks``, its tags shared."""
+    return Bug(
+        bug_id=row.bug_id,
+        title=row.title,
+        tags=cast("tuple[str, ...]", shared.setdefault(tuple(row.tags), tuple(row.tags))),
+        tasks=tasks,
+        date_last_updated=row.date_last_updated,
+        visible=row.visible,
+        url=row.url,
+        date_last_message=row.date_last_message,
+        private=row.private,
+        information_type=row.information_type,
+    )
+
+
 class SqlLinkStore:
     """Reads everything the reconciler needs in a few bulk queries; writes through
     :mod:`.link_store`. Never commits: the caller owns the transaction."""
@@ -155,19 +229,27 @@ class SqlLinkStore:
 
     def bugs(self, ids: Collection[int] | None = None) -> Sequence[Bug]:
         if ids is None:
-            return self._bugs(select(BugTaskRow), select(BugRow))
+            return self._bugs(None)
         found: list[Bug] = []
         for chunk in in_chunks(sorted(set(ids))):
-            tasks = select(BugTaskRow).where(BugTaskRow.bug_id.in_(chunk))
-            found.extend(self._bugs(tasks, select(BugRow).where(BugRow.bug_id.in_(chunk))))
+            found.extend(self._bugs(chunk))
         return found
 
-    def _bugs(self, tasks_stmt: Select[BugTaskRow], bugs_stmt: Select[BugRow]) -> list[Bug]:
-        tasks: dict[int, list[BugTaskRow]] = defaultdict(list)
-        for task in self._session.scalars(tasks_stmt.order_by(BugTaskRow.id)):
-            tasks[task.bug_id].append(task)
-        rows = self._session.scalars(bugs_stmt.order_by(BugRow.bug_id))
-        return [row.to_record(tasks[row.bug_id]) for row in rows]
+    def _bugs(self, ids: list[int] | None) -> list[Bug]:
+        # Columns, a slice at a time, with repeated values shared: the records the ORM rows'
+        # to_record gives, without holding every task row as an ORM object (issue 14's peak
+        # RSS).
+        tasks_stmt = select(*_TASK_COLUMNS).order_by(BugTaskRow.id)
+        bugs_stmt = select(*_BUG_COLUMNS).order_by(BugRow.bug_id)
+        if ids is not None:
+            tasks_stmt = tasks_stmt.where(BugTaskRow.bug_id.in_(ids))
+            bugs_stmt = bugs_stmt.where(BugRow.bug_id.in_(ids))
+        shared: dict[object, object] = {}
+        tasks: dict[int, list[BugTask]] = defaultdict(list)
+        for row in self._session.execute(tasks_stmt.execution_options(yield_per=_SLICE)):
+            tasks[row.bug_id].append(_relink_task(row, shared))
+        rows = self._session.execute(bugs_stmt.execution_options(yield_per=_SLICE))
+        return [_relink_bug(row, tuple(tasks.pop(row.bug_id, ())), shared) for row in rows]
 
     def messages(self, bug_ids: Collection[int] | None = None) -> Sequence[BugMessage]:
         return stored_messages(self._session, bug_ids)

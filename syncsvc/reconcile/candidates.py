@@ -69,14 +69,12 @@ class _Index:
 
     def __init__(self, pool: CandidatePool) -> None:
         self.team = frozenset(repo_name(p) for p in pool.team_projects)
-        self.changes, self.bugs = list(pool.changes), list(pool.bugs)
+        # The changes are not copied, and read in one pass: a store may hold them as columns
+        # and make each record when asked (issue 14's peak RSS).
+        self.changes, self.bugs = pool.changes, list(pool.bugs)
         names: dict[str, str] = {}  # one string per project name, not one per change
-        self.projects = [
-            names.setdefault(n, n) for n in (repo_name(c.project) for c in self.changes)
-        ]
-        self.change_day = np.fromiter(
-            (c.updated.date().toordinal() for c in self.changes), np.int64, len(self.changes)
-        )
+        self.projects: list[str] = []
+        days, numbers, bodies = array("q"), list[int](), array("b")
         self.targets = [frozenset(lp_project(t.target) for t in b.tasks) for b in self.bugs]
         self.active = [(a.date() if (a := bug_activity(b)) else None) for b in self.bugs]
         self.change_words: dict[int, frozenset[str]] = {}  # changes outside the team, as read
@@ -84,8 +82,8 @@ class _Index:
         self.by_nick: dict[str, list[Identity]] = defaultdict(list)
         for identity in pool.identities:
             self.by_nick[identity.nick.casefold()].append(identity)
-        self.by_account: dict[tuple[str, str], list[int]] = defaultdict(list)
-        self.by_topic: dict[str, list[int]] = defaultdict(list)  # Gerrit topic → positions
+        by_account: dict[tuple[str, str], list[int]] = defaultdict(list)
+        by_topic: dict[str, list[int]] = defaultdict(list)  # Gerrit topic → positions
         # The team's changes' words as word ids, one slice per change (ends[i - 1]:ends[i]):
         # a frozenset of words per change would weigh ten times as much (issue 14's peak RSS).
         self.vocabulary: list[str] = []
@@ -94,14 +92,19 @@ class _Index:
         # The words only their commit-message bodies hold, the same way (team changes only).
         body_used, body_ends = array("i"), array("q")
         for i, change in enumerate(self.changes):
+            project = repo_name(change.project)
+            self.projects.append(names.setdefault(project, project))
+            days.append(change.updated.date().toordinal())
+            numbers.append(change.number)
+            bodies.append(bool(change.body))
             if change.topic:
-                self.by_topic[change.topic].append(i)
+                by_topic[change.topic].append(i)
             account = change.owner
             for key in (("username", account.username), ("email", account.email)):
                 if key[1]:
-                    self.by_account[key[0], key[1].casefold()].append(i)
+                    by_account[key[0], key[1].casefold()].append(i)
             if account.name:
-                self.by_account["name", account.name.casefold()].append(i)
+                by_account["name", account.name.casefold()].append(i)
             if self.projects[i] in self.team:
                 subject = change_words(change)
                 for word in subject:
@@ -116,6 +119,15 @@ class _Index:
                     body_used.append(n)
             ends.append(len(used))
             body_ends.append(len(body_used))
+        # Positions as arrays, not lists of int objects (issue 14's peak RSS).
+        self.by_account = {key: array("q", found) for key, found in by_account.items()}
+        self.by_topic = {topic: array("q", found) for topic, found in by_topic.items()}
+        self.change_day = np.array(days, dtype=np.int64)
+        self.has_body = np.array(bodies, dtype=np.bool_)
+        try:  # a change's number without making its record; int64 when they all fit
+            self.numbers: Sequence[int] = array("q", numbers)
+        except OverflowError:
+            self.numbers = numbers
         self.word_ids = np.frombuffer(used, dtype=np.int32) if used else np.empty(0, np.int32)
         self.word_ends = np.frombuffer(ends, dtype=np.int64) if ends else np.empty(0, np.int64)
         self.word_starts = np.concatenate((np.zeros(1, np.int64), self.word_ends))[:-1]
@@ -140,7 +152,7 @@ class _Index:
             if self.targets[i] & self.team:
                 for word in self.words_of_bug(i):
                     bug_by_word[word].append(i)
-        self.unique = len({c.number for c in self.changes}) == len(self.changes) and len(
+        self.unique = len(set(numbers)) == len(self.changes) and len(
             {b.bug_id for b in self.bugs}
         ) == len(self.bugs)
         self.compared = 0
@@ -246,7 +258,7 @@ class _Index:
 
     def order(self, i: int) -> tuple[int, str]:
         """A change's number as :func:`id_order` sorts it."""
-        return id_order(str(self.changes[i].number))
+        return id_order(str(self.numbers[i]))
 
     def change_total(self, i: int) -> float:
         """The summed weight of a change's words (cached)."""
@@ -272,7 +284,7 @@ class _Index:
 
     def words_of_body(self, i: int) -> frozenset[str]:
         """The words only a change's commit-message body holds (see :func:`body_words`)."""
-        if not self.changes[i].body:
+        if not self.has_body[i]:
             return frozenset()
         if self.projects[i] in self.team:
             mine = self.body_ids[self.body_bounds[i] : self.body_bounds[i + 1]].tolist()
@@ -427,6 +439,12 @@ class CandidatePool:
     def owned(self, owners: Sequence[str]) -> set[int]:
         """Positions of the changes an owner wrote (through the identity map)."""
         return self._index().owned_changes(owners)
+
+    def about(self, i: int) -> tuple[int, str, date]:
+        """The number, short project name and last update day of the change at position
+        ``i``, without making its record."""
+        ix = self._index()
+        return ix.numbers[i], ix.projects[i], ix.updated(i)
 
     def words_at(self, i: int) -> frozenset[str]:
         """The words the change at position ``i`` is matched on."""

@@ -62,6 +62,7 @@ from syncsvc.reconcile.hints import HintKind
 from syncsvc.reconcile.weights import WordStats
 
 MAX_CANDIDATES = 3
+_NO_KEYS: frozenset[LinkKey] = frozenset()
 CONFIRMED = LinkStatus.CONFIRMED
 
 
@@ -92,9 +93,12 @@ class _Derivation:
         self, action: StoredAction, stored: Mapping[LinkKey, Link], reasons: list[str]
     ) -> None:
         self.action, self.reasons = action, reasons
-        self.rejected = {k for k, v in stored.items() if v.status is LinkStatus.REJECTED}
+        rejected = frozenset(k for k, v in stored.items() if v.status is LinkStatus.REJECTED)
+        # Most actions reject nothing: the shared empty set then, not one set per action
+        # (issue 14's peak RSS).
+        self.rejected = rejected or _NO_KEYS
         self.links: dict[LinkKey, Link] = {}
-        self.suppressed: set[LinkKey] = set()
+        self.suppressed = _NO_KEYS  # grown only for a rejected key: few or none
 
     def offer(
         self,
@@ -108,7 +112,7 @@ class _Derivation:
         link = Link(self.action.id, kind, ident, source, round(confidence, 4), status, evidence)
         if link.key in self.rejected:
             if link.key not in self.suppressed:
-                self.suppressed.add(link.key)
+                self.suppressed |= {link.key}
                 self.reasons.append(
                     f"action {link.action_id}: rejected, not re-added: {_label(link)}"
                 )
@@ -357,6 +361,9 @@ def diff(
                 ]
                 by_topic[action.event_id, action.topic][action.id] = own + group
         derived.append((action, old, found))
+    # The pool, the grouper and the edge index are done with: free them before the plan's
+    # links and reasons are put together (issue 14's peak RSS).
+    del pool, grouper, by_target
     for action, old, found in derived:
         if action.state is not ActionState.DROPPED and not found.links and not old:
             siblings = by_topic.get((action.event_id, action.topic), {})

@@ -254,19 +254,19 @@ class Grouper:
                 found += [(i, f"subject phrase {phrase!r}") for i in hits]
             confidence = GROUP_CONFIDENCE
             for i, why in found:
-                other = self.pool.changes[i]
-                if other.number in numbers or (start and other.updated.date() < start):
+                number, repo, day = self.pool.about(i)
+                if number in numbers or (start and day < start):
                     continue
-                if repo_name(other.project) not in self._team:
+                if repo not in self._team:
                     continue
-                if other.number in best and best[other.number].confidence >= confidence:
+                if number in best and best[number].confidence >= confidence:
                     continue
-                place = where([repo_name(other.project)], other.updated.date(), since)
+                place = where([repo], day, since)
                 evidence = (
                     f"group of change {seed.number} ({seed.label}): shares its {why}"
                     f"; {place}; score {confidence:.2f}"
                 )
-                best[other.number] = Member(other.number, confidence, evidence, seed.number)
+                best[number] = Member(number, confidence, evidence, seed.number)
         if best:
             for m in self._by_people(action, seeds, best, phrases, (start, since)):
                 best.setdefault(m.number, m)
@@ -319,23 +319,22 @@ class Grouper:
                 continue
             who = changes[mine[0]].owner
             for i in self.pool.authored(who):
-                other = changes[i]
-                repo = repo_name(other.project)
-                if other.number in numbers or repo not in repos or repo not in self._team:
+                number, repo, day = self.pool.about(i)
+                if number in numbers or repo not in repos or repo not in self._team:
                     continue
-                if start and other.updated.date() < start:
+                if start and day < start:
                     continue
                 if not (shared := sorted(rare & self.pool.words_at(i))):
                     continue
                 shown = surface_forms(f"{action.text} {action.topic}")
                 said = ", ".join(repr(shown.get(w, w)) for w in shared)
-                place = where([repo], other.updated.date(), since)
+                place = where([repo], day, since)
                 evidence = (
                     f"group of change {seed.number} ({seed.label}): by {who.name or who.email}"
                     f", who wrote {len(mine)} of its changes; shares {said} with the action"
                     f"; {place}; score {PERSON_CONFIDENCE:.2f}"
                 )
-                found.append(Member(other.number, PERSON_CONFIDENCE, evidence, seed.number))
+                found.append(Member(number, PERSON_CONFIDENCE, evidence, seed.number))
         return found
 
     def _with_run(self, run: tuple[str, ...], since: date | None) -> list[int]:

@@ -32,7 +32,7 @@ import hashlib
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
@@ -343,6 +343,28 @@ def _covered(
     return _with_siblings(store, covered)
 
 
+def _numeric_ids(links: Iterable[Link], kind: LinkKind) -> set[int]:
+    """The ids of ``links`` of ``kind`` that are numbers (as ``int`` reads them)."""
+    found: set[int] = set()
+    for link in (v for v in links if v.kind is kind):
+        try:
+            found.add(int(link.id))
+        except ValueError:
+            continue  # never looked up: assess reads only what int() reads
+    return found
+
+
+def _linked_records(
+    store: RelinkStore, confirmed: Iterable[Sequence[Link]]
+) -> tuple[dict[int, Change], dict[int, Bug]]:
+    """The stored changes and bugs the ``confirmed`` links name, by number and bug id: all
+    that :func:`assess` looks up."""
+    links = [link for mine in confirmed for link in mine]
+    changes = store.changes(_numeric_ids(links, LinkKind.CHANGE))
+    bugs = store.bugs(_numeric_ids(links, LinkKind.BUG))
+    return {c.number: c for c in changes}, {b.bug_id: b for b in bugs}
+
+
 def relink(
     store: RelinkStore,
     *,
@@ -431,13 +453,15 @@ def relink(
     if dry_run:
         counts = (len(plan.add), len(plan.update), len(plan.unchanged), 0)
         return RelinkReport(*counts, plan.reasons, dry_run=True, plan=plan, covered=len(ids))
+    # Every change and bug was read for the plan; the states need only the linked ones,
+    # read again below: free the rest before applying (issue 14's peak RSS).
+    del changes, bugs
     added, updated = store.apply(plan, now=now)
     # States hang on confirmed links alone: read those, without their evidence, per action.
     confirmed: dict[int, list[Link]] = defaultdict(list)
     for link in store.confirmed_links(None if full else ids):
         confirmed[link.action_id].append(link)
-    by_number = {c.number: c for c in changes}
-    by_id = {b.bug_id: b for b in bugs}
+    by_number, by_id = _linked_records(store, confirmed.values())
     states = {
         action.id: assess(
             action,

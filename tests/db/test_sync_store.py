@@ -448,6 +448,18 @@ class TestReads:
         assert list(link_store.changes([745207, 1])) == [link_store.changes()[1]]
         assert link_store.changes([745207])[0] == _as_relink_reads(other)
 
+    def test_relink_reads_bugs_as_their_rows_give_them(self, store, session):
+        """The relink's read of bugs (every one, or some) equals the ORM rows' records."""
+        other = replace(BUG, bug_id=1900001, tags=("api", "scheduler"), tasks=())
+        store.save_bugs([BUG, other, Bug(1901234, visible=False)], observed_at=NOW)
+        store.save_bug_tasks(list(BUG.tasks), observed_at=NOW)
+        store.commit()
+        link_store = SqlLinkStore(session)
+        expected = [get_bug(session, n) for n in (1855391, 1900001, 1901234)]
+        assert list(link_store.bugs()) == expected
+        assert [len(b.tasks) for b in expected] == [2, 0, 0]
+        assert list(link_store.bugs([1901234, 1855391, 7])) == [expected[0], expected[2]]
+
     def test_unknown_ids_read_as_none(self, session):
         """get_bug/get_change return None for what is not stored."""
         assert (get_bug(session, 1), get_change(session, 1)) == (None, None)
