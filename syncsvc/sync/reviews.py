@@ -6,10 +6,11 @@ was open, never once it was read merged or abandoned, so a sync where nothing mo
 reads none. Guarded like the engine's other scopes; a source that cannot read
 messages (a replayed recording) is skipped.
 
-A sync alone on its database starts the read early (:func:`start_reviews`), right
-after the relink, so that Gerrit's round trips overlap the Launchpad comment checks
-that follow it; the scope takes that result in its turn, and reads in its turn only
-the changes that became due meanwhile.
+A sync alone on its database starts the read of the first batch early
+(:func:`start_reviews`), right after the relink, so that Gerrit's round trips overlap
+the Launchpad comment checks that follow it; the scope takes that result in its turn,
+and reads the rest (and any change that became due meanwhile) in its turn, a batch at a
+time, so that a large first read never holds more than one batch in memory.
 """
 
 from __future__ import annotations
@@ -40,15 +41,17 @@ class StartedReviews:
         wait([self.read])
 
 
-def start_reviews(store: SyncStore, source: object) -> StartedReviews | None:
-    """Start reading the messages of the changes due now (:meth:`SyncStore.reviews_due`)
-    on the source's own thread (:class:`~syncsvc.sync.ports.ReviewsAhead`), for
-    :func:`run_reviews` to take in its turn; ``None`` when none is due or the source
-    cannot or declines (a request budget). Only for a run alone on its database: a
-    claimed scope's reads wait for its claim. Ends the store's read transaction."""
+def start_reviews(store: SyncStore, source: object, *, limit: int) -> StartedReviews | None:
+    """Start reading the messages of the first ``limit`` changes due now (by number;
+    :meth:`SyncStore.reviews_due`) on the source's own thread
+    (:class:`~syncsvc.sync.ports.ReviewsAhead`), for :func:`run_reviews` to take in its
+    turn; ``None`` when none is due or the source cannot or declines (a request budget).
+    The rest are read in the scope's turn, a batch at a time, so a read started ahead
+    holds at most one batch. Only for a run alone on its database: a claimed scope's
+    reads wait for its claim. Ends the store's read transaction."""
     if not isinstance(source, ReviewsAhead):
         return None
-    due = sorted(store.reviews_due())
+    due = sorted(store.reviews_due())[:limit]
     store.rollback()  # no read transaction open while the read is in flight
     if not due:
         return None

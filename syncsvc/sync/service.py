@@ -177,7 +177,7 @@ def sync_and_relink(
         overlap = bugs is not None and outcome.links is not None and not dry_run
         if ahead and overlap and changes is not None:  # beside Launchpad's comment checks
             with database.sync_store() as store:
-                started = start_reviews(store, changes)
+                started = start_reviews(store, changes, limit=settings.batch_size)
         try:
             return _after_relink(
                 database, outcome, bugs, changes, started, settings=settings, links=links,

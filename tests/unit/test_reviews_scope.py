@@ -89,7 +89,7 @@ class TestStartedReviews:
     def test_started_read_is_taken_and_nothing_is_asked_again(self) -> None:
         """All due changes were asked ahead: no request in turn, all of them saved."""
         store, source = Store(due(11, 12)), Source()
-        started = start_reviews(store, source)  # type: ignore[arg-type]
+        started = start_reviews(store, source, limit=100)  # type: ignore[arg-type]
         assert started is not None
         assert source.ahead_asked == [[11, 12]]
         report = run_reviews(store, source, settings=SyncSettings(), started=started)  # type: ignore[arg-type]
@@ -101,7 +101,7 @@ class TestStartedReviews:
         """A change linked after the read started (a second relink) is read in turn, alone;
         one no longer due is not saved."""
         store, source = Store(due(11, 12)), Source()
-        started = start_reviews(store, source)  # type: ignore[arg-type]
+        started = start_reviews(store, source, limit=100)  # type: ignore[arg-type]
         store.due = due(12, 13)
         report = run_reviews(store, source, settings=SyncSettings(), started=started)  # type: ignore[arg-type]
         assert source.asked == [[13]]
@@ -117,9 +117,20 @@ class TestStartedReviews:
         assert "Gerrit said 500" in report.error
         assert (source.asked, store.saved) == ([], [])
 
+    def test_a_started_read_holds_one_batch_at_most(self) -> None:
+        """Only the first ``limit`` due changes are asked ahead; the rest in turn, by batch."""
+        store, source = Store(due(11, 12, 13, 14, 15)), Source()
+        started = start_reviews(store, source, limit=2)  # type: ignore[arg-type]
+        settings = SyncSettings(batch_size=2)
+        report = run_reviews(store, source, settings=settings, started=started)  # type: ignore[arg-type]
+        assert source.ahead_asked == [[11, 12]]
+        assert source.asked == [[13, 14], [15]]
+        assert store.saved == [[11, 12], [13, 14], [15]]
+        assert report.fetched == 5
+
     def test_nothing_due_or_no_ahead_starts_nothing(self) -> None:
         """No due change, or a source that declines (a request budget): no read started."""
-        assert start_reviews(Store({}), Source()) is None  # type: ignore[arg-type]
+        assert start_reviews(Store({}), Source(), limit=100) is None  # type: ignore[arg-type]
         declining = Source(ahead=False)
-        assert start_reviews(Store(due(11)), declining) is None  # type: ignore[arg-type]
+        assert start_reviews(Store(due(11)), declining, limit=100) is None  # type: ignore[arg-type]
         assert declining.ahead_asked == []
