@@ -69,8 +69,7 @@ class _Index:
 
     def __init__(self, pool: CandidatePool) -> None:
         self.team = frozenset(repo_name(p) for p in pool.team_projects)
-        # The changes are not copied, and read in one pass: a store may hold them as columns
-        # and make each record when asked (issue 14's peak RSS).
+        # The changes are read in one pass and not copied (issue 14's peak RSS).
         self.changes, self.bugs = pool.changes, list(pool.bugs)
         names: dict[str, str] = {}  # one string per project name, not one per change
         self.projects: list[str] = []
@@ -152,9 +151,8 @@ class _Index:
             if self.targets[i] & self.team:
                 for word in self.words_of_bug(i):
                     bug_by_word[word].append(i)
-        self.unique = len(set(numbers)) == len(self.changes) and len(
-            {b.bug_id for b in self.bugs}
-        ) == len(self.bugs)
+        bug_ids = {b.bug_id for b in self.bugs}
+        self.unique = len(set(numbers)) == len(self.changes) and len(bug_ids) == len(self.bugs)
         self.compared = 0
         if (stats := pool.stats) is None:
             frequencies = Counter({w: len(p) for w, p in change_by_word.items()})
