@@ -38,7 +38,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from syncsvc.parse.milestones import KNOWN_SERIES
-from syncsvc.parse.owners import GENERIC, NOT_LABELS, NOT_OWNERSHIP, ORGANISATIONS, is_project
+from syncsvc.parse.owners import (
+    GENERIC,
+    MONTHS_AND_DAYS,
+    NOT_LABELS,
+    NOT_OWNERSHIP,
+    ORGANISATIONS,
+    is_project,
+)
 from syncsvc.parse.structure import Line, LineKind
 
 #: Any mention of action items or points: the test before reading paragraphs.
@@ -70,12 +77,6 @@ _FIRST_NAME = re.compile(r"[A-Z][a-z]+(?:['\u2019-][A-Za-z]+)?")
 _CAMEL_NICK = re.compile(r"[A-Z][a-z]+[A-Z][A-Za-z0-9_]*")
 #: A nick as written; "rukhsana.ansari" keeps its dot (the corpus maps such forms).
 _NICK = re.compile(r"[a-z][a-z0-9_\-]*(?:\.[a-z][a-z0-9_\-]*)?")
-_MONTHS_AND_DAYS = frozenset(
-    """
-    monday tuesday wednesday thursday friday saturday sunday january february march
-    april may june july august september october november december today tomorrow
-    """.split()
-)
 #: A line this long that is not yet an item was wrapped by the mailer (as structure.py).
 _WRAPPED_CHARS = 60
 #: The most lines one item is wrapped over; it also keeps a hostile block linear.
@@ -158,7 +159,7 @@ def _person(element: str) -> str | None:
         or lowered in NOT_LABELS
         or lowered in ORGANISATIONS
         or lowered in KNOWN_SERIES
-        or lowered in _MONTHS_AND_DAYS
+        or lowered in MONTHS_AND_DAYS
         or is_project(lowered)
         or any(w.lower() in GENERIC or is_project(w) for w in words)
     ):

@@ -122,12 +122,17 @@ _NAME_WILL = re.compile(
     r"^(?P<name>[A-Z][a-z]{2,20}[A-Z]?|[A-Z][a-z]{1,10}[A-Z][a-z]{2,20})\s+(?:will|'ll)\b"
     r"(?!\s+(?:be|been)\b(?!\s+\w+ing\b))(?!\s+not\b)"
 )
-#: Capitalised words that open "X will ..." without naming a person.
-_NOT_NAMES = frozenset(
+#: Days, months and days relative to today: never a person's name.
+MONTHS_AND_DAYS = frozenset(
     """
     monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december today tomorrow tonight
-    zuul gerrit python ubuntu centos debian fedora rhel ceph kubernetes ansible github
+    may june july august september october november december today tomorrow
+    """.split()
+)
+#: Capitalised words that open "X will ..." without naming a person.
+_NOT_NAMES = MONTHS_AND_DAYS | frozenset(
+    """
+    tonight zuul gerrit python ubuntu centos debian fedora rhel ceph kubernetes ansible github
     launchpad storyboard etherpad openstack opendev work support testing documentation
     development release releases everything nothing future next there then now
     """.split()
