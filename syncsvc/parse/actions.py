@@ -251,7 +251,9 @@ _TEAM_COMMITMENT = re.compile(
     r"|(?:agreed|decided)\s+to\b)"
     # Not "be"/"have"/"see", and not "keep"/"continue": the status quo is no new work;
     # "we are committed to supporting the community" states a stance, not a task.
-    r"(?!\s+(?:be|have|see|not|keep|continue|stay|remain|supporting|serving|helping)\b)"
+    # "we'll be looking into ..." / "we will be working on ..." is work, though.
+    r"(?!\s+be\b(?!\s+(?:looking\s+into|working\s+on)\b))"
+    r"(?!\s+(?:have|see|not|keep|continue|stay|remain|supporting|serving|helping)\b)"
     r"(?P<that>\s+(?:then\s+)?that\b)?",
     re.IGNORECASE,
 )

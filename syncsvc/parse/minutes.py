@@ -36,7 +36,7 @@ from syncsvc.parse.actions import PROSE_CONFIDENCE, ActionContext, build_action
 from syncsvc.parse.assemble import MAX_ACTIONS, too_many_actions
 from syncsvc.parse.owners import NICK, mentioned_nicks, read_owners
 from syncsvc.parse.refs import find_refs
-from syncsvc.parse.sender import spoken_commitments
+from syncsvc.parse.sender import reported_commitments, spoken_commitments
 
 NO_TOPIC = "(no topic)"
 
@@ -334,6 +334,10 @@ def _read_log(text: str) -> _Meeting:
             last = None
         elif cmd in {"action", "agreed", "info", "idea", "link", "help"} and arg:
             _add(meeting, cmd.upper(), arg)
+            if cmd == "info":  # "#info JayF has signed up to represent the TC at ..."
+                reported.extend(
+                    (meeting.topic(), said, who) for said, who in reported_commitments(arg)
+                )
             topic = meeting.topic()
             bucket = {"action": topic.actions, "agreed": topic.decisions}.get(cmd, topic.discussion)
             last = (bucket, arg)
@@ -353,7 +357,8 @@ def log_line_role(line: str) -> str | None:
     """The ``--explain`` role of a raw IRC log line, or ``None`` when it is no log line.
 
     ``topic``, ``action``, ``agreed`` and ``link`` for those MeetBot commands,
-    ``action`` for a speaker's commitment in chatter ("jorgem, no. I'll follow up"),
+    ``action`` for a speaker's commitment in chatter ("jorgem, no. I'll follow up") or
+    a sign-up an ``#info`` line reports ("#info JayF has signed up to ..."),
     ``chatter`` for everything else said in the channel.
     """
     m = _LOG_LINE.match(line)
@@ -364,7 +369,10 @@ def log_line_role(line: str) -> str | None:
         return "action"
     if command is None or not command.group("arg").strip():
         return "chatter"
-    return _LOG_ROLES.get(command.group("cmd").lower(), "chatter")
+    cmd = command.group("cmd").lower()
+    if cmd == "info" and reported_commitments(command.group("arg").strip()):
+        return "action"  # "#info JayF has signed up to ..."
+    return _LOG_ROLES.get(cmd, "chatter")
 
 
 def _date(m: re.Match[str] | None) -> date | None:

@@ -37,8 +37,11 @@ _FIRST_PERSON = re.compile(
     r"(?:(?:also|then|gladly|happily|personally|now)\s+)?"
     r"(?!(?:try|attempt|do\s+my\s+best|give|summari[sz]e|cover|have|not|probably|need"
     r"|let|keep|continue|stay|remain|hope|leave\s+it\s+(?:at|there)|see\s+you|miss"
-    # Remarks on the text itself: "I will note that ...", "I'll say this ...".
-    r"|note|say|admit|confess)\b)"
+    # Remarks on the text itself: "I will note that ...", "I'll say this ...",
+    # "I'll start at the end" (where the mail begins, not a piece of work).
+    r"|note|say|admit|confess"
+    r"|(?:start|begin|end|finish)\s+(?:at|from|with)\s+the\s+(?:end|beginning|start|top|bottom)"
+    r")\b)"
     r"(?!be\s+(?!\w+ing\b))[a-z]+\b"
     # "I have an action item to dig into ...": the writer's own action item.
     r"|^I\s+(?:have|had|took|got)\s+(?:an|the)\s+action\s+items?\s+to\b"
@@ -90,6 +93,13 @@ _REPORTED = re.compile(
     r"(?:^|(?<=[.!?;])\s+)(?P<nick>[A-Za-z][\w-]*)\s+said\s+(?:he|she|they)"
     r"(?:['\u2019]d|\s+would|\s+will)\s+(?!(?:not|be|have|try|like|love|prefer)\b)[a-z]+\b[^.!?]*"
 )
+#: "JayF has signed up to represent the TC at ...": a named person took the work on.
+_VOLUNTEERED = re.compile(
+    r"(?:^|(?<=[.!?;])\s+)(?P<nick>[A-Za-z][\w-]*)\s+(?:has\s+|have\s+)?"
+    r"(?:signed\s+up|volunteered|offered|agreed)\s+to\s+"
+    # a verb, not "agreed to that", "signed up to the list"
+    r"(?!(?:be|have|that|this|it|the|a|an|my|his|her|their|our|these|those)\b)[a-z]+\b[^.!?]*"
+)
 
 
 def spoken_commitments(message: str) -> list[tuple[str, str | None]]:
@@ -103,5 +113,16 @@ def spoken_commitments(message: str) -> list[tuple[str, str | None]]:
         clause = _SPOKEN_END.split(message[m.end() :], maxsplit=1)[0].strip()
         if first_person_commitment(clause):
             found.append((clause, None))
-    found.extend((m.group(0).strip(), m.group("nick")) for m in _REPORTED.finditer(message))
+    found.extend(reported_commitments(message))
+    return found
+
+
+def reported_commitments(message: str) -> list[tuple[str, str]]:
+    """``(text, nick)`` of the commitments ``message`` reports for a named person.
+
+    "dhellmann said he'd do it post meeting", "JayF has signed up to represent
+    the TC at ...": the caller checks that the nick is an attendee.
+    """
+    found = [(m.group(0).strip(), m.group("nick")) for m in _REPORTED.finditer(message)]
+    found.extend((m.group(0).strip(), m.group("nick")) for m in _VOLUNTEERED.finditer(message))
     return found

@@ -88,7 +88,7 @@ class TestCorpusFiles:
         assert {d.suffix for d in docs} == {".txt", ".html"}
 
     def test_held_back_split_follows_the_recorded_rules(self) -> None:
-        """First 45 documents: every 5th held back; each later batch (batch2-8.lst): every 4th."""
+        """First 45 documents: every 5th held back; each later batch (batch2-9.lst): every 4th."""
         docs = documents()
         second = set((CORPUS / "batch2.lst").read_text(encoding="utf-8").split())
         third = set((CORPUS / "batch3.lst").read_text(encoding="utf-8").split())
@@ -97,7 +97,8 @@ class TestCorpusFiles:
         sixth = set((CORPUS / "batch6.lst").read_text(encoding="utf-8").split())
         seventh = set((CORPUS / "batch7.lst").read_text(encoding="utf-8").split())
         eighth = set((CORPUS / "batch8.lst").read_text(encoding="utf-8").split())
-        later = second | third | fourth | fifth | sixth | seventh | eighth
+        ninth = set((CORPUS / "batch9.lst").read_text(encoding="utf-8").split())
+        later = second | third | fourth | fifth | sixth | seventh | eighth | ninth
         assert later <= {d.stem for d in docs}
         sizes = [
             len(second),
@@ -107,12 +108,13 @@ class TestCorpusFiles:
             len(sixth),
             len(seventh),
             len(eighth),
+            len(ninth),
         ]
         assert len(later) == sum(sizes)  # no stem in two
         first_batch = [d for d in docs if d.stem not in later]
         batches = [
             [d for d in docs if d.stem in batch]
-            for batch in (second, third, fourth, fifth, sixth, seventh, eighth)
+            for batch in (second, third, fourth, fifth, sixth, seventh, eighth, ninth)
         ]
         held = [d for d in docs if annotation(d)["split"] == "held-back"]
         assert len(first_batch) == 45
