@@ -339,7 +339,8 @@ class _View:
         view = cls(version, sorted(changes, key=_newest_key, reverse=True))
         for change in view.ordered:
             view.by_number[str(change["_number"])] = change
-            view.by_id.setdefault(change.get("change_id"), []).append(change)
+            if isinstance(change_id := change.get("change_id"), str):
+                view.by_id.setdefault(change_id, []).append(change)
         return view
 
     def named(self, value: str) -> list[ChangeInfo]:
