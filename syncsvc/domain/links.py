@@ -84,13 +84,21 @@ class Link:
         }
 
 
-@dataclass(frozen=True, slots=True)
+_EDGE_FIELDS = ("change", "kind", "id", "source", "relation", "confidence", "evidence")
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Edge:
     """Evidence that change ``change`` works on bug/blueprint ``id``.
 
     ``source`` is FOOTER, TOPIC or LP_MESSAGE. Edges with a RELATED or MENTIONS
     relation only relate: the reconciler suggests, but never confirms, links
     through them.
+
+    ``note`` is the :attr:`evidence` text as written, or ``None`` for a footer edge,
+    whose text is made from its fields when read: a relink holds one edge per footer,
+    and a string each would weigh as much as the edges (issue 14's peak RSS). Equality,
+    hash and ``repr`` go by the text, so both forms of one edge are equal.
     """
 
     change: int
@@ -99,7 +107,44 @@ class Edge:
     source: LinkSource
     relation: Relation
     confidence: float
-    evidence: str
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.note is None and self.source is not LinkSource.FOOTER:
+            raise ValueError(f"a {self.source} edge needs its evidence text")
+
+    @property
+    def evidence(self) -> str:
+        """What the edge rests on, in words (a footer edge's: ``change N footer
+        Closes-Bug: #B`` or ``change N footer Implements: blueprint X``)."""
+        if self.note is not None:
+            return self.note
+        if self.kind is LinkKind.BLUEPRINT:
+            return f"change {self.change} footer Implements: blueprint {self.id}"
+        return f"change {self.change} footer {self.relation.title()}-Bug: #{self.id}"
+
+    def _values(self) -> tuple[int, LinkKind, str, LinkSource, Relation, float, str]:
+        return (
+            self.change,
+            self.kind,
+            self.id,
+            self.source,
+            self.relation,
+            self.confidence,
+            self.evidence,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Edge):
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = zip(_EDGE_FIELDS, self._values(), strict=True)
+        return "Edge(" + ", ".join(f"{name}={value!r}" for name, value in fields) + ")"
 
     @property
     def strong(self) -> bool:

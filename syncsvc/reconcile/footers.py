@@ -142,8 +142,7 @@ def change_edges(change: Change) -> tuple[Edge, ...]:
             LinkSource.FOOTER,
             relation,
             RELATION_CONFIDENCE[relation],
-            f"change {n} footer {relation.title()}-Bug: #{bug}",
-        )
+        )  # its evidence text is made when read (Edge.evidence)
         for relation, bugs in (
             (Relation.CLOSES, footers.closes_bug),
             (Relation.PARTIAL, footers.partial_bug),
@@ -161,7 +160,6 @@ def change_edges(change: Change) -> tuple[Edge, ...]:
             LinkSource.FOOTER,
             Relation.CLOSES,
             implements,
-            f"change {n} footer Implements: blueprint {name}",
         )
         for name in footers.blueprints
     )

@@ -88,7 +88,12 @@ from syncsvc.sync.ports import IdentityStore, RelinkStore
 
 @dataclass(frozen=True, slots=True)
 class RelinkReport:
-    """What a relink did (or, with ``dry_run``, would do: ``plan`` holds the links)."""
+    """What a relink did (or, with ``dry_run``, would do: ``plan`` holds the links).
+
+    A relink that wrote keeps no plan (its links are in the store; holding them while the
+    states are assessed would raise the peak RSS, issue 14): ``planned_links`` says
+    whether its plan had links to add, update or remove.
+    """
 
     added: int
     updated: int
@@ -100,11 +105,12 @@ class RelinkReport:
     full: bool = True
     covered: int | None = None  # commitments judged (None: not counted)
     deferred: bool = False  # nothing done: the settings differ from the last relink's
+    planned_links: bool = False
 
     @property
     def has_changes(self) -> bool:
         """Whether the relink wrote (or would write) any link or state transition."""
-        return self.plan.has_changes or bool(self.transitions)
+        return self.planned_links or self.plan.has_changes or bool(self.transitions)
 
 
 #: Bump when the reconciler's rules change: the next relink recomputes everything.
@@ -457,6 +463,10 @@ def relink(
     # read again below: free the rest before applying (issue 14's peak RSS).
     del changes, bugs
     added, updated = store.apply(plan, now=now)
+    # The links are stored: keep what the report says of the plan and free the rest (links,
+    # edges) before the confirmed links and linked records are read (issue 14's peak RSS).
+    reasons, unchanged, planned_links = plan.reasons, len(plan.unchanged), plan.has_changes
+    del plan
     # States hang on confirmed links alone: read those, without their evidence, per action.
     confirmed: dict[int, list[Link]] = defaultdict(list)
     for link in store.confirmed_links(None if full else ids):
@@ -489,12 +499,12 @@ def relink(
     return RelinkReport(
         added,
         updated,
-        len(plan.unchanged),
+        unchanged,
         transitions,
-        plan.reasons,
-        plan=plan,
+        reasons,
         full=full,
         covered=len(ids),
+        planned_links=planned_links,
     )
 
 

@@ -19,7 +19,7 @@ import socket
 import struct
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -304,6 +304,52 @@ def parse_query(text: str) -> Predicate:
     return predicate
 
 
+_CHANGE_TERM = re.compile(r"change:([^\s()\"]+)$")
+_KEPT_QUERIES = 64
+
+
+def _newest_key(change: ChangeInfo) -> tuple[str, int]:
+    """The fake's order, newest first when reversed: ``updated``, then the number."""
+    return change["updated"], change["_number"]
+
+
+def _change_terms(text: str) -> list[str] | None:
+    """The values of a query made only of unquoted ``change:`` terms joined by ``OR``."""
+    tokens = text.split()
+    terms, joins = tokens[::2], tokens[1::2]
+    if not tokens or len(tokens) % 2 == 0 or any(j != "OR" for j in joins):
+        return None
+    values = [m.group(1) for t in terms if (m := _CHANGE_TERM.match(t))]
+    return values if len(values) == len(terms) else None
+
+
+@dataclass(slots=True)
+class _View:
+    """The stored changes at one ``version``: newest first, by Change-Id, answers so far."""
+
+    version: int
+    ordered: list[ChangeInfo]
+    by_id: dict[str, list[ChangeInfo]] = field(default_factory=dict)
+    by_number: dict[str, ChangeInfo] = field(default_factory=dict)
+    matches: dict[str, list[ChangeInfo]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, version: int, changes: Iterable[ChangeInfo]) -> _View:
+        """Order and index ``changes``."""
+        view = cls(version, sorted(changes, key=_newest_key, reverse=True))
+        for change in view.ordered:
+            view.by_number[str(change["_number"])] = change
+            if isinstance(change_id := change.get("change_id"), str):
+                view.by_id.setdefault(change_id, []).append(change)
+        return view
+
+    def named(self, value: str) -> list[ChangeInfo]:
+        """The changes a ``change:value`` term accepts: that number's, or that Change-Id's."""
+        named = list(self.by_id.get(value, ()))
+        change = self.by_number.get(value)
+        return named if change is None or any(c is change for c in named) else [*named, change]
+
+
 @dataclass(frozen=True, slots=True)
 class RecordedRequest:
     """One request as the fake saw it; ``user`` is set only after a valid basic login."""
@@ -385,6 +431,9 @@ class FakeGerrit:
         max_limit: int = 500,
     ) -> None:
         self._changes: dict[int, ChangeInfo] = {c["_number"]: dict(c) for c in changes}
+        # Answers depend only on the stored changes: each query's matches (newest first)
+        # are kept until the next ``add_change``, so paging does not test every change again.
+        self._version, self._view = 0, _View(-1, [])
         self.users, self.max_limit = dict(users or {}), max_limit
         self.requests: list[RecordedRequest] = []
         self.faults: list[Fault] = []
@@ -430,6 +479,7 @@ class FakeGerrit:
         """Store or replace a change (keyed by ``_number``); safe while serving."""
         with self._lock:
             self._changes[change["_number"]] = dict(change)
+            self._version += 1
 
     def get_change(self, number: int) -> ChangeInfo:  # a deep copy; KeyError if not stored
         return dict(json.loads(json.dumps(self._changes[number])))
@@ -503,14 +553,40 @@ class FakeGerrit:
         except ValueError as exc:
             raise QueryError(f"Invalid number: {exc}") from exc
         size = min(limit[0], self.max_limit) if limit and limit[0] > 0 else self.max_limit
-        predicates = [parse_query(q) for q in params.get("q") or ["status:open"]]
-        with self._lock:
-            stored = sorted(self._changes.values(), key=lambda c: (c["updated"], c["_number"]))
+        texts = params.get("q") or ["status:open"]
+        predicates = [parse_query(q) for q in texts]  # a bad query is a 400 before any lookup
+        view = self._current_view()
         results = []
-        for predicate in predicates:
-            matches = [c for c in reversed(stored) if predicate(c)]
+        for text, predicate in zip(texts, predicates, strict=True):
+            matches = self._matches(view, text, predicate)
             page = [render_change(c, options) for c in matches[start : start + size]]
             if limit and page and start + size < len(matches):
                 page[-1]["_more_changes"] = True
             results.append(page)
         return results[0] if len(results) == 1 else results
+
+    def _current_view(self) -> _View:
+        with self._lock:
+            if self._view.version != self._version:
+                self._view = _View.of(self._version, self._changes.values())
+            return self._view
+
+    def _matches(self, view: _View, text: str, predicate: Predicate) -> list[ChangeInfo]:
+        """The changes ``predicate`` accepts, newest first (``updated``, then number).
+
+        A plain ``change:A OR change:B ...`` is answered by lookup: the number and
+        Change-Id indexes give the changes each term names, the same set the predicate
+        accepts over every change.
+        """
+        if (found := view.matches.get(text)) is not None:
+            return found
+        if (wanted := _change_terms(text)) is not None:
+            hits = {id(c): c for value in wanted for c in view.named(value)}
+            found = sorted(hits.values(), key=_newest_key, reverse=True)
+        else:
+            found = [c for c in view.ordered if predicate(c)]
+        with self._lock:
+            if len(view.matches) >= _KEPT_QUERIES:
+                view.matches.clear()
+            view.matches[text] = found
+        return found

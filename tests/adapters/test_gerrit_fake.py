@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from syncsvc.domain import Account
-from syncsvc.testing.fake_gerrit import FakeGerrit, make_change
+from syncsvc.testing.fake_gerrit import FakeGerrit, _change_terms, make_change
 
 ALICE = Account(2001, "alice", "Alice Example", "alice@example.org")
 BOB = Account(2002, "bob", "Bob Example", "bob@example.org")
@@ -267,6 +267,46 @@ class TestQueryLanguage:
         response = get(gerrit, q=query)
         assert response.status_code == 400
         assert response.text.startswith(message)
+
+
+class TestLookups:
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "change:4 OR change:1 OR change:99",
+            "change:1 OR change:1",
+            "change:01 OR change:2",
+            "change:3",
+            "change:-1 OR change:x",
+        ],
+    )
+    def test_change_disjunction_answers_as_the_predicate_does(self, gerrit, query):
+        """A plain `change:` disjunction, answered by lookup, equals the same query scanned."""
+        looked_up = numbers(body(get(gerrit, q=query)))
+        scanned = numbers(body(get(gerrit, q=f"({query})")))  # parenthesised: every change tested
+        assert looked_up == scanned
+
+    def test_only_plain_change_disjunctions_are_looked_up(self):
+        """Lookup takes unquoted `change:` terms joined by OR; anything else is scanned."""
+        assert _change_terms("change:1 OR change:I0a") == ["1", "I0a"]
+        assert _change_terms("(change:1 OR change:2)") is None
+        assert _change_terms('change:"1"') is None
+        assert _change_terms("change:1 change:2") is None
+
+    def test_change_id_terms_are_looked_up_too(self, gerrit):
+        """A Change-Id among the terms names its change, in the usual order."""
+        change_id = gerrit.get_change(3)["change_id"]
+        assert numbers(body(get(gerrit, q=f"change:1 OR change:{change_id}"))) == [3, 1]
+
+    def test_a_stored_change_replaces_the_kept_answers(self, gerrit):
+        """After add_change the same queries see the new store, paging included."""
+        assert numbers(body(get(gerrit, q="change:5 OR change:1"))) == [1]
+        assert numbers(body(get(gerrit, q="project:openstack/manila", n=1))) == [4]
+        gerrit.add_change(make_change(5, project="openstack/manila", updated=when(28)))
+        assert numbers(body(get(gerrit, q="change:5 OR change:1"))) == [5, 1]
+        first = body(get(gerrit, q="project:openstack/manila", n=1))
+        rest = body(get(gerrit, q="project:openstack/manila", n=1, S=1))
+        assert (numbers(first), first[-1]["_more_changes"], numbers(rest)) == ([5], True, [4])
 
 
 class TestFaults:

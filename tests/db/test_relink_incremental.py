@@ -23,6 +23,7 @@ from syncsvc.domain import (
     Footers,
     LinkKind,
     LinkStatus,
+    Plan,
     Ref,
     RefKind,
     Topic,
@@ -200,6 +201,10 @@ class TestWhatItCovers:
         first, _ = relink_once(engine, seeded.settings, now=now, full=False)
         assert first.full
         assert first.covered == 40
+        # A relink that wrote keeps no plan, only whether it had links to write.
+        assert (first.added > 0, first.plan, first.planned_links, first.has_changes) == (
+            True, Plan(), True, True,
+        )  # fmt: skip
         reports = []
         for _ in range(5):
             now += timedelta(minutes=1)

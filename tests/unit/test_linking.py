@@ -346,6 +346,24 @@ class TestEdges:
                  "change 745206 topic bug/4"),
         )  # fmt: skip
 
+    def test_footer_edge_text_is_made_when_read(self):
+        """A footer edge keeps no text: it reads, compares, hashes and prints as written out."""
+        bare = change_edges(change(footers=Footers(closes_bug=("1855391",))))[0]
+        written = Edge(745206, LinkKind.BUG, "1855391", LinkSource.FOOTER, Relation.CLOSES, 0.95,
+                       "change 745206 footer Closes-Bug: #1855391")  # fmt: skip
+        assert (bare.note, bare.evidence, bare, hash(bare), repr(bare)) == (
+            None, written.evidence, written, hash(written), repr(written),
+        )  # fmt: skip
+        assert repr(bare).endswith("evidence='change 745206 footer Closes-Bug: #1855391')")
+        assert bare != Edge(
+            745206, LinkKind.BUG, "1855391", LinkSource.FOOTER, Relation.CLOSES, 0.95, "other"
+        )
+
+    def test_only_a_footer_edge_may_leave_its_text_out(self):
+        """A topic or comment edge without its text is refused."""
+        with pytest.raises(ValueError, match="topic edge needs its evidence text"):
+            Edge(1, LinkKind.BUG, "2", LinkSource.TOPIC, Relation.CLOSES, 0.8)
+
     def test_message_edge(self):
         """A 'Fix proposed' comment is a 0.9 edge; a related one 0.5."""
         fix = comment("Fix proposed to manila (master)", f"Review: {REVIEW}")
