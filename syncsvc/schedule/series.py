@@ -36,6 +36,8 @@ SERIES: tuple[Series, ...] = (
     Series("epoxy", "2025.1"),
     Series("flamingo", "2025.2"),
     Series("gazpacho", "2026.1"),
+    Series("hibiscus", "2026.2"),
+    Series("indri", "2027.1"),
 )
 _BY_KEY = {key: s.name for s in SERIES for key in (s.name, s.number) if key}
 _HINT = "an OpenStack series name such as wallaby, or a number such as 2025.2"

@@ -158,6 +158,8 @@ class TestResolveDates:
                 Milestone("spec freeze", "wallaby", "manila-spec-freeze", "by"),
                 (date(2020, 12, 25), None),
             ),
+            (Milestone("Hibiscus-1", "hibiscus", "1", "by"), (date(2026, 5, 15), None)),
+            (Milestone("I-2", "indri", "2", "after"), (None, date(2027, 1, 15))),
         ],
     )
     def test_known_milestones(self, schedules, milestone, expected):
@@ -167,7 +169,7 @@ class TestResolveDates:
     @pytest.mark.parametrize(
         "milestone",
         [
-            Milestone("Hibiscus-1", "hibiscus", "1", "by"),
+            Milestone("Train-1", "train", "1", "by"),
             Milestone("Wallaby", "wallaby", None, "in"),
             Milestone("Wallaby-9", "wallaby", "9", "by"),
             Milestone("2020.10 advisory"),

@@ -45,7 +45,7 @@ cycle:
 
 BUNDLED = (
     "victoria", "wallaby", "xena", "yoga", "zed", "antelope", "bobcat", "caracal", "dalmatian",
-    "epoxy", "flamingo", "gazpacho",
+    "epoxy", "flamingo", "gazpacho", "hibiscus", "indri",
 )  # fmt: skip
 
 
@@ -98,10 +98,10 @@ class TestBundledWallaby:
 
 class TestBundledSeries:
     def test_names_in_cycle_order(self, schedules):
-        """The bundled series, Victoria to 2026.1 Gazpacho, are listed oldest first."""
+        """The bundled series, Victoria to 2027.1 Indri, are listed oldest first."""
         assert schedules.names() == BUNDLED
         assert list(schedules) == list(BUNDLED)
-        assert len(schedules) == 12
+        assert len(schedules) == 14
 
     @pytest.mark.parametrize(
         ("series", "name", "end"),
@@ -127,7 +127,8 @@ class TestBundledSeries:
         """Series names are looked up case-insensitively."""
         assert "Wallaby" in schedules
         assert schedules["WALLABY"].series == "wallaby"
-        assert "hibiscus" not in schedules
+        assert "Hibiscus" in schedules
+        assert "train" not in schedules
 
     def test_yoga_typo_corrected(self, schedules):
         """Upstream's R-13 end-date typo (2022-12-31) does not make Yoga span 2022."""
@@ -159,6 +160,13 @@ class TestLaterSeries:
             ("flamingo", "final", date(2025, 9, 29), date(2025, 10, 3)),
             ("gazpacho", "ptg", date(2025, 10, 27), date(2025, 10, 31)),
             ("gazpacho", "rc1", date(2026, 3, 9), date(2026, 3, 13)),
+            ("hibiscus", "ptg", date(2026, 4, 20), date(2026, 4, 24)),
+            ("hibiscus", "1", date(2026, 5, 11), date(2026, 5, 15)),
+            ("hibiscus", "3", date(2026, 8, 24), date(2026, 8, 28)),
+            ("hibiscus", "final", date(2026, 9, 28), date(2026, 10, 2)),
+            ("indri", "ptg", date(2026, 10, 12), date(2026, 10, 16)),
+            ("indri", "2", date(2027, 1, 11), date(2027, 1, 15)),
+            ("indri", "rc1", date(2027, 3, 1), date(2027, 3, 5)),
         ],
     )
     def test_milestone_weeks(self, schedules, series, name, start, end):
@@ -191,10 +199,12 @@ class TestLaterSeries:
             (date(2025, 2, 3), "epoxy"),
             (date(2025, 7, 1), "flamingo"),
             (date(2026, 1, 20), "gazpacho"),
+            (date(2026, 7, 1), "hibiscus"),
+            (date(2026, 12, 4), "indri"),
         ],
     )
     def test_dates_of_later_cycles(self, schedules, day, series):
-        """Dates of 2022-2026 fall in the series whose countdown weeks hold them."""
+        """Dates of 2022-2027 fall in the series whose countdown weeks hold them."""
         assert schedules.series_for(day) == series
 
 

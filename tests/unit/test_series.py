@@ -11,20 +11,21 @@ from syncsvc.schedule import series
 class TestSeries:
     """Names, numbers and the nearest-name suggestion."""
 
-    def test_list_runs_austin_to_gazpacho(self) -> None:
-        """The list starts at austin and ends at 2026.1 gazpacho, in order."""
+    def test_list_runs_austin_to_indri(self) -> None:
+        """The list starts at austin and ends at 2027.1 indri, in order."""
         names = [s.name for s in series.SERIES]
         assert names[0] == "austin"
-        assert (series.SERIES[-1].name, series.SERIES[-1].number) == ("gazpacho", "2026.1")
+        assert (series.SERIES[-1].name, series.SERIES[-1].number) == ("indri", "2027.1")
         assert names.index("wallaby") < names.index("antelope") < names.index("flamingo")
-        assert len(names) == len(set(names)) == 33
+        assert len(names) == len(set(names)) == 35
 
     def test_numbers_start_at_antelope(self) -> None:
         """Only 2023.1 antelope onwards carry a number."""
         numbered = [(s.number, s.name) for s in series.SERIES if s.number]
         assert numbered[0] == ("2023.1", "antelope")
         assert [n for n, _ in numbered] == [
-            "2023.1", "2023.2", "2024.1", "2024.2", "2025.1", "2025.2", "2026.1"
+            "2023.1", "2023.2", "2024.1", "2024.2", "2025.1", "2025.2", "2026.1", "2026.2",
+            "2027.1",
         ]  # fmt: skip
 
     @pytest.mark.parametrize(
