@@ -263,7 +263,11 @@ def classify(text: str) -> Iterator[Line]:
     previous text yields two lines with the same number.
     """
     raws = text.split("\n")
-    reads = [r for i in range(len(raws)) for r in _read_line(i, raws)]
+    reads: list[_Read] = []
+    for index in range(len(raws)):
+        for read in _read_raw(index, raws):
+            read.number = index + 1
+            reads.append(read)
     _decide_headings(reads)
     _decide_numbered_topics(reads)
     _decide_plain_titles(reads)
@@ -272,37 +276,42 @@ def classify(text: str) -> Iterator[Line]:
         yield Line(read.number, read.kind, read.text, read.indent, read.soft)
 
 
-def _read_line(index: int, raws: Sequence[str]) -> list[_Read]:
-    """The reads of line ``index`` (more than one when a heading is glued to text)."""
-    reads = _read_raw(index, raws)
-    for read in reads:
-        read.number = index + 1
-    return reads
-
-
 def _read_raw(index: int, raws: Sequence[str]) -> list[_Read]:
+    """The reads of line ``index`` (more than one when a heading is glued to text)."""
     raw = raws[index]
     stripped = raw.strip()
     indent = len(raw) - len(raw.lstrip(" "))
     if not stripped:
         return [_Read(LineKind.BLANK, "")]
     # Cheap first-character tests keep the per-line regex work small (see benchmarks/).
+    # An underline is three or more of one character, a rule ends with a rule character:
+    # a bullet ("- item") needs neither regex.
     first = stripped[0]
-    if first in "=-~" and _UNDERLINE.match(raw) and index > 0 and _is_setext_title(raws[index - 1]):
+    if (
+        first in "=-~"
+        and stripped[:3] == first * 3
+        and _UNDERLINE.match(raw)
+        and index > 0
+        and _is_setext_title(raws[index - 1])
+    ):
         return [_Read(LineKind.RULE, stripped)]
-    following = raws[index + 1].lstrip()[:1] if index + 1 < len(raws) else ""
-    if following in {"=", "-", "~"} and _UNDERLINE.match(raws[index + 1]) and _is_setext_title(raw):
-        level = {"=": 1, "-": 2}.get(following, 3)
+    following = raws[index + 1].lstrip()[:3] if index + 1 < len(raws) else ""
+    if (
+        following in {"===", "---", "~~~"}
+        and _UNDERLINE.match(raws[index + 1])
+        and _is_setext_title(raw)
+    ):
+        level = {"=": 1, "-": 2}.get(following[0], 3)
         label = _unemphasise(stripped)
         return [_section_or(label, _Read(LineKind.TEXT, label, 0, _Heading(label, level)))]
-    if first in "-=_~*" and _RULE.match(raw):
+    if first in "-=_~*" and stripped[-1] in "-=_~*" and _RULE.match(raw):
         return [_Read(LineKind.RULE, stripped)]
     reads = _read_text(stripped, indent)
     if (
         reads[0].kind is LineKind.TEXT
         and index > 0
-        and not raws[index - 1].strip()
         and len(stripped) <= 60
+        and not raws[index - 1].strip()
         and _DAY_LINE.match(stripped)
     ):
         return [_Read(LineKind.DAY, stripped.rstrip(":").strip())]
