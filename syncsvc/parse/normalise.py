@@ -317,15 +317,23 @@ def strip_mail_chrome(lines: list[str]) -> list[str]:
     counts as one when that is at most ``_SIGNATURE_MAX_LINES`` non-blank lines,
     so a dash separator inside a long summary is kept.
     """
+    # Each pass looks for lines that have some character or word; text without it
+    # (most of it: few summaries are quoted, have a footer or a signature) skips it.
+    whole = "\n".join(lines)
     depths: list[int] = []
     contents: list[str] = []
-    for line in lines:
-        m = _QUOTE.match(line) if ">" in line[:8] else None
-        depths.append(m.group().count(">") if m else 0)
-        contents.append(line[m.end() :] if m else line)
+    if ">" in whole:
+        for line in lines:
+            m = _QUOTE.match(line) if ">" in line[:8] else None
+            depths.append(m.group().count(">") if m else 0)
+            contents.append(line[m.end() :] if m else line)
+    else:
+        depths, contents = [0] * len(lines), list(lines)
     keep = [True] * len(lines)
-    _drop_footers(contents, depths, keep)
-    _drop_signatures(contents, depths, keep)
+    if "next part" in whole or "__________" in whole:
+        _drop_footers(contents, depths, keep)
+    if "--" in whole:
+        _drop_signatures(contents, depths, keep)
     _drop_reply_headers(contents, keep)
     return [c if k else "" for c, k in zip(contents, keep, strict=True)]
 
