@@ -342,7 +342,7 @@ def _read_text(stripped: str, indent: int) -> list[_Read]:
         return [read, *_read_text(rest, 0)] if rest else [read]
     if "===" in plain and (m := _WIKI_INSIDE.match(plain)):
         return [*_read_text(m.group("before"), indent), *_read_text(m.group("heading"), 0)]
-    if first == "-" and (m := _DASHED.match(plain)):
+    if plain[:2] == "--" and (m := _DASHED.match(plain)):
         label = m.group("label")
         return [_section_or(label, _Read(LineKind.TEXT, label, 0, _Heading(label, 3)))]
     if first == "#" and (m := _ATX.match(plain)):
