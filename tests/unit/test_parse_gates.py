@@ -8,6 +8,7 @@ from syncsvc.parse.actions import team_clause, team_commitment
 from syncsvc.parse.agenda_forms import announces_list, coordinated_agreement, led_decision
 from syncsvc.parse.commitments import group_commitment, unmarked_duty
 from syncsvc.parse.structure import _section
+from syncsvc.parse.subjects import pronoun_commitment
 from syncsvc.parse.words import may_mention
 
 
@@ -98,6 +99,24 @@ class TestGatedForms:
         """A later "..., and WE will ..." clause is found; a sentence without "we" has none."""
         assert team_clause("It was slow, and WE will fix it") == "WE will fix it"
         assert team_clause("It was slow, and they fixed it") is None
+
+    @pytest.mark.parametrize(
+        ("sentence", "expected"),
+        [
+            (
+                "gmaan (Ghanshyam Maan) reported it, and he PLANS to remove the option",
+                ("he PLANS to remove the option", "gmaan"),
+            ),
+            (
+                "gmaan (Ghanshyam Maan) reported it \u2014 and he intends to remove the option",
+                ("he intends to remove the option", "gmaan"),
+            ),
+            ("gmaan (Ghanshyam Maan) reported it, and he said so", None),
+        ],
+    )
+    def test_pronoun_commitment(self, sentence: str, expected: tuple[str, str] | None) -> None:
+        """A pronoun's clause is read whatever the verb's case, in ASCII text or not."""
+        assert pronoun_commitment(sentence) == expected
 
     @pytest.mark.parametrize(
         ("text", "expected"),
