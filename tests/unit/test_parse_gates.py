@@ -7,6 +7,7 @@ import pytest
 from syncsvc.parse.actions import team_clause, team_commitment
 from syncsvc.parse.agenda_forms import announces_list, coordinated_agreement, led_decision
 from syncsvc.parse.commitments import group_commitment, unmarked_duty
+from syncsvc.parse.normalise import _WIKI_CHROME_WORDS, normalise
 from syncsvc.parse.structure import _section
 from syncsvc.parse.subjects import pronoun_commitment
 from syncsvc.parse.words import may_mention
@@ -133,3 +134,31 @@ class TestGatedForms:
         """The section alternation lets every section form through and rules out others."""
         found = _section(text)
         assert (None if found is None else (str(found[0]), found[1])) == expected
+
+
+class TestWikiChromeGate:
+    """Every wiki chrome line has a phrase of the list that lets the chrome pattern run."""
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "Jump to navigation",
+            "jump to SEARCH",
+            "Navigation menu",
+            "Personal tools",
+            "Views",
+            "Namespaces",
+            "Retrieved from https://wiki.openstack.org/wiki/PTG",
+            "This page was last edited on 2 May 2021",
+            "Privacy policy",
+            "Disclaimers",
+            "From OpenStack",
+            "Contents [hide]",
+            "[hide]",
+            "Edit this page",
+        ],
+    )
+    def test_chrome_lines(self, line: str) -> None:
+        """A chrome line is let through by the gate and still removed."""
+        assert may_mention(line, *_WIKI_CHROME_WORDS)
+        assert normalise(f"Topic\n{line}\nText\n") == "Topic\n\nText\n"
