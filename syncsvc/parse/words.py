@@ -18,5 +18,5 @@ def may_mention(text: str, *words: str) -> bool:
     """
     if not text.isascii():
         return True
-    lowered = text.lower()
-    return any(word in lowered for word in words)
+    # map() over the bound method runs in C: a generator costs more than these tests.
+    return any(map(text.lower().__contains__, words))
