@@ -32,6 +32,7 @@ from syncsvc.parse.owners import (
     read_owners,
 )
 from syncsvc.parse.refs import find_refs
+from syncsvc.parse.words import may_mention
 from syncsvc.schedule.releases import Schedules
 
 LOST_HEADER_CONFIDENCE = 0.7
@@ -285,8 +286,12 @@ def team_commitment(text: str) -> bool:
     should ...", "... needs to be migrated"); otherwise it is a decision, not
     work. "Our next step is to ..." commits the team too.
     """
-    if _ACTION_ITEM_PHRASE.search(text) or _NEXT_STEP.match(text.strip()):
+    if (may_mention(text, "action") and _ACTION_ITEM_PHRASE.search(text)) or (
+        may_mention(text, "next") and _NEXT_STEP.match(text.strip())
+    ):
         return True
+    if not may_mention(text, "we", "team", "tc", "agreed", "decided"):  # every form has one
+        return False
     m = _TEAM_COMMITMENT.match(text.strip().lstrip("-*• "))
     if m is None:
         return False
@@ -322,7 +327,7 @@ def team_clause(sentence: str) -> str | None:
     Not after an invitation or a condition on the reader ("Feel free to add
     items and we'll cover them").
     """
-    if _INVITATION.match(sentence.strip()):
+    if not may_mention(sentence, "we") or _INVITATION.match(sentence.strip()):
         return None
     for m in _WE_CLAUSE.finditer(sentence):
         clause = sentence[m.end() :]

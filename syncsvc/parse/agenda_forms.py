@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from syncsvc.parse.words import may_mention
+
 #: "During the Board+TC+UC strategy workshop we decided to ...": a leading phrase of
 #: place or time (up to ~60 characters, no comma needed), then the team's decision.
 _LED_DECISION = re.compile(
@@ -53,12 +55,16 @@ _ANNOUNCES_LIST = re.compile(
 
 def led_decision(sentence: str) -> bool:
     """Whether a sentence is a team decision after a leading phrase ("During X we decided to")."""
-    return bool(_LED_DECISION.match(sentence.strip()))
+    return may_mention(sentence, "agreed", "decided") and bool(
+        _LED_DECISION.match(sentence.strip())
+    )
 
 
 def coordinated_agreement(sentence: str) -> bool:
     """Whether a group's sentence commits it in a "but agreed ..." clause."""
-    return bool(_COORDINATED_AGREEMENT.match(sentence.strip()))
+    return may_mention(sentence, "agreed", "decided") and bool(
+        _COORDINATED_AGREEMENT.match(sentence.strip())
+    )
 
 
 def agenda_entry(text: str) -> bool:
@@ -68,7 +74,7 @@ def agenda_entry(text: str) -> bool:
 
 def announces_list(sentence: str) -> bool:
     """Whether a sentence announces a list ("we will go through the following steps")."""
-    return bool(_ANNOUNCES_LIST.search(sentence))
+    return may_mention(sentence, "following") and bool(_ANNOUNCES_LIST.search(sentence))
 
 
 #: "*** Will coordinate with Kata": MediaWiki list markup, its depth the number of stars.

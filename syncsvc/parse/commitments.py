@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from syncsvc.parse.agenda_forms import agenda_entry, coordinated_agreement, led_decision
+from syncsvc.parse.words import may_mention
 
 #: A leading phrase before the subject ("After the organisations offered hardware, ...");
 #: never a condition or a question ("If the group decided to ..." commits nobody).
@@ -32,6 +33,11 @@ _GROUP = (
     r"(?:(?i:the\s+(?:two\s+|both\s+)?(?:group|groups|teams|sig|wg|work(?:ing)?\s+group|committee)"
     r"|both\s+teams)|[A-Z][\w-]+\s+(?i:contributors|developers|cores|maintainers))"
 )
+#: A word every group of ``_GROUP`` has (keep the two in step): text without one names none.
+_GROUP_WORDS = (
+    "group", "teams", "sig", "wg", "committee", "contributors", "developers", "cores",
+    "maintainers",
+)  # fmt: skip
 _GROUP_COMMITMENT = re.compile(
     rf"^(?i:(?:so|and|then|also|finally),?\s+)?{_LEAD}{_GROUP}\s+(?i:(?:also|then)\s+)?"
     r"(?i:(?:agreed|decided|volunteered|plan(?:s|ned)?)\s+to|will|needs?\s+to|must)\b"
@@ -68,7 +74,9 @@ _STATUS = re.compile(
 
 def group_commitment(sentence: str) -> bool:
     """Whether a group commits itself ("The two teams will collaborate on ...")."""
-    return bool(_GROUP_COMMITMENT.match(sentence.strip().lstrip("-*• ")))
+    return may_mention(sentence, *_GROUP_WORDS) and bool(
+        _GROUP_COMMITMENT.match(sentence.strip().lstrip("-*• "))
+    )
 
 
 def unmarked_duty(sentence: str) -> bool:
@@ -79,7 +87,11 @@ def unmarked_duty(sentence: str) -> bool:
     text = sentence.strip()
     return (
         group_commitment(text)
-        or bool(_RELATIVE_DUTY.search(text))
+        or (
+            may_mention(text, "that", "which")
+            and may_mention(text, "we")
+            and bool(_RELATIVE_DUTY.search(text))
+        )
         or bool(_NEED_DELIVERABLE.match(text))
         or led_decision(text)  # "During the workshop we decided to ..."
         or coordinated_agreement(text)  # "The Board ..., but agreed that X should be done"

@@ -31,6 +31,7 @@ import charset_normalizer
 from syncsvc.domain import MAX_INPUT_BYTES
 from syncsvc.errors import InputError
 from syncsvc.escape import plain
+from syncsvc.parse.words import may_mention
 
 #: Real summaries nest lists a few levels deep; each level indents every line
 #: under it, so 10k levels of ``<ul>`` would render to ~100 MB of spaces.
@@ -77,6 +78,12 @@ _WIKI_CHROME = re.compile(
     r"|Disclaimers|From OpenStack|Contents\s*(?:\[hide\])?|\[hide\]|Edit this page)\s*$",
     re.IGNORECASE,
 )
+#: A phrase each line of ``_WIKI_CHROME`` has (keep the two in step).
+_WIKI_CHROME_WORDS = (
+    "jump to", "navigation menu", "personal tools", "views", "namespaces", "retrieved from",
+    "this page was last", "privacy policy", "disclaimers", "from openstack", "contents",
+    "[hide]", "edit this page",
+)  # fmt: skip
 _WIKI_EDIT = re.compile(r"(?:\s*\[edit(?: source)?\])+\s*$", re.IGNORECASE)
 _FENCE = re.compile(r"^\s*(?:```|~~~).*$")
 _TASK_BOX = re.compile(r"^(\s*(?:[-*+•]|\d{1,2}[.)])\s+)(?:\[[ xX]\]\s*)+")
@@ -286,16 +293,18 @@ def _round(text: str, *, html: bool) -> str:
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     text = plain(text.replace("\t", "    "))
     lines = strip_mail_chrome(text.split("\n"))
-    lines = [_tidy_line(line) for line in lines]
+    wiki = may_mention(text, *_WIKI_CHROME_WORDS)  # most text is no wiki page
+    lines = [_tidy_line(line, wiki=wiki) for line in lines]
     while lines and not lines[-1]:
         lines.pop()
     return "\n".join(lines) + "\n"
 
 
-def _tidy_line(line: str) -> str:
+def _tidy_line(line: str, *, wiki: bool) -> str:
     # Substring tests first: most lines need none of the regexes below.
     if len(line) < 120 and (
-        _WIKI_CHROME.match(line) or (("``" in line or "~~~" in line) and _FENCE.match(line))
+        (wiki and _WIKI_CHROME.match(line))
+        or (("``" in line or "~~~" in line) and _FENCE.match(line))
     ):
         return ""
     if "[" in line:
@@ -317,15 +326,23 @@ def strip_mail_chrome(lines: list[str]) -> list[str]:
     counts as one when that is at most ``_SIGNATURE_MAX_LINES`` non-blank lines,
     so a dash separator inside a long summary is kept.
     """
+    # Each pass looks for lines that have some character or word; text without it
+    # (most of it: few summaries are quoted, have a footer or a signature) skips it.
+    whole = "\n".join(lines)
     depths: list[int] = []
     contents: list[str] = []
-    for line in lines:
-        m = _QUOTE.match(line) if ">" in line[:8] else None
-        depths.append(m.group().count(">") if m else 0)
-        contents.append(line[m.end() :] if m else line)
+    if ">" in whole:
+        for line in lines:
+            m = _QUOTE.match(line) if ">" in line[:8] else None
+            depths.append(m.group().count(">") if m else 0)
+            contents.append(line[m.end() :] if m else line)
+    else:
+        depths, contents = [0] * len(lines), list(lines)
     keep = [True] * len(lines)
-    _drop_footers(contents, depths, keep)
-    _drop_signatures(contents, depths, keep)
+    if "next part" in whole or "__________" in whole:
+        _drop_footers(contents, depths, keep)
+    if "--" in whole:
+        _drop_signatures(contents, depths, keep)
     _drop_reply_headers(contents, keep)
     return [c if k else "" for c, k in zip(contents, keep, strict=True)]
 

@@ -514,7 +514,7 @@ def read_commitment(
         if not reading.owners and (clause := _clause_owner(text)):
             return _reading([clause], [])  # "We may need X, rloo will track this."
         return reading
-    if m := _PAREN_SUBJECT.search(text):
+    if "(" in text and (m := _PAREN_SUBJECT.search(text)):
         nicks = [n for n in _PAREN_SPLIT.split(m.group("nicks")) if n not in NOT_OWNERSHIP]
         if nicks:
             return _reading([Person(n) for n in nicks], [])

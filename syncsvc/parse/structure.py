@@ -263,7 +263,11 @@ def classify(text: str) -> Iterator[Line]:
     previous text yields two lines with the same number.
     """
     raws = text.split("\n")
-    reads = [r for i in range(len(raws)) for r in _read_line(i, raws)]
+    reads: list[_Read] = []
+    for index in range(len(raws)):
+        for read in _read_raw(index, raws):
+            read.number = index + 1
+            reads.append(read)
     _decide_headings(reads)
     _decide_numbered_topics(reads)
     _decide_plain_titles(reads)
@@ -272,37 +276,42 @@ def classify(text: str) -> Iterator[Line]:
         yield Line(read.number, read.kind, read.text, read.indent, read.soft)
 
 
-def _read_line(index: int, raws: Sequence[str]) -> list[_Read]:
-    """The reads of line ``index`` (more than one when a heading is glued to text)."""
-    reads = _read_raw(index, raws)
-    for read in reads:
-        read.number = index + 1
-    return reads
-
-
 def _read_raw(index: int, raws: Sequence[str]) -> list[_Read]:
+    """The reads of line ``index`` (more than one when a heading is glued to text)."""
     raw = raws[index]
     stripped = raw.strip()
     indent = len(raw) - len(raw.lstrip(" "))
     if not stripped:
         return [_Read(LineKind.BLANK, "")]
     # Cheap first-character tests keep the per-line regex work small (see benchmarks/).
+    # An underline is three or more of one character, a rule ends with a rule character:
+    # a bullet ("- item") needs neither regex.
     first = stripped[0]
-    if first in "=-~" and _UNDERLINE.match(raw) and index > 0 and _is_setext_title(raws[index - 1]):
+    if (
+        first in "=-~"
+        and stripped[:3] == first * 3
+        and _UNDERLINE.match(raw)
+        and index > 0
+        and _is_setext_title(raws[index - 1])
+    ):
         return [_Read(LineKind.RULE, stripped)]
-    following = raws[index + 1].lstrip()[:1] if index + 1 < len(raws) else ""
-    if following in {"=", "-", "~"} and _UNDERLINE.match(raws[index + 1]) and _is_setext_title(raw):
-        level = {"=": 1, "-": 2}.get(following, 3)
+    following = raws[index + 1].lstrip()[:3] if index + 1 < len(raws) else ""
+    if (
+        following in {"===", "---", "~~~"}
+        and _UNDERLINE.match(raws[index + 1])
+        and _is_setext_title(raw)
+    ):
+        level = {"=": 1, "-": 2}.get(following[0], 3)
         label = _unemphasise(stripped)
         return [_section_or(label, _Read(LineKind.TEXT, label, 0, _Heading(label, level)))]
-    if first in "-=_~*" and _RULE.match(raw):
+    if first in "-=_~*" and stripped[-1] in "-=_~*" and _RULE.match(raw):
         return [_Read(LineKind.RULE, stripped)]
     reads = _read_text(stripped, indent)
     if (
         reads[0].kind is LineKind.TEXT
         and index > 0
-        and not raws[index - 1].strip()
         and len(stripped) <= 60
+        and not raws[index - 1].strip()
         and _DAY_LINE.match(stripped)
     ):
         return [_Read(LineKind.DAY, stripped.rstrip(":").strip())]
@@ -333,7 +342,7 @@ def _read_text(stripped: str, indent: int) -> list[_Read]:
         return [read, *_read_text(rest, 0)] if rest else [read]
     if "===" in plain and (m := _WIKI_INSIDE.match(plain)):
         return [*_read_text(m.group("before"), indent), *_read_text(m.group("heading"), 0)]
-    if first == "-" and (m := _DASHED.match(plain)):
+    if plain[:2] == "--" and (m := _DASHED.match(plain)):
         label = m.group("label")
         return [_section_or(label, _Read(LineKind.TEXT, label, 0, _Heading(label, 3)))]
     if first == "#" and (m := _ATX.match(plain)):
@@ -350,9 +359,10 @@ def _read_simple(stripped: str, plain: str, indent: int) -> _Read:
     if (plain[0].isalpha() or plain[0] == "#" or plain[0] == "[") and (
         ":" in plain[:48] or plain[0] == "#" or len(plain) <= 32
     ):
-        if m := _ETHERPAD.match(plain):
+        colon = ":" in plain  # etherpad lines have one
+        if colon and (m := _ETHERPAD.match(plain)):
             return _Read(LineKind.ETHERPAD, m.group("rest").strip())
-        if (m := _ETHERPAD_IF_LINK.match(plain)) and _LINKISH.search(m.group("rest")):
+        if colon and (m := _ETHERPAD_IF_LINK.match(plain)) and _LINKISH.search(m.group("rest")):
             return _Read(LineKind.ETHERPAD, m.group("rest").strip())
         if (section := _section(plain)) is not None:
             return _Read(section[0], section[1], indent)
@@ -393,6 +403,8 @@ def _one_liner(text: str) -> tuple[LineKind, str] | None:
 
 def _section(text: str) -> tuple[LineKind, str] | None:
     """A section header or a one-line action/decision/note, with its inline text."""
+    if text[:1] != "[" and not _SECTION_START.match(text):
+        return None
     if (one := _one_liner(text)) is not None:
         return one
     if m := _ACTIONS.match(text):
@@ -421,6 +433,25 @@ def _section_or(label: str, read: _Read) -> _Read:
 
 
 _ONE_LINE_KINDS = frozenset({LineKind.ACTION, LineKind.DECISION, LineKind.NOTE})
+#: Every form :func:`_section` reads, in one case-insensitive alternation (a superset of
+#: them: one match rules most lines out instead of a dozen).
+_SECTION_START = re.compile(
+    "|".join(
+        re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern)
+        for pattern in (
+            _ONE_ACTION,
+            _ONE_DECISION,
+            _NOTE,
+            _ACTIONS,
+            _ACTIONS_BARE,
+            _DECISIONS,
+            _DECISIONS_BARE,
+            _DISCUSSION,
+            _DISCUSSION_BARE,
+        )
+    ),
+    re.IGNORECASE,
+)
 
 
 def _decide_headings(reads: list[_Read]) -> None:

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import re
 
+from syncsvc.parse.words import may_mention
+
 #: An IRC nick as summaries write it (lower case first).
 _NICK = r"[a-z][a-z0-9_\-]*"
 #: "gmaan (Ghanshyam Maan)": a nick, then the person's full name in parentheses.
@@ -39,6 +41,11 @@ _PRONOUN_CLAUSE = re.compile(
     r"[a-z]{3,}\b.*)$",
     re.IGNORECASE,
 )
+#: A word each verb of ``_PRONOUN_CLAUSE`` has (keep the two in step; a curly-quoted
+#: 'll is not ASCII, so such text always runs the pattern).
+_PRONOUN_VERBS = (
+    "will", "'ll", "plan", "intend", "going", "volunteered", "offered", "agreed", "promised",
+)  # fmt: skip
 
 
 def pronoun_commitment(sentence: str) -> tuple[str, str] | None:
@@ -47,6 +54,8 @@ def pronoun_commitment(sentence: str) -> tuple[str, str] | None:
     The pronoun must follow one person written as "nick (Full Name)" in the same
     sentence; with none, or with two such people, nobody is sure to be meant.
     """
+    if not may_mention(sentence, *_PRONOUN_VERBS):
+        return None
     clause = _PRONOUN_CLAUSE.search(sentence)
     if clause is None:
         return None

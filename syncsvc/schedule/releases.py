@@ -84,12 +84,14 @@ class SeriesSchedule:
 class Schedules(Mapping[str, SeriesSchedule]):
     """Series name -> schedule; a later schedule for the same series replaces it."""
 
-    __slots__ = ("_by_series",)
+    __slots__ = ("_by_series", "_names")
 
     def __init__(self, schedules: Iterable[SeriesSchedule] = ()) -> None:
         self._by_series: dict[str, SeriesSchedule] = {}
         for schedule in schedules:
             self._by_series[schedule.series] = schedule
+        # Sorted once: every summary parsed looks its cycle up among the names.
+        self._names = tuple(sorted(self._by_series, key=lambda s: _sort_key(self._by_series[s])))
 
     def __getitem__(self, series: str) -> SeriesSchedule:
         return self._by_series[series.lower()]
@@ -105,7 +107,7 @@ class Schedules(Mapping[str, SeriesSchedule]):
 
     def names(self) -> tuple[str, ...]:
         """Series names, oldest cycle first (series without weeks last)."""
-        return tuple(sorted(self._by_series, key=lambda s: _sort_key(self._by_series[s])))
+        return self._names
 
     def series_for(self, day: date) -> str | None:
         """The series whose cycle ``day`` falls in, or ``None``.
