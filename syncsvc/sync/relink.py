@@ -88,11 +88,13 @@ from syncsvc.sync.ports import IdentityStore, RelinkStore
 
 @dataclass(frozen=True, slots=True)
 class RelinkReport:
-    """What a relink did (or, with ``dry_run``, would do: ``plan`` holds the links).
+    """What a relink did (or, with ``dry_run``, would do: ``plan`` holds the links and
+    ``reasons`` its reason lines).
 
-    A relink that wrote keeps no plan (its links are in the store; holding them while the
-    states are assessed would raise the peak RSS, issue 14): ``planned_links`` says
-    whether its plan had links to add, update or remove.
+    A relink that wrote keeps no plan and no reason lines (its links are in the store; it
+    applies its plan a batch of commitments at a time, and holding every batch's links or
+    reason lines, one per link with its evidence, would raise the peak RSS, issue 14):
+    ``planned_links`` says whether its plan had links to add, update or remove.
     """
 
     added: int
@@ -399,7 +401,7 @@ def relink(
     The plan is derived and applied ``batch`` commitments at a time (see
     :func:`diff_parts`), all in the store's one transaction: the same links as one
     plan, with the links and evidence of a batch alone alive at once (issue 14's peak
-    RSS). A dry run derives one plan.
+    RSS). A dry run derives one plan and reports it with its reasons.
     """
     stamp = fingerprint(
         team_projects=team_projects,
@@ -518,7 +520,6 @@ def relink(
         applied.updated,
         applied.unchanged,
         transitions,
-        applied.reasons,
         full=full,
         covered=len(ids),
         planned_links=applied.planned_links,
@@ -527,29 +528,24 @@ def relink(
 
 @dataclass(frozen=True, slots=True)
 class _Applied:
-    """What applying a plan's parts did, and what the report says of them."""
+    """What applying a plan's parts did."""
 
     added: int
     updated: int
     unchanged: int
     planned_links: bool
-    reasons: tuple[str, ...]
 
 
 def _apply(store: RelinkStore, parts: Iterable[PlanPart], *, now: datetime) -> _Applied:
-    """Apply each part before the next is derived (a batch's links are then freed); the
-    reasons in :func:`diff`'s order: every part's noted ones, then their comparisons'."""
+    """Apply each part before the next is derived: a batch's links, evidence and reason
+    lines are then freed."""
     added = updated = unchanged = 0
     planned = False
-    noted: list[str] = []
-    compared: list[str] = []
-    for part, seen in parts:
+    for part, _noted in parts:
         more, changed = store.apply(part, now=now)
         added, updated, unchanged = added + more, updated + changed, unchanged + len(part.unchanged)
         planned = planned or part.has_changes
-        noted.extend(seen)
-        compared.extend(part.reasons)
-    return _Applied(added, updated, unchanged, planned, (*noted, *compared))
+    return _Applied(added, updated, unchanged, planned)
 
 
 def learn_nicks(

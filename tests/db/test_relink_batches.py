@@ -31,11 +31,17 @@ def twins(db_url: str, twin_db_url: str) -> Iterator[tuple[Engine, Engine, Seede
 
 
 def relink_in(
-    engine: Engine, seeded: Seeded, *, now: datetime, batch: int | None, full: bool = False
+    engine: Engine,
+    seeded: Seeded,
+    *,
+    now: datetime,
+    batch: int | None,
+    full: bool = False,
+    dry_run: bool = False,
 ) -> RelinkReport:
     """One relink in one transaction, as `link refresh` runs it, in batches of ``batch``."""
     settings = seeded.settings
-    with SqlDatabase(engine).link_store(dry_run=False) as store:
+    with SqlDatabase(engine).link_store(dry_run=dry_run) as store:
         return relink(
             store,
             team_projects=settings.team_projects,
@@ -43,6 +49,7 @@ def relink_in(
             threshold=settings.threshold,
             stall_days=settings.stall_days,
             full=full,
+            dry_run=dry_run,
             batch=batch,
         )
 
@@ -76,7 +83,7 @@ class TestBatches:
         first = relink_in(batched, seeded, now=now, batch=7)
         assert counts(first) == counts(relink_in(whole, seeded, now=now, batch=None))
         assert written(batched) == written(whole)
-        assert first.added > 50
+        assert (first.added > 50, first.reasons, first.plan) == (True, (), Plan())
         for engine in (batched, whole):
             move(engine, seeded.data, share=0.05, seed=3, at=now + timedelta(days=1))
         now += timedelta(days=9)
@@ -89,6 +96,18 @@ class TestBatches:
             relink_in(whole, seeded, now=now + timedelta(days=30), batch=None, full=True)
         )
         assert written(batched) == written(whole)
+
+    def test_a_dry_run_reports_the_plan_a_batched_relink_writes(self, engine: Engine) -> None:
+        """A dry run derives one plan (with its reasons) and writes nothing; the relink in
+        batches then writes its links, in its order."""
+        seeded = seed(engine, commitments=60, changes=150, rounds=0)
+        before = written(engine)
+        dry = relink_in(engine, seeded, now=RELINK_AT, batch=7, dry_run=True)
+        assert written(engine) == before
+        assert len(dry.reasons) >= len(dry.plan.add) > 20
+        wet = relink_in(engine, seeded, now=RELINK_AT, batch=7)
+        assert wet.added == dry.added
+        assert written(engine)[2] == [(v.action_id, str(v.kind), v.id) for v in dry.plan.add]
 
     def test_a_failure_after_a_batch_was_applied_leaves_the_database_as_it_was(
         self, twins: tuple[Engine, Engine, Seeded], monkeypatch: pytest.MonkeyPatch
