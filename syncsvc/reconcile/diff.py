@@ -9,7 +9,8 @@ again. :func:`assess` turns a commitment's confirmed links and the artifacts'
 states into not-started / in-progress / stalled / done / dropped, and says since
 when.
 
-No I/O: callers pass every record in and apply the plan themselves.
+No I/O: callers pass every record in (to :func:`diff_parts`, a function that gives a
+batch's stored links) and apply the plan themselves.
 """
 
 from __future__ import annotations
