@@ -66,7 +66,7 @@ from syncsvc.reconcile.weights import WordStats
 MAX_CANDIDATES = 3
 #: Actions derived and compared at a time by :func:`diff_parts` (the relink applies each
 #: part before the next is derived; issue 14's peak RSS).
-BATCH = 500
+BATCH = 100
 _NO_KEYS: frozenset[LinkKey] = frozenset()
 CONFIRMED = LinkStatus.CONFIRMED
 
