@@ -9,14 +9,16 @@ again. :func:`assess` turns a commitment's confirmed links and the artifacts'
 states into not-started / in-progress / stalled / done / dropped, and says since
 when.
 
-No I/O: callers pass every record in and apply the plan themselves.
+No I/O: callers pass every record in (to :func:`diff_parts`, a function that gives a
+batch's stored links) and apply the plan themselves.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 
@@ -62,6 +64,9 @@ from syncsvc.reconcile.hints import HintKind
 from syncsvc.reconcile.weights import WordStats
 
 MAX_CANDIDATES = 3
+#: Actions derived and compared at a time by :func:`diff_parts` (the relink applies each
+#: part before the next is derived; issue 14's peak RSS).
+BATCH = 100
 _NO_KEYS: frozenset[LinkKey] = frozenset()
 CONFIRMED = LinkStatus.CONFIRMED
 
@@ -285,6 +290,47 @@ def _compare(before: Link | None, after: Link | None) -> tuple[str, Link, str | 
     return "add", after, f"add {_label(after)}: {after.evidence}"
 
 
+class PlanPart(NamedTuple):
+    """The plan of one batch of actions (see :func:`diff_parts`): its links and the reason
+    lines of its comparisons (``plan.reasons``, no edges), and the reason lines noted while
+    deriving its links (``noted``: :func:`diff` puts every batch's first)."""
+
+    plan: Plan
+    noted: tuple[str, ...]
+
+
+def batches(actions: Sequence[StoredAction], size: int | None) -> list[list[StoredAction]]:
+    """``actions`` by id, in runs of ``size`` or a few more (``None``: one run), never cut
+    inside a topic one of whose actions points back at it: those take their siblings'
+    groups, so a topic's actions are derived together. No actions: one empty run."""
+    ordered = sorted(actions, key=lambda a: a.id)
+    if size is None or not ordered:
+        return [ordered]
+    inheriting = _inheriting(ordered)
+    last = {(a.event_id, a.topic): i for i, a in enumerate(ordered)}
+    runs: list[list[StoredAction]] = []
+    start, reach = 0, -1
+    for i, a in enumerate(ordered):
+        if (a.event_id, a.topic) in inheriting:
+            reach = max(reach, last[a.event_id, a.topic])
+        if i + 1 - start >= size and reach <= i:
+            runs.append(ordered[start : i + 1])
+            start = i + 1
+    if start < len(ordered):
+        runs.append(ordered[start:])
+    return runs
+
+
+def _inheriting(actions: Sequence[StoredAction]) -> set[tuple[int, str]]:
+    """The topics an action of which points back at them (and so takes its siblings'
+    groups)."""
+    return {
+        (a.event_id, a.topic)
+        for a in actions
+        if a.state is not ActionState.DROPPED and points_back(a.text)
+    }
+
+
 def diff(
     actions: Sequence[StoredAction],
     changes: Sequence[Change],
@@ -311,60 +357,142 @@ def diff(
     gives the same plan.
     """
     edges = collect_edges(changes, messages)
+    parts = diff_parts(
+        actions,
+        changes,
+        bugs,
+        edges,
+        identities,
+        lambda _ids: existing,
+        team_projects=team_projects,
+        event_start=event_start,
+        threshold=threshold,
+        topic_refs=topic_refs,
+        stats=stats,
+        size=None,
+    )
+    found = list(parts)
+    return Plan(
+        add=tuple(v for part, _ in found for v in part.add),
+        update=tuple(v for part, _ in found for v in part.update),
+        unchanged=tuple(v for part, _ in found for v in part.unchanged),
+        reasons=(
+            *(r for _, noted in found for r in noted),
+            *(r for p, _ in found for r in p.reasons),
+        ),
+        stale=tuple(v for part, _ in found for v in part.stale),
+        edges=edges,
+    )
+
+
+def diff_parts(
+    actions: Sequence[StoredAction],
+    changes: Sequence[Change],
+    bugs: Sequence[Bug],
+    edges: Sequence[Edge],
+    identities: Sequence[Identity],
+    existing: Callable[[Sequence[int]], Iterable[Link]],
+    *,
+    team_projects: Sequence[str],
+    event_start: date | None,
+    threshold: float = SUGGEST_THRESHOLD,
+    topic_refs: TopicRefs | None = None,
+    stats: WordStats | None = None,
+    size: int | None = BATCH,
+) -> Iterator[PlanPart]:
+    """:func:`diff`'s plan a batch of actions at a time (see :func:`batches`), so that the
+    links and evidence of every action are never alive at once (issue 14's peak RSS).
+
+    ``edges``: :func:`collect_edges` of the changes and messages; ``existing`` gives the
+    stored links of a batch's action ids (links of other actions are ignored). The parts'
+    links, in order, are :func:`diff`'s; so are their reasons, every part's ``noted``
+    first. The candidate pool and the groups are built once, before the first part.
+    """
     by_target = _EdgeIndex(edges)
     pool = CandidatePool(changes, bugs, identities, team_projects, stats)
-    stored: dict[int, dict[LinkKey, Link]] = defaultdict(dict)
-    for link in existing:
-        stored[link.action_id][link.key] = link
-    buckets: dict[str, list[Link]] = defaultdict(list)
-    reasons: list[str] = []
     grouper = Grouper(pool, edges)
-    derived: list[tuple[StoredAction, dict[LinkKey, Link], _Derivation]] = []
-    by_topic: dict[tuple[int, str], dict[int, list[Member]]] = defaultdict(dict)
     # Only an action that points back at its topic takes its siblings' groups: keep the
     # groups of those topics alone (issue 14's peak RSS).
-    inheriting = {
-        (a.event_id, a.topic)
-        for a in actions
-        if a.state is not ActionState.DROPPED and points_back(a.text)
-    }
-    for action in sorted(actions, key=lambda a: a.id):
-        old = stored.get(action.id, {})
-        refs = (topic_refs or {}).get((action.event_id, action.topic), ())
-        found = _derive(action, old, refs, by_target, reasons)
-        links = [*found.links.values(), *old.values()]
-        since = event_start or action.day
-        if action.state is not ActionState.DROPPED and all(
-            v.status is not CONFIRMED for v in links
-        ):
-            if (hint := pool.hint(action)) is not None and hint.kind is HintKind.NOTHING:
-                reasons.append(f"action {action.id}: no candidates ({hint.label})")
-            # _suggest reads the ranking only up to MAX_CANDIDATES records that are neither
-            # derived nor rejected, plus one: the best one when none reach the threshold.
-            limit = MAX_CANDIDATES + len(found.links) + len(found.rejected) + 1
-            _suggest(found, pool.score(action, since, limit=limit), threshold)
-        if action.state is not ActionState.DROPPED:
-            seeds = _seeds(found, old, threshold)
-            group = grouper.members(action, seeds, since) if seeds else []
-            _offer_group(found, group, threshold)
-            if seeds and (action.event_id, action.topic) in inheriting:
-                # A seed whose neighbours joined is as sure as they are, for its siblings.
-                anchors = Counter(m.seed for m in group)
-                own = [
-                    Member(
-                        s.number,
-                        max(s.confidence, GROUP_CONFIDENCE) if anchors[s.number] else s.confidence,
-                        f"its change {s.number} ({s.label}"
-                        + (f", with {anchors[s.number]} neighbours)" if anchors[s.number] else ")"),
-                    )
-                    for s in seeds
-                ]
-                by_topic[action.event_id, action.topic][action.id] = own + group
-        derived.append((action, old, found))
-    # The pool, the grouper and the edge index are done with: free them before the plan's
-    # links and reasons are put together (issue 14's peak RSS).
-    del pool, grouper, by_target
+    inheriting = _inheriting(actions)
+    runs = batches(actions, size)
+    while runs:
+        run = runs.pop(0)
+        stored: dict[int, dict[LinkKey, Link]] = defaultdict(dict)
+        mine = {a.id for a in run}
+        for link in existing([a.id for a in run]):
+            if link.action_id in mine:
+                stored[link.action_id][link.key] = link
+        noted: list[str] = []
+        derived: list[tuple[StoredAction, dict[LinkKey, Link], _Derivation]] = []
+        by_topic: dict[tuple[int, str], dict[int, list[Member]]] = defaultdict(dict)
+        for action in run:
+            old = stored.get(action.id, {})
+            refs = (topic_refs or {}).get((action.event_id, action.topic), ())
+            found = _derive(action, old, refs, by_target, noted)
+            _candidates(found, old, pool, event_start or action.day, threshold)
+            if action.state is not ActionState.DROPPED:
+                seeds = _seeds(found, old, threshold)
+                since = event_start or action.day
+                group = grouper.members(action, seeds, since) if seeds else []
+                _offer_group(found, group, threshold)
+                if seeds and (action.event_id, action.topic) in inheriting:
+                    by_topic[action.event_id, action.topic][action.id] = _own(seeds, group)
+            derived.append((action, old, found))
+        if not runs:
+            # The pool, the grouper and the edge index are done with: free them before the
+            # last plan's links and reasons are put together (issue 14's peak RSS).
+            del pool, grouper, by_target
+        yield _compared(derived, by_topic, threshold, noted)
+
+
+def _candidates(
+    found: _Derivation,
+    old: Mapping[LinkKey, Link],
+    pool: CandidatePool,
+    since: date | None,
+    threshold: float,
+) -> None:
+    """Suggest candidates for an action that is not dropped and has nothing confirmed."""
+    action = found.action
+    if action.state is ActionState.DROPPED:
+        return
+    if any(v.status is CONFIRMED for v in (*found.links.values(), *old.values())):
+        return
+    if (hint := pool.hint(action)) is not None and hint.kind is HintKind.NOTHING:
+        found.reasons.append(f"action {action.id}: no candidates ({hint.label})")
+    # _suggest reads the ranking only up to MAX_CANDIDATES records that are neither
+    # derived nor rejected, plus one: the best one when none reach the threshold.
+    limit = MAX_CANDIDATES + len(found.links) + len(found.rejected) + 1
+    _suggest(found, pool.score(action, since, limit=limit), threshold)
+
+
+def _own(seeds: Sequence[Seed], group: Sequence[Member]) -> list[Member]:
+    """An action's seeds and group as members its siblings may take: a seed whose neighbours
+    joined is as sure as they are."""
+    anchors = Counter(m.seed for m in group)
+    own = [
+        Member(
+            s.number,
+            max(s.confidence, GROUP_CONFIDENCE) if anchors[s.number] else s.confidence,
+            f"its change {s.number} ({s.label}"
+            + (f", with {anchors[s.number]} neighbours)" if anchors[s.number] else ")"),
+        )
+        for s in seeds
+    ]
+    return own + list(group)
+
+
+def _compared(
+    derived: list[tuple[StoredAction, dict[LinkKey, Link], _Derivation]],
+    by_topic: Mapping[tuple[int, str], Mapping[int, Sequence[Member]]],
+    threshold: float,
+    noted: list[str],
+) -> PlanPart:
+    """The plan part of a batch's derivations: each key's bucket and reason line."""
+    buckets: dict[str, list[Link]] = defaultdict(list)
+    reasons: list[str] = []
     for action, old, found in derived:
+        found.reasons = reasons  # in order with the comparisons, as before batches
         if action.state is not ActionState.DROPPED and not found.links and not old:
             siblings = by_topic.get((action.event_id, action.topic), {})
             _offer_group(found, inherited(action, siblings), threshold)
@@ -373,14 +501,14 @@ def diff(
             buckets[bucket].append(link)
             if why:
                 reasons.append(f"action {key[0]}: {why}")
-    return Plan(
+    plan = Plan(
         add=tuple(buckets["add"]),
         update=tuple(buckets["update"]),
         unchanged=tuple(buckets["unchanged"]),
         reasons=tuple(reasons),
         stale=tuple(buckets["stale"]),
-        edges=edges,
     )
+    return PlanPart(plan, tuple(noted))
 
 
 # --- Commitment state ----------------------------------------------------------------

@@ -53,7 +53,7 @@ from syncsvc.domain import (
     lp_project,
     repo_name,
 )
-from syncsvc.reconcile.diff import MAX_CANDIDATES, diff
+from syncsvc.reconcile.diff import BATCH, MAX_CANDIDATES, PlanPart, diff, diff_parts
 from syncsvc.reconcile.footers import (
     EXPLICIT_CONFIDENCE,
     TOPIC_REF_CONFIDENCE,
@@ -88,11 +88,13 @@ from syncsvc.sync.ports import IdentityStore, RelinkStore
 
 @dataclass(frozen=True, slots=True)
 class RelinkReport:
-    """What a relink did (or, with ``dry_run``, would do: ``plan`` holds the links).
+    """What a relink did (or, with ``dry_run``, would do: ``plan`` holds the links and
+    ``reasons`` its reason lines).
 
-    A relink that wrote keeps no plan (its links are in the store; holding them while the
-    states are assessed would raise the peak RSS, issue 14): ``planned_links`` says
-    whether its plan had links to add, update or remove.
+    A relink that wrote keeps no plan and no reason lines (its links are in the store; it
+    applies its plan a batch of commitments at a time, and holding every batch's links or
+    reason lines, one per link with its evidence, would raise the peak RSS, issue 14):
+    ``planned_links`` says whether its plan had links to add, update or remove.
     """
 
     added: int
@@ -381,6 +383,7 @@ def relink(
     dry_run: bool = False,
     full: bool = False,
     same_settings: bool = False,
+    batch: int | None = BATCH,
 ) -> RelinkReport:
     """Learn identities, recompute links and commitment states from stored data.
 
@@ -394,6 +397,11 @@ def relink(
     ``same_settings``, a store last relinked with other settings (another config's
     projects or thresholds) is left alone: the report is ``deferred`` and the
     pending notes wait for the next relink.
+
+    The plan is derived and applied ``batch`` commitments at a time (see
+    :func:`diff_parts`), all in the store's one transaction: the same links as one
+    plan, with the links and evidence of a batch alone alive at once (issue 14's peak
+    RSS). A dry run derives one plan and reports it with its reasons.
     """
     stamp = fingerprint(
         team_projects=team_projects,
@@ -443,30 +451,41 @@ def relink(
     ids = [a.id for a in actions]
     changes = store.changes() if changes is None else changes
     bugs = store.bugs() if bugs is None else bugs
-    plan = diff(
+    event_start, topic_refs = store.event_start(), store.topic_refs()
+    if dry_run:
+        plan = diff(
+            actions,
+            changes,
+            bugs,
+            store.messages(),
+            store.identities(),
+            store.links(None if full else ids),
+            team_projects=team_projects,
+            event_start=event_start,
+            threshold=threshold,
+            topic_refs=topic_refs,
+            stats=stats,
+        )
+        counts = (len(plan.add), len(plan.update), len(plan.unchanged), 0)
+        return RelinkReport(*counts, plan.reasons, dry_run=True, plan=plan, covered=len(ids))
+    parts = diff_parts(
         actions,
         changes,
         bugs,
-        store.messages(),
+        collect_edges(changes, store.messages()),
         store.identities(),
-        store.links(None if full else ids),
+        store.links,
         team_projects=team_projects,
-        event_start=store.event_start(),
+        event_start=event_start,
         threshold=threshold,
-        topic_refs=store.topic_refs(),
+        topic_refs=topic_refs,
         stats=stats,
+        size=batch,
     )
-    if dry_run:
-        counts = (len(plan.add), len(plan.update), len(plan.unchanged), 0)
-        return RelinkReport(*counts, plan.reasons, dry_run=True, plan=plan, covered=len(ids))
+    applied = _apply(store, parts, now=now)
     # Every change and bug was read for the plan; the states need only the linked ones,
-    # read again below: free the rest before applying (issue 14's peak RSS).
-    del changes, bugs
-    added, updated = store.apply(plan, now=now)
-    # The links are stored: keep what the report says of the plan and free the rest (links,
-    # edges) before the confirmed links and linked records are read (issue 14's peak RSS).
-    reasons, unchanged, planned_links = plan.reasons, len(plan.unchanged), plan.has_changes
-    del plan
+    # read again below (issue 14's peak RSS).
+    del changes, bugs, parts
     # States hang on confirmed links alone: read those, without their evidence, per action.
     confirmed: dict[int, list[Link]] = defaultdict(list)
     for link in store.confirmed_links(None if full else ids):
@@ -497,15 +516,36 @@ def relink(
         word_stats=stats.to_json() if fresh else None,
     )
     return RelinkReport(
-        added,
-        updated,
-        unchanged,
+        applied.added,
+        applied.updated,
+        applied.unchanged,
         transitions,
-        reasons,
         full=full,
         covered=len(ids),
-        planned_links=planned_links,
+        planned_links=applied.planned_links,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Applied:
+    """What applying a plan's parts did."""
+
+    added: int
+    updated: int
+    unchanged: int
+    planned_links: bool
+
+
+def _apply(store: RelinkStore, parts: Iterable[PlanPart], *, now: datetime) -> _Applied:
+    """Apply each part before the next is derived: a batch's links, evidence and reason
+    lines are then freed."""
+    added = updated = unchanged = 0
+    planned = False
+    for part, _noted in parts:
+        more, changed = store.apply(part, now=now)
+        added, updated, unchanged = added + more, updated + changed, unchanged + len(part.unchanged)
+        planned = planned or part.has_changes
+    return _Applied(added, updated, unchanged, planned)
 
 
 def learn_nicks(
