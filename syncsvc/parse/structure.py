@@ -24,9 +24,9 @@ import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
 
+from syncsvc.parse.days import DAY_LINE, looks_like_day
 from syncsvc.parse.milestones import KNOWN_SERIES
 
 
@@ -62,50 +62,7 @@ class Line:
     soft: bool = False
 
 
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for m in names
-}  # fmt: skip
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_WEEKDAY = r"(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?"
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_ORD = r"(?:st|nd|rd|th)?"
-_DATE_MDY = re.compile(
-    rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>\d{{1,2}}){_ORD},?\s+(?P<y>\d{{4}})\b", re.IGNORECASE
-)
-_DATE_DMY = re.compile(
-    rf"\b(?P<d>\d{{1,2}}){_ORD}\s+(?P<m>{_MONTH})\.?,?\s+(?P<y>\d{{4}})\b", re.IGNORECASE
-)
-_DATE_ISO = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
-_DATE_NO_YEAR = re.compile(
-    rf"\b(?:(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}}){_ORD}|(?P<d2>\d{{1,2}}){_ORD}\s+"
-    rf"(?P<m2>{_MONTH}))\b",
-    re.IGNORECASE,
-)
-_WEEKDAY_AT = re.compile(rf"\b(?P<w>{_WEEKDAY})\b", re.IGNORECASE)
-_BARE_WEEKDAY = re.compile(rf"^{_WEEKDAY}:?$", re.IGNORECASE)
 _TITLE_WORDS = re.compile(r"\b(?:PTG|summary|notes|minutes|recap|report)\b", re.IGNORECASE)
-_DAYLIKE = re.compile(
-    rf"^(?:Day\s*\d+\b|{_WEEKDAY}\b|(?:{_MONTH})\.?\s+\d{{1,2}}\b|\d{{1,2}}{_ORD}\s+(?:{_MONTH})\b"
-    r"|\d{4}-\d{2}-\d{2}\b)",
-    re.IGNORECASE,
-)
-_DAY_LINE = re.compile(
-    rf"^(?:{_WEEKDAY},?(?:\s+(?:\d{{1,2}}{_ORD}\s+(?:{_MONTH})|(?:{_MONTH})\.?\s+\d{{1,2}}{_ORD})"
-    rf"(?:,?\s+\d{{4}})?)?|(?:{_MONTH})\.?\s+\d{{1,2}}{_ORD},?\s+\d{{4}}"
-    rf"|\d{{1,2}}{_ORD}\s+(?:{_MONTH})\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}"
-    r"|Day\s+\d+(?:\s*[-\u2013:(,].{0,40})?)\s*:?$",
-    re.IGNORECASE,
-)
 
 _EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?P<tail>:?)$")
 _WIKI = re.compile(r"^(?P<marks>={2,6})\s*(?P<label>[^=\s].*?)\s*={2,6}(?P<rest>.*)$")
@@ -170,59 +127,6 @@ _BULLET_CHARS = frozenset("-*•+◦▪‣·\u2013")
 _BULLET = re.compile(
     r"^(?P<indent>\s*)(?:[-*•+◦▪‣·\u2013]|\d{1,2}\.\)|\d{1,2}[.)])\s+(?P<text>.*)$"
 )
-
-
-def parse_date(label: str) -> date | None:
-    """The first full date in ``label`` ("Oct 26, 2020", "26 October 2020", ISO)."""
-    for pattern in (_DATE_MDY, _DATE_DMY, _DATE_ISO):
-        if m := pattern.search(label):
-            month = m.group("m")
-            month_num = int(month) if month.isdigit() else _MONTHS[month.lower().rstrip(".")]
-            try:
-                return date(int(m.group("y")), month_num, int(m.group("d")))
-            except ValueError:
-                return None
-    return None
-
-
-def parse_day_date(label: str, year_hint: int | None, ptg_week: date | None = None) -> date | None:
-    """The date of a day label, using what the rest of the summary says.
-
-    "Tuesday 19 October" takes its year from ``year_hint`` (or the hint's
-    neighbours, when only they agree with the weekday); a bare weekday ("Monday")
-    falls in ``ptg_week`` (the Monday of the cycle's PTG week), when known.
-    """
-    if (full := parse_date(label)) is not None:
-        return full
-    weekday = _WEEKDAY_AT.search(label)
-    m = _DATE_NO_YEAR.search(label)
-    if m is None:
-        if ptg_week is not None and weekday is not None and _BARE_WEEKDAY.match(label.strip()):
-            return date.fromordinal(ptg_week.toordinal() + _weekday_index(weekday.group("w")))
-        return None
-    if year_hint is None:
-        return None
-    month = _MONTHS[(m.group("m1") or m.group("m2")).lower()]
-    day = int(m.group("d1") or m.group("d2"))
-    for year in (year_hint, year_hint + 1, year_hint - 1):
-        try:
-            found = date(year, month, day)
-        except ValueError:
-            return None
-        if weekday is None:
-            return found
-        if _weekday_index(weekday.group("w")) == found.weekday():
-            return found
-    return None
-
-
-def _weekday_index(word: str) -> int:
-    return _WEEKDAYS.index(word[:3].lower())
-
-
-def looks_like_day(label: str) -> bool:
-    """Whether a heading label names a day ("Day 2 - …", "Tuesday", "Oct 26", a date)."""
-    return bool(_DAYLIKE.match(label.strip()))
 
 
 def _unemphasise(text: str) -> str:
@@ -312,7 +216,7 @@ def _read_raw(index: int, raws: Sequence[str]) -> list[_Read]:
         and index > 0
         and len(stripped) <= 60
         and not raws[index - 1].strip()
-        and _DAY_LINE.match(stripped)
+        and DAY_LINE.match(stripped)
     ):
         return [_Read(LineKind.DAY, stripped.rstrip(":").strip())]
     return reads

@@ -43,6 +43,7 @@ from syncsvc.parse.assemble import (
     infer_actions,
     too_many_actions,
 )
+from syncsvc.parse.days import parse_date, parse_day_date
 from syncsvc.parse.fallback import add_fallback_actions
 from syncsvc.parse.flat import unflatten_page
 from syncsvc.parse.milestones import KNOWN_SERIES
@@ -57,7 +58,7 @@ from syncsvc.parse.owners import (
 )
 from syncsvc.parse.refs import find_refs, find_urls
 from syncsvc.parse.sender import find_sender
-from syncsvc.parse.structure import Line, LineKind, classify, parse_date, parse_day_date
+from syncsvc.parse.structure import Line, LineKind, classify
 from syncsvc.schedule.releases import Schedules, load_schedules
 
 __all__ = [

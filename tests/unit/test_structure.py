@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from syncsvc.parse.structure import LineKind, classify, looks_like_day, parse_day_date
+from syncsvc.parse.days import looks_like_day, parse_day_date
+from syncsvc.parse.structure import LineKind, classify
 
 
 def kinds(text: str) -> list[tuple[LineKind, str]]:
