@@ -27,6 +27,7 @@ from typing import Any, Self
 from urllib.parse import parse_qs, quote, urlsplit
 
 from syncsvc.domain import Account, ChangeStatus
+from syncsvc.testing.quiet_server import QuietThreadingHTTPServer
 
 ChangeInfo = dict[str, Any]
 Predicate = Callable[[ChangeInfo], bool]
@@ -452,7 +453,7 @@ class FakeGerrit:
     def start(self) -> None:
         """Bind a free port on 127.0.0.1 and serve in a daemon thread."""
         self._stopping.clear()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Handler, fake=self))
+        self._server = QuietThreadingHTTPServer(("127.0.0.1", 0), partial(_Handler, fake=self))
         self._server.block_on_close = False  # handler threads are daemons; stop() closes them
         loop = self._server.serve_forever
         threading.Thread(target=loop, kwargs={"poll_interval": 0.02}, daemon=True).start()

@@ -16,11 +16,12 @@ import struct
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Literal
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from syncsvc.testing.fake_launchpad_data import JSONDict, decode_param
+from syncsvc.testing.quiet_server import QuietThreadingHTTPServer
 
 MAX_PAGE_SIZE = 300
 
@@ -200,7 +201,7 @@ def page(
 Responder = Callable[[str, str, Mapping[str, str], bytes], Response]
 
 
-class FakeHTTPServer(ThreadingHTTPServer):
+class FakeHTTPServer(QuietThreadingHTTPServer):
     """Serves ``responder(method, target, headers, body)`` and remembers open connections."""
 
     daemon_threads = True
