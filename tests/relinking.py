@@ -46,6 +46,10 @@ class Seeded:
     commitments: int
 
 
+#: The size of the two databases the ``twins`` fixture seeds alike (tests/db/conftest.py).
+TWIN_COMMITMENTS, TWIN_CHANGES = 120, 300
+
+
 def _events(data: DataSet) -> list[Event]:
     day = Day("Day 1", EVENT_START)
     events = []

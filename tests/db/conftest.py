@@ -1,19 +1,34 @@
-"""Storage fixtures: stored events to query, and a Launchpad adapter on a module's
-``fake_lp`` fake server."""
+"""Storage fixtures: stored events to query, two databases seeded alike for relink
+comparisons, and a Launchpad adapter on a module's ``fake_lp`` fake server."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from relinking import TWIN_CHANGES, TWIN_COMMITMENTS, Seeded, seed
+from sqlalchemy.engine import Engine
 
 from syncsvc.adapters.http import HttpPolicy, RetryPolicy
 from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
+from syncsvc.models.db import open_engine
 from syncsvc.testing.storage import save_event
 
 NOW = datetime(2020, 11, 2, 12, 0, tzinfo=UTC)
 DIGEST = "0" * 64
+
+
+@pytest.fixture
+def twins(db_url: str, twin_db_url: str) -> Iterator[tuple[Engine, Engine, Seeded]]:
+    """Two databases seeded alike, to relink one way and the other and compare."""
+    first, second = open_engine(db_url), open_engine(twin_db_url)
+    seeded = seed(first, commitments=TWIN_COMMITMENTS, changes=TWIN_CHANGES, rounds=1)
+    seed(second, commitments=TWIN_COMMITMENTS, changes=TWIN_CHANGES, rounds=1)
+    yield first, second, seeded
+    first.dispose()
+    second.dispose()
 
 
 @pytest.fixture

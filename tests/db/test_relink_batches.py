@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -12,22 +11,8 @@ from sqlalchemy.engine import Engine
 
 from syncsvc.cli.stores import SqlDatabase
 from syncsvc.domain import Plan
-from syncsvc.models.db import open_engine
 from syncsvc.models.relink_store import SqlLinkStore
 from syncsvc.sync.relink import RelinkReport, relink
-
-COMMITMENTS, CHANGES = 120, 300
-
-
-@pytest.fixture
-def twins(db_url: str, twin_db_url: str) -> Iterator[tuple[Engine, Engine, Seeded]]:
-    """Two databases seeded alike: one relinked in batches, one in one plan."""
-    first, second = open_engine(db_url), open_engine(twin_db_url)
-    seeded = seed(first, commitments=COMMITMENTS, changes=CHANGES, rounds=1)
-    seed(second, commitments=COMMITMENTS, changes=CHANGES, rounds=1)
-    yield first, second, seeded
-    first.dispose()
-    second.dispose()
 
 
 def relink_in(

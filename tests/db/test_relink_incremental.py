@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from relinking import RELINK_AT, Seeded, move, relink_once, seed, snapshot
+from relinking import RELINK_AT, TWIN_COMMITMENTS, Seeded, move, relink_once, seed, snapshot
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -29,7 +29,6 @@ from syncsvc.domain import (
     Topic,
 )
 from syncsvc.models import repo
-from syncsvc.models.db import open_engine
 from syncsvc.models.identities import set_identity
 from syncsvc.models.link_store import set_link_status
 from syncsvc.models.link_tables import RelinkCheckRow, RelinkMarkRow
@@ -39,19 +38,7 @@ from syncsvc.parse.reimport import REIMPORT
 from syncsvc.reconcile.weights import WordStats
 from syncsvc.sync.service import RelinkSettings
 
-COMMITMENTS, CHANGES = 120, 300
 Step = Callable[[Engine], None]
-
-
-@pytest.fixture
-def twins(db_url: str, twin_db_url: str) -> Iterator[tuple[Engine, Engine, Seeded]]:
-    """Two databases seeded alike: one relinked incrementally, one always in full."""
-    first, second = open_engine(db_url), open_engine(twin_db_url)
-    seeded = seed(first, commitments=COMMITMENTS, changes=CHANGES, rounds=1)
-    seed(second, commitments=COMMITMENTS, changes=CHANGES, rounds=1)
-    yield first, second, seeded
-    first.dispose()
-    second.dispose()
 
 
 def _new_changes(rng: random.Random, seeded: Seeded, first: int, at: datetime) -> Step:
@@ -113,7 +100,7 @@ def _closed_bugs(rng: random.Random, seeded: Seeded, at: datetime) -> Step:
 
 def _decisions(rng: random.Random, seeded: Seeded, at: datetime) -> Step:
     """A person marks one commitment done and links another to a change by hand."""
-    done, linked = rng.sample(range(1, COMMITMENTS + 1), 2)
+    done, linked = rng.sample(range(1, TWIN_COMMITMENTS + 1), 2)
     change: Change = rng.choice(seeded.data.changes)
 
     def step(engine: Engine) -> None:
@@ -188,9 +175,9 @@ class TestIncrementalEqualsFull:
             judged.append(report.covered)
             links, states = snapshot(incremental)
             assert (links, states) == snapshot(full), f"round {n}"
-        assert max(c or 0 for c in judged) < COMMITMENTS
+        assert max(c or 0 for c in judged) < TWIN_COMMITMENTS
         assert len(links) > 100
-        assert len(states) > COMMITMENTS
+        assert len(states) > TWIN_COMMITMENTS
 
 
 class TestWhatItCovers:
