@@ -172,7 +172,7 @@ def _breaks(line: str, width: int, *, fold: bool) -> list[int]:
 
 def render(console: Console, columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> None:
     """Print the table to ``console``: the header cells in rich's header style, the
-    borders and rows plain."""
+    borders and rows plain. ``rows`` hold escaped text: no control characters."""
     widths = column_widths(columns, rows, console.options.max_width)
     if min(widths) <= _PADDING:  # a console too narrow for the table: rich's own layout
         console.print(_rich_table(columns, rows))
@@ -192,8 +192,15 @@ def render(console: Console, columns: Sequence[Column], rows: Sequence[Sequence[
             head.append(frame.head_vertical if n < len(parts) - 1 else frame.head_right)
         head.append("\n")
     head.append(frame.get_row(widths, "head", edge=True))
+    body = "\n".join(body_lines(frame, columns, inner, rows))
+    if console.color_system is None and not console.record:
+        # No colour: rich would write these lines as they are, after making and
+        # splitting a Text of them (a second at 10,000 rows). The cells hold no control
+        # character (callers escape remote text), so there is nothing for it to strip.
+        console.file.write(f"{head.plain}\n{body}\n")
+        return
     console.print(head, soft_wrap=True)
-    console.print(Text("\n".join(body_lines(frame, columns, inner, rows))), soft_wrap=True)
+    console.print(Text(body), soft_wrap=True)
 
 
 def _rich_table(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> Table:

@@ -132,3 +132,19 @@ def test_a_console_too_narrow_falls_back_to_rich() -> None:
     columns = [grid.Column(name, max_width=10, overflow="fold") for name in "ABCDEFGHIJ"]
     rows = [["word " * 3] * 10]
     assert _by_grid(columns, rows, _console(25)) == _by_rich(columns, rows, _console(25))
+
+
+def test_a_recording_or_colour_console_prints_through_rich() -> None:
+    """A console that records, or has colours, gets the same characters through rich's
+    print; with colours the header cells are bold."""
+    columns = [grid.Column("ID", no_wrap=True), grid.Column("Action", width=12)]
+    rows = [["1", "propose the spec updates"], ["22", "review"]]
+    plain = _by_grid(columns, rows, _console(60))
+    recording = Console(file=io.StringIO(), width=60, color_system=None, record=True)
+    grid.render(recording, columns, rows)
+    assert recording.export_text() == plain
+    colour = Console(file=io.StringIO(), width=60, color_system="standard", force_terminal=True)
+    grid.render(colour, columns, rows)
+    drawn = colour.file.getvalue()  # type: ignore[attr-defined]
+    assert "\x1b[1m ID " in drawn
+    assert "propose the" in drawn
