@@ -486,7 +486,10 @@ def artifact_states(session: Session, keys: Iterable[str]) -> dict[str, str]:
     parsed = {key: parse_key(key) for key in keys}
     numbers = {p.number for p in parsed.values() if p.kind == "change"}
     bug_ids = {p.number for p in parsed.values() if p.kind == "bug"}
-    changes = {n: str(row.status) for n, row in _changes_by_number(session, numbers).items()}
+    changes: dict[int, str] = {}
+    for chunk in in_chunks(numbers):  # the status alone: a change row carries its body
+        stmt = select(ChangeRow.number, ChangeRow.status).where(ChangeRow.number.in_(chunk))
+        changes.update((n, str(status)) for n, status in session.execute(stmt))
     bugs = _bugs_by_id(session, bug_ids)
     tasks: dict[int, list[BugTaskRow]] = {bug_id: [] for bug_id in bugs}
     for task in _tasks_of(session, bugs.keys()):
