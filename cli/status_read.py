@@ -8,9 +8,6 @@ Core connection.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection
@@ -20,25 +17,6 @@ from syncsvc.models import db
 from syncsvc.models.status_queries import StatusInputs, last_sync_run, status_inputs
 from syncsvc.report.service import StatusReader, status_report
 from syncsvc.report.status import MeetingSlot, StatusReport
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the block (``status``'s read, grouping
-    and printing), then restore it.
-
-    At 10,000 commitments the block allocates a few hundred thousand objects, nearly all
-    acyclic and alive until the report is printed, and every collection those
-    allocations trigger walks them again: about 0.1 s of CPU. Reference counting still
-    frees everything as usual; only reference cycles made in the block wait for its end.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class SqlStatusReader:

@@ -27,16 +27,18 @@ def actions(
 ) -> None:
     """List commitments with owners, due dates and state."""
     from syncsvc.cli import queries
+    from syncsvc.cli.collector import collector_paused
     from syncsvc.cli.render import as_json, markdown, tables
 
     app_ctx = app_context(ctx)
-    found = queries.actions(app_ctx, owner=owner, topic=topic, unassigned=unassigned)
-    show = {
-        ListFormat.TABLE: tables.actions,
-        ListFormat.JSON: as_json.actions,
-        ListFormat.MARKDOWN: markdown.actions,
-    }[fmt]
-    show(app_ctx.out, found.actions, view=found.view)
+    with collector_paused():
+        found = queries.actions(app_ctx, owner=owner, topic=topic, unassigned=unassigned)
+        show = {
+            ListFormat.TABLE: tables.actions,
+            ListFormat.JSON: as_json.actions,
+            ListFormat.MARKDOWN: markdown.actions,
+        }[fmt]
+        show(app_ctx.out, found.actions, view=found.view)
 
 
 def show(

@@ -56,9 +56,10 @@ def status(
     """Group commitments by what moved: completed, progressed, newly linked, stalled,
     not started."""
     from syncsvc.cli import status_read
+    from syncsvc.cli.collector import collector_paused
 
     app_ctx = app_context(ctx)
-    with status_read.collector_paused():
+    with collector_paused():
         report = status_read.status(app_ctx, since, owner=owner, topic=topic)
         out = app_ctx.out
         # each format imports its own renderer only: the others' modules cost the start

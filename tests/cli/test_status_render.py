@@ -10,8 +10,8 @@ import pytest
 from rich.console import Console
 
 from syncsvc import escape
+from syncsvc.cli.collector import collector_paused
 from syncsvc.cli.render import tables
-from syncsvc.cli.status_read import collector_paused
 from syncsvc.report.status import Group, Movement, StatusItem, StatusReport
 
 HOSTILE = (
