@@ -175,7 +175,7 @@ def render(console: Console, columns: Sequence[Column], rows: Sequence[Sequence[
     borders and rows plain. ``rows`` hold escaped text: no control characters."""
     widths = column_widths(columns, rows, console.options.max_width)
     if min(widths) <= _PADDING:  # a console too narrow for the table: rich's own layout
-        console.print(_rich_table(columns, rows))
+        console.print(rich_table(columns, rows))
         return
     inner = [w - _PADDING for w in widths]
     frame = box.HEAVY_HEAD.substitute(console.options, safe=console.safe_box)
@@ -203,7 +203,9 @@ def render(console: Console, columns: Sequence[Column], rows: Sequence[Sequence[
     console.print(Text(body), soft_wrap=True)
 
 
-def _rich_table(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> Table:
+def rich_table(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> Table:
+    """The same table as a rich ``Table``: what :func:`render` draws, and what it falls
+    back to on a console too narrow for its own drawing."""
     table = Table(show_lines=False, expand=False)
     for c in columns:
         table.add_column(

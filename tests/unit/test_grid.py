@@ -7,8 +7,6 @@ import random
 
 import pytest
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from syncsvc.cli.render import grid
 
@@ -40,14 +38,7 @@ def _output(console: Console) -> str:
 
 
 def _by_rich(columns: list[grid.Column], rows: list[list[str]], console: Console) -> str:
-    table = Table(show_lines=False, expand=False)
-    for c in columns:
-        table.add_column(
-            c.header, width=c.width, max_width=c.max_width, no_wrap=c.no_wrap, overflow=c.overflow
-        )
-    for row in rows:
-        table.add_row(*(Text(cell) for cell in row))
-    console.print(table)
+    console.print(grid.rich_table(columns, rows))
     return _output(console)
 
 
