@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -85,6 +87,13 @@ class _Group(TyperGroup):
             raise typer.Exit(EXIT_FOR_KIND[exc.kind]) from None
         except KeyboardInterrupt:
             raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except BrokenPipeError:
+            # `syncsvc actions | head`: the reader has what it wanted. Exit as a tool killed
+            # by SIGPIPE would, quietly: stdout goes to /dev/null so that the flush at exit
+            # does not fail again (click would exit 1, the code of a dry run with work).
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(ExitCode.OUTPUT_CLOSED) from None
         finally:
             if isinstance(ctx.obj, AppContext):
                 ctx.obj.close()

@@ -6,6 +6,7 @@ reader, the database module and the release schedules are imported when first us
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 from dataclasses import dataclass, field
@@ -29,11 +30,22 @@ def user_config_dir() -> Path:
     return Path(platformdirs.user_config_dir("syncsvc"))
 
 
+class ResultsConsole(Console):
+    """Rich's console, but a reader of stdout that went away (``| head``) raises
+    ``BrokenPipeError`` for the command to handle (see ``cli.app``), where rich would
+    exit 1: the code of a dry run that found work."""
+
+    def on_broken_pipe(self) -> None:
+        """Stop writing, and raise ``BrokenPipeError``."""
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, "the reader of the output went away")
+
+
 def _stdout_console() -> Console:
     """Results console: the terminal's width, or 160 columns when piped (not 80)."""
-    console = Console(highlight=False, soft_wrap=True)
+    console = ResultsConsole(highlight=False, soft_wrap=True)
     if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = Console(highlight=False, soft_wrap=True, width=160)
+        console = ResultsConsole(highlight=False, soft_wrap=True, width=160)
     return console
 
 

@@ -20,6 +20,7 @@ class ExitCode(IntEnum):
     STORAGE = 7  # the database cannot be reached or written
     BUDGET = 8  # `sync` spent its request budget: stopped cleanly, scopes left for next run
     INTERRUPTED = 130  # Ctrl-C
+    OUTPUT_CLOSED = 141  # the reader of stdout went away (`| head`), as SIGPIPE (128 + 13)
     TERMINATED = 143  # SIGTERM: a sync stops after its current batch (128 + 15)
 
 

@@ -70,6 +70,29 @@ class TestClosedStdin:
         assert result.stdout == ""
 
 
+class TestOutputClosed:
+    """`syncsvc actions | head`: the reader goes away before the output is written."""
+
+    @pytest.mark.parametrize(
+        "command", [["actions"], ["actions", "--format", "json"], ["events"], ["status"]]
+    )
+    def test_exits_141_quietly(self, imported, command) -> None:
+        """A closed stdout ends the command with 141 (as SIGPIPE would), nothing on
+        stderr; not rich's 1, the code of a dry run that found work."""
+        child = subprocess.Popen(
+            [SYNCSVC, "--db", imported, *command],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert child.stdout is not None
+        assert child.stderr is not None
+        child.stdout.close()  # before the child can have written anything
+        stderr = child.stderr.read().decode()
+        child.stderr.close()
+        assert (child.wait(timeout=60), stderr) == (141, "")
+
+
 class TestDatabaseUrls:
     """Bad database URLs and places."""
 
