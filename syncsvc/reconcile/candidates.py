@@ -74,12 +74,9 @@ class _Index:
         names: dict[str, str] = {}  # one string per project name, not one per change
         self.projects: list[str] = []
         days, numbers, bodies = array("q"), list[int](), array("b")
-        # one frozenset per distinct set of targets, not one per bug (issue 14's peak RSS)
-        shared: dict[frozenset[str], frozenset[str]] = {}
-        self.targets: list[frozenset[str]] = []
-        for bug in self.bugs:
-            targets = frozenset(lp_project(t.target) for t in bug.tasks)
-            self.targets.append(shared.setdefault(targets, targets))
+        shared: dict[frozenset[str], frozenset[str]] = {}  # one per set, not one per bug
+        found = (frozenset(lp_project(t.target) for t in b.tasks) for b in self.bugs)
+        self.targets = [shared.setdefault(targets, targets) for targets in found]
         self.active = [(a.date() if (a := bug_activity(b)) else None) for b in self.bugs]
         self.change_words: dict[int, frozenset[str]] = {}  # changes outside the team, as read
         self.bug_words: dict[int, frozenset[str]] = {}
@@ -88,7 +85,7 @@ class _Index:
             self.by_nick[identity.nick.casefold()].append(identity)
         # Positions as arrays from the start, not lists of int objects (issue 14's peak RSS).
         by_account: dict[tuple[str, str], array[int]] = defaultdict(lambda: array("q"))
-        by_topic: dict[str, array[int]] = defaultdict(lambda: array("q"))  # Gerrit topic
+        by_topic: dict[str, array[int]] = defaultdict(lambda: array("q"))  # by Gerrit topic
         # The team's changes' words as word ids, one slice per change (ends[i - 1]:ends[i]):
         # a frozenset of words per change would weigh ten times as much (issue 14's peak RSS).
         self.vocabulary: list[str] = []
@@ -131,19 +128,11 @@ class _Index:
             self.numbers: Sequence[int] = array("q", numbers)
         except OverflowError:
             self.numbers = numbers
-        self.word_ids = np.frombuffer(used, dtype=np.int32) if used else np.empty(0, np.int32)
-        self.word_ends = np.frombuffer(ends, dtype=np.int64) if ends else np.empty(0, np.int64)
-        self.word_starts = np.concatenate((np.zeros(1, np.int64), self.word_ends))[:-1]
-        # word → the team changes using it, ascending (a stable sort keeps the positions' order)
-        owner_of = np.repeat(np.arange(len(self.changes)), self.word_ends - self.word_starts)
-        by_id = np.argsort(self.word_ids, kind="stable")
-        cuts = np.searchsorted(self.word_ids[by_id], np.arange(len(self.vocabulary) + 1))
-        change_by_word = {
-            word: owner_of[by_id[cuts[n] : cuts[n + 1]]]
-            for n, word in enumerate(self.vocabulary)
-            if cuts[n + 1] > cuts[n]
-        }
-        del owner_of, by_id, cuts  # freed before the rest of the index is built
+        # word → the team changes using it, ascending; the sort's arrays freed on return, and
+        # the starts and ends views of one bounds array (issue 14's peak RSS)
+        self.word_ids, bounds, by_id = word_slices(used, ends, len(self.vocabulary))
+        self.word_starts, self.word_ends = bounds[:-1], bounds[1:]
+        change_by_word = {self.vocabulary[n]: p for n, p in by_id.items()}
         self.body_ids, self.body_bounds, body_by_word = word_slices(
             body_used, body_ends, len(self.vocabulary)
         )
