@@ -1,10 +1,12 @@
 """Hand memory a finished phase freed back to the operating system (issue 14's peak RSS).
 
 A first sync reads and writes every record on several threads before its relink.
-What those reads leave is garbage, or free memory that glibc keeps in the threads'
-own arenas, where the relink (on the calling thread) cannot reuse it: both would sit
-under the relink's peak. :func:`release_memory` collects the garbage and asks glibc
-to return its free pages (``malloc_trim``); where there is no glibc it only collects.
+What those reads leave may be garbage not yet collected, or free memory that glibc
+keeps (in the threads' own arenas the relink on the calling thread does not allocate
+from): either sits under the relink's peak. :func:`release_memory` collects the garbage
+and asks glibc to return its free pages (``malloc_trim``); where there is no glibc it
+only collects. At 4k bugs + 40k changes it took the RSS at the relink's start from 141
+to 132 MB.
 """
 
 from __future__ import annotations
