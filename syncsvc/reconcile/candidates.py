@@ -74,15 +74,18 @@ class _Index:
         names: dict[str, str] = {}  # one string per project name, not one per change
         self.projects: list[str] = []
         days, numbers, bodies = array("q"), list[int](), array("b")
-        self.targets = [frozenset(lp_project(t.target) for t in b.tasks) for b in self.bugs]
+        shared: dict[frozenset[str], frozenset[str]] = {}  # one per set, not one per bug
+        found = (frozenset(lp_project(t.target) for t in b.tasks) for b in self.bugs)
+        self.targets = [shared.setdefault(targets, targets) for targets in found]
         self.active = [(a.date() if (a := bug_activity(b)) else None) for b in self.bugs]
         self.change_words: dict[int, frozenset[str]] = {}  # changes outside the team, as read
         self.bug_words: dict[int, frozenset[str]] = {}
         self.by_nick: dict[str, list[Identity]] = defaultdict(list)
         for identity in pool.identities:
             self.by_nick[identity.nick.casefold()].append(identity)
-        by_account: dict[tuple[str, str], list[int]] = defaultdict(list)
-        by_topic: dict[str, list[int]] = defaultdict(list)  # Gerrit topic → positions
+        # Positions as arrays from the start, not lists of int objects (issue 14's peak RSS).
+        by_account: dict[tuple[str, str], array[int]] = defaultdict(lambda: array("q"))
+        by_topic: dict[str, array[int]] = defaultdict(lambda: array("q"))  # by Gerrit topic
         # The team's changes' words as word ids, one slice per change (ends[i - 1]:ends[i]):
         # a frozenset of words per change would weigh ten times as much (issue 14's peak RSS).
         self.vocabulary: list[str] = []
@@ -118,27 +121,18 @@ class _Index:
                     body_used.append(n)
             ends.append(len(used))
             body_ends.append(len(body_used))
-        # Positions as arrays, not lists of int objects (issue 14's peak RSS).
-        self.by_account = {key: array("q", found) for key, found in by_account.items()}
-        self.by_topic = {topic: array("q", found) for topic, found in by_topic.items()}
+        self.by_account, self.by_topic = dict(by_account), dict(by_topic)
         self.change_day = np.array(days, dtype=np.int64)
         self.has_body = np.array(bodies, dtype=np.bool_)
         try:  # a change's number without making its record; int64 when they all fit
             self.numbers: Sequence[int] = array("q", numbers)
         except OverflowError:
             self.numbers = numbers
-        self.word_ids = np.frombuffer(used, dtype=np.int32) if used else np.empty(0, np.int32)
-        self.word_ends = np.frombuffer(ends, dtype=np.int64) if ends else np.empty(0, np.int64)
-        self.word_starts = np.concatenate((np.zeros(1, np.int64), self.word_ends))[:-1]
-        # word → the team changes using it, ascending (a stable sort keeps the positions' order)
-        owner_of = np.repeat(np.arange(len(self.changes)), self.word_ends - self.word_starts)
-        by_id = np.argsort(self.word_ids, kind="stable")
-        cuts = np.searchsorted(self.word_ids[by_id], np.arange(len(self.vocabulary) + 1))
-        change_by_word = {
-            word: owner_of[by_id[cuts[n] : cuts[n + 1]]]
-            for n, word in enumerate(self.vocabulary)
-            if cuts[n + 1] > cuts[n]
-        }
+        # word → the team changes using it, ascending; the sort's arrays freed on return, and
+        # the starts and ends views of one bounds array (issue 14's peak RSS)
+        self.word_ids, bounds, by_id = word_slices(used, ends, len(self.vocabulary))
+        self.word_starts, self.word_ends = bounds[:-1], bounds[1:]
+        change_by_word = {self.vocabulary[n]: p for n, p in by_id.items()}
         self.body_ids, self.body_bounds, body_by_word = word_slices(
             body_used, body_ends, len(self.vocabulary)
         )
@@ -171,14 +165,14 @@ class _Index:
         self.bug_totals = [-1.0] * len(self.bugs)
         for i, words_of in self.bug_words.items():
             self.bug_totals[i] = total(words_of)
+        every = np.arange(len(self.changes), dtype=np.int64)  # one array for every identity
         self.change_postings = Postings(
             change_by_word,
             (self.word_ends - self.word_starts).astype(np.float64),
-            np.arange(len(self.changes), dtype=np.int64),
-            np.arange(len(self.changes), dtype=np.int64),
+            every,
+            every,
             np.maximum(self.change_totals, 0.0),
         )
-        every = np.arange(len(self.changes), dtype=np.int64)
         self.body_postings = Postings(
             {self.vocabulary[n]: p for n, p in body_by_word.items()},
             np.diff(self.body_bounds).astype(np.float64),

@@ -78,6 +78,7 @@ PERSON_CONFIDENCE = GROUP_CONFIDENCE
 #: work of theirs is earlier, other work ("Ceph matrix support doc" before the ceph-mgr switch).
 LEAD = timedelta(days=14)
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # change numbers outside are in no array
+_SLICE = 10_000  # edges looked up at once when indexing footer keys
 _POINTS_BACK = re.compile(
     r"\b(?:this|these|those)\s+(?:efforts?|work|changes?|patch(?:es)?|specs?|"
     r"specifications?|proposals?|features?)\b",
@@ -159,7 +160,9 @@ class Grouper:
         self._team: frozenset[str] = frozenset(repo_name(p) for p in pool.team_projects)
         self._numbers: tuple[NDArray[np.int64], NDArray[np.int64]] | None = None
         self._keys: dict[tuple[str, str], array[int]] | None = None
-        self._stems: dict[int, tuple[str, ...]] = {}
+        # each change's subject stems by pool position, made on first use: a list, not a dict
+        # keyed by position (an int object and a dict slot per change; issue 14's peak RSS)
+        self._stems: list[tuple[str, ...] | None] = []
 
     def _by_number(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """The pool's change numbers sorted, and the position of each (the first of a number
@@ -190,13 +193,16 @@ class Grouper:
         """Positions by footer key (from the edges), in the edges' order: arrays, not lists
         of int objects (issue 14's peak RSS)."""
         if self._keys is None:
-            keys: dict[tuple[str, str], list[int]] = defaultdict(list)
-            positions = self._positions([edge.change for edge in self.edges])
-            for edge, at in zip(self.edges, positions, strict=True):
-                if at is not None:
-                    kind = "bug" if edge.kind is LinkKind.BUG else "blueprint"
-                    keys[kind, edge.id.rsplit("/", 1)[-1].casefold()].append(at)
-            self._keys = {key: array("q", found) for key, found in keys.items()}
+            keys: dict[tuple[str, str], array[int]] = defaultdict(lambda: array("q"))
+            # A slice of the edges at a time: their positions are int objects while looked up.
+            for start in range(0, len(self.edges), _SLICE):
+                edges = self.edges[start : start + _SLICE]
+                positions = self._positions([edge.change for edge in edges])
+                for edge, at in zip(edges, positions, strict=True):
+                    if at is not None:
+                        kind = "bug" if edge.kind is LinkKind.BUG else "blueprint"
+                        keys[kind, edge.id.rsplit("/", 1)[-1].casefold()].append(at)
+            self._keys = dict(keys)
         return self._keys
 
     def _footer_members(self, change: Change) -> list[tuple[int, str]]:
@@ -209,7 +215,9 @@ class Grouper:
         return found
 
     def _subject(self, i: int) -> tuple[str, ...]:
-        if (found := self._stems.get(i)) is None:
+        if not self._stems:
+            self._stems = [None] * len(self.pool.changes)
+        if (found := self._stems[i]) is None:
             found = self._stems[i] = stems(self.pool.changes[i].subject)
         return found
 

@@ -48,8 +48,12 @@ def _stem_of(word: str) -> str:
     search uses): "" for a stop word, digits or a word of two letters ("s3" is kept);
     "specification" is "spec" and "documentation" is "doc"."""
     if (stem := _STEMS.get(word)) is None:
+        if word.isdigit():
+            # Not kept: numbers are never words, and each change or bug number in a title
+            # would hold a place in the memo until it is full (issue 14's peak RSS).
+            return ""
         # a short word is kept only when it mixes letters and digits ("s3", "v2": names)
-        if len(word) < (3 if word.isalpha() else 2) or word.isdigit() or word in STOP_WORDS:
+        if len(word) < (3 if word.isalpha() else 2) or word in STOP_WORDS:
             stem = ""
         else:
             stem = _SYNONYMS.get(word) or _STEMMER.stemWord(word)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from syncsvc.reconcile import weights
 from syncsvc.reconcile.candidates import CandidatePool
-from syncsvc.reconcile.weights import WordStats, word_stats
+from syncsvc.reconcile.weights import WordStats, word_stats, words
 from syncsvc.testing.reconcile_baseline import EVENT_START, generate
 
 
@@ -32,3 +33,12 @@ class TestWordStats:
         assert [c.score for c in kept] != [c.score for c in own]
         everything = word_stats(data.changes, data.bugs, data.identities, data.team_projects)
         assert old.records < everything.records
+
+
+class TestStemMemo:
+    def test_numbers_are_not_memoised(self) -> None:
+        """A number in a title is no word and takes no place in the stem memo (issue 14)."""
+        found = words("Synthetic change 8765432 (sample data)")
+        assert found == frozenset({"synthet", "sampl", "data"})
+        assert "8765432" not in weights._STEMS
+        assert weights._STEMS["synthetic"] == "synthet"

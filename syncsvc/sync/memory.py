@@ -1,0 +1,38 @@
+"""Hand memory a finished phase freed back to the operating system (issue 14's peak RSS).
+
+A first sync reads and writes every record on several threads before its relink.
+What those reads leave may be garbage not yet collected, or free memory that glibc
+keeps (in the threads' own arenas the relink on the calling thread does not allocate
+from): either sits under the relink's peak. :func:`release_memory` collects the garbage
+and asks glibc to return its free pages (``malloc_trim``); where there is no glibc it
+only collects. At 4k bugs + 40k changes it took the RSS at the relink's start from 141
+to 132 MB.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+from collections.abc import Callable
+from functools import cache
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim`` from the running process, or None where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes  # noqa: PLC0415  # only here: commands that never sync need not import it
+
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # another C library (musl has no malloc_trim)
+        return None
+    return trim
+
+
+def release_memory() -> None:
+    """Collect cyclic garbage, then give glibc's free pages back (a no-op without glibc)."""
+    gc.collect()
+    if (trim := _malloc_trim()) is not None:
+        trim(0)

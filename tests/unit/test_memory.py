@@ -1,0 +1,56 @@
+"""release_memory: collects garbage, trims glibc's free pages where it can (issue 14)."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import pytest
+
+from syncsvc.sync import memory
+
+
+class _Cycle:
+    """An object that refers to itself: only the cyclic collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+class TestReleaseMemory:
+    def test_cyclic_garbage_is_collected(self) -> None:
+        """An unreachable cycle is freed by release_memory with automatic collection off."""
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            cycle = _Cycle()
+            ref = weakref.ref(cycle)
+            del cycle
+            assert ref() is not None
+            memory.release_memory()
+            assert ref() is None
+        finally:
+            if enabled:
+                gc.enable()
+
+    def test_trims_with_zero_padding_where_there_is_malloc_trim(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """glibc's malloc_trim is called once, asked to keep no padding."""
+        calls: list[int] = []
+
+        def trim(pad: int) -> int:
+            calls.append(pad)
+            return 1
+
+        monkeypatch.setattr(memory, "_malloc_trim", lambda: trim)
+        memory.release_memory()
+        assert calls == [0]
+
+    def test_no_malloc_trim_off_linux(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """On another system there is nothing to trim: only the collection runs."""
+        monkeypatch.setattr(memory.sys, "platform", "darwin")
+        assert memory._malloc_trim.__wrapped__() is None
+        monkeypatch.setattr(memory, "_malloc_trim", lambda: None)
+        memory.release_memory()  # collects, calls nothing
+        assert memory._malloc_trim() is None
