@@ -299,6 +299,11 @@ class SqlSyncStore:
         """Stored visible bugs among ``ids`` whose comments were never synced."""
         return comment_store.unsynced_comment_bugs(self._session, ids)
 
+    def change_records(self, numbers: Iterable[int]) -> list[Change]:
+        """The stored changes among ``numbers``, by number."""
+        rows = _changes_by_number(self._session, set(numbers))
+        return [rows[n].to_record() for n in sorted(rows)]
+
     def save_bug_comments(
         self, found: Sequence[BugComments], *, observed_at: datetime
     ) -> SaveCounts:

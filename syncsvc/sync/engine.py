@@ -81,7 +81,7 @@ from syncsvc.sync.ports import (
     WarmUp,
 )
 from syncsvc.sync.spill import Spilled
-from syncsvc.sync.tracked import Awaited, Comments, Write, noting
+from syncsvc.sync.tracked import Awaited, ChecksAhead, Comments, Write, noting
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -246,6 +246,7 @@ def run_sync(
     stop: Callable[[], bool] = lambda: False,
     claim: ScopeClaim = always_claimed,
     read_ahead: bool = False,
+    checks: ChecksAhead | None = None,
 ) -> SyncReport:
     """Poll the given sources into ``store``; return what happened per scope.
 
@@ -263,7 +264,8 @@ def run_sync(
     must wait for its claim), a source that can (:class:`~syncsvc.sync.ports.ReadAhead`)
     starts every Launchpad project's search at once, before Gerrit is polled, and each
     scope takes its result in its turn; the source declines when a request budget
-    keeps reads in call order.
+    keeps reads in call order. Once Gerrit is polled, ``checks`` (if given) starts the
+    comment checks the relink after this sync is likely to want (:class:`ChecksAhead`).
     """
     run = _Run(store, settings, full, dry_run, now, progress, stop, claim)
     started = now()
@@ -275,7 +277,7 @@ def run_sync(
     if changes is not None:
         _sync_gerrit(run, changes)
     if bugs is not None:
-        _sync_launchpad(run, bugs, ahead)
+        _sync_launchpad(run, bugs, ahead, checks)
     return SyncReport(started, now(), tuple(run.reports), dry_run)
 
 
@@ -338,7 +340,9 @@ def _poll_gerrit(run: _Run, source: ChangeSource, projects: list[str], saved: se
     run.guarded(SourceName.GERRIT, scope, poll)
 
 
-def _sync_launchpad(run: _Run, source: BugSource, ahead: dict[str, Started]) -> None:
+def _sync_launchpad(
+    run: _Run, source: BugSource, ahead: dict[str, Started], checks: ChecksAhead | None
+) -> None:
     polled = set(run.settings.launchpad_projects)
     covered = polled | set(run.settings.polled_elsewhere)
     referenced = run.store.referenced_bugs()
@@ -349,6 +353,8 @@ def _sync_launchpad(run: _Run, source: BugSource, ahead: dict[str, Started]) -> 
         if run.full or b not in known or (not known[b][0] & covered and not known[b][1])
     )
     comments = Comments(run, source, frozenset(referenced))
+    if checks is not None:
+        checks.start(run, source, referenced, [search for _, _, search in ahead.values()])
     # Poll first: a referenced bug a search returns is read in the search's batch (see
     # _Awaited); only the ones no search returned are fetched whole afterwards.
     awaited = Awaited(run, source, comments, frozenset(todo))
@@ -489,14 +495,16 @@ def run_linked_comments(
     progress: Callable[[str], None] = lambda _msg: None,
     stop: Callable[[], bool] = lambda: False,
     claim: ScopeClaim = always_claimed,
+    ahead: ChecksAhead | None = None,
 ) -> ScopeReport | None:
     """The ``linked-comments`` scope, run after a relink: check the comments of the tracked
     bugs whose comments were never synced (the bugs the relink just linked), so the next
-    run with nothing new has none left to check. ``None`` when there were none; guarded
-    like :func:`run_sync`'s scopes."""
+    run with nothing new has none left to check, taking the checks ``ahead`` started.
+    ``None`` when there were none; guarded like :func:`run_sync`'s scopes."""
     run = _Run(store, settings, full=False, dry_run=False, now=now, progress=progress,
                stop=stop, claim=claim)  # fmt: skip
-    _catch_up_comments(run, Comments(run, source, frozenset(store.referenced_bugs())),
+    tracked = frozenset(store.referenced_bugs())
+    _catch_up_comments(run, Comments(run, source, tracked, ahead=ahead),
                        scope=LINKED_COMMENTS)  # fmt: skip
     return run.reports[-1] if run.reports else None
 

@@ -129,6 +129,20 @@ class ReadAhead(Protocol):
 
 
 @runtime_checkable
+class CommentsAhead(Protocol):
+    """A source that can start comment checks that may be wanted later (the bugs a relink
+    is about to link), in its idle time: each waits while any other read of the source is
+    under way, so it delays none. ``None`` when its reads must stay in call order."""
+
+    def comments_ahead(
+        self, ids: Iterable[int], *, pattern: re.Pattern[str] | None = None
+    ) -> Mapping[int, Future[BugComments]] | None:
+        """Start ``get_bug_comments([bug_id], known={}, pattern=pattern)`` for each bug;
+        each future raises, when its result is asked for, what the check raised."""
+        ...
+
+
+@runtime_checkable
 class WarmUp(Protocol):
     """A source that can get ready (log in) on a thread of its own while another source
     is read; its next call waits for that."""
@@ -230,6 +244,10 @@ class SyncStore(Protocol):
 
     def unsynced_comment_bugs(self, ids: Iterable[int]) -> set[int]:
         """The stored, visible bugs among ``ids`` whose comments were never synced."""
+        ...
+
+    def change_records(self, numbers: Iterable[int]) -> list[Change]:
+        """The stored changes among ``numbers``, by number."""
         ...
 
     def reviews_due(self) -> dict[int, tuple[datetime, str]]:

@@ -1,5 +1,7 @@
 """What a Launchpad poll reads beside its searched tasks: tracked bugs' comments and
-the referenced bugs a first sync needs (see :mod:`syncsvc.sync.engine`).
+the referenced bugs a first sync needs (see :mod:`syncsvc.sync.engine`), and the comment
+checks of the bugs the relink after it is likely to link, started early
+(:class:`ChecksAhead`).
 
 Each ``of_*`` method does its requests at once, while no transaction is open, and
 returns a :data:`Write` that puts the result into its batch's transaction, so a
@@ -8,14 +10,16 @@ remote failure leaves the batch and its cursor uncommitted.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from syncsvc.domain import Bug, BugComments, BugTask, SaveCounts
-from syncsvc.reconcile.footers import GERRIT_EVIDENCE
-from syncsvc.sync.ports import BugSource, OpenBugSource
+from syncsvc.domain.statuses import LinkKind
+from syncsvc.reconcile.footers import GERRIT_EVIDENCE, change_edges
+from syncsvc.sync.ports import BugSource, CommentsAhead, OpenBugSource
 
 if TYPE_CHECKING:
     from syncsvc.sync.engine import _Run as Run
@@ -36,6 +40,7 @@ class Comments:
     source: BugSource
     tracked: frozenset[int]
     checked: set[int] = field(default_factory=set)
+    ahead: ChecksAhead | None = None  # checks started before the relink, taken when due
 
     def of_bugs(self, batch: Sequence[Bug]) -> Write:
         """Check the visible tracked bugs of a fetched batch: only those whose
@@ -71,7 +76,12 @@ class Comments:
         if not ids:
             return []
         self.run.idle()
-        return list(self.source.get_bug_comments(ids, known=known, pattern=GERRIT_EVIDENCE))
+        started = self.ahead.take(ids, known) if self.ahead is not None else {}
+        rest = [b for b in ids if b not in started]
+        read = self.source.get_bug_comments if rest else None
+        # these first: the started ones are background reads, which wait for them
+        found = iter(list(read(rest, known=known, pattern=GERRIT_EVIDENCE)) if read else [])
+        return [started[b].result() if b in started else next(found) for b in dict.fromkeys(ids)]
 
     def _writer(self, ids: Sequence[int], found: Sequence[BugComments]) -> Write:
         def write(observed: datetime) -> SaveCounts:
@@ -140,3 +150,83 @@ def noting(into: set[int], keys: Iterable[int]) -> Write:
         return SaveCounts()
 
     return write
+
+
+@dataclass
+class ChecksAhead:
+    """Comment checks started before the relink, for the bugs it is likely to link.
+
+    After a relink, the ``linked-comments`` scope checks the comments of the tracked
+    bugs never checked, which are mostly bugs the relink has just linked through a
+    footer of a change that a commitment names. Those are known once Gerrit is polled,
+    so their checks can run in the Launchpad read pool's idle time while the sync and
+    the relink go on (:meth:`start`). The scope then takes the ones it needs
+    (:meth:`take`): the same requests, their results saved in the same place, at the
+    same time, as if read in its turn. A check the scope does not need (the relink did
+    not link the bug, or did not run) is one request more than before; nothing read
+    ahead is ever written unless the scope takes it.
+    """
+
+    started: dict[int, Future[BugComments]] = field(default_factory=dict)
+
+    def start(
+        self,
+        run: Run,
+        source: BugSource,
+        tracked: Iterable[int],
+        searched: Iterable[Future[list[BugTask]]],
+    ) -> None:
+        """Start the checks of the bugs the next relink is likely to link whose comments it
+        would then check (see :func:`likely_linked`), when ``source`` can."""
+        if not isinstance(source, CommentsAhead):
+            return
+        wanted = likely_linked(run, set(tracked), searched)
+        run.idle()
+        if wanted and (started := source.comments_ahead(wanted, pattern=GERRIT_EVIDENCE)):
+            self.started.update(started)
+
+    def take(
+        self, ids: Iterable[int], known: Mapping[int, datetime]
+    ) -> dict[int, Future[BugComments]]:
+        """Hand over (once) the started checks of ``ids``: those of bugs with no ``known``
+        date, which is how they were started."""
+        return {b: self.started.pop(b) for b in ids if b in self.started and b not in known}
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Cancel the checks not taken or started and wait for the others: none outlives
+        the run (the source may be closed next)."""
+        # A cancelled check never runs; only those under way (or done) are waited for.
+        wait([future for future in self.started.values() if not future.cancel()])
+        self.started.clear()
+
+
+def likely_linked(
+    run: Run, tracked: set[int], searched: Iterable[Future[list[BugTask]]]
+) -> list[int]:
+    """The bugs whose comments the ``linked-comments`` scope is likely to check after the
+    relink: named by a strong edge (``Closes-Bug``, ``Partial-Bug``, a ``bug/N`` topic) of
+    a change that commitments name or are confirmed-linked to, which the relink links
+    (:func:`~syncsvc.reconcile.diff`'s transitive links); not tracked yet (tracked bugs are
+    checked during the sync); and stored with comments never checked, or not stored but
+    returned by a search already done (its batch stores it)."""
+    changes = run.store.change_records(run.store.referenced_changes())
+    named = {
+        int(edge.id)
+        for change in changes
+        for edge in change_edges(change)
+        if edge.kind is LinkKind.BUG and edge.strong and edge.id.isdigit()
+    } - tracked
+    if not named:
+        return []
+    stored = run.store.known_bugs(named)
+    unsynced = run.store.unsynced_comment_bugs(named)
+    found = {
+        task.bug_id
+        for search in searched
+        if search.done() and not search.cancelled() and search.exception() is None
+        for task in search.result()
+    }
+    return sorted(b for b in named if b in unsynced or (b not in stored and b in found))
