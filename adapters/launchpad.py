@@ -254,15 +254,23 @@ class LaunchpadAdapter:
         yield from self._reads().map(read, unique)
 
     def search_tasks_ahead(
-        self, project: str, *, modified_since: datetime | None
+        self,
+        project: str,
+        *,
+        modified_since: datetime | None,
+        then: Callable[[list[BugTask]], object] | None = None,
     ) -> Future[list[BugTask]] | None:
         """Start :meth:`search_tasks` of ``project`` (every status) on the read pool and
         return its future, or ``None`` when reads must stay in call order (a request
         budget, or one read worker): the caller then searches in its turn. Starts the
-        login in the background if nothing has logged in yet."""
+        login in the background if nothing has logged in yet. ``then(tasks)`` runs on the
+        pool's thread before the future holds the tasks (to start the reads they call for)."""
 
         def search(adapter: LaunchpadAdapter) -> list[BugTask]:
-            return list(adapter.search_tasks(project, modified_since=modified_since))
+            found = list(adapter.search_tasks(project, modified_since=modified_since))
+            if then is not None:
+                then(found)
+            return found
 
         return self._ahead(search)
 
@@ -285,11 +293,25 @@ class LaunchpadAdapter:
         def check(bug_id: int, adapter: LaunchpadAdapter) -> BugComments:
             return adapter._get_comments(bug_id, None, pattern)
 
+        return self._each_ahead(ids, check, background=True)
+
+    def entries_ahead(self, ids: Iterable[int]) -> dict[int, Future[Bug]] | None:
+        """Start each bug's :meth:`get_bug_entries` read on the read pool; ``None`` as
+        :meth:`search_tasks_ahead`."""
+
+        def entry(bug_id: int, adapter: LaunchpadAdapter) -> Bug:
+            return adapter._get_entry(bug_id)
+
+        return self._each_ahead(ids, entry, background=False)
+
+    def _each_ahead(
+        self, ids: Iterable[int], read: Callable[[int, LaunchpadAdapter], T], *, background: bool
+    ) -> dict[int, Future[T]] | None:
         if self._in_call_order() or self._config.read_workers <= 1:
             return None
         self.connect_soon()
         pool = self._reads()
-        return {b: pool.submit(partial(check, b), background=True) for b in dict.fromkeys(ids)}
+        return {b: pool.submit(partial(read, b), background=background) for b in dict.fromkeys(ids)}
 
     def _ahead(self, read: Callable[[LaunchpadAdapter], T]) -> Future[T] | None:
         if self._in_call_order() or self._config.read_workers <= 1:

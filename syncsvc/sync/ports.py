@@ -118,9 +118,14 @@ class ReadAhead(Protocol):
     (a request budget). The future raises, in the scope's turn, what the read raised."""
 
     def search_tasks_ahead(
-        self, project: str, *, modified_since: datetime | None
+        self,
+        project: str,
+        *,
+        modified_since: datetime | None,
+        then: Callable[[list[BugTask]], object] | None = None,
     ) -> Future[list[BugTask]] | None:
-        """Start ``search_tasks(project, modified_since=...)`` (every status) and list it."""
+        """Start ``search_tasks(project, modified_since=...)`` (every status) and list it;
+        ``then(tasks)`` is called with the list before the future holds it."""
         ...
 
     def blueprints_ahead(self, project: str) -> Future[list[Blueprint]] | None:
@@ -139,6 +144,17 @@ class CommentsAhead(Protocol):
     ) -> Mapping[int, Future[BugComments]] | None:
         """Start ``get_bug_comments([bug_id], known={}, pattern=pattern)`` for each bug;
         each future raises, when its result is asked for, what the check raised."""
+        ...
+
+
+@runtime_checkable
+class EntriesAhead(Protocol):
+    """A source that can start reading bug entries before their turn, as :class:`ReadAhead`
+    starts searches; ``None`` when its reads must stay in call order."""
+
+    def entries_ahead(self, ids: Iterable[int]) -> Mapping[int, Future[Bug]] | None:
+        """Start ``get_bug_entries([bug_id])`` for each bug; each future raises, when its
+        result is asked for, what the read raised."""
         ...
 
 

@@ -10,6 +10,7 @@ remote failure leaves the batch and its cursor uncommitted.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Self
 from syncsvc.domain import Bug, BugComments, BugTask, SaveCounts
 from syncsvc.domain.statuses import LinkKind
 from syncsvc.reconcile.footers import GERRIT_EVIDENCE, change_edges
-from syncsvc.sync.ports import BugSource, CommentsAhead, OpenBugSource
+from syncsvc.sync.ports import BugSource, CommentsAhead, EntriesAhead, OpenBugSource
 
 if TYPE_CHECKING:
     from syncsvc.sync.engine import _Run as Run
@@ -114,6 +115,7 @@ class Awaited:
     todo: frozenset[int]
     done: set[int] = field(default_factory=set)
     bug_counts: SaveCounts = field(default_factory=SaveCounts)
+    entries: EntriesStarted | None = None  # entries started as searches returned them
 
     def of_tasks(self, batch: Sequence[BugTask]) -> Write:
         """Read the batch's awaited bugs and check its other tracked bugs' comments."""
@@ -122,7 +124,10 @@ class Awaited:
         bugs: list[Bug] = []
         if ids:
             self.run.idle()
-            bugs = list(self._reader()(ids))
+            started = self.entries.take(ids) if self.entries is not None else {}
+            rest = [b for b in ids if b not in started]
+            found = iter(list(self._reader()(rest)) if rest else [])
+            bugs = [started[b].result() if b in started else next(found) for b in ids]
         bug_comments = self.comments.of_bugs(bugs)
         others = self.comments.of_ids(
             sorted(in_batch & self.comments.tracked - self.comments.checked - set(ids))
@@ -140,6 +145,20 @@ class Awaited:
         if not self.run.full and isinstance(self.source, OpenBugSource):
             return self.source.get_bug_entries
         return self.source.get_bugs
+
+
+def bugs_to_read(run: Run) -> tuple[set[int], list[int]]:
+    """The tracked bugs, and those of them a first (or ``--full``) sync must read: not
+    stored, or stored with no task in a polled project while not all tasks are complete
+    (read in a search's batch by :class:`Awaited`, or in the referenced scope)."""
+    covered = set(run.settings.launchpad_projects) | set(run.settings.polled_elsewhere)
+    referenced = run.store.referenced_bugs()
+    known = run.store.known_bugs(referenced)
+    return referenced, sorted(
+        b
+        for b in referenced
+        if run.full or b not in known or (not known[b][0] & covered and not known[b][1])
+    )
 
 
 def noting(into: set[int], keys: Iterable[int]) -> Write:
@@ -230,3 +249,41 @@ def likely_linked(
         for task in search.result()
     }
     return sorted(b for b in named if b in unsynced or (b not in stored and b in found))
+
+
+@dataclass
+class EntriesStarted:
+    """The entries :class:`Awaited` will read, started by the searches started ahead.
+
+    A search started ahead of its scope's turn (``ReadAhead``) hands the tasks it found to
+    :meth:`returned` before its result is available, which starts the entries of the
+    awaited bugs among them on the read pool, each bug once. They are read while Gerrit
+    is polled instead of in the search's first batch; the batch takes them
+    (:meth:`take`): the same requests, the same records, saved where they were.
+    """
+
+    source: EntriesAhead
+    todo: frozenset[int]
+    started: dict[int, Future[Bug]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def of(cls, run: Run, source: BugSource, todo: frozenset[int]) -> EntriesStarted | None:
+        """Entries for ``todo`` started from ``source``'s searches, or ``None`` when it cannot
+        read entries alone or the run reads whole bugs (``--full``)."""
+        if run.full or not todo or not isinstance(source, OpenBugSource):
+            return None  # Awaited reads whole bugs, or nothing
+        return cls(source, todo) if isinstance(source, EntriesAhead) else None
+
+    def returned(self, tasks: Iterable[BugTask]) -> None:
+        """Start the entries of the awaited bugs among ``tasks`` not started yet (called on
+        the read pool's thread by a search started ahead)."""
+        with self.lock:
+            ids = sorted({t.bug_id for t in tasks} & self.todo - self.started.keys())
+            if ids and (started := self.source.entries_ahead(ids)):
+                self.started.update(started)
+
+    def take(self, ids: Iterable[int]) -> dict[int, Future[Bug]]:
+        """Hand over (once) the started entries of ``ids``."""
+        with self.lock:
+            return {b: self.started.pop(b) for b in ids if b in self.started}

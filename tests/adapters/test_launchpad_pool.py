@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from concurrent.futures import wait
+from concurrent.futures import Future, wait
 from datetime import UTC, datetime
 
 import pytest
@@ -15,6 +15,7 @@ from syncsvc.adapters.budget import RequestBudget
 from syncsvc.adapters.http import HttpPolicy, RetryPolicy
 from syncsvc.adapters.launchpad import LaunchpadAdapter, LaunchpadConfig
 from syncsvc.adapters.launchpad_pool import ReadPool
+from syncsvc.domain import Bug, BugTask
 from syncsvc.errors import RemoteError
 from syncsvc.testing.fake_launchpad import FakeLaunchpad
 
@@ -298,6 +299,36 @@ class TestReadAhead:
         assert any(c.messages for c in ahead)
         assert asked_ahead == sorted(r.path for r in fake_lp.requests)
 
+    def test_entries_started_by_a_search_equal_entries_in_turn(self, fake_lp, tmp_path):
+        """A search started ahead hands its tasks to ``then`` before its future holds them;
+        entries_ahead started there hold what get_bug_entries returns, request for request."""
+        seen: list[int] = []
+        started: dict[int, Future[Bug]] = {}
+        with _adapter(fake_lp, tmp_path / "cache", workers=4) as lp:
+
+            def then(tasks: list[BugTask]) -> None:
+                seen.extend(t.bug_id for t in tasks)
+                found = lp.entries_ahead(sorted({t.bug_id for t in tasks})[:3])
+                assert found is not None
+                started.update(found)
+
+            search = lp.search_tasks_ahead("manila", modified_since=None, then=then)
+            assert search is not None
+            tasks = search.result()
+            assert seen == [t.bug_id for t in tasks]
+            ids = sorted({t.bug_id for t in tasks})[:3]
+            assert list(started) == ids
+            ahead = [started[b].result(timeout=10) for b in ids]
+            asked = sorted(r.path for r in fake_lp.requests if "/bugs/" in r.path)
+            fake_lp.clear_requests()
+            in_turn = list(lp.get_bug_entries(ids))
+        assert ahead == in_turn
+        assert (
+            asked
+            == sorted(r.path for r in fake_lp.requests)
+            == sorted(f"/devel/bugs/{b}" for b in ids)
+        )
+
     def test_reads_stay_in_call_order_with_a_limited_budget(self, fake_lp, tmp_path):
         """With a request budget nothing starts ahead (None) and nothing is sent; a per-host
         interval alone lets it start (the budget's slots keep the interval)."""
@@ -307,6 +338,7 @@ class TestReadAhead:
             assert lp.search_tasks_ahead("manila", modified_since=None) is None
             assert lp.blueprints_ahead("manila") is None
             assert lp.comments_ahead([SAMPLE_BUG]) is None
+            assert lp.entries_ahead([SAMPLE_BUG]) is None
         assert fake_lp.requests == []
         paced = HttpPolicy(timeout=5.0, budget=RequestBudget(None, min_interval=0.0))
         config = LaunchpadConfig(fake_lp.service_root, tmp_path / "b", http=paced)

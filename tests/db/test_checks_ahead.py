@@ -1,5 +1,7 @@
-"""Comment checks started before the relink (ChecksAhead): started once Gerrit is polled,
-for the bugs a named change's footers close, written only when linked-comments takes them.
+"""Reads started before their turn: comment checks before the relink (ChecksAhead),
+started once Gerrit is polled for the bugs a named change's footers close and written
+only when linked-comments takes them; and referenced bugs' entries started by the search
+that returns them (EntriesStarted), taken by the search's batch.
 
 The database is the shared ``db_url`` one: SQLite always, PostgreSQL when configured.
 """
@@ -7,7 +9,7 @@ The database is the shared ``db_url`` one: SQLite always, PostgreSQL when config
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -219,3 +221,78 @@ def test_known_dates_keep_a_check_from_being_taken() -> None:
     taken = checks.take([1, 2, 3], {2: T0 - timedelta(days=1)})
     assert list(taken) == [1]
     assert list(checks.started) == [2]
+
+
+class EntriesAheadSource(CheckingAheadSource):
+    """Also reads bug entries alone, and starts them ahead (EntriesAhead); a search started
+    ahead hands its tasks to ``then`` before its future holds them."""
+
+    def get_bug_entries(self, ids: Iterable[int]) -> Iterator[Bug]:
+        """Log the call; each bug without its tasks (an entry does not carry them)."""
+        ids = list(ids)
+        self.calls.append(("entries", tuple(ids)))
+        return iter([replace(self.bugs[i], tasks=()) for i in ids])
+
+    def entries_ahead(self, ids: Iterable[int]) -> dict[int, Future[Bug]]:
+        """Log the call; each future holds the bug's entry."""
+        ids = list(ids)
+        self.calls.append(("entries-ahead", tuple(ids)))
+        started: dict[int, Future[Bug]] = {}
+        for bug_id in ids:
+            started[bug_id] = Future()
+            started[bug_id].set_result(replace(self.bugs[bug_id], tasks=()))
+        return started
+
+    def search_tasks_ahead(self, project, *, modified_since, then=None) -> Future[list[BugTask]]:
+        """Start the search; ``then`` sees its tasks first."""
+        search = super().search_tasks_ahead(project, modified_since=modified_since)
+        if then is not None and search.exception() is None:
+            then(search.result())
+        return search
+
+    def search_tasks(
+        self, project, *, modified_since, tags=(), statuses=(), omit_duplicates=True
+    ) -> Iterator[BugTask]:
+        """Search as the base fake does (the open-bug options are accepted)."""
+        return super().search_tasks(project, modified_since=modified_since, tags=tags)
+
+
+class TestEntriesStarted:
+    """A referenced bug a search started ahead returns has its entry started by the search."""
+
+    @pytest.mark.parametrize("ahead", [True, False])
+    def test_the_entry_starts_with_the_search_and_the_batch_takes_it(
+        self, sources, session, engine, ahead
+    ) -> None:
+        """The commitment names bug CLOSED: the manila search started ahead starts its entry
+        before the Gerrit poll, and the search's batch saves it without reading it; the
+        rows and the report are those of a sync that reads the entry in the batch."""
+        gerrit, _ = sources
+        launchpad = EntriesAheadSource([_bug(CLOSED, 2), _bug(RELATED, 1)], gerrit.calls)
+        ref = Ref(RefKind.BUG, str(CLOSED), f"https://bugs.launchpad.net/bugs/{CLOSED}")
+        action = ActionItem(text=f"Fix bug {CLOSED}", refs=(ref,))
+        topic = Topic(title="Bugs", day=PTG_DAY, actions=(action,))
+        event = Event("manila", "wallaby", "Manila Wallaby PTG", days=(PTG_DAY,), topics=(topic,))
+        save_event(session, event, source_digest="1" * 64, now=T0)
+        session.commit()
+        store = SqlSyncStore(session)
+        report = run_sync(store, bugs=launchpad, changes=gerrit, settings=SETTINGS,
+                          now=lambda: T0, read_ahead=ahead)  # fmt: skip
+        poll = ("poll", ("openstack/manila",), START)
+        comments = ("comments", (CLOSED,), {})  # its entry says it has comments
+        assert gerrit.calls == (
+            [("ahead", "manila", START), ("entries-ahead", (CLOSED,)), poll, comments]
+            if ahead
+            else [poll, ("search", "manila", START), ("entries", (CLOSED,)), comments]
+        )
+        held = committed(engine)
+        stored = held["bugs"][CLOSED]
+        assert (stored.title, stored.date_last_message, stored.tasks) == (
+            f"bug {CLOSED}", T0, (BugTask(CLOSED, "manila", "In Progress", "Medium"),),
+        )  # fmt: skip
+        assert [(s.scope, s.fetched, s.counts.inserted, s.error) for s in report.scopes] == [
+            ("projects:openstack/manila", 1, 1, None),
+            ("referenced", 0, 0, None),
+            ("project:manila", 2, 2, None),
+            ("referenced", 0, 0, None),
+        ]
