@@ -108,9 +108,12 @@ class ReadPool(Generic[W]):
 
     def _put(self, job: _Job[Any], *, background: bool = False) -> None:
         with self._ready:
+            if self._closing:  # close() is under way (a read starting another): none starts
+                job.future.cancel()
+                job.future.set_running_or_notify_cancel()
+                return
             (self._later if background else self._jobs).append(job)
             if len(self._threads) < self.workers:
-                self._closing = False
                 thread = threading.Thread(
                     target=self._serve, name=f"launchpad-{len(self._threads)}", daemon=True
                 )
@@ -188,13 +191,16 @@ class ReadPool(Generic[W]):
             dropped = [*self._jobs, *self._later]
             self._jobs.clear()
             self._later.clear()
-            threads, self._threads = self._threads, []
+            threads = list(self._threads)
             self._ready.notify_all()
         for job in dropped:  # cancelled and marked so, which wakes whoever waits on them
             job.future.cancel()
             job.future.set_running_or_notify_cancel()
         for thread in threads:
             thread.join()
+        with self._ready:  # a later read starts new threads
+            self._threads = []
+            self._closing = False
         with self._lock:
             made, self._made = self._made, []
         for worker in made:

@@ -137,6 +137,30 @@ class TestReadPool:
         closing.join(timeout=10)
         assert (cancelled_first, under_way.result(timeout=10)) == (True, "tasks")
 
+    def test_a_read_starting_another_while_closing_does_not_hold_close(self):
+        """A search under way that starts entry reads once close() has begun (a run stopped
+        by SIGTERM): those reads are cancelled, and close() returns once the search ends."""
+        pool: ReadPool[Worker] = ReadPool(Worker, workers=2)
+        reading, release = threading.Event(), threading.Event()
+        inner: list[Future[str]] = []
+
+        def search(_worker: Worker) -> str:
+            reading.set()
+            release.wait(timeout=10)
+            inner.append(pool.submit(lambda _w: "entry"))
+            return "tasks"
+
+        outer = pool.submit(search)
+        assert reading.wait(timeout=10)
+        closing = threading.Thread(target=pool.close)
+        closing.start()
+        with pool._ready:  # white box: wait until close() has begun
+            assert pool._ready.wait_for(lambda: pool._closing, timeout=10)
+        release.set()
+        closing.join(timeout=10)
+        assert not closing.is_alive()
+        assert (outer.result(timeout=10), [f.cancelled() for f in inner]) == ("tasks", [True])
+
     def test_close_closes_every_worker_once(self):
         """Each thread's worker is made once and closed once by close()."""
         made: list[Worker] = []
