@@ -262,8 +262,10 @@ class SyncStore(Protocol):
         """The stored, visible bugs among ``ids`` whose comments were never synced."""
         ...
 
-    def change_records(self, numbers: Iterable[int]) -> list[Change]:
-        """The stored changes among ``numbers``, by number."""
+    def relink_changes(self, numbers: Iterable[int]) -> list[Change]:
+        """The stored changes among ``numbers`` the next relink will look at (saved or
+        changed since the last one, or all when it recomputes everything), by number, as
+        the relink reads them."""
         ...
 
     def reviews_due(self) -> dict[int, tuple[datetime, str]]:

@@ -228,10 +228,12 @@ def likely_linked(
     """The bugs whose comments the ``linked-comments`` scope is likely to check after the
     relink: named by a strong edge (``Closes-Bug``, ``Partial-Bug``, a ``bug/N`` topic) of
     a change that commitments name or are confirmed-linked to, which the relink links
-    (:func:`~syncsvc.reconcile.diff`'s transitive links); not tracked yet (tracked bugs are
-    checked during the sync); and stored with comments never checked, or not stored but
-    returned by a search already done (its batch stores it)."""
-    changes = run.store.change_records(run.store.referenced_changes())
+    (:func:`~syncsvc.reconcile.diff`'s transitive links), among the changes the relink
+    will look at (saved or changed since the last one: a no-change run reads none); not
+    tracked yet (tracked bugs are checked during the sync); and stored with comments
+    never checked, or not stored but returned by a search already done (its batch
+    stores it)."""
+    changes = run.store.relink_changes(run.store.referenced_changes())
     named = {
         int(edge.id)
         for change in changes

@@ -41,6 +41,7 @@ from syncsvc.domain import (
     Topic,
 )
 from syncsvc.errors import RemoteUnavailableError
+from syncsvc.models.relink_pending import clear_pending, load_pending
 from syncsvc.models.sync_store import SqlSyncStore
 from syncsvc.sync.engine import run_linked_comments, run_sync
 from syncsvc.sync.tracked import ChecksAhead
@@ -212,6 +213,25 @@ class TestChecksAhead:
             assert checks.started == {}
         assert [c for c in gerrit.calls if c[0] == "comments-ahead"] == []
         assert committed(engine)["linked"] == {CLOSED}
+
+    def test_only_changes_the_relink_will_look_at_are_read(
+        self, sources, store, engine, session
+    ) -> None:
+        """Once a relink has covered change 745300 (its note deleted) and it did not move, the
+        next sync starts no check, though CLOSED's comments were never checked: the relink
+        has nothing new to link there."""
+        gerrit, launchpad = sources
+        with ChecksAhead() as checks:
+            _first_sync(store, gerrit, launchpad, checks)
+            assert list(checks.started) == [CLOSED]
+        clear_pending(session, load_pending(session))  # what the relink does
+        session.commit()
+        gerrit.calls.clear()
+        with ChecksAhead() as checks:
+            _first_sync(store, gerrit, launchpad, checks)
+            assert checks.started == {}
+        assert [c for c in gerrit.calls if c[0] == "comments-ahead"] == []
+        assert committed(engine)["comments"] == {}
 
 
 def test_known_dates_keep_a_check_from_being_taken() -> None:
