@@ -266,7 +266,8 @@ class EntriesStarted:
 
     source: EntriesAhead
     todo: frozenset[int]
-    started: dict[int, Future[Bug]] = field(default_factory=dict)
+    started: dict[int, Future[Bug]] = field(default_factory=dict)  # not taken yet
+    asked: set[int] = field(default_factory=set)  # every bug started, taken or not
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -281,9 +282,10 @@ class EntriesStarted:
         """Start the entries of the awaited bugs among ``tasks`` not started yet (called on
         the read pool's thread by a search started ahead)."""
         with self.lock:
-            ids = sorted({t.bug_id for t in tasks} & self.todo - self.started.keys())
+            ids = sorted({t.bug_id for t in tasks} & self.todo - self.asked)
             if ids and (started := self.source.entries_ahead(ids)):
                 self.started.update(started)
+                self.asked.update(started)
 
     def take(self, ids: Iterable[int]) -> dict[int, Future[Bug]]:
         """Hand over (once) the started entries of ``ids``."""

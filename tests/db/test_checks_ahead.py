@@ -44,7 +44,7 @@ from syncsvc.errors import RemoteUnavailableError
 from syncsvc.models.relink_pending import clear_pending, load_pending
 from syncsvc.models.sync_store import SqlSyncStore
 from syncsvc.sync.engine import run_linked_comments, run_sync
-from syncsvc.sync.tracked import ChecksAhead
+from syncsvc.sync.tracked import ChecksAhead, EntriesStarted
 from syncsvc.testing.storage import save_event
 
 CLOSED = 1900001  # closed by the named change's footer: its check starts early
@@ -232,6 +232,19 @@ class TestChecksAhead:
             assert checks.started == {}
         assert [c for c in gerrit.calls if c[0] == "comments-ahead"] == []
         assert committed(engine)["comments"] == {}
+
+
+def test_a_bug_two_searches_return_has_its_entry_started_once() -> None:
+    """A bug whose tasks two searches return has one entry read, even when the second
+    search ends after the first one's batch took it."""
+    source = EntriesAheadSource([_bug(CLOSED, 1)], [])
+    entries = EntriesStarted(source, frozenset({CLOSED}))
+    task = BugTask(CLOSED, "manila", "In Progress", "Medium")
+    entries.returned([task])
+    taken = entries.take([CLOSED])
+    entries.returned([replace(task, target="python-manilaclient")])
+    assert source.calls == [("entries-ahead", (CLOSED,))]
+    assert (list(taken), entries.started) == ([CLOSED], {})
 
 
 def test_known_dates_keep_a_check_from_being_taken() -> None:
