@@ -66,11 +66,7 @@ from syncsvc.adapters.launchpad_config import (
     PAGE_SIZE,
     LaunchpadConfig,
 )
-from syncsvc.adapters.launchpad_http import (
-    BadReplyError,
-    NoInteractiveAuthorization,
-    guarded_launchpad,
-)
+from syncsvc.adapters.launchpad_http import BadReplyError, log_in
 from syncsvc.adapters.launchpad_pool import ReadPool, twin_session
 from syncsvc.adapters.launchpad_search import PAGE_SIZE as SEARCH_PAGE_SIZE
 from syncsvc.adapters.launchpad_search import entries_in_pages, search_collection
@@ -190,34 +186,7 @@ class LaunchpadAdapter:
         return self._lp
 
     def _log_in(self) -> Any:
-        cfg = self._config
-        options: dict[str, Any] = {
-            "service_root": cfg.service_root,
-            "version": cfg.version,
-            "launchpadlib_dir": str(cfg.cache_dir),
-            "timeout": self._policy.timeout,
-            "proxy_info": httplib2.proxy_info_from_environment
-            if cfg.proxy_from_environment
-            else None,
-        }
-        launchpad = guarded_launchpad(self._policy, self._allowed)
-        try:
-            if cfg.credentials_file is None:
-                return launchpad.login_anonymously(cfg.application_name, **options)
-            engine = NoInteractiveAuthorization(
-                cfg.service_root, cfg.application_name, cfg.credentials_file
-            )
-            return launchpad.login_with(
-                application_name=cfg.application_name,
-                authorization_engine=engine,
-                credentials_file=str(cfg.credentials_file),
-                **options,
-            )
-        except ValueError as exc:  # launchpadlib's complaint about the service root
-            raise ConfigError(
-                f"Launchpad service root {cfg.service_root!r} is not usable: {exc}",
-                hint="give the API root without the version, e.g. https://api.launchpad.net/",
-            ) from exc
+        return log_in(self._config, self._allowed)
 
     # --- public API --------------------------------------------------------------
 
@@ -285,15 +254,23 @@ class LaunchpadAdapter:
         yield from self._reads().map(read, unique)
 
     def search_tasks_ahead(
-        self, project: str, *, modified_since: datetime | None
+        self,
+        project: str,
+        *,
+        modified_since: datetime | None,
+        then: Callable[[list[BugTask]], object] | None = None,
     ) -> Future[list[BugTask]] | None:
         """Start :meth:`search_tasks` of ``project`` (every status) on the read pool and
         return its future, or ``None`` when reads must stay in call order (a request
         budget, or one read worker): the caller then searches in its turn. Starts the
-        login in the background if nothing has logged in yet."""
+        login in the background if nothing has logged in yet. ``then(tasks)`` runs on the
+        pool's thread before the future holds the tasks (to start the reads they call for)."""
 
         def search(adapter: LaunchpadAdapter) -> list[BugTask]:
-            return list(adapter.search_tasks(project, modified_since=modified_since))
+            found = list(adapter.search_tasks(project, modified_since=modified_since))
+            if then is not None:
+                then(found)
+            return found
 
         return self._ahead(search)
 
@@ -305,6 +282,36 @@ class LaunchpadAdapter:
             return list(adapter.get_blueprints(project))
 
         return self._ahead(read)
+
+    def comments_ahead(
+        self, ids: Iterable[int], *, pattern: re.Pattern[str] | None = None
+    ) -> dict[int, Future[BugComments]] | None:
+        """Start each bug's :meth:`get_bug_comments` check (with no ``known`` date) on the
+        read pool as a background read: it waits while any other read of this adapter is
+        under way (:meth:`.ReadPool.submit`). ``None`` as :meth:`search_tasks_ahead`."""
+
+        def check(bug_id: int, adapter: LaunchpadAdapter) -> BugComments:
+            return adapter._get_comments(bug_id, None, pattern)
+
+        return self._each_ahead(ids, check, background=True)
+
+    def entries_ahead(self, ids: Iterable[int]) -> dict[int, Future[Bug]] | None:
+        """Start each bug's :meth:`get_bug_entries` read on the read pool; ``None`` as
+        :meth:`search_tasks_ahead`."""
+
+        def entry(bug_id: int, adapter: LaunchpadAdapter) -> Bug:
+            return adapter._get_entry(bug_id)
+
+        return self._each_ahead(ids, entry, background=False)
+
+    def _each_ahead(
+        self, ids: Iterable[int], read: Callable[[int, LaunchpadAdapter], T], *, background: bool
+    ) -> dict[int, Future[T]] | None:
+        if self._in_call_order() or self._config.read_workers <= 1:
+            return None
+        self.connect_soon()
+        pool = self._reads()
+        return {b: pool.submit(partial(read, b), background=background) for b in dict.fromkeys(ids)}
 
     def _ahead(self, read: Callable[[LaunchpadAdapter], T]) -> Future[T] | None:
         if self._in_call_order() or self._config.read_workers <= 1:

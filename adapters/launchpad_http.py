@@ -33,13 +33,15 @@ from pathlib import Path
 from typing import Any, NoReturn
 from xml.parsers.expat import ExpatError, ParserCreate
 
+import httplib2
 from httplib2 import DEFAULT_MAX_REDIRECTS, iri2uri, urlnorm
 from launchpadlib.credentials import RequestTokenAuthorizationEngine
 from launchpadlib.launchpad import Launchpad, LaunchpadOAuthAwareHttp
 from lazr.restfulclient.errors import error_for
 
 from syncsvc.adapters.http import HttpPolicy
-from syncsvc.errors import RemoteAuthError
+from syncsvc.adapters.launchpad_config import LaunchpadConfig
+from syncsvc.errors import ConfigError, RemoteAuthError
 from syncsvc.hosts import AllowedHosts, ForeignHostError
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
@@ -50,6 +52,39 @@ BUSY_DELAYS = (0.0, 1.0, 2.0, 4.0, 8.0, 16.0)
 
 class BadReplyError(Exception):
     """A 2xx answer to a request for JSON that is not JSON; it is no longer cached."""
+
+
+def log_in(config: LaunchpadConfig, allowed: AllowedHosts) -> Any:
+    """A logged-in launchpadlib ``Launchpad`` (:func:`guarded_launchpad`'s): anonymous, or
+    with ``config.credentials_file`` and never an interactive authorization. Raises
+    ConfigError for an unusable service root and what the login's requests raise."""
+    options: dict[str, Any] = {
+        "service_root": config.service_root,
+        "version": config.version,
+        "launchpadlib_dir": str(config.cache_dir),
+        "timeout": config.http.timeout,
+        "proxy_info": httplib2.proxy_info_from_environment
+        if config.proxy_from_environment
+        else None,
+    }
+    launchpad = guarded_launchpad(config.http, allowed)
+    try:
+        if config.credentials_file is None:
+            return launchpad.login_anonymously(config.application_name, **options)
+        engine = NoInteractiveAuthorization(
+            config.service_root, config.application_name, config.credentials_file
+        )
+        return launchpad.login_with(
+            application_name=config.application_name,
+            authorization_engine=engine,
+            credentials_file=str(config.credentials_file),
+            **options,
+        )
+    except ValueError as exc:  # launchpadlib's complaint about the service root
+        raise ConfigError(
+            f"Launchpad service root {config.service_root!r} is not usable: {exc}",
+            hint="give the API root without the version, e.g. https://api.launchpad.net/",
+        ) from exc
 
 
 def guarded_launchpad(policy: HttpPolicy, allowed: AllowedHosts) -> Any:

@@ -41,7 +41,9 @@ from syncsvc.domain.reviews import ChangeReviews
 from syncsvc.models import activity_store, blueprint_store, comment_store, review_store
 from syncsvc.models.base import in_chunks, require_aware
 from syncsvc.models.link_store import confirmed_ids
+from syncsvc.models.link_tables import RelinkPendingRow
 from syncsvc.models.relink_pending import mark_pending
+from syncsvc.models.relink_store import SqlLinkStore
 from syncsvc.models.sync_records import (
     INVISIBLE_BUG_STATE,
     VOTE_FIELD_PREFIX,
@@ -298,6 +300,21 @@ class SqlSyncStore:
     def unsynced_comment_bugs(self, ids: Iterable[int]) -> set[int]:
         """Stored visible bugs among ``ids`` whose comments were never synced."""
         return comment_store.unsynced_comment_bugs(self._session, ids)
+
+    def relink_changes(self, numbers: Iterable[int]) -> list[Change]:
+        """The stored changes among ``numbers`` noted for the next relink (all of them after
+        a note to recompute everything), as the relink reads them, by number."""
+        notes = select(RelinkPendingRow.kind, RelinkPendingRow.ref).where(
+            RelinkPendingRow.kind.in_((PendingKind.CHANGE.value, PendingKind.ALL.value))
+        )
+        wanted, noted = set(numbers), set()
+        for kind, ref in self._session.execute(notes):
+            if kind == PendingKind.ALL.value:
+                noted = wanted
+                break
+            if ref.isdigit():
+                noted.add(int(ref))
+        return list(SqlLinkStore(self._session).changes(noted & wanted)) if noted else []
 
     def save_bug_comments(
         self, found: Sequence[BugComments], *, observed_at: datetime

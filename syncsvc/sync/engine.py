@@ -81,7 +81,15 @@ from syncsvc.sync.ports import (
     WarmUp,
 )
 from syncsvc.sync.spill import Spilled
-from syncsvc.sync.tracked import Awaited, Comments, Write, noting
+from syncsvc.sync.tracked import (
+    Awaited,
+    ChecksAhead,
+    Comments,
+    EntriesStarted,
+    Write,
+    bugs_to_read,
+    noting,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -179,6 +187,8 @@ class _Run:
     claim: ScopeClaim = always_claimed
     reports: list[ScopeReport] = field(default_factory=list)
     spent: bool = False  # the request budget ran out: skip every later scope
+    checks: ChecksAhead | None = None  # started once Gerrit is polled (run_sync's)
+    entries: EntriesStarted | None = None  # started by the searches started ahead
 
     def finish_batch(self) -> None:
         if self.dry_run:
@@ -246,6 +256,7 @@ def run_sync(
     stop: Callable[[], bool] = lambda: False,
     claim: ScopeClaim = always_claimed,
     read_ahead: bool = False,
+    checks: ChecksAhead | None = None,
 ) -> SyncReport:
     """Poll the given sources into ``store``; return what happened per scope.
 
@@ -261,16 +272,17 @@ def run_sync(
     while Gerrit is polled; every write stays on this thread, in the same order.
     With ``read_ahead`` (only for a run alone on its database: a claimed scope's reads
     must wait for its claim), a source that can (:class:`~syncsvc.sync.ports.ReadAhead`)
-    starts every Launchpad project's search at once, before Gerrit is polled, and each
-    scope takes its result in its turn; the source declines when a request budget
-    keeps reads in call order.
-    """
-    run = _Run(store, settings, full, dry_run, now, progress, stop, claim)
+    starts every Launchpad project's search at once, before Gerrit is polled (each then
+    starts the entries it returned, :class:`EntriesStarted`), and each scope takes its
+    result in its turn; the source declines when a request budget keeps reads in call
+    order. ``checks`` starts the checks the relink will want (:class:`ChecksAhead`)."""
+    run = _Run(store, settings, full, dry_run, now, progress, stop, claim, checks=checks)
     started = now()
     if changes is not None and isinstance(bugs, WarmUp):
         bugs.connect_soon()  # Launchpad's login overlaps the Gerrit polls
     ahead: dict[str, Started] = {}
-    if read_ahead and bugs is not None:  # the searches too
+    if read_ahead and bugs is not None:  # the searches too, and the entries they return
+        run.entries = EntriesStarted.of(run, bugs, frozenset(bugs_to_read(run)[1]))
         ahead = _searches_ahead(run, bugs, sorted(set(settings.launchpad_projects)))
     if changes is not None:
         _sync_gerrit(run, changes)
@@ -340,18 +352,13 @@ def _poll_gerrit(run: _Run, source: ChangeSource, projects: list[str], saved: se
 
 def _sync_launchpad(run: _Run, source: BugSource, ahead: dict[str, Started]) -> None:
     polled = set(run.settings.launchpad_projects)
-    covered = polled | set(run.settings.polled_elsewhere)
-    referenced = run.store.referenced_bugs()
-    known = run.store.known_bugs(referenced)
-    todo = sorted(
-        b
-        for b in referenced
-        if run.full or b not in known or (not known[b][0] & covered and not known[b][1])
-    )
+    referenced, todo = bugs_to_read(run)
     comments = Comments(run, source, frozenset(referenced))
+    if run.checks is not None:
+        run.checks.start(run, source, referenced, [search for _, _, search in ahead.values()])
     # Poll first: a referenced bug a search returns is read in the search's batch (see
     # _Awaited); only the ones no search returned are fetched whole afterwards.
-    awaited = Awaited(run, source, comments, frozenset(todo))
+    awaited = Awaited(run, source, comments, frozenset(todo), entries=run.entries)
     for project in sorted(polled):
         scope = f"project:{project}"
 
@@ -394,7 +401,8 @@ def _searches_ahead(run: _Run, source: BugSource, projects: Sequence[str]) -> di
     """Start every project's search at once (:class:`~syncsvc.sync.ports.ReadAhead`); empty
     when the source cannot or declines. Each cursor is read first and the read
     transaction ended, so none is open while the searches are in flight; the time a
-    search was started is its scope's cursor, as in a search started in its turn."""
+    search was started is its scope's cursor, as in a search started in its turn. Each
+    search then starts the run's ``entries`` it returns, before its result is handed over."""
     if not isinstance(source, ReadAhead):
         return {}
     since = {p: run.since(SourceName.LAUNCHPAD, f"project:{p}") for p in projects}
@@ -402,7 +410,8 @@ def _searches_ahead(run: _Run, source: BugSource, projects: Sequence[str]) -> di
     started: dict[str, Started] = {}
     for project in projects:
         at = run.now()
-        search = source.search_tasks_ahead(project, modified_since=since[project])
+        then = {} if run.entries is None else {"then": run.entries.returned}
+        search = source.search_tasks_ahead(project, modified_since=since[project], **then)
         if search is None:  # reads in call order (a request budget): each in its turn
             break
         started[project] = (since[project], at, search)
@@ -489,15 +498,16 @@ def run_linked_comments(
     progress: Callable[[str], None] = lambda _msg: None,
     stop: Callable[[], bool] = lambda: False,
     claim: ScopeClaim = always_claimed,
+    ahead: ChecksAhead | None = None,
 ) -> ScopeReport | None:
     """The ``linked-comments`` scope, run after a relink: check the comments of the tracked
     bugs whose comments were never synced (the bugs the relink just linked), so the next
-    run with nothing new has none left to check. ``None`` when there were none; guarded
-    like :func:`run_sync`'s scopes."""
+    run with nothing new has none left to check, taking the checks ``ahead`` started.
+    ``None`` when there were none; guarded like :func:`run_sync`'s scopes."""
     run = _Run(store, settings, full=False, dry_run=False, now=now, progress=progress,
                stop=stop, claim=claim)  # fmt: skip
-    _catch_up_comments(run, Comments(run, source, frozenset(store.referenced_bugs())),
-                       scope=LINKED_COMMENTS)  # fmt: skip
+    comments = Comments(run, source, frozenset(store.referenced_bugs()), ahead=ahead)
+    _catch_up_comments(run, comments, scope=LINKED_COMMENTS)
     return run.reports[-1] if run.reports else None
 
 

@@ -118,13 +118,43 @@ class ReadAhead(Protocol):
     (a request budget). The future raises, in the scope's turn, what the read raised."""
 
     def search_tasks_ahead(
-        self, project: str, *, modified_since: datetime | None
+        self,
+        project: str,
+        *,
+        modified_since: datetime | None,
+        then: Callable[[list[BugTask]], object] | None = None,
     ) -> Future[list[BugTask]] | None:
-        """Start ``search_tasks(project, modified_since=...)`` (every status) and list it."""
+        """Start ``search_tasks(project, modified_since=...)`` (every status) and list it;
+        ``then(tasks)`` is called with the list before the future holds it."""
         ...
 
     def blueprints_ahead(self, project: str) -> Future[list[Blueprint]] | None:
         """Start ``get_blueprints(project)`` and list it."""
+        ...
+
+
+@runtime_checkable
+class CommentsAhead(Protocol):
+    """A source that can start comment checks that may be wanted later (the bugs a relink
+    is about to link), in its idle time: each waits while any other read of the source is
+    under way, so it delays none. ``None`` when its reads must stay in call order."""
+
+    def comments_ahead(
+        self, ids: Iterable[int], *, pattern: re.Pattern[str] | None = None
+    ) -> Mapping[int, Future[BugComments]] | None:
+        """Start ``get_bug_comments([bug_id], known={}, pattern=pattern)`` for each bug;
+        each future raises, when its result is asked for, what the check raised."""
+        ...
+
+
+@runtime_checkable
+class EntriesAhead(Protocol):
+    """A source that can start reading bug entries before their turn, as :class:`ReadAhead`
+    starts searches; ``None`` when its reads must stay in call order."""
+
+    def entries_ahead(self, ids: Iterable[int]) -> Mapping[int, Future[Bug]] | None:
+        """Start ``get_bug_entries([bug_id])`` for each bug; each future raises, when its
+        result is asked for, what the read raised."""
         ...
 
 
@@ -230,6 +260,12 @@ class SyncStore(Protocol):
 
     def unsynced_comment_bugs(self, ids: Iterable[int]) -> set[int]:
         """The stored, visible bugs among ``ids`` whose comments were never synced."""
+        ...
+
+    def relink_changes(self, numbers: Iterable[int]) -> list[Change]:
+        """The stored changes among ``numbers`` the next relink will look at (saved or
+        changed since the last one, or all when it recomputes everything), by number, as
+        the relink reads them."""
         ...
 
     def reviews_due(self) -> dict[int, tuple[datetime, str]]:

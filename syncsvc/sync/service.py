@@ -31,6 +31,7 @@ from syncsvc.sync.memory import release_memory
 from syncsvc.sync.ports import BugSource, ChangeSource, ScopeClaim, SyncDatabase
 from syncsvc.sync.relink import RelinkReport, relink
 from syncsvc.sync.reviews import REVIEWS, StartedReviews, run_reviews, start_reviews
+from syncsvc.sync.tracked import ChecksAhead
 
 Sources = Callable[[], tuple[BugSource | None, ChangeSource | None]]
 REVIEWS_AFTER_FAILURE = "a scope failed"  # the reviews scope's `skipped`: left for the next run
@@ -131,7 +132,10 @@ def sync_and_relink(
     stored ones, when the relink did not run); it is the last scope of the outcome's
     report, skipped when the budget was spent or a scope failed. Alone on its database
     (no ``claim``), a sync starts that read right after the relink, so that it overlaps
-    the comment checks (:func:`~syncsvc.sync.reviews.start_reviews`).
+    the comment checks (:func:`~syncsvc.sync.reviews.start_reviews`), and (not in a dry
+    run) it starts the comment checks the relink is likely to want as soon as Gerrit is
+    polled, in the Launchpad reads' idle time (:class:`~syncsvc.sync.tracked.ChecksAhead`);
+    the ``linked-comments`` scope takes them in its turn, and the run's end drops the rest.
 
     ``sources`` is called once the lock is held (a recording starts only then).
     Links and states are refreshed only from complete data: when a scope failed
@@ -144,9 +148,10 @@ def sync_and_relink(
     lock: AbstractContextManager[None] = (
         database.sync_lock(wait=wait) if claim is None else nullcontext()
     )
-    with lock:
+    with lock, ChecksAhead() as checks:
         bugs, changes = sources()
         ahead = claim is None  # alone on the database: later scopes' reads may start early
+        early = checks if ahead and not dry_run else None
         with database.sync_store() as store:
             blueprint_reads = (
                 start_blueprints(store, bugs, settings=settings, full=full, now=now)
@@ -165,6 +170,7 @@ def sync_and_relink(
                 stop=stop,
                 claim=claim or always_claimed,
                 read_ahead=ahead,
+                checks=early,
             )
             if bugs is not None and not report.left:
                 blueprints = run_blueprints(
@@ -183,6 +189,7 @@ def sync_and_relink(
             return _after_relink(
                 database, outcome, bugs, changes, started, settings=settings, links=links,
                 dry_run=dry_run, wait=wait, progress=progress, stop=stop, now=now, claim=claim,
+                checks=early,
             )  # fmt: skip
         finally:
             if started is not None:  # the source takes no other call while it reads
@@ -204,16 +211,18 @@ def _after_relink(
     stop: Callable[[], bool],
     now: Callable[[], datetime],
     claim: ScopeClaim | None,
+    checks: ChecksAhead | None,
 ) -> SyncOutcome:
     """The scopes that follow the relink (see :func:`sync_and_relink`): the linked bugs'
-    comment checks (and one more relink when they saved any), then the review messages,
-    taken from ``started`` where that read was started after the relink."""
+    comment checks, taken from ``checks`` where they were started early (and one more
+    relink when they saved any), then the review messages, taken from ``started`` where
+    that read was started after the relink."""
     report = outcome.sync
     if bugs is not None and outcome.links is not None and not dry_run:
         with database.sync_store() as store:
             checked = run_linked_comments(
                 store, bugs, settings=settings, now=now, progress=progress, stop=stop,
-                claim=claim or always_claimed,
+                claim=claim or always_claimed, ahead=checks,
             )  # fmt: skip
         if checked is not None:
             outcome = _with_comments(database, outcome, checked, links, now=now, wait=wait)

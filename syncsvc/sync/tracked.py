@@ -1,5 +1,7 @@
 """What a Launchpad poll reads beside its searched tasks: tracked bugs' comments and
-the referenced bugs a first sync needs (see :mod:`syncsvc.sync.engine`).
+the referenced bugs a first sync needs (see :mod:`syncsvc.sync.engine`), and the comment
+checks of the bugs the relink after it is likely to link, started early
+(:class:`ChecksAhead`).
 
 Each ``of_*`` method does its requests at once, while no transaction is open, and
 returns a :data:`Write` that puts the result into its batch's transaction, so a
@@ -8,14 +10,17 @@ remote failure leaves the batch and its cursor uncommitted.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from syncsvc.domain import Bug, BugComments, BugTask, SaveCounts
-from syncsvc.reconcile.footers import GERRIT_EVIDENCE
-from syncsvc.sync.ports import BugSource, OpenBugSource
+from syncsvc.domain.statuses import LinkKind
+from syncsvc.reconcile.footers import GERRIT_EVIDENCE, change_edges
+from syncsvc.sync.ports import BugSource, CommentsAhead, EntriesAhead, OpenBugSource
 
 if TYPE_CHECKING:
     from syncsvc.sync.engine import _Run as Run
@@ -36,6 +41,7 @@ class Comments:
     source: BugSource
     tracked: frozenset[int]
     checked: set[int] = field(default_factory=set)
+    ahead: ChecksAhead | None = None  # checks started before the relink, taken when due
 
     def of_bugs(self, batch: Sequence[Bug]) -> Write:
         """Check the visible tracked bugs of a fetched batch: only those whose
@@ -71,7 +77,12 @@ class Comments:
         if not ids:
             return []
         self.run.idle()
-        return list(self.source.get_bug_comments(ids, known=known, pattern=GERRIT_EVIDENCE))
+        started = self.ahead.take(ids, known) if self.ahead is not None else {}
+        rest = [b for b in ids if b not in started]
+        read = self.source.get_bug_comments if rest else None
+        # these first: the started ones are background reads, which wait for them
+        found = iter(list(read(rest, known=known, pattern=GERRIT_EVIDENCE)) if read else [])
+        return [started[b].result() if b in started else next(found) for b in dict.fromkeys(ids)]
 
     def _writer(self, ids: Sequence[int], found: Sequence[BugComments]) -> Write:
         def write(observed: datetime) -> SaveCounts:
@@ -104,6 +115,7 @@ class Awaited:
     todo: frozenset[int]
     done: set[int] = field(default_factory=set)
     bug_counts: SaveCounts = field(default_factory=SaveCounts)
+    entries: EntriesStarted | None = None  # entries started as searches returned them
 
     def of_tasks(self, batch: Sequence[BugTask]) -> Write:
         """Read the batch's awaited bugs and check its other tracked bugs' comments."""
@@ -112,7 +124,10 @@ class Awaited:
         bugs: list[Bug] = []
         if ids:
             self.run.idle()
-            bugs = list(self._reader()(ids))
+            started = self.entries.take(ids) if self.entries is not None else {}
+            rest = [b for b in ids if b not in started]
+            found = iter(list(self._reader()(rest)) if rest else [])
+            bugs = [started[b].result() if b in started else next(found) for b in ids]
         bug_comments = self.comments.of_bugs(bugs)
         others = self.comments.of_ids(
             sorted(in_batch & self.comments.tracked - self.comments.checked - set(ids))
@@ -132,6 +147,20 @@ class Awaited:
         return self.source.get_bugs
 
 
+def bugs_to_read(run: Run) -> tuple[set[int], list[int]]:
+    """The tracked bugs, and those of them a first (or ``--full``) sync must read: not
+    stored, or stored with no task in a polled project while not all tasks are complete
+    (read in a search's batch by :class:`Awaited`, or in the referenced scope)."""
+    covered = set(run.settings.launchpad_projects) | set(run.settings.polled_elsewhere)
+    referenced = run.store.referenced_bugs()
+    known = run.store.known_bugs(referenced)
+    return referenced, sorted(
+        b
+        for b in referenced
+        if run.full or b not in known or (not known[b][0] & covered and not known[b][1])
+    )
+
+
 def noting(into: set[int], keys: Iterable[int]) -> Write:
     """A writer that only adds ``keys`` to ``into`` once its batch is written."""
 
@@ -140,3 +169,125 @@ def noting(into: set[int], keys: Iterable[int]) -> Write:
         return SaveCounts()
 
     return write
+
+
+@dataclass
+class ChecksAhead:
+    """Comment checks started before the relink, for the bugs it is likely to link.
+
+    After a relink, the ``linked-comments`` scope checks the comments of the tracked
+    bugs never checked, which are mostly bugs the relink has just linked through a
+    footer of a change that a commitment names. Those are known once Gerrit is polled,
+    so their checks can run in the Launchpad read pool's idle time while the sync and
+    the relink go on (:meth:`start`). The scope then takes the ones it needs
+    (:meth:`take`): the same requests, their results saved in the same place, at the
+    same time, as if read in its turn. A check the scope does not need (the relink did
+    not link the bug, or did not run) is one request more than before; nothing read
+    ahead is ever written unless the scope takes it.
+    """
+
+    started: dict[int, Future[BugComments]] = field(default_factory=dict)
+
+    def start(
+        self,
+        run: Run,
+        source: BugSource,
+        tracked: Iterable[int],
+        searched: Iterable[Future[list[BugTask]]],
+    ) -> None:
+        """Start the checks of the bugs the next relink is likely to link whose comments it
+        would then check (see :func:`likely_linked`), when ``source`` can."""
+        if not isinstance(source, CommentsAhead):
+            return
+        wanted = likely_linked(run, set(tracked), searched)
+        run.idle()
+        if wanted and (started := source.comments_ahead(wanted, pattern=GERRIT_EVIDENCE)):
+            self.started.update(started)
+
+    def take(
+        self, ids: Iterable[int], known: Mapping[int, datetime]
+    ) -> dict[int, Future[BugComments]]:
+        """Hand over (once) the started checks of ``ids``: those of bugs with no ``known``
+        date, which is how they were started."""
+        return {b: self.started.pop(b) for b in ids if b in self.started and b not in known}
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Cancel the checks not taken or started and wait for the others: none outlives
+        the run (the source may be closed next)."""
+        # A cancelled check never runs; only those under way (or done) are waited for.
+        wait([future for future in self.started.values() if not future.cancel()])
+        self.started.clear()
+
+
+def likely_linked(
+    run: Run, tracked: set[int], searched: Iterable[Future[list[BugTask]]]
+) -> list[int]:
+    """The bugs whose comments the ``linked-comments`` scope is likely to check after the
+    relink: named by a strong edge (``Closes-Bug``, ``Partial-Bug``, a ``bug/N`` topic) of
+    a change that commitments name or are confirmed-linked to, which the relink links
+    (:func:`~syncsvc.reconcile.diff`'s transitive links), among the changes the relink
+    will look at (saved or changed since the last one: a no-change run reads none); not
+    tracked yet (tracked bugs are checked during the sync); and stored with comments
+    never checked, or not stored but returned by a search already done (its batch
+    stores it)."""
+    changes = run.store.relink_changes(run.store.referenced_changes())
+    named = {
+        int(edge.id)
+        for change in changes
+        for edge in change_edges(change)
+        if edge.kind is LinkKind.BUG and edge.strong and edge.id.isdigit()
+    } - tracked
+    if not named:
+        return []
+    stored = run.store.known_bugs(named)
+    unsynced = run.store.unsynced_comment_bugs(named)
+    found = {
+        task.bug_id
+        for search in searched
+        if search.done() and not search.cancelled() and search.exception() is None
+        for task in search.result()
+    }
+    return sorted(b for b in named if b in unsynced or (b not in stored and b in found))
+
+
+@dataclass
+class EntriesStarted:
+    """The entries :class:`Awaited` will read, started by the searches started ahead.
+
+    A search started ahead of its scope's turn (``ReadAhead``) hands the tasks it found to
+    :meth:`returned` before its result is available, which starts the entries of the
+    awaited bugs among them on the read pool, each bug once. They are read while Gerrit
+    is polled instead of in the search's first batch; the batch takes them
+    (:meth:`take`): the same requests, the same records, saved where they were.
+    """
+
+    source: EntriesAhead
+    todo: frozenset[int]
+    started: dict[int, Future[Bug]] = field(default_factory=dict)  # not taken yet
+    asked: set[int] = field(default_factory=set)  # every bug started, taken or not
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def of(cls, run: Run, source: BugSource, todo: frozenset[int]) -> EntriesStarted | None:
+        """Entries for ``todo`` started from ``source``'s searches, or ``None`` when it cannot
+        read entries alone or the run reads whole bugs (``--full``)."""
+        if run.full or not todo or not isinstance(source, OpenBugSource):
+            return None  # Awaited reads whole bugs, or nothing
+        return cls(source, todo) if isinstance(source, EntriesAhead) else None
+
+    def returned(self, tasks: Iterable[BugTask]) -> None:
+        """Start the entries of the awaited bugs among ``tasks`` not started yet (called on
+        the read pool's thread by a search started ahead)."""
+        with self.lock:
+            ids = sorted({t.bug_id for t in tasks} & self.todo - self.asked)
+            if ids and (started := self.source.entries_ahead(ids)):
+                self.started.update(started)
+                self.asked.update(started)
+
+    def take(self, ids: Iterable[int]) -> dict[int, Future[Bug]]:
+        """Hand over (once) the started entries of ``ids``."""
+        with self.lock:
+            return {b: self.started.pop(b) for b in ids if b in self.started}

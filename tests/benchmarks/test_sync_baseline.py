@@ -17,6 +17,8 @@ from syncsvc.cli.context import AppContext
 from syncsvc.cli.runs import sync_with
 from syncsvc.config import Config
 from syncsvc.sync.engine import LINKED_COMMENTS
+from syncsvc.sync.tracked import ChecksAhead
+from syncsvc.testing.fake_launchpad import FakeMessage
 
 
 class TestBenchmarkSmoke:
@@ -180,3 +182,68 @@ class TestThreadedReadsChangeNothing:
         assert sequential["links"]
         assert threaded == sequential
         assert asked_on_threads == asked_one_by_one
+
+
+class TestChecksAheadChangeNothing:
+    """The linked bugs' comment checks started before the relink store what checks in turn do."""
+
+    def test_same_rows_requests_and_report_as_checks_after_the_relink(
+        self, tmp_path, monkeypatch
+    ) -> None:
+        """Bug 1990017 (closed by referenced change 900017) carries a Gerrit-hook comment
+        naming change 900020: with its check started ahead, the first sync takes it (and
+        1990004's) in linked-comments, relinks again for the comment, and leaves the same
+        rows, requests and scope reports as a sync that checks both after the relink."""
+        taken: list[int] = []
+        take = ChecksAhead.take
+
+        def spy(self: ChecksAhead, ids, known):  # what ChecksAhead.take hands over
+            found = take(self, ids, known)
+            taken.extend(found)
+            return found
+
+        monkeypatch.setattr(ChecksAhead, "take", spy)
+        fix = FakeMessage(
+            "Fix proposed to branch: master\nReview: https://review.opendev.org/900020",
+            subject="Fix proposed to manila (master)",
+            owner="hudson-openstack",
+        )
+        results = []
+        with bench.benchmark_servers(tasks=30, changes=40) as (servers, data):
+            servers.launchpad.bugs[1990017].messages.append(fix)
+            for ahead in (False, True):
+                if not ahead:
+                    monkeypatch.setattr(launchpad.LaunchpadAdapter, "comments_ahead",
+                                        lambda *_a, **_k: None)  # fmt: skip
+                else:
+                    monkeypatch.undo()
+                    monkeypatch.setattr(ChecksAhead, "take", spy)
+                db_url = f"sqlite:///{tmp_path / f'ahead-{ahead}.sqlite'}"
+                bench.prepare_database(db_url, data)
+                servers.launchpad.clear_requests()
+                servers.gerrit.requests.clear()
+                cfg = demo_config(
+                    Config(),
+                    gerrit_url=servers.gerrit_url,
+                    launchpad_root=servers.launchpad_service_root,
+                )
+                ctx = AppContext(db_url=db_url, verbosity=-1)
+                try:
+                    outcome = sync_with(ctx, cfg, cache_dir=tmp_path / f"cache-{ahead}")
+                finally:
+                    ctx.close()
+                paths = sorted(r.path for r in servers.launchpad.requests)
+                scopes = [
+                    (s.source, s.scope, s.fetched, s.counts, s.comments, s.error, s.skipped)
+                    for s in outcome.sync.scopes
+                ]
+                assert outcome.links is not None
+                links = (outcome.links.added, outcome.links.updated, outcome.links.transitions)
+                results.append((_dump(db_url), paths, len(servers.gerrit.requests), scopes, links))
+        (in_turn, *asked_in_turn), (early, *asked_early) = results
+        assert sorted(taken) == [1990004, 1990017]
+        linked = [s for s in asked_in_turn[2] if s[1] == LINKED_COMMENTS]
+        assert [(s[2], s[4].inserted) for s in linked] == [(2, 1)]
+        assert any("900020" in repr(row) for row in in_turn["links"])
+        assert early == in_turn
+        assert asked_early == asked_in_turn
