@@ -41,6 +41,7 @@ from syncsvc.config import Config
 from syncsvc.domain import SEARCH_STATUSES, Account, ActionItem, Day, Event, Ref, RefKind, Topic
 from syncsvc.models import db, repo
 from syncsvc.parse.reimport import REIMPORT
+from syncsvc.sync.service import SyncOutcome
 from syncsvc.testing.dataset import (
     accounts_in,
     apply_launchpad_dataset,
@@ -273,15 +274,20 @@ def our_sync(servers: SampleServers, db_url: str, cache_dir: Path) -> int:
     return sync_once(servers.gerrit_url, servers.launchpad_service_root, db_url, cache_dir)
 
 
-def sync_once(gerrit_url: str, launchpad_root: str, db_url: str, cache_dir: Path) -> int:
-    """`syncsvc sync` with the demo projects at these fakes; returns how many records it
-    fetched (bugs, tasks, changes). Raises RuntimeError when a scope failed."""
+def sync_outcome(gerrit_url: str, launchpad_root: str, db_url: str, cache_dir: Path) -> SyncOutcome:
+    """`syncsvc sync` with the demo projects at these fakes: its scopes and its relink."""
     cfg = demo_config(Config(), gerrit_url=gerrit_url, launchpad_root=launchpad_root)
     app_ctx = AppContext(db_url=db_url, verbosity=-1)
     try:
-        report = sync_with(app_ctx, cfg, cache_dir=cache_dir).sync
+        return sync_with(app_ctx, cfg, cache_dir=cache_dir)
     finally:
         app_ctx.close()
+
+
+def sync_once(gerrit_url: str, launchpad_root: str, db_url: str, cache_dir: Path) -> int:
+    """`syncsvc sync` with the demo projects at these fakes; returns how many records it
+    fetched (bugs, tasks, changes). Raises RuntimeError when a scope failed."""
+    report = sync_outcome(gerrit_url, launchpad_root, db_url, cache_dir).sync
     if report.failed:
         failures = [f"{s.source} {s.scope}: {s.error}" for s in report.scopes if s.error]
         raise RuntimeError(f"syncsvc sync failed: {failures}")

@@ -12,10 +12,7 @@ import sync_baseline as bench
 import sync_rss
 
 from syncsvc.adapters import launchpad
-from syncsvc.cli.commands.demo import DEMO_GERRIT_PROJECTS, demo_config
-from syncsvc.cli.context import AppContext
-from syncsvc.cli.runs import sync_with
-from syncsvc.config import Config
+from syncsvc.cli.commands.demo import DEMO_GERRIT_PROJECTS
 from syncsvc.sync.engine import LINKED_COMMENTS
 from syncsvc.sync.tracked import ChecksAhead
 from syncsvc.testing.fake_launchpad import FakeMessage
@@ -87,16 +84,14 @@ class TestFirstSyncSettles:
             for _ in range(2):
                 servers.launchpad.clear_requests()
                 servers.gerrit.requests.clear()
-                cfg = demo_config(
-                    Config(),
-                    gerrit_url=servers.gerrit_url,
-                    launchpad_root=servers.launchpad_service_root,
+                outcomes.append(
+                    bench.sync_outcome(
+                        servers.gerrit_url,
+                        servers.launchpad_service_root,
+                        db_url,
+                        tmp_path / "cache",
+                    )
                 )
-                ctx = AppContext(db_url=db_url, verbosity=-1)
-                try:
-                    outcomes.append(sync_with(ctx, cfg, cache_dir=tmp_path / "cache"))
-                finally:
-                    ctx.close()
                 counts.append((len(servers.launchpad.requests), len(servers.gerrit.requests)))
         first, second = outcomes
         linked = [s for s in first.sync.scopes if s.scope == LINKED_COMMENTS]
@@ -222,16 +217,12 @@ class TestChecksAheadChangeNothing:
                 bench.prepare_database(db_url, data)
                 servers.launchpad.clear_requests()
                 servers.gerrit.requests.clear()
-                cfg = demo_config(
-                    Config(),
-                    gerrit_url=servers.gerrit_url,
-                    launchpad_root=servers.launchpad_service_root,
+                outcome = bench.sync_outcome(
+                    servers.gerrit_url,
+                    servers.launchpad_service_root,
+                    db_url,
+                    tmp_path / f"cache-{ahead}",
                 )
-                ctx = AppContext(db_url=db_url, verbosity=-1)
-                try:
-                    outcome = sync_with(ctx, cfg, cache_dir=tmp_path / f"cache-{ahead}")
-                finally:
-                    ctx.close()
                 paths = sorted(r.path for r in servers.launchpad.requests)
                 scopes = [
                     (s.source, s.scope, s.fetched, s.counts, s.comments, s.error, s.skipped)
