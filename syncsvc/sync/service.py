@@ -27,7 +27,7 @@ from syncsvc.sync.engine import (
     run_linked_comments,
     run_sync,
 )
-from syncsvc.sync.memory import release_memory
+from syncsvc.sync.memory import release_after
 from syncsvc.sync.ports import BugSource, ChangeSource, ScopeClaim, SyncDatabase
 from syncsvc.sync.relink import RelinkReport, relink
 from syncsvc.sync.reviews import REVIEWS, StartedReviews, run_reviews, start_reviews
@@ -294,8 +294,8 @@ def _relinked(
             "sync stopped by SIGTERM after its last committed batch",
             hint="run it again: it continues from the committed cursors",
         )
-    # What the fetch and save phase freed would otherwise sit under the relink's peak.
-    release_memory()
+    # What a large fetch and save freed would otherwise sit under the relink's peak.
+    release_after(sum(scope.fetched for scope in report.scopes))
     try:
         relinked = refresh_links(database, links, now=now(), wait=wait, dry_run=dry_run)
     except LockedError:

@@ -54,3 +54,17 @@ class TestReleaseMemory:
         monkeypatch.setattr(memory, "_malloc_trim", lambda: None)
         memory.release_memory()  # collects, calls nothing
         assert memory._malloc_trim() is None
+
+
+class TestReleaseAfter:
+    def test_only_after_a_large_fetch(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A sync that fetched fewer records than the bound skips the collection; one that
+        fetched as many releases once."""
+        calls: list[None] = []
+        monkeypatch.setattr(memory, "release_memory", lambda: calls.append(None))
+        assert memory.release_after(memory.RELEASE_AFTER - 1) is False
+        assert calls == []
+        assert memory.release_after(memory.RELEASE_AFTER) is True
+        assert calls == [None]
+        assert memory.release_after(5, at_least=5) is True
+        assert len(calls) == 2
