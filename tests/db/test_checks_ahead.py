@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from test_sync_engine import (
     FIX_PROPOSED,
@@ -43,7 +44,7 @@ from syncsvc.domain import (
 from syncsvc.errors import RemoteUnavailableError
 from syncsvc.models.relink_pending import clear_pending, load_pending
 from syncsvc.models.sync_store import SqlSyncStore
-from syncsvc.sync.engine import run_linked_comments, run_sync
+from syncsvc.sync.engine import ScopeReport, run_linked_comments, run_sync
 from syncsvc.sync.tracked import ChecksAhead, EntriesStarted
 from syncsvc.testing.storage import save_event
 
@@ -116,6 +117,16 @@ def _first_sync(store, gerrit, launchpad, checks: ChecksAhead | None):
                     read_ahead=True, checks=checks)  # fmt: skip
 
 
+def _assert_closed_checked(report: ScopeReport | None, engine: Engine) -> None:
+    """linked-comments checked CLOSED once and stored its one comment."""
+    assert report is not None
+    assert (report.scope, report.fetched, report.comments.inserted) == (
+        "linked-comments", 1, 1,
+    )  # fmt: skip
+    fix = replace(FIX_PROPOSED, bug_id=CLOSED)
+    assert committed(engine)["comments"] == {CLOSED: BugComments(CLOSED, T0, (fix,), fetched=True)}
+
+
 class TestChecksAhead:
     """What the linked-comments scope would check after the relink starts before it."""
 
@@ -140,14 +151,7 @@ class TestChecksAhead:
                                          ahead=checks)  # fmt: skip
             assert checks.started == {}
         assert gerrit.calls == []  # taken: no request of its own
-        assert report is not None
-        assert (report.scope, report.fetched, report.comments.inserted) == (
-            "linked-comments", 1, 1,
-        )  # fmt: skip
-        fix = replace(FIX_PROPOSED, bug_id=CLOSED)
-        assert committed(engine)["comments"] == {
-            CLOSED: BugComments(CLOSED, T0, (fix,), fetched=True)
-        }
+        _assert_closed_checked(report, engine)
 
     def test_the_same_rows_and_report_as_checks_in_turn(
         self, sources, store, engine, session
@@ -161,14 +165,7 @@ class TestChecksAhead:
         gerrit.calls.clear()
         report = run_linked_comments(store, launchpad, settings=SETTINGS, now=lambda: T0)
         assert gerrit.calls == [("comments", (CLOSED,), {})]
-        assert report is not None
-        assert (report.scope, report.fetched, report.comments.inserted) == (
-            "linked-comments", 1, 1,
-        )  # fmt: skip
-        fix = replace(FIX_PROPOSED, bug_id=CLOSED)
-        assert committed(engine)["comments"] == {
-            CLOSED: BugComments(CLOSED, T0, (fix,), fetched=True)
-        }
+        _assert_closed_checked(report, engine)
 
     def test_a_check_not_wanted_is_dropped_unwritten(self, sources, store, engine) -> None:
         """The relink did not link CLOSED: linked-comments has nothing to check, and the
