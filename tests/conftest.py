@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from demo_templates import DemoTemplates
 from helpers import POSTGRES_URL_ENV, private_schema, quieten
 from lazr.restfulclient._browser import Browser
 from schema_templates import HeadSchemaTemplates
@@ -83,6 +84,17 @@ def head_schema_from_template(tmp_path_factory: pytest.TempPathFactory) -> Itera
 def reference_summary() -> Path:
     """The Manila Wallaby PTG summary as mailed (tests/data/seed, see its README)."""
     return DATA / "seed" / "manila-wallaby-ptg-summary.html"
+
+
+@pytest.fixture(scope="session")
+def demo_templates(
+    head_schema_from_template: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DemoTemplates]:
+    """Databases after `syncsvc demo`: one real run per backend and arguments in each
+    test process, copies after that (see :mod:`demo_templates`)."""
+    templates = DemoTemplates(tmp_path_factory.mktemp("demo"), os.environ.get(POSTGRES_URL_ENV))
+    yield templates
+    templates.close()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 
 from syncsvc.adapters.http import no_wait
 from syncsvc.cli import wiring
-from syncsvc.cli.app import app
 
 
 @pytest.fixture(autouse=True)
@@ -38,11 +37,14 @@ def imported(db_url, tmp_path):
 
 
 @pytest.fixture
-def demo_db(db_url, quiet_clients):
+def demo_db(db_url, quiet_clients, demo_templates):
     """A database after `syncsvc demo`: imported, synced against the fakes, linked."""
-    result = CliRunner().invoke(app, ["--db", db_url, "demo"])
-    assert result.exit_code == 0, result.stderr
-    return db_url
+    return demo_templates.demo(db_url, (), check=_demo_listed_actions)
+
+
+def _demo_listed_actions(stdout: str) -> None:
+    assert "saved event 1: 20 new" in stdout, stdout
+    assert "758868" in stdout, stdout
 
 
 @pytest.fixture

@@ -19,18 +19,23 @@ AT = ["--at", "2021-06-18T12:00:00+00:00"]
 
 
 @pytest.fixture
-def squash_db(db_url, quiet_clients):
+def squash_db(db_url, quiet_clients, demo_templates):
     """A database after `syncsvc demo --squash`."""
-    return demo_squash(db_url)
+    return demo_templates.demo(db_url, ("--squash",), check=check_demo_squash)
 
 
 def demo_squash(db_url: str) -> str:
     """Run `syncsvc demo --squash` on ``db_url``, check its summary and return the URL."""
     result = CliRunner().invoke(app, ["--db", db_url, "demo", "--squash"])
     assert result.exit_code == 0, result.stderr
-    assert "Totals: open 180 → 130, New 30 → 10" in result.stdout  # the plan, before the day
-    assert "squash sample-squash: 4 snapshots, last 2021-06-18 09:00 UTC" in result.stdout
+    check_demo_squash(result.stdout)
     return db_url
+
+
+def check_demo_squash(stdout: str) -> None:
+    """The summary `syncsvc demo --squash` prints: the plan before the day, the snapshots."""
+    assert "Totals: open 180 → 130, New 30 → 10" in stdout
+    assert "squash sample-squash: 4 snapshots, last 2021-06-18 09:00 UTC" in stdout
 
 
 @pytest.fixture(
