@@ -4,7 +4,9 @@ A demo imports the example summary, starts the sample fakes and syncs against th
 about 1.5 s on SQLite and 3 s on PostgreSQL, and some 200 tests start from its
 database. Its result does not depend on the database it writes to (the fakes' port
 and the clock aside, which those tests do not read), so each test process runs each
-demo for real once, into a template, and serves later requests with a copy:
+demo for real once, into a template, and serves later requests with a copy (other
+databases that many tests start from, such as the squash sample's sync, are served
+the same way through :meth:`DemoTemplates.database`):
 
 - SQLite: SQLite's backup API, page for page;
 - PostgreSQL: the template lives in its own schema for the session; a copy empties
@@ -12,7 +14,8 @@ demo for real once, into a template, and serves later requests with a copy:
   foreign-key order and sets every sequence where the template's stands, in one
   transaction on the server.
 
-The first run's output is checked by the caller (``check``).
+The first run's output is checked by the caller (``check``); and
+``tests/cli/test_demo_templates.py`` checks that a copy holds a real demo's rows.
 """
 
 from __future__ import annotations
@@ -43,7 +46,8 @@ def _schema_of(url: str) -> str:
 
 
 class DemoTemplates:
-    """Serves `syncsvc demo ARGS` databases from one real run per backend and ARGS."""
+    """Serves databases such as `syncsvc demo ARGS` leaves from one real run per
+    backend and kind."""
 
     def __init__(self, folder: Path, postgres_base: str | None) -> None:
         self.folder = folder
@@ -57,20 +61,30 @@ class DemoTemplates:
 
     def demo(self, db_url: str, args: tuple[str, ...], check: Check) -> str:
         """``db_url`` as `syncsvc demo ARGS` leaves it; returns ``db_url``."""
+
+        def run(url: str) -> None:
+            result = CliRunner().invoke(app, ["--db", url, "demo", *args])
+            assert result.exit_code == 0, result.stderr
+            check(result.stdout)
+
+        return self.database(db_url, ("demo", *args), run)
+
+    def database(self, db_url: str, key: tuple[str, ...], make: Callable[[str], None]) -> str:
+        """``db_url`` as ``make(url)`` leaves an empty database (at head on PostgreSQL),
+        ``make`` run once per backend and ``key``; returns ``db_url``."""
         backend = make_url(db_url).get_backend_name()
-        key = (backend, args)
-        if key not in self.templates:
-            self.templates[key] = self._run(backend, args, check)
-        template = self.templates[key]
+        if (backend, key) not in self.templates:
+            self.templates[backend, key] = self._make(backend, make)
+        template = self.templates[backend, key]
         if backend == "sqlite":
             _copy_sqlite(template, db_url)
         else:
             _copy_postgresql(template, db_url)
         return db_url
 
-    def _run(self, backend: str, args: tuple[str, ...], check: Check) -> str:
+    def _make(self, backend: str, make: Callable[[str], None]) -> str:
         if backend == "sqlite":
-            url = f"sqlite:///{self.folder / f'demo-{len(self.templates)}.sqlite'}"
+            url = f"sqlite:///{self.folder / f'template-{len(self.templates)}.sqlite'}"
         else:
             assert self.postgres_base, "a PostgreSQL db_url without a server"
             url = upgrade_postgresql(
@@ -78,9 +92,7 @@ class DemoTemplates:
             )
         with pytest.MonkeyPatch.context() as monkeypatch:
             quieten(monkeypatch, self.folder)
-            result = CliRunner().invoke(app, ["--db", url, "demo", *args])
-        assert result.exit_code == 0, result.stderr
-        check(result.stdout)
+            make(url)
         return url
 
 

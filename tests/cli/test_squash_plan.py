@@ -25,9 +25,16 @@ ITEM_KEYS = [
 
 
 @pytest.fixture
-def squash_db(db_url, quiet_clients, tmp_path):
+def squash_db(db_url, quiet_clients, demo_templates, tmp_path_factory):
     """A database after `syncsvc sync` with open_bugs on against the squash sample's fakes
-    (no squash day played)."""
+    (no squash day played); the sync runs once per test process and backend."""
+    return demo_templates.database(
+        db_url, ("squash-sample-sync",), lambda url: _sync_squash_sample(url, tmp_path_factory)
+    )
+
+
+def _sync_squash_sample(db_url: str, tmp_path_factory) -> None:
+    tmp_path = tmp_path_factory.mktemp("squash-sync")
     with squash_servers() as servers:
         lp, gerrit = servers.launchpad.service_root, servers.gerrit.url
         config = tmp_path / "syncsvc.toml"
@@ -40,7 +47,6 @@ def squash_db(db_url, quiet_clients, tmp_path):
         )
         result = CliRunner().invoke(app, ["--db", db_url, "--config", str(config), "sync"])
     assert result.exit_code == 0, result.stderr
-    return db_url
 
 
 def plan_json(db_url: str, *args: str) -> dict:
