@@ -26,7 +26,7 @@ from functools import reduce
 
 import numpy as np
 
-from syncsvc.domain import Account, Bug, Change, Identity, LinkKind, StoredAction
+from syncsvc.domain import Account, Bug, ChangeFacts, Identity, LinkKind, StoredAction
 from syncsvc.domain.keys import id_order, lp_project, repo_name
 from syncsvc.reconcile.evidence import (
     Candidate,
@@ -96,7 +96,7 @@ class _Index:
         for i, change in enumerate(self.changes):
             project = repo_name(change.project)
             self.projects.append(names.setdefault(project, project))
-            days.append(change.updated.date().toordinal())
+            days.append(change.day.toordinal())
             numbers.append(change.number)
             bodies.append(bool(change.body))
             if change.topic:
@@ -377,7 +377,7 @@ class CandidatePool:
     else by the statistics of the records given.
     """
 
-    changes: Sequence[Change]
+    changes: Sequence[ChangeFacts]
     bugs: Sequence[Bug]
     identities: Sequence[Identity] = ()
     team_projects: Sequence[str] = ()

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from syncsvc.domain import BugMessage, Change, Ref, RefKind
+from syncsvc.domain import BugMessage, ChangeFacts, Ref, RefKind
 from syncsvc.domain.links import (
     Edge,
     LinkSource,
@@ -127,7 +127,7 @@ def parse_bug_message(message: BugMessage) -> FixMessage | None:
 # --- Edges ---------------------------------------------------------------------------
 
 
-def change_edges(change: Change) -> tuple[Edge, ...]:
+def change_edges(change: ChangeFacts) -> tuple[Edge, ...]:
     """Edges from a change's footers (bugs, then blueprints) and its topic."""
     n, footers = change.number, change.footers
     if not (change.topic or footers.closes_bug or footers.blueprints) and not (
@@ -192,7 +192,9 @@ def message_edge(message: BugMessage) -> Edge | None:
     return Edge(fix.change, LinkKind.BUG, bug, source, fix.relation, confidence, evidence)
 
 
-def collect_edges(changes: Iterable[Change], messages: Iterable[BugMessage]) -> tuple[Edge, ...]:
+def collect_edges(
+    changes: Iterable[ChangeFacts], messages: Iterable[BugMessage]
+) -> tuple[Edge, ...]:
     """All edges, one per (change, kind, id, source) keeping the most confident, sorted by
     change, kind, id and source."""
     best: dict[tuple[int, LinkKind, str, LinkSource], Edge] = {}
