@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
@@ -28,6 +28,7 @@ from syncsvc.domain import (
     Pending,
     Plan,
     Ref,
+    RelinkChange,
     StoredAction,
     StoredIdentity,
     TopicRefs,
@@ -54,13 +55,11 @@ _SLICE = 1000  # rows per fetch when reading a whole table
 T = TypeVar("T")
 
 
-#: What the relink reads of a change (see :func:`_relink_change`).
+#: What the relink reads of every change (see :func:`_relink_change`).
 _RELINK_COLUMNS = (
     ChangeRow.number,
     ChangeRow.project,
-    ChangeRow.branch,
     ChangeRow.subject,
-    ChangeRow.status,
     ChangeRow.topic,
     ChangeRow.hashtags,
     ChangeRow.owner_account_id,
@@ -72,15 +71,15 @@ _RELINK_COLUMNS = (
     ChangeRow.related_bug,
     ChangeRow.blueprints,
     ChangeRow.updated,
-    ChangeRow.submitted,
     ChangeRow.body,
 )
+#: What the commitments' states read of a linked change (see :func:`_linked_change`).
+_LINKED_COLUMNS = (*_RELINK_COLUMNS, ChangeRow.branch, ChangeRow.status, ChangeRow.submitted)
 
 
-def _relink_change(row: Row[*tuple[Any, ...]], shared: dict[object, object]) -> Change:
-    """A change as the relink reads it (see :meth:`LinkStore.changes`): its URL, Change-Ids,
-    patch set and votes left out, ``created`` the same object as ``updated``; values that
-    repeat across changes (project, branch, topic, owner, hashtags, footers) shared."""
+def _relink_change(row: Row[*tuple[Any, ...]], shared: dict[object, object]) -> RelinkChange:
+    """A change as the relink reads every one (see :meth:`LinkStore.changes`); values that
+    repeat across changes (project, topic, owner, hashtags, footers, the day) shared."""
 
     def one(value: T) -> T:
         return cast("T", shared.setdefault(value, value))
@@ -97,20 +96,38 @@ def _relink_change(row: Row[*tuple[Any, ...]], shared: dict[object, object]) -> 
         related_bug=one(tuple(row.related_bug)),
         blueprints=one(tuple(row.blueprints)),
     )
-    return Change(
+    return RelinkChange(
         number=row.number,
         project=one(row.project),
-        branch=one(row.branch),
         subject=row.subject,
-        status=ChangeStatus(row.status),
         owner=one(owner),
-        created=row.updated,
-        updated=row.updated,
-        submitted=row.submitted,
+        day=one(row.updated.date()),
         topic=one(row.topic),
         hashtags=one(tuple(row.hashtags)),
         footers=one(footers),
         body=row.body,
+    )
+
+
+def _linked_change(row: Row[*tuple[Any, ...]], shared: dict[object, object]) -> Change:
+    """A change as the commitments' states read it (see :meth:`LinkStore.linked_changes`):
+    its URL, Change-Ids, patch set and votes left out, ``created`` the same object as
+    ``updated``."""
+    light = _relink_change(row, shared)
+    return Change(
+        number=light.number,
+        project=light.project,
+        branch=row.branch,
+        subject=light.subject,
+        status=ChangeStatus(row.status),
+        owner=light.owner,
+        created=row.updated,
+        updated=row.updated,
+        submitted=row.submitted,
+        topic=light.topic,
+        hashtags=light.hashtags,
+        footers=light.footers,
+        body=light.body,
     )
 
 
@@ -209,7 +226,7 @@ class SqlLinkStore:
             found[(event_id, title)].append(link.ref.to_record())
         return dict(found)
 
-    def changes(self, numbers: Collection[int] | None = None) -> Sequence[Change]:
+    def changes(self, numbers: Collection[int] | None = None) -> Sequence[RelinkChange]:
         # The columns the reconciler reads, a slice at a time, with repeated values shared:
         # ORM rows would hold every column, and every row at once (issue 14's peak RSS).
         shared: dict[object, object] = {}
@@ -217,15 +234,18 @@ class SqlLinkStore:
             stmt = select(*_RELINK_COLUMNS).order_by(ChangeRow.number)
             rows = self._session.execute(stmt.execution_options(yield_per=_SLICE))
             return [_relink_change(row, shared) for row in rows]
-        found: list[Change] = []
+        return [_relink_change(row, shared) for row in self._some(_RELINK_COLUMNS, numbers)]
+
+    def linked_changes(self, numbers: Collection[int]) -> Sequence[Change]:
+        shared: dict[object, object] = {}
+        return [_linked_change(row, shared) for row in self._some(_LINKED_COLUMNS, numbers)]
+
+    def _some(
+        self, columns: Sequence[Any], numbers: Collection[int]
+    ) -> Iterator[Row[*tuple[Any, ...]]]:
         for chunk in in_chunks(sorted(set(numbers))):
-            stmt = (
-                select(*_RELINK_COLUMNS)
-                .where(ChangeRow.number.in_(chunk))
-                .order_by(ChangeRow.number)
-            )
-            found.extend(_relink_change(row, shared) for row in self._session.execute(stmt))
-        return found
+            stmt = select(*columns).where(ChangeRow.number.in_(chunk)).order_by(ChangeRow.number)
+            yield from self._session.execute(stmt)
 
     def bugs(self, ids: Collection[int] | None = None) -> Sequence[Bug]:
         if ids is None:

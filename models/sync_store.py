@@ -33,6 +33,7 @@ from syncsvc.domain import (
     LogDue,
     PendingKind,
     RefKind,
+    RelinkChange,
     SaveCounts,
     SourceName,
 )
@@ -301,7 +302,7 @@ class SqlSyncStore:
         """Stored visible bugs among ``ids`` whose comments were never synced."""
         return comment_store.unsynced_comment_bugs(self._session, ids)
 
-    def relink_changes(self, numbers: Iterable[int]) -> list[Change]:
+    def relink_changes(self, numbers: Iterable[int]) -> list[RelinkChange]:
         """The stored changes among ``numbers`` noted for the next relink (all of them after
         a note to recompute everything), as the relink reads them, by number."""
         notes = select(RelinkPendingRow.kind, RelinkPendingRow.ref).where(

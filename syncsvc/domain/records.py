@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from syncsvc.domain.statuses import ChangeStatus
 
@@ -236,6 +236,53 @@ class Change:
     url: str = ""
     # The commit message's body as text evidence (see footers.message_body): no subject
     # line, footers or URLs, at most BODY_LIMIT characters.
+    body: str = ""
+
+    @property
+    def day(self) -> date:
+        """The day it was last updated (``updated``'s date)."""
+        return self.updated.date()
+
+
+class ChangeFacts(Protocol):
+    """What the reconciler reads of a Gerrit change to link it: a :class:`Change`, or the
+    lighter :class:`RelinkChange` a relink reads every stored change as."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def project(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def owner(self) -> Account: ...
+    @property
+    def day(self) -> date: ...
+    @property
+    def topic(self) -> str | None: ...
+    @property
+    def hashtags(self) -> tuple[str, ...]: ...
+    @property
+    def footers(self) -> Footers: ...
+    @property
+    def body(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RelinkChange:
+    """A stored Gerrit change as the relink reads every one (:class:`ChangeFacts`): no
+    branch, status, times (``day`` is ``updated``'s date), URL, Change-Id, patch set or
+    votes, which linking never reads (issue 14's peak RSS: about half a ``Change``'s
+    bytes). The commitments' states read the linked changes whole."""
+
+    number: int
+    project: str
+    subject: str
+    owner: Account
+    day: date
+    topic: str | None = None
+    hashtags: tuple[str, ...] = ()
+    footers: Footers = field(default_factory=Footers)
     body: str = ""
 
 

@@ -26,7 +26,7 @@ from functools import reduce
 
 import numpy as np
 
-from syncsvc.domain import Account, Bug, Change, Identity, LinkKind, StoredAction
+from syncsvc.domain import Account, Bug, ChangeFacts, Identity, LinkKind, StoredAction
 from syncsvc.domain.keys import id_order, lp_project, repo_name
 from syncsvc.reconcile.evidence import (
     Candidate,
@@ -38,12 +38,15 @@ from syncsvc.reconcile.evidence import (
 )
 from syncsvc.reconcile.hints import HintKind, TypeHint, type_hint
 from syncsvc.reconcile.postings import (
+    INT32_MAX,
     NO_POSITIONS,
     Mask,
     Positions,
     Postings,
     merged,
+    packed,
     rank_floor,
+    small_codes,
     word_slices,
 )
 from syncsvc.reconcile.weights import (
@@ -83,9 +86,11 @@ class _Index:
         self.by_nick: dict[str, list[Identity]] = defaultdict(list)
         for identity in pool.identities:
             self.by_nick[identity.nick.casefold()].append(identity)
-        # Positions as arrays from the start, not lists of int objects (issue 14's peak RSS).
-        by_account: dict[tuple[str, str], array[int]] = defaultdict(lambda: array("q"))
-        by_topic: dict[str, array[int]] = defaultdict(lambda: array("q"))  # by Gerrit topic
+        # Positions as arrays from the start, not lists of int objects, of 4 bytes where
+        # every position fits (issue 14's peak RSS).
+        at = "i" if len(self.changes) <= INT32_MAX else "q"
+        by_account: dict[tuple[str, str], array[int]] = defaultdict(lambda: array(at))
+        by_topic: dict[str, array[int]] = defaultdict(lambda: array(at))  # by Gerrit topic
         # The team's changes' words as word ids, one slice per change (ends[i - 1]:ends[i]):
         # a frozenset of words per change would weigh ten times as much (issue 14's peak RSS).
         self.vocabulary: list[str] = []
@@ -96,7 +101,7 @@ class _Index:
         for i, change in enumerate(self.changes):
             project = repo_name(change.project)
             self.projects.append(names.setdefault(project, project))
-            days.append(change.updated.date().toordinal())
+            days.append(change.day.toordinal())
             numbers.append(change.number)
             bodies.append(bool(change.body))
             if change.topic:
@@ -122,12 +127,9 @@ class _Index:
             ends.append(len(used))
             body_ends.append(len(body_used))
         self.by_account, self.by_topic = dict(by_account), dict(by_topic)
-        self.change_day = np.array(days, dtype=np.int64)
+        self.change_day = np.array(days, dtype=np.int32)  # day ordinals (≤ 3,652,059)
         self.has_body = np.array(bodies, dtype=np.bool_)
-        try:  # a change's number without making its record; int64 when they all fit
-            self.numbers: Sequence[int] = array("q", numbers)
-        except OverflowError:
-            self.numbers = numbers
+        self.numbers = packed(numbers)  # a change's number without making its record
         # word → the team changes using it, ascending; the sort's arrays freed on return, and
         # the starts and ends views of one bounds array (issue 14's peak RSS)
         self.word_ids, bounds, by_id = word_slices(used, ends, len(self.vocabulary))
@@ -186,11 +188,11 @@ class _Index:
         )
         self.project_names = sorted(set(self.projects))
         ids = {name: n for n, name in enumerate(self.project_names)}
-        self.change_project = np.array([ids[p] for p in self.projects], dtype=np.int64)
+        self.change_project = np.array([ids[p] for p in self.projects], dtype=small_codes(len(ids)))
         self.target_sets = list(dict.fromkeys(self.targets))
         sets = {targets: n for n, targets in enumerate(self.target_sets)}
-        self.bug_targets = np.array([sets[t] for t in self.targets], dtype=np.int64)
-        self.bug_day = np.array([d.toordinal() if d else 0 for d in self.active], dtype=np.int64)
+        self.bug_targets = np.array([sets[t] for t in self.targets], dtype=small_codes(len(sets)))
+        self.bug_day = np.array([d.toordinal() if d else 0 for d in self.active], dtype=np.int32)
         self.bug_visible = np.array([b.visible for b in self.bugs], dtype=np.bool_)
         self.views: dict[tuple[LinkKind, date | None, TypeHint | None], Postings] = {}
         self.body_views: dict[tuple[date | None, TypeHint | None], Postings] = {}
@@ -377,7 +379,7 @@ class CandidatePool:
     else by the statistics of the records given.
     """
 
-    changes: Sequence[Change]
+    changes: Sequence[ChangeFacts]
     bugs: Sequence[Bug]
     identities: Sequence[Identity] = ()
     team_projects: Sequence[str] = ()

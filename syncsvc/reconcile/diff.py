@@ -27,7 +27,7 @@ from syncsvc.domain import (
     ActionState,
     Bug,
     BugMessage,
-    Change,
+    ChangeFacts,
     Edge,
     Identity,
     Link,
@@ -333,7 +333,7 @@ def _inheriting(actions: Sequence[StoredAction]) -> set[tuple[int, str]]:
 
 def diff(
     actions: Sequence[StoredAction],
-    changes: Sequence[Change],
+    changes: Sequence[ChangeFacts],
     bugs: Sequence[Bug],
     messages: Sequence[BugMessage],
     identities: Sequence[Identity],
@@ -387,7 +387,7 @@ def diff(
 
 def diff_parts(
     actions: Sequence[StoredAction],
-    changes: Sequence[Change],
+    changes: Sequence[ChangeFacts],
     bugs: Sequence[Bug],
     edges: Sequence[Edge],
     identities: Sequence[Identity],

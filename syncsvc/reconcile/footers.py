@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from heapq import merge
 
-from syncsvc.domain import BugMessage, Change, Ref, RefKind
+from syncsvc.domain import BugMessage, ChangeFacts, Ref, RefKind
 from syncsvc.domain.links import (
     Edge,
     LinkSource,
@@ -127,7 +128,7 @@ def parse_bug_message(message: BugMessage) -> FixMessage | None:
 # --- Edges ---------------------------------------------------------------------------
 
 
-def change_edges(change: Change) -> tuple[Edge, ...]:
+def change_edges(change: ChangeFacts) -> tuple[Edge, ...]:
     """Edges from a change's footers (bugs, then blueprints) and its topic."""
     n, footers = change.number, change.footers
     if not (change.topic or footers.closes_bug or footers.blueprints) and not (
@@ -192,17 +193,41 @@ def message_edge(message: BugMessage) -> Edge | None:
     return Edge(fix.change, LinkKind.BUG, bug, source, fix.relation, confidence, evidence)
 
 
-def collect_edges(changes: Iterable[Change], messages: Iterable[BugMessage]) -> tuple[Edge, ...]:
-    """All edges, one per (change, kind, id, source) keeping the most confident, sorted by
-    change, kind, id and source."""
+def collect_edges(
+    changes: Iterable[ChangeFacts], messages: Iterable[BugMessage]
+) -> tuple[Edge, ...]:
+    """All edges, one per (change, kind, id, source) keeping the most confident (the first
+    of equals), sorted by change, kind, id and source."""
+    from_changes: list[Edge] = []  # each change's edges, deduplicated and sorted
+    last: int | None = None
+    ascending = True
+    for change in changes:
+        if mine := change_edges(change):
+            ascending = ascending and (last is None or change.number > last)
+            last = change.number
+            from_changes.extend(_best_edges(mine))
+    from_messages = _best_edges(e for m in messages if (e := message_edge(m)) is not None)
+    if not ascending:  # a change read twice, or out of order: deduplicate across them
+        return tuple(_best_edges([*from_changes, *from_messages]))
+    # Numbers ascending and each change read once: its edges can repeat no other change's,
+    # nor a comment's (another source), so they need not be keyed and sorted all at once
+    # (a transient as large as the edges, issue 14's peak RSS).
+    return tuple(merge(from_changes, from_messages, key=_edge_order))
+
+
+def _edge_order(edge: Edge) -> tuple[int, str, str, str]:
+    return edge.change, edge.kind.value, edge.id, edge.source.value
+
+
+def _best_edges(edges: Iterable[Edge]) -> list[Edge]:
+    """One edge per (change, kind, id, source), the most confident (the first of equals),
+    sorted as :func:`collect_edges` sorts them."""
     best: dict[tuple[int, LinkKind, str, LinkSource], Edge] = {}
-    found = [e for c in changes for e in change_edges(c)]
-    found.extend(e for m in messages if (e := message_edge(m)) is not None)
-    for edge in found:
+    for edge in edges:
         key = (edge.change, edge.kind, edge.id, edge.source)
         if key not in best or edge.confidence > best[key].confidence:
             best[key] = edge
-    return tuple(best[k] for k in sorted(best, key=lambda k: (k[0], k[1].value, k[2], k[3].value)))
+    return [best[k] for k in sorted(best, key=lambda k: (k[0], k[1].value, k[2], k[3].value))]
 
 
 # --- Explicit references -------------------------------------------------------------

@@ -41,7 +41,7 @@ from datetime import date, timedelta
 import numpy as np
 from numpy.typing import NDArray
 
-from syncsvc.domain import Account, Change, Edge, LinkKind, StoredAction
+from syncsvc.domain import Account, ChangeFacts, Edge, LinkKind, StoredAction
 from syncsvc.domain.keys import repo_name
 from syncsvc.reconcile.candidates import CandidatePool
 from syncsvc.reconcile.evidence import where
@@ -205,7 +205,7 @@ class Grouper:
             self._keys = dict(keys)
         return self._keys
 
-    def _footer_members(self, change: Change) -> list[tuple[int, str]]:
+    def _footer_members(self, change: ChangeFacts) -> list[tuple[int, str]]:
         """The changes sharing a footer key or the Gerrit topic with ``change``."""
         keys = self._index()
         found: list[tuple[int, str]] = []
@@ -310,7 +310,7 @@ class Grouper:
         for i in group:
             authors[author_key(changes[i].owner)].append(i)
         repos = {repo_name(changes[i].project) for i in group}
-        first = min(changes[i].updated.date() for i in group) - LEAD
+        first = min(changes[i].day for i in group) - LEAD
         start = max(start, first) if start else first
         people = self.pool.people() | {o.casefold() for o in action.owners}
         rare = {
@@ -366,7 +366,7 @@ def author_key(account: Account) -> tuple[str, str]:
     return "username", (account.username or "").casefold()
 
 
-def group_keys(change: Change) -> set[tuple[str, ...]]:
+def group_keys(change: ChangeFacts) -> set[tuple[str, ...]]:
     """What ties ``change`` to a group: its footer keys and Gerrit topic, and each pair of
     stems of its subject at most :data:`GAP` words apart (every phrase a group is keyed on
     holds one). A change can join or leave a group only of a seed that shares one of these."""
@@ -376,7 +376,7 @@ def group_keys(change: Change) -> set[tuple[str, ...]]:
     return found
 
 
-def _footer_keys(change: Change) -> list[tuple[str, str]]:
+def _footer_keys(change: ChangeFacts) -> list[tuple[str, str]]:
     """A change's blueprints, bug footers and Gerrit topic, as :class:`Grouper` keys them."""
     footers = change.footers
     keys = [("blueprint", b.rsplit("/", 1)[-1].casefold()) for b in footers.blueprints]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,6 +20,23 @@ Positions = NDArray[np.int64]
 Mask = NDArray[np.bool_]
 Floats = NDArray[np.float64]
 NO_POSITIONS: Positions = np.empty(0, np.int64)
+INT32_MAX = 2**31 - 1
+
+
+def packed(values: list[int]) -> Sequence[int]:
+    """``values`` as an array of int32, else int64, when they all fit; else the list."""
+    for code in "iq":
+        try:
+            return array(code, values)
+        except OverflowError:
+            continue
+    return values
+
+
+def small_codes(count: int) -> type[np.signedinteger[Any]]:
+    """The narrowest of int16 and int32 that numbers ``count`` things (codes of projects,
+    of target sets): indexes of fewer bytes than int64 (issue 14's peak RSS)."""
+    return np.int16 if count <= 2**15 else np.int32
 
 
 class Postings:

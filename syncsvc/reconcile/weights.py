@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import snowballstemmer
 
-from syncsvc.domain import Bug, Change, Identity
+from syncsvc.domain import Bug, ChangeFacts, Identity
 from syncsvc.domain.keys import lp_project, repo_name
 
 STOP_WORDS = frozenset(
@@ -208,14 +208,14 @@ def _lowered(floor: float) -> float:
     return -math.inf if p <= 0 else _logit(p)
 
 
-def change_words(change: Change) -> frozenset[str]:
+def change_words(change: ChangeFacts) -> frozenset[str]:
     """The words a change is matched on: subject, topic, hashtags and blueprint names."""
     text = f"{change.subject} {(change.topic or '').replace('/', ' ')}"
     blueprints = [b.rsplit("/", 1)[-1].replace("-", " ") for b in change.footers.blueprints]
     return words(" ".join([text, *change.hashtags, *blueprints]))
 
 
-def body_words(change: Change, subject: frozenset[str] | None = None) -> frozenset[str]:
+def body_words(change: ChangeFacts, subject: frozenset[str] | None = None) -> frozenset[str]:
     """The words of a change's commit-message body that its own words (``subject``:
     :func:`change_words`) lack: the body's evidence, weighed less than the subject's (see
     BODY_WEIGHT)."""
@@ -272,7 +272,7 @@ class WordStats:
 
 
 def team_records(
-    changes: Iterable[Change], bugs: Iterable[Bug], team_projects: Iterable[str]
+    changes: Iterable[ChangeFacts], bugs: Iterable[Bug], team_projects: Iterable[str]
 ) -> int:
     """How many records :func:`team_record_words` gives word sets for, without making them."""
     team = frozenset(repo_name(p) for p in team_projects)
@@ -281,7 +281,7 @@ def team_records(
 
 
 def team_record_words(
-    changes: Iterable[Change], bugs: Iterable[Bug], team_projects: Iterable[str]
+    changes: Iterable[ChangeFacts], bugs: Iterable[Bug], team_projects: Iterable[str]
 ) -> Iterator[frozenset[str]]:
     """The word sets of the team's records, one at a time: changes in a team repository and
     bugs with a task on a team project (hidden ones included), as the candidate pool indexes
@@ -292,7 +292,7 @@ def team_record_words(
 
 
 def word_stats(
-    changes: Sequence[Change],
+    changes: Sequence[ChangeFacts],
     bugs: Sequence[Bug],
     identities: Sequence[Identity],
     team_projects: Sequence[str],

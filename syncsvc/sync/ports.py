@@ -27,6 +27,7 @@ from syncsvc.domain import (
     LogDue,
     Pending,
     Plan,
+    RelinkChange,
     StoredAction,
     StoredIdentity,
     TopicRefs,
@@ -262,7 +263,7 @@ class SyncStore(Protocol):
         """The stored, visible bugs among ``ids`` whose comments were never synced."""
         ...
 
-    def relink_changes(self, numbers: Iterable[int]) -> list[Change]:
+    def relink_changes(self, numbers: Iterable[int]) -> list[RelinkChange]:
         """The stored changes among ``numbers`` the next relink will look at (saved or
         changed since the last one, or all when it recomputes everything), by number, as
         the relink reads them."""
@@ -351,10 +352,15 @@ class LinkStore(Protocol):
         """(event id, topic title) → refs written in that topic's discussion."""
         ...
 
-    def changes(self, numbers: Collection[int] | None = None) -> Sequence[Change]:
+    def changes(self, numbers: Collection[int] | None = None) -> Sequence[RelinkChange]:
         """Every stored Gerrit change, or the stored ones among ``numbers``, as the
-        reconciler reads them: a store may leave out what it never reads (the URL, the
-        Change-Ids, the patch set and votes, at their defaults; ``created`` as ``updated``)."""
+        reconciler reads them to link them (by number)."""
+        ...
+
+    def linked_changes(self, numbers: Collection[int]) -> Sequence[Change]:
+        """The stored changes among ``numbers``, as the commitments' states read them (by
+        number): a store may leave out what they never read (the URL, the Change-Ids, the
+        patch set and votes, at their defaults; ``created`` as ``updated``)."""
         ...
 
     def bugs(self, ids: Collection[int] | None = None) -> Sequence[Bug]:
@@ -454,7 +460,7 @@ class LinkStore(Protocol):
 class IdentityStore(Protocol):
     """What identity learning reads and writes (one transaction)."""
 
-    def changes(self, numbers: Collection[int] | None = None) -> Sequence[Change]:
+    def changes(self, numbers: Collection[int] | None = None) -> Sequence[RelinkChange]:
         """Every stored Gerrit change (their owners are the accounts to learn from), or
         the stored ones among ``numbers``, as :meth:`LinkStore.changes` reads them."""
         ...

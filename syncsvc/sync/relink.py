@@ -42,6 +42,7 @@ from syncsvc.domain import (
     Bug,
     BugMessage,
     Change,
+    ChangeFacts,
     CommitmentState,
     Identity,
     Link,
@@ -174,7 +175,7 @@ class _Record:
 
 
 def _records(
-    changes: Sequence[Change],
+    changes: Sequence[ChangeFacts],
     bugs: Sequence[Bug],
     identities: Sequence[Identity],
     team_projects: Sequence[str],
@@ -258,7 +259,7 @@ def _drifted(stats: WordStats, records: int) -> bool:
     return abs(records - stats.records) > STATS_DRIFT * stats.records
 
 
-def _edge_ends(changes: Sequence[Change], messages: Sequence[BugMessage]) -> set[Pending]:
+def _edge_ends(changes: Sequence[ChangeFacts], messages: Sequence[BugMessage]) -> set[Pending]:
     ends: set[Pending] = set()
     for edge in collect_edges(changes, messages):
         ends.add((PendingKind.CHANGE, str(edge.change)))
@@ -267,7 +268,7 @@ def _edge_ends(changes: Sequence[Change], messages: Sequence[BugMessage]) -> set
     return ends
 
 
-def _group_reach(moved: Sequence[Change], changes: Sequence[Change]) -> set[Pending]:
+def _group_reach(moved: Sequence[ChangeFacts], changes: Sequence[ChangeFacts]) -> set[Pending]:
     """The changes a moved change may share a group with (a footer key, the Gerrit topic or a
     subject phrase; see :func:`group_keys`): their commitments' groups may gain or lose it."""
     keys = set().union(*map(group_keys, moved))
@@ -283,7 +284,10 @@ def _group_reach(moved: Sequence[Change], changes: Sequence[Change]) -> set[Pend
 
 
 def _people_reach(
-    store: RelinkStore, moved: Sequence[Change], changes: Sequence[Change], stats: WordStats
+    store: RelinkStore,
+    moved: Sequence[ChangeFacts],
+    changes: Sequence[ChangeFacts],
+    stats: WordStats,
 ) -> set[int]:
     """The commitments a moved change may join as the work of one of a group's people (see
     :meth:`Grouper.members`): those linked to two other changes by its author (one, when
@@ -329,7 +333,7 @@ def _covered(
     threshold: float,
     team_projects: Sequence[str],
     stats: WordStats,
-    changes: Sequence[Change] | None = None,
+    changes: Sequence[ChangeFacts] | None = None,
 ) -> set[int]:
     """The commitments an incremental relink must judge again (see the module docstring);
     ``changes``: every stored change, when already read."""
@@ -368,7 +372,7 @@ def _linked_records(
     """The stored changes and bugs the ``confirmed`` links name, by number and bug id: all
     that :func:`assess` looks up."""
     links = [link for mine in confirmed for link in mine]
-    changes = store.changes(_numeric_ids(links, LinkKind.CHANGE))
+    changes = store.linked_changes(_numeric_ids(links, LinkKind.CHANGE))
     bugs = store.bugs(_numeric_ids(links, LinkKind.BUG))
     return {c.number: c for c in changes}, {b.bug_id: b for b in bugs}
 
@@ -417,7 +421,7 @@ def relink(
     stats = None if kept is None or renew else WordStats.from_json(kept)
     full = full or dry_run or stats is None
     learned: set[str] = set()
-    changes: Sequence[Change] | None = None
+    changes: Sequence[ChangeFacts] | None = None
     bugs: Sequence[Bug] | None = None
     if stats is not None and any(k in (PendingKind.CHANGE, PendingKind.BUG) for k, _ in pending):
         changes, bugs = store.changes(), store.bugs()
@@ -549,7 +553,7 @@ def _apply(store: RelinkStore, parts: Iterable[PlanPart], *, now: datetime) -> _
 
 
 def learn_nicks(
-    store: IdentityStore, *, now: datetime, changes: Sequence[Change] | None = None
+    store: IdentityStore, *, now: datetime, changes: Sequence[ChangeFacts] | None = None
 ) -> set[str]:
     """Learn nick ↔ Gerrit identities (see :func:`learn_identities`) from ``changes``
     (default: every stored one); return the nicks that got one."""

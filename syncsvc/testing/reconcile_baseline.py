@@ -240,13 +240,13 @@ class NaivePool(CandidatePool):
         for change in self.changes:
             project = repo_name(change.project)
             owner = change_owner_match(action.owners, change.owner, self.identities)
-            if (since and change.updated.date() < since) or (project not in team and not owner):
+            if (since and change.day < since) or (project not in team and not owner):
                 continue
             fits = hint if hint is not None and hint.accepts(project) else None
             if fits is not None or not only:
                 ident = str(change.number)
                 theirs = change_words(change)
-                place = where([project], change.updated.date(), since)
+                place = where([project], change.day, since)
                 body = body_words(change, theirs)
                 found.append(
                     score_candidate(LinkKind.CHANGE, ident, mine, theirs, owner, fits, weights,

@@ -28,6 +28,7 @@ from syncsvc.domain import (
     Plan,
     Ref,
     RefKind,
+    RelinkChange,
     SaveCounts,
     SourceName,
 )
@@ -393,8 +394,24 @@ class TestCursor:
         assert store.cursor(SourceName.GERRIT, "openstack/manila") is None
 
 
-def _as_relink_reads(change: Change) -> Change:
-    """``change`` without what the relink's store leaves out (see ``LinkStore.changes``)."""
+def _as_relink_reads(change: Change) -> RelinkChange:
+    """``change`` as the relink reads every change (see ``LinkStore.changes``)."""
+    footers = replace(change.footers, change_id=None)
+    return RelinkChange(
+        number=change.number,
+        project=change.project,
+        subject=change.subject,
+        owner=change.owner,
+        day=change.updated.date(),
+        topic=change.topic,
+        hashtags=change.hashtags,
+        footers=footers,
+        body=change.body,
+    )
+
+
+def _as_linked_reads(change: Change) -> Change:
+    """``change`` without what the states' read leaves out (see ``LinkStore.linked_changes``)."""
     footers = replace(change.footers, change_id=None)
     return replace(
         change,
@@ -438,6 +455,20 @@ class TestReads:
         assert read[0].owner is read[1].owner is read[2].owner
         assert read[0].project is read[1].project
         assert read[1].footers is read[2].footers
+        assert read[0].day is read[1].day is read[2].day
+
+    def test_the_states_read_linked_changes_whole(self, store, session):
+        """The states' read of some changes gives every field but those left out."""
+        merged = replace(
+            CHANGE, number=745207, status=ChangeStatus.MERGED, branch="stable/wallaby",
+            submitted=LATER,
+        )  # fmt: skip
+        store.save_changes([CHANGE, merged], observed_at=NOW)
+        store.commit()
+        read = SqlLinkStore(session).linked_changes([745207, 745206, 1])
+        assert list(read) == [_as_linked_reads(c) for c in (CHANGE, merged)]
+        assert read[1].submitted == LATER
+        assert read[1].branch == "stable/wallaby"
 
     def test_relink_reads_some_changes_as_it_reads_every_one(self, store, session):
         """Reading changes by number gives the same records as the read of every change."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 
 import pytest
@@ -387,6 +388,44 @@ class TestEdges:
             (3, "7", LinkSource.TOPIC, Relation.CLOSES),
             (9, "7", LinkSource.FOOTER, Relation.CLOSES),
         ]
+
+    def test_collect_edges_reads_any_order_as_one_key_and_sort(self):
+        """Changes ascending, shuffled or repeated, with comments, give the edges (and the
+        first of equally confident ones) that keying and sorting every edge at once gives."""
+        rng = random.Random(14)
+        review = "https://review.opendev.org/c/openstack/manila/+/{}"
+        changes, messages = [], []
+        for n in range(1, 60):
+            bugs = tuple(str(rng.randint(1, 6)) for _ in range(rng.randint(0, 3)))
+            footers = Footers(
+                closes_bug=bugs, related_bug=bugs[:1], blueprints=("manila/x",) * (n % 4 == 0)
+            )
+            changes.append(change(n, footers=footers, topic=rng.choice([None, "bug/3", "t"])))
+            subjects = ["Fix proposed to manila (master)", "Related fix proposed to x (y)"]
+            messages.extend(  # two: one key, the more confident kept
+                comment(subject, f"Review: {review.format(n)}", bug_id=n % 5)
+                for subject in rng.sample(subjects, rng.randint(1, 2))
+            )
+
+        def every_at_once(changes, messages):
+            best = {}
+            found = [e for c in changes for e in change_edges(c)]
+            found += [e for m in messages if (e := message_edge(m)) is not None]
+            for edge in found:
+                key = (edge.change, edge.kind, edge.id, edge.source)
+                if key not in best or edge.confidence > best[key].confidence:
+                    best[key] = edge
+            order = sorted(best, key=lambda k: (k[0], k[1].value, k[2], k[3].value))
+            return [(best[k], best[k].relation) for k in order]
+
+        shuffled = rng.sample(changes, len(changes))
+        repeated = [*changes, *changes[:9]]
+        for read in (changes, shuffled, repeated):
+            edges = collect_edges(read, messages)
+            assert [(e, e.relation) for e in edges] == every_at_once(read, messages)
+        edges = collect_edges(changes, messages)
+        assert len(edges) > 100
+        assert sum(e.source is LinkSource.LP_MESSAGE for e in edges) > 30
 
 
 class TestLinkableRefs:

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from syncsvc.reconcile.postings import Postings, rank_floor
+from syncsvc.reconcile.postings import Postings, packed, rank_floor, small_codes
 
 # Records 0..4 with their words; record 3 has none (not in the team, say).
 RECORDS = [{"share", "quota"}, {"share"}, {"quota", "scheduler", "replica"}, set(), {"replica"}]
@@ -89,3 +89,20 @@ class TestRankFloor:
     def test_no_floor_without_enough_ranks(self) -> None:
         """No more ranks than the limit: nothing can be left out."""
         assert math.isinf(rank_floor(3, np.array([0.2, 0.4]), np.empty(0)))
+
+
+class TestNarrowArrays:
+    """The candidate index's narrow arrays hold exactly the values given."""
+
+    def test_packed_takes_the_narrowest_array_that_holds_every_value(self):
+        """int32 when every value fits, else int64, else the list itself; equal values."""
+        small, large, huge = [1, 2**31 - 1, -(2**31)], [2**31, 5], [2**63, 1]
+        assert (packed(small).typecode, list(packed(small))) == ("i", small)
+        assert (packed(large).typecode, list(packed(large))) == ("q", large)
+        assert packed(huge) is huge
+
+    def test_small_codes_number_every_code(self):
+        """int16 up to 2**15 codes, int32 beyond; the largest code round-trips."""
+        assert small_codes(2**15) is np.int16
+        assert small_codes(2**15 + 1) is np.int32
+        assert int(np.array([2**15 - 1], dtype=small_codes(2**15))[0]) == 2**15 - 1

@@ -106,6 +106,9 @@ class FakeLinkStore:
     def changes(self, numbers=None):
         return []
 
+    def linked_changes(self, numbers):
+        return []
+
     def bugs(self, ids=None):
         return []
 
