@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Self
 
 from syncsvc.domain import Bug, BugComments, BugTask, SaveCounts
@@ -186,7 +187,8 @@ class ChecksAhead:
     ahead is ever written unless the scope takes it.
     """
 
-    started: dict[int, Future[BugComments]] = field(default_factory=dict)
+    started: dict[int, Future[BugComments] | BugComments] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def start(
         self,
@@ -202,14 +204,28 @@ class ChecksAhead:
         wanted = likely_linked(run, set(tracked), searched)
         run.idle()
         if wanted and (started := source.comments_ahead(wanted, pattern=GERRIT_EVIDENCE)):
-            self.started.update(started)
+            with self.lock:
+                self.started.update(started)
+            for bug_id, future in started.items():
+                future.add_done_callback(partial(self._done, bug_id))
+
+    def _done(self, bug_id: int, future: Future[BugComments]) -> None:
+        """Keep a check that succeeded as its result alone: thousands of them wait through
+        the relink, and a future (its condition, lock and waiters) is about 1.5 KB more."""
+        if future.cancelled() or future.exception() is not None:
+            return  # a failure is handed over as it is, raised when taken
+        with self.lock:
+            if self.started.get(bug_id) is future:  # not taken meanwhile
+                self.started[bug_id] = future.result()
 
     def take(
         self, ids: Iterable[int], known: Mapping[int, datetime]
     ) -> dict[int, Future[BugComments]]:
         """Hand over (once) the started checks of ``ids``: those of bugs with no ``known``
         date, which is how they were started."""
-        return {b: self.started.pop(b) for b in ids if b in self.started and b not in known}
+        with self.lock:
+            taken = {b: self.started.pop(b) for b in ids if b in self.started and b not in known}
+        return {b: _as_future(check) for b, check in taken.items()}
 
     def __enter__(self) -> Self:
         return self
@@ -217,9 +233,21 @@ class ChecksAhead:
     def __exit__(self, *exc_info: object) -> None:
         """Cancel the checks not taken or started and wait for the others: none outlives
         the run (the source may be closed next)."""
+        with self.lock:
+            futures = [f for f in self.started.values() if isinstance(f, Future)]
         # A cancelled check never runs; only those under way (or done) are waited for.
-        wait([future for future in self.started.values() if not future.cancel()])
-        self.started.clear()
+        wait([future for future in futures if not future.cancel()])
+        with self.lock:
+            self.started.clear()
+
+
+def _as_future(check: Future[BugComments] | BugComments) -> Future[BugComments]:
+    """A check as :meth:`ChecksAhead.take` hands it over: its future, or one done with it."""
+    if isinstance(check, Future):
+        return check
+    done: Future[BugComments] = Future()
+    done.set_result(check)
+    return done
 
 
 def likely_linked(
