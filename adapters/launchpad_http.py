@@ -15,6 +15,9 @@ class from :func:`guarded_launchpad` builds one whose ``request()``
   ``sleep``, and raises launchpadlib's HTTPError for the last one, so that
   launchpadlib's own retry loop (which sleeps through a module-level
   ``time.sleep`` no caller can inject) never retries or sleeps;
+* hands launchpadlib the WADL description without its ``wadl:doc`` elements
+  (:func:`without_docs`): documentation for people, which nothing in launchpadlib
+  or wadllib reads, and 40% of the parsed description;
 * checks that a 2xx answer to a request for JSON is JSON. httplib2 has already
   stored such an answer in launchpadlib's cache with its ETag, so the next
   request would send ``If-None-Match``, get a 304 and be served the broken copy
@@ -28,6 +31,7 @@ later run asks the server again instead of failing on the remembered redirect.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NoReturn
@@ -158,9 +162,12 @@ class GuardedHttp(LaunchpadOAuthAwareHttp):  # type: ignore[misc]  # launchpadli
         if 200 <= status < 300 and _wants_json(headers) and not _is_json(content, method):
             self._forget(str(uri))
             raise BadReplyError(f"HTTP {status} reply is not valid JSON")
-        if 200 <= status < 300 and _wants_wadl(headers) and not _is_xml(content):
-            self._forget(str(uri))  # else every later login reads the broken WADL again
-            raise BadReplyError(f"HTTP {status} WADL description is not well-formed XML")
+        if 200 <= status < 300 and _wants_wadl(headers):
+            lean = without_docs(content)
+            if lean is None:
+                self._forget(str(uri))  # else every later login reads the broken WADL again
+                raise BadReplyError(f"HTTP {status} WADL description is not well-formed XML")
+            content = lean
         return response, content
 
     def _with_user_agent(self, headers: Mapping[str, str] | None) -> dict[str, str]:
@@ -191,6 +198,27 @@ def _wants_wadl(headers: Mapping[str, str] | None) -> bool:
     return any(
         name.lower() == "accept" and "wadl" in value for name, value in (headers or {}).items()
     )
+
+
+#: A WADL ``doc`` element, empty or with its content (XHTML, never another ``wadl:doc``).
+_WADL_DOC = re.compile(rb"<wadl:doc\b[^>]*?(?:/>|>.*?</wadl:doc>)", re.DOTALL)
+
+
+def without_docs(content: bytes) -> bytes | None:
+    """The WADL description ``content`` without its ``wadl:doc`` elements; ``None`` when
+    ``content`` is not well-formed XML.
+
+    Launchpad's 1.5 MB description is 40% documentation, 3,234 ``wadl:doc``
+    elements of XHTML. wadllib parses every element into its tree (with a namespace
+    dict each) and keeps the tree for the session's life, but reads no ``doc``:
+    without them the parse takes about 40% less CPU and the tree 6 of its 15 MB
+    less. A description whose stripped form is not well-formed (a ``</wadl:doc>``
+    inside a comment, say) is returned whole.
+    """
+    lean, removed = _WADL_DOC.subn(b"", content)
+    if removed and _is_xml(lean):
+        return lean
+    return content if _is_xml(content) else None
 
 
 def _is_xml(content: bytes) -> bool:
