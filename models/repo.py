@@ -2,7 +2,8 @@
 
 Every function takes a ``Session`` owned by the caller and never commits; every
 result is a :mod:`syncsvc.domain` record, never an ORM object. Reads use a fixed
-number of queries (joins plus ``selectinload``), whatever the number of actions.
+number of queries, whatever the number of actions: lists read columns (see
+:mod:`syncsvc.models.action_read`); one action in full, with joins and ``selectinload``.
 ``save_event`` lives in :mod:`syncsvc.models.importer` and is re-exported here; it takes the
 re-import rules (:data:`syncsvc.parse.reimport.REIMPORT`) from its caller.
 """
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from syncsvc.domain import ActionState, PendingKind, StoredAction, StoredDecision, StoredEvent
 from syncsvc.errors import InputError, NotFoundError
+from syncsvc.models.action_read import action_columns, read_actions
 from syncsvc.models.base import in_chunks
 from syncsvc.models.importer import save_event
 from syncsvc.models.relink_pending import mark_pending
@@ -107,7 +109,7 @@ def list_actions(
     actions are left out unless ``include_removed``. An
     event's sources come in import order, each in document order.
     """
-    stmt = _actions_query()
+    stmt = action_columns()
     if owner is not None:
         nick_matches = func.lower(PersonRow.nick) == owner.lower()
         stmt = stmt.where(ActionRow.owner_links.any(ActionOwnerRow.person.has(nick_matches)))
@@ -123,23 +125,10 @@ def list_actions(
         found = [
             a
             for chunk in in_chunks(ids)
-            for a in _list(session, stmt.where(ActionRow.id.in_(chunk)))
+            for a in read_actions(session, stmt.where(ActionRow.id.in_(chunk)), chunk)
         ]
         return sorted(found, key=lambda a: a.id)
-    return _list(session, stmt)
-
-
-_ACTION_SLICE = 500  # actions per fetch
-
-
-def _list(session: Session, stmt: Select[ActionRow, str, str, date | None]) -> list[StoredAction]:
-    stmt = stmt.order_by(
-        EventRow.id, TopicRow.source_id, TopicRow.position, ActionRow.position, ActionRow.id
-    )
-    # In slices: a relink reads every action, and the rows of all at once (with their owners
-    # and refs) weigh four times the records (issue 14's peak RSS).
-    rows = session.execute(stmt.execution_options(yield_per=_ACTION_SLICE))
-    return [action.to_record(event=e, topic=t, day=d) for action, t, e, d in rows]
+    return read_actions(session, stmt)
 
 
 def get_action(session: Session, action_id: int) -> StoredAction:

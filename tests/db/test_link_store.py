@@ -440,6 +440,20 @@ class TestStateHistory:
         }
         assert current_states(session, [b, c]) == {b: (DONE, LATEST)}
 
+    def test_many_ids_are_found_in_one_query(self, session, action_ids, sql_statements):
+        """Past a few chunks of ids, one query over every action gives the same states."""
+        a, b, c = action_ids[:3]
+        record_state(session, a, NOT_STARTED, "no linked work", now=NOW)
+        record_state(session, b, DONE, "change 758868 MERGED", now=LATEST)
+        many = [b, c, *range(10_000, 12_500)]  # more than 4 chunks of 500; a and most unknown
+        with sql_statements(words=1, only={"SELECT"}) as statements:
+            found = current_states(session, many)
+        assert found == {b: CurrentState(DONE, LATEST)}
+        assert len(statements) == 1
+        with sql_statements(words=1, only={"SELECT"}) as statements:
+            assert current_states(session, many[:1_500]) == found
+        assert len(statements) == 3  # chunks of 500
+
     def test_bulk_record_states_writes_only_what_moved(self, session, action_ids):
         """record_states compares with the latest rows in one go and returns what it wrote."""
         a, b, c = action_ids[:3]
