@@ -141,6 +141,11 @@ class _Batch:
         self.counts: Counter[_Outcome] = Counter()
         self.history: list[dict[str, object]] = []
         self.touched: set[tuple[PendingKind, int]] = set()
+        # New rows, inserted by `finish` as one executemany per table (the unit of work
+        # would build, track and flush an object per row: most of a first sync's save).
+        self.new_bugs: list[dict[str, object]] = []
+        self.new_tasks: list[dict[str, object]] = []
+        self.new_changes: list[dict[str, object]] = []
 
     def record(
         self, kind: ArtifactKind, key: str, field: str, old: object, new: object, at: datetime
@@ -158,15 +163,16 @@ class _Batch:
             }
         )
 
-    def task(self, row: BugTaskRow | None, task: BugTask, bug: BugRow) -> _Outcome:
+    def task(self, row: BugTaskRow | None, task: BugTask) -> _Outcome:
         """Insert or update one task row and record its history."""
         key, now = bug_key(task.bug_id, task.target), self.observed_at
         values = BugTaskRow.columns_of(task)
         if row is None:
             self.touched.add((PendingKind.BUG, task.bug_id))
-            row = BugTaskRow(target=task.target, first_seen_at=now, updated_at=now, **values)
-            row.bug = bug
-            self.session.add(row)
+            self.new_tasks.append(
+                {"bug_id": task.bug_id, "target": task.target, "first_seen_at": now,
+                 "updated_at": now, **values}
+            )  # fmt: skip
             created_at = task.date_created or now
             self.record(
                 ArtifactKind.BUG_TASK, key, HistoryField.CREATED, None, task.status, created_at
@@ -187,8 +193,9 @@ class _Batch:
         key, values, now = change_key(change.number), ChangeRow.columns_of(change), self.observed_at
         if row is None:
             self.touched.add((PendingKind.CHANGE, change.number))
-            row = ChangeRow(number=change.number, first_seen_at=now, fetched_at=now, **values)
-            self.session.add(row)
+            self.new_changes.append(
+                {"number": change.number, "first_seen_at": now, "fetched_at": now, **values}
+            )
             self.record(
                 ArtifactKind.CHANGE, key, HistoryField.CREATED, None, change.status, change.created
             )
@@ -216,10 +223,20 @@ class _Batch:
     def finish(self) -> SaveCounts:
         """Write the batch and return what it did.
 
-        One flush for the bug, task and change rows; one executemany INSERT for the
-        history rows, which are never read back as objects.
+        One flush for the stored rows that changed; one executemany INSERT per table for
+        the new bug, task and change rows (bugs first: tasks refer to them) and for the
+        history rows. New rows are not in the session: they are read back by the next
+        SELECT, as any stored row.
         """
         self.session.flush()
+        for mapped, rows in (
+            (BugRow, self.new_bugs),
+            (BugTaskRow, self.new_tasks),
+            (ChangeRow, self.new_changes),
+        ):
+            if rows:  # the table itself: Core's executemany, no ORM bookkeeping per row
+                table = mapped.metadata.tables[mapped.__tablename__]
+                self.session.execute(insert(table), rows)
         if self.history:
             self.session.execute(insert(ArtifactHistoryRow), self.history)
         mark_pending(self.session, self.touched)  # for the next relink
@@ -365,14 +382,15 @@ class SqlSyncStore:
             row = rows.get(bug.bug_id)
             outcome: _Outcome = "unchanged"
             if row is None:
-                row = BugRow(bug_id=bug.bug_id, fetched_at=batch.observed_at, **values)
-                self._session.add(row)
+                batch.new_bugs.append(
+                    {"bug_id": bug.bug_id, "fetched_at": batch.observed_at, **values}
+                )
                 outcome = "inserted"
             elif _apply(row, values):
                 row.fetched_at = batch.observed_at
                 outcome = "changed"
             own = {task.target: task for task in bug.tasks}
-            written = [batch.task(tasks.get((bug.bug_id, t)), task, row) for t, task in own.items()]
+            written = [batch.task(tasks.get((bug.bug_id, t)), task) for t, task in own.items()]
             if outcome == "unchanged" and any(o != "unchanged" for o in written):
                 outcome = "changed"
             if outcome != "unchanged":
@@ -385,19 +403,16 @@ class SqlSyncStore:
         batch = _Batch(self._session, observed_at)
         latest = {(task.bug_id, task.target): task for task in tasks}
         bug_ids = {bug_id for bug_id, _ in latest}
-        bugs = _bugs_by_id(self._session, bug_ids)
+        known = set(_bugs_by_id(self._session, bug_ids))
         stored = {(t.bug_id, t.target): t for t in _tasks_of(self._session, bug_ids)}
         for key, task in latest.items():
-            bug = bugs.get(task.bug_id)
-            if bug is None:
-                bug = BugRow(
-                    bug_id=task.bug_id,
-                    fetched_at=batch.observed_at,
-                    **BugRow.columns_of(Bug(task.bug_id)),
+            if task.bug_id not in known:
+                known.add(task.bug_id)
+                placeholder = BugRow.columns_of(Bug(task.bug_id))
+                batch.new_bugs.append(
+                    {"bug_id": task.bug_id, "fetched_at": batch.observed_at, **placeholder}
                 )
-                self._session.add(bug)
-                bugs[task.bug_id] = bug
-            batch.counts[batch.task(stored.get(key), task, bug)] += 1
+            batch.counts[batch.task(stored.get(key), task)] += 1
         return batch.finish()
 
     def save_changes(self, changes: Sequence[Change], *, observed_at: datetime) -> SaveCounts:
