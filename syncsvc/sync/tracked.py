@@ -189,6 +189,8 @@ class ChecksAhead:
 
     started: dict[int, Future[BugComments] | BugComments] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    asked: set[int] = field(default_factory=set)  # every bug started, taken or not
+    closed: bool = False  # the run's end: no check starts after it
 
     def start(
         self,
@@ -198,16 +200,38 @@ class ChecksAhead:
         searched: Iterable[Future[list[BugTask]]],
     ) -> None:
         """Start the checks of the bugs the next relink is likely to link whose comments it
-        would then check (see :func:`likely_linked`), when ``source`` can."""
+        would then check (see :func:`likely_linked`), when ``source`` can: at once for
+        those known now, and for those a search still under way returns as soon as it
+        returns them (on the read pool's thread that finished the search)."""
         if not isinstance(source, CommentsAhead):
             return
-        wanted = likely_linked(run, set(tracked), searched)
+        searched = list(searched)
+        named = named_bugs(run, set(tracked))
         run.idle()
-        if wanted and (started := source.comments_ahead(wanted, pattern=GERRIT_EVIDENCE)):
-            with self.lock:
-                self.started.update(started)
-            for bug_id, future in started.items():
-                future.add_done_callback(partial(self._done, bug_id))
+        if not named.bugs:
+            return
+        self._start(source, named.wanted(_found(s for s in searched if s.done())))
+        for search in (s for s in searched if not s.done()):
+            search.add_done_callback(partial(self._searched, source, named))
+
+    def _searched(
+        self, source: CommentsAhead, named: NamedBugs, search: Future[list[BugTask]]
+    ) -> None:
+        """A search started ahead returned: start the checks of the named bugs it found."""
+        self._start(source, named.wanted(_found([search]), stored_only=False))
+
+    def _start(self, source: CommentsAhead, ids: Iterable[int]) -> None:
+        with self.lock:
+            wanted = [b for b in ids if b not in self.asked]
+            if self.closed or not wanted:
+                return
+            self.asked.update(wanted)
+            started = source.comments_ahead(wanted, pattern=GERRIT_EVIDENCE)
+            if not started:
+                return
+            self.started.update(started)
+        for bug_id, future in started.items():
+            future.add_done_callback(partial(self._done, bug_id))
 
     def _done(self, bug_id: int, future: Future[BugComments]) -> None:
         """Keep a check that succeeded as its result alone: thousands of them wait through
@@ -234,6 +258,7 @@ class ChecksAhead:
         """Cancel the checks not taken or started and wait for the others: none outlives
         the run (the source may be closed next)."""
         with self.lock:
+            self.closed = True  # a search that returns later starts nothing
             futures = [f for f in self.started.values() if isinstance(f, Future)]
         # A cancelled check never runs; only those under way (or done) are waited for.
         wait([future for future in futures if not future.cancel()])
@@ -250,17 +275,30 @@ def _as_future(check: Future[BugComments] | BugComments) -> Future[BugComments]:
     return done
 
 
-def likely_linked(
-    run: Run, tracked: set[int], searched: Iterable[Future[list[BugTask]]]
-) -> list[int]:
-    """The bugs whose comments the ``linked-comments`` scope is likely to check after the
-    relink: named by a strong edge (``Closes-Bug``, ``Partial-Bug``, a ``bug/N`` topic) of
-    a change that commitments name or are confirmed-linked to, which the relink links
+@dataclass(frozen=True, slots=True)
+class NamedBugs:
+    """The bugs the next relink is likely to link and then check (see :func:`named_bugs`),
+    with those of them stored, and those stored whose comments were never checked."""
+
+    bugs: frozenset[int]
+    stored: frozenset[int]
+    unsynced: frozenset[int]
+
+    def wanted(self, found: set[int], *, stored_only: bool = True) -> list[int]:
+        """Those to check: stored and never checked (unless not ``stored_only``), or not
+        stored but returned by a search (its batch stores them), among ``found``."""
+        unsynced = self.unsynced if stored_only else frozenset()
+        return sorted(
+            b for b in self.bugs if b in unsynced or (b not in self.stored and b in found)
+        )
+
+
+def named_bugs(run: Run, tracked: set[int]) -> NamedBugs:
+    """The bugs named by a strong edge (``Closes-Bug``, ``Partial-Bug``, a ``bug/N`` topic)
+    of a change that commitments name or are confirmed-linked to, which the relink links
     (:func:`~syncsvc.reconcile.diff`'s transitive links), among the changes the relink
     will look at (saved or changed since the last one: a no-change run reads none); not
-    tracked yet (tracked bugs are checked during the sync); and stored with comments
-    never checked, or not stored but returned by a search already done (its batch
-    stores it)."""
+    ``tracked`` yet (tracked bugs are checked during the sync)."""
     changes = run.store.relink_changes(run.store.referenced_changes())
     named = {
         int(edge.id)
@@ -269,16 +307,28 @@ def likely_linked(
         if edge.kind is LinkKind.BUG and edge.strong and edge.id.isdigit()
     } - tracked
     if not named:
-        return []
-    stored = run.store.known_bugs(named)
-    unsynced = run.store.unsynced_comment_bugs(named)
-    found = {
+        return NamedBugs(frozenset(), frozenset(), frozenset())
+    stored = frozenset(run.store.known_bugs(named))
+    return NamedBugs(frozenset(named), stored, frozenset(run.store.unsynced_comment_bugs(named)))
+
+
+def _found(searches: Iterable[Future[list[BugTask]]]) -> set[int]:
+    """The bugs the finished, successful ``searches`` returned."""
+    return {
         task.bug_id
-        for search in searched
+        for search in searches
         if search.done() and not search.cancelled() and search.exception() is None
         for task in search.result()
     }
-    return sorted(b for b in named if b in unsynced or (b not in stored and b in found))
+
+
+def likely_linked(
+    run: Run, tracked: set[int], searched: Iterable[Future[list[BugTask]]]
+) -> list[int]:
+    """The bugs whose comments the ``linked-comments`` scope is likely to check after the
+    relink (:func:`named_bugs`), stored with comments never checked, or not stored but
+    returned by a search already done (its batch stores it)."""
+    return named_bugs(run, tracked).wanted(_found(searched))
 
 
 @dataclass
