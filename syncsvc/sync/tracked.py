@@ -178,13 +178,13 @@ class ChecksAhead:
 
     After a relink, the ``linked-comments`` scope checks the comments of the tracked
     bugs never checked, which are mostly bugs the relink has just linked through a
-    footer of a change that a commitment names. Those are known once Gerrit is polled,
-    so their checks can run in the Launchpad read pool's idle time while the sync and
-    the relink go on (:meth:`start`). The scope then takes the ones it needs
-    (:meth:`take`): the same requests, their results saved in the same place, at the
-    same time, as if read in its turn. A check the scope does not need (the relink did
-    not link the bug, or did not run) is one request more than before; nothing read
-    ahead is ever written unless the scope takes it.
+    footer of a change that a commitment names. Those are known once Gerrit is polled
+    and a search has returned them, so their checks can run in the Launchpad read pool's
+    idle time while the sync and the relink go on (:meth:`start`). The scope then takes
+    the ones it needs (:meth:`take`): the same requests, their results saved in the same
+    place, at the same time, as if read in its turn. A check the scope does not need (the
+    relink did not link the bug, or did not run) is one request more than before; nothing
+    read ahead is ever written unless the scope takes it.
     """
 
     started: dict[int, Future[BugComments] | BugComments] = field(default_factory=dict)
@@ -200,18 +200,22 @@ class ChecksAhead:
         searched: Iterable[Future[list[BugTask]]],
     ) -> None:
         """Start the checks of the bugs the next relink is likely to link whose comments it
-        would then check (see :func:`likely_linked`), when ``source`` can: at once for
+        would then check (see :func:`named_bugs`), when ``source`` can: at once for
         those known now, and for those a search still under way returns as soon as it
         returns them (on the read pool's thread that finished the search)."""
         if not isinstance(source, CommentsAhead):
             return
-        searched = list(searched)
+        searches = list(searched)
         named = named_bugs(run, set(tracked))
         run.idle()
         if not named.bugs:
             return
-        self._start(source, named.wanted(_found(s for s in searched if s.done())))
-        for search in (s for s in searched if not s.done()):
+        # Looked at once: a search that ends meanwhile is either found here or, through
+        # its callback (run at once when added to a finished future), in _searched.
+        pending = [search for search in searches if not search.done()]
+        finished = [search for search in searches if search not in pending]
+        self._start(source, named.wanted(_found(finished)))
+        for search in pending:
             search.add_done_callback(partial(self._searched, source, named))
 
     def _searched(
@@ -320,15 +324,6 @@ def _found(searches: Iterable[Future[list[BugTask]]]) -> set[int]:
         if search.done() and not search.cancelled() and search.exception() is None
         for task in search.result()
     }
-
-
-def likely_linked(
-    run: Run, tracked: set[int], searched: Iterable[Future[list[BugTask]]]
-) -> list[int]:
-    """The bugs whose comments the ``linked-comments`` scope is likely to check after the
-    relink (:func:`named_bugs`), stored with comments never checked, or not stored but
-    returned by a search already done (its batch stores it)."""
-    return named_bugs(run, tracked).wanted(_found(searched))
 
 
 @dataclass
