@@ -1,6 +1,7 @@
 """Comment checks started ahead for bugs that a search still under way returns: the
 checks start when the search returns them (on the thread that finished it), once each,
-and never after the run ended or from a failed search.
+never after the run ended or from a failed search, and a search that ends while the
+checks are being started is not missed.
 
 The database is the shared ``db_url`` one: SQLite always, PostgreSQL when configured.
 """
@@ -107,3 +108,27 @@ def test_a_tracked_bug_is_not_started(run, source) -> None:
         checks.start(run, source, [CLOSED], [search])
         search.set_result(_tasks(CLOSED))
         assert (source.calls, checks.started) == ([], {})
+
+
+class _EndsWhileLookedAt(Future):  # type: ignore[type-arg]
+    """A search that ends just after start() first asks whether it is done: done()
+    answers False once, though the result is already set."""
+
+    def __init__(self, tasks: list[BugTask]) -> None:
+        super().__init__()
+        self.set_result(tasks)
+        self.asked = 0
+
+    def done(self) -> bool:
+        self.asked += 1
+        return self.asked > 1 and super().done()
+
+
+def test_a_search_ending_while_start_looks_is_not_missed(run, source) -> None:
+    """A search that ends while start() sorts the searches is caught by its callback
+    (run at once on a finished future): CLOSED's check starts, once."""
+    search = _EndsWhileLookedAt(_tasks(CLOSED))
+    with ChecksAhead() as checks:
+        checks.start(run, source, [], [search])
+        assert source.calls == [("comments-ahead", (CLOSED,))]
+        assert list(checks.started) == [CLOSED]
