@@ -1,9 +1,10 @@
 """Benchmark: how far a PTL can trust the reconciler's candidate links, on real history.
 
-Loads the linking set (tests/data/linking: 65 commitments of real PTG summaries,
-734 changes merged to the teams' repositories from October 2020 to July 2021,
-183 bugs, hand labels), turns it into the project's domain records, runs the
-reconciler's ``diff`` once per event as ``syncsvc links`` would (no stored links),
+Loads the linking set (tests/data/linking: 76 commitments of real PTG summaries,
+1,161 changes merged to the teams' repositories (Manila and Cinder from October 2020
+to July 2021, Watcher from March 2025 to August 2026), 274 bugs, hand labels),
+turns it into the project's domain records, runs the reconciler's ``diff`` once
+per event as ``syncsvc links`` would (no stored links),
 and scores what it adds against the labels:
 
 * precision and recall of the candidate suggestions at ``--threshold``, per split

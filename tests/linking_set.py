@@ -24,8 +24,8 @@ DATA_DIR = Path(__file__).resolve().parent / "data" / "linking"
 HISTORY_ENV = "SYNCSVC_LINKING_HISTORY"
 #: The folder of the shared data, beside the repository (never inside it).
 SHARED_HISTORY_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "linking"
-HISTORY_FILES = ("manila-changes.json", "cinder-changes.json", "bugs.json")
-TEAMS = ("manila", "cinder")
+HISTORY_FILES = ("manila-changes.json", "cinder-changes.json", "watcher-changes.json", "bugs.json")
+TEAMS = ("manila", "cinder", "watcher")
 #: Synthetic Gerrit numbers start here, far above any real one (git has no numbers).
 SYNTHETIC_BASE = 10_000_000
 SYNTHETIC_SPAN = 80_000_000
@@ -45,7 +45,7 @@ class Commitment:
     due: str | None
     refs: tuple[tuple[str, str, str], ...]  # (kind, id, url) as the parser read them
     topic_refs: tuple[tuple[str, str, str], ...]
-    source: str  # "summary", "wiki-excerpt" or "reconstructed"
+    source: str  # "summary", "summary-excerpt", "wiki-excerpt" or "reconstructed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,10 +146,20 @@ class LinkingSet:
         return "held-back" if commitment_id in self.held_back else "tuning"
 
 
-def synthetic_number(change_id: str) -> int:
-    """A stable stand-in for the Gerrit number, from the Change-Id's first hex digits."""
+def synthetic_number(change_id: str, taken: set[int] | None = None) -> int:
+    """A stable stand-in for the Gerrit number, from the Change-Id's first hex digits.
+
+    With ``taken`` (the numbers given so far, updated here), a number already given
+    moves to the next free one: a few real Change-Ids were written by hand and share
+    their first digits. Records are read in a fixed order, so the result is stable.
+    """
     digits = change_id[1:9] if change_id.startswith("I") else change_id[-8:]
-    return SYNTHETIC_BASE + int(digits, 16) % SYNTHETIC_SPAN
+    number = SYNTHETIC_BASE + int(digits, 16) % SYNTHETIC_SPAN
+    if taken is not None:
+        while number in taken:
+            number += 1
+        taken.add(number)
+    return number
 
 
 def _read(name: str, folder: Path) -> Any:
@@ -218,13 +228,14 @@ def load(folder: Path = DATA_DIR, history: Path | None = None) -> LinkingSet:
     labelled = load_labels(folder)
     changes: list[ChangeRecord] = []
     team_projects: dict[str, tuple[str, ...]] = {}
+    numbers: set[int] = set()
     for team in TEAMS:
         history_doc = _read(f"{team}-changes.json", where)
         team_projects[team] = tuple(sorted({c["project"] for c in history_doc["changes"]}))
         changes += [
             ChangeRecord(
                 change_id=c["change_id"],
-                number=c.get("number") or synthetic_number(c["change_id"]),
+                number=c.get("number") or synthetic_number(c["change_id"], numbers),
                 real_number="number" in c,
                 team=team,
                 project=c["project"],

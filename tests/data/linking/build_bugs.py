@@ -1,6 +1,6 @@
 """Build the bug records of the linking set from the changes' bug footers.
 
-    python tests/data/linking/build_bugs.py tests/data/linking/{manila,cinder}-changes.json
+    python tests/data/linking/build_bugs.py tests/data/linking/{manila,cinder,watcher}-changes.json
 
 Writes ``bugs.json`` beside the inputs. Launchpad is not read: every bug gets
 the Launchpad project of the repository that fixed it and, unless a real
@@ -21,7 +21,8 @@ KINDS = (("closes_bug", "closes"), ("partial_bug", "partial"), ("related_bug", "
 
 def lp_project(repo: str) -> str:
     name = repo.rsplit("/", 1)[-1]
-    return "manila" if name == "manila-tempest-plugin" else name
+    # A tempest plugin's bugs are filed against its service (manila, watcher).
+    return name.removesuffix("-tempest-plugin")
 
 
 def main(paths: list[str]) -> int:

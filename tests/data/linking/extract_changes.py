@@ -1,9 +1,12 @@
 """Extract master-branch change records from bare git mirrors of OpenStack repos.
 
-    python tests/data/linking/extract_changes.py TEAM OUT.json NAME=GIT_DIR [NAME=GIT_DIR ...]
+    python tests/data/linking/extract_changes.py [--window SINCE..UNTIL] TEAM OUT.json \
+        NAME=GIT_DIR [NAME=GIT_DIR ...]
 
 NAME is the Gerrit project (``openstack/manila``), GIT_DIR a bare clone of it.
-Every change merged to master 2020-10-01 .. 2021-07-31 (UTC) becomes one record; see README.md in this folder for the fields. Standard library only.
+Every change merged to master in the window (UTC, both days included; by default
+2020-10-01 .. 2021-07-31, the Wallaby cycle and a little after) becomes one record;
+see README.md in this folder for the fields. Standard library only.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ import json
 import re
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
-SINCE, UNTIL = "2020-10-01T00:00:00Z", "2021-08-01T00:00:00Z"
+WINDOW = ("2020-10-01", "2021-07-31")
 MESSAGE_LIMIT = 1200
 SEP, END = "\x1e", "\x1f"
 FOOTERS = {
@@ -42,7 +46,11 @@ def _git(git_dir: str, *args: str) -> str:
     return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
 
 
-def merged_commits(git_dir: str) -> list[tuple[str, str]]:
+def _day_after(day: str) -> str:
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
+def merged_commits(git_dir: str, window: tuple[str, str] = WINDOW) -> list[tuple[str, str]]:
     """(change commit, merge time) for every change merged to master in the window.
 
     Walks master's first parents: a non-merge commit there was merged as is (its
@@ -56,8 +64,8 @@ def merged_commits(git_dir: str) -> list[tuple[str, str]]:
         "log",
         "--first-parent",
         "master",
-        f"--since={SINCE}",
-        f"--until={UNTIL}",
+        f"--since={window[0]}T00:00:00Z",
+        f"--until={_day_after(window[1])}T00:00:00Z",
         "--format=%H %cI %P",
     )
     for line in log.splitlines():
@@ -71,9 +79,11 @@ def merged_commits(git_dir: str) -> list[tuple[str, str]]:
     return list(dict.fromkeys(found))
 
 
-def extract(project: str, git_dir: str) -> list[dict[str, object]]:
+def extract(
+    project: str, git_dir: str, window: tuple[str, str] = WINDOW
+) -> list[dict[str, object]]:
     records = []
-    for sha, merged in merged_commits(git_dir):
+    for sha, merged in merged_commits(git_dir, window):
         fmt = "%H%n%an%n%ae%n%aI%n%B" + END
         chunk = _git(git_dir, "show", "--no-renames", f"--format={fmt}", "--name-only", sha)
         head, _, files = chunk.partition(END)
@@ -106,13 +116,18 @@ def extract(project: str, git_dir: str) -> list[dict[str, object]]:
 
 
 def main(argv: list[str]) -> int:
+    window = WINDOW
+    if argv and argv[0] == "--window":
+        since, _, until = argv[1].partition("..")
+        window = (date.fromisoformat(since).isoformat(), date.fromisoformat(until).isoformat())
+        argv = argv[2:]
     team, out, *repos = argv
     records = []
     for item in repos:
         project, _, git_dir = item.partition("=")
-        records += extract(project, git_dir)
+        records += extract(project, git_dir, window)
     records.sort(key=lambda r: (r["merged"], r["project"], r["change_id"]))
-    data = {"team": team, "since": SINCE[:10], "until": "2021-07-31", "changes": records}
+    data = {"team": team, "since": window[0], "until": window[1], "changes": records}
     head = json.dumps({k: v for k, v in data.items() if k != "changes"}, ensure_ascii=False)
     rows = ",\n".join(json.dumps(r, ensure_ascii=False) for r in records)
     Path(out).write_text(head[:-1] + ', "changes": [\n' + rows + "\n]}\n", encoding="utf-8")
