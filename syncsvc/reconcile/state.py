@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from syncsvc.config import STALL_DAYS
 from syncsvc.domain import (
@@ -62,6 +62,18 @@ def _bug_work(bug: Bug, tasks: Sequence[BugTask]) -> _Work:
     closed = [(t.date_fix_committed, t.date_fix_released, t.date_closed) for t in (*fixed, *dead)]
     finished = max((d for dates in closed for d in dates if d is not None), default=None)
     return _Work(f"bug {bug.bug_id} ({statuses})", phase, bug_activity(bug), finished)
+
+
+def _finished_before(work: _Work, day: date | None) -> bool:
+    """Whether ``work`` was merged, fixed or closed before ``day``, the day the commitment
+    was made: it is what the commitment refers to ("revise the spec based on the feedback
+    on 729292"), not what carries it out, so it neither completes nor stalls it."""
+    return (
+        day is not None
+        and work.phase != "open"
+        and work.finished is not None
+        and work.finished.astimezone(UTC).date() < day
+    )
 
 
 def _bug_tasks(bug: Bug, branch: str | None, projects: Collection[str]) -> list[BugTask]:
@@ -133,11 +145,16 @@ def assess(
     if mark is ActionState.DONE:
         return Assessment(CommitmentState.DONE, "marked done")
     mine = [v for v in links if v.action_id == action.id and v.status is LinkStatus.CONFIRMED]
-    work, missing = _collect_work(
+    linked, missing = _collect_work(
         mine, changes_by_number, bugs_by_id, branch, {repo_name(p) for p in projects}
     )
+    earlier = [w for w in linked if _finished_before(w, action.day)]
+    work = [w for w in linked if w not in earlier]
     if not work:
         detail = f"no data yet for {', '.join(missing)}" if missing else "no linked work"
+        if earlier:
+            labels = "; ".join(w.label for w in earlier)
+            detail = f"linked work finished before the commitment ({action.day}): {labels}"
         if branch is not None:
             detail += f" on {branch}"
         if action.due is not None and action.due < now.date():

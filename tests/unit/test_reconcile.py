@@ -765,6 +765,77 @@ class TestCommitmentState:
         assert state(action(1, "x", state=stored), [], marked=marked) == expected
 
 
+class TestWorkFinishedBeforeTheCommitment:
+    """Work merged, fixed or closed before the PTG is what a commitment refers to, not
+    what carries it out ("revise the spec based on the feedback on 729292")."""
+
+    OLD_SPEC = change(729292, status="MERGED", updated=datetime(2020, 9, 30, tzinfo=UTC))
+    OLD_TRY = change(700001, status="ABANDONED", updated=datetime(2020, 8, 1, tzinfo=UTC))
+
+    def test_merged_before_the_event_is_not_done(self):
+        """A change merged before the commitment was made leaves it not started, saying so."""
+        assert state(ACT, [confirmed(C, "729292")], [self.OLD_SPEC]) == (
+            CommitmentState.NOT_STARTED,
+            "linked work finished before the commitment (2020-10-26): change 729292 MERGED",
+        )
+
+    def test_abandoned_before_the_event_does_not_stall(self):
+        """An attempt abandoned before the event neither stalls nor completes it."""
+        assert state(ACT, [confirmed(C, "700001")], [self.OLD_TRY])[0] is (
+            CommitmentState.NOT_STARTED
+        )
+
+    def test_past_due_with_only_earlier_work_is_stalled(self):
+        """Past its due date with only earlier work: stalled, as with no work."""
+        late = action(1, "x", due=date(2020, 11, 20))
+        assert state(late, [confirmed(C, "729292")], [self.OLD_SPEC]) == (
+            CommitmentState.STALLED,
+            (
+                "not started and past due 2020-11-20: linked work finished before the"
+                " commitment (2020-10-26): change 729292 MERGED"
+            ),
+        )
+
+    def test_later_work_is_judged_alone(self):
+        """Beside earlier work, the work done since the event decides, and dates the state."""
+        new = change(2, status="MERGED", updated=at(20))
+        links = [confirmed(C, "729292"), confirmed(C, "2")]
+        assert state(ACT, links, [self.OLD_SPEC, new]) == (
+            CommitmentState.DONE,
+            "all linked work complete: change 2 MERGED",
+        )
+        assert since(ACT, links, [self.OLD_SPEC, new]) == (CommitmentState.DONE, at(20))
+
+    def test_open_at_the_event_counts(self):
+        """A change still open at the event ("get 758868 merged") is the work when it lands."""
+        landed = change(758868, status="MERGED", updated=at(4))
+        assert state(ACT, [confirmed(C, "758868")], [landed])[0] is CommitmentState.DONE
+
+    def test_finished_on_the_event_day_counts(self):
+        """Work finished on the day the commitment was made counts for it."""
+        same_day = change(3, status="MERGED", updated=datetime(2020, 10, 26, 18, tzinfo=UTC))
+        assert state(ACT, [confirmed(C, "3")], [same_day])[0] is CommitmentState.DONE
+
+    def test_bug_fixed_before_the_event(self):
+        """A bug fixed before the event is earlier work too."""
+        fixed = Bug(
+            bug_id=5, title="b", date_last_updated=at(28),
+            tasks=(BugTask(5, "manila", "Fix Released", "High",
+                           date_fix_released=datetime(2020, 10, 1, tzinfo=UTC)),),
+        )  # fmt: skip
+        assert state(ACT, [confirmed(B, "5")], bugs=[fixed]) == (
+            CommitmentState.NOT_STARTED,
+            "linked work finished before the commitment (2020-10-26): bug 5 (manila Fix Released)",
+        )
+
+    def test_undated_commitment_keeps_every_piece(self):
+        """A commitment with no day judges all its work, as before."""
+        undated = replace(ACT, day=None)
+        assert state(undated, [confirmed(C, "729292")], [self.OLD_SPEC])[0] is (
+            CommitmentState.DONE
+        )
+
+
 def since(act, links, changes=(), bugs=(), **kwargs):
     """assess() at NOW: the state and since when it holds."""
     found = assess(
