@@ -1,4 +1,4 @@
-"""Forms the tenth corpus batch showed: chat that drops its "I"."""
+"""Forms the tenth corpus batch showed: chat without "I", first-name owners."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import pytest
 
 from syncsvc.parse.minutes import log_line_role
 from syncsvc.parse.sender import spoken_commitments
+from syncsvc.parse.subjects import named_first_name
 from syncsvc.parse.summary import parse_summary
 
 FLAT_LOG = (
@@ -16,6 +17,18 @@ FLAT_LOG = (
     " 17:01:50 <alice> drop me a note if you need help 17:02:05 <chair_> will do"
     " 17:02:30 <chair_> #endmeeting"
 )
+
+MINUTES = """\
+= Attendees =
+Maria Lopez
+Tom Baker
+
+== CI review ==
+MB: the job has been voting for a year
+ACTION: Maria to ask the infra team about a periodic job
+ACTION: Tom to draft the report
+ACTION: Move to the new mirror
+"""
 
 
 class TestSubjectlessChat:
@@ -50,3 +63,30 @@ class TestSubjectlessChat:
         """--explain labels the line an action."""
         assert log_line_role("17:01:40 <bob> will update the install guide") == "action"
         assert log_line_role("17:02:05 <chair_> will do") == "chatter"
+
+
+class TestFirstNameOwner:
+    """A "Name to <verb>" item names its owner when the document writes them in full."""
+
+    @pytest.mark.parametrize(
+        ("item", "text", "name"),
+        [
+            ("Lars to chase up Ian", "Attendees: Lars Kurth", "lars"),
+            ("Lars to chase up Ian", "Attendees: LK", None),
+            ("Move to the new mirror", "We will Move Forward soon", None),
+            ("Lars to chase up Ian", "Lars Team meets", None),
+            ("lars to chase up Ian", "Lars Kurth", None),
+        ],
+    )
+    def test_named_first_name(self, item: str, text: str, name: str | None) -> None:
+        """The full name must be there; imperatives and team names never count."""
+        assert named_first_name(item, text) == name
+
+    def test_minutes(self) -> None:
+        """Attendee-list names own their ACTION lines; an imperative stays unowned."""
+        event = parse_summary(MINUTES)
+        assert [(a.text, tuple(o.lower() for o in a.owners)) for a in event.actions] == [
+            ("Maria to ask the infra team about a periodic job", ("maria",)),
+            ("Tom to draft the report", ("tom",)),
+            ("Move to the new mirror", ()),
+        ]
