@@ -1,9 +1,10 @@
-"""Forms the tenth corpus batch showed: chat without "I", first-name owners."""
+"""Forms the tenth corpus batch showed: chat without "I", first-name owners, formed groups."""
 
 from __future__ import annotations
 
 import pytest
 
+from syncsvc.parse.commitments import group_commitment
 from syncsvc.parse.minutes import log_line_role
 from syncsvc.parse.sender import spoken_commitments
 from syncsvc.parse.subjects import named_first_name
@@ -29,6 +30,14 @@ ACTION: Maria to ask the infra team about a periodic job
 ACTION: Tom to draft the report
 ACTION: Move to the new mirror
 """
+
+FLAT_PLAN = (
+    "Thanks to all who came to the sessions. Here is a summary of what was decided and the"
+    " plan for the cycle. 1) Weekly Meeting There will be a weekly meeting on IRC to track"
+    " progress and blockers that need attention. 2) Stable Branches A group comprised of"
+    " some of the team and other volunteers will maintain the stable branches for the"
+    " cycle. This group will report at the weekly meeting."
+)
 
 
 class TestSubjectlessChat:
@@ -90,3 +99,31 @@ class TestFirstNameOwner:
             ("Tom to draft the report", ("tom",)),
             ("Move to the new mirror", ()),
         ]
+
+
+class TestFormedGroup:
+    """A group described after its noun ("A group comprised of ...") commits the team."""
+
+    @pytest.mark.parametrize(
+        ("sentence", "commits"),
+        [
+            ("A group comprised of some of the QA team will maintain the branches.", True),
+            ("A team of three cores will review the specs.", True),
+            ("A group of operators needs to write the guide.", True),
+            ("2) Stable Branches A group of volunteers will maintain them.", True),
+            ("A group of us will be at the summit.", False),
+            ("a group of people will see", False),
+            ("If a group of cores will review it, fine.", False),
+        ],
+    )
+    def test_group_commitment(self, sentence: str, commits: bool) -> None:
+        """The group needs a commitment verb; "be", conditions and lower-case starts do not."""
+        assert group_commitment(sentence) is commits
+
+    def test_flattened_plan(self) -> None:
+        """A flattened mail with run-in numbered titles is read, not rejected."""
+        event = parse_summary(FLAT_PLAN)
+        texts = [a.text for a in event.actions]
+        assert len(texts) == 1
+        assert "A group comprised of some of the team and other volunteers will" in texts[0]
+        assert event.actions[0].owners == ()
