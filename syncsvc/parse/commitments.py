@@ -26,12 +26,19 @@ from syncsvc.parse.words import may_mention
 _LEAD = (
     r"(?:(?!(?:if|whether|unless|once|until|when|what|how|why|where)\b)[^,;.?]{3,80},\s+"
     # "This week the work group will ...": a time phrase, often written without a comma.
-    r"|(?i:(?:this|next|later\s+this|early\s+next)\s+(?:week|month|cycle|year|release)\s+))?"
+    r"|(?i:(?:this|next|later\s+this|early\s+next)\s+(?:week|month|cycle|year|release)\s+)"
+    # "3) Stabilization Branches A group of ... will": a numbered title run into its first
+    # sentence, as a flattened mail writes its sections.
+    r"|\d{1,2}\)\s+(?:[A-Z][\w/&'-]*\s+){1,6}(?=(?:An?|The)\s))?"
 )
 #: A group as the subject: "the group", "the two teams", "Cyborg contributors".
 _GROUP = (
     r"(?:(?i:the\s+(?:two\s+|both\s+)?(?:group|groups|teams|sig|wg|work(?:ing)?\s+group|committee)"
-    r"|both\s+teams)|[A-Z][\w-]+\s+(?i:contributors|developers|cores|maintainers))"
+    r"|both\s+teams)|[A-Z][\w-]+\s+(?i:contributors|developers|cores|maintainers)"
+    # "A group comprised of some of the QA team and others will ...": a group formed for
+    # the work, described after its noun.
+    r"|(?i:an?\s+(?:small\s+|new\s+)?(?:group|team|sub-?team|task\s+force|work(?:ing)?\s+group)"
+    r"\s+(?:of|comprised\s+of|made\s+up\s+of|consisting\s+of|composed\s+of)\s+[^,;.?]{3,120}?))"
 )
 #: A word every group of ``_GROUP`` has (keep the two in step): text without one names none.
 _GROUP_WORDS = (

@@ -102,13 +102,28 @@ _VOLUNTEERED = re.compile(
 )
 
 
+#: "will fix up other things": chat drops the "I"; a message opening with "will" + a verb.
+#: Not a question ("will that work?"), nor a bare acknowledgement ("will do", "will do
+#: for sure"), nor a word that is no verb ("will this ...", "will you ...").
+_SUBJECTLESS = re.compile(
+    r"^(?:(?:and|also|then|ok|okay|sure),?\s+)?will\s+"
+    r"(?!(?:this|that|it|you|we|they|there|he|she|the|a|an|someone|anyone|people)\b)"
+    r"(?!do\b(?!\s+(?:the|a|an|some|that|this|it)\b))"
+    r"(?P<rest>[a-z][^.!?]*)[.!]?$"
+)
+
+
 def spoken_commitments(message: str) -> list[tuple[str, str | None]]:
     """``(text, owner)`` of the commitments in one IRC message.
 
-    ``owner`` is ``None`` for the speaker's own "I will ..." and the nick for a
-    reported one ("dhellmann said he'd do it"); the caller checks that nick spoke.
+    ``owner`` is ``None`` for the speaker's own "I will ..." (also written
+    without its "I": "will fix up other things") and the nick for a reported
+    one ("dhellmann said he'd do it"); the caller checks that nick spoke.
     """
     found: list[tuple[str, str | None]] = []
+    first = _SPOKEN_END.split(message.strip(), maxsplit=1)[0].strip()
+    if (m := _SUBJECTLESS.match(first)) and first_person_commitment("I will " + m.group("rest")):
+        found.append((first, None))
     for m in _SPOKEN_START.finditer(message):
         clause = _SPOKEN_END.split(message[m.end() :], maxsplit=1)[0].strip()
         if first_person_commitment(clause):

@@ -17,6 +17,10 @@ Two forms the sixth corpus batch showed (issue 12):
   the mention's link was ("Kenny Paul .  Provide the list of companies"); see
   :func:`mentioned_owner`, for action items only.
 
+The tenth batch showed minutes that write an action's owner by first name
+("ACTION: Lars to chase up Ian Jackson") and name the person in full
+elsewhere (an attendee list: "Lars Kurth"): see :func:`named_first_name`.
+
 Pure functions over one sentence; the callers decide where they apply. No
 import from :mod:`syncsvc.parse.owners`, which uses this module.
 """
@@ -111,3 +115,38 @@ def mentioned_owner(item: str) -> str | None:
     """The lower-case first name of a task written "First Last <task verb> ..."."""
     m = _MENTIONED.match(item.strip())
     return m.group("first0").lower() if m else None
+
+
+#: "Lars to chase up ...": a capitalised first name, then "to" and a verb.
+_NAME_TO = re.compile(r"^(?P<name>[A-Z][a-z]{2,20})\s+to\s+[a-z]{2,}")
+#: Imperatives that open an item as "<Verb> to ..." ("Move to py3", "Talk to nova"):
+#: never a first name, even when a title capitalises the next word ("Move Forward").
+_NOT_FIRST_NAMES = frozenset(
+    """
+    move go back due switch add talk reach respond reply need try plan want continue start
+    return migrate upgrade convert link point send write post submit propose push port ask
+    get have subscribe refer stick agree commit listen contribute apply wait look come
+    """.split()
+)
+
+
+def named_first_name(item: str, text: str) -> str | None:
+    """The lower-case first name of an item written "Name to <verb> ...", when ``text``
+    also writes that person's full name ("Lars Kurth"), else ``None``.
+
+    A capitalised word before "to" is as often an imperative ("Move to ...") as a
+    name; the full name elsewhere in the document is what makes it a person.
+    """
+    m = _NAME_TO.match(item.strip())
+    if m is None or m.group("name").lower() in _NOT_FIRST_NAMES:
+        return None
+    name = m.group("name")
+    full = re.compile(rf"(?<![\w-]){name}\s(?!{_NOT_SURNAMES}\b)[A-Z][a-z]{{1,20}}\b")
+    return name.lower() if full.search(text) else None
+
+
+#: Words after a first name that make a team or a thing, not a surname.
+_NOT_SURNAMES = (
+    r"(?:Team|Teams|Group|Committee|Board|Project|Foundation|Cores?|Community|Users"
+    r"|Operators|Members|Staff)"
+)

@@ -59,6 +59,7 @@ from syncsvc.parse.owners import (
 from syncsvc.parse.refs import find_refs, find_urls
 from syncsvc.parse.sender import find_sender
 from syncsvc.parse.structure import Line, LineKind, classify
+from syncsvc.parse.subjects import named_first_name
 from syncsvc.schedule.releases import Schedules, load_schedules
 
 __all__ = [
@@ -231,6 +232,17 @@ def _context_nicks(asm: Assembler, known: set[str]) -> set[str]:
     return {n for n in weak & words if not is_project(n)}
 
 
+def _context_names(asm: Assembler, text: str, known: set[str]) -> set[str]:
+    """First names of "Name to ..." actions that the document also writes in full."""
+    found = set()
+    for topic in asm.topics:
+        for item in topic.actions:
+            name = named_first_name(item.text, text) if item.text[:1].isupper() else None
+            if name and name not in known and not is_project(name) and name not in KNOWN_SERIES:
+                found.add(name)
+    return found
+
+
 def _prose_decisions(topic: RawTopic) -> None:
     """Keep "We agreed ...", "Agreement was reached ..." sentences of the prose as decisions."""
     found = [
@@ -312,6 +324,7 @@ def read_summary(
             readings[item.text] = read_owners_looked_up(item.text)
             known.update(n.lower() for n in readings[item.text][0].owners)
     known |= _context_nicks(asm, known)
+    known |= _context_names(asm, text, known)
     sender = find_sender(text.split("\n"))
     for raw_topic in asm.topics:
         infer_actions(raw_topic, known=known, aliases=aliases, sender=sender)

@@ -88,7 +88,7 @@ class TestCorpusFiles:
         assert {d.suffix for d in docs} == {".txt", ".html"}
 
     def test_held_back_split_follows_the_recorded_rules(self) -> None:
-        """First 45 documents: every 5th held back; each later batch (batch2-9.lst): every 4th."""
+        """First 45 documents: every 5th held back; batch2-9.lst: every 4th; batch10.lst: none."""
         docs = documents()
         second = set((CORPUS / "batch2.lst").read_text(encoding="utf-8").split())
         third = set((CORPUS / "batch3.lst").read_text(encoding="utf-8").split())
@@ -98,7 +98,8 @@ class TestCorpusFiles:
         seventh = set((CORPUS / "batch7.lst").read_text(encoding="utf-8").split())
         eighth = set((CORPUS / "batch8.lst").read_text(encoding="utf-8").split())
         ninth = set((CORPUS / "batch9.lst").read_text(encoding="utf-8").split())
-        later = second | third | fourth | fifth | sixth | seventh | eighth | ninth
+        tenth = set((CORPUS / "batch10.lst").read_text(encoding="utf-8").split())
+        later = second | third | fourth | fifth | sixth | seventh | eighth | ninth | tenth
         assert later <= {d.stem for d in docs}
         sizes = [
             len(second),
@@ -109,6 +110,7 @@ class TestCorpusFiles:
             len(seventh),
             len(eighth),
             len(ninth),
+            len(tenth),
         ]
         assert len(later) == sum(sizes)  # no stem in two
         first_batch = [d for d in docs if d.stem not in later]
@@ -119,6 +121,7 @@ class TestCorpusFiles:
         held = [d for d in docs if annotation(d)["split"] == "held-back"]
         assert len(first_batch) == 45
         assert held == sorted(first_batch[4::5] + [d for b in batches for d in b[3::4]])
+        assert all(annotation(d)["split"] == "tuned" for d in docs if d.stem in tenth)
         assert len({annotation(d)["team"] for d in held}) >= 5
         required = [a for d in held for a in annotation(d)["actions"] if not a["optional"]]
         assert len(required) >= 25
