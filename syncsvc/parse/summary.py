@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from syncsvc.domain import ActionItem, Day, Event, EventSource, Person, Ref, RefKind, Topic
 from syncsvc.errors import InputError
@@ -89,6 +89,8 @@ _PLACES = frozenset(
 )
 #: How much of a summary's start may link the team's etherpad (its greeting may be a "topic").
 HEAD_CHARS = 2000
+#: The document says it is about a PTG.
+_PTG = re.compile(r"\bPTG\b|Project\s+Teams?\s+Gathering", re.IGNORECASE)
 _NOT_TEAM_WORDS = frozenset(KNOWN_SERIES) | _NOT_TEAMS | _PLACES
 #: A team's PTG etherpad: "etherpad.opendev.org/p/neutron-bobcat-ptg" (not "/p/r.e70a…").
 _ETHERPAD = re.compile(
@@ -305,6 +307,12 @@ def read_summary(
         days = [
             Day(d.label, d.date or parse_day_date(d.label, year or ptg.year, ptg)) for d in days
         ]
+    # A PTG summary that names no day ("the PTG sessions last week") is dated by its
+    # cycle's PTG week, so its commitments have a day to judge work from.
+    undated = None
+    if not days and week is not None and _PTG.search(text[:HEAD_CHARS]):
+        undated = Day(f"{(cycle or '').capitalize()} PTG week", week.start)
+        days = [undated]
     team = (
         team
         or _tagged_team(asm.preamble)
@@ -359,6 +367,8 @@ def read_summary(
         topics.append(
             _topic(raw_topic, position, days, actions, asm.footnotes, refs_by_footnote, warnings)
         )
+        if undated is not None:
+            topics[-1] = replace(topics[-1], day=undated)
     _name_owners(people, topics, aliases or {})
     warnings += _epilogue_warnings(asm.epilogue, asm.topics[-1].line)
     title = " ".join(p for p in ((team or "").capitalize(), (cycle or "").capitalize(), "PTG") if p)

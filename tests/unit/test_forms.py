@@ -9,12 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from syncsvc.domain import Event, Person
+from syncsvc.domain import Day, Event, Person
 from syncsvc.parse.normalise import decode, normalise, strip_mail_chrome
 from syncsvc.parse.summary import parse_summary
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "summaries"
 EP = "https://etherpad.opendev.org/p/"
+#: First days of the PTG weeks in the bundled release schedules: a summary that names no
+#: day of its own is dated by its cycle's.
+WALLABY_PTG, XENA_PTG, YOGA_PTG = date(2020, 10, 26), date(2021, 4, 19), date(2021, 10, 18)
 
 
 def load(name: str, **kwargs) -> Event:
@@ -119,11 +122,11 @@ class TestNormalisationForms:
         event = load("quoted-reply.txt")
         assert (event.team, event.cycle) == ("qa", "yoga")
         assert outline(event) == [
-            ("Tempest cleanup", None, [EP + "qa-yoga-ptg-cleanup"], [
+            ("Tempest cleanup", YOGA_PTG, [EP + "qa-yoga-ptg-cleanup"], [
                 ("kopecmartin will extend the cleanup tool to plugin resources", ("kopecmartin",)),
                 ("tosky will review the cleanup changes", ("tosky",)),
             ], []),
-            ("Stable branch jobs", None, [], [
+            ("Stable branch jobs", YOGA_PTG, [], [
                 ("gmann will drop the py36 jobs from the stable branches", ("gmann",)),
             ], []),
         ]  # fmt: skip
@@ -180,7 +183,7 @@ class TestNormalisationForms:
         """Wiki chrome lines and '[edit]' links are gone; the content stays."""
         event = load("wiki-page.txt")
         assert outline(event) == [
-            ("Packages API", None, [], [
+            ("Packages API", WALLABY_PTG, [], [
                 ("zhurong will add paging to the packages API", ("zhurong",)),
             ], []),
         ]  # fmt: skip
@@ -232,14 +235,14 @@ class TestStructureForms:
         ]  # fmt: skip
 
     def test_wiki_topics_without_days(self) -> None:
-        """With no day level, '== T ==' headings are topics."""
+        """With no day level, '== T ==' headings are topics, dated by the cycle's PTG week."""
         event = load("no-days-wiki.txt")
-        assert (event.days, event.title) == ((), "Octavia Xena PTG")
+        assert (event.days, event.title) == ((Day("Xena PTG week", XENA_PTG),), "Octavia Xena PTG")
         assert outline(event) == [
-            ("Amphora image builds", None, [EP + "xena-ptg-octavia-images"], [
+            ("Amphora image builds", XENA_PTG, [EP + "xena-ptg-octavia-images"], [
                 ("johnsom will split the image build into its own job", ("johnsom",)),
             ], []),
-            ("Provider drivers", None, [], [
+            ("Provider drivers", XENA_PTG, [], [
                 ("gthiemonge will email the driver maintainers", ("gthiemonge",)),
                 ("retire the drivers whose CI stays silent by Xena-3", ()),
             ], []),
@@ -279,10 +282,10 @@ class TestStructureForms:
         """'1. Title' heads a topic; numbered items inside an Actions list stay actions."""
         event = load("numbered-topics.txt")
         assert outline(event) == [
-            ("Sharding improvements", None, [EP + "swift-yoga-sharding"], [
+            ("Sharding improvements", YOGA_PTG, [EP + "swift-yoga-sharding"], [
                 ("timburke will add a periodic recount", ("timburke",)),
             ], []),
-            ("Per-policy quotas", None, [], [
+            ("Per-policy quotas", YOGA_PTG, [], [
                 ("clayg to sketch the middleware config", ()),
                 ("acoles will review the sketch", ("acoles",)),
             ], []),
@@ -301,11 +304,11 @@ class TestStructureForms:
             ("quotas drift when deletes fail", "a unified limits driver is the long-term answer"),
         ]
         assert outline(event) == [
-            ("Volume re-image", None, [], [
+            ("Volume re-image", YOGA_PTG, [], [
                 ("whoami-rajat will propose the API change by Yoga-1", ("whoami-rajat",)),
                 ("rosmaita to update the policy docs", ("rosmaita",)),
             ], []),
-            ("Quota rework", None, [], [
+            ("Quota rework", YOGA_PTG, [], [
                 ("geguileo will write a spec for counting quotas from the database",
                  ("geguileo",)),
             ], []),
@@ -358,18 +361,18 @@ class TestActionForms:
         """Every action marker yields an action; '#agreed', 'Agreed:' and 'Decisions:' do not."""
         event = load("action-forms.txt", known_nicks=["hrw", "mgoddard"])
         assert outline(event) == [
-            ("Image builds", None, [], [
+            ("Image builds", YOGA_PTG, [], [
                 ("mnasiadka will cache the base layers in the gate", ("mnasiadka",)),
                 ("hrw to measure the build time after the change", ("hrw",)),
             ], []),
-            ("Release process", None, [], [
+            ("Release process", YOGA_PTG, [], [
                 ("yoctozepto will write the release checklist", ("yoctozepto",)),
                 ("priteau will automate the tag script", ("priteau",)),
             ], [
                 "we tag all deliverables together",
                 "stable branches are cut one week after the coordinated release",
             ]),
-            ("Deprecations", None, [], [
+            ("Deprecations", YOGA_PTG, [], [
                 ("mgoddard to announce the deprecations on the mailing list", ("mgoddard",)),
             ], ["drop the CentOS 8 images in Yoga", "keep the Debian images"]),
         ]  # fmt: skip

@@ -1,0 +1,60 @@
+"""A PTG summary that names no day is dated by its cycle's PTG week."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from syncsvc.domain import Day
+from syncsvc.parse.summary import parse_summary
+
+UNDATED = """\
+Subject: [watcher] 2026.2 Hibiscus PTG summary
+
+Thank you all that joined the Watcher PTG sessions last week.
+
+Telemetry and Datasources
+=========================
+*AI*: Work on an Aetos job to run in devstack-plugin-prometheus changes.
+*AI*: Test Application Credentials with Aetos in devstack jobs.
+"""
+
+
+def test_undated_ptg_summary_takes_its_ptg_week() -> None:
+    """No day heading, a known cycle and "PTG": one day, the PTG week's Monday, on every topic."""
+    event = parse_summary(UNDATED)
+    assert event.cycle == "hibiscus"
+    assert event.days == (Day("Hibiscus PTG week", date(2026, 4, 20)),)
+    assert [t.day for t in event.topics] == [Day("Hibiscus PTG week", date(2026, 4, 20))]
+    assert len(event.actions) == 2
+
+
+def test_a_cycle_given_by_the_caller_dates_it_too() -> None:
+    """`import --cycle` names the cycle the text does not: its PTG week dates the summary."""
+    text = UNDATED.replace("2026.2 Hibiscus ", "").replace("Subject: [watcher] ", "Subject: ")
+    event = parse_summary(text, cycle="flamingo")
+    assert [d.date for d in event.days] == [date(2025, 4, 7)]
+
+
+def test_without_a_cycle_nothing_is_dated() -> None:
+    """With no cycle known there is no week to take: no day, as before."""
+    text = UNDATED.replace("2026.2 Hibiscus ", "")
+    event = parse_summary(text)
+    assert event.cycle is None
+    assert event.days == ()
+    assert event.topics[0].day is None
+
+
+def test_a_text_that_is_no_ptg_summary_is_not_dated() -> None:
+    """A cycle alone (a midcycle mail, a meeting note) does not make the PTG week its day."""
+    text = UNDATED.replace("PTG", "midcycle")
+    event = parse_summary(text, cycle="hibiscus")
+    assert event.days == ()
+
+
+def test_written_days_win() -> None:
+    """A summary that writes its days keeps them; the PTG week is not added."""
+    text = UNDATED.replace(
+        "Telemetry and Datasources\n", "Tuesday 21 April 2026\n\nTelemetry and Datasources\n"
+    )
+    event = parse_summary(text)
+    assert [(d.label, d.date) for d in event.days] == [("Tuesday 21 April 2026", date(2026, 4, 21))]
