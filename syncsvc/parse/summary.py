@@ -300,7 +300,9 @@ def read_summary(
     intro = " ".join(asm.preamble)
     year = _year_hint(intro, asm.days)
     days = [Day(label, parse_day_date(label, year)) for label in asm.days]
-    cycle = (cycle or _find_cycle(intro, days, schedules) or "").lower() or None
+    cycle = (
+        cycle or _find_cycle(intro, days, schedules) or _etherpad_cycle(text[:HEAD_CHARS]) or ""
+    ).lower() or None
     week = schedules[cycle].milestone_week("ptg") if cycle and cycle in schedules else None
     if week is not None:
         ptg = week.start
@@ -470,6 +472,18 @@ def _etherpad_team(intro: str) -> str | None:
         words = re.split(r"[-_.]", rest)
         if any(w.endswith("ptg") or w in KNOWN_SERIES for w in words):  # "vptg", "bobcat"
             return team
+    return None
+
+
+def _etherpad_cycle(head: str) -> str | None:
+    """The series a PTG etherpad's name holds ("…/p/neutron-bobcat-ptg"), when the text
+    names its cycle nowhere else."""
+    for m in _ETHERPAD.finditer(head):
+        words = re.split(r"[-_.]", m.group("rest").lower())
+        if any(w.endswith("ptg") for w in words) or m.group("team").lower() == "ptg":
+            for word in words:
+                if word in KNOWN_SERIES:
+                    return word
     return None
 
 

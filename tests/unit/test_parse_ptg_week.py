@@ -58,3 +58,15 @@ def test_written_days_win() -> None:
     )
     event = parse_summary(text)
     assert [(d.label, d.date) for d in event.days] == [("Tuesday 21 April 2026", date(2026, 4, 21))]
+
+
+def test_the_cycle_named_only_by_the_ptg_etherpad() -> None:
+    """A PTG etherpad (…/p/neutron-bobcat-ptg) names the cycle the text does not: dated too."""
+    text = (
+        "Hello Neutrinos:\n\nThis is a quick summary of the PTG sessions last week. This is the"
+        " etherpad used: https://etherpad.opendev.org/p/neutron-bobcat-ptg\n\nStadium projects\n"
+        "================\n* ralonsoh will propose the sqlalchemy 2.0 jobs\n"
+    )
+    event = parse_summary(text)
+    assert (event.team, event.cycle) == ("neutron", "bobcat")
+    assert [d.date for d in event.days] == [date(2023, 3, 27)]
