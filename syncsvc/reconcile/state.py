@@ -154,7 +154,8 @@ def assess(
         detail = f"no data yet for {', '.join(missing)}" if missing else "no linked work"
         if earlier:
             labels = "; ".join(w.label for w in earlier)
-            detail = f"linked work finished before the commitment ({action.day}): {labels}"
+            before = f"linked work finished before the commitment ({action.day}): {labels}"
+            detail = f"{before}; {detail}" if missing else before
         if branch is not None:
             detail += f" on {branch}"
         if action.due is not None and action.due < now.date():

@@ -828,6 +828,17 @@ class TestWorkFinishedBeforeTheCommitment:
             "linked work finished before the commitment (2020-10-26): bug 5 (manila Fix Released)",
         )
 
+    def test_earlier_work_beside_links_without_data(self):
+        """Both are named: the earlier work, then the links not fetched yet."""
+        links = [confirmed(C, "729292"), confirmed(C, "999")]
+        assert state(ACT, links, [self.OLD_SPEC]) == (
+            CommitmentState.NOT_STARTED,
+            (
+                "linked work finished before the commitment (2020-10-26): change 729292 MERGED;"
+                " no data yet for change 999"
+            ),
+        )
+
     def test_undated_commitment_keeps_every_piece(self):
         """A commitment with no day judges all its work, as before."""
         undated = replace(ACT, day=None)
