@@ -440,6 +440,11 @@ class CandidatePool:
         ix = self._index()
         return ix.numbers[i], ix.projects[i], ix.updated(i)
 
+    def last_update(self, number: int) -> date | None:
+        """The day change ``number`` was last updated, when the pool holds it."""
+        found = np.flatnonzero(np.asarray(self._index().numbers) == number)
+        return self._index().updated(int(found[0])) if found.size else None
+
     def words_at(self, i: int) -> frozenset[str]:
         """The words the change at position ``i`` is matched on."""
         return self._index().words_of_change(i)

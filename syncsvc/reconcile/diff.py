@@ -452,11 +452,14 @@ def _candidates(
     since: date | None,
     threshold: float,
 ) -> None:
-    """Suggest candidates for an action that is not dropped and has nothing confirmed."""
+    """Suggest candidates for an action that is not dropped and has nothing confirmed but
+    changes last updated before ``since``: the earlier work a commitment cites ("revise the
+    spec based on the feedback on 729292") does not carry it out, so its work is sought."""
     action = found.action
     if action.state is ActionState.DROPPED:
         return
-    if any(v.status is CONFIRMED for v in (*found.links.values(), *old.values())):
+    confirmed = (v for v in (*found.links.values(), *old.values()) if v.status is CONFIRMED)
+    if any(not _earlier(v, pool, since) for v in confirmed):
         return
     if (hint := pool.hint(action)) is not None and hint.kind is HintKind.NOTHING:
         found.reasons.append(f"action {action.id}: no candidates ({hint.label})")
@@ -464,6 +467,14 @@ def _candidates(
     # derived nor rejected, plus one: the best one when none reach the threshold.
     limit = MAX_CANDIDATES + len(found.links) + len(found.rejected) + 1
     _suggest(found, pool.score(action, since, limit=limit), threshold)
+
+
+def _earlier(link: Link, pool: CandidatePool, since: date | None) -> bool:
+    """Whether ``link`` is to a change the pool holds, last updated before ``since``."""
+    if since is None or link.kind is not LinkKind.CHANGE or not link.id.isdigit():
+        return False
+    day = pool.last_update(int(link.id))
+    return day is not None and day < since
 
 
 def _own(seeds: Sequence[Seed], group: Sequence[Member]) -> list[Member]:

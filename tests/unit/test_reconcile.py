@@ -553,6 +553,18 @@ class TestCandidates:
         plan = run([CARTHACA_ACTION], [AFFINITY_SPEC], existing=[confirmed])
         assert plan.add == ()
 
+    def test_candidates_beside_earlier_confirmed_work(self):
+        """A confirmed link to a change last updated before the event (the earlier work a
+        commitment cites) leaves candidate scoring on; one updated since stops it."""
+        cited = change(729292, "Old affinity notes", updated=datetime(2020, 9, 30, tzinfo=UTC))
+        confirmed = link(3, C, "729292", LinkSource.MANUAL, 1.0, CONFIRMED)
+        changes = [*BACKGROUND, cited, BACKUP_SPEC, AFFINITY_SPEC]
+        plan = run([CARTHACA_ACTION], changes, existing=[confirmed])
+        assert [(v.id, v.status) for v in plan.add] == [("800001", SUGGESTED)]
+        moved = replace(cited, updated=datetime(2020, 11, 2, tzinfo=UTC))
+        assert run([CARTHACA_ACTION], [*changes[:-3], moved, *changes[-2:]],
+                   existing=[confirmed]).add == ()  # fmt: skip
+
     def test_dropped_actions_get_no_candidates(self):
         """A dropped commitment is not matched against new work."""
         dropped = action(3, CARTHACA_ACTION.text, owners=("carthaca",), topic="Share Affinity Hints",
