@@ -11,12 +11,12 @@ commits.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 
-from sqlalchemy import delete, exists, func, insert, select, tuple_
+from sqlalchemy import String, cast, delete, exists, func, insert, select, tuple_
 from sqlalchemy.orm import Session
 
-from syncsvc.domain import ActionState, LinkStatus, Pending, PendingKind, RefKind
+from syncsvc.domain import ActionState, LinkKind, LinkStatus, Pending, PendingKind, RefKind
 from syncsvc.models.base import in_chunks, require_aware
 from syncsvc.models.db import insert_ignoring_conflicts
 from syncsvc.models.link_tables import LinkRow, RelinkCheckRow, RelinkMarkRow, RelinkPendingRow
@@ -99,12 +99,23 @@ def actions_owned_by(session: Session, nicks: Collection[str]) -> set[int]:
     return current_actions(session, owned)
 
 
-def candidate_seekers(session: Session) -> list[tuple[int, str, tuple[str, ...]]]:
+def candidate_seekers(
+    session: Session, start: date | None = None
+) -> list[tuple[int, str, tuple[str, ...]]]:
     """(id, action text and topic title, owner nicks) of the current actions that are not
-    dropped and have no confirmed link: those whose candidates a new record may change."""
+    dropped and have no confirmed link but to changes last updated before ``start`` (the
+    event's first day; see ``syncsvc.reconcile.diff``): those whose candidates a new
+    record may change."""
     confirmed = exists().where(
         LinkRow.action_id == ActionRow.id, LinkRow.status == LinkStatus.CONFIRMED
     )
+    if start is not None:
+        earlier = exists().where(
+            LinkRow.kind == LinkKind.CHANGE,
+            cast(ChangeRow.number, String) == LinkRow.ref_id,
+            ChangeRow.updated < datetime.combine(start, time(), UTC),
+        )
+        confirmed = confirmed.where(~earlier)
     stmt = (
         select(ActionRow.id, ActionRow.text, TopicRow.title)
         .join(TopicRow, ActionRow.topic_id == TopicRow.id)

@@ -320,7 +320,7 @@ class SqlLinkStore:
         return pending.actions_owned_by(self._session, nicks)
 
     def candidate_seekers(self) -> Sequence[tuple[int, str, tuple[str, ...]]]:
-        return pending.candidate_seekers(self._session)
+        return pending.candidate_seekers(self._session, self.event_start())
 
     def settle(
         self,

@@ -439,7 +439,7 @@ class LinkStore(Protocol):
 
     def candidate_seekers(self) -> Sequence[tuple[int, str, tuple[str, ...]]]:
         """(id, action text and topic title, owner nicks) of current, not dropped
-        actions with no confirmed link."""
+        actions with no confirmed link but to changes last updated before the event."""
         ...
 
     def settle(

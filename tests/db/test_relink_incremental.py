@@ -37,6 +37,7 @@ from syncsvc.models.sync_store import SqlSyncStore
 from syncsvc.parse.reimport import REIMPORT
 from syncsvc.reconcile.weights import WordStats
 from syncsvc.sync.service import RelinkSettings
+from syncsvc.testing.reconcile_baseline import EVENT_START
 
 Step = Callable[[Engine], None]
 
@@ -271,6 +272,74 @@ class TestBodies:
         found = [row for row in incremental[0] if row[2] == "990001"]
         assert found
         assert all("body words [" in str(row[6]) for row in found)
+
+
+class TestEarlierWork:
+    def test_a_commitment_citing_earlier_work_still_seeks_its_own(self, engine: Engine) -> None:
+        """A commitment confirmed-linked only to a change last updated before the event is
+        still judged when a new change worded like it arrives: the incremental relink
+        suggests it, as a full relink does."""
+        seeded = seed(engine, commitments=40, changes=80, rounds=0)
+        named = {c.project for c in seeded.data.changes}
+        project = next(p for p in seeded.data.team_projects if p in named)
+        with Session(engine) as session:
+            action = next(a for a in SqlLinkStore(session).actions() if a.id == 7)
+        before = datetime.combine(EVENT_START, datetime.min.time(), UTC) - timedelta(days=30)
+        cited = replace(
+            seeded.data.changes[0], number=990_100, project=project, subject="Earlier notes",
+            body="", footers=Footers(), topic=None, created=before, updated=before,
+        )  # fmt: skip
+        with Session(engine) as session:
+            store = SqlSyncStore(session)
+            store.save_changes([cited], observed_at=RELINK_AT)
+            store.commit()
+            set_link_status(
+                session, 7, LinkKind.CHANGE, "990100", LinkStatus.CONFIRMED, now=RELINK_AT
+            )
+            session.commit()
+        with Session(engine) as session:
+            assert 7 in {i for i, _, _ in SqlLinkStore(session).candidate_seekers()}
+        relink_once(engine, seeded.settings, now=RELINK_AT, full=True)
+        made = replace(
+            cited, number=990_101, subject=action.text.split(" will ", 1)[-1],
+            created=RELINK_AT, updated=RELINK_AT + timedelta(hours=1),
+        )  # fmt: skip
+        later = RELINK_AT + timedelta(hours=2)
+        with Session(engine) as session:
+            store = SqlSyncStore(session)
+            store.save_changes([made], observed_at=later)
+            store.commit()
+        report, _ = relink_once(engine, seeded.settings, now=later, full=False)
+        assert not report.full
+        incremental = snapshot(engine)
+        relink_once(engine, seeded.settings, now=later, full=True)
+        assert snapshot(engine) == incremental
+        assert (7, "suggested") in [
+            (row[0], row[5]) for row in incremental[0] if row[2] == "990101"
+        ]
+
+    def test_a_link_to_work_done_since_the_event_ends_the_search(self, engine: Engine) -> None:
+        """Confirmed-linked to a change updated since the event, a commitment seeks no more
+        candidates; to one updated before it only, it still does (stored links, SQL)."""
+        seeded = seed(engine, commitments=20, changes=40, rounds=0)
+        start = datetime.combine(EVENT_START, datetime.min.time(), UTC)
+        old, new = (
+            replace(seeded.data.changes[0], number=number, created=at, updated=at)
+            for number, at in ((990_200, start - timedelta(days=1)), (990_201, start))
+        )
+        with Session(engine) as session:
+            store = SqlSyncStore(session)
+            store.save_changes([old, new], observed_at=RELINK_AT)
+            store.commit()
+            for action_id, number in ((3, "990200"), (4, "990201")):
+                set_link_status(
+                    session, action_id, LinkKind.CHANGE, number, LinkStatus.CONFIRMED,
+                    now=RELINK_AT,
+                )  # fmt: skip
+            session.commit()
+            seekers = {i for i, _, _ in SqlLinkStore(session).candidate_seekers()}
+        assert 3 in seekers
+        assert 4 not in seekers
 
 
 def _kept_stats(engine: Engine) -> WordStats:
