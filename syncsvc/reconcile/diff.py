@@ -349,7 +349,8 @@ def diff(
 
     ``topic_refs`` maps (event id, topic title) to the refs found in that topic's
     discussion (``StoredAction.refs`` holds only the action's own refs).
-    Candidates (for actions with no confirmed link that are not dropped) come
+    Candidates (for actions that are not dropped and have no confirmed link but to
+    changes last updated before the event) come
     from changes and bugs updated on or after ``event_start`` (else the action's
     day); at most three at or above ``threshold`` are suggested. Existing links
     of actions not in ``actions`` are ignored. Words weigh by ``stats`` when given
