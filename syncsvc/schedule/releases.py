@@ -29,6 +29,9 @@ from syncsvc.errors import ConfigError
 SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MARKER_KEYS = ("x-project", "project-specific")
 _CYCLE_WEEK = re.compile(r"R-\d+|R\+0")
+#: Other names upstream gives a milestone: Ocata to Stein mark the release week
+#: ``<x>-release``, not ``<x>-final``.
+_ALIASES: Mapping[str, tuple[str, ...]] = {"final": ("release",)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +76,16 @@ class SeriesSchedule:
         return None
 
     def milestone_week(self, name: str) -> Week | None:
-        """The week of milestone ``name`` (``1``, ``rc1``, ``manila-spec-freeze``)."""
-        return self.marker_week(f"{self.prefix}-{name.strip().lower()}")
+        """The week of milestone ``name`` (``1``, ``rc1``, ``manila-spec-freeze``).
+
+        ``final`` is also found as ``<x>-release``, the marker of Ocata to Stein.
+        """
+        wanted = name.strip().lower()
+        for candidate in (wanted, *_ALIASES.get(wanted, ())):
+            week = self.marker_week(f"{self.prefix}-{candidate}")
+            if week is not None:
+                return week
+        return None
 
     def contains(self, day: date, *, cycle_only: bool = True) -> bool:
         """Whether ``day`` falls in one of the weeks (only ``R-<n>`` weeks by default)."""

@@ -316,3 +316,30 @@ class TestErrors:
             parse_schedule(text, source="bad.yaml", default_series="bad")
         assert "bad.yaml" in str(info.value)
         assert fragment in str(info.value)
+
+
+class TestReleaseMarker:
+    def test_final_is_found_as_release(self):
+        """A schedule marking its release week '<x>-release' (Ocata to Stein) has a final week."""
+        text = (
+            "series: stein\ncycle:\n"
+            "- name: R+0\n  start: '2019-04-08'\n  end: '2019-04-12'\n  x-project: [s-release]\n"
+        )
+        week = parse_schedule(text, source="stein.yaml", default_series="stein").milestone_week(
+            "final"
+        )
+        assert week is not None
+        assert (week.start, week.end) == (date(2019, 4, 8), date(2019, 4, 12))
+
+    def test_final_marker_wins_over_release(self):
+        """Where both exist, '<x>-final' is the final week."""
+        text = (
+            "series: train\ncycle:\n"
+            "- name: R-1\n  start: '2019-10-07'\n  end: '2019-10-11'\n  x-project: [t-release]\n"
+            "- name: R+0\n  start: '2019-10-14'\n  end: '2019-10-18'\n  x-project: [t-final]\n"
+        )
+        week = parse_schedule(text, source="train.yaml", default_series="train").milestone_week(
+            "final"
+        )
+        assert week is not None
+        assert week.name == "R+0"
