@@ -80,11 +80,17 @@ class SeriesSchedule:
 
         ``final`` is also found as ``<x>-release``, the marker of Ocata to Stein.
         """
+        found = self.milestone(name)
+        return found[1] if found is not None else None
+
+    def milestone(self, name: str) -> tuple[str, Week] | None:
+        """The marker ``name`` is found under (``r-release`` for ``final``) and its week."""
         wanted = name.strip().lower()
         for candidate in (wanted, *_ALIASES.get(wanted, ())):
-            week = self.marker_week(f"{self.prefix}-{candidate}")
+            marker = f"{self.prefix}-{candidate}"
+            week = self.marker_week(marker)
             if week is not None:
-                return week
+                return (marker, week)
         return None
 
     def contains(self, day: date, *, cycle_only: bool = True) -> bool:

@@ -395,6 +395,15 @@ class TestReleaseMarker:
         assert week is not None
         assert (week.start, week.end) == (date(2019, 4, 8), date(2019, 4, 12))
 
+    def test_milestone_names_the_marker_found(self, schedules):
+        """milestone() names the marker found: r-release for Rocky's final, w-final for Wallaby's."""
+        rocky = schedules["rocky"].milestone("final")
+        wallaby = schedules["wallaby"].milestone("final")
+        assert (rocky[0] if rocky else None, wallaby[0] if wallaby else None) == (
+            "r-release",
+            "w-final",
+        )
+
     def test_final_marker_wins_over_release(self):
         """Where both exist, '<x>-final' is the final week."""
         text = (
