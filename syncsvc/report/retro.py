@@ -97,11 +97,8 @@ def milestones(schedule: SeriesSchedule | None, team: str | None) -> list[JSONVa
         if "{team}" in marker and not team:
             continue
         wanted = marker.format(team=(team or "").lower())
-        week = schedule.milestone_week(wanted)
-        if week is not None:
-            found.append(
-                {"name": name, "marker": f"{schedule.prefix}-{wanted}", "date": str(week.end)}
-            )
+        if (hit := schedule.milestone(wanted)) is not None:
+            found.append({"name": name, "marker": hit[0], "date": str(hit[1].end)})
     return [dict(m) for m in sorted(found, key=lambda m: m["date"])]
 
 

@@ -29,6 +29,9 @@ from syncsvc.errors import ConfigError
 SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MARKER_KEYS = ("x-project", "project-specific")
 _CYCLE_WEEK = re.compile(r"R-\d+|R\+0")
+#: Other names upstream gives a milestone: Ocata to Stein mark the release week
+#: ``<x>-release``, not ``<x>-final``.
+_ALIASES: Mapping[str, tuple[str, ...]] = {"final": ("release",)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +76,22 @@ class SeriesSchedule:
         return None
 
     def milestone_week(self, name: str) -> Week | None:
-        """The week of milestone ``name`` (``1``, ``rc1``, ``manila-spec-freeze``)."""
-        return self.marker_week(f"{self.prefix}-{name.strip().lower()}")
+        """The week of milestone ``name`` (``1``, ``rc1``, ``manila-spec-freeze``).
+
+        ``final`` is also found as ``<x>-release``, the marker of Ocata to Stein.
+        """
+        found = self.milestone(name)
+        return found[1] if found is not None else None
+
+    def milestone(self, name: str) -> tuple[str, Week] | None:
+        """The marker ``name`` is found under (``r-release`` for ``final``) and its week."""
+        wanted = name.strip().lower()
+        for candidate in (wanted, *_ALIASES.get(wanted, ())):
+            marker = f"{self.prefix}-{candidate}"
+            week = self.marker_week(marker)
+            if week is not None:
+                return (marker, week)
+        return None
 
     def contains(self, day: date, *, cycle_only: bool = True) -> bool:
         """Whether ``day`` falls in one of the weeks (only ``R-<n>`` weeks by default)."""

@@ -125,10 +125,10 @@ class TestCycleOption:
         assert actions_json(runner, db_url) == []
 
     def test_known_cycle_without_schedule_warns(self, runner, db_url, example) -> None:
-        """A real series with no bundled schedule (train) imports, with a warning on stderr."""
-        result = run(runner, db_url, "import", str(example), "--cycle", "train")
+        """A real series with no bundled schedule (newton) imports, with a warning on stderr."""
+        result = run(runner, db_url, "import", str(example), "--cycle", "newton")
         assert result.exit_code == 0, result.stderr
-        assert "warning: no bundled release schedule for train" in result.stderr
+        assert "warning: no bundled release schedule for newton" in result.stderr
 
     def test_numbered_cycle_is_accepted(self, runner, db_url, example) -> None:
         """A series number (2023.1) is a known cycle; nothing is refused."""

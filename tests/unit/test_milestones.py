@@ -169,7 +169,7 @@ class TestResolveDates:
     @pytest.mark.parametrize(
         "milestone",
         [
-            Milestone("Train-1", "train", "1", "by"),
+            Milestone("Newton-1", "newton", "1", "by"),
             Milestone("Wallaby", "wallaby", None, "in"),
             Milestone("Wallaby-9", "wallaby", "9", "by"),
             Milestone("2020.10 advisory"),
@@ -191,6 +191,18 @@ class TestResolveDates:
         found = find_milestone("Get the spec merged closer to Wallaby-1")
         assert found is not None
         assert resolve_dates(found, schedules) == (date(2020, 12, 4), None)
+
+    def test_older_cycle_milestone(self, schedules):
+        """By Rocky-2 (a 2018 deadline) is due at the end of Rocky's milestone-2 week."""
+        found = find_milestone("jungleboyj will write the spec by Rocky-2")
+        assert found == Milestone("Rocky-2", "rocky", "2", "by")
+        assert resolve_dates(found, schedules) == (date(2018, 6, 8), None)
+
+    def test_older_cycle_release(self, schedules):
+        """A Stein release resolves through upstream's s-release marker (no s-final then)."""
+        found = find_milestone("land it in the Stein release")
+        assert found is not None
+        assert resolve_dates(found, schedules) == (date(2019, 4, 12), None)
 
 
 class TestSummariesOfLaterCycles:

@@ -28,6 +28,25 @@ def test_undated_ptg_summary_takes_its_ptg_week() -> None:
     assert len(event.actions) == 2
 
 
+ROCKY = """\
+Subject: [cinder] Rocky PTG summary
+
+Thanks all who joined the PTG in Dublin.
+
+Topic
+=====
+* jungleboyj will write the spec
+"""
+
+
+def test_a_2018_ptg_summary_takes_its_ptg_week() -> None:
+    """A Rocky summary is dated by the Dublin PTG week (Feb 26 - Mar 2, 2018): its Monday."""
+    event = parse_summary(ROCKY)
+    assert event.cycle == "rocky"
+    assert event.days == (Day("Rocky PTG week", date(2018, 2, 26)),)
+    assert len(event.actions) == 1
+
+
 def test_a_cycle_given_by_the_caller_dates_it_too() -> None:
     """`import --cycle` names the cycle the text does not: its PTG week dates the summary."""
     text = UNDATED.replace("2026.2 Hibiscus ", "").replace("Subject: [watcher] ", "Subject: ")

@@ -44,7 +44,7 @@ cycle:
 
 
 BUNDLED = (
-    "victoria", "wallaby", "xena", "yoga", "zed", "antelope", "bobcat", "caracal", "dalmatian",
+    "ocata", "pike", "queens", "rocky", "stein", "train", "ussuri", "victoria", "wallaby", "xena", "yoga", "zed", "antelope", "bobcat", "caracal", "dalmatian",
     "epoxy", "flamingo", "gazpacho", "hibiscus", "indri",
 )  # fmt: skip
 
@@ -98,10 +98,10 @@ class TestBundledWallaby:
 
 class TestBundledSeries:
     def test_names_in_cycle_order(self, schedules):
-        """The bundled series, Victoria to 2027.1 Indri, are listed oldest first."""
+        """The bundled series, Ocata to 2027.1 Indri, are listed oldest first."""
         assert schedules.names() == BUNDLED
         assert list(schedules) == list(BUNDLED)
-        assert len(schedules) == 14
+        assert len(schedules) == 21
 
     @pytest.mark.parametrize(
         ("series", "name", "end"),
@@ -128,7 +128,7 @@ class TestBundledSeries:
         assert "Wallaby" in schedules
         assert schedules["WALLABY"].series == "wallaby"
         assert "Hibiscus" in schedules
-        assert "train" not in schedules
+        assert "newton" not in schedules
 
     def test_yoga_typo_corrected(self, schedules):
         """Upstream's R-13 end-date typo (2022-12-31) does not make Yoga span 2022."""
@@ -177,7 +177,7 @@ class TestLaterSeries:
 
     def test_countdown_weeks_are_contiguous(self, schedules):
         """Every later series counts R-n down to R+0 in consecutive Monday-to-Friday weeks."""
-        for series in BUNDLED[4:]:
+        for series in BUNDLED[BUNDLED.index("zed") :]:
             weeks = schedules[series].weeks
             assert weeks[-1].name == "R+0"
             assert weeks[-1].start == schedules[series].release_week
@@ -208,6 +208,70 @@ class TestLaterSeries:
         assert schedules.series_for(day) == series
 
 
+class TestOlderSeries:
+    """Ocata to Ussuri (2017-2020), written from openstack/releases' schedule.yaml."""
+
+    @pytest.mark.parametrize(
+        ("series", "start", "end"),
+        [
+            ("pike", date(2017, 2, 20), date(2017, 2, 24)),  # Atlanta, Feb 20-24
+            ("queens", date(2017, 9, 11), date(2017, 9, 15)),  # Denver, Sep 11-15
+            ("rocky", date(2018, 2, 26), date(2018, 3, 2)),  # Dublin, Feb 26 - Mar 2
+            ("stein", date(2018, 9, 10), date(2018, 9, 14)),  # Denver, Sep 10-14
+            ("train", date(2019, 4, 29), date(2019, 5, 3)),  # Denver, May 2-4 (after the summit)
+            ("ussuri", date(2019, 11, 4), date(2019, 11, 8)),  # Shanghai, Nov 6-8
+        ],
+    )
+    def test_ptg_week(self, schedules, series, start, end):
+        """Each series' PTG week is the week its team PTG was held in."""
+        week = schedules[series].milestone_week("ptg")
+        assert week is not None
+        assert (week.start, week.end) == (start, end)
+
+    def test_ocata_had_no_ptg(self, schedules):
+        """Ocata (planned at the Barcelona design summit) has no PTG week."""
+        assert schedules["ocata"].milestone_week("ptg") is None
+
+    @pytest.mark.parametrize(
+        ("series", "name", "start", "end"),
+        [
+            ("ocata", "1", date(2016, 11, 14), date(2016, 11, 18)),
+            ("ocata", "final", date(2017, 2, 20), date(2017, 2, 24)),
+            ("pike", "2", date(2017, 6, 5), date(2017, 6, 9)),
+            ("pike", "manila-spec-freeze", date(2017, 4, 10), date(2017, 4, 14)),
+            ("queens", "rc1", date(2018, 2, 5), date(2018, 2, 9)),
+            ("rocky", "2", date(2018, 6, 4), date(2018, 6, 8)),
+            ("rocky", "final", date(2018, 8, 27), date(2018, 8, 31)),
+            ("stein", "ff", date(2019, 3, 4), date(2019, 3, 8)),
+            ("stein", "final", date(2019, 4, 8), date(2019, 4, 12)),
+            ("train", "3", date(2019, 9, 9), date(2019, 9, 13)),
+            ("train", "final", date(2019, 10, 14), date(2019, 10, 18)),
+            ("ussuri", "1", date(2019, 12, 9), date(2019, 12, 13)),
+            ("ussuri", "final", date(2020, 5, 11), date(2020, 5, 15)),
+        ],
+    )
+    def test_milestone_weeks(self, schedules, series, name, start, end):
+        """Milestones, feature freeze, RC1 and the release ("<x>-release" before Train) resolve."""
+        week = schedules[series].milestone_week(name)
+        assert week is not None
+        assert (week.start, week.end) == (start, end)
+
+    @pytest.mark.parametrize(
+        ("day", "series"),
+        [
+            (date(2017, 2, 21), "ocata"),  # the Pike PTG week is Ocata's R+0
+            (date(2017, 3, 1), "pike"),
+            (date(2018, 2, 27), "queens"),  # the Rocky PTG week is Queens' R+0
+            (date(2018, 9, 12), "stein"),
+            (date(2019, 5, 2), "train"),
+            (date(2020, 5, 12), "ussuri"),
+        ],
+    )
+    def test_dates_of_older_cycles(self, schedules, day, series):
+        """A kept unnamed PTG week does not take its dates from the previous cycle."""
+        assert schedules.series_for(day) == series
+
+
 class TestSeriesFor:
     @pytest.mark.parametrize(
         ("day", "series"),
@@ -227,7 +291,7 @@ class TestSeriesFor:
 
     def test_date_outside_all_cycles(self, schedules):
         """A date before every bundled cycle maps to no series."""
-        assert schedules.series_for(date(2019, 1, 1)) is None
+        assert schedules.series_for(date(2016, 1, 1)) is None
 
     def test_countdown_weeks_win_over_unnamed_weeks(self):
         """An unnamed leading week (the previous final) does not claim the date."""
@@ -316,3 +380,39 @@ class TestErrors:
             parse_schedule(text, source="bad.yaml", default_series="bad")
         assert "bad.yaml" in str(info.value)
         assert fragment in str(info.value)
+
+
+class TestReleaseMarker:
+    def test_final_is_found_as_release(self):
+        """A schedule marking its release week '<x>-release' (Ocata to Stein) has a final week."""
+        text = (
+            "series: stein\ncycle:\n"
+            "- name: R+0\n  start: '2019-04-08'\n  end: '2019-04-12'\n  x-project: [s-release]\n"
+        )
+        week = parse_schedule(text, source="stein.yaml", default_series="stein").milestone_week(
+            "final"
+        )
+        assert week is not None
+        assert (week.start, week.end) == (date(2019, 4, 8), date(2019, 4, 12))
+
+    def test_milestone_names_the_marker_found(self, schedules):
+        """milestone() names the marker found: r-release for Rocky's final, w-final for Wallaby's."""
+        rocky = schedules["rocky"].milestone("final")
+        wallaby = schedules["wallaby"].milestone("final")
+        assert (rocky[0] if rocky else None, wallaby[0] if wallaby else None) == (
+            "r-release",
+            "w-final",
+        )
+
+    def test_final_marker_wins_over_release(self):
+        """Where both exist, '<x>-final' is the final week."""
+        text = (
+            "series: train\ncycle:\n"
+            "- name: R-1\n  start: '2019-10-07'\n  end: '2019-10-11'\n  x-project: [t-release]\n"
+            "- name: R+0\n  start: '2019-10-14'\n  end: '2019-10-18'\n  x-project: [t-final]\n"
+        )
+        week = parse_schedule(text, source="train.yaml", default_series="train").milestone_week(
+            "final"
+        )
+        assert week is not None
+        assert week.name == "R+0"
