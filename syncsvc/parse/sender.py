@@ -15,6 +15,10 @@ Herve), else the name as written.
 from __future__ import annotations
 
 import re
+from datetime import date
+from email.utils import parsedate_to_datetime
+
+from syncsvc.parse.days import parse_date
 
 #: Lines from the top in which an archive page shows its "Name address" header line.
 _HEADER_LINES = 8
@@ -62,6 +66,31 @@ def find_sender(lines: list[str]) -> str | None:
         if m := _SIGN_OFF.match(line.strip()):
             sign_off = m.group("name")
     return sign_off
+
+
+#: "Date: Tue, 28 Apr 2026 10:00:00 +0000" (a saved mail's header).
+_DATE_HEADER = re.compile(r"^Date:\s*(?P<value>.+)$", re.IGNORECASE)
+#: "Fri Mar  3 18:11:51 UTC 2017" (the date line of a pipermail message page).
+_PIPERMAIL_DATE = re.compile(
+    r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+(?P<m>[A-Z][a-z]{2})\s+(?P<d>\d{1,2})"
+    r"\s+\d{2}:\d{2}:\d{2}\s+[A-Z]{2,5}\s+(?P<y>\d{4})$"
+)
+
+
+def sent_date(lines: list[str]) -> date | None:
+    """The day a mail was sent, from its ``Date:`` header or an archive's date line."""
+    for line in lines[:_HEADER_LINES]:
+        stripped = line.strip()
+        if m := _DATE_HEADER.match(stripped):
+            try:
+                return parsedate_to_datetime(m.group("value")).date()
+            except (TypeError, ValueError):
+                continue
+        if (m := _PIPERMAIL_DATE.match(stripped)) and (
+            found := parse_date(f"{m['d']} {m['m']} {m['y']}")
+        ):
+            return found
+    return None
 
 
 def _owner_name(name: str, local: str) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from syncsvc.domain import ActionItem, Day, Event, EventSource, Person, Ref, RefKind, Topic
 from syncsvc.errors import InputError
@@ -57,7 +58,7 @@ from syncsvc.parse.owners import (
     read_owners_looked_up,
 )
 from syncsvc.parse.refs import find_refs, find_urls
-from syncsvc.parse.sender import find_sender
+from syncsvc.parse.sender import find_sender, sent_date
 from syncsvc.parse.structure import Line, LineKind, classify
 from syncsvc.parse.subjects import named_first_name
 from syncsvc.schedule.releases import Schedules, load_schedules
@@ -300,8 +301,13 @@ def read_summary(
     intro = " ".join(asm.preamble)
     year = _year_hint(intro, asm.days)
     days = [Day(label, parse_day_date(label, year)) for label in asm.days]
+    is_ptg = bool(_PTG.search(text[:HEAD_CHARS]))
     cycle = (
-        cycle or _find_cycle(intro, days, schedules) or _etherpad_cycle(text[:HEAD_CHARS]) or ""
+        cycle
+        or _find_cycle(intro, days, schedules)
+        or _etherpad_cycle(text[:HEAD_CHARS])
+        or (_sent_after_ptg(text, schedules) if is_ptg else None)
+        or ""
     ).lower() or None
     week = schedules[cycle].milestone_week("ptg") if cycle and cycle in schedules else None
     if week is not None:
@@ -312,7 +318,7 @@ def read_summary(
     # A PTG summary that names no day ("the PTG sessions last week") is dated by its
     # cycle's PTG week, so its commitments have a day to judge work from.
     undated = None
-    if not days and week is not None and _PTG.search(text[:HEAD_CHARS]):
+    if not days and week is not None and is_ptg:
         undated = Day(f"{(cycle or '').capitalize()} PTG week", week.start)
         days = [undated]
     team = (
@@ -473,6 +479,25 @@ def _etherpad_team(intro: str) -> str | None:
         if any(w.endswith("ptg") or w in KNOWN_SERIES for w in words):  # "vptg", "bobcat"
             return team
     return None
+
+
+#: How long after its PTG a summary is still taken to be about it (mailed weeks later).
+_SUMMARY_LAG = timedelta(weeks=8)
+
+
+def _sent_after_ptg(text: str, schedules: Schedules) -> str | None:
+    """The series whose PTG week ended in the eight weeks before the mail was sent (a PTG
+    summary that names no cycle: "[Manila] PTG summary", sent 3 March 2017)."""
+    sent = sent_date(text.split("\n", 12)[:12])
+    if sent is None:
+        return None
+    held = [
+        (week.start, name)
+        for name in schedules.names()
+        if (week := schedules[name].milestone_week("ptg")) is not None
+        and week.start <= sent <= week.end + _SUMMARY_LAG
+    ]
+    return max(held)[1] if held else None
 
 
 def _etherpad_cycle(head: str) -> str | None:

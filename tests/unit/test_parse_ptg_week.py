@@ -89,3 +89,38 @@ def test_the_cycle_named_only_by_the_ptg_etherpad() -> None:
     event = parse_summary(text)
     assert (event.team, event.cycle) == ("neutron", "bobcat")
     assert [d.date for d in event.days] == [date(2023, 3, 27)]
+
+
+PIPERMAIL = """\
+[openstack-dev] [Manila] PTG summary
+
+Ben Swartzlander ben at swartzlander.org
+Fri Mar 3 18:11:51 UTC 2017
+
+Here is a brief summary of the Manila PTG.
+
+Ensure Share
+============
+* bswartz will write a spec for the new driver interface
+"""
+
+
+def test_a_pipermail_date_line_names_the_ptg_just_held() -> None:
+    """A PTG summary naming no cycle, sent a week after the Pike PTG: the Pike PTG, dated."""
+    event = parse_summary(PIPERMAIL)
+    assert (event.team, event.cycle) == ("manila", "pike")
+    assert [d.date for d in event.days] == [date(2017, 2, 20)]
+
+
+def test_a_date_header_names_the_ptg_just_held() -> None:
+    """The same from a saved mail's Date: header (the Hibiscus PTG, April 2026)."""
+    text = UNDATED.replace("2026.2 Hibiscus ", "").replace(
+        "Subject:", "Date: Tue, 28 Apr 2026 10:00:00 +0000\nSubject:"
+    )
+    assert parse_summary(text).cycle == "hibiscus"
+
+
+def test_a_mail_sent_long_after_any_ptg_names_no_cycle() -> None:
+    """Sent months after the last PTG week (here July 2017), it is not taken to be about it."""
+    event = parse_summary(PIPERMAIL.replace("Fri Mar 3", "Fri Jul 7"))
+    assert (event.cycle, event.days) == (None, ())
