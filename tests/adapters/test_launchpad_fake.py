@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import threading
 from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
@@ -19,6 +20,7 @@ from fake_launchpad_fixture import (
 
 from syncsvc.testing.fake_launchpad import FakeActivity, FakeAttachment, FakeLaunchpad, FakeTask
 from syncsvc.testing.fake_launchpad_data import wadl_fields
+from syncsvc.testing.fake_launchpad_http import FakeHTTPServer, FaultQueue, RequestLog
 
 JSON = {"Accept": "application/json"}
 WADL = {"Accept": "application/vnd.sun.wadl+xml"}
@@ -351,3 +353,24 @@ class TestFaultsAndLifecycle:
         with pytest.raises((ConnectionError, http.client.HTTPException)):
             _get(fake_lp, "/devel/bugs/1855391", conn=conn)
         conn.close()
+
+
+def test_a_request_meeting_a_stopping_fake_gets_503() -> None:
+    """A read still in flight while the fake stops gets a 503, not a handler traceback."""
+
+    def stopped(method, target, headers, body):  # what FakeLaunchpad does once stopped
+        raise RuntimeError("FakeLaunchpad is not running")
+
+    server = FakeHTTPServer(stopped, RequestLog(), FaultQueue())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        server.stopping.set()
+        conn = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=5)
+        conn.request("GET", "/devel/bugs/1")
+        reply = conn.getresponse()
+        assert (reply.status, reply.read()) == (503, b"FakeLaunchpad stopped")
+        conn.close()
+    finally:
+        server.stop()
+        thread.join(timeout=5)
