@@ -236,6 +236,23 @@ class TestWhatItCovers:
         assert set(due) <= stalled
 
 
+def _arrives(
+    engine: Engine, settings: RelinkSettings, made: Change, at: datetime
+) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """Save ``made`` at ``at``, relink incrementally, check that a full relink leaves the
+    same rows, and return them (:func:`snapshot`)."""
+    with Session(engine) as session:
+        store = SqlSyncStore(session)
+        store.save_changes([made], observed_at=at)
+        store.commit()
+    report, _ = relink_once(engine, settings, now=at, full=False)
+    assert not report.full
+    incremental = snapshot(engine)
+    relink_once(engine, settings, now=at, full=True)
+    assert snapshot(engine) == incremental
+    return incremental
+
+
 class TestBodies:
     @pytest.mark.parametrize("pick", [3, 11, 25])
     def test_a_change_worded_only_in_its_body_is_judged(self, engine: Engine, pick: int) -> None:
@@ -259,16 +276,7 @@ class TestBodies:
             created=RELINK_AT,
             updated=RELINK_AT + timedelta(hours=1),
         )
-        later = RELINK_AT + timedelta(hours=2)
-        with Session(engine) as session:
-            store = SqlSyncStore(session)
-            store.save_changes([made], observed_at=later)
-            store.commit()
-        report, _ = relink_once(engine, seeded.settings, now=later, full=False)
-        assert not report.full
-        incremental = snapshot(engine)
-        relink_once(engine, seeded.settings, now=later, full=True)
-        assert snapshot(engine) == incremental
+        incremental = _arrives(engine, seeded.settings, made, RELINK_AT + timedelta(hours=2))
         found = [row for row in incremental[0] if row[2] == "990001"]
         assert found
         assert all("body words [" in str(row[6]) for row in found)
@@ -304,16 +312,7 @@ class TestEarlierWork:
             cited, number=990_101, subject=action.text.split(" will ", 1)[-1],
             created=RELINK_AT, updated=RELINK_AT + timedelta(hours=1),
         )  # fmt: skip
-        later = RELINK_AT + timedelta(hours=2)
-        with Session(engine) as session:
-            store = SqlSyncStore(session)
-            store.save_changes([made], observed_at=later)
-            store.commit()
-        report, _ = relink_once(engine, seeded.settings, now=later, full=False)
-        assert not report.full
-        incremental = snapshot(engine)
-        relink_once(engine, seeded.settings, now=later, full=True)
-        assert snapshot(engine) == incremental
+        incremental = _arrives(engine, seeded.settings, made, RELINK_AT + timedelta(hours=2))
         assert (7, "suggested") in [
             (row[0], row[5]) for row in incremental[0] if row[2] == "990101"
         ]
