@@ -305,7 +305,7 @@ def read_summary(
     cycle = (
         cycle
         or _find_cycle(intro, days, schedules)
-        or _etherpad_cycle(text[:HEAD_CHARS])
+        or _etherpad_cycle(text[:HEAD_CHARS], schedules)
         or (_sent_after_ptg(text, schedules) if is_ptg else None)
         or ""
     ).lower() or None
@@ -451,6 +451,9 @@ def _find_cycle(intro: str, days: list[Day], schedules: Schedules) -> str | None
     for match in re.finditer(r"[A-Za-z]+", intro):
         if (word := match.group().lower()) in names:
             return word
+    for match in _RELEASE_ID.finditer(intro):  # "Ironic PTG 2024.2"
+        if series := _numbered(schedules, int(match.group(1)), int(match.group(2))):
+            return series
     for day in days:
         if day.date is not None and (series := schedules.series_for(day.date)):
             return series
@@ -458,6 +461,20 @@ def _find_cycle(intro: str, days: list[Day], schedules: Schedules) -> str | None
     for match in re.finditer(r"\b[A-Z][a-z]+\b", intro):
         if (word := match.group().lower()) in KNOWN_SERIES:
             return word
+    return None
+
+
+#: A release named by number, as the series are since 2023 ("2024.2" is Dalmatian).
+_RELEASE_ID = re.compile(r"(?<![\d.])(20[2-9]\d)\.([12])(?!\.?\d)")
+
+
+def _numbered(schedules: Schedules, year: int, half: int) -> str | None:
+    """The bundled series released as ``year.half``: the first half's release falls in
+    March or April, the second's in September or October (numbered from 2023.1)."""
+    for name in schedules.names():
+        released = schedules[name].release_week
+        if released and released.year == year >= 2023 and (released.month > 6) + 1 == half:
+            return name
     return None
 
 
@@ -500,15 +517,27 @@ def _sent_after_ptg(text: str, schedules: Schedules) -> str | None:
     return max(held)[1] if held else None
 
 
-def _etherpad_cycle(head: str) -> str | None:
-    """The series a PTG etherpad's name holds ("…/p/neutron-bobcat-ptg"), when the text
-    names its cycle nowhere else."""
+def _etherpad_cycle(head: str, schedules: Schedules) -> str | None:
+    """The series a PTG etherpad's name holds ("…/p/neutron-bobcat-ptg"), or the one whose
+    PTG was held in the month it names ("…/p/apr2024-ptg-os-tc"), when the text names its
+    cycle nowhere else."""
     for m in _ETHERPAD.finditer(head):
-        words = re.split(r"[-_.]", m.group("rest").lower())
-        if any(w.endswith("ptg") for w in words) or m.group("team").lower() == "ptg":
-            for word in words:
-                if word in KNOWN_SERIES:
-                    return word
+        first, words = m.group("team").lower(), re.split(r"[-_.]", m.group("rest").lower())
+        if not (any(w.endswith("ptg") for w in words) or first == "ptg"):
+            continue
+        if series := next((w for w in words if w in KNOWN_SERIES), None):
+            return series
+        if (held := parse_date(f"1 {first[:3]} {first[3:]}")) and first[3:].isdigit():
+            return _ptg_in(schedules, held.year, held.month)
+    return None
+
+
+def _ptg_in(schedules: Schedules, year: int, month: int) -> str | None:
+    """The bundled series whose PTG week starts in ``month`` of ``year``."""
+    for name in schedules.names():
+        week = schedules[name].milestone_week("ptg")
+        if week is not None and (week.start.year, week.start.month) == (year, month):
+            return name
     return None
 
 

@@ -124,3 +124,27 @@ def test_a_mail_sent_long_after_any_ptg_names_no_cycle() -> None:
     """Sent months after the last PTG week (here July 2017), it is not taken to be about it."""
     event = parse_summary(PIPERMAIL.replace("Fri Mar 3", "Fri Jul 7"))
     assert (event.cycle, event.days) == (None, ())
+
+
+def test_a_numbered_release_names_the_cycle() -> None:
+    """A release number ("Ironic PTG 2024.2") names the series (Dalmatian): dated too."""
+    text = UNDATED.replace("2026.2 Hibiscus PTG summary", "PTG summary").replace(
+        "Thank you all", "Here's a summary of the Watcher PTG 2024.2. Thank you all"
+    )
+    event = parse_summary(text)
+    assert event.cycle == "dalmatian"
+    assert [d.date for d in event.days] == [date(2024, 4, 8)]
+
+
+def test_a_number_that_is_no_numbered_release_names_nothing() -> None:
+    """Before 2023 releases had no numbers: "2022.2" names no series."""
+    text = UNDATED.replace("2026.2 Hibiscus ", "").replace("last week.", "last week (2022.2).")
+    assert parse_summary(text).cycle is None
+
+
+def test_the_month_a_ptg_etherpad_names() -> None:
+    """A PTG etherpad named for its month (…/p/apr2024-ptg-os-tc): that PTG's series."""
+    text = UNDATED.replace("2026.2 Hibiscus ", "").replace(
+        "last week.", "last week: https://etherpad.opendev.org/p/apr2024-ptg-watcher"
+    )
+    assert parse_summary(text).cycle == "dalmatian"
