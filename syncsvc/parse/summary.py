@@ -457,6 +457,9 @@ def _find_cycle(intro: str, days: list[Day], schedules: Schedules) -> str | None
     for day in days:
         if day.date is not None and (series := schedules.series_for(day.date)):
             return series
+    # "We had our virtual PTG between 23rd Oct to 26th Oct 2023": the cycle it fell in.
+    if (stated := parse_date(intro)) is not None and (series := schedules.series_for(stated)):
+        return series
     # A series without a bundled schedule still names the cycle when capitalised.
     for match in re.finditer(r"\b[A-Z][a-z]+\b", intro):
         if (word := match.group().lower()) in KNOWN_SERIES:

@@ -148,3 +148,13 @@ def test_the_month_a_ptg_etherpad_names() -> None:
         "last week.", "last week: https://etherpad.opendev.org/p/apr2024-ptg-watcher"
     )
     assert parse_summary(text).cycle == "dalmatian"
+
+
+def test_the_dates_an_introduction_gives() -> None:
+    """An introduction that dates the PTG (23rd to 26th Oct 2023): the cycle it fell in."""
+    text = UNDATED.replace("2026.2 Hibiscus ", "").replace(
+        "last week.", "last week, between 23rd OCt to 26th OCT 2023."
+    )
+    event = parse_summary(text)
+    assert event.cycle == "caracal"
+    assert [d.date for d in event.days] == [date(2023, 10, 23)]
