@@ -306,6 +306,7 @@ def read_summary(
         cycle
         or _find_cycle(intro, days, schedules)
         or _etherpad_cycle(text[:HEAD_CHARS], schedules)
+        or (_venue_cycle(text[:HEAD_CHARS]) if is_ptg else None)
         or (_sent_after_ptg(text, schedules) if is_ptg else None)
         or ""
     ).lower() or None
@@ -465,6 +466,28 @@ def _find_cycle(intro: str, days: list[Day], schedules: Schedules) -> str | None
         if (word := match.group().lower()) in KNOWN_SERIES:
             return word
     return None
+
+
+def _venue_cycle(head: str) -> str | None:
+    """The series of an in-person PTG a summary names by city and year ("the OpenStack
+    PTG 2017 in Atlanta", "PTG which had place in Shanghai in November 2019")."""
+    years = sorted({int(y) for y in _YEAR.findall(head)})
+    for match in re.finditer(r"\b[A-Z][a-z]+\b", head):
+        for year in years:
+            if series := _PTG_VENUES.get((match.group(), year)):
+                return series
+    return None
+
+
+#: The in-person PTGs (2017-2019), by city and year: after them the PTG was virtual.
+_PTG_VENUES = {
+    ("Atlanta", 2017): "pike",
+    ("Denver", 2017): "queens",
+    ("Dublin", 2018): "rocky",
+    ("Denver", 2018): "stein",
+    ("Denver", 2019): "train",
+    ("Shanghai", 2019): "ussuri",
+}
 
 
 #: A release named by number, as the series are since 2023 ("2024.2" is Dalmatian).

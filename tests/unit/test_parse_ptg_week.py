@@ -158,3 +158,19 @@ def test_the_dates_an_introduction_gives() -> None:
     event = parse_summary(text)
     assert event.cycle == "caracal"
     assert [d.date for d in event.days] == [date(2023, 10, 23)]
+
+
+def test_an_in_person_ptg_by_its_city_and_year() -> None:
+    """An in-person PTG named by city and year (Shanghai, November 2019): Ussuri's week."""
+    text = UNDATED.replace("2026.2 Hibiscus ", "").replace(
+        "last week.", "in Shanghai in November 2019."
+    )
+    event = parse_summary(text)
+    assert event.cycle == "ussuri"
+    assert [d.date for d in event.days] == [date(2019, 11, 4)]
+
+
+def test_a_city_of_another_year_names_no_cycle() -> None:
+    """Denver held three PTGs: without one of their years the city names none."""
+    text = UNDATED.replace("2026.2 Hibiscus ", "").replace("last week.", "in Denver in 2016.")
+    assert parse_summary(text).cycle is None
