@@ -9,8 +9,7 @@ weight, how much of the action a change's body adds, whether an owner wrote or
 holds it (through the identity map) and whether it fits the wording's type hint
 ("spec" → ``*-specs`` repos; "nova spec" → only ``nova-specs``; an e-mail to
 openstack-discuss finds nothing).
-The words, their weights and each piece of evidence are the link's evidence.
-Pure functions only.
+The words, their weights and each piece of evidence are the link's evidence. Pure functions.
 """
 
 from __future__ import annotations
