@@ -31,6 +31,7 @@ from syncsvc.parse.owners import (
     read_commitment,
     read_owners,
 )
+from syncsvc.parse.prose_subjects import project_team_commitment
 from syncsvc.parse.refs import find_refs
 from syncsvc.parse.words import may_mention
 from syncsvc.schedule.releases import Schedules
@@ -289,6 +290,8 @@ def team_commitment(text: str) -> bool:
     if (may_mention(text, "action") and _ACTION_ITEM_PHRASE.search(text)) or (
         may_mention(text, "next") and _NEXT_STEP.match(text.strip())
     ):
+        return True
+    if project_team_commitment(text):  # "The Heat team will deprecate ..."
         return True
     if not may_mention(text, "we", "team", "tc", "agreed", "decided"):  # every form has one
         return False

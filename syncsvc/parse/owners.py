@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from syncsvc.domain import Person
 from syncsvc.parse.milestones import KNOWN_SERIES
+from syncsvc.parse.prose_subjects import prose_subjects
 from syncsvc.parse.subjects import full_name_owners, mentioned_owner
 
 NICK = r"[a-z][a-z0-9_\-\[\]\\^{}|`]*"
@@ -223,6 +224,19 @@ def _element(
     return match.end()
 
 
+def _first_name(word: str) -> bool:
+    """Whether a capitalised ``word`` opening "X will ..." can be a person's first name."""
+    name = word.lower()
+    return not (
+        name in GENERIC
+        or name in _NOT_NAMES
+        or name in CONNECTIVES
+        or name in KNOWN_SERIES
+        or is_project(name)
+        or _NOUN_ENDING.search(name)
+    )
+
+
 def _subject(
     text: str, known: Collection[str], names: Mapping[str, str] | None = None
 ) -> _Subject | None:
@@ -233,13 +247,7 @@ def _subject(
             return _Subject([Person(n.lower()) for n in found], [])
     if text[:1].isupper() and (m := _NAME_WILL.match(text)):
         name = m.group("name").lower()
-        if not (
-            name in GENERIC
-            or name in _NOT_NAMES
-            or name in KNOWN_SERIES
-            or is_project(name)
-            or _NOUN_ENDING.search(name)
-        ):
+        if _first_name(name):
             written = m.group("name")
             # A camel-case nick ("TheJulia") keeps its case; a first name is lowered.
             camel = any(c.isupper() for c in written[1:-1])
@@ -486,6 +494,8 @@ def _owners(text: str, known_lower: Collection[str], names: Mapping[str, str]) -
         people = _bracketed_owners(text)
     if nobody and not people and (clause := _clause_owner(text)):
         people = [clause]
+    if nobody and not people and (prose := prose_subjects(text, _first_name)):
+        people = [Person(n) for n in prose]
     if nobody and not people:
         people = _named_doers(text) or [Person(n) for n in full_name_owners(text)]
     if nobody and not people and (first := mentioned_owner(text)):
@@ -520,6 +530,8 @@ def read_commitment(
             return _reading([Person(n) for n in nicks], [])
     if clause := _clause_owner(text):
         return _reading([clause], [])
+    if prose := prose_subjects(text, _first_name):  # "Rabi is going to ...", "... that Rico will"
+        return _reading([Person(n) for n in prose], [])
     if doers := _named_doers(text):
         return _reading(doers, [])
     if firsts := full_name_owners(text):  # "Jim Baker and Scot Steele will ..."

@@ -1,0 +1,114 @@
+"""Forms the eleventh corpus batch showed: prose subjects, project teams, candidacies, next steps."""
+
+from __future__ import annotations
+
+import pytest
+
+from syncsvc.parse.actions import team_commitment
+from syncsvc.parse.owners import read_commitment, read_owners
+from syncsvc.parse.prose_subjects import project_team_commitment, prose_subjects
+from syncsvc.parse.summary import parse_summary
+
+
+def _is_name(word: str) -> bool:
+    """A stand-in for the owner reader's first-name test: not a pronoun or a project."""
+    return word.lower() not in {"this", "it", "there", "nova", "heat", "documentation"}
+
+
+def _mail(body: str) -> str:
+    """``body`` inside a heading-less mail, as a team member would send it."""
+    return f"Hi all,\n\nHere is what we discussed at the meeting today.\n\n{body}\n\nThanks,\nBob\n"
+
+
+def _actions(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(text, owners) of every action ``parse_summary`` reads in ``text``."""
+    event = parse_summary(text)
+    return [(a.text, tuple(a.owners)) for t in event.topics for a in t.actions]
+
+
+class TestProseSubjects:
+    """A first name or camel-case nick with a commitment verb other than "will" names its owner."""
+
+    @pytest.mark.parametrize(
+        ("sentence", "names"),
+        [
+            ("Rabi is going to investigate the memory usage.", ("rabi",)),
+            ("Julia plans to send an email to the list.", ("julia",)),
+            ("Rico has volunteered to write the docs.", ("rico",)),
+            ("Rabi has agreed to write the spec.", ("rabi",)),
+            ("Takashi said he will send the patch.", ("takashi",)),
+            ("Takashi said he'd send the patch.", ("takashi",)),
+            ("Rabi and Zane will review the spec.", ("rabi", "zane")),
+            ("Iury, Riccardo and Julia are going to review it.", ("iury", "riccardo", "julia")),
+            ("TheJulia is going to revise the patch.", ("TheJulia",)),
+            ("We agreed that Rico will write the spec.", ("rico",)),
+            ("It was agreed that Rabi will write the spec.", ("rabi",)),
+            ("we decided that Zane will own the release.", ("zane",)),
+            ("Thomas will be working on the upgrade checks.", ("thomas",)),
+            ("After the call, Rabi is going to investigate.", ("rabi",)),
+        ],
+    )
+    def test_named(self, sentence: str, names: tuple[str, ...]) -> None:
+        """Each form gives its people, first names lowered, a camel-case nick as written."""
+        assert prose_subjects(sentence, _is_name) == names
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "This is going to be hard.",
+            "Documentation will be updated.",
+            "Rabi will not attend the meeting.",
+            "Nova is going to drop the API.",
+            "Rabi will be there.",
+            "We agreed that this will help.",
+            "Rabi said the gate will recover.",
+            "rabi is going to investigate",
+        ],
+    )
+    def test_not_named(self, sentence: str) -> None:
+        """Pronouns, projects, passives, negations and reports name nobody; a nick is left to nicks."""
+        assert prose_subjects(sentence, _is_name) is None
+
+    def test_owner_reader_uses_them(self) -> None:
+        """The owner reader and the commitment reader both take the prose subject."""
+        sentence = "Rabi and Zane are going to review the spec."
+        assert read_owners(sentence).owners == ("rabi", "zane")
+        reading = read_commitment(sentence)
+        assert reading is not None
+        assert reading.owners == ("rabi", "zane")
+
+    def test_heading_less_mail(self) -> None:
+        """A mail with no heading whose only commitment is in prose is read, not rejected."""
+        found = _actions(_mail("After the call, Rabi is going to investigate the memory usage."))
+        assert found == [
+            ("After the call, Rabi is going to investigate the memory usage.", ("rabi",))
+        ]
+        agreed = _actions(_mail("We agreed that Rico will write the spec for the new resource."))
+        assert agreed == [
+            ("We agreed that Rico will write the spec for the new resource.", ("rico",))
+        ]
+
+
+class TestProjectTeam:
+    """ "The <Project> team will ..." commits the team as a whole."""
+
+    @pytest.mark.parametrize(
+        ("sentence", "commits"),
+        [
+            ("The Heat team will deprecate the old resources.", True),
+            ("So the Ironic community is going to write the docs.", True),
+            ("The Watcher contributors plan to remove the datasource.", True),
+            ("The Heat team will be happy to help.", False),
+            ("The Heat team discussed the resources.", False),
+            ("The Heat templates will be deprecated.", False),
+        ],
+    )
+    def test_commits(self, sentence: str, commits: bool) -> None:
+        """A team, community or contributors with a commitment verb; not a passive or a report."""
+        assert project_team_commitment(sentence) is commits
+        assert team_commitment(sentence) is commits
+
+    def test_in_a_mail(self) -> None:
+        """The team's commitment is an action with no owner."""
+        found = _actions(_mail("The Heat team will deprecate the old resources."))
+        assert found == [("The Heat team will deprecate the old resources.", ())]
