@@ -44,6 +44,7 @@ from syncsvc.parse.assemble import (
     infer_actions,
     too_many_actions,
 )
+from syncsvc.parse.candidacy import drop_platform
 from syncsvc.parse.days import parse_date, parse_day_date
 from syncsvc.parse.fallback import add_fallback_actions
 from syncsvc.parse.flat import unflatten_page
@@ -349,6 +350,7 @@ def read_summary(
         _prose_decisions(raw_topic)
     if fallback:
         add_fallback_actions(text, asm.topics)
+    drop_platform(text, asm.topics)  # a candidacy's plans hang on the election
     if whole and not any(t.actions or t.decisions for t in asm.topics):
         raise InputError(NO_STRUCTURE)
     if sum(len(t.actions) for t in asm.topics) > MAX_ACTIONS:  # before reading them all

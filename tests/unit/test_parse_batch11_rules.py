@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from syncsvc.errors import InputError
 from syncsvc.parse.actions import team_commitment
+from syncsvc.parse.candidacy import announces_candidacy
 from syncsvc.parse.owners import read_commitment, read_owners
 from syncsvc.parse.prose_subjects import project_team_commitment, prose_subjects
 from syncsvc.parse.summary import parse_summary
@@ -112,3 +114,45 @@ class TestProjectTeam:
         """The team's commitment is an action with no owner."""
         found = _actions(_mail("The Heat team will deprecate the old resources."))
         assert found == [("The Heat team will deprecate the old resources.", ())]
+
+
+class TestCandidacy:
+    """A candidacy's platform is not work: its inferred items are dropped."""
+
+    @pytest.mark.parametrize(
+        ("opening", "announces"),
+        [
+            ("I am announcing my candidacy for PTL for the Ironic team.", True),
+            ("Hi friends, I'd like to throw in my hats for the Ironic PTL election.", True),
+            ("I'm once again nominating myself to be your representative on the TC.", True),
+            ("I would like to nominate myself to be Cinder PTL during Bobcat.", True),
+            ("I nominated myself to be a candidate of Zun PTL for Queens.", True),
+            ("[openstack-dev] [mistral][ptl] PTL candidacy\nI'm Renat.", True),
+            ("[openstack-dev] [all][election] PTL nominations are now closed", False),
+            ("As I argued in my Juno PTL candidacy email, we need reviews.", False),
+        ],
+    )
+    def test_announces(self, opening: str, announces: bool) -> None:
+        """The writer's own announcement near the start; a mail about an election is not one."""
+        assert announces_candidacy(opening) is announces
+
+    def test_platform_dropped(self) -> None:
+        """A candidacy whose only items are its platform has no commitment to read."""
+        text = (
+            "I am announcing my candidacy for PTL of Ironic.\n\n"
+            "We need to improve the docs and tools around that. Jim will write the guide.\n"
+        )
+        with pytest.raises(InputError):
+            parse_summary(text)
+
+    def test_explicit_action_kept(self) -> None:
+        """An explicit action in a candidacy is still read."""
+        text = (
+            "I am announcing my candidacy for PTL of Ironic.\n\nAction: jroll to email the list\n"
+        )
+        assert [a for a, _ in _actions(text)] == ["jroll to email the list"]
+
+    def test_other_mail_unchanged(self) -> None:
+        """The same platform sentence in an ordinary mail is still the team's duty."""
+        found = _actions(_mail("We need to improve the docs and tools around that."))
+        assert found == [("We need to improve the docs and tools around that.", ())]
