@@ -156,3 +156,21 @@ class TestCandidacy:
         """The same platform sentence in an ordinary mail is still the team's duty."""
         found = _actions(_mail("We need to improve the docs and tools around that."))
         assert found == [("We need to improve the docs and tools around that.", ())]
+
+
+class TestNextStepInAStatusBullet:
+    """A status bullet whose later sentence is "We need to <verb>" holds the team's next step."""
+
+    def test_next_step(self) -> None:
+        """The later sentence is the action, not the status before it."""
+        text = "Gerrit upgrade\n\n* Zuul should now support these properly. We need to retest.\n"
+        assert _actions(_mail(text)) == [("We need to retest.", ())]
+
+    def test_clause_is_not_a_step(self) -> None:
+        """A "; " clause inside an example ("... approaches; we need to reach a consensus") is not."""
+        text = (
+            "Topics\n\n* My spec has been stalled because we can't decide among N different"
+            " approaches; we need to reach a consensus.\n* Another point for the list.\n"
+        )
+        with pytest.raises(InputError):
+            parse_summary(_mail(text))
