@@ -102,16 +102,21 @@ _SERIES_PLAN = re.compile(
     r"^(?:goals?|plans?|work\s+items?)\s+for\s+(?:the\s+)?(?P<series>[a-z]+)(?:\s+(?:cycle|release))?:?$",
     re.IGNORECASE,
 )
-# "AI:"/"AR:" (action item / action required) and MeetBot's "#action" name one action.
+# "AI:"/"AR:" (action item / action required) and MeetBot's "#action" name one action;
+# so do "Action item - ...", "TODO - ..." (a dash for the colon; not "AI - ", which
+# may be a topic about AI) and "[AI] ...".
 _ONE_ACTION = re.compile(
-    r"^(?:(?:AI|AR|ACTION)\s*:|(?i:#action)\b:?|(?i:action\s+items?)\s*:)\s*(?P<rest>.*)$"
+    r"^(?:(?:AI|AR|ACTION)\s*:|(?i:#action)\b:?|(?i:action\s+items?)\s*:"
+    r"|(?:ACTION|TODO|(?i:action(?:\s+items?)?))\s+[-\u2013\u2014]\s+(?=\S)"
+    r"|\[(?:AI|AR|(?i:action(?:\s+items?)?|todo))\]\s*(?=\S))\s*(?P<rest>.*)$"
 )
 _DECISIONS = re.compile(
     r"^(?:Decisions|Agreements|Agreed\s+items?)\s*:\s*(?P<rest>.*)$", re.IGNORECASE
 )
 _DECISIONS_BARE = re.compile(r"^(?:Decisions(?:\s+made)?|Agreements|Agreed)$", re.IGNORECASE)
 _ONE_DECISION = re.compile(
-    r"^(?:#agreed\b:?|#?Agree(?:d|ment)\s*:|Decision\s*:|Resolved\s*:)\s*(?P<rest>.*)$",
+    r"^(?:#agreed\b:?|#?Agree(?:d|ment)\s*:|Decision\s*:|Resolved\s*:|Outcome\s*:"
+    r"|Conclusion\s*:)\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
 _DISCUSSION = re.compile(
@@ -261,7 +266,7 @@ def _read_simple(stripped: str, plain: str, indent: int) -> _Read:
     # Every etherpad line, section header and one-line marker starts with a word or
     # a "#", and has a ":" or a "#" near its start or is short ("Actions").
     if (plain[0].isalpha() or plain[0] == "#" or plain[0] == "[") and (
-        ":" in plain[:48] or plain[0] == "#" or len(plain) <= 32
+        ":" in plain[:48] or plain[0] == "#" or len(plain) <= 32 or _dash_marked(plain)
     ):
         colon = ":" in plain  # etherpad lines have one
         if colon and (m := _ETHERPAD.match(plain)):
@@ -278,7 +283,7 @@ def _read_simple(stripped: str, plain: str, indent: int) -> _Read:
         m := _BULLET.match(" " * indent + stripped)
     ):
         text = m.group("text").strip()
-        marked = ":" in text[:24] or text[:1] == "#"
+        marked = ":" in text[:24] or text[:1] in "#[" or _dash_marked(text)
         inner = _one_liner(_unemphasise(text)) if marked else None
         if inner is not None:
             return _Read(inner[0], inner[1], indent)
@@ -293,6 +298,11 @@ def _read_simple(stripped: str, plain: str, indent: int) -> _Read:
         # "*1. Title*": an emphasised numbered title (never a list item).
         return _Read(LineKind.BULLET, m.group("label").strip(), indent, numbered=True)
     return _Read(LineKind.TEXT, stripped, indent)
+
+
+def _dash_marked(text: str) -> bool:
+    """Whether a marker word may be followed by a dash ("Action item - ...", "TODO - ...")."""
+    return text[:1] in "AaTt" and any(d in text[:16] for d in (" - ", " \u2013 ", " \u2014 "))
 
 
 def _one_liner(text: str) -> tuple[LineKind, str] | None:

@@ -174,3 +174,37 @@ class TestNextStepInAStatusBullet:
         )
         with pytest.raises(InputError):
             parse_summary(_mail(text))
+
+
+class TestMarkerVariants:
+    """A dash for the colon or a bracketed marker still marks one action; outcomes are decisions."""
+
+    @pytest.mark.parametrize(
+        ("line", "action"),
+        [
+            ("Action item - update the docs", "update the docs"),
+            ("Action - jroll to update the docs", "jroll to update the docs"),
+            ("TODO - update the docs", "update the docs"),
+            ("[action] update the docs", "update the docs"),
+            ("[AI] update the docs", "update the docs"),
+        ],
+    )
+    def test_action(self, line: str, action: str) -> None:
+        """Each variant gives one explicit action with the marker stripped."""
+        event = parse_summary(_mail(line))
+        assert [(a.text, a.inferred) for t in event.topics for a in t.actions] == [(action, False)]
+
+    @pytest.mark.parametrize("line", ["AI - the policy on generated code", "Action - "])
+    def test_not_action(self, line: str) -> None:
+        """ "AI - " may open a topic about AI; an empty marker marks nothing."""
+        with pytest.raises(InputError):
+            parse_summary(_mail(line))
+
+    @pytest.mark.parametrize(
+        "line", ["Outcome: keep the old API.", "Conclusion: keep the old API."]
+    )
+    def test_decision(self, line: str) -> None:
+        """An outcome or a conclusion is a decision, not an action."""
+        event = parse_summary(_mail(line))
+        assert [d for t in event.topics for d in t.decisions] == ["keep the old API."]
+        assert not any(t.actions for t in event.topics)
