@@ -48,6 +48,19 @@ _SETTING = r"[A-Z][a-z]+\s+(?:[a-z]+\s+){0,2}[a-z]+,\s+"
 _PROSE_SUBJECT = re.compile(
     rf"^(?:{_SETTING})?(?P<lead>{_AGREED_THAT})?{_NAMES}\s*(?:{_VERB})\s+(?P<rest>[a-z])",
 )
+#: A word of every form of ``_VERB``: a cheap test before the pattern.
+_VERB_WORDS = (
+    "will",
+    "ll ",
+    "going to",
+    "plan",
+    "volunteered",
+    "agreed",
+    "offered",
+    "signed",
+    "promised",
+    "said",
+)
 _SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
 #: "The Heat team will ...", "The Ironic community is going to ...": a project's team.
 _PROJECT_TEAM = re.compile(
@@ -65,6 +78,8 @@ def prose_subjects(text: str, is_name: Callable[[str], bool]) -> tuple[str, ...]
     camel-case nick keeps its case ("TheJulia"); first names are lowered, as
     the corpus writes owners when the text gives no nick.
     """
+    if not any(v in text for v in _VERB_WORDS):  # most sentences: no commitment verb at all
+        return None
     m = _PROSE_SUBJECT.match(text.strip().lstrip("-*• "))
     if m is None:
         return None
