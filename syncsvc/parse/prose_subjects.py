@@ -48,6 +48,27 @@ _SETTING = r"[A-Z][a-z]+\s+(?:[a-z]+\s+){0,2}[a-z]+,\s+"
 _PROSE_SUBJECT = re.compile(
     rf"^(?:{_SETTING})?(?P<lead>{_AGREED_THAT})?{_NAMES}\s*(?:{_VERB})\s+(?P<rest>[a-z])",
 )
+#: "Thomas to follow up with infra": a name, "to" and a verb of work (minutes' shorthand).
+_TO_WORK = re.compile(
+    rf"^{_NAMES}\s+to\s+(?:follow\s+up|write|send|review|update|fix|propose|investigate"
+    r"|look\s+into|check|reach\s+out|ping|draft|prepare|submit|post|create|file|add|remove"
+    r"|talk\s+to|ask|contact|coordinate|organi[sz]e|schedule|set\s+up|finish|test|document"
+    r"|email|e-mail|sync|collect|summari[sz]e|share|raise|open|close|land|merge|publish"
+    r"|announce|triage|backport|implement|evaluate|track|push|revisit|research|figure\s+out"
+    r"|rework|rebase|start|clean\s+up|deprecate|retire|run|report|confirm|verify|dig\s+into)\b"
+)
+#: Capitalised words that open "X to <verb>" without naming anyone ("Need to write ...").
+_NOT_DOERS = frozenset(
+    """
+    need needs time plan plans due up hard nice easy good able how what way ways ready happy
+    going want decided agreed try like start continue hope expect proposal reply welcome back
+    next step steps order move switch migration changes change patch patches work code docs
+    tests test jobs job todo action actions volunteers remember note goal goals target idea
+    ideas option options reminder request requests help attempt effort efforts question
+    questions topic topics decision suggestion suggestions agreement outcome ok okay yes no
+    also and but so then please thanks thank reason reasons where when why who which
+    """.split()
+)
 #: A word of every form of ``_VERB``: a cheap test before the pattern.
 _VERB_WORDS = (
     "will",
@@ -78,13 +99,14 @@ def prose_subjects(text: str, is_name: Callable[[str], bool]) -> tuple[str, ...]
     camel-case nick keeps its case ("TheJulia"); first names are lowered, as
     the corpus writes owners when the text gives no nick.
     """
-    if not any(v in text for v in _VERB_WORDS):  # most sentences: no commitment verb at all
-        return None
-    m = _PROSE_SUBJECT.match(text.strip().lstrip("-*• "))
+    text = text.strip().lstrip("-*• ")
+    m = _PROSE_SUBJECT.match(text) if any(v in text for v in _VERB_WORDS) else None
+    if m is None and " to " in text[:60]:
+        m = _TO_WORK.match(text)
     if m is None:
         return None
     names = [n for n in _SPLIT.split(m.group("names")) if n]
-    if not names or not all(is_name(n) for n in names):
+    if not names or not all(is_name(n) and n.lower() not in _NOT_DOERS for n in names):
         return None
     return tuple(n if any(c.isupper() for c in n[1:-1]) else n.lower() for n in names)
 

@@ -48,6 +48,8 @@ class TestProseSubjects:
             ("we decided that Zane will own the release.", ("zane",)),
             ("Thomas will be working on the upgrade checks.", ("thomas",)),
             ("After the call, Rabi is going to investigate.", ("rabi",)),
+            ("Thomas to follow up with infra.", ("thomas",)),
+            ("Rabi and Zane to review the spec.", ("rabi", "zane")),
         ],
     )
     def test_named(self, sentence: str, names: tuple[str, ...]) -> None:
@@ -65,11 +67,23 @@ class TestProseSubjects:
             "We agreed that this will help.",
             "Rabi said the gate will recover.",
             "rabi is going to investigate",
+            "Need to write the docs.",
+            "Time to review the spec.",
+            "Thomas to be contacted by the team.",
+            "Thomas to the rescue.",
         ],
     )
     def test_not_named(self, sentence: str) -> None:
         """Pronouns, projects, passives, negations and reports name nobody; a nick is left to nicks."""
         assert prose_subjects(sentence, _is_name) is None
+
+    def test_marked_item_owner(self) -> None:
+        """An explicit "Action: <Name> to <verb>" names its owner by first name."""
+        [(text, owners)] = _actions(_mail("Action: Colleen to draft the resolution."))
+        assert (text, [o.lower() for o in owners]) == (
+            "Colleen to draft the resolution.",
+            ["colleen"],
+        )
 
     def test_owner_reader_uses_them(self) -> None:
         """The owner reader and the commitment reader both take the prose subject."""
