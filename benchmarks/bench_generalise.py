@@ -1,8 +1,8 @@
 """Leave-one-batch-out proxy for how the parser generalises, and the fallback's fit.
 
 The corpus's held-back split must never be tuned on, so this proxy uses the
-tuned split only. The corpus grew in ten batches (the first 45 documents, then
-``batch2.lst`` ... ``batch10.lst``), and each batch's rules were written after
+tuned split only. The corpus grew in eleven batches (the first 45 documents, then
+``batch2.lst`` ... ``batch11.lst``), and each batch's rules were written after
 the batch arrived. For every batch ``b`` this prints, on ``b``'s tuned documents:
 
 * ``before``: the parser as it was when ``b`` arrived (the commit that added
@@ -25,7 +25,8 @@ and are at least 90% precise.
 The *rescue* is the same model run only on the documents the pre-batch parser
 rejected ("no PTG structure found"), where the alternative to its reading is an
 error. Its sweep and nested check follow the same rules, over those documents
-only; the parser would run it before rejecting once the nested check accepts it.
+only; ``--write`` records its threshold and verdict, and the parser runs it
+before rejecting a document once the nested check has accepted it.
 
 Usage::
 
@@ -70,6 +71,7 @@ ARRIVED = {
     "batch8": "624ba91",
     "batch9": "395c0a5",
     "batch10": "ab1b433",
+    "batch11": "ae41bfc",
 }
 THRESHOLDS = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 #: The precision the fallback's own additions must reach on the proxy.
@@ -352,7 +354,12 @@ def nested(
 
 
 def write_weights(
-    model: tuple[dict[str, float], float], threshold: float, docs: int, *, accepted: bool
+    model: tuple[dict[str, float], float],
+    threshold: float,
+    docs: int,
+    *,
+    accepted: bool,
+    rescue: tuple[float, bool] = (1.0, False),
 ) -> None:
     """Write the fitted model as a Python module the parser imports."""
     weights, bias = model
@@ -370,6 +377,10 @@ def write_weights(
         f"THRESHOLD = {threshold}",
         "#: Whether the nested proxy showed the fallback adding right items; off, it adds nothing.",
         f"ACCEPTED = {accepted}",
+        "#: The rescue: the threshold for a document the rules would reject, and whether",
+        "#: its nested proxy accepted it (off, a document with nothing found is rejected).",
+        f"RESCUE_THRESHOLD = {rescue[0]}",
+        f"RESCUE_ACCEPTED = {rescue[1]}",
         "",
     ]
     WEIGHTS_FILE.write_text("\n".join(lines), encoding="utf-8")
@@ -388,10 +399,11 @@ def rescue(
     docs: Sequence[Doc],
     before: Mapping[str, list[str] | None],
     models: Mapping[str, tuple[dict[str, float], float]],
-) -> bool:
+) -> tuple[float, bool]:
     """Print the rescue's sweep and nested check: the fallback run only on the documents the
     pre-batch parsers rejected, where the alternative is an error, not a clean reading.
-    Return whether the nested check would accept it (same rule as the fallback's)."""
+    Return its threshold (1.0 when none) and whether the nested check would accept it
+    (same rule as the fallback's)."""
     rejected = [d for d in docs if before[d.path.name] is None]
     with_items = sum(1 for d in rejected if _score(d, []).annotated)
     print(
@@ -406,7 +418,7 @@ def rescue(
     right, counted = nested(rejected, sweep)
     accepted = found is not None and right > 0 and right / counted >= ACCEPT
     print(f"rescue accepted (nested finds right and at least {ACCEPT:.0%} precise): {accepted}")
-    return accepted
+    return (found if found is not None else 1.0), accepted
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -431,10 +443,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     right, counted = nested(docs, sweep)
     accepted = math.isfinite(chosen) and right > 0 and right / counted >= ACCEPT
     print(f"\naccepted (nested additions right and at least {ACCEPT:.0%} precise): {accepted}")
-    rescue(docs, before, models)
+    rescued = rescue(docs, before, models)
     if args.write:
         model = fit([r for d in docs for r in rows[d.path.name]])
-        write_weights(model, chosen if math.isfinite(chosen) else 1.0, len(docs), accepted=accepted)
+        threshold = chosen if math.isfinite(chosen) else 1.0
+        write_weights(model, threshold, len(docs), accepted=accepted, rescue=rescued)
         print(f"\nwrote {WEIGHTS_FILE.relative_to(ROOT)}")
 
 

@@ -319,7 +319,24 @@ def add_fallback_actions(text: str, topics: Sequence[RawTopic]) -> int:
     if not topics or not fallback_weights.ACCEPTED:
         return 0
     taken = [i.text for t in topics for i in (*t.actions, *t.decisions)]
-    found = find_commitments(text, taken)
+    return _place(find_commitments(text, taken), topics)
+
+
+def rescue_actions(text: str, topics: Sequence[RawTopic]) -> int:
+    """For a document the rules found nothing in: add the model's surest sentences.
+
+    The alternative is rejecting the document ("no PTG structure found"), so
+    the rescue has its own threshold, chosen on the documents earlier parsers
+    rejected (``RESCUE_THRESHOLD``), and runs only once its leave-one-batch-out
+    check has accepted it (``RESCUE_ACCEPTED``). Return how many were added.
+    """
+    if not topics or not fallback_weights.RESCUE_ACCEPTED:
+        return 0
+    return _place(find_commitments(text, threshold=fallback_weights.RESCUE_THRESHOLD), topics)
+
+
+def _place(found: Sequence[Found], topics: Sequence[RawTopic]) -> int:
+    """Add each found sentence to the last topic starting at or before its line."""
     for item in found:
         home = topics[0]
         for topic in topics:

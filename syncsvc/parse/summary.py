@@ -46,7 +46,7 @@ from syncsvc.parse.assemble import (
 )
 from syncsvc.parse.candidacy import drop_platform
 from syncsvc.parse.days import parse_date, parse_day_date
-from syncsvc.parse.fallback import add_fallback_actions
+from syncsvc.parse.fallback import add_fallback_actions, rescue_actions
 from syncsvc.parse.flat import unflatten_page
 from syncsvc.parse.milestones import KNOWN_SERIES
 from syncsvc.parse.minutes import looks_like_meeting, parse_meeting, unflatten_log
@@ -350,6 +350,8 @@ def read_summary(
         _prose_decisions(raw_topic)
     if fallback:
         add_fallback_actions(text, asm.topics)
+        if whole and not any(t.actions or t.decisions for t in asm.topics):
+            rescue_actions(text, asm.topics)  # before an error: the model's surest sentences
     drop_platform(text, asm.topics)  # a candidacy's plans hang on the election
     if whole and not any(t.actions or t.decisions for t in asm.topics):
         raise InputError(NO_STRUCTURE)

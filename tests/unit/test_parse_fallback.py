@@ -105,7 +105,7 @@ def test_parser_keeps_a_document_whose_only_commitment_the_fallback_finds(
     with pytest.raises(InputError):
         parse_summary(HEADLESS, fallback=False)
     monkeypatch.setattr(fallback_weights, "ACCEPTED", True)
-    monkeypatch.setattr(fallback_weights, "THRESHOLD", 0.7)
+    monkeypatch.setattr(fallback_weights, "THRESHOLD", 0.6)
     event = parse_summary(HEADLESS)
     assert [(a.text, a.inferred, a.confidence) for a in event.actions] == [
         (
@@ -133,8 +133,39 @@ def test_parser_adds_nothing_the_rules_found(monkeypatch: pytest.MonkeyPatch) ->
 def test_parser_adds_nothing_while_the_model_is_not_accepted(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """With ACCEPTED off the headless text stays rejected, whatever the threshold."""
+    """With ACCEPTED and RESCUE_ACCEPTED off the headless text stays rejected, whatever the threshold."""
     monkeypatch.setattr(fallback_weights, "ACCEPTED", False)
     monkeypatch.setattr(fallback_weights, "THRESHOLD", 0.0)
+    monkeypatch.setattr(fallback_weights, "RESCUE_ACCEPTED", False)
+    monkeypatch.setattr(fallback_weights, "RESCUE_THRESHOLD", 0.0)
     with pytest.raises(InputError):
         parse_summary(HEADLESS)
+
+
+def test_rescue_reads_a_document_the_rules_would_reject(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the fallback off but the rescue accepted, a headless text gets its surest sentence."""
+    monkeypatch.setattr(fallback_weights, "ACCEPTED", False)
+    monkeypatch.setattr(fallback_weights, "RESCUE_ACCEPTED", True)
+    monkeypatch.setattr(fallback_weights, "RESCUE_THRESHOLD", 0.6)
+    event = parse_summary(HEADLESS)
+    assert [(a.inferred, a.confidence) for a in event.actions] == [
+        (True, fallback.FALLBACK_CONFIDENCE)
+    ]
+    assert event.actions[0].text.startswith("Cinder cores agreed: the docs job tests")
+    with pytest.raises(InputError):  # the caller can still turn it off
+        parse_summary(HEADLESS, fallback=False)
+
+
+def test_rescue_leaves_a_read_document_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rescue runs only when the rules found nothing: a read document gains nothing."""
+    monkeypatch.setattr(fallback_weights, "ACCEPTED", False)
+    monkeypatch.setattr(fallback_weights, "RESCUE_ACCEPTED", True)
+    monkeypatch.setattr(fallback_weights, "RESCUE_THRESHOLD", 0.0)
+    text = "=== Gate ===\n\nActions:\n* Jim will review the time line.\n\nThe gate was flaky.\n"
+    assert [a.text for a in parse_summary(text).actions] == ["Jim will review the time line."]
+
+
+def test_rescue_threshold_is_recorded() -> None:
+    """The shipped weights record the rescue's threshold and verdict."""
+    assert 0.0 < fallback_weights.RESCUE_THRESHOLD <= 1.0
+    assert isinstance(fallback_weights.RESCUE_ACCEPTED, bool)
