@@ -13,6 +13,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -247,7 +248,11 @@ class TestData:
         """Positives span several repositories, specs and os-brick among them."""
         project_of = {c.change_id: c.project for c in data.changes}
         projects = {project_of[p] for v in data.labels.values() for p in v.positives}
-        assert {"openstack/manila-specs", "openstack/os-brick", "openstack/glance-specs"} <= projects
+        assert {
+            "openstack/manila-specs",
+            "openstack/os-brick",
+            "openstack/glance-specs",
+        } <= projects
 
 
 class TestScoring:
@@ -367,3 +372,32 @@ class TestRunsOnTheSet:
         assert ("manila-wallaby-15", "1855391") in explicit
         assert ("manila-wallaby-11", "gerrit:758868") in explicit
         assert all(s.commitment in data.labels for s in found)
+
+    def test_model_weights_are_the_tuning_fit(self, data) -> None:
+        """The candidate model's weights are fit_linking's fit on the tuning split (Glance
+        included, nothing held back), to the two decimals they are written with."""
+        sys.path.insert(0, str(TESTS.parent / "benchmarks"))
+        import fit_linking  # noqa: PLC0415
+
+        from syncsvc.reconcile import weights  # noqa: PLC0415
+
+        all_truths = linking_score.truths(data)
+        features, labels = [], []
+        for run in linking_runs.build_runs(data):
+            for found, row in linking_runs.candidate_rows(run):
+                truth = all_truths[found.commitment]
+                if truth.split == "tuning":
+                    features.append(row)
+                    labels.append(float(linking_score.is_right(found, truth)))
+        assert {c.team for c in data.commitments if c.id not in data.held_back} >= {"glance"}
+        fitted = fit_linking.fit(np.array(features), np.array(labels), 1.0)
+        shipped = [
+            weights.BIAS,
+            weights.COVER_WEIGHT,
+            weights.FIT_WEIGHT,
+            weights.RARE_WEIGHT,
+            weights.OWNER_WEIGHT,
+            weights.HINT_WEIGHT,
+            weights.BODY_WEIGHT,
+        ]
+        assert [round(float(w), 2) for w in fitted] == pytest.approx(shipped, abs=0.006)
