@@ -24,8 +24,8 @@ DATA_DIR = Path(__file__).resolve().parent / "data" / "linking"
 HISTORY_ENV = "SYNCSVC_LINKING_HISTORY"
 #: The folder of the shared data, beside the repository (never inside it).
 SHARED_HISTORY_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "linking"
-HISTORY_FILES = ("manila-changes.json", "cinder-changes.json", "watcher-changes.json", "bugs.json")
-TEAMS = ("manila", "cinder", "watcher")
+TEAMS = ("manila", "cinder", "watcher", "glance")
+HISTORY_FILES = (*(f"{team}-changes.json" for team in TEAMS), "bugs.json")
 #: Synthetic Gerrit numbers start here, far above any real one (git has no numbers).
 SYNTHETIC_BASE = 10_000_000
 SYNTHETIC_SPAN = 80_000_000

@@ -117,7 +117,7 @@ class RelinkReport:
 
 
 #: Bump when the reconciler's rules change: the next relink recomputes everything.
-RECONCILER_VERSION = 8
+RECONCILER_VERSION = 9
 
 #: The kept word statistics are computed again (with a full recompute) once the team's
 #: record count has moved by more than this share of the count they were computed over.

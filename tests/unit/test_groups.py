@@ -37,7 +37,7 @@ PROPOSE = action(
 EFFORT = action(11, "we'll attempt to complete this effort, collaboration is welcome", topic=TOPIC)
 JSON_POLICY = action(12, "deprecate the JSON policy file in wallaby", topic=TOPIC)
 MEMBER_EVIDENCE = (
-    "group of change 900001 (candidate 0.89): shares its subject phrase 'secure rbac';"
+    "group of change 900001 (candidate 0.90): shares its subject phrase 'secure rbac';"
     " project manila, 10 days after the event; score 0.95"
 )
 
@@ -72,7 +72,7 @@ class TestPhrases:
         finish = action(13, "Finish removing six from the client", owners=("gouthamr",))
         found = added(run([finish], [*BACKGROUND, seed, six]), 13)
         assert found["900030"][1].startswith(
-            "group of change 900031 (candidate 0.93): shares its subject phrase 'removing six'"
+            "group of change 900031 (candidate 0.94): shares its subject phrase 'removing six'"
         )
 
     def test_pointing_back_and_continuing(self) -> None:
@@ -87,12 +87,12 @@ class TestPhrases:
 
 class TestGroups:
     def test_a_seed_brings_its_phrase_neighbours(self) -> None:
-        """The owner's personas change (0.89) brings the four 'secure RBAC' changes of the
+        """The owner's personas change (0.90) brings the four 'secure RBAC' changes of the
         window at 0.95, each naming the seed and the phrase; not the older one, nor a change
         sharing only the word 'secure'."""
         found = added(run([PROPOSE], CHANGES), 10)
         assert sorted(found) == ["900001", "900002", "900003", "900004", "900005"]
-        assert found["900001"][0] == 0.89
+        assert found["900001"][0] == 0.902
         assert found["900003"] == (0.95, MEMBER_EVIDENCE)
 
     def test_a_continuing_commitment_reaches_before_the_event(self) -> None:
@@ -114,7 +114,7 @@ class TestGroups:
         assert found["900020"] == (
             0.95,
             (
-                "group of change 900001 (candidate 0.89): by Goutham Pacha Ravi, who wrote 1 of"
+                "group of change 900001 (candidate 0.90): by Goutham Pacha Ravi, who wrote 1 of"
                 " its changes; shares 'policy' with the action; project manila, 10 days after"
                 " the event; score 0.95"
             ),
@@ -129,7 +129,7 @@ class TestGroups:
         assert taken["900001"] == (
             0.902,
             (
-                "from action 10 of the same topic: its change 900001 (candidate 0.89, with 4"
+                "from action 10 of the same topic: its change 900001 (candidate 0.90, with 4"
                 " neighbours)"
             ),
         )  # fmt: skip

@@ -13,6 +13,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -38,6 +39,7 @@ WINDOWS = {
     "manila": ("2020-10-01", "2021-08-01"),
     "cinder": ("2020-10-01", "2021-08-01"),
     "watcher": ("2025-03-01", "2026-09-01"),
+    "glance": ("2023-10-01", "2026-08-01"),
 }
 
 
@@ -64,10 +66,10 @@ class TestLabels:
     """Commitments, labels and the split: in the repository, always checked."""
 
     def test_commitment_counts(self, labelled) -> None:
-        """76 commitments over three teams, 29 of them with a named owner."""
-        assert len(labelled.commitments) == 76
+        """84 commitments over four teams, 29 of them with a named owner."""
+        assert len(labelled.commitments) == 84
         teams = Counter(c.team for c in labelled.commitments)
-        assert teams == {"manila": 47, "cinder": 18, "watcher": 11}
+        assert teams == {"manila": 47, "cinder": 18, "watcher": 11, "glance": 8}
         assert sum(bool(c.owners) for c in labelled.commitments) == 29
 
     def test_commitments_have_the_fields(self, labelled) -> None:
@@ -108,10 +110,12 @@ class TestLabels:
             assert all(reason.strip() for _, reason in label.hard_negatives), key
 
     def test_label_counts(self, labelled) -> None:
-        """49 commitments have no work; 172 positives in all."""
+        """54 commitments have no work; 177 positives in all, 5 of them Glance's."""
         empty = [k for k, v in labelled.labels.items() if not v.positives]
-        assert len(empty) == 49
-        assert sum(len(v.positives) for v in labelled.labels.values()) == 172
+        assert len(empty) == 54
+        assert sum(len(v.positives) for v in labelled.labels.values()) == 177
+        glance = [v for k, v in labelled.labels.items() if k.startswith("glance-")]
+        assert sum(len(v.positives) for v in glance) == 5
 
     def test_held_back_is_a_fifth_spread_over_teams(self, labelled) -> None:
         """A fifth of the first two teams' commitments (13 of 65) is held back, from both
@@ -127,6 +131,20 @@ class TestLabels:
         assert {bool(c.owners) for c in held} == {True, False}
         assert labelled.split(held[0].id) == "held-back"
 
+    def test_fourth_team_is_tuning_material(self, labelled) -> None:
+        """Glance, added after Watcher, is all tuning: the held-back split stays the same 24
+        commitments, still more than a fifth of the whole set."""
+        glance = [c for c in labelled.commitments if c.team == "glance"]
+        assert len(glance) == 8
+        assert not {c.id for c in glance} & labelled.held_back
+        assert {c.source for c in glance} == {"summary-excerpt"}
+        assert {c.event for c in glance} == {
+            "Glance Caracal PTG",
+            "Glance Dalmatian PTG",
+            "Glance Epoxy PTG",
+        }
+        assert len(labelled.held_back) / len(labelled.commitments) >= 0.2
+
     def test_no_local_paths_in_the_data(self) -> None:
         """Nothing committed names a path of the machine it was made on."""
         roots = [f"/{name}/" for name in ("work", "tmp", "home", "root")]
@@ -140,6 +158,7 @@ class TestLabels:
         """The extracted change and bug records stay outside the repository."""
         assert sorted(p.name for p in DATA_DIR.glob("*.json")) == [
             "cinder-commitments.json",
+            "glance-commitments.json",
             "identities.json",
             "labels.json",
             "manila-commitments.json",
@@ -161,11 +180,12 @@ class TestData:
     """The history: schema, references between the files, the counts."""
 
     def test_counts_reach_the_targets(self, data) -> None:
-        """At least 60 commitments, 400 changes and 100 bugs, over three teams."""
-        assert len(data.commitments) == 76
+        """At least 60 commitments, 400 changes and 100 bugs, over four teams."""
+        assert len(data.commitments) == 84
         assert len(data.changes) >= 400
         assert len(data.bugs) >= 100
-        assert {c.team for c in data.changes} == {"manila", "cinder", "watcher"}
+        assert {c.team for c in data.changes} == {"manila", "cinder", "watcher", "glance"}
+        assert {c.team for c in data.bugs} == {"manila", "cinder", "watcher", "glance"}
 
     def test_changes_have_the_fields(self, data) -> None:
         """Change-Ids are unique and well formed; merged in the team's window on master."""
@@ -228,7 +248,11 @@ class TestData:
         """Positives span several repositories, specs and os-brick among them."""
         project_of = {c.change_id: c.project for c in data.changes}
         projects = {project_of[p] for v in data.labels.values() for p in v.positives}
-        assert {"openstack/manila-specs", "openstack/os-brick"} <= projects
+        assert {
+            "openstack/manila-specs",
+            "openstack/os-brick",
+            "openstack/glance-specs",
+        } <= projects
 
 
 class TestScoring:
@@ -348,3 +372,32 @@ class TestRunsOnTheSet:
         assert ("manila-wallaby-15", "1855391") in explicit
         assert ("manila-wallaby-11", "gerrit:758868") in explicit
         assert all(s.commitment in data.labels for s in found)
+
+    def test_model_weights_are_the_tuning_fit(self, data) -> None:
+        """The candidate model's weights are fit_linking's fit on the tuning split (Glance
+        included, nothing held back), to the two decimals they are written with."""
+        sys.path.insert(0, str(TESTS.parent / "benchmarks"))
+        import fit_linking  # noqa: PLC0415
+
+        from syncsvc.reconcile import weights  # noqa: PLC0415
+
+        all_truths = linking_score.truths(data)
+        features, labels = [], []
+        for run in linking_runs.build_runs(data):
+            for found, row in linking_runs.candidate_rows(run):
+                truth = all_truths[found.commitment]
+                if truth.split == "tuning":
+                    features.append(row)
+                    labels.append(float(linking_score.is_right(found, truth)))
+        assert {c.team for c in data.commitments if c.id not in data.held_back} >= {"glance"}
+        fitted = fit_linking.fit(np.array(features), np.array(labels), 1.0)
+        shipped = [
+            weights.BIAS,
+            weights.COVER_WEIGHT,
+            weights.FIT_WEIGHT,
+            weights.RARE_WEIGHT,
+            weights.OWNER_WEIGHT,
+            weights.HINT_WEIGHT,
+            weights.BODY_WEIGHT,
+        ]
+        assert [round(float(w), 2) for w in fitted] == pytest.approx(shipped, abs=0.006)
