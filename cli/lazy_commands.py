@@ -88,6 +88,12 @@ COMMANDS: tuple[Listed, ...] = (
         " `retro` leaves out of completion), or open again.",
     ),
     Listed(
+        "add",
+        _COMMANDS + "adding",
+        "Add a commitment by hand to an imported event (one the summary's parser missed,"
+        " or one agreed later); no import withdraws or rewrites it.",
+    ),
+    Listed(
         "drift",
         _COMMANDS + "drift",
         "List Launchpad bugs whose state disagrees with Gerrit, as a to-do list.",

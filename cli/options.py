@@ -7,8 +7,12 @@ from typing import Annotated
 
 import typer
 
-#: Seconds `link`, `mark` and `link refresh` wait for another relink (`--wait`).
+#: Seconds `link`, `mark`, `add` and `link refresh` wait for another relink (`--wait`).
 RELINK_WAIT = 60.0
+WaitOption = Annotated[
+    float,
+    typer.Option("--wait", metavar="SECONDS", help="Seconds to wait for another relink."),
+]
 #: Seconds a sync waits for another one (`sync --wait`): ``models.lock.DEFAULT_WAIT``,
 #: kept here so that the option does not load the database models (a test keeps them equal).
 SYNC_WAIT = 10.0

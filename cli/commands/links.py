@@ -8,7 +8,13 @@ import typer
 
 from syncsvc.cli import completion
 from syncsvc.cli.context import app_context
-from syncsvc.cli.options import RELINK_WAIT, DetailFormat, DetailFormatOption, MarkState
+from syncsvc.cli.options import (
+    RELINK_WAIT,
+    DetailFormat,
+    DetailFormatOption,
+    MarkState,
+    WaitOption,
+)
 
 link_app = typer.Typer(
     no_args_is_help=True,
@@ -21,10 +27,6 @@ ActionArg = Annotated[
     typer.Argument(
         metavar="ID", help="Action id (see `actions`).", autocompletion=completion.action_ids
     ),
-]
-WaitOption = Annotated[
-    float,
-    typer.Option("--wait", metavar="SECONDS", help="Seconds to wait for another relink."),
 ]
 
 

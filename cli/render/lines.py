@@ -15,7 +15,7 @@ from syncsvc.report.status import StatusReport, counts_line, etherpad_lines, irc
 from syncsvc.report.views import ParseSummary
 
 if TYPE_CHECKING:  # types only: `status` prints without loading the parser or the sync
-    from syncsvc.domain import Event, ImportReport
+    from syncsvc.domain import Event, ImportReport, StoredAction
     from syncsvc.parse.explain import Explanation
     from syncsvc.sync.engine import SyncReport
     from syncsvc.sync.relink import RelinkReport
@@ -136,3 +136,25 @@ def etherpad(console: Console, report: StatusReport, *, full: bool = False) -> N
 def counts(console: Console, report: StatusReport) -> None:
     """`status --format counts`: one line, each group and its size."""
     console.print(counts_line(report), markup=False, highlight=False, soft_wrap=True)
+
+
+def added_action(console: Console, action: StoredAction, *, dry_run: bool) -> None:
+    """A hand-added commitment as stored (or as a dry run reads it): where it went, its
+    text, and its owners, due date and refs."""
+    where = f'{action.event} (event {action.event_id}), topic "{action.topic}"'
+    head = (
+        f"dry run, nothing saved: would add to {where}"
+        if dry_run
+        else (f"added #{action.id} to {where}")
+    )
+    owners = ", ".join(action.owners) or "the team (no owner)"
+    facts = [f"owners: {owners}"]
+    if action.due is not None:
+        facts.append(f"due {action.due.isoformat()} ({action.milestone})")
+    elif action.starts is not None:
+        facts.append(f"starts {action.starts.isoformat()} ({action.milestone})")
+    if action.refs:
+        facts.append("refs: " + ", ".join(f"{r.kind}:{r.id}" for r in action.refs))
+    console.print(t(head), soft_wrap=True)
+    for line in (action.text, " · ".join(facts)):
+        console.print(Text("  ") + t(line), soft_wrap=True)

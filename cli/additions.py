@@ -1,0 +1,91 @@
+"""The service of `syncsvc add`: a commitment added by hand to an event.
+
+The parser misses commitments written in forms it has not met (README.md, "How
+well it reads real summaries and suggests links"), and a team agrees some after
+the event. Either way a person adds the commitment in the words it was written
+in: owners, refs and milestone are read from the text as an import reads an
+action item (the event's nicks count for "nick to ..."), or the owners are
+given outright.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from syncsvc.cli.context import AppContext
+from syncsvc.domain import StoredAction
+from syncsvc.errors import InputError
+from syncsvc.models import db, repo
+from syncsvc.models.manual_store import add_action, event_for_adding
+from syncsvc.parse.actions import ActionContext, build_action
+
+#: The longest text taken: a commitment, not a document (`import` reads documents).
+MAX_TEXT = 2000
+#: An IRC nick as RFC 2812 allows it, up to 100 characters (the owners column's size).
+_NICK = re.compile(r"[A-Za-z_\[\]\\^{}|`][A-Za-z0-9_\-\[\]\\^{}|`]{0,99}\Z")
+#: The topic of a hand-added commitment when none is named.
+DEFAULT_TOPIC = "Added by hand"
+
+
+def checked_text(text: str) -> str:
+    """``text`` on one line; InputError when it is empty or longer than :data:`MAX_TEXT`."""
+    line = " ".join(text.split())
+    if not line:
+        raise InputError("the commitment's text is empty")
+    if len(line) > MAX_TEXT:
+        raise InputError(
+            f"the commitment's text is {len(line)} characters long; at most {MAX_TEXT}",
+            hint="`syncsvc import` reads whole summaries",
+        )
+    return line
+
+
+def checked_owners(owners: Sequence[str]) -> tuple[str, ...]:
+    """The ``--owner`` nicks in order, once each; InputError for one that is no nick."""
+    for nick in owners:
+        if not _NICK.match(nick):
+            raise InputError(f"--owner {nick!r} is not an IRC nick")
+    return tuple(dict.fromkeys(owners))
+
+
+def add_commitment(
+    app_ctx: AppContext,
+    event: str,
+    text: str,
+    *,
+    topic: str = DEFAULT_TOPIC,
+    owners: Sequence[str] = (),
+    dry_run: bool = False,
+) -> StoredAction:
+    """Add ``text`` as a commitment of ``event`` (an id or title) under ``topic``, in one
+    transaction (rolled back for a dry run); the stored commitment as it reads.
+
+    Owners are ``owners`` when given, else read from the text. NotFoundError for an
+    unknown event, InputError for bad text, owners or topic, or a commitment the
+    event already holds in the same words.
+    """
+    line = checked_text(text)
+    nicks = checked_owners(owners)
+    title = " ".join(topic.split())
+    if not title:
+        raise InputError("--topic is empty")
+    engine = app_ctx.engine()
+    with Session(db.writer(engine), expire_on_commit=False) as session:
+        row, known = event_for_adding(session, event)
+        ctx = ActionContext(
+            schedules=app_ctx.schedules(), cycle=row.cycle or None, team=row.team or None,
+            known=set(known), aliases=app_ctx.config.aliases,
+        )  # fmt: skip
+        item, _ = build_action(line, 0, ctx, labelled=True, owners=nicks or None)
+        added = repo.get_action(
+            session, add_action(session, row, item, topic=title, now=datetime.now(UTC))
+        )
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+        return added

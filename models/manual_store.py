@@ -1,0 +1,153 @@
+"""Commitments added by hand: what the parser missed, or what the team agreed later.
+
+A hand-added action has ``origin = manual`` and no source, so no import withdraws
+or rewrites it (an import matches only its own source's actions and the carried
+ones). It goes last under a topic of its event found by title (case and spacing
+aside), or under a topic made for it, dated by the event's first day so the
+commitment has a day to judge work from. The next relink is told about it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from syncsvc.domain import ActionItem, ActionOrigin, ActionState, PendingKind, Ref
+from syncsvc.errors import InputError, NotFoundError
+from syncsvc.models.carry_store import find_event
+from syncsvc.models.db import insert_ignoring_conflicts
+from syncsvc.models.relink_pending import mark_pending
+from syncsvc.models.tables import (
+    ActionOwnerRow,
+    ActionRefRow,
+    ActionRow,
+    DayRow,
+    EventRow,
+    PersonRow,
+    RefRow,
+    TopicRow,
+)
+
+
+def _same(text: str) -> str:
+    """``text`` as two wordings of one commitment compare: case and spacing aside."""
+    return " ".join(text.split()).casefold()
+
+
+def event_for_adding(session: Session, key: str) -> tuple[EventRow, frozenset[str]]:
+    """The event ``key`` names (id or title) and the nicks that own its commitments,
+    which an added text may name ("dviroel to ..."). NotFoundError when none is."""
+    event = find_event(session, key)
+    if event is None:
+        raise NotFoundError(f"no event {key.strip()!r}", hint="see `syncsvc events`")
+    nicks = session.scalars(
+        select(PersonRow.nick)
+        .join(ActionOwnerRow, ActionOwnerRow.person_id == PersonRow.id)
+        .join(ActionRow, ActionRow.id == ActionOwnerRow.action_id)
+        .where(ActionRow.event_id == event.id)
+        .distinct()
+    )
+    return event, frozenset(nicks)
+
+
+def add_action(
+    session: Session, event: EventRow, item: ActionItem, *, topic: str, now: datetime
+) -> int:
+    """Store ``item`` as a hand-added commitment of ``event`` under ``topic``; its id.
+
+    InputError when the event already holds a commitment worded the same (case and
+    spacing aside) that no import has withdrawn: adding it again would count it twice.
+    """
+    same = _same(item.text)
+    for action_id, text in session.execute(
+        select(ActionRow.id, ActionRow.text).where(
+            ActionRow.event_id == event.id, ActionRow.removed_at.is_(None)
+        )
+    ):
+        if _same(text) == same:
+            raise InputError(
+                f"event {event.id} already has this commitment as #{action_id}",
+                hint=f"see `syncsvc show {action_id}`",
+            )
+    home = _topic(session, event, topic)
+    position = session.scalar(
+        select(func.coalesce(func.max(ActionRow.position) + 1, 0)).where(
+            ActionRow.topic_id == home.id
+        )
+    )
+    people = _people(session, item.owners)
+    refs = _refs(session, item.refs)
+    row = ActionRow(
+        event_id=event.id, topic_id=home.id, position=position or 0, text=item.text,
+        milestone_text=item.milestone.text if item.milestone else None,
+        milestone_key=item.milestone.key if item.milestone else None,
+        due=item.due, starts=item.starts, state=ActionState.OPEN, inferred=False,
+        confidence=1.0, organisations=[*item.organisations], created_at=now, updated_at=now,
+        origin=ActionOrigin.MANUAL, source_id=None, carried_from_id=None,
+        owner_links=[ActionOwnerRow(person=p, position=i) for i, p in enumerate(people)],
+        ref_links=[ActionRefRow(ref=r, position=i) for i, r in enumerate(refs)],
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    mark_pending(session, [(PendingKind.ACTION, row.id)])
+    return row.id
+
+
+def _topic(session: Session, event: EventRow, title: str) -> TopicRow:
+    """The event's topic titled ``title`` (a current one first), or a new last topic
+    on the event's first day."""
+    wanted = _same(title)
+    topics = session.scalars(
+        select(TopicRow)
+        .where(TopicRow.event_id == event.id)
+        .order_by(TopicRow.removed_at.is_not(None), TopicRow.position, TopicRow.id)
+    ).all()
+    for found in topics:
+        if _same(found.title) == wanted:
+            return found
+    first_day = session.scalar(
+        select(DayRow.id).where(DayRow.event_id == event.id).order_by(DayRow.position).limit(1)
+    )
+    row = TopicRow(
+        event_id=event.id, source_id=None, day_id=first_day,
+        position=max((t.position for t in topics), default=-1) + 1,
+        title=" ".join(title.split()), etherpads=[], discussion=[], decisions=[],
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _people(session: Session, nicks: Sequence[str]) -> list[PersonRow]:
+    """A person row for each nick, in order, added when new."""
+    wanted = list(dict.fromkeys(nicks))
+    if not wanted:
+        return []
+    stmt = select(PersonRow).where(PersonRow.nick.in_(wanted))
+    found = {p.nick: p for p in session.scalars(stmt)}
+    if missing := [{"nick": n, "name": None} for n in wanted if n not in found]:
+        insert_ignoring_conflicts(session, PersonRow, missing)
+        found = {p.nick: p for p in session.scalars(stmt)}
+    return [found[n] for n in wanted]
+
+
+def _refs(session: Session, refs: Sequence[Ref]) -> list[RefRow]:
+    """A ref row for each ref, in order, added when new."""
+    keys = list(dict.fromkeys((r.kind, r.id, r.url) for r in refs))
+    if not keys:
+        return []
+
+    def load() -> dict[tuple[str, str, str], RefRow]:
+        rows = session.scalars(select(RefRow).where(RefRow.ref_id.in_({k[1] for k in keys})))
+        return {(str(r.kind), r.ref_id, r.url): r for r in rows}
+
+    found = load()
+    if missing := [
+        {"kind": k, "ref_id": i, "url": u} for k, i, u in keys if (str(k), i, u) not in found
+    ]:
+        insert_ignoring_conflicts(session, RefRow, missing)
+        found = load()
+    return [found[(str(k), i, u)] for k, i, u in keys]

@@ -1,0 +1,143 @@
+"""`syncsvc add`: a commitment added by hand to an imported event, read as an import reads
+an action item, stored once, linked by the relink, and kept by later imports."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from syncsvc.cli.additions import MAX_TEXT
+from syncsvc.cli.app import app
+
+EVENT = "Manila Wallaby PTG"
+
+
+def cli(db_url: str, *args: str):
+    """Run syncsvc against ``db_url``."""
+    return CliRunner().invoke(app, ["--db", db_url, *args])
+
+
+def shown(db_url: str, action_id: int) -> dict:
+    """`show ID --format json` parsed."""
+    return json.loads(cli(db_url, "show", str(action_id), "-f", "json").stdout)
+
+
+def counts(db_url: str) -> tuple[int, int]:
+    """The event's (topics, actions) from `events --format json`."""
+    event = json.loads(cli(db_url, "events", "-f", "json").stdout)[0]
+    return event["topics"], event["actions"]
+
+
+def added_id(stdout: str) -> int:
+    """The id in the first line, "added #N to ..."."""
+    first = stdout.splitlines()[0]
+    assert first.startswith("added #"), stdout
+    return int(first.removeprefix("added #").split()[0])
+
+
+class TestAdd:
+    """Adding the commitments the parser missed to the demo's Wallaby event."""
+
+    def test_reads_owner_milestone_and_ref_from_the_text(self, demo_db) -> None:
+        """Owners, due date and refs come from the text; the new topic is dated by the
+        event's first day; the relink links the named change at once."""
+        text = "vhari to land https://review.opendev.org/758868/ by Wallaby-2"
+        result = cli(demo_db, "add", EVENT, text)
+        assert result.exit_code == 0, result.stderr
+        lines = result.stdout.splitlines()
+        assert lines[1:3] == [
+            f"  {text}",
+            "  owners: vhari · due 2021-01-22 (Wallaby-2) · refs: change:758868",
+        ]
+        assert lines[0].endswith('to Manila Wallaby PTG (event 1), topic "Added by hand"')
+        action = shown(demo_db, added_id(result.stdout))
+        assert (action["origin"], action["topic"], action["day"]) == (
+            "manual", "Added by hand", "2020-10-26",
+        )  # fmt: skip
+        assert (action["owners"], action["due"], action["state"]) == (
+            ["vhari"],
+            "2021-01-22",
+            "open",
+        )
+        assert [(k["kind"], k["id"], k["status"], k["source"]) for k in action["links"]] == [
+            ("change", "758868", "confirmed", "explicit")
+        ]
+        assert counts(demo_db) == (13, 21)
+
+    def test_owner_option_and_an_existing_topic(self, demo_db) -> None:
+        """--owner replaces the owners read from the text, and --topic finds the event's
+        topic whatever its case and spacing, so no topic is added."""
+        result = cli(
+            demo_db, "add", "1", "carloss will write the privsep guide for driver maintainers",
+            "--topic", "  ROOTWRAP-to-privsep   migration", "--owner", "dviroel", "--owner", "gouthamr",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        action = shown(demo_db, added_id(result.stdout))
+        assert (action["topic"], action["owners"]) == (
+            "rootwrap-to-privsep migration", ["dviroel", "gouthamr"],
+        )  # fmt: skip
+        assert counts(demo_db) == (12, 21)
+
+    def test_dry_run_stores_nothing(self, demo_db) -> None:
+        """A dry run shows how the text reads and leaves the event as it was."""
+        result = cli(demo_db, "add", EVENT, "the team will retire the old job", "--dry-run")
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.splitlines() == [
+            'dry run, nothing saved: would add to Manila Wallaby PTG (event 1), topic "Added by hand"',
+            "  the team will retire the old job",
+            "  owners: the team (no owner)",
+        ]
+        assert counts(demo_db) == (12, 20)
+
+    def test_the_same_words_twice_are_refused(self, demo_db) -> None:
+        """A commitment the event holds in the same words (case and spacing aside),
+        imported or added, is refused with one line and exit 2."""
+        first = cli(demo_db, "add", EVENT, "gouthamr will check the CI jobs")
+        again = cli(demo_db, "add", EVENT, "  GOUTHAMR will check the   CI jobs")
+        imported = cli(demo_db, "add", EVENT, shown(demo_db, 7)["text"])
+        action_id = added_id(first.stdout)
+        assert (again.exit_code, imported.exit_code) == (2, 2)
+        assert again.stderr == (
+            f"error: event 1 already has this commitment as #{action_id} "
+            f"(hint: see `syncsvc show {action_id}`)\n"
+        )
+        assert imported.stderr.startswith("error: event 1 already has this commitment as #7 ")
+        assert counts(demo_db) == (13, 21)
+
+    def test_bad_input_is_one_line_and_stores_nothing(self, demo_db) -> None:
+        """An unknown event exits 5; empty or overlong text, a bad nick or an empty topic
+        exit 2; each says why in one line and nothing is added."""
+        cases = {
+            ("9", "fix it"): (5, "error: no event '9' (hint: see `syncsvc events`)"),
+            (EVENT, " \t "): (2, "error: the commitment's text is empty"),
+            (EVENT, "x" * (MAX_TEXT + 1)): (
+                2,
+                (
+                    f"error: the commitment's text is {MAX_TEXT + 1} characters long; at most "
+                    f"{MAX_TEXT} (hint: `syncsvc import` reads whole summaries)"
+                ),
+            ),
+            (EVENT, "fix it", "--owner", "two words"): (
+                2,
+                "error: --owner 'two words' is not an IRC nick",
+            ),
+            (EVENT, "fix it", "--topic", "  "): (2, "error: --topic is empty"),
+        }
+        for args, (code, line) in cases.items():
+            result = cli(demo_db, "add", *args)
+            assert (result.exit_code, result.stderr) == (code, line + "\n"), args
+        assert counts(demo_db) == (12, 20)
+
+    def test_a_later_import_keeps_it(self, demo_db, example) -> None:
+        """Importing the summary again withdraws nothing added by hand."""
+        result = cli(demo_db, "add", EVENT, "lkuchlan will add tempest tests for share groups")
+        action_id = added_id(result.stdout)
+        again = cli(demo_db, "import", str(example))
+        assert again.exit_code == 0, again.stderr
+        assert "0 withdrawn" in again.stdout
+        assert shown(demo_db, action_id)["withdrawn_at"] is None
+        listed = json.loads(cli(demo_db, "actions", "-f", "json").stdout)
+        assert [a["text"] for a in listed if a["id"] == action_id] == [
+            "lkuchlan will add tempest tests for share groups"
+        ]
