@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
 from syncsvc.cli.context import AppContext
-from syncsvc.domain import StoredAction
+from syncsvc.domain import Day, StoredAction
 from syncsvc.errors import InputError
 from syncsvc.models import db, repo
-from syncsvc.models.manual_store import add_action, event_for_adding
+from syncsvc.models.manual_store import add_action, create_event, event_for_adding
+from syncsvc.models.tables import EventRow
 from syncsvc.parse.actions import ActionContext, build_action
 
 #: The longest text taken: a commitment, not a document (`import` reads documents).
@@ -52,6 +54,16 @@ def checked_owners(owners: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(owners))
 
 
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """How to make the event `add --create` names when no event has its title: the
+    team and cycle (else the config's), and its day (else the cycle's PTG week)."""
+
+    team: str | None = None
+    cycle: str | None = None
+    day: date | None = None
+
+
 def add_commitment(
     app_ctx: AppContext,
     event: str,
@@ -59,14 +71,16 @@ def add_commitment(
     *,
     topic: str = DEFAULT_TOPIC,
     owners: Sequence[str] = (),
+    create: NewEvent | None = None,
     dry_run: bool = False,
 ) -> StoredAction:
     """Add ``text`` as a commitment of ``event`` (an id or title) under ``topic``, in one
     transaction (rolled back for a dry run); the stored commitment as it reads.
 
-    Owners are ``owners`` when given, else read from the text. NotFoundError for an
-    unknown event, InputError for bad text, owners or topic, or a commitment the
-    event already holds in the same words.
+    Owners are ``owners`` when given, else read from the text. With ``create`` a
+    title no event has makes a PTG event (for a summary the parser refused).
+    NotFoundError for an unknown event, InputError for bad text, owners or topic, or
+    a commitment the event already holds in the same words.
     """
     line = checked_text(text)
     nicks = checked_owners(owners)
@@ -75,17 +89,35 @@ def add_commitment(
         raise InputError("--topic is empty")
     engine = app_ctx.engine()
     with Session(db.writer(engine), expire_on_commit=False) as session:
-        row, known = event_for_adding(session, event)
+        found, known = event_for_adding(session, event, create=create is not None)
+        now = datetime.now(UTC)
+        row = found or _create(app_ctx, session, event, create or NewEvent(), now=now)
         ctx = ActionContext(
             schedules=app_ctx.schedules(), cycle=row.cycle or None, team=row.team or None,
             known=set(known), aliases=app_ctx.config.aliases,
         )  # fmt: skip
         item, _ = build_action(line, 0, ctx, labelled=True, owners=nicks or None)
-        added = repo.get_action(
-            session, add_action(session, row, item, topic=title, now=datetime.now(UTC))
-        )
+        added = repo.get_action(session, add_action(session, row, item, topic=title, now=now))
         if dry_run:
             session.rollback()
         else:
             session.commit()
         return added
+
+
+def _create(
+    app_ctx: AppContext, session: Session, title: str, how: NewEvent, *, now: datetime
+) -> EventRow:
+    """The PTG event `add --create` makes: team and cycle from the options or the config,
+    one day (``--day``, else the Monday of the cycle's PTG week, else none)."""
+    from syncsvc.cli.imports import checked_cycle
+
+    schedules = app_ctx.schedules()
+    team = (how.team or app_ctx.config.team or "").strip().lower()
+    cycle = checked_cycle(app_ctx, how.cycle, schedules, team or None) or ""
+    day: Day | None = None
+    if how.day is not None:
+        day = Day(how.day.isoformat(), how.day)
+    elif cycle in schedules and (week := schedules[cycle].milestone_week("ptg")) is not None:
+        day = Day(f"{cycle.capitalize()} PTG week", week.start)
+    return create_event(session, title, team=team, cycle=cycle, day=day, now=now)

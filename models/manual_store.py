@@ -5,6 +5,7 @@ or rewrites it (an import matches only its own source's actions and the carried
 ones). It goes last under a topic of its event found by title (case and spacing
 aside), or under a topic made for it, dated by the event's first day so the
 commitment has a day to judge work from. The next relink is told about it.
+An event the parser could not read at all can be made for it (:func:`create_event`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from syncsvc.domain import ActionItem, ActionOrigin, ActionState, PendingKind, Ref
+from syncsvc.domain import ActionItem, ActionOrigin, ActionState, Day, EventSource, PendingKind, Ref
 from syncsvc.errors import InputError, NotFoundError
 from syncsvc.models.carry_store import find_event
 from syncsvc.models.db import insert_ignoring_conflicts
@@ -37,12 +38,18 @@ def _same(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def event_for_adding(session: Session, key: str) -> tuple[EventRow, frozenset[str]]:
+def event_for_adding(
+    session: Session, key: str, *, create: bool = False
+) -> tuple[EventRow | None, frozenset[str]]:
     """The event ``key`` names (id or title) and the nicks that own its commitments,
-    which an added text may name ("dviroel to ..."). NotFoundError when none is."""
+    which an added text may name ("dviroel to ..."). NotFoundError when none is,
+    unless ``create`` and ``key`` is a title: then ``None`` (see :func:`create_event`)."""
     event = find_event(session, key)
     if event is None:
-        raise NotFoundError(f"no event {key.strip()!r}", hint="see `syncsvc events`")
+        if create and not key.strip().isdigit():
+            return None, frozenset()
+        hint = "see `syncsvc events`" + ("" if key.strip().isdigit() else "; --create makes it")
+        raise NotFoundError(f"no event {key.strip()!r}", hint=hint)
     nicks = session.scalars(
         select(PersonRow.nick)
         .join(ActionOwnerRow, ActionOwnerRow.person_id == PersonRow.id)
@@ -51,6 +58,22 @@ def event_for_adding(session: Session, key: str) -> tuple[EventRow, frozenset[st
         .distinct()
     )
     return event, frozenset(nicks)
+
+
+def create_event(
+    session: Session, title: str, *, team: str, cycle: str, day: Day | None, now: datetime
+) -> EventRow:
+    """A new PTG event titled ``title``, with ``day`` as its one day when given."""
+    event = EventRow(
+        team=team, cycle=cycle, title=" ".join(title.split()), source=EventSource.PTG,
+        source_digest="", imported_at=now,
+    )  # fmt: skip
+    session.add(event)
+    session.flush()
+    if day is not None:
+        session.add(DayRow(event_id=event.id, position=0, label=day.label, date=day.date))
+        session.flush()
+    return event
 
 
 def add_action(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -14,7 +15,8 @@ ADD_EPILOG = (
     ' --topic "Share server migration"\n\n'
     "EVENT is an event id or title (see `syncsvc events`). The text is read as an import "
     "reads an action item: owners, refs and milestone come from it unless --owner names "
-    "the owners."
+    "the owners. For a summary the parser refused, --create makes a PTG event of that title "
+    "(--team and --cycle, else the config's; --day, else the cycle's PTG week)."
 )
 
 
@@ -29,6 +31,20 @@ def add(
         list[str] | None,
         typer.Option("--owner", metavar="NICK", help="Owner, instead of reading the text; repeat."),
     ] = None,
+    create: Annotated[
+        bool,
+        typer.Option("--create", help="Make a PTG event of that title if none has it."),
+    ] = False,
+    team: Annotated[
+        str | None, typer.Option("--team", metavar="T", help="The new event's team.")
+    ] = None,
+    cycle: Annotated[
+        str | None, typer.Option("--cycle", metavar="C", help="The new event's cycle.")
+    ] = None,
+    day: Annotated[
+        datetime | None,
+        typer.Option("--day", metavar="DATE", formats=["%Y-%m-%d"], help="The new event's day."),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show how it would be read; store nothing.")
     ] = False,
@@ -37,11 +53,23 @@ def add(
     """Add a commitment by hand to an imported event (one the summary's parser missed,
     or one agreed later); no import withdraws or rewrites it."""
     from syncsvc.cli import edits
-    from syncsvc.cli.additions import add_commitment
+    from syncsvc.cli.additions import NewEvent, add_commitment
     from syncsvc.cli.render.lines import added_action
+    from syncsvc.errors import InputError
 
     app_ctx = app_context(ctx)
-    action = add_commitment(app_ctx, event, text, topic=topic, owners=owners or (), dry_run=dry_run)
+    new = NewEvent(team, cycle, day.date() if day else None)
+    if not create and new != NewEvent():
+        raise InputError("--team, --cycle and --day describe a new event: give --create too")
+    action = add_commitment(
+        app_ctx,
+        event,
+        text,
+        topic=topic,
+        owners=owners or (),
+        create=new if create else None,
+        dry_run=dry_run,
+    )
     added_action(app_ctx.out, action, dry_run=dry_run)
     if not dry_run:
         edits.relink_after_change(app_ctx, wait=wait)

@@ -141,11 +141,11 @@ def counts(console: Console, report: StatusReport) -> None:
 def added_action(console: Console, action: StoredAction, *, dry_run: bool) -> None:
     """A hand-added commitment as stored (or as a dry run reads it): where it went, its
     text, and its owners, due date and refs."""
-    where = f'{action.event} (event {action.event_id}), topic "{action.topic}"'
+    topic = f'topic "{action.topic}"'
     head = (
-        f"dry run, nothing saved: would add to {where}"
+        f"dry run, nothing saved: would add to {action.event}, {topic}"
         if dry_run
-        else (f"added #{action.id} to {where}")
+        else f"added #{action.id} to {action.event} (event {action.event_id}), {topic}"
     )
     owners = ", ".join(action.owners) or "the team (no owner)"
     facts = [f"owners: {owners}"]

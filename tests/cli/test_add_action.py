@@ -84,7 +84,7 @@ class TestAdd:
         result = cli(demo_db, "add", EVENT, "the team will retire the old job", "--dry-run")
         assert result.exit_code == 0, result.stderr
         assert result.stdout.splitlines() == [
-            'dry run, nothing saved: would add to Manila Wallaby PTG (event 1), topic "Added by hand"',
+            'dry run, nothing saved: would add to Manila Wallaby PTG, topic "Added by hand"',
             "  the team will retire the old job",
             "  owners: the team (no owner)",
         ]
@@ -141,3 +141,69 @@ class TestAdd:
         assert [a["text"] for a in listed if a["id"] == action_id] == [
             "lkuchlan will add tempest tests for share groups"
         ]
+
+
+class TestCreate:
+    """`add --create`: an event for a summary the parser refused."""
+
+    def test_creates_a_ptg_event_dated_by_its_cycles_ptg_week(self, demo_db) -> None:
+        """A title no event has makes a PTG event of the team and cycle given, dated by the
+        Monday of the cycle's PTG week; the next add finds it by title without --create."""
+        first = cli(
+            demo_db, "add", "Heat Caracal PTG", "zaneb will write the template spec",
+            "--create", "--team", "Heat", "--cycle", "caracal",
+        )  # fmt: skip
+        second = cli(demo_db, "add", "Heat Caracal PTG", "the team will drop the py38 jobs")
+        assert (first.exit_code, second.exit_code) == (0, 0), first.stderr + second.stderr
+        listed = {e["title"]: e for e in json.loads(cli(demo_db, "events", "-f", "json").stdout)}
+        heat = listed["Heat Caracal PTG"]
+        assert (heat["team"], heat["cycle"], heat["source"], heat["topics"], heat["actions"]) == (
+            "heat", "caracal", "ptg", 1, 2,
+        )  # fmt: skip
+        assert (heat["first_day"], heat["last_day"]) == ("2023-10-23", "2023-10-23")
+        action = shown(demo_db, added_id(first.stdout))
+        assert (action["owners"], action["day"], action["origin"]) == (
+            ["zaneb"], "2023-10-23", "manual",
+        )  # fmt: skip
+
+    def test_day_option_and_dry_run(self, demo_db) -> None:
+        """--day dates the new event; a dry run makes no event."""
+        args = ["add", "Ironic 2024.1 PTG", "TheJulia will send the summary", "--create"]
+        dry = cli(demo_db, *args, "--team", "ironic", "--day", "2024-04-09", "--dry-run")
+        assert dry.stdout.splitlines()[:3] == [
+            'dry run, nothing saved: would add to Ironic 2024.1 PTG, topic "Added by hand"',
+            "  TheJulia will send the summary",
+            "  owners: TheJulia",
+        ]
+        assert len(json.loads(cli(demo_db, "events", "-f", "json").stdout)) == 1
+        made = cli(demo_db, *args, "--team", "ironic", "--day", "2024-04-09")
+        assert made.exit_code == 0, made.stderr
+        assert shown(demo_db, added_id(made.stdout))["day"] == "2024-04-09"
+
+    def test_refusals(self, demo_db) -> None:
+        """An unknown title without --create, new-event options without it, and an
+        unknown cycle are refused in one line, and no event is made."""
+        cases = [
+            (
+                ("Heat PTG", "fix it"),
+                5,
+                "error: no event 'Heat PTG' (hint: see `syncsvc events`; --create makes it)",
+            ),
+            (
+                ("Heat PTG", "fix it", "--team", "heat"),
+                2,
+                "error: --team, --cycle and --day describe a new event: give --create too",
+            ),
+            (
+                ("Heat PTG", "fix it", "--create", "--cycle", "nosuch"),
+                2,
+                (
+                    "error: unknown release cycle 'nosuch' (hint: an OpenStack series name such"
+                    " as wallaby, or a number such as 2025.2)"
+                ),
+            ),
+        ]
+        for args, code, line in cases:
+            result = cli(demo_db, "add", *args)
+            assert (result.exit_code, result.stderr) == (code, line + "\n"), args
+        assert len(json.loads(cli(demo_db, "events", "-f", "json").stdout)) == 1
