@@ -162,6 +162,8 @@ def parse_summary(
 
 #: The one-line message for a text with neither heading structure nor commitments.
 NO_STRUCTURE = "no PTG structure found: expected topic headings such as '=== Title ==='"
+#: What to do when the text does hold commitments the parser cannot read.
+NO_STRUCTURE_HINT = "if it holds commitments, `syncsvc add TITLE TEXT --create` tracks them"
 _SUBJECT = re.compile(r"^\s*Subject\s*:\s*(?P<subject>\S.*)$", re.IGNORECASE | re.MULTILINE)
 
 
@@ -354,7 +356,7 @@ def read_summary(
             rescue_actions(text, asm.topics)  # before an error: the model's surest sentences
     drop_platform(text, asm.topics)  # a candidacy's plans hang on the election
     if whole and not any(t.actions or t.decisions for t in asm.topics):
-        raise InputError(NO_STRUCTURE)
+        raise InputError(NO_STRUCTURE, hint=NO_STRUCTURE_HINT)
     if sum(len(t.actions) for t in asm.topics) > MAX_ACTIONS:  # before reading them all
         raise InputError(too_many_actions())
 

@@ -207,3 +207,18 @@ class TestCreate:
             result = cli(demo_db, "add", *args)
             assert (result.exit_code, result.stderr) == (code, line + "\n"), args
         assert len(json.loads(cli(demo_db, "events", "-f", "json").stdout)) == 1
+
+    def test_a_refused_import_points_at_it(self, db_url, tmp_path) -> None:
+        """An import refused for want of structure says, in its one line, how to track the
+        commitments by hand, and that way works on a database with no event yet."""
+        mail = tmp_path / "reply.txt"
+        mail.write_text("Hello all,\n\nThanks for a great week.\n")
+        refused = cli(db_url, "import", str(mail))
+        assert refused.exit_code == 2
+        assert refused.stderr == (
+            "error: no PTG structure found: expected topic headings such as '=== Title ==='"
+            " (hint: if it holds commitments, `syncsvc add TITLE TEXT --create` tracks them)\n"
+        )
+        made = cli(db_url, "add", "Nova PTG", "gibi will send the summary", "--create")
+        assert made.exit_code == 0, made.stderr
+        assert shown(db_url, added_id(made.stdout))["owners"] == ["gibi"]
