@@ -10,14 +10,23 @@ commits.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import String, cast, delete, exists, func, insert, select, tuple_
+from sqlalchemy import String, cast, delete, exists, func, insert, select
 from sqlalchemy.orm import Session
 
-from syncsvc.domain import ActionState, LinkKind, LinkStatus, Pending, PendingKind, RefKind
-from syncsvc.models.base import in_chunks, require_aware
+from syncsvc.domain import (
+    ActionState,
+    LinkKind,
+    LinkStatus,
+    Pending,
+    PendingKind,
+    PendingNotes,
+    RefKind,
+)
+from syncsvc.models.base import IN_CHUNK, in_chunks, require_aware
 from syncsvc.models.db import insert_ignoring_conflicts
 from syncsvc.models.link_tables import LinkRow, RelinkCheckRow, RelinkMarkRow, RelinkPendingRow
 from syncsvc.models.sync_tables import BugTaskRow, ChangeRow
@@ -31,6 +40,8 @@ from syncsvc.models.tables import (
     TopicRow,
 )
 
+_SLICE = 1000  # note rows per fetch
+
 
 def mark_pending(session: Session, items: Iterable[tuple[PendingKind | str, object]]) -> None:
     """Note each (kind, ref) for the next relink; a note already there stays as it is (two
@@ -42,17 +53,33 @@ def mark_pending(session: Session, items: Iterable[tuple[PendingKind | str, obje
         insert_ignoring_conflicts(session, RelinkPendingRow, rows)
 
 
-def load_pending(session: Session) -> frozenset[Pending]:
-    """Every pending note."""
-    rows = session.execute(select(RelinkPendingRow.kind, RelinkPendingRow.ref))
-    return frozenset((PendingKind(kind), ref) for kind, ref in rows)
+def load_pending(session: Session) -> PendingNotes:
+    """Every pending note, a slice of rows at a time (a first sync leaves one per record),
+    numbers in ascending order so that :class:`PendingNotes` need not sort them."""
+    key = (RelinkPendingRow.kind, func.length(RelinkPendingRow.ref), RelinkPendingRow.ref)
+    stmt = select(RelinkPendingRow.kind, RelinkPendingRow.ref).order_by(*key)
+    rows = session.execute(stmt.execution_options(yield_per=_SLICE))
+    return PendingNotes((PendingKind(kind), ref) for kind, ref in rows)
 
 
-def clear_pending(session: Session, items: Collection[Pending]) -> None:
-    """Delete the notes a relink covered (notes added since stay)."""
-    for chunk in in_chunks(items):
-        keys = tuple_(RelinkPendingRow.kind, RelinkPendingRow.ref)
-        session.execute(delete(RelinkPendingRow).where(keys.in_(chunk)))
+def clear_pending(session: Session, items: Iterable[Pending]) -> None:
+    """Delete the notes a relink covered (notes added since stay), a kind and a chunk of
+    refs at a time, without listing them all at once."""
+    chunks: dict[str, list[str]] = defaultdict(list)
+    for kind, ref in items:
+        (chunk := chunks[named := PendingKind(kind).value]).append(ref)
+        if len(chunk) >= IN_CHUNK:
+            _delete_notes(session, named, chunk)
+            chunk.clear()
+    for value, rest in chunks.items():
+        if rest:
+            _delete_notes(session, value, rest)
+
+
+def _delete_notes(session: Session, kind: str, refs: Sequence[str]) -> None:
+    """Delete the notes of ``kind`` on ``refs``."""
+    mine = (RelinkPendingRow.kind == kind) & RelinkPendingRow.ref.in_(refs)
+    session.execute(delete(RelinkPendingRow).where(mine))
 
 
 def affected_actions(session: Session, items: Collection[Pending]) -> set[int]:

@@ -26,6 +26,7 @@ from syncsvc.domain import (
     Identity,
     Link,
     Pending,
+    PendingNotes,
     Plan,
     Ref,
     RelinkChange,
@@ -307,7 +308,7 @@ class SqlLinkStore:
         projects = pending.known_projects(self._session)
         return json.dumps([start.isoformat() if start else None, projects])
 
-    def pending(self) -> frozenset[Pending]:
+    def pending(self) -> PendingNotes:
         return pending.load_pending(self._session)
 
     def affected(self, items: Collection[Pending]) -> set[int]:

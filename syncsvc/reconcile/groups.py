@@ -79,6 +79,9 @@ PERSON_CONFIDENCE = GROUP_CONFIDENCE
 LEAD = timedelta(days=14)
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # change numbers outside are in no array
 _SLICE = 10_000  # edges looked up at once when indexing footer keys
+#: Subject stems memoised at most: nearly every subject is asked for once, so a memo of
+#: every one grew by the batch to the relink's peak (issue 14's peak RSS).
+_STEMS_KEPT = 4096
 _POINTS_BACK = re.compile(
     r"\b(?:this|these|those)\s+(?:efforts?|work|changes?|patch(?:es)?|specs?|"
     r"specifications?|proposals?|features?)\b",
@@ -160,9 +163,8 @@ class Grouper:
         self._team: frozenset[str] = frozenset(repo_name(p) for p in pool.team_projects)
         self._numbers: tuple[NDArray[np.int64], NDArray[np.int64]] | None = None
         self._keys: dict[tuple[str, str], array[int]] | None = None
-        # each change's subject stems by pool position, made on first use: a list, not a dict
-        # keyed by position (an int object and a dict slot per change; issue 14's peak RSS)
-        self._stems: list[tuple[str, ...] | None] = []
+        # the latest subject stems asked for, by pool position (see _STEMS_KEPT)
+        self._stems: dict[int, tuple[str, ...]] = {}
 
     def _by_number(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """The pool's change numbers sorted, and the position of each (the first of a number
@@ -215,9 +217,9 @@ class Grouper:
         return found
 
     def _subject(self, i: int) -> tuple[str, ...]:
-        if not self._stems:
-            self._stems = [None] * len(self.pool.changes)
-        if (found := self._stems[i]) is None:
+        if (found := self._stems.get(i)) is None:
+            if len(self._stems) >= _STEMS_KEPT:
+                self._stems.clear()
             found = self._stems[i] = stems(self.pool.changes[i].subject)
         return found
 

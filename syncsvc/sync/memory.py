@@ -31,9 +31,37 @@ def _malloc_trim() -> Callable[[int], int] | None:
     return trim
 
 
+@cache
+def _mallopt() -> Callable[[int, int], int] | None:
+    """glibc's ``mallopt`` from the running process, or None where there is none."""
+    if _malloc_trim() is None:  # not glibc
+        return None
+    import ctypes  # noqa: PLC0415  # as in _malloc_trim
+
+    try:
+        set_option: Callable[[int, int], int] = ctypes.CDLL(None).mallopt
+    except AttributeError:
+        return None
+    return set_option
+
+
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter (malloc.h)
+#: Blocks of this size or more get pages of their own, returned to the system when freed.
+MMAP_THRESHOLD = 128 * 1024
+
+
 def release_memory() -> None:
-    """Collect cyclic garbage, then give glibc's free pages back (a no-op without glibc)."""
+    """Collect cyclic garbage, then give glibc's free pages back (a no-op without glibc).
+
+    glibc also stops raising its mmap threshold from here on. Its default threshold
+    (128 KiB) rises to the size of each large block freed (up to 32 MiB), after which
+    blocks that large, such as the relink's NumPy arrays, are carved from the heap,
+    whose freed space stays in RSS under later peaks; set explicitly, the threshold stays
+    put, so a large block gets pages of its own and gives them back when freed.
+    """
     gc.collect()
+    if (set_option := _mallopt()) is not None:
+        set_option(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
     if (trim := _malloc_trim()) is not None:
         trim(0)
 

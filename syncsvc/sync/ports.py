@@ -26,6 +26,7 @@ from syncsvc.domain import (
     Link,
     LogDue,
     Pending,
+    PendingNotes,
     Plan,
     RelinkChange,
     StoredAction,
@@ -420,7 +421,7 @@ class LinkStore(Protocol):
         every project the stored records name. Cheap: a few aggregate queries."""
         ...
 
-    def pending(self) -> frozenset[Pending]:
+    def pending(self) -> PendingNotes:
         """The notes writers left for the next relink."""
         ...
 

@@ -49,6 +49,7 @@ from syncsvc.domain import (
     LinkKind,
     Pending,
     PendingKind,
+    PendingNotes,
     Plan,
     StoredAction,
     lp_project,
@@ -326,7 +327,7 @@ def _with_siblings(store: RelinkStore, covered: set[int]) -> set[int]:
 
 def _covered(
     store: RelinkStore,
-    pending: frozenset[Pending],
+    pending: PendingNotes,
     learned: set[str],
     *,
     now: datetime,
@@ -343,7 +344,7 @@ def _covered(
     if changed or bug_ids:
         records = store.changes(changed), store.bugs(bug_ids)
         ends = _edge_ends(records[0], store.messages(bug_ids))
-        covered |= store.affected(frozenset(ends - pending))
+        covered |= store.affected(frozenset(end for end in ends if end not in pending))
         identities = store.identities()
         moved = _records(*records, identities, team_projects)
         seekers = store.candidate_seekers()
@@ -416,18 +417,19 @@ def relink(
     if same_settings and store.fingerprint() not in (None, stamp):
         return RelinkReport(0, 0, 0, 0, full=False, deferred=True)
     pending = store.pending()
+    noted = pending.kinds
     kept = store.word_stats()
-    renew = store.fingerprint() != stamp or any(kind is PendingKind.ALL for kind, _ in pending)
+    renew = store.fingerprint() != stamp or PendingKind.ALL in noted
     stats = None if kept is None or renew else WordStats.from_json(kept)
     full = full or dry_run or stats is None
     learned: set[str] = set()
     changes: Sequence[ChangeFacts] | None = None
     bugs: Sequence[Bug] | None = None
-    if stats is not None and any(k in (PendingKind.CHANGE, PendingKind.BUG) for k, _ in pending):
+    if stats is not None and noted & {PendingKind.CHANGE, PendingKind.BUG}:
         changes, bugs = store.changes(), store.bugs()
         if _drifted(stats, team_records(changes, bugs, team_projects)):
             stats, full = None, True
-    if full or any(kind in (PendingKind.CHANGE, PendingKind.EVENT) for kind, _ in pending):
+    if full or noted & {PendingKind.CHANGE, PendingKind.EVENT}:
         changes = store.changes() if changes is None else changes
         learned = learn_nicks(store, now=now, changes=changes)
     fresh = stats is None

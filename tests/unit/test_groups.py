@@ -8,7 +8,10 @@ from datetime import UTC, datetime
 from test_reconcile import REJECTED, SUGGESTED, action, change, link, run
 
 from syncsvc.domain import Account, Footers, LinkKind, LinkSource, Ref, RefKind
-from syncsvc.reconcile.groups import common_runs, continues, group_keys, points_back
+from syncsvc.reconcile import groups
+from syncsvc.reconcile.candidates import CandidatePool
+from syncsvc.reconcile.groups import Grouper, common_runs, continues, group_keys, points_back
+from syncsvc.reconcile.weights import stems
 
 TOPIC = "Secure RBAC improvements"
 _LETTERS = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike".split()
@@ -170,3 +173,17 @@ class TestGroups:
         assert "action 10: rejected, not re-added: change 900003 (candidate, 0.95, suggested)" in (
             again.reasons
         )
+
+
+class TestSubjectStems:
+    def test_memo_stays_bounded_and_right(self, monkeypatch) -> None:
+        """The subject stems memo is emptied when full, and every answer is the subject's stems."""
+        monkeypatch.setattr(groups, "_STEMS_KEPT", 3)
+        subjects = [f"Fix quota {word} handling" for word in ("share", "snapshot", "replica")]
+        subjects += ["Add share network API", "Remove six"]
+        changes = [change(100 + i, subject) for i, subject in enumerate(subjects)]
+        grouper = Grouper(CandidatePool(changes, []), [])
+        for _ in range(2):
+            for i, subject in enumerate(subjects):
+                assert grouper._subject(i) == stems(subject)
+                assert len(grouper._stems) <= 3

@@ -44,14 +44,40 @@ class TestReleaseMemory:
             return 1
 
         monkeypatch.setattr(memory, "_malloc_trim", lambda: trim)
+        monkeypatch.setattr(memory, "_mallopt", lambda: None)
         memory.release_memory()
         assert calls == [0]
+
+    def test_fixes_the_mmap_threshold_before_trimming(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """glibc's mmap threshold is set to 128 KiB (which stops its rise), then the trim runs."""
+        calls: list[tuple[str, int, int]] = []
+
+        def set_option(option: int, value: int) -> int:
+            calls.append(("mallopt", option, value))
+            return 1
+
+        def trim(pad: int) -> int:
+            calls.append(("trim", pad, 0))
+            return 1
+
+        monkeypatch.setattr(memory, "_malloc_trim", lambda: trim)
+        monkeypatch.setattr(memory, "_mallopt", lambda: set_option)
+        memory.release_memory()
+        assert calls == [("mallopt", -3, 131072), ("trim", 0, 0)]
+
+    def test_no_mallopt_without_glibc(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Without glibc's malloc_trim (another C library) mallopt is not looked up either."""
+        monkeypatch.setattr(memory, "_malloc_trim", lambda: None)
+        assert memory._mallopt.__wrapped__() is None
 
     def test_no_malloc_trim_off_linux(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """On another system there is nothing to trim: only the collection runs."""
         monkeypatch.setattr(memory.sys, "platform", "darwin")
         assert memory._malloc_trim.__wrapped__() is None
         monkeypatch.setattr(memory, "_malloc_trim", lambda: None)
+        monkeypatch.setattr(memory, "_mallopt", lambda: None)
         memory.release_memory()  # collects, calls nothing
         assert memory._malloc_trim() is None
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from syncsvc.domain import ActionState, Plan, SaveCounts, StoredAction
+from syncsvc.domain import ActionState, PendingNotes, Plan, SaveCounts, StoredAction
 from syncsvc.errors import LockedError, RemoteError
 from syncsvc.report.service import status_report
 from syncsvc.sync.engine import SyncSettings
@@ -134,7 +134,7 @@ class FakeLinkStore:
         return None
 
     def pending(self):
-        return frozenset()
+        return PendingNotes()
 
     def settle(self, covered, checks, *, fingerprint, everything, word_stats=None):
         self.log.append("settle")
