@@ -18,11 +18,10 @@ from datetime import UTC, date, datetime
 from sqlalchemy.orm import Session
 
 from syncsvc.cli.context import AppContext
-from syncsvc.domain import Day, StoredAction
+from syncsvc.domain import ActionItem, Day, StoredAction
 from syncsvc.errors import InputError
 from syncsvc.models import db, repo
-from syncsvc.models.manual_store import add_action, create_event, event_for_adding
-from syncsvc.models.tables import EventRow
+from syncsvc.models.manual_store import AddingTo, NewEvent, add_by_hand
 from syncsvc.parse.actions import ActionContext, build_action
 
 #: The longest text taken: a commitment, not a document (`import` reads documents).
@@ -55,13 +54,14 @@ def checked_owners(owners: Sequence[str]) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class NewEvent:
-    """How to make the event `add --create` names when no event has its title: the
-    team and cycle (else the config's), and its day (else the cycle's PTG week)."""
+class EventOptions:
+    """`add --create`'s description of the event to make when no event has the title:
+    team and cycle (else the config's), and its day as written (else the cycle's PTG
+    week)."""
 
     team: str | None = None
     cycle: str | None = None
-    day: date | None = None
+    day: str | None = None
 
 
 def add_commitment(
@@ -71,7 +71,7 @@ def add_commitment(
     *,
     topic: str = DEFAULT_TOPIC,
     owners: Sequence[str] = (),
-    create: NewEvent | None = None,
+    create: EventOptions | None = None,
     dry_run: bool = False,
 ) -> StoredAction:
     """Add ``text`` as a commitment of ``event`` (an id or title) under ``topic``, in one
@@ -79,45 +79,51 @@ def add_commitment(
 
     Owners are ``owners`` when given, else read from the text. With ``create`` a
     title no event has makes a PTG event (for a summary the parser refused).
-    NotFoundError for an unknown event, InputError for bad text, owners or topic, or
-    a commitment the event already holds in the same words.
+    NotFoundError for an unknown event, InputError for bad text, owners, topic or day,
+    or a commitment the event already holds in the same words.
     """
     line = checked_text(text)
     nicks = checked_owners(owners)
     title = " ".join(topic.split())
     if not title:
         raise InputError("--topic is empty")
-    engine = app_ctx.engine()
-    with Session(db.writer(engine), expire_on_commit=False) as session:
-        found, known = event_for_adding(session, event, create=create is not None)
-        now = datetime.now(UTC)
-        row = found or _create(app_ctx, session, event, create or NewEvent(), now=now)
+    new = None if create is None else new_event(app_ctx, create)
+    schedules = app_ctx.schedules()
+
+    def read(target: AddingTo) -> ActionItem:
         ctx = ActionContext(
-            schedules=app_ctx.schedules(), cycle=row.cycle or None, team=row.team or None,
-            known=set(known), aliases=app_ctx.config.aliases,
+            schedules=schedules, cycle=target.cycle or None, team=target.team or None,
+            known=set(target.known), aliases=app_ctx.config.aliases,
         )  # fmt: skip
-        item, _ = build_action(line, 0, ctx, labelled=True, owners=nicks or None)
-        added = repo.get_action(session, add_action(session, row, item, topic=title, now=now))
+        return build_action(line, 0, ctx, labelled=True, owners=nicks or None)[0]
+
+    with Session(db.writer(app_ctx.engine()), expire_on_commit=False) as session:
+        now = datetime.now(UTC)
+        added = add_by_hand(session, event, read, topic=title, now=now, create=new)
+        stored = repo.get_action(session, added)
         if dry_run:
             session.rollback()
         else:
             session.commit()
-        return added
+        return stored
 
 
-def _create(
-    app_ctx: AppContext, session: Session, title: str, how: NewEvent, *, now: datetime
-) -> EventRow:
-    """The PTG event `add --create` makes: team and cycle from the options or the config,
-    one day (``--day``, else the Monday of the cycle's PTG week, else none)."""
+def new_event(app_ctx: AppContext, given: EventOptions) -> NewEvent:
+    """The PTG event `add --create` would make: team and cycle from the options or the
+    config, one day (``--day``, else the Monday of the cycle's PTG week, else none).
+    InputError for a day that is no date, ConfigError for an unknown cycle."""
     from syncsvc.cli.imports import checked_cycle
 
     schedules = app_ctx.schedules()
-    team = (how.team or app_ctx.config.team or "").strip().lower()
-    cycle = checked_cycle(app_ctx, how.cycle, schedules, team or None) or ""
-    day: Day | None = None
-    if how.day is not None:
-        day = Day(how.day.isoformat(), how.day)
-    elif cycle in schedules and (week := schedules[cycle].milestone_week("ptg")) is not None:
-        day = Day(f"{cycle.capitalize()} PTG week", week.start)
-    return create_event(session, title, team=team, cycle=cycle, day=day, now=now)
+    team = (given.team or app_ctx.config.team or "").strip().lower()
+    cycle = checked_cycle(app_ctx, given.cycle, schedules, team or None) or ""
+    if given.day is not None:
+        try:
+            day = date.fromisoformat(given.day.strip())
+        except ValueError:
+            raise InputError(f"--day {given.day!r} is not a date (YYYY-MM-DD)") from None
+        return NewEvent(team, cycle, Day(day.isoformat(), day))
+    week = schedules[cycle].milestone_week("ptg") if cycle in schedules else None
+    return NewEvent(
+        team, cycle, Day(f"{cycle.capitalize()} PTG week", week.start) if week else None
+    )

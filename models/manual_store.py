@@ -5,12 +5,13 @@ or rewrites it (an import matches only its own source's actions and the carried
 ones). It goes last under a topic of its event found by title (case and spacing
 aside), or under a topic made for it, dated by the event's first day so the
 commitment has a day to judge work from. The next relink is told about it.
-An event the parser could not read at all can be made for it (:func:`create_event`).
+An event the parser could not read at all can be made for it (``create``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -38,16 +39,44 @@ def _same(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def event_for_adding(
-    session: Session, key: str, *, create: bool = False
-) -> tuple[EventRow | None, frozenset[str]]:
-    """The event ``key`` names (id or title) and the nicks that own its commitments,
-    which an added text may name ("dviroel to ..."). NotFoundError when none is,
-    unless ``create`` and ``key`` is a title: then ``None`` (see :func:`create_event`)."""
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """The PTG event to make when no event has the title: its team, cycle and one day."""
+
+    team: str
+    cycle: str
+    day: Day | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AddingTo:
+    """What reading an added text needs of its event: team, cycle and the nicks that own
+    its commitments (an added "dviroel to ..." names dviroel)."""
+
+    team: str
+    cycle: str
+    known: frozenset[str]
+
+
+def add_by_hand(
+    session: Session,
+    key: str,
+    read: Callable[[AddingTo], ActionItem],
+    *,
+    topic: str,
+    now: datetime,
+    create: NewEvent | None = None,
+) -> int:
+    """Add the commitment ``read`` makes for the event ``key`` names (id or title) under
+    ``topic``; its id. With ``create``, a title no event has makes that event.
+
+    NotFoundError for an unknown event; InputError (see :func:`add_action`) for words
+    the event already holds.
+    """
     event = find_event(session, key)
+    if event is None and create is not None and not key.strip().isdigit():
+        event = create_event(session, key, create, now=now)
     if event is None:
-        if create and not key.strip().isdigit():
-            return None, frozenset()
         hint = "see `syncsvc events`" + ("" if key.strip().isdigit() else "; --create makes it")
         raise NotFoundError(f"no event {key.strip()!r}", hint=hint)
     nicks = session.scalars(
@@ -57,21 +86,20 @@ def event_for_adding(
         .where(ActionRow.event_id == event.id)
         .distinct()
     )
-    return event, frozenset(nicks)
+    item = read(AddingTo(event.team, event.cycle, frozenset(nicks)))
+    return add_action(session, event, item, topic=topic, now=now)
 
 
-def create_event(
-    session: Session, title: str, *, team: str, cycle: str, day: Day | None, now: datetime
-) -> EventRow:
-    """A new PTG event titled ``title``, with ``day`` as its one day when given."""
+def create_event(session: Session, title: str, new: NewEvent, *, now: datetime) -> EventRow:
+    """A new PTG event titled ``title``, with ``new.day`` as its one day when given."""
     event = EventRow(
-        team=team, cycle=cycle, title=" ".join(title.split()), source=EventSource.PTG,
+        team=new.team, cycle=new.cycle, title=" ".join(title.split()), source=EventSource.PTG,
         source_digest="", imported_at=now,
     )  # fmt: skip
     session.add(event)
     session.flush()
-    if day is not None:
-        session.add(DayRow(event_id=event.id, position=0, label=day.label, date=day.date))
+    if new.day is not None:
+        session.add(DayRow(event_id=event.id, position=0, label=new.day.label, date=new.day.date))
         session.flush()
     return event
 

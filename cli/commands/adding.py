@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -42,8 +41,7 @@ def add(
         str | None, typer.Option("--cycle", metavar="C", help="The new event's cycle.")
     ] = None,
     day: Annotated[
-        datetime | None,
-        typer.Option("--day", metavar="DATE", formats=["%Y-%m-%d"], help="The new event's day."),
+        str | None, typer.Option("--day", metavar="DATE", help="The new event's day, YYYY-MM-DD.")
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show how it would be read; store nothing.")
@@ -53,13 +51,13 @@ def add(
     """Add a commitment by hand to an imported event (one the summary's parser missed,
     or one agreed later); no import withdraws or rewrites it."""
     from syncsvc.cli import edits
-    from syncsvc.cli.additions import NewEvent, add_commitment
+    from syncsvc.cli.additions import EventOptions, add_commitment
     from syncsvc.cli.render.lines import added_action
     from syncsvc.errors import InputError
 
     app_ctx = app_context(ctx)
-    new = NewEvent(team, cycle, day.date() if day else None)
-    if not create and new != NewEvent():
+    new = EventOptions(team, cycle, day)
+    if not create and new != EventOptions():
         raise InputError("--team, --cycle and --day describe a new event: give --create too")
     action = add_commitment(
         app_ctx,

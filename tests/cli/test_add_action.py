@@ -202,6 +202,11 @@ class TestCreate:
                     " as wallaby, or a number such as 2025.2)"
                 ),
             ),
+            (
+                ("Heat PTG", "fix it", "--create", "--day", "2024-13-01"),
+                2,
+                "error: --day '2024-13-01' is not a date (YYYY-MM-DD)",
+            ),
         ]
         for args, code, line in cases:
             result = cli(demo_db, "add", *args)
