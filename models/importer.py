@@ -279,14 +279,24 @@ def _dedupe(items: Iterable[_H]) -> list[_H]:
     return list(dict.fromkeys(items))
 
 
-def _ref_key(ref: Ref) -> _RefKey:
+def ref_key(ref: Ref) -> _RefKey:
+    """A ref's key among the stored refs: kind, natural id and URL as written."""
     return (ref.kind, ref.id, ref.url)
 
 
 def _ensure_people(session: Session, event: Event, *, dry_run: bool) -> dict[str, PersonRow]:
     """Upsert every owner by nick; fill in names the summary gives (unsaved in a dry run)."""
-    nicks = _dedupe(nick for action in event.actions for nick in action.owners)
+    nicks = [nick for action in event.actions for nick in action.owners]
     names = {p.nick: p.name for p in event.people if p.name}
+    return ensure_people(session, nicks, names, dry_run=dry_run)
+
+
+def ensure_people(
+    session: Session, owners: Iterable[str], names: Mapping[str, str | None], *, dry_run: bool
+) -> dict[str, PersonRow]:
+    """The person row of each nick in ``owners``, added when new, with the names given
+    filled in (unsaved in a dry run)."""
+    nicks = _dedupe(owners)
     stmt = select(PersonRow).where(PersonRow.nick.in_(nicks))
     found = {p.nick: p for p in session.scalars(stmt)} if nicks else {}
     if missing := [{"nick": n, "name": names.get(n)} for n in nicks if n not in found]:
@@ -303,7 +313,13 @@ def _ensure_people(session: Session, event: Event, *, dry_run: bool) -> dict[str
 def _ensure_refs(session: Session, event: Event, *, dry_run: bool) -> dict[_RefKey, RefRow]:
     """Upsert every ref of the event on (kind, ref_id, url) (unsaved in a dry run)."""
     refs = [r for t in event.topics for r in t.refs] + [r for a in event.actions for r in a.refs]
-    keys = _dedupe(_ref_key(r) for r in refs)
+    return ensure_refs(session, refs, dry_run=dry_run)
+
+
+def ensure_refs(session: Session, refs: Iterable[Ref], *, dry_run: bool) -> dict[_RefKey, RefRow]:
+    """The ref row of each ref on (kind, ref_id, url), added when new (unsaved in a dry
+    run), by :func:`ref_key`."""
+    keys = _dedupe(ref_key(r) for r in refs)
     wanted = set(keys)
     stmt = select(RefRow).where(RefRow.ref_id.in_({key[1] for key in keys}))
 
@@ -385,7 +401,7 @@ class _Import:
             topic_row.etherpads, topic_row.discussion = [*topic.etherpads], [*topic.discussion]
             topic_row.decisions = [*topic.decisions]
             topic_row.removed_at = None
-            wanted = [self.refs[key] for key in _dedupe(_ref_key(r) for r in topic.refs)]
+            wanted = [self.refs[key] for key in _dedupe(ref_key(r) for r in topic.refs)]
             if [link.ref for link in topic_row.ref_links] != wanted:
                 topic_row.ref_links = [TopicRefRow(ref=r, position=i) for i, r in enumerate(wanted)]
             result.append(topic_row)
@@ -467,7 +483,7 @@ class _Import:
     def apply(self, action: ActionRow, item: ActionItem) -> str:
         """Copy ``item`` onto ``action``; return ``created``, ``updated`` or ``unchanged``."""
         people = [self.people[nick] for nick in _dedupe(item.owners)]
-        refs = [self.refs[key] for key in _dedupe(_ref_key(r) for r in item.refs)]
+        refs = [self.refs[key] for key in _dedupe(ref_key(r) for r in item.refs)]
         old_people = [link.person for link in action.owner_links]
         old_refs = [link.ref for link in action.ref_links]
         old_text, old_content = action.text, _content(action)

@@ -10,17 +10,17 @@ An event the parser could not read at all can be made for it (``create``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from syncsvc.domain import ActionItem, ActionOrigin, ActionState, Day, EventSource, PendingKind, Ref
+from syncsvc.domain import ActionItem, ActionOrigin, ActionState, Day, EventSource, PendingKind
 from syncsvc.errors import InputError, NotFoundError
 from syncsvc.models.carry_store import find_event
-from syncsvc.models.db import insert_ignoring_conflicts
+from syncsvc.models.importer import ensure_people, ensure_refs, ref_key
 from syncsvc.models.relink_pending import mark_pending
 from syncsvc.models.tables import (
     ActionOwnerRow,
@@ -29,7 +29,6 @@ from syncsvc.models.tables import (
     DayRow,
     EventRow,
     PersonRow,
-    RefRow,
     TopicRow,
 )
 
@@ -129,8 +128,8 @@ def add_action(
             ActionRow.topic_id == home.id
         )
     )
-    people = _people(session, item.owners)
-    refs = _refs(session, item.refs)
+    people = ensure_people(session, item.owners, {}, dry_run=False)
+    refs = ensure_refs(session, item.refs, dry_run=False)
     row = ActionRow(
         event_id=event.id, topic_id=home.id, position=position or 0, text=item.text,
         milestone_text=item.milestone.text if item.milestone else None,
@@ -138,8 +137,14 @@ def add_action(
         due=item.due, starts=item.starts, state=ActionState.OPEN, inferred=False,
         confidence=1.0, organisations=[*item.organisations], created_at=now, updated_at=now,
         origin=ActionOrigin.MANUAL, source_id=None, carried_from_id=None,
-        owner_links=[ActionOwnerRow(person=p, position=i) for i, p in enumerate(people)],
-        ref_links=[ActionRefRow(ref=r, position=i) for i, r in enumerate(refs)],
+        owner_links=[
+            ActionOwnerRow(person=people[nick], position=i)
+            for i, nick in enumerate(dict.fromkeys(item.owners))
+        ],
+        ref_links=[
+            ActionRefRow(ref=refs[key], position=i)
+            for i, key in enumerate(dict.fromkeys(ref_key(r) for r in item.refs))
+        ],
     )  # fmt: skip
     session.add(row)
     session.flush()
@@ -170,35 +175,3 @@ def _topic(session: Session, event: EventRow, title: str) -> TopicRow:
     session.add(row)
     session.flush()
     return row
-
-
-def _people(session: Session, nicks: Sequence[str]) -> list[PersonRow]:
-    """A person row for each nick, in order, added when new."""
-    wanted = list(dict.fromkeys(nicks))
-    if not wanted:
-        return []
-    stmt = select(PersonRow).where(PersonRow.nick.in_(wanted))
-    found = {p.nick: p for p in session.scalars(stmt)}
-    if missing := [{"nick": n, "name": None} for n in wanted if n not in found]:
-        insert_ignoring_conflicts(session, PersonRow, missing)
-        found = {p.nick: p for p in session.scalars(stmt)}
-    return [found[n] for n in wanted]
-
-
-def _refs(session: Session, refs: Sequence[Ref]) -> list[RefRow]:
-    """A ref row for each ref, in order, added when new."""
-    keys = list(dict.fromkeys((r.kind, r.id, r.url) for r in refs))
-    if not keys:
-        return []
-
-    def load() -> dict[tuple[str, str, str], RefRow]:
-        rows = session.scalars(select(RefRow).where(RefRow.ref_id.in_({k[1] for k in keys})))
-        return {(str(r.kind), r.ref_id, r.url): r for r in rows}
-
-    found = load()
-    if missing := [
-        {"kind": k, "ref_id": i, "url": u} for k, i, u in keys if (str(k), i, u) not in found
-    ]:
-        insert_ignoring_conflicts(session, RefRow, missing)
-        found = load()
-    return [found[(str(k), i, u)] for k, i, u in keys]
