@@ -401,3 +401,33 @@ class TestRunsOnTheSet:
             weights.BODY_WEIGHT,
         ]
         assert [round(float(w), 2) for w in fitted] == pytest.approx(shipped, abs=0.006)
+
+    def test_leave_one_team_out_scores_each_tuning_team_apart(self, data) -> None:
+        """fit_linking's leave-one-team-out table has a row per tuning team and pooled rows,
+        and never names a held-back-only team."""
+        sys.path.insert(0, str(TESTS.parent / "benchmarks"))
+        import fit_linking  # noqa: PLC0415
+
+        x, y, teams = fit_linking.tuning_examples(data, linking_runs.build_runs(data))
+        assert set(teams.tolist()) == {"cinder", "glance", "manila"}
+        table = fit_linking.leave_one_team_out(data, x, y, teams, 1.0)
+        rows = [line.split(" | ")[0].lstrip("| ") for line in table.splitlines()[4:]]
+        assert [r.split(" (")[0] for r in rows[:3]] == ["cinder", "glance", "manila"]
+        assert "**pooled, left out**" in rows
+        assert "pooled, shipped weights" in rows
+        assert not any("watcher" in line for line in table.splitlines())
+
+
+def test_model_weights_are_swapped_for_a_block_and_put_back() -> None:
+    """model_weights runs the scorer with other weights inside its block only."""
+    from syncsvc.reconcile import evidence, weights  # noqa: PLC0415
+
+    shipped = linking_runs.shipped_weights()
+    before = weights.probability(0.5, 0.5, 0.5, owner=False, hint=False)
+    with linking_runs.model_weights([10.0, 0, 0, 0, 0, 0, 0]):
+        assert weights.probability(0.5, 0.5, 0.5, owner=False, hint=False) == 1.0
+        assert evidence.BIAS == 10.0
+        assert linking_runs.shipped_weights()[0] == 10.0
+    assert linking_runs.shipped_weights() == shipped
+    assert evidence.BIAS == weights.BIAS == shipped[0]
+    assert weights.probability(0.5, 0.5, 0.5, owner=False, hint=False) == before
