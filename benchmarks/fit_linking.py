@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -56,18 +56,32 @@ def log_loss(x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> tuple[float, 
     return loss, int((p >= 0.5).sum()), int(((p >= 0.5) & (y == 1)).sum())
 
 
-def fit(x: np.ndarray, y: np.ndarray, penalty: float, rounds: int = 50) -> np.ndarray:
-    """Logistic regression weights (bias first) by Newton's method with an L2 penalty."""
-    design = np.hstack([np.ones((len(x), 1)), x])
+def fit(
+    x: np.ndarray,
+    y: np.ndarray,
+    penalty: float,
+    rounds: int = 50,
+    fixed: Mapping[str, float] | None = None,
+) -> np.ndarray:
+    """Logistic regression weights (bias first) by Newton's method with an L2 penalty;
+    the features named in ``fixed`` keep the weight given there (an offset, not fitted)."""
+    fixed = fixed or {}
+    free = [n for n, name in enumerate(NAMES[1:]) if name not in fixed]
+    offset = np.zeros(len(x))
+    for name, value in fixed.items():
+        offset += value * x[:, NAMES.index(name) - 1]
+    design = np.hstack([np.ones((len(x), 1)), x[:, free]])
     weights = np.zeros(design.shape[1])
     ridge = penalty * np.eye(design.shape[1])
     ridge[0, 0] = 0.0
     for _ in range(rounds):
-        p = 1 / (1 + np.exp(-design @ weights))
+        p = 1 / (1 + np.exp(-(design @ weights + offset)))
         gradient = design.T @ (p - y) + ridge @ weights
         hessian = design.T @ (design * (p * (1 - p))[:, None]) + ridge
         weights -= np.linalg.solve(hessian, gradient)
-    return weights
+    found = np.array([weights[0], *(fixed.get(name, 0.0) for name in NAMES[1:])])
+    found[[n + 1 for n in free]] = weights[1:]
+    return found
 
 
 def tuning_examples(
@@ -130,20 +144,30 @@ _COUNTS = (
 
 
 def leave_one_team_out(
-    data: LinkingSet, x: np.ndarray, y: np.ndarray, teams: np.ndarray, penalty: float
+    data: LinkingSet,
+    x: np.ndarray,
+    y: np.ndarray,
+    teams: np.ndarray,
+    penalty: float,
+    fixed: Mapping[str, float] | None = None,
 ) -> str:
-    """A markdown table: per tuning team, the weights fitted without it, scored on it."""
+    """A markdown table: per tuning team, the weights fitted without it (``fixed``: weights
+    held, not fitted), scored on it."""
     runs = build_runs(data)
     tuning = {k: t for k, t in truths(data).items() if t.split == "tuning"}
     lines = [
-        f"Leave one team out (L2 penalty {penalty:g}; tuning commitments only)\n",
+        (
+            f"Leave one team out (L2 penalty {penalty:g}"
+            + "".join(f", {name} held at {value:g}" for name, value in (fixed or {}).items())
+            + "; tuning commitments only)\n"
+        ),
         "| left out | log loss | suggestions | right | precision | recall | owned | team |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     left_out, shipped, losses = [], [], []
     for team in sorted(set(teams.tolist())):
         inside = teams != team
-        weights = fit(x[inside], y[inside], penalty)
+        weights = fit(x[inside], y[inside], penalty, fixed=fixed)
         loss, _, _ = log_loss(x[~inside], y[~inside], weights)
         losses.append((loss, int((~inside).sum())))
         group = {k: t for k, t in tuning.items() if t.team == team}
@@ -156,7 +180,7 @@ def leave_one_team_out(
     for team, found in zip(sorted(set(teams.tolist())), shipped, strict=True):
         lines.append(_row(f"{team}, shipped weights", "", found))
     lines.append(_row("pooled, shipped weights", "", _pooled(shipped)))
-    weights = fit(x, y, penalty)
+    weights = fit(x, y, penalty, fixed=fixed)
     loss, _, _ = log_loss(x, y, weights)
     named = ", ".join(f"{n} {w:.2f}" for n, w in zip(NAMES, weights, strict=True))
     lines.append(
@@ -177,6 +201,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--without", action="append", default=[], choices=NAMES[1:], help="leave a feature out"
     )
     parser.add_argument(
+        "--fixed",
+        action="append",
+        default=[],
+        metavar="NAME=WEIGHT",
+        help="hold a feature's weight (e.g. body=8) instead of fitting it; repeatable",
+    )
+    parser.add_argument(
         "--leave-one-team-out",
         action="store_true",
         help="fit without each tuning team in turn and score it (log loss and end to end)",
@@ -191,11 +222,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in args.without:
         x[:, NAMES.index(name) - 1] = 0.0
     penalties = args.penalty or [1.0]
+    fixed = {}
+    for item in args.fixed:
+        name, _, value = item.partition("=")
+        if name not in NAMES[1:]:
+            parser.error(f"--fixed: no feature {name!r} (one of {', '.join(NAMES[1:])})")
+        fixed[name] = float(value)
     if args.leave_one_team_out:
         for penalty in penalties:
-            print(leave_one_team_out(data, x, y, teams, penalty) + "\n")
+            print(leave_one_team_out(data, x, y, teams, penalty, fixed) + "\n")
         return 0
-    weights = fit(x, y, penalties[0])
+    weights = fit(x, y, penalties[0], fixed=fixed)
     print(f"{len(y)} tuning candidates, {int(y.sum())} right")
     print(", ".join(f"{name} {w:.2f}" for name, w in zip(NAMES, weights, strict=True)))
     loss, above, right = log_loss(x, y, weights)

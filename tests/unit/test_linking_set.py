@@ -431,3 +431,20 @@ def test_model_weights_are_swapped_for_a_block_and_put_back() -> None:
     assert linking_runs.shipped_weights() == shipped
     assert evidence.BIAS == weights.BIAS == shipped[0]
     assert weights.probability(0.5, 0.5, 0.5, owner=False, hint=False) == before
+
+
+def test_fit_holds_a_fixed_weight_and_fits_the_others() -> None:
+    """fit_linking.fit keeps a weight named in ``fixed`` and fits the rest around it."""
+    sys.path.insert(0, str(TESTS.parent / "benchmarks"))
+    import fit_linking  # noqa: PLC0415
+
+    rng = np.random.default_rng(7)
+    x = rng.random((400, 6))
+    y = (x[:, 1] + 0.5 * x[:, 5] > 0.9).astype(float)
+    free = fit_linking.fit(x, y, 1.0)
+    held = fit_linking.fit(x, y, 1.0, fixed={"body": 3.0})
+    assert held[6] == 3.0
+    assert free[6] != pytest.approx(3.0)
+    assert held[2] > 0
+    assert free[2] > 0
+    assert fit_linking.log_loss(x, y, held)[0] >= fit_linking.log_loss(x, y, free)[0] - 1e-9
