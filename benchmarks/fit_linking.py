@@ -119,7 +119,8 @@ def _row(name: str, loss: str, found: tuple[Metrics, Metrics, Metrics]) -> str:
     return (
         f"| {name} | {loss} | {every.suggestions} | {every.right} | {precision}"
         f" | {every.found}/{every.positives} | {owned.found}/{owned.positives}"
-        f" | {team.found}/{team.positives} |"
+        f" | {team.found}/{team.positives} | {every.hit}/{every.with_work}"
+        f" | {every.silent}/{every.without_work} |"
     )
 
 
@@ -161,8 +162,11 @@ def leave_one_team_out(
             + "".join(f", {name} held at {value:g}" for name, value in (fixed or {}).items())
             + "; tuning commitments only)\n"
         ),
-        "| left out | log loss | suggestions | right | precision | recall | owned | team |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        (
+            "| left out | log loss | suggestions | right | precision | recall | owned | team"
+            " | with work hit | without work silent |"
+        ),
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     left_out, shipped, losses = [], [], []
     for team in sorted(set(teams.tolist())):
