@@ -42,7 +42,7 @@ from linking_runs import (  # noqa: E402
     shipped_weights,
     suggest,
 )
-from linking_score import Metrics, Truth, evaluate, is_right, truths  # noqa: E402
+from linking_score import BAND_MIN, Metrics, Truth, evaluate, is_right, truths  # noqa: E402
 from linking_set import HistoryMissingError, LinkingSet, load  # noqa: E402
 
 NAMES = ("bias", "cover", "fit", "rare", "owner", "hint", "body")
@@ -144,6 +144,23 @@ _COUNTS = (
 )
 
 
+def calibration(found: Sequence[tuple[Metrics, Metrics, Metrics]]) -> str:
+    """The confidence bands of several runs' suggestions together: ``low-high right/all
+    (mean confidence)``, bands of BAND_MIN or more marked read."""
+    bands: dict[float, list[float]] = {}
+    for every, _, _ in found:
+        for band in every.bands:
+            seen = bands.setdefault(band.low, [0.0, 0.0, 0.0])
+            seen[0] += band.suggestions
+            seen[1] += band.right
+            seen[2] += band.mean_confidence * band.suggestions
+    return "; ".join(
+        f"{low:.1f}-{low + 0.1:.1f} {right:.0f}/{n:.0f} ({total / n:.2f})"
+        + (" read" if n >= BAND_MIN else "")
+        for low, (n, right, total) in sorted(bands.items())
+    )
+
+
 def leave_one_team_out(
     data: LinkingSet,
     x: np.ndarray,
@@ -184,6 +201,7 @@ def leave_one_team_out(
     for team, found in zip(sorted(set(teams.tolist())), shipped, strict=True):
         lines.append(_row(f"{team}, shipped weights", "", found))
     lines.append(_row("pooled, shipped weights", "", _pooled(shipped)))
+    left_bands, shipped_bands = calibration(left_out), calibration(shipped)
     weights = fit(x, y, penalty, fixed=fixed)
     loss, _, _ = log_loss(x, y, weights)
     named = ", ".join(f"{n} {w:.2f}" for n, w in zip(NAMES, weights, strict=True))
@@ -192,6 +210,11 @@ def leave_one_team_out(
             f"every team, fitted on all ({named})", f"{loss:.4f}", end_to_end(runs, tuning, weights)
         )
     )
+    lines += [
+        "",
+        f"Calibration, left out (bands: right/suggestions, mean confidence): {left_bands}",
+        f"Calibration, shipped weights on the same commitments: {shipped_bands}",
+    ]
     return "\n".join(lines)
 
 
