@@ -402,6 +402,22 @@ class TestRunsOnTheSet:
         ]
         assert [round(float(w), 2) for w in fitted] == pytest.approx(shipped, abs=0.006)
 
+    def test_bench_tuning_only_holds_no_held_back_commitment(self, data) -> None:
+        """bench_linking --tuning-only scores, shows and writes tuning commitments only."""
+        sys.path.insert(0, str(TESTS.parent / "benchmarks"))
+        import bench_linking  # noqa: PLC0415
+
+        result = bench_linking.run(data, 0.5, tuning_only=True)
+        names = [name for name, _ in result["rows"]]
+        assert "tuning" in names
+        assert not any(name.startswith("held-back") or "watcher" in name for name in names)
+        assert result["suggestions"]
+        assert not {s.commitment for s in result["suggestions"]} & data.held_back
+        rows = dict(result["rows"])
+        assert rows["all"] == rows["tuning"]
+        written = bench_linking._json(result, data, tuning_only=True)
+        assert not {s["commitment"] for s in written["suggestions"]} & data.held_back
+
     def test_leave_one_team_out_scores_each_tuning_team_apart(self, data) -> None:
         """fit_linking's leave-one-team-out table has a row per tuning team and pooled rows,
         and never names a held-back-only team."""
