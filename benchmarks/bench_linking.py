@@ -69,7 +69,8 @@ def groups(all_truths: Mapping[str, Truth]) -> list[tuple[str, dict[str, Truth]]
         (f"team {team}", lambda t, n=team: t.team == n)
         for team in sorted({t.team for t in all_truths.values()})
     ]
-    return [(name, {k: t for k, t in all_truths.items() if test(t)}) for name, test in tests]
+    found = [(name, {k: t for k, t in all_truths.items() if test(t)}) for name, test in tests]
+    return [(name, group) for name, group in found if group]
 
 
 def _pct(value: float | None) -> str:
@@ -98,7 +99,10 @@ def format_report(
     everything = rows[0][1]
     lines += [
         "",
-        f"Calibration (all commitments; bands with fewer than {BAND_MIN} suggestions not read)\n",
+        (
+            f"Calibration (the {everything.commitments} commitments scored; bands with fewer"
+            f" than {BAND_MIN} suggestions not read)\n"
+        ),
         "| band | suggestions | right | precision | mean confidence |",
         "|---|---:|---:|---:|---:|",
     ]
@@ -121,12 +125,14 @@ def format_report(
     return "\n".join(lines)
 
 
-def format_ranks(data: LinkingSet, threshold: float, *, identities: bool = True) -> str:
+def format_ranks(
+    data: LinkingSet, threshold: float, *, identities: bool = True, tuning_only: bool = False
+) -> str:
     """Where the base scorer (no groups, no threshold, no limit) ranks each commitment's
     first right record: counts per split and owned/team, then each tuning commitment
     (the held-back split's commitments are never shown one by one)."""
     rows = [s for r in build_runs(data, identities=identities) for s, _ in candidate_rows(r)]
-    all_truths = truths(data)
+    all_truths = _truths(data, tuning_only=tuning_only)
     ranks = seed_ranks(rows, all_truths)
     heads = list(rank_counts((), threshold))
     lines = [
@@ -137,7 +143,9 @@ def format_ranks(data: LinkingSet, threshold: float, *, identities: bool = True)
         f"| group | {' | '.join(heads)} |",
         f"|---|{'---:|' * len(heads)}",
     ]
-    for name, group in groups(all_truths)[1:7]:
+    for name, group in groups(all_truths):
+        if not name.startswith(("tuning", "held-back")):
+            continue
         counts = rank_counts((r for k, r in ranks.items() if k in group), threshold)
         lines.append(f"| {name} | {' | '.join(str(counts[h]) for h in heads)} |")
     lines += ["", "| tuning commitment | owned | rank | score |", "|---|---|---:|---:|"]
@@ -180,10 +188,18 @@ def format_misses(
     return "\n".join(lines)
 
 
-def run(data: LinkingSet, threshold: float, *, identities: bool = True) -> dict[str, object]:
-    """Everything the report shows, as JSON-ready values."""
-    found = [s for r in build_runs(data, identities=identities) for s in suggest(r, threshold)]
-    all_truths = truths(data)
+def run(
+    data: LinkingSet, threshold: float, *, identities: bool = True, tuning_only: bool = False
+) -> dict[str, object]:
+    """Everything the report shows, as JSON-ready values (``tuning_only``: the tuning split's
+    commitments alone, every row, band and suggestion)."""
+    all_truths = _truths(data, tuning_only=tuning_only)
+    found = [
+        s
+        for r in build_runs(data, identities=identities)
+        for s in suggest(r, threshold)
+        if s.commitment in all_truths
+    ]
     rows = [(name, evaluate(found, group)) for name, group in groups(all_truths)]
     explicit = explicit_summary(found, all_truths)
     return {
@@ -196,12 +212,19 @@ def run(data: LinkingSet, threshold: float, *, identities: bool = True) -> dict[
     }
 
 
-def _json(result: Mapping[str, object], data: LinkingSet) -> dict[str, object]:
+def _truths(data: LinkingSet, *, tuning_only: bool) -> dict[str, Truth]:
+    found = truths(data)
+    return {k: t for k, t in found.items() if t.split == "tuning"} if tuning_only else found
+
+
+def _json(
+    result: Mapping[str, object], data: LinkingSet, *, tuning_only: bool = False
+) -> dict[str, object]:
     rows = result["rows"]
     assert isinstance(rows, list)
     suggestions = result["suggestions"]
     assert isinstance(suggestions, list)
-    all_truths = truths(data)
+    all_truths = _truths(data, tuning_only=tuning_only)
     return {
         "threshold": result["threshold"],
         "identities": result["identities"],
@@ -245,6 +268,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also rank each commitment's first right record by the base scorer",
     )
     parser.add_argument(
+        "--tuning-only",
+        action="store_true",
+        help="score and show the tuning split's commitments only (no held-back row, band or"
+        " suggestion: for trying changes without reading the held-back split)",
+    )
+    parser.add_argument(
         "--misses",
         action="store_true",
         help="also list the tuning split's positives not suggested, with rank and cause",
@@ -255,7 +284,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except HistoryMissingError as error:
         print(error, file=sys.stderr)
         return 2
-    result = run(data, args.threshold, identities=not args.no_identities)
+    result = run(
+        data, args.threshold, identities=not args.no_identities, tuning_only=args.tuning_only
+    )
     print(
         f"{len(data.commitments)} commitments ({len(data.held_back)} held back),"
         f" {len(data.changes)} changes, {len(data.bugs)} bugs;"
@@ -263,13 +294,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(result["report"])
     if args.ranks:
-        print("\n" + format_ranks(data, args.threshold, identities=not args.no_identities))
+        ranks = format_ranks(
+            data, args.threshold, identities=not args.no_identities, tuning_only=args.tuning_only
+        )
+        print("\n" + ranks)
     if args.misses:
         found = result["suggestions"]
         assert isinstance(found, list)
         print("\n" + format_misses(data, found, args.threshold, identities=not args.no_identities))
     if args.json:
-        args.json.write_text(json.dumps(_json(result, data), indent=1) + "\n", encoding="utf-8")
+        found = _json(result, data, tuning_only=args.tuning_only)
+        args.json.write_text(json.dumps(found, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

@@ -7,6 +7,8 @@ modules move.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -32,6 +34,8 @@ from syncsvc.domain import (
     StoredAction,
     message_body,
 )
+from syncsvc.reconcile import evidence as _evidence
+from syncsvc.reconcile import weights as _weights
 from syncsvc.reconcile.candidates import CandidatePool
 from syncsvc.reconcile.diff import diff
 from syncsvc.reconcile.weights import STOP_WEIGHT as STOP
@@ -40,6 +44,17 @@ from syncsvc.reconcile.weights import words
 # --- end of project imports
 
 DEFAULT_THRESHOLD = StatusSection().suggest_threshold
+#: The candidate model's weights, bias first, in the order of the features of
+#: ``Candidate.features`` (cover, fit, rare, owner, hint, body).
+MODEL = (
+    "BIAS",
+    "COVER_WEIGHT",
+    "FIT_WEIGHT",
+    "RARE_WEIGHT",
+    "OWNER_WEIGHT",
+    "HINT_WEIGHT",
+    "BODY_WEIGHT",
+)
 BODIES = True  # whether changes carry their commit-message bodies (as the Gerrit adapter's do)
 
 
@@ -241,3 +256,28 @@ def commitment_words(run: EventRun) -> dict[str, dict[str, float]]:
 def text_words(text: str) -> frozenset[str]:
     """The stems the candidate pool matches ``text`` on."""
     return words(text)
+
+
+def shipped_weights() -> tuple[float, ...]:
+    """The model weights the reconciler ships, in :data:`MODEL`'s order."""
+    return tuple(float(getattr(_weights, name)) for name in MODEL)
+
+
+@contextmanager
+def model_weights(values: Sequence[float]) -> Iterator[None]:
+    """Run the reconciler with other model weights (in :data:`MODEL`'s order) inside the
+    block, e.g. weights fitted without one team (``fit_linking.py --leave-one-team-out``);
+    the shipped ones are put back on exit."""
+    before = shipped_weights()
+    modules = (_weights, _evidence)
+    try:
+        for name, value in zip(MODEL, values, strict=True):
+            for module in modules:
+                if hasattr(module, name):
+                    setattr(module, name, float(value))
+        yield
+    finally:
+        for name, value in zip(MODEL, before, strict=True):
+            for module in modules:
+                if hasattr(module, name):
+                    setattr(module, name, value)

@@ -401,3 +401,66 @@ class TestRunsOnTheSet:
             weights.BODY_WEIGHT,
         ]
         assert [round(float(w), 2) for w in fitted] == pytest.approx(shipped, abs=0.006)
+
+    def test_bench_tuning_only_holds_no_held_back_commitment(self, data) -> None:
+        """bench_linking --tuning-only scores, shows and writes tuning commitments only."""
+        sys.path.insert(0, str(TESTS.parent / "benchmarks"))
+        import bench_linking  # noqa: PLC0415
+
+        result = bench_linking.run(data, 0.5, tuning_only=True)
+        names = [name for name, _ in result["rows"]]
+        assert "tuning" in names
+        assert not any(name.startswith("held-back") or "watcher" in name for name in names)
+        assert result["suggestions"]
+        assert not {s.commitment for s in result["suggestions"]} & data.held_back
+        rows = dict(result["rows"])
+        assert rows["all"] == rows["tuning"]
+        written = bench_linking._json(result, data, tuning_only=True)
+        assert not {s["commitment"] for s in written["suggestions"]} & data.held_back
+
+    def test_leave_one_team_out_scores_each_tuning_team_apart(self, data) -> None:
+        """fit_linking's leave-one-team-out table has a row per tuning team and pooled rows,
+        and never names a held-back-only team."""
+        sys.path.insert(0, str(TESTS.parent / "benchmarks"))
+        import fit_linking  # noqa: PLC0415
+
+        x, y, teams = fit_linking.tuning_examples(data, linking_runs.build_runs(data))
+        assert set(teams.tolist()) == {"cinder", "glance", "manila"}
+        table = fit_linking.leave_one_team_out(data, x, y, teams, 1.0)
+        rows = [line.split(" | ")[0].lstrip("| ") for line in table.splitlines()[4:]]
+        assert [r.split(" (")[0] for r in rows[:3]] == ["cinder", "glance", "manila"]
+        assert "**pooled, left out**" in rows
+        assert "pooled, shipped weights" in rows
+        assert not any("watcher" in line for line in table.splitlines())
+
+
+def test_model_weights_are_swapped_for_a_block_and_put_back() -> None:
+    """model_weights runs the scorer with other weights inside its block only."""
+    from syncsvc.reconcile import evidence, weights  # noqa: PLC0415
+
+    shipped = linking_runs.shipped_weights()
+    before = weights.probability(0.5, 0.5, 0.5, owner=False, hint=False)
+    with linking_runs.model_weights([10.0, 0, 0, 0, 0, 0, 0]):
+        assert weights.probability(0.5, 0.5, 0.5, owner=False, hint=False) == 1.0
+        assert evidence.BIAS == 10.0
+        assert linking_runs.shipped_weights()[0] == 10.0
+    assert linking_runs.shipped_weights() == shipped
+    assert evidence.BIAS == weights.BIAS == shipped[0]
+    assert weights.probability(0.5, 0.5, 0.5, owner=False, hint=False) == before
+
+
+def test_fit_holds_a_fixed_weight_and_fits_the_others() -> None:
+    """fit_linking.fit keeps a weight named in ``fixed`` and fits the rest around it."""
+    sys.path.insert(0, str(TESTS.parent / "benchmarks"))
+    import fit_linking  # noqa: PLC0415
+
+    rng = np.random.default_rng(7)
+    x = rng.random((400, 6))
+    y = (x[:, 1] + 0.5 * x[:, 5] > 0.9).astype(float)
+    free = fit_linking.fit(x, y, 1.0)
+    held = fit_linking.fit(x, y, 1.0, fixed={"body": 3.0})
+    assert held[6] == 3.0
+    assert free[6] != pytest.approx(3.0)
+    assert held[2] > 0
+    assert free[2] > 0
+    assert fit_linking.log_loss(x, y, held)[0] >= fit_linking.log_loss(x, y, free)[0] - 1e-9
