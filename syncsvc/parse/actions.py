@@ -259,9 +259,10 @@ _TEAM_COMMITMENT = re.compile(
     r"(?P<that>\s+(?:then\s+)?that\b)?",
     re.IGNORECASE,
 )
-#: "I have an action item to ...", "the operators took the action item to ...".
+#: "I have an action item to ...", "the operators took the action item to ...",
+#: "Rabi took the action to ...", "Rico has an AI to ...".
 _ACTION_ITEM_PHRASE = re.compile(
-    r"\b(?:have|has|had|took|take|takes|got)\s+(?:an|the)\s+action\s+items?\s+to\b",
+    r"\b(?:have|has|had|took|take|takes|got)\s+(?:an|the)\s+(?:action(?:\s+items?)?|AI)\s+to\b",
     re.IGNORECASE,
 )
 #: "..., and we will ...", "... but we are committed to ...": a clause with its own subject.
@@ -287,7 +288,7 @@ def team_commitment(text: str) -> bool:
     should ...", "... needs to be migrated"); otherwise it is a decision, not
     work. "Our next step is to ..." commits the team too.
     """
-    if (may_mention(text, "action") and _ACTION_ITEM_PHRASE.search(text)) or (
+    if (may_mention(text, "action", "ai to") and _ACTION_ITEM_PHRASE.search(text)) or (
         may_mention(text, "next") and _NEXT_STEP.match(text.strip())
     ):
         return True
