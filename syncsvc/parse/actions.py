@@ -256,6 +256,8 @@ _TEAM_COMMITMENT = re.compile(
     # "we'll be looking into ..." / "we will be working on ..." is work, though.
     r"(?!\s+be\b(?!\s+(?:looking\s+into|working\s+on)\b))"
     r"(?!\s+(?:have|see|not|keep|continue|stay|remain|supporting|serving|helping)\b)"
+    # "we're going to take a while and iterate": how long it lasts, not a piece of work.
+    r"(?!\s+take\s+a\s+(?:little\s+|long\s+)?while\b)"
     r"(?P<that>\s+(?:then\s+)?that\b)?",
     re.IGNORECASE,
 )

@@ -191,3 +191,50 @@ class TestOwnerMarks:
             ("write the spec for the new API (owner: gmann)", ("gmann",)),
             ("drop the old job (@slaweq)", ("slaweq",)),
         ]
+
+
+class TestChairAfterTopic:
+    """In a log that lost its nicks, the line after "#topic" is the sole chair's."""
+
+    HEAD = (
+        "18:00:53 #startmeeting tc 18:00:53 Meeting started Tue Apr 16 18:00:53 2024 UTC and is"
+        " due to finish in 60 minutes. The chair is JayF. Information about MeetBot at"
+        " http://wiki.debian.org/MeetBot. 18:00:54 The meeting name has been set to 'tc'"
+        " 18:01:04 #topic Roll Call 18:01:05 o/ 18:01:07 o/ 18:01:10 hello"
+        " 18:02:00 #topic Gate Health Check 18:02:10 nothing from me 18:02:20 +1"
+    )
+
+    def test_chair_owns_the_line_after_topic(self) -> None:
+        """The first-person commitment right after "#topic" is the chair's."""
+        log = (
+            f"{self.HEAD} 18:04:16 #topic TC vPTG 18:04:27 We had one, thanks all."
+            " I will send a summary to the list later this week. 18:04:41 thanks"
+        )
+        assert _actions(log) == [("I will send a summary to the list later this week.", ("JayF",))]
+
+    def test_other_lines_have_no_owner_to_read(self) -> None:
+        """A first-person line elsewhere has no known speaker, and is left out."""
+        log = (
+            f"{self.HEAD} 18:04:16 #topic TC vPTG 18:04:27 We had one, thanks all."
+            " 18:04:30 I will send a summary to the list later this week. 18:04:41 thanks"
+        )
+        assert _actions(log) == []
+
+    def test_several_chairs(self) -> None:
+        """With more than one chair nobody is known to open the topic."""
+        log = (
+            self.HEAD.replace("The chair is JayF.", "The chair is JayF.")
+            + " 18:03:00 #chair gmann 18:03:01 Current chairs: JayF gmann"
+            + " 18:04:16 #topic TC vPTG 18:04:27 I will send a summary to the list this week."
+            + " 18:04:41 thanks"
+        )
+        assert _actions(log) == []
+
+
+class TestStatedDurations:
+    """ "we're going to take a while" says how long, not what will be done."""
+
+    def test_take_a_while(self) -> None:
+        """The duration is no commitment; taking a look is."""
+        assert not team_commitment("we're going to take a while and iterate to success.")
+        assert team_commitment("We will take a look at the failing jobs.")
