@@ -36,6 +36,7 @@ from syncsvc.domain import ActionItem, Day, Event, EventSource, Person, Topic
 from syncsvc.errors import InputError
 from syncsvc.parse.actions import PROSE_CONFIDENCE, ActionContext, build_action
 from syncsvc.parse.assemble import MAX_ACTIONS, too_many_actions
+from syncsvc.parse.commitments import decided_work
 from syncsvc.parse.owners import NICK, mentioned_nicks, read_owners
 from syncsvc.parse.refs import find_refs
 from syncsvc.parse.sender import reported_commitments, spoken_commitments
@@ -300,6 +301,8 @@ def _add(meeting: _Meeting, kind: str, text: str) -> None:
         topic.actions.append(text)
     elif kind == "AGREED":
         topic.decisions.append(text)
+        if decided_work(text):  # "#agreed gmann will send the mail": work too
+            topic.actions.append(text)
     else:
         topic.discussion.append(text)
 

@@ -81,6 +81,7 @@ NOT_OWNERSHIP = frozenset(
     optional required wip tbd tba maybe soon later experimental deprecated again etc sic
     ish done pending ongoing draft partial approved merged abandoned new old yes no ok
     hopefully probably maybe asap eventually first second third next
+    action actions ai ar todo followup follow-up
     """.split()
 )
 #: Companies that subjects and attributions name: owners as a group, never people.

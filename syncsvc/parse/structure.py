@@ -129,6 +129,8 @@ _DISCUSSION_BARE = re.compile(
 )
 _NOTE = re.compile(r"^(?:(?i:#(?:info|idea|link|help))\b:?|(?:INFO|IDEA|LINK)\s*:)\s*(?P<rest>.*)$")
 _BULLET_CHARS = frozenset("-*•+◦▪‣·\u2013")
+#: An arrow that leads a note's conclusion, as etherpads write them: "=> gmann to send it".
+_ARROW = re.compile(r"^(?:=+>|-+>|\u2192|\u21d2)\s+(?P<text>\S.*)$")
 _BULLET = re.compile(
     r"^(?P<indent>\s*)(?:[-*•+◦▪‣·\u2013]|\d{1,2}\.\)|\d{1,2}[.)])\s+(?P<text>.*)$"
 )
@@ -279,6 +281,11 @@ def _read_simple(stripped: str, plain: str, indent: int) -> _Read:
             return _Read(LineKind.ACTIONS_HEADER, "", indent, soft=True)
     if plain[:5].lower() == "topic" and (m := _TOPIC_PREFIX.match(plain)):
         return _Read(LineKind.TOPIC, m.group("label").strip())
+    if stripped[0] in "=-\u2192\u21d2" and (m := _ARROW.match(stripped)):
+        # An arrow line is a list item of its own; a marker after it still counts.
+        text = m.group("text").strip()
+        inner = _one_liner(_unemphasise(text)) or _marked_bullet(_unemphasise(text))
+        return _Read(*(inner or (LineKind.BULLET, text)), indent)
     if (stripped[0] in _BULLET_CHARS or stripped[0].isdigit()) and (
         m := _BULLET.match(" " * indent + stripped)
     ):

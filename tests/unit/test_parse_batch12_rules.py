@@ -238,3 +238,65 @@ class TestStatedDurations:
         """The duration is no commitment; taking a look is."""
         assert not team_commitment("we're going to take a while and iterate to success.")
         assert team_commitment("We will take a look at the failing jobs.")
+
+
+class TestDecidedWork:
+    """A decision line that names who does the work is an action as well."""
+
+    def test_outcome_in_a_summary(self) -> None:
+        """ "Outcome: gmann will ..." is kept as a decision and read as gmann's action."""
+        event = parse_summary(_summary("Outcome: gmann will send the mail to the list"))
+        [topic] = event.topics
+        assert [a.text for a in topic.actions] == ["gmann will send the mail to the list"]
+        assert [tuple(a.owners) for a in topic.actions] == [("gmann",)]
+        assert list(topic.decisions) == ["gmann will send the mail to the list"]
+
+    def test_agreed_in_a_log(self) -> None:
+        """ "#agreed gmann will ..." is an action too; "#agreed we drop ..." only a decision."""
+        log = (
+            "10:00:01 <ttx> #startmeeting tc\n10:00:05 <ttx> #topic Gate\n10:00:09 <gmann> o/\n"
+            "10:01:00 <ttx> #agreed gmann will send the mail to the list\n"
+            "10:02:00 <ttx> #agreed we drop the old job\n10:03:00 <ttx> #endmeeting\n"
+        )
+        [topic] = parse_summary(log).topics
+        assert [(a.text, tuple(a.owners)) for a in topic.actions] == [
+            ("gmann will send the mail to the list", ("gmann",))
+        ]
+        assert len(topic.decisions) == 2
+
+    def test_team_agreement_is_no_action(self) -> None:
+        """An agreement that names nobody stays a decision only."""
+        assert _actions(_summary("Outcome: we will drop the old job next cycle")) == []
+
+
+class TestArrowLines:
+    """An etherpad's "=> ..." / "-> ..." line is an item of its own."""
+
+    @pytest.mark.parametrize(
+        ("line", "kind", "text"),
+        [
+            ("=> Alice to write the spec", LineKind.BULLET, "Alice to write the spec"),
+            ("-> gmann will send the mail", LineKind.BULLET, "gmann will send the mail"),
+            ("\u2192 keep the job", LineKind.BULLET, "keep the job"),
+            ("=> AI: slaweq to propose the patch", LineKind.ACTION, "slaweq to propose the patch"),
+        ],
+    )
+    def test_classified(self, line: str, kind: LineKind, text: str) -> None:
+        """The arrow is dropped; a marker after it still makes an action."""
+        [read] = [r for r in classify(line) if r.kind is not LineKind.BLANK]
+        assert (read.kind, read.text) == (kind, text)
+
+    def test_commitment_after_an_arrow(self) -> None:
+        """A named commitment after an arrow is read with its owner."""
+        assert _actions(_summary("=> Alice to write the spec for the new API")) == [
+            ("Alice to write the spec for the new API", ("alice",))
+        ]
+
+
+class TestMarkerWordsAreNoOwners:
+    """ "(action)", "(AI)", "(todo)" after an item mark it, they name nobody."""
+
+    def test_action_mark(self) -> None:
+        """The item's subject owns it; the mark is not a nick."""
+        assert read_owners("gmann will send the mail to the list (action)").owners == ("gmann",)
+        assert read_owners("send the mail to the list (AI)").owners == ()
