@@ -256,12 +256,15 @@ _TEAM_COMMITMENT = re.compile(
     # "we'll be looking into ..." / "we will be working on ..." is work, though.
     r"(?!\s+be\b(?!\s+(?:looking\s+into|working\s+on)\b))"
     r"(?!\s+(?:have|see|not|keep|continue|stay|remain|supporting|serving|helping)\b)"
+    # "we're going to take a while and iterate": how long it lasts, not a piece of work.
+    r"(?!\s+take\s+a\s+(?:little\s+|long\s+)?while\b)"
     r"(?P<that>\s+(?:then\s+)?that\b)?",
     re.IGNORECASE,
 )
-#: "I have an action item to ...", "the operators took the action item to ...".
+#: "I have an action item to ...", "the operators took the action item to ...",
+#: "Rabi took the action to ...", "Rico has an AI to ...".
 _ACTION_ITEM_PHRASE = re.compile(
-    r"\b(?:have|has|had|took|take|takes|got)\s+(?:an|the)\s+action\s+items?\s+to\b",
+    r"\b(?:have|has|had|took|take|takes|got)\s+(?:an|the)\s+(?:action(?:\s+items?)?|AI)\s+to\b",
     re.IGNORECASE,
 )
 #: "..., and we will ...", "... but we are committed to ...": a clause with its own subject.
@@ -287,7 +290,7 @@ def team_commitment(text: str) -> bool:
     should ...", "... needs to be migrated"); otherwise it is a decision, not
     work. "Our next step is to ..." commits the team too.
     """
-    if (may_mention(text, "action") and _ACTION_ITEM_PHRASE.search(text)) or (
+    if (may_mention(text, "action", "ai to") and _ACTION_ITEM_PHRASE.search(text)) or (
         may_mention(text, "next") and _NEXT_STEP.match(text.strip())
     ):
         return True

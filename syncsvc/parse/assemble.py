@@ -39,7 +39,7 @@ from syncsvc.parse.agenda_forms import (
     speaks_for_proposer,
     subjectless_duty,
 )
-from syncsvc.parse.commitments import tracking_item, unmarked_duty
+from syncsvc.parse.commitments import decided_work, tracking_item, unmarked_duty
 from syncsvc.parse.owners import read_commitment
 from syncsvc.parse.sender import first_person_commitment, with_writer
 from syncsvc.parse.structure import Line, LineKind
@@ -281,6 +281,8 @@ class Assembler:
 
     def _on_decision(self, line: Line) -> None:
         self._one_liner(line, ItemKind.DECISION)
+        if decided_work(line.text):  # "Outcome: slaweq to propose the patch": work too
+            self._one_liner(line, ItemKind.ACTION)
 
     def _on_note(self, line: Line) -> None:
         self._one_liner(line, ItemKind.DISCUSSION)

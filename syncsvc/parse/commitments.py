@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from syncsvc.parse.agenda_forms import agenda_entry, coordinated_agreement, led_decision
+from syncsvc.parse.owners import read_commitment
 from syncsvc.parse.words import may_mention
 
 #: A leading phrase before the subject ("After the organisations offered hardware, ...");
@@ -115,3 +116,12 @@ def not_a_commitment(text: str) -> bool:
     or an agenda's fixed entry ("Open discussion")."""
     text = text.strip()
     return text.endswith("?") or bool(_STATUS.search(text)) or agenda_entry(text)
+
+
+def decided_work(text: str) -> bool:
+    """Whether a decision line names who does the work ("#agreed gmann will send the mail",
+    "Outcome: slaweq to propose the patch"): then it is an action as well."""
+    if " will " not in text and " to " not in text and "'ll " not in text:
+        return False
+    reading = read_commitment(text.strip())
+    return reading is not None and bool(reading.owners)

@@ -20,7 +20,9 @@ for attendees whose nick is a whole word of the action.
 A raw log's chatter can commit its speaker without any command ("jorgem, no.
 I'll follow up with blogan"): such a line is kept as an inferred action owned
 by the nick that said it, or by the attendee a line reports ("dhellmann said
-he'd do it post meeting"). A log without nicks has no speaker to own it.
+he'd do it post meeting"). A log without nicks has no speaker to own it, except the
+line that follows a ``#topic`` when the meeting has a single chair: the chair opens
+each topic, so that line's "I will ..." is the chair's.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from syncsvc.domain import ActionItem, Day, Event, EventSource, Person, Topic
 from syncsvc.errors import InputError
 from syncsvc.parse.actions import PROSE_CONFIDENCE, ActionContext, build_action
 from syncsvc.parse.assemble import MAX_ACTIONS, too_many_actions
+from syncsvc.parse.commitments import decided_work
 from syncsvc.parse.owners import NICK, mentioned_nicks, read_owners
 from syncsvc.parse.refs import find_refs
 from syncsvc.parse.sender import reported_commitments, spoken_commitments
@@ -61,6 +64,10 @@ _LOG_LINE = re.compile(
 #: A web copy of a log can lose its line breaks and nicks: "18:00:20 #startmeeting uc 18:00:21 o/".
 _FLAT_STAMP = re.compile(r"\s+(?=\d{2}:\d{2}:\d{2}\s)")
 _FLAT_MIN_STAMPS = 8
+#: A message of a log that lost its nicks: "18:04:27 We had one, thank you ...".
+_BARE_LINE = re.compile(r"^\s*\d{1,2}:\d{2}:\d{2}\s+(?P<msg>[^\s<#].*)$")
+#: "... The chair is JayF. Information about MeetBot ...", wherever a flattened log put it.
+_THE_CHAIR = re.compile(r"\bThe chair is (?P<chair>[A-Za-z][\w-]{1,30})\.\s")
 _CHAIRS = re.compile(
     r"^\s*\d{1,2}:\d{2}(?::\d{2})?\s+(?:Current chairs:|The chair is)\s+"
     r"(?P<nicks>[^\n]{1,200}?)\.?$",
@@ -294,6 +301,8 @@ def _add(meeting: _Meeting, kind: str, text: str) -> None:
         topic.actions.append(text)
     elif kind == "AGREED":
         topic.decisions.append(text)
+        if decided_work(text):  # "#agreed gmann will send the mail": work too
+            topic.actions.append(text)
     else:
         topic.discussion.append(text)
 
@@ -305,10 +314,22 @@ def _read_log(text: str) -> _Meeting:
     reported: list[tuple[_Topic, str, str]] = []
     for chairs in _CHAIRS.finditer(text):  # MeetBot's own lines name the chairs
         meeting.present.extend(n for n in chairs.group("nicks").split() if n not in meeting.present)
+    # In a log that lost its nicks, the line after a "#topic" is the chair's when there is
+    # one chair: the chair opens each topic ("#topic TC vPTG", "We had one. I will send a
+    # summary to the list later this week.").
+    if not meeting.present and (named := _THE_CHAIR.search(text)):  # a flattened header
+        meeting.present.append(named.group("chair"))
+    chair = meeting.present[0] if len(meeting.present) == 1 else None
+    after_topic = False
     for line in text.split("\n"):
         m = _LOG_LINE.match(line)
         if m is None:
+            if after_topic and chair and started and (bare := _BARE_LINE.match(line)):
+                for said, owner in spoken_commitments(bare.group("msg")):
+                    reported.append((meeting.topic(), said, owner or chair))
+            after_topic = False
             continue
+        after_topic = False
         nick, msg = m.group("nick"), m.group("msg").strip()
         if m.group("date") and meeting.day is None:
             meeting.day = _date(_LOG_DATE.search(m.group("date")))
@@ -329,6 +350,7 @@ def _read_log(text: str) -> _Meeting:
             break
         elif cmd == "topic" and arg:
             meeting.topics.append(_Topic(arg))
+            after_topic = nick is None
         elif cmd == "undo" and last is not None:
             last[0].remove(last[1])
             last = None

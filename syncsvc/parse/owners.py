@@ -81,6 +81,7 @@ NOT_OWNERSHIP = frozenset(
     optional required wip tbd tba maybe soon later experimental deprecated again etc sic
     ish done pending ongoing draft partial approved merged abandoned new old yes no ok
     hopefully probably maybe asap eventually first second third next
+    action actions ai ar todo followup follow-up
     """.split()
 )
 #: Companies that subjects and attributions name: owners as a group, never people.
@@ -397,6 +398,32 @@ _PAREN_BY = re.compile(
 )
 
 
+#: "(owner: gmann)", "(owners: gmann, slaweq)", "(@gmann)": a task's labelled owners, as
+#: etherpads and task lists mark them.
+_OWNER_MARK = re.compile(
+    r"\((?:(?i:owners?|assignees?)\s*:\s*@?|@)"
+    r"(?P<nicks>[A-Za-z][\w.\-]*(?:\s*(?:[/,&]|\band\b)\s*@?[A-Za-z][\w.\-]*)*)\s*\)"
+)
+
+
+#: What an owner mark holds when nobody owns the task yet: "(owner: TBD)".
+_NO_OWNER = frozenset({"tbd", "tba", "none", "n", "a", "unknown", "anyone", "someone", "volunteer"})
+
+
+def _marked_owners(text: str) -> list[Person]:
+    """The people an "(owner: gmann)" or "(@gmann)" mark names; a camel-case nick keeps
+    its case, a first name is lowered."""
+    if "(" not in text or (m := _OWNER_MARK.search(text)) is None:
+        return []
+    nicks = [n.lstrip("@") for n in _PAREN_SPLIT.split(m.group("nicks")) if n.lstrip("@")]
+    nicks = [n if any(c.isupper() for c in n[1:]) else n.lower() for n in nicks]
+    return [
+        Person(n)
+        for n in nicks
+        if n.lower() not in GENERIC and n.lower() not in _NO_OWNER and not is_project(n)
+    ]
+
+
 def _named_doers(text: str) -> list[Person]:
     """Whoever "(to be proposed by dims)" or "... assigned it to Josh" names."""
     if "by " not in text and "assigned" not in text:  # most items name neither
@@ -497,7 +524,11 @@ def _owners(text: str, known_lower: Collection[str], names: Mapping[str, str]) -
     if nobody and not people and (prose := prose_subjects(text, _first_name)):
         people = [Person(n) for n in prose]
     if nobody and not people:
-        people = _named_doers(text) or [Person(n) for n in full_name_owners(text)]
+        people = (
+            _marked_owners(text)
+            or _named_doers(text)
+            or [Person(n) for n in full_name_owners(text)]
+        )
     if nobody and not people and (first := mentioned_owner(text)):
         people = [Person(first)]  # "Kenny Paul set time and cadence ...": a task list's mention
     if not subject.people and not people and (m := _TRAILING.search(text)):
@@ -532,7 +563,7 @@ def read_commitment(
         return _reading([clause], [])
     if prose := prose_subjects(text, _first_name):  # "Rabi is going to ...", "... that Rico will"
         return _reading([Person(n) for n in prose], [])
-    if doers := _named_doers(text):
+    if doers := _marked_owners(text) or _named_doers(text):  # "(owner: gmann)", "(by dims)"
         return _reading(doers, [])
     if firsts := full_name_owners(text):  # "Jim Baker and Scot Steele will ..."
         return _reading([Person(n) for n in firsts], [])

@@ -42,21 +42,33 @@ _VERB = (
     r"|(?:is|are)\s+going\s+to(?!\s+be\b)"
     r"|plans?\s+to|(?:has|have)\s+(?:volunteered|agreed|offered|signed\s+up|promised)\s+to"
     r"|said\s+(?:s?he|they)\s*(?:will|would|[\u2019']d|[\u2019']ll)\b"
+    # "Rabi took the action to ...", "Rico has an action item to ...": an assigned action.
+    r"|(?:took|has|had|got)\s+(?:an|the)\s+(?:action(?:\s+items?)?|AI)\s+to"
 )
 #: "After the call, Rabi is going to ...": up to four words of time or place, then a comma.
 _SETTING = r"[A-Z][a-z]+\s+(?:[a-z]+\s+){0,2}[a-z]+,\s+"
 _PROSE_SUBJECT = re.compile(
     rf"^(?:{_SETTING})?(?P<lead>{_AGREED_THAT})?{_NAMES}\s*(?:{_VERB})\s+(?P<rest>[a-z])",
 )
-#: "Thomas to follow up with infra": a name, "to" and a verb of work (minutes' shorthand).
-_TO_WORK = re.compile(
-    rf"^{_NAMES}\s+to\s+(?:follow\s+up|write|send|review|update|fix|propose|investigate"
+#: Verbs of work after "to": "Thomas to follow up with infra", "I'm going to write ...".
+WORK_VERBS = (
+    r"(?:follow\s+up|write|send|review|update|fix|propose|investigate"
     r"|look\s+into|check|reach\s+out|ping|draft|prepare|submit|post|create|file|add|remove"
     r"|talk\s+to|ask|contact|coordinate|organi[sz]e|schedule|set\s+up|finish|test|document"
     r"|email|e-mail|sync|collect|summari[sz]e|share|raise|open|close|land|merge|publish"
     r"|announce|triage|backport|implement|evaluate|track|push|revisit|research|figure\s+out"
     r"|rework|rebase|start|clean\s+up|deprecate|retire|run|report|confirm|verify|dig\s+into)\b"
 )
+#: "Thomas to follow up with infra": a name, "to" and a verb of work (minutes' shorthand).
+_TO_WORK = re.compile(rf"^{_NAMES}\s+to\s+{WORK_VERBS}")
+#: "Thomas Herve to follow up with infra": the same shorthand under a full name; the
+#: first name owns the work, as the corpus writes owners when the text gives no nick.
+_FULL_NAME_TO_WORK = re.compile(
+    rf"^(?P<names>{_NAME})\s+(?P<last>[A-Z](?:[a-z]{{1,20}}|['\u2019][A-Z][a-z]{{1,20}})"
+    r"(?:-[A-Z][a-z]{1,20})?)"
+    rf"\s+to\s+{WORK_VERBS}"
+)
+
 #: Capitalised words that open "X to <verb>" without naming anyone ("Need to write ...").
 _NOT_DOERS = frozenset(
     """
@@ -81,6 +93,8 @@ _VERB_WORDS = (
     "signed",
     "promised",
     "said",
+    "action",
+    "AI ",
 )
 _SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
 #: "The Heat team will ...", "The Ironic community is going to ...": a project's team.
@@ -103,6 +117,10 @@ def prose_subjects(text: str, is_name: Callable[[str], bool]) -> tuple[str, ...]
     m = _PROSE_SUBJECT.match(text) if any(v in text for v in _VERB_WORDS) else None
     if m is None and " to " in text[:60]:
         m = _TO_WORK.match(text)
+        if m is None and (m := _FULL_NAME_TO_WORK.match(text)) is not None:
+            last = m.group("last")
+            if last.lower() in _NOT_DOERS or not is_name(last):
+                return None
     if m is None:
         return None
     names = [n for n in _SPLIT.split(m.group("names")) if n]

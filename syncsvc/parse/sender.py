@@ -19,6 +19,7 @@ from datetime import date
 from email.utils import parsedate_to_datetime
 
 from syncsvc.parse.days import parse_date
+from syncsvc.parse.prose_subjects import WORK_VERBS
 
 #: Lines from the top in which an archive page shows its "Name address" header line.
 _HEADER_LINES = 8
@@ -49,6 +50,14 @@ _FIRST_PERSON = re.compile(
     r"(?!be\s+(?!\w+ing\b))[a-z]+\b"
     # "I have an action item to dig into ...": the writer's own action item.
     r"|^I\s+(?:have|had|took|got)\s+(?:an|the)\s+action\s+items?\s+to\b"
+)
+#: "I'm going to write the spec", "I plan to send a patch": the writer's plan, read as a
+#: commitment only with a verb of work (not "I'm going to give a summary", "I intend to
+#: be bolder", "I'm going to attempt to distill ...").
+_PLAN_LEAD = r"^(?:(?i:so|and|then|also|next|meanwhile),?\s+)?I"
+_FIRST_PERSON_PLAN = re.compile(
+    rf"{_PLAN_LEAD}(?:(?:\s+am|\s*['\u2019]m)\s+(?:going|planning)|\s+(?:plan|intend))"
+    rf"\s+to\s+(?:also\s+)?{WORK_VERBS}"
 )
 #: "knikolla and I will ...": the writer commits together with the others named.
 _WITH_WRITER = re.compile(
@@ -105,7 +114,10 @@ def _owner_name(name: str, local: str) -> str:
 
 def first_person_commitment(sentence: str) -> bool:
     """Whether ``sentence`` commits its writer ("I will leave this open for a week")."""
-    return bool(_FIRST_PERSON.match(sentence.strip()))
+    text = sentence.strip()
+    return bool(_FIRST_PERSON.match(text)) or (
+        "I" in text[:12] and bool(_FIRST_PERSON_PLAN.match(text))
+    )
 
 
 def with_writer(sentence: str) -> bool:

@@ -86,7 +86,7 @@ _LINKISH = re.compile(r"https?://|\[\d{1,3}\]")
 _FOOTNOTE = re.compile(r"^\s*\[(?P<num>\d{1,3})\]\s*:?\s*(?P<url>https?://\S+)\s*$")
 _ACTIONS = re.compile(
     r"^(?P<word>Actions?|Action\s+Items?|Action\s+Points?|Action\s+Plans?|AIs|ARs|Next\s+Steps?"
-    r"|TODOs?)"
+    r"|TODOs?|Follow[- ]?ups?)"
     r"\s*(?:\([^()]{0,40}\))?\s*:\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
@@ -129,6 +129,8 @@ _DISCUSSION_BARE = re.compile(
 )
 _NOTE = re.compile(r"^(?:(?i:#(?:info|idea|link|help))\b:?|(?:INFO|IDEA|LINK)\s*:)\s*(?P<rest>.*)$")
 _BULLET_CHARS = frozenset("-*•+◦▪‣·\u2013")
+#: An arrow that leads a note's conclusion, as etherpads write them: "=> gmann to send it".
+_ARROW = re.compile(r"^(?:=+>|-+>|\u2192|\u21d2)\s+(?P<text>\S.*)$")
 _BULLET = re.compile(
     r"^(?P<indent>\s*)(?:[-*•+◦▪‣·\u2013]|\d{1,2}\.\)|\d{1,2}[.)])\s+(?P<text>.*)$"
 )
@@ -279,12 +281,19 @@ def _read_simple(stripped: str, plain: str, indent: int) -> _Read:
             return _Read(LineKind.ACTIONS_HEADER, "", indent, soft=True)
     if plain[:5].lower() == "topic" and (m := _TOPIC_PREFIX.match(plain)):
         return _Read(LineKind.TOPIC, m.group("label").strip())
+    if stripped[0] in "=-\u2192\u21d2" and (m := _ARROW.match(stripped)):
+        # An arrow line is a list item of its own; a marker after it still counts.
+        text = m.group("text").strip()
+        inner = _one_liner(_unemphasise(text)) or _marked_bullet(_unemphasise(text))
+        return _Read(*(inner or (LineKind.BULLET, text)), indent)
     if (stripped[0] in _BULLET_CHARS or stripped[0].isdigit()) and (
         m := _BULLET.match(" " * indent + stripped)
     ):
         text = m.group("text").strip()
         marked = ":" in text[:24] or text[:1] in "#[" or _dash_marked(text)
         inner = _one_liner(_unemphasise(text)) if marked else None
+        if inner is None and marked:
+            inner = _marked_bullet(_unemphasise(text))
         if inner is not None:
             return _Read(inner[0], inner[1], indent)
         numbered = indent == 0 and stripped[0].isdigit() and bool(_NUMBERED.match(stripped))
@@ -303,6 +312,18 @@ def _read_simple(stripped: str, plain: str, indent: int) -> _Read:
 def _dash_marked(text: str) -> bool:
     """Whether a marker word may be followed by a dash ("Action item - ...", "TODO - ...")."""
     return text[:1] in "AaTt" and any(d in text[:16] for d in (" - ", " \u2013 ", " \u2014 "))
+
+
+#: What a marker names when a list has no action: "Actions: none", "TODO: n/a".
+_NO_ACTION = re.compile(r"^(?:none|n/?a|tbd|nothing|-+|\(?none\)?)\.?$", re.IGNORECASE)
+
+
+def _marked_bullet(text: str) -> tuple[LineKind, str] | None:
+    """A list item that opens with an action marker ("* TODO: write the docs",
+    "- Next steps: send the spec", "* Follow-up: X will ..."): one action."""
+    m = _ACTIONS.match(text)
+    rest = m.group("rest").strip() if m else ""
+    return (LineKind.ACTION, rest) if rest and not _NO_ACTION.match(rest) else None
 
 
 def _one_liner(text: str) -> tuple[LineKind, str] | None:

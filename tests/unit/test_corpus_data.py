@@ -88,7 +88,7 @@ class TestCorpusFiles:
         assert {d.suffix for d in docs} == {".txt", ".html"}
 
     def test_held_back_split_follows_the_recorded_rules(self) -> None:
-        """First 45 documents: every 5th held back; batch2-9.lst and batch11.lst: every 4th; batch10: none."""
+        """First 45 documents: every 5th held back; batch2-9.lst, batch11-12.lst: every 4th; batch10: none."""
         docs = documents()
         second = set((CORPUS / "batch2.lst").read_text(encoding="utf-8").split())
         third = set((CORPUS / "batch3.lst").read_text(encoding="utf-8").split())
@@ -100,8 +100,19 @@ class TestCorpusFiles:
         ninth = set((CORPUS / "batch9.lst").read_text(encoding="utf-8").split())
         tenth = set((CORPUS / "batch10.lst").read_text(encoding="utf-8").split())
         eleventh = set((CORPUS / "batch11.lst").read_text(encoding="utf-8").split())
+        twelfth = set((CORPUS / "batch12.lst").read_text(encoding="utf-8").split())
         later = (
-            second | third | fourth | fifth | sixth | seventh | eighth | ninth | tenth | eleventh
+            second
+            | third
+            | fourth
+            | fifth
+            | sixth
+            | seventh
+            | eighth
+            | ninth
+            | tenth
+            | eleventh
+            | twelfth
         )
         assert later <= {d.stem for d in docs}
         sizes = [
@@ -115,12 +126,24 @@ class TestCorpusFiles:
             len(ninth),
             len(tenth),
             len(eleventh),
+            len(twelfth),
         ]
         assert len(later) == sum(sizes)  # no stem in two
         first_batch = [d for d in docs if d.stem not in later]
         batches = [
             [d for d in docs if d.stem in batch]
-            for batch in (second, third, fourth, fifth, sixth, seventh, eighth, ninth, eleventh)
+            for batch in (
+                second,
+                third,
+                fourth,
+                fifth,
+                sixth,
+                seventh,
+                eighth,
+                ninth,
+                eleventh,
+                twelfth,
+            )
         ]
         held = [d for d in docs if annotation(d)["split"] == "held-back"]
         assert len(first_batch) == 45
