@@ -25,6 +25,7 @@ from syncsvc.domain import (
     CommitmentState,
     CurrentState,
     Link,
+    LinkDecision,
     LinkKey,
     LinkKind,
     LinkSource,
@@ -134,6 +135,24 @@ def load_links(session: Session, action_ids: Iterable[int] | None = None) -> lis
     (action, kind, id) like :class:`~syncsvc.reconcile.diff.Plan`."""
     ids = None if action_ids is None else set(action_ids)
     return sorted(_link_records(session, ids), key=_link_order)
+
+
+def link_decisions(session: Session) -> list[LinkDecision]:
+    """People's decisions on suggested candidate links, oldest first: the links the
+    reconciler suggested from text evidence that a person then confirmed or rejected."""
+    stmt = (
+        select(LinkRow.action_id, LinkRow.kind, LinkRow.ref_id, LinkRow.status, LinkRow.evidence)
+        .where(
+            LinkRow.source == LinkSource.CANDIDATE,
+            LinkRow.decided_by == MANUAL,
+            LinkRow.status.in_([LinkStatus.CONFIRMED, LinkStatus.REJECTED]),
+        )
+        .order_by(LinkRow.updated_at, LinkRow.id)
+    )
+    return [
+        LinkDecision(action_id, LinkKind(kind), ref_id, LinkStatus(status), evidence)
+        for action_id, kind, ref_id, status, evidence in session.execute(stmt)
+    ]
 
 
 def load_confirmed_links(session: Session, action_ids: Iterable[int] | None = None) -> list[Link]:

@@ -25,6 +25,7 @@ from syncsvc.domain import (
     Footers,
     Identity,
     Link,
+    LinkDecision,
     Pending,
     PendingNotes,
     Plan,
@@ -44,6 +45,7 @@ from syncsvc.models.link_store import (
     append_transitions,
     apply_plan,
     current_states,
+    link_decisions,
     load_confirmed_links,
     load_links,
 )
@@ -51,6 +53,7 @@ from syncsvc.models.sync_tables import BugRow, BugTaskRow, ChangeRow
 from syncsvc.models.tables import DayRow, PersonRow, TopicRefRow, TopicRow
 
 FINGERPRINT = "fingerprint"
+LEARNED = "learned"  # the digest of the learned word factors the last relink used
 WORD_STATS = "word_stats"
 _SLICE = 1000  # rows per fetch when reading a whole table
 T = TypeVar("T")
@@ -308,6 +311,12 @@ class SqlLinkStore:
         projects = pending.known_projects(self._session)
         return json.dumps([start.isoformat() if start else None, projects])
 
+    def link_decisions(self) -> Sequence[LinkDecision]:
+        return link_decisions(self._session)
+
+    def learned_mark(self) -> str | None:
+        return pending.get_mark(self._session, LEARNED)
+
     def pending(self) -> PendingNotes:
         return pending.load_pending(self._session)
 
@@ -331,12 +340,15 @@ class SqlLinkStore:
         fingerprint: str,
         everything: bool,
         word_stats: str | None = None,
+        learned: str | None = None,
     ) -> None:
         pending.clear_pending(self._session, covered)
         pending.replace_checks(self._session, checks, everything=everything)
         pending.set_mark(self._session, FINGERPRINT, fingerprint)
         if word_stats is not None:
             pending.set_mark(self._session, WORD_STATS, word_stats)
+        if learned is not None:
+            pending.set_mark(self._session, LEARNED, learned)
 
     def people(self) -> Mapping[str, str | None]:
         return {p.nick: p.name for p in self._session.scalars(select(PersonRow))}

@@ -87,6 +87,18 @@ class Link:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class LinkDecision:
+    """A person's decision on a suggested candidate link: its key, the status given and
+    the evidence the suggestion had (what :mod:`syncsvc.reconcile.learning` learns from)."""
+
+    action_id: int
+    kind: LinkKind
+    id: str
+    status: LinkStatus
+    evidence: str
+
+
 _EDGE_FIELDS = ("change", "kind", "id", "source", "relation", "confidence", "evidence")
 
 

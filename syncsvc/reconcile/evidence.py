@@ -78,6 +78,9 @@ def score_candidate(
     if extra:
         matched = ", ".join(f"{shown.get(w, w)} {mine[w]:.1f}" for w in extra)
         said.append(f"body words [{matched}] cover {in_body:.2f} of the action")
+    if weights.learned and (less := [w for w in (*common, *extra) if w in weights.learned]):
+        taught = ", ".join(f"{shown.get(w, w)} x{weights.learned[w]:.2f}" for w in less)
+        said.append(f"weighing less after rejected suggestions [{taught}]")
     evidence = (
         f"{'; '.join(said)}; owner {owner or 'none'}; {where}"
         f"; type {hint.label if hint else 'none'}; score {score:.2f}"

@@ -13,7 +13,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import snowballstemmer
@@ -144,11 +144,23 @@ class WordWeights:
     uses weighs ``ln(N + 2)``. The stop words of a team come from its own records.
     """
 
-    def __init__(self, frequencies: Mapping[str, int], records: int) -> None:
+    def __init__(
+        self,
+        frequencies: Mapping[str, int],
+        records: int,
+        learned: Mapping[str, float] | None = None,
+    ) -> None:
         self.records = records
         self.unknown = math.log(records + 2)
         self.idf = _Weights({w: math.log((records + 1) / n) for w, n in frequencies.items()})
         self.idf.unknown = self.unknown
+        # Words the team's rejections taught to weigh less (see syncsvc.reconcile.learning):
+        # stem → the factor its weight is multiplied by.
+        self.learned: Mapping[str, float] = learned or {}
+        # A learned word weighs less but is still a word: never under the stop weight.
+        for word, factor in self.learned.items():
+            weight = self.idf[word]
+            self.idf[word] = max(min(weight, STOP_WEIGHT), weight * factor)
 
     @classmethod
     def count(cls, records: Iterable[frozenset[str]]) -> WordWeights:
@@ -249,10 +261,12 @@ class WordStats:
     frequencies: Mapping[str, int]
     records: int
     people: frozenset[str]
+    #: What the team's decisions taught (stem → weight factor); not kept with the counts.
+    learned: Mapping[str, float] = field(default_factory=dict, compare=False)
 
     def weights(self) -> WordWeights:
-        """The word weights these statistics give."""
-        return WordWeights(self.frequencies, self.records)
+        """The word weights these statistics give, with the learned factors applied."""
+        return WordWeights(self.frequencies, self.records, self.learned)
 
     def to_json(self) -> str:
         """The statistics as JSON text (sorted: the same statistics, the same text)."""

@@ -24,6 +24,7 @@ from syncsvc.domain import (
     CurrentState,
     Identity,
     Link,
+    LinkDecision,
     LogDue,
     Pending,
     PendingNotes,
@@ -421,6 +422,15 @@ class LinkStore(Protocol):
         every project the stored records name. Cheap: a few aggregate queries."""
         ...
 
+    def link_decisions(self) -> Sequence[LinkDecision]:
+        """People's decisions on suggested candidate links (confirmed or rejected), with
+        the evidence the suggestion had: what :mod:`syncsvc.reconcile.learning` learns from."""
+        ...
+
+    def learned_mark(self) -> str | None:
+        """The digest of the learned word factors the last relink used, if any."""
+        ...
+
     def pending(self) -> PendingNotes:
         """The notes writers left for the next relink."""
         ...
@@ -451,10 +461,11 @@ class LinkStore(Protocol):
         fingerprint: str,
         everything: bool,
         word_stats: str | None = None,
+        learned: str | None = None,
     ) -> None:
         """Delete the ``covered`` notes, set each judged action's recheck time (with
         ``everything``, drop the others') and store ``fingerprint`` (and ``word_stats``
-        when given)."""
+        and the ``learned`` factors' digest when given)."""
         ...
 
 

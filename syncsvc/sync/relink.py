@@ -33,7 +33,7 @@ import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 
 from syncsvc.config import STALL_DAYS, SUGGEST_THRESHOLD
@@ -64,6 +64,7 @@ from syncsvc.reconcile.footers import (
 )
 from syncsvc.reconcile.groups import RARE_PHRASE, author_key, group_keys
 from syncsvc.reconcile.identities import learn_identities as learn
+from syncsvc.reconcile.learning import digest, factors, learn_words
 from syncsvc.reconcile.owner_match import launchpad_owner_match
 from syncsvc.reconcile.state import assess
 from syncsvc.reconcile.transitions import plan_transitions
@@ -421,7 +422,11 @@ def relink(
     kept = store.word_stats()
     renew = store.fingerprint() != stamp or PendingKind.ALL in noted
     stats = None if kept is None or renew else WordStats.from_json(kept)
-    full = full or dry_run or stats is None
+    # What people's decisions on suggestions taught: when it changes, every commitment's
+    # candidates are scored again (the word statistics stay).
+    taught, last = factors(learn_words(store.link_decisions())), store.learned_mark()
+    lesson = digest(taught) if taught or last is not None else None
+    full = full or dry_run or stats is None or lesson != last
     learned: set[str] = set()
     changes: Sequence[ChangeFacts] | None = None
     bugs: Sequence[Bug] | None = None
@@ -437,6 +442,7 @@ def relink(
         changes = store.changes() if changes is None else changes
         bugs = store.bugs() if bugs is None else bugs
         stats = word_stats(changes, bugs, store.identities(), team_projects)
+    stats = replace(stats, learned=taught)
     if full:
         actions = store.actions()
     else:
@@ -451,7 +457,7 @@ def relink(
             changes=changes,
         )
         if not covered:
-            store.settle(pending, {}, fingerprint=stamp, everything=False)
+            store.settle(pending, {}, fingerprint=stamp, everything=False, learned=lesson)
             return RelinkReport(0, 0, 0, 0, full=False, covered=0)
         actions = store.actions(covered)
     ids = [a.id for a in actions]
@@ -520,6 +526,7 @@ def relink(
         fingerprint=stamp,
         everything=full,
         word_stats=stats.to_json() if fresh else None,
+        learned=lesson,
     )
     return RelinkReport(
         applied.added,

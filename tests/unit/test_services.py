@@ -136,7 +136,13 @@ class FakeLinkStore:
     def pending(self):
         return PendingNotes()
 
-    def settle(self, covered, checks, *, fingerprint, everything, word_stats=None):
+    def link_decisions(self):
+        return []
+
+    def learned_mark(self):
+        return None
+
+    def settle(self, covered, checks, *, fingerprint, everything, word_stats=None, learned=None):
         self.log.append("settle")
 
     def event_start(self):
