@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import typer
 from rich.text import Text
@@ -15,7 +15,11 @@ from syncsvc.cli.context import AppContext
 from syncsvc.cli.render.text import t
 from syncsvc.domain import LinkStatus, QueuedLink
 from syncsvc.models import db
+from syncsvc.models.link_store import link_decisions
 from syncsvc.models.review_queue import review_queue
+
+if TYPE_CHECKING:
+    from syncsvc.reconcile.learning import LearnedWord
 
 #: One key per decision; ``s`` leaves the link suggested, ``q`` (or the end of input) stops.
 DECISIONS = {"y": LinkStatus.CONFIRMED, "n": LinkStatus.REJECTED}
@@ -48,6 +52,15 @@ def queue(app_ctx: AppContext, limit: int | None) -> list[QueuedLink]:
     """The suggested links waiting for a person (see :func:`review_queue`)."""
     with db.read_scope(app_ctx.engine()) as session:
         return review_queue(session, limit=limit)
+
+
+def learned(app_ctx: AppContext) -> tuple[LearnedWord, ...]:
+    """The words people's rejections taught to weigh less (see
+    :mod:`syncsvc.reconcile.learning`), as the next relink uses them."""
+    from syncsvc.reconcile.learning import learn_words  # the stemmer: this command's alone
+
+    with db.read_scope(app_ctx.engine()) as session:
+        return learn_words(link_decisions(session))
 
 
 def read_key(stream: TextIO) -> str | None:

@@ -101,6 +101,32 @@ def link_review(
         edits.relink_after_change(app_ctx, wait=wait, same_settings=True)
 
 
+@link_app.command("learned", epilog="Example: syncsvc link learned --format json")
+def link_learned(ctx: typer.Context, fmt: DetailFormatOption = DetailFormat.TABLE) -> None:
+    """List the words that weigh less in suggestions because people rejected suggestions
+    that matched them.
+
+    A word matched by rejected suggestions of 2 or more commitments weighs (confirmed +
+    1) / (rejected + 1) of its weight, never less than a quarter; each suggestion's
+    evidence names such words. Decisions are read from the database: the next relink
+    uses the same list.
+    """
+    from syncsvc.cli import review
+    from syncsvc.cli.render import as_json, tables
+
+    app_ctx = app_context(ctx)
+    found = review.learned(app_ctx)
+    if fmt is DetailFormat.JSON:
+        as_json.learned_words(app_ctx.out, found)
+    elif not found:
+        app_ctx.out.print(
+            "Nothing learned yet: a word weighs less once rejected suggestions of 2"
+            " commitments matched it."
+        )
+    else:
+        tables.learned_words(app_ctx.out, found)
+
+
 @link_app.command("refresh", epilog="Example: syncsvc link refresh --full")
 def link_refresh(
     ctx: typer.Context,

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # types only: `status` prints without loading the mapped tabl
     from syncsvc.models.link_store import StateChange
     from syncsvc.models.link_view import LinkView
     from syncsvc.reconcile.drift import DriftItem  # the reconciler is `drift`'s alone
+    from syncsvc.reconcile.learning import LearnedWord
 
 
 def print_json(console: Console, data: JSONValue) -> None:
@@ -227,3 +228,19 @@ def review_queue(console: Console, items: Sequence[QueuedLink]) -> None:
             for item in items
         ],
     )
+
+
+def learned_words(console: Console, found: Sequence[LearnedWord]) -> None:
+    """The JSON array of `link learned --format json`, by word."""
+    rows: list[JSONValue] = [
+        {
+            "word": w.shown,
+            "stem": w.stem,
+            "rejected": w.rejected,
+            "confirmed": w.confirmed,
+            "factor": w.factor,
+            "rejected_links": list(w.rejected_links),
+        }
+        for w in found
+    ]
+    print_json(console, rows)

@@ -18,6 +18,7 @@ from syncsvc.report.status import StatusReport, item_line, sections, suggested_l
 if TYPE_CHECKING:  # types only: `status` prints without loading the sync
     from syncsvc.domain import StoredAction, StoredDecision, StoredEvent, StoredIdentity
     from syncsvc.models.link_view import LinkView
+    from syncsvc.reconcile.learning import LearnedWord
     from syncsvc.sync.engine import SyncReport
 
 
@@ -132,6 +133,15 @@ def decisions(console: Console, found: Sequence[StoredDecision]) -> None:
     table = _table("Event", "Topic", "Decision")
     for d in found:
         table.add_row(t(d.event), t(d.topic), t(d.text))
+    console.print(table)
+
+
+def learned_words(console: Console, found: Sequence[LearnedWord]) -> None:
+    """The words that weigh less after rejected suggestions, with the decisions behind them."""
+    table = _table("Word", "Rejected", "Confirmed", "Weight x", "Rejected links (action:kind:id)")
+    for w in found:
+        links = ", ".join(w.rejected_links)
+        table.add_row(t(w.shown), str(w.rejected), str(w.confirmed), f"{w.factor:.2f}", t(links))
     console.print(table)
 
 
