@@ -7,9 +7,9 @@ modules move.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from linking_score import Suggestion
@@ -28,7 +28,10 @@ from syncsvc.domain import (
     Footers,
     Identity,
     Link,
+    LinkDecision,
     LinkKind,
+    LinkSource,
+    LinkStatus,
     Ref,
     RefKind,
     StoredAction,
@@ -38,8 +41,9 @@ from syncsvc.reconcile import evidence as _evidence
 from syncsvc.reconcile import weights as _weights
 from syncsvc.reconcile.candidates import CandidatePool
 from syncsvc.reconcile.diff import diff
+from syncsvc.reconcile.learning import factors, learn_words
 from syncsvc.reconcile.weights import STOP_WEIGHT as STOP
-from syncsvc.reconcile.weights import words
+from syncsvc.reconcile.weights import word_stats, words
 
 # --- end of project imports
 
@@ -219,6 +223,59 @@ def suggest(run: EventRun, threshold: float) -> list[Suggestion]:
         )
         for link in plan.add
     ]
+
+
+def plan_links(
+    run: EventRun,
+    threshold: float,
+    *,
+    decided: Sequence[Link] = (),
+    learned: Mapping[str, float] | None = None,
+) -> list[Link]:
+    """The links ``diff`` adds for one event, given people's ``decided`` links (stored,
+    never changed) and the word factors ``learned`` from them (a relink's statistics)."""
+    stats = word_stats(run.changes, run.bugs, run.identities, run.team_projects)
+    plan = diff(
+        run.actions,
+        run.changes,
+        run.bugs,
+        [],
+        run.identities,
+        list(decided),
+        team_projects=run.team_projects,
+        event_start=run.event_start,
+        threshold=threshold,
+        topic_refs=run.topic_refs,
+        stats=replace(stats, learned=dict(learned or {})),
+    )
+    return list(plan.add)
+
+
+def decision_of(link: Link, right: bool) -> Link:
+    """``link`` as a person decided it: confirmed when ``right``, else rejected."""
+    return replace(link, status=LinkStatus.CONFIRMED if right else LinkStatus.REJECTED)
+
+
+def learned_from(decided: Sequence[Link]) -> dict[str, float]:
+    """The word factors a relink learns from these decided candidate links."""
+    found = [
+        LinkDecision(d.action_id, d.kind, d.id, d.status, d.evidence)
+        for d in decided
+        if d.source is LinkSource.CANDIDATE
+    ]
+    return factors(learn_words(found))
+
+
+def as_suggestion(link: Link, run: EventRun) -> Suggestion:
+    """A planned link named back as the scoring names it."""
+    return Suggestion(
+        commitment=run.commitment_of[link.action_id],
+        kind=link.kind.value,
+        ident=_ident(link, run),
+        confidence=link.confidence,
+        source=link.source.value,
+        evidence=link.evidence,
+    )
 
 
 def candidate_rows(run: EventRun) -> list[tuple[Suggestion, tuple[float, ...]]]:

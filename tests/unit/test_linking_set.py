@@ -464,3 +464,24 @@ def test_fit_holds_a_fixed_weight_and_fits_the_others() -> None:
     assert held[2] > 0
     assert free[2] > 0
     assert fit_linking.log_loss(x, y, held)[0] >= fit_linking.log_loss(x, y, free)[0] - 1e-9
+
+
+@needs_history
+def test_bench_learning_without_decisions_is_the_plain_plan(data) -> None:
+    """With no decision, the relink's statistics plan exactly what bench_linking plans;
+    the reviewer's decisions teach each team from its own suggestions only."""
+    sys.path.insert(0, str(TESTS.parent / "benchmarks"))
+    import bench_learning  # noqa: PLC0415
+
+    runs = linking_runs.build_runs(data)
+    for run in runs[:2]:
+        plain = linking_runs.suggest(run, 0.5)
+        planned = [linking_runs.as_suggestion(x, run) for x in linking_runs.plan_links(run, 0.5)]
+        assert planned == plain
+    all_truths = linking_score.truths(data)
+    tuning = [c for c, t in all_truths.items() if t.split == "tuning"]
+    before, after, learned = bench_learning.measure(
+        runs, all_truths, 0.5, teach=tuning, measured=tuning
+    )
+    assert before.suggestions >= after.suggestions
+    assert set(learned) <= {"cinder", "glance", "manila"}
