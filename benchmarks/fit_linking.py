@@ -62,14 +62,17 @@ def fit(
     penalty: float,
     rounds: int = 50,
     fixed: Mapping[str, float] | None = None,
+    names: Sequence[str] = NAMES,
 ) -> np.ndarray:
     """Logistic regression weights (bias first) by Newton's method with an L2 penalty;
-    the features named in ``fixed`` keep the weight given there (an offset, not fitted)."""
+    the features named in ``fixed`` keep the weight given there (an offset, not fitted).
+    ``names``: the bias's and the columns' names (more columns than the shipped six for a
+    feature being measured: benchmarks/probe_linking.py)."""
     fixed = fixed or {}
-    free = [n for n, name in enumerate(NAMES[1:]) if name not in fixed]
+    free = [n for n, name in enumerate(names[1:]) if name not in fixed]
     offset = np.zeros(len(x))
     for name, value in fixed.items():
-        offset += value * x[:, NAMES.index(name) - 1]
+        offset += value * x[:, names.index(name) - 1]
     design = np.hstack([np.ones((len(x), 1)), x[:, free]])
     weights = np.zeros(design.shape[1])
     ridge = penalty * np.eye(design.shape[1])
@@ -79,7 +82,7 @@ def fit(
         gradient = design.T @ (p - y) + ridge @ weights
         hessian = design.T @ (design * (p * (1 - p))[:, None]) + ridge
         weights -= np.linalg.solve(hessian, gradient)
-    found = np.array([weights[0], *(fixed.get(name, 0.0) for name in NAMES[1:])])
+    found = np.array([weights[0], *(fixed.get(name, 0.0) for name in names[1:])])
     found[[n + 1 for n in free]] = weights[1:]
     return found
 

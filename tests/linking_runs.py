@@ -7,7 +7,7 @@ modules move.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -24,6 +24,7 @@ from syncsvc.domain import (
     Bug,
     BugTask,
     Change,
+    ChangeFacts,
     ChangeStatus,
     Footers,
     Identity,
@@ -37,13 +38,15 @@ from syncsvc.domain import (
     StoredAction,
     message_body,
 )
+from syncsvc.domain.keys import repo_name
 from syncsvc.reconcile import evidence as _evidence
 from syncsvc.reconcile import weights as _weights
 from syncsvc.reconcile.candidates import CandidatePool
 from syncsvc.reconcile.diff import diff
+from syncsvc.reconcile.evidence import Candidate
 from syncsvc.reconcile.learning import factors, learn_words
 from syncsvc.reconcile.weights import STOP_WEIGHT as STOP
-from syncsvc.reconcile.weights import word_stats, words
+from syncsvc.reconcile.weights import body_words, bug_words, change_words, word_stats, words
 
 # --- end of project imports
 
@@ -338,3 +341,71 @@ def model_weights(values: Sequence[float]) -> Iterator[None]:
             for module in modules:
                 if hasattr(module, name):
                     setattr(module, name, value)
+
+
+#: A rescoring: the pool, the action and every candidate the pool ranks for it (best
+#: first) → a new score for each candidate, in the same order.
+Rescore = Callable[[CandidatePool, StoredAction, tuple[Candidate, ...]], Sequence[float]]
+
+
+@contextmanager
+def rescored(rescore: Rescore) -> Iterator[None]:
+    """Run the reconciler with each action's candidates rescored inside the block (for
+    measuring a feature read from the whole ranking without building it into the
+    reconciler: benchmarks/probe_linking.py): the pool ranks every candidate, ``rescore``
+    gives each a new score, and the ranking is re-sorted (ties keep the pool's order) and
+    cut at the caller's limit. The pool's own scorer is put back on exit."""
+    scorer = CandidatePool.score
+
+    def score(
+        pool: CandidatePool, action: StoredAction, since: date | None, *, limit: int | None = None
+    ) -> tuple[Candidate, ...]:
+        found = scorer(pool, action, since)
+        new = [
+            replace(c, score=s) for c, s in zip(found, rescore(pool, action, found), strict=True)
+        ]
+        ranked = [new[n] for n in sorted(range(len(new)), key=lambda n: (-new[n].score, n))]
+        return tuple(ranked if limit is None else ranked[:limit])
+
+    CandidatePool.score = score  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        CandidatePool.score = scorer  # type: ignore[method-assign]
+
+
+def query_words(pool: CandidatePool, action: StoredAction) -> dict[str, float]:
+    """The action's words with the weights the pool ranks it by (people's names and the
+    team's stop words left out)."""
+    drop = pool.people() | {o.casefold() for o in action.owners}
+    mine = words(f"{action.text} {action.topic}", drop=drop)
+    return {w: v for w in mine if (v := pool.weight(w)) >= STOP}
+
+
+class Records:
+    """A pool's records by the id a candidate names them with, and their words (cached)."""
+
+    def __init__(self, pool: CandidatePool) -> None:
+        self.changes = {str(c.number): c for c in pool.changes}
+        self.bugs = {str(b.bug_id): b for b in pool.bugs}
+        self._words: dict[tuple[LinkKind, str, bool], frozenset[str]] = {}
+
+    def words(self, found: Candidate, *, body: bool = False) -> frozenset[str]:
+        """The words a candidate's record is matched on (``body``: with its commit-message
+        body's other words)."""
+        key = (found.kind, found.id, body)
+        if (mine := self._words.get(key)) is None:
+            if found.kind is LinkKind.CHANGE:
+                change = self.changes[found.id]
+                mine = change_words(change)
+                mine = mine | body_words(change, mine) if body else mine
+            else:
+                mine = bug_words(self.bugs[found.id])
+            self._words[key] = mine
+        return mine
+
+
+def team_changes(pool: CandidatePool) -> list[ChangeFacts]:
+    """The pool's changes in the team's repositories."""
+    team = {repo_name(p) for p in pool.team_projects}
+    return [c for c in pool.changes if repo_name(c.project) in team]
