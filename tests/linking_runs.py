@@ -215,17 +215,7 @@ def suggest(run: EventRun, threshold: float) -> list[Suggestion]:
         threshold=threshold,
         topic_refs=run.topic_refs,
     )
-    return [
-        Suggestion(
-            commitment=run.commitment_of[link.action_id],
-            kind=link.kind.value,
-            ident=_ident(link, run),
-            confidence=link.confidence,
-            source=link.source.value,
-            evidence=link.evidence,
-        )
-        for link in plan.add
-    ]
+    return [as_suggestion(link, run) for link in plan.add]
 
 
 def plan_links(

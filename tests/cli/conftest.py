@@ -3,6 +3,7 @@ imported, after `syncsvc demo`), a runner, the example file; HTTP retries that n
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from typer.testing import CliRunner
 
 from syncsvc.adapters.http import no_wait
 from syncsvc.cli import wiring
+from syncsvc.cli.commands.demo import DEMO_GERRIT_PROJECTS, DEMO_LAUNCHPAD_PROJECTS
 
 
 @pytest.fixture(autouse=True)
@@ -58,4 +60,15 @@ def example(tmp_path: Path) -> Path:
     """The bundled example summary as a file."""
     path = tmp_path / "example.html"
     path.write_bytes(EXAMPLE)
+    return path
+
+
+@pytest.fixture
+def demo_team_config(tmp_path: Path) -> Path:
+    """A config naming the demo's projects, as the team running the demo would have."""
+    path = tmp_path / "syncsvc.toml"
+    path.write_text(
+        f"[launchpad]\nprojects = {json.dumps(DEMO_LAUNCHPAD_PROJECTS)}\n"
+        f"[gerrit]\nprojects = {json.dumps(DEMO_GERRIT_PROJECTS)}\n"
+    )
     return path

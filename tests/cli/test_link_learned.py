@@ -9,18 +9,12 @@ import pytest
 from typer.testing import CliRunner
 
 from syncsvc.cli.app import app
-from syncsvc.cli.commands.demo import DEMO_GERRIT_PROJECTS, DEMO_LAUNCHPAD_PROJECTS
 
 
 @pytest.fixture
-def team_config(tmp_path: Path) -> Path:
-    """A config naming the demo's projects, as the team running the demo would have."""
-    path = tmp_path / "syncsvc.toml"
-    path.write_text(
-        f"[launchpad]\nprojects = {json.dumps(DEMO_LAUNCHPAD_PROJECTS)}\n"
-        f"[gerrit]\nprojects = {json.dumps(DEMO_GERRIT_PROJECTS)}\n"
-    )
-    return path
+def team_config(demo_team_config: Path) -> Path:
+    """The demo team's config (see conftest)."""
+    return demo_team_config
 
 
 def cli(db_url: str, config: Path, *args: str):
