@@ -8,6 +8,7 @@ reads are selected, and the window is applied in SQL.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
@@ -16,11 +17,13 @@ from sqlalchemy import (
     Connection,
     Date,
     Integer,
+    Select,
     String,
     and_,
     case,
     column,
     func,
+    literal,
     or_,
     select,
     table,
@@ -100,6 +103,8 @@ _TASKS = table(
 _SYNC_STATE = table("sync_state", column("last_run_at", _TIME))
 #: ``artifact_history.field`` of a status change (``HistoryField.STATUS``).
 _STATUS_FIELD = "status"
+#: ``links.status`` of a confirmed link (``LinkStatus.CONFIRMED``).
+_CONFIRMED = "confirmed"
 
 
 class StatusAction(NamedTuple):
@@ -176,6 +181,7 @@ def status_inputs(
     until: datetime,
     owner: str | None = None,
     topic: str | None = None,
+    texts: bool = True,
 ) -> StatusInputs:
     """Actions, their links, states now and at ``since``, observed history, new links,
     and the changes and bug tasks whose remote dates may add history.
@@ -183,18 +189,12 @@ def status_inputs(
     ``owner`` and ``topic`` filter the actions in SQL, as ``repo.list_actions`` does.
     Every query selects only the columns a status report reads (no ORM objects), and
     the window is applied in SQL: at 10,000 commitments this is what keeps `status`
-    quick.
+    quick. Without ``texts`` the actions carry no topic, text or owners: a report that
+    shows only some of them reads those with :func:`action_texts`.
     """
     since, until = require_aware(since, "since"), require_aware(until, "until")
-    links, history = _LINKS.c, _HISTORY.c
-    new_links = {
-        (action_id, str(kind), ref_id)
-        for action_id, kind, ref_id in sql.execute(
-            select(links.action_id, links.kind, links.ref_id).where(
-                links.created_at >= since, links.created_at <= until
-            )
-        ).all()
-    }
+    history = _HISTORY.c
+    links, new_links = _links(sql, since, until)
     seen = (
         select(history.artifact_key, history.field, history.new_value, history.changed_at)
         .where(
@@ -220,8 +220,8 @@ def status_inputs(
         or_(*(and_(d >= since, d <= until) for d in dates))
     )
     return StatusInputs(
-        _actions(sql, owner=owner, topic=topic),
-        list(map(StatusLink._make, sql.execute(_ALL_LINKS).all())),
+        _actions(sql, owner=owner, topic=topic, texts=texts),
+        links,
         *_states(sql, since),
         observed,
         new_links,
@@ -231,53 +231,134 @@ def status_inputs(
     )
 
 
-_ALL_LINKS = select(_LINKS.c.action_id, _LINKS.c.kind, _LINKS.c.ref_id, _LINKS.c.status).order_by(
-    _LINKS.c.action_id, _LINKS.c.kind, _LINKS.c.ref_id
-)
+def _links(
+    sql: Connection, since: datetime, until: datetime
+) -> tuple[list[StatusLink], set[tuple[int, str, str]]]:
+    """The confirmed links (the only ones a report shows as work) and those created in
+    ``[since, until]`` whatever their status, in (action, kind, id) order; and the keys of
+    the latter.
+
+    One read of both: the report asks a new link's status (confirmed, suggested) and
+    every confirmed link's artifact, never the status of an older suggestion.
+    """
+    links = _LINKS.c
+    new = and_(links.created_at >= since, links.created_at <= until)
+    rows = sql.execute(
+        select(links.action_id, links.kind, links.ref_id, links.status, case((new, 1), else_=0))
+        .where(or_(links.status == _CONFIRMED, new))
+        .order_by(links.action_id, links.kind, links.ref_id)
+    ).all()
+    created = {(action_id, kind, ref_id) for action_id, kind, ref_id, _, is_new in rows if is_new}
+    return [StatusLink(*row[:4]) for row in rows], created
 
 
-def _actions(sql: Connection, *, owner: str | None, topic: str | None) -> list[StatusAction]:
+def _actions(
+    sql: Connection, *, owner: str | None, topic: str | None, texts: bool
+) -> list[StatusAction]:
     """The current actions (of ``owner``, in topics matching ``topic``), by id, with
-    their owners.
+    their topic's day and, if ``texts``, their topic, text and owners (else empty: see
+    :func:`action_texts`).
 
     By id, not in ``repo.list_actions`` order: the report orders by id, and the id order
-    is the table's own, so SQLite sorts nothing. Owners are read for every action (the
+    is the table's own, so SQLite sorts nothing. Topics and their days are read apart
+    (a few hundred rows, not one date per action). Owners are read for every action (the
     removed ones' are a few rows more than a join to ``actions`` would keep).
     """
     actions, topics, days = _ACTIONS.c, _TOPICS.c, _DAYS.c
-    owners_, people = _OWNERS.c, _PEOPLE.c
-    stmt = (
-        select(actions.id, topics.title, actions.text, days.date)
-        .select_from(
-            _ACTIONS.join(_TOPICS, actions.topic_id == topics.id).outerjoin(
-                _DAYS, topics.day_id == days.id
-            )
+    titles: dict[int, str] = {}
+    day_of: dict[int, date | None] = {}
+    for topic_id, title, day in sql.execute(
+        select(topics.id, topics.title, days.date).select_from(
+            _TOPICS.outerjoin(_DAYS, topics.day_id == days.id)
         )
-        .where(actions.removed_at.is_(None))
-    )
+    ).all():
+        titles[topic_id], day_of[topic_id] = title, day
+    columns = (actions.id, actions.topic_id, actions.text if texts else literal(""))
+    stmt = select(*columns).where(actions.removed_at.is_(None))
     if owner is not None:
-        owned = (
-            select(owners_.action_id)
-            .select_from(_OWNERS.join(_PEOPLE, owners_.person_id == people.id))
-            .where(func.lower(people.nick) == owner.lower())
-        )
-        stmt = stmt.where(actions.id.in_(owned))
+        stmt = stmt.where(actions.id.in_(_owned_by(owner)))
     if topic is not None:
-        stmt = stmt.where(func.lower(topics.title).contains(topic.lower(), autoescape=True))
+        matching = select(topics.id).where(
+            func.lower(topics.title).contains(topic.lower(), autoescape=True)
+        )
+        stmt = stmt.where(actions.topic_id.in_(matching))
     found = sql.execute(stmt.order_by(actions.id)).all()
-    owners: dict[int, list[str]] = {}
+    no_owners: tuple[str, ...] = ()
+    if not texts:
+        return [
+            StatusAction(action_id, "", "", no_owners, day_of[topic_id])
+            for action_id, topic_id, _ in found
+            if topic_id in titles  # an inner join to topics, as before
+        ]
+    owners = _owners(sql, None)
+    return [
+        StatusAction(
+            action_id, titles[topic_id], text, owners.get(action_id, no_owners), day_of[topic_id]
+        )
+        for action_id, topic_id, text in found
+        if topic_id in titles
+    ]
+
+
+def _owned_by(owner: str) -> Select[tuple[int]]:
+    owners_, people = _OWNERS.c, _PEOPLE.c
+    return (
+        select(owners_.action_id)
+        .select_from(_OWNERS.join(_PEOPLE, owners_.person_id == people.id))
+        .where(func.lower(people.nick) == owner.lower())
+    )
+
+
+def _owners(sql: Connection, ids: Sequence[int] | None) -> dict[int, tuple[str, ...]]:
+    """The owners' nicks of the actions ``ids`` (``None``: of every action), in order."""
+    owners_, people = _OWNERS.c, _PEOPLE.c
     nicks = (
         select(owners_.action_id, people.nick)
         .select_from(_OWNERS.join(_PEOPLE, owners_.person_id == people.id))
         .order_by(owners_.action_id, owners_.position)
     )
+    if ids is not None:
+        nicks = nicks.where(owners_.action_id.in_(ids))
+    owners: dict[int, list[str]] = {}
     for action_id, nick in sql.execute(nicks).all():
         owners.setdefault(action_id, []).append(nick)
+    return {action_id: tuple(names) for action_id, names in owners.items()}
+
+
+#: Ids per statement when reading the shown actions' texts: well under any database's
+#: limit on bound parameters (SQLite's is 32,766 since 3.32, 999 before).
+_IDS_PER_READ = 900
+
+
+class ActionText(NamedTuple):
+    """What a shown commitment's line needs beyond its id: topic, text, owners."""
+
+    topic: str
+    text: str
+    owners: tuple[str, ...]
+
+
+def action_texts(sql: Connection, ids: Collection[int]) -> dict[int, ActionText]:
+    """The topic, text and owners of the actions ``ids`` (those that exist).
+
+    A report in a human format shows about one commitment in five of a large store (what
+    moved, and the oldest few of the rest): reading the text and owners of only those
+    spares most of the rows :func:`status_inputs` would read with ``texts``.
+    """
+    actions, topics = _ACTIONS.c, _TOPICS.c
+    wanted = sorted(ids)
+    found: dict[int, ActionText] = {}
     no_owners: tuple[str, ...] = ()
-    return [
-        StatusAction(action_id, title, text, tuple(owners.get(action_id, no_owners)), day)
-        for action_id, title, text, day in found
-    ]
+    for start in range(0, len(wanted), _IDS_PER_READ):
+        chunk = wanted[start : start + _IDS_PER_READ]
+        owners = _owners(sql, chunk)
+        for action_id, title, text in sql.execute(
+            select(actions.id, topics.title, actions.text)
+            .select_from(_ACTIONS.join(_TOPICS, actions.topic_id == topics.id))
+            .where(actions.id.in_(chunk))
+        ).all():
+            found[action_id] = ActionText(title, text, owners.get(action_id, no_owners))
+    return found
 
 
 def _states(
