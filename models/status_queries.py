@@ -251,7 +251,7 @@ def _links(
         .order_by(links.action_id, links.kind, links.ref_id)
     ).all()
     created = {(action_id, kind, ref_id) for action_id, kind, ref_id, _, is_new in rows if is_new}
-    return [StatusLink(*row[:4]) for row in rows], created
+    return [StatusLink(a, kind, ref_id, status) for a, kind, ref_id, status, _ in rows], created
 
 
 def _actions(
