@@ -8,20 +8,13 @@ Core connection.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection
 
 from syncsvc.cli.context import AppContext
 from syncsvc.models import db
-from syncsvc.models.status_queries import (
-    ActionText,
-    StatusInputs,
-    action_texts,
-    last_sync_run,
-    status_inputs,
-)
+from syncsvc.models.status_queries import StatusInputs, last_sync_run, status_inputs
 from syncsvc.report.service import StatusReader, status_report
 from syncsvc.report.status import MeetingSlot, StatusReport
 
@@ -36,20 +29,9 @@ class SqlStatusReader:
         return last_sync_run(self._connection)
 
     def status_inputs(
-        self,
-        *,
-        since: datetime,
-        until: datetime,
-        owner: str | None,
-        topic: str | None,
-        texts: bool = True,
+        self, *, since: datetime, until: datetime, owner: str | None, topic: str | None
     ) -> StatusInputs:
-        return status_inputs(
-            self._connection, since=since, until=until, owner=owner, topic=topic, texts=texts
-        )
-
-    def action_texts(self, ids: Collection[int]) -> dict[int, ActionText]:
-        return action_texts(self._connection, ids)
+        return status_inputs(self._connection, since=since, until=until, owner=owner, topic=topic)
 
     @staticmethod
     def _implements_the_port(connection: Connection) -> StatusReader:
@@ -57,11 +39,9 @@ class SqlStatusReader:
 
 
 def status(
-    app_ctx: AppContext, since: str, *, owner: str | None, topic: str | None, full: bool = True
+    app_ctx: AppContext, since: str, *, owner: str | None, topic: str | None
 ) -> StatusReport:
-    """What moved since ``since``, for the actions of ``owner`` and ``topic``; unless
-    ``full``, with the text of only the items a summary shows (see
-    :func:`~syncsvc.report.service.status_report`)."""
+    """What moved since ``since``, for the actions of ``owner`` and ``topic``."""
     meeting = app_ctx.config.meeting
     slot = (
         MeetingSlot.parse(meeting.weekday, meeting.time)
@@ -71,5 +51,5 @@ def status(
     with db.read_connection(app_ctx.engine()) as connection:
         return status_report(
             SqlStatusReader(connection), since, now=datetime.now(UTC), meeting=slot, owner=owner,
-            topic=topic, full=full,
+            topic=topic,
         )  # fmt: skip

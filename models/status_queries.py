@@ -8,24 +8,20 @@ reads are selected, and the window is applied in SQL.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import (
-    BindParameter,
     Connection,
     Date,
     Integer,
     Select,
     String,
     and_,
-    bindparam,
     case,
     column,
     func,
-    literal,
     or_,
     select,
     table,
@@ -183,7 +179,6 @@ def status_inputs(
     until: datetime,
     owner: str | None = None,
     topic: str | None = None,
-    texts: bool = True,
 ) -> StatusInputs:
     """Actions, their links, states now and at ``since``, observed history, new links,
     and the changes and bug tasks whose remote dates may add history.
@@ -191,8 +186,7 @@ def status_inputs(
     ``owner`` and ``topic`` filter the actions in SQL, as ``repo.list_actions`` does.
     Every query selects only the columns a status report reads (no ORM objects), and
     the window is applied in SQL: at 10,000 commitments this is what keeps `status`
-    quick. Without ``texts`` the actions carry no topic, text or owners: a report that
-    shows only some of them reads those with :func:`action_texts`.
+    quick.
     """
     since, until = require_aware(since, "since"), require_aware(until, "until")
     history = _HISTORY.c
@@ -222,7 +216,7 @@ def status_inputs(
         or_(*(and_(d >= since, d <= until) for d in dates))
     )
     return StatusInputs(
-        _actions(sql, owner=owner, topic=topic, texts=texts),
+        _actions(sql, owner=owner, topic=topic),
         links,
         *_states(sql, since),
         observed,
@@ -254,12 +248,9 @@ def _links(
     return [StatusLink(a, kind, ref_id, status) for a, kind, ref_id, status, _ in rows], created
 
 
-def _actions(
-    sql: Connection, *, owner: str | None, topic: str | None, texts: bool
-) -> list[StatusAction]:
+def _actions(sql: Connection, *, owner: str | None, topic: str | None) -> list[StatusAction]:
     """The current actions (of ``owner``, in topics matching ``topic``), by id, with
-    their topic's day and, if ``texts``, their topic, text and owners (else empty: see
-    :func:`action_texts`).
+    their topic, text, owners and topic's day.
 
     By id, not in ``repo.list_actions`` order: the report orders by id, and the id order
     is the table's own, so SQLite sorts nothing. Topics and their days are read apart
@@ -275,8 +266,7 @@ def _actions(
         )
     ).all():
         titles[topic_id], day_of[topic_id] = title, day
-    columns = (actions.id, actions.topic_id, actions.text if texts else literal(""))
-    stmt = select(*columns).where(actions.removed_at.is_(None))
+    stmt = select(actions.id, actions.topic_id, actions.text).where(actions.removed_at.is_(None))
     if owner is not None:
         stmt = stmt.where(actions.id.in_(_owned_by(owner)))
     if topic is not None:
@@ -286,19 +276,13 @@ def _actions(
         stmt = stmt.where(actions.topic_id.in_(matching))
     found = sql.execute(stmt.order_by(actions.id)).all()
     no_owners: tuple[str, ...] = ()
-    if not texts:
-        return [
-            StatusAction(action_id, "", "", no_owners, day_of[topic_id])
-            for action_id, topic_id, _ in found
-            if topic_id in titles  # an inner join to topics, as before
-        ]
-    owners = _owners(sql, None)
+    owners = _owners(sql)
     return [
         StatusAction(
             action_id, titles[topic_id], text, owners.get(action_id, no_owners), day_of[topic_id]
         )
         for action_id, topic_id, text in found
-        if topic_id in titles
+        if topic_id in titles  # an inner join to topics
     ]
 
 
@@ -311,62 +295,18 @@ def _owned_by(owner: str) -> Select[tuple[int]]:
     )
 
 
-def _owners(sql: Connection, ids: Sequence[int] | None) -> dict[int, tuple[str, ...]]:
-    """The owners' nicks of the actions ``ids`` (``None``: of every action), in order."""
+def _owners(sql: Connection) -> dict[int, tuple[str, ...]]:
+    """The owners' nicks of every action, in order."""
     owners_, people = _OWNERS.c, _PEOPLE.c
     nicks = (
         select(owners_.action_id, people.nick)
         .select_from(_OWNERS.join(_PEOPLE, owners_.person_id == people.id))
         .order_by(owners_.action_id, owners_.position)
     )
-    if ids is not None:
-        nicks = nicks.where(owners_.action_id.in_(_literal_ids(ids)))
     owners: dict[int, list[str]] = {}
     for action_id, nick in sql.execute(nicks).all():
         owners.setdefault(action_id, []).append(nick)
     return {action_id: tuple(names) for action_id, names in owners.items()}
-
-
-#: Ids per statement when reading the shown actions' texts: they are written into the
-#: SQL as numbers, and 10,000 of them stay far below SQLite's 1,000,000-byte statement.
-_IDS_PER_READ = 10_000
-
-
-def _literal_ids(ids: Sequence[int]) -> BindParameter[list[int]]:
-    """``ids`` for an ``IN``, written into the statement as numbers: binding each one
-    (two thousand at 10k commitments) cost more than the read."""
-    return bindparam("ids", [int(i) for i in ids], expanding=True, literal_execute=True)
-
-
-class ActionText(NamedTuple):
-    """What a shown commitment's line needs beyond its id: topic, text, owners."""
-
-    topic: str
-    text: str
-    owners: tuple[str, ...]
-
-
-def action_texts(sql: Connection, ids: Collection[int]) -> dict[int, ActionText]:
-    """The topic, text and owners of the actions ``ids`` (those that exist).
-
-    A report in a human format shows about one commitment in five of a large store (what
-    moved, and the oldest few of the rest): reading the text and owners of only those
-    spares most of the rows :func:`status_inputs` would read with ``texts``.
-    """
-    actions, topics = _ACTIONS.c, _TOPICS.c
-    wanted = sorted(ids)
-    found: dict[int, ActionText] = {}
-    no_owners: tuple[str, ...] = ()
-    for start in range(0, len(wanted), _IDS_PER_READ):
-        chunk = wanted[start : start + _IDS_PER_READ]
-        owners = _owners(sql, chunk)
-        for action_id, title, text in sql.execute(
-            select(actions.id, topics.title, actions.text)
-            .select_from(_ACTIONS.join(_TOPICS, actions.topic_id == topics.id))
-            .where(actions.id.in_(_literal_ids(chunk)))
-        ).all():
-            found[action_id] = ActionText(title, text, owners.get(action_id, no_owners))
-    return found
 
 
 def _states(

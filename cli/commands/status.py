@@ -60,10 +60,7 @@ def status(
 
     app_ctx = app_context(ctx)
     with collector_paused():
-        # JSON and --all list every item; the other reports show what moved and the
-        # oldest few of the rest, so only those items' texts are read
-        full = show_all or fmt is StatusFormat.JSON
-        report = status_read.status(app_ctx, since, owner=owner, topic=topic, full=full)
+        report = status_read.status(app_ctx, since, owner=owner, topic=topic)
         out = app_ctx.out
         # each format imports its own renderer only: the others' modules cost the start
         if fmt is StatusFormat.JSON:

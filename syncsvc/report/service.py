@@ -14,14 +14,11 @@ from syncsvc.domain import HistoryEvent
 from syncsvc.report.history import ChangeDates, TaskDates, status_history
 from syncsvc.report.status import (
     ActionFacts,
-    ActionText,
     LinkFacts,
     MeetingSlot,
     StatusReport,
     build_status,
     resolve_since,
-    shown_ids,
-    with_texts,
 )
 
 
@@ -62,23 +59,10 @@ class StatusReader(Protocol):
         ...
 
     def status_inputs(
-        self,
-        *,
-        since: datetime,
-        until: datetime,
-        owner: str | None,
-        topic: str | None,
-        texts: bool = True,
+        self, *, since: datetime, until: datetime, owner: str | None, topic: str | None
     ) -> StatusFacts:
         """The facts of ``[since, until]`` for the current actions owned by ``owner``
-        (a nick, case-insensitive) whose topic contains ``topic`` (case-insensitive).
-
-        Without ``texts`` the actions' topic and text are empty and their owners none:
-        :meth:`action_texts` reads those of the ones shown."""
-        ...
-
-    def action_texts(self, ids: Collection[int]) -> Mapping[int, ActionText]:
-        """The topic, text and owners of the actions ``ids``."""
+        (a nick, case-insensitive) whose topic contains ``topic`` (case-insensitive)."""
         ...
 
 
@@ -90,25 +74,16 @@ def status_report(
     meeting: MeetingSlot | None = None,
     owner: str | None = None,
     topic: str | None = None,
-    full: bool = True,
 ) -> StatusReport:
     """Resolve ``since_spec`` (``7d``, a date, ``last-run``, ``last-meeting``), read the
-    stored facts of the window, filtered by ``owner`` and ``topic``, and group them.
-
-    Unless ``full``, only the items a summary shows (``sections(report)``) carry their
-    topic, text and owners, read for them alone; the others' are empty. A report that
-    lists every item (``--all``, JSON) must ask for ``full``.
-    """
+    stored facts of the window, filtered by ``owner`` and ``topic``, and group them."""
     since = resolve_since(since_spec, now=now, last_run=reader.last_sync_run(), meeting=meeting)
-    facts = reader.status_inputs(since=since, until=now, owner=owner, topic=topic, texts=full)
+    facts = reader.status_inputs(since=since, until=now, owner=owner, topic=topic)
     history = status_history(
         facts.history, facts.closed_changes, facts.tasks, since=since, until=now,
         known=facts.known_statuses,
     )  # fmt: skip
-    report = build_status(
+    return build_status(
         facts.actions, facts.links, facts.states, facts.previous, history, facts.new_links,
         since=since, until=now,
     )  # fmt: skip
-    if full:
-        return report
-    return with_texts(report, reader.action_texts(shown_ids(report)))

@@ -70,17 +70,6 @@ class LinkFacts(Protocol):
     def status(self) -> str: ...  # a LinkStatus value
 
 
-class ActionText(Protocol):
-    """What a shown commitment's line needs beyond its id (read apart for a summary)."""
-
-    @property
-    def topic(self) -> str: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def owners(self) -> tuple[str, ...]: ...
-
-
 class Movement(NamedTuple):
     """One observed change of a linked artifact: ``change:745206`` became ``MERGED``.
 
@@ -380,25 +369,6 @@ def sections(report: StatusReport, *, full: bool = False) -> list[Section]:
             continue
         shown.append(_oldest(group, items))
     return shown
-
-
-def shown_ids(report: StatusReport) -> set[int]:
-    """The ids of the items :func:`sections` shows unless ``full``."""
-    return {item.id for section in sections(report) for item in section.items}
-
-
-def with_texts(report: StatusReport, texts: Mapping[int, ActionText]) -> StatusReport:
-    """``report`` with the topic, text and owners of the items in ``texts`` filled in."""
-    groups = {
-        group: tuple(
-            item
-            if (found := texts.get(item.id)) is None
-            else item._replace(topic=found.topic, text=found.text, owners=found.owners)
-            for item in items
-        )
-        for group, items in report.groups.items()
-    }
-    return StatusReport(report.since, report.until, groups, report.suggested)
 
 
 def _still_stalled(items: tuple[StatusItem, ...]) -> tuple[StatusItem, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from syncsvc.models.status_queries import action_texts, status_inputs
+from syncsvc.models.status_queries import status_inputs
 
 NOW = datetime(2020, 11, 2, 12, 0, tzinfo=UTC)
 
@@ -34,20 +34,3 @@ def test_owner_and_topic_filters_combine(imported):
         ("Nova backup of instances", ("eharney", "whoami-rajat")),
     ]
     assert window(imported, topic="no such topic") == []
-
-
-def test_without_texts_the_same_actions_are_read_bare(imported):
-    """``texts=False`` reads the same ids and days, with no topic, text or owners."""
-    week = {"since": NOW - timedelta(days=7), "until": NOW, "owner": "eharney"}
-    full = status_inputs(imported.connection(), **week).actions
-    bare = status_inputs(imported.connection(), texts=False, **week).actions
-    assert [(a.id, a.day) for a in bare] == [(a.id, a.day) for a in full]
-    assert {(a.topic, a.text, a.owners) for a in bare} == {("", "", ())}
-
-
-def test_action_texts_reads_the_asked_actions_as_the_full_read_does(imported):
-    """``action_texts`` gives the topic, text and owners of the ids asked, and no others."""
-    full = status_inputs(imported.connection(), since=NOW - timedelta(days=7), until=NOW)
-    asked = [full.actions[-1].id, full.actions[0].id, 10**6]
-    found = action_texts(imported.connection(), asked)
-    assert found == {a.id: (a.topic, a.text, a.owners) for a in full.actions if a.id in asked}

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 
@@ -243,7 +242,7 @@ class FakeReader:
     def last_sync_run(self):
         return NOW - timedelta(days=1)
 
-    def status_inputs(self, *, since, until, owner, topic, texts=True):
+    def status_inputs(self, *, since, until, owner, topic):
         self.asked.append({"since": since, "until": until, "owner": owner, "topic": topic})
         action = StoredAction(
             id=4, event_id=1, event="Manila Wallaby PTG", day=date(2020, 10, 28),
@@ -263,39 +262,3 @@ def test_status_asks_storage_to_filter_by_owner_and_topic(since, start) -> None:
     assert reader.asked == [{"since": start, "until": NOW, "owner": "vhari", "topic": "deprec"}]
     assert (report.since, report.until) == (start, NOW)
     assert [item.id for items in report.groups.values() for item in items] == [4]
-
-
-@dataclass
-class BareReader(FakeReader):
-    """A reader whose actions come without texts unless asked, like the SQL reader's."""
-
-    texts_of: list[list[int]] = field(default_factory=list)
-
-    def status_inputs(self, *, since, until, owner, topic, texts=True):
-        facts = super().status_inputs(since=since, until=until, owner=owner, topic=topic)
-        stored = facts.actions[0]
-        actions = [replace(stored, id=i, day=date(2020, 10, 20 + i % 5)) for i in range(1, 9)]
-        if not texts:
-            actions = [replace(a, topic="", text="", owners=()) for a in actions]
-        return replace(facts, actions=actions)
-
-    def action_texts(self, ids):
-        self.texts_of.append(sorted(ids))
-        return {
-            i: SimpleNamespace(topic="Deprecations", text=f"remove driver {i}", owners=("vhari",))
-            for i in ids
-        }
-
-
-def test_a_summary_reads_the_texts_of_the_shown_items_only():
-    """Unless ``full``, only the oldest three not-started items get texts, as full gives."""
-    reader = BareReader()
-    full = status_report(reader, "7d", now=NOW)
-    summary = status_report(reader, "7d", now=NOW, full=False)
-    assert reader.texts_of == [[1, 5, 6]]
-    shown = [i for items in summary.groups.values() for i in items if i.id in {1, 5, 6}]
-    assert [(i.id, i.text) for i in shown] == [(1, "remove driver 1"), (5, "remove driver 5"),
-                                                (6, "remove driver 6")]  # fmt: skip
-    assert [len(items) for items in summary.groups.values()] == [
-        len(items) for items in full.groups.values()
-    ]
