@@ -16,6 +16,7 @@ from sqlalchemy import (
     Connection,
     Date,
     Integer,
+    Select,
     String,
     and_,
     case,
@@ -100,6 +101,8 @@ _TASKS = table(
 _SYNC_STATE = table("sync_state", column("last_run_at", _TIME))
 #: ``artifact_history.field`` of a status change (``HistoryField.STATUS``).
 _STATUS_FIELD = "status"
+#: ``links.status`` of a confirmed link (``LinkStatus.CONFIRMED``).
+_CONFIRMED = "confirmed"
 
 
 class StatusAction(NamedTuple):
@@ -186,15 +189,8 @@ def status_inputs(
     quick.
     """
     since, until = require_aware(since, "since"), require_aware(until, "until")
-    links, history = _LINKS.c, _HISTORY.c
-    new_links = {
-        (action_id, str(kind), ref_id)
-        for action_id, kind, ref_id in sql.execute(
-            select(links.action_id, links.kind, links.ref_id).where(
-                links.created_at >= since, links.created_at <= until
-            )
-        ).all()
-    }
+    history = _HISTORY.c
+    links, new_links = _links(sql, since, until)
     seen = (
         select(history.artifact_key, history.field, history.new_value, history.changed_at)
         .where(
@@ -221,7 +217,7 @@ def status_inputs(
     )
     return StatusInputs(
         _actions(sql, owner=owner, topic=topic),
-        list(map(StatusLink._make, sql.execute(_ALL_LINKS).all())),
+        links,
         *_states(sql, since),
         observed,
         new_links,
@@ -231,53 +227,86 @@ def status_inputs(
     )
 
 
-_ALL_LINKS = select(_LINKS.c.action_id, _LINKS.c.kind, _LINKS.c.ref_id, _LINKS.c.status).order_by(
-    _LINKS.c.action_id, _LINKS.c.kind, _LINKS.c.ref_id
-)
+def _links(
+    sql: Connection, since: datetime, until: datetime
+) -> tuple[list[StatusLink], set[tuple[int, str, str]]]:
+    """The confirmed links (the only ones a report shows as work) and those created in
+    ``[since, until]`` whatever their status, in (action, kind, id) order; and the keys of
+    the latter.
+
+    One read of both: the report asks a new link's status (confirmed, suggested) and
+    every confirmed link's artifact, never the status of an older suggestion.
+    """
+    links = _LINKS.c
+    new = and_(links.created_at >= since, links.created_at <= until)
+    rows = sql.execute(
+        select(links.action_id, links.kind, links.ref_id, links.status, case((new, 1), else_=0))
+        .where(or_(links.status == _CONFIRMED, new))
+        .order_by(links.action_id, links.kind, links.ref_id)
+    ).all()
+    created = {(action_id, kind, ref_id) for action_id, kind, ref_id, _, is_new in rows if is_new}
+    return [StatusLink(a, kind, ref_id, status) for a, kind, ref_id, status, _ in rows], created
 
 
 def _actions(sql: Connection, *, owner: str | None, topic: str | None) -> list[StatusAction]:
     """The current actions (of ``owner``, in topics matching ``topic``), by id, with
-    their owners.
+    their topic, text, owners and topic's day.
 
     By id, not in ``repo.list_actions`` order: the report orders by id, and the id order
-    is the table's own, so SQLite sorts nothing. Owners are read for every action (the
+    is the table's own, so SQLite sorts nothing. Topics and their days are read apart
+    (a few hundred rows, not one date per action). Owners are read for every action (the
     removed ones' are a few rows more than a join to ``actions`` would keep).
     """
     actions, topics, days = _ACTIONS.c, _TOPICS.c, _DAYS.c
-    owners_, people = _OWNERS.c, _PEOPLE.c
-    stmt = (
-        select(actions.id, topics.title, actions.text, days.date)
-        .select_from(
-            _ACTIONS.join(_TOPICS, actions.topic_id == topics.id).outerjoin(
-                _DAYS, topics.day_id == days.id
-            )
+    titles: dict[int, str] = {}
+    day_of: dict[int, date | None] = {}
+    for topic_id, title, day in sql.execute(
+        select(topics.id, topics.title, days.date).select_from(
+            _TOPICS.outerjoin(_DAYS, topics.day_id == days.id)
         )
-        .where(actions.removed_at.is_(None))
-    )
+    ).all():
+        titles[topic_id], day_of[topic_id] = title, day
+    stmt = select(actions.id, actions.topic_id, actions.text).where(actions.removed_at.is_(None))
     if owner is not None:
-        owned = (
-            select(owners_.action_id)
-            .select_from(_OWNERS.join(_PEOPLE, owners_.person_id == people.id))
-            .where(func.lower(people.nick) == owner.lower())
-        )
-        stmt = stmt.where(actions.id.in_(owned))
+        stmt = stmt.where(actions.id.in_(_owned_by(owner)))
     if topic is not None:
-        stmt = stmt.where(func.lower(topics.title).contains(topic.lower(), autoescape=True))
+        matching = select(topics.id).where(
+            func.lower(topics.title).contains(topic.lower(), autoescape=True)
+        )
+        stmt = stmt.where(actions.topic_id.in_(matching))
     found = sql.execute(stmt.order_by(actions.id)).all()
-    owners: dict[int, list[str]] = {}
+    no_owners: tuple[str, ...] = ()
+    owners = _owners(sql)
+    return [
+        StatusAction(
+            action_id, titles[topic_id], text, owners.get(action_id, no_owners), day_of[topic_id]
+        )
+        for action_id, topic_id, text in found
+        if topic_id in titles  # an inner join to topics
+    ]
+
+
+def _owned_by(owner: str) -> Select[tuple[int]]:
+    owners_, people = _OWNERS.c, _PEOPLE.c
+    return (
+        select(owners_.action_id)
+        .select_from(_OWNERS.join(_PEOPLE, owners_.person_id == people.id))
+        .where(func.lower(people.nick) == owner.lower())
+    )
+
+
+def _owners(sql: Connection) -> dict[int, tuple[str, ...]]:
+    """The owners' nicks of every action, in order."""
+    owners_, people = _OWNERS.c, _PEOPLE.c
     nicks = (
         select(owners_.action_id, people.nick)
         .select_from(_OWNERS.join(_PEOPLE, owners_.person_id == people.id))
         .order_by(owners_.action_id, owners_.position)
     )
+    owners: dict[int, list[str]] = {}
     for action_id, nick in sql.execute(nicks).all():
         owners.setdefault(action_id, []).append(nick)
-    no_owners: tuple[str, ...] = ()
-    return [
-        StatusAction(action_id, title, text, tuple(owners.get(action_id, no_owners)), day)
-        for action_id, title, text, day in found
-    ]
+    return {action_id: tuple(names) for action_id, names in owners.items()}
 
 
 def _states(

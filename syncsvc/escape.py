@@ -82,7 +82,9 @@ def shown(text: str) -> str:
 
 def one_line(text: str) -> str:
     """:func:`plain` text folded onto one line, with Cf characters as ``\\uXXXX``."""
-    if text.isascii() and text.isprintable():  # no escape, control or Cf character
+    if (text.isascii() and text.isprintable()) or _LOG_HOSTILE.search(text) is None:
+        # no escape sequence (it starts with ESC, a control), control or Cf character:
+        # the three passes below would change nothing
         return " ".join(text.split())
     return _CF.sub(_visible, " ".join(plain(text).split()))
 

@@ -11,7 +11,6 @@ from rich.table import Table
 from rich.text import Text
 
 from syncsvc import escape
-from syncsvc.cli.render import grid
 from syncsvc.cli.render.text import due_cell, t, work_line
 from syncsvc.report.status import StatusReport, item_line, sections, suggested_line
 
@@ -70,6 +69,8 @@ def actions(console: Console, found: Sequence[StoredAction], *, view: LinkView) 
     table is drawn by :mod:`grid` (rich's table, character for character, without its
     per-cell cost: a store of 10,000 commitments lists in a second, not in seven).
     """
+    from syncsvc.cli.render import grid  # `actions` alone draws a grid: `status` spares it
+
     rows = []
     for a in found:
         progress = view.progress.get(a.id)

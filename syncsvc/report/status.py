@@ -28,6 +28,8 @@ GERRIT_WEB = "https://review.opendev.org"
 LAUNCHPAD_BUGS = "https://bugs.launchpad.net/bugs"
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _RELATIVE = re.compile(r"^(?P<n>\d{1,4})(?P<unit>[hdw])$")
+#: An artifact key (``ArtifactKey.parse``'s grammar): ``change:N``, ``bug:N[/target]``.
+_ARTIFACT_KEY = re.compile(r"(?P<kind>bug|change):(?P<number>[0-9]+)(?:/(?P<target>.+))?")
 
 
 class Group(StrEnum):
@@ -195,8 +197,11 @@ def describe(event: HistoryEvent) -> str | None:
 def artifact_of(key: str) -> str:
     """``bug:1855391/manila`` → ``bug:1855391``; change keys (and anything that is not
     an artifact key) as they are."""
-    parsed = ArtifactKey.parse_or_none(key)
-    return key if parsed is None else str(parsed.whole)
+    # what str(ArtifactKey.parse(key).whole) gives, without building two keys
+    match = _ARTIFACT_KEY.fullmatch(key)
+    if match is None or (match["kind"] == "change" and match["target"] is not None):
+        return key
+    return f"{match['kind']}:{int(match['number'])}"
 
 
 def build_status(

@@ -7,6 +7,8 @@ import sys
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from syncsvc import escape
 
@@ -126,3 +128,10 @@ class TestMarkdownMinimal:
         """A bare URL (GitHub and most wikis autolink it) stays whole and unescaped."""
         url = "https://review.opendev.org/c/openstack/manila/+/758868/"
         assert escape.markdown(f"land {url}") == f"land {url}"
+
+
+@given(st.text(alphabet=st.sampled_from("ab —é\t\n\r\x1b[2J]\x07\x9b\u202e\u200b\xad;8")))
+def test_one_line_quick_path_equals_the_three_passes(text: str) -> None:
+    """Text with nothing to remove takes a quick path; every text gets what the passes give."""
+    passes = escape._CF.sub(escape._visible, " ".join(escape.plain(text).split()))
+    assert escape.one_line(text) == passes

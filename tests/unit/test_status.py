@@ -6,9 +6,12 @@ import dataclasses
 from datetime import UTC, date, datetime, time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from syncsvc.domain import (
     ActionState,
+    ArtifactKey,
     HistoryEvent,
     Link,
     LinkKind,
@@ -22,6 +25,7 @@ from syncsvc.report.status import (
     MeetingSlot,
     Movement,
     StatusReport,
+    artifact_of,
     build_status,
     counts_line,
     etherpad_lines,
@@ -305,3 +309,10 @@ class TestResolveSince:
         """Unknown forms and missing data are usage errors."""
         with pytest.raises(ConfigError, match=message):
             resolve_since(spec, now=NOW, last_run=None, meeting=None)
+
+
+@given(st.from_regex(r"(bug|change|blueprint)?:?0?[0-9]{0,3}(/[a-z0-9/]{0,4})?", fullmatch=True))
+def test_artifact_of_is_the_parsed_keys_whole(key: str) -> None:
+    """``artifact_of`` gives what parsing the key and taking its whole artifact gives."""
+    parsed = ArtifactKey.parse_or_none(key)
+    assert artifact_of(key) == (key if parsed is None else str(parsed.whole))
