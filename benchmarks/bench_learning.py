@@ -41,7 +41,7 @@ from linking_runs import (  # noqa: E402
     plan_links,
 )
 from linking_score import Metrics, Truth, evaluate, is_right, truths  # noqa: E402
-from linking_set import HistoryMissingError, load  # noqa: E402
+from linking_set import load_or_explain  # noqa: E402
 
 
 def _half(commitment: str) -> int:
@@ -105,10 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
-    try:
-        data = load()
-    except HistoryMissingError as error:
-        print(error, file=sys.stderr)
+    if (data := load_or_explain()) is None:
         return 2
     runs = build_runs(data)
     all_truths = truths(data)

@@ -51,7 +51,7 @@ from linking_score import (  # noqa: E402
     seed_ranks,
     truths,
 )
-from linking_set import HistoryMissingError, LinkingSet, load  # noqa: E402
+from linking_set import LinkingSet, load_or_explain  # noqa: E402
 
 # --- report -------------------------------------------------------------------------------
 
@@ -279,10 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also list the tuning split's positives not suggested, with rank and cause",
     )
     args = parser.parse_args(argv)
-    try:
-        data = load()
-    except HistoryMissingError as error:
-        print(error, file=sys.stderr)
+    if (data := load_or_explain()) is None:
         return 2
     result = run(
         data, args.threshold, identities=not args.no_identities, tuning_only=args.tuning_only

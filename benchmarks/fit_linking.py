@@ -43,7 +43,7 @@ from linking_runs import (  # noqa: E402
     suggest,
 )
 from linking_score import BAND_MIN, Metrics, Truth, evaluate, is_right, truths  # noqa: E402
-from linking_set import HistoryMissingError, LinkingSet, load  # noqa: E402
+from linking_set import LinkingSet, load_or_explain  # noqa: E402
 
 NAMES = ("bias", "cover", "fit", "rare", "owner", "hint", "body")
 
@@ -243,10 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="fit without each tuning team in turn and score it (log loss and end to end)",
     )
     args = parser.parse_args(argv)
-    try:
-        data = load()
-    except HistoryMissingError as error:
-        print(error, file=sys.stderr)
+    if (data := load_or_explain()) is None:
         return 2
     x, y, teams = tuning_examples(data, build_runs(data))
     for name in args.without:

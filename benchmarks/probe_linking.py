@@ -67,7 +67,7 @@ from linking_runs import (  # noqa: E402
     team_changes,
 )
 from linking_score import Metrics, Suggestion, Truth, evaluate, is_right, truths  # noqa: E402
-from linking_set import HistoryMissingError, LinkingSet, load  # noqa: E402
+from linking_set import LinkingSet, load_or_explain  # noqa: E402
 
 THRESHOLDS = (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65)
 SUGGEST = 0.5
@@ -344,10 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--feature", action="append", choices=sorted(FEATURES), default=[])
     args = parser.parse_args(argv)
-    try:
-        data = load()
-    except HistoryMissingError as error:
-        print(error, file=sys.stderr)
+    if (data := load_or_explain()) is None:
         return 2
     from linking_runs import build_runs  # noqa: PLC0415
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -275,3 +276,13 @@ def load(folder: Path = DATA_DIR, history: Path | None = None) -> LinkingSet:
         event_starts=labelled.event_starts,
         team_projects=team_projects,
     )
+
+
+def load_or_explain() -> LinkingSet | None:
+    """The linking set, or ``None`` after saying on stderr how to get its history (the
+    benchmarks then exit with status 2)."""
+    try:
+        return load()
+    except HistoryMissingError as error:
+        sys.stderr.write(f"{error}\n")
+        return None

@@ -14,7 +14,7 @@ sys.path.insert(0, str(TESTS.parent / "benchmarks"))
 
 import linking_runs  # noqa: E402
 import probe_linking  # noqa: E402
-from linking_set import history_available  # noqa: E402
+from linking_set import history_available, load  # noqa: E402
 
 from syncsvc.domain import LinkKind  # noqa: E402
 from syncsvc.reconcile.candidates import CandidatePool  # noqa: E402
@@ -102,7 +102,7 @@ class TestFeatures:
 def test_the_probe_reads_tuning_commitments_only() -> None:
     """A probe's examples and end-to-end runs are tuning commitments' alone, and with no
     feature it reproduces the shipped model's tuning figures."""
-    data = probe_linking.load()
+    data = load()
     probe = probe_linking.Probe(data, linking_runs.build_runs(data), None)
     assert not probe.tuning.keys() & data.held_back
     x, y, teams = probe.examples()
